@@ -1,0 +1,90 @@
+"""Unstuck: mentoring and peer learning in the flow of work.
+
+`create_app` is the only place that knows every feature: it registers the kernel's
+extensions, blueprints, API routes, error pages and commands, then each feature's.
+"""
+
+from pathlib import Path
+
+from flask import Flask
+
+from config import Config, config_from_environment
+
+
+def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
+    """Build the Unstuck web application."""
+    config_class = config_class or config_from_environment()
+    config_class.check()
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_api(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the shared extensions and the job queues to the app."""
+    from app import auth  # noqa: F401  (models must be known before migrations run)
+    from app.extensions import csrf, db, login_manager, migrate
+    from app.jobs import init_jobs
+    from app.people.login import init_login
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    init_login(app)
+    init_jobs(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from app.database import enable_sqlite_foreign_keys
+
+        with app.app_context():
+            enable_sqlite_foreign_keys(db.engine)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register the pages of the kernel and of every feature."""
+    from app.admin import bp as admin_bp
+    from app.auth import bp as auth_bp
+    from app.people import bp as people_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(people_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def register_api(app: Flask) -> None:
+    """Register the JSON API of the kernel and of every feature under /api/v1."""
+    from app.api import init_api
+    from app.people.api import blp as people_api
+
+    init_api(app, [people_api])
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Answer errors with pages, or JSON for the API."""
+    from app.errors import register_errorhandlers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    """Add Unstuck's commands to the `flask` command line."""
+    from app.cli import register_commands as register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Give templates what every page needs."""
+    from app.people.models import Role
+
+    @app.context_processor
+    def roles():
+        return {"Role": Role}

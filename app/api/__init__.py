@@ -1,0 +1,54 @@
+"""API plumbing: /api/v1 with personal API tokens, and the OpenAPI document.
+
+Features hand their flask-smorest blueprints to `init_api`; every one of them answers only
+to a valid `Authorization: Bearer <token>` and speaks JSON, errors included.
+"""
+
+from flask import abort, g, request
+from flask_smorest import Api
+
+from app.auth.models import ApiToken
+from app.extensions import csrf, db
+from app.people.models import Role, User
+
+API_PREFIX = "/api/v1"
+
+
+def init_api(app, blueprints) -> None:
+    """Bind the API to the app and register the blueprints features give it."""
+    app.config.setdefault("API_SPEC_OPTIONS", {})
+    app.config["API_SPEC_OPTIONS"].update({
+        "security": [{"bearerAuth": []}],
+        "info": {"description": "Unstuck's JSON API. Create a personal token on your profile page "
+                                "and send it as `Authorization: Bearer <token>`."},
+    })
+    api = Api(app)  # one per app: it keeps the app's OpenAPI document
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    app.extensions["api"] = api
+    for blp in blueprints:
+        if authenticate not in blp.before_request_funcs.get(None, []):
+            blp.before_request(authenticate)
+        csrf.exempt(blp)  # token auth, no cookies: nothing for a forged form to ride on
+        api.register_blueprint(blp, url_prefix=API_PREFIX + (blp.url_prefix or ""))
+
+
+def authenticate() -> None:
+    """Find the person behind the request's bearer token; answer 401 without one."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, secret = header.partition(" ")
+    user = ApiToken.find_user(secret.strip()) if scheme.lower() == "bearer" and secret else None
+    if user is None:
+        abort(401, "Send a valid personal API token as 'Authorization: Bearer <token>'.")
+    db.session.commit()  # keep last_used_at
+    g.api_user = user
+
+
+def api_user() -> User:
+    """Return the person the current API request acts for."""
+    return g.api_user
+
+
+def require_role(*roles: Role) -> None:
+    """Answer 403 unless the API caller holds one of the roles."""
+    if not api_user().has_role(*roles):
+        abort(403, "Your account is not allowed to do this.")

@@ -1,0 +1,100 @@
+"""Background jobs on RQ: app-bound jobs, the queues, and enqueueing after the commit.
+
+Every job runs inside an application context of the app that made the queue, takes ids
+or plain values, and loads fresh state itself. Services call `enqueue_after_commit` so a
+job is only sent once the rows it needs are committed; a rolled-back transaction sends
+nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import redis
+import sqlalchemy as sa
+from flask import Flask, current_app
+from rq import Queue, SimpleWorker, Worker
+from rq.job import Job
+
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def job_class_for(app: Flask) -> type[Job]:
+    """Return an RQ job class whose jobs run inside an application context of app."""
+
+    class AppJob(Job):
+        def perform(self):
+            with app.app_context():
+                try:
+                    return super().perform()
+                finally:
+                    db.session.remove()
+
+    return AppJob
+
+
+@dataclass
+class JobQueues:
+    """The Redis connection, the job class and the named queues of one app."""
+
+    connection: redis.Redis
+    job_class: type[Job]
+    queues: dict[str, Queue] = field(default_factory=dict)
+
+    def worker(self, names: list[str] | None = None, burst: bool = False, simple: bool = False) -> Worker:
+        """Build a worker for the named queues (all of them by default)."""
+        queues = [self.queues[n] for n in (names or list(self.queues))]
+        worker_class = SimpleWorker if simple else Worker
+        return worker_class(queues, connection=self.connection, job_class=self.job_class)
+
+
+def init_jobs(app: Flask) -> None:
+    """Connect the app to Redis and keep its queues in app.extensions["jobs"]."""
+    connection = redis.Redis.from_url(app.config["REDIS_URL"])
+    job_class = job_class_for(app)
+    queues = {
+        name: Queue(name, connection=connection, job_class=job_class)
+        for name in app.config["RQ_QUEUES"]
+    }
+    app.extensions["jobs"] = JobQueues(connection, job_class, queues)
+    if not sa.event.contains(db.session, "after_commit", _send_pending):
+        sa.event.listen(db.session, "after_commit", _send_pending)
+        sa.event.listen(db.session, "after_soft_rollback", _drop_pending)
+
+
+def job_queues() -> JobQueues:
+    """Return the queues of the current app."""
+    return current_app.extensions["jobs"]
+
+
+def enqueue(func, *args, queue: str = "default", **options) -> Job | None:
+    """Put a job on a queue now. If Redis cannot be reached, log it and return None.
+
+    A lost job is never a lost piece of work: what a job does is recorded in the
+    database first, and periodic sweeps pick up anything whose job never ran.
+    """
+    try:
+        return job_queues().queues[queue].enqueue(func, *args, **options)
+    except redis.RedisError:
+        log.exception("could not enqueue %s; the database keeps the work for the next sweep", func)
+        return None
+
+
+def enqueue_after_commit(func, *args, queue: str = "default", **options) -> None:
+    """Enqueue a job once the current transaction commits; drop it if it rolls back."""
+    pending = db.session.info.setdefault("pending_jobs", [])
+    pending.append((func, args, queue, options))
+
+
+def _send_pending(session) -> None:
+    pending = session.info.pop("pending_jobs", [])
+    for func, args, queue, options in pending:
+        enqueue(func, *args, queue=queue, **options)
+
+
+def _drop_pending(session, previous_transaction) -> None:
+    if previous_transaction.parent is None:  # only the outermost rollback drops the jobs
+        session.info.pop("pending_jobs", None)

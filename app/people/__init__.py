@@ -1,0 +1,7 @@
+"""People and skills: the home page, and each person's own profile."""
+
+from flask import Blueprint
+
+bp = Blueprint("people", __name__, template_folder="templates")
+
+from app.people import views  # noqa: E402,F401

@@ -1,0 +1,118 @@
+"""The home page and a person's own profile: time zone, hours, availability, skills, tokens."""
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.auth.models import ApiToken
+from app.extensions import db, utcnow
+from app.people import bp
+from app.people.forms import AddSkillForm, ApiTokenForm, ProfileForm
+from app.people.models import Role, SkillKind
+from app.people.services import InvalidInput, ProfileChanges, update_profile
+from app.people.skills import all_skills, remove_person_skill, set_person_skill
+
+
+@bp.route("/")
+@login_required
+def home():
+    """Show the signed-in person where they stand."""
+    return render_template("people/home.html")
+
+
+def _profile_page(profile_form=None, skill_form=None, token_form=None, new_token=None, status=200):
+    tokens = db.session.scalars(
+        sa.select(ApiToken).where(ApiToken.user_id == current_user.id, ApiToken.revoked_at.is_(None))
+        .order_by(ApiToken.created_at)
+    ).all()
+    return render_template(
+        "people/profile.html",
+        profile_form=profile_form or ProfileForm(obj=current_user),
+        skill_form=skill_form or AddSkillForm(),
+        token_form=token_form or ApiTokenForm(),
+        teach=[s for s in current_user.skills if s.kind == SkillKind.TEACH],
+        learn=[s for s in current_user.skills if s.kind == SkillKind.LEARN],
+        skills=all_skills(),
+        tokens=tokens,
+        new_token=new_token,
+        is_mentor=current_user.has_role(Role.MENTOR),
+    ), status
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    """Show and save a person's own time zone, working hours, availability and limits."""
+    form = ProfileForm(obj=current_user)
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                update_profile(current_user.id, ProfileChanges(
+                    timezone=form.timezone.data, work_start=form.work_start.data,
+                    work_end=form.work_end.data, away_from=form.away_from.data,
+                    away_until=form.away_until.data, max_mentees=form.max_mentees.data,
+                    max_open_questions=form.max_open_questions.data,
+                ))
+            except InvalidInput as exc:
+                db.session.rollback()
+                for name, message in exc.fields.items():
+                    getattr(form, name).errors.append(message)
+            else:
+                flash("Your profile is saved.", "success")
+                return redirect(url_for("people.profile"))
+        return _profile_page(profile_form=form, status=400)
+    return _profile_page(profile_form=form)
+
+
+@bp.route("/profile/skills", methods=["POST"])
+@login_required
+def add_skill():
+    """Add a skill to the person's profile, or change its level."""
+    form = AddSkillForm()
+    if form.validate_on_submit():
+        try:
+            row = set_person_skill(current_user.id, form.skill.data, form.kind.data, form.level.data)
+        except InvalidInput as exc:
+            db.session.rollback()
+            for name, message in exc.fields.items():
+                getattr(form, name).errors.append(message)
+        else:
+            flash(f"{row.skill.name} is on your profile at {row.level}/5.", "success")
+            return redirect(url_for("people.profile") + "#skills")
+    return _profile_page(skill_form=form, status=400)
+
+
+@bp.route("/profile/skills/<int:skill_id>/<kind>/remove", methods=["POST"])
+@login_required
+def remove_skill(skill_id: int, kind: str):
+    """Take a skill off the person's profile."""
+    if kind not in {k.value for k in SkillKind}:
+        abort(404)
+    remove_person_skill(current_user.id, skill_id, kind)
+    flash("The skill is off your profile.", "info")
+    return redirect(url_for("people.profile") + "#skills")
+
+
+@bp.route("/profile/tokens", methods=["POST"])
+@login_required
+def create_token():
+    """Create a personal API token and show its secret once."""
+    form = ApiTokenForm()
+    if not form.validate_on_submit():
+        return _profile_page(token_form=form, status=400)
+    _, secret = ApiToken.issue(current_user, form.name.data)
+    db.session.commit()
+    return _profile_page(new_token=secret)
+
+
+@bp.route("/profile/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: int):
+    """Revoke one of the person's own API tokens."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != current_user.id:
+        abort(404)
+    token.revoked_at = token.revoked_at or utcnow()
+    db.session.commit()
+    flash("The token is revoked; it no longer works.", "info")
+    return redirect(url_for("people.profile") + "#tokens")

