@@ -9,7 +9,10 @@ from app.jobs import job_queues
 
 def register_commands(app: Flask) -> None:
     """Add the commands to the app's command line."""
+    from app.people.commands import people_cli
+
     app.cli.add_command(worker)
+    app.cli.add_command(people_cli)
 
 
 @click.command()
