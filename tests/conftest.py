@@ -137,10 +137,19 @@ def jobs(app):
         connection = queues.connection
 
         def run(self) -> int:
-            """Run every queued job in a burst worker; return how many ran."""
+            """Run every queued job in a burst worker; return how many finished well.
+
+            A job that fails makes the test fail, with the job's traceback.
+            """
+            finished = {name: q.finished_job_registry.count for name, q in queues.queues.items()}
             worker = queues.worker(simple=True)
             worker.work(burst=True)
-            return worker.successful_job_count + worker.failed_job_count
+            failed = [job_id for q in queues.queues.values()
+                      for job_id in q.failed_job_registry.get_job_ids()]
+            if failed:
+                job = queues.job_class.fetch(failed[0], connection=queues.connection)
+                pytest.fail(f"a job failed:\n{job.latest_result().exc_string}")
+            return sum(q.finished_job_registry.count - finished[name] for name, q in queues.queues.items())
 
         def count(self) -> int:
             return sum(q.count for q in queues.queues.values())

@@ -1,0 +1,82 @@
+"""A live Unstuck server on loopback and a real Chromium driven by Playwright.
+
+Chromium is Debian's package (/usr/bin/chromium), or the one named by CHROMIUM. Without
+it the browser tests skip and say why.
+"""
+
+import os
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from app import create_app
+from config import TestConfig
+
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def find_chromium() -> str | None:
+    """Return the path of a Chromium to drive, or None."""
+    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and os.path.exists(candidate):
+            return candidate
+    return None
+
+
+@pytest.fixture
+def live_server(app, backend, prepared_databases, redis_url):
+    """Serve Unstuck (CSRF on, as in production) on a free loopback port; yield its URL."""
+    served = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=prepared_databases(backend),
+                        REDIS_URL=redis_url, WTF_CSRF_ENABLED=True)
+    server = make_server("127.0.0.1", 0, served, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+    with served.app_context():
+        from app.extensions import db
+
+        db.engine.dispose()
+    served.extensions["jobs"].connection.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium for the session."""
+    executable = find_chromium()
+    if executable is None:
+        pytest.skip("No Chromium found (install Debian's chromium package or set CHROMIUM); "
+                    "browser tests skipped.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    """A fresh browser page with the live server as its base URL."""
+    context = browser.new_context(base_url=live_server)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
+        os.makedirs("test-artifacts", exist_ok=True)
+        page.screenshot(path=f"test-artifacts/{request.node.name}.png")
+    context.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so a failed page can be screenshotted."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
