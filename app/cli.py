@@ -2,6 +2,7 @@
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from rq.scheduler import RQScheduler  # noqa: F401  (the worker's scheduler; imported to fail early)
 
 from app.jobs import job_queues
@@ -13,6 +14,8 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(worker)
     app.cli.add_command(people_cli)
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(dev)
 
 
 @click.command()
@@ -26,3 +29,36 @@ def worker(burst: bool, queues: tuple[str, ...]) -> None:
     if unknown:
         raise click.BadParameter(f"unknown queue(s): {', '.join(sorted(unknown))}")
     jobs.worker(names).work(burst=burst, with_scheduler=True)
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo() -> None:
+    """Add a demo organisation (teams, mentors, new hires, skills) to an empty database."""
+    from app.people import demo
+
+    if not demo.seed_demo():
+        click.echo("The database already has people; the demo organisation was not added.")
+        return
+    skills = sum(len(entries) for entries in demo.SKILLS.values())
+    click.echo(f"Added the demo organisation: {len(demo.TEAMS)} teams, {len(demo.PEOPLE)} people "
+               f"and {skills} skills.")
+    click.echo(f"Demo sign-ins (password: {demo.DEMO_PASSWORD}):")
+    for role, email in demo.demo_sign_ins():
+        click.echo(f"  {role:<10} {email}")
+
+
+@click.command()
+@click.option("--port", default=5000, show_default=True, help="Port to serve on.")
+@with_appcontext
+def dev(port: int) -> None:
+    """Run Unstuck for development: migrate, seed the demo, embedded Redis, web and worker."""
+    from app.devserver import run_dev
+
+    try:
+        # Only on the loopback address: the development server runs with the debugger on.
+        status = run_dev(current_app._get_current_object(), "127.0.0.1", port)
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from None
+    if status:
+        raise SystemExit(status)

@@ -35,7 +35,7 @@ def redis_url(tmp_path_factory):
 
     server = EmbeddedRedis(str(tmp_path_factory.mktemp("redis") / "redis.db"))
     yield f"unix://{server.socket_file}"
-    server.shutdown()
+    server._cleanup()  # stops the server and removes its temporary folder
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,45 @@
+# make run    the whole of Unstuck on this machine, with demo data
+# make test   the test suite
+# make bench  the benchmarks in tests/bench
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
+# Reinstall only when pyproject.toml changes: these stamps are newer than it otherwise.
+APP_STAMP := $(VENV)/.installed-app
+DEV_STAMP := $(VENV)/.installed-dev
+
+export FLASK_APP := app
+
+.PHONY: run test bench
+
+run: $(APP_STAMP)
+	$(BIN)/flask dev
+
+test: $(DEV_STAMP)
+	$(BIN)/pytest
+
+bench: $(DEV_STAMP)
+	@found=0; \
+	for file in tests/bench/*.py; do \
+		[ -e "$$file" ] || continue; \
+		name=$$(basename "$$file" .py); \
+		case "$$name" in _*|conftest) continue;; esac; \
+		found=1; \
+		echo "== $$name"; \
+		$(BIN)/python -m tests.bench.$$name || exit 1; \
+	done; \
+	[ $$found = 1 ] || echo "No benchmarks yet: add modules to tests/bench/."
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(APP_STAMP): pyproject.toml | $(BIN)/python
+	$(PIP) install -e .
+	touch $@
+
+# The dev extras include the app, so this stamp also stands for the app's.
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(PIP) install -e '.[dev]'
+	touch $(APP_STAMP) $@
