@@ -61,10 +61,21 @@ def field_messages(exc: HTTPException) -> dict:
     fields: dict = {}
     for location, per_field in messages.items():
         if isinstance(per_field, dict):
-            for name, errors in per_field.items():
-                fields[name] = errors if isinstance(errors, list) else [str(errors)]
+            fields.update(_by_path(per_field))
         else:
             fields[location] = per_field if isinstance(per_field, list) else [str(per_field)]
+    return fields
+
+
+def _by_path(messages: dict, prefix: str = "") -> dict[str, list[str]]:
+    """Name the messages of list items and nested fields by their path, as in `roles.0`."""
+    fields: dict[str, list[str]] = {}
+    for name, errors in messages.items():
+        path = f"{prefix}{name}"
+        if isinstance(errors, dict):
+            fields.update(_by_path(errors, f"{path}."))
+        else:
+            fields[path] = [str(e) for e in errors] if isinstance(errors, list) else [str(errors)]
     return fields
 
 

@@ -5,13 +5,20 @@ to a valid `Authorization: Bearer <token>` and speaks JSON, errors included.
 """
 
 from flask import abort, g, request
-from flask_smorest import Api
+import flask_smorest
 
+from app.api.schemas import ErrorResponseSchema
 from app.auth.models import ApiToken
 from app.extensions import csrf, db
 from app.people.models import Role, User
 
 API_PREFIX = "/api/v1"
+
+
+class Api(flask_smorest.Api):
+    """The API, documenting errors with the shape the error handler really sends."""
+
+    ERROR_SCHEMA = ErrorResponseSchema
 
 
 def init_api(app, blueprints) -> None:

@@ -1,15 +1,271 @@
-"""JSON API for people, teams and skills."""
+"""JSON API for people, teams and skills: any valid token may read, admins write.
 
-from flask_smorest import Blueprint
+Every answer's shape is declared by a schema, so the OpenAPI document at
+/api/v1/openapi.json is built from this module.
+"""
+
+from contextlib import contextmanager
+from functools import wraps
+
+import sqlalchemy as sa
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from sqlalchemy import orm
+
+from app.api import api_user, require_role
+from app.extensions import db
+from app.people.models import Role, Skill, Team, User, UserRole
+from app.people.schemas import (
+    ErrorResponseSchema,
+    PeopleQuerySchema,
+    PersonChangesSchema,
+    PersonInSchema,
+    PersonSchema,
+    ProfileChangesSchema,
+    SkillChangesSchema,
+    SkillInSchema,
+    SkillSchema,
+    TeamChangesSchema,
+    TeamDetailSchema,
+    TeamInSchema,
+    TeamSchema,
+)
+from app.people.services import (
+    InvalidInput,
+    PersonDetails,
+    ProfileChanges,
+    create_person,
+    details_of,
+    save_team,
+    update_person,
+    update_profile,
+)
+from app.people.skills import save_skill
 
 blp = Blueprint("people_api", __name__, description="People, teams and skills")
 
+ERRORS = {
+    400: "The body is not valid JSON.",
+    401: "No valid API token was sent, or it was revoked.",
+    403: "Only admins may do this.",
+    404: "Nothing has this id.",
+    413: "The body is larger than the server accepts.",
+    422: "Some fields are not valid; `fields` says which and why. Nothing was saved.",
+}
+BODY_ERRORS = (400, 413, 422)
+INVALID_PERSON = ERRORS[422] + " An email address someone else already uses is reported on `email`."
+
+
+def errors(*statuses: int, invalid: str | None = None):
+    """Document the JSON error answers of an operation: 401, the given ones, and any other."""
+    described = {**ERRORS, 422: invalid or ERRORS[422]}
+
+    def answer(description: str) -> dict:
+        return {"description": description,
+                "content": {"application/json": {"schema": ErrorResponseSchema}}}
+
+    responses = {status: answer(described[status]) for status in sorted({401, *statuses})}
+    responses["default"] = answer("Any other error, in the same shape.")
+    return blp.doc(responses=responses)
+
+
+def admin_only(view):
+    """Answer 403 unless the caller is an admin, before the request body is read."""
+
+    @wraps(view)
+    def checked(*args, **kwargs):
+        require_role(Role.ADMIN)
+        return view(*args, **kwargs)
+
+    return checked
+
+
+@contextmanager
+def saving():
+    """Turn a service's InvalidInput into a 422 carrying its per-field messages."""
+    try:
+        yield
+    except InvalidInput as exc:
+        db.session.rollback()
+        abort(422, messages={"json": {name: [message] for name, message in exc.fields.items()}})
+
+
+# People
+
+
+def people_matching(team_id: int | None = None, role: Role | None = None, q: str | None = None):
+    """Return the query for people, by name, narrowed by team, role and text."""
+    query = sa.select(User).options(orm.selectinload(User.team)).order_by(User.name, User.id)
+    if team_id is not None:
+        query = query.where(User.team_id == team_id)
+    if role is not None:
+        query = query.where(User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == role)))
+    if q and q.strip():
+        text = q.strip()
+        query = query.where(sa.or_(User.name.icontains(text, autoescape=True),
+                                   User.email.icontains(text, autoescape=True)))
+    return query
+
+
+@blp.route("/people")
+class People(MethodView):
+    @blp.arguments(PeopleQuerySchema, location="query")
+    @blp.response(200, PersonSchema(many=True))
+    @blp.paginate()
+    @errors(422)
+    def get(self, filters, pagination_parameters):
+        """List people by name
+
+        Filter by team, role, or text in the name or email address. The `X-Pagination`
+        header says how many there are.
+        """
+        page = db.paginate(people_matching(**filters), page=pagination_parameters.page,
+                           per_page=pagination_parameters.page_size, error_out=False)
+        pagination_parameters.item_count = page.total
+        return page.items
+
+    @admin_only
+    @blp.arguments(PersonInSchema)
+    @blp.response(201, PersonSchema)
+    @errors(403, *BODY_ERRORS, invalid=INVALID_PERSON)
+    def post(self, fields):
+        """Add a person"""
+        roles = frozenset(fields.pop("roles", [Role.NEW_HIRE]))
+        with saving():
+            return create_person(PersonDetails(**fields, roles=roles))
+
 
 @blp.route("/people/me")
-@blp.response(200)
-def me():
-    """The person the token belongs to."""
-    from app.api import api_user
+class Me(MethodView):
+    @blp.response(200, PersonSchema)
+    @errors()
+    def get(self):
+        """Show the person the token belongs to"""
+        return api_user()
 
-    user = api_user()
-    return {"id": user.id, "email": user.email, "name": user.name}
+    @blp.arguments(ProfileChangesSchema)
+    @blp.response(200, PersonSchema)
+    @errors(*BODY_ERRORS)
+    def patch(self, changes):
+        """Change your own time zone, working hours or days away
+
+        Only the fields sent change; send `null` for `away_from` and `away_until` when you
+        are back.
+        """
+        user = api_user()
+        current = dict(timezone=user.timezone, work_start=user.work_start, work_end=user.work_end,
+                       away_from=user.away_from, away_until=user.away_until)
+        with saving():
+            return update_profile(user.id, ProfileChanges(**{**current, **changes}))
+
+
+@blp.route("/people/<int:person_id>")
+class Person(MethodView):
+    @blp.response(200, PersonSchema)
+    @errors(404)
+    def get(self, person_id):
+        """Show a person"""
+        return db.get_or_404(User, person_id)
+
+    @admin_only
+    @blp.arguments(PersonChangesSchema(partial=True))
+    @blp.response(200, PersonSchema)
+    @errors(403, 404, *BODY_ERRORS, invalid=INVALID_PERSON)
+    def patch(self, changes, person_id):
+        """Change a person
+
+        Only the fields sent change; `roles` replaces the person's roles.
+        """
+        details = {**details_of(db.get_or_404(User, person_id)), **changes}
+        details["roles"] = frozenset(details["roles"])
+        with saving():
+            return update_person(person_id, PersonDetails(**details))
+
+
+# Teams
+
+
+@blp.route("/teams")
+class Teams(MethodView):
+    @blp.response(200, TeamSchema(many=True))
+    @errors()
+    def get(self):
+        """List teams by name"""
+        return db.session.scalars(sa.select(Team).order_by(Team.name)).all()
+
+    @admin_only
+    @blp.arguments(TeamInSchema)
+    @blp.response(201, TeamDetailSchema)
+    @errors(403, *BODY_ERRORS)
+    def post(self, fields):
+        """Add a team"""
+        with saving():
+            return save_team(fields["name"], fields.get("lead_id"))
+
+
+@blp.route("/teams/<int:team_id>")
+class TeamById(MethodView):
+    @blp.response(200, TeamDetailSchema)
+    @errors(404)
+    def get(self, team_id):
+        """Show a team and its members"""
+        return db.get_or_404(Team, team_id)
+
+    @admin_only
+    @blp.arguments(TeamChangesSchema(partial=True))
+    @blp.response(200, TeamDetailSchema)
+    @errors(403, 404, *BODY_ERRORS)
+    def patch(self, changes, team_id):
+        """Rename a team or change its lead
+
+        Only the fields sent change; the new lead gets the lead role.
+        """
+        team = db.get_or_404(Team, team_id)
+        with saving():
+            return save_team(changes.get("name", team.name), changes.get("lead_id", team.lead_id),
+                             team_id=team.id)
+
+
+# Skills
+
+
+@blp.route("/skills")
+class Skills(MethodView):
+    @blp.response(200, SkillSchema(many=True))
+    @errors()
+    def get(self):
+        """List the skill catalogue by name"""
+        return db.session.scalars(sa.select(Skill).order_by(Skill.name)).all()
+
+    @admin_only
+    @blp.arguments(SkillInSchema)
+    @blp.response(201, SkillSchema)
+    @errors(403, *BODY_ERRORS)
+    def post(self, fields):
+        """Add a skill"""
+        with saving():
+            return save_skill(fields["name"], fields.get("category", ""), fields.get("aliases", []))
+
+
+@blp.route("/skills/<int:skill_id>")
+class SkillById(MethodView):
+    @blp.response(200, SkillSchema)
+    @errors(404)
+    def get(self, skill_id):
+        """Show a skill"""
+        return db.get_or_404(Skill, skill_id)
+
+    @admin_only
+    @blp.arguments(SkillChangesSchema(partial=True))
+    @blp.response(200, SkillSchema)
+    @errors(403, 404, *BODY_ERRORS)
+    def patch(self, changes, skill_id):
+        """Rename a skill, or change its category or aliases
+
+        Only the fields sent change; `aliases` replaces the list.
+        """
+        skill = db.get_or_404(Skill, skill_id)
+        with saving():
+            return save_skill(changes.get("name", skill.name),
+                              changes.get("category", skill.category),
+                              changes.get("aliases", skill.alias_names), skill_id=skill.id)

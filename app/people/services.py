@@ -252,7 +252,7 @@ def update_profile(user_id: int, changes: ProfileChanges) -> User:
             errors[name] = "Choose a number from 0 to 50."
     if errors:
         raise InvalidInput(errors)
-    user.timezone = changes.timezone
+    user.timezone = changes.timezone.strip()
     user.work_start, user.work_end = changes.work_start, changes.work_end
     user.away_from, user.away_until = changes.away_from, changes.away_until
     if user.has_role(Role.MENTOR):

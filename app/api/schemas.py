@@ -1,0 +1,24 @@
+"""The shape of every error answer of the API."""
+
+import marshmallow as ma
+from marshmallow import fields
+
+
+class ErrorDetailSchema(ma.Schema):
+    """What went wrong."""
+
+    code = fields.String(required=True, metadata={
+        "description": "A stable code such as `unauthorized`, `not_found` or `invalid`.",
+        "example": "invalid"})
+    message = fields.String(required=True, metadata={"description": "What went wrong, for people."})
+    fields_ = fields.Dict(
+        data_key="fields", required=True, keys=fields.String(), values=fields.List(fields.String()),
+        metadata={"description": "Messages by field name; empty unless fields are wrong.",
+                  "example": {"email": ["Someone already uses ada@example.com."]}},
+    )
+
+
+class ErrorResponseSchema(ma.Schema):
+    """The body of every error answer."""
+
+    error = fields.Nested(ErrorDetailSchema, required=True)

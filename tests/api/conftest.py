@@ -1,0 +1,53 @@
+"""Fixtures for the JSON API: tokens for people, and a look at what the database holds."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from app.auth.models import ApiToken
+from app.extensions import db
+
+# The tables an API call may change; tokens are left out because every call stamps one.
+WATCHED_TABLES = ["users", "user_roles", "teams", "skills", "skill_aliases", "user_skills"]
+
+
+def bearer(secret: str) -> dict[str, str]:
+    """Return the header that sends an API token."""
+    return {"Authorization": f"Bearer {secret}"}
+
+
+@pytest.fixture
+def token(app):
+    """Make a live API token for a person; return its secret."""
+
+    def issue(user) -> str:
+        _, secret = ApiToken.issue(user, "test")
+        db.session.commit()
+        return secret
+
+    return issue
+
+
+@pytest.fixture
+def as_admin(make, token) -> dict[str, str]:
+    """Headers of an admin's API call."""
+    return bearer(token(make.admin(name="Ada Admin")))
+
+
+@pytest.fixture
+def as_new_hire(make, token) -> dict[str, str]:
+    """Headers of a new hire's API call."""
+    return bearer(token(make.user(name="Nina New")))
+
+
+@pytest.fixture
+def saved(app):
+    """Return every committed row of the people tables, read on a connection of its own."""
+
+    def rows() -> dict[str, list]:
+        with db.engine.connect() as conn:
+            return {name: sorted(map(tuple, conn.execute(sa.text(f"SELECT * FROM {name}"))), key=repr)
+                    for name in WATCHED_TABLES}
+
+    return rows
