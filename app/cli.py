@@ -3,9 +3,7 @@
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from rq.scheduler import RQScheduler  # noqa: F401  (the worker's scheduler; imported to fail early)
-
-from app.jobs import job_queues
+from app.jobs import cron_scheduler, job_queues
 
 
 def register_commands(app: Flask) -> None:
@@ -13,6 +11,7 @@ def register_commands(app: Flask) -> None:
     from app.people.commands import people_cli
 
     app.cli.add_command(worker)
+    app.cli.add_command(cron)
     app.cli.add_command(people_cli)
     app.cli.add_command(seed_demo)
     app.cli.add_command(dev)
@@ -29,6 +28,15 @@ def worker(burst: bool, queues: tuple[str, ...]) -> None:
     if unknown:
         raise click.BadParameter(f"unknown queue(s): {', '.join(sorted(unknown))}")
     jobs.worker(names).work(burst=burst, with_scheduler=True)
+
+
+@click.command()
+def cron() -> None:
+    """Enqueue the periodic jobs (sweeps, reminders, digests) when they are due; runs until stopped."""
+    scheduler = cron_scheduler(current_app._get_current_object())
+    for periodic in job_queues().periodic:
+        click.echo(f"every {periodic.seconds:>5} s: {periodic.func.__module__}.{periodic.func.__name__}")
+    scheduler.start()
 
 
 @click.command("seed-demo")

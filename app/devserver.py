@@ -58,6 +58,7 @@ def run_dev(app: Flask, host: str, port: int) -> int:
         children.append(start_child("web", [*flask, "run", "--debug", "--host", host,
                                             "--port", str(port)], env))
         children.append(start_child("worker", [*flask, "worker"], env))
+        children.append(start_child("cron", [*flask, "cron"], env))
         wait_until_serving(host, port, children)
         print_welcome(f"http://{host}:{port}/")
         return supervise(children)

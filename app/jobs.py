@@ -15,6 +15,7 @@ import redis
 import sqlalchemy as sa
 from flask import Flask, current_app
 from rq import Queue, SimpleWorker, Worker
+from rq.cron import CronScheduler
 from rq.job import Job
 
 from app.extensions import db
@@ -36,13 +37,23 @@ def job_class_for(app: Flask) -> type[Job]:
     return AppJob
 
 
+@dataclass(frozen=True)
+class Periodic:
+    """A job that runs every `seconds`, started by the `flask cron` scheduler."""
+
+    func: object
+    seconds: int
+    queue: str = "default"
+
+
 @dataclass
 class JobQueues:
-    """The Redis connection, the job class and the named queues of one app."""
+    """The Redis connection, the job class, the named queues and the periodic jobs of one app."""
 
     connection: redis.Redis
     job_class: type[Job]
     queues: dict[str, Queue] = field(default_factory=dict)
+    periodic: list[Periodic] = field(default_factory=list)
 
     def worker(self, names: list[str] | None = None, burst: bool = False, simple: bool = False) -> Worker:
         """Build a worker for the named queues (all of them by default)."""
@@ -59,10 +70,27 @@ def init_jobs(app: Flask) -> None:
         name: Queue(name, connection=connection, job_class=job_class)
         for name in app.config["RQ_QUEUES"]
     }
-    app.extensions["jobs"] = JobQueues(connection, job_class, queues)
+    # Connecting again (to another Redis) keeps the periodic jobs already registered.
+    periodic = app.extensions["jobs"].periodic if "jobs" in app.extensions else []
+    app.extensions["jobs"] = JobQueues(connection, job_class, queues, periodic)
     if not sa.event.contains(db.session, "after_commit", _send_pending):
         sa.event.listen(db.session, "after_commit", _send_pending)
         sa.event.listen(db.session, "after_soft_rollback", _drop_pending)
+
+
+def every(app: Flask, seconds: int, func, queue: str = "default") -> None:
+    """Run func (a job taking no arguments, safe to run twice) every `seconds`."""
+    app.extensions["jobs"].periodic.append(Periodic(func, seconds, queue))
+
+
+def cron_scheduler(app: Flask) -> CronScheduler:
+    """An RQ cron scheduler that enqueues the app's periodic jobs when they are due."""
+    jobs = app.extensions["jobs"]
+    scheduler = CronScheduler(connection=jobs.connection)
+    for periodic in jobs.periodic:
+        scheduler.register(periodic.func, periodic.queue, interval=periodic.seconds,
+                           job_timeout=max(60, periodic.seconds))
+    return scheduler
 
 
 def job_queues() -> JobQueues:
