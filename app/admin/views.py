@@ -1,27 +1,278 @@
-"""Admin pages."""
+"""Admin pages: people, teams, skills, and importing people from CSV."""
 
-from flask import render_template
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from app.admin import bp
+from app.admin.forms import (
+    ImportForm,
+    MergeSkillsForm,
+    PeopleFilterForm,
+    PersonForm,
+    SkillForm,
+    TeamForm,
+)
 from app.auth.guards import admin_required
+from app.extensions import db
+from app.people.importer import decode_csv, import_people_csv
+from app.people.models import Role, Skill, SkillKind, Team, User, UserRole, UserSkill
+from app.people.services import (
+    InvalidInput,
+    PersonDetails,
+    ProfileChanges,
+    check_away,
+    create_person,
+    save_team,
+    update_person,
+    update_profile,
+)
+from app.people.skills import merge_skills, save_skill
 
+PEOPLE_PER_PAGE = 25
+
+
+def _show_errors(form, exc: InvalidInput) -> None:
+    """Undo the failed change and put each message on its field (or above the form)."""
+    db.session.rollback()
+    for name, message in exc.fields.items():
+        field = form._fields.get(name)
+        (field.errors if field is not None else form.form_errors).append(message)
+
+
+def _form_page(template: str, **context):
+    """Render a form page: 400 when it comes back after a submission that did not save."""
+    return render_template(template, **context), 400 if request.method == "POST" else 200
+
+
+# People
 
 @bp.route("/people")
 @admin_required
 def people():
-    """List everyone."""
-    return render_template("admin/people.html")
+    """List people, found by name or email and filtered by team and role."""
+    filters = PeopleFilterForm(request.args)
+    query = (sa.select(User).order_by(User.name, User.email)
+             .options(selectinload(User.team), selectinload(User.manager)))
+    if filters.validate():
+        if term := (filters.q.data or "").strip():
+            query = query.where(sa.or_(User.name.icontains(term, autoescape=True),
+                                       User.email.icontains(term, autoescape=True)))
+        if filters.team.data is not None:
+            query = query.where(User.team_id == filters.team.data)
+        if filters.role.data:
+            query = query.where(User.role_rows.any(UserRole.role == Role(filters.role.data)))
+    page = db.paginate(query, per_page=PEOPLE_PER_PAGE, max_per_page=100)
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template("admin/people.html", page=page, filters=filters, args=args)
 
+
+def _save_person(form: PersonForm, person_id: int | None = None) -> User | None:
+    """Create or change a person from the form; None (form messages set) if anything is wrong."""
+    try:
+        check_away(form.away_from.data, form.away_until.data)
+    except ValueError as exc:
+        form.away_until.errors.append(str(exc))
+        return None
+    details = PersonDetails(
+        email=form.email.data, name=form.name.data,
+        roles=frozenset(Role(r) for r in form.roles.data), team_id=form.team_id.data,
+        title=form.title.data or "", level=form.level.data, timezone=form.timezone.data,
+        work_start=form.work_start.data, work_end=form.work_end.data,
+        start_date=form.start_date.data, manager_id=form.manager_id.data,
+        max_mentees=form.max_mentees.data, max_open_questions=form.max_open_questions.data,
+        password=form.password.data or None,
+    )
+    try:
+        person = update_person(person_id, details) if person_id else create_person(details)
+    except InvalidInput as exc:
+        _show_errors(form, exc)
+        return None
+    # The absence is the person's own setting; the details just saved already passed its checks.
+    return update_profile(person.id, ProfileChanges(
+        timezone=person.timezone, work_start=person.work_start, work_end=person.work_end,
+        away_from=form.away_from.data, away_until=form.away_until.data,
+    ))
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+@admin_required
+def new_person():
+    """Add a person."""
+    form = PersonForm()
+    if form.validate_on_submit() and (person := _save_person(form)):
+        flash(f"{person.name} is added.", "success")
+        return redirect(url_for("admin.people"))
+    return _form_page("admin/person_form.html", form=form, person=None)
+
+
+@bp.route("/people/<int:person_id>", methods=["GET", "POST"])
+@admin_required
+def edit_person(person_id: int):
+    """Change a person's details, roles, team, manager, limits, password or absence."""
+    person = db.get_or_404(User, person_id)
+    form = PersonForm(obj=person, person_id=person.id)
+    if form.validate_on_submit() and _save_person(form, person.id):
+        flash(f"{person.name}'s details are saved.", "success")
+        return redirect(url_for("admin.people"))
+    return _form_page("admin/person_form.html", form=form, person=person)
+
+
+@bp.route("/people/<int:person_id>/deactivate", methods=["POST"])
+@admin_required
+def deactivate_person(person_id: int):
+    """Stop a person from signing in; everything about them is kept."""
+    person = db.get_or_404(User, person_id)
+    if person.id == current_user.id:
+        flash("You cannot deactivate yourself.", "error")
+    else:
+        person.active = False
+        db.session.commit()
+        flash(f"{person.name} is deactivated.", "info")
+    return redirect(url_for("admin.people"))
+
+
+@bp.route("/people/<int:person_id>/reactivate", methods=["POST"])
+@admin_required
+def reactivate_person(person_id: int):
+    """Let a deactivated person sign in again."""
+    person = db.get_or_404(User, person_id)
+    person.active = True
+    db.session.commit()
+    flash(f"{person.name} is active again.", "success")
+    return redirect(url_for("admin.people"))
+
+
+@bp.route("/people/import", methods=["GET", "POST"])
+@admin_required
+def import_people():
+    """Import people from an uploaded CSV file and show what happened to each row."""
+    form = ImportForm()
+    report = None
+    if form.validate_on_submit():
+        try:
+            report = import_people_csv(decode_csv(form.file.data.read()))
+        except InvalidInput as exc:
+            _show_errors(form, exc)
+    status = 400 if request.method == "POST" and report is None else 200
+    return render_template("admin/import.html", form=form, report=report), status
+
+
+# Teams
 
 @bp.route("/teams")
 @admin_required
 def teams():
-    """List the teams."""
-    return render_template("admin/teams.html")
+    """List the teams with their lead and how many members they have."""
+    rows = db.session.execute(
+        sa.select(Team, sa.func.count(User.id)).outerjoin(User, User.team_id == Team.id)
+        .group_by(Team.id).order_by(Team.name).options(selectinload(Team.lead))
+    ).all()
+    return render_template("admin/teams.html", rows=rows)
+
+
+def _team_page(team: Team | None):
+    """Show the team form, and save it through save_team when it comes back."""
+    form = TeamForm(obj=team)
+    if form.validate_on_submit():
+        try:
+            saved = save_team(form.name.data, form.lead_id.data, team.id if team else None)
+        except InvalidInput as exc:
+            _show_errors(form, exc)
+        else:
+            flash(f"The team {saved.name} is saved.", "success")
+            return redirect(url_for("admin.teams"))
+    return _form_page("admin/team_form.html", form=form, team=team)
+
+
+@bp.route("/teams/new", methods=["GET", "POST"])
+@admin_required
+def new_team():
+    """Create a team."""
+    return _team_page(None)
+
+
+@bp.route("/teams/<int:team_id>", methods=["GET", "POST"])
+@admin_required
+def edit_team(team_id: int):
+    """Rename a team or change its lead."""
+    return _team_page(db.get_or_404(Team, team_id))
+
+
+# Skills
+
+def _skill_usage(*skill_ids: int):
+    """Return (skill, teachers, learners) rows for the given skills, or for all, by name."""
+    query = (
+        sa.select(Skill, sa.func.count(sa.case((UserSkill.kind == SkillKind.TEACH, 1))),
+                  sa.func.count(sa.case((UserSkill.kind == SkillKind.LEARN, 1))))
+        .outerjoin(UserSkill, UserSkill.skill_id == Skill.id).group_by(Skill.id).order_by(Skill.name)
+    )
+    if skill_ids:
+        query = query.where(Skill.id.in_(skill_ids))
+    return db.session.execute(query).all()
 
 
 @bp.route("/skills")
 @admin_required
 def skills():
-    """List the skill catalogue."""
-    return render_template("admin/skills.html")
+    """List the skill catalogue with how many people teach and learn each skill."""
+    return render_template("admin/skills.html", rows=_skill_usage())
+
+
+def _skill_page(skill: Skill | None):
+    """Show the skill form, and save it through save_skill when it comes back."""
+    data = None
+    if skill is not None:
+        data = {"name": skill.name, "category": skill.category, "aliases": ", ".join(skill.alias_names)}
+    form = SkillForm(data=data)
+    if form.validate_on_submit():
+        try:
+            saved = save_skill(form.name.data, form.category.data or "", form.alias_list(),
+                               skill.id if skill else None)
+        except InvalidInput as exc:
+            _show_errors(form, exc)
+        else:
+            flash(f"The skill {saved.name} is saved.", "success")
+            return redirect(url_for("admin.skills"))
+    return _form_page("admin/skill_form.html", form=form, skill=skill)
+
+
+@bp.route("/skills/new", methods=["GET", "POST"])
+@admin_required
+def new_skill():
+    """Add a skill to the catalogue."""
+    return _skill_page(None)
+
+
+@bp.route("/skills/<int:skill_id>", methods=["GET", "POST"])
+@admin_required
+def edit_skill(skill_id: int):
+    """Change a skill's name, category or aliases."""
+    return _skill_page(db.get_or_404(Skill, skill_id))
+
+
+@bp.route("/skills/merge", methods=["GET", "POST"])
+@admin_required
+def merge_skills_page():
+    """Pick two skills, confirm, and fold the first into the second."""
+    form = MergeSkillsForm(source_id=request.args.get("source", type=int))
+    if not form.validate_on_submit():
+        return _form_page("admin/merge_skills.html", form=form, usage=None)
+    usage = _skill_usage(form.source_id.data, form.target_id.data)
+    source = next(row for row in usage if row[0].id == form.source_id.data)[0]
+    if form.confirmed.data == "yes":
+        source_name = source.name
+        try:
+            target = merge_skills(form.source_id.data, form.target_id.data)
+        except InvalidInput as exc:
+            _show_errors(form, exc)
+            return _form_page("admin/merge_skills.html", form=form, usage=None)
+        flash(f"{source_name} is merged into {target.name}; {source_name} is now one of its aliases.",
+              "success")
+        return redirect(url_for("admin.skills"))
+    form.confirmed.data = "yes"
+    target = next(row for row in usage if row[0].id == form.target_id.data)[0]
+    return render_template("admin/merge_skills.html", form=form, usage=usage, source=source,
+                           target=target)
