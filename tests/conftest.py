@@ -71,10 +71,10 @@ def backend(request) -> str:
 
 
 @pytest.fixture
-def app(backend, prepared_databases, redis_url):
+def app(backend, prepared_databases, redis_url, tmp_path):
     """The app on a clean database, inside an application context."""
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=prepared_databases(backend),
-                     REDIS_URL=redis_url)
+                     REDIS_URL=redis_url, MAIL_OUTBOX_DIR=str(tmp_path / "outbox"))
     with app.app_context():
         yield app
         db.session.remove()

@@ -1,0 +1,35 @@
+"""Outbound email: record an email in the caller's transaction, send it once from a job.
+
+    send_mail(key, kind, to, subject, template, context) -> OutboundMail
+
+The email is rendered when it is recorded, sent by the `deliver` job after the commit,
+retried with back-off if the server refuses it, and never sent twice for one key.
+"""
+
+from flask import Blueprint, Flask
+
+# The shared email layout lives in this blueprint's templates; it has no pages.
+bp = Blueprint("mail", __name__, template_folder="templates")
+
+from app.mail.compose import send_mail  # noqa: E402
+from app.mail.jobs import MailNotSent, deliver, deliver_batch, requeue_unsent_mail  # noqa: E402
+from app.mail.models import MailStatus, OutboundMail  # noqa: E402
+from app.mail.transport import build_message, send_batch, send_message  # noqa: E402
+
+__all__ = [
+    "MailNotSent", "MailStatus", "OutboundMail", "build_message", "deliver", "deliver_batch",
+    "register_mail", "requeue_unsent_mail", "send_batch", "send_mail", "send_message",
+]
+
+
+def register_mail(app: Flask) -> None:
+    """Give the app the email templates, the sweep for unsent mail and, in development
+    only, the mailbox page."""
+    from app.jobs import every
+
+    app.register_blueprint(bp)
+    every(app, 300, requeue_unsent_mail)
+    if app.config["ENV_NAME"] == "development":
+        from app.mail.views import mailbox
+
+        app.register_blueprint(mailbox)

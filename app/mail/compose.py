@@ -1,0 +1,116 @@
+"""Writing emails: render the bodies and record the email to send after the commit."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.extensions import db
+from app.jobs import enqueue_after_commit
+from app.mail.jobs import RETRY, deliver
+from app.mail.models import MailStatus, OutboundMail
+from app.mail.transport import address
+from app.people.models import User
+
+# Headers Unstuck writes itself; callers may add others (List-Unsubscribe, Reply-To ...).
+RESERVED_HEADERS = {
+    "from", "to", "cc", "bcc", "subject", "date", "message-id", "in-reply-to", "references",
+    "mime-version", "content-type", "content-transfer-encoding", "sender", "return-path",
+    "auto-submitted", "x-auto-response-suppress",
+}
+HEADER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
+
+
+def send_mail(key: str, kind: str, to: User | tuple[str, str], subject: str, template: str,
+              context: dict | None = None, thread: str | None = None, headers: dict | None = None,
+              about: db.Model | tuple[str, int] | None = None) -> OutboundMail:
+    """Record an email to send once the current transaction commits, and return its row.
+
+    The bodies are rendered now from `template + ".txt"` and `template + ".html"`. A key
+    that was used before returns the existing row and sends nothing new. `about` names the
+    object the email is about, as a model or a (type, id) pair, for the log. Mails given
+    the same `thread` refer to one thread root, so mail clients show them together.
+    """
+    existing = db.session.scalar(sa.select(OutboundMail).where(OutboundMail.key == key))
+    if existing is not None:
+        return existing
+    to_email, to_name, user_id = recipient(to)
+    about_type, about_id = _about(about)
+    context = dict(context or {})
+    context.setdefault("recipient_name", to_name)
+    values = dict(
+        key=key, kind=kind, to_email=to_email, to_name=to_name, user_id=user_id,
+        subject=one_line(subject),
+        text_body=render_template(template + ".txt", **context),
+        html_body=render_template(template + ".html", **context),
+        message_id=new_message_id(), thread_key=thread, headers=clean_headers(headers or {}),
+        status=MailStatus.QUEUED, attempts=0, about_type=about_type, about_id=about_id,
+    )
+    mail_id = insert_unless_exists(OutboundMail.__table__, values, "key")
+    if mail_id is None:  # another transaction recorded the same key meanwhile
+        return db.session.scalar(sa.select(OutboundMail).where(OutboundMail.key == key))
+    enqueue_after_commit(deliver, mail_id, queue="mail", retry=RETRY)
+    return db.session.get(OutboundMail, mail_id)
+
+
+def insert_unless_exists(table: sa.Table, values: dict, unique_column: str) -> int | None:
+    """Insert a row in the current transaction; return its id, or None if the value was taken.
+
+    INSERT ... ON CONFLICT DO NOTHING waits for a concurrent insert of the same value and
+    then does nothing, so two racing callers never both succeed, and neither transaction
+    is broken by an integrity error.
+    """
+    db.session.flush()
+    dialect = db.session.get_bind().dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    statement = (insert(table).values(**values)
+                 .on_conflict_do_nothing(index_elements=[unique_column]).returning(table.c.id))
+    return db.session.execute(statement).scalar()
+
+
+def recipient(to: User | tuple[str, str]) -> tuple[str, str, int | None]:
+    """Return (email, name, user id) for a person or an (email, name) pair; check the address."""
+    if isinstance(to, User):
+        email, name, user_id = to.email, to.name, to.id
+    else:
+        (email, name), user_id = to, None
+    email, name = email.strip(), one_line(name or "")
+    address(email, name)  # raises ValueError now rather than in the worker
+    return email, name, user_id
+
+
+def one_line(text: str) -> str:
+    """Collapse whitespace, line breaks included, so a value cannot start a new header."""
+    return " ".join(text.split())
+
+
+def clean_headers(headers: dict) -> dict[str, str]:
+    """Return the extra headers as strings; refuse reserved names and line breaks."""
+    cleaned = {}
+    for name, value in headers.items():
+        value = str(value)
+        if not HEADER_NAME.match(name) or name.lower() in RESERVED_HEADERS:
+            raise ValueError(f"header {name!r} cannot be set by the caller")
+        if "\r" in value or "\n" in value:
+            raise ValueError(f"header {name!r} contains a line break")
+        cleaned[name] = value
+    return cleaned
+
+
+def _about(about) -> tuple[str | None, int | None]:
+    if about is None:
+        return None, None
+    if isinstance(about, tuple):
+        return about
+    if about.id is None:
+        db.session.flush()
+    return type(about).__name__.lower(), about.id
+
+
+def new_message_id() -> str:
+    """Return a fresh Message-ID in Unstuck's mail domain."""
+    return f"<{secrets.token_hex(16)}@{current_app.config['MAIL_DOMAIN']}>"

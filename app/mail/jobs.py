@@ -1,0 +1,131 @@
+"""The jobs that send recorded emails: each email is claimed, sent once, and logged."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+
+import sqlalchemy as sa
+from rq import Retry
+
+from app.extensions import db, utcnow
+from app.jobs import enqueue
+from app.mail.models import MailStatus, OutboundMail
+from app.mail.transport import build_message, send_batch
+
+log = logging.getLogger(__name__)
+
+# A failed send is tried again after 1 minute, 5, 15, 1 hour and 3 hours.
+RETRY = Retry(max=5, interval=[60, 300, 900, 3600, 3 * 3600])
+# A worker that claimed an email this long ago and never finished is taken to have died.
+CLAIM_TIMEOUT = timedelta(minutes=10)
+
+
+class MailNotSent(Exception):
+    """Some emails of a batch could not be sent; they are marked failed for a retry."""
+
+
+def deliver(mail_id: int) -> bool:
+    """Send a recorded email unless it is sent or being sent; return whether it went now.
+
+    If the server refuses it or cannot be reached, the email is marked failed with the
+    error, and the error is raised again so that the queue retries the job. It commits
+    the session, so it runs as a job, not inside a caller's transaction.
+    """
+    sent, errors = _deliver([mail_id])
+    if errors:
+        raise errors[0]
+    return sent == 1
+
+
+def deliver_batch(mail_ids: list[int]) -> int:
+    """Send many recorded emails over one connection; return how many went now.
+
+    Emails already sent or being sent are skipped. Raises MailNotSent if any failed, so
+    that the queue retries the job, which then sends only the ones still unsent.
+    """
+    sent, errors = _deliver(mail_ids)
+    if errors:
+        raise MailNotSent(f"{len(errors)} email(s) not sent; first error: {describe(errors[0])}")
+    return sent
+
+
+def requeue_unsent_mail(older_than: timedelta = timedelta(minutes=15)) -> int:
+    """Enqueue delivery of emails whose job was lost; return how many were enqueued.
+
+    That is emails still queued long after they were recorded (Redis was down at the
+    commit), and emails a worker claimed and never finished.
+    """
+    now = utcnow()
+    ids = db.session.scalars(sa.select(OutboundMail.id).where(sa.or_(
+        sa.and_(OutboundMail.status == MailStatus.QUEUED, OutboundMail.created_at < now - older_than),
+        _stale_claim(now),
+    )).order_by(OutboundMail.id)).all()
+    for mail_id in ids:
+        enqueue(deliver, mail_id, queue="mail", retry=RETRY)
+    return len(ids)
+
+
+def claim(mail_ids: Iterable[int]) -> list[int]:
+    """Mark the emails that may be sent now as being sent, and commit; return their ids.
+
+    The conditional UPDATE lets only one worker take an email: a second one finds it
+    already 'sending' or 'sent' and leaves it alone.
+    """
+    now = utcnow()
+    statement = (
+        sa.update(OutboundMail)
+        .where(OutboundMail.id.in_(list(mail_ids)),
+               sa.or_(OutboundMail.status.in_([MailStatus.QUEUED, MailStatus.FAILED]), _stale_claim(now)))
+        .values(status=MailStatus.SENDING, claimed_at=now, attempts=OutboundMail.attempts + 1)
+        .returning(OutboundMail.id)
+        .execution_options(synchronize_session=False)
+    )
+    ids = sorted(db.session.scalars(statement))
+    db.session.commit()
+    return ids
+
+
+def _stale_claim(now):
+    return sa.and_(OutboundMail.status == MailStatus.SENDING,
+                   OutboundMail.claimed_at < now - CLAIM_TIMEOUT)
+
+
+def _deliver(mail_ids: Iterable[int]) -> tuple[int, list[Exception]]:
+    """Claim, send and record the outcome of each email; return (sent, errors)."""
+    ids = claim(mail_ids)
+    if not ids:
+        return 0, []
+    mails = db.session.scalars(sa.select(OutboundMail).where(OutboundMail.id.in_(ids))
+                               .order_by(OutboundMail.id)).all()
+    outcomes: dict[int, Exception | None] = {}
+    ready, messages = [], []
+    for mail in mails:
+        try:
+            messages.append(build_message(mail))
+            ready.append(mail)
+        except ValueError as exc:  # a header the email package refuses; retrying cannot help
+            outcomes[mail.id] = exc
+    outcomes.update(zip((m.id for m in ready), send_batch(messages)))
+    now = utcnow()
+    errors = []
+    for mail in mails:
+        error = outcomes[mail.id]
+        if error is None:
+            mail.status, mail.sent_at, mail.last_error = MailStatus.SENT, now, None
+            log.info("mail sent: to=%s kind=%s about=%s message_id=%s sent_at=%s",
+                     mail.to_email, mail.kind, mail.about, mail.message_id, now.isoformat())
+        else:
+            mail.status, mail.last_error = MailStatus.FAILED, describe(error)
+            errors.append(error)
+            log.warning("mail not sent: to=%s kind=%s about=%s message_id=%s attempt=%s error=%s",
+                        mail.to_email, mail.kind, mail.about, mail.message_id, mail.attempts,
+                        mail.last_error)
+    db.session.commit()
+    return len(mails) - len(errors), errors
+
+
+def describe(error: Exception) -> str:
+    """Return a short description of a sending error, for the record."""
+    return f"{type(error).__name__}: {error}"[:2000]
