@@ -21,6 +21,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
 
     register_extensions(app)
     register_blueprints(app)
+    register_features(app)
     register_api(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -30,7 +31,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Bind the shared extensions and the job queues to the app."""
-    from app import auth  # noqa: F401  (models must be known before migrations run)
+    from app import auth, mail, tokens  # noqa: F401  (models must be known before migrations run)
     from app.extensions import csrf, db, login_manager, migrate
     from app.jobs import init_jobs
     from app.people.login import init_login
@@ -52,11 +53,20 @@ def register_blueprints(app: Flask) -> None:
     """Register the pages of the kernel and of every feature."""
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
+    from app.mail import register_mail
     from app.people import bp as people_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    register_mail(app)
+
+
+def register_features(app: Flask) -> None:
+    """Let each feature add its pages, jobs and listeners."""
+    import matching
+
+    matching.init_app(app)
 
 
 def register_api(app: Flask) -> None:
@@ -84,6 +94,9 @@ def register_commands(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Give templates what every page needs."""
     from app.people.models import Role
+    from app.urls import external_url
+
+    app.jinja_env.globals["external_url"] = external_url  # full links, in mails too
 
     @app.context_processor
     def roles():

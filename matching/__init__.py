@@ -1,0 +1,21 @@
+"""Pairing new hires with mentors: a pure core (scoring, cohort assignment) and the
+mentorship lifecycle around it, with its pages, mails, jobs and API."""
+
+from flask import Blueprint
+
+bp = Blueprint("matching", __name__, template_folder="templates")
+
+# Proposals expire, reminders and completions happen on this beat.
+UPKEEP_SECONDS = 300
+
+
+def init_app(app) -> None:
+    """Wire matching into the app: pages, admin pages, jobs, and the new-hire signal."""
+    from app.jobs import every
+    from app.people.signals import new_hire_joined
+    from matching import admin_views, views  # noqa: F401  (routes)
+    from matching.jobs import mentorship_upkeep, on_new_hire_joined
+
+    app.register_blueprint(bp)
+    every(app, UPKEEP_SECONDS, mentorship_upkeep)
+    new_hire_joined.connect(on_new_hire_joined)

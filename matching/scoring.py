@@ -119,6 +119,10 @@ class Fit:
     def allowed(self) -> bool:
         return not self.excluded
 
+    def reason_rows(self) -> list[dict]:
+        """The reasons as plain rows, to keep with a proposal."""
+        return [{"part": r.part, "points": round(r.points, 1), "text": r.text} for r in self.reasons]
+
 
 # The parts, each from 0 to 1, on arrays of new hires (rows) x mentors (columns).
 

@@ -1,0 +1,26 @@
+"""Background jobs of matching. Each takes ids, loads fresh state, and is safe to run twice."""
+
+from app.jobs import enqueue_after_commit
+from matching import services
+
+
+def propose_mentor_job(new_hire_id: int, source: str = "join") -> int | None:
+    """Propose a mentor to a new hire with none; return the mentorship's id, if one was made."""
+    mentorship = services.propose_mentor(new_hire_id, source)
+    return mentorship.id if mentorship else None
+
+
+def mentorship_upkeep() -> dict[str, int]:
+    """Every few minutes: remind, expire (moving on to the next mentor), complete, and ask
+    the two-week "good fit?" question."""
+    return {
+        "reminded": services.remind_mentors(),
+        "expired": services.expire_proposals(),
+        "completed": services.complete_finished(),
+        "fit_checks": services.send_fit_checks(),
+    }
+
+
+def on_new_hire_joined(sender, user, **extra) -> None:
+    """When someone becomes a new hire, propose them a mentor once the transaction commits."""
+    enqueue_after_commit(propose_mentor_job, user.id, "join")

@@ -1,0 +1,71 @@
+"""The emails of a mentorship's life, each with its one-click links.
+
+Every mail has a key, so a job that runs twice sends it once; mails about one mentorship
+thread together in the reader's mail client.
+"""
+
+from __future__ import annotations
+
+from app.mail import send_mail
+from app.tokens import make_token
+from app.urls import external_url
+from matching.models import Mentorship
+
+# How long a one-click link in a mail works.
+LINK_DAYS = {"accept": 14, "decline": 14, "fit": 30}
+
+
+def action_link(mentorship: Mentorship, action: str, user_id: int) -> str:
+    """A signed, single-use link that lets one person act on one mentorship from a mail."""
+    token = make_token(f"mentorship-{action}", mentorship.id, user_id=user_id, single_use=True)
+    return external_url("matching.email_action", action=action, token=token)
+
+
+def _send(mentorship: Mentorship, key: str, kind: str, to, subject: str, template: str, **context):
+    send_mail(
+        key=f"{key}:{mentorship.id}:{to.id}", kind=kind, to=to, subject=subject,
+        template=f"matching/email/{template}", thread=f"mentorship-{mentorship.id}",
+        about=("mentorship", mentorship.id),
+        context={"mentorship": mentorship, "page": external_url("matching.mentoring"), **context},
+    )
+
+
+def proposal(mentorship: Mentorship) -> None:
+    """Ask the mentor to take on the new hire, with why they fit and accept/decline links."""
+    mentor = mentorship.mentor
+    _send(mentorship, "mentorship-proposal", "mentorship_proposal", mentor,
+          f"Would you mentor {mentorship.new_hire.name}?", "proposal",
+          accept=action_link(mentorship, "accept", mentor.id),
+          decline=action_link(mentorship, "decline", mentor.id))
+
+
+def reminder(mentorship: Mentorship) -> None:
+    """Remind the mentor once that a proposal waits for an answer."""
+    mentor = mentorship.mentor
+    _send(mentorship, "mentorship-reminder", "mentorship_reminder", mentor,
+          f"Reminder: would you mentor {mentorship.new_hire.name}?", "proposal",
+          accept=action_link(mentorship, "accept", mentor.id),
+          decline=action_link(mentorship, "decline", mentor.id), reminder=True)
+
+
+def accepted(mentorship: Mentorship) -> None:
+    """Tell the new hire who their mentor is, and why."""
+    _send(mentorship, "mentorship-accepted", "mentorship_accepted", mentorship.new_hire,
+          f"{mentorship.mentor.name} is your mentor", "accepted",
+          page=external_url("matching.my_mentor"))
+
+
+def ended(mentorship: Mentorship) -> None:
+    """Tell the other side that the mentorship has ended, and why."""
+    other = mentorship.mentor if mentorship.ended_by_id == mentorship.new_hire_id else mentorship.new_hire
+    _send(mentorship, "mentorship-ended", "mentorship_ended", other,
+          "Your mentorship has ended", "ended")
+
+
+def fit_check(mentorship: Mentorship) -> None:
+    """Ask both sides whether the mentorship is a good fit, with yes/no links."""
+    for person in (mentorship.new_hire, mentorship.mentor):
+        _send(mentorship, "mentorship-fit-check", "mentorship_fit_check", person,
+              "Is your mentorship a good fit?", "fit_check", person=person,
+              yes=action_link(mentorship, "fit-yes", person.id),
+              no=action_link(mentorship, "fit-no", person.id))

@@ -1,0 +1,189 @@
+"""Mentorship pages: a new hire's mentor and why, a mentor's proposals and mentees, and the
+one-click links from mails (GET shows a confirmation, only POST acts)."""
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from app.extensions import db
+from app.tokens import TokenExpired, TokenInvalid, TokenUsed, read_token, use_token
+from matching import bp, services
+from matching.forms import ActionForm, DeclineForm, EndForm, FitForm
+from matching.models import FitAnswer, Mentorship, MentorshipState, WaitingForMentor
+from matching.notices import LINK_DAYS
+
+ACTIONS = {
+    "accept": ("Accept this mentee?", "Accept"),
+    "decline": ("Decline this proposal?", "Decline"),
+    "fit-yes": ("Is this mentorship a good fit?", "Yes, it is"),
+    "fit-no": ("Is this mentorship a good fit?", "No, it is not"),
+}
+
+
+def _mentorship_for(mentorship_id: int, *, mentor_only: bool = False) -> Mentorship:
+    """Load a mentorship the signed-in person is part of; 404 for anyone else."""
+    mentorship = db.get_or_404(Mentorship, mentorship_id)
+    allowed = mentorship.mentor_id == current_user.id if mentor_only else mentorship.involves(current_user.id)
+    if not allowed:
+        abort(404)
+    return mentorship
+
+
+@bp.route("/mentor")
+@login_required
+def my_mentor():
+    """The new hire's mentor (or proposal, or why they are still waiting), and why."""
+    mentorships = db.session.scalars(
+        sa.select(Mentorship).where(Mentorship.new_hire_id == current_user.id)
+        .order_by(Mentorship.proposed_at.desc())
+    ).all()
+    current = next((m for m in mentorships if m.is_live), None)
+    fit = None
+    if current is not None:
+        fit = db.session.scalar(sa.select(FitAnswer).where(
+            FitAnswer.mentorship_id == current.id, FitAnswer.user_id == current_user.id))
+    return render_template(
+        "matching/my_mentor.html", current=current, history=[m for m in mentorships if not m.is_live],
+        waiting=db.session.get(WaitingForMentor, current_user.id), fit=fit,
+        end_form=EndForm(), fit_form=FitForm(), action_form=ActionForm(),
+    )
+
+
+@bp.route("/mentoring")
+@login_required
+def mentoring():
+    """A mentor's proposals to answer, their mentees, and past mentorships."""
+    mine = db.session.scalars(
+        sa.select(Mentorship).where(Mentorship.mentor_id == current_user.id)
+        .order_by(Mentorship.proposed_at.desc())
+    ).all()
+    return render_template(
+        "matching/mentoring.html",
+        proposals=[m for m in mine if m.state == MentorshipState.PROPOSED],
+        mentees=[m for m in mine if m.state == MentorshipState.ACTIVE],
+        past=[m for m in mine if not m.is_live],
+        decline_form=DeclineForm(), end_form=EndForm(), action_form=ActionForm(),
+    )
+
+
+def _act(action, success: str, failure_page: str):
+    """Run a service call, flash its outcome, and go back to the page it came from."""
+    try:
+        action()
+    except services.MatchingError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        flash(success, "success")
+    return redirect(url_for(failure_page))
+
+
+@bp.route("/mentorships/<int:mentorship_id>/accept", methods=["POST"])
+@login_required
+def accept(mentorship_id: int):
+    """The mentor accepts a proposal."""
+    mentorship = _mentorship_for(mentorship_id, mentor_only=True)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return _act(lambda: services.accept(mentorship.id, current_user.id),
+                f"You are now {mentorship.new_hire.name}'s mentor.", "matching.mentoring")
+
+
+@bp.route("/mentorships/<int:mentorship_id>/decline", methods=["POST"])
+@login_required
+def decline(mentorship_id: int):
+    """The mentor declines a proposal."""
+    mentorship = _mentorship_for(mentorship_id, mentor_only=True)
+    form = DeclineForm()
+    if not form.validate_on_submit():
+        flash("; ".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(url_for("matching.mentoring"))
+    return _act(lambda: services.decline(mentorship.id, current_user.id, form.note.data or ""),
+                "Declined. We will ask the next best mentor.", "matching.mentoring")
+
+
+@bp.route("/mentorships/<int:mentorship_id>/end", methods=["POST"])
+@login_required
+def end(mentorship_id: int):
+    """Either side ends an active mentorship."""
+    mentorship = _mentorship_for(mentorship_id)
+    back = "matching.mentoring" if mentorship.mentor_id == current_user.id else "matching.my_mentor"
+    form = EndForm()
+    if not form.validate_on_submit():
+        flash("Please say in a few words why the mentorship ends (at most 500 characters).", "error")
+        return redirect(url_for(back))
+    return _act(lambda: services.end(mentorship.id, current_user.id, form.reason.data, form.worked_out.data),
+                "The mentorship has ended.", back)
+
+
+@bp.route("/mentorships/<int:mentorship_id>/fit", methods=["POST"])
+@login_required
+def fit(mentorship_id: int):
+    """Answer "is this a good fit?" from the web app."""
+    mentorship = _mentorship_for(mentorship_id)
+    form = FitForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.answer_fit_check(mentorship.id, current_user.id, form.good_fit.data == "yes")
+    flash("Thank you for answering.", "success")
+    return redirect(url_for("matching.my_mentor" if mentorship.new_hire_id == current_user.id
+                            else "matching.mentoring"))
+
+
+@bp.route("/mentorships/<int:mentorship_id>/rematch", methods=["POST"])
+@login_required
+def rematch(mentorship_id: int):
+    """End a mentorship that does not fit and look for the next best mentor."""
+    mentorship = _mentorship_for(mentorship_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    back = "matching.my_mentor" if mentorship.new_hire_id == current_user.id else "matching.mentoring"
+    return _act(lambda: services.rematch(mentorship.id, current_user.id),
+                "This mentorship has ended; we are looking for a better match.", back)
+
+
+@bp.route("/mentorships/email/<action>/<token>", methods=["GET", "POST"])
+def email_action(action: str, token: str):
+    """A one-click link from a mail: GET asks to confirm, POST acts, once."""
+    if action not in ACTIONS:
+        abort(404)
+    purpose = "fit" if action.startswith("fit-") else action
+    try:
+        link = read_token(token, f"mentorship-{action}", max_age_seconds=LINK_DAYS[purpose] * 86400)
+    except TokenExpired:
+        return render_template("links/expired.html", reason="expired"), 410
+    except TokenInvalid:
+        abort(404)
+    mentorship = db.get_or_404(Mentorship, link.object_id)
+    if not mentorship.involves(link.user_id):
+        abort(404)
+    question, button = ACTIONS[action]
+    form = ActionForm()
+    if request.method == "GET" or not form.validate_on_submit():
+        return render_template("links/confirm.html", title=question, button=button, form=form,
+                               details=Markup(render_template("matching/_summary.html", mentorship=mentorship,
+                                                              viewer_id=link.user_id)))
+    try:
+        use_token(link)
+        if action == "accept":
+            services.accept(mentorship.id, link.user_id)
+            message = f"You are now {mentorship.new_hire.name}'s mentor. Thank you!"
+        elif action == "decline":
+            services.decline(mentorship.id, link.user_id)
+            message = "Declined. We will ask the next best mentor."
+        else:
+            services.answer_fit_check(mentorship.id, link.user_id, action == "fit-yes")
+            message = "Thank you for answering."
+    except TokenUsed:
+        db.session.rollback()
+        return render_template("links/expired.html", reason="used"), 410
+    except services.MatchingError as exc:
+        db.session.rollback()
+        return render_template("links/done.html", title="That did not work", message=str(exc)), 409
+    if action == "fit-no" and mentorship.state == MentorshipState.ACTIVE:
+        page = "matching.my_mentor" if mentorship.new_hire_id == link.user_id else "matching.mentoring"
+        return render_template("links/done.html", title="Thank you", message=message + (
+            " If it does not get better, you can ask for a new match."),
+            next_url=url_for(page), next_label="Ask for a new match")
+    return render_template("links/done.html", title="Done", message=message)
