@@ -35,6 +35,7 @@ def register_extensions(app: Flask) -> None:
     from app.extensions import csrf, db, login_manager, migrate
     from app.jobs import init_jobs
     from app.people.login import init_login
+    from app.people.signals import watch_people
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
@@ -42,6 +43,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     init_login(app)
     init_jobs(app)
+    watch_people()
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         from app.database import enable_sqlite_foreign_keys
 

@@ -21,6 +21,6 @@ def mentorship_upkeep() -> dict[str, int]:
     }
 
 
-def on_new_hire_joined(sender, user, **extra) -> None:
+def on_new_hire_joined(sender, user_id: int, **extra) -> None:
     """When someone becomes a new hire, propose them a mentor once the transaction commits."""
-    enqueue_after_commit(propose_mentor_job, user.id, "join")
+    enqueue_after_commit(propose_mentor_job, user_id, "join")

@@ -8,8 +8,11 @@ import sqlalchemy as sa
 from app import create_app
 from app.extensions import db
 from app.jobs import enqueue, enqueue_after_commit
-from app.people.models import User
+from app.people.models import Role, User
 from config import TestConfig
+
+
+# The people here are mentors: a new hire would also set off a mentor proposal job.
 
 
 def rename_person(user_id: int, title: str) -> str:
@@ -21,7 +24,7 @@ def rename_person(user_id: int, title: str) -> str:
 
 
 def test_a_job_runs_in_a_real_worker_with_the_app(make, jobs):
-    user = make.user(title="Engineer")
+    user = make.user(roles=(Role.MENTOR,), title="Engineer")
     enqueue(rename_person, user.id, "Senior engineer")
     assert jobs.count() == 1
     assert jobs.run() == 1
@@ -30,7 +33,7 @@ def test_a_job_runs_in_a_real_worker_with_the_app(make, jobs):
 
 
 def test_jobs_wait_for_the_commit(make, jobs):
-    user = make.user()
+    user = make.user(roles=(Role.MENTOR,))
     user.name = "Changed"
     enqueue_after_commit(rename_person, user.id, "Lead")
     assert jobs.count() == 0  # not before the commit: the job must see committed rows
@@ -39,7 +42,7 @@ def test_jobs_wait_for_the_commit(make, jobs):
 
 
 def test_a_rolled_back_transaction_sends_no_job(make, jobs):
-    user = make.user()
+    user = make.user(roles=(Role.MENTOR,))
     enqueue_after_commit(rename_person, user.id, "Lead")
     db.session.rollback()
     db.session.commit()
@@ -47,7 +50,7 @@ def test_a_rolled_back_transaction_sends_no_job(make, jobs):
 
 
 def test_a_savepoint_rollback_keeps_the_outer_transactions_jobs(make, jobs):
-    user = make.user()
+    user = make.user(roles=(Role.MENTOR,))
     enqueue_after_commit(rename_person, user.id, "Lead")
     with db.session.begin_nested() as savepoint:
         db.session.execute(sa.update(User).where(User.id == user.id).values(name="x"))
@@ -69,7 +72,7 @@ def test_redis_being_down_does_not_break_the_request(prepared_databases, backend
 
 
 def test_the_worker_command_works_off_the_queues(app, make, jobs):
-    user = make.user()
+    user = make.user(roles=(Role.MENTOR,))
     enqueue(rename_person, user.id, "Staff engineer")
     result = app.test_cli_runner().invoke(args=["worker", "--burst"])
     assert result.exit_code == 0, result.output

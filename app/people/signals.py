@@ -1,9 +1,26 @@
 """Things that happen to people, which features can act on without the kernel knowing them."""
 
+import sqlalchemy as sa
 from blinker import Namespace
+
+from app.extensions import db
+from app.people.models import Role, UserRole
 
 _signals = Namespace()
 
-# Sent inside the transaction that makes a person a new hire (created, imported, or given the
-# role), with `user` as the argument. Receivers enqueue their jobs after the commit.
+# Sent during the flush that makes a person a new hire — however it happens: the admin
+# form, a CSV import, the API — with `user_id` as the argument. Receivers that start work
+# enqueue their jobs with enqueue_after_commit, so nothing runs if the transaction fails.
 new_hire_joined = _signals.signal("new-hire-joined")
+
+
+def watch_people() -> None:
+    """Send the people signals from the database session (once per process)."""
+    if not sa.event.contains(db.session, "after_flush", _after_flush):
+        sa.event.listen(db.session, "after_flush", _after_flush)
+
+
+def _after_flush(session, flush_context) -> None:
+    for row in session.new:
+        if isinstance(row, UserRole) and row.role == Role.NEW_HIRE:
+            new_hire_joined.send(None, user_id=row.user_id)
