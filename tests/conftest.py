@@ -97,6 +97,17 @@ def empty_database() -> None:
 
 
 @pytest.fixture
+def smtp(app):
+    """A real SMTP server on loopback that the app sends its mail to."""
+    from tests.smtp import SMTPServer
+
+    server = SMTPServer()
+    server.start(app)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

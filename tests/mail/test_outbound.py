@@ -5,14 +5,12 @@ refusing server leaves it failed until a later run sends it."""
 from __future__ import annotations
 
 import logging
-import socket
 from datetime import timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 from jinja2 import ChoiceLoader, DictLoader
 
 from app import create_app
@@ -34,62 +32,11 @@ TEMPLATES = {
 TITLE = "<b>Loops & joins</b>"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class SMTPServer:
-    """A real SMTP server on loopback that keeps what it receives, or refuses it."""
-
-    def __init__(self):
-        self.received = []  # aiosmtpd envelopes, in the order they arrived
-        self.refuse_data: str | None = None
-        self.refuse_rcpt: set[str] = set()
-        self.controller: Controller | None = None
-
-    def start(self, app) -> None:
-        port = free_port()
-        self.controller = Controller(self, hostname="127.0.0.1", port=port, server_hostname="smtp.test")
-        self.controller.start()
-        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address in self.refuse_rcpt:
-            return "550 5.1.1 No such mailbox"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.refuse_data:
-            return self.refuse_data
-        envelope.peer = session.peer
-        self.received.append(envelope)
-        return "250 Message accepted"
-
-    def messages(self):
-        return [message_from_bytes(e.content, policy=policy.default) for e in self.received]
-
-
 @pytest.fixture(autouse=True)
 def mail_templates(app, tmp_path):
     """Email templates for the tests, and an outbox of the test's own."""
     app.jinja_env.loader = ChoiceLoader([DictLoader(TEMPLATES), app.jinja_env.loader])
     app.config["MAIL_OUTBOX_DIR"] = str(tmp_path / "outbox")
-
-
-@pytest.fixture
-def smtp(app):
-    server = SMTPServer()
-    server.start(app)
-    yield server
-    server.stop()
 
 
 def answer_mail(to, key="answer:1", **options) -> OutboundMail:
