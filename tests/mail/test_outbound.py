@@ -22,6 +22,7 @@ from app.mail.transport import build_message
 from app.urls import external_url
 from config import TestConfig
 from tests.conftest import Auth
+from tests.smtp import SMTPServer
 
 TEMPLATES = {
     "test/answer.txt": "{% extends 'mail/layout.txt' %}{% block content %}"
@@ -49,8 +50,11 @@ def mail_row(mail_id: int) -> OutboundMail:
     return db.session.get(OutboundMail, mail_id)
 
 
+# People here are mentors: a new hire would also set off a mentor proposal and its mail.
+
+
 def test_a_mail_goes_out_once_through_the_worker(app, make, jobs, smtp, caplog):
-    user = make.user(name="Ada Lovelace")
+    user = make.mentor(name="Ada Lovelace")
     mail = answer_mail(user, about=("question", 7))
     assert jobs.count() == 0  # not before the commit
     db.session.commit()
@@ -85,7 +89,7 @@ def test_a_mail_goes_out_once_through_the_worker(app, make, jobs, smtp, caplog):
 
 
 def test_mails_of_a_thread_refer_to_its_root(app, make, jobs, smtp):
-    user = make.user()
+    user = make.mentor()
     first = answer_mail(user, key="answer:1", thread="question:42")
     second = answer_mail(user, key="answer:2", thread="question:42")
     db.session.commit()
@@ -98,7 +102,7 @@ def test_mails_of_a_thread_refer_to_its_root(app, make, jobs, smtp):
 
 
 def test_the_same_key_and_a_second_run_send_once(app, make, jobs, smtp):
-    user = make.user()
+    user = make.mentor()
     mail = answer_mail(user)
     assert answer_mail(user).id == mail.id
     db.session.commit()
@@ -118,7 +122,7 @@ def test_the_same_key_and_a_second_run_send_once(app, make, jobs, smtp):
 
 
 def test_a_rolled_back_transaction_sends_nothing(app, make, jobs, smtp):
-    user = make.user()
+    user = make.mentor()
     answer_mail(user)
     db.session.rollback()
     db.session.commit()
@@ -133,7 +137,7 @@ def test_a_rolled_back_transaction_sends_nothing(app, make, jobs, smtp):
     ("server down", "ConnectionRefusedError"),
 ])
 def test_a_refused_mail_fails_and_a_later_run_sends_it_once(app, make, jobs, smtp, trouble, error):
-    user = make.user()
+    user = make.mentor()
     mail = answer_mail(user)
     db.session.commit()
     if trouble == "refused":
@@ -166,7 +170,7 @@ def test_a_refused_mail_fails_and_a_later_run_sends_it_once(app, make, jobs, smt
 
 @pytest.mark.parametrize("claimed_minutes_ago, sent", [(1, False), (11, True)])
 def test_only_a_stale_sending_claim_is_taken_over(app, make, jobs, smtp, claimed_minutes_ago, sent):
-    mail = answer_mail(make.user())
+    mail = answer_mail(make.mentor())
     db.session.commit()
     mail.status, mail.claimed_at = MailStatus.SENDING, utcnow() - timedelta(minutes=claimed_minutes_ago)
     db.session.commit()
@@ -212,7 +216,7 @@ def test_bad_addresses_and_headers_are_refused_at_once(app, jobs, to, headers):
 
 def test_extra_headers_arrive_unchanged(app, make, jobs, smtp):
     unsubscribe = "<" + external_url("people.profile", t="x" * 200) + ">"
-    answer_mail(make.user(), headers={"List-Unsubscribe": unsubscribe,
+    answer_mail(make.mentor(), headers={"List-Unsubscribe": unsubscribe,
                                       "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
                                       "Reply-To": "reply+abc@localhost"})
     db.session.commit()
@@ -224,7 +228,7 @@ def test_extra_headers_arrive_unchanged(app, make, jobs, smtp):
 
 
 def test_a_batch_goes_over_one_connection_and_a_refusal_stops_only_its_mail(app, make, jobs, smtp):
-    people = [make.user(), make.user(email="refused@example.com"), make.user()]
+    people = [make.mentor(), make.mentor(email="refused@example.com"), make.mentor()]
     mails = [answer_mail(p, key=f"digest:{p.id}") for p in people]
     db.session.commit()
     smtp.refuse_rcpt = {"refused@example.com"}
@@ -244,7 +248,7 @@ def test_a_batch_goes_over_one_connection_and_a_refusal_stops_only_its_mail(app,
 
 
 def test_a_lost_job_is_enqueued_again_by_the_sweep(app, make, jobs, smtp):
-    mail = answer_mail(make.user())
+    mail = answer_mail(make.mentor())
     db.session.commit()
     jobs.connection.flushdb()  # the job is lost, as when Redis was down at the commit
     assert requeue_unsent_mail() == 0  # too recent: its job may still be waiting in a queue
@@ -257,7 +261,7 @@ def test_a_lost_job_is_enqueued_again_by_the_sweep(app, make, jobs, smtp):
 
 
 def test_without_a_mail_server_mail_is_kept_in_the_outbox(app, make, jobs, tmp_path):
-    mail = answer_mail(make.user())
+    mail = answer_mail(make.mentor())
     db.session.commit()
     assert jobs.run() == 1
     [path] = (tmp_path / "outbox").glob("*.eml")
@@ -295,7 +299,7 @@ def kept(dev_app) -> list[str]:
 
 
 def test_the_mailbox_lists_the_outbox_and_shows_a_message_safely(dev_app, make):
-    user = make.user()
+    user = make.mentor()
     first = answer_mail(user, key="answer:1")
     db.session.commit()
     deliver(first.id)
@@ -324,7 +328,7 @@ def test_the_mailbox_lists_the_outbox_and_shows_a_message_safely(dev_app, make):
 @pytest.mark.parametrize("name", ["nothing.eml", "..%2F..%2Fconfig.py", "20260101T000000000000Z-x.eml"])
 def test_the_mailbox_shows_only_files_in_the_outbox(dev_app, make, name):
     client = dev_app.test_client()
-    Auth(client).sign_in(make.user())
+    Auth(client).sign_in(make.mentor())
     assert client.get(f"/dev/mailbox/{name}").status_code == 404
 
 
@@ -335,7 +339,7 @@ def test_the_mailbox_is_for_signed_in_people(dev_app):
 
 
 def test_there_is_no_mailbox_outside_development(client, auth, make):
-    auth.sign_in(make.user())
+    auth.sign_in(make.mentor())
     assert client.get("/dev/mailbox").status_code == 404
 
 
@@ -343,7 +347,7 @@ def test_development_keeps_a_copy_of_mail_sent_over_smtp(dev_app, make):
     server = SMTPServer()
     server.start(dev_app)
     try:
-        mail = answer_mail(make.user())
+        mail = answer_mail(make.mentor())
         db.session.commit()
         assert deliver(mail.id) is True
     finally:
