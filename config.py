@@ -46,6 +46,15 @@ class Config:
     MAIL_DOMAIN = os.environ.get("MAIL_DOMAIN", "localhost")
     MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
 
+    # Routing stuck questions: how long a mentor has to reply, how often to move on.
+    ANSWER_MINUTES_BLOCKING = int(os.environ.get("ANSWER_MINUTES_BLOCKING", "15"))
+    ANSWER_MINUTES_CAN_WAIT = int(os.environ.get("ANSWER_MINUTES_CAN_WAIT", "240"))
+    ROUTING_ATTEMPTS = int(os.environ.get("ROUTING_ATTEMPTS", "3"))  # then the team lead
+    RELAX_TO_RELATED_MINUTES = int(os.environ.get("RELAX_TO_RELATED_MINUTES", "30"))
+    RELAX_TO_TEAM_MINUTES = int(os.environ.get("RELAX_TO_TEAM_MINUTES", "120"))
+    MAX_PINGS_PER_DAY = int(os.environ.get("MAX_PINGS_PER_DAY", "8"))
+    QUESTION_MAX_CHARS = 5000
+
     # Uploads (CSV of people) and API bodies stay small.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024)))
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session

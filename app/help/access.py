@@ -1,0 +1,30 @@
+"""Who may see a question: the asker, the mentors it was routed to, the team's lead, admins."""
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.help.models import Attempt, Question
+from app.people.models import Role, Team, User
+
+
+def can_see(question: Question, user: User) -> bool:
+    """Tell whether the person may read this question and its thread."""
+    if user.id == question.asker_id or user.has_role(Role.ADMIN):
+        return True
+    if question.team_id is not None:
+        lead_id = db.session.scalar(sa.select(Team.lead_id).where(Team.id == question.team_id))
+        if lead_id == user.id:
+            return True
+    return db.session.scalar(sa.select(sa.exists().where(
+        Attempt.question_id == question.id, Attempt.mentor_id == user.id))) or False
+
+
+def visible_questions(user: User) -> sa.Select:
+    """A query for every question the person may read (for lists and searches)."""
+    query = sa.select(Question)
+    if user.has_role(Role.ADMIN):
+        return query
+    led = sa.select(Team.id).where(Team.lead_id == user.id)
+    routed = sa.select(Attempt.question_id).where(Attempt.mentor_id == user.id)
+    return query.where(sa.or_(Question.asker_id == user.id, Question.team_id.in_(led),
+                              Question.id.in_(routed)))

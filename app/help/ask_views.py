@@ -1,0 +1,3 @@
+"""Pages of the help desk (being written)."""
+
+from app.help import bp  # noqa: F401
