@@ -139,6 +139,8 @@ class Attempt(db.Model):
     state: Mapped[AttemptState] = mapped_column(_enum(AttemptState, 10), default=AttemptState.WAITING)
     deadline_at: Mapped[datetime] = mapped_column(UTCDateTime)
     hint: Mapped[str] = mapped_column(sa.String(300), default="")  # "ask Dana", left on a pass
+    # When the mentor was told: at once for blocking questions, else by their next digest.
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

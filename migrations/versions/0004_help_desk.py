@@ -80,6 +80,7 @@ def upgrade():
     sa.Column('state', sa.Enum('waiting', 'answered', 'passed', 'timed_out', 'closed', name='attemptstate', native_enum=False, length=10), nullable=False),
     sa.Column('deadline_at', sa.DateTime(), nullable=False),
     sa.Column('hint', sa.String(length=300), nullable=False),
+    sa.Column('notified_at', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('closed_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['mentor_id'], ['users.id'], name=op.f('fk_routing_attempts_mentor_id_users'), ondelete='CASCADE'),
