@@ -5,6 +5,7 @@ from datetime import time
 import sqlalchemy as sa
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from markupsafe import Markup
 from wtforms import (
     DateField,
     HiddenField,
@@ -18,11 +19,11 @@ from wtforms import (
     TimeField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, EmailInput, ListWidget
 
 from app.extensions import db
 from app.people.forms import LEVEL_CHOICES, timezone_choices
-from app.people.models import Role, Skill, Team, User
+from app.people.models import Role, Skill, Team, User, normalize_email
 
 
 def optional_id(value) -> int | None:
@@ -38,13 +39,49 @@ def team_choices(empty: str) -> list[SelectChoice]:
     return [SelectChoice("", empty)] + [SelectChoice(str(t.id), t.name) for t in teams]
 
 
-def person_choices(empty: str, leave_out: int | None = None) -> list[SelectChoice]:
-    """The people, by name, after a choice meaning nobody."""
-    people = db.session.execute(
-        sa.select(User.id, User.name, User.email).order_by(User.name, User.email))
-    return [SelectChoice("", empty)] + [
-        SelectChoice(str(id_), f"{name} <{email}>") for id_, name, email in people if id_ != leave_out
-    ]
+class PersonEmailInput(EmailInput):
+    """An email box whose browser suggests active people's addresses (and names) as one types."""
+
+    def __call__(self, field, **kwargs):
+        list_id = f"{field.id}-people"
+        kwargs.setdefault("list", list_id)
+        kwargs.setdefault("autocomplete", "off")
+        people = db.session.execute(
+            sa.select(User.email, User.name).where(User.active).order_by(User.name, User.email))
+        options = Markup("").join(
+            Markup('<option value="{}">{}</option>').format(email, name) for email, name in people)
+        return super().__call__(field, **kwargs) + Markup('<datalist id="{}">{}</datalist>').format(
+            list_id, options)
+
+
+def _strip(value):
+    """Trim text typed into a box; leave anything else as it is."""
+    return value.strip() if isinstance(value, str) else value
+
+
+class PersonEmailField(StringField):
+    """A person named by their email address; empty means nobody.
+
+    Once the form is validated, `person_id` is the id of the person named, or None. Unlike a
+    select box of everyone, it stays usable with thousands of people.
+    """
+
+    widget = PersonEmailInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, [Optional(), Length(max=254), *(validators or [])],
+                         filters=[_strip], **kwargs)
+        self.person_id: int | None = None
+
+    def post_validate(self, form, validation_stopped):
+        """Find the person with the address typed in, or say that there is nobody with it."""
+        self.person_id = None
+        if validation_stopped or self.errors or not self.data:
+            return
+        self.person_id = db.session.scalar(
+            sa.select(User.id).where(User.email == normalize_email(self.data)))
+        if self.person_id is None:
+            raise ValidationError(f"No one in Unstuck has the email {self.data}.")
 
 
 def skill_choices() -> list[SelectChoice]:
@@ -68,7 +105,7 @@ class PersonForm(FlaskForm):
     work_start = TimeField("Working day starts", default=time(9), validators=[InputRequired()])
     work_end = TimeField("Working day ends", default=time(17), validators=[InputRequired()])
     start_date = DateField("Start date", validators=[Optional()])
-    manager_id = SelectField("Manager", coerce=optional_id)
+    manager_email = PersonEmailField("Manager's email")
     max_mentees = IntegerField("Most mentees at once", default=2,
                                validators=[InputRequired(), NumberRange(0, 50)])
     max_open_questions = IntegerField("Most open questions at once", default=5,
@@ -78,10 +115,9 @@ class PersonForm(FlaskForm):
     away_until = DateField("Away until", validators=[Optional()])
     submit = SubmitField("Save")
 
-    def __init__(self, *args, person_id: int | None = None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.team_id.choices = team_choices("No team")
-        self.manager_id.choices = person_choices("No manager", leave_out=person_id)
         self.timezone.choices = timezone_choices()
 
 
@@ -103,12 +139,8 @@ class PeopleFilterForm(FlaskForm):
 
 class TeamForm(FlaskForm):
     name = StringField("Name", validators=[InputRequired(), Length(max=80)])
-    lead_id = SelectField("Team lead", coerce=optional_id)
+    lead_email = PersonEmailField("Team lead's email")
     submit = SubmitField("Save team")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.lead_id.choices = person_choices("No lead")
 
 
 class SkillForm(FlaskForm):

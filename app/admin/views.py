@@ -21,23 +21,23 @@ from app.people.models import Role, Skill, SkillKind, Team, User, UserRole, User
 from app.people.services import (
     InvalidInput,
     PersonDetails,
-    ProfileChanges,
-    check_away,
     create_person,
     save_team,
+    set_active,
     update_person,
-    update_profile,
 )
 from app.people.skills import merge_skills, save_skill
 
 PEOPLE_PER_PAGE = 25
+# The services name a person by id; the forms ask for their email.
+FORM_FIELDS = {"manager_id": "manager_email", "lead_id": "lead_email"}
 
 
 def _show_errors(form, exc: InvalidInput) -> None:
     """Undo the failed change and put each message on its field (or above the form)."""
     db.session.rollback()
     for name, message in exc.fields.items():
-        field = form._fields.get(name)
+        field = form._fields.get(FORM_FIELDS.get(name, name))
         (field.errors if field is not None else form.form_errors).append(message)
 
 
@@ -70,30 +70,23 @@ def people():
 
 def _save_person(form: PersonForm, person_id: int | None = None) -> User | None:
     """Create or change a person from the form; None (form messages set) if anything is wrong."""
-    try:
-        check_away(form.away_from.data, form.away_until.data)
-    except ValueError as exc:
-        form.away_until.errors.append(str(exc))
-        return None
     details = PersonDetails(
         email=form.email.data, name=form.name.data,
         roles=frozenset(Role(r) for r in form.roles.data), team_id=form.team_id.data,
         title=form.title.data or "", level=form.level.data, timezone=form.timezone.data,
         work_start=form.work_start.data, work_end=form.work_end.data,
-        start_date=form.start_date.data, manager_id=form.manager_id.data,
+        start_date=form.start_date.data, manager_id=form.manager_email.person_id,
         max_mentees=form.max_mentees.data, max_open_questions=form.max_open_questions.data,
+        away_from=form.away_from.data, away_until=form.away_until.data,
         password=form.password.data or None,
     )
     try:
-        person = update_person(person_id, details) if person_id else create_person(details)
+        if person_id is None:
+            return create_person(details)
+        return update_person(person_id, details, acting_user_id=current_user.id)
     except InvalidInput as exc:
         _show_errors(form, exc)
         return None
-    # The absence is the person's own setting; the details just saved already passed its checks.
-    return update_profile(person.id, ProfileChanges(
-        timezone=person.timezone, work_start=person.work_start, work_end=person.work_end,
-        away_from=form.away_from.data, away_until=form.away_until.data,
-    ))
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
@@ -112,7 +105,7 @@ def new_person():
 def edit_person(person_id: int):
     """Change a person's details, roles, team, manager, limits, password or absence."""
     person = db.get_or_404(User, person_id)
-    form = PersonForm(obj=person, person_id=person.id)
+    form = PersonForm(obj=person, manager_email=person.manager.email if person.manager else "")
     if form.validate_on_submit() and _save_person(form, person.id):
         flash(f"{person.name}'s details are saved.", "success")
         return redirect(url_for("admin.people"))
@@ -124,11 +117,12 @@ def edit_person(person_id: int):
 def deactivate_person(person_id: int):
     """Stop a person from signing in; everything about them is kept."""
     person = db.get_or_404(User, person_id)
-    if person.id == current_user.id:
-        flash("You cannot deactivate yourself.", "error")
+    try:
+        set_active(person.id, False, acting_user_id=current_user.id)
+    except InvalidInput as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
     else:
-        person.active = False
-        db.session.commit()
         flash(f"{person.name} is deactivated.", "info")
     return redirect(url_for("admin.people"))
 
@@ -138,8 +132,7 @@ def deactivate_person(person_id: int):
 def reactivate_person(person_id: int):
     """Let a deactivated person sign in again."""
     person = db.get_or_404(User, person_id)
-    person.active = True
-    db.session.commit()
+    set_active(person.id, True, acting_user_id=current_user.id)
     flash(f"{person.name} is active again.", "success")
     return redirect(url_for("admin.people"))
 
@@ -174,10 +167,10 @@ def teams():
 
 def _team_page(team: Team | None):
     """Show the team form, and save it through save_team when it comes back."""
-    form = TeamForm(obj=team)
+    form = TeamForm(obj=team, lead_email=team.lead.email if team and team.lead else "")
     if form.validate_on_submit():
         try:
-            saved = save_team(form.name.data, form.lead_id.data, team.id if team else None)
+            saved = save_team(form.name.data, form.lead_email.person_id, team.id if team else None)
         except InvalidInput as exc:
             _show_errors(form, exc)
         else:

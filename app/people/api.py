@@ -54,6 +54,7 @@ ERRORS = {
 }
 BODY_ERRORS = (400, 413, 422)
 INVALID_PERSON = ERRORS[422] + " An email address someone else already uses is reported on `email`."
+INVALID_CHANGE = INVALID_PERSON + " Taking away your own admin role is refused on `roles`."
 
 
 def errors(*statuses: int, invalid: str | None = None):
@@ -129,7 +130,10 @@ class People(MethodView):
     @blp.response(201, PersonSchema)
     @errors(403, *BODY_ERRORS, invalid=INVALID_PERSON)
     def post(self, fields):
-        """Add a person"""
+        """Add a person
+
+        Only `email` and `name` are required. `away_from` and `away_until` set days away.
+        """
         roles = frozenset(fields.pop("roles", [Role.NEW_HIRE]))
         with saving():
             return create_person(PersonDetails(**fields, roles=roles))
@@ -170,16 +174,18 @@ class Person(MethodView):
     @admin_only
     @blp.arguments(PersonChangesSchema(partial=True))
     @blp.response(200, PersonSchema)
-    @errors(403, 404, *BODY_ERRORS, invalid=INVALID_PERSON)
+    @errors(403, 404, *BODY_ERRORS, invalid=INVALID_CHANGE)
     def patch(self, changes, person_id):
         """Change a person
 
-        Only the fields sent change; `roles` replaces the person's roles.
+        Only the fields sent change; `roles` replaces the person's roles, and you cannot
+        take away your own admin role. Send `null` for `away_from` and `away_until` when
+        the person is back.
         """
         details = {**details_of(db.get_or_404(User, person_id)), **changes}
         details["roles"] = frozenset(details["roles"])
         with saving():
-            return update_person(person_id, PersonDetails(**details))
+            return update_person(person_id, PersonDetails(**details), acting_user_id=api_user().id)
 
 
 # Teams

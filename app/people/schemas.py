@@ -102,6 +102,10 @@ class PersonInSchema(ma.Schema):
     manager_id = fields.Integer(allow_none=True)
     max_mentees = fields.Integer()
     max_open_questions = fields.Integer()
+    away_from = fields.Date(allow_none=True, metadata={
+        "description": "First day away; null or left out when not away."})
+    away_until = fields.Date(allow_none=True, metadata={
+        "description": "Last day away, not before `away_from`; null or left out when not away."})
     password = fields.String(load_only=True, validate=validate.Length(max=200), metadata={
         "description": "An optional password for the web app, at least 8 characters. Never shown."})
 

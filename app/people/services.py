@@ -109,10 +109,14 @@ class PersonDetails:
     manager_id: int | None = None
     max_mentees: int = 2
     max_open_questions: int = 5
+    away_from: date | None = None
+    away_until: date | None = None
     password: str | None = field(default=None, repr=False)
 
 
-def _check_person(details: PersonDetails, user_id: int | None) -> dict[str, str]:
+def _check_person(details: PersonDetails, user_id: int | None,
+                  acting_user_id: int | None = None) -> dict[str, str]:
+    """Map each field of the details that is wrong to what is wrong with it."""
     errors: dict[str, str] = {}
     try:
         email = valid_email(details.email)
@@ -137,6 +141,14 @@ def _check_person(details: PersonDetails, user_id: int | None) -> dict[str, str]
         check_working_hours(details.work_start, details.work_end)
     except ValueError as exc:
         errors["work_end"] = str(exc)
+    try:
+        check_away(details.away_from, details.away_until)
+    except ValueError as exc:
+        errors["away_until"] = str(exc)
+    if user_id is not None and user_id == acting_user_id and Role.ADMIN not in details.roles:
+        if db.session.get(User, user_id).has_role(Role.ADMIN):
+            errors["roles"] = ("You cannot remove your own admin role; another admin can, so that "
+                               "nobody is locked out.")
     if details.team_id is not None and db.session.get(Team, details.team_id) is None:
         errors["team_id"] = "There is no such team."
     if details.manager_id is not None:
@@ -166,6 +178,7 @@ def reporting_line(user_id: int) -> list[int]:
 
 
 def _apply(user: User, details: PersonDetails) -> None:
+    """Copy checked details onto a person."""
     user.email = normalize_email(details.email)
     user.name = details.name.strip()
     user.roles = details.roles
@@ -179,6 +192,7 @@ def _apply(user: User, details: PersonDetails) -> None:
     user.manager_id = details.manager_id
     user.max_mentees = details.max_mentees
     user.max_open_questions = details.max_open_questions
+    user.away_from, user.away_until = details.away_from, details.away_until
     if details.password:
         user.set_password(details.password)
 
@@ -195,12 +209,15 @@ def create_person(details: PersonDetails) -> User:
     return user
 
 
-def update_person(user_id: int, details: PersonDetails) -> User:
-    """Change a person's details; raise InvalidInput (nothing changed) if any is wrong."""
+def update_person(user_id: int, details: PersonDetails, acting_user_id: int | None = None) -> User:
+    """Change a person's details; raise InvalidInput (nothing changed) if any is wrong.
+
+    `acting_user_id` is the admin making the change, who may not take away their own admin role.
+    """
     user = db.session.get(User, user_id)
     if user is None:
         raise LookupError("There is no such person.")
-    errors = _check_person(details, user_id)
+    errors = _check_person(details, user_id, acting_user_id)
     if errors:
         raise InvalidInput(errors)
     _apply(user, details)
@@ -215,7 +232,25 @@ def details_of(user: User) -> dict:
         title=user.title, level=user.level, timezone=user.timezone, work_start=user.work_start,
         work_end=user.work_end, start_date=user.start_date, manager_id=user.manager_id,
         max_mentees=user.max_mentees, max_open_questions=user.max_open_questions,
+        away_from=user.away_from, away_until=user.away_until,
     )
+
+
+def set_active(user_id: int, active: bool, acting_user_id: int) -> User:
+    """Let a person sign in and use the API again, or stop them; everything about them is kept.
+
+    Raises InvalidInput (nothing changed) when the acting admin would deactivate themselves,
+    and LookupError when there is no such person.
+    """
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise LookupError("There is no such person.")
+    if not active and user_id == acting_user_id:
+        message = "You cannot deactivate yourself."
+        raise InvalidInput({"active": message}, message)
+    user.active = active
+    db.session.commit()
+    return user
 
 
 @dataclass(frozen=True)

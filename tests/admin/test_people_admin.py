@@ -22,12 +22,17 @@ def shows(response, message: str) -> bool:
     return str(escape(message)) in response.get_data(as_text=True)
 
 
+def field_html(response, name: str) -> str:
+    """Return a field's HTML from its input to the end of its box: hint, suggestions, errors."""
+    return response.get_data(as_text=True).split(f'name="{name}"', 1)[1].split("</div>", 1)[0]
+
+
 def person_form(**changes) -> dict:
     """A complete, valid person form, with changes."""
     data = {
         "email": "grace@example.com", "name": "Grace Hopper", "roles": ["mentor"], "team_id": "",
         "title": "Engineer", "level": "3", "timezone": "Europe/Berlin", "work_start": "08:00",
-        "work_end": "16:00", "start_date": "", "manager_id": "", "max_mentees": "2",
+        "work_end": "16:00", "start_date": "", "manager_email": "", "max_mentees": "2",
         "max_open_questions": "5", "password": "", "away_from": "", "away_until": "",
     }
     data.update(changes)
@@ -39,6 +44,19 @@ def admin(make, auth):
     user = make.admin(name="Ada Admin", email="ada@example.com")
     auth.sign_in(user)
     return user
+
+
+@pytest.fixture
+def commits(app):
+    """The commits the database session makes during the test, as a growing list."""
+    made = []
+
+    def counted(session):
+        made.append(session)
+
+    sa.event.listen(db.session, "after_commit", counted)
+    yield made
+    sa.event.remove(db.session, "after_commit", counted)
 
 
 # Who may see what
@@ -124,8 +142,9 @@ def test_an_admin_adds_a_person_with_every_detail(client, admin, make, auth):
     boss = make.user(name="Barbara Boss")
     response = client.post("/admin/people/new", data=person_form(
         email="Grace@Example.com", roles=["mentor", "lead"], team_id=str(team.id),
-        manager_id=str(boss.id), start_date="2025-03-01", max_mentees="4", max_open_questions="7",
-        password="a long enough password", away_from="2025-08-01", away_until="2025-08-15",
+        manager_email=f" {boss.email.upper()} ", start_date="2025-03-01", max_mentees="4",
+        max_open_questions="7", password="a long enough password", away_from="2025-08-01",
+        away_until="2025-08-15",
     ))
     assert response.status_code == 302
     grace = db.session.scalar(sa.select(User).where(User.email == "grace@example.com"))
@@ -163,6 +182,7 @@ BAD_PERSON = [
     ("max_open_questions", "many", "Not a valid integer value."),
     ("away_until", "2025-07-01", "The end of an absence cannot be before its start."),
     ("team_id", "999", "Not a valid choice."),
+    ("manager_email", "ghost@example.com", "No one in Unstuck has the email ghost@example.com."),
 ]
 
 
@@ -218,13 +238,90 @@ def test_the_edit_form_shows_the_current_details(client, admin, make):
     assert 'id="roles-3" name="roles" type="checkbox" value="admin"' in page
 
 
+def test_an_edit_saves_the_details_and_the_absence_in_one_commit(client, admin, make, commits):
+    grace = make.user(name="Grace", email="grace@example.com")
+    before = len(commits)
+    response = client.post(f"/admin/people/{grace.id}", data=person_form(
+        title="Rear admiral", away_from="2025-12-20", away_until="2026-01-05"))
+    assert response.status_code == 302
+    assert len(commits) - before == 1
+    db.session.expire_all()
+    assert grace.title == "Rear admiral"
+    assert (grace.away_from, grace.away_until) == (date(2025, 12, 20), date(2026, 1, 5))
+
+
+def test_a_backwards_absence_is_shown_with_the_other_mistakes_and_nothing_changes(client, admin,
+                                                                                  make):
+    grace = make.user(name="Grace", email="grace@example.com")
+    response = client.post(f"/admin/people/{grace.id}", data=person_form(
+        timezone="Atlantis/Capital", away_from="2025-08-10", away_until="2025-08-01"))
+    assert response.status_code == 400
+    assert shows(response, "'Atlantis/Capital' is not a known time zone")
+    assert "The end of an absence cannot be before its start." in field_html(response, "away_until")
+    db.session.expire_all()
+    assert (grace.name, grace.away_from, grace.away_until) == ("Grace", None, None)
+
+
+def test_an_admin_cannot_take_away_their_own_admin_role(client, admin):
+    response = client.post(f"/admin/people/{admin.id}", data=person_form(
+        email=admin.email, name="Ada Renamed", roles=["mentor"]))
+    assert response.status_code == 400
+    assert "You cannot remove your own admin role" in field_html(response, "roles")
+    db.session.expire_all()
+    assert (admin.name, admin.roles) == ("Ada Admin", {Role.ADMIN})
+
+
+def test_an_admin_can_take_away_another_admins_role(client, admin, make):
+    grace = make.admin(email="grace@example.com")
+    response = client.post(f"/admin/people/{grace.id}", data=person_form(roles=["mentor"]))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert grace.roles == {Role.MENTOR}
+
+
+# Choosing a manager by email
+
+def test_the_manager_is_typed_as_an_email_with_active_people_suggested(client, admin, make):
+    boss = make.user(name="Barbara Boss", email="barbara@example.com")
+    make.user(name="Gone Person", email="gone@example.com", active=False)
+    grace = make.user(name="Grace", email="grace@example.com", manager=boss)
+    response = client.get(f"/admin/people/{grace.id}")
+    page = response.get_data(as_text=True)
+    assert 'name="manager_id"' not in page
+    assert ('list="manager_email-people" maxlength="254" name="manager_email" type="email" '
+            'value="barbara@example.com"') in page
+    suggestions = field_html(response, "manager_email")
+    assert '<datalist id="manager_email-people">' in suggestions
+    assert '<option value="barbara@example.com">Barbara Boss</option>' in suggestions
+    assert "gone@example.com" not in suggestions
+
+
+def test_an_empty_manager_email_means_no_manager(client, admin, make):
+    grace = make.user(email="grace@example.com", manager=make.user())
+    response = client.post(f"/admin/people/{grace.id}", data=person_form(manager_email=" "))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert grace.manager is None
+
+
+def test_a_person_cannot_be_their_own_manager(client, admin, make):
+    grace = make.user(email="grace@example.com")
+    response = client.post(f"/admin/people/{grace.id}",
+                           data=person_form(manager_email="grace@example.com"))
+    assert response.status_code == 400
+    assert "A person cannot be their own manager." in field_html(response, "manager_email")
+    db.session.expire_all()
+    assert grace.manager is None
+
+
 def test_a_reporting_line_cannot_loop(client, admin, make):
     boss = make.user(name="Barbara Boss")
     grace = make.user(name="Grace", email="grace@example.com", manager=boss)
     response = client.post(f"/admin/people/{boss.id}", data=person_form(
-        email=boss.email, name="Barbara Boss", manager_id=str(grace.id)))
+        email=boss.email, name="Barbara Boss", manager_email=grace.email))
     assert response.status_code == 400
-    assert shows(response, "That manager reports to this person; the reporting line would loop.")
+    assert ("That manager reports to this person; the reporting line would loop."
+            in field_html(response, "manager_email"))
     db.session.expire_all()
     assert boss.manager_id is None
 
@@ -266,6 +363,18 @@ def test_an_admin_cannot_deactivate_themselves(client, admin):
     assert shows(response, "You cannot deactivate yourself.")
     db.session.expire_all()
     assert admin.active
+
+
+def test_the_list_offers_no_button_to_deactivate_yourself(client, admin, make):
+    grace = make.user()
+    page = client.get("/admin/people").get_data(as_text=True)
+    assert f"/admin/people/{grace.id}/deactivate" in page
+    assert f"/admin/people/{admin.id}/deactivate" not in page
+
+
+@pytest.mark.parametrize("action", ["deactivate", "reactivate"])
+def test_deactivating_someone_who_does_not_exist_is_not_found(client, admin, action):
+    assert client.post(f"/admin/people/999/{action}").status_code == 404
 
 
 # Forgery protection

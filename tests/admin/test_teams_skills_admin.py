@@ -86,9 +86,9 @@ def test_the_team_list_shows_each_lead_and_member_count(client, admin, make):
 
 
 def test_an_admin_creates_a_team_whose_lead_becomes_a_team_lead(client, admin, make):
-    lead = make.user(name="Linda Lead")
+    lead = make.user(name="Linda Lead", email="linda@example.com")
     response = client.post("/admin/teams/new",
-                           data={"name": "  Data   Platform ", "lead_id": str(lead.id)})
+                           data={"name": "  Data   Platform ", "lead_email": " Linda@Example.com"})
     assert response.status_code == 302
     team = db.session.scalar(sa.select(Team))
     assert team.name == "Data Platform" and team.lead == lead
@@ -97,7 +97,8 @@ def test_an_admin_creates_a_team_whose_lead_becomes_a_team_lead(client, admin, m
 
 def test_an_admin_renames_a_team_and_changes_its_lead(client, admin, make):
     team = make.team("Platform", lead=make.user())
-    response = client.post(f"/admin/teams/{team.id}", data={"name": "Infrastructure", "lead_id": ""})
+    response = client.post(f"/admin/teams/{team.id}",
+                           data={"name": "Infrastructure", "lead_email": ""})
     assert response.status_code == 302
     db.session.expire_all()
     assert team.name == "Infrastructure" and team.lead is None
@@ -108,7 +109,8 @@ def test_an_admin_renames_a_team_and_changes_its_lead(client, admin, make):
     ({"name": "   "}, "A team needs a name."),
     ({"name": "platform"}, "There is already a team called platform."),
     ({"name": "x" * 81}, "Field cannot be longer than 80 characters."),
-    ({"name": "New", "lead_id": "999"}, "Not a valid choice."),
+    ({"name": "New", "lead_email": "ghost@example.com"},
+     "No one in Unstuck has the email ghost@example.com."),
 ])
 def test_a_bad_team_shows_the_form_again_and_saves_nothing(client, admin, make, data, message):
     make.team("Platform")
@@ -116,6 +118,17 @@ def test_a_bad_team_shows_the_form_again_and_saves_nothing(client, admin, make, 
     assert response.status_code == 400
     assert shows(response, message)
     assert count(Team) == 1
+
+
+def test_the_lead_is_typed_as_an_email_with_people_suggested(client, admin, make):
+    lead = make.user(name="Linda Lead", email="linda@example.com")
+    team = make.team("Platform", lead=lead)
+    page = client.get(f"/admin/teams/{team.id}").get_data(as_text=True)
+    assert 'name="lead_id"' not in page
+    assert ('list="lead_email-people" maxlength="254" name="lead_email" type="email" '
+            'value="linda@example.com"') in page
+    assert '<datalist id="lead_email-people">' in page
+    assert '<option value="linda@example.com">Linda Lead</option>' in page
 
 
 def test_renaming_a_team_to_another_teams_name_changes_nothing(client, admin, make):

@@ -176,6 +176,48 @@ def test_admin_changes_only_the_fields_sent(client, make, as_admin):
     assert client.get(url, headers=as_admin).get_json() == expected
 
 
+def test_admin_sets_and_clears_days_away_with_the_other_details(client, make, as_admin):
+    response = client.post(f"{API}/people", json={
+        "email": "grace@example.com", "name": "Grace", "roles": ["mentor"],
+        "away_from": "2026-08-01", "away_until": "2026-08-14"}, headers=as_admin)
+    assert response.status_code == 201
+    created = response.get_json()
+    assert (created["away_from"], created["away_until"]) == ("2026-08-01", "2026-08-14")
+    url = f"{API}/people/{created['id']}"
+
+    response = client.patch(url, json={"title": "Admiral"}, headers=as_admin)
+    assert response.get_json() == {**created, "title": "Admiral"}
+    response = client.patch(url, json={"away_from": None, "away_until": None, "level": 4},
+                            headers=as_admin)
+    assert response.status_code == 200
+    assert client.get(url, headers=as_admin).get_json() == {
+        **created, "title": "Admiral", "level": 4, "away_from": None, "away_until": None}
+
+
+def test_the_days_away_of_a_person_are_documented(client):
+    person_in = client.get(f"{API}/openapi.json").get_json()["components"]["schemas"]["PersonIn"]
+    for name in ("away_from", "away_until"):
+        field = person_in["properties"][name]
+        assert (field["type"], field["format"], field["nullable"]) == ("string", "date", True)
+        assert field["description"]
+        assert name not in person_in.get("required", [])
+
+
+def test_an_admin_cannot_take_away_their_own_admin_role(client, make, token, saved):
+    admin = make.admin(name="Ada Admin")
+    headers = bearer(token(admin))
+    before = saved()
+    response = client.patch(f"{API}/people/{admin.id}", json={"roles": ["mentor"], "title": "Boss"},
+                            headers=headers)
+    fields = assert_error(response, 422, "invalid")
+    assert list(fields) == ["roles"]
+    assert "cannot remove your own admin role" in fields["roles"][0]
+    assert saved() == before
+    response = client.patch(f"{API}/people/{admin.id}", json={"roles": ["admin", "mentor"]},
+                            headers=headers)
+    assert response.get_json()["roles"] == ["admin", "mentor"]
+
+
 def test_a_person_sees_and_changes_their_own_profile(client, make, token):
     person = make.mentor(name="Max Mentor", max_mentees=2)
     headers = bearer(token(person))
@@ -258,6 +300,14 @@ BAD_INPUT = [
     ("PATCH", "/people/{person}", {"team_id": 999999, "level": 9}, 422,
      {"team_id": "no such team", "level": "from 1 to 5"}),
     ("PATCH", "/people/{person}", {"email": None}, 422, {"email": "may not be null"}),
+    ("PATCH", "/people/{person}", {"away_from": "2026-08-10", "away_until": "2026-08-01"}, 422,
+     {"away_until": "cannot be before its start"}),
+    ("POST", "/people", {"email": "x@example.com", "name": "X", "away_from": "soon",
+                         "away_until": "2026-08-01", "timezone": "Mars/Olympus"}, 422,
+     {"away_from": "Not a valid date"}),
+    ("POST", "/people", {"email": "x@example.com", "name": "X", "away_from": "2026-08-10",
+                         "away_until": "2026-08-01", "timezone": "Mars/Olympus"}, 422,
+     {"away_until": "cannot be before its start", "timezone": "not a known time zone"}),
     ("PATCH", "/people/me", {"roles": ["admin"]}, 422, {"roles": UNKNOWN}),
     ("PATCH", "/people/me", {"work_start": "17:00", "work_end": "09:00"}, 422,
      {"work_end": "start before they end"}),

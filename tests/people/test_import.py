@@ -9,7 +9,8 @@ from markupsafe import escape
 
 from app.extensions import db
 from app.people import importer
-from app.people.importer import RowProblem, import_people_csv
+from app.people.csv_rows import RowProblem
+from app.people.importer import import_people_csv
 from app.people.models import Role, Skill, SkillKind, User, UserSkill
 from app.people.services import InvalidInput
 
@@ -289,12 +290,27 @@ def test_nothing_is_written_if_writing_fails_halfway(app, make, monkeypatch):
     ("mail,title\n", "including email and name."),
     ("email,name,Email\n", "The column email appears twice."),
     ("email,name\n" + "x" * 200_000 + ",Ada\n", "This is not a CSV file Unstuck can read"),
+    ('email,name\nada@example.com,"Ada\ntim@example.com,Tim\n',
+     'Row 2 opens a quote (") that is never closed'),
 ])
 def test_a_file_that_cannot_be_read_is_refused_whole(app, text, message):
     with pytest.raises(InvalidInput) as caught:
         import_people_csv(text)
     assert message in caught.value.fields["file"]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+def test_an_unclosed_quote_imports_nothing_not_even_the_rows_before_it(app, make):
+    make.user(email="ada@example.com", name="Ada")
+    before = everything()
+    text = csv_text("ada@example.com,Ada L.", "tim@example.com,Tim", 'bea@example.com,"Bea',
+                    "cal@example.com,Cal", header="email,name")
+    with pytest.raises(InvalidInput) as caught:
+        import_people_csv(text)
+    assert caught.value.fields["file"] == (
+        'Row 4 opens a quote (") that is never closed, so the rest of the file would be read as '
+        "one cell. Close or remove that quote and import the file again; nothing was imported.")
+    assert everything() == before
 
 
 # The command line
@@ -322,6 +338,7 @@ def test_the_command_exits_with_1_and_lists_the_bad_rows(app, tmp_path):
 @pytest.mark.parametrize("content, message", [
     (b"name\nAda\n", "The first row must name the columns, including email."),
     (b"email,name\n\xff\xfe,Ada\n", "The file is not UTF-8 text"),
+    (b'email,name\nada@example.com,"Ada\n', 'Row 2 opens a quote (") that is never closed'),
 ])
 def test_the_command_refuses_a_file_it_cannot_read(app, tmp_path, content, message):
     path = tmp_path / "people.csv"
@@ -357,6 +374,8 @@ def test_an_admin_uploads_a_file_and_sees_the_report(client, make, auth, platfor
     (None, "Choose a CSV file to import."),
     (b"\xff\xfe\x00e\x00m", "The file is not UTF-8 text"),
     (b"name\nAda\n", "The first row must name the columns, including email."),
+    (b'email,name\nada@example.com,"Ada\ntim@example.com,Tim\n',
+     'Row 2 opens a quote (") that is never closed'),
 ])
 def test_an_upload_that_cannot_be_read_shows_the_form_again(client, make, auth, content, message):
     auth.sign_in(make.admin())
