@@ -6,7 +6,10 @@ import time
 
 def report(name: str, value, unit: str = "", target: str = "") -> None:
     """Print one figure on its own line, with its target beside it."""
-    shown = f"{value:.4g}" if isinstance(value, float) else str(value)
+    if isinstance(value, float):
+        shown = f"{value:.1f}" if abs(value) >= 1000 else f"{value:.4g}"
+    else:
+        shown = str(value)
     line = f"{name}: {shown}{' ' + unit if unit else ''}"
     if target:
         line += f"  (target: {target})"
