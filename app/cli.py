@@ -27,7 +27,9 @@ def worker(burst: bool, queues: tuple[str, ...]) -> None:
     unknown = set(names) - set(jobs.queues)
     if unknown:
         raise click.BadParameter(f"unknown queue(s): {', '.join(sorted(unknown))}")
-    jobs.worker(names).work(burst=burst, with_scheduler=True)
+    # Jobs run in the worker's own process: no fork per job, so connections and caches stay
+    # warm (a job is short, and every job is safe to run again if a worker dies).
+    jobs.worker(names, simple=True).work(burst=burst, with_scheduler=True)
 
 
 @click.command()
