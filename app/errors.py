@@ -85,7 +85,9 @@ def handle_http_exception(exc: HTTPException):
     if status >= 500:
         db.session.rollback()
     fields = field_messages(exc)
-    message = MESSAGES.get(status) or exc.description or exc.name
+    # A reason given where the error was raised says more than the stock wording.
+    given = exc.description if exc.description != type(exc).description else None
+    message = given or MESSAGES.get(status) or exc.description or exc.name
     if status == 422 and fields:
         message = "Some fields are not valid."
     if status == 400 and ("JSON" in (exc.description or "") or fields.get("json") == ["Invalid JSON body."]):
