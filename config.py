@@ -85,6 +85,8 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     BASE_URL = "http://localhost"
+    # Real hashing, with few rounds: the suite signs hundreds of people in.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 
 class ProductionConfig(Config):

@@ -2,6 +2,7 @@
 
 import pytest
 
+from app import create_app
 from app.people.models import Role
 
 
@@ -136,3 +137,16 @@ def test_forms_refuse_a_missing_csrf_token(app, client, make, auth):
     from app.extensions import db
     db.session.refresh(user)
     assert user.timezone == "Europe/Berlin"
+
+
+def test_outside_the_tests_passwords_use_scrypt():
+    from app.people.models import User
+    from config import Config
+
+    app = create_app(Config, SQLALCHEMY_DATABASE_URI="sqlite://")
+    with app.app_context():
+        user = User()
+        user.set_password("a long passphrase")
+        assert user.password_hash.startswith("scrypt:")
+        assert user.check_password("a long passphrase") and not user.check_password("wrong")
+    app.extensions["jobs"].connection.close()
