@@ -20,7 +20,7 @@ from matching.directory import (
     unmatched_new_hires,
     weights_of,
 )
-from matching.models import LIVE_STATES, CohortRun, Mentorship
+from matching.models import LIVE_STATES, CohortRun, Mentorship, WaitingForMentor
 from matching.scoring import build_table, explain
 from matching.services import MatchingError, create_proposal
 
@@ -97,7 +97,8 @@ class Published:
 
 def publish_cohort(run_id: int) -> Published:
     """Send the preview's proposals; pairs that no longer fit (someone matched meanwhile,
-    a mentor full) are skipped and said so."""
+    a mentor full, the pair excluded since) are skipped and said so. Those left unmatched
+    wait with the preview's reason."""
     run = _draft(run_id)
     claimed = db.session.execute(sa.update(CohortRun).where(
         CohortRun.id == run_id, CohortRun.published_at.is_(None)).values(published_at=utcnow()))
@@ -108,6 +109,7 @@ def publish_cohort(run_id: int) -> Published:
     loads = mentor_loads()
     limits = dict(db.session.execute(sa.select(User.id, User.max_mentees)).all())
     names = dict(db.session.execute(sa.select(User.id, User.name)).all())
+    blocked = blocked_pairs([p["hire_id"] for p in run.pairs])
     proposed, skipped = 0, []
     for pair in run.pairs:
         hire_id, mentor_id = pair["hire_id"], pair["mentor_id"]
@@ -117,9 +119,18 @@ def publish_cohort(run_id: int) -> Published:
         if loads.get(mentor_id, 0) >= limits.get(mentor_id, 0):
             skipped.append(f"{names.get(mentor_id, mentor_id)} has no free slot any more.")
             continue
+        if (hire_id, mentor_id) in blocked:
+            skipped.append(f"{names.get(mentor_id, mentor_id)} and {names.get(hire_id, hire_id)} "
+                           "may not be paired any more.")
+            continue
         create_proposal(hire_id, mentor_id, pair["score"], pair["reasons"], "cohort", settings.proposal_days)
         loads[mentor_id] = loads.get(mentor_id, 0) + 1
         live.add(hire_id)
         proposed += 1
+    for left in run.unmatched:
+        if left["hire_id"] not in live:
+            waiting = db.session.get(WaitingForMentor, left["hire_id"]) or WaitingForMentor(new_hire_id=left["hire_id"])
+            waiting.reason, waiting.checked_at = left["reason"], utcnow()
+            db.session.add(waiting)
     db.session.commit()
     return Published(proposed, tuple(skipped))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
 from app.people.models import Role, Skill, SkillKind, User, UserRole, UserSkill
@@ -24,9 +25,11 @@ def current_settings() -> MatchingSettings:
     """Return the matching settings, creating the defaults on first use."""
     settings = db.session.get(MatchingSettings, 1)
     if settings is None:
-        settings = MatchingSettings(id=1)
-        db.session.add(settings)
-        db.session.flush()
+        # Two first runs at once (two workers, two accepts) must not both insert the row:
+        # ON CONFLICT DO NOTHING waits for the other insert and then leaves it be.
+        insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name]
+        db.session.execute(insert(MatchingSettings).values(id=1).on_conflict_do_nothing(index_elements=["id"]))
+        settings = db.session.get(MatchingSettings, 1)
     return settings
 
 

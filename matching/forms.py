@@ -39,7 +39,8 @@ class FitForm(FlaskForm):
 
 
 def _weight(label: str):
-    return DecimalField(label, places=1, validators=[InputRequired(), NumberRange(min=0, max=100)])
+    return DecimalField(label, places=1, validators=[
+        InputRequired(), NumberRange(min=0, max=100, message="Choose a weight from 0 to 100.")])
 
 
 class SettingsForm(FlaskForm):

@@ -11,13 +11,14 @@ def propose_mentor_job(new_hire_id: int, source: str = "join") -> int | None:
 
 
 def mentorship_upkeep() -> dict[str, int]:
-    """Every few minutes: remind, expire (moving on to the next mentor), complete, and ask
-    the two-week "good fit?" question."""
+    """Every few minutes: remind, expire (moving on to the next mentor), complete, ask
+    the two-week "good fit?" question, and look again for those still waiting."""
     return {
         "reminded": services.remind_mentors(),
         "expired": services.expire_proposals(),
         "completed": services.complete_finished(),
         "fit_checks": services.send_fit_checks(),
+        "proposed": services.retry_waiting(),
     }
 
 

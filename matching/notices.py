@@ -15,6 +15,21 @@ from matching.models import Mentorship
 LINK_DAYS = {"accept": 14, "decline": 14, "fit": 30}
 
 
+def reasons_for(mentorship: Mentorship, viewer_id: int | None) -> list[dict]:
+    """The reasons a pair fits, worded for the person reading them.
+
+    The core words its reasons for the new hire ("teaches SQL 4/5, you are 1/5"); a mentor
+    reading "you are 1/5" would take it to be about themselves.
+    """
+    if viewer_id != mentorship.mentor_id:
+        return list(mentorship.reasons)
+    name = mentorship.new_hire.name
+    return [{**reason, "text": reason["text"].replace(", you are ", f", {name} is ")
+             .replace("skills you want to learn", f"skills {name} wants to learn")
+             .replace("than you", f"than {name}")}
+            for reason in mentorship.reasons]
+
+
 def action_link(mentorship: Mentorship, action: str, user_id: int) -> str:
     """A signed, single-use link that lets one person act on one mentorship from a mail."""
     token = make_token(f"mentorship-{action}", mentorship.id, user_id=user_id, single_use=True)
@@ -26,7 +41,8 @@ def _send(mentorship: Mentorship, key: str, kind: str, to, subject: str, templat
         key=f"{key}:{mentorship.id}:{to.id}", kind=kind, to=to, subject=subject,
         template=f"matching/email/{template}", thread=f"mentorship-{mentorship.id}",
         about=("mentorship", mentorship.id),
-        context={"mentorship": mentorship, "page": external_url("matching.mentoring"), **context},
+        context={"mentorship": mentorship, "page": external_url("matching.mentoring"),
+                 "reasons": reasons_for(mentorship, to.id), **context},
     )
 
 

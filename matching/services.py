@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db, utcnow
 from app.jobs import enqueue_after_commit
@@ -27,6 +28,7 @@ from matching.models import LIVE_STATES, FitAnswer, Mentorship, MentorshipState,
 from matching.scoring import build_table, explain
 
 END_REASON_LIMIT = 500
+NO_SKILLS = "no skills to learn on the profile yet"
 
 
 class MatchingError(Exception):
@@ -42,8 +44,11 @@ class NotYours(MatchingError):
 
 
 def _locked_mentorship(mentorship_id: int) -> Mentorship:
+    # The row may sit in the session from before the lock (a page loaded it to check
+    # access); read it again, or a decision made meanwhile would go unseen.
     mentorship = db.session.scalar(
         sa.select(Mentorship).where(Mentorship.id == mentorship_id).with_for_update()
+        .execution_options(populate_existing=True)
     )
     if mentorship is None:
         raise LookupError("There is no such mentorship.")
@@ -71,16 +76,22 @@ def propose_mentor(new_hire_id: int, source: str = "join") -> Mentorship | None:
     table = build_table(hires, pool, weights, rules, blocked_pairs([new_hire_id]))
     j = best_mentor(table)
     if j is None:
-        reason = unmatched_reason(table, 0, rules.min_overlap_hours)
+        # Worded to read well both to the new hire ("still looking: ...") and to admins.
+        reason = unmatched_reason(table, 0, rules.min_overlap_hours) if hires[0].wants else NO_SKILLS
         waiting = db.session.get(WaitingForMentor, new_hire_id) or WaitingForMentor(new_hire_id=new_hire_id)
         waiting.reason, waiting.checked_at = reason, utcnow()
         db.session.add(waiting)
         db.session.commit()
         return None
     fit = explain(table, 0, j, weights, rules)
-    mentorship = create_proposal(new_hire_id, fit.mentor_id, fit.score, fit.reason_rows(), source,
-                                 settings.proposal_days)
-    db.session.commit()
+    try:
+        mentorship = create_proposal(new_hire_id, fit.mentor_id, fit.score, fit.reason_rows(), source,
+                                     settings.proposal_days)
+        db.session.commit()
+    except IntegrityError:
+        # Another run proposed to this new hire meanwhile: one live proposal is the rule.
+        db.session.rollback()
+        return None
     return mentorship
 
 
@@ -113,7 +124,8 @@ def accept(mentorship_id: int, mentor_id: int) -> Mentorship:
         raise NotYours("Only the proposed mentor can accept this.")
     if mentorship.state != MentorshipState.PROPOSED:
         raise MatchingError(f"This proposal is already {mentorship.state.value}.")
-    mentor = db.session.scalar(sa.select(User).where(User.id == mentor_id).with_for_update())
+    mentor = db.session.scalar(sa.select(User).where(User.id == mentor_id).with_for_update()
+                               .execution_options(populate_existing=True))
     active = db.session.scalar(sa.select(sa.func.count()).select_from(Mentorship).where(
         Mentorship.mentor_id == mentor_id, Mentorship.state == MentorshipState.ACTIVE))
     if active >= mentor.max_mentees:
@@ -178,6 +190,14 @@ def _propose_next(new_hire_id: int, source: str) -> None:
     enqueue_after_commit(propose_mentor_job, new_hire_id, source)
 
 
+def retry_waiting() -> int:
+    """Look again for a mentor for each new hire still waiting (skills added, a slot freed,
+    a mentor joined); return how many were proposed one."""
+    waiting = list(db.session.scalars(
+        sa.select(WaitingForMentor.new_hire_id).order_by(WaitingForMentor.checked_at)))
+    return sum(1 for new_hire_id in waiting if propose_mentor(new_hire_id) is not None)
+
+
 def expire_proposals(now: datetime | None = None) -> int:
     """Expire unanswered proposals past their deadline and move each new hire on."""
     now = now or utcnow()
@@ -238,14 +258,16 @@ def send_fit_checks(now: datetime | None = None) -> int:
     due = list(db.session.scalars(sa.select(Mentorship).where(
         Mentorship.state == MentorshipState.ACTIVE, Mentorship.fit_check_sent_at.is_(None),
         Mentorship.fit_check_due_at <= now)))
+    sent = 0
     for mentorship in due:
         result = db.session.execute(
             sa.update(Mentorship).where(Mentorship.id == mentorship.id, Mentorship.fit_check_sent_at.is_(None))
             .values(fit_check_sent_at=now))
         if result.rowcount:
             notices.fit_check(mentorship)
+            sent += 1
         db.session.commit()
-    return len(due)
+    return sent
 
 
 def answer_fit_check(mentorship_id: int, user_id: int, good_fit: bool) -> FitAnswer:
@@ -255,6 +277,8 @@ def answer_fit_check(mentorship_id: int, user_id: int, good_fit: bool) -> FitAns
         raise LookupError("There is no such mentorship.")
     if not mentorship.involves(user_id):
         raise NotYours("Only the mentor or the new hire can answer this.")
+    if mentorship.state != MentorshipState.ACTIVE:
+        raise MatchingError(f"This mentorship is {mentorship.state.value}, not active.")
     answer = db.session.scalar(sa.select(FitAnswer).where(
         FitAnswer.mentorship_id == mentorship_id, FitAnswer.user_id == user_id))
     if answer is None:

@@ -7,11 +7,13 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from app.extensions import db
-from app.tokens import TokenExpired, TokenInvalid, TokenUsed, read_token, use_token
+from app.tokens import TokenError, TokenInvalid, TokenUsed, UsedLinkToken, link_problem_page, read_token, use_token
 from matching import bp, services
 from matching.forms import ActionForm, DeclineForm, EndForm, FitForm
 from matching.models import FitAnswer, Mentorship, MentorshipState, WaitingForMentor
-from matching.notices import LINK_DAYS
+from matching.notices import LINK_DAYS, reasons_for
+
+bp.add_app_template_global(reasons_for, "reasons_for")
 
 ACTIONS = {
     "accept": ("Accept this mentee?", "Accept"),
@@ -19,6 +21,14 @@ ACTIONS = {
     "fit-yes": ("Is this mentorship a good fit?", "Yes, it is"),
     "fit-no": ("Is this mentorship a good fit?", "No, it is not"),
 }
+
+
+def _fit_answers(user_id: int, mentorships) -> dict[int, FitAnswer]:
+    """The person's answers to "is this a good fit?", by mentorship."""
+    ids = [m.id for m in mentorships]
+    answers = db.session.scalars(sa.select(FitAnswer).where(
+        FitAnswer.user_id == user_id, FitAnswer.mentorship_id.in_(ids))) if ids else []
+    return {a.mentorship_id: a for a in answers}
 
 
 def _mentorship_for(mentorship_id: int, *, mentor_only: bool = False) -> Mentorship:
@@ -39,10 +49,7 @@ def my_mentor():
         .order_by(Mentorship.proposed_at.desc())
     ).all()
     current = next((m for m in mentorships if m.is_live), None)
-    fit = None
-    if current is not None:
-        fit = db.session.scalar(sa.select(FitAnswer).where(
-            FitAnswer.mentorship_id == current.id, FitAnswer.user_id == current_user.id))
+    fit = _fit_answers(current_user.id, [current]).get(current.id) if current else None
     return render_template(
         "matching/my_mentor.html", current=current, history=[m for m in mentorships if not m.is_live],
         waiting=db.session.get(WaitingForMentor, current_user.id), fit=fit,
@@ -58,12 +65,13 @@ def mentoring():
         sa.select(Mentorship).where(Mentorship.mentor_id == current_user.id)
         .order_by(Mentorship.proposed_at.desc())
     ).all()
+    mentees = [m for m in mine if m.state == MentorshipState.ACTIVE]
     return render_template(
         "matching/mentoring.html",
         proposals=[m for m in mine if m.state == MentorshipState.PROPOSED],
-        mentees=[m for m in mine if m.state == MentorshipState.ACTIVE],
+        mentees=mentees, fits=_fit_answers(current_user.id, mentees),
         past=[m for m in mine if not m.is_live],
-        decline_form=DeclineForm(), end_form=EndForm(), action_form=ActionForm(),
+        decline_form=DeclineForm(), end_form=EndForm(), fit_form=FitForm(), action_form=ActionForm(),
     )
 
 
@@ -125,10 +133,9 @@ def fit(mentorship_id: int):
     form = FitForm()
     if not form.validate_on_submit():
         abort(400)
-    services.answer_fit_check(mentorship.id, current_user.id, form.good_fit.data == "yes")
-    flash("Thank you for answering.", "success")
-    return redirect(url_for("matching.my_mentor" if mentorship.new_hire_id == current_user.id
-                            else "matching.mentoring"))
+    back = "matching.my_mentor" if mentorship.new_hire_id == current_user.id else "matching.mentoring"
+    return _act(lambda: services.answer_fit_check(mentorship.id, current_user.id, form.good_fit.data == "yes"),
+                "Thank you for answering.", back)
 
 
 @bp.route("/mentorships/<int:mentorship_id>/rematch", methods=["POST"])
@@ -151,10 +158,12 @@ def email_action(action: str, token: str):
     purpose = "fit" if action.startswith("fit-") else action
     try:
         link = read_token(token, f"mentorship-{action}", max_age_seconds=LINK_DAYS[purpose] * 86400)
-    except TokenExpired:
-        return render_template("links/expired.html", reason="expired"), 410
-    except TokenInvalid:
-        abort(404)
+        if link.nonce is None:  # every link a mentorship mail carries is single-use
+            raise TokenInvalid("This link is not valid.")
+        if _used(link.nonce):
+            raise TokenUsed("This link was already used.")
+    except TokenError as error:
+        return link_problem_page(error)
     mentorship = db.get_or_404(Mentorship, link.object_id)
     if not mentorship.involves(link.user_id):
         abort(404)
@@ -175,9 +184,9 @@ def email_action(action: str, token: str):
         else:
             services.answer_fit_check(mentorship.id, link.user_id, action == "fit-yes")
             message = "Thank you for answering."
-    except TokenUsed:
+    except TokenUsed as error:
         db.session.rollback()
-        return render_template("links/expired.html", reason="used"), 410
+        return link_problem_page(error)
     except services.MatchingError as exc:
         db.session.rollback()
         return render_template("links/done.html", title="That did not work", message=str(exc)), 409
@@ -187,3 +196,8 @@ def email_action(action: str, token: str):
             " If it does not get better, you can ask for a new match."),
             next_url=url_for(page), next_label="Ask for a new match")
     return render_template("links/done.html", title="Done", message=message)
+
+
+def _used(nonce: str) -> bool:
+    """Tell whether a single-use link was used already, so its GET does not ask again."""
+    return db.session.scalar(sa.select(UsedLinkToken.id).where(UsedLinkToken.nonce == nonce)) is not None
