@@ -76,9 +76,11 @@ def register_features(app: Flask) -> None:
 def register_api(app: Flask) -> None:
     """Register the JSON API of the kernel and of every feature under /api/v1."""
     from app.api import init_api
+    from app.help.api import blp as help_api
     from app.people.api import blp as people_api
+    from matching.api import blp as mentorships_api
 
-    init_api(app, [people_api])
+    init_api(app, [people_api, mentorships_api, help_api])
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -1,8 +1,30 @@
-"""Asking a stuck question (being written)."""
+"""Asking a stuck question: check it, save it with its skills, then route it after the commit."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.help.jobs import route_question_job
+from app.help.models import Question, Urgency, Visibility
+from app.help.search import kb_text
+from app.help.suggest import CatalogueSkill, suggest_skills
+from app.jobs import enqueue_after_commit
+from app.people.models import Skill, User
+from app.people.services import InvalidInput
+from app.people.skills import find_skill
+
+GOAL_MIN, GOAL_MAX = 3, 300
+STUCK_MIN = 10
+LINK_MAX = 2000
+TITLE_MAX = 300
+KEY_MAX = 64
+SKILLS_MAX = 20
 
 
 @dataclass(frozen=True)
@@ -19,6 +41,151 @@ class AskInput:
     request_key: str | None = None  # the form's one-time key, so a double submit asks once
 
 
-def ask_question(asker_id: int, data: AskInput):
-    """Save the question, then route it after the commit; raise InvalidInput if wrong."""
-    raise NotImplementedError
+@dataclass(frozen=True)
+class _Checked:
+    goal: str
+    stuck: str
+    link: str
+    page_title: str
+    urgency: Urgency
+    skills: list[Skill]
+    visibility: Visibility
+    request_key: str | None
+
+
+def _text(value) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def valid_link(value) -> str:
+    """Return the link, empty or an http(s) URL; raise ValueError saying what is wrong."""
+    link = _text(value)
+    if not link:
+        return ""
+    if len(link) > LINK_MAX:
+        raise ValueError(f"A link is at most {LINK_MAX:,} characters.")
+    try:
+        parts = urlsplit(link)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme.lower() not in {"http", "https"} or not parts.hostname \
+            or any(c.isspace() for c in link):
+        raise ValueError("The link must be a web address starting with http:// or https://.")
+    return link
+
+
+def _check(data: AskInput) -> _Checked:
+    errors: dict[str, str] = {}
+    limit = current_app.config["QUESTION_MAX_CHARS"]
+    goal = " ".join(_text(data.goal).split())  # one line
+    stuck = _text(data.stuck)
+    if len(goal) < GOAL_MIN:
+        errors["goal"] = f"Say what you are trying to do (at least {GOAL_MIN} characters)."
+    elif len(goal) > GOAL_MAX:
+        errors["goal"] = f"Keep what you are trying to do under {GOAL_MAX} characters (this has {len(goal):,})."
+    if len(stuck) < STUCK_MIN:
+        errors["stuck"] = f"Say where you are stuck (at least {STUCK_MIN} characters)."
+    elif len(stuck) > limit:
+        errors["stuck"] = (f"Please keep where you are stuck under {limit:,} characters "
+                           f"(this has {len(stuck):,}); link to a longer log instead.")
+    try:
+        link = valid_link(data.link)
+    except ValueError as exc:
+        errors["link"], link = str(exc), ""
+    # The title comes from the page the person was on: shortened, never refused.
+    page_title = " ".join(_text(data.page_title).split())[:TITLE_MAX]
+    try:
+        urgency = Urgency(data.urgency or Urgency.CAN_WAIT)
+    except ValueError:
+        errors["urgency"], urgency = "Choose whether it can wait or is blocking you.", Urgency.CAN_WAIT
+    try:
+        visibility = Visibility(data.visibility or Visibility.ANONYMOUS)
+    except ValueError:
+        errors["visibility"], visibility = "Choose named, anonymous or private.", Visibility.ANONYMOUS
+    skills, unknown = _skills(data.skills)
+    if unknown:
+        names = ", ".join(unknown)
+        errors["skills"] = (f"{names} {'is not a known skill' if len(unknown) == 1 else 'are not known skills'}. "
+                            "Check the spelling or leave it out; an admin can add new skills.")
+    elif len(skills) > SKILLS_MAX:
+        errors["skills"] = f"Choose at most {SKILLS_MAX} skills."
+    request_key = _text(data.request_key) or None
+    if request_key is not None and len(request_key) > KEY_MAX:
+        errors["request_key"] = f"A request key is at most {KEY_MAX} characters."
+    if errors:
+        raise InvalidInput(errors)
+    return _Checked(goal, stuck, link, page_title, urgency, skills, visibility, request_key)
+
+
+def _skills(names) -> tuple[list[Skill], list[str]]:
+    found: dict[int, Skill] = {}
+    unknown: list[str] = []
+    if isinstance(names, str):  # one name, not its letters
+        names = (names,)
+    for raw in names or ():
+        name = " ".join(_text(raw).split())
+        if not name:
+            continue
+        skill = find_skill(name)
+        if skill is None:
+            if name not in unknown:
+                unknown.append(name)
+        else:
+            found.setdefault(skill.id, skill)
+    return list(found.values()), unknown
+
+
+def _asked_before(asker_id: int, request_key: str | None) -> Question | None:
+    """The question this person already sent with this key, if any."""
+    if request_key is None:
+        return None
+    return db.session.scalar(sa.select(Question).where(
+        Question.asker_id == asker_id, Question.request_key == request_key))
+
+
+def ask_question(asker_id: int, data: AskInput) -> Question:
+    """Save the question, then route it after the commit; raise InvalidInput if wrong.
+
+    Sending the same request key again returns the first question and routes nothing new.
+    Raises LookupError for an unknown asker and PermissionError for one no longer active.
+    """
+    asker = db.session.get(User, asker_id)
+    if asker is None:
+        raise LookupError("There is no such person.")
+    if not asker.active:
+        raise PermissionError("This account is no longer active, so it cannot ask.")
+    earlier = _asked_before(asker_id, _text(data.request_key) or None)
+    if earlier is not None:
+        return earlier
+    checked = _check(data)
+    question = Question(
+        asker_id=asker.id, team_id=asker.team_id, goal=checked.goal, stuck=checked.stuck,
+        link=checked.link, page_title=checked.page_title, urgency=checked.urgency,
+        visibility=checked.visibility, request_key=checked.request_key, skills=checked.skills,
+        kb_text=kb_text(checked.goal, checked.stuck),
+    )
+    db.session.add(question)
+    try:
+        db.session.flush()
+        queue = "urgent" if checked.urgency == Urgency.BLOCKING else "default"
+        enqueue_after_commit(route_question_job, question.id, queue=queue)
+        db.session.commit()
+    except IntegrityError:
+        # The same form sent twice at once: the other request saved it (and routes it).
+        db.session.rollback()
+        earlier = _asked_before(asker_id, checked.request_key)
+        if earlier is None:
+            raise
+        return earlier
+    return question
+
+
+def catalogue() -> list[CatalogueSkill]:
+    """The skill catalogue as plain values, for suggesting skills."""
+    skills = db.session.scalars(sa.select(Skill).order_by(Skill.name))
+    return [CatalogueSkill(s.id, s.name, tuple(s.alias_names)) for s in skills]
+
+
+def suggested_skills(text: str, limit: int = 8) -> list[CatalogueSkill]:
+    """The known skills a text mentions by name or alias, the most mentioned first."""
+    return suggest_skills(text or "", catalogue(), limit)

@@ -1,14 +1,22 @@
-"""Background jobs of the help desk (being written)."""
+"""Background jobs of the help desk. Each takes ids, loads fresh state, and is safe to run twice."""
+
+from app.extensions import utcnow
+from app.help.routing import check_deadline, overdue_attempts, route_question, stranded_questions
 
 
-def route_question_job(question_id: int):
-    """Route a question to its next mentor."""
-    from app.help.routing import route_question
-
+def route_question_job(question_id: int) -> int | None:
+    """Route a question to its next mentor; return the new attempt's id, if one was made."""
     attempt = route_question(question_id)
     return attempt.id if attempt else None
 
 
 def sweep() -> int:
-    """Route every open question that has no live attempt; return how many."""
-    return 0
+    """Every minute: route each open question that waits on nobody, and check each attempt
+    past its deadline whose scheduled check was lost; return how many it acted on."""
+    acted = 0
+    # Stranded questions first: an overdue check routes its own question on.
+    for question_id in stranded_questions():
+        acted += route_question(question_id) is not None
+    for attempt_id in overdue_attempts(utcnow()):
+        acted += check_deadline(attempt_id)
+    return acted

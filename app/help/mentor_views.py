@@ -1,3 +1,49 @@
-"""Pages of the help desk (being written)."""
+"""A mentor's "Questions for you" page: what waits for their reply, by when, and passing
+a question on with a hint."""
 
-from app.help import bp  # noqa: F401
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import StringField, SubmitField
+from wtforms.validators import Length, Optional
+
+from app.extensions import db
+from app.help import bp, routing
+from app.help.models import Attempt
+from app.help.notices import hints_for, local_time, reason_for
+
+
+class PassForm(FlaskForm):
+    hint = StringField("Who could help? (optional)", validators=[Optional(), Length(max=routing.HINT_LIMIT)],
+                       render_kw={"placeholder": "ask Dana"})
+    submit = SubmitField("Pass it on")
+
+
+@bp.route("/help/for-you")
+@login_required
+def inbox():
+    """The questions waiting for the signed-in person's reply, with their deadlines."""
+    return render_template("help/inbox_questions.html", attempts=routing.waiting_for(current_user.id),
+                           form=PassForm(), hints_for=hints_for, reason_for=reason_for,
+                           local_time=local_time)
+
+
+@bp.route("/help/for-you/<int:attempt_id>/pass", methods=["POST"])
+@login_required
+def pass_on(attempt_id: int):
+    """The asked mentor passes the question on; anyone else gets a 404."""
+    attempt = db.get_or_404(Attempt, attempt_id)
+    if attempt.mentor_id != current_user.id:
+        abort(404)
+    form = PassForm()
+    if not form.validate_on_submit():
+        flash("; ".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(url_for("help.inbox"))
+    try:
+        routing.pass_question(attempt.id, current_user.id, form.hint.data or "")
+    except routing.RoutingError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        flash("Passed on. We are asking someone else now.", "success")
+    return redirect(url_for("help.inbox"))

@@ -1,16 +1,383 @@
-"""Routing a question to the mentor who should answer it (being written)."""
+"""Routing a stuck question to the person who should answer it.
+
+One attempt at a time, each with a deadline: the best-ranked mentor first (matching's
+ranking core decides the order), the next one when the deadline passes or the mentor
+passes, and after ROUTING_ATTEMPTS tries the team lead. Services take ids, load fresh
+state, commit, and schedule their follow-up jobs after the commit; each is safe to run
+twice. A question nobody can take now stays open, and the sweeper tries it again.
+"""
+
+from __future__ import annotations
+
+import logging
+import statistics
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import redis
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db, utcnow
+from app.help import notices
+from app.help.models import Attempt, AttemptState, Post, Question, QuestionState, Urgency
+from app.jobs import job_queues
+from app.people.models import Role, Skill, SkillKind, Team, User, UserRole, UserSkill
+from matching.models import Mentorship, MentorshipState
+from matching.ranking import Candidate, Helper, Need, RoutingRules, prepare_helpers, rank
+
+log = logging.getLogger(__name__)
+
+LEAD_TIER = "team lead"
+HINT_LIMIT = 300
+# Reply speed is judged on the last month of answers.
+SPEED_WINDOW = timedelta(days=30)
+# How often to look again when a mentor filled up between ranking and asking.
+CLAIM_TRIES = 3
+# What counts toward a mentor's open questions: a waiting attempt on a question that is
+# no longer open takes no one's time.
+OPEN_LOAD = (Attempt.state == AttemptState.WAITING, Question.state == QuestionState.OPEN)
 
 
-def route_question(question_id: int):
-    """Ask the next best mentor (or, after the last attempt, the team lead); return the attempt."""
-    raise NotImplementedError
+class RoutingError(Exception):
+    """A routing action that cannot happen now; the message says why."""
+
+
+class NotAsked(RoutingError):
+    """The person was not asked this question (or there is no such attempt)."""
+
+
+class _MentorFull(Exception):
+    """The chosen mentor reached a cap since the ranking was made."""
+
+
+def routing_rules() -> RoutingRules:
+    """The routing rules from the app's settings."""
+    config = current_app.config
+    return RoutingRules(relax_after=timedelta(minutes=config["RELAX_TO_RELATED_MINUTES"]),
+                        any_after=timedelta(minutes=config["RELAX_TO_TEAM_MINUTES"]),
+                        max_pings_per_day=config["MAX_PINGS_PER_DAY"])
+
+
+def answer_time(urgency: Urgency) -> timedelta:
+    """How long a mentor has to reply to a question of this urgency."""
+    name = "ANSWER_MINUTES_BLOCKING" if urgency == Urgency.BLOCKING else "ANSWER_MINUTES_CAN_WAIT"
+    return timedelta(minutes=current_app.config[name])
+
+
+# Routing
+
+def route_question(question_id: int) -> Attempt | None:
+    """Ask the next best mentor (or, after the last attempt, the team lead); return the attempt.
+
+    Returns None and changes nothing when the question is not open, already waits on
+    someone, or nobody can take it now (the sweeper tries again later).
+    """
+    for _ in range(CLAIM_TRIES):
+        try:
+            attempt = _route_once(question_id)
+        except _MentorFull:
+            db.session.rollback()
+            continue
+        except IntegrityError:
+            # Another run asked someone meanwhile: one live attempt per question is the rule.
+            db.session.rollback()
+            return None
+        if attempt is None:
+            db.session.rollback()  # ends the transaction, and the lock on the question
+        return attempt
+    return None
+
+
+def _route_once(question_id: int) -> Attempt | None:
+    # The lock makes a job and the sweeper routing one question at once take turns.
+    question = db.session.get(Question, question_id, with_for_update=True, populate_existing=True)
+    if question is None or question.state != QuestionState.OPEN:
+        return None
+    attempts = list(db.session.scalars(
+        sa.select(Attempt).where(Attempt.question_id == question.id).order_by(Attempt.number)))
+    if any(a.state == AttemptState.WAITING for a in attempts):
+        return None
+    now = utcnow()
+    choice = _choose(question, attempts, now)
+    if choice is None:
+        return None
+    mentor_id, tier = choice
+    attempt = Attempt(question_id=question.id, mentor_id=mentor_id, tier=tier,
+                      number=attempts[-1].number + 1 if attempts else 1,
+                      deadline_at=now + answer_time(question.urgency), created_at=now)
+    db.session.add(attempt)
+    if tier == LEAD_TIER:
+        question.escalated = True
+    if question.first_routed_at is None:
+        question.first_routed_at = now
+    db.session.flush()
+    if question.urgency == Urgency.BLOCKING:
+        notices.ask(attempt, escalated=tier == LEAD_TIER)
+        attempt.notified_at = now
+    # Can-wait questions leave notified_at empty: the mentor's digest tells them.
+    check = (attempt.id, attempt.deadline_at, question.urgency)
+    db.session.commit()
+    _schedule_check(*check)
+    return attempt
+
+
+def _choose(question: Question, attempts: list[Attempt], now: datetime) -> tuple[int, str] | None:
+    """Who to ask next, and why: ranked mentors, then the lead; after N tries the lead first."""
+    tried = frozenset(a.mentor_id for a in attempts)
+    escalate = len(attempts) >= current_app.config["ROUTING_ATTEMPTS"]
+    if not escalate:
+        choice = _best_mentor(question, tried, now)
+        if choice is not None:
+            return choice
+    lead_id = _available_lead(question, tried, now)
+    if lead_id is not None:
+        return lead_id, LEAD_TIER
+    if escalate:
+        # With no lead to take it, keep asking mentors rather than leave it with nobody.
+        return _best_mentor(question, tried, now)
+    return None
+
+
+def _best_mentor(question: Question, tried: frozenset[int], now: datetime) -> tuple[int, str] | None:
+    ranked = candidates(question, tried, now, limit=1)
+    if not ranked:
+        return None
+    best = ranked[0]
+    if not _has_room(best.helper_id, now):
+        raise _MentorFull(best.helper_id)
+    return best.helper_id, best.why
+
+
+def candidates(question: Question, tried: frozenset[int], now: datetime, limit: int = 5) -> list[Candidate]:
+    """The mentors who could be asked about the question now, best first."""
+    skills = frozenset(s.name for s in question.skills)
+    related = _related_skills(question)
+    team_id = question.team_id if question.team_id is not None else question.asker.team_id
+    need = Need(skills=skills, related=related, team_id=team_id, own_mentor_id=_own_mentor(question.asker_id),
+                asker_id=question.asker_id, waited=now - question.created_at, tried=tried)
+    rules = routing_rules()
+    pool = prepare_helpers(helpers(skills | related, team_id, now), rules)
+    return rank(pool, need, now, rules, limit=limit)
+
+
+def _available_lead(question: Question, tried: frozenset[int], now: datetime) -> int | None:
+    team_id = question.team_id if question.team_id is not None else question.asker.team_id
+    if team_id is None:
+        return None
+    lead = db.session.scalar(sa.select(User).join(Team, Team.lead_id == User.id).where(Team.id == team_id))
+    if (lead is None or not lead.active or lead.id in tried or lead.id == question.asker_id
+            or lead.is_away_on(local_day(now, lead.timezone))):
+        return None
+    return lead.id if _has_room(lead.id, now) else None
+
+
+def _has_room(user_id: int, now: datetime) -> bool:
+    """Count again under a lock on the person: two routings racing for someone's last open
+    slot, or their last ping of the day, cannot both take it."""
+    cap, timezone = db.session.execute(
+        sa.select(User.max_open_questions, User.timezone).where(User.id == user_id)
+        .with_for_update(key_share=True)).one()
+    open_now = db.session.scalar(sa.select(sa.func.count()).select_from(Attempt).join(Question)
+                                 .where(*OPEN_LOAD, Attempt.mentor_id == user_id))
+    pinged = db.session.scalar(sa.select(sa.func.count()).select_from(Attempt).where(
+        Attempt.mentor_id == user_id, Attempt.created_at >= day_start(now, timezone)))
+    return open_now < cap and pinged < current_app.config["MAX_PINGS_PER_DAY"]
+
+
+def _schedule_check(attempt_id: int, deadline: datetime, urgency: Urgency) -> None:
+    """Have a job check the attempt at its deadline; if Redis is down, the sweeper will."""
+    queue = "urgent" if urgency == Urgency.BLOCKING else "default"
+    try:
+        job_queues().queues[queue].enqueue_at(deadline, check_deadline, attempt_id)
+    except redis.RedisError:
+        log.exception("could not schedule the deadline check of attempt %s; the sweeper will check it",
+                      attempt_id)
+
+
+# The mentors, as the ranking core sees them
+
+def helpers(skill_names: frozenset[str], team_id: int | None, now: datetime) -> list[Helper]:
+    """Active mentors who teach one of the skills or belong to the team, with their load,
+    pings today, reply speed, when they were last asked and whether they are away."""
+    reach = User.id.in_(sa.select(UserSkill.user_id).join(Skill).where(
+        UserSkill.kind == SkillKind.TEACH, Skill.name.in_(sorted(skill_names))))
+    if team_id is not None:
+        reach = sa.or_(reach, User.team_id == team_id)
+    pool = (sa.select(User.id).join(UserRole, UserRole.user_id == User.id)
+            .where(UserRole.role == Role.MENTOR, User.active.is_(True), reach))
+    # Plain columns, not people: a question may be ranked among thousands of mentors.
+    users = db.session.execute(sa.select(
+        User.id, User.team_id, User.timezone, User.work_start, User.work_end, User.max_open_questions,
+        User.away_from, User.away_until).where(User.id.in_(pool)).order_by(User.id)).all()
+    teaches: dict[int, dict[str, int]] = {}
+    for user_id, name, level in db.session.execute(
+            sa.select(UserSkill.user_id, Skill.name, UserSkill.level).join(Skill)
+            .where(UserSkill.user_id.in_(pool), UserSkill.kind == SkillKind.TEACH)):
+        teaches.setdefault(user_id, {})[name] = level
+    load = dict(db.session.execute(sa.select(Attempt.mentor_id, sa.func.count()).join(Question)
+                                   .where(*OPEN_LOAD, Attempt.mentor_id.in_(pool))
+                                   .group_by(Attempt.mentor_id)).all())
+    asked: dict[int, list[datetime]] = {}
+    for mentor_id, at in db.session.execute(sa.select(Attempt.mentor_id, Attempt.created_at).where(
+            Attempt.mentor_id.in_(pool), Attempt.created_at >= now - timedelta(days=1))):
+        asked.setdefault(mentor_id, []).append(at)
+    last = dict(db.session.execute(sa.select(Attempt.mentor_id, sa.func.max(Attempt.created_at))
+                                   .where(Attempt.mentor_id.in_(pool)).group_by(Attempt.mentor_id)).all())
+    speed = _reply_minutes(pool, now)
+    result = []
+    for user in users:
+        since = day_start(now, user.timezone)
+        result.append(Helper(
+            id=user.id, team_id=user.team_id, timezone=user.timezone, work_start=user.work_start,
+            work_end=user.work_end, teaches=teaches.get(user.id, {}),
+            open_questions=load.get(user.id, 0), max_open_questions=user.max_open_questions,
+            pings_today=sum(1 for at in asked.get(user.id, ()) if at >= since),
+            median_reply_minutes=speed.get(user.id), last_asked_at=last.get(user.id),
+            # The model's rule, read from a row with the same columns.
+            away=User.is_away_on(user, local_day(now, user.timezone)),
+        ))
+    return result
+
+
+def _reply_minutes(pool: sa.Select, now: datetime) -> dict[int, float]:
+    """Median minutes from being asked to the mentor's first post, over the last month."""
+    first_post = (sa.select(sa.func.min(Post.created_at))
+                  .where(Post.question_id == Attempt.question_id, Post.author_id == Attempt.mentor_id,
+                         Post.created_at >= Attempt.created_at).scalar_subquery())
+    rows = db.session.execute(sa.select(Attempt.mentor_id, Attempt.created_at, first_post).where(
+        Attempt.mentor_id.in_(pool), Attempt.state == AttemptState.ANSWERED,
+        Attempt.created_at >= now - SPEED_WINDOW))
+    minutes: dict[int, list[float]] = {}
+    for mentor_id, asked_at, replied_at in rows:
+        if replied_at is not None:
+            minutes.setdefault(mentor_id, []).append((replied_at - asked_at).total_seconds() / 60)
+    return {mentor_id: statistics.median(values) for mentor_id, values in minutes.items()}
+
+
+def _related_skills(question: Question) -> frozenset[str]:
+    """Other skills in the same categories as the question's skills."""
+    categories = {s.category for s in question.skills if s.category}
+    if not categories:
+        return frozenset()
+    own = [s.id for s in question.skills]
+    return frozenset(db.session.scalars(sa.select(Skill.name).where(
+        Skill.category.in_(sorted(categories)), Skill.id.not_in(own))))
+
+
+def _own_mentor(user_id: int) -> int | None:
+    return db.session.scalar(sa.select(Mentorship.mentor_id).where(
+        Mentorship.new_hire_id == user_id, Mentorship.state == MentorshipState.ACTIVE))
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def local_day(now: datetime, timezone: str):
+    """The date it is for someone in that time zone."""
+    return now.astimezone(_zone(timezone)).date()
+
+
+def day_start(now: datetime, timezone: str) -> datetime:
+    """The moment (in UTC) the person's day began: pings are counted per local day."""
+    local = now.astimezone(_zone(timezone))
+    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
+
+
+# Deadlines, passes and answers
+
+def check_deadline(attempt_id: int) -> bool:
+    """Time the attempt out if it still waits past its deadline, and move the question on.
+
+    Returns whether it timed out now. Running it again, or after the mentor answered or
+    passed, changes nothing: the update only matches a waiting attempt that is overdue.
+    """
+    now = utcnow()
+    question_id = db.session.scalar(
+        sa.update(Attempt)
+        .where(Attempt.id == attempt_id, Attempt.state == AttemptState.WAITING, Attempt.deadline_at <= now)
+        .values(state=AttemptState.TIMED_OUT, closed_at=now).returning(Attempt.question_id))
+    if question_id is None:
+        db.session.rollback()
+        return False
+    db.session.commit()
+    route_question(question_id)
+    return True
+
+
+def pass_question(attempt_id: int, mentor_id: int, hint: str = "") -> Attempt | None:
+    """The asked mentor passes, optionally hinting who to ask; the question moves on at once.
+
+    Returns the next attempt, if someone could take it now. Raises NotAsked for anyone
+    but the asked mentor, RoutingError if the question has moved on already.
+    """
+    hint = " ".join(hint.split())
+    if len(hint) > HINT_LIMIT:
+        raise RoutingError(f"Please keep the hint under {HINT_LIMIT} characters.")
+    now = utcnow()
+    question_id = db.session.scalar(
+        sa.update(Attempt)
+        .where(Attempt.id == attempt_id, Attempt.mentor_id == mentor_id, Attempt.state == AttemptState.WAITING)
+        .values(state=AttemptState.PASSED, hint=hint, closed_at=now).returning(Attempt.question_id))
+    if question_id is None:
+        db.session.rollback()
+        attempt = db.session.get(Attempt, attempt_id)
+        if attempt is None or attempt.mentor_id != mentor_id:
+            raise NotAsked("This question was not sent to you.")
+        raise RoutingError("This question has moved on already.")
+    db.session.commit()
+    return route_question(question_id)
 
 
 def answer_arrived(question_id: int, author_id: int) -> None:
-    """A reply was posted: close the live attempt (whoever wrote it)."""
-    raise NotImplementedError
+    """A reply was posted: close the live attempt (whoever wrote it), and commit.
+
+    The attempt counts as answered if its mentor wrote the reply, else it is closed: an
+    answer from a mentor the question had moved away from still ends the wait. The
+    question stops waiting for a mentor, so nothing routes it again. A follow-up by the
+    asker is not a reply and changes nothing.
+    """
+    asker_id = db.session.scalar(sa.select(Question.asker_id).where(Question.id == question_id))
+    if asker_id is None or author_id == asker_id:
+        return
+    now = utcnow()
+    live = (Attempt.question_id == question_id, Attempt.state == AttemptState.WAITING)
+    # Conditional updates: a deadline check or a pass racing with the answer acts once.
+    db.session.execute(sa.update(Attempt).where(*live, Attempt.mentor_id == author_id)
+                       .values(state=AttemptState.ANSWERED, closed_at=now))
+    db.session.execute(sa.update(Attempt).where(*live).values(state=AttemptState.CLOSED, closed_at=now))
+    db.session.execute(sa.update(Question).where(Question.id == question_id, Question.state == QuestionState.OPEN)
+                       .values(state=QuestionState.ANSWERED))
+    db.session.commit()
 
 
-def pass_question(attempt_id: int, mentor_id: int, hint: str = ""):
-    """The asked mentor passes, optionally hinting who to ask; the question moves on at once."""
-    raise NotImplementedError
+# What the sweeper and the pages read
+
+def waiting_for(user_id: int) -> list[Attempt]:
+    """The questions waiting for this person's reply, the nearest deadline first."""
+    return list(db.session.scalars(
+        sa.select(Attempt).join(Question)
+        .where(Attempt.mentor_id == user_id, Attempt.state == AttemptState.WAITING,
+               Question.state == QuestionState.OPEN)
+        .options(selectinload(Attempt.question).selectinload(Question.skills),
+                 selectinload(Attempt.question).selectinload(Question.attempts))
+        .order_by(Attempt.deadline_at, Attempt.id)))
+
+
+def stranded_questions() -> list[int]:
+    """Open questions that wait on nobody (a lost job, Redis down, nobody free), oldest first."""
+    live = sa.select(Attempt.question_id).where(Attempt.state == AttemptState.WAITING)
+    return list(db.session.scalars(sa.select(Question.id).where(
+        Question.state == QuestionState.OPEN, Question.id.not_in(live)).order_by(Question.created_at, Question.id)))
+
+
+def overdue_attempts(now: datetime) -> list[int]:
+    """Attempts still waiting after their deadline (their scheduled check was lost or is late)."""
+    return list(db.session.scalars(sa.select(Attempt.id).where(
+        Attempt.state == AttemptState.WAITING, Attempt.deadline_at <= now).order_by(Attempt.deadline_at)))

@@ -1,4 +1,4 @@
-"""Help desk: questions, their skills, posts, routing attempts and knowledge-base self-solves.
+"""Help desk: questions, their skills, posts, routing attempts, self-solves and the knowledge base's search index.
 
 Revision ID: 0004
 Revises: 0003
@@ -108,9 +108,11 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_self_solves_question_id'), ['question_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_self_solves_user_id'), ['user_id'], unique=False)
 
+    _create_search()
 
 
 def downgrade():
+    _drop_search()
     with op.batch_alter_table('self_solves', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_self_solves_user_id'))
         batch_op.drop_index(batch_op.f('ix_self_solves_question_id'))
@@ -136,3 +138,107 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_questions_asker_id'))
 
     op.drop_table('questions')
+
+
+
+
+# The knowledge base's full-text index, in each database's own engine. It holds only what
+# the knowledge base shows (resolved questions published named or anonymous, in a team),
+# with their team and skills, so the engine itself filters by them. Triggers refresh a
+# question's entry whenever the question or its skills change. These objects are not
+# models; Alembic is told to leave them alone (app.help.search.include_name).
+# On SQLite a batch migration of `questions` or `question_skills` copies the table and drops
+# the old one, and its triggers with it: such a migration must create them again.
+PUBLISHED = "state = 'resolved' AND visibility IN ('named', 'anonymous') AND team_id IS NOT NULL"
+
+
+def _sqlite_refresh(question_id):
+    return f"""
+            DELETE FROM question_search WHERE rowid = {question_id};
+            INSERT INTO question_search (rowid, goal, kb_text, tags)
+            SELECT id, goal, kb_text, 'team' || team_id || coalesce(
+                (SELECT ' ' || group_concat('skill' || skill_id, ' ') FROM question_skills
+                 WHERE question_id = questions.id), '')
+            FROM questions WHERE id = {question_id} AND {PUBLISHED};"""
+
+
+SQLITE_TRIGGERS = {
+    'question_search_asked': f"""
+        CREATE TRIGGER question_search_asked AFTER INSERT ON questions
+        BEGIN {_sqlite_refresh('new.id')} END""",
+    'question_search_changed': f"""
+        CREATE TRIGGER question_search_changed
+        AFTER UPDATE OF goal, kb_text, state, visibility, team_id ON questions
+        BEGIN {_sqlite_refresh('new.id')} END""",
+    'question_search_deleted': """
+        CREATE TRIGGER question_search_deleted AFTER DELETE ON questions
+        BEGIN DELETE FROM question_search WHERE rowid = old.id; END""",
+    'question_search_skill_added': f"""
+        CREATE TRIGGER question_search_skill_added AFTER INSERT ON question_skills
+        BEGIN {_sqlite_refresh('new.question_id')} END""",
+    'question_search_skill_removed': f"""
+        CREATE TRIGGER question_search_skill_removed AFTER DELETE ON question_skills
+        BEGIN {_sqlite_refresh('old.question_id')} END""",
+}
+POSTGRES_REFRESH = f"""
+    CREATE FUNCTION question_search_refresh() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+        changed integer;
+    BEGIN
+        IF TG_TABLE_NAME = 'questions' THEN
+            changed := NEW.id;
+        ELSIF TG_OP = 'DELETE' THEN
+            changed := OLD.question_id;
+        ELSE
+            changed := NEW.question_id;
+        END IF;
+        DELETE FROM question_search WHERE question_id = changed;
+        -- The goal weighs more than the rest (A over B).
+        INSERT INTO question_search (question_id, team_id, skill_ids, vector)
+        SELECT id, team_id,
+               ARRAY(SELECT skill_id FROM question_skills WHERE question_id = questions.id),
+               setweight(to_tsvector('english', goal), 'A') || setweight(to_tsvector('english', kb_text), 'B')
+        FROM questions WHERE id = changed AND {PUBLISHED};
+        RETURN NULL;
+    END $$"""
+
+
+def _create_search():
+    if op.get_bind().dialect.name == 'postgresql':
+        # A narrow table, so ranking reads short rows rather than whole questions.
+        op.execute("""
+            CREATE TABLE question_search (
+                question_id integer PRIMARY KEY REFERENCES questions (id) ON DELETE CASCADE,
+                team_id integer NOT NULL,
+                skill_ids integer[] NOT NULL,
+                vector tsvector NOT NULL)""")
+        op.execute('CREATE INDEX ix_question_search_vector ON question_search USING gin (vector)')
+        op.execute('CREATE INDEX ix_question_search_skill_ids ON question_search USING gin (skill_ids)')
+        # Statistics on ten thousand words rather than a thousand: search plans by them.
+        op.execute('ALTER TABLE question_search ALTER COLUMN vector SET STATISTICS 1000')
+        op.execute(POSTGRES_REFRESH)
+        op.execute("""
+            CREATE TRIGGER question_search_question AFTER INSERT OR UPDATE OF goal, kb_text, state,
+            visibility, team_id ON questions FOR EACH ROW EXECUTE FUNCTION question_search_refresh()""")
+        op.execute("""
+            CREATE TRIGGER question_search_skills AFTER INSERT OR UPDATE OR DELETE ON question_skills
+            FOR EACH ROW EXECUTE FUNCTION question_search_refresh()""")
+    else:
+        # Tags ("team3 skill7 skill9") are words of their own column, weighing nothing in bm25.
+        op.execute("""
+            CREATE VIRTUAL TABLE question_search USING fts5(
+                goal, kb_text, tags, tokenize='porter unicode61 remove_diacritics 2')""")
+        for sql in SQLITE_TRIGGERS.values():
+            op.execute(sql)
+
+
+def _drop_search():
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute('DROP TRIGGER IF EXISTS question_search_skills ON question_skills')
+        op.execute('DROP TRIGGER IF EXISTS question_search_question ON questions')
+        op.execute('DROP TABLE IF EXISTS question_search')
+        op.execute('DROP FUNCTION IF EXISTS question_search_refresh()')
+    else:
+        for name in SQLITE_TRIGGERS:
+            op.execute(f'DROP TRIGGER IF EXISTS {name}')
+        op.execute('DROP TABLE IF EXISTS question_search')

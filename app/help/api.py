@@ -1,0 +1,261 @@
+"""JSON API for stuck questions: ask, read the thread, answer, resolve, rate, pass, search.
+
+A question the caller may not see answers 404, whether it exists or not; one they may see
+but not act on (a mentor rating the answer, someone else passing) answers 403.
+"""
+
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+from flask import abort
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from flask_smorest import abort as abort_with
+from sqlalchemy import orm
+
+from app.api import api_user
+from app.api.schemas import ErrorResponseSchema
+from app.errors import error_response
+from app.extensions import db
+from app.help import routing, search, thread
+from app.help.access import visible_questions
+from app.help.models import Attempt, AttemptState, Question
+from app.help.schemas import (
+    AskSchema,
+    KnowledgeEntrySchema,
+    KnowledgeQuerySchema,
+    PassSchema,
+    PostInSchema,
+    PostSchema,
+    QuestionDetailSchema,
+    QuestionQuerySchema,
+    QuestionSchema,
+    RatingSchema,
+    ResolveSchema,
+    SkillSuggestQuerySchema,
+)
+from app.help.suggest import CatalogueSkill, suggest_skills
+from app.people.models import Skill
+from app.people.schemas import SkillSchema
+from app.people.services import InvalidInput
+
+blp = Blueprint("help_api", __name__,
+                description="Stuck questions, their threads and the knowledge base")
+
+ERRORS = {
+    400: "The body is not valid JSON.",
+    401: "No valid API token was sent, or it was revoked.",
+    403: "You can see this question but not do this; `message` says why (only the asker "
+         "rates the answer or chooses how it is published, only the mentor asked now passes).",
+    404: "There is no question with this id that you can see.",
+    409: "This cannot happen now (for example there is no answer to rate yet, or the "
+         "question moved on before your pass); `message` says why. Nothing changed.",
+    413: "The body is larger than the server accepts.",
+    422: "Some fields are not valid; `fields` says which and why, naming any limit. Nothing "
+         "was saved.",
+}
+BODY_ERRORS = (400, 413, 422)
+
+
+def errors(*statuses: int):
+    """Document the JSON error answers of an operation: 401, the given ones, and any other."""
+
+    def answer(description: str) -> dict:
+        return {"description": description,
+                "content": {"application/json": {"schema": ErrorResponseSchema}}}
+
+    responses = {status: answer(ERRORS[status]) for status in sorted({401, *statuses})}
+    responses["default"] = answer("Any other error, in the same shape.")
+    return blp.doc(responses=responses)
+
+
+def refuse(status: int, message: str):
+    """Answer an error whose message says why; the generic 403 text would not."""
+    abort(error_response(status, message))
+
+
+@contextmanager
+def acting():
+    """Turn a service's refusal into an error answer, with nothing changed."""
+    try:
+        yield
+    except InvalidInput as exc:
+        db.session.rollback()
+        abort_with(422, messages={"json": {name: [message] for name, message in exc.fields.items()}})
+    except thread.QuestionNotFound:
+        db.session.rollback()
+        abort(404)
+    except (PermissionError, routing.NotAsked) as exc:  # thread.NotAllowed is a PermissionError
+        db.session.rollback()
+        refuse(403, str(exc))
+    except (thread.NotYet, routing.RoutingError) as exc:
+        db.session.rollback()
+        refuse(409, str(exc))
+
+
+def with_thread(query):
+    """Load what a question's answer shows along with it, in a few queries."""
+    return query.options(orm.selectinload(Question.asker), orm.selectinload(Question.skills),
+                         orm.selectinload(Question.posts))
+
+
+def shown_question(question_id: int) -> Question:
+    """Return the question, read afresh, if the caller may see it; 404 otherwise."""
+    with acting():
+        thread.visible_question(question_id, api_user().id)
+    db.session.expire_all()
+    return db.session.scalar(with_thread(sa.select(Question).where(Question.id == question_id)))
+
+
+@blp.route("/questions")
+class Questions(MethodView):
+    @blp.arguments(QuestionQuerySchema, location="query")
+    @blp.response(200, QuestionSchema(many=True))
+    @blp.paginate()
+    @errors(422)
+    def get(self, filters, pagination_parameters):
+        """List the questions you may see, newest first
+
+        Yours, those you were asked to answer, your team's if you lead it, and every one for
+        admins. The `X-Pagination` header says how many there are.
+        """
+        caller = api_user()
+        query = visible_questions(caller).options(
+            orm.selectinload(Question.asker), orm.selectinload(Question.skills),
+        ).order_by(Question.created_at.desc(), Question.id.desc())
+        if "state" in filters:
+            query = query.where(Question.state == filters["state"])
+        if filters.get("mine"):
+            query = query.where(Question.asker_id == caller.id)
+        page = db.paginate(query, page=pagination_parameters.page,
+                           per_page=pagination_parameters.page_size, error_out=False)
+        pagination_parameters.item_count = page.total
+        return page.items
+
+    @blp.arguments(AskSchema)
+    @blp.response(201, QuestionDetailSchema)
+    @errors(403, *BODY_ERRORS)
+    def post(self, fields):
+        """Ask a stuck question
+
+        The question is saved, then routed to a mentor. Sending the same `request_key`
+        again asks once and answers with the first question.
+        """
+        from app.help.ask import AskInput, ask_question
+
+        if "skills" in fields:
+            fields["skills"] = tuple(fields["skills"])
+        for name in ("urgency", "visibility"):
+            if name in fields:
+                fields[name] = fields[name].value
+        with acting():
+            question = ask_question(api_user().id, AskInput(**fields))
+        return shown_question(question.id)
+
+
+@blp.route("/questions/<int:question_id>")
+class QuestionById(MethodView):
+    @blp.response(200, QuestionDetailSchema)
+    @errors(404)
+    def get(self, question_id):
+        """Show a question and its thread"""
+        return shown_question(question_id)
+
+
+@blp.route("/questions/<int:question_id>/posts")
+class Posts(MethodView):
+    @blp.arguments(PostInSchema)
+    @blp.response(201, PostSchema)
+    @errors(403, 404, *BODY_ERRORS)
+    def post(self, fields, question_id):
+        """Answer, or follow up on, a question
+
+        Anyone who may see the question may post. A reply by anyone but the asker is an
+        answer: the question counts as answered and stops moving between mentors.
+        """
+        with acting():
+            return thread.post_answer(question_id, api_user().id, fields["body"], via="api")
+
+
+@blp.route("/questions/<int:question_id>/resolve")
+class Resolve(MethodView):
+    @blp.arguments(ResolveSchema, required=False)
+    @blp.response(200, QuestionDetailSchema)
+    @errors(403, 404, *BODY_ERRORS)
+    def post(self, fields, question_id):
+        """Mark a question resolved, as its asker or a mentor who answered
+
+        Only the asker may send `visibility`. The body is optional.
+        """
+        visibility = fields.get("visibility")
+        with acting():
+            thread.resolve(question_id, api_user().id, visibility.value if visibility else None)
+        return shown_question(question_id)
+
+
+@blp.route("/questions/<int:question_id>/rating")
+class Rating(MethodView):
+    @blp.arguments(RatingSchema)
+    @blp.response(200, QuestionDetailSchema)
+    @errors(403, 404, 409, *BODY_ERRORS)
+    def post(self, fields, question_id):
+        """Say whether the answer helped, as the asker
+
+        A second rating replaces the first.
+        """
+        with acting():
+            thread.rate_answer(question_id, api_user().id, fields["helpful"], fields.get("note", ""))
+        return shown_question(question_id)
+
+
+@blp.route("/questions/<int:question_id>/pass")
+class Pass(MethodView):
+    @blp.arguments(PassSchema, required=False)
+    @blp.response(200, QuestionDetailSchema)
+    @errors(403, 404, 409, *BODY_ERRORS)
+    def post(self, fields, question_id):
+        """Pass a question you were asked to answer on to the next mentor
+
+        Only the mentor asked now may pass; `hint` (who might know) goes to the next one
+        asked. The body is optional.
+        """
+        caller = api_user()
+        shown_question(question_id)
+        attempt_id = db.session.scalar(sa.select(Attempt.id).where(
+            Attempt.question_id == question_id, Attempt.mentor_id == caller.id,
+            Attempt.state == AttemptState.WAITING))
+        if attempt_id is None:
+            refuse(403, "Only the mentor asked to answer this question now can pass it on.")
+        with acting():
+            routing.pass_question(attempt_id, caller.id, fields.get("hint", ""))
+        return shown_question(question_id)
+
+
+@blp.route("/knowledge")
+class Knowledge(MethodView):
+    @blp.arguments(KnowledgeQuerySchema, location="query")
+    @blp.response(200, KnowledgeEntrySchema(many=True))
+    @errors(422)
+    def get(self, query):
+        """Search your team's knowledge base, most relevant first
+
+        Resolved questions the askers chose to publish, by words and by skill.
+        """
+        return search.search_knowledge(api_user().team_id, query.get("q", ""),
+                                       tuple(query.get("skill", ())), limit=query["limit"])
+
+
+@blp.route("/skills/suggest")
+class SkillSuggestions(MethodView):
+    @blp.arguments(SkillSuggestQuerySchema, location="query")
+    @blp.response(200, SkillSchema(many=True))
+    @errors(422)
+    def get(self, query):
+        """Suggest skills for the text of a question
+
+        Skills whose names or aliases the text mentions, best match first.
+        """
+        skills = db.session.scalars(sa.select(Skill).options(orm.selectinload(Skill.aliases))).all()
+        by_id = {skill.id: skill for skill in skills}
+        catalogue = [CatalogueSkill(skill.id, skill.name, tuple(skill.alias_names)) for skill in skills]
+        return [by_id[found.id] for found in suggest_skills(query["text"], catalogue)]

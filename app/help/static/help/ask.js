@@ -1,0 +1,133 @@
+// The ask form's live panel: while the person types, suggest skills and list answered
+// questions of their team that look similar. The form works the same without it.
+(function () {
+  "use strict";
+
+  var form = document.getElementById("ask-form");
+  if (!form || !window.fetch || !window.AbortController) {
+    return;
+  }
+  var SENT_CHARS = 2000; // enough words to search by, and a URL every proxy accepts
+  var WAIT_MS = 350; // after the last key press, so a fast typist sends one request
+  var url = form.getAttribute("data-similar-url");
+  var goal = form.elements.goal;
+  var stuck = form.elements.stuck;
+  var skills = form.elements.skills;
+  var chips = document.getElementById("skill-suggestions");
+  var list = document.getElementById("similar-list");
+  var empty = document.getElementById("similar-empty");
+  // Once the person has written in the skills field, it is theirs: we only offer.
+  var skillsTouched = !skills || skills.value.trim() !== "";
+  var timer = null;
+  var pending = null;
+  var lastText = null;
+
+  if (form.elements.check) {
+    form.elements.check.hidden = true; // the live panel does what this button does
+  }
+
+  function chosen() {
+    return skills.value.split(",").map(function (s) { return s.trim(); }).filter(Boolean);
+  }
+
+  function isChosen(name) {
+    var key = name.toLowerCase();
+    return chosen().some(function (s) { return s.toLowerCase() === key; });
+  }
+
+  function toggle(name, button) {
+    var key = name.toLowerCase();
+    var names = chosen();
+    if (isChosen(name)) {
+      names = names.filter(function (s) { return s.toLowerCase() !== key; });
+    } else {
+      names.push(name);
+    }
+    skills.value = names.join(", ");
+    skillsTouched = true;
+    button.setAttribute("aria-pressed", String(isChosen(name)));
+  }
+
+  function showSkills(suggested) {
+    if (!skills || !chips) {
+      return; // a form without a skills field (or its suggestions) shows answers only
+    }
+    if (!skillsTouched) {
+      skills.value = suggested.map(function (s) { return s.name; }).join(", ");
+    }
+    var label = document.createElement("span");
+    label.className = "muted";
+    label.textContent = "Suggested: ";
+    chips.replaceChildren(label);
+    suggested.forEach(function (skill) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "tag";
+      button.textContent = skill.name;
+      button.setAttribute("aria-pressed", String(isChosen(skill.name)));
+      button.addEventListener("click", function () { toggle(skill.name, button); });
+      chips.append(button, " ");
+    });
+    chips.hidden = suggested.length === 0;
+  }
+
+  function showSimilar(items, text) {
+    list.replaceChildren();
+    items.forEach(function (item) {
+      var entry = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = item.url;
+      link.textContent = item.goal;
+      var excerpt = document.createElement("small");
+      excerpt.className = "muted";
+      excerpt.textContent = item.excerpt;
+      entry.append(link, excerpt);
+      list.append(entry);
+    });
+    empty.hidden = items.length > 0;
+    if (!items.length && text.trim()) {
+      empty.textContent = "Nothing in your team's knowledge base looks like this yet.";
+    }
+  }
+
+  function refresh() {
+    var text = (goal.value + "\n" + stuck.value).slice(0, SENT_CHARS);
+    if (text === lastText) {
+      return;
+    }
+    lastText = text;
+    if (pending) {
+      pending.abort(); // only the newest text's answer matters
+    }
+    pending = new AbortController();
+    fetch(url + "?text=" + encodeURIComponent(text), {
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+      signal: pending.signal
+    }).then(function (response) {
+      if (!response.ok) {
+        throw new Error("similar: " + response.status);
+      }
+      return response.json();
+    }).then(function (data) {
+      showSkills(data.skills);
+      showSimilar(data.similar, text);
+    }).catch(function () {
+      // The panel is a help, not a step: asking works without it.
+    });
+  }
+
+  function later() {
+    clearTimeout(timer);
+    timer = setTimeout(refresh, WAIT_MS);
+  }
+
+  goal.addEventListener("input", later);
+  stuck.addEventListener("input", later);
+  if (skills) {
+    skills.addEventListener("input", function () { skillsTouched = true; });
+  }
+  if ((goal.value + stuck.value).trim()) {
+    refresh();
+  }
+})();
