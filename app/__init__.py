@@ -26,6 +26,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     register_template_helpers(app)
+    register_security_headers(app)
     return app
 
 
@@ -107,3 +108,17 @@ def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def roles():
         return {"Role": Role}
+
+
+def register_security_headers(app: Flask) -> None:
+    """No page may be framed by another site, except one that says otherwise (the help panel)."""
+
+    @app.after_request
+    def frame_rules(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if "frame-ancestors" not in response.headers.get("Content-Security-Policy", ""):
+            response.headers["X-Frame-Options"] = "DENY"
+            policy = response.headers.get("Content-Security-Policy")
+            response.headers["Content-Security-Policy"] = (
+                f"{policy}; frame-ancestors 'none'" if policy else "frame-ancestors 'none'")
+        return response

@@ -150,3 +150,14 @@ def test_outside_the_tests_passwords_use_scrypt():
         assert user.password_hash.startswith("scrypt:")
         assert user.check_password("a long passphrase") and not user.check_password("wrong")
     app.extensions["jobs"].connection.close()
+
+
+def test_pages_cannot_be_framed_but_the_help_panel_can(client, make, auth):
+    auth.sign_in(make.user())
+    page = client.get("/profile")
+    assert page.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    panel = client.get("/help/embed")
+    assert "X-Frame-Options" not in panel.headers
+    assert "frame-ancestors *" in panel.headers["Content-Security-Policy"]

@@ -14,7 +14,10 @@ def init_app(app) -> None:
     """Wire the help desk into the app: pages, jobs and the sweeper."""
     from app.help import ask_views, mentor_views, models, thread_views  # noqa: F401  (routes, tables)
     from app.help.jobs import sweep
+    from app.help.models import move_skill_links
     from app.jobs import every
+    from app.people.signals import skills_merging
 
     app.register_blueprint(bp)
     every(app, SWEEP_SECONDS, sweep)
+    skills_merging.connect(move_skill_links)

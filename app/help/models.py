@@ -60,6 +60,16 @@ question_skills = sa.Table(
 )
 
 
+def move_skill_links(sender, source_id: int, target_id: int, **extra) -> None:
+    """Questions tagged with a skill being merged away keep the tag, as the target skill."""
+    tagged = sa.select(question_skills.c.question_id).where(question_skills.c.skill_id == target_id)
+    db.session.execute(question_skills.insert().from_select(
+        ["question_id", "skill_id"],
+        sa.select(question_skills.c.question_id, sa.literal(target_id))
+        .where(question_skills.c.skill_id == source_id, question_skills.c.question_id.not_in(tagged)),
+    ))
+
+
 class Question(db.Model):
     __tablename__ = "questions"
     __table_args__ = (

@@ -13,6 +13,10 @@ _signals = Namespace()
 # enqueue their jobs with enqueue_after_commit, so nothing runs if the transaction fails.
 new_hire_joined = _signals.signal("new-hire-joined")
 
+# Sent inside the transaction that merges one skill into another, before the source skill
+# is deleted, with `source_id` and `target_id`: features move their own links to the target.
+skills_merging = _signals.signal("skills-merging")
+
 
 def watch_people() -> None:
     """Send the people signals from the database session (once per process)."""

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.people.models import Skill, SkillAlias, SkillKind, User, UserSkill, normalize_key
 from app.people.services import InvalidInput, valid_level
+from app.people.signals import skills_merging
 
 MAX_SKILL_NAME = 80
 
@@ -102,6 +103,7 @@ def merge_skills(source_id: int, target_id: int) -> Skill:
             kept.level = min(kept.level, row.level)
         db.session.delete(row)
     alias_names = [source.name] + source.alias_names
+    skills_merging.send(None, source_id=source_id, target_id=target_id)
     db.session.delete(source)
     db.session.flush()
     have = {a.key for a in target.aliases} | {target.key}

@@ -212,3 +212,22 @@ def test_without_javascript_the_check_button_suggests_skills_and_saves_nothing(c
 def test_new_hires_find_the_ask_page_in_the_menu(client, auth, asker):
     auth.sign_in(asker)
     assert 'href="/help/ask">Ask for help</a>' in client.get("/").get_data(as_text=True)
+
+
+def test_merging_skills_keeps_the_questions_tags(app, make):
+    from app.help.models import Question
+    from app.people.skills import merge_skills
+
+    postgres = make.skill("PostgreSQL")
+    typo = make.skill("Postgress")
+    asker = make.user()
+    tagged = Question(asker_id=asker.id, goal="Speed up a report", stuck="The query takes a minute.",
+                      skills=[typo])
+    both = Question(asker_id=asker.id, goal="Tune an index", stuck="Which index fits this query?",
+                    skills=[typo, postgres])
+    db.session.add_all([tagged, both])
+    db.session.commit()
+    merge_skills(typo.id, postgres.id)
+    db.session.expire_all()
+    assert [s.name for s in db.session.get(Question, tagged.id).skills] == ["PostgreSQL"]
+    assert [s.name for s in db.session.get(Question, both.id).skills] == ["PostgreSQL"]
