@@ -12,8 +12,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import orm
 
-from app.api import api_user
-from app.api.schemas import ErrorResponseSchema
+from app.api import api_user, error_docs
 from app.extensions import db
 from app.people.models import Role
 from matching import services
@@ -47,14 +46,7 @@ ACTION_ERRORS = (403, 404, 409)
 
 def errors(*statuses: int):
     """Document the JSON error answers of an operation: 401, the given ones, and any other."""
-
-    def answer(description: str) -> dict:
-        return {"description": description,
-                "content": {"application/json": {"schema": ErrorResponseSchema}}}
-
-    responses = {status: answer(ERRORS[status]) for status in sorted({401, *statuses})}
-    responses["default"] = answer("Any other error, in the same shape.")
-    return blp.doc(responses=responses)
+    return error_docs(blp, ERRORS, statuses)
 
 
 def with_people(query):

@@ -7,20 +7,12 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from app.api import api_user
+from app.api.schemas import StrictBoolean
 from app.people.schemas import PersonRefSchema
 from matching.models import Mentorship, MentorshipState
 from matching.notices import reasons_for
 from matching.scoring import PARTS
 from matching.services import END_REASON_LIMIT
-
-
-class StrictBoolean(fields.Boolean):
-    """JSON true or false, nothing else: "yes" or 0 is more likely a mistake than a choice."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, bool):
-            raise self.make_error("invalid", input=value)
-        return value
 
 
 def not_blank(value: str) -> None:

@@ -59,3 +59,15 @@ def require_role(*roles: Role) -> None:
     """Answer 403 unless the API caller holds one of the roles."""
     if not api_user().has_role(*roles):
         abort(403, "Your account is not allowed to do this.")
+
+
+def error_docs(blp, descriptions: dict[int, str], statuses) -> object:
+    """Document an operation's JSON error answers: 401, the given statuses, and any other."""
+
+    def answer(description: str) -> dict:
+        return {"description": description,
+                "content": {"application/json": {"schema": ErrorResponseSchema}}}
+
+    responses = {status: answer(descriptions[status]) for status in sorted({401, *statuses})}
+    responses["default"] = answer("Any other error, in the same shape.")
+    return blp.doc(responses=responses)

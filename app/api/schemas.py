@@ -22,3 +22,12 @@ class ErrorResponseSchema(ma.Schema):
     """The body of every error answer."""
 
     error = fields.Nested(ErrorDetailSchema, required=True)
+
+
+class StrictBoolean(fields.Boolean):
+    """JSON true or false, nothing else: "yes" or 1 is more likely a mistake than a choice."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value

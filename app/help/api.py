@@ -13,9 +13,7 @@ from flask_smorest import Blueprint
 from flask_smorest import abort as abort_with
 from sqlalchemy import orm
 
-from app.api import api_user
-from app.api.schemas import ErrorResponseSchema
-from app.errors import error_response
+from app.api import api_user, error_docs
 from app.extensions import db
 from app.help import routing, search, thread
 from app.help.access import visible_questions
@@ -59,19 +57,7 @@ BODY_ERRORS = (400, 413, 422)
 
 def errors(*statuses: int):
     """Document the JSON error answers of an operation: 401, the given ones, and any other."""
-
-    def answer(description: str) -> dict:
-        return {"description": description,
-                "content": {"application/json": {"schema": ErrorResponseSchema}}}
-
-    responses = {status: answer(ERRORS[status]) for status in sorted({401, *statuses})}
-    responses["default"] = answer("Any other error, in the same shape.")
-    return blp.doc(responses=responses)
-
-
-def refuse(status: int, message: str):
-    """Answer an error whose message says why; the generic 403 text would not."""
-    abort(error_response(status, message))
+    return error_docs(blp, ERRORS, statuses)
 
 
 @contextmanager
@@ -87,10 +73,10 @@ def acting():
         abort(404)
     except (PermissionError, routing.NotAsked) as exc:  # thread.NotAllowed is a PermissionError
         db.session.rollback()
-        refuse(403, str(exc))
+        abort(403, str(exc))
     except (thread.NotYet, routing.RoutingError) as exc:
         db.session.rollback()
-        refuse(409, str(exc))
+        abort(409, str(exc))
 
 
 def with_thread(query):
@@ -225,7 +211,7 @@ class Pass(MethodView):
             Attempt.question_id == question_id, Attempt.mentor_id == caller.id,
             Attempt.state == AttemptState.WAITING))
         if attempt_id is None:
-            refuse(403, "Only the mentor asked to answer this question now can pass it on.")
+            abort(403, "Only the mentor asked to answer this question now can pass it on.")
         with acting():
             routing.pass_question(attempt_id, caller.id, fields.get("hint", ""))
         return shown_question(question_id)

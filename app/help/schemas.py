@@ -8,19 +8,11 @@ from marshmallow import fields, validate
 
 from app.help.models import QuestionState, Urgency, Visibility
 from app.help.thread import NOTE_MAX_CHARS, POST_MAX_CHARS
+from app.api.schemas import StrictBoolean
 from app.people.schemas import PersonRefSchema
 
 VISIBILITY = ("How the question appears in the team's knowledge base once resolved: with the "
               "asker's name, anonymously, or not at all.")
-
-
-class JsonBoolean(fields.Boolean):
-    """JSON true or false only: "yes" or 1 is more likely a mistake than a choice."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, bool):
-            raise self.make_error("invalid", input=value)
-        return value
 
 
 class SkillRefSchema(ma.Schema):
@@ -125,7 +117,7 @@ class ResolveSchema(ma.Schema):
 class RatingSchema(ma.Schema):
     """Whether the answer helped."""
 
-    helpful = JsonBoolean(required=True)
+    helpful = StrictBoolean(required=True)
     note = fields.String(validate=validate.Length(max=NOTE_MAX_CHARS),
                          metadata={"example": "The migration works now."})
 

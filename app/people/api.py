@@ -12,11 +12,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from sqlalchemy import orm
 
-from app.api import api_user, require_role
+from app.api import api_user, error_docs, require_role
 from app.extensions import db
 from app.people.models import Role, Skill, Team, User, UserRole
 from app.people.schemas import (
-    ErrorResponseSchema,
     PeopleQuerySchema,
     PersonChangesSchema,
     PersonInSchema,
@@ -60,14 +59,7 @@ INVALID_CHANGE = INVALID_PERSON + " Taking away your own admin role is refused o
 def errors(*statuses: int, invalid: str | None = None):
     """Document the JSON error answers of an operation: 401, the given ones, and any other."""
     described = {**ERRORS, 422: invalid or ERRORS[422]}
-
-    def answer(description: str) -> dict:
-        return {"description": description,
-                "content": {"application/json": {"schema": ErrorResponseSchema}}}
-
-    responses = {status: answer(described[status]) for status in sorted({401, *statuses})}
-    responses["default"] = answer("Any other error, in the same shape.")
-    return blp.doc(responses=responses)
+    return error_docs(blp, described, statuses)
 
 
 def admin_only(view):

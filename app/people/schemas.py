@@ -6,7 +6,6 @@ Input schemas only check types and sizes; the services decide what is valid.
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.api.schemas import ErrorResponseSchema  # noqa: F401  (re-exported for the API module)
 from app.people.models import SENIORITY_NAMES, Role, SkillKind
 
 SENIORITY = "Seniority from 1 to 5: " + ", ".join(
