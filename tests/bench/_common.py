@@ -1,7 +1,13 @@
 """Shared helpers for the benchmarks: figures printed as `name: value unit (target)`."""
 
+import os
 import statistics
 import time
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from config import database_url
 
 
 def report(name: str, value, unit: str = "", target: str = "") -> None:
@@ -33,3 +39,28 @@ def percentile(values, share: float) -> float:
         return float("nan")
     rank = max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))
     return ordered[rank]
+
+
+def empty_postgres_database(name: str) -> str:
+    """A benchmark's own PostgreSQL database, created if missing and emptied; its URL.
+
+    The server is BENCH_DATABASE_URL's or TEST_DATABASE_URL's (the machine's by default);
+    the tests' own database is never the one emptied.
+    """
+    base = (os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
+            or "postgresql://postgres@127.0.0.1/postgres")
+    server = make_url(database_url(base))
+    if server.database == name and "BENCH_DATABASE_URL" not in os.environ:
+        raise SystemExit(f"The tests' database is called {name}; the benchmark would empty it.")
+    engine = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+            conn.execute(sa.text(f"CREATE DATABASE {name}"))
+    engine.dispose()
+    url = server.set(database=name)
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url.render_as_string(hide_password=False)

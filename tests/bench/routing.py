@@ -27,16 +27,15 @@ import numpy as np
 import redis
 import sqlalchemy as sa
 from flask_migrate import upgrade
-from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.auth.models import ApiToken
 from app.extensions import db
 from app.help.models import Question
 from app.people.models import Role, Skill, SkillKind, Team, User, UserSkill, normalize_key
-from config import TestConfig, database_url
+from config import TestConfig
 from matching.ranking import Helper, Need, RoutingRules, prepare_helpers, rank
-from tests.bench._common import percentile, report
+from tests.bench._common import empty_postgres_database, percentile, report
 from tests.smtp import free_port
 
 SEED = 20261121
@@ -96,22 +95,8 @@ E2E_DATABASE = "unstuck_bench_routing"
 
 
 def bench_database() -> str:
-    """The end-to-end bench's own PostgreSQL database, created if missing and emptied."""
-    base = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL") \
-        or "postgresql://postgres@127.0.0.1/postgres"
-    server = make_url(database_url(base))
-    engine = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": E2E_DATABASE}):
-            conn.execute(sa.text(f"CREATE DATABASE {E2E_DATABASE}"))
-    engine.dispose()
-    url = server.set(database=E2E_DATABASE)
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
-    return url.render_as_string(hide_password=False)
+    """The end-to-end bench's own PostgreSQL database, emptied."""
+    return empty_postgres_database(E2E_DATABASE)
 
 
 @contextmanager

@@ -15,7 +15,6 @@ test database.
 
 from __future__ import annotations
 
-import os
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -23,15 +22,14 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import sqlalchemy as sa
 from flask_migrate import upgrade
-from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.extensions import db
 from app.help.models import Post, Question, question_skills
 from app.help.search import search_knowledge
 from app.people.models import Skill, Team, User
-from config import TestConfig, database_url
-from tests.bench._common import percentile, report
+from config import TestConfig
+from tests.bench._common import empty_postgres_database, percentile, report
 
 SEED = 20261121
 QUESTIONS = 100_000
@@ -210,23 +208,8 @@ def run(url: str, label: str) -> None:
 
 
 def postgres_url() -> str:
-    """The bench's own PostgreSQL database, created if missing and emptied."""
-    base = os.environ.get("TEST_DATABASE_URL") or "postgresql://postgres@127.0.0.1/postgres"
-    server = make_url(database_url(base))
-    if server.database == BENCH_DATABASE:
-        raise SystemExit(f"The tests' database is called {BENCH_DATABASE}; the benchmark would empty it.")
-    engine = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": BENCH_DATABASE}):
-            conn.execute(sa.text(f"CREATE DATABASE {BENCH_DATABASE}"))
-    engine.dispose()
-    url = server.set(database=BENCH_DATABASE)
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
-    return url.render_as_string(hide_password=False)
+    """The bench's own PostgreSQL database, emptied."""
+    return empty_postgres_database(BENCH_DATABASE)
 
 
 def main() -> None:
