@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
 from app.people.models import Role, Skill, SkillKind, User, UserRole, UserSkill
-from app.people.services import InvalidInput
+from app.people.services import InvalidInput, managers_by_person, reporting_line
 from matching.models import LIVE_STATES, DoNotPair, MatchingSettings, Mentorship, MentorshipState
 from matching.scoring import Mentor, NewHire, Rules, Weights
 
@@ -97,31 +97,17 @@ def _skill_map(user_ids: Iterable[int], kind: SkillKind) -> dict[int, dict[str, 
     return skills
 
 
-def _managers() -> dict[int, int | None]:
-    return dict(db.session.execute(sa.select(User.id, User.manager_id)).all())
-
-
-def reporting_line(user_id: int, managers: dict[int, int | None]) -> frozenset[int]:
-    """The person's manager, that manager's manager, and so on up."""
-    line: list[int] = []
-    current = managers.get(user_id)
-    while current is not None and current not in line and current != user_id:
-        line.append(current)
-        current = managers.get(current)
-    return frozenset(line)
-
-
 def new_hires(user_ids: Iterable[int]) -> list[NewHire]:
     """Load new hires as the matching core sees them, in the order given."""
     ids = list(user_ids)
     users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
     wants = _skill_map(ids, SkillKind.LEARN)
-    managers = _managers()
+    managers = managers_by_person()
     return [
         NewHire(id=u.id, name=u.name, team_id=u.team_id, team_name=u.team.name if u.team else "",
                 title=u.title, level=u.level, timezone=u.timezone, work_start=u.work_start,
                 work_end=u.work_end, wants=wants.get(u.id, {}),
-                reporting_line=reporting_line(u.id, managers))
+                reporting_line=frozenset(reporting_line(u.id, managers)))
         for u in (users[i] for i in ids if i in users)
     ]
 

@@ -166,9 +166,14 @@ def _check_person(details: PersonDetails, user_id: int | None,
     return errors
 
 
-def reporting_line(user_id: int) -> list[int]:
+def managers_by_person() -> dict[int, int | None]:
+    """Everyone's manager id, to walk reporting lines without a query per step."""
+    return dict(db.session.execute(sa.select(User.id, User.manager_id)).all())
+
+
+def reporting_line(user_id: int, managers: dict[int, int | None] | None = None) -> list[int]:
     """Return the ids of a person's manager, their manager, and so on up (loops stop)."""
-    managers = dict(db.session.execute(sa.select(User.id, User.manager_id)).all())
+    managers = managers_by_person() if managers is None else managers
     line: list[int] = []
     current = managers.get(user_id)
     while current is not None and current not in line and current != user_id:
