@@ -10,7 +10,7 @@ from app.extensions import db, utcnow
 from app.help.models import Attempt, AttemptState, Urgency
 from app.help.notices import local_time
 from app.people.models import Role
-from tests.help.test_routing import ask, attempts_of, mentor
+from tests.help.routing_scenes import ask, attempts_of, mentor
 
 INBOX = "/help/for-you"
 

@@ -14,7 +14,7 @@ from app.help.routing import answer_arrived, route_question
 from app.jobs import enqueue, enqueue_after_commit
 from app.people.models import User
 from config import TestConfig
-from tests.help.test_routing import ask, attempts_of, live_of, mails_to, mentor, overdue
+from tests.help.routing_scenes import ask, attempts_of, live_of, mails_to, mentor, overdue
 
 
 def test_a_question_saved_while_redis_was_down_is_routed_by_the_sweeper(

@@ -186,8 +186,8 @@ def test_a_cohort_with_nobody_waiting_says_so(app, client, admin):
 
 
 def test_the_admin_list_shows_each_mentorship_with_its_state_and_age(app, make, jobs, client, admin):
-    ada = mentor(make, "Ada Lovelace", {"SQL": 5})
-    bo = new_hire(make, "Bo Jansen")
+    mentor(make, "Ada Lovelace", {"SQL": 5})
+    new_hire(make, "Bo Jansen")
     jobs.run()
     page = client.get("/admin/mentorships").text
     assert "<td>Bo Jansen</td><td>Ada Lovelace</td><td>Proposed</td>" in page

@@ -1,95 +1,18 @@
-"""The mentorships API: who may call what, each action read back, and bad input that
-changes nothing."""
+"""The mentorships API: who may call what, each action read back, and every answer matching
+the OpenAPI document."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 import pytest
 import sqlalchemy as sa
 
-from app.auth.models import ApiToken
 from app.extensions import db
-from app.people.models import Skill, SkillKind, User
-from matching import services
+from app.people.models import SkillKind
 from matching.models import FitAnswer, Mentorship, MentorshipState
 from tests.api.test_openapi import DOC_URL, conforms, documented_schema
-
-API = "/api/v1"
-REASONS = [
-    {"part": "skills", "points": 40.0, "text": "teaches SQL 4/5, you are 1/5"},
-    {"part": "seniority", "points": 11.4, "text": "2 levels more senior (Senior)"},
-    {"part": "overlap", "points": 20.0, "text": "8 h of shared working hours"},
-]
-# The tables a mentorship call may change (tokens are left out: every call stamps one).
-WATCHED_TABLES = ["mentorships", "mentorship_fit_answers", "waiting_for_mentor", "outbound_mail", "users"]
-
-
-def bearer(user: User) -> dict[str, str]:
-    """Return the headers of an API call made with a new token of the person."""
-    _, secret = ApiToken.issue(user, "t")
-    db.session.commit()
-    return {"Authorization": f"Bearer {secret}"}
-
-
-def propose(new_hire: User, mentor: User, accepted: bool = False) -> Mentorship:
-    """Make a proposal (accepted at once, if asked) the way matching does."""
-    mentorship = services.create_proposal(new_hire.id, mentor.id, 71.4, REASONS, "join", 3)
-    db.session.commit()
-    if accepted:
-        services.accept(mentorship.id, mentor.id)
-    return mentorship
-
-
-def assert_error(response, status: int, code: str) -> dict:
-    """Check an error answer's status and shape; return it."""
-    assert response.status_code == status, response.get_data(as_text=True)
-    body = response.get_json()
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "fields"}
-    assert body["error"]["code"] == code and body["error"]["message"]
-    return body["error"]
-
-
-@dataclass
-class Cast:
-    """The two sides of a mentorship, a mentor outside it, an admin, and the skill taught."""
-
-    new_hire: User
-    mentor: User
-    other: User
-    admin: User
-    sql: Skill
-
-
-@pytest.fixture
-def cast(make, jobs) -> Cast:
-    """A new hire who wants to learn SQL, a mentor who teaches it, another mentor and an admin.
-
-    They call the API with tokens only, so they have no password (hashing one is slow).
-    """
-    sql = make.skill("SQL")
-    new_hire = make.user(name="Nina New", title="Backend Engineer", level=1, password=None)
-    jobs.connection.flushdb()  # drop the proposal job joining queued: tests propose their own pairs
-    make.user_skill(new_hire, sql, SkillKind.LEARN, 1)
-    mentor = make.mentor(name="Max Mentor", title="Senior Backend Engineer", level=3, max_mentees=2,
-                         password=None)
-    make.user_skill(mentor, sql, SkillKind.TEACH, 4)
-    other = make.mentor(name="Olga Other", max_mentees=2, password=None)
-    return Cast(new_hire, mentor, other, make.admin(name="Ada Admin", password=None), sql)
-
-
-@pytest.fixture
-def saved(app):
-    """Return every committed row of the matching tables, read on a connection of its own."""
-
-    def rows() -> dict[str, list]:
-        with db.engine.connect() as conn:
-            return {name: sorted(map(tuple, conn.execute(sa.text(f"SELECT * FROM {name}"))), key=repr)
-                    for name in WATCHED_TABLES}
-
-    return rows
-
+from tests.matching.mentorship_cast import API, CODES, REASONS, assert_error, bearer, propose
 
 # Who may call what
 
@@ -114,8 +37,6 @@ ACCESS = {
     "my mentor": (401, 200, 200, 200, 200),
 }
 CALLERS = ("no token", "other person", "new hire", "mentor", "admin")
-CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict", 422: "invalid",
-         400: "bad_request"}
 
 
 @pytest.mark.parametrize("endpoint, caller, expected", [
@@ -321,104 +242,6 @@ def test_a_new_hire_nobody_fits_reads_why_they_are_waiting(client, make, jobs):
     mine = client.get(f"{API}/people/me/mentor", headers=bearer(new_hire)).get_json()
     assert mine["mentorship"] is None
     assert "COBOL" in mine["waiting"]["reason"] and mine["waiting"]["checked_at"]
-
-
-# Bad input: the right status and error body, and nothing changed
-
-MISSING = "Missing data for required field."
-BAD_INPUT = [
-    # action, body, status, fields (name -> part of the message)
-    ("end", None, 422, {"reason": MISSING}),
-    ("end", {}, 422, {"reason": MISSING}),
-    ("end", {"reason": "   "}, 422, {"reason": "a few words"}),
-    ("end", {"reason": "x" * 501}, 422, {"reason": "Longer than maximum length 500"}),
-    ("end", {"reason": 7, "worked_out": "yes"}, 422, {"reason": "Not a valid string",
-                                                      "worked_out": "Not a valid boolean"}),
-    ("end", {"reason": "Done", "worked_out": None}, 422, {"worked_out": "may not be null"}),
-    ("end", {"reason": "Done", "ended_badly": True}, 422, {"ended_badly": "Unknown field"}),
-    ("end", ["Done"], 422, {"_schema": "Invalid input type"}),
-    ("end", '{"reason": ', 400, {}),
-    ("fit", {}, 422, {"good_fit": MISSING}),
-    ("fit", {"good_fit": "no"}, 422, {"good_fit": "Not a valid boolean"}),
-    ("fit", {"good_fit": 0}, 422, {"good_fit": "Not a valid boolean"}),
-    ("decline", {"note": 5}, 422, {"note": "Not a valid string"}),
-    ("decline", {"note": "n" * 501}, 422, {"note": "Longer than maximum length 500"}),
-    ("decline", "not json", 400, {}),
-]
-
-
-@pytest.mark.parametrize("action, body, status, fields", BAD_INPUT,
-                         ids=[f"{a} {json.dumps(b)[:30]} {s}" for a, b, s, _ in BAD_INPUT])
-def test_bad_input_is_answered_and_nothing_changes(client, cast, saved, action, body, status, fields):
-    mentorship = propose(cast.new_hire, cast.mentor, accepted=action != "decline")
-    headers = bearer(cast.mentor)
-    if isinstance(body, str):  # sent as it is, so that it can be broken JSON
-        sent = {"data": body, "content_type": "application/json"}
-    else:
-        sent = {"json": body}
-    before = saved()
-    response = client.post(f"{API}/mentorships/{mentorship.id}/{action}", headers=headers, **sent)
-    messages = assert_error(response, status, CODES[status])["fields"]
-    assert set(messages) == set(fields)
-    for name, part in fields.items():
-        assert any(part.lower() in message.lower() for message in messages[name]), messages[name]
-    assert saved() == before
-
-
-def test_an_unknown_state_filter_is_refused(client, cast):
-    response = client.get(f"{API}/mentorships?state=paused", headers=bearer(cast.admin))
-    assert "Must be one of" in assert_error(response, 422, "invalid")["fields"]["state"][0]
-
-
-def conflict(client, url: str, headers, saved, body=None) -> str:
-    """Post, expect a 409 that changes nothing, and return its message."""
-    before = saved()
-    response = client.post(url, json=body, headers=headers)
-    error = assert_error(response, 409, "conflict")
-    assert error["fields"] == {}
-    assert saved() == before
-    return error["message"]
-
-
-def test_accepting_twice_is_a_conflict(client, cast, saved):
-    mentorship = propose(cast.new_hire, cast.mentor)
-    headers = bearer(cast.mentor)
-    url = f"{API}/mentorships/{mentorship.id}/accept"
-    assert client.post(url, headers=headers).status_code == 200
-    assert conflict(client, url, headers, saved) == "This proposal is already active."
-    assert conflict(client, f"{API}/mentorships/{mentorship.id}/decline", headers, saved) == (
-        "This proposal is already active.")
-
-
-def test_a_mentor_with_no_free_slot_cannot_accept(client, make, cast, saved):
-    cast.mentor.max_mentees = 1
-    db.session.commit()
-    propose(make.user(name="Fay First", password=None), cast.mentor, accepted=True)
-    mentorship = propose(cast.new_hire, cast.mentor)
-    message = conflict(client, f"{API}/mentorships/{mentorship.id}/accept", bearer(cast.mentor), saved)
-    assert message.startswith("You already mentor 1 of at most 1 people.")
-    db.session.refresh(mentorship)
-    assert mentorship.state == MentorshipState.PROPOSED
-
-
-def test_only_an_active_mentorship_can_be_ended_or_answered_for(client, cast, saved):
-    mentorship = propose(cast.new_hire, cast.mentor)
-    headers = bearer(cast.new_hire)
-    url = f"{API}/mentorships/{mentorship.id}"
-    assert conflict(client, f"{url}/end", headers, saved, {"reason": "Changed my mind"}) == (
-        "This mentorship is proposed, not active.")
-    assert conflict(client, f"{url}/fit", headers, saved, {"good_fit": True}) == (
-        "This mentorship is proposed, not active.")
-
-
-def test_another_mentor_cannot_accept_and_learns_nothing(client, cast, saved):
-    mentorship = propose(cast.new_hire, cast.mentor)
-    before = saved()
-    response = client.post(f"{API}/mentorships/{mentorship.id}/accept", headers=bearer(cast.other))
-    assert assert_error(response, 404, "not_found")["message"] == "There is nothing here."
-    assert saved() == before
-    db.session.refresh(mentorship)
-    assert mentorship.state == MentorshipState.PROPOSED
 
 
 # The answers match the OpenAPI document

@@ -1,53 +1,18 @@
-"""Importing people from CSV: the service, `flask people import`, and the upload page."""
+"""Importing people from CSV: creating, updating, and reporting bad rows with nothing half-written."""
 
-import io
 from datetime import date, time
 
 import pytest
 import sqlalchemy as sa
-from markupsafe import escape
 
 from app.extensions import db
 from app.people import importer
 from app.people.csv_rows import RowProblem
 from app.people.importer import import_people_csv
-from app.people.models import Role, Skill, SkillKind, User, UserSkill
+from app.people.models import Role, Skill, SkillKind, User
 from app.people.services import InvalidInput
 
-HEADER = "email,name,team,roles,title,level,timezone,manager_email,can_teach,wants_to_learn"
-
-
-def csv_text(*rows: str, header: str = HEADER) -> str:
-    return "\n".join([header, *rows]) + "\n"
-
-
-def person(email: str) -> User | None:
-    return db.session.scalar(sa.select(User).where(User.email == email))
-
-
-def skills_of(user: User, kind: SkillKind) -> dict[str, int]:
-    db.session.refresh(user)
-    return user.skill_levels(kind)
-
-
-def everything() -> tuple:
-    """Every person, skill and person's skill, to compare before and after an import."""
-    db.session.expire_all()
-    people = db.session.execute(sa.select(
-        User.email, User.name, User.team_id, User.title, User.level, User.timezone,
-        User.manager_id, User.start_date).order_by(User.email)).all()
-    roles = sorted((u.email, sorted(u.roles)) for u in db.session.scalars(sa.select(User)))
-    skills = db.session.execute(sa.select(Skill.name).order_by(Skill.name)).all()
-    levels = db.session.execute(
-        sa.select(UserSkill.user_id, UserSkill.skill_id, UserSkill.kind, UserSkill.level)
-        .order_by(UserSkill.user_id, UserSkill.skill_id)).all()
-    return people, roles, skills, levels
-
-
-@pytest.fixture
-def platform(make):
-    return make.team("Platform")
-
+from tests.people.import_files import HEADER, csv_text, everything, person, skills_of
 
 # Creating and updating
 
@@ -311,94 +276,3 @@ def test_an_unclosed_quote_imports_nothing_not_even_the_rows_before_it(app, make
         'Row 4 opens a quote (") that is never closed, so the rest of the file would be read as '
         "one cell. Close or remove that quote and import the file again; nothing was imported.")
     assert everything() == before
-
-
-# The command line
-
-def test_the_command_imports_a_file_and_prints_the_report(app, tmp_path, platform):
-    path = tmp_path / "people.csv"
-    path.write_text(csv_text("ada@example.com,Ada,Platform,mentor,,3,UTC,,SQL:3,"), encoding="utf-8-sig")
-    result = app.test_cli_runner().invoke(args=["people", "import", str(path)])
-    assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == ["1 created, 0 updated, 0 bad rows.",
-                                          "New skills (merge any duplicates into an existing skill): SQL"]
-    assert person("ada@example.com").team == platform
-
-
-def test_the_command_exits_with_1_and_lists_the_bad_rows(app, tmp_path):
-    path = tmp_path / "people.csv"
-    path.write_text(csv_text("ada@example.com,Ada,,,,,,,,", "tim@example.com,Tim,,,,,Mars/Base,,,"))
-    result = app.test_cli_runner().invoke(args=["people", "import", str(path)])
-    assert result.exit_code == 1
-    assert result.output.splitlines()[0] == "1 created, 0 updated, 1 bad row."
-    assert "Row 3, timezone: 'Mars/Base' is not a known time zone" in result.output
-    assert person("ada@example.com") is not None and person("tim@example.com") is None
-
-
-@pytest.mark.parametrize("content, message", [
-    (b"name\nAda\n", "The first row must name the columns, including email."),
-    (b"email,name\n\xff\xfe,Ada\n", "The file is not UTF-8 text"),
-    (b'email,name\nada@example.com,"Ada\n', 'Row 2 opens a quote (") that is never closed'),
-])
-def test_the_command_refuses_a_file_it_cannot_read(app, tmp_path, content, message):
-    path = tmp_path / "people.csv"
-    path.write_bytes(content)
-    result = app.test_cli_runner().invoke(args=["people", "import", str(path)])
-    assert result.exit_code == 1 and message in result.output
-
-
-# The upload page
-
-def upload(client, content: bytes, filename: str = "people.csv"):
-    return client.post("/admin/people/import", data={"file": (io.BytesIO(content), filename)},
-                       content_type="multipart/form-data")
-
-
-def shows(response, message: str) -> bool:
-    return str(escape(message)) in response.get_data(as_text=True)
-
-
-def test_an_admin_uploads_a_file_and_sees_the_report(client, make, auth, platform):
-    auth.sign_in(make.admin(email="boss@example.com"))
-    response = upload(client, csv_text("ada@example.com,Ada,Platform,,,,,,Elixir:2,",
-                                       "tim@example.com,Tim,Nowhere,,,,,,,").encode())
-    assert response.status_code == 200
-    assert shows(response, "1 created, 0 updated, 1 bad row.")
-    page = response.get_data(as_text=True)
-    assert "<td>3</td><td>team</td><td>There is no team called Nowhere" in page
-    assert shows(response, "Elixir")
-    assert person("ada@example.com").team == platform and person("tim@example.com") is None
-
-
-@pytest.mark.parametrize("content, message", [
-    (None, "Choose a CSV file to import."),
-    (b"\xff\xfe\x00e\x00m", "The file is not UTF-8 text"),
-    (b"name\nAda\n", "The first row must name the columns, including email."),
-    (b'email,name\nada@example.com,"Ada\ntim@example.com,Tim\n',
-     'Row 2 opens a quote (") that is never closed'),
-])
-def test_an_upload_that_cannot_be_read_shows_the_form_again(client, make, auth, content, message):
-    auth.sign_in(make.admin())
-    if content is None:
-        response = client.post("/admin/people/import", data={}, content_type="multipart/form-data")
-    else:
-        response = upload(client, content)
-    assert response.status_code == 400 and shows(response, message)
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
-
-
-def test_an_oversized_upload_gets_the_too_large_page(app, client, make, auth):
-    auth.sign_in(make.admin())
-    app.config["MAX_CONTENT_LENGTH"] = 1024
-    response = upload(client, csv_text(*(f"p{n}@example.com,Person {n}" for n in range(100)),
-                                       header="email,name").encode())
-    assert response.status_code == 413 and shows(response, "That upload is too large.")
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
-
-
-def test_only_admins_may_import(client, make, auth):
-    content = csv_text("ada@example.com,Ada", header="email,name").encode()
-    assert upload(client, content).status_code == 401
-    auth.sign_in(make.user(roles=(Role.LEAD, Role.MENTOR)))
-    assert upload(client, content).status_code == 403
-    assert person("ada@example.com") is None

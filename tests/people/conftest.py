@@ -1,0 +1,8 @@
+"""Fixtures of the people tests."""
+
+import pytest
+
+
+@pytest.fixture
+def platform(make):
+    return make.team("Platform")
