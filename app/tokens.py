@@ -17,9 +17,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import current_app, render_template
 from itsdangerous import BadData, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.database import insert_unless_exists
 from app.extensions import UTCDateTime, db, utcnow
 
 
@@ -118,16 +118,8 @@ def use_token(link: LinkToken) -> None:
     """
     if link.nonce is None:
         raise ValueError("only single-use tokens can be used up")
-    db.session.flush()
-    table = UsedLinkToken.__table__
-    dialect = db.session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    # ON CONFLICT DO NOTHING waits for a racing insert of the same nonce, then does nothing;
-    # a savepoint and IntegrityError would do the same, but SQLite's driver commits a
-    # savepoint that opens the transaction.
-    statement = (insert(table).values(nonce=link.nonce, purpose=link.purpose, used_at=utcnow())
-                 .on_conflict_do_nothing(index_elements=["nonce"]).returning(table.c.id))
-    if db.session.execute(statement).scalar() is None:
+    values = dict(nonce=link.nonce, purpose=link.purpose, used_at=utcnow())
+    if insert_unless_exists(UsedLinkToken.__table__, values, "nonce") is None:
         raise TokenUsed("This link was already used.")
 
 

@@ -151,6 +151,8 @@ class Attempt(db.Model):
     hint: Mapped[str] = mapped_column(sa.String(300), default="")  # "ask Dana", left on a pass
     # When the mentor was told: at once for blocking questions, else by their next digest.
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the mentor said "I'll take it": the question stays with them until the deadline.
+    taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -168,3 +170,30 @@ class SelfSolve(db.Model):
     question_id: Mapped[int] = mapped_column(sa.ForeignKey("questions.id", ondelete="CASCADE"), index=True)
     team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("teams.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DigestFrequency(enum.StrEnum):
+    """How often a mentor hears of questions that can wait (blocking ones come at once)."""
+
+    AT_ONCE = "at_once"
+    HOURLY = "hourly"
+    DAILY = "daily"
+    WEEKLY = "weekly"
+
+    @property
+    def label(self) -> str:
+        return {"at_once": "Every question at once", "hourly": "Hourly", "daily": "Daily",
+                "weekly": "Weekly"}[self.value]
+
+
+class DigestSetting(db.Model):
+    """A mentor's choice of digest; a mentor without one gets the default (hourly)."""
+
+    __tablename__ = "digest_settings"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    frequency: Mapped[DigestFrequency] = mapped_column(_enum(DigestFrequency, 10), default=DigestFrequency.HOURLY)
+    # Daily and weekly digests: the local time (minutes after midnight) and, weekly, the day.
+    minute_of_day: Mapped[int] = mapped_column(default=9 * 60)
+    weekday: Mapped[int] = mapped_column(default=0)  # Monday
+    last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -23,9 +23,11 @@ __all__ = [
 
 
 def register_mail(app: Flask) -> None:
-    """Give the app the email templates, the sweep for unsent mail and, in development
-    only, the mailbox page."""
+    """Give the app the email templates, the unsubscribe page, the sweep for unsent mail
+    and, in development only, the mailbox page."""
     from app.jobs import every
+
+    from app.mail import unsubscribe_views  # noqa: F401  (the unsubscribe page)
 
     app.register_blueprint(bp)
     every(app, 300, requeue_unsent_mail)

@@ -7,13 +7,14 @@ import secrets
 
 import sqlalchemy as sa
 from flask import current_app, render_template
-from sqlalchemy.dialects import postgresql, sqlite
 
+from app.database import insert_unless_exists
 from app.extensions import db
 from app.jobs import enqueue_after_commit
 from app.mail.jobs import RETRY, deliver
 from app.mail.models import MailStatus, OutboundMail
 from app.mail.transport import address
+from app.mail.unsubscribe import topic, unsubscribe_headers, unsubscribe_url
 from app.people.models import User
 
 # Headers Unstuck writes itself; callers may add others (List-Unsubscribe, Reply-To ...).
@@ -27,13 +28,16 @@ HEADER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 
 def send_mail(key: str, kind: str, to: User | tuple[str, str], subject: str, template: str,
               context: dict | None = None, thread: str | None = None, headers: dict | None = None,
-              about: db.Model | tuple[str, int] | None = None) -> OutboundMail:
+              about: db.Model | tuple[str, int] | None = None, unsubscribe: str | None = None,
+              reply_to: str | None = None) -> OutboundMail:
     """Record an email to send once the current transaction commits, and return its row.
 
     The bodies are rendered now from `template + ".txt"` and `template + ".html"`. A key
     that was used before returns the existing row and sends nothing new. `about` names the
     object the email is about, as a model or a (type, id) pair, for the log. Mails given
     the same `thread` refer to one thread root, so mail clients show them together.
+    `unsubscribe` names the topic a person can unsubscribe from with one click (header
+    and footer); `reply_to` is where a reply goes, such as a reply address.
     """
     existing = db.session.scalar(sa.select(OutboundMail).where(OutboundMail.key == key))
     if existing is not None:
@@ -42,12 +46,22 @@ def send_mail(key: str, kind: str, to: User | tuple[str, str], subject: str, tem
     about_type, about_id = _about(about)
     context = dict(context or {})
     context.setdefault("recipient_name", to_name)
+    headers = dict(headers or {})
+    if unsubscribe is not None:
+        if user_id is None:
+            raise ValueError("only a person can unsubscribe")
+        url = unsubscribe_url(user_id, unsubscribe)
+        headers.update(unsubscribe_headers(url))
+        context.update(unsubscribe_url=url, unsubscribe_title=topic(unsubscribe).title)
+    if reply_to is not None:
+        address(reply_to)  # raises ValueError for anything but one address
+        headers["Reply-To"] = reply_to
     values = dict(
         key=key, kind=kind, to_email=to_email, to_name=to_name, user_id=user_id,
         subject=one_line(subject),
         text_body=render_template(template + ".txt", **context),
         html_body=render_template(template + ".html", **context),
-        message_id=new_message_id(), thread_key=thread, headers=clean_headers(headers or {}),
+        message_id=new_message_id(), thread_key=thread, headers=clean_headers(headers),
         status=MailStatus.QUEUED, attempts=0, about_type=about_type, about_id=about_id,
     )
     mail_id = insert_unless_exists(OutboundMail.__table__, values, "key")
@@ -55,21 +69,6 @@ def send_mail(key: str, kind: str, to: User | tuple[str, str], subject: str, tem
         return db.session.scalar(sa.select(OutboundMail).where(OutboundMail.key == key))
     enqueue_after_commit(deliver, mail_id, queue="mail", retry=RETRY)
     return db.session.get(OutboundMail, mail_id)
-
-
-def insert_unless_exists(table: sa.Table, values: dict, unique_column: str) -> int | None:
-    """Insert a row in the current transaction; return its id, or None if the value was taken.
-
-    INSERT ... ON CONFLICT DO NOTHING waits for a concurrent insert of the same value and
-    then does nothing, so two racing callers never both succeed, and neither transaction
-    is broken by an integrity error.
-    """
-    db.session.flush()
-    dialect = db.session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    statement = (insert(table).values(**values)
-                 .on_conflict_do_nothing(index_elements=[unique_column]).returning(table.c.id))
-    return db.session.execute(statement).scalar()
 
 
 def recipient(to: User | tuple[str, str]) -> tuple[str, str, int | None]:

@@ -59,3 +59,81 @@ class OutboundMail(db.Model):
     def about(self) -> str:
         """Name what the email is about, as in `question:42`, for the log."""
         return f"{self.about_type}:{self.about_id}" if self.about_type else "-"
+
+
+class ReplyAddress(db.Model):
+    """A reply address `reply+<key>@MAIL_DOMAIN`: one purpose, one object, one person.
+
+    The key is random and stored (not signed), so it can be revoked, and it is lower case
+    so that mail servers and clients that change the case of an address cannot break it.
+    """
+
+    __tablename__ = "reply_addresses"
+    __table_args__ = (sa.UniqueConstraint("purpose", "object_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    purpose: Mapped[str] = mapped_column(sa.String(60))
+    object_id: Mapped[int]
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class InboundStatus(enum.StrEnum):
+    """What became of a received email."""
+
+    RECEIVED = "received"  # saved, waiting for the job that reads it
+    POSTED = "posted"  # handed to the feature that owns its reply address
+    REFUSED = "refused"  # not acted on; `reason` says why
+
+
+class InboundMail(db.Model):
+    """Every email received, kept raw until it is read; one row per Message-ID."""
+
+    __tablename__ = "inbound_mail"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The Message-ID, or a digest of the raw bytes when the mail has none: the same mail
+    # received twice is read once.
+    message_id: Mapped[str] = mapped_column(sa.String(250), unique=True)
+    mail_from: Mapped[str] = mapped_column(sa.String(254), default="")  # the envelope sender
+    rcpt_to: Mapped[list] = mapped_column(sa.JSON, default=list)  # the envelope recipients
+    subject: Mapped[str] = mapped_column(sa.Text, default="")
+    raw: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    via: Mapped[str] = mapped_column(sa.String(10))  # smtp or http
+    status: Mapped[InboundStatus] = mapped_column(
+        sa.Enum(InboundStatus, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e]),
+        default=InboundStatus.RECEIVED, index=True,
+    )
+    reason: Mapped[str] = mapped_column(sa.String(40), default="")  # why it was refused
+    detail: Mapped[str] = mapped_column(sa.Text, default="")
+    reply_address_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("reply_addresses.id", ondelete="SET NULL"))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class MailOptOut(db.Model):
+    """A person who unsubscribed from one kind of email (a topic, such as digests)."""
+
+    __tablename__ = "mail_opt_outs"
+    __table_args__ = (sa.UniqueConstraint("user_id", "topic"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    topic: Mapped[str] = mapped_column(sa.String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MailBounce(db.Model):
+    """An address that mail to it bounced from, and how often."""
+
+    __tablename__ = "mail_bounces"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)  # lower case
+    count: Mapped[int] = mapped_column(default=0)
+    last_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    last_bounced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

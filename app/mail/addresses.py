@@ -1,0 +1,94 @@
+"""Reply addresses: `reply+<key>@MAIL_DOMAIN`, one per purpose, object and person.
+
+    address = reply_address("question", question.id, mentor.id)  # in the caller's transaction
+    found = find_reply_address(["Reply+AB12...@unstuck.example"])  # any case
+
+The key is random and stored, so an address can be revoked without touching any other,
+and it is lower-case base32, so a mail server that changes the case of an address (some
+do) still finds it. A reply address is an answer channel only for the person it was made
+for: inbound mail checks the sender against `user_id`.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import secrets
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app.database import insert_unless_exists
+from app.extensions import db, utcnow
+from app.mail.models import ReplyAddress
+
+KEY_BYTES = 15  # 120 random bits, 24 base32 characters
+LOCAL_PART = re.compile(r"^reply\+([a-z2-7]{24})$")
+
+
+def new_key() -> str:
+    return base64.b32encode(secrets.token_bytes(KEY_BYTES)).decode().lower()
+
+
+def reply_address(purpose: str, object_id: int, user_id: int) -> str:
+    """Return the reply address for this purpose, object and person, creating it if needed.
+
+    A revoked address stays revoked: the same triple gets a new key.
+    """
+    return format_address(reply_key(purpose, object_id, user_id))
+
+
+def reply_key(purpose: str, object_id: int, user_id: int) -> str:
+    """Return the live key for this purpose, object and person, creating one if needed."""
+    row = db.session.scalar(sa.select(ReplyAddress).where(
+        ReplyAddress.purpose == purpose, ReplyAddress.object_id == object_id,
+        ReplyAddress.user_id == user_id))
+    if row is not None and row.revoked_at is None:
+        return row.key
+    if row is not None:  # revoked: the old key stops working for good, a new one is made
+        row.key, row.revoked_at, row.created_at = new_key(), None, utcnow()
+        db.session.flush()
+        return row.key
+    key = new_key()
+    values = dict(key=key, purpose=purpose, object_id=object_id, user_id=user_id, created_at=utcnow())
+    if insert_unless_exists(ReplyAddress.__table__, values, ["purpose", "object_id", "user_id"]) is None:
+        # Another transaction made it meanwhile; theirs is the one.
+        return db.session.scalar(sa.select(ReplyAddress.key).where(
+            ReplyAddress.purpose == purpose, ReplyAddress.object_id == object_id,
+            ReplyAddress.user_id == user_id))
+    return key
+
+
+def format_address(key: str) -> str:
+    return f"reply+{key}@{current_app.config['MAIL_DOMAIN']}"
+
+
+def key_of(address: str) -> str | None:
+    """Return the key of a reply address in our mail domain, in any case; None otherwise."""
+    local, _, domain = address.strip().strip("<>").rpartition("@")
+    if domain.lower() != current_app.config["MAIL_DOMAIN"].lower():
+        return None
+    match = LOCAL_PART.match(local.lower())
+    return match.group(1) if match else None
+
+
+def find_reply_address(addresses: list[str]) -> ReplyAddress | None:
+    """Return the live reply address among these addresses, if there is one.
+
+    Revoked and unknown keys find nothing, exactly as if they had never existed.
+    """
+    keys = [key for key in map(key_of, addresses) if key]
+    if not keys:
+        return None
+    return db.session.scalar(sa.select(ReplyAddress).where(
+        ReplyAddress.key.in_(keys), ReplyAddress.revoked_at.is_(None)).order_by(ReplyAddress.id).limit(1))
+
+
+def revoke_reply_addresses(purpose: str, object_id: int, user_id: int | None = None) -> int:
+    """Stop the reply addresses of an object (or of one person for it) working; return how many."""
+    where = [ReplyAddress.purpose == purpose, ReplyAddress.object_id == object_id,
+             ReplyAddress.revoked_at.is_(None)]
+    if user_id is not None:
+        where.append(ReplyAddress.user_id == user_id)
+    result = db.session.execute(sa.update(ReplyAddress).where(*where).values(revoked_at=utcnow()))
+    return result.rowcount
