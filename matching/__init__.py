@@ -12,6 +12,7 @@ UPKEEP_SECONDS = 300
 def init_app(app) -> None:
     """Wire matching into the app: pages, admin pages, jobs, and the new-hire signal."""
     from app.jobs import every
+    from app.mail.unsubscribe import register_topic
     from app.people.signals import new_hire_joined
     from matching import admin_views, views  # noqa: F401  (routes)
     from matching.jobs import mentorship_upkeep, on_new_hire_joined
@@ -19,3 +20,9 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     every(app, UPKEEP_SECONDS, mentorship_upkeep)
     new_hire_joined.connect(on_new_hire_joined)
+    register_topic(app, REMINDERS, "mentoring reminders",
+                   "You will still get an email when someone asks you to mentor them.")
+
+
+# The topic a mentor can unsubscribe from: reminders of proposals they have not answered.
+REMINDERS = "mentoring-reminders"

@@ -7,8 +7,10 @@ thread together in the reader's mail client.
 from __future__ import annotations
 
 from app.mail import send_mail
+from app.mail.unsubscribe import opted_out
 from app.tokens import make_token
 from app.urls import external_url
+from matching import REMINDERS
 from matching.models import Mentorship
 
 # How long a one-click link in a mail works.
@@ -36,11 +38,12 @@ def action_link(mentorship: Mentorship, action: str, user_id: int) -> str:
     return external_url("matching.email_action", action=action, token=token)
 
 
-def _send(mentorship: Mentorship, key: str, kind: str, to, subject: str, template: str, **context):
+def _send(mentorship: Mentorship, key: str, kind: str, to, subject: str, template: str,
+          unsubscribe: str | None = None, **context):
     send_mail(
         key=f"{key}:{mentorship.id}:{to.id}", kind=kind, to=to, subject=subject,
         template=f"matching/email/{template}", thread=f"mentorship-{mentorship.id}",
-        about=("mentorship", mentorship.id),
+        about=("mentorship", mentorship.id), unsubscribe=unsubscribe,
         context={"mentorship": mentorship, "page": external_url("matching.mentoring"),
                  "reasons": reasons_for(mentorship, to.id), **context},
     )
@@ -56,12 +59,14 @@ def proposal(mentorship: Mentorship) -> None:
 
 
 def reminder(mentorship: Mentorship) -> None:
-    """Remind the mentor once that a proposal waits for an answer."""
+    """Remind the mentor once that a proposal waits for an answer, unless they unsubscribed."""
     mentor = mentorship.mentor
+    if opted_out(mentor.id, REMINDERS):
+        return
     _send(mentorship, "mentorship-reminder", "mentorship_reminder", mentor,
           f"Reminder: would you mentor {mentorship.new_hire.name}?", "proposal",
           accept=action_link(mentorship, "accept", mentor.id),
-          decline=action_link(mentorship, "decline", mentor.id), reminder=True)
+          decline=action_link(mentorship, "decline", mentor.id), reminder=True, unsubscribe=REMINDERS)
 
 
 def accepted(mentorship: Mentorship) -> None:
