@@ -45,6 +45,10 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "Unstuck <unstuck@localhost>")
     MAIL_DOMAIN = os.environ.get("MAIL_DOMAIN", "localhost")
     MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
+    # Mail in: the built-in SMTP receiver's port, and the secret a mail provider sends with
+    # raw email to POST /mail/inbound (no secret: that endpoint does not exist).
+    MAIL_RECEIVER_PORT = int(os.environ.get("MAIL_RECEIVER_PORT", "8025"))
+    INBOUND_MAIL_SECRET = os.environ.get("INBOUND_MAIL_SECRET", "")
 
     # Routing stuck questions: how long a mentor has to reply, how often to move on.
     ANSWER_MINUTES_BLOCKING = int(os.environ.get("ANSWER_MINUTES_BLOCKING", "15"))

@@ -2,7 +2,8 @@
 
 Migrates the database (SQLite under instance/ by default), adds the demo organisation
 to an empty one, starts an embedded Redis unless REDIS_URL is set, then runs the web
-server and one worker as child processes until Ctrl-C or SIGTERM stops everything.
+server, one worker, the scheduler of periodic jobs and the mail receiver (SMTP on
+MAIL_RECEIVER_PORT) as child processes until Ctrl-C or SIGTERM stops everything.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ def run_dev(app: Flask, host: str, port: int) -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _interrupt)
     check_port_free(host, port)
+    mail_port = app.config["MAIL_RECEIVER_PORT"]
+    check_port_free(host, mail_port)
     redis_server = None
     children: list[Child] = []
     try:
@@ -59,6 +62,8 @@ def run_dev(app: Flask, host: str, port: int) -> int:
                                             "--port", str(port)], env))
         children.append(start_child("worker", [*flask, "worker"], env))
         children.append(start_child("cron", [*flask, "cron"], env))
+        children.append(start_child("mail receiver", [*flask, "mail", "receive", "--host", host,
+                                                      "--port", str(mail_port)], env))
         wait_until_serving(host, port, children)
         print_welcome(f"http://{host}:{port}/")
         return supervise(children)

@@ -23,14 +23,18 @@ __all__ = [
 
 
 def register_mail(app: Flask) -> None:
-    """Give the app the email templates, the unsubscribe page, the sweep for unsent mail
-    and, in development only, the mailbox page."""
+    """Give the app the email templates, the unsubscribe page, the endpoint for received
+    mail, the sweeps for unsent and unread mail, the `flask mail` commands and, in
+    development only, the mailbox page."""
     from app.jobs import every
-
-    from app.mail import unsubscribe_views  # noqa: F401  (the unsubscribe page)
+    from app.mail import inbound_views, unsubscribe_views  # noqa: F401  (their routes)
+    from app.mail.cli import mail_cli
+    from app.mail.receive import requeue_unread_mail
 
     app.register_blueprint(bp)
     every(app, 300, requeue_unsent_mail)
+    every(app, 300, requeue_unread_mail)
+    app.cli.add_command(mail_cli)
     if app.config["ENV_NAME"] == "development":
         from app.mail.views import mailbox
 

@@ -85,6 +85,7 @@ class InboundStatus(enum.StrEnum):
     """What became of a received email."""
 
     RECEIVED = "received"  # saved, waiting for the job that reads it
+    READING = "reading"  # a job has it; claimed_at says since when
     POSTED = "posted"  # handed to the feature that owns its reply address
     REFUSED = "refused"  # not acted on; `reason` says why
 
@@ -112,6 +113,8 @@ class InboundMail(db.Model):
     reply_address_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("reply_addresses.id", ondelete="SET NULL"))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When a job last took the email to read it; a claim that old is taken to be lost.
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
