@@ -1,5 +1,5 @@
-"""A mentor's "Questions for you" page: what waits for their reply, by when, and passing
-a question on with a hint."""
+"""A mentor's "Questions for you" page: what waits for their reply, by when, taking a
+question ("I'll take it"), and passing one on with a hint."""
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
@@ -19,13 +19,44 @@ class PassForm(FlaskForm):
     submit = SubmitField("Pass it on")
 
 
+class TakeForm(FlaskForm):
+    """"I'll take it": one button and its CSRF token."""
+
+    submit = SubmitField("I'll take it")
+
+
+def taken_message(attempt: Attempt) -> str:
+    """What the mentor reads after taking a question: the asker knows, and the new deadline."""
+    return (f"Thanks — {attempt.question.asker.name} knows you're on it. "
+            f"You have until {local_time(attempt.deadline_at, attempt.mentor.timezone)}.")
+
+
 @bp.route("/help/for-you")
 @login_required
 def inbox():
     """The questions waiting for the signed-in person's reply, with their deadlines."""
     return render_template("help/inbox_questions.html", attempts=routing.waiting_for(current_user.id),
-                           form=PassForm(), hints_for=hints_for, reason_for=reason_for,
-                           local_time=local_time)
+                           form=PassForm(), take_form=TakeForm(), hints_for=hints_for,
+                           reason_for=reason_for, local_time=local_time)
+
+
+@bp.route("/help/for-you/<int:attempt_id>/take", methods=["POST"])
+@login_required
+def take(attempt_id: int):
+    """The asked mentor takes the question: the asker hears so; anyone else gets a 404."""
+    attempt = db.get_or_404(Attempt, attempt_id)
+    if attempt.mentor_id != current_user.id:
+        abort(404)
+    if not TakeForm().validate_on_submit():
+        abort(400)
+    try:
+        taken = routing.take_question(attempt.id, current_user.id)
+    except routing.RoutingError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        flash(taken_message(taken), "success")
+    return redirect(url_for("help.inbox"))
 
 
 @bp.route("/help/for-you/<int:attempt_id>/pass", methods=["POST"])

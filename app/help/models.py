@@ -122,6 +122,8 @@ class Post(db.Model):
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(sa.Text)
     via: Mapped[str] = mapped_column(sa.String(10), default="web")  # web, email, api
+    # The Message-ID of the email a post came from: the same email is posted once.
+    source_message_id: Mapped[str | None] = mapped_column(sa.String(250), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     question: Mapped[Question] = relationship(back_populates="posts")

@@ -1,7 +1,9 @@
-"""The mails of routing: asking a mentor, or the team lead, to answer a stuck question.
+"""The help desk's mails: asking a mentor (or the team lead) to answer, telling the asker
+a mentor took their question, and telling people of new posts on a thread.
 
-Every mail has a key per attempt, so a job that runs twice sends it once; mails about one
-question thread together in the reader's mail client.
+Every mail has a key per attempt or post, so a job that runs twice sends it once; mails
+about one question thread together in the reader's mail client. Each carries the reader's
+own reply address, so answering is replying, and one-click links for the rest.
 """
 
 from __future__ import annotations
@@ -9,9 +11,14 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from app.help import mail_links
 from app.help.models import Attempt, AttemptState, Question
 from app.mail import send_mail
+from app.mail.addresses import reply_address
 from app.urls import external_url
+
+# The purpose of the help desk's reply addresses; app.help.replies handles what comes back.
+REPLY_PURPOSE = "question"
 
 SUBJECT_GOAL_CHARS = 80
 # The ranking names its tiers for the asker; the person asked reads why it is them.
@@ -46,7 +53,8 @@ def _short(text: str) -> str:
 
 
 def ask(attempt: Attempt, escalated: bool = False) -> None:
-    """Mail the person asked now, with the question, any hints, their deadline and the reply link."""
+    """Mail the person asked now, with the question, any hints and their deadline; they
+    answer by replying, and take or pass the question with one click."""
     question, person = attempt.question, attempt.mentor
     asker = question.asker
     if escalated:
@@ -56,26 +64,50 @@ def ask(attempt: Attempt, escalated: bool = False) -> None:
     send_mail(
         key=f"question-ask:{attempt.id}", kind="question_ask", to=person, subject=subject,
         template="help/email/routing_ask", thread=f"question-{question.id}",
-        about=("question", question.id),
+        about=("question", question.id), reply_to=reply_address(REPLY_PURPOSE, question.id, person.id),
         context={"question": question, "attempt": attempt, "asker": asker, "escalated": escalated,
                  "reason": reason_for(attempt), "hints": hints_for(question),
                  "deadline": local_time(attempt.deadline_at, person.timezone),
                  "thread_url": external_url("help.thread", question_id=question.id),
+                 "take_url": mail_links.take_link(attempt), "pass_url": mail_links.pass_link(attempt),
                  "inbox_url": external_url("help.inbox")},
     )
 
 
+def taken(attempt: Attempt) -> None:
+    """Tell the asker that the person asked is on their question, and by when to expect a reply."""
+    question, mentor = attempt.question, attempt.mentor
+    asker = question.asker
+    send_mail(
+        key=f"question-taken:{attempt.id}", kind="question_taken", to=asker,
+        subject=f"{mentor.name} is on your question", template="help/email/taken",
+        thread=f"question-{question.id}", about=("question", question.id),
+        reply_to=reply_address(REPLY_PURPOSE, question.id, asker.id),
+        context={"question": question, "mentor": mentor,
+                 "deadline": local_time(attempt.deadline_at, asker.timezone),
+                 "thread_url": external_url("help.thread", question_id=question.id)},
+    )
+
+
 def reply(question: Question, post, to) -> None:
-    """Tell one person that a reply was posted on a question they are part of."""
+    """Tell one person that a reply was posted on a question they are part of.
+
+    They can reply to the mail to post on the thread; the asker, told of an answer, can
+    also say with one click whether it helped.
+    """
     author = post.author.name if post.author else "Someone"
-    if to.id == question.asker_id:
+    for_asker = to.id == question.asker_id
+    rate = for_asker and post.author_id != question.asker_id
+    if for_asker:
         subject = f"{author} answered: {_short(question.goal)}"
     else:
         subject = f"{author} followed up: {_short(question.goal)}"
     send_mail(
         key=f"question-reply:{post.id}:{to.id}", kind="question_reply", to=to, subject=subject,
         template="help/email/reply", thread=f"question-{question.id}", about=("question", question.id),
-        context={"question": question, "post": post, "author": author, "person": to,
-                 "for_asker": to.id == question.asker_id,
+        reply_to=reply_address(REPLY_PURPOSE, question.id, to.id),
+        context={"question": question, "post": post, "author": author, "person": to, "for_asker": for_asker,
+                 "helped_url": mail_links.rate_link(question, True) if rate else None,
+                 "not_helped_url": mail_links.rate_link(question, False) if rate else None,
                  "thread_url": external_url("help.thread", question_id=question.id)},
     )

@@ -60,20 +60,23 @@ def clean_body(body) -> str:
     return text
 
 
-def post_answer(question_id: int, author_id: int, body: str, via: str = "web") -> Post:
+def post_answer(question_id: int, author_id: int, body: str, via: str = "web",
+                source_message_id: str | None = None) -> Post:
     """Post an answer or a follow-up on the thread; anyone who may see the question may post.
 
     A reply by anyone but the asker is an answer: the question counts as answered (the
     first reply time is kept once) and routing closes the live attempt. The asker's own
     follow-up leaves the state as it is. The post is kept even when the question had moved
-    on to someone else or was resolved meanwhile.
+    on to someone else or was resolved meanwhile. A post from an email keeps its
+    `source_message_id`, which no other post can have.
     """
     if via not in VIA:
         raise InvalidInput({"via": f"Posts come from {', '.join(VIA)}."})
     text = clean_body(body)
     question, _ = visible_question(question_id, author_id)
     now = utcnow()
-    post = Post(question_id=question.id, author_id=author_id, body=text, via=via, created_at=now)
+    post = Post(question_id=question.id, author_id=author_id, body=text, via=via, created_at=now,
+                source_message_id=source_message_id)
     db.session.add(post)
     is_answer = author_id != question.asker_id
     if is_answer:

@@ -323,7 +323,7 @@ def test_a_blocking_question_mails_the_mentor_once_with_the_thread_link(app, mak
     attempt = attempts_of(question)[0]
     body = text_of(mail)
     assert mail["Subject"] == "Nina New is stuck: Run the billing migration"
-    assert f"Answer: {external_url('help.thread', question_id=question.id)}" in body
+    assert f"Answer in Unstuck: {external_url('help.thread', question_id=question.id)}" in body
     assert f'href="{external_url("help.thread", question_id=question.id)}"' in mail.get_body(("html",)).get_content()
     assert "It fails with `relation does not exist`." in body
     assert "Where: Billing runbook https://wiki.example.com/billing" in body

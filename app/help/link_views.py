@@ -1,0 +1,165 @@
+"""The pages behind the one-click links in the help desk's emails: take a question, pass
+it on, say whether an answer helped.
+
+Mail scanners open links before people do, so a GET only shows what the button will do;
+the POST acts, once. No sign-in is needed: the signed single-use token names the person,
+and the service still checks that this person may do this to this object.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, render_template, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import Length, Optional
+
+from app.extensions import db, utcnow
+from app.help import bp, routing, thread
+from app.help.mail_links import ACTIONS, read_link
+from app.help.mentor_views import PassForm, taken_message
+from app.help.models import Attempt, AttemptState, Question, QuestionState
+from app.help.notices import local_time
+from app.people.models import User
+from app.people.services import InvalidInput
+from app.tokens import TokenError, TokenUsed, UsedLinkToken, link_problem_page, use_token
+
+# The confirmation page of each action: its title and its button.
+PAGES = {
+    "take": ("Will you take this question?", "I'll take it"),
+    "pass": ("Pass this question on?", "Pass it on"),
+    "helpful": ("Did the answer help?", "Yes, it helped"),
+    "not-helpful": ("Did the answer help?", "No, it did not help"),
+}
+
+
+class ConfirmForm(FlaskForm):
+    """The button alone, and its CSRF token."""
+
+
+class RateForm(FlaskForm):
+    note = StringField("Anything to add? (optional)",
+                       validators=[Optional(), Length(max=thread.NOTE_MAX_CHARS)])
+
+
+def _form(action: str) -> FlaskForm:
+    if action == "pass":
+        return PassForm()
+    return RateForm() if action in ("helpful", "not-helpful") else ConfirmForm()
+
+
+def _used(nonce: str) -> bool:
+    """Tell whether a link was used already, so its GET says so instead of asking again."""
+    return db.session.scalar(sa.select(UsedLinkToken.id).where(UsedLinkToken.nonce == nonce)) is not None
+
+
+@bp.route("/help/email/<action>/<token>", methods=["GET", "POST"], endpoint="email_action")
+def email_action(action: str, token: str):
+    """A one-click link from an email: GET asks to confirm, POST acts, once."""
+    if action not in ACTIONS:
+        abort(404)
+    try:
+        link = read_link(action, token)
+        if _used(link.nonce):
+            raise TokenUsed("This link was already used.")
+    except TokenError as error:
+        return link_problem_page(error)
+    person = db.session.get(User, link.user_id)
+    if person is None or not person.active:
+        abort(404)
+    question, attempt = _object_of(action, link.object_id, person)
+    if attempt is not None and not _still_waiting(attempt):
+        return _done("This question has moved on", "This question has moved on already.", question, 409)
+    form = _form(action)
+    if request.method == "GET" or not form.validate_on_submit():
+        return _confirm_page(action, form, question, attempt, person, 200 if request.method == "GET" else 400)
+    try:
+        use_token(link)
+        message = _act(action, link.object_id, person, form)
+    except TokenUsed as error:
+        db.session.rollback()
+        return link_problem_page(error)
+    except routing.NotAsked:
+        db.session.rollback()
+        abort(404)
+    except routing.RoutingError as exc:
+        db.session.rollback()
+        return _done("Nothing was changed", str(exc), question, 409)
+    except thread.QuestionNotFound:
+        db.session.rollback()
+        abort(404)
+    except (thread.NotAllowed, thread.NotYet) as exc:
+        db.session.rollback()
+        return _done("Nothing was changed", str(exc), question, 409)
+    except InvalidInput as exc:
+        db.session.rollback()
+        form.form_errors.extend(exc.fields.values())
+        return _confirm_page(action, form, question, attempt, person, 400)
+    return _done("Done", message, question)
+
+
+def _object_of(action: str, object_id: int, person: User) -> tuple[Question, Attempt | None]:
+    """The question a link is about (and the attempt, for a mentor's link), if the link's
+    person is the one who may use it; else 404, as if there were no such thing."""
+    if action in ("take", "pass"):
+        attempt = db.get_or_404(Attempt, object_id)
+        if attempt.mentor_id != person.id:
+            abort(404)
+        return attempt.question, attempt
+    question = db.get_or_404(Question, object_id)
+    if question.asker_id != person.id:
+        abort(404)
+    return question, None
+
+
+def _still_waiting(attempt: Attempt) -> bool:
+    return attempt.state == AttemptState.WAITING and attempt.question.state == QuestionState.OPEN
+
+
+def _confirm_page(action: str, form: FlaskForm, question: Question, attempt: Attempt | None,
+                  person: User, status: int):
+    title, button = PAGES[action]
+    return render_template("help/link_confirm.html", title=title, button=button, form=form,
+                           message=_asking(action, question, attempt, person),
+                           details=_details(action, question)), status
+
+
+def _act(action: str, object_id: int, person: User, form: FlaskForm) -> str:
+    """Do what the link says, in the transaction that used it up; return what to tell the person."""
+    if action == "take":
+        return taken_message(routing.take_question(object_id, person.id))
+    if action == "pass":
+        routing.pass_question(object_id, person.id, form.hint.data or "")
+        return "Passed on. We are asking someone else now."
+    helpful = action == "helpful"
+    thread.rate_answer(object_id, person.id, helpful, form.note.data or "")
+    if helpful:
+        return "Thanks — we are glad it helped. If it is solved, you can mark it resolved on the thread."
+    return ("Thanks for telling us. You can follow up on the thread, or reply to the answer's email, "
+            "to say what is still missing.")
+
+
+def _asking(action: str, question: Question, attempt: Attempt | None, person: User) -> str:
+    """What the button will do, in plain words."""
+    if action == "take":
+        until = max(attempt.deadline_at, utcnow() + routing.answer_time(question.urgency))
+        if attempt.taken_at is None:
+            return (f"{question.asker.name} will hear that you are on it, and you will have until "
+                    f"{local_time(until, person.timezone)} to answer.")
+        return f"You took it already; you have until {local_time(attempt.deadline_at, person.timezone)}."
+    if action == "pass":
+        return "We will ask someone else at once. A hint helps them find the right person."
+    return "Saying whether an answer helped lets your mentors learn what works."
+
+
+def _details(action: str, question: Question) -> list[str]:
+    """The question the link is about, as lines of text."""
+    if action in ("take", "pass"):
+        return [f"{question.asker.name} asked: {question.goal}", question.stuck]
+    return [f"Your question: {question.goal}"]
+
+
+def _done(title: str, message: str, question: Question, status: int = 200):
+    return render_template("links/done.html", title=title, message=message,
+                           next_url=url_for("help.thread", question_id=question.id),
+                           next_label="Open the question"), status

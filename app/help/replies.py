@@ -1,0 +1,66 @@
+"""Answering by email: a reply to a question's reply address becomes the sender's post.
+
+Inbound mail checks that the sender is the person the address was made for and trims the
+reply to their own words; here the words are posted on the thread, as if written in the
+web app, or refused with a reason the sender can act on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.help import thread
+from app.help.models import Post, QuestionState
+from app.mail.receive import Reply, ReplyRefused
+from app.people.services import InvalidInput
+from app.urls import external_url
+
+MESSAGE_ID_CHARS = 250  # Post.source_message_id
+
+
+def post_reply(reply: Reply) -> None:
+    """Post the reply's text on the question's thread as the sender's post, and commit.
+
+    The same email handed over twice (a worker that died after posting) posts once.
+    Raises ReplyRefused, having written nothing, when the sender may no longer see the
+    question, when it is resolved, or when the text cannot be posted.
+    """
+    source = message_key(reply.message_id)
+    if source is not None and _posted(source):
+        return
+    try:
+        question, _ = thread.visible_question(reply.object_id, reply.user_id)
+    except thread.QuestionNotFound:
+        raise ReplyRefused("You can no longer see this question in Unstuck, so your reply "
+                           "cannot be posted on it.") from None
+    if question.state == QuestionState.RESOLVED:
+        url = external_url("help.thread", question_id=question.id)
+        raise ReplyRefused(f"The question \"{question.goal}\" is resolved already. You can read "
+                           f"the thread, and write there if something is still missing: {url}")
+    try:
+        thread.post_answer(question.id, reply.user_id, reply.text, via="email", source_message_id=source)
+    except InvalidInput as exc:
+        raise ReplyRefused(" ".join(exc.fields.values())) from None
+    except IntegrityError:
+        # The same email, handed over twice at once: the other run posted it.
+        db.session.rollback()
+        if source is None or not _posted(source):
+            raise
+
+
+def message_key(message_id: str) -> str | None:
+    """The Message-ID as kept on a post; a digest of it when it is longer than the column."""
+    message_id = (message_id or "").strip()
+    if not message_id:
+        return None
+    if len(message_id) <= MESSAGE_ID_CHARS:
+        return message_id
+    return "sha256:" + hashlib.sha256(message_id.encode()).hexdigest()
+
+
+def _posted(source: str) -> bool:
+    return db.session.scalar(sa.select(sa.exists().where(Post.source_message_id == source))) or False
