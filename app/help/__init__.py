@@ -8,16 +8,28 @@ bp = Blueprint("help", __name__, template_folder="templates", static_folder="sta
 
 # The sweeper: every open question with no live attempt gets routed; nothing is dropped.
 SWEEP_SECONDS = 60
+# Digests of questions that can wait go out within this long of their time.
+DIGEST_SECONDS = 300
 
 
 def init_app(app) -> None:
-    """Wire the help desk into the app: pages, jobs and the sweeper."""
-    from app.help import ask_views, mentor_views, models, thread_views  # noqa: F401  (routes, tables)
+    """Wire the help desk into the app: pages, jobs, the sweeper and answering by email."""
+    from app.help import ask_views, link_views, mentor_views, models, thread_views  # noqa: F401  (routes, tables)
+    from app.help import digest_views  # noqa: F401  (the mail settings page)
+    from app.help.digest import TOPIC, send_due_digests
     from app.help.jobs import sweep
     from app.help.models import move_skill_links
+    from app.help.notices import REPLY_PURPOSE
+    from app.help.replies import post_reply
     from app.jobs import every
+    from app.mail.receive import register_reply_handler
+    from app.mail.unsubscribe import register_topic
     from app.people.signals import skills_merging
 
     app.register_blueprint(bp)
     every(app, SWEEP_SECONDS, sweep)
+    every(app, DIGEST_SECONDS, send_due_digests)
+    register_topic(app, TOPIC, "question digests",
+                   "You will still get an email at once when a question is blocking someone.")
     skills_merging.connect(move_skill_links)
+    register_reply_handler(app, REPLY_PURPOSE, post_reply)

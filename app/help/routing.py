@@ -20,10 +20,12 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from app.extensions import db, utcnow
-from app.help import notices
-from app.help.models import Attempt, AttemptState, Post, Question, QuestionState, Urgency
+from app.extensions import UTCDateTime, db, utcnow
+from app.help import digest, notices
+from app.help.digest_schedule import next_digest_at
+from app.help.models import Attempt, AttemptState, DigestFrequency, Post, Question, QuestionState, Urgency
 from app.jobs import job_queues
+from app.mail.unsubscribe import opted_out
 from app.people.models import Role, Skill, SkillKind, Team, User, UserRole, UserSkill
 from matching.models import Mentorship, MentorshipState
 from matching.ranking import Candidate, Helper, Need, RoutingRules, prepare_helpers, rank
@@ -105,23 +107,45 @@ def _route_once(question_id: int) -> Attempt | None:
     if choice is None:
         return None
     mentor_id, tier = choice
+    told_at, mail_now = _when_told(question.urgency, mentor_id, now)
     attempt = Attempt(question_id=question.id, mentor_id=mentor_id, tier=tier,
                       number=attempts[-1].number + 1 if attempts else 1,
-                      deadline_at=now + answer_time(question.urgency), created_at=now)
+                      deadline_at=told_at + answer_time(question.urgency), created_at=now)
     db.session.add(attempt)
     if tier == LEAD_TIER:
         question.escalated = True
     if question.first_routed_at is None:
         question.first_routed_at = now
     db.session.flush()
-    if question.urgency == Urgency.BLOCKING:
+    if mail_now:
         notices.ask(attempt, escalated=tier == LEAD_TIER)
         attempt.notified_at = now
-    # Can-wait questions leave notified_at empty: the mentor's digest tells them.
+    # Otherwise notified_at stays empty: the mentor's digest tells them, or their web inbox.
     check = (attempt.id, attempt.deadline_at, question.urgency)
     db.session.commit()
     _schedule_check(*check)
     return attempt
+
+
+def _when_told(urgency: Urgency, mentor_id: int, now: datetime) -> tuple[datetime, bool]:
+    """When the person asked hears of the question, and whether that is by a mail now.
+
+    The time to answer starts when they hear of it, so a deadline never runs out before.
+    Blocking questions are mailed at once, and so are the rest to mentors who chose that;
+    other mentors hear of a question that can wait in their next digest, and those who
+    unsubscribed from digests find it in their web inbox, now.
+    """
+    if urgency == Urgency.BLOCKING:
+        return now, True
+    if opted_out(mentor_id, digest.TOPIC):
+        return now, False
+    setting = digest.setting_of(mentor_id)
+    if setting.frequency == DigestFrequency.AT_ONCE:
+        return now, True
+    timezone = db.session.scalar(sa.select(User.timezone).where(User.id == mentor_id))
+    due = next_digest_at(setting.frequency, setting.minute_of_day, setting.weekday, timezone,
+                         setting.last_sent_at, now)
+    return max(due, now), False
 
 
 def _choose(question: Question, attempts: list[Attempt], now: datetime) -> tuple[int, str] | None:
@@ -355,6 +379,40 @@ def answer_arrived(question_id: int, author_id: int) -> None:
     db.session.execute(sa.update(Question).where(Question.id == question_id, Question.state == QuestionState.OPEN)
                        .values(state=QuestionState.ANSWERED))
     db.session.commit()
+
+
+def take_question(attempt_id: int, mentor_id: int) -> Attempt:
+    """The asked mentor says they are on it: the asker hears so, and the mentor gets time.
+
+    The first take gives a full answer time from now (a deadline is never shortened) and
+    mails the asker; taking it again changes nothing. Raises NotAsked for anyone but the
+    asked mentor, RoutingError if the question has moved on already.
+    """
+    now = utcnow()
+    urgency = db.session.scalar(sa.select(Question.urgency).join(Attempt).where(Attempt.id == attempt_id))
+    extended = sa.literal(now + answer_time(urgency or Urgency.CAN_WAIT), UTCDateTime)
+    # Conditional update: a deadline check or a pass racing with the take acts once.
+    taken = db.session.execute(
+        sa.update(Attempt)
+        .where(Attempt.id == attempt_id, Attempt.mentor_id == mentor_id, Attempt.state == AttemptState.WAITING,
+               Attempt.taken_at.is_(None),
+               Attempt.question_id.in_(sa.select(Question.id).where(Question.state == QuestionState.OPEN)))
+        .values(taken_at=now,
+                deadline_at=sa.case((Attempt.deadline_at < extended, extended), else_=Attempt.deadline_at))
+    ).rowcount
+    attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
+    if not taken:
+        db.session.rollback()
+        if attempt is None or attempt.mentor_id != mentor_id:
+            raise NotAsked("This question was not sent to you.")
+        if attempt.state != AttemptState.WAITING or attempt.question.state != QuestionState.OPEN:
+            raise RoutingError("This question has moved on already.")
+        return attempt  # taken before: it stays as it is
+    notices.taken(attempt)
+    check = (attempt.id, attempt.deadline_at, attempt.question.urgency)
+    db.session.commit()
+    _schedule_check(*check)  # the check at the old deadline finds it not due, and leaves it
+    return attempt
 
 
 # What the sweeper and the pages read

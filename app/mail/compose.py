@@ -11,7 +11,8 @@ from flask import current_app, render_template
 from app.database import insert_unless_exists
 from app.extensions import db
 from app.jobs import enqueue_after_commit
-from app.mail.jobs import RETRY, deliver
+from app.mail.jobs import RETRY
+from app.mail.jobs import deliver as deliver_mail
 from app.mail.models import MailStatus, OutboundMail
 from app.mail.transport import address
 from app.mail.unsubscribe import topic, unsubscribe_headers, unsubscribe_url
@@ -29,7 +30,7 @@ HEADER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 def send_mail(key: str, kind: str, to: User | tuple[str, str], subject: str, template: str,
               context: dict | None = None, thread: str | None = None, headers: dict | None = None,
               about: db.Model | tuple[str, int] | None = None, unsubscribe: str | None = None,
-              reply_to: str | None = None) -> OutboundMail:
+              reply_to: str | None = None, deliver: bool = True) -> OutboundMail:
     """Record an email to send once the current transaction commits, and return its row.
 
     The bodies are rendered now from `template + ".txt"` and `template + ".html"`. A key
@@ -37,7 +38,9 @@ def send_mail(key: str, kind: str, to: User | tuple[str, str], subject: str, tem
     object the email is about, as a model or a (type, id) pair, for the log. Mails given
     the same `thread` refer to one thread root, so mail clients show them together.
     `unsubscribe` names the topic a person can unsubscribe from with one click (header
-    and footer); `reply_to` is where a reply goes, such as a reply address.
+    and footer); `reply_to` is where a reply goes, such as a reply address. With
+    `deliver=False` nothing is enqueued: the caller sends many emails at once with
+    `deliver_batch` (one connection), and the unsent-mail sweep covers a lost job.
     """
     existing = db.session.scalar(sa.select(OutboundMail).where(OutboundMail.key == key))
     if existing is not None:
@@ -67,7 +70,8 @@ def send_mail(key: str, kind: str, to: User | tuple[str, str], subject: str, tem
     mail_id = insert_unless_exists(OutboundMail.__table__, values, "key")
     if mail_id is None:  # another transaction recorded the same key meanwhile
         return db.session.scalar(sa.select(OutboundMail).where(OutboundMail.key == key))
-    enqueue_after_commit(deliver, mail_id, queue="mail", retry=RETRY)
+    if deliver:
+        enqueue_after_commit(deliver_mail, mail_id, queue="mail", retry=RETRY)
     return db.session.get(OutboundMail, mail_id)
 
 

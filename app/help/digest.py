@@ -1,0 +1,397 @@
+"""Digests: one email now and then that tells a mentor of the questions that can wait.
+
+Each mentor chooses how often (`DigestSetting`; hourly for those who never chose). Every
+few minutes `send_due_digests` finds the mentors with news whose digest is due and hands
+them to jobs, a batch each, so that every worker takes part. Each mentor gets one email
+listing the questions they were not told of yet, and those the asker has added to since;
+each question in it carries its own reply address (replying to it answers the question),
+the thread link and one-click "I'll take it" and "Pass" links.
+
+A batch of mentors is one transaction: the emails are recorded, the questions marked as
+told and the settings' last digest moved on together, then one job delivers the batch over
+one connection. The email's key names the mentor and the scheduled moment, so two runs at
+once record one digest.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import quote
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import contains_eager, lazyload, selectinload
+
+from app.extensions import db, utcnow
+from app.help import digest_schedule, mail_links
+from app.help.markdown import render_markdown
+from app.help.models import (
+    Attempt,
+    AttemptState,
+    DigestFrequency,
+    DigestSetting,
+    Post,
+    Question,
+    QuestionState,
+    Urgency,
+)
+from app.help.notices import REPLY_PURPOSE, local_time
+from app.jobs import enqueue, enqueue_after_commit
+from app.mail.addresses import format_address, new_key, reply_key
+from app.mail.compose import send_mail
+from app.mail.jobs import RETRY, deliver_batch
+from app.mail.models import MailOptOut, ReplyAddress
+from app.mail.unsubscribe import opt_in, opted_out_of
+from app.people.models import User
+from app.people.services import InvalidInput
+from app.urls import external_url
+
+TOPIC = "digest"  # the unsubscribe topic
+# Mentors per transaction, and emails per delivery job (one SMTP connection each).
+BATCH = 200
+DEFAULT_FREQUENCY = DigestFrequency.HOURLY
+DEFAULT_MINUTE = 9 * 60
+SUBJECT_GOAL_CHARS = 60
+
+# A waiting attempt on an open question that can wait: what a digest tells of.
+PENDING = (Attempt.state == AttemptState.WAITING, Question.state == QuestionState.OPEN,
+           Question.urgency == Urgency.CAN_WAIT)
+
+
+# Settings
+
+def default_setting(user_id: int) -> DigestSetting:
+    """The setting of a mentor who never chose one (not saved)."""
+    return DigestSetting(user_id=user_id, frequency=DEFAULT_FREQUENCY, minute_of_day=DEFAULT_MINUTE,
+                         weekday=0, last_sent_at=None)
+
+
+def setting_of(user_id: int) -> DigestSetting:
+    """The mentor's digest setting, or the default one."""
+    return db.session.get(DigestSetting, user_id) or default_setting(user_id)
+
+
+def save_setting(user_id: int, frequency: str, minute_of_day: int, weekday: int) -> DigestSetting:
+    """Save how often the person hears of questions that can wait, and commit.
+
+    Choosing a frequency is asking for digests, so it undoes an unsubscribe. Raises
+    InvalidInput, saving nothing, for a value no schedule can be made of.
+    """
+    errors = {}
+    if frequency not in {f.value for f in DigestFrequency}:
+        errors["frequency"] = "Choose how often you want to hear of questions that can wait."
+    if not (isinstance(minute_of_day, int) and 0 <= minute_of_day < digest_schedule.MINUTES_PER_DAY):
+        errors["time"] = "Enter a time of day as HH:MM, such as 09:00."
+    if not (isinstance(weekday, int) and 0 <= weekday <= 6):
+        errors["weekday"] = "Choose a day of the week."
+    if errors:
+        raise InvalidInput(errors)
+    _ensure_settings([user_id])
+    setting = db.session.scalar(sa.select(DigestSetting).where(DigestSetting.user_id == user_id)
+                                .with_for_update().execution_options(populate_existing=True))
+    setting.frequency, setting.minute_of_day, setting.weekday = DigestFrequency(frequency), minute_of_day, weekday
+    opt_in(user_id, TOPIC)
+    db.session.commit()
+    return setting
+
+
+def _ensure_settings(user_ids: list[int]) -> None:
+    """Give each person a settings row (the default one) if they have none.
+
+    A mentor's last digest has to be kept somewhere, and a row can be locked; two runs
+    racing to make the same row make it once.
+    """
+    # Looked for first: most mentors have a row, and a write would hold SQLite's only lock.
+    missing = db.session.scalars(sa.select(User.id).where(
+        User.id.in_(user_ids), User.id.not_in(sa.select(DigestSetting.user_id)))).all()
+    if missing:
+        db.session.execute(
+            _insert(DigestSetting.__table__).on_conflict_do_nothing(index_elements=["user_id"]),
+            [dict(user_id=user_id, frequency=DEFAULT_FREQUENCY.value, minute_of_day=DEFAULT_MINUTE, weekday=0)
+             for user_id in missing])
+
+
+def _insert(table: sa.Table):
+    """INSERT in the database's own dialect, for ON CONFLICT DO NOTHING."""
+    return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name](table)
+
+
+def next_digest_for(user: User, now: datetime) -> datetime | None:
+    """When the person would hear of a question that can wait arriving now (None: at once)."""
+    setting = setting_of(user.id)
+    due = digest_schedule.next_digest_at(setting.frequency, setting.minute_of_day, setting.weekday,
+                                         user.timezone, setting.last_sent_at, now)
+    return None if due is None else max(due, now)
+
+
+# Who is due
+
+def _told_at():
+    """When the mentor last heard of the attempt's question: by mail, or by taking it on the web."""
+    return sa.func.coalesce(Attempt.notified_at, Attempt.taken_at)
+
+
+def _news_at():
+    """When there was news for the mentor on an attempt: when it was routed if they never
+    heard of it, else the asker's first follow-up since they did (or nothing)."""
+    followed_up = (sa.select(sa.func.min(Post.created_at))
+                   .where(Post.question_id == Attempt.question_id, Post.author_id == Question.asker_id,
+                          Post.created_at > _told_at())
+                   .scalar_subquery())
+    return sa.case((_told_at().is_(None), Attempt.created_at), else_=followed_up)
+
+
+def _untold_at():
+    return sa.case((_told_at().is_(None), Attempt.created_at))
+
+
+def _told(attempt: Attempt) -> bool:
+    return attempt.notified_at is not None or attempt.taken_at is not None
+
+
+def _due_slot(frequency, minute_of_day: int, weekday: int, timezone: str, last_sent_at,
+              news_since: datetime | None, untold_since: datetime | None, now: datetime) -> datetime | None:
+    """The scheduled moment of the digest due now, or None if none is.
+
+    Mentors who chose every question at once were mailed each one when it came; a question
+    they were never told of (it came before they chose so) goes out now.
+    """
+    if frequency == DigestFrequency.AT_ONCE:
+        return untold_since
+    if news_since is None:
+        return None
+    slot = digest_schedule.next_digest_at(frequency, minute_of_day, weekday, timezone, last_sent_at,
+                                          now, news_since)
+    return slot if slot <= now else None
+
+
+def due_mentors(now: datetime) -> list[int]:
+    """The mentors who have news on a question that can wait and whose digest is due now.
+
+    One query: per mentor, their setting, time zone and the oldest news; the schedule is
+    then worked out for each. Unsubscribed and deactivated people get no digest.
+    """
+    news, untold = _news_at(), _untold_at()
+    rows = db.session.execute(
+        sa.select(Attempt.mentor_id, User.timezone, DigestSetting.frequency, DigestSetting.minute_of_day,
+                  DigestSetting.weekday, DigestSetting.last_sent_at, sa.func.min(news), sa.func.min(untold))
+        .join(Question, Question.id == Attempt.question_id)
+        .join(User, User.id == Attempt.mentor_id)
+        .outerjoin(DigestSetting, DigestSetting.user_id == Attempt.mentor_id)
+        .where(*PENDING, news.is_not(None), User.active.is_(True),
+               Attempt.mentor_id.not_in(sa.select(MailOptOut.user_id).where(MailOptOut.topic == TOPIC)))
+        .group_by(Attempt.mentor_id, User.timezone, DigestSetting.frequency, DigestSetting.minute_of_day,
+                  DigestSetting.weekday, DigestSetting.last_sent_at)
+        .order_by(Attempt.mentor_id))
+    due = []
+    for mentor_id, timezone, frequency, minute, weekday, last_sent_at, news_since, untold_since in rows:
+        if frequency is None:  # never chose: the default
+            frequency, minute, weekday = DEFAULT_FREQUENCY, DEFAULT_MINUTE, 0
+        if _due_slot(frequency, minute, weekday, timezone, last_sent_at, news_since, untold_since, now):
+            due.append(mentor_id)
+    return due
+
+
+# Sending
+
+@dataclass(frozen=True)
+class Item:
+    """One question in a digest, as the templates show it."""
+
+    attempt: Attempt
+    question: Question
+    asker: str
+    skills: str
+    waited: str
+    stuck_html: str
+    updated: bool
+    reply_address: str
+    reply_subject: str
+    reply_mailto: str
+    thread_url: str
+    take_url: str
+    pass_url: str
+    deadline: str
+
+
+def send_due_digests() -> int:
+    """Every few minutes: share out the mentors whose digest is due, a batch per job, so
+    that every worker takes part; return how many mentors are due."""
+    due = due_mentors(utcnow())
+    for start in range(0, len(due), BATCH):
+        enqueue(send_digest_batch, due[start:start + BATCH])
+    return len(due)
+
+
+def send_digest_batch(user_ids: list[int]) -> int:
+    """A job: send a batch of mentors the digests due now (see send_digests)."""
+    return send_digests(user_ids, utcnow())
+
+
+def send_digests(user_ids: list[int], now: datetime) -> int:
+    """Record and send a digest to each of these mentors that has one due; return how many.
+
+    Mentors without news, or whose digest is not due (any more), are left alone, so a job
+    that runs twice sends once. Each batch of mentors commits on its own, and its emails
+    go out in one delivery job.
+    """
+    ids = sorted(set(user_ids))
+    sent = 0
+    for start in range(0, len(ids), BATCH):
+        sent += _send_batch(ids[start:start + BATCH], now)
+    return sent
+
+
+def _send_batch(user_ids: list[int], now: datetime) -> int:
+    """Record the due digests of a batch of mentors, mark what they were told, commit, and
+    have one job deliver the emails; return how many were recorded."""
+    # The mentors' own skills and roles are not needed here: not loaded.
+    users = {u.id: u for u in db.session.scalars(
+        sa.select(User).where(User.id.in_(user_ids), User.active.is_(True))
+        .options(lazyload(User.role_rows), lazyload(User.skills)))}
+    _ensure_settings(list(users))
+    # Locked: a run at the same time waits here, then finds the digest sent.
+    settings = {s.user_id: s for s in db.session.scalars(
+        sa.select(DigestSetting).where(DigestSetting.user_id.in_(list(users)))
+        .with_for_update().execution_options(populate_existing=True))}
+    unsubscribed = opted_out_of(TOPIC, list(users))
+    pending, askers = _pending([user_id for user_id in users if user_id not in unsubscribed])
+    due = {}
+    for user_id, attempts in pending.items():
+        chosen = _digest_of(settings[user_id], users[user_id].timezone, attempts, now)
+        if chosen is not None:
+            due[user_id] = chosen
+    if not due:
+        db.session.commit()
+        return 0
+    addresses = _reply_addresses([(a.question_id, user_id) for user_id, (_, told) in due.items() for a, _ in told])
+    settings_url = external_url("help.mail_settings")
+    mail_ids = []
+    for user_id, (slot, told) in due.items():
+        user, setting = users[user_id], settings[user_id]
+        items = [_item(attempt, askers[attempt.question_id], updated, addresses[attempt.question_id, user_id],
+                       user, now) for attempt, updated in told]
+        schedule = digest_schedule.describe(setting.frequency, setting.minute_of_day, setting.weekday)
+        mail = send_mail(
+            key=f"digest:{user_id}:{slot:%Y%m%dT%H%M%S.%fZ}", kind="digest", to=user, subject=_subject(items),
+            template="help/email/digest", about=("user", user_id), unsubscribe=TOPIC, deliver=False,
+            context={"items": items, "settings_url": settings_url, "schedule": schedule})
+        mail_ids.append(mail.id)
+    told_ids = [a.id for _, told in due.values() for a, _ in told]
+    db.session.execute(sa.update(Attempt).where(Attempt.id.in_(told_ids)).values(notified_at=now)
+                       .execution_options(synchronize_session=False))
+    db.session.execute(sa.update(DigestSetting).where(DigestSetting.user_id.in_(list(due)))
+                       .values(last_sent_at=now).execution_options(synchronize_session=False))
+    enqueue_after_commit(deliver_batch, mail_ids, queue="mail", retry=RETRY)
+    db.session.commit()
+    return len(mail_ids)
+
+
+def _pending(user_ids: list[int]) -> tuple[dict[int, list[tuple[Attempt, datetime | None]]], dict[int, str]]:
+    """Each mentor's waiting attempts on questions that can wait, oldest question first, with
+    the time of their news (None: nothing new), and the askers' names by question: one
+    query, and one for the questions' skills."""
+    news = _news_at().label("news_at")
+    asker = sa.orm.aliased(User)
+    pending: dict[int, list[tuple[Attempt, datetime | None]]] = defaultdict(list)
+    askers: dict[int, str] = {}
+    for attempt, news_at, asker_name in db.session.execute(
+            sa.select(Attempt, news, asker.name).join(Question, Question.id == Attempt.question_id)
+            .join(asker, asker.id == Question.asker_id)
+            .where(*PENDING, Attempt.mentor_id.in_(user_ids))
+            .options(contains_eager(Attempt.question), selectinload(Attempt.question, Question.skills))
+            .order_by(Attempt.mentor_id, Question.created_at, Attempt.id)):
+        pending[attempt.mentor_id].append((attempt, news_at))
+        askers[attempt.question_id] = asker_name
+    return pending, askers
+
+
+def _digest_of(setting: DigestSetting, timezone: str, attempts: list[tuple[Attempt, datetime | None]],
+               now: datetime) -> tuple[datetime, list[tuple[Attempt, bool]]] | None:
+    """The scheduled moment of the mentor's digest due now and the attempts it tells of
+    (each with whether it is an update), or None if no digest is due."""
+    at_once = setting.frequency == DigestFrequency.AT_ONCE
+    news = [(a, news_at) for a, news_at in attempts if news_at is not None and not (at_once and _told(a))]
+    if not news:
+        return None
+    slot = _due_slot(setting.frequency, setting.minute_of_day, setting.weekday, timezone, setting.last_sent_at,
+                     min(news_at for _, news_at in news),
+                     min((a.created_at for a, _ in news if not _told(a)), default=None), now)
+    return None if slot is None else (slot, [(a, _told(a)) for a, _ in news])
+
+
+def _reply_addresses(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """The reply address of each (question, mentor) pair, made where missing: two queries
+    and one insert for the whole batch, rather than two or three per pair."""
+    wanted = set(pairs)
+    keys: dict[tuple[int, int], str] = {}
+    revoked = []
+    for object_id, user_id, key, revoked_at in db.session.execute(
+            sa.select(ReplyAddress.object_id, ReplyAddress.user_id, ReplyAddress.key, ReplyAddress.revoked_at)
+            .where(ReplyAddress.purpose == REPLY_PURPOSE,
+                   ReplyAddress.user_id.in_(sorted({u for _, u in wanted})),
+                   ReplyAddress.object_id.in_(sorted({q for q, _ in wanted})))):
+        if (object_id, user_id) in wanted:
+            if revoked_at is None:
+                keys[object_id, user_id] = key
+            else:
+                revoked.append((object_id, user_id))
+    for object_id, user_id in revoked:  # rare: the kernel gives the pair a new key
+        keys[object_id, user_id] = reply_key(REPLY_PURPOSE, object_id, user_id)
+    missing = sorted(wanted - set(keys))
+    if missing:
+        made = {pair: new_key() for pair in missing}
+        db.session.execute(
+            _insert(ReplyAddress.__table__).on_conflict_do_nothing(),
+            [dict(key=key, purpose=REPLY_PURPOSE, object_id=object_id, user_id=user_id, created_at=utcnow())
+             for (object_id, user_id), key in made.items()])
+        kept = set(db.session.scalars(sa.select(ReplyAddress.key).where(ReplyAddress.key.in_(list(made.values())))))
+        for pair, key in made.items():
+            # A pair another transaction made meanwhile keeps its own key.
+            keys[pair] = key if key in kept else reply_key(REPLY_PURPOSE, *pair)
+    return {pair: format_address(key) for pair, key in keys.items()}
+
+
+def _item(attempt: Attempt, asker: str, updated: bool, address: str, mentor: User, now: datetime) -> Item:
+    question = attempt.question
+    subject = f"Re: {_short(question.goal)}"
+    return Item(
+        attempt=attempt, question=question, asker=asker,
+        skills=", ".join(s.name for s in question.skills), waited=waited_words(now - question.created_at),
+        stuck_html=render_markdown(question.stuck), updated=updated, reply_address=address,
+        reply_subject=subject, reply_mailto=f"mailto:{address}?subject={quote(subject, safe='')}",
+        thread_url=external_url("help.thread", question_id=question.id),
+        take_url=mail_links.take_link(attempt), pass_url=mail_links.pass_link(attempt),
+        deadline=local_time(attempt.deadline_at, mentor.timezone),
+    )
+
+
+def _subject(items: list[Item]) -> str:
+    new = sum(1 for i in items if not i.updated)
+    updated = len(items) - new
+    if len(items) == 1:
+        item = items[0]
+        return f"{'Updated: ' if item.updated else ''}{item.asker} asks: {_short(item.question.goal)}"
+    parts = [f"{new} new question{'s' if new != 1 else ''}"] if new else []
+    if updated:
+        parts.append(f"{updated} updated")
+    return f"Your Unstuck digest: {' and '.join(parts)}"
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= SUBJECT_GOAL_CHARS else text[:SUBJECT_GOAL_CHARS - 1].rstrip() + "…"
+
+
+def waited_words(waited: timedelta) -> str:
+    """How long a question has waited, in words: "5 minutes", "3 hours", "2 days"."""
+    minutes = max(0, int(waited.total_seconds() // 60))
+    if minutes < 1:
+        return "less than a minute"
+    for size, unit in ((24 * 60, "day"), (60, "hour"), (1, "minute")):
+        if minutes >= size * (2 if unit == "day" else 1):
+            count = minutes // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return "less than a minute"  # pragma: no cover
