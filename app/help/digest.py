@@ -26,7 +26,6 @@ from sqlalchemy.orm import contains_eager, lazyload, selectinload
 
 from app.extensions import db, utcnow
 from app.help import digest_schedule, mail_links
-from app.help.markdown import render_markdown
 from app.help.models import (
     Attempt,
     AttemptState,
@@ -205,7 +204,6 @@ class Item:
     asker: str
     skills: str
     waited: str
-    stuck_html: str
     updated: bool
     reply_address: str
     reply_subject: str
@@ -360,7 +358,7 @@ def _item(attempt: Attempt, asker: str, updated: bool, address: str, mentor: Use
     return Item(
         attempt=attempt, question=question, asker=asker,
         skills=", ".join(s.name for s in question.skills), waited=waited_words(now - question.created_at),
-        stuck_html=render_markdown(question.stuck), updated=updated, reply_address=address,
+        updated=updated, reply_address=address,
         reply_subject=subject, reply_mailto=f"mailto:{address}?subject={quote(subject, safe='')}",
         thread_url=external_url("help.thread", question_id=question.id),
         take_url=mail_links.take_link(attempt), pass_url=mail_links.pass_link(attempt),
