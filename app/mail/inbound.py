@@ -25,6 +25,8 @@ from email.message import Message
 from email.parser import BytesHeaderParser, HeaderParser
 from email.utils import getaddresses
 
+from app.mail.reply_text import unflow
+
 MAX_DEPTH = 20  # MIME nesting; real mail nests three or four deep
 MAX_PARTS = 300  # a reply with a signature logo and a few files has under ten
 
@@ -193,6 +195,9 @@ class _Parts:
         disposition = (part.get_content_disposition() or "").lower()
         if ctype in ("text/plain", "text/html") and disposition != "attachment" and not filename:
             text = decode_text(payload, _charset(part)).replace("\r\n", "\n").replace("\r", "\n")
+            if ctype == "text/plain" and str(part.get_param("format", "")).lower() == "flowed":
+                # Soft line breaks of format=flowed (Thunderbird, Apple Mail) are joined again.
+                text = unflow(text, delsp=str(part.get_param("delsp", "")).lower() == "yes")
             (self.plain if ctype == "text/plain" else self.html).append(text)
             return
         content_id = _header_text(_raw_header(part, "content-id")).strip().strip("<>").strip()

@@ -10,8 +10,10 @@ from hypothesis import strategies as st
 
 from app.mail.automatic import auto_reply_reason, bounce_reason, bounce_recipients
 from app.mail.inbound import Attachment, UnreadableMail, decode_text, identify, parse_message, raw_digest
+from app.mail.reply_text import reply_from_bodies
 from tests.mail import inbound_messages as mails
 from tests.mail.inbound_messages import QUOTED_QUESTION, crlf
+from tests.mail.replies_corpus import REPLIES_DIR
 
 MENTOR = "grace@example.com"
 REPLY_TO = "reply+abcdefghijklmnopqrstuvwx@localhost"
@@ -336,3 +338,15 @@ def test_identify_reads_only_the_header():
     assert identify(raw) == ("<CAH9@mail.gmail.com>", f"Re: {mails.ORIGINAL_SUBJECT}")
     assert identify(b"\xff\xfe garbage") == ("", "")
     assert raw_digest(b"x") == "sha256:2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881"
+
+
+# -- the reply corpus, read the way received mail is read ------------------------------
+
+@pytest.mark.parametrize("name", [eml.name for eml in sorted(REPLIES_DIR.glob("*.eml"))])
+def test_every_reply_of_the_corpus_reads_right_through_the_inbound_parser(name):
+    """The trimmer's fixtures, parsed by the inbound parser rather than by the test's own:
+    charsets, transfer encodings and format=flowed come out as the mentor wrote them."""
+    raw = (REPLIES_DIR / name).read_bytes()
+    expected = (REPLIES_DIR / name.replace(".eml", ".expected.txt")).read_text(encoding="utf-8").removesuffix("\n")
+    message = parse_message(raw)
+    assert reply_from_bodies(message.text_body, message.html_body) == expected
