@@ -7,15 +7,12 @@ import sqlalchemy as sa
 
 from app import create_app
 from app.extensions import db
-from app.mail.addresses import reply_address
 from app.mail.models import InboundMail, InboundStatus
-from app.mail.receive import register_reply_handler
 from config import TestConfig
 from tests.mail import inbound_messages as mails
 
 SECRET = "provider-shared-secret"
 BEARER = {"Authorization": f"Bearer {SECRET}"}
-PURPOSE = "test-reply"
 
 
 @pytest.fixture
@@ -24,17 +21,7 @@ def secret(app):
 
 
 @pytest.fixture
-def replies(app):
-    got = []
-    register_reply_handler(app, PURPOSE, got.append)
-    return got
-
-
-@pytest.fixture
-def raw(make) -> bytes:
-    mentor = make.mentor(email="grace@example.com")
-    address = reply_address(PURPOSE, 7, mentor.id)
-    db.session.commit()
+def raw(mentor, address) -> bytes:
     return mails.gmail_reply(mentor.email, address, message_id="<CAH-http@mail.gmail.com>")
 
 

@@ -16,34 +16,13 @@ from app.mail.models import InboundMail, InboundStatus, MailBounce, OutboundMail
 from app.mail.receive import (Reply, ReplyRefused, process_inbound, receive, register_reply_handler,
                               requeue_unread_mail)
 from tests.mail import inbound_messages as mails
+from tests.mail.conftest import OBJECT_ID, PURPOSE
 
-PURPOSE = "test-reply"
-OBJECT_ID = 42
 WORDS = "Run the migration with batch mode on."
 
 
 class WorkerDied(BaseException):
     """The worker process ends here, as if killed: nothing after it runs."""
-
-
-@pytest.fixture
-def replies(app) -> list[Reply]:
-    """The replies handed to the feature that owns PURPOSE."""
-    got: list[Reply] = []
-    register_reply_handler(app, PURPOSE, got.append)
-    return got
-
-
-@pytest.fixture
-def mentor(make):
-    return make.mentor(name="Grace Hopper", email="grace@example.com")
-
-
-@pytest.fixture
-def address(app, mentor) -> str:
-    made = reply_address(PURPOSE, OBJECT_ID, mentor.id)
-    db.session.commit()
-    return made
 
 
 @pytest.fixture

@@ -12,15 +12,11 @@ import sqlalchemy as sa
 
 from app import create_app
 from app.extensions import db
-from app.mail.addresses import reply_address
 from app.mail.models import InboundMail, InboundStatus, MailBounce
-from app.mail.receive import register_reply_handler
 from app.mail.receiver import start_receiver
 from config import TestConfig
 from tests.mail import inbound_messages as mails
 from tests.smtp import free_port
-
-PURPOSE = "test-reply"
 
 
 @pytest.fixture
@@ -30,25 +26,6 @@ def receiver(app):
     controller = start_receiver(app, "127.0.0.1", port)
     yield port
     controller.stop()
-
-
-@pytest.fixture
-def replies(app):
-    got = []
-    register_reply_handler(app, PURPOSE, got.append)
-    return got
-
-
-@pytest.fixture
-def mentor(make):
-    return make.mentor(name="Grace Hopper", email="grace@example.com")
-
-
-@pytest.fixture
-def address(app, mentor):
-    made = reply_address(PURPOSE, 7, mentor.id)
-    db.session.commit()
-    return made
 
 
 def rows() -> list[InboundMail]:
