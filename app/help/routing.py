@@ -36,6 +36,8 @@ LEAD_TIER = "team lead"
 HINT_LIMIT = 300
 # Reply speed is judged on the last month of answers.
 SPEED_WINDOW = timedelta(days=30)
+# The longest a question waits for its mentor's digest before its answer time starts.
+LONGEST_UNTOLD = timedelta(days=1)
 # How often to look again when a mentor filled up between ranking and asking.
 CLAIM_TRIES = 3
 # What counts toward a mentor's open questions: a waiting attempt on a question that is
@@ -130,7 +132,8 @@ def _route_once(question_id: int) -> Attempt | None:
 def _when_told(urgency: Urgency, mentor_id: int, now: datetime) -> tuple[datetime, bool]:
     """When the person asked hears of the question, and whether that is by a mail now.
 
-    The time to answer starts when they hear of it, so a deadline never runs out before.
+    The time to answer starts when they hear of it, so a deadline never runs out before,
+    unless their next digest is more than LONGEST_UNTOLD away.
     Blocking questions are mailed at once, and so are the rest to mentors who chose that;
     other mentors hear of a question that can wait in their next digest, and those who
     unsubscribed from digests find it in their web inbox, now.
@@ -145,7 +148,9 @@ def _when_told(urgency: Urgency, mentor_id: int, now: datetime) -> tuple[datetim
     timezone = db.session.scalar(sa.select(User.timezone).where(User.id == mentor_id))
     due = next_digest_at(setting.frequency, setting.minute_of_day, setting.weekday, timezone,
                          setting.last_sent_at, now)
-    return max(due, now), False
+    # A weekly digest must not hold a new hire's question for a week: after a day without
+    # the mentor hearing of it, its time runs out and the next mentor is asked.
+    return min(max(due, now), now + LONGEST_UNTOLD), False
 
 
 def _choose(question: Question, attempts: list[Attempt], now: datetime) -> tuple[int, str] | None:

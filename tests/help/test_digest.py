@@ -249,7 +249,7 @@ def test_a_daily_digest_comes_at_the_mentors_local_time_only(make, jobs, smtp):
     assert [goals_in(m) for m in digests(smtp, tokyo)] == [["For Toki Tokyo"]]
 
 
-def test_a_question_that_can_wait_gets_its_answer_time_from_the_digest_on(app, make):
+def test_a_question_that_can_wait_gets_its_answer_time_from_the_digest_on_within_a_day(app, make):
     weekly = mentor(make, "Wes Weekly", {"SQL": 5}, timezone="America/New_York")
     choose(weekly, DigestFrequency.WEEKLY, 17 * 60, 4)  # Fridays 17:00
     question = ask(make.user(), urgency=Urgency.CAN_WAIT)
@@ -260,8 +260,19 @@ def test_a_question_that_can_wait_gets_its_answer_time_from_the_digest_on(app, m
     digest_at = local_moment(friday, 17 * 60, zone("America/New_York"))
     if digest_at <= attempt.created_at:
         digest_at = local_moment(friday + timedelta(days=7), 17 * 60, zone("America/New_York"))
-    assert attempt.deadline_at == digest_at + timedelta(minutes=app.config["ANSWER_MINUTES_CAN_WAIT"])
+    # A digest days away does not hold the question: a day at most, then the answer time.
+    told_by = min(digest_at, attempt.created_at + timedelta(days=1))
+    assert attempt.deadline_at == told_by + timedelta(minutes=app.config["ANSWER_MINUTES_CAN_WAIT"])
     assert attempt.notified_at is None
+
+
+def test_a_daily_digest_later_today_sets_the_deadline_from_it(app, make):
+    daily = mentor(make, "Dana Daily", {"SQL": 5}, timezone="Europe/Berlin")
+    soon = (utcnow() + timedelta(hours=3)).astimezone(zone("Europe/Berlin"))
+    choose(daily, DigestFrequency.DAILY, soon.hour * 60 + soon.minute)
+    attempt = route_question(ask(make.user(), urgency=Urgency.CAN_WAIT).id)
+    digest_at = local_moment(soon.date(), soon.hour * 60 + soon.minute, zone("Europe/Berlin"))
+    assert attempt.deadline_at == digest_at + timedelta(minutes=app.config["ANSWER_MINUTES_CAN_WAIT"])
 
 
 # At once, and blocking
