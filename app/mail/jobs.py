@@ -7,11 +7,12 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from rq import Retry
 
 from app.extensions import db, utcnow
 from app.jobs import enqueue
-from app.mail.models import MailStatus, OutboundMail
+from app.mail.models import MailBounce, MailStatus, OutboundMail
 from app.mail.transport import build_message, send_batch
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,10 @@ def _deliver(mail_ids: Iterable[int]) -> tuple[int, list[Exception]]:
         return 0, []
     mails = db.session.scalars(sa.select(OutboundMail).where(OutboundMail.id.in_(ids))
                                .order_by(OutboundMail.id)).all()
+    mails = _without_bouncing(mails)
+    if not mails:
+        db.session.commit()
+        return 0, []
     outcomes: dict[int, Exception | None] = {}
     ready, messages = [], []
     for mail in mails:
@@ -124,6 +129,23 @@ def _deliver(mail_ids: Iterable[int]) -> tuple[int, list[Exception]]:
                         mail.last_error)
     db.session.commit()
     return len(mails) - len(errors), errors
+
+
+def _without_bouncing(mails: list[OutboundMail]) -> list[OutboundMail]:
+    """Mark the emails to addresses that bounced MAIL_BOUNCE_LIMIT times as suppressed, and
+    return the others: sending on to a dead address harms the mail of everyone else."""
+    limit = current_app.config["MAIL_BOUNCE_LIMIT"]
+    if not limit or not mails:
+        return mails
+    bouncing = dict(db.session.execute(sa.select(MailBounce.email, MailBounce.count).where(
+        MailBounce.email.in_({m.to_email.lower() for m in mails}), MailBounce.count >= limit)).all())
+    for mail in mails:
+        count = bouncing.get(mail.to_email.lower())
+        if count is not None:
+            mail.status, mail.last_error = MailStatus.SUPPRESSED, f"mail to this address bounced {count} times"
+            log.warning("mail not sent: to=%s kind=%s about=%s message_id=%s: the address bounced %s times",
+                        mail.to_email, mail.kind, mail.about, mail.message_id, count)
+    return [m for m in mails if m.status != MailStatus.SUPPRESSED]
 
 
 def describe(error: Exception) -> str:

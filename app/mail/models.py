@@ -18,6 +18,7 @@ class MailStatus(enum.StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    SUPPRESSED = "suppressed"  # not sent: mail to the address keeps bouncing
 
 
 class OutboundMail(db.Model):

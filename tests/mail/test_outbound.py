@@ -354,3 +354,26 @@ def test_development_keeps_a_copy_of_mail_sent_over_smtp(dev_app, make):
         server.stop()
     assert len(server.received) == 1
     assert len(kept(dev_app)) == 1
+
+
+def test_mail_to_an_address_that_keeps_bouncing_is_not_sent(app, make, jobs, smtp, caplog):
+    from app.mail.models import MailBounce
+
+    alive, gone = make.mentor(), make.mentor(email="Gone@Example.com")
+    db.session.add(MailBounce(email="gone@example.com", count=app.config["MAIL_BOUNCE_LIMIT"] - 1))
+    db.session.commit()
+    first = [answer_mail(p, key=f"first:{p.id}") for p in (alive, gone)]
+    db.session.commit()
+    assert deliver_batch([m.id for m in first]) == 2  # under the limit: still tried
+
+    db.session.execute(sa.update(MailBounce).values(count=MailBounce.count + 1))
+    second = [answer_mail(p, key=f"second:{p.id}") for p in (alive, gone)]
+    db.session.commit()
+    with caplog.at_level(logging.WARNING, logger="app.mail.jobs"):
+        assert deliver_batch([m.id for m in second]) == 1  # no error: nothing to retry
+    assert [e.rcpt_tos for e in smtp.received] == [[alive.email], [gone.email], [alive.email]]
+    suppressed = mail_row(second[1].id)
+    assert (suppressed.status, suppressed.last_error) == (MailStatus.SUPPRESSED, "mail to this address bounced 3 times")
+    assert "the address bounced 3 times" in caplog.text
+    assert jobs.run() == 4  # the jobs send_mail enqueued send nothing more
+    assert len(smtp.received) == 3
