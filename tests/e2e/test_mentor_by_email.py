@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import smtplib
 from email.message import EmailMessage
-from email.utils import make_msgid
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -24,6 +23,7 @@ from app.people.models import Role, SkillKind
 from matching.models import Mentorship, MentorshipState
 from tests.help.routing_scenes import mentor, skill
 from tests.matching.mentorship_cast import bearer
+from tests.mail.inbound_messages import reply_to
 from tests.smtp import free_port
 
 LINK = re.compile(r"http://localhost(/[^\s<>\"]+)")
@@ -82,15 +82,7 @@ def press_button(client, path: str, **fields) -> str:
 
 def reply(receiver, mentor_user, to_mail: EmailMessage, words: str) -> EmailMessage:
     """Reply to a mail from a mail client, quoting it, through Unstuck's SMTP receiver."""
-    quoted = "\n".join("> " + line for line in text_of(to_mail).splitlines())
-    msg = EmailMessage()
-    msg["From"] = f"{mentor_user.name} <{mentor_user.email}>"
-    msg["To"] = to_mail["Reply-To"]
-    msg["Subject"] = "Re: " + to_mail["Subject"]
-    msg["Message-ID"] = make_msgid(domain="mail.example")
-    msg["In-Reply-To"] = to_mail["Message-ID"]
-    msg["References"] = to_mail["Message-ID"]
-    msg.set_content(f"{words}\n\nOn Tue, 17 Nov 2026 at 10:02, Unstuck <unstuck@localhost> wrote:\n{quoted}\n")
+    msg = reply_to(to_mail, mentor_user.name, mentor_user.email, words)
     send(receiver, msg)
     return msg
 

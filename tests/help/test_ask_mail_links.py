@@ -5,8 +5,6 @@ the answer with one click and follows up by reply."""
 from __future__ import annotations
 
 import re
-from email.message import EmailMessage
-from email.utils import make_msgid
 
 import sqlalchemy as sa
 
@@ -18,6 +16,7 @@ from app.mail.addresses import find_reply_address
 from app.mail.receive import receive
 from app.people.models import Team
 from tests.help.routing_scenes import ask, attempts_of, live_of, mails_to, mentor, text_of
+from tests.mail.inbound_messages import reply_to as reply_to_mail
 
 LINK = re.compile(r"http://localhost(/help/email/([a-z-]+)/[A-Za-z0-9._-]+)")
 
@@ -114,16 +113,7 @@ def test_the_askers_answer_mail_rates_with_one_click_and_follows_up_by_reply(mak
 
 def test_replying_to_the_ask_mail_posts_the_answer(app, make, jobs, smtp):
     ari, nina, question, mail = asked(make, jobs, smtp)
-    answer = EmailMessage()
-    answer["From"] = f"Ari First <{ari.email}>"
-    answer["To"] = mail["Reply-To"]
-    answer["Subject"] = "Re: " + mail["Subject"]
-    answer["Message-ID"] = make_msgid(domain="mail.example.com")
-    answer["In-Reply-To"] = mail["Message-ID"]
-    answer["References"] = mail["References"]
-    quoted = "\n".join("> " + line for line in text_of(mail).splitlines())
-    answer.set_content("Run `flask db upgrade` before the migration.\n\n"
-                       f"On Mon, Nov 23, 2026 at 9:14 AM Unstuck <unstuck@localhost> wrote:\n{quoted}\n")
+    answer = reply_to_mail(mail, "Ari First", ari.email, "Run `flask db upgrade` before the migration.")
 
     for _ in range(2):  # the same email, delivered twice
         receive(answer.as_bytes(), via="smtp", mail_from=ari.email, rcpt_to=[reply_to(mail)])

@@ -6,11 +6,28 @@ from __future__ import annotations
 
 import base64
 import itertools
+from email.message import EmailMessage
+from email.utils import make_msgid
 
 _ids = itertools.count(1)
 
 ORIGINAL_SUBJECT = "[Unstuck] Ada asks: Why does my migration fail on PostgreSQL?"
 QUOTED_QUESTION = "Why does my migration fail on PostgreSQL? It works on SQLite."
+
+
+def reply_to(mail: EmailMessage, name: str, email: str, words: str) -> EmailMessage:
+    """A reply to one of Unstuck's emails, as a mail client writes it: to its Reply-To, in
+    its thread, with the email's text quoted under an "On ... wrote:" line."""
+    quoted = "\n".join("> " + line for line in mail.get_body(("plain",)).get_content().splitlines())
+    answer = EmailMessage()
+    answer["From"] = f"{name} <{email}>"
+    answer["To"] = mail["Reply-To"]
+    answer["Subject"] = "Re: " + mail["Subject"]
+    answer["Message-ID"] = make_msgid(domain="mail.example.com")
+    answer["In-Reply-To"] = mail["Message-ID"]
+    answer["References"] = mail["References"] or mail["Message-ID"]
+    answer.set_content(f"{words}\n\nOn Mon, Nov 23, 2026 at 9:14 AM Unstuck <unstuck@localhost> wrote:\n{quoted}\n")
+    return answer
 
 
 def crlf(text: str) -> bytes:
