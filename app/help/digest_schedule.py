@@ -17,21 +17,15 @@ after their last digest: `news_since` is when the oldest news not yet told arriv
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
+
+from app.help.clock import zone
 
 AT_ONCE, HOURLY, DAILY, WEEKLY = "at_once", "hourly", "daily", "weekly"
 FREQUENCIES = (AT_ONCE, HOURLY, DAILY, WEEKLY)
 HOUR = timedelta(hours=1)
 MINUTES_PER_DAY = 24 * 60
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-def zone(name: str | None) -> ZoneInfo:
-    """The time zone of this IANA name; UTC for an empty or unknown one."""
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def check_setting(frequency: str, minute_of_day: int, weekday: int) -> None:

@@ -8,10 +8,8 @@ own reply address, so answering is replying, and one-click links for the rest.
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
 from app.help import mail_links
+from app.help.clock import local_time
 from app.help.models import Attempt, AttemptState, Question
 from app.mail import send_mail
 from app.mail.addresses import reply_address
@@ -25,15 +23,6 @@ SUBJECT_GOAL_CHARS = 80
 REASONS = {"your mentor": "you are their mentor", "teaches the skill": "you teach the skill",
            "teaches a related skill": "you teach a related skill",
            "available in your team": "you are in their team", "team lead": "you lead their team"}
-
-
-def local_time(moment: datetime, timezone: str) -> str:
-    """A moment as the person reads it: "14:30 Wednesday 18 November (Europe/Berlin)"."""
-    try:
-        zone = ZoneInfo(timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone, timezone = ZoneInfo("UTC"), "UTC"
-    return f"{moment.astimezone(zone):%H:%M %A %d %B} ({timezone})"
 
 
 def hints_for(question: Question) -> list[dict]:

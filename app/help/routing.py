@@ -10,9 +10,7 @@ twice. A question nobody can take now stays open, and the sweeper tries it again
 from __future__ import annotations
 
 import logging
-import statistics
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime, timedelta
 
 import redis
 import sqlalchemy as sa
@@ -23,26 +21,22 @@ from sqlalchemy.orm import selectinload
 from app.extensions import UTCDateTime, db, utcnow
 from app.help import digest, notices
 from app.help.digest_schedule import next_digest_at
-from app.help.models import Attempt, AttemptState, DigestFrequency, Post, Question, QuestionState, Urgency
+from app.help.clock import day_start, local_day
+from app.help.mentor_pool import OPEN_LOAD, helpers, own_mentor, related_skills
+from app.help.models import Attempt, AttemptState, DigestFrequency, Question, QuestionState, Urgency
 from app.jobs import job_queues
 from app.mail.unsubscribe import opted_out
-from app.people.models import Role, Skill, SkillKind, Team, User, UserRole, UserSkill
-from matching.models import Mentorship, MentorshipState
-from matching.ranking import Candidate, Helper, Need, RoutingRules, prepare_helpers, rank
+from app.people.models import Team, User
+from matching.ranking import Candidate, Need, RoutingRules, prepare_helpers, rank
 
 log = logging.getLogger(__name__)
 
 LEAD_TIER = "team lead"
 HINT_LIMIT = 300
-# Reply speed is judged on the last month of answers.
-SPEED_WINDOW = timedelta(days=30)
 # The longest a question waits for its mentor's digest before its answer time starts.
 LONGEST_UNTOLD = timedelta(days=1)
 # How often to look again when a mentor filled up between ranking and asking.
 CLAIM_TRIES = 3
-# What counts toward a mentor's open questions: a waiting attempt on a question that is
-# no longer open takes no one's time.
-OPEN_LOAD = (Attempt.state == AttemptState.WAITING, Question.state == QuestionState.OPEN)
 
 
 class RoutingError(Exception):
@@ -183,9 +177,9 @@ def _best_mentor(question: Question, tried: frozenset[int], now: datetime) -> tu
 def candidates(question: Question, tried: frozenset[int], now: datetime, limit: int = 5) -> list[Candidate]:
     """The mentors who could be asked about the question now, best first."""
     skills = frozenset(s.name for s in question.skills)
-    related = _related_skills(question)
+    related = related_skills(question)
     team_id = question.team_id if question.team_id is not None else question.asker.team_id
-    need = Need(skills=skills, related=related, team_id=team_id, own_mentor_id=_own_mentor(question.asker_id),
+    need = Need(skills=skills, related=related, team_id=team_id, own_mentor_id=own_mentor(question.asker_id),
                 asker_id=question.asker_id, waited=now - question.created_at, tried=tried)
     rules = routing_rules()
     pool = prepare_helpers(helpers(skills | related, team_id, now), rules)
@@ -224,99 +218,6 @@ def _schedule_check(attempt_id: int, deadline: datetime, urgency: Urgency) -> No
     except redis.RedisError:
         log.exception("could not schedule the deadline check of attempt %s; the sweeper will check it",
                       attempt_id)
-
-
-# The mentors, as the ranking core sees them
-
-def helpers(skill_names: frozenset[str], team_id: int | None, now: datetime) -> list[Helper]:
-    """Active mentors who teach one of the skills or belong to the team, with their load,
-    pings today, reply speed, when they were last asked and whether they are away."""
-    reach = User.id.in_(sa.select(UserSkill.user_id).join(Skill).where(
-        UserSkill.kind == SkillKind.TEACH, Skill.name.in_(sorted(skill_names))))
-    if team_id is not None:
-        reach = sa.or_(reach, User.team_id == team_id)
-    pool = (sa.select(User.id).join(UserRole, UserRole.user_id == User.id)
-            .where(UserRole.role == Role.MENTOR, User.active.is_(True), reach))
-    # Plain columns, not people: a question may be ranked among thousands of mentors.
-    users = db.session.execute(sa.select(
-        User.id, User.team_id, User.timezone, User.work_start, User.work_end, User.max_open_questions,
-        User.away_from, User.away_until).where(User.id.in_(pool)).order_by(User.id)).all()
-    teaches: dict[int, dict[str, int]] = {}
-    for user_id, name, level in db.session.execute(
-            sa.select(UserSkill.user_id, Skill.name, UserSkill.level).join(Skill)
-            .where(UserSkill.user_id.in_(pool), UserSkill.kind == SkillKind.TEACH)):
-        teaches.setdefault(user_id, {})[name] = level
-    load = dict(db.session.execute(sa.select(Attempt.mentor_id, sa.func.count()).join(Question)
-                                   .where(*OPEN_LOAD, Attempt.mentor_id.in_(pool))
-                                   .group_by(Attempt.mentor_id)).all())
-    asked: dict[int, list[datetime]] = {}
-    for mentor_id, at in db.session.execute(sa.select(Attempt.mentor_id, Attempt.created_at).where(
-            Attempt.mentor_id.in_(pool), Attempt.created_at >= now - timedelta(days=1))):
-        asked.setdefault(mentor_id, []).append(at)
-    last = dict(db.session.execute(sa.select(Attempt.mentor_id, sa.func.max(Attempt.created_at))
-                                   .where(Attempt.mentor_id.in_(pool)).group_by(Attempt.mentor_id)).all())
-    speed = _reply_minutes(pool, now)
-    result = []
-    for user in users:
-        since = day_start(now, user.timezone)
-        result.append(Helper(
-            id=user.id, team_id=user.team_id, timezone=user.timezone, work_start=user.work_start,
-            work_end=user.work_end, teaches=teaches.get(user.id, {}),
-            open_questions=load.get(user.id, 0), max_open_questions=user.max_open_questions,
-            pings_today=sum(1 for at in asked.get(user.id, ()) if at >= since),
-            median_reply_minutes=speed.get(user.id), last_asked_at=last.get(user.id),
-            # The model's rule, read from a row with the same columns.
-            away=User.is_away_on(user, local_day(now, user.timezone)),
-        ))
-    return result
-
-
-def _reply_minutes(pool: sa.Select, now: datetime) -> dict[int, float]:
-    """Median minutes from being asked to the mentor's first post, over the last month."""
-    first_post = (sa.select(sa.func.min(Post.created_at))
-                  .where(Post.question_id == Attempt.question_id, Post.author_id == Attempt.mentor_id,
-                         Post.created_at >= Attempt.created_at).scalar_subquery())
-    rows = db.session.execute(sa.select(Attempt.mentor_id, Attempt.created_at, first_post).where(
-        Attempt.mentor_id.in_(pool), Attempt.state == AttemptState.ANSWERED,
-        Attempt.created_at >= now - SPEED_WINDOW))
-    minutes: dict[int, list[float]] = {}
-    for mentor_id, asked_at, replied_at in rows:
-        if replied_at is not None:
-            minutes.setdefault(mentor_id, []).append((replied_at - asked_at).total_seconds() / 60)
-    return {mentor_id: statistics.median(values) for mentor_id, values in minutes.items()}
-
-
-def _related_skills(question: Question) -> frozenset[str]:
-    """Other skills in the same categories as the question's skills."""
-    categories = {s.category for s in question.skills if s.category}
-    if not categories:
-        return frozenset()
-    own = [s.id for s in question.skills]
-    return frozenset(db.session.scalars(sa.select(Skill.name).where(
-        Skill.category.in_(sorted(categories)), Skill.id.not_in(own))))
-
-
-def _own_mentor(user_id: int) -> int | None:
-    return db.session.scalar(sa.select(Mentorship.mentor_id).where(
-        Mentorship.new_hire_id == user_id, Mentorship.state == MentorshipState.ACTIVE))
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def local_day(now: datetime, timezone: str):
-    """The date it is for someone in that time zone."""
-    return now.astimezone(_zone(timezone)).date()
-
-
-def day_start(now: datetime, timezone: str) -> datetime:
-    """The moment (in UTC) the person's day began: pings are counted per local day."""
-    local = now.astimezone(_zone(timezone))
-    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
 
 
 # Deadlines, passes and answers

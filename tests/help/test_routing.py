@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from app.extensions import db, utcnow
 from app.help import routing
+from app.help.clock import local_day
 from app.help.notices import local_time
 from app.help.jobs import route_question_job, sweep
 from app.help.models import Attempt, AttemptState, Question, QuestionState, Urgency
@@ -123,7 +124,7 @@ def _busy(make, person: User, count: int, state: AttemptState = AttemptState.WAI
 @pytest.mark.parametrize("situation", ["away today", "at their cap of open questions", "pinged enough today"])
 def test_away_capped_and_over_pinged_mentors_are_never_chosen(app, make, situation):
     app.config["MAX_PINGS_PER_DAY"] = 2
-    today = routing.local_day(utcnow(), "Europe/Berlin")
+    today = local_day(utcnow(), "Europe/Berlin")
     best = mentor(make, "Bea Best", {"SQL": 5}, max_open_questions=2)
     fallback = mentor(make, "Fay Fallback", {"SQL": 1})
     if situation == "away today":
