@@ -25,7 +25,7 @@ from email.message import Message
 from email.parser import BytesHeaderParser, HeaderParser
 from email.utils import getaddresses
 
-from app.mail.reply_text import unflow
+from app.mail.flowed import unflow
 
 MAX_DEPTH = 20  # MIME nesting; real mail nests three or four deep
 MAX_PARTS = 300  # a reply with a signature logo and a few files has under ten

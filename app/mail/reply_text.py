@@ -3,9 +3,8 @@
     reply_from_bodies(text, html) -> str   what callers use: the plain part, else the HTML
     reply_text(text) -> str                trim a plain-text body
     html_to_text(html) -> str              (reply_html) an HTML body as text, quotes removed
-    unflow(text, delsp=False) -> str       join the lines of a format=flowed body (RFC 3676)
 
-A text part sent with format=flowed should go through unflow() before reply_text(). The text
+A text part sent with format=flowed should go through flowed.unflow() first. The text
 is meant to be shown as Markdown: HTML lists become "- item", <pre> a ``` block.
 
 Dropped: lines quoted with ">", the line that introduces them ("On ... wrote:" and its
@@ -372,33 +371,3 @@ def _is_contact_card(card: list[str]) -> bool:
     sentences = [line for line in card if line not in contacts
                  and (len(line.split()) > 8 or line.endswith(".") and len(line.split()) > 4)]
     return has_phone and not sentences and not any(line.endswith(("?", "!", ":")) for line in card)
-
-
-def unflow(text: str, delsp: bool = False) -> str:
-    """Join the soft-broken lines of a format=flowed body, keeping its quote depth (RFC 3676)."""
-    out: list[str] = []
-    paragraph: str | None = None
-    depth = 0
-    for raw in text.replace("\r\n", "\n").split("\n"):
-        line_depth = len(raw) - len(raw.lstrip(">"))
-        line = raw[line_depth:]
-        line = line[1:] if line.startswith(" ") else line  # space-stuffing
-        flowed = line.endswith(" ") and line != "-- "
-        if flowed and delsp:
-            line = line[:-1]
-        if paragraph is not None and line_depth == depth:
-            paragraph += line
-        else:
-            if paragraph is not None:
-                out.append(_quote(depth, paragraph))
-            paragraph, depth = line, line_depth
-        if not flowed:
-            out.append(_quote(depth, paragraph))
-            paragraph = None
-    if paragraph is not None:
-        out.append(_quote(depth, paragraph))
-    return "\n".join(out)
-
-
-def _quote(depth: int, line: str) -> str:
-    return (">" * depth + " " + line) if depth and line else (">" * depth + line)
