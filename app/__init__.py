@@ -68,10 +68,12 @@ def register_blueprints(app: Flask) -> None:
 def register_features(app: Flask) -> None:
     """Let each feature add its pages, jobs and listeners."""
     import matching
+    import sessions
     from app import help as help_desk
 
     matching.init_app(app)
     help_desk.init_app(app)
+    sessions.init_app(app)
 
 
 def register_api(app: Flask) -> None:

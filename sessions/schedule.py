@@ -183,8 +183,11 @@ def email_problem(email: str) -> str | None:
     """What is wrong with an email address, in plain words, or None."""
     if not (email or "").strip():
         return "An email address is required."
+    local, _, domain = email.strip().rpartition("@")
+    # A machine's own mail, as in development, is an address too.
+    checked = f"{local}@example.com" if domain.lower() == "localhost" else email
     try:
-        validate_email(email, check_deliverability=False, test_environment=True)
+        validate_email(checked, check_deliverability=False, test_environment=True)
     except EmailNotValidError as exc:
         return f"{email!r} is not a valid email address: {exc}"
     return None

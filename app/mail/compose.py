@@ -30,7 +30,8 @@ HEADER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 def send_mail(key: str, kind: str, to: User | tuple[str, str], subject: str, template: str,
               context: dict | None = None, thread: str | None = None, headers: dict | None = None,
               about: db.Model | tuple[str, int] | None = None, unsubscribe: str | None = None,
-              reply_to: str | None = None, deliver: bool = True) -> OutboundMail:
+              reply_to: str | None = None, deliver: bool = True,
+              calendar: bytes | None = None) -> OutboundMail:
     """Record an email to send once the current transaction commits, and return its row.
 
     The bodies are rendered now from `template + ".txt"` and `template + ".html"`. A key
@@ -41,6 +42,8 @@ def send_mail(key: str, kind: str, to: User | tuple[str, str], subject: str, tem
     and footer); `reply_to` is where a reply goes, such as a reply address. With
     `deliver=False` nothing is enqueued: the caller sends many emails at once with
     `deliver_batch` (one connection), and the unsent-mail sweep covers a lost job.
+    `calendar` is an iCalendar object (an invitation, update or cancellation) sent as the
+    email's third alternative, after the text and the HTML.
     """
     existing = db.session.scalar(sa.select(OutboundMail).where(OutboundMail.key == key))
     if existing is not None:
@@ -64,6 +67,7 @@ def send_mail(key: str, kind: str, to: User | tuple[str, str], subject: str, tem
         subject=one_line(subject),
         text_body=render_template(template + ".txt", **context),
         html_body=render_template(template + ".html", **context),
+        calendar=calendar.decode() if calendar is not None else None,
         message_id=new_message_id(), thread_key=thread, headers=clean_headers(headers),
         status=MailStatus.QUEUED, attempts=0, about_type=about_type, about_id=about_id,
     )

@@ -37,6 +37,8 @@ class OutboundMail(db.Model):
     subject: Mapped[str] = mapped_column(sa.Text)
     text_body: Mapped[str] = mapped_column(sa.Text)
     html_body: Mapped[str] = mapped_column(sa.Text)
+    # An iCalendar object (invite, update, cancellation) sent as a third alternative.
+    calendar: Mapped[str | None] = mapped_column(sa.Text)
     message_id: Mapped[str] = mapped_column(sa.String(250), unique=True)
     thread_key: Mapped[str | None] = mapped_column(sa.String(200), index=True)
     headers: Mapped[dict] = mapped_column(sa.JSON, default=dict)

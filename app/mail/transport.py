@@ -23,6 +23,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from flask import current_app
+from icalendar import Calendar
 
 from app.extensions import utcnow
 from app.mail.models import OutboundMail
@@ -72,7 +73,8 @@ def thread_message_id(thread_key: str) -> str:
 
 
 def build_message(mail: OutboundMail) -> EmailMessage:
-    """Return the MIME message for a recorded email: text and HTML alternatives."""
+    """Return the MIME message for a recorded email: text and HTML alternatives, and the
+    calendar as a third (text/calendar with its METHOD) when the email is an invitation."""
     msg = EmailMessage(policy=MESSAGE_POLICY)
     msg["From"] = current_app.config["MAIL_FROM"]
     msg["To"] = address(mail.to_email, mail.to_name)
@@ -91,7 +93,16 @@ def build_message(mail: OutboundMail) -> EmailMessage:
     msg.set_content(mail.text_body, cte="quoted-printable")
     # Base64 is encoded in C and nobody reads HTML source; the text stays readable as is.
     msg.add_alternative(mail.html_body, subtype="html", cte="base64")
+    if mail.calendar:
+        ics = mail.calendar.encode()
+        msg.add_alternative(ics, "text", "calendar", cte="base64",
+                            params={"method": _calendar_method(ics), "charset": "utf-8"})
     return msg
+
+
+def _calendar_method(ics: bytes) -> str:
+    """The METHOD of an iCalendar object, which its MIME part must repeat (RFC 6047)."""
+    return str(Calendar.from_ical(ics).get("method", "")).strip().upper()
 
 
 def send_message(msg: EmailMessage) -> None:

@@ -1,0 +1,94 @@
+"""Keeping people's calendars in step with a series: the invite and its updates to everyone
+invited, the cancellation to anyone who left, and to everyone when the series ends.
+
+`update_calendars` is a job, safe to run twice and run after every committed change (and on
+the upkeep beat, which also picks up people joining or leaving the team). Each person's
+calendar remembers the version it was sent (`SeriesMember.sent_sequence`); a person is sent
+the current version when theirs is older, and each email's key holds the version, so a
+rerun sends nothing twice.
+
+Calendar answers (METHOD:REPLY) go to the ORGANIZER's address, so each person's copy names
+the lead with a reply address of that person's own: their answer comes back to Unstuck
+through inbound mail (`sessions.rsvp`), from the address it was sent to.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.mail.addresses import reply_address
+from app.mail.compose import send_mail
+from app.urls import external_url
+from sessions import calendar
+from sessions.models import SeriesMember, SessionSeries
+from sessions.schedule import WEEKDAYS, Person, email_problem, long_date
+from sessions.series import as_series, sync_members
+
+log = logging.getLogger(__name__)
+
+# The purpose of the reply address a person's calendar answers go to.
+RSVP_PURPOSE = "session-rsvp"
+
+
+def update_calendars(series_id: int) -> int:
+    """Send each invitee's calendar what it is missing; return how many emails were queued."""
+    row = db.session.scalar(sa.select(SessionSeries).where(SessionSeries.id == series_id).with_for_update())
+    if row is None:
+        return 0
+    if row.cancelled_at is None:
+        sync_members(row)
+    sent = 0
+    for member in sorted(row.members, key=lambda m: m.user_id):
+        if email_problem(member.user.email):
+            continue  # the series page tells the lead who cannot get invites
+        if row.cancelled_at is not None or member.left_at is not None:
+            if member.sent_sequence is not None:
+                sent += _send(row, member, "CANCEL")
+                member.sent_sequence = None
+        elif member.sent_sequence is None or member.sent_sequence < row.sequence:
+            sent += _send(row, member, "REQUEST")
+            member.sent_sequence = row.sequence
+    db.session.commit()
+    if sent:
+        log.info("session calendars: series=%s sequence=%s emails=%s", row.id, row.sequence, sent)
+    return sent
+
+
+def organizer_for(row: SessionSeries, user_id: int) -> Person:
+    """The organizer as this person's calendar sees it: the lead, at their own reply address."""
+    address = reply_address(RSVP_PURPOSE, row.id, user_id)
+    return Person(row.organizer.name if row.organizer else row.team.name, address)
+
+
+def _send(row: SessionSeries, member: SeriesMember, method: str) -> int:
+    series = as_series(row, organizer_for(row, member.user_id).email)
+    person = Person(member.user.name, member.user.email)
+    if method == "REQUEST":
+        ics, kind = calendar.invite(series, [person]), "request"
+        subject = (f"Invitation: {row.title}" if member.sent_sequence is None
+                   else f"Updated invitation: {row.title}")
+    else:
+        ics, kind = calendar.cancel_series(series, [person]), "cancel"
+        subject = f"Cancelled: {row.title}"
+    left = row.cancelled_at is None and member.left_at is not None
+    send_mail(
+        key=f"session-calendar:{row.id}:{member.user_id}:{row.sequence}:{kind}",
+        kind=f"session-{kind}", to=member.user, subject=subject,
+        template=f"sessions/email/{kind}", about=row, thread=f"session-series-{row.id}",
+        context=dict(series=row, when=describe_slot(row), left=left,
+                     page=external_url("sessions.series_page", series_id=row.id),
+                     organizer=row.organizer, skipped=sorted(series.skipped),
+                     moved=sorted(series.moved.items()), long_date=long_date),
+        calendar=ics,
+    )
+    return 1
+
+
+def describe_slot(row: SessionSeries) -> str:
+    """The series' slot in words: Tuesdays at 10:00 for 30 minutes (Europe/Berlin)."""
+    until = f", until {long_date(row.until)}" if row.until else ""
+    return (f"{WEEKDAYS[row.weekday]}s at {row.start_time:%H:%M} for {row.duration_minutes} minutes "
+            f"({row.timezone}), from {long_date(row.first_date)}{until}")

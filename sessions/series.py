@@ -1,0 +1,351 @@
+"""Setting up and changing a team's weekly series: who may, who is invited, and every change
+that people's calendars must hear about.
+
+Each change is made in the caller's transaction and raises the series' SEQUENCE when it is
+a real change; `sessions.invites.update_calendars` then sends what each person's calendar
+needs, once the change is committed. Nothing here commits.
+
+    series_id, notes = create_series(team.id, lead.id, SeriesFields(...))
+    notes = change_series(series_id, SeriesFields(...))
+    skip_week(series_id, date(2026, 12, 24))
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, fields, replace
+from datetime import UTC, date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app.extensions import db, utcnow
+from app.jobs import enqueue_after_commit
+from app.people.models import Role, Team, User
+from sessions.models import SeriesMember, SessionSeries, SessionWeek, WeekAnswer
+from sessions.schedule import (
+    WHEN_FIELDS, Attendee, FieldError, Move, Person, Series, email_problem, long_date, occurrences,
+    validate_series,
+)
+
+# Notes about clock changes look this far ahead for a series with no end.
+NOTES_AHEAD = timedelta(days=366)
+
+
+class SeriesInvalid(Exception):
+    """The series cannot be saved as asked; `errors` name each field and say why."""
+
+    def __init__(self, errors: list[FieldError]):
+        super().__init__(" ".join(e.message for e in errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class SeriesFields:
+    """What a lead sets for a series."""
+
+    title: str
+    weekday: int
+    start_time: time
+    duration_minutes: int
+    timezone: str
+    first_date: date
+    until: date | None = None
+    location: str = ""
+    description: str = ""
+
+
+# -- who may -------------------------------------------------------------------------------
+
+
+def can_manage(team_id: int, user: User) -> bool:
+    """Whether the person may set up and run the team's sessions: its lead, or an admin."""
+    if user.has_role(Role.ADMIN):
+        return True
+    return db.session.scalar(sa.select(Team.lead_id).where(Team.id == team_id)) == user.id
+
+
+def is_invited(series: SessionSeries, user: User) -> bool:
+    """Whether the person is invited to the series now."""
+    return db.session.scalar(sa.select(sa.exists().where(
+        SeriesMember.series_id == series.id, SeriesMember.user_id == user.id,
+        SeriesMember.left_at.is_(None)))) or False
+
+
+def can_see(series: SessionSeries, user: User) -> bool:
+    """Whether the person may see the series and its sessions."""
+    return can_manage(series.team_id, user) or is_invited(series, user)
+
+
+def visible_series(user: User) -> sa.Select:
+    """A query for every series the person may see, newest first."""
+    query = sa.select(SessionSeries).order_by(SessionSeries.cancelled_at.is_not(None), SessionSeries.id.desc())
+    if user.has_role(Role.ADMIN):
+        return query
+    invited = sa.select(SeriesMember.series_id).where(
+        SeriesMember.user_id == user.id, SeriesMember.left_at.is_(None))
+    led = sa.select(Team.id).where(Team.lead_id == user.id)
+    return query.where(sa.or_(SessionSeries.id.in_(invited), SessionSeries.team_id.in_(led)))
+
+
+# -- the series as the pure core sees it -----------------------------------------------------
+
+
+def as_series(row: SessionSeries, organizer_email: str | None = None) -> Series:
+    """The stored series as `sessions.schedule` and `sessions.calendar` take it. The organizer
+    is the lead by name; `organizer_email` is where calendar answers go (a reply address)."""
+    organizer = row.organizer
+    attendees = tuple(
+        Attendee(m.user.name, m.user.email, m.partstat)
+        for m in sorted(row.members, key=lambda m: m.user.name)
+        if m.left_at is None and email_problem(m.user.email) is None)
+    return Series(
+        uid=row.uid, title=row.title, weekday=row.weekday, start_time=row.start_time,
+        duration_minutes=row.duration_minutes, timezone=row.timezone, first_date=row.first_date,
+        organizer=Person(organizer.name if organizer else row.team.name,
+                         organizer_email or (organizer.email if organizer else current_app.config["MAIL_FROM"])),
+        description=row.description, location=row.location, until=row.until,
+        skipped=frozenset(w.day for w in row.weeks if w.skipped),
+        moved={w.day: Move(w.moved_start, w.moved_minutes) for w in row.weeks
+               if w.moved_start is not None and not w.skipped},
+        sequence=row.sequence, attendees=attendees, cancelled=row.cancelled_at is not None,
+    )
+
+
+def _candidate(fields_: SeriesFields, organizer_email: str, base: Series | None = None) -> Series:
+    values = {f.name: getattr(fields_, f.name) for f in fields(SeriesFields)}
+    values["title"] = values["title"].strip()
+    if base is None:
+        return Series(uid="new", organizer=Person("lead", organizer_email), **values)
+    return replace(base, **values)
+
+
+def clock_notes(series: Series) -> list[str]:
+    """What the series does on days a clock change skips or repeats its start time, over its
+    whole run or the coming year, so the lead knows what was chosen."""
+    start = datetime.combine(series.first_day, time(0), tzinfo=series.zone)
+    end = (datetime.combine(series.last_day + timedelta(days=1), time(0), tzinfo=series.zone)
+           if series.last_day else start + NOTES_AHEAD)
+    return [o.note for o in occurrences(series, start, end) if o.note]
+
+
+# -- setting up and changing -----------------------------------------------------------------
+
+
+def create_series(team_id: int, organizer_id: int, values: SeriesFields) -> tuple[int, list[str]]:
+    """Set up a weekly series for the team, with the team (and the organizer) invited; return
+    its id and notes on clock changes. Raises SeriesInvalid and saves nothing when the values
+    are wrong."""
+    organizer = db.session.get(User, organizer_id)
+    candidate = _candidate(values, organizer.email)
+    _raise_if_invalid(candidate)
+    row = SessionSeries(
+        uid=f"{uuid.uuid4()}@{current_app.config['MAIL_DOMAIN']}", team_id=team_id,
+        organizer_id=organizer_id, sequence=0, when_sequence=0, names_shown=False, prompt_hours=24,
+        description=values.description, location=values.location, title=candidate.title,
+        weekday=values.weekday, start_time=values.start_time, duration_minutes=values.duration_minutes,
+        timezone=values.timezone, first_date=values.first_date, until=values.until,
+    )
+    db.session.add(row)
+    db.session.flush()
+    sync_members(row)
+    _calendars_change(row)
+    return row.id, clock_notes(candidate)
+
+
+def change_series(series_id: int, values: SeriesFields) -> list[str]:
+    """Change the series' slot or text. A real change raises the SEQUENCE; a change of time
+    also clears everyone's answer (they answer the new time) and drops skips and moves of
+    weeks that are no longer session dates (said in the notes). Raises SeriesInvalid."""
+    row = _live(series_id)
+    before = as_series(row)
+    wanted = _candidate(values, before.organizer.email, base=before)
+    notes = []
+    if any(getattr(wanted, name) != getattr(before, name) for name in WHEN_FIELDS + ("until",)):
+        kept_skips = frozenset(d for d in wanted.skipped if wanted.is_session_day(d))
+        kept_moves = {d: m for d, m in wanted.moved.items() if wanted.is_session_day(d)}
+        for day in sorted((wanted.skipped - kept_skips) | (set(wanted.moved) - set(kept_moves))):
+            notes.append(f"The change made for the week of {long_date(day)} no longer applies.")
+        wanted = replace(wanted, skipped=kept_skips, moved=kept_moves)
+    _raise_if_invalid(wanted)
+    if wanted == before:
+        return notes
+    for name in (f.name for f in fields(SeriesFields)):
+        setattr(row, name, getattr(wanted, name))
+    for week in row.weeks:
+        if not wanted.is_session_day(week.day):
+            week.skipped, week.moved_start, week.moved_minutes = False, None, None
+    _bump(row, when_changed=any(getattr(wanted, n) != getattr(before, n) for n in WHEN_FIELDS))
+    return notes + clock_notes(wanted)
+
+
+def skip_week(series_id: int, day: date) -> None:
+    """Leave one week out: it disappears from everyone's calendar."""
+    row = _live(series_id)
+    week = week_row(row, day)
+    if week.skipped:
+        return
+    week.skipped, week.moved_start, week.moved_minutes = True, None, None
+    _raise_if_invalid(as_series(row))
+    _bump(row)
+
+
+def move_week(series_id: int, day: date, start: datetime, duration_minutes: int | None = None) -> list[str]:
+    """Hold one week at another local time (and length); return notes on clock changes."""
+    row = _live(series_id)
+    week = week_row(row, day)
+    start = start.replace(tzinfo=None, second=0, microsecond=0)
+    minutes = duration_minutes if duration_minutes != row.duration_minutes else None
+    if (week.moved_start, week.moved_minutes, week.skipped) == (start, minutes, False):
+        return []
+    week.skipped, week.moved_start, week.moved_minutes = False, start, minutes
+    series = as_series(row)
+    _raise_if_invalid(series)
+    _bump(row)
+    return [o.note for o in occurrences(series, datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC))
+            if o.day == day and o.note]
+
+
+def restore_week(series_id: int, day: date) -> None:
+    """Put a skipped or moved week back where the weekly rule has it."""
+    row = _live(series_id)
+    week = _find_week(row, day)
+    if week is None or (not week.skipped and week.moved_start is None):
+        return
+    week.skipped, week.moved_start, week.moved_minutes = False, None, None
+    _bump(row)
+
+
+def cancel_series(series_id: int) -> None:
+    """End the series: it leaves everyone's calendar. Learnings, action items and history stay."""
+    row = db.session.get(SessionSeries, series_id)
+    if row is None or row.cancelled_at is not None:
+        return
+    row.cancelled_at = utcnow()
+    _bump(row)
+
+
+def set_names_shown(series_id: int, shown: bool) -> None:
+    """Whether learnings show who wrote them (anonymous unless the lead turns names on)."""
+    db.session.get(SessionSeries, series_id).names_shown = shown
+
+
+def add_guest(series_id: int, user_id: int) -> None:
+    """Invite someone outside the team; they get the current invite."""
+    row = _live(series_id)
+    member = _member(row, user_id)
+    if member is not None and member.left_at is None:
+        member.guest = member.guest or not _belongs(row, db.session.get(User, user_id))
+        return
+    if member is None:
+        row.members.append(SeriesMember(user_id=user_id, guest=True, partstat="NEEDS-ACTION"))
+    else:
+        member.guest, member.left_at, member.partstat, member.joined_at = True, None, "NEEDS-ACTION", utcnow()
+    _bump(row)
+
+
+def remove_guest(series_id: int, user_id: int) -> None:
+    """Take a guest off the series; their calendar gets the cancellation."""
+    row = _live(series_id)
+    member = _member(row, user_id)
+    if member is None or not member.guest or member.left_at is not None:
+        return
+    member.guest = False
+    sync_members(row)
+
+
+# -- who is invited ----------------------------------------------------------------------------
+
+
+def sync_members(row: SessionSeries) -> bool:
+    """Bring the invitees in line with the team: active members, the organizer and guests are
+    invited; anyone else leaves. Raises the SEQUENCE when anyone joined or left; return
+    whether they did."""
+    wanted = {u.id: u for u in db.session.scalars(sa.select(User).where(
+        User.team_id == row.team_id, User.active.is_(True)))}
+    if row.organizer is not None and row.organizer.active:
+        wanted[row.organizer.id] = row.organizer
+    changed = False
+    for member in row.members:
+        keep = member.user_id in wanted or (member.guest and member.user.active)
+        if member.left_at is None and not keep:
+            member.left_at, changed = utcnow(), True
+        elif member.left_at is not None and member.user_id in wanted:
+            member.left_at, member.guest, member.partstat, member.joined_at = None, False, "NEEDS-ACTION", utcnow()
+            changed = True
+    known = {m.user_id for m in row.members}
+    for user_id in sorted(set(wanted) - known):
+        row.members.append(SeriesMember(user_id=user_id, guest=False, partstat="NEEDS-ACTION"))
+        changed = True
+    if changed and row.id is not None and row.sequence is not None and _was_sent(row):
+        _bump(row)
+    return changed
+
+
+def not_invitable(row: SessionSeries) -> list[User]:
+    """Invitees whose email address cannot take an invite, to tell the lead."""
+    return [m.user for m in row.members if m.left_at is None and email_problem(m.user.email)]
+
+
+def week_row(row: SessionSeries, day: date) -> SessionWeek:
+    """The week's row, made when first needed. Raises SeriesInvalid for a date that is not a
+    session date of the series."""
+    week = _find_week(row, day)
+    if week is not None:
+        return week
+    if not as_series(row).is_session_day(day):
+        raise SeriesInvalid([FieldError("day", f"{long_date(day)} is not a session date of this series.")])
+    week = SessionWeek(day=day, skipped=False)
+    row.weeks.append(week)
+    db.session.flush()
+    return week
+
+
+def _find_week(row: SessionSeries, day: date) -> SessionWeek | None:
+    return next((w for w in row.weeks if w.day == day), None)
+
+
+def _member(row: SessionSeries, user_id: int) -> SeriesMember | None:
+    return next((m for m in row.members if m.user_id == user_id), None)
+
+
+def _belongs(row: SessionSeries, user: User) -> bool:
+    return user.team_id == row.team_id or user.id == row.organizer_id
+
+
+def _was_sent(row: SessionSeries) -> bool:
+    """Whether anyone's calendar has the series yet (a new series starts at SEQUENCE 0)."""
+    return any(m.sent_sequence is not None for m in row.members)
+
+
+def _live(series_id: int) -> SessionSeries:
+    row = db.session.get(SessionSeries, series_id)
+    if row.cancelled_at is not None:
+        raise SeriesInvalid([FieldError("series", "The series is cancelled; it cannot change any more.")])
+    return row
+
+
+def _raise_if_invalid(series: Series) -> None:
+    errors = [e for e in validate_series(series) if not e.field.startswith(("attendees.", "organizer."))]
+    if errors:
+        raise SeriesInvalid(errors)
+
+
+def _bump(row: SessionSeries, when_changed: bool = False) -> None:
+    """Record a real change: one version up, and when the time moved, everyone answers again."""
+    row.sequence += 1
+    row.updated_at = utcnow()
+    if when_changed:
+        row.when_sequence = row.sequence
+        for member in row.members:
+            member.partstat, member.answered_at = "NEEDS-ACTION", None
+        week_ids = [w.id for w in row.weeks if w.id is not None]
+        if week_ids:
+            db.session.execute(sa.delete(WeekAnswer).where(WeekAnswer.week_id.in_(week_ids)))
+    _calendars_change(row)
+
+
+def _calendars_change(row: SessionSeries) -> None:
+    from sessions.invites import update_calendars
+
+    enqueue_after_commit(update_calendars, row.id)
