@@ -18,8 +18,11 @@ UPKEEP_SECONDS = 300
 def init_app(app) -> None:
     """Wire the weekly sessions into the app: pages, jobs, mail topics and mail replies."""
     from app.jobs import every
+    from app.people.signals import demo_seeded
     from sessions import models, series_views  # noqa: F401  (tables, routes)
+    from sessions.demo import seed_demo_sessions
     from sessions.jobs import upkeep
 
     app.register_blueprint(bp)
     every(app, UPKEEP_SECONDS, upkeep)
+    demo_seeded.connect(seed_demo_sessions)

@@ -22,6 +22,7 @@ from app.people.models import (
     normalize_email,
     normalize_key,
 )
+from app.people.signals import demo_seeded
 
 DEMO_PASSWORD = "unstuck-demo"
 DEMO_DOMAIN = "example.com"
@@ -165,6 +166,7 @@ def seed_demo(today: date | None = None) -> bool:
                 people[member.name].manager = lead
     db.session.add_all([*skills.values(), *teams.values(), *people.values()])
     db.session.commit()
+    demo_seeded.send(None, today=today)
     return True
 
 

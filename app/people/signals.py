@@ -17,6 +17,10 @@ new_hire_joined = _signals.signal("new-hire-joined")
 # is deleted, with `source_id` and `target_id`: features move their own links to the target.
 skills_merging = _signals.signal("skills-merging")
 
+# Sent after the demo organisation is committed, with `today`: features add their own demo
+# (a weekly session, say) in a transaction of their own.
+demo_seeded = _signals.signal("demo-seeded")
+
 
 def watch_people() -> None:
     """Send the people signals from the database session (once per process)."""
