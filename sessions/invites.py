@@ -64,7 +64,8 @@ def organizer_for(row: SessionSeries, user_id: int) -> Person:
 
 
 def _send(row: SessionSeries, member: SeriesMember, method: str) -> int:
-    series = as_series(row, organizer_for(row, member.user_id).email)
+    answers_to = organizer_for(row, member.user_id).email
+    series = as_series(row, answers_to)
     person = Person(member.user.name, member.user.email)
     if method == "REQUEST":
         ics, kind = calendar.invite(series, [person]), "request"
@@ -83,6 +84,9 @@ def _send(row: SessionSeries, member: SeriesMember, method: str) -> int:
                      organizer=row.organizer, skipped=sorted(series.skipped),
                      moved=sorted(series.moved.items()), long_date=long_date),
         calendar=ics,
+        # A reply typed in the mail program reaches the same address as the calendar's
+        # answer, and is told to answer in the calendar.
+        reply_to=answers_to if method == "REQUEST" else None,
     )
     return 1
 

@@ -5,6 +5,10 @@
 
 Whether the email was written by a person at all is for app.mail.automatic to tell.
 
+A calendar's answer to an invitation (iMIP, RFC 6047) travels as a text/calendar part, as
+an alternative to the text or as an .ics file: `InboundMessage.calendar` holds the first
+one, and `calendar_method` its METHOD (REPLY for an answer).
+
 Mail from the open internet is hostile input: headers in broken or wrong charsets, bodies
 in encodings that do not match what they declare, nesting to exhaust the parser. Every
 text is decoded with fallbacks rather than failing, and whatever still cannot be read
@@ -29,6 +33,9 @@ from app.mail.flowed import unflow
 
 MAX_DEPTH = 20  # MIME nesting; real mail nests three or four deep
 MAX_PARTS = 300  # a reply with a signature logo and a few files has under ten
+# Calendar objects come as text/calendar, and from some programs as application/ics.
+CALENDAR_TYPES = ("text/calendar", "application/ics")
+CALENDAR_METHOD = re.compile(r"^METHOD[ \t]*(?:;[^:\r\n]*)?:[ \t]*([A-Za-z-]+)", re.MULTILINE | re.IGNORECASE)
 
 
 class UnreadableMail(ValueError):
@@ -42,6 +49,11 @@ class Attachment:
     filename: str
     content_type: str
     size: int
+
+    @property
+    def is_calendar(self) -> bool:
+        """Whether the file is a calendar object (an invitation or an answer to one)."""
+        return self.content_type in CALENDAR_TYPES or self.filename.lower().endswith(".ics")
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,7 @@ class InboundMessage:
     report_type: str  # of a multipart/report, lower case
     # The field blocks of a message/delivery-status part: per message, then per recipient.
     delivery_status: tuple[tuple[tuple[str, str], ...], ...] = ()
+    calendar: bytes | None = None  # the first calendar part, as sent; it is also among the attachments
 
     def header(self, name: str) -> str:
         """Return the first value of a header (the topmost one), or ""."""
@@ -82,6 +95,16 @@ class InboundMessage:
     @property
     def is_delivery_report(self) -> bool:
         return self.content_type == "multipart/report" and self.report_type == "delivery-status"
+
+    @property
+    def calendar_method(self) -> str:
+        """The METHOD of the calendar part, upper case: REPLY for an answer to an invitation,
+        REQUEST for an invitation; "" when there is no calendar part or it names none."""
+        if self.calendar is None:
+            return ""
+        text = re.sub(r"\r?\n[ \t]", "", decode_text(self.calendar, "utf-8"))  # unfolded
+        match = CALENDAR_METHOD.search(text)
+        return match.group(1).upper() if match else ""
 
 
 # -- parsing ---------------------------------------------------------------------------
@@ -150,6 +173,7 @@ def _read(msg: Message) -> InboundMessage:
         content_type=content_type,
         report_type=(_param(msg, "report-type") or "").lower() if content_type == "multipart/report" else "",
         delivery_status=tuple(parts.status_blocks),
+        calendar=parts.calendar(),
     )
 
 
@@ -161,6 +185,7 @@ class _Parts:
         self.html: list[str] = []
         self.files: list[tuple[Attachment, str]] = []  # with the Content-ID, for inline images
         self.status_blocks: list[tuple[tuple[str, str], ...]] = []
+        self.calendars: list[tuple[str, bytes]] = []  # (content type, bytes) of calendar parts
         self.count = 0
 
     def walk(self, part: Message, depth: int) -> None:
@@ -201,7 +226,16 @@ class _Parts:
             (self.plain if ctype == "text/plain" else self.html).append(text)
             return
         content_id = _header_text(_raw_header(part, "content-id")).strip().strip("<>").strip()
-        self.files.append((Attachment(filename or _unnamed(ctype), ctype, len(payload)), content_id))
+        file = Attachment(filename or _unnamed(ctype), ctype, len(payload))
+        self.files.append((file, content_id))
+        if file.is_calendar:
+            self.calendars.append((ctype, payload))
+
+    def calendar(self) -> bytes | None:
+        """The first text/calendar part, else the first other calendar file (application/ics,
+        or a file named .ics), else None."""
+        ordered = sorted(self.calendars, key=lambda found: found[0] != "text/calendar")
+        return ordered[0][1] if ordered else None
 
     def attachments(self, html: str) -> list[Attachment]:
         """The files, less the images that the HTML body shows inline (cid: references)."""

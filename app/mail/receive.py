@@ -13,6 +13,14 @@ A feature registers a handler for the purpose of its reply addresses:
 
 The kernel never imports a feature: it finds the handler by the purpose of the address.
 
+A feature whose addresses take answers from people's calendars (the ORGANIZER address of an
+invitation) registers with `calendar=True`. Mail to such an address that carries a calendar
+answer (a text/calendar part with METHOD:REPLY, iMIP) is not refused as automatic, even
+though calendar software marks it so (Google's come with Auto-Submitted: auto-generated);
+it needs no text of its own, since calendars send none or only their own boilerplate; and
+its calendar parts are the answer itself, not files the person is told were not kept.
+`Reply.calendar` holds the calendar part for the handler.
+
 The rule for handlers, which makes a reply post once even when a worker dies:
 - Before the handler is called, the email is already marked posted in the open
   transaction. Whatever the handler commits, that mark commits with it; if the handler
@@ -26,12 +34,13 @@ The rule for handlers, which makes a reply post once even when a worker dies:
 
 Mail is refused, in this order, when it cannot be read (reason "unreadable"), is a bounce
 ("bounce"; the bounced addresses are counted in MailBounce), is an automatic reply
-("auto-reply"), is not to a live reply address ("unknown-address", for unknown and revoked
-keys alike), is not from that address's own person ("wrong-sender"), has no handler
-("no-handler"), has no text of the sender's own ("empty"), or the handler refuses it
-("handler") or fails ("error"). Only the address's own person is ever told of a refusal,
-never a sender who may be forged, and never for bounces or automatic replies. Files
-attached to a reply are not kept: the text is posted, and the person told so.
+("auto-reply"; a calendar's answer to a calendar address is not one), is not to a live
+reply address ("unknown-address", for unknown and revoked keys alike), is not from that
+address's own person ("wrong-sender"), has no handler ("no-handler"), has no text of the
+sender's own ("empty"; a calendar address leaves that to its feature), or the handler
+refuses it ("handler") or fails ("error"). Only the address's own person is ever told of a
+refusal, never a sender who may be forged, and never for bounces or automatic replies.
+Files attached to a reply are not kept: the text is posted, and the person told so.
 
 Each outcome is logged with the sender, the Message-ID and the first characters of the
 reply key, never the whole key: the key is what lets mail in.
@@ -82,18 +91,32 @@ class Reply:
     subject: str = ""
     message_id: str = ""
     attachments: tuple[str, ...] = field(default_factory=tuple)  # file names, not kept
+    calendar: bytes | None = None  # the first text/calendar part (or .ics file), as sent
 
 
 class ReplyRefused(Exception):
     """A feature cannot act on a reply; the message says why, in words for the sender."""
 
 
-def register_reply_handler(app: Flask, purpose: str, handler: Callable[[Reply], None]) -> None:
+def register_reply_handler(app: Flask, purpose: str, handler: Callable[[Reply], None],
+                           calendar: bool = False) -> None:
+    """Hand replies to addresses of this purpose to `handler`; `calendar=True` when the
+    addresses are where people's calendars send their answers to invitations."""
     app.extensions.setdefault("mail_reply_handlers", {})[purpose] = handler
+    calendar_purposes = app.extensions.setdefault("mail_calendar_purposes", set())
+    if calendar:
+        calendar_purposes.add(purpose)
+    else:
+        calendar_purposes.discard(purpose)
 
 
 def reply_handler(purpose: str) -> Callable[[Reply], None] | None:
     return current_app.extensions.get("mail_reply_handlers", {}).get(purpose)
+
+
+def takes_calendar_answers(purpose: str) -> bool:
+    """Whether the feature behind this purpose reads answers sent by people's calendars."""
+    return purpose in current_app.extensions.get("mail_calendar_purposes", set())
 
 
 # -- keeping what arrives --------------------------------------------------------------
@@ -239,7 +262,7 @@ def _check(reading: _Reading, msg: InboundMessage, null_sender: bool,
         count_bounces(bounced, bounce_reason(msg))
         return Refusal("bounce", ", ".join(bounced) or "no address named")
     automatic = auto_reply_reason(msg, null_sender=null_sender)
-    if automatic:
+    if automatic and not _calendar_answer(msg, candidates):
         return Refusal("auto-reply", automatic)
     address = find_reply_address(candidates)
     if address is None:
@@ -253,7 +276,7 @@ def _check(reading: _Reading, msg: InboundMessage, null_sender: bool,
     if handler is None:
         return Refusal("no-handler", f"purpose {address.purpose}",
                        note="Replies to this email cannot be posted. Please answer in Unstuck instead.")
-    if not reading.text:
+    if not reading.text and not takes_calendar_answers(address.purpose):
         return Refusal("empty", "no text of the sender's own",
                        note="We found no text of your own in your email, only quoted text or a "
                             "signature, so there was nothing to post. Please write your answer "
@@ -261,14 +284,31 @@ def _check(reading: _Reading, msg: InboundMessage, null_sender: bool,
     return handler
 
 
+def _calendar_answer(msg: InboundMessage, candidates: list[str]) -> bool:
+    """Whether the email is a calendar's answer to an invitation (METHOD:REPLY), sent to a
+    reply address whose feature takes such answers: the person answered in their calendar,
+    whatever the calendar software says about itself."""
+    if msg.calendar_method != "REPLY":
+        return False
+    address = find_reply_address(candidates)
+    return address is not None and takes_calendar_answers(address.purpose)
+
+
+def _kept_out(msg: InboundMessage, purpose: str) -> tuple[str, ...]:
+    """The names of the files of the email that the feature does not take: every file, less
+    the calendar parts when the feature reads calendar answers."""
+    calendar = takes_calendar_answers(purpose)
+    return tuple(a.filename for a in msg.attachments if not (calendar and a.is_calendar))
+
+
 def _post(reading: _Reading, msg: InboundMessage, handler: Callable[[Reply], None]) -> str:
     """Hand the reply to its feature, with the email marked posted in the same transaction."""
     address = reading.address
-    files = tuple(a.filename for a in msg.attachments)
+    files = _kept_out(msg, address.purpose)
     if not _mark_posted(reading, files):
         return _lost_claim(reading)
     reply = Reply(address.purpose, address.object_id, address.user_id, reading.text,
-                  msg.subject, reading.message_id, files)
+                  msg.subject, reading.message_id, files, msg.calendar)
     try:
         handler(reply)
     except ReplyRefused as refused:

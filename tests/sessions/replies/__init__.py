@@ -1,0 +1,2 @@
+"""Calendar answers as Outlook, Google and Apple send them: sample REPLY bodies (.ics), and
+whole emails built around a reply (`tests.sessions.replies.mails`)."""
