@@ -14,22 +14,25 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, fields, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 
+from app.database import insert_unless_exists
 from app.extensions import db, utcnow
 from app.jobs import enqueue_after_commit
 from app.people.models import Role, Team, User
 from sessions.models import SeriesMember, SessionSeries, SessionWeek, WeekAnswer
 from sessions.schedule import (
-    WHEN_FIELDS, Attendee, FieldError, Move, Person, Series, email_problem, long_date, occurrences,
-    validate_series,
+    WHEN_FIELDS, Attendee, FieldError, Move, Occurrence, Person, Series, email_problem, long_date, occurrence,
+    occurrences, regular_occurrence, validate_series,
 )
 
 # Notes about clock changes look this far ahead for a series with no end.
 NOTES_AHEAD = timedelta(days=366)
+# The next session is looked for this far ahead (a year, and the weeks a lead may skip).
+NEXT_LOOKS_AHEAD = timedelta(days=400)
 
 
 class SeriesInvalid(Exception):
@@ -129,6 +132,41 @@ def clock_notes(series: Series) -> list[str]:
     return [o.note for o in occurrences(series, start, end) if o.note]
 
 
+@dataclass(frozen=True)
+class Week:
+    """One coming week of a series: its regular date and where its session is held."""
+
+    day: date  # the regular date: the key in URLs
+    session: Occurrence  # where it is held (its regular place when skipped)
+    skipped: bool
+    moved: bool
+
+
+def coming_weeks(series: Series, now: datetime, count: int) -> list[Week]:
+    """The next `count` weeks whose session has not ended, by regular date, skipped weeks
+    included so that the lead can restore them."""
+    today = now.astimezone(series.zone).date()
+    # A week moved a few days later may still be to come though its regular date passed.
+    weeks_before = max(0, -(-((today - timedelta(weeks=2)) - series.first_day).days // 7))
+    day, last, found = series.first_day + timedelta(weeks=weeks_before), series.last_day, []
+    while len(found) < count and (last is None or day <= last):
+        skipped = day in series.skipped
+        session = regular_occurrence(series, day) if skipped else occurrence(series, day)
+        if session.end_utc > now:
+            found.append(Week(day, session, skipped, day in series.moved))
+        day += timedelta(weeks=1)
+    return found
+
+
+def next_session(series: Series, now: datetime) -> Occurrence | None:
+    """The series' next session still to end, or None when there is none within the year."""
+    if series.cancelled:
+        return None
+    # A session lasts at most 8 hours: one that began up to then may still be going on.
+    found = occurrences(series, now - timedelta(hours=9), now + NEXT_LOOKS_AHEAD)
+    return next((o for o in found if o.end_utc > now), None)
+
+
 # -- setting up and changing -----------------------------------------------------------------
 
 
@@ -175,8 +213,9 @@ def change_series(series_id: int, values: SeriesFields) -> list[str]:
     for week in row.weeks:
         if not wanted.is_session_day(week.day):
             week.skipped, week.moved_start, week.moved_minutes = False, None, None
-    _bump(row, when_changed=any(getattr(wanted, n) != getattr(before, n) for n in WHEN_FIELDS))
-    return notes + clock_notes(wanted)
+    moved = any(getattr(wanted, n) != getattr(before, n) for n in WHEN_FIELDS)
+    _bump(row, when_changed=moved)
+    return notes + (clock_notes(wanted) if moved else [])
 
 
 def skip_week(series_id: int, day: date) -> None:
@@ -196,14 +235,18 @@ def move_week(series_id: int, day: date, start: datetime, duration_minutes: int 
     week = week_row(row, day)
     start = start.replace(tzinfo=None, second=0, microsecond=0)
     minutes = duration_minutes if duration_minutes != row.duration_minutes else None
+    if start == datetime.combine(day, row.start_time) and minutes is None:
+        # Held where the weekly rule has it: that is no move, and calendars need no override.
+        restore_week(series_id, day)
+        return []
     if (week.moved_start, week.moved_minutes, week.skipped) == (start, minutes, False):
         return []
     week.skipped, week.moved_start, week.moved_minutes = False, start, minutes
     series = as_series(row)
     _raise_if_invalid(series)
     _bump(row)
-    return [o.note for o in occurrences(series, datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC))
-            if o.day == day and o.note]
+    note = occurrence(series, day).note
+    return [note] if note else []
 
 
 def restore_week(series_id: int, day: date) -> None:
@@ -295,10 +338,12 @@ def week_row(row: SessionSeries, day: date) -> SessionWeek:
         return week
     if not as_series(row).is_session_day(day):
         raise SeriesInvalid([FieldError("day", f"{long_date(day)} is not a session date of this series.")])
-    week = SessionWeek(day=day, skipped=False)
-    row.weeks.append(week)
+    # Two requests may make the same week at once (a prompt job and a page): one row wins.
     db.session.flush()
-    return week
+    insert_unless_exists(SessionWeek.__table__, dict(series_id=row.id, day=day, skipped=False),
+                         ["series_id", "day"])
+    db.session.expire(row, ["weeks"])
+    return _find_week(row, day)
 
 
 def _find_week(row: SessionSeries, day: date) -> SessionWeek | None:
@@ -320,6 +365,8 @@ def _was_sent(row: SessionSeries) -> bool:
 
 def _live(series_id: int) -> SessionSeries:
     row = db.session.get(SessionSeries, series_id)
+    if row is None:
+        raise SeriesInvalid([FieldError("series", "There is no such series.")])
     if row.cancelled_at is not None:
         raise SeriesInvalid([FieldError("series", "The series is cancelled; it cannot change any more.")])
     return row
