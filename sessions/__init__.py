@@ -22,7 +22,20 @@ def init_app(app) -> None:
     from sessions import models, series_views  # noqa: F401  (tables, routes)
     from sessions.demo import seed_demo_sessions
     from sessions.jobs import upkeep
+    from sessions import learning_views  # noqa: F401  (the week's page)
+    from sessions.learnings import LEARNINGS_PURPOSE, save_reply
+    from app.mail.receive import register_reply_handler
+    from app.mail.unsubscribe import register_topic
+    from sessions import run_views  # noqa: F401  (running the retro, history, summaries)
+    from sessions.running import SUMMARY_TOPIC
+    from sessions import feed_views  # noqa: F401  (the calendar feed)
+    from sessions.invites import RSVP_PURPOSE
+    from sessions.rsvp import record_reply
 
     app.register_blueprint(bp)
     every(app, UPKEEP_SECONDS, upkeep)
+    register_reply_handler(app, LEARNINGS_PURPOSE, save_reply)
+    register_topic(app, SUMMARY_TOPIC, "session summaries",
+                   "You will still get the invites and the prompts before each session.")
+    register_reply_handler(app, RSVP_PURPOSE, record_reply, calendar=True)
     demo_seeded.connect(seed_demo_sessions)

@@ -1,0 +1,406 @@
+"""The retro pages: the lead runs the week's session on a shared screen, one phase at a time;
+invitees follow on their own devices and vote there; the history of closed sessions and
+each one's summary.
+
+Who may: the team's lead and admins drive the session (start, phases, grouping, action
+items, close); people invited see it and vote, and a 403 answers what only the lead does;
+anyone else gets a 404, as if it did not exist. Every change is a POST with a CSRF token,
+committed here, then a redirect back to the page (or the page again, with the message,
+when a form's input was wrong).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.extensions import db
+from app.help.clock import local_time
+from sessions import bp, retro, running
+from sessions.learnings import load_agenda
+from sessions.models import ActionItem, SessionSeries, SessionWeek
+from sessions.retro import RetroRefused
+from sessions.schedule import long_date
+from sessions.series import SeriesInvalid, as_series, can_manage, can_see, week_row
+
+VOTE_FIELD = "votes-"  # the vote form's fields: votes-<item id>
+DUE_IN = timedelta(days=7)  # an action item's due date starts a week out
+
+
+# -- forms -------------------------------------------------------------------------------------
+
+
+def _optional_int(value):
+    return None if value in (None, "", "None") else int(value)
+
+
+class ButtonForm(FlaskForm):
+    """One button and its CSRF token."""
+
+    submit = SubmitField("Start session")
+
+
+class PhaseForm(FlaskForm):
+    seen = HiddenField()  # the phase the lead was looking at: a double click moves one step
+    to = HiddenField()
+
+
+class GroupForm(FlaskForm):
+    item = IntegerField(validators=[InputRequired()])
+    into = IntegerField(validators=[Optional()])
+
+
+class ActionItemForm(FlaskForm):
+    text = TextAreaField("What will be done?", render_kw={"maxlength": retro.ACTION_TEXT_MAX, "rows": 2})
+    item = SelectField("About", coerce=_optional_int, validate_choice=False)
+    owner = SelectField("Owner", coerce=_optional_int, validate_choice=False)
+    due = DateField("Due", validators=[Optional()])
+    submit = SubmitField("Add action item")
+
+
+class CloseForm(FlaskForm):
+    attended = SelectMultipleField("Who was there?", coerce=int, validate_choice=False,
+                                   widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    submit = SubmitField("Close and send summary")
+
+
+class DoneForm(FlaskForm):
+    week = HiddenField()  # the session it is marked done at (a date); empty from the history
+    submit = SubmitField("Done")
+
+
+# -- loading and checking ----------------------------------------------------------------------
+
+
+def _series(series_id: int) -> SessionSeries:
+    """The series, for someone who may see it; 404 for anyone else."""
+    row = db.session.get(SessionSeries, series_id)
+    if row is None or not can_see(row, current_user):
+        abort(404)
+    return row
+
+
+def _lead_only(row: SessionSeries) -> None:
+    if not can_manage(row.team_id, current_user):
+        abort(403, description="Only the team's lead or an admin runs the session.")
+
+
+def _day(row: SessionSeries, text: str) -> date:
+    """The regular date a URL names; 404 for anything that is not a session date of the series."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        abort(404, description=f"{text!r} is not a date (use year-month-day, such as 2026-12-01).")
+    if not as_series(row).is_session_day(day):
+        abort(404, description=f"{long_date(day)} is not a session date of this series.")
+    return day
+
+
+def _find_week(row: SessionSeries, day: date) -> SessionWeek | None:
+    return db.session.scalar(sa.select(SessionWeek).where(SessionWeek.series_id == row.id, SessionWeek.day == day))
+
+
+def _started_week(row: SessionSeries, day: date) -> SessionWeek:
+    """The week's row; RetroRefused when nothing has happened to the week yet."""
+    week = _find_week(row, day)
+    if week is None:
+        raise RetroRefused("The session has not started yet.")
+    return week
+
+
+def _run_url(row: SessionSeries, day: date, anchor: str = "") -> str:
+    return url_for("sessions.run_page", series_id=row.id, day=day.isoformat()) + (f"#{anchor}" if anchor else "")
+
+
+def _checked(form: FlaskForm) -> None:
+    """Refuse a form that cannot be read (an expired page, a tampered field) with a 400."""
+    if not form.validate_on_submit():
+        abort(400, description="The form could not be read; reload the page and try again.")
+
+
+def _refused(exc: RetroRefused, row: SessionSeries, day: date, anchor: str = ""):
+    db.session.rollback()
+    flash(exc.message, "error")
+    return redirect(_run_url(row, day, anchor))
+
+
+def _link(endpoint: str, **values) -> str | None:
+    """The URL of a sessions page, when that page is part of this installation."""
+    return url_for(endpoint, **values) if endpoint in current_app.view_functions else None
+
+
+# -- the run page ------------------------------------------------------------------------------
+
+
+@bp.get("/<int:series_id>/weeks/<day>/run")
+@login_required
+def run_page(series_id: int, day: str):
+    """The session as it runs: the lead drives it here; invitees follow, and vote."""
+    row = _series(series_id)
+    return _run_page(row, _day(row, day))
+
+
+def _run_page(row: SessionSeries, day: date, status: int = 200, action_form: ActionItemForm | None = None,
+              vote_problem: str | None = None, wanted: dict[int, str] | None = None):
+    week = _find_week(row, day)
+    phase = week.phase.value if week is not None and week.phase is not None else None
+    lead = can_manage(row.team_id, current_user)
+    invited = current_user.id in running.invitee_ids(row.id)
+    page = dict(series=row, day=day, week=week, phase=phase, lead=lead, invited=invited, steps=retro.stepper(phase),
+                total_minutes=sum(retro.TIMEBOX_MINUTES.values()), long_date=long_date, title=retro.phase_title,
+                week_url=_link("sessions.week_page", series_id=row.id, day=day.isoformat()),
+                started=local_time(week.started_at, current_user.timezone)
+                if week is not None and week.started_at else None)
+    if phase is None:
+        page.update(start_form=ButtonForm(), count=running.learnings_count(week.id) if week else 0)
+    else:
+        page.update(_phase_parts(row, week, phase, lead, invited))
+    if phase not in (None, "closed"):
+        page.update(next=retro.next_phase(phase), previous=None if phase == "review" else retro.previous_phase(phase))
+    page.update(vote_problem=vote_problem, wanted=wanted or {})
+    if phase == "discuss":
+        page.update(action_form=action_form or _action_form(row, week, page["top"]))
+    return render_template("sessions/run.html", **page), status
+
+
+def _phase_parts(row: SessionSeries, week: SessionWeek, phase: str, lead: bool, invited: bool) -> dict:
+    """What the page shows in the session's current phase."""
+    items = running.items_of(week.id, names_shown=row.names_shown)
+    parts: dict = {}
+    if phase in ("review", "read"):
+        agenda = load_agenda(week.id, current_user.id)
+        owners = dict(db.session.execute(sa.select(ActionItem.id, ActionItem.owner_id).where(
+            ActionItem.id.in_([a.id for a in agenda.actions]))).all())
+        parts.update(agenda=agenda, may_mark={a.id for a in agenda.actions
+                                              if lead or owners.get(a.id) == current_user.id})
+    if phase in ("group", "vote"):
+        parts.update(groups=retro.groups_of(items))
+    if phase == "vote":
+        mine = {b.item_id: b.count for b in running.votes_of(week.id, current_user.id)}
+        parts.update(mine=mine, left=retro.remaining(mine), voters=running.voters_count(week.id),
+                     invitees_count=len(running.invitee_ids(row.id)), budget=retro.VOTE_BUDGET,
+                     most=retro.MAX_VOTES_PER_ITEM)
+    if phase == "discuss":
+        ballots = running.votes_of(week.id)
+        actions = [running.as_action(a) for a in running.actions_raised(week.id)]
+        parts.update(top=retro.top_items(items, ballots), actions=actions)
+        if lead:
+            people = running.invitees(row.id)
+            form = CloseForm(formdata=None, data={"attended": sorted(running.expected(week))})
+            form.attended.choices = [(p.id, p.name) for p in people]
+            parts.update(close_form=form)
+    if phase == "closed":
+        parts.update(attended=len(running.attendees_of(week.id)),
+                     summary_url=url_for("sessions.summary_page", series_id=row.id, day=week.day.isoformat()))
+    return parts
+
+
+def _action_form(row: SessionSeries, week: SessionWeek, top: list[retro.Group],
+                 submitted: bool = False) -> ActionItemForm:
+    """The form for a new action item (as sent, or with its defaults: about the top item,
+    due in a week), its choices the items and the people invited."""
+    if submitted:
+        form = ActionItemForm()
+    else:
+        form = ActionItemForm(formdata=None, data={"item": top[0].head.id if top else None,
+                                                   "due": running.today_for(row) + DUE_IN})
+    others = [g for g in retro.groups_of(running.items_of(week.id)) if g.head.id not in {t.head.id for t in top}]
+    form.item.choices = ([("", "Nothing in particular")] + [(g.head.id, retro.quote(g.head.text)) for g in top]
+                         + [(g.head.id, retro.quote(g.head.text)) for g in others])
+    form.owner.choices = [("", "Choose who owns it")] + [(p.id, p.name) for p in running.invitees(row.id)]
+    return form
+
+
+# -- driving the session -----------------------------------------------------------------------
+
+
+@bp.post("/<int:series_id>/weeks/<day>/run/start")
+@login_required
+def run_start(series_id: int, day: str):
+    """Start the week's session: its learnings show to everyone from now on."""
+    row = _series(series_id)
+    _lead_only(row)
+    day_ = _day(row, day)
+    _checked(ButtonForm())
+    try:
+        week = week_row(row, day_)
+        started = running.start(week.id)
+    except SeriesInvalid:
+        db.session.rollback()
+        abort(404)
+    except RetroRefused as exc:
+        return _refused(exc, row, day_)
+    db.session.commit()
+    flash("The session has started: everyone now sees the learnings." if started
+          else "The session had already started.", "success" if started else "info")
+    return redirect(_run_url(row, day_))
+
+
+def _drive(series_id: int, day: str, form: FlaskForm, change, anchor: str = "", done: str | None = None):
+    """Make one of the lead's changes to the week's session (`change(week_id)`), then go back
+    to the run page; a refused change is said there, and saves nothing."""
+    row = _series(series_id)
+    _lead_only(row)
+    day_ = _day(row, day)
+    _checked(form)
+    try:
+        change(_started_week(row, day_).id)
+    except RetroRefused as exc:
+        return _refused(exc, row, day_, anchor)
+    db.session.commit()
+    if done:
+        flash(done, "success")
+    return redirect(_run_url(row, day_, anchor))
+
+
+@bp.post("/<int:series_id>/weeks/<day>/run/phase")
+@login_required
+def run_phase(series_id: int, day: str):
+    """Go to the next phase, or back one."""
+    form = PhaseForm()
+    return _drive(series_id, day, form, lambda week_id: running.change_phase(
+        week_id, form.seen.data or "", form.to.data or ""))
+
+
+@bp.post("/<int:series_id>/weeks/<day>/run/group")
+@login_required
+def run_group(series_id: int, day: str):
+    """Put an item under another's group."""
+    form = GroupForm()
+
+    def group(week_id: int) -> None:
+        if form.into.data is None:
+            raise RetroRefused("Choose the item to group it under.")
+        running.group_items(week_id, form.item.data, form.into.data)
+
+    return _drive(series_id, day, form, group, f"item-{form.item.data}")
+
+
+@bp.post("/<int:series_id>/weeks/<day>/run/ungroup")
+@login_required
+def run_ungroup(series_id: int, day: str):
+    """Take an item out of its group."""
+    form = GroupForm()
+    return _drive(series_id, day, form, lambda week_id: running.ungroup_item(week_id, form.item.data),
+                  f"item-{form.item.data}")
+
+
+@bp.post("/<int:series_id>/weeks/<day>/run/votes")
+@login_required
+def run_votes(series_id: int, day: str):
+    """Save the person's votes: all of them at once, replacing what they gave before."""
+    row = _series(series_id)
+    day_ = _day(row, day)
+    _checked(FlaskForm())
+    typed = {key[len(VOTE_FIELD):]: value for key, value in request.form.items() if key.startswith(VOTE_FIELD)}
+    try:
+        wanted = retro.read_votes(typed)
+        running.cast_votes(_started_week(row, day_).id, current_user.id, wanted)
+    except RetroRefused as exc:
+        db.session.rollback()
+        return _run_page(row, day_, 400, vote_problem=exc.message, wanted=typed)
+    db.session.commit()
+    given = sum(wanted.values())
+    flash(f"Your votes are saved: {given} of {retro.VOTE_BUDGET} given.", "success")
+    return redirect(_run_url(row, day_, "retro-vote"))
+
+
+@bp.post("/<int:series_id>/weeks/<day>/run/actions")
+@login_required
+def run_action(series_id: int, day: str):
+    """Record an action item with its owner and due date."""
+    row = _series(series_id)
+    _lead_only(row)
+    day_ = _day(row, day)
+    week = _find_week(row, day_)
+    if week is None or week.phase is None:
+        return _refused(RetroRefused("The session has not started yet."), row, day_)
+    top = retro.top_items(running.items_of(week.id), running.votes_of(week.id))
+    form = _action_form(row, week, top, submitted=True)
+    if form.validate_on_submit():
+        try:
+            running.add_action(week.id, current_user.id, form.text.data or "", form.owner.data, form.due.data,
+                               form.item.data)
+        except RetroRefused as exc:
+            if not exc.fields:  # the session itself refuses (closed): said at the top of the page
+                return _refused(exc, row, day_)
+            db.session.rollback()
+            for name, message in exc.fields.items():
+                getattr(form, name).errors.append(message)
+        else:
+            db.session.commit()
+            flash("Action item added.", "success")
+            return redirect(_run_url(row, day_, "retro-actions"))
+    return _run_page(row, day_, 400, action_form=form)
+
+
+@bp.post("/<int:series_id>/weeks/<day>/run/close")
+@login_required
+def run_close(series_id: int, day: str):
+    """Record who was there, close the session and send them the summary."""
+    form = CloseForm()
+    form.attended.choices = [(p.id, p.name) for p in running.invitees(series_id)]
+    return _drive(series_id, day, form, lambda week_id: running.close(week_id, form.attended.data or []),
+                  "retro-close", done="The session is closed. The summary is on its way to the people who were there.")
+
+
+# -- action items, history and summaries -------------------------------------------------------
+
+
+@bp.post("/actions/<int:action_id>/done")
+@login_required
+def action_done(action_id: int):
+    """Mark an action item done: at a session's review (the lead), or from the history (the
+    lead, or the person who owns it)."""
+    action = db.session.get(ActionItem, action_id)
+    if action is None:
+        abort(404)
+    row = _series(action.series_id)
+    if not (can_manage(row.team_id, current_user) or action.owner_id == current_user.id):
+        abort(403, description="Only the team's lead, an admin or its owner marks an action item done.")
+    form = DoneForm()
+    _checked(form)
+    week_id, back = None, url_for("sessions.history", series_id=row.id)
+    try:
+        if form.week.data:
+            day = _day(row, form.week.data)
+            back = _run_url(row, day, "retro-review")
+            week_id = _started_week(row, day).id
+        done = running.mark_done(action.id, week_id)
+    except RetroRefused as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(back)
+    db.session.commit()
+    flash(f"Done: {retro.quote(action.text)}." if done else "That action item was done already.", "success")
+    return redirect(back)
+
+
+@bp.get("/<int:series_id>/history")
+@login_required
+def history(series_id: int):
+    """Every closed session of the series, newest first, with its summary and action items."""
+    row = _series(series_id)
+    weeks, raised, counts = running.history_of(row.id)
+    return render_template("sessions/history.html", series=row, weeks=weeks, raised=raised, counts=counts,
+                           open_actions=running.open_actions(row.id), lead=can_manage(row.team_id, current_user),
+                           you=current_user.id, long_date=long_date)
+
+
+@bp.get("/<int:series_id>/weeks/<day>/summary")
+@login_required
+def summary_page(series_id: int, day: str):
+    """The summary of a closed session, as it was mailed to the people who were there."""
+    row = _series(series_id)
+    week = _find_week(row, _day(row, day))
+    if week is None or week.closed_at is None:
+        abort(404, description="That session is not closed, so it has no summary yet.")
+    return render_template("sessions/summary.html", series=row, week=week, summary=running.summary_of(week.id),
+                           long_date=long_date)
