@@ -67,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_features(app: Flask) -> None:
     """Let each feature add its pages, jobs and listeners."""
+    import feedback
     import matching
     import sessions
     from app import help as help_desk
@@ -74,6 +75,7 @@ def register_features(app: Flask) -> None:
     matching.init_app(app)
     help_desk.init_app(app)
     sessions.init_app(app)
+    feedback.init_app(app)
 
 
 def register_api(app: Flask) -> None:
@@ -81,9 +83,10 @@ def register_api(app: Flask) -> None:
     from app.api import init_api
     from app.help.api import blp as help_api
     from app.people.api import blp as people_api
+    from feedback.api import blp as feedback_api
     from matching.api import blp as mentorships_api
 
-    init_api(app, [people_api, mentorships_api, help_api])
+    init_api(app, [people_api, mentorships_api, help_api, feedback_api])
 
 
 def register_errorhandlers(app: Flask) -> None:

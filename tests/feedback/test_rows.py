@@ -1,0 +1,154 @@
+"""The dashboard's rows: a team's questions, answers, self-solves, open questions, task
+feedback, check-ins and mentorships for a stretch of time, read from a small hand-made
+database whose right rows are known; and leads' reading of free text without names."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from app.extensions import db
+from app.help.models import Attempt, AttemptState, Post, Question, QuestionState, SelfSolve, Urgency
+from app.people.models import Role, SkillKind
+from feedback.comments import CHECKIN_CHANGE, TASK_HELPED, TASK_MISSING, comments_for_leads
+from feedback.metrics import AnswerRow, CheckinRow, MentorshipRow, QuestionRow, TaskFeedbackRow, question_counts
+from feedback.models import Checkin, Side, TaskFeedback, TimeTaken
+from feedback.periods import Period
+from feedback.rows import load_rows
+from matching.models import Mentorship, MentorshipState
+
+START, END = datetime(2026, 10, 1, tzinfo=timezone.utc), datetime(2026, 11, 1, tzinfo=timezone.utc)
+
+
+def at(month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
+    return datetime(2026, month, day, hour, minute, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def world(make):
+    """Payments (the team read) and Platform (another), with their people and a month of work."""
+    sql, billing = make.skill("SQL"), make.skill("Billing")
+    payments, platform = make.team(name="Payments"), make.team(name="Platform")
+    nina = make.user(name="Nina New", team=payments, password=None)
+    paul = make.user(name="Paul Platform", team=platform, password=None)
+    mia = make.user(name="Mia Mentor", roles=(Role.MENTOR,), team=payments, password=None)
+    max_ = make.user(name="Max Mentor", roles=(Role.MENTOR,), team=platform, password=None)
+    make.user(name="Gone Mentor", roles=(Role.MENTOR,), team=payments, password=None, active=False)
+    make.user_skill(mia, sql, SkillKind.TEACH, 4)
+    make.user_skill(mia, billing, SkillKind.LEARN, 1)
+    make.user_skill(max_, billing, SkillKind.TEACH, 4)
+
+    def ask(asker, asked, **fields) -> Question:
+        q = Question(asker_id=asker.id, team_id=asker.team_id, goal="A question", stuck="Somewhere stuck",
+                     created_at=asked, **fields)
+        db.session.add(q)
+        db.session.flush()
+        return q
+
+    # Asked and resolved in October, blocking; Mia's first attempt timed out, Max answered.
+    q1 = ask(nina, at(10, 5), urgency=Urgency.BLOCKING, skills=[sql, billing], first_reply_at=at(10, 5, 9, 30),
+             resolved_at=at(10, 6), state=QuestionState.RESOLVED, helpful=True, helpful_note="Spot on")
+    db.session.add_all([
+        Attempt(question_id=q1.id, mentor_id=mia.id, number=1, state=AttemptState.TIMED_OUT, deadline_at=at(10, 5, 9, 15)),
+        Attempt(question_id=q1.id, mentor_id=max_.id, number=2, state=AttemptState.ANSWERED, deadline_at=at(10, 5, 9, 40)),
+        Post(question_id=q1.id, author_id=max_.id, body="a", created_at=at(10, 5, 9, 30)),
+        Post(question_id=q1.id, author_id=nina.id, body="thanks, but", created_at=at(10, 5, 9, 40)),  # the asker's own
+        Post(question_id=q1.id, author_id=max_.id, body="b", created_at=at(10, 5, 10)),  # the same answerer again
+        Post(question_id=q1.id, author_id=mia.id, body="c", created_at=at(10, 7)),
+    ])
+    # Asked in September, resolved in October: in, for its resolving.
+    q2 = ask(nina, at(9, 20), resolved_at=at(10, 2), state=QuestionState.RESOLVED, escalated=True)
+    db.session.add(Post(question_id=q2.id, author_id=mia.id, body="d", created_at=at(9, 21)))
+    # Asked and resolved in September: out. Platform's question: out.
+    ask(nina, at(9, 10), resolved_at=at(9, 15), state=QuestionState.RESOLVED)
+    q4 = ask(paul, at(10, 10))
+    db.session.add(Post(question_id=q4.id, author_id=max_.id, body="e", created_at=at(10, 10, 11)))
+    # Open now: waiting for Mia (so is Platform's, which is not Payments' load).
+    q5 = ask(nina, at(10, 20))
+    db.session.add_all([
+        Attempt(question_id=q5.id, mentor_id=mia.id, number=1, state=AttemptState.WAITING, deadline_at=at(10, 20, 13)),
+        Attempt(question_id=q4.id, mentor_id=mia.id, number=1, state=AttemptState.WAITING, deadline_at=at(10, 10, 13)),
+        SelfSolve(user_id=nina.id, question_id=q1.id, team_id=payments.id, created_at=at(10, 3)),
+        SelfSolve(user_id=nina.id, question_id=q1.id, team_id=payments.id, created_at=at(9, 3)),
+        SelfSolve(user_id=paul.id, question_id=q1.id, team_id=platform.id, created_at=at(10, 4)),
+    ])
+
+    def task(author, when, rating, **fields):
+        db.session.add(TaskFeedback(author_id=author.id, team_id=author.team_id, title="A task", rating=rating,
+                                    time_taken=TimeTaken.AS_EXPECTED, created_at=when, **fields))
+
+    task(nina, at(10, 10), 5, missing="A test account", signed=True)
+    task(nina, at(10, 11), 2, helped_note="The runbook", missing="Time")
+    task(nina, at(9, 1), 1, missing="Out of the stretch")
+    task(paul, at(10, 10), 3, missing="Platform's words")
+
+    def mentorship(hire, state, proposed, **fields) -> Mentorship:
+        m = Mentorship(new_hire_id=hire.id, mentor_id=mia.id, state=state, proposed_at=proposed,
+                       expires_at=proposed + timedelta(days=3), **fields)
+        db.session.add(m)
+        db.session.flush()
+        return m
+
+    active = mentorship(nina, MentorshipState.ACTIVE, at(8, 30), decided_at=at(9, 1), started_at=at(9, 1))
+    long_gone = make.user(name="Lena Left", team=payments, password=None)
+    mentorship(long_gone, MentorshipState.ENDED, at(6, 1), started_at=at(6, 2), ended_at=at(8, 1))
+    newer = make.user(name="Ned Newer", team=payments, password=None)
+    waiting = mentorship(newer, MentorshipState.PROPOSED, at(10, 25))
+    mentorship(paul, MentorshipState.ACTIVE, at(9, 1), started_at=at(9, 2))
+    db.session.add_all([
+        Checkin(mentorship_id=active.id, user_id=nina.id, side=Side.NEW_HIRE, round=2, team_id=payments.id,
+                sent_at=at(10, 12), score=2, change="Meet weekly", answered_at=at(10, 12, 10), via="web"),
+        Checkin(mentorship_id=active.id, user_id=mia.id, side=Side.MENTOR, round=2, team_id=payments.id,
+                sent_at=at(10, 12)),
+        Checkin(mentorship_id=active.id, user_id=mia.id, side=Side.MENTOR, round=1, team_id=payments.id,
+                sent_at=at(9, 28), score=4, answered_at=at(9, 28, 10), via="email"),
+    ])
+    db.session.commit()
+    return dict(payments=payments, platform=platform, q1=q1, q2=q2, q5=q5, mia=mia, max=max_, sql=sql,
+                billing=billing, active=active, waiting=waiting, nina=nina)
+
+
+def test_the_rows_of_a_team_and_a_stretch_are_exactly_the_right_ones(world):
+    w = world
+    rows = load_rows(w["payments"].id, START, END)
+
+    assert sorted(rows.questions, key=lambda q: q.id) == [
+        QuestionRow(w["q1"].id, at(10, 5), "blocking", first_reply_at=at(10, 5, 9, 30),
+                    deadline_at=at(10, 5, 9, 15), resolved_at=at(10, 6), escalated=False, helpful=True,
+                    skill_ids=tuple(sorted((w["sql"].id, w["billing"].id)))),
+        QuestionRow(w["q2"].id, at(9, 20), "can_wait", resolved_at=at(10, 2), escalated=True),
+        QuestionRow(w["q5"].id, at(10, 20), "can_wait", deadline_at=at(10, 20, 13)),
+    ]
+    assert sorted(rows.answers, key=lambda a: a.mentor_id) == sorted([
+        AnswerRow(w["q1"].id, w["max"].id, at(10, 5, 9, 30)), AnswerRow(w["q1"].id, w["mia"].id, at(10, 7)),
+    ], key=lambda a: a.mentor_id)
+    assert rows.self_solved_at == [at(10, 3)]
+    assert rows.open_by_mentor == {w["mia"].id: 1}  # Platform's question waiting for Mia is not Payments' load
+    assert sorted(rows.task_feedback, key=lambda f: f.submitted_at) == [TaskFeedbackRow(at(10, 10), 5), TaskFeedbackRow(at(10, 11), 2)]
+    assert rows.checkins == [CheckinRow(w["active"].id, at(10, 12, 10), 2)]
+    assert sorted(rows.mentorships, key=lambda m: m.id) == [
+        MentorshipRow(w["active"].id, "active", at(8, 30), at(9, 1), at(9, 1), None),
+        MentorshipRow(w["waiting"].id, "proposed", at(10, 25)),
+    ]
+    assert (rows.mentor_ids, rows.taught_skill_ids) == ([w["mia"].id], {w["sql"].id})
+
+    # The metrics read them as they are: October against September.
+    counts = question_counts(rows.questions, rows.self_solved_at, Period("month", START.date(), END.date()))
+    assert (counts.asked.value, counts.resolved.value, counts.escalated.value, counts.self_solved.value) == (2, 2, 0, 1)
+
+    with pytest.raises(ValueError):
+        load_rows(w["payments"].id, END, START)
+
+
+def test_leads_read_words_without_names_unless_signed(world):
+    comments = comments_for_leads(world["payments"].id, START, END)
+    got = sorted((c.kind, c.text, c.author, c.rating) for c in comments)
+    assert got == sorted([
+        (TASK_MISSING, "A test account", "Nina New", 5),  # signed
+        (TASK_MISSING, "Time", None, 2),
+        (TASK_HELPED, "The runbook", None, 2),
+        (CHECKIN_CHANGE, "Meet weekly", None, 2),  # check-ins are never named
+        ("answer_note", "Spot on", None, None),
+    ])
+    assert [c.at for c in comments] == sorted((c.at for c in comments), reverse=True)
