@@ -18,8 +18,9 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import redis
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
+from flask import Flask
 from flask_migrate import upgrade
+from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.extensions import db
@@ -105,17 +106,43 @@ def backend(request) -> str:
     return request.param
 
 
+@pytest.fixture(scope="session")
+def built_apps(prepared_databases, redis_url):
+    """One app per database for the session: building one takes longer than most tests."""
+    apps: dict[str, Flask] = {}
+
+    def get(backend: str) -> Flask:
+        if backend not in apps:
+            apps[backend] = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=prepared_databases(backend),
+                                       REDIS_URL=redis_url)
+        return apps[backend]
+
+    yield get
+    for app in apps.values():
+        with app.app_context():
+            db.engine.dispose()
+        app.extensions["jobs"].connection.close()
+
+
 @pytest.fixture
-def app(backend, prepared_databases, redis_url, tmp_path):
-    """The app on a clean database, inside an application context."""
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=prepared_databases(backend),
-                     REDIS_URL=redis_url, MAIL_OUTBOX_DIR=str(tmp_path / "outbox"))
-    with app.app_context():
-        yield app
-        db.session.remove()
-        empty_database()
-        db.engine.dispose()
-    app.extensions["jobs"].connection.close()
+def app(backend, built_apps, tmp_path):
+    """The app on a clean database, inside an application context of its own. What a test
+    changes in the app (settings, reply handlers, template loaders) is undone after it."""
+    app = built_apps(backend)
+    config, loader = dict(app.config), app.jinja_env.loader
+    handlers = dict(app.extensions.get("mail_reply_handlers", {}))
+    app.config["MAIL_OUTBOX_DIR"] = str(tmp_path / "outbox")
+    try:
+        with app.app_context():
+            yield app
+            db.session.remove()
+            empty_database()
+    finally:
+        app.config.clear()
+        app.config.update(config)
+        app.jinja_env.loader = loader
+        app.jinja_env.cache.clear()
+        app.extensions["mail_reply_handlers"] = handlers
 
 
 def empty_database() -> None:
@@ -123,7 +150,9 @@ def empty_database() -> None:
     tables = [t.name for t in db.metadata.sorted_tables]
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            # DELETE is several times faster than TRUNCATE on the few rows a test makes.
+            for name in reversed(tables):
+                conn.execute(sa.text(f"DELETE FROM {name}"))
         else:
             conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
             for name in reversed(tables):
