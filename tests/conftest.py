@@ -131,6 +131,7 @@ def app(backend, built_apps, tmp_path):
     app = built_apps(backend)
     config, loader = dict(app.config), app.jinja_env.loader
     handlers = dict(app.extensions.get("mail_reply_handlers", {}))
+    calendar_purposes = set(app.extensions.get("mail_calendar_purposes", set()))
     app.config["MAIL_OUTBOX_DIR"] = str(tmp_path / "outbox")
     try:
         with app.app_context():
@@ -143,6 +144,7 @@ def app(backend, built_apps, tmp_path):
         app.jinja_env.loader = loader
         app.jinja_env.cache.clear()
         app.extensions["mail_reply_handlers"] = handlers
+        app.extensions["mail_calendar_purposes"] = calendar_purposes
 
 
 def empty_database() -> None:

@@ -403,8 +403,8 @@ def test_answers_show_to_the_lead_and_each_member_sees_their_own(client, auth, c
     page = client.get(f"/sessions/{series.id}").text
     assert f"{second.day} {second:%B}: Declined" in page
     first_week, second_week = (page.split(f'data-day="{day}"')[1] for day in (TUESDAY, second))
-    assert "Accepted 1 · Tentative 1 · No answer yet 1" in first_week.split("</tr>")[0]
-    assert "Declined 1 · Tentative 1 · No answer yet 1" in second_week.split("</tr>")[0]
+    assert "Accepted: 1 · Tentative: 1 · No answer yet: 1" in first_week.split("</tr>")[0]
+    assert "Declined: 1 · Tentative: 1 · No answer yet: 1" in second_week.split("</tr>")[0]
     auth.sign_out()
 
     auth.sign_in(bo)
