@@ -19,7 +19,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from sessions.schedule import WEEKDAYS
 
@@ -35,6 +35,8 @@ TIME_MESSAGE = "Give the time as hours and minutes, such as 10:00."
 DATE_MESSAGE = "Give the date as year-month-day, such as 2026-12-01."
 MINUTES_MESSAGE = "Give the length in whole minutes, such as 30."
 
+PROMPT_HOURS_MAX = 7 * 24
+PROMPT_MESSAGE = f"Give a whole number of hours from 1 to {PROMPT_HOURS_MAX} (a week)."
 
 class SeriesForm(FlaskForm):
     """The weekly slot and what people read about it. `team_id` is offered only when the
@@ -96,10 +98,15 @@ class GuestForm(FlaskForm):
 
 
 class NamesForm(FlaskForm):
-    """Whether learnings show who wrote them."""
+    """Whether learnings show who wrote them, and how long before each session people are
+    asked for them."""
 
     shown = SelectField("Learnings are", choices=[SelectChoice("0", "anonymous"),
                                                   SelectChoice("1", "shown with names")])
+    prompt_hours = IntegerField(
+        "Ask for learnings (hours before the session)",
+        validators=[InputRequired(PROMPT_MESSAGE), NumberRange(1, PROMPT_HOURS_MAX, PROMPT_MESSAGE)],
+        render_kw={"min": 1, "max": PROMPT_HOURS_MAX, "inputmode": "numeric"})
     submit = SubmitField("Save")
 
 

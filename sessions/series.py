@@ -273,6 +273,15 @@ def set_names_shown(series_id: int, shown: bool) -> None:
     db.session.get(SessionSeries, series_id).names_shown = shown
 
 
+def set_learning_settings(series_id: int, names_shown: bool, prompt_hours: int) -> None:
+    """Whether learnings show who wrote them, and how many hours before each session (1 to
+    a week) people are asked for them. Raises SeriesInvalid for another number of hours."""
+    if not 1 <= prompt_hours <= 7 * 24:
+        raise SeriesInvalid([FieldError("prompt_hours", "Ask for learnings 1 to 168 hours before the session.")])
+    row = db.session.get(SessionSeries, series_id)
+    row.names_shown, row.prompt_hours = names_shown, prompt_hours
+
+
 def add_guest(series_id: int, user_id: int) -> None:
     """Invite someone outside the team; they get the current invite."""
     row = _live(series_id)

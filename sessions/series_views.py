@@ -220,7 +220,10 @@ def edit_series(series_id: int):
 @login_required
 def series_page(series_id: int):
     """The slot, the coming weeks; for the lead also who answered, guests and the switches."""
-    row = _series(series_id)
+    return _series_page(_series(series_id))
+
+
+def _series_page(row: SessionSeries, names_form: NamesForm | None = None, status: int = 200):
     manage = services.can_manage(row.team_id, current_user)
     series, now, mine = services.as_series(row), utcnow(), person_zone(current_user.timezone)
     weeks = [] if row.is_cancelled else services.coming_weeks(series, now, WEEKS_SHOWN)
@@ -240,8 +243,9 @@ def series_page(series_id: int):
         tallies={w.day: tally(w.day, invitees, answers) for w in weeks if not w.skipped},
         not_invitable=services.not_invitable(row) if manage else [],
         slot=describe_slot(row), first_day=series.first_day, action_form=ActionForm(), guest_form=GuestForm(),
-        names_form=NamesForm(shown="1" if row.names_shown else "0"), cancel_form=CancelForm(),
-    )
+        names_form=names_form or NamesForm(shown="1" if row.names_shown else "0", prompt_hours=row.prompt_hours),
+        cancel_form=CancelForm(),
+    ), status
 
 
 # -- one week --------------------------------------------------------------------------------
@@ -342,13 +346,15 @@ def cancel_series(series_id: int):
 @bp.post("/<int:series_id>/names")
 @login_required
 def set_names(series_id: int):
-    """Show who wrote each learning, or keep them anonymous."""
+    """Show who wrote each learning, or keep them anonymous; and when to ask for them."""
     row = _series(series_id, manage=True)
     form = NamesForm()
-    _check_form(form)
-    services.set_names_shown(row.id, form.shown.data == "1")
+    if not form.validate_on_submit():
+        return _series_page(row, names_form=form, status=400)
+    services.set_learning_settings(row.id, form.shown.data == "1", form.prompt_hours.data)
     db.session.commit()
-    flash("Learnings now show who wrote them." if row.names_shown else "Learnings are now anonymous.", "success")
+    flash(("Learnings now show who wrote them." if row.names_shown else "Learnings are now anonymous.")
+          + f" Everyone is asked for them {row.prompt_hours} hours before each session.", "success")
     return _back(row)
 
 

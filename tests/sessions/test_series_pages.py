@@ -379,11 +379,27 @@ def test_the_lead_turns_names_on_and_off(client, auth, cast):
     series = set_up(cast)
     auth.sign_in(cast.lead)
     assert "<strong>anonymous</strong>" in client.get(f"/sessions/{series.id}").text
-    shown = client.post(f"/sessions/{series.id}/names", data={"shown": "1"}, follow_redirects=True)
+    shown = client.post(f"/sessions/{series.id}/names", data={"shown": "1", "prompt_hours": "24"},
+                        follow_redirects=True)
     assert "Learnings now show who wrote them." in shown.text and "<strong>shown with names</strong>" in shown.text
     assert fresh(series).names_shown is True
-    client.post(f"/sessions/{series.id}/names", data={"shown": "0"})
+    client.post(f"/sessions/{series.id}/names", data={"shown": "0", "prompt_hours": "24"})
     assert fresh(series).names_shown is False
+
+
+def test_the_lead_chooses_how_long_before_people_are_asked_for_learnings(client, auth, cast):
+    series = set_up(cast)
+    auth.sign_in(cast.lead)
+    changed = client.post(f"/sessions/{series.id}/names", data={"shown": "0", "prompt_hours": "48"},
+                          follow_redirects=True)
+    assert "asked for them 48 hours before each session" in changed.text
+    assert fresh(series).prompt_hours == 48
+
+    for bad in ("0", "169", "two", ""):
+        refused = client.post(f"/sessions/{series.id}/names", data={"shown": "1", "prompt_hours": bad})
+        assert refused.status_code == 400
+        assert "Give a whole number of hours from 1 to 168 (a week)." in refused.text
+        assert (fresh(series).prompt_hours, fresh(series).names_shown) == (48, False)
 
 
 # What each person sees
@@ -458,7 +474,7 @@ CHANGES = {
     "restore": ("/sessions/{id}/weeks/{day}/restore", {}),
     "guests": ("/sessions/{id}/guests", {"email": "olli@example.com"}),
     "remove guest": ("/sessions/{id}/guests/{guest}/remove", {}),
-    "names": ("/sessions/{id}/names", {"shown": "1"}),
+    "names": ("/sessions/{id}/names", {"shown": "1", "prompt_hours": "24"}),
     "cancel": ("/sessions/{id}/cancel", {"confirm": "y"}),
 }
 PEOPLE = ["anonymous", "member", "other_new_hire", "other_lead", "lead", "admin"]
