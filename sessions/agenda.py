@@ -12,7 +12,7 @@ The agenda has four parts, in the order the retro walks them:
 3. the questions the team got answered since the session before, grouped by skill with the
    most asked skill first; a viewer sees the titles of the questions they may read, and
    only counts for the rest;
-4. task-feedback highlights: a place kept for the feedback feature; empty until it exists.
+4. task-feedback highlights: what the team said was missing or helped in its tasks that week.
 """
 
 from __future__ import annotations
@@ -139,7 +139,7 @@ class Agenda:
     questions: tuple[SkillCount, ...]
     questions_answered: int
     questions_since: datetime  # the window of the questions, aware (UTC)
-    feedback: tuple = ()  # task-feedback highlights: the feedback feature fills this in
+    feedback: tuple = ()  # task-feedback highlights, as lines (names only where signed)
 
     @property
     def visible_learnings(self) -> int:

@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 # The purpose of the reply address of a person's prompt: their reply adds learnings to the week.
 LEARNINGS_PURPOSE = "session-learnings"
 MESSAGE_ID_CHARS = 250  # Learning.source_message_id
+FEEDBACK_SHOWN = 10  # task-feedback highlights on an agenda
 
 
 class LearningRefused(Exception):
@@ -293,7 +294,11 @@ def _answered_questions(team_id: int, since: datetime, until: datetime, viewer_i
             for q in questions]
 
 
-def feedback_highlights(team_id: int, since: datetime, until: datetime) -> tuple:
-    """Task-feedback highlights of the team in the window, for the agenda. The feedback
-    feature does not exist yet, so there are none; this is where it plugs in."""
-    return ()
+def feedback_highlights(team_id: int, since: datetime, until: datetime) -> tuple[str, ...]:
+    """The team's task feedback of the week for the agenda: what was missing and what helped,
+    newest first, named only where the writer signed it (feedback.comments decides)."""
+    from feedback.comments import task_comments
+
+    found = sorted(task_comments(team_id, since, until), key=lambda c: c.at, reverse=True)
+    return tuple(f"{c.label} (“{c.about}”, went {c.rating}/5): {c.text}" + (f" — {c.author}" if c.author else "")
+                 for c in found[:FEEDBACK_SHOWN])
