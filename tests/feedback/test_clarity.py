@@ -108,3 +108,16 @@ def test_the_asker_sees_an_average_and_a_tip_only_from_three_ratings(s, client, 
     assert "2.7 of 5, over 3 ratings by the mentors who answered your questions." in words
     assert CLARITY_TIPS[2][1] in text
     assert "Mia Mentor" not in text  # never who rated
+
+
+def test_the_question_page_offers_the_rating_to_who_may_give_it(s, client, auth):
+    thread.resolve(s.question.id, s.asker.id)
+    db.session.commit()
+    url = f"/help/questions/{s.question.id}"
+    for person, clarity, task in [(s.mentor, True, False), (s.earlier_mentor, False, False),
+                                  (s.asker, False, True), (s.lead, False, False)]:
+        auth.sign_out()
+        sign_in(auth, person)
+        shown = page(client.get(url))
+        assert ("How clear was this question?" in shown) is clarity, person.name
+        assert ("How did the task go?" in shown) is task, person.name
