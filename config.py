@@ -61,6 +61,9 @@ class Config:
     MAX_PINGS_PER_DAY = int(os.environ.get("MAX_PINGS_PER_DAY", "8"))
     QUESTION_MAX_CHARS = 5000
 
+    # Mentorship check-ins: both sides are asked "is this useful?" this often.
+    CHECKIN_DAYS = int(os.environ.get("CHECKIN_DAYS", "14"))
+
     # Uploads (CSV of people) and API bodies stay small.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024)))
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session

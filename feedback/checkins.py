@@ -23,7 +23,7 @@ from app.people.services import InvalidInput
 from feedback import TOPIC, notices
 from feedback.errors import Closed, NotFound
 from feedback.models import Checkin, MentorshipFlag, Side
-from feedback.rules import CHECKIN_DAYS, LOW_IN_A_ROW, LOW_SCORE, checkin_round, low_in_a_row
+from feedback.rules import LOW_IN_A_ROW, LOW_SCORE, checkin_round, low_in_a_row
 from matching.models import Mentorship, MentorshipState
 
 CHANGE_MAX = 1000
@@ -31,8 +31,8 @@ VIA = ("web", "api", "email")
 
 
 def checkin_days() -> int:
-    """Days between check-ins: the app's CHECKIN_DAYS setting, 14 without one."""
-    return int(current_app.config.get("CHECKIN_DAYS", CHECKIN_DAYS))
+    """Days between check-ins: the CHECKIN_DAYS setting."""
+    return int(current_app.config["CHECKIN_DAYS"])
 
 
 def send_due_checkins(now: datetime | None = None) -> int:
