@@ -21,7 +21,7 @@ def init_app(app) -> None:
     from feedback.jobs import feedback_upkeep
     from feedback.tasks import move_skill_links
 
-    for module in ("models", "views", "checkin_views"):  # the tables and the routes
+    for module in ("models", "views", "checkin_views", "dashboard_views"):  # the tables and the routes
         import_module(f"feedback.{module}")
     app.register_blueprint(bp)
     every(app, UPKEEP_SECONDS, feedback_upkeep)

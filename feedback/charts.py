@@ -37,7 +37,7 @@ def line_chart(title: str, points: Sequence[tuple[str, float | None]], *, unit: 
                width: int = 640, height: int = 240) -> str:
     """A line through (label, value) points from left to right; a None value leaves a gap
     in the line. `unit` follows each value where it is spelled out ("12 min")."""
-    left, right, top, bottom = 52, 16, 16, 40
+    left, right, top, bottom = 52, 32, 16, 40  # room for the last label, centred on its point
     plot_w, plot_h = width - left - right, height - top - bottom
     points = [(str(label), value) for label, value in points]
     known = [v for _, v in points if v is not None]

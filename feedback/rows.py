@@ -11,12 +11,10 @@ quarter of a busy team loads quickly.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy import orm
 
 from app.extensions import db
 from app.help.models import Attempt, AttemptState, Post, Question, SelfSolve, question_skills
@@ -65,33 +63,35 @@ def _asked_or_resolved(team_id: int, start: datetime, end: datetime):
 
 def question_rows(team_id: int, start: datetime, end: datetime) -> list[QuestionRow]:
     """The team's questions asked or resolved in the stretch, with the first attempt's
-    deadline and their skills (two queries)."""
-    first = orm.aliased(Attempt)
-    where = _asked_or_resolved(team_id, start, end)
-    skills: dict[int, list[int]] = defaultdict(list)
-    for question_id, skill_id in db.session.execute(
-            sa.select(question_skills.c.question_id, question_skills.c.skill_id)
-            .join(Question, Question.id == question_skills.c.question_id).where(where)):
-        skills[question_id].append(skill_id)
+    deadline and their skills, in one query."""
+    # Both looked up per question, by index: a join here would make the planner read the
+    # whole attempts and skills tables to hash them, however few the team's questions are.
+    deadline = (sa.select(Attempt.deadline_at)
+                .where(Attempt.question_id == Question.id, Attempt.number == 1).scalar_subquery())
+    skill_list = (sa.select(sa.func.aggregate_strings(sa.cast(question_skills.c.skill_id, sa.String), ","))
+                  .where(question_skills.c.question_id == Question.id).scalar_subquery())
     rows = db.session.execute(
         sa.select(Question.id, Question.created_at, Question.urgency, Question.first_reply_at,
-                  first.deadline_at, Question.resolved_at, Question.escalated, Question.helpful)
-        .outerjoin(first, sa.and_(first.question_id == Question.id, first.number == 1))
-        .where(where))
+                  deadline, Question.resolved_at, Question.escalated, Question.helpful, skill_list)
+        .where(_asked_or_resolved(team_id, start, end)))
     return [QuestionRow(id=id_, asked_at=asked, urgency=urgency.value, first_reply_at=reply,
                         deadline_at=due, resolved_at=resolved, escalated=escalated, helpful=helpful,
-                        skill_ids=tuple(sorted(skills.get(id_, ()))))
-            for id_, asked, urgency, reply, due, resolved, escalated, helpful in rows]
+                        skill_ids=tuple(sorted(int(s) for s in skills.split(","))) if skills else ())
+            for id_, asked, urgency, reply, due, resolved, escalated, helpful, skills in rows]
 
 
 def answer_rows(team_id: int, start: datetime, end: datetime) -> list[AnswerRow]:
     """Replies on the team's questions by anyone but the asker in the stretch: one row per
     question and person, at their first reply in the stretch."""
     answered_at = sa.func.min(Post.created_at)
+    # Read by the team's questions (asked before the end, as every post's question was), not
+    # by every team's posts of the stretch: the planner would otherwise scan the latter.
+    asked_before_end = sa.select(Question.id).where(Question.team_id == team_id, Question.created_at < end)
     rows = db.session.execute(
         sa.select(Post.question_id, Post.author_id, answered_at)
         .join(Question, Question.id == Post.question_id)
-        .where(Question.team_id == team_id, Post.created_at >= start, Post.created_at < end,
+        .where(Post.question_id.in_(asked_before_end), Question.team_id == team_id,
+               Post.created_at >= start, Post.created_at < end,
                Post.author_id.is_not(None), Post.author_id != Question.asker_id)
         .group_by(Post.question_id, Post.author_id))
     # min() keeps the column's type, so the moments come back aware, as the column's do.

@@ -55,7 +55,7 @@ def test_a_missing_value_breaks_the_line_and_draws_no_point():
 def test_a_single_point_sits_in_the_middle_without_a_line():
     root = parse(line_chart("Asked", [("Q4 2026", 7)], width=400))
     (point,) = having_class(root, "circle", "point")
-    assert float(point.get("cx")) == pytest.approx(52 + (400 - 52 - 16) / 2)
+    assert float(point.get("cx")) == pytest.approx(52 + (400 - 52 - 32) / 2)
     assert having_class(root, "polyline", "line") == []
 
 
