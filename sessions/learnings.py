@@ -12,7 +12,6 @@ and the reply handler, which run on their own.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from datetime import date, datetime, timedelta
 
@@ -41,7 +40,6 @@ log = logging.getLogger(__name__)
 
 # The purpose of the reply address of a person's prompt: their reply adds learnings to the week.
 LEARNINGS_PURPOSE = "session-learnings"
-MESSAGE_ID_CHARS = 250  # Learning.source_message_id
 FEEDBACK_SHOWN = 10  # task-feedback highlights on an agenda
 
 
@@ -143,7 +141,7 @@ def save_reply(reply: Reply) -> None:
     already brought to the week (same kind, same words) is not added again. Raises
     ReplyRefused, having saved nothing, when the week is closed, skipped or gone, the sender
     is no longer invited, or the reply holds no learnings or too long ones."""
-    source = message_key(reply.message_id)
+    source = reply.source_key
     if source is not None and db.session.scalar(sa.select(sa.exists().where(
             Learning.source_message_id == source, Learning.author_id == reply.user_id))):
         return
@@ -169,15 +167,6 @@ def save_reply(reply: Reply) -> None:
                                 text=item.text, via="email", source_message_id=source))
     db.session.commit()
 
-
-def message_key(message_id: str) -> str | None:
-    """The Message-ID as kept on a learning; a digest of it when longer than the column."""
-    message_id = (message_id or "").strip()
-    if not message_id:
-        return None
-    if len(message_id) <= MESSAGE_ID_CHARS:
-        return message_id
-    return "sha256:" + hashlib.sha256(message_id.encode()).hexdigest()
 
 
 # -- the prompt --------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ web app, or refused with a reason the sender can act on.
 
 from __future__ import annotations
 
-import hashlib
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -19,7 +18,6 @@ from app.mail.receive import Reply, ReplyRefused
 from app.people.services import InvalidInput
 from app.urls import external_url
 
-MESSAGE_ID_CHARS = 250  # Post.source_message_id
 
 
 def post_reply(reply: Reply) -> None:
@@ -29,7 +27,7 @@ def post_reply(reply: Reply) -> None:
     Raises ReplyRefused, having written nothing, when the sender may no longer see the
     question, when it is resolved, or when the text cannot be posted.
     """
-    source = message_key(reply.message_id)
+    source = reply.source_key
     if source is not None and _posted(source):
         return
     try:
@@ -51,15 +49,6 @@ def post_reply(reply: Reply) -> None:
         if source is None or not _posted(source):
             raise
 
-
-def message_key(message_id: str) -> str | None:
-    """The Message-ID as kept on a post; a digest of it when it is longer than the column."""
-    message_id = (message_id or "").strip()
-    if not message_id:
-        return None
-    if len(message_id) <= MESSAGE_ID_CHARS:
-        return message_id
-    return "sha256:" + hashlib.sha256(message_id.encode()).hexdigest()
 
 
 def _posted(source: str) -> bool:

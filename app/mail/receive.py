@@ -93,6 +93,15 @@ class Reply:
     attachments: tuple[str, ...] = field(default_factory=tuple)  # file names, not kept
     calendar: bytes | None = None  # the first text/calendar part (or .ics file), as sent
 
+    @property
+    def source_key(self) -> str | None:
+        """The reply's Message-ID as a feature keeps it to act on the email once (at most
+        MESSAGE_ID_CHARS; a digest of a longer one); None when it has none."""
+        message_id = (self.message_id or "").strip()
+        if not message_id:
+            return None
+        return message_id if len(message_id) <= MESSAGE_ID_CHARS else raw_digest(message_id)
+
 
 class ReplyRefused(Exception):
     """A feature cannot act on a reply; the message says why, in words for the sender."""
