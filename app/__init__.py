@@ -56,10 +56,12 @@ def register_blueprints(app: Flask) -> None:
     """Register the pages of the kernel and of every feature."""
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
+    from app.health import bp as health_bp
     from app.mail import register_mail
     from app.people import bp as people_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(health_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     register_mail(app)
