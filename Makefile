@@ -1,6 +1,7 @@
 # make run    the whole of Unstuck on this machine, with demo data
 # make test   the test suite
 # make bench  the benchmarks in tests/bench
+# make load   the load run: 50 people for 60 s against gunicorn, with the ceiling beside it
 
 PYTHON ?= python3.11
 VENV := .venv
@@ -12,7 +13,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 
 export FLASK_APP := app
 
-.PHONY: run test bench
+.PHONY: run test bench load
 
 run: $(APP_STAMP)
 	$(BIN)/flask dev
@@ -32,6 +33,9 @@ bench: $(DEV_STAMP)
 		$(BIN)/python -m tests.bench.$$name || exit 1; \
 	done; \
 	[ $$found = 1 ] || echo "No benchmarks yet: add modules to tests/bench/."
+
+load: $(DEV_STAMP)
+	$(BIN)/python -m tests.bench.load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

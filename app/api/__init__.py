@@ -46,7 +46,8 @@ def authenticate() -> None:
     user = ApiToken.find_user(secret.strip()) if scheme.lower() == "bearer" and secret else None
     if user is None:
         abort(401, "Send a valid personal API token as 'Authorization: Bearer <token>'.")
-    db.session.commit()  # keep last_used_at
+    if db.session.dirty:
+        db.session.commit()  # keep last_used_at, when it moved on
     g.api_user = user
 
 

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import UTCDateTime, db, utcnow
 from app.people.models import User
 
 TOKEN_PREFIX = "unst_"
+# When a token was last used is kept to this precision, so an API call does not write each time.
+LAST_USED_PRECISION = timedelta(minutes=5)
 
 
 def hash_token(token: str) -> str:
@@ -47,8 +50,12 @@ class ApiToken(db.Model):
     @classmethod
     def find_user(cls, secret: str) -> User | None:
         """Return the active person a live token belongs to, or None."""
-        row = db.session.scalar(sa.select(cls).where(cls.token_hash == hash_token(secret)))
+        # The person's skills are loaded when a call needs them, not on every call.
+        row = db.session.scalar(sa.select(cls).where(cls.token_hash == hash_token(secret)).options(
+            orm.joinedload(cls.user).lazyload(User.skills)))
         if row is None or row.revoked_at is not None or not row.user.active:
             return None
-        row.last_used_at = utcnow()
+        now = utcnow()
+        if row.last_used_at is None or now - row.last_used_at >= LAST_USED_PRECISION:
+            row.last_used_at = now
         return row.user

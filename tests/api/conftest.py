@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from app.auth.models import ApiToken
 from app.extensions import db
 
-# The tables an API call may change; tokens are left out because every call stamps one.
+# The tables an API call may change; tokens are left out because a call may stamp one.
 WATCHED_TABLES = ["users", "user_roles", "teams", "skills", "skill_aliases", "user_skills"]
 
 

@@ -1,0 +1,275 @@
+"""Benchmark: a bounded load run. 50 simulated people (40 new hires, 10 mentors) use the HTTP
+API for 60 seconds with a realistic mix — browse their questions, read one, search the
+knowledge base, ask, and (mentors) answer — against gunicorn on loopback, with a real
+`flask worker` routing what is asked, on PostgreSQL and a real Redis.
+Run: python -m tests.bench.load  (or `make load`)
+
+Each simulated person works without pause (a closed loop), so the run measures how much the
+server does, not how fast people type. In the same run, the same people call a trivial
+endpoint (`/health`, no database) on the same server for a while: that is the ceiling the
+machine allows, and the mix should reach at least a third of it. Every question the API
+said it saved must be in the database and routed by the end: `questions_lost` must be 0.
+
+Rate limits are turned off for the run: they guard against one person, not a load test.
+PostgreSQL is BENCH_DATABASE_URL's server, else TEST_DATABASE_URL's, else the local one, in
+its own database `unstuck_bench_load` (emptied first); Redis is BENCH_REDIS_URL's (emptied
+first), else an embedded one. LOAD_SECONDS and CEILING_SECONDS shorten the run.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import random
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from app import create_app
+from app.auth.models import ApiToken
+from app.extensions import db
+from app.help import thread
+from app.help.models import Question, Visibility
+from app.people.models import Role, Skill, SkillKind, Team, User, UserSkill, normalize_key
+from config import TestConfig
+from tests.bench._common import bench_redis, empty_postgres_database, percentile, report, stop_processes
+from tests.bench.routing import start, wait_for_web
+from tests.smtp import free_port
+
+DATABASE = "unstuck_bench_load"
+PEOPLE_NEW_HIRES, PEOPLE_MENTORS = 40, 10
+LOAD_SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))
+CEILING_SECONDS = float(os.environ.get("CEILING_SECONDS", "15"))
+WEB_PROCESSES = max(2, os.cpu_count() or 2)
+WEB_THREADS = 4
+ROUTED_WAIT_S = 90
+TOPICS = ["Kafka", "PostgreSQL", "Kubernetes", "React", "Terraform", "Python"]
+# What each kind of person does, and how often (weights).
+NEW_HIRE_MIX = {"browse": 30, "read": 25, "search": 25, "ask": 20}
+MENTOR_MIX = {"browse": 35, "read": 20, "search": 15, "answer": 30}
+
+
+@dataclass
+class Person:
+    token: str
+    role: str  # new_hire or mentor
+    rng: random.Random
+    seen: list[int] = field(default_factory=list)  # question ids from the last browse
+
+
+@dataclass
+class Tally:
+    """What the simulated people did: latencies, errors, and the questions the API saved."""
+
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    asked: list[int] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, started: float, error: str | None = None) -> None:
+        with self.lock:
+            self.latencies_ms.append((time.perf_counter() - started) * 1000)
+            if error:
+                self.errors.append(error)
+
+
+def seed(app) -> list[Person]:
+    """A team of new hires and mentors who teach its topics, a knowledge base to search,
+    and everyone's API token."""
+    rng = random.Random(20261121)
+    with app.app_context():
+        upgrade()
+        lead = User(email="lead@load.example", name="Lead", roles=[Role.LEAD, Role.MENTOR])
+        team = Team(name="Load", lead=lead)
+        lead.team = team
+        skills = [Skill(name=name, key=normalize_key(name)) for name in TOPICS]
+        db.session.add_all([team, *skills])
+        people = []
+        for j in range(PEOPLE_MENTORS):
+            mentor = User(email=f"mentor{j}@load.example", name=f"Mentor {j}", roles=[Role.MENTOR],
+                          team=team, max_open_questions=1000)
+            mentor.skills = [UserSkill(skill=s, kind=SkillKind.TEACH, level=rng.randint(3, 5)) for s in skills]
+            db.session.add(mentor)
+            people.append(Person(ApiToken.issue(mentor, "load")[1], "mentor", random.Random(j)))
+        hires = []
+        for i in range(PEOPLE_NEW_HIRES):
+            hire = User(email=f"hire{i}@load.example", name=f"New Hire {i}", roles=[Role.NEW_HIRE], team=team)
+            db.session.add(hire)
+            hires.append(hire)
+            people.append(Person(ApiToken.issue(hire, "load")[1], "new_hire", random.Random(100 + i)))
+        db.session.commit()
+        # A knowledge base worth searching: answered and resolved questions of the team.
+        for n in range(300):
+            hire = hires[n % len(hires)]
+            question = Question(asker_id=hire.id, team_id=team.id, goal=f"Set up {TOPICS[n % 6]} for service {n}",
+                                stuck=f"The {TOPICS[n % 6]} step {n} fails with a timeout after the deploy.",
+                                skills=[skills[n % 6]], visibility=Visibility.ANONYMOUS)
+            db.session.add(question)
+        db.session.commit()
+        for question in db.session.scalars(sa.select(Question)).all():
+            thread.post_answer(question.id, lead.id, f"Raise the client timeout for {question.goal.lower()}.")
+            thread.resolve(question.id, question.asker_id)
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    app.extensions["jobs"].connection.flushdb()  # proposals for the new hires are not measured
+    return people
+
+
+def call(port: int, method: str, path: str, token: str | None, body: dict | None = None):
+    """One HTTP request on a connection of its own; return (status, decoded JSON or None)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    try:
+        conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
+        response = conn.getresponse()
+        payload = response.read()
+    finally:
+        conn.close()
+    try:
+        return response.status, json.loads(payload) if payload else None
+    except ValueError:
+        return response.status, None
+
+
+def act(port: int, person: Person, tally: Tally) -> None:
+    """One step of a simulated person's work, chosen from their mix."""
+    mix = NEW_HIRE_MIX if person.role == "new_hire" else MENTOR_MIX
+    action = person.rng.choices(list(mix), weights=list(mix.values()))[0]
+    if action in ("read", "answer") and not person.seen:
+        action = "browse"
+    started = time.perf_counter()
+    try:
+        status, data, expected = _do(port, person, action)
+    except OSError as exc:
+        tally.record(started, f"{action}: {type(exc).__name__}")
+        return
+    tally.record(started, None if status == expected else f"{action}: HTTP {status}")
+    if action == "ask" and status == 201:
+        with tally.lock:
+            tally.asked.append(data["id"])
+    if action == "browse" and status == 200:
+        person.seen = [q["id"] for q in data if q.get("state") != "resolved"] or [q["id"] for q in data]
+
+
+def _do(port: int, person: Person, action: str):
+    rng, token = person.rng, person.token
+    if action == "browse":
+        status, data = call(port, "GET", "/api/v1/questions?page_size=20", token)
+        return status, data, 200
+    if action == "read":
+        status, data = call(port, "GET", f"/api/v1/questions/{rng.choice(person.seen)}", token)
+        return status, data, 200
+    if action == "search":
+        words = rng.choice(["timeout", "deploy", "client", "service"]) + "+" + rng.choice(TOPICS)
+        status, data = call(port, "GET", f"/api/v1/knowledge?q={words}", token)
+        return status, data, 200
+    if action == "ask":
+        topic = rng.choice(TOPICS)
+        status, data = call(port, "POST", "/api/v1/questions", token, {
+            "goal": f"Ship the {topic} change", "stuck": f"The {topic} check fails on step {rng.randint(1, 99)}.",
+            "skills": [topic], "urgency": "blocking" if rng.random() < 0.3 else "can_wait"})
+        return status, data, 201
+    status, data = call(port, "POST", f"/api/v1/questions/{rng.choice(person.seen)}/posts", token,
+                        {"body": "Try raising the timeout and run it again."})
+    # A question that was resolved or moved away meanwhile is a fair refusal, not an error.
+    return status, data, status if status in (201, 403, 409) else 201
+
+
+def run_people(port: int, people: list[Person], seconds: float, step) -> Tally:
+    """Every person works in their own thread until the time is up."""
+    tally, stop = Tally(), threading.Event()
+
+    def work(person: Person) -> None:
+        while not stop.is_set():
+            step(port, person, tally)
+
+    threads = [threading.Thread(target=work, args=(p,), daemon=True) for p in people]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    stop.wait(seconds)
+    stop.set()
+    for t in threads:
+        t.join()
+    tally.elapsed = time.monotonic() - started
+    return tally
+
+
+def trivial(port: int, person: Person, tally: Tally) -> None:
+    started = time.perf_counter()
+    try:
+        status, _ = call(port, "GET", "/health", None)
+    except OSError as exc:
+        tally.record(started, type(exc).__name__)
+        return
+    tally.record(started, None if status == 200 else f"HTTP {status}")
+
+
+def count_lost(app, asked: list[int]) -> int:
+    """Questions the API said it saved that are missing or never routed, once routing had
+    ROUTED_WAIT_S to catch up."""
+    deadline = time.monotonic() + ROUTED_WAIT_S
+    with app.app_context():
+        while True:
+            routed = db.session.scalar(sa.select(sa.func.count()).select_from(Question).where(
+                Question.id.in_(asked), Question.first_routed_at.is_not(None))) if asked else 0
+            db.session.rollback()
+            if routed == len(asked) or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)  # the worker writes to the database; there is nothing to subscribe to
+        db.session.remove()
+        db.engine.dispose()
+    return len(asked) - routed
+
+
+def main() -> None:
+    url = empty_postgres_database(DATABASE)
+    with tempfile.TemporaryDirectory() as name, bench_redis(Path(name)) as redis_url:
+        folder = Path(name)
+        app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url, REDIS_URL=redis_url)
+        people = seed(app)
+        port = free_port()
+        env = {**os.environ, "FLASK_APP": "app", "UNSTUCK_ENV": "development", "DATABASE_URL": url,
+               "REDIS_URL": redis_url, "SECRET_KEY": "load", "BASE_URL": f"http://127.0.0.1:{port}",
+               "MAIL_OUTBOX_DIR": str(folder / "outbox"), "MAIL_SERVER": "", "RATELIMIT_ENABLED": "false"}
+        worker = start([sys.executable, "-m", "flask", "worker"], env, folder / "worker.log")
+        web = start([sys.executable, "-m", "gunicorn", "-w", str(WEB_PROCESSES), "--threads", str(WEB_THREADS),
+                     "-b", f"127.0.0.1:{port}", "app:create_app()"], env, folder / "web.log")
+        try:
+            wait_for_web(port, web, folder / "web.log")
+            ceiling = run_people(port, people, CEILING_SECONDS, trivial)
+            load = run_people(port, people, LOAD_SECONDS, act)
+            lost = count_lost(app, load.asked)
+        finally:
+            stop_processes([web, worker])
+            app.extensions["jobs"].connection.close()
+    load_rps = len(load.latencies_ms) / load.elapsed
+    ceiling_rps = len(ceiling.latencies_ms) / ceiling.elapsed
+    report("load_people", len(people), "simulated people")
+    report("load_seconds", round(load.elapsed, 1), "s")
+    report("load_rps", round(load_rps, 1), "req/s")
+    report("load_p50_ms", round(percentile(load.latencies_ms, 0.50), 1), "ms")
+    report("load_p95_ms", round(percentile(load.latencies_ms, 0.95), 1), "ms")
+    report("load_p99_ms", round(percentile(load.latencies_ms, 0.99), 1), "ms")
+    report("load_errors", len(load.errors), "", "0")
+    if load.errors:
+        print("  first errors:", sorted(set(load.errors))[:5], flush=True)
+    report("questions_asked", len(load.asked))
+    report("questions_lost", lost, "", "0")
+    report("ceiling_rps", round(ceiling_rps, 1), "req/s (GET /health, same server and people)")
+    report("ceiling_errors", len(ceiling.errors), "", "0")
+    report("load_to_ceiling_ratio", round(load_rps / ceiling_rps, 3), "", ">= 0.333")
+
+
+if __name__ == "__main__":
+    main()
