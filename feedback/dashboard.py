@@ -29,7 +29,7 @@ from feedback.metrics import NOT_ENOUGH_RESPONSES, Compared
 from feedback.periods import (
     DAY, MONTH, QUARTER, RANGE, WEEK, Period, parse_period, period_between, period_containing,
 )
-from feedback.rows import load_rows
+from feedback.rows import answers_by_mentor, asked_by_skill, checkin_score_counts, load_rows, task_rating_counts
 
 # How the page may ask for a period: these kinds with a day in it, or a range of days.
 PERIOD_KINDS = {WEEK: "Week", MONTH: "Month", QUARTER: "Quarter", RANGE: "Range of days"}
@@ -197,7 +197,8 @@ def build_dashboard(team_id: int, period: Period, now: datetime) -> Dashboard:
     if team is None:
         raise LookupError(f"no team {team_id}")
     previous = period.previous()
-    rows = load_rows(team_id, previous.start, period.end)
+    # Figures that only count are counted by the database, so the rows leave those out.
+    rows = load_rows(team_id, previous.start, period.end, detailed=False)
 
     reply_rows = [row for r in metrics.reply_times(rows.questions, period, now) for row in (
         figure("Questions answered", COUNT, r.answered, URGENCY_LABELS[r.urgency]),
@@ -210,23 +211,23 @@ def build_dashboard(team_id: int, period: Period, now: datetime) -> Dashboard:
         figure("Resolved", COUNT, counts.resolved),
         figure("Escalated to the lead", COUNT, counts.escalated),
         figure("Answered from the knowledge base, no mentor asked", COUNT, counts.self_solved)]
-    task_summary, task_mean = metrics.task_ratings(rows.task_feedback, period)
-    checkin_summary, checkin_mean = metrics.checkin_scores(rows.checkins, period)
+    task_counts, checkin_counts = task_rating_counts(team_id, period), checkin_score_counts(team_id, period)
+    task_summary, task_mean = metrics.ratings_compared(*task_counts)
+    checkin_summary, checkin_mean = metrics.ratings_compared(*checkin_counts)
     feedback_rows = [
         figure("Answers found helpful", PERCENT, metrics.helpfulness(rows.questions, period), rating=True),
         figure("Task feedback: how it went", MEAN, task_mean, rating=True),
         figure("Check-ins: is the mentorship useful", MEAN, checkin_mean, rating=True)]
     responses = {
         "helpful": sum(q.helpful is not None and period.contains(q.resolved_at) for q in rows.questions),
-        "tasks": sum(period.contains(f.submitted_at) for f in rows.task_feedback),
-        "checkins": sum(period.contains(c.answered_at) for c in rows.checkins)}
+        "tasks": sum(task_counts[0].values()), "checkins": sum(checkin_counts[0].values())}
 
-    gaps = metrics.skill_gaps(rows.questions, period, rows.taught_skill_ids, limit=SKILL_GAPS_SHOWN)
+    gaps = metrics.rank_skill_gaps(*asked_by_skill(team_id, period), rows.taught_skill_ids, limit=SKILL_GAPS_SHOWN)
     skill_names = _names(Skill, [g.skill_id for g in gaps])
     gap_rows = [SkillGapRow(g.skill_id, skill_names.get(g.skill_id, "?"), int(g.questions.value),
                             int(g.questions.previous), int(g.questions.change), g.taught) for g in gaps]
 
-    loads = metrics.mentor_load(rows.answers, rows.open_by_mentor, rows.questions, period, rows.mentor_ids)
+    loads = metrics.rank_mentor_load(answers_by_mentor(team_id, period), rows.open_by_mentor, rows.mentor_ids)
     mentor_names = _names(User, [load.mentor_id for load in loads])
     several = len(loads) > 1
     load_rows_ = [MentorLoadRow(

@@ -2,9 +2,13 @@
 help arrives, whether it helps, where the team gets stuck, who carries the answering, and
 how mentorships are going.
 
-Pure: plain rows in (the frozen dataclasses below, filled by a query), plain values out; no
+Pure: plain rows in (the named tuples below, filled by a query), plain values out; no
 Flask, no database. Each function picks the rows of its period by their own moments, so one
 list of rows covering a period and the one before serves both sides of every comparison.
+Where a figure only counts, it is split in two: the counting (asked_by_skill,
+answers_by_mentor, task_rating_counts, checkin_score_counts), which `feedback.rows` can have
+the database do instead, and the rest (rank_skill_gaps, rank_mentor_load, ratings_compared);
+the function over rows stays the definition both must agree with.
 
 Definitions a reader can check by hand:
 - A percentile is linearly interpolated between the two nearest ranks (the method of most
@@ -29,6 +33,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from operator import attrgetter
+from typing import NamedTuple
 
 from feedback.periods import Period
 
@@ -39,10 +44,10 @@ URGENCIES = ("blocking", "can_wait")
 ALL = "all"
 
 
-# The rows a query fills
+# The rows a query fills: named tuples, because a busy team's quarter is thousands of them
+# and a tuple is built several times faster than a frozen dataclass.
 
-@dataclass(frozen=True)
-class QuestionRow:
+class QuestionRow(NamedTuple):
     """A question: when it was asked, first answered, due and resolved (all aware UTC)."""
 
     id: int
@@ -56,8 +61,7 @@ class QuestionRow:
     skill_ids: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True)
-class AnswerRow:
+class AnswerRow(NamedTuple):
     """A mentor's reply on someone else's question (several on one thread count once)."""
 
     question_id: int
@@ -65,16 +69,14 @@ class AnswerRow:
     answered_at: datetime
 
 
-@dataclass(frozen=True)
-class TaskFeedbackRow:
+class TaskFeedbackRow(NamedTuple):
     """Someone's rating of how a task went, 1 to 5."""
 
     submitted_at: datetime
     rating: int
 
 
-@dataclass(frozen=True)
-class CheckinRow:
+class CheckinRow(NamedTuple):
     """One side's answer to a mentorship check-in's "Is this useful?", 1 to 5."""
 
     mentorship_id: int
@@ -82,8 +84,7 @@ class CheckinRow:
     score: int
 
 
-@dataclass(frozen=True)
-class MentorshipRow:
+class MentorshipRow(NamedTuple):
     """A mentorship's state and the moments it changed."""
 
     id: int
@@ -211,11 +212,19 @@ def enough_responses(count: int) -> bool:
 def rating_summary(ratings: Iterable[int]) -> RatingSummary | None:
     """The ratings' count, mean and distribution; None below MIN_RESPONSES responses.
     ValueError for a rating off the scale, shown or not."""
-    checked = [check_rating(r) for r in ratings]
-    if not enough_responses(len(checked)):
+    return summary_of_counts(Counter(check_rating(r) for r in ratings))
+
+
+def summary_of_counts(counts: Mapping[int, int]) -> RatingSummary | None:
+    """rating_summary of ratings given as how many there are of each."""
+    for rating, count in counts.items():
+        if count:
+            check_rating(rating)
+    responses = sum(counts.values())
+    if not enough_responses(responses):
         return None
-    counts = Counter(checked)
-    return RatingSummary(len(checked), sum(checked) / len(checked), tuple(counts[r] for r in RATING_SCALE))
+    return RatingSummary(responses, sum(r * n for r, n in counts.items()) / responses,
+                         tuple(counts.get(r, 0) for r in RATING_SCALE))
 
 
 def shown(value: float | None, fmt: str = "{:.1f}") -> str:
@@ -300,13 +309,23 @@ def skill_gaps(questions: Sequence[QuestionRow], period: Period, taught_skill_id
                limit: int = 10) -> list[SkillGap]:
     """The skills most questions asked in the period were tagged with, most first (ties by
     id), each saying whether any of the team's mentors teaches it."""
-    def counts(p: Period) -> Counter:
-        return Counter(s for q in _asked_in(questions, p) for s in set(q.skill_ids))
+    return rank_skill_gaps(asked_by_skill(questions, period), asked_by_skill(questions, period.previous()),
+                           taught_skill_ids, limit)
 
-    now_counts, old_counts = counts(period), counts(period.previous())
+
+def asked_by_skill(questions: Iterable[QuestionRow], period: Period) -> Counter[int]:
+    """How many of the questions asked in the period were tagged with each skill."""
+    return Counter(s for q in _asked_in(questions, period) for s in set(q.skill_ids))
+
+
+def rank_skill_gaps(now_counts: Mapping[int, int], old_counts: Mapping[int, int],
+                    taught_skill_ids: Iterable[int], limit: int = 10) -> list[SkillGap]:
+    """The skill gaps from how many questions each skill had in the period and the one
+    before (see asked_by_skill): the `limit` skills with most in the period."""
     taught = set(taught_skill_ids)
-    top = sorted(now_counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
-    return [SkillGap(skill_id, Compared(count, old_counts[skill_id]), skill_id in taught)
+    top = sorted(((skill_id, count) for skill_id, count in now_counts.items() if count),
+                 key=lambda item: (-item[1], item[0]))[:limit]
+    return [SkillGap(skill_id, Compared(count, old_counts.get(skill_id, 0)), skill_id in taught)
             for skill_id, count in top]
 
 
@@ -325,26 +344,45 @@ def helpfulness(questions: Sequence[QuestionRow], period: Period) -> Compared:
 def task_ratings(feedback: Sequence[TaskFeedbackRow], period: Period) -> tuple[RatingSummary | None, Compared]:
     """The period's task-feedback ratings (None below MIN_RESPONSES), and their mean beside
     the period before's."""
-    def summary(p: Period) -> RatingSummary | None:
-        return rating_summary(f.rating for f in _within(feedback, p, attrgetter("submitted_at")))
+    return ratings_compared(task_rating_counts(feedback, period), task_rating_counts(feedback, period.previous()))
 
-    return _with_mean(summary(period), summary(period.previous()))
+
+def task_rating_counts(feedback: Iterable[TaskFeedbackRow], period: Period) -> Counter[int]:
+    """How many task-feedback ratings of each value were given in the period."""
+    return Counter(f.rating for f in _within(feedback, period, attrgetter("submitted_at")))
 
 
 def checkin_scores(checkins: Sequence[CheckinRow], period: Period) -> tuple[RatingSummary | None, Compared]:
     """The period's mentorship check-in scores (None below MIN_RESPONSES), and their mean
     beside the period before's."""
-    def summary(p: Period) -> RatingSummary | None:
-        return rating_summary(c.score for c in _within(checkins, p, attrgetter("answered_at")))
-
-    return _with_mean(summary(period), summary(period.previous()))
+    return ratings_compared(checkin_score_counts(checkins, period), checkin_score_counts(checkins, period.previous()))
 
 
-def _with_mean(now: RatingSummary | None, old: RatingSummary | None) -> tuple[RatingSummary | None, Compared]:
+def checkin_score_counts(checkins: Iterable[CheckinRow], period: Period) -> Counter[int]:
+    """How many check-in scores of each value were given in the period."""
+    return Counter(c.score for c in _within(checkins, period, attrgetter("answered_at")))
+
+
+def ratings_compared(now_counts: Mapping[int, int],
+                     old_counts: Mapping[int, int]) -> tuple[RatingSummary | None, Compared]:
+    """The period's ratings summed up (None below MIN_RESPONSES), and their mean beside the
+    period before's, from how many ratings of each value each period had."""
+    now, old = summary_of_counts(now_counts), summary_of_counts(old_counts)
     return now, Compared(now.mean if now else None, old.mean if old else None)
 
 
 # Mentors and mentorships
+
+class MentorAnswers(NamedTuple):
+    """What one mentor answered: how many questions in the period and in the one before, and
+    of the questions resolved in the period with answer feedback that they answered, how many
+    and how many of those were found helpful."""
+
+    answered: int = 0
+    answered_before: int = 0
+    rated: int = 0
+    found_helpful: int = 0
+
 
 def mentor_load(answers: Sequence[AnswerRow], open_by_mentor: Mapping[int, int],
                 questions: Sequence[QuestionRow], period: Period,
@@ -357,6 +395,13 @@ def mentor_load(answers: Sequence[AnswerRow], open_by_mentor: Mapping[int, int],
     questions resolved in the period with answer feedback that the mentor answered, and
     is None below MIN_RESPONSES.
     """
+    return rank_mentor_load(answers_by_mentor(answers, questions, period), open_by_mentor, mentor_ids)
+
+
+def answers_by_mentor(answers: Iterable[AnswerRow], questions: Iterable[QuestionRow],
+                      period: Period) -> dict[int, MentorAnswers]:
+    """Each answering mentor's counts (see MentorAnswers); several replies on one question
+    count once, and an answer counts in the period its row's moment falls in."""
     def answered(p: Period) -> dict[int, set[int]]:
         by_mentor: dict[int, set[int]] = defaultdict(set)
         for a in _within(answers, p, attrgetter("answered_at")):
@@ -364,18 +409,28 @@ def mentor_load(answers: Sequence[AnswerRow], open_by_mentor: Mapping[int, int],
         return by_mentor
 
     now_answers, old_answers = answered(period), answered(period.previous())
-    total = sum(len(questions_answered) for questions_answered in now_answers.values())
     rated_ids = {q.id: q.helpful for q in _resolved_in(questions, period) if q.helpful is not None}
     rated: dict[int, list[bool]] = defaultdict(list)
     for mentor_id, question_id in {(a.mentor_id, a.question_id) for a in answers if a.question_id in rated_ids}:
         rated[mentor_id].append(rated_ids[question_id])
+    return {m: MentorAnswers(len(now_answers.get(m, ())), len(old_answers.get(m, ())),
+                             len(rated.get(m, ())), sum(rated.get(m, ())))
+            for m in set(now_answers) | set(old_answers) | set(rated)}
 
-    everyone = set(mentor_ids) | set(now_answers) | {m for m, n in open_by_mentor.items() if n}
-    loads = [MentorLoad(m, open_by_mentor.get(m, 0),
-                        Compared(len(now_answers.get(m, ())), len(old_answers.get(m, ()))),
-                        share(len(now_answers.get(m, ())), total),
-                        share(sum(rated[m]), len(rated[m])) if enough_responses(len(rated[m])) else None)
-             for m in everyone]
+
+def rank_mentor_load(by_mentor: Mapping[int, MentorAnswers], open_by_mentor: Mapping[int, int],
+                     mentor_ids: Iterable[int] = ()) -> list[MentorLoad]:
+    """The mentor load from each mentor's answer counts (see answers_by_mentor) and open
+    questions, ordered as mentor_load says."""
+    total = sum(a.answered for a in by_mentor.values())
+    everyone = (set(mentor_ids) | {m for m, a in by_mentor.items() if a.answered}
+                | {m for m, n in open_by_mentor.items() if n})
+    loads = []
+    for m in everyone:
+        a = by_mentor.get(m, MentorAnswers())
+        loads.append(MentorLoad(m, open_by_mentor.get(m, 0), Compared(a.answered, a.answered_before),
+                                share(a.answered, total),
+                                share(a.found_helpful, a.rated) if enough_responses(a.rated) else None))
     return sorted(loads, key=lambda load: (-load.answers.value, -load.open_questions, load.mentor_id))
 
 

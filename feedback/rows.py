@@ -6,11 +6,16 @@ handed to the pure metrics of `feedback.metrics` as its plain row types.
 
 Rows carry ids, moments and ratings, never names or free text: what leads read of people's
 words goes through `feedback.comments`. Each query selects columns, not model objects, so a
-quarter of a busy team loads quickly.
+quarter of a busy team loads quickly; where a figure only counts (skills asked about,
+mentors' answers, ratings), the database counts, and the page reads a few dozen numbers
+instead of thousands of rows:
+
+    now, before = asked_by_skill(team.id, period)       # metrics.asked_by_skill of each
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,8 +24,11 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.help.models import Attempt, AttemptState, Post, Question, SelfSolve, question_skills
 from app.people.models import Role, SkillKind, User, UserRole, UserSkill
-from feedback.metrics import AnswerRow, CheckinRow, MentorshipRow, QuestionRow, TaskFeedbackRow
+from feedback.metrics import (
+    AnswerRow, CheckinRow, MentorAnswers, MentorshipRow, QuestionRow, TaskFeedbackRow,
+)
 from feedback.models import Checkin, TaskFeedback
+from feedback.periods import Period
 from matching.models import Mentorship
 
 
@@ -29,30 +37,47 @@ class TeamRows:
     """Everything the dashboard computes a team's figures from, for one stretch of time."""
 
     questions: list[QuestionRow]  # asked or resolved in the stretch
-    answers: list[AnswerRow]  # mentors' replies in the stretch
+    answers: list[AnswerRow]  # mentors' replies in the stretch; none if not `detailed`
     self_solved_at: list[datetime]  # problems solved from the knowledge base in the stretch
     open_by_mentor: dict[int, int]  # questions waiting for each mentor's reply now
-    task_feedback: list[TaskFeedbackRow]  # submitted in the stretch
-    checkins: list[CheckinRow]  # answered in the stretch
+    task_feedback: list[TaskFeedbackRow]  # submitted in the stretch; none if not `detailed`
+    checkins: list[CheckinRow]  # answered in the stretch; none if not `detailed`
     mentorships: list[MentorshipRow]  # the team's new hires' mentorships alive in the stretch
     mentor_ids: list[int]  # the team's mentors
     taught_skill_ids: set[int]  # skills some mentor of the team teaches
 
 
-def load_rows(team_id: int, start: datetime, end: datetime) -> TeamRows:
+def load_rows(team_id: int, start: datetime, end: datetime, *, detailed: bool = True) -> TeamRows:
     """The rows of a team from `start` up to (not including) `end`, aware UTC moments.
 
-    To compare a period with the one before, load from the start of the one before.
+    To compare a period with the one before, load from the start of the one before. Not
+    `detailed`, the questions come without their skills, and the answers, task feedback and
+    check-ins are left out: the dashboard has the database count those (asked_by_skill,
+    answers_by_mentor, task_rating_counts, checkin_score_counts), as reading them row by
+    row was most of a busy team's page.
     """
     if end <= start:
         raise ValueError("the stretch of time ends before it starts")
+    _plan_for_few_rows()
     mentor_ids, taught = team_mentors(team_id)
     return TeamRows(
-        questions=question_rows(team_id, start, end), answers=answer_rows(team_id, start, end),
+        questions=question_rows(team_id, start, end, skills=detailed),
+        answers=answer_rows(team_id, start, end) if detailed else [],
         self_solved_at=self_solved_at(team_id, start, end), open_by_mentor=open_by_mentor(team_id),
-        task_feedback=task_feedback_rows(team_id, start, end), checkins=checkin_rows(team_id, start, end),
+        task_feedback=task_feedback_rows(team_id, start, end) if detailed else [],
+        checkins=checkin_rows(team_id, start, end) if detailed else [],
         mentorships=mentorship_rows(team_id, start, end), mentor_ids=mentor_ids, taught_skill_ids=taught,
     )
+
+
+def _plan_for_few_rows() -> None:
+    """On PostgreSQL, plan the rest of the transaction's queries without compiling them.
+
+    The dashboard's queries read a few thousand rows by index, but for a busy team the
+    planner's estimates pass the cost at which PostgreSQL compiles a query to machine code
+    first, and the compiling alone took longer than running them."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SET LOCAL jit = off"))
 
 
 def _asked_or_resolved(team_id: int, start: datetime, end: datetime):
@@ -61,41 +86,131 @@ def _asked_or_resolved(team_id: int, start: datetime, end: datetime):
         sa.and_(Question.resolved_at >= start, Question.resolved_at < end)))
 
 
-def question_rows(team_id: int, start: datetime, end: datetime) -> list[QuestionRow]:
+def _moment_text(column):
+    """The column's moments as ISO 8601 text at UTC, "2026-07-01 12:00:00.000000+00:00",
+    which datetime.fromisoformat reads straight into an aware moment.
+
+    For the thousands of moments of a busy team's questions: reading a naive moment and
+    then setting its time zone (as the column type does) costs about three times as much."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        text = sa.func.to_char(column, "YYYY-MM-DD HH24:MI:SS.US")
+    else:  # SQLite keeps moments as this very text (SQLAlchemy's format, naive UTC)
+        text = sa.type_coerce(column, sa.String())
+    return sa.type_coerce(text.concat("+00:00"), sa.String())
+
+
+def question_rows(team_id: int, start: datetime, end: datetime, skills: bool = True) -> list[QuestionRow]:
     """The team's questions asked or resolved in the stretch, with the first attempt's
-    deadline and their skills, in one query."""
+    deadline and (unless not `skills`) their skills, in one query."""
     # Both looked up per question, by index: a join here would make the planner read the
     # whole attempts and skills tables to hash them, however few the team's questions are.
-    deadline = (sa.select(Attempt.deadline_at)
+    deadline = (sa.select(_moment_text(Attempt.deadline_at))
                 .where(Attempt.question_id == Question.id, Attempt.number == 1).scalar_subquery())
     skill_list = (sa.select(sa.func.aggregate_strings(sa.cast(question_skills.c.skill_id, sa.String), ","))
-                  .where(question_skills.c.question_id == Question.id).scalar_subquery())
+                  .where(question_skills.c.question_id == Question.id).scalar_subquery()) if skills else sa.null()
     rows = db.session.execute(
-        sa.select(Question.id, Question.created_at, Question.urgency, Question.first_reply_at,
-                  deadline, Question.resolved_at, Question.escalated, Question.helpful, skill_list)
+        sa.select(Question.id, _moment_text(Question.created_at), sa.type_coerce(Question.urgency, sa.String()),
+                  _moment_text(Question.first_reply_at), deadline, _moment_text(Question.resolved_at),
+                  Question.escalated, Question.helpful, skill_list)
         .where(_asked_or_resolved(team_id, start, end)))
-    return [QuestionRow(id=id_, asked_at=asked, urgency=urgency.value, first_reply_at=reply,
-                        deadline_at=due, resolved_at=resolved, escalated=escalated, helpful=helpful,
-                        skill_ids=tuple(sorted(int(s) for s in skills.split(","))) if skills else ())
+    moment = datetime.fromisoformat  # `text and moment(text)` keeps a None as None
+    return [QuestionRow(id_, moment(asked), urgency, reply and moment(reply), due and moment(due),
+                        resolved and moment(resolved), escalated, helpful, _skill_ids(skills) if skills else ())
             for id_, asked, urgency, reply, due, resolved, escalated, helpful, skills in rows]
+
+
+def _skill_ids(listed: str) -> tuple[int, ...]:
+    return tuple(sorted(map(int, listed.split(","))))
 
 
 def answer_rows(team_id: int, start: datetime, end: datetime) -> list[AnswerRow]:
     """Replies on the team's questions by anyone but the asker in the stretch: one row per
     question and person, at their first reply in the stretch."""
-    answered_at = sa.func.min(Post.created_at)
+    rows = db.session.execute(_first_replies(team_id, start, end))
+    # min() keeps the column's type, so the moments come back aware, as the column's do.
+    return [AnswerRow(question_id, author_id, at) for question_id, author_id, at in rows]
+
+
+def _first_replies(team_id: int, start: datetime, end: datetime, *more) -> sa.Select:
+    """Each question and person with a reply in the stretch, and when they first replied in
+    it (`answered_at`); `more` are the question's columns to carry along."""
     # Read by the team's questions (asked before the end, as every post's question was), not
     # by every team's posts of the stretch: the planner would otherwise scan the latter.
     asked_before_end = sa.select(Question.id).where(Question.team_id == team_id, Question.created_at < end)
+    return (sa.select(Post.question_id, Post.author_id, sa.func.min(Post.created_at).label("answered_at"), *more)
+            .join(Question, Question.id == Post.question_id)
+            .where(Post.question_id.in_(asked_before_end), Question.team_id == team_id,
+                   Post.created_at >= start, Post.created_at < end,
+                   Post.author_id.is_not(None), Post.author_id != Question.asker_id)
+            .group_by(Post.question_id, Post.author_id, *more))
+
+
+# Counted by the database: where a figure only counts, the rows need not come to Python.
+# Each is the pure function of the same name in `feedback.metrics` over load_rows's rows
+# (tests/feedback/test_rows.py checks they agree).
+
+def asked_by_skill(team_id: int, period: Period) -> tuple[Counter[int], Counter[int]]:
+    """How many of the team's questions asked in the period, and in the one before, were
+    tagged with each skill."""
+    return _counts_by(question_skills.c.skill_id, Question.created_at, period,
+                      sa.select().join_from(question_skills, Question, Question.id == question_skills.c.question_id)
+                      .where(Question.team_id == team_id))
+
+
+def task_rating_counts(team_id: int, period: Period) -> tuple[Counter[int], Counter[int]]:
+    """How many task-feedback ratings of each value the team's people gave in the period,
+    and in the one before."""
+    return _counts_by(TaskFeedback.rating, TaskFeedback.created_at, period,
+                      sa.select().where(TaskFeedback.team_id == team_id))
+
+
+def checkin_score_counts(team_id: int, period: Period) -> tuple[Counter[int], Counter[int]]:
+    """How many check-in scores of each value were given about the team's new hires'
+    mentorships in the period, and in the one before."""
+    return _counts_by(Checkin.score, Checkin.answered_at, period,
+                      sa.select().where(Checkin.team_id == team_id, Checkin.score.is_not(None)))
+
+
+def _counts_by(value, moment, period: Period, rows: sa.Select) -> tuple[Counter, Counter]:
+    """How many of `rows` have each `value` with their `moment` in the period, and in the
+    one before."""
+    _plan_for_few_rows()
+    before = period.previous()
+    found = db.session.execute(
+        rows.add_columns(value, _count_where(_in(moment, period)), _count_where(_in(moment, before)))
+        # One range, the two periods together: the planner reads it by index more readily.
+        .where(moment >= before.start, moment < period.end).group_by(value))
+    now, old = Counter(), Counter()
+    for key, in_period, in_before in found:
+        if in_period:
+            now[key] = int(in_period)
+        if in_before:
+            old[key] = int(in_before)
+    return now, old
+
+
+def answers_by_mentor(team_id: int, period: Period) -> dict[int, MentorAnswers]:
+    """Each mentor's answers on the team's questions in the period and the one before, and
+    how many of the questions resolved in the period with answer feedback they answered and
+    found helpful (see MentorAnswers)."""
+    _plan_for_few_rows()
+    before = period.previous()
+    first = _first_replies(team_id, before.start, period.end, Question.resolved_at, Question.helpful).subquery()
+    rated = sa.and_(_in(first.c.resolved_at, period), first.c.helpful.is_not(None))
     rows = db.session.execute(
-        sa.select(Post.question_id, Post.author_id, answered_at)
-        .join(Question, Question.id == Post.question_id)
-        .where(Post.question_id.in_(asked_before_end), Question.team_id == team_id,
-               Post.created_at >= start, Post.created_at < end,
-               Post.author_id.is_not(None), Post.author_id != Question.asker_id)
-        .group_by(Post.question_id, Post.author_id))
-    # min() keeps the column's type, so the moments come back aware, as the column's do.
-    return [AnswerRow(question_id, author_id, at) for question_id, author_id, at in rows]
+        sa.select(first.c.author_id, _count_where(_in(first.c.answered_at, period)),
+                  _count_where(_in(first.c.answered_at, before)), _count_where(rated),
+                  _count_where(sa.and_(rated, first.c.helpful.is_(True))))
+        .group_by(first.c.author_id))
+    return {mentor_id: MentorAnswers(*(int(n) for n in counts)) for mentor_id, *counts in rows}
+
+
+def _in(moment, period: Period):
+    return sa.and_(moment >= period.start, moment < period.end)
+
+
+def _count_where(condition):
+    return sa.func.sum(sa.case((condition, 1), else_=0))
 
 
 def self_solved_at(team_id: int, start: datetime, end: datetime) -> list[datetime]:

@@ -2,6 +2,8 @@
 50,000 feedback rows in the database, on SQLite and PostgreSQL.
 
 Run: python -m tests.bench.dashboard
+     python -m tests.bench.dashboard --profile sqlite   (or postgres: where one request of
+     the busiest team spends its time, under cProfile; the database is kept and reused)
 
 The data (a fixed seed) is two years of a company of 25 teams, up to today (21 November
 2026). 24 teams carry the same load; one, the busiest, ten times as much, so a typical team
@@ -25,7 +27,11 @@ Redis: BENCH_REDIS_URL (e.g. redis://127.0.0.1:6379/10) or an embedded one.
 
 from __future__ import annotations
 
+import argparse
+import cProfile
 import json
+import os
+import pstats
 import statistics
 import tempfile
 import time
@@ -35,12 +41,13 @@ from pathlib import Path
 import numpy as np
 import sqlalchemy as sa
 from flask_migrate import upgrade
+from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.extensions import db
 from app.help.models import Attempt, Post, Question, SelfSolve, question_skills
 from app.people.models import Skill, Team, User, UserRole, UserSkill
-from config import TestConfig
+from config import TestConfig, database_url
 from feedback.models import Checkin, TaskFeedback, task_feedback_skills
 from matching.models import Mentorship
 from tests.bench._common import bench_redis, empty_postgres_database, report
@@ -329,7 +336,79 @@ def run(url: str, label: str, redis_url: str, company: Company) -> None:
     app.extensions["jobs"].connection.close()
 
 
+def profile(label: str, redis_url: str) -> None:
+    """Time both teams' pages and print where one request of the busiest team spends its time.
+
+    The filled database is kept (SQLite in the temporary folder, PostgreSQL in the bench's own
+    database) and reused while it holds the whole company, so a change can be measured again
+    without generating the data anew."""
+    if label == "sqlite":
+        url = f"sqlite:///{Path(tempfile.gettempdir()) / 'unstuck_bench_dashboard.db'}"
+    else:
+        url = _bench_postgres_url()
+        if not _filled(url):
+            url = empty_postgres_database(BENCH_DATABASE)
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url, REDIS_URL=redis_url)
+    with app.app_context():
+        if not _filled(url):
+            db.engine.dispose()
+            if label == "sqlite":
+                Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+            upgrade()
+            company = Company(np.random.default_rng(SEED))
+            company.build()
+            load(company)
+        for team_id in (1, TEAMS):
+            db.session.get(Team, team_id).lead.set_password(PASSWORD)
+        leads = {t: db.session.get(Team, t).lead.email for t in (1, TEAMS)}
+        db.session.commit()
+    for team_id, name in ((1, ""), (TEAMS, "_busiest_team")):
+        ms, _ = time_dashboard(app, team_id, leads[team_id])
+        report(f"dashboard_ms_{label}{name}", round(ms, 1), "ms")
+    client = app.test_client()
+    client.post("/sign-in", data={"email": leads[TEAMS], "password": PASSWORD})
+    url_ = f"/feedback/dashboard?team={TEAMS}&period={PERIOD}"
+    client.get(url_)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    assert client.get(url_).status_code == 200
+    profiler.disable()
+    stats = pstats.Stats(profiler).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(45)
+    stats.sort_stats("tottime").print_stats(25)
+    with app.app_context():
+        db.engine.dispose()
+    app.extensions["jobs"].connection.close()
+
+
+def _bench_postgres_url() -> str:
+    """The bench's own PostgreSQL database, on the server empty_postgres_database uses."""
+    base = (os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
+            or "postgresql://postgres@127.0.0.1/postgres")
+    return make_url(database_url(base)).set(database=BENCH_DATABASE).render_as_string(hide_password=False)
+
+
+def _filled(url: str) -> bool:
+    """Tell whether the database already holds the whole generated company."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.scalar(sa.text("SELECT count(*) FROM questions")) == QUESTIONS
+    except sa.exc.SQLAlchemyError:
+        return False
+    finally:
+        engine.dispose()
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profile", choices=("sqlite", "postgres"),
+                        help="profile one request of the busiest team on this database")
+    options = parser.parse_args()
+    if options.profile:
+        with tempfile.TemporaryDirectory() as folder, bench_redis(Path(folder)) as redis_url:
+            profile(options.profile, redis_url)
+        return
     started = time.perf_counter()
     company = Company(np.random.default_rng(SEED))
     company.build()

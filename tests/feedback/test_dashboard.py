@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -25,8 +25,12 @@ import pytest
 from app.extensions import db, utcnow
 from app.help.models import Attempt, AttemptState, Post, Question, QuestionState, SelfSolve, Urgency
 from app.people.models import Role, SkillKind
+from feedback import metrics
+from feedback.dashboard import MEAN, SKILL_GAPS_SHOWN, build_dashboard, figure
 from feedback.metrics import NOT_ENOUGH_RESPONSES
 from feedback.models import Checkin, Side, TaskFeedback, TimeTaken
+from feedback.periods import MONTH, period_containing
+from feedback.rows import load_rows
 from matching.models import Mentorship, MentorshipState
 from tests.help.threads import sign_in
 
@@ -352,3 +356,34 @@ def test_a_period_that_cannot_be_shown_says_why_with_the_form(client, auth, worl
     assert '<form method="get" action="/feedback/dashboard"' in page  # to choose again
     assert "Questions asked" not in page
     assert client.get(OCTOBER).status_code == 200  # and nothing else broke
+
+
+@pytest.mark.parametrize("month", [9, 10])
+def test_the_figures_the_database_counts_are_the_pure_functions_figures(world, month):
+    """The skill gaps, mentor load and ratings on the page, counted by the database, are what
+    the pure functions of feedback.metrics make of the team's detailed rows."""
+    period = period_containing(MONTH, date(2026, month, 15), "UTC")
+    team_id = world["payments"].id
+    board = build_dashboard(team_id, period, utcnow())
+    rows = load_rows(team_id, period.previous().start, period.end)
+
+    gaps = metrics.skill_gaps(rows.questions, period, rows.taught_skill_ids, limit=SKILL_GAPS_SHOWN)
+    assert gaps
+    assert [(g.skill_id, g.questions, g.previous, g.taught) for g in board.skill_gaps] == [
+        (g.skill_id, g.questions.value, g.questions.previous, g.taught) for g in gaps]
+
+    def percent(share):
+        return None if share is None else round(share * 100, 1)
+
+    loads = metrics.mentor_load(rows.answers, rows.open_by_mentor, rows.questions, period, rows.mentor_ids)
+    assert [(m.mentor_id, m.open_questions, m.answers, m.previous, m.share, m.helpful) for m in board.mentor_load] == [
+        (m.mentor_id, m.open_questions, m.answers.value, m.answers.previous, percent(m.share_of_answers),
+         NOT_ENOUGH_RESPONSES if m.helpful is None else percent(m.helpful)) for m in loads]
+
+    _, task_mean = metrics.task_ratings(rows.task_feedback, period)
+    _, checkin_mean = metrics.checkin_scores(rows.checkins, period)
+    assert board.feedback[1:] == [figure("Task feedback: how it went", MEAN, task_mean, rating=True),
+                                  figure("Check-ins: is the mentorship useful", MEAN, checkin_mean, rating=True)]
+    assert (board.responses["tasks"], board.responses["checkins"]) == (
+        sum(period.contains(f.submitted_at) for f in rows.task_feedback),
+        sum(period.contains(c.answered_at) for c in rows.checkins))

@@ -4,6 +4,7 @@ in the comments. Week 47 of 2026 (Monday 16 to Sunday 22 November, UTC) is the p
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
@@ -12,10 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from feedback.metrics import (
-    NOT_ENOUGH_RESPONSES, AnswerRow, CheckinRow, Compared, MentorshipRow, QuestionRow, TaskFeedbackRow,
-    check_rating, checkin_scores, enough_responses, helpfulness, median, mentor_load, mentorship_counts,
-    percentile, question_counts, rating_summary, reply_times, reply_trend, shown, skill_gaps, task_ratings,
-    trend,
+    NOT_ENOUGH_RESPONSES, AnswerRow, CheckinRow, Compared, MentorAnswers, MentorshipRow, QuestionRow,
+    TaskFeedbackRow, answers_by_mentor, asked_by_skill, check_rating, checkin_scores, enough_responses,
+    helpfulness, median, mentor_load, mentorship_counts, percentile, question_counts, rank_skill_gaps,
+    rating_summary, reply_times, reply_trend, shown, skill_gaps, summary_of_counts, task_ratings, trend,
 )
 from feedback.periods import period_containing
 
@@ -296,3 +297,37 @@ def test_a_trend_counts_every_question_of_the_period_once(moments, timezone):
     # Each step holds the questions asked between its own start and end.
     for point in points:
         assert point.value == sum(point.period.contains(m) for m in moments)
+
+
+# The pieces the database's counts go through
+
+@given(st.lists(st.integers(1, 5), max_size=20))
+def test_a_summary_of_counts_is_the_summary_of_the_ratings(ratings):
+    assert summary_of_counts(Counter(ratings)) == rating_summary(ratings)
+
+
+def test_a_count_off_the_scale_is_refused_but_an_empty_one_is_not_looked_at():
+    with pytest.raises(ValueError, match="1 to 5"):
+        summary_of_counts({5: 3, 6: 1})
+    assert summary_of_counts({5: 3, 6: 0}) == summary_of_counts({5: 3})
+
+
+def test_ranked_from_counts_a_skill_without_questions_in_the_period_is_no_gap():
+    gaps = rank_skill_gaps({1: 2, 2: 0, 3: 2}, {2: 5, 3: 1}, taught_skill_ids={3}, limit=5)
+    assert [(g.skill_id, g.questions, g.taught) for g in gaps] == [
+        (1, Compared(2, 0), False), (3, Compared(2, 1), True)]
+
+
+def test_a_skill_counts_once_per_question_and_only_in_the_period_asked():
+    questions = [question(1, at(16), skill_ids=(7, 7, 8)), question(2, at(17), skill_ids=(7,)),
+                 question(3, at(10), skill_ids=(8,))]  # last week
+    assert asked_by_skill(questions, WEEK) == {7: 2, 8: 1}
+    assert asked_by_skill(questions, WEEK.previous()) == {8: 1}
+
+
+def test_mentor_answers_count_a_question_once_in_the_period_of_the_answer():
+    answers = [AnswerRow(1, 10, at(16)), AnswerRow(1, 10, at(17)), AnswerRow(2, 10, at(10)),
+               AnswerRow(3, 11, at(18))]
+    questions = [question(1, at(16), resolved_at=at(18), helpful=True),
+                 question(3, at(18), resolved_at=at(19), helpful=False)]
+    assert answers_by_mentor(answers, questions, WEEK) == {10: MentorAnswers(1, 1, 1, 1), 11: MentorAnswers(1, 0, 1, 0)}

@@ -12,10 +12,15 @@ from app.extensions import db
 from app.help.models import Attempt, AttemptState, Post, Question, QuestionState, SelfSolve, Urgency
 from app.people.models import Role, SkillKind
 from feedback.comments import CHECKIN_CHANGE, TASK_HELPED, TASK_MISSING, comments_for_leads
-from feedback.metrics import AnswerRow, CheckinRow, MentorshipRow, QuestionRow, TaskFeedbackRow, question_counts
+from feedback import metrics
+from feedback.metrics import (
+    AnswerRow, CheckinRow, MentorAnswers, MentorshipRow, QuestionRow, TaskFeedbackRow, question_counts,
+)
 from feedback.models import Checkin, Side, TaskFeedback, TimeTaken
 from feedback.periods import Period
-from feedback.rows import load_rows
+from feedback.rows import (
+    answers_by_mentor, asked_by_skill, checkin_score_counts, load_rows, task_rating_counts,
+)
 from matching.models import Mentorship, MentorshipState
 
 START, END = datetime(2026, 10, 1, tzinfo=timezone.utc), datetime(2026, 11, 1, tzinfo=timezone.utc)
@@ -152,3 +157,71 @@ def test_leads_read_words_without_names_unless_signed(world):
         ("answer_note", "Spot on", None, None),
     ])
     assert [c.at for c in comments] == sorted((c.at for c in comments), reverse=True)
+
+
+@pytest.mark.parametrize("period", [
+    Period("month", START.date(), END.date()),  # October beside September
+    Period("range", datetime(2026, 9, 20).date(), datetime(2026, 10, 6).date()),  # cuts through both
+], ids=["month", "range"])
+def test_what_the_database_counts_agrees_with_the_pure_definitions(world, period):
+    """Each count the dashboard has the database make equals its pure function of
+    feedback.metrics over the detailed rows of the same stretch."""
+    team_id = world["payments"].id
+    rows = load_rows(team_id, period.previous().start, period.end)
+    before = period.previous()
+
+    assert asked_by_skill(team_id, period) == (metrics.asked_by_skill(rows.questions, period),
+                                               metrics.asked_by_skill(rows.questions, before))
+    assert answers_by_mentor(team_id, period) == metrics.answers_by_mentor(rows.answers, rows.questions, period)
+    assert task_rating_counts(team_id, period) == (metrics.task_rating_counts(rows.task_feedback, period),
+                                                   metrics.task_rating_counts(rows.task_feedback, before))
+    assert checkin_score_counts(team_id, period) == (metrics.checkin_score_counts(rows.checkins, period),
+                                                     metrics.checkin_score_counts(rows.checkins, before))
+
+
+def test_the_database_counts_a_month_and_the_month_before(world):
+    """October beside September, worked out by hand from the world above."""
+    w = world
+    october = Period("month", START.date(), END.date())
+    team_id = w["payments"].id
+    # q1 (SQL, Billing) was asked in October; September's questions had no skills.
+    assert asked_by_skill(team_id, october) == ({w["sql"].id: 1, w["billing"].id: 1}, {})
+    # Max and Mia answered q1 in October (resolved then, found helpful); Mia answered q2 in
+    # September. Max's answer on Platform's question is not Payments'.
+    assert answers_by_mentor(team_id, october) == {
+        w["max"].id: MentorAnswers(answered=1, answered_before=0, rated=1, found_helpful=1),
+        w["mia"].id: MentorAnswers(answered=1, answered_before=1, rated=1, found_helpful=1),
+    }
+    assert task_rating_counts(team_id, october) == ({5: 1, 2: 1}, {1: 1})  # Platform's 3 is not counted
+    assert checkin_score_counts(team_id, october) == ({2: 1}, {4: 1})  # the unanswered one is not either
+    # Loaded without details, the rows leave out what the database counts, and only that.
+    detailed = load_rows(team_id, october.previous().start, october.end)
+    rows = load_rows(team_id, october.previous().start, october.end, detailed=False)
+    assert (rows.answers, rows.task_feedback, rows.checkins) == ([], [], [])
+    assert sorted(rows.questions) == sorted(q._replace(skill_ids=()) for q in detailed.questions)
+    assert rows.self_solved_at == detailed.self_solved_at and rows.mentorships == detailed.mentorships
+
+
+def test_question_moments_come_back_exact_to_the_microsecond_and_in_utc(make):
+    """The questions' moments are read as text and parsed; they must be the very moments
+    stored, whatever zone they were given in."""
+    team = make.team(name="Exact")
+    asker = make.user(name="Ezra Exact", team=team, password=None)
+    mentor = make.user(name="Mo Mentor", roles=(Role.MENTOR,), team=team, password=None)
+    asked = datetime(2026, 10, 5, 11, 30, 15, 123456, tzinfo=timezone(timedelta(hours=2)))  # 09:30:15.123456 UTC
+    q = Question(asker_id=asker.id, team_id=team.id, goal="A question", stuck="Here", created_at=asked,
+                 first_reply_at=asked + timedelta(microseconds=1), resolved_at=asked + timedelta(days=1, seconds=1),
+                 state=QuestionState.RESOLVED)
+    db.session.add(q)
+    db.session.flush()
+    db.session.add(Attempt(question_id=q.id, mentor_id=mentor.id, number=1, state=AttemptState.ANSWERED,
+                           deadline_at=datetime(2026, 10, 5, 9, 45, tzinfo=timezone.utc)))
+    db.session.commit()
+
+    (row,) = load_rows(team.id, START, END, detailed=False).questions
+    assert (row.asked_at, row.first_reply_at, row.deadline_at, row.resolved_at) == (
+        datetime(2026, 10, 5, 9, 30, 15, 123456, tzinfo=timezone.utc),
+        datetime(2026, 10, 5, 9, 30, 15, 123457, tzinfo=timezone.utc),
+        datetime(2026, 10, 5, 9, 45, tzinfo=timezone.utc),
+        datetime(2026, 10, 6, 9, 30, 16, 123456, tzinfo=timezone.utc))
+    assert all(moment.utcoffset() == timedelta(0) for moment in (row.asked_at, row.deadline_at))
