@@ -16,7 +16,7 @@ from flask_smorest import Blueprint
 from flask_smorest import abort as abort_with
 from sqlalchemy import orm
 
-from app.api import api_user, error_docs
+from app.api import api_user, error_docs, paginated
 from app.extensions import db
 from app.people.services import InvalidInput
 from feedback import checkins, clarity, tasks
@@ -93,10 +93,7 @@ class Tasks(MethodView):
 
         The `X-Pagination` header says how many there are.
         """
-        page = db.paginate(tasks.own_task_feedback(api_user().id), page=pagination_parameters.page,
-                           per_page=pagination_parameters.page_size, error_out=False)
-        pagination_parameters.item_count = page.total
-        return page.items
+        return paginated(tasks.own_task_feedback(api_user().id), pagination_parameters)
 
     @blp.arguments(TaskFeedbackInSchema)
     @blp.response(201, TaskFeedbackSchema)

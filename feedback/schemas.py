@@ -7,7 +7,7 @@ the scale or the limit.
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.api.schemas import StrictBoolean
+from app.api.schemas import Id, StrictBoolean
 from app.help.schemas import SkillRefSchema
 from app.people.schemas import PersonRefSchema
 from feedback.checkins import CHANGE_MAX
@@ -39,7 +39,7 @@ class TaskFeedbackInSchema(ma.Schema):
     missing = fields.String(metadata={"description": f"What was missing; up to {MISSING_MAX:,} characters."})
     signed = StrictBoolean(metadata={"description": "Whether your lead may see your name with what you "
                                                     "wrote; without it they read it without your name."})
-    question_id = fields.Integer(strict=True, metadata={"description": "One of your questions the task was about."})
+    question_id = Id(strict=True, metadata={"description": "One of your questions the task was about."})
     request_key = fields.String(validate=validate.Length(max=64), metadata={
         "description": "Any key of yours for this feedback: sending the same key again saves once."})
 

@@ -13,6 +13,7 @@ from app.extensions import db
 from app.help.forms import skill_names
 from app.people.models import Role, User
 from app.people.services import InvalidInput
+from app.request_checks import database_id
 from app.tokens import TokenError, TokenUsed, link_problem_page, use_token
 from feedback import bp, checkins, clarity, links, tasks
 from feedback.errors import NotAllowed, NotFound
@@ -61,8 +62,8 @@ def new_task():
     question = None
     if question_id is not None:
         try:
-            question = tasks.own_question(question_id, current_user.id)
-        except NotFound:
+            question = tasks.own_question(database_id(question_id), current_user.id)
+        except (ValueError, NotFound):  # a number no id is, or not the person's question
             abort(404)
     action = url_for("feedback.new_task", question=question_id)
     if request.method == "GET":

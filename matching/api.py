@@ -12,7 +12,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import orm
 
-from app.api import api_user, error_docs
+from app.api import api_user, error_docs, paginated
 from app.extensions import db
 from app.people.models import Role
 from matching import services
@@ -100,10 +100,7 @@ class Mentorships(MethodView):
                                        Mentorship.mentor_id == caller.id))
         if "state" in filters:
             query = query.where(Mentorship.state == filters["state"])
-        page = db.paginate(query, page=pagination_parameters.page,
-                           per_page=pagination_parameters.page_size, error_out=False)
-        pagination_parameters.item_count = page.total
-        return page.items
+        return paginated(query, pagination_parameters)
 
 
 @blp.route("/mentorships/<int:mentorship_id>")

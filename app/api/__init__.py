@@ -13,6 +13,8 @@ from app.extensions import csrf, db
 from app.people.models import Role, User
 
 API_PREFIX = "/api/v1"
+# Beyond this page every list is empty; asking a database to skip further overflows it.
+MAX_PAGE = 2**31 - 1
 
 
 class Api(flask_smorest.Api):
@@ -54,6 +56,15 @@ def authenticate() -> None:
 def api_user() -> User:
     """Return the person the current API request acts for."""
     return g.api_user
+
+
+def paginated(query, pagination_parameters) -> list:
+    """The rows of the page asked for, noting how many there are in all for the X-Pagination
+    header. A page past the last is empty, however far past."""
+    page = db.paginate(query, page=min(pagination_parameters.page, MAX_PAGE),
+                       per_page=pagination_parameters.page_size, error_out=False)
+    pagination_parameters.item_count = page.total
+    return page.items if pagination_parameters.page <= MAX_PAGE else []
 
 
 def require_role(*roles: Role) -> None:

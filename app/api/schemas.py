@@ -1,7 +1,9 @@
 """The shape of every error answer of the API."""
 
 import marshmallow as ma
-from marshmallow import fields
+from marshmallow import fields, validate
+
+from app.request_checks import MAX_ID
 
 
 class ErrorDetailSchema(ma.Schema):
@@ -22,6 +24,16 @@ class ErrorResponseSchema(ma.Schema):
     """The body of every error answer."""
 
     error = fields.Nested(ErrorDetailSchema, required=True)
+
+
+class Id(fields.Integer):
+    """The id of a row: a whole number from 1 to the largest an id column holds. Any other
+    number names nothing and is refused by its field, rather than failing in the database."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("validate", validate.Range(
+            min=1, max=MAX_ID, error=f"Not an id: ids are whole numbers from 1 to {MAX_ID}."))
+        super().__init__(**kwargs)
 
 
 class StrictBoolean(fields.Boolean):

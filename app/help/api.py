@@ -13,7 +13,7 @@ from flask_smorest import Blueprint
 from flask_smorest import abort as abort_with
 from sqlalchemy import orm
 
-from app.api import api_user, error_docs
+from app.api import api_user, error_docs, paginated
 from app.extensions import db
 from app.help import routing, search, thread
 from app.help.access import visible_questions
@@ -113,10 +113,7 @@ class Questions(MethodView):
             query = query.where(Question.state == filters["state"])
         if filters.get("mine"):
             query = query.where(Question.asker_id == caller.id)
-        page = db.paginate(query, page=pagination_parameters.page,
-                           per_page=pagination_parameters.page_size, error_out=False)
-        pagination_parameters.item_count = page.total
-        return page.items
+        return paginated(query, pagination_parameters)
 
     @blp.arguments(AskSchema)
     @blp.response(201, QuestionDetailSchema)

@@ -13,6 +13,7 @@ from app.help.ask import LINK_MAX, TITLE_MAX, AskInput, ask_question, suggested_
 from app.help.forms import AskForm, KnowledgeSearchForm, skill_names
 from app.people.services import InvalidInput
 from app.people.skills import all_skills
+from app.request_checks import database_id
 
 SIMILAR_LIMIT = 5
 
@@ -91,7 +92,10 @@ def knowledge():
     """Search the team's knowledge base by words and by skill."""
     form = KnowledgeSearchForm(request.args)
     form.skill.choices = [SelectChoice("", "Any skill")] + [SelectChoice(str(s.id), s.name) for s in all_skills()]
-    skill_ids = (int(form.skill.data),) if (form.skill.data or "").isdigit() else ()
+    try:
+        skill_ids = (database_id(form.skill.data),)
+    except (TypeError, ValueError):  # any skill, or one no id names
+        skill_ids = ()
     entries = search.search_knowledge(current_user.team_id, form.q.data or "", skill_ids, limit=20)
     searched = bool(search.search_terms(form.q.data or "") or skill_ids)
     return render_template("help/knowledge.html", form=form, entries=entries, searched=searched)

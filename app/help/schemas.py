@@ -8,7 +8,7 @@ from marshmallow import fields, validate
 
 from app.help.models import QuestionState, Urgency, Visibility
 from app.help.thread import NOTE_MAX_CHARS, POST_MAX_CHARS
-from app.api.schemas import StrictBoolean
+from app.api.schemas import Id, StrictBoolean
 from app.people.schemas import PersonRefSchema
 
 VISIBILITY = ("How the question appears in the team's knowledge base once resolved: with the "
@@ -135,7 +135,7 @@ class KnowledgeQuerySchema(ma.Schema):
 
     q = fields.String(validate=validate.Length(max=500),
                       metadata={"description": "Words to look for.", "example": "migration fails"})
-    skill = fields.List(fields.Integer(), metadata={
+    skill = fields.List(Id(), metadata={
         "description": "Only questions about these skills (ids); repeat the parameter for more."})
     limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=50))
 

@@ -12,7 +12,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from sqlalchemy import orm
 
-from app.api import api_user, error_docs, require_role
+from app.api import api_user, error_docs, paginated, require_role
 from app.extensions import db
 from app.people.models import Role, Skill, Team, User, UserRole
 from app.people.schemas import (
@@ -112,10 +112,7 @@ class People(MethodView):
         Filter by team, role, or text in the name or email address. The `X-Pagination`
         header says how many there are.
         """
-        page = db.paginate(people_matching(**filters), page=pagination_parameters.page,
-                           per_page=pagination_parameters.page_size, error_out=False)
-        pagination_parameters.item_count = page.total
-        return page.items
+        return paginated(people_matching(**filters), pagination_parameters)
 
     @admin_only
     @blp.arguments(PersonInSchema)

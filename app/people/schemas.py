@@ -6,6 +6,7 @@ Input schemas only check types and sizes; the services decide what is valid.
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from app.api.schemas import Id
 from app.people.models import SENIORITY_NAMES, Role, SkillKind
 
 SENIORITY = "Seniority from 1 to 5: " + ", ".join(
@@ -75,7 +76,7 @@ class PersonSchema(ma.Schema):
 class PeopleQuerySchema(ma.Schema):
     """Filters for the list of people."""
 
-    team_id = fields.Integer(metadata={"description": "Only members of this team."})
+    team_id = Id(metadata={"description": "Only members of this team."})
     role = fields.Enum(Role, by_value=fields.String,
                        metadata={"description": "Only people holding this role."})
     q = fields.String(validate=validate.Length(max=120),
@@ -91,14 +92,14 @@ class PersonInSchema(ma.Schema):
                          metadata={"example": "Ada Lovelace"})
     roles = fields.List(fields.Enum(Role, by_value=fields.String), metadata={
         "description": "The roles the person holds; a new person is a new_hire unless this is sent."})
-    team_id = fields.Integer(allow_none=True)
+    team_id = Id(allow_none=True)
     title = fields.String(validate=validate.Length(max=120))
     level = fields.Integer(metadata={"description": SENIORITY})
     timezone = fields.String(validate=validate.Length(max=64), metadata={"example": "Europe/Berlin"})
     work_start = fields.Time(metadata=time_doc("Start of the working day"))
     work_end = fields.Time(metadata=time_doc("End of the working day"))
     start_date = fields.Date(allow_none=True)
-    manager_id = fields.Integer(allow_none=True)
+    manager_id = Id(allow_none=True)
     max_mentees = fields.Integer()
     max_open_questions = fields.Integer()
     away_from = fields.Date(allow_none=True, metadata={
@@ -147,8 +148,7 @@ class TeamInSchema(ma.Schema):
 
     name = fields.String(required=True, validate=validate.Length(max=80),
                          metadata={"example": "Payments"})
-    lead_id = fields.Integer(allow_none=True,
-                             metadata={"description": "The team lead; they get the lead role."})
+    lead_id = Id(allow_none=True, metadata={"description": "The team lead; they get the lead role."})
 
 
 class TeamChangesSchema(TeamInSchema):
