@@ -72,6 +72,25 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Behind this many reverse proxies, the client's address and scheme are read from the
+    # X-Forwarded-For and X-Forwarded-Proto headers they add (0: from the connection).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+
+    # Rate limits (app/security.py), counted in Redis so that every web process shares them.
+    # Values are Flask-Limiter strings such as "10 per minute" or "30/hour; 100/day".
+    RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "")  # empty: REDIS_URL
+    # Failed sign-ins per address and per email; questions saved per person (page, panel, API).
+    RATELIMIT_SIGN_IN = os.environ.get("RATELIMIT_SIGN_IN", "10 per minute")
+    RATELIMIT_SIGN_IN_ACCOUNT = os.environ.get("RATELIMIT_SIGN_IN_ACCOUNT", "30 per hour")
+    RATELIMIT_ASK = os.environ.get("RATELIMIT_ASK", "30 per hour")
+    RATELIMIT_INBOUND_MAIL = os.environ.get("RATELIMIT_INBOUND_MAIL", "600 per minute")  # per address
+    RATELIMIT_KEY_PREFIX = "unstuck"
+    RATELIMIT_STRATEGY = "fixed-window"
+    # Redis gone: count in each process's memory rather than refuse or fail the request.
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
 
     API_TITLE = "Unstuck API"
     API_VERSION = "v1"
@@ -96,6 +115,12 @@ class TestConfig(Config):
     BASE_URL = "http://localhost"
     # Real hashing, with few rounds: the suite signs hundreds of people in.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    # The limits stay on and are counted in the suite's Redis, but so high that no test
+    # trips over the requests of another; tests/security/test_rate_limits.py sets the
+    # shipped values (those of Config) to prove them.
+    RATELIMIT_ENABLED = True
+    RATELIMIT_SIGN_IN = RATELIMIT_SIGN_IN_ACCOUNT = "1000 per second"
+    RATELIMIT_ASK = RATELIMIT_INBOUND_MAIL = "1000 per second"
 
 
 class ProductionConfig(Config):

@@ -19,6 +19,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     app.config.from_object(config_class)
     app.config.update(overrides)
 
+    register_request_checks(app)
     register_extensions(app)
     register_blueprints(app)
     register_features(app)
@@ -26,8 +27,15 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     register_template_helpers(app)
-    register_security_headers(app)
+    register_security(app)
     return app
+
+
+def register_request_checks(app: Flask) -> None:
+    """Refuse ids and text no database column can take; first, so every route has them."""
+    from app.request_checks import init_request_checks
+
+    init_request_checks(app)
 
 
 def register_extensions(app: Flask) -> None:
@@ -117,15 +125,8 @@ def register_template_helpers(app: Flask) -> None:
         return {"Role": Role}
 
 
-def register_security_headers(app: Flask) -> None:
-    """No page may be framed by another site, except one that says otherwise (the help panel)."""
+def register_security(app: Flask) -> None:
+    """Add the security headers and the rate limits (last: they wrap every view)."""
+    from app.security import init_security
 
-    @app.after_request
-    def frame_rules(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        if "frame-ancestors" not in response.headers.get("Content-Security-Policy", ""):
-            response.headers["X-Frame-Options"] = "DENY"
-            policy = response.headers.get("Content-Security-Policy")
-            response.headers["Content-Security-Policy"] = (
-                f"{policy}; frame-ancestors 'none'" if policy else "frame-ancestors 'none'")
-        return response
+    init_security(app)

@@ -1,9 +1,11 @@
 """One place for errors: an HTML page for people, JSON for the API."""
 
 import logging
+import math
 
-from flask import jsonify, make_response, render_template, request
-from werkzeug.exceptions import HTTPException
+import sqlalchemy as sa
+from flask import current_app, g, jsonify, make_response, render_template, request
+from werkzeug.exceptions import HTTPException, TooManyRequests
 
 from app.extensions import db
 
@@ -32,6 +34,10 @@ MESSAGES = {
 }
 
 
+# Endpoints outside the API that only programs call: they get JSON whatever they accept.
+MACHINE_ENDPOINTS = {"mail.inbound_mail"}
+
+
 def wants_json() -> bool:
     """Tell whether the caller is the API or asked for JSON rather than a page."""
     if request.path.startswith("/api/"):
@@ -40,10 +46,11 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
-def error_response(status: int, message: str, fields: dict | None = None, code: str | None = None):
+def error_response(status: int, message: str, fields: dict | None = None, code: str | None = None,
+                   as_json: bool | None = None):
     """Build the error answer for this request: JSON for the API, an HTML page otherwise."""
     code = code or CODES.get(status, "error")
-    if wants_json():
+    if wants_json() if as_json is None else as_json:
         response = jsonify({"error": {"code": code, "message": message, "fields": fields or {}}})
     else:
         response = make_response(
@@ -87,7 +94,7 @@ def handle_http_exception(exc: HTTPException):
     fields = field_messages(exc)
     # A reason given where the error was raised says more than the stock wording.
     given = exc.description if exc.description != type(exc).description else None
-    message = given or MESSAGES.get(status) or exc.description or exc.name
+    message = given or stock_message(status) or exc.description or exc.name
     if status == 422 and fields:
         message = "Some fields are not valid."
     if status == 400 and ("JSON" in (exc.description or "") or fields.get("json") == ["Invalid JSON body."]):
@@ -97,6 +104,63 @@ def handle_http_exception(exc: HTTPException):
     for name, value in exc.get_headers():
         if name.lower() != "content-type":
             response.headers[name] = value
+    return response
+
+
+def stock_message(status: int) -> str | None:
+    """The wording for a status when the code that raised it gave none."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if status == 413 and limit:
+        return f"{MESSAGES[413]} Unstuck accepts at most {size_in_words(limit)} at once."
+    return MESSAGES.get(status)
+
+
+def size_in_words(size: int) -> str:
+    """2097152 -> "2 MB": a size as people read it."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= scale:
+            return f"{size / scale:.3g} {unit}"
+    return f"{size} bytes"
+
+
+def wait_in_words(seconds: int) -> str:
+    """90 -> "2 minutes": how long to wait, rounded up to what people count in."""
+    for unit, scale in (("hour", 3600), ("minute", 60)):
+        if seconds >= scale:
+            count = math.ceil(seconds / scale)
+            return f"{count} {unit}" + ("s" if count > 1 else "")
+    return f"{seconds} second" + ("s" if seconds != 1 else "")
+
+
+def handle_too_many_requests(exc: TooManyRequests):
+    """Answer a rate limit with when to try again, in words and in a Retry-After header."""
+    from app.security import retry_after_seconds
+
+    wait = retry_after_seconds()
+    given = exc.description if exc.description != TooManyRequests.description else None
+    reason = given or "Too many requests in a short time."
+    response = error_response(429, f"{reason} Please try again in {wait_in_words(wait)}.",
+                              as_json=wants_json() or request.endpoint in MACHINE_ENDPOINTS)
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+DATABASE_UNAVAILABLE = ("Unstuck's database is not available just now. Nothing you sent was saved; "
+                        "please try again in a moment.")
+
+
+def handle_database_error(exc: sa.exc.DBAPIError):
+    """Answer a database that went away (restarting, unreachable, the connection lost) with a
+    503 to try again: the transaction was rolled back, so nothing was half-saved. Any other
+    database error is an unexpected one."""
+    if not (isinstance(exc, sa.exc.OperationalError) or exc.connection_invalidated):
+        return handle_unexpected(exc)
+    db.session.rollback()
+    log.warning("database unavailable on %s %s: %s", request.method, request.path, exc.orig)
+    # The page must not ask the database again who is signed in: show it as to a visitor.
+    g._login_user = current_app.login_manager.anonymous_user()
+    response = error_response(503, DATABASE_UNAVAILABLE)
+    response.headers["Retry-After"] = "30"
     return response
 
 
@@ -111,5 +175,7 @@ def handle_unexpected(exc: Exception):
 
 def register_errorhandlers(app) -> None:
     """Route every error through this module."""
+    app.register_error_handler(TooManyRequests, handle_too_many_requests)
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(sa.exc.DBAPIError, handle_database_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,258 @@
+"""Rate limits on signing in, asking and mail in: the shipped numbers (config.Config), counted
+in the suite's real Redis, answered with a clear 429 that says when to try again, and with
+nothing saved past the limit. The suite's own settings raise the limits so that other tests
+never meet them; here they are set back to what production runs with.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+
+import pytest
+import sqlalchemy as sa
+from limits import parse
+
+from app import create_app
+from app.extensions import db
+from app.help.models import Question
+from app.auth.models import ApiToken
+from app.mail.models import InboundMail
+from app.people.models import Role
+from app.security import reset_rate_limits
+from config import Config, TestConfig
+from tests.factories import Factories
+
+SHIPPED = {name: getattr(Config, name) for name in (
+    "RATELIMIT_SIGN_IN", "RATELIMIT_SIGN_IN_ACCOUNT", "RATELIMIT_ASK", "RATELIMIT_INBOUND_MAIL")}
+SECRET = "inbound-secret"
+WRONG = {"password": "not the password"}
+RAW_MAIL = (b"From: Mia <mia@example.com>\r\nTo: reply@localhost\r\nSubject: Re: hi\r\n"
+            b"Message-ID: <m-1@example.com>\r\n\r\nThanks!\r\n")
+
+
+def amount(setting: str) -> int:
+    """How many requests a limit setting lets through in its window."""
+    return parse(SHIPPED[setting]).amount
+
+
+@pytest.fixture
+def limits(app):
+    """The production limits, on counters that start at zero."""
+    app.config.update(SHIPPED, INBOUND_MAIL_SECRET=SECRET)
+    reset_rate_limits(app)
+    yield
+    reset_rate_limits(app)
+
+
+def from_address(address: str) -> dict:
+    return {"environ_base": {"REMOTE_ADDR": address}}
+
+
+def sign_in(client, email: str, password: str = Factories.PASSWORD, address: str = "127.0.0.1", **kw):
+    return client.post("/sign-in", data={"email": email, "password": password}, **from_address(address), **kw)
+
+
+def assert_refused_for(response, reason: str) -> int:
+    """The 429 says why and when to try again, in words and in Retry-After; return the wait."""
+    assert response.status_code == 429
+    wait = int(response.headers["Retry-After"])
+    if response.is_json:
+        error = response.get_json()["error"]
+        assert error["code"] == "too_many_requests" and error["fields"] == {}
+        message = error["message"]
+    else:
+        message = response.get_data(as_text=True)
+        assert "Slow down" in message
+    assert reason in message
+    said = re.search(r"Please try again in (\d+) (second|minute|hour)s?\.", message)
+    assert said, message
+    assert int(said[1]) * {"second": 1, "minute": 60, "hour": 3600}[said[2]] >= wait
+    return wait
+
+
+def test_shipped_limits_are_the_documented_ones():
+    assert SHIPPED == {"RATELIMIT_SIGN_IN": "10 per minute", "RATELIMIT_SIGN_IN_ACCOUNT": "30 per hour",
+                       "RATELIMIT_ASK": "30 per hour", "RATELIMIT_INBOUND_MAIL": "600 per minute"}
+    assert TestConfig.RATELIMIT_ENABLED
+
+
+# Signing in
+
+
+def test_the_eleventh_sign_in_attempt_in_a_minute_is_refused_and_says_when_to_try_again(
+        app, client, make, limits):
+    ada = make.user(email="ada@example.com")
+    for _ in range(amount("RATELIMIT_SIGN_IN")):
+        assert sign_in(client, ada.email, **WRONG).status_code == 400
+    refused = sign_in(client, ada.email)  # the right password, too late
+    assert 0 < assert_refused_for(refused, "Too many failed sign-in attempts from your address.") <= 60
+    assert client.get("/").status_code == 302  # not signed in
+    # Someone at another address is not held back.
+    other = app.test_client()
+    assert sign_in(other, ada.email, address="10.0.0.2").status_code == 302
+    assert other.get("/").status_code == 200
+
+
+def test_looking_at_the_form_and_signing_in_well_do_not_count(client, make, limits):
+    # A whole office behind one address signs in on a Monday morning.
+    people = [make.user() for _ in range(amount("RATELIMIT_SIGN_IN") + 5)]
+    for person in people:
+        assert client.get("/sign-in").status_code == 200
+        assert sign_in(client, person.email).status_code == 302
+        client.post("/sign-out")
+    for _ in range(amount("RATELIMIT_SIGN_IN")):
+        assert sign_in(client, people[0].email, **WRONG).status_code == 400
+    assert sign_in(client, people[0].email).status_code == 429
+
+
+def test_one_account_tried_from_many_addresses_is_refused_but_others_are_not(app, client, make, limits):
+    target, other = make.user(email="target@example.com"), make.user(email="other@example.com")
+    for n in range(amount("RATELIMIT_SIGN_IN_ACCOUNT")):
+        assert sign_in(client, " Target@Example.com ", address=f"10.1.0.{n + 1}", **WRONG).status_code == 400
+    refused = sign_in(client, target.email, address="10.2.0.1")
+    assert_refused_for(refused, "Too many failed sign-in attempts for this account.")
+    assert sign_in(client, other.email, address="10.2.0.1").status_code == 302
+
+
+def test_a_forged_forwarded_for_header_does_not_dodge_the_limit(client, make, limits):
+    ada = make.user()
+    for n in range(amount("RATELIMIT_SIGN_IN")):
+        sign_in(client, ada.email, headers={"X-Forwarded-For": f"10.3.0.{n}"}, **WRONG)
+    assert sign_in(client, ada.email, headers={"X-Forwarded-For": "10.3.0.99"}).status_code == 429
+
+
+@pytest.fixture
+def other_app(app, backend, prepared_databases, redis_url):
+    """Build an app of one's own on the test's database, with settings changed."""
+    built = []
+
+    def build(**settings):
+        settings = {"SQLALCHEMY_DATABASE_URI": prepared_databases(backend), "REDIS_URL": redis_url,
+                    **SHIPPED, **settings}
+        other = create_app(TestConfig, **settings)
+        built.append(other)
+        if other.config["REDIS_URL"] == redis_url:
+            reset_rate_limits(other)
+        return other
+
+    yield build
+    for other in built:
+        if other.config["REDIS_URL"] == redis_url:
+            reset_rate_limits(other)
+        with other.app_context():
+            db.engine.dispose()
+        other.extensions["jobs"].connection.close()
+
+
+def test_behind_a_trusted_proxy_each_client_is_counted_on_its_own(make, other_app):
+    ada = make.user()
+    proxied = other_app(TRUSTED_PROXIES=1).test_client()
+    for _ in range(amount("RATELIMIT_SIGN_IN")):
+        assert sign_in(proxied, ada.email, headers={"X-Forwarded-For": "203.0.113.5"}, **WRONG).status_code == 400
+    assert sign_in(proxied, ada.email, headers={"X-Forwarded-For": "203.0.113.5"}).status_code == 429
+    assert sign_in(proxied, ada.email, headers={"X-Forwarded-For": "203.0.113.6"}).status_code == 302
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_with_redis_gone_signing_in_works_and_is_still_limited_in_memory(make, other_app):
+    ada = make.user()
+    lost = other_app(REDIS_URL=f"redis://127.0.0.1:{closed_port()}/0").test_client()
+    assert sign_in(lost, ada.email).status_code == 302
+    lost.post("/sign-out")
+    for _ in range(amount("RATELIMIT_SIGN_IN")):
+        assert sign_in(lost, ada.email, **WRONG).status_code == 400
+    assert_refused_for(sign_in(lost, ada.email), "Too many failed sign-in attempts from your address.")
+
+
+# Asking
+
+
+ASK = {"goal": "Export the invoices", "stuck": "The export button is grey.", "urgency": "can_wait",
+       "visibility": "anonymous"}
+
+
+def questions() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Question))
+
+
+@pytest.fixture
+def asker(make, jobs):
+    return make.user(name="Nina", team=make.team("Payments"), roles=(Role.NEW_HIRE,))
+
+
+def test_asking_over_the_limit_by_page_panel_and_api_together_is_refused_and_saves_nothing(
+        app, client, auth, asker, limits):
+    auth.sign_in(asker)
+    _, secret = ApiToken.issue(asker, "laptop")
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {secret}"}
+    allowed = amount("RATELIMIT_ASK")
+    for n in range(allowed):
+        way = n % 3
+        if way == 0:
+            response = client.post("/help/ask", data={**ASK, "request_key": f"page-{n}"})
+            assert response.status_code == 302
+        elif way == 1:
+            response = client.post("/help/embed", data={**ASK, "request_key": f"panel-{n}"})
+            assert response.status_code == 200
+        else:
+            response = client.post("/api/v1/questions", json={**ASK, "request_key": f"api-{n}"}, headers=headers)
+            assert response.status_code == 201
+    assert questions() == allowed
+
+    reason = "You have asked many questions in a short time; this one was not saved."
+    assert_refused_for(client.post("/help/ask", data={**ASK, "request_key": "page-late"}), reason)
+    assert_refused_for(client.post("/help/embed", data={**ASK, "request_key": "panel-late"}), reason)
+    late = client.post("/api/v1/questions", json={**ASK, "request_key": "api-late"}, headers=headers)
+    assert late.is_json and 0 < assert_refused_for(late, reason) <= 3600
+    assert questions() == allowed
+    # Reading is not asking.
+    assert client.get("/help/ask").status_code == 200
+    assert client.get("/api/v1/questions", headers=headers).status_code == 200
+
+
+def test_only_a_saved_question_counts_against_the_asking_limit(client, auth, asker, limits):
+    auth.sign_in(asker)
+    for _ in range(amount("RATELIMIT_ASK") + 5):
+        assert client.post("/help/ask", data={**ASK, "goal": ""}).status_code == 400  # a mistake
+        assert client.post("/help/ask", data={**ASK, "check": "1"}).status_code == 200  # "look first"
+    assert questions() == 0
+    assert client.post("/help/ask", data={**ASK, "request_key": "k"}).status_code == 302
+    assert questions() == 1
+
+
+def test_each_person_has_an_asking_limit_of_their_own(app, client, auth, make, asker, limits):
+    app.config["RATELIMIT_ASK"] = "1 per hour"
+    auth.sign_in(asker)
+    assert client.post("/help/ask", data={**ASK, "request_key": "a"}).status_code == 302
+    assert client.post("/help/ask", data={**ASK, "request_key": "b"}).status_code == 429
+    auth.sign_out()
+    auth.sign_in(make.user(team=asker.team))
+    assert client.post("/help/ask", data={**ASK, "request_key": "c"}).status_code == 302
+    assert questions() == 2
+
+
+# Mail in
+
+
+def received() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(InboundMail))
+
+
+def test_mail_in_past_its_limit_gets_a_json_429_and_is_not_kept(app, client, limits):
+    post = dict(headers={"Authorization": "Bearer wrong", "Content-Type": "message/rfc822"}, data=RAW_MAIL)
+    for _ in range(amount("RATELIMIT_INBOUND_MAIL")):
+        assert client.post("/mail/inbound", **post).status_code == 401  # every knock counts
+    good = {"Authorization": f"Bearer {SECRET}", "Content-Type": "message/rfc822"}
+    refused = client.post("/mail/inbound", headers=good, data=RAW_MAIL)
+    assert refused.is_json
+    assert 0 < assert_refused_for(refused, "Too much mail was handed in from your address") <= 60
+    assert received() == 0
+    other = client.post("/mail/inbound", headers=good, data=RAW_MAIL, **from_address("10.9.9.9"))
+    assert other.status_code == 202 and received() == 1
