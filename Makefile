@@ -2,6 +2,7 @@
 # make test   the test suite
 # make bench  the benchmarks in tests/bench
 # make load   the load run: 50 people for 60 s against gunicorn, with the ceiling beside it
+# make faults the fault suite: Redis, workers, SMTP and the database broken on purpose
 
 PYTHON ?= python3.11
 VENV := .venv
@@ -13,7 +14,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 
 export FLASK_APP := app
 
-.PHONY: run test bench load
+.PHONY: run test bench load faults
 
 run: $(APP_STAMP)
 	$(BIN)/flask dev
@@ -36,6 +37,10 @@ bench: $(DEV_STAMP)
 
 load: $(DEV_STAMP)
 	$(BIN)/python -m tests.bench.load
+
+# In one process: the tests start, kill and restart real processes of their own.
+faults: $(DEV_STAMP)
+	$(BIN)/pytest -p no:xdist -m faults tests/faults -q
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

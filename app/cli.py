@@ -1,9 +1,17 @@
 """Unstuck's commands on the `flask` command line."""
 
+import signal
+import time
+from collections.abc import Callable
+
 import click
+import redis
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from app.jobs import cron_scheduler, job_queues
+
+# How long `flask worker` and `flask cron` wait before trying again when Redis went away.
+REDIS_RETRY_SECONDS = 1
 
 
 def register_commands(app: Flask) -> None:
@@ -29,7 +37,7 @@ def worker(burst: bool, queues: tuple[str, ...]) -> None:
         raise click.BadParameter(f"unknown queue(s): {', '.join(sorted(unknown))}")
     # Jobs run in the worker's own process: no fork per job, so connections and caches stay
     # warm (a job is short, and every job is safe to run again if a worker dies).
-    jobs.worker(names, simple=True).work(burst=burst, with_scheduler=True)
+    run_through_redis_outages(lambda: jobs.worker(names, simple=True).work(burst=burst, with_scheduler=True))
 
 
 @click.command()
@@ -38,7 +46,24 @@ def cron() -> None:
     scheduler = cron_scheduler(current_app._get_current_object())
     for periodic in job_queues().periodic:
         click.echo(f"every {periodic.seconds:>5} s: {periodic.func.__module__}.{periodic.func.__name__}")
-    scheduler.start()
+    # The same scheduler starts again after an outage: what came due meanwhile is enqueued first.
+    run_through_redis_outages(scheduler.start)
+
+
+def run_through_redis_outages(run: Callable[[], object]) -> None:
+    """Run a worker or the cron until it stops of its own accord. If Redis goes away under
+    it, say so and start it again until Redis answers: the queues are not left without
+    workers, nor the sweepers without the cron, until someone restarts them."""
+    while True:
+        try:
+            run()
+            return
+        except redis.ConnectionError as exc:
+            click.echo(f"could not reach Redis ({exc}); starting again in {REDIS_RETRY_SECONDS} s", err=True)
+        # Nothing runs while it waits: a stop signal ends the process at once.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        time.sleep(REDIS_RETRY_SECONDS)
 
 
 @click.command("seed-demo")

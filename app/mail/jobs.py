@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -112,15 +112,27 @@ def _deliver(mail_ids: Iterable[int]) -> tuple[int, list[Exception]]:
             ready.append(mail)
         except ValueError as exc:  # a header the email package refuses; retrying cannot help
             outcomes[mail.id] = exc
-    outcomes.update(zip((m.id for m in ready), send_batch(messages)))
-    now = utcnow()
+    # Each email the server accepts is marked sent, and committed, before the next one goes:
+    # if the worker dies later in the batch, the unsent-mail sweep must not find it still
+    # claimed and send it again.
+    ready_ids = [m.id for m in ready]
+    sent_at: dict[int, datetime] = {}
+
+    def record_sent(index: int) -> None:
+        mail_id = ready_ids[index]
+        sent_at[mail_id] = utcnow()
+        db.session.execute(sa.update(OutboundMail).where(OutboundMail.id == mail_id)
+                           .values(status=MailStatus.SENT, sent_at=sent_at[mail_id], last_error=None)
+                           .execution_options(synchronize_session=False))
+        db.session.commit()
+
+    outcomes.update(zip(ready_ids, send_batch(messages, sent=record_sent)))
     errors = []
     for mail in mails:
         error = outcomes[mail.id]
         if error is None:
-            mail.status, mail.sent_at, mail.last_error = MailStatus.SENT, now, None
             log.info("mail sent: to=%s kind=%s about=%s message_id=%s sent_at=%s",
-                     mail.to_email, mail.kind, mail.about, mail.message_id, now.isoformat())
+                     mail.to_email, mail.kind, mail.about, mail.message_id, sent_at[mail.id].isoformat())
         else:
             mail.status, mail.last_error = MailStatus.FAILED, describe(error)
             errors.append(error)

@@ -12,7 +12,7 @@ import os
 import re
 import smtplib
 import ssl
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from email import policy
 from email.errors import HeaderParseError
@@ -112,15 +112,22 @@ def send_message(msg: EmailMessage) -> None:
         raise error
 
 
-def send_batch(messages: list[EmailMessage]) -> list[Exception | None]:
+def send_batch(messages: list[EmailMessage],
+               sent: Callable[[int], None] | None = None) -> list[Exception | None]:
     """Send messages over one SMTP connection; return, for each, the error or None if sent.
 
     A message the server refuses does not stop the others; a connection that fails leaves
-    every message not yet sent with that error.
+    every message not yet sent with that error. `sent`, if given, is called with a
+    message's index as soon as the server has accepted it, before the next one goes.
     """
     config = current_app.config
     if not config["MAIL_SERVER"]:
-        return [_keep_in_outbox(msg) for msg in messages]
+        kept = []
+        for index, msg in enumerate(messages):
+            kept.append(_keep_in_outbox(msg))
+            if kept[-1] is None and sent is not None:
+                sent(index)
+        return kept
     errors: list[Exception | None] = [None] * len(messages)
     attempted = 0
     try:
@@ -130,6 +137,9 @@ def send_batch(messages: list[EmailMessage]) -> list[Exception | None]:
                     smtp.send_message(msg)
                 except MESSAGE_REFUSED as exc:
                     errors[index] = exc
+                else:
+                    if sent is not None:
+                        sent(index)
                 attempted = index + 1
     except (smtplib.SMTPException, OSError) as exc:
         for index in range(attempted, len(messages)):
