@@ -7,18 +7,13 @@ rate its clarity. Whether an answer helped is said on the question itself:
 `POST /questions/{question_id}/rating`.
 """
 
-from contextlib import contextmanager
-
 import sqlalchemy as sa
-from flask import abort
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from flask_smorest import abort as abort_with
 from sqlalchemy import orm
 
-from app.api import api_user, error_docs, paginated
+from app.api import api_user, error_docs, paginated, refusals_answered
 from app.extensions import db
-from app.people.services import InvalidInput
 from feedback import checkins, clarity, tasks
 from feedback.errors import Closed, NotAllowed, NotFound
 from feedback.metrics import MIN_RESPONSES
@@ -56,23 +51,9 @@ def errors(*statuses: int):
     return error_docs(blp, ERRORS, statuses)
 
 
-@contextmanager
 def acting():
     """Turn a service's refusal into an error answer, with nothing changed."""
-    try:
-        yield
-    except InvalidInput as exc:
-        db.session.rollback()
-        abort_with(422, messages={"json": {name: [message] for name, message in exc.fields.items()}})
-    except NotFound:
-        db.session.rollback()
-        abort(404)
-    except NotAllowed as exc:
-        db.session.rollback()
-        abort(403, str(exc))
-    except Closed as exc:
-        db.session.rollback()
-        abort(409, str(exc))
+    return refusals_answered(not_found=NotFound, forbidden=NotAllowed, conflict=Closed)
 
 
 def shown_task(feedback_id: int) -> TaskFeedback:

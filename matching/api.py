@@ -4,15 +4,13 @@ A mentorship the caller may not see answers 404, whether it exists or not; one t
 see but not act on (a new hire accepting their own proposal, an admin) answers 403.
 """
 
-from contextlib import contextmanager
-
 import sqlalchemy as sa
 from flask import abort
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import orm
 
-from app.api import api_user, error_docs, paginated
+from app.api import api_user, error_docs, paginated, refusals_answered
 from app.extensions import db
 from app.people.models import Role
 from matching import services
@@ -64,20 +62,9 @@ def visible_mentorship(mentorship_id: int) -> Mentorship:
     return mentorship
 
 
-@contextmanager
 def acting():
     """Turn a service's refusal into an error answer, with nothing changed."""
-    try:
-        yield
-    except services.NotYours as exc:
-        db.session.rollback()
-        abort(403, str(exc))
-    except services.MatchingError as exc:
-        db.session.rollback()
-        abort(409, str(exc))
-    except LookupError:
-        db.session.rollback()
-        abort(404)
+    return refusals_answered(not_found=LookupError, forbidden=services.NotYours, conflict=services.MatchingError)
 
 
 @blp.route("/mentorships")

@@ -4,13 +4,17 @@ Features hand their flask-smorest blueprints to `init_api`; every one of them an
 to a valid `Authorization: Bearer <token>` and speaks JSON, errors included.
 """
 
+from contextlib import contextmanager
+
 from flask import abort, g, request
 import flask_smorest
+from flask_smorest import abort as abort_with
 
 from app.api.schemas import ErrorResponseSchema
 from app.auth.models import ApiToken
 from app.extensions import csrf, db
 from app.people.models import Role, User
+from app.people.services import InvalidInput
 
 API_PREFIX = "/api/v1"
 # Beyond this page every list is empty; asking a database to skip further overflows it.
@@ -83,3 +87,24 @@ def error_docs(blp, descriptions: dict[int, str], statuses) -> object:
     responses = {status: answer(descriptions[status]) for status in sorted({401, *statuses})}
     responses["default"] = answer("Any other error, in the same shape.")
     return blp.doc(responses=responses)
+
+
+@contextmanager
+def refusals_answered(not_found=(), forbidden=(), conflict=()):
+    """Turn a service's refusal into the API's error answer, with nothing changed: invalid
+    input 422 (naming the fields), then the feature's own refusals as 404, 403 (with its
+    reason) and 409 (with its reason), checked in that order."""
+    try:
+        yield
+    except InvalidInput as exc:
+        db.session.rollback()
+        abort_with(422, messages={"json": {name: [message] for name, message in exc.fields.items()}})
+    except not_found:
+        db.session.rollback()
+        abort(404)
+    except forbidden as exc:
+        db.session.rollback()
+        abort(403, str(exc))
+    except conflict as exc:
+        db.session.rollback()
+        abort(409, str(exc))

@@ -4,16 +4,13 @@ A question the caller may not see answers 404, whether it exists or not; one the
 but not act on (a mentor rating the answer, someone else passing) answers 403.
 """
 
-from contextlib import contextmanager
-
 import sqlalchemy as sa
 from flask import abort
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from flask_smorest import abort as abort_with
 from sqlalchemy import orm
 
-from app.api import api_user, error_docs, paginated
+from app.api import api_user, error_docs, paginated, refusals_answered
 from app.extensions import db
 from app.help import routing, search, thread
 from app.help.access import visible_questions
@@ -35,7 +32,6 @@ from app.help.schemas import (
 from app.help.suggest import CatalogueSkill, suggest_skills
 from app.people.models import Skill
 from app.people.schemas import SkillSchema
-from app.people.services import InvalidInput
 
 blp = Blueprint("help_api", __name__,
                 description="Stuck questions, their threads and the knowledge base")
@@ -60,23 +56,11 @@ def errors(*statuses: int):
     return error_docs(blp, ERRORS, statuses)
 
 
-@contextmanager
 def acting():
     """Turn a service's refusal into an error answer, with nothing changed."""
-    try:
-        yield
-    except InvalidInput as exc:
-        db.session.rollback()
-        abort_with(422, messages={"json": {name: [message] for name, message in exc.fields.items()}})
-    except thread.QuestionNotFound:
-        db.session.rollback()
-        abort(404)
-    except (PermissionError, routing.NotAsked) as exc:  # thread.NotAllowed is a PermissionError
-        db.session.rollback()
-        abort(403, str(exc))
-    except (thread.NotYet, routing.RoutingError) as exc:
-        db.session.rollback()
-        abort(409, str(exc))
+    # thread.NotAllowed is a PermissionError
+    return refusals_answered(not_found=thread.QuestionNotFound, forbidden=(PermissionError, routing.NotAsked),
+                             conflict=(thread.NotYet, routing.RoutingError))
 
 
 def with_thread(query):
