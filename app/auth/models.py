@@ -50,9 +50,11 @@ class ApiToken(db.Model):
     @classmethod
     def find_user(cls, secret: str) -> User | None:
         """Return the active person a live token belongs to, or None."""
-        # The person's skills are loaded when a call needs them, not on every call.
-        row = db.session.scalar(sa.select(cls).where(cls.token_hash == hash_token(secret)).options(
-            orm.joinedload(cls.user).lazyload(User.skills)))
+        # One query for the token, the person and their roles; their skills load when a call
+        # needs them, not on every call.
+        row = db.session.scalars(sa.select(cls).where(cls.token_hash == hash_token(secret)).options(
+            orm.joinedload(cls.user).options(orm.joinedload(User.role_rows), orm.lazyload(User.skills)))
+        ).unique().first()
         if row is None or row.revoked_at is not None or not row.user.active:
             return None
         now = utcnow()

@@ -14,7 +14,7 @@ from app.api import api_user, error_docs, paginated, refusals_answered
 from app.extensions import db
 from app.help import routing, search, thread
 from app.help.access import visible_questions
-from app.help.models import Attempt, AttemptState, Question
+from app.help.models import Attempt, AttemptState, Post, Question
 from app.help.schemas import (
     AskSchema,
     KnowledgeEntrySchema,
@@ -30,7 +30,7 @@ from app.help.schemas import (
     SkillSuggestQuerySchema,
 )
 from app.help.suggest import CatalogueSkill, suggest_skills
-from app.people.models import Skill
+from app.people.models import Skill, named_only
 from app.people.schemas import SkillSchema
 
 blp = Blueprint("help_api", __name__,
@@ -47,6 +47,8 @@ ERRORS = {
     413: "The body is larger than the server accepts.",
     422: "Some fields are not valid; `fields` says which and why, naming any limit. Nothing "
          "was saved.",
+    429: "You asked many questions in a short time (on the page, in the help panel and here "
+         "together); this one was not saved. `Retry-After` says when to ask again.",
 }
 BODY_ERRORS = (400, 413, 422)
 
@@ -63,18 +65,23 @@ def acting():
                              conflict=(thread.NotYet, routing.RoutingError))
 
 
+def with_skills(query):
+    """Load what a question in a list shows along with it: the asker's name and the skills."""
+    return query.options(named_only(Question.asker),
+                         orm.selectinload(Question.skills).lazyload(Skill.aliases))
+
+
 def with_thread(query):
     """Load what a question's answer shows along with it, in a few queries."""
-    return query.options(orm.selectinload(Question.asker), orm.selectinload(Question.skills),
-                         orm.selectinload(Question.posts))
+    return with_skills(query).options(orm.selectinload(Question.posts).options(named_only(Post.author)))
 
 
 def shown_question(question_id: int) -> Question:
     """Return the question, read afresh, if the caller may see it; 404 otherwise."""
     with acting():
         thread.visible_question(question_id, api_user().id)
-    db.session.expire_all()
-    return db.session.scalar(with_thread(sa.select(Question).where(Question.id == question_id)))
+    return db.session.scalar(with_thread(sa.select(Question).where(Question.id == question_id))
+                             .execution_options(populate_existing=True))
 
 
 @blp.route("/questions")
@@ -90,9 +97,7 @@ class Questions(MethodView):
         admins. The `X-Pagination` header says how many there are.
         """
         caller = api_user()
-        query = visible_questions(caller).options(
-            orm.selectinload(Question.asker), orm.selectinload(Question.skills),
-        ).order_by(Question.created_at.desc(), Question.id.desc())
+        query = with_skills(visible_questions(caller)).order_by(Question.created_at.desc(), Question.id.desc())
         if "state" in filters:
             query = query.where(Question.state == filters["state"])
         if filters.get("mine"):
@@ -101,7 +106,7 @@ class Questions(MethodView):
 
     @blp.arguments(AskSchema)
     @blp.response(201, QuestionDetailSchema)
-    @errors(403, *BODY_ERRORS)
+    @errors(403, 429, *BODY_ERRORS)
     def post(self, fields):
         """Ask a stuck question
 

@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 from flask_login import UserMixin
+from sqlalchemy import orm
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -222,3 +223,10 @@ class UserSkill(db.Model):
 
     user: Mapped[User] = relationship(back_populates="skills")
     skill: Mapped[Skill] = relationship(lazy="joined")
+
+
+def named_only(relationship_to_person):
+    """Loader option: the people a relationship leads to, joined in the same query with only
+    their id and name (what a list shows). Anything else read from them loads when read."""
+    return orm.joinedload(relationship_to_person).options(
+        orm.load_only(User.id, User.name), orm.lazyload(User.role_rows), orm.lazyload(User.skills))
