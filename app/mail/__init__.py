@@ -32,7 +32,7 @@ def register_mail(app: Flask) -> None:
     from app.mail.receive import requeue_unread_mail
 
     app.register_blueprint(bp)
-    every(app, 300, requeue_unsent_mail)
+    every(app, 60, requeue_unsent_mail)
     every(app, 300, requeue_unread_mail)
     app.cli.add_command(mail_cli)
     if app.config["ENV_NAME"] == "development":

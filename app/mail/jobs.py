@@ -21,6 +21,9 @@ log = logging.getLogger(__name__)
 RETRY = Retry(max=5, interval=[60, 300, 900, 3600, 3 * 3600])
 # A worker that claimed an email this long ago and never finished is taken to have died.
 CLAIM_TIMEOUT = timedelta(minutes=10)
+# An email still queued this long after it was recorded has lost its job: a job normally
+# starts within seconds, and a blocking question's mentor must not wait for a slow sweep.
+LOST_JOB_AFTER = timedelta(minutes=2)
 
 
 class MailNotSent(Exception):
@@ -52,11 +55,12 @@ def deliver_batch(mail_ids: list[int]) -> int:
     return sent
 
 
-def requeue_unsent_mail(older_than: timedelta = timedelta(minutes=15)) -> int:
+def requeue_unsent_mail(older_than: timedelta = LOST_JOB_AFTER) -> int:
     """Enqueue delivery of emails whose job was lost; return how many were enqueued.
 
-    That is emails still queued long after they were recorded (Redis was down at the
-    commit), and emails a worker claimed and never finished.
+    That is emails still queued a while after they were recorded (Redis was down at the
+    commit), and emails a worker claimed and never finished. Enqueueing one whose job was
+    only slow is harmless: claiming lets one job send it.
     """
     now = utcnow()
     ids = db.session.scalars(sa.select(OutboundMail.id).where(sa.or_(

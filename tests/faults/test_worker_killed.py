@@ -87,7 +87,7 @@ def test_a_worker_killed_while_sending_an_invite_has_it_sent_once_after_the_clai
     assert len(smtp_server.received) == len(invitees) - 1
 
     _claim_lapses()
-    requeue_unsent_mail()  # as `flask cron` does every five minutes
+    requeue_unsent_mail()  # as `flask cron` does every minute
     wait_until(lambda: _status(held) == MailStatus.SENT, 30, "the held invite was not sent", [replacement])
     _settle(app, replacement)
 
@@ -116,7 +116,7 @@ def test_a_worker_killed_in_the_middle_of_a_digest_batch_sends_each_digest_once(
     assert len(smtp_server.received) == 1
 
     _claim_lapses()
-    requeue_unsent_mail()  # as `flask cron` does every five minutes
+    requeue_unsent_mail()  # as `flask cron` does every minute
     wait_until(lambda: _sent(kind="digest") == len(mentors), 30, "the digests were not all sent", [replacement])
     _settle(app, replacement)
 
