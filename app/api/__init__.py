@@ -77,14 +77,20 @@ def require_role(*roles: Role) -> None:
         abort(403, "Your account is not allowed to do this.")
 
 
+# A rate limit's answer says when to try again.
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again.",
+                               "schema": {"type": "integer", "minimum": 1}}}
+
+
 def error_docs(blp, descriptions: dict[int, str], statuses) -> object:
     """Document an operation's JSON error answers: 401, the given statuses, and any other."""
 
-    def answer(description: str) -> dict:
+    def answer(description: str, status: int | None = None) -> dict:
         return {"description": description,
-                "content": {"application/json": {"schema": ErrorResponseSchema}}}
+                "content": {"application/json": {"schema": ErrorResponseSchema}},
+                **({"headers": RETRY_AFTER} if status == 429 else {})}
 
-    responses = {status: answer(descriptions[status]) for status in sorted({401, *statuses})}
+    responses = {status: answer(descriptions[status], status) for status in sorted({401, *statuses})}
     responses["default"] = answer("Any other error, in the same shape.")
     return blp.doc(responses=responses)
 

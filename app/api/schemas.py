@@ -1,5 +1,7 @@
 """The shape of every error answer of the API."""
 
+import re
+
 import marshmallow as ma
 from marshmallow import fields, validate
 
@@ -43,3 +45,20 @@ class StrictBoolean(fields.Boolean):
         if not isinstance(value, bool):
             raise self.make_error("invalid", input=value)
         return value
+
+
+class TimeOfDay(fields.Time):
+    """A time of day as HH:MM or HH:MM:SS, with no time zone: the person's own zone says
+    which. An offset or a fraction of a second is refused rather than half understood."""
+
+    PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
+    default_error_messages = {"invalid": "Not a valid time of day: send HH:MM or HH:MM:SS."}
+
+    def __init__(self, **kwargs):
+        kwargs["metadata"] = {"pattern": self.PATTERN, **kwargs.get("metadata", {})}
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not re.fullmatch(self.PATTERN, value):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)

@@ -6,7 +6,7 @@ Input schemas only check types and sizes; the services decide what is valid.
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.api.schemas import Id
+from app.api.schemas import Id, TimeOfDay
 from app.people.models import SENIORITY_NAMES, Role, SkillKind
 
 SENIORITY = "Seniority from 1 to 5: " + ", ".join(
@@ -16,7 +16,7 @@ SENIORITY = "Seniority from 1 to 5: " + ", ".join(
 def time_doc(what: str) -> dict:
     """Describe a time of day field in the OpenAPI document."""
     return {"description": f"{what}, in the person's time zone, as HH:MM or HH:MM:SS.",
-            "format": "time", "example": "09:00:00"}
+            "example": "09:00:00"}
 
 
 # People
@@ -58,8 +58,8 @@ class PersonSchema(ma.Schema):
     title = fields.String(required=True)
     level = fields.Integer(required=True, metadata={"description": SENIORITY})
     timezone = fields.String(required=True, metadata={"example": "Europe/Berlin"})
-    work_start = fields.Time(required=True, metadata=time_doc("Start of the working day"))
-    work_end = fields.Time(required=True, metadata=time_doc("End of the working day"))
+    work_start = TimeOfDay(required=True, metadata=time_doc("Start of the working day"))
+    work_end = TimeOfDay(required=True, metadata=time_doc("End of the working day"))
     start_date = fields.Date(required=True, allow_none=True)
     manager_id = fields.Integer(required=True, allow_none=True)
     max_mentees = fields.Integer(required=True)
@@ -96,8 +96,8 @@ class PersonInSchema(ma.Schema):
     title = fields.String(validate=validate.Length(max=120))
     level = fields.Integer(metadata={"description": SENIORITY})
     timezone = fields.String(validate=validate.Length(max=64), metadata={"example": "Europe/Berlin"})
-    work_start = fields.Time(metadata=time_doc("Start of the working day"))
-    work_end = fields.Time(metadata=time_doc("End of the working day"))
+    work_start = TimeOfDay(metadata=time_doc("Start of the working day"))
+    work_end = TimeOfDay(metadata=time_doc("End of the working day"))
     start_date = fields.Date(allow_none=True)
     manager_id = Id(allow_none=True)
     max_mentees = fields.Integer()
@@ -118,8 +118,8 @@ class ProfileChangesSchema(ma.Schema):
     """Changes a person makes to their own profile: only the fields sent are changed."""
 
     timezone = fields.String(validate=validate.Length(max=64), metadata={"example": "Europe/Berlin"})
-    work_start = fields.Time(metadata=time_doc("Start of the working day"))
-    work_end = fields.Time(metadata=time_doc("End of the working day"))
+    work_start = TimeOfDay(metadata=time_doc("Start of the working day"))
+    work_end = TimeOfDay(metadata=time_doc("End of the working day"))
     away_from = fields.Date(allow_none=True,
                             metadata={"description": "First day away; null when not away."})
     away_until = fields.Date(allow_none=True,
