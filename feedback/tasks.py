@@ -16,9 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.help.ask import valid_link
 from app.help.models import Question
-from app.people.models import Skill, User
+from app.people.models import User
 from app.people.services import InvalidInput
-from app.people.skills import find_skill
+from app.people.skills import find_skills
 from feedback.errors import NotFound
 from feedback.models import HELPED, TaskFeedback, TimeTaken, task_feedback_skills
 
@@ -83,7 +83,7 @@ def _check(data: TaskInput) -> dict:
     missing = _text(data.missing)
     if len(missing) > MISSING_MAX:
         errors["missing"] = _too_long("what was missing", MISSING_MAX, missing)
-    skills, unknown_skills = _skills(data.skills)
+    skills, unknown_skills = find_skills(data.skills)
     if unknown_skills:
         names = ", ".join(unknown_skills)
         errors["skills"] = (f"{names} {'is not a known skill' if len(unknown_skills) == 1 else 'are not known skills'}. "
@@ -101,25 +101,6 @@ def _check(data: TaskInput) -> dict:
                 skills=skills, helped_note=helped_note, missing=missing, signed=data.signed,
                 request_key=request_key,
                 **{f"helped_{code}": code in helped for code in HELPED})
-
-
-def _skills(names) -> tuple[list[Skill], list[str]]:
-    """The known skills among the names (by name or alias, any case), and the unknown names."""
-    if isinstance(names, str):  # one name, not its letters
-        names = (names,)
-    found: dict[int, Skill] = {}
-    unknown: list[str] = []
-    for raw in names or ():
-        name = " ".join(_text(raw).split())
-        if not name:
-            continue
-        skill = find_skill(name)
-        if skill is None:
-            if name not in unknown:
-                unknown.append(name)
-        else:
-            found.setdefault(skill.id, skill)
-    return list(found.values()), unknown
 
 
 def own_question(question_id: int, user_id: int) -> Question:

@@ -17,7 +17,7 @@ from app.help.suggest import CatalogueSkill, suggest_skills
 from app.jobs import enqueue_after_commit
 from app.people.models import Skill, User
 from app.people.services import InvalidInput
-from app.people.skills import find_skill
+from app.people.skills import find_skills
 
 GOAL_MIN, GOAL_MAX = 3, 300
 STUCK_MIN = 10
@@ -102,7 +102,7 @@ def _check(data: AskInput) -> _Checked:
         visibility = Visibility(data.visibility or Visibility.ANONYMOUS)
     except ValueError:
         errors["visibility"], visibility = "Choose named, anonymous or private.", Visibility.ANONYMOUS
-    skills, unknown = _skills(data.skills)
+    skills, unknown = find_skills(data.skills)
     if unknown:
         names = ", ".join(unknown)
         errors["skills"] = (f"{names} {'is not a known skill' if len(unknown) == 1 else 'are not known skills'}. "
@@ -115,24 +115,6 @@ def _check(data: AskInput) -> _Checked:
     if errors:
         raise InvalidInput(errors)
     return _Checked(goal, stuck, link, page_title, urgency, skills, visibility, request_key)
-
-
-def _skills(names) -> tuple[list[Skill], list[str]]:
-    found: dict[int, Skill] = {}
-    unknown: list[str] = []
-    if isinstance(names, str):  # one name, not its letters
-        names = (names,)
-    for raw in names or ():
-        name = " ".join(_text(raw).split())
-        if not name:
-            continue
-        skill = find_skill(name)
-        if skill is None:
-            if name not in unknown:
-                unknown.append(name)
-        else:
-            found.setdefault(skill.id, skill)
-    return list(found.values()), unknown
 
 
 def _asked_before(asker_id: int, request_key: str | None) -> Question | None:

@@ -26,6 +26,26 @@ def find_skill(name: str) -> Skill | None:
     return skill
 
 
+def find_skills(names) -> tuple[list[Skill], list[str]]:
+    """The known skills among the names (by name or alias, any case), each once, and the
+    unknown names in the order given. A single string is one name; blanks are skipped."""
+    if isinstance(names, str):  # one name, not its letters
+        names = (names,)
+    found: dict[int, Skill] = {}
+    unknown: list[str] = []
+    for raw in names or ():
+        name = " ".join(raw.split()) if isinstance(raw, str) else ""
+        if not name:
+            continue
+        skill = find_skill(name)
+        if skill is None:
+            if name not in unknown:
+                unknown.append(name)
+        else:
+            found.setdefault(skill.id, skill)
+    return list(found.values()), unknown
+
+
 def _name_taken(key: str, skill_id: int | None) -> bool:
     owner = db.session.scalar(sa.select(Skill.id).where(Skill.key == key))
     if owner is None:
