@@ -49,8 +49,10 @@ class Config:
     # raw email to POST /mail/inbound (no secret: that endpoint does not exist).
     MAIL_RECEIVER_PORT = int(os.environ.get("MAIL_RECEIVER_PORT", "8025"))
     INBOUND_MAIL_SECRET = os.environ.get("INBOUND_MAIL_SECRET", "")
-    # Mail to an address that bounced this often is no longer sent (0: always send).
+    # Mail to an address that bounced this often is paused (0: always send) until its last
+    # bounce is this many days old; then the next email is tried.
     MAIL_BOUNCE_LIMIT = int(os.environ.get("MAIL_BOUNCE_LIMIT", "3"))
+    MAIL_BOUNCE_PAUSE_DAYS = int(os.environ.get("MAIL_BOUNCE_PAUSE_DAYS", "7"))
 
     # Routing stuck questions: how long a mentor has to reply, how often to move on.
     ANSWER_MINUTES_BLOCKING = int(os.environ.get("ANSWER_MINUTES_BLOCKING", "15"))

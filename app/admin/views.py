@@ -16,6 +16,7 @@ from app.admin.forms import (
 )
 from app.auth.guards import admin_required
 from app.extensions import db
+from app.mail.bounces import mail_pauses
 from app.people.importer import decode_csv, import_people_csv
 from app.people.models import Role, Skill, SkillKind, Team, User, UserRole, UserSkill
 from app.people.services import (
@@ -65,7 +66,8 @@ def people():
             query = query.where(User.role_rows.any(UserRole.role == Role(filters.role.data)))
     page = db.paginate(query, per_page=PEOPLE_PER_PAGE, max_per_page=100)
     args = {k: v for k, v in request.args.items() if k != "page"}
-    return render_template("admin/people.html", page=page, filters=filters, args=args)
+    paused = mail_pauses(person.email for person in page.items)
+    return render_template("admin/people.html", page=page, filters=filters, args=args, paused=paused)
 
 
 def _save_person(form: PersonForm, person_id: int | None = None) -> User | None:

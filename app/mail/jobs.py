@@ -7,12 +7,12 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 from rq import Retry
 
 from app.extensions import db, utcnow
 from app.jobs import enqueue
-from app.mail.models import MailBounce, MailStatus, OutboundMail
+from app.mail.bounces import mail_pauses
+from app.mail.models import MailStatus, OutboundMail
 from app.mail.transport import build_message, send_batch
 
 log = logging.getLogger(__name__)
@@ -148,19 +148,16 @@ def _deliver(mail_ids: Iterable[int]) -> tuple[int, list[Exception]]:
 
 
 def _without_bouncing(mails: list[OutboundMail]) -> list[OutboundMail]:
-    """Mark the emails to addresses that bounced MAIL_BOUNCE_LIMIT times as suppressed, and
-    return the others: sending on to a dead address harms the mail of everyone else."""
-    limit = current_app.config["MAIL_BOUNCE_LIMIT"]
-    if not limit or not mails:
-        return mails
-    bouncing = dict(db.session.execute(sa.select(MailBounce.email, MailBounce.count).where(
-        MailBounce.email.in_({m.to_email.lower() for m in mails}), MailBounce.count >= limit)).all())
+    """Mark the emails to addresses whose mail is paused (they keep bouncing) as suppressed,
+    and return the others: sending on to a dead address harms the mail of everyone else."""
+    paused = mail_pauses(m.to_email for m in mails)
     for mail in mails:
-        count = bouncing.get(mail.to_email.lower())
-        if count is not None:
-            mail.status, mail.last_error = MailStatus.SUPPRESSED, f"mail to this address bounced {count} times"
-            log.warning("mail not sent: to=%s kind=%s about=%s message_id=%s: the address bounced %s times",
-                        mail.to_email, mail.kind, mail.about, mail.message_id, count)
+        pause = paused.get(mail.to_email.lower())
+        if pause is not None:
+            mail.status, mail.last_error = MailStatus.SUPPRESSED, pause.describe()
+            log.warning("mail not sent: to=%s kind=%s about=%s message_id=%s: the address bounced %s "
+                        "times; paused until %s", mail.to_email, mail.kind, mail.about, mail.message_id,
+                        pause.count, pause.until.isoformat())
     return [m for m in mails if m.status != MailStatus.SUPPRESSED]
 
 

@@ -1,4 +1,5 @@
-"""The home page and a person's own profile: time zone, hours, availability, skills, tokens."""
+"""The home page and a person's own profile: time zone, hours, availability, skills, tokens,
+and mail to them that is paused because it bounced."""
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -6,6 +7,7 @@ from flask_login import current_user, login_required
 
 from app.auth.models import ApiToken
 from app.extensions import db, utcnow
+from app.mail.bounces import mail_pause, resume_mail
 from app.people import bp
 from app.people.forms import AddSkillForm, ApiTokenForm, ProfileForm
 from app.people.models import Role, SkillKind
@@ -17,7 +19,7 @@ from app.people.skills import all_skills, remove_person_skill, set_person_skill
 @login_required
 def home():
     """Show the signed-in person where they stand."""
-    return render_template("people/home.html")
+    return render_template("people/home.html", mail_pause=mail_pause(current_user.email))
 
 
 def _profile_page(profile_form=None, skill_form=None, token_form=None, new_token=None, status=200):
@@ -36,6 +38,7 @@ def _profile_page(profile_form=None, skill_form=None, token_form=None, new_token
         tokens=tokens,
         new_token=new_token,
         is_mentor=current_user.has_role(Role.MENTOR),
+        mail_pause=mail_pause(current_user.email),
     ), status
 
 
@@ -62,6 +65,19 @@ def profile():
                 return redirect(url_for("people.profile"))
         return _profile_page(profile_form=form, status=400)
     return _profile_page(profile_form=form)
+
+
+@bp.route("/profile/email-again", methods=["POST"])
+@login_required
+def email_me_again():
+    """Send mail to the person's own address again, though it bounced: their mailbox works again."""
+    was_paused = resume_mail(current_user.email) is not None
+    db.session.commit()
+    if was_paused:
+        flash(f"Unstuck emails you at {current_user.email} again.", "success")
+    else:
+        flash(f"Unstuck already emails you at {current_user.email}.", "info")
+    return redirect(url_for("people.profile"))
 
 
 @bp.route("/profile/skills", methods=["POST"])

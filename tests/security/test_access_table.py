@@ -66,6 +66,7 @@ TABLE: dict[str, dict[str, str | Token]] = {
     "/health": {GET: "200 200 200 200 200 200"},  # for load balancers: says nothing but "ok"
     # One's own profile
     "/profile": {GET: SIGNED_IN, POST: ANYONE_SIGNED_IN_SENDS},
+    "/profile/email-again": {POST: ANYONE_SIGNED_IN_SENDS},  # clears one's own bounces only
     "/profile/skills": {POST: ANYONE_SIGNED_IN_SENDS},
     "/profile/skills/<int:skill_id>/<kind>/remove": {POST: ANYONE_SIGNED_IN_SENDS},
     "/profile/tokens": {POST: ANYONE_SIGNED_IN_SENDS},
