@@ -8,13 +8,12 @@ from flask_login import current_user, login_required
 
 from app.auth.guards import admin_required
 from app.extensions import db
-from app.people.models import User
 from app.people.services import InvalidInput
 from app.tokens import TokenError, TokenUsed, link_problem_page, use_token
 from feedback import bp, checkins, links
 from feedback.errors import Closed, NotFound
 from feedback.forms import CheckinForm, ClearFlagForm, as_int
-from feedback.pages import hidden_problems, refuse_used, show_errors
+from feedback.pages import hidden_problems, open_mail_link, show_errors
 
 
 def _checkins_page(forms: dict[int, CheckinForm] | None = None, status: int = 200):
@@ -64,17 +63,9 @@ def checkin_from_mail(token: str):
     """The check-in a mail's score link opens, with that score chosen; no sign-in needed,
     the link names the person. Sending it uses the link up."""
     try:
-        link = links.read_link(links.CHECKIN, token)
-        refuse_used(link.nonce)
+        link, person, checkin = open_mail_link(links.CHECKIN, token, checkins.own_checkin)
     except TokenError as error:
         return link_problem_page(error)
-    person = db.session.get(User, link.user_id)
-    if person is None or not person.active:
-        abort(404)
-    try:
-        checkin = checkins.own_checkin(link.object_id, person.id)
-    except NotFound:
-        abort(404)
     form = CheckinForm()
     if request.method == "GET":
         form.score.data = request.args.get("score") if as_int(request.args.get("score")) else None

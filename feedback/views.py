@@ -19,7 +19,7 @@ from feedback import bp, checkins, clarity, links, tasks
 from feedback.errors import NotAllowed, NotFound
 from feedback.forms import ClarityForm, TaskForm, as_int
 from feedback.models import HELPED, MentorshipFlag
-from feedback.pages import hidden_problems, refuse_used, show_errors
+from feedback.pages import hidden_problems, open_mail_link, show_errors
 
 
 @bp.route("/")
@@ -93,17 +93,9 @@ def task_from_mail(token: str):
     """The form a "How did the task go?" link opens, filled in from the question; no
     sign-in needed, the link names the person. Sending it uses the link up."""
     try:
-        link = links.read_link(links.TASK, token)
-        refuse_used(link.nonce)
+        link, person, question = open_mail_link(links.TASK, token, tasks.own_question)
     except TokenError as error:
         return link_problem_page(error)
-    person = db.session.get(User, link.user_id)
-    if person is None or not person.active:
-        abort(404)
-    try:
-        question = tasks.own_question(link.object_id, person.id)
-    except NotFound:
-        abort(404)
     action = url_for("feedback.task_from_mail", token=token)
     if request.method == "GET":
         return _task_page(TaskForm(data=tasks.prefilled_from(question)), action, person, question)

@@ -11,9 +11,8 @@ from app.help import thread
 from feedback.checkins import send_due_checkins
 from feedback.models import Checkin, ClarityRating, TaskFeedback
 from matching.models import MentorshipState
-from tests.api.test_openapi import DOC_URL, conforms, documented_schema
 from tests.feedback.test_checkins import mentorship
-from tests.help.threads import api_headers, question, scene
+from tests.help.threads import api_headers, documented_calls, error_fields, question, scene
 
 API = "/api/v1/feedback"
 TASK = {"title": "Add VAT to invoices", "rating": 4, "time_taken": "as_expected", "helped": ["knowledge_base"],
@@ -29,26 +28,11 @@ def s(make):
 @pytest.fixture
 def call(client):
     """Call the API as a person and check the answer against the OpenAPI document."""
-    doc = client.get(DOC_URL).get_json()
-
-    def calling(user, method: str, path: str, body=None, status: int | None = None):
-        response = client.open(API + path, method=method, json=body, headers=api_headers(user))
-        if status is not None:
-            assert response.status_code == status, response.get_data(as_text=True)
-        schema = documented_schema(doc, method.lower(), API + path, response.status_code)
-        assert conforms(doc, schema, response.get_json()) == []
-        return response
-
-    return calling
+    return documented_calls(client, API)
 
 
 def count(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
-
-
-def error_fields(response) -> dict:
-    assert set(response.get_json()) == {"error"}
-    return response.get_json()["error"]["fields"]
 
 
 def test_task_feedback_is_sent_read_back_and_kept_to_its_author(call, s):

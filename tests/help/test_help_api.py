@@ -9,8 +9,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.help import routing, search, thread
 from app.help.models import Attempt, AttemptState, Question, QuestionState, Visibility
-from tests.api.test_openapi import DOC_URL, conforms, documented_schema
-from tests.help.threads import api_headers, question, record_calls, scene
+from tests.help.threads import api_headers, documented_calls, error_fields, question, record_calls, scene
 
 API = "/api/v1"
 
@@ -25,22 +24,7 @@ def s(make, monkeypatch):
 @pytest.fixture
 def call(client):
     """Call the API as a person and check the answer against the OpenAPI document."""
-    doc = client.get(DOC_URL).get_json()
-
-    def calling(user, method: str, path: str, body=None, status: int | None = None):
-        response = client.open(API + path, method=method, json=body, headers=api_headers(user))
-        if status is not None:
-            assert response.status_code == status, response.get_data(as_text=True)
-        schema = documented_schema(doc, method.lower(), API + path, response.status_code)
-        assert conforms(doc, schema, response.get_json()) == []
-        return response
-
-    return calling
-
-
-def error_fields(response) -> dict:
-    assert set(response.get_json()) == {"error"}
-    return response.get_json()["error"]["fields"]
+    return documented_calls(client, API)
 
 
 # Asking

@@ -13,6 +13,7 @@ from app.auth.models import ApiToken
 from app.extensions import db, utcnow
 from app.help.models import Attempt, AttemptState, Question, QuestionState, Urgency, Visibility
 from app.people.models import Role, Team, User
+from tests.api.test_openapi import DOC_URL, conforms, documented_schema
 from tests.factories import Factories
 
 
@@ -112,3 +113,25 @@ def api_headers(user: User | None) -> dict[str, str]:
     _, secret = ApiToken.issue(user, "test")
     db.session.commit()
     return {"Authorization": f"Bearer {secret}"}
+
+
+def documented_calls(client, prefix: str):
+    """A function that calls the API under `prefix` as a person and checks the answer against
+    the OpenAPI document: `call(user, method, path, body=None, status=None)`."""
+    doc = client.get(DOC_URL).get_json()
+
+    def calling(user, method: str, path: str, body=None, status: int | None = None):
+        response = client.open(prefix + path, method=method, json=body, headers=api_headers(user))
+        if status is not None:
+            assert response.status_code == status, response.get_data(as_text=True)
+        schema = documented_schema(doc, method.lower(), prefix + path, response.status_code)
+        assert conforms(doc, schema, response.get_json()) == []
+        return response
+
+    return calling
+
+
+def error_fields(response) -> dict:
+    """The fields an API error names, after checking the answer is the error and nothing else."""
+    assert set(response.get_json()) == {"error"}
+    return response.get_json()["error"]["fields"]

@@ -1,5 +1,6 @@
-"""Test data for calendar messages: a weekly series and its busier variants, every message
-built from them, and readers that check each message as calendar clients would."""
+"""Test data for calendar messages: a weekly series and its busier variants, the team it
+invites, every message built from them, and readers that check each message as calendar
+clients would."""
 
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -9,6 +10,8 @@ import recurring_ical_events
 import vobject
 from icalendar import Calendar
 
+from app.extensions import db
+from app.people.models import Role, Team
 from sessions.calendar import cancel_occurrence, cancel_series, feed, invite
 from sessions.schedule import Attendee, Move, Person, Series
 
@@ -32,6 +35,17 @@ def busy_series(**fields) -> Series:
     """A series with an end, a skipped week and a moved week, in rich text."""
     return series(title=RICH_TITLE, until=date(2026, 4, 28), skipped=frozenset({date(2026, 3, 17)}),
                   moved={date(2026, 3, 24): Move(datetime(2026, 3, 25, 14, 30), 90)}, **fields)
+
+
+def payments_team(make) -> Team:
+    """Save team Payments and the people `series` invites: Lea Lead (its lead, and a mentor),
+    Ana and Bo."""
+    team = make.team("Payments")
+    team.lead = make.user(LEAD.name, LEAD.email, roles=(Role.LEAD, Role.MENTOR), team=team)
+    db.session.commit()
+    for member in MEMBERS:
+        make.user(member.name, member.email, team=team)
+    return team
 
 
 def read(ics: bytes) -> Calendar:

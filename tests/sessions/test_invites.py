@@ -17,12 +17,12 @@ import vobject
 from app.extensions import db
 from app.mail.addresses import find_reply_address
 from app.mail.models import OutboundMail
-from app.people.models import Role, User
+from app.people.models import User
 from sessions import series as services
 from sessions.invites import RSVP_PURPOSE, update_calendars
 from sessions.jobs import upkeep
 from sessions.models import SessionSeries
-from tests.sessions.calendars import RICH_TITLE, attendee_emails, read
+from tests.sessions.calendars import RICH_TITLE, attendee_emails, payments_team, read
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # Tuesdays around the end of March 2027, when Berlin's clocks go forward (28 March).
@@ -32,13 +32,7 @@ LEAD, ANA, BO = "lea@example.com", "ana@example.com", "bo@example.com"
 
 @pytest.fixture
 def team(make):
-    team = make.team("Payments")
-    lead = make.user("Lea Lead", LEAD, roles=(Role.LEAD, Role.MENTOR), team=team)
-    team.lead = lead
-    db.session.commit()
-    make.user("Ana Álvarez", ANA, team=team)
-    make.user("Bo Berg", BO, team=team)
-    return team
+    return payments_team(make)
 
 
 def set_up(team, **changes) -> int:

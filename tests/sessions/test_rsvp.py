@@ -17,7 +17,7 @@ from app.extensions import db
 from app.mail.addresses import reply_address
 from app.mail.models import InboundMail, InboundStatus, OutboundMail
 from app.mail.receive import receive, register_reply_handler
-from app.people.models import Role, User
+from app.people.models import User
 from sessions import series as services
 from sessions.calendar import Rsvp
 from sessions.jobs import upkeep
@@ -25,6 +25,7 @@ from sessions.models import SeriesMember, SessionSeries, SessionWeek, WeekAnswer
 from sessions.rsvp import Answer as Recorded
 from sessions.rsvp import read_answers
 from sessions.schedule import Person, Series
+from tests.sessions.calendars import payments_team
 from tests.sessions.replies import mails
 
 
@@ -41,13 +42,7 @@ CLIENTS = {"outlook": mails.outlook_mail, "google": mails.google_mail, "apple": 
 
 @pytest.fixture
 def team(make):
-    team = make.team("Payments")
-    lead = make.user("Lea Lead", LEAD, roles=(Role.LEAD, Role.MENTOR), team=team)
-    team.lead = lead
-    db.session.commit()
-    make.user("Ana Álvarez", ANA, team=team)
-    make.user("Bo Berg", BO, team=team)
-    return team
+    return payments_team(make)
 
 
 @pytest.fixture
