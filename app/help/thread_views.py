@@ -4,7 +4,6 @@ questions, and the ask form in a minimal layout for the embeddable button's pane
 from __future__ import annotations
 
 import secrets
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
@@ -31,16 +30,7 @@ PUBLISH_CHOICES = [
 EMBED_CSP = "frame-ancestors *"
 
 
-def local_time(moment, fmt: str = "%d %b %Y, %H:%M") -> str:
-    """Show a UTC moment in the signed-in person's time zone."""
-    if moment is None:
-        return ""
-    zone = getattr(current_user, "timezone", None) or "UTC"
-    return moment.astimezone(ZoneInfo(zone)).strftime(fmt)
-
-
 bp.add_app_template_filter(render_markdown, "markdown")
-bp.add_app_template_filter(local_time, "local_time")
 
 
 class ReplyForm(FlaskForm):

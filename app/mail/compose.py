@@ -52,6 +52,8 @@ def send_mail(key: str, kind: str, to: User | tuple[str, str], subject: str, tem
     about_type, about_id = _about(about)
     context = dict(context or {})
     context.setdefault("recipient_name", to_name)
+    if isinstance(to, User):
+        context.setdefault("recipient_zone", to.timezone)  # for the local_time filter
     headers = dict(headers or {})
     if unsubscribe is not None:
         if user_id is None:
