@@ -40,9 +40,11 @@ def send_due_checkins(now: datetime | None = None) -> int:
     people were asked. A round already made is not made or mailed again."""
     now = now or utcnow()
     days = checkin_days()
-    active = db.session.execute(sa.select(Mentorship.id, Mentorship.started_at).where(
-        Mentorship.state == MentorshipState.ACTIVE, Mentorship.started_at.is_not(None))).all()
-    due = {m.id: r for m in active if (r := checkin_round(m.started_at, now, days)) >= 1}
+    active = db.session.execute(sa.select(
+        Mentorship.id, Mentorship.started_at, Mentorship.fit_check_sent_at, Mentorship.fit_check_due_at,
+    ).where(Mentorship.state == MentorshipState.ACTIVE, Mentorship.started_at.is_not(None))).all()
+    due = {m.id: r for m in active
+           if (r := checkin_round(m.started_at, now, days, m.fit_check_sent_at or m.fit_check_due_at)) >= 1}
     if not due:
         return 0
     made = set(db.session.execute(sa.select(Checkin.mentorship_id, Checkin.round).where(

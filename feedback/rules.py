@@ -16,19 +16,30 @@ from feedback.metrics import RatingSummary, rating_summary
 CHECKIN_DAYS = 14  # the default beat of check-ins; the app's CHECKIN_DAYS setting overrides it
 LOW_SCORE = 2  # "Is this useful?" at or below this is a low score
 LOW_IN_A_ROW = 2  # this many low scores in a row from one side flag the mentorship
+# No check-in this close to the mentorship's "is it a good fit?" mail: it waits until after.
+FIT_CHECK_GAP = timedelta(days=3)
 
 
-def checkin_round(started_at: datetime, now: datetime, days: int = CHECKIN_DAYS) -> int:
+def checkin_round(started_at: datetime, now: datetime, days: int = CHECKIN_DAYS,
+                  fit_check_at: datetime | None = None) -> int:
     """Which check-in is due now: 0 before the first (`days` after the start), then 1, 2, ...
 
     Only the latest round is ever sent, so a mentorship that was not looked at for a while
-    gets one check-in, not a pile of old ones.
+    gets one check-in, not a pile of old ones. A round that falls due within FIT_CHECK_GAP
+    of the fit check (`fit_check_at`) waits until FIT_CHECK_GAP after it, so the two people
+    are not asked twice in a few days (by default both come on day 14).
     """
     if days < 1:
         raise ValueError(f"check-ins need at least a day between them, not {days}")
     if now < started_at:
         return 0
-    return (now - started_at) // timedelta(days=days)
+    beat = timedelta(days=days)
+    round_ = (now - started_at) // beat
+    if round_ >= 1 and fit_check_at is not None:
+        due = started_at + round_ * beat
+        if abs(due - fit_check_at) < FIT_CHECK_GAP and now < fit_check_at + FIT_CHECK_GAP:
+            return round_ - 1
+    return round_
 
 
 def low_in_a_row(scores: Sequence[int]) -> bool:

@@ -33,6 +33,18 @@ def test_the_check_in_due_is_the_number_of_whole_beats_since_the_start(days_late
     assert checkin_round(START, START + timedelta(days=days_later), every) == expected
 
 
+@pytest.mark.parametrize("days_later, fit_check_day, expected", [
+    (14, 14, 0), (16.9, 14, 0), (17, 14, 1),  # on the fit check's day the first waits 3 days
+    (14, 16, 0), (18.9, 16, 0), (19, 16, 1),  # a late fit check holds it back as long
+    (14, 11.5, 0), (14.5, 11.5, 1),  # one that went 2.5 days before: 3 days after it
+    (14, 10, 1), (14, 18, 1),  # 4 days apart: no wait
+    (28, 14, 2), (42, 14, 3),  # later rounds keep their beat
+])
+def test_a_check_in_waits_a_few_days_after_the_fit_check(days_later, fit_check_day, expected):
+    fit_check_at = START + timedelta(days=fit_check_day)
+    assert checkin_round(START, START + timedelta(days=days_later), 14, fit_check_at) == expected
+
+
 @pytest.mark.parametrize("scores, flagged", [
     ([], False), ([1], False), ([2, 2], True), ([5, 1, 2], True), ([1, 2, 3], False), ([2, 3, 1], False),
     ([3, 2], False), ([1, 1, 1], True),
@@ -105,6 +117,19 @@ def test_due_check_ins_go_to_both_sides_once(app, pair, make, jobs, smtp):
     app.config["CHECKIN_DAYS"] = 7  # a shorter beat: the 10-day-old mentorship is due
     assert send_due_checkins() >= 2
     assert {c.round for c in checkins_of(young)} == {1}
+
+
+def test_the_first_check_in_waits_until_a_few_days_after_the_fit_check(pair, jobs, smtp):
+    nina, max_, m = pair  # started 15 days ago: the first check-in fell due yesterday
+    m.fit_check_due_at = m.fit_check_sent_at = m.started_at + timedelta(days=14)  # so did the fit check
+    db.session.commit()
+
+    assert send_due_checkins() == 0
+    assert send_due_checkins(utcnow() + timedelta(days=1, hours=23)) == 0  # 2 days 23 h after it
+    assert send_due_checkins(utcnow() + timedelta(days=2, minutes=1)) == 2  # 3 days after it
+    assert [c.round for c in checkins_of(m)] == [1, 1]
+    jobs.run()
+    assert len(mails_to(smtp, nina)) == len(mails_to(smtp, max_)) == 1
 
 
 def test_a_score_link_opens_the_check_in_with_the_score_chosen_and_works_once(client, pair, jobs, smtp):
