@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from flask import abort, g, request
 import flask_smorest
 from flask_smorest import abort as abort_with
+from flask_smorest.pagination import PaginationMetadataSchema
 
 from app.api.schemas import ErrorResponseSchema
 from app.auth.models import ApiToken
@@ -25,6 +26,14 @@ class Api(flask_smorest.Api):
     """The API, documenting errors with the shape the error handler really sends."""
 
     ERROR_SCHEMA = ErrorResponseSchema
+
+    def _register_pagination_header(self) -> None:
+        # X-Pagination holds JSON text. OpenAPI documents such a header by its media type; a
+        # header documented as an object would be sent as "key,value,key,value".
+        self.spec.components.header("PAGINATION", {
+            "description": "How many there are and which page this is, as JSON.",
+            "content": {"application/json": {"schema": PaginationMetadataSchema}},
+        }, lazy=True)
 
 
 def init_api(app, blueprints) -> None:
