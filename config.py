@@ -49,6 +49,9 @@ class Config:
     # raw email to POST /mail/inbound (no secret: that endpoint does not exist).
     MAIL_RECEIVER_PORT = int(os.environ.get("MAIL_RECEIVER_PORT", "8025"))
     INBOUND_MAIL_SECRET = os.environ.get("INBOUND_MAIL_SECRET", "")
+    # The authserv-id our mail server writes into the Authentication-Results header of the
+    # mail it receives: a reply it found forged (DMARC or SPF) is refused. Empty: no check.
+    MAIL_AUTHSERV_ID = os.environ.get("MAIL_AUTHSERV_ID", "")
     # Mail to an address that bounced this often is paused (0: always send) until its last
     # bounce is this many days old; then the next email is tried.
     MAIL_BOUNCE_LIMIT = int(os.environ.get("MAIL_BOUNCE_LIMIT", "3"))

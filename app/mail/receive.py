@@ -36,10 +36,12 @@ Mail is refused, in this order, when it cannot be read (reason "unreadable"), is
 ("bounce"; the bounced addresses are counted in MailBounce), is an automatic reply
 ("auto-reply"; a calendar's answer to a calendar address is not one), is not to a live
 reply address ("unknown-address", for unknown and revoked keys alike), is not from that
-address's own person ("wrong-sender"), has no handler ("no-handler"), has no text of the
-sender's own ("empty"; a calendar address leaves that to its feature), or the handler
-refuses it ("handler") or fails ("error"). Only the address's own person is ever told of a
-refusal, never a sender who may be forged, and never for bounces or automatic replies.
+address's own person ("wrong-sender"), failed our mail server's DMARC or SPF check
+("unauthenticated", when MAIL_AUTHSERV_ID names that server; see app.mail.authenticity),
+has no handler ("no-handler"), has no text of the sender's own ("empty"; a calendar address
+leaves that to its feature), or the handler refuses it ("handler") or fails ("error").
+Only the address's own person is ever told of a refusal, never a sender who may be forged,
+and never for bounces or automatic replies.
 Files attached to a reply are not kept: the text is posted, and the person told so.
 
 Each outcome is logged with the sender, the Message-ID and the first characters of the
@@ -61,6 +63,7 @@ from app.database import insert_unless_exists
 from app.extensions import db, utcnow
 from app.jobs import enqueue, enqueue_after_commit
 from app.mail.addresses import find_reply_address, key_of
+from app.mail.authenticity import authentication_failure
 from app.mail.compose import send_mail
 from app.mail.automatic import auto_reply_reason, bounce_reason, bounce_recipients
 from app.mail.inbound import InboundMessage, UnreadableMail, identify, parse_message, raw_digest
@@ -280,6 +283,8 @@ def _check(reading: _Reading, msg: InboundMessage, null_sender: bool,
     owner = db.session.get(User, address.user_id)
     if owner is None or msg.from_addr != owner.email.lower():
         return Refusal("wrong-sender", f"from {msg.from_addr or 'nobody'}")
+    if failure := authentication_failure(msg.headers, msg.from_addr, current_app.config["MAIL_AUTHSERV_ID"]):
+        return Refusal("unauthenticated", failure)  # told to nobody, as a wrong sender
     reading.text = reply_from_bodies(msg.text_body, msg.html_body).strip()
     handler = reply_handler(address.purpose)
     if handler is None:
