@@ -18,7 +18,7 @@ from app.help.ask import valid_link
 from app.help.models import Question
 from app.people.models import User
 from app.people.services import InvalidInput
-from app.people.skills import find_skills
+from app.people.skills import find_skills, skills_error
 from feedback.errors import NotFound
 from feedback.models import HELPED, TaskFeedback, TimeTaken, task_feedback_skills
 
@@ -84,12 +84,8 @@ def _check(data: TaskInput) -> dict:
     if len(missing) > MISSING_MAX:
         errors["missing"] = _too_long("what was missing", MISSING_MAX, missing)
     skills, unknown_skills = find_skills(data.skills)
-    if unknown_skills:
-        names = ", ".join(unknown_skills)
-        errors["skills"] = (f"{names} {'is not a known skill' if len(unknown_skills) == 1 else 'are not known skills'}. "
-                            "Check the spelling or leave it out; an admin can add new skills.")
-    elif len(skills) > SKILLS_MAX:
-        errors["skills"] = f"Choose at most {SKILLS_MAX} skills."
+    if problem := skills_error(skills, unknown_skills, SKILLS_MAX):
+        errors["skills"] = problem
     if not isinstance(data.signed, bool):
         errors["signed"] = "Say yes or no."
     request_key = _text(data.request_key) or None

@@ -17,7 +17,7 @@ from app.help.suggest import CatalogueSkill, suggest_skills
 from app.jobs import enqueue_after_commit
 from app.people.models import Skill, User
 from app.people.services import InvalidInput
-from app.people.skills import find_skills
+from app.people.skills import find_skills, skills_error
 
 GOAL_MIN, GOAL_MAX = 3, 300
 STUCK_MIN = 10
@@ -103,12 +103,8 @@ def _check(data: AskInput) -> _Checked:
     except ValueError:
         errors["visibility"], visibility = "Choose named, anonymous or private.", Visibility.ANONYMOUS
     skills, unknown = find_skills(data.skills)
-    if unknown:
-        names = ", ".join(unknown)
-        errors["skills"] = (f"{names} {'is not a known skill' if len(unknown) == 1 else 'are not known skills'}. "
-                            "Check the spelling or leave it out; an admin can add new skills.")
-    elif len(skills) > SKILLS_MAX:
-        errors["skills"] = f"Choose at most {SKILLS_MAX} skills."
+    if problem := skills_error(skills, unknown, SKILLS_MAX):
+        errors["skills"] = problem
     request_key = _text(data.request_key) or None
     if request_key is not None and len(request_key) > KEY_MAX:
         errors["request_key"] = f"A request key is at most {KEY_MAX} characters."

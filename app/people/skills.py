@@ -46,6 +46,18 @@ def find_skills(names) -> tuple[list[Skill], list[str]]:
     return list(found.values()), unknown
 
 
+def skills_error(skills: list[Skill], unknown: list[str], most: int) -> str | None:
+    """What is wrong with a choice of skills that find_skills read, if anything: names it
+    does not know, or more than `most` skills."""
+    if unknown:
+        names = ", ".join(unknown)
+        return (f"{names} {'is not a known skill' if len(unknown) == 1 else 'are not known skills'}. "
+                "Check the spelling or leave it out; an admin can add new skills.")
+    if len(skills) > most:
+        return f"Choose at most {most} skills."
+    return None
+
+
 def _name_taken(key: str, skill_id: int | None) -> bool:
     owner = db.session.scalar(sa.select(Skill.id).where(Skill.key == key))
     if owner is None:
