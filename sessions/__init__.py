@@ -24,7 +24,7 @@ def init_app(app) -> None:
     from sessions.jobs import upkeep
     from sessions import learning_views  # noqa: F401  (the week's page)
     from sessions.learnings import LEARNINGS_PURPOSE, save_reply
-    from app.mail.receive import register_reply_handler
+    from app.mail.reply_handlers import register_reply_handler
     from app.mail.unsubscribe import register_topic
     from sessions import run_views  # noqa: F401  (running the retro, history, summaries)
     from sessions.running import SUMMARY_TOPIC

@@ -22,7 +22,7 @@ def init_app(app) -> None:
     from app.help.notices import REPLY_PURPOSE
     from app.help.replies import post_reply
     from app.jobs import every
-    from app.mail.receive import register_reply_handler
+    from app.mail.reply_handlers import register_reply_handler
     from app.mail.unsubscribe import register_topic
     from app.people.signals import skills_merging
 

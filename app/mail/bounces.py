@@ -7,7 +7,8 @@
 Mail to an address that bounced MAIL_BOUNCE_LIMIT times is paused until its last bounce is
 MAIL_BOUNCE_PAUSE_DAYS old; then the next email is tried, and one more bounce pauses it
 again. The count is kept, so it says how often the address bounced. Bounces are counted as
-they arrive (app/mail/receive.py); a person ends the pause of their own address.
+they arrive (count_bounces, called by app/mail/receive.py); a person ends the pause of
+their own address.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from app.database import insert_unless_exists
 from app.extensions import db, utcnow
 from app.mail.models import MailBounce
 
@@ -65,3 +67,13 @@ def resume_mail(email: str) -> MailPause | None:
     db.session.execute(sa.delete(MailBounce).where(MailBounce.email == email.strip().lower())
                        .execution_options(synchronize_session=False))
     return pause
+
+
+def count_bounces(emails: list[str], reason: str) -> None:
+    """Count a bounce for each address, in the current transaction."""
+    now = utcnow()
+    for email in sorted({e.strip().lower()[:MailBounce.email.type.length] for e in emails if e.strip()}):
+        insert_unless_exists(MailBounce.__table__, dict(email=email, count=0, last_reason="",
+                                                        last_bounced_at=now), "email")
+        db.session.execute(sa.update(MailBounce).where(MailBounce.email == email).values(
+            count=MailBounce.count + 1, last_reason=reason, last_bounced_at=now))

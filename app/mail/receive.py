@@ -3,7 +3,7 @@
     receive(raw, via="smtp", mail_from=..., rcpt_to=[...])  # keep it; the job reads it
     process_inbound(inbound_id)                              # the job: post it, or refuse it
 
-A feature registers a handler for the purpose of its reply addresses:
+A feature registers a handler for the purpose of its reply addresses (app.mail.reply_handlers):
 
     register_reply_handler(app, "question", post_reply)
 
@@ -52,11 +52,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.database import insert_unless_exists
@@ -66,8 +66,10 @@ from app.mail.addresses import find_reply_address, key_of
 from app.mail.authenticity import authentication_failure
 from app.mail.compose import send_mail
 from app.mail.automatic import auto_reply_reason, bounce_reason, bounce_recipients
+from app.mail.bounces import count_bounces
 from app.mail.inbound import InboundMessage, UnreadableMail, identify, parse_message, raw_digest
-from app.mail.models import InboundMail, InboundStatus, MailBounce, ReplyAddress
+from app.mail.models import InboundMail, InboundStatus, ReplyAddress
+from app.mail.reply_handlers import MESSAGE_ID_CHARS, Reply, ReplyRefused, reply_handler, takes_calendar_answers
 from app.mail.reply_text import reply_from_bodies
 from app.people.models import User
 
@@ -77,58 +79,9 @@ log = logging.getLogger(__name__)
 CLAIM_TIMEOUT = timedelta(minutes=10)
 # Received mail whose job has not started after this long is enqueued again.
 UNREAD_AFTER = timedelta(minutes=5)
-MESSAGE_ID_CHARS = 250  # InboundMail.message_id
 ADDRESS_CHARS = 254
 MAX_RECIPIENTS = 100
 KEY_SHOWN = 6  # characters of a reply key that the log shows
-
-
-@dataclass(frozen=True)
-class Reply:
-    """What a person wrote in reply, trimmed to their own words, for a feature to act on."""
-
-    purpose: str
-    object_id: int
-    user_id: int
-    text: str
-    subject: str = ""
-    message_id: str = ""
-    attachments: tuple[str, ...] = field(default_factory=tuple)  # file names, not kept
-    calendar: bytes | None = None  # the first text/calendar part (or .ics file), as sent
-
-    @property
-    def source_key(self) -> str | None:
-        """The reply's Message-ID as a feature keeps it to act on the email once (at most
-        MESSAGE_ID_CHARS; a digest of a longer one); None when it has none."""
-        message_id = (self.message_id or "").strip()
-        if not message_id:
-            return None
-        return message_id if len(message_id) <= MESSAGE_ID_CHARS else raw_digest(message_id)
-
-
-class ReplyRefused(Exception):
-    """A feature cannot act on a reply; the message says why, in words for the sender."""
-
-
-def register_reply_handler(app: Flask, purpose: str, handler: Callable[[Reply], None],
-                           calendar: bool = False) -> None:
-    """Hand replies to addresses of this purpose to `handler`; `calendar=True` when the
-    addresses are where people's calendars send their answers to invitations."""
-    app.extensions.setdefault("mail_reply_handlers", {})[purpose] = handler
-    calendar_purposes = app.extensions.setdefault("mail_calendar_purposes", set())
-    if calendar:
-        calendar_purposes.add(purpose)
-    else:
-        calendar_purposes.discard(purpose)
-
-
-def reply_handler(purpose: str) -> Callable[[Reply], None] | None:
-    return current_app.extensions.get("mail_reply_handlers", {}).get(purpose)
-
-
-def takes_calendar_answers(purpose: str) -> bool:
-    """Whether the feature behind this purpose reads answers sent by people's calendars."""
-    return purpose in current_app.extensions.get("mail_calendar_purposes", set())
 
 
 # -- keeping what arrives --------------------------------------------------------------
@@ -419,16 +372,6 @@ def _tell(reading: _Reading, kind: str, subject: str, template: str, context: di
     owner = db.session.get(User, reading.address.user_id)
     send_mail(f"inbound:{reading.inbound_id}:{kind}", kind, owner, subject, template,
               {"subject": reading.subject, **context}, about=("inbound_mail", reading.inbound_id))
-
-
-def count_bounces(emails: list[str], reason: str) -> None:
-    """Count a bounce for each address, in the current transaction."""
-    now = utcnow()
-    for email in sorted({e.strip().lower()[:ADDRESS_CHARS] for e in emails if e.strip()}):
-        insert_unless_exists(MailBounce.__table__, dict(email=email, count=0, last_reason="",
-                                                        last_bounced_at=now), "email")
-        db.session.execute(sa.update(MailBounce).where(MailBounce.email == email).values(
-            count=MailBounce.count + 1, last_reason=reason, last_bounced_at=now))
 
 
 def _shown(key: str | None) -> str:

@@ -7,7 +7,7 @@ import pytest
 
 from app.extensions import db
 from app.mail.addresses import reply_address
-from app.mail.receive import Reply, register_reply_handler
+from app.mail.reply_handlers import Reply, register_reply_handler
 
 PURPOSE = "test-reply"  # the feature these tests stand in for
 OBJECT_ID = 42

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from app.extensions import db, utcnow
 from app.mail.addresses import reply_address, revoke_reply_addresses
 from app.mail.models import InboundMail, InboundStatus, MailBounce, OutboundMail, ReplyAddress
-from app.mail.receive import (Reply, ReplyRefused, process_inbound, receive, register_reply_handler,
-                              requeue_unread_mail)
+from app.mail.receive import process_inbound, receive, requeue_unread_mail
+from app.mail.reply_handlers import Reply, ReplyRefused, register_reply_handler
 from tests.mail import inbound_messages as mails
 from tests.mail.conftest import OBJECT_ID, PURPOSE
 
