@@ -11,6 +11,7 @@ import logging
 import pytest
 import sqlalchemy as sa
 
+from app import create_app
 from app.auth.models import ApiToken
 from app.extensions import db
 from app.help.models import DigestSetting, Post, Question
@@ -19,6 +20,7 @@ from app.people.models import User, UserSkill
 from feedback.models import Checkin, TaskFeedback
 from matching.models import DoNotPair
 from sessions.models import CalendarFeed, Learning
+from config import TestConfig
 from tests.factories import Factories
 from tests.people.personal_data_scene import NINAS_REPLY, nina_everywhere
 from tests.security.access_scene import Browser, Scene, database_state
@@ -338,3 +340,8 @@ def test_the_last_active_admin_is_not_erased(app, make):
     make.admin(name="New Admin", email="new@example.com")
     assert runner.invoke(args=["people", "erase", str(ada.id), "--confirm", ada.email]).exit_code == 0
     assert fresh(User, ada.id).erased_at is not None
+
+
+def test_an_unknown_erasure_texts_setting_stops_the_start():
+    with pytest.raises(ValueError, match="ERASURE_TEXTS must be one of keep, remove"):
+        create_app(TestConfig, ERASURE_TEXTS="delete")
