@@ -121,18 +121,22 @@ def replace_in_mail(where, old: str, new: str) -> int:
 
 
 def replace_words(text: str | None, old: str, new: str) -> str | None:
-    """The text with `old` replaced where it stands as a whole (not inside a longer word),
-    whatever its case."""
+    """The text with `old` replaced where it stands as a whole (not inside a longer word):
+    an address whatever its case, a name or a text as it is written."""
     if not text or not old:
         return text
-    return re.sub(rf"(?<![\w.+-]){re.escape(old)}(?![\w-])", lambda _: new, text, flags=re.IGNORECASE)
+    return re.sub(rf"(?<![\w.+-]){re.escape(old)}(?![\w-])", lambda _: new, text, flags=_case(old))
 
 
 def _replace_bytes(raw: bytes, old: str, new: str) -> bytes:
     if not old:
         return raw
     return re.sub(rb"(?<![\w.+-])" + re.escape(old.encode()) + rb"(?![\w-])", lambda _: new.encode(), raw,
-                  flags=re.IGNORECASE)
+                  flags=_case(old))
+
+
+def _case(old: str) -> int:
+    return re.IGNORECASE if "@" in old else 0
 
 
 def _fold(calendar: str) -> str:

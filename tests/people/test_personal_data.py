@@ -10,6 +10,7 @@ import logging
 
 import pytest
 import sqlalchemy as sa
+from icalendar import Calendar
 
 from app import create_app
 from app.auth.models import ApiToken
@@ -345,3 +346,20 @@ def test_the_last_active_admin_is_not_erased(app, make):
 def test_an_unknown_erasure_texts_setting_stops_the_start():
     with pytest.raises(ValueError, match="ERASURE_TEXTS must be one of keep, remove"):
         create_app(TestConfig, ERASURE_TEXTS="delete")
+
+
+def test_invitations_to_others_name_an_erased_organizer_no_more_and_stay_valid(app, s):
+    lena, words = s.people["lead"], s.words
+    email = lena.email
+    invites = lambda: db.session.scalars(sa.select(OutboundMail).where(  # noqa: E731
+        OutboundMail.calendar.is_not(None), OutboundMail.user_id != lena.id)).all()
+    assert invites() and all(words.lead in mail.calendar.replace("\r\n ", "") for mail in invites())
+    erase(as_admin(app, s), lena)
+    db.session.expire_all()
+    for mail in invites():
+        assert words.lead not in mail.calendar.replace("\r\n ", ""), mail.calendar
+        assert email not in mail.calendar.replace("\r\n ", "")
+        assert f"Former member {lena.id}" in mail.calendar.replace("\r\n ", "")
+        assert all(len(line.encode()) <= 75 for line in mail.calendar.split("\r\n"))
+        event = Calendar.from_ical(mail.calendar).walk("VEVENT")[0]
+        assert str(event["SUMMARY"]) == words.series_title
