@@ -139,6 +139,7 @@ def test_erasing_replaces_the_name_and_contact_and_drops_the_secrets(app, s):
     nina, words = s.people["new_hire"], s.words
     nina_id, email = nina.id, nina.email
     token_secret = s.tokens["new_hire"]
+    signed_in = Browser(app, nina)
     admin = as_admin(app, s)
 
     confirm = admin.get(f"/admin/people/{nina_id}/erase")
@@ -164,7 +165,8 @@ def test_erasing_replaces_the_name_and_contact_and_drops_the_secrets(app, s):
                           and m.status in (MailStatus.SENT, MailStatus.SUPPRESSED) for m in to_her)
     from_her = db.session.scalars(sa.select(InboundMail).where(InboundMail.raw == b"")).all()
     assert len(from_her) >= 1 and all(m.mail_from in ("", "<>") for m in from_her)
-    # She cannot sign in, with her old address or through the API.
+    # Her session ends, and she cannot sign in again, with her old address or through the API.
+    assert signed_in.get("/").status_code == 302
     assert Browser(app).post("/sign-in", data={"email": email, "password": Factories.PASSWORD}).status_code != 302
     assert Browser(app).get("/api/v1/people/me", headers={"Authorization": f"Bearer {token_secret}"}).status_code == 401
     # What she wrote is kept, shown without her name (ERASURE_TEXTS=keep, the default).
