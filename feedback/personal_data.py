@@ -1,7 +1,7 @@
 """Feedback, as a section of a person's data: the task feedback they gave, their check-in
 answers, the mentorship flags they cleared, and clarity ratings: those they gave as a
-mentor, and those their questions got (without who gave them: the asker sees clarity only
-as an average of several).
+mentor, and that their questions were rated (without the score or who gave it: an asker
+sees clarity only as an average of several ratings, so that none can be told apart).
 
 Erasing keeps every rating and score, as the figures count them; with texts removed, what
 they wrote (task titles, links and words, what to change in a mentorship) is removed.
@@ -29,7 +29,7 @@ def export_feedback(user_id: int) -> dict[str, list[dict]]:
         "question_clarity_ratings": (
             rows(ClarityRating, ClarityRating.mentor_id == user_id)
             + rows(ClarityRating, ClarityRating.asker_id == user_id, ClarityRating.mentor_id != user_id,
-                   omit={"mentor_id"})),
+                   omit={"mentor_id", "score"})),
     }
 
 
