@@ -69,6 +69,10 @@ class Config:
     # Mentorship check-ins: both sides are asked "is this useful?" this often.
     CHECKIN_DAYS = int(os.environ.get("CHECKIN_DAYS", "14"))
 
+    # Erasing a person's data: what they wrote is kept without their name ("keep") or
+    # replaced by "(removed)" ("remove"); their rows stay either way, so figures still count them.
+    ERASURE_TEXTS = os.environ.get("ERASURE_TEXTS", "keep").strip().lower()
+
     # Uploads (CSV of people) and API bodies stay small.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024)))
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session

@@ -67,10 +67,12 @@ def register_blueprints(app: Flask) -> None:
     from app.health import bp as health_bp
     from app.mail import register_mail
     from app.people import bp as people_bp
+    from app.people.person_data import register as register_person_data
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(people_bp)
+    register_person_data(app)  # the first section of a person's data: their own records
     app.register_blueprint(admin_bp, url_prefix="/admin")
     register_mail(app)
 

@@ -19,6 +19,7 @@ def init_app(app) -> None:
     from app.mail.unsubscribe import register_topic
     from app.people.signals import skills_merging
     from feedback.jobs import feedback_upkeep
+    from feedback.personal_data import register as register_personal_data
     from feedback.tasks import move_skill_links
 
     for module in ("models", "views", "checkin_views", "dashboard_views"):  # the tables and the routes
@@ -28,3 +29,4 @@ def init_app(app) -> None:
     register_topic(app, TOPIC, "requests for feedback",
                    "You can still give feedback in Unstuck at any time.")
     skills_merging.connect(move_skill_links)
+    register_personal_data(app)

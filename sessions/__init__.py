@@ -31,6 +31,7 @@ def init_app(app) -> None:
     from sessions import feed_views  # noqa: F401  (the calendar feed)
     from sessions.invites import RSVP_PURPOSE
     from sessions.rsvp import record_reply
+    from sessions.personal_data import register as register_personal_data
 
     app.register_blueprint(bp)
     every(app, UPKEEP_SECONDS, upkeep)
@@ -39,3 +40,4 @@ def init_app(app) -> None:
                    "You will still get the invites and the prompts before each session.")
     register_reply_handler(app, RSVP_PURPOSE, record_reply, calendar=True)
     demo_seeded.connect(seed_demo_sessions)
+    register_personal_data(app)

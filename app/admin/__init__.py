@@ -1,7 +1,7 @@
-"""Admin pages: people, teams, skills, and importing people from CSV."""
+"""Admin pages: people, teams, skills, importing people from CSV, and a person's data."""
 
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__, template_folder="templates")
 
-from app.admin import views  # noqa: E402,F401
+from app.admin import personal_data_views, views  # noqa: E402,F401

@@ -178,3 +178,12 @@ class MergeSkillsForm(FlaskForm):
 class ImportForm(FlaskForm):
     file = FileField("CSV file", validators=[FileRequired("Choose a CSV file to import.")])
     submit = SubmitField("Import")
+
+
+class EraseForm(FlaskForm):
+    """Erasing a person, confirmed by typing their email address or full name."""
+
+    confirm = StringField("Type their email address or full name to confirm",
+                          validators=[InputRequired("Type their email address or full name to confirm."),
+                                      Length(max=254)])
+    submit = SubmitField("Erase this person")

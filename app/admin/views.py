@@ -19,6 +19,7 @@ from app.extensions import db
 from app.mail.bounces import mail_pauses
 from app.people.importer import decode_csv, import_people_csv
 from app.people.models import Role, Skill, SkillKind, Team, User, UserRole, UserSkill
+from app.people.personal_data import requests_about
 from app.people.services import (
     InvalidInput,
     PersonDetails,
@@ -111,7 +112,7 @@ def edit_person(person_id: int):
     if form.validate_on_submit() and _save_person(form, person.id):
         flash(f"{person.name}'s details are saved.", "success")
         return redirect(url_for("admin.people"))
-    return _form_page("admin/person_form.html", form=form, person=person)
+    return _form_page("admin/person_form.html", form=form, person=person, requests=requests_about(person.id))
 
 
 @bp.route("/people/<int:person_id>/deactivate", methods=["POST"])
@@ -134,8 +135,13 @@ def deactivate_person(person_id: int):
 def reactivate_person(person_id: int):
     """Let a deactivated person sign in again."""
     person = db.get_or_404(User, person_id)
-    set_active(person.id, True, acting_user_id=current_user.id)
-    flash(f"{person.name} is active again.", "success")
+    try:
+        set_active(person.id, True, acting_user_id=current_user.id)
+    except InvalidInput as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        flash(f"{person.name} is active again.", "success")
     return redirect(url_for("admin.people"))
 
 

@@ -20,6 +20,7 @@ def init_app(app) -> None:
     from app.help.jobs import sweep
     from app.help.models import move_skill_links
     from app.help.notices import REPLY_PURPOSE
+    from app.help.personal_data import register as register_personal_data
     from app.help.replies import post_reply
     from app.jobs import every
     from app.mail.reply_handlers import register_reply_handler
@@ -33,3 +34,4 @@ def init_app(app) -> None:
                    "You will still get an email at once when a question is blocking someone.")
     skills_merging.connect(move_skill_links)
     register_reply_handler(app, REPLY_PURPOSE, post_reply)
+    register_personal_data(app)

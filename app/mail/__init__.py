@@ -29,12 +29,14 @@ def register_mail(app: Flask) -> None:
     from app.jobs import every
     from app.mail import inbound_views, unsubscribe_views  # noqa: F401  (their routes)
     from app.mail.cli import mail_cli
+    from app.mail.personal_data import register as register_personal_data
     from app.mail.receive import requeue_unread_mail
 
     app.register_blueprint(bp)
     every(app, 60, requeue_unsent_mail)
     every(app, 300, requeue_unread_mail)
     app.cli.add_command(mail_cli)
+    register_personal_data(app)
     if app.config["ENV_NAME"] == "development":
         from app.mail.views import mailbox
 

@@ -17,6 +17,7 @@ from app.mail.models import MailStatus, OutboundMail
 from app.mail.transport import address
 from app.mail.unsubscribe import topic, unsubscribe_headers, unsubscribe_url
 from app.people.models import User
+from app.people.personal_data import is_erased_address
 
 # Headers Unstuck writes itself; callers may add others (List-Unsubscribe, Reply-To ...).
 RESERVED_HEADERS = {
@@ -64,6 +65,8 @@ def send_mail(key: str, kind: str, to: User | tuple[str, str], subject: str, tem
     if reply_to is not None:
         address(reply_to)  # raises ValueError for anything but one address
         headers["Reply-To"] = reply_to
+    # An erased person's address receives nothing: the email is kept as a record, not sent.
+    erased = is_erased_address(to_email)
     values = dict(
         key=key, kind=kind, to_email=to_email, to_name=to_name, user_id=user_id,
         subject=one_line(subject),
@@ -71,12 +74,14 @@ def send_mail(key: str, kind: str, to: User | tuple[str, str], subject: str, tem
         html_body=render_template(template + ".html", **context),
         calendar=calendar.decode() if calendar is not None else None,
         message_id=new_message_id(), thread_key=thread, headers=clean_headers(headers),
-        status=MailStatus.QUEUED, attempts=0, about_type=about_type, about_id=about_id,
+        status=MailStatus.SUPPRESSED if erased else MailStatus.QUEUED, attempts=0,
+        last_error="not sent: the person's data was erased" if erased else None,
+        about_type=about_type, about_id=about_id,
     )
     mail_id = insert_unless_exists(OutboundMail.__table__, values, "key")
     if mail_id is None:  # another transaction recorded the same key meanwhile
         return db.session.scalar(sa.select(OutboundMail).where(OutboundMail.key == key))
-    if deliver:
+    if deliver and not erased:
         enqueue_after_commit(deliver_mail, mail_id, queue="mail", retry=RETRY)
     return db.session.get(OutboundMail, mail_id)
 

@@ -15,8 +15,10 @@ from sqlalchemy import orm
 from app.api import api_user, error_docs, paginated, require_role
 from app.extensions import db
 from app.people.models import Role, Skill, Team, User, UserRole
+from app.people.personal_data import export_person
 from app.people.schemas import (
     PeopleQuerySchema,
+    PersonalDataSchema,
     PersonChangesSchema,
     PersonInSchema,
     PersonSchema,
@@ -175,6 +177,24 @@ class Person(MethodView):
         details["roles"] = frozenset(details["roles"])
         with saving():
             return update_person(person_id, PersonDetails(**details), acting_user_id=api_user().id)
+
+
+@blp.route("/people/<int:person_id>/export")
+class PersonExport(MethodView):
+    @admin_only
+    @blp.response(200, PersonalDataSchema)
+    @errors(403, 404)
+    def get(self, person_id):
+        """Export everything Unstuck holds about a person
+
+        Admins only: one document with, section by section, every row that names the
+        person (secrets left out), as a person may ask for under data-protection law. Each
+        export is recorded on the person's admin page and logged.
+        """
+        person = db.get_or_404(User, person_id)
+        document = export_person(person.id, by_id=api_user().id, via="api")
+        db.session.commit()
+        return document
 
 
 # Teams

@@ -114,6 +114,8 @@ class User(UserMixin, db.Model):
     away_until: Mapped[date | None]
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When an admin erased the person's data (app.people.personal_data); the row stays, nameless.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     team: Mapped[Team | None] = relationship(back_populates="members", foreign_keys=[team_id])
     manager: Mapped[User | None] = relationship(remote_side=[id], foreign_keys=[manager_id])
@@ -230,3 +232,19 @@ def named_only(relationship_to_person):
     their id and name (what a list shows). Anything else read from them loads when read."""
     return orm.joinedload(relationship_to_person).options(
         orm.load_only(User.id, User.name), orm.lazyload(User.role_rows), orm.lazyload(User.skills))
+
+
+class PersonalDataRequest(db.Model):
+    """An admin's download or erasure of a person's data: who, whose, when, and how."""
+
+    __tablename__ = "personal_data_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(10))  # export or erasure
+    subject_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))  # None: the command line
+    via: Mapped[str] = mapped_column(sa.String(10))  # web, api or command
+    detail: Mapped[str] = mapped_column(sa.String(60), default="")  # "texts kept", "texts removed"
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    by: Mapped[User | None] = relationship(foreign_keys=[by_id])

@@ -180,3 +180,20 @@ class SkillInSchema(ma.Schema):
 
 class SkillChangesSchema(SkillInSchema):
     """Changes to a skill: only the fields sent are changed; `aliases` replaces the list."""
+
+
+# A person's data
+
+
+class PersonalDataSchema(ma.Schema):
+    """Everything Unstuck holds about a person, by section and table."""
+
+    person_id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    exported_at = fields.String(required=True, metadata={"format": "date-time"})
+    sections = fields.Dict(
+        keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.List(fields.Dict())),
+        required=True, metadata={"description": (
+            "By section (person, mail, help, matching, feedback, sessions), the rows of each "
+            "table that name the person, every column but secrets."),
+            "example": {"help": {"questions": [{"id": 4, "goal": "Deploy the ledger service"}]}}})

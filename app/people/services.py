@@ -20,6 +20,10 @@ from app.people.models import (
 )
 
 
+# An erased person (app.people.personal_data) stays a nameless row that nothing changes.
+ERASED = "This person's data was erased; they cannot be changed or reactivated."
+
+
 class InvalidInput(ValueError):
     """Input a person can fix; `fields` maps a field name to what is wrong with it."""
 
@@ -222,6 +226,8 @@ def update_person(user_id: int, details: PersonDetails, acting_user_id: int | No
     user = db.session.get(User, user_id)
     if user is None:
         raise LookupError("There is no such person.")
+    if user.erased_at is not None:
+        raise InvalidInput({"person": ERASED}, ERASED)
     errors = _check_person(details, user_id, acting_user_id)
     if errors:
         raise InvalidInput(errors)
@@ -253,6 +259,8 @@ def set_active(user_id: int, active: bool, acting_user_id: int) -> User:
     if not active and user_id == acting_user_id:
         message = "You cannot deactivate yourself."
         raise InvalidInput({"active": message}, message)
+    if active and user.erased_at is not None:
+        raise InvalidInput({"active": ERASED}, ERASED)
     user.active = active
     db.session.commit()
     return user

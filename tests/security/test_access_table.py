@@ -78,6 +78,8 @@ TABLE: dict[str, dict[str, str | Token]] = {
     "/admin/people/<int:person_id>": {GET: ADMIN_PAGE, POST: ADMIN_SENDS},
     "/admin/people/<int:person_id>/deactivate": {POST: ADMIN_SENDS},
     "/admin/people/<int:person_id>/reactivate": {POST: ADMIN_SENDS},
+    "/admin/people/<int:person_id>/export": {POST: ADMIN_SENDS},  # a download, recorded: a form post
+    "/admin/people/<int:person_id>/erase": {GET: ADMIN_PAGE, POST: ADMIN_SENDS},
     "/admin/teams": {GET: ADMIN_PAGE},
     "/admin/teams/new": {GET: ADMIN_PAGE, POST: ADMIN_SENDS},
     "/admin/teams/<int:team_id>": {GET: ADMIN_PAGE, POST: ADMIN_SENDS},
@@ -178,6 +180,7 @@ TABLE: dict[str, dict[str, str | Token]] = {
     "/api/v1/people/me": {GET: API_READ, PATCH: API_ANYONE_SENDS},
     "/api/v1/people/me/mentor": {GET: API_READ},
     "/api/v1/people/<int:person_id>": {GET: API_READ, PATCH: API_ADMIN_SENDS},  # the company directory
+    "/api/v1/people/<int:person_id>/export": {GET: "401 403 403 403 403 200"},  # everything about Nina
     "/api/v1/teams": {GET: API_READ, POST: API_ADMIN_SENDS},
     "/api/v1/teams/<int:team_id>": {GET: API_READ, PATCH: API_ADMIN_SENDS},
     "/api/v1/skills": {GET: API_READ, POST: API_ADMIN_SENDS},

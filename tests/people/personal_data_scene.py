@@ -1,0 +1,52 @@
+"""The security tests' small company, with Nina's traces in every corner of Unstuck: besides
+her questions, mentorship, feedback and learnings, a reply she sent by email, a bounce
+report naming her address, mail settings, an answer to "a good fit?", a calendar answer,
+a calendar feed, a knowledge-base entry that solved her problem and a clarity rating of
+her question. The tests of a person's data read it; it is saved, committed."""
+
+from __future__ import annotations
+
+from app.extensions import db
+from app.help.models import DigestSetting, SelfSolve
+from app.help.notices import REPLY_PURPOSE
+from app.mail.addresses import reply_address
+from app.mail.models import MailBounce
+from app.mail.receive import receive
+from app.mail.unsubscribe import opt_out
+from feedback.models import ClarityRating
+from matching.models import FitAnswer
+from sessions import feed
+from sessions.models import SessionWeek, WeekAnswer
+from tests.factories import Factories
+from tests.mail import inbound_messages as mails
+from tests.security.access_scene import Scene, Words, build_scene
+
+NINAS_REPLY = "Thanks, the longer timeout did it."
+
+
+def nina_everywhere(make: Factories, jobs, words: Words = Words()) -> Scene:
+    """The access scene, and Nina in every table that can name a person."""
+    s = build_scene(make, words)
+    nina, mia = s.people["new_hire"], s.people["mentor"]
+    # A reply by email on her open question, read by the job: a post and a received mail.
+    address = reply_address(REPLY_PURPOSE, s.question.id, nina.id)
+    db.session.commit()
+    receive(mails.gmail_reply(nina.email, address, text=NINAS_REPLY, name=words.new_hire,
+                              subject=f"Re: {words.goal}"), "smtp", nina.email, [address])
+    jobs.run()
+    # A mail server's report that mail to her bounced (kept raw), and the count of bounces.
+    receive(mails.dsn_bounce("unstuck@localhost", nina.email), "smtp", "<>", ["unstuck@localhost"])
+    db.session.add(MailBounce(email=nina.email, count=1, last_reason="Mailbox full"))
+    opt_out(nina.id, "digest")
+    week = db.session.query(SessionWeek).filter_by(series_id=s.series.id, day=s.past_day).one()
+    db.session.add_all([
+        DigestSetting(user_id=nina.id), DigestSetting(user_id=mia.id),
+        FitAnswer(mentorship_id=s.mentorship.id, user_id=nina.id, good_fit=True),
+        SelfSolve(user_id=nina.id, question_id=s.answered.id, team_id=s.team.id),
+        ClarityRating(question_id=s.answered.id, mentor_id=mia.id, asker_id=nina.id, score=4),
+        WeekAnswer(week_id=week.id, user_id=nina.id, partstat="ACCEPTED"),
+    ])
+    feed.new_token(nina.id)
+    db.session.commit()
+    jobs.run()
+    return s
