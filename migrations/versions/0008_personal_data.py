@@ -1,6 +1,6 @@
 """A person's data on request: when a person was erased, and the record of each download and erasure of a person's data.
 
-Revision ID: 0009
+Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-06 13:58:58.511301
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0009'
+revision = '0008'
 down_revision = '0007'
 branch_labels = None
 depends_on = None
