@@ -13,8 +13,10 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.mail.addresses import reply_address, revoke_reply_addresses
 from app.mail.models import InboundMail
+from app.mail.receiver import start_receiver
 from tests.mail import inbound_messages as mails
 from tests.mail.conftest import OBJECT_ID, PURPOSE
+from tests.smtp import free_port
 
 SECRET = "provider-shared-secret"
 
@@ -88,6 +90,22 @@ def test_unknown_recipients_count_against_the_connecting_address(app, receiver, 
         smtp.rset()
         code, message = smtp.mail(mentor.email)
     assert code == 451 and message.startswith(b"4.7.1")
+
+
+def test_with_the_limits_redis_down_mail_still_comes_in_and_is_counted_in_memory(app, mentor, address):
+    app.config.update(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0", RATELIMIT_SMTP_ADDRESS="2 per hour")
+    port = free_port()
+    controller = start_receiver(app, "127.0.0.1", port)
+    try:
+        with session(port) as smtp:
+            for n in range(2):
+                assert smtp.sendmail(mentor.email, [address], mails.gmail_reply(mentor.email, address)) == {}
+            with pytest.raises(smtplib.SMTPSenderRefused) as refused:
+                smtp.sendmail(mentor.email, [address], mails.gmail_reply(mentor.email, address))
+    finally:
+        controller.stop()
+    assert refused.value.smtp_code == 451
+    assert len(kept()) == 2
 
 
 # -- the same rule over HTTP -----------------------------------------------------------
