@@ -80,7 +80,8 @@ def check_sender(reading: Reading, msg: InboundMessage, null_sender: bool, envel
     """Check who wrote the email, to which address; None when it is a person's own mail to
     their live reply address (then `reading.address` is that address), else why not.
 
-    Reads the header only, so it also serves mail whose body cannot be read.
+    Needs only what the header says (and the calendar part, where there is one), so it
+    also serves mail whose body cannot be read (app.mail.inbound.parse_header).
     """
     candidates = [*envelope, *msg.recipients]
     reading.key = next((key for key in map(key_of, candidates) if key), None)

@@ -48,3 +48,18 @@ def test_a_mentor_whose_mail_is_paused_is_passed_over_at_once_and_the_next_one_a
 
     jobs.run()  # nothing left to do: the pause moved the question on once
     assert len(attempts_of(question)) == 2
+
+
+def test_a_mentor_who_could_not_be_told_is_no_try_before_the_lead_is_asked(app, make, jobs, smtp):
+    app.config["ROUTING_ATTEMPTS"] = 1  # one mentor, then the team lead
+    lead = make.mentor(name="Lena Lead", email="lena@example.com")
+    team = make.team(lead=lead)
+    paused = mentor(make, "Pat Paused", {"SQL": 5}, email="pat@example.com")
+    ready = mentor(make, "Rae Ready", {"SQL": 3}, email="rae@example.com")
+    bounce(paused.email, times=app.config["MAIL_BOUNCE_LIMIT"])
+    question = ask(make.user(name="Nina New", team=team), urgency=Urgency.BLOCKING)
+
+    enqueue(route_question_job, question.id)
+    jobs.run()
+    assert [(a.mentor_id, a.state) for a in attempts_of(question)] == [
+        (paused.id, AttemptState.UNREACHED), (ready.id, AttemptState.WAITING)]
