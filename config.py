@@ -56,6 +56,12 @@ class Config:
     # bounce is this many days old; then the next email is tried.
     MAIL_BOUNCE_LIMIT = int(os.environ.get("MAIL_BOUNCE_LIMIT", "3"))
     MAIL_BOUNCE_PAUSE_DAYS = int(os.environ.get("MAIL_BOUNCE_PAUSE_DAYS", "7"))
+    # Mail from outside: messages the SMTP receiver takes per connecting address and per
+    # envelope sender (Flask-Limiter strings, counted in the rate limits' Redis; past them it
+    # answers 451, try again later), and how many days received mail is kept raw once read.
+    RATELIMIT_SMTP_ADDRESS = os.environ.get("RATELIMIT_SMTP_ADDRESS", "300 per hour")
+    RATELIMIT_SMTP_SENDER = os.environ.get("RATELIMIT_SMTP_SENDER", "60 per hour")
+    MAIL_RAW_KEEP_DAYS = int(os.environ.get("MAIL_RAW_KEEP_DAYS", "30"))
 
     # Routing stuck questions: how long a mentor has to reply, how often to move on.
     ANSWER_MINUTES_BLOCKING = int(os.environ.get("ANSWER_MINUTES_BLOCKING", "15"))
@@ -130,6 +136,7 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = True
     RATELIMIT_SIGN_IN = RATELIMIT_SIGN_IN_ACCOUNT = "1000 per second"
     RATELIMIT_ASK = RATELIMIT_INBOUND_MAIL = "1000 per second"
+    RATELIMIT_SMTP_ADDRESS = RATELIMIT_SMTP_SENDER = "1000 per second"
 
 
 class ProductionConfig(Config):

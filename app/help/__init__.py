@@ -19,10 +19,12 @@ def init_app(app) -> None:
     from app.help.digest import TOPIC, send_due_digests
     from app.help.jobs import sweep
     from app.help.models import move_skill_links
-    from app.help.notices import REPLY_PURPOSE
+    from app.help.notices import ASK_KIND, REPLY_PURPOSE
     from app.help.personal_data import register as register_personal_data
     from app.help.replies import post_reply
+    from app.help.routing import mentor_unreached
     from app.jobs import every
+    from app.mail.bounces import register_paused_mail_handler
     from app.mail.reply_handlers import register_reply_handler
     from app.mail.unsubscribe import register_topic
     from app.people.signals import skills_merging
@@ -34,4 +36,5 @@ def init_app(app) -> None:
                    "You will still get an email at once when a question is blocking someone.")
     skills_merging.connect(move_skill_links)
     register_reply_handler(app, REPLY_PURPOSE, post_reply)
+    register_paused_mail_handler(app, ASK_KIND, mentor_unreached)
     register_personal_data(app)

@@ -51,6 +51,7 @@ class AttemptState(enum.StrEnum):
     PASSED = "passed"  # the mentor passed it on
     TIMED_OUT = "timed_out"
     CLOSED = "closed"  # the question was answered by someone else or resolved
+    UNREACHED = "unreached"  # the mentor could not be told: email to them is paused (it bounced)
 
 
 question_skills = sa.Table(

@@ -17,6 +17,9 @@ from app.urls import external_url
 
 # The purpose of the help desk's reply addresses; app.help.replies handles what comes back.
 REPLY_PURPOSE = "question"
+# The kind of the mail that asks a mentor (or the lead); routing hears when it is not sent.
+ASK_KIND = "question_ask"
+ASK_KEY = "question-ask:"
 
 SUBJECT_GOAL_CHARS = 80
 # The ranking names its tiers for the asker; the person asked reads why it is them.
@@ -51,7 +54,7 @@ def ask(attempt: Attempt, escalated: bool = False) -> None:
     else:
         subject = f"{asker.name} is stuck: {_short(question.goal)}"
     send_mail(
-        key=f"question-ask:{attempt.id}", kind="question_ask", to=person, subject=subject,
+        key=f"{ASK_KEY}{attempt.id}", kind=ASK_KIND, to=person, subject=subject,
         template="help/email/routing_ask", thread=f"question-{question.id}",
         about=("question", question.id), reply_to=reply_address(REPLY_PURPOSE, question.id, person.id),
         context={"question": question, "attempt": attempt, "asker": asker, "escalated": escalated,
@@ -61,6 +64,12 @@ def ask(attempt: Attempt, escalated: bool = False) -> None:
                  "take_url": mail_links.take_link(attempt), "pass_url": mail_links.pass_link(attempt),
                  "inbox_url": external_url("help.inbox")},
     )
+
+
+def asked_attempt_id(key: str) -> int | None:
+    """The attempt that an ask mail (by its key) told its person of; None for another key."""
+    number = key.removeprefix(ASK_KEY) if key.startswith(ASK_KEY) else ""
+    return int(number) if number.isdigit() else None
 
 
 def taken(attempt: Attempt) -> None:

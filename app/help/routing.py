@@ -25,6 +25,7 @@ from app.help.clock import day_start, local_day
 from app.help.mentor_pool import OPEN_LOAD, helpers, own_mentor, related_skills
 from app.help.models import Attempt, AttemptState, DigestFrequency, Question, QuestionState, Urgency
 from app.jobs import job_queues
+from app.mail.bounces import PausedMail
 from app.mail.unsubscribe import opted_out
 from app.people.models import Team, User
 from matching.ranking import Candidate, Need, RoutingRules, prepare_helpers, rank
@@ -150,7 +151,9 @@ def _when_told(urgency: Urgency, mentor_id: int, now: datetime) -> tuple[datetim
 def _choose(question: Question, attempts: list[Attempt], now: datetime) -> tuple[int, str] | None:
     """Who to ask next, and why: ranked mentors, then the lead; after N tries the lead first."""
     tried = frozenset(a.mentor_id for a in attempts)
-    escalate = len(attempts) >= current_app.config["ROUTING_ATTEMPTS"]
+    # Someone whose mail is paused never heard of the question: that was no try.
+    tries = sum(a.state != AttemptState.UNREACHED for a in attempts)
+    escalate = tries >= current_app.config["ROUTING_ATTEMPTS"]
     if not escalate:
         choice = _best_mentor(question, tried, now)
         if choice is not None:
@@ -262,6 +265,27 @@ def pass_question(attempt_id: int, mentor_id: int, hint: str = "") -> Attempt | 
             raise NotAsked("This question was not sent to you.")
         raise RoutingError("This question has moved on already.")
     db.session.commit()
+    return route_question(question_id)
+
+
+def mentor_unreached(paused: PausedMail) -> Attempt | None:
+    """The mail asking someone was not sent: mail to them is paused, it keeps bouncing. Nobody
+    would see the question before its deadline, so their attempt ends as unreached and the
+    next person is asked now; return that attempt. Running it again changes nothing, and
+    neither does it once the person took the question (they saw it in the web app)."""
+    attempt_id = notices.asked_attempt_id(paused.key)
+    if attempt_id is None or paused.user_id is None:
+        return None
+    question_id = db.session.scalar(
+        sa.update(Attempt)
+        .where(Attempt.id == attempt_id, Attempt.mentor_id == paused.user_id,
+               Attempt.state == AttemptState.WAITING, Attempt.taken_at.is_(None))
+        .values(state=AttemptState.UNREACHED, closed_at=utcnow()).returning(Attempt.question_id))
+    if question_id is None:
+        db.session.rollback()
+        return None
+    db.session.commit()
+    log.info("question %s moved on from %s: not told, %s", question_id, paused.user_id, paused.why)
     return route_question(question_id)
 
 

@@ -24,17 +24,19 @@ __all__ = [
 
 def register_mail(app: Flask) -> None:
     """Give the app the email templates, the unsubscribe page, the endpoint for received
-    mail, the sweeps for unsent and unread mail, the `flask mail` commands and, in
-    development only, the mailbox page."""
+    mail, the admins' page of mail problems, the sweeps for unsent and unread mail, the
+    clean-up of old raw mail, the `flask mail` commands and, in development only, the
+    mailbox page."""
     from app.jobs import every
-    from app.mail import inbound_views, unsubscribe_views  # noqa: F401  (their routes)
+    from app.mail import admin_views, inbound_views, unsubscribe_views  # noqa: F401  (their routes)
     from app.mail.cli import mail_cli
     from app.mail.personal_data import register as register_personal_data
-    from app.mail.receive import requeue_unread_mail
+    from app.mail.receive import drop_old_raw_mail, requeue_unread_mail
 
     app.register_blueprint(bp)
     every(app, 60, requeue_unsent_mail)
     every(app, 300, requeue_unread_mail)
+    every(app, 3600, drop_old_raw_mail)
     app.cli.add_command(mail_cli)
     register_personal_data(app)
     if app.config["ENV_NAME"] == "development":

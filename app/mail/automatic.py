@@ -3,6 +3,7 @@
 
     auto_reply_reason(msg)   # "Auto-Submitted: auto-replied", or None for a person's mail
     bounce_recipients(msg)   # ["ada@example.com"] for a bounce, None for anything else
+    reports_failure(msg, "ada@example.com")  # whether a bounce says mail to her failed
 
 Both read a parsed InboundMessage and nothing else: no Flask, no database.
 """
@@ -86,7 +87,7 @@ def bounce_recipients(msg: InboundMessage) -> list[str] | None:
     bounces from MAILER-DAEMON or postmaster name them somewhere in their text.
     """
     if msg.is_delivery_report:
-        return _dedupe(addr for addr, _ in _failed_recipients(msg))
+        return _dedupe(named[0] for named, _ in _failed_recipients(msg))
     if not is_classic_bounce(msg):
         return None
     own = {msg.from_addr}
@@ -99,9 +100,24 @@ def bounce_recipients(msg: InboundMessage) -> list[str] | None:
     return []
 
 
-def bounce_reason(msg: InboundMessage) -> str:
-    """Say in one line why a bounce says the mail failed, for the record."""
+def reports_failure(msg: InboundMessage, email: str) -> bool:
+    """Tell whether a bounce says that mail to this address failed: a delivery report that
+    names it as a failed recipient (Original-Recipient or Final-Recipient), or a classic
+    bounce that names it in its text. A delay or a success says no such thing."""
+    email = email.strip().lower()
+    if msg.is_delivery_report:
+        return any(email in named for named, _ in _failed_recipients(msg))
+    if not is_classic_bounce(msg):
+        return False
+    return any(email == addr.lower().rstrip(".")
+               for pattern in BOUNCE_ADDRESS_PATTERNS for addr in pattern.findall(msg.text_body))
+
+
+def bounce_reason(msg: InboundMessage, email: str | None = None) -> str:
+    """Say in one line why a bounce says the mail (to `email`, if given) failed, for the record."""
     failed = _failed_recipients(msg) if msg.is_delivery_report else []
+    if email is not None:
+        failed = [found for found in failed if email.strip().lower() in found[0]] or failed
     reason = failed[0][1] if failed else msg.subject
     return " ".join(reason.split())[:500]
 
@@ -112,17 +128,19 @@ def is_classic_bounce(msg: InboundMessage) -> bool:
             and BOUNCE_SUBJECT.match(msg.subject.strip()) is not None)
 
 
-def _failed_recipients(msg: InboundMessage) -> list[tuple[str, str]]:
-    """(address, diagnosis) of each failed recipient of a delivery report."""
+def _failed_recipients(msg: InboundMessage) -> list[tuple[tuple[str, ...], str]]:
+    """(addresses, diagnosis) of each failed recipient of a delivery report: the address
+    the mail was sent to (Original-Recipient) first, then where it ended (Final-Recipient)."""
     failed = []
     for block in msg.delivery_status:
         fields = dict(reversed(block))  # the first of a repeated field counts
         action = fields.get("action", "").strip().lower()
         status = fields.get("status", "").strip()
         if action.startswith("failed") or (not action and status.startswith("5")):
-            addr = _recipient(fields.get("original-recipient")) or _recipient(fields.get("final-recipient"))
-            if addr:
-                failed.append((addr, fields.get("diagnostic-code") or status or "failed"))
+            named = tuple(dict.fromkeys(addr for addr in (_recipient(fields.get("original-recipient")),
+                                                          _recipient(fields.get("final-recipient"))) if addr))
+            if named:
+                failed.append((named, fields.get("diagnostic-code") or status or "failed"))
     return failed[:MAX_BOUNCED]
 
 

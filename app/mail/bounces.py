@@ -3,26 +3,32 @@
     mail_pauses(["ada@example.com"])  # {"ada@example.com": MailPause(...)} while paused
     mail_pause("ada@example.com")     # the same for one address, or None
     resume_mail("ada@example.com")    # forget its bounces: the next email goes
+    register_paused_mail_handler(app, "question_ask", handler)  # hear of emails not sent
 
 Mail to an address that bounced MAIL_BOUNCE_LIMIT times is paused until its last bounce is
 MAIL_BOUNCE_PAUSE_DAYS old; then the next email is tried, and one more bounce pauses it
-again. The count is kept, so it says how often the address bounced. Bounces are counted as
-they arrive (count_bounces, called by app/mail/receive.py); a person ends the pause of
-their own address.
+again. The count is kept, so it says how often the address bounced. A bounce counts only
+when a delivery report reached the return path of one email we sent and says that email
+failed (app/mail/receive.py reads it): count_bounce counts it once per email, against the
+one address that email went to. A person ends the pause of their own address.
+
+A feature that must act when its email is not sent for a pause (the person asked never
+hears of a question) registers a handler for that kind of email; it runs in a job after
+the email is marked suppressed, with a PausedMail, and must be safe to run twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import Flask, current_app
 
 from app.database import insert_unless_exists
 from app.extensions import db, utcnow
-from app.mail.models import MailBounce
+from app.mail.models import MailBounce, MailStatus, OutboundMail
 
 
 @dataclass(frozen=True)
@@ -69,11 +75,56 @@ def resume_mail(email: str) -> MailPause | None:
     return pause
 
 
-def count_bounces(emails: list[str], reason: str) -> None:
-    """Count a bounce for each address, in the current transaction."""
+def count_bounce(mail_id: int, email: str, reason: str) -> bool:
+    """Count the failure of one sent email against the address it went to, in the current
+    transaction; return whether it counted now (each email's failure counts once)."""
     now = utcnow()
-    for email in sorted({e.strip().lower()[:MailBounce.email.type.length] for e in emails if e.strip()}):
-        insert_unless_exists(MailBounce.__table__, dict(email=email, count=0, last_reason="",
-                                                        last_bounced_at=now), "email")
-        db.session.execute(sa.update(MailBounce).where(MailBounce.email == email).values(
-            count=MailBounce.count + 1, last_reason=reason, last_bounced_at=now))
+    marked = db.session.execute(
+        sa.update(OutboundMail).where(OutboundMail.id == mail_id, OutboundMail.bounced_at.is_(None))
+        .values(bounced_at=now).execution_options(synchronize_session=False)).rowcount
+    if not marked:
+        return False
+    email = email.strip().lower()[:MailBounce.email.type.length]
+    insert_unless_exists(MailBounce.__table__, dict(email=email, count=0, last_reason="",
+                                                    last_bounced_at=now), "email")
+    db.session.execute(sa.update(MailBounce).where(MailBounce.email == email).values(
+        count=MailBounce.count + 1, last_reason=reason, last_bounced_at=now))
+    return True
+
+
+# -- features that hear of their emails not sent ---------------------------------------
+
+
+@dataclass(frozen=True)
+class PausedMail:
+    """An email not sent because mail to its address is paused, as its feature recorded it."""
+
+    mail_id: int
+    key: str
+    kind: str
+    user_id: int | None
+    about_type: str | None
+    about_id: int | None
+    why: str  # in words, for the log and the record
+
+
+def register_paused_mail_handler(app: Flask, kind: str, handler: Callable[[PausedMail], None]) -> None:
+    """Call `handler` (in a job) for each email of this kind that is not sent for a pause."""
+    app.extensions.setdefault("mail_paused_handlers", {})[kind] = handler
+
+
+def paused_mail_handler(kind: str) -> Callable[[PausedMail], None] | None:
+    return current_app.extensions.get("mail_paused_handlers", {}).get(kind)
+
+
+def mail_paused(mail_id: int) -> None:
+    """The job: tell the feature that wrote a suppressed email that it was not sent."""
+    mail = db.session.get(OutboundMail, mail_id)
+    handler = paused_mail_handler(mail.kind) if mail is not None else None
+    if mail is None or handler is None or mail.status != MailStatus.SUPPRESSED:
+        db.session.rollback()
+        return
+    paused = PausedMail(mail.id, mail.key, mail.kind, mail.user_id, mail.about_type, mail.about_id,
+                        mail.last_error or "mail to this address is paused")
+    db.session.rollback()
+    handler(paused)

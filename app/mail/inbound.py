@@ -1,6 +1,7 @@
 """Reading received email: raw MIME bytes become plain values, whatever the sender's software.
 
     msg = parse_message(raw)   # an InboundMessage; raises UnreadableMail, never anything else
+    parse_header(raw)          # the same from the header alone (no bodies), or None
     identify(raw)              # (Message-ID, subject), from the header alone
 
 Whether the email was written by a person at all is for app.mail.automatic to tell.
@@ -10,26 +11,35 @@ an alternative to the text or as an .ics file: `InboundMessage.calendar` holds t
 one, and `calendar_method` its METHOD (REPLY for an answer).
 
 Mail from the open internet is hostile input: headers in broken or wrong charsets, bodies
-in encodings that do not match what they declare, nesting to exhaust the parser. Every
-text is decoded with fallbacks rather than failing, and whatever still cannot be read
-raises UnreadableMail. Only the standard library's `email` package is used here.
+in encodings that do not match what they declare, nesting to exhaust the parser, control
+characters. Every text is decoded with fallbacks rather than failing, and cleaned
+(`clean_text`) so that the database can keep it: this is where text from mail enters.
+Whatever still cannot be read raises UnreadableMail. Only the standard library's `email`
+package is used here.
 """
 
 from __future__ import annotations
 
-import binascii
-import codecs
 import hashlib
 import mimetypes
 import re
-import unicodedata
 from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import Message
 from email.parser import BytesHeaderParser, HeaderParser
-from email.utils import getaddresses
 
 from app.mail.flowed import unflow
+from app.mail.mail_text import (
+    addrs,
+    addresses,
+    charset_of,
+    clean_text,
+    decode_text,
+    header_text,
+    one_line,
+    param,
+    raw_header,
+)
 
 MAX_DEPTH = 20  # MIME nesting; real mail nests three or four deep
 MAX_PARTS = 300  # a reply with a signature logo and a few files has under ten
@@ -39,7 +49,12 @@ CALENDAR_METHOD = re.compile(r"^METHOD[ \t]*(?:;[^:\r\n]*)?:[ \t]*([A-Za-z-]+)",
 
 
 class UnreadableMail(ValueError):
-    """The bytes are not an email that can be read; the message says what is wrong."""
+    """The bytes are not an email that can be read; the message says what is wrong, in
+    words that may be told to the sender ("the message has more than 300 parts")."""
+
+
+TOO_DEEP = f"the message is nested more than {MAX_DEPTH} levels deep"
+TOO_MANY_PARTS = f"the message has more than {MAX_PARTS} parts"
 
 
 @dataclass(frozen=True)
@@ -122,9 +137,21 @@ def parse_message(raw: bytes) -> InboundMessage:
     except UnreadableMail:
         raise
     except RecursionError:
-        raise UnreadableMail("the message is nested too deeply") from None
+        raise UnreadableMail(TOO_DEEP) from None
     except Exception as exc:  # the email package has many ways to fail on hostile input
         raise UnreadableMail(f"the message could not be parsed ({type(exc).__name__})") from None
+
+
+def parse_header(raw: bytes) -> InboundMessage | None:
+    """Return what the header of the email says, with no bodies and no files (for mail
+    whose body cannot be read); None when even the header cannot be read."""
+    try:
+        msg = BytesHeaderParser(policy=policy.compat32).parsebytes(bytes(raw))
+        if not msg.keys():
+            return None
+        return InboundMessage(**_header_fields(msg), text_body="", html_body="", attachments=())
+    except Exception:
+        return None
 
 
 def identify(raw: bytes) -> tuple[str, str]:
@@ -134,11 +161,11 @@ def identify(raw: bytes) -> tuple[str, str]:
     """
     try:
         msg = BytesHeaderParser(policy=policy.compat32).parsebytes(bytes(raw))
-        headers = [(name.lower(), _header_text(value)) for name, value in msg.raw_items()]
+        headers = [(name.lower(), header_text(value)) for name, value in msg.raw_items()]
     except Exception:
         return "", ""
     first = dict(reversed(headers))
-    return _one_line(first.get("message-id", "")), _one_line(first.get("subject", ""))
+    return one_line(first.get("message-id", "")), one_line(first.get("subject", ""))
 
 
 def raw_digest(data: bytes | str) -> str:
@@ -149,31 +176,38 @@ def raw_digest(data: bytes | str) -> str:
 
 
 def _read(msg: Message) -> InboundMessage:
-    headers = tuple((name.lower(), _header_text(value)) for name, value in msg.raw_items())
-    raw_headers = [(name.lower(), value) for name, value in msg.raw_items()]
-    from_addresses = _addresses(raw_headers, "from")
-    from_addr, from_name = from_addresses[0] if len(from_addresses) == 1 else ("", "")
     parts = _Parts()
     parts.walk(msg, depth=0)
-    html_body = "\n".join(parts.html)
-    content_type = msg.get_content_type().lower()
+    html_body = clean_text("\n".join(parts.html))
     return InboundMessage(
-        message_id=_one_line(_first(headers, "message-id")),
-        from_addr=from_addr,
-        from_name=from_name,
-        to=_addrs(raw_headers, "to"),
-        cc=_addrs(raw_headers, "cc"),
-        delivered_to=_addrs(raw_headers, "delivered-to"),
-        original_to=_addrs(raw_headers, "x-original-to"),
-        subject=_one_line(_first(headers, "subject")),
-        text_body="\n".join(parts.plain),
+        **_header_fields(msg),
+        text_body=clean_text("\n".join(parts.plain)),
         html_body=html_body,
         attachments=tuple(parts.attachments(html_body)),
-        headers=headers,
-        content_type=content_type,
-        report_type=(_param(msg, "report-type") or "").lower() if content_type == "multipart/report" else "",
         delivery_status=tuple(parts.status_blocks),
         calendar=parts.calendar(),
+    )
+
+
+def _header_fields(msg: Message) -> dict:
+    """The fields of an InboundMessage that its header gives."""
+    headers = tuple((name.lower(), header_text(value)) for name, value in msg.raw_items())
+    raw_headers = [(name.lower(), value) for name, value in msg.raw_items()]
+    from_addresses = addresses(raw_headers, "from")
+    from_addr, from_name = from_addresses[0] if len(from_addresses) == 1 else ("", "")
+    content_type = msg.get_content_type().lower()
+    return dict(
+        message_id=one_line(_first(headers, "message-id")),
+        from_addr=from_addr,
+        from_name=from_name,
+        to=addrs(raw_headers, "to"),
+        cc=addrs(raw_headers, "cc"),
+        delivered_to=addrs(raw_headers, "delivered-to"),
+        original_to=addrs(raw_headers, "x-original-to"),
+        subject=one_line(_first(headers, "subject")),
+        headers=headers,
+        content_type=content_type,
+        report_type=(param(msg, "report-type") or "").lower() if content_type == "multipart/report" else "",
     )
 
 
@@ -191,9 +225,9 @@ class _Parts:
     def walk(self, part: Message, depth: int) -> None:
         self.count += 1
         if depth > MAX_DEPTH:
-            raise UnreadableMail("the message is nested too deeply")
+            raise UnreadableMail(TOO_DEEP)
         if self.count > MAX_PARTS:
-            raise UnreadableMail("the message has too many parts")
+            raise UnreadableMail(TOO_MANY_PARTS)
         ctype = part.get_content_type().lower()
         if ctype == "message/delivery-status":
             self.status_blocks.extend(_status_blocks(part))
@@ -219,13 +253,13 @@ class _Parts:
         filename = _filename(part)
         disposition = (part.get_content_disposition() or "").lower()
         if ctype in ("text/plain", "text/html") and disposition != "attachment" and not filename:
-            text = decode_text(payload, _charset(part)).replace("\r\n", "\n").replace("\r", "\n")
+            text = decode_text(payload, charset_of(part)).replace("\r\n", "\n").replace("\r", "\n")
             if ctype == "text/plain" and str(part.get_param("format", "")).lower() == "flowed":
                 # Soft line breaks of format=flowed (Thunderbird, Apple Mail) are joined again.
                 text = unflow(text, delsp=str(part.get_param("delsp", "")).lower() == "yes")
             (self.plain if ctype == "text/plain" else self.html).append(text)
             return
-        content_id = _header_text(_raw_header(part, "content-id")).strip().strip("<>").strip()
+        content_id = header_text(raw_header(part, "content-id")).strip().strip("<>").strip()
         file = Attachment(filename or _unnamed(ctype), ctype, len(payload))
         self.files.append((file, content_id))
         if file.is_calendar:
@@ -253,146 +287,24 @@ def _status_blocks(part: Message) -> list[tuple[tuple[str, str], ...]]:
         text = decode_text(part.get_payload(decode=True) or b"", None)
         blocks = [HeaderParser(policy=policy.compat32).parsestr(chunk.strip() + "\n")
                   for chunk in re.split(r"\r?\n[ \t]*\r?\n", text) if chunk.strip()]
-    return [tuple((name.lower(), _header_text(value)) for name, value in block.raw_items())
+    return [tuple((name.lower(), header_text(value)) for name, value in block.raw_items())
             for block in blocks]
-
-
-# -- headers ---------------------------------------------------------------------------
-
-ENCODED_WORD = re.compile(r"=\?([^?\s*]+)(?:\*[^?\s]*)?\?([qQbB])\?([^?\s]*)\?=")
-
-
-def _header_text(value) -> str:
-    """Decode a raw header value: 8-bit bytes as UTF-8 (or Windows-1252), then RFC 2047 words."""
-    return _decode_words(_unfold(_raw_text(value)))
-
-
-def _raw_text(value) -> str:
-    """A raw header value as text, its 8-bit bytes (kept as surrogates by the parser) decoded."""
-    value = str(value)
-    try:
-        data = value.encode("ascii", "surrogateescape")
-    except UnicodeEncodeError:  # already text beyond ASCII
-        return value
-    return data.decode("ascii") if data.isascii() else decode_text(data, None)
-
-
-def _unfold(value: str) -> str:
-    return re.sub(r"\r?\n(?=[ \t])", "", value).replace("\r", "").replace("\n", " ")
-
-
-def _decode_words(text: str) -> str:
-    """Decode RFC 2047 encoded words; white space between two encoded words goes."""
-    out, position, after_word = [], 0, False
-    for match in ENCODED_WORD.finditer(text):
-        between = text[position:match.start()]
-        if not (after_word and not between.strip()):
-            out.append(between)
-        out.append(_decode_word(match))
-        position, after_word = match.end(), True
-    out.append(text[position:])
-    return "".join(out)
-
-
-def _decode_word(match: re.Match) -> str:
-    charset, encoding, data = match.groups()
-    try:
-        if encoding in "qQ":
-            raw = binascii.a2b_qp(data.encode("ascii", "replace"), header=True)
-        else:
-            raw = binascii.a2b_base64(data.encode("ascii", "replace") + b"=" * (-len(data) % 4),
-                                      strict_mode=True)
-    except (binascii.Error, ValueError):
-        return match.group(0)
-    return decode_text(raw, charset)
-
-
-def _raw_header(part: Message, name: str) -> str:
-    """The first raw value of a header of a part, or "" (no policy's decoding in between)."""
-    return next((value for key, value in part.raw_items() if key.lower() == name), "")
 
 
 def _first(headers: tuple[tuple[str, str], ...], name: str) -> str:
     return next((value for key, value in headers if key == name), "")
 
 
-def _one_line(text: str) -> str:
-    """The text on one line, without control characters (which have no place in a header)."""
-    return "".join(c for c in " ".join(text.split()) if unicodedata.category(c)[0] != "C")
-
-
-def _addresses(raw_headers: list[tuple[str, str]], name: str) -> list[tuple[str, str]]:
-    """(lower-case address, decoded name) pairs of every header called `name`."""
-    values = [_unfold(_raw_text(value)) for key, value in raw_headers if key == name]
-    pairs = []
-    for display, addr in getaddresses(values):
-        addr = addr.strip().strip("<>").strip().lower()
-        if "@" in addr and not any(c.isspace() for c in addr):
-            pairs.append((addr, _one_line(_decode_words(display))))
-    return pairs
-
-
-def _addrs(raw_headers: list[tuple[str, str]], name: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(addr for addr, _ in _addresses(raw_headers, name)))
-
-
-def _param(part: Message, name: str) -> str | None:
-    try:
-        value = part.get_param(name)
-    except Exception:
-        return None
-    if isinstance(value, tuple):  # RFC 2231: (charset, language, value)
-        value = value[2]
-    return str(value) if value is not None else None
-
-
-# -- bodies and files ------------------------------------------------------------------
-
-# Declared as Latin-1 or ASCII, mail is most often Windows-1252 (as browsers also assume).
-WESTERN = {"ascii", "iso8859-1", "latin-1", "cp1252"}
-
-
-def decode_text(data: bytes, charset: str | None) -> str:
-    """Decode bytes to text in the declared charset, else the likeliest one; never fails.
-
-    A charset that is unknown, or that the bytes do not match, falls back to UTF-8 and
-    then Windows-1252; what still does not decode is replaced, not dropped.
-    """
-    for name in _charsets(charset):
-        try:
-            return data.decode(name)
-        except Exception:  # an unknown codec, a non-text codec, or bytes that do not fit
-            continue
-    return data.decode("utf-8", errors="replace")
-
-
-def _charsets(declared: str | None) -> list[str]:
-    name = (declared or "").strip().strip("'\"").lower()
-    try:
-        known = codecs.lookup(name).name if name else ""
-    except LookupError:
-        known = ""
-    if known in WESTERN:
-        return ["utf-8", "cp1252", "iso8859-1"] if known == "ascii" else ["cp1252", "iso8859-1"]
-    if known:
-        return [known, "utf-8", "cp1252"]
-    return ["utf-8", "cp1252"]
-
-
-def _charset(part: Message) -> str | None:
-    try:
-        return part.get_content_charset()
-    except Exception:
-        return None
+# -- files -----------------------------------------------------------------------------
 
 
 def _filename(part: Message) -> str:
     """The file name a part gives, decoded, without any folder in it."""
     try:
-        name = part.get_filename() or _param(part, "name") or ""
+        name = part.get_filename() or param(part, "name") or ""
     except Exception:
         name = ""
-    return re.split(r"[/\\]", _one_line(_header_text(name)))[-1][:200]
+    return re.split(r"[/\\]", one_line(header_text(name)))[-1][:200]
 
 
 def _unnamed(content_type: str) -> str:
@@ -402,7 +314,7 @@ def _unnamed(content_type: str) -> str:
 def _message_name(part: Message) -> str:
     payload = part.get_payload()
     if isinstance(payload, list) and payload and isinstance(payload[0], Message):
-        subject = _one_line(_header_text(_raw_header(payload[0], "subject")))
+        subject = one_line(header_text(raw_header(payload[0], "subject")))
         if subject:
             return subject[:190] + ".eml"
     return "message.eml"

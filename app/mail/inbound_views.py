@@ -4,10 +4,14 @@ The request body is the whole email, as it arrived (Content-Type message/rfc822,
 application/octet-stream or text/plain); nothing else is read from a form. The envelope,
 where the provider knows it, may come as query parameters: `mail_from` and `rcpt_to`
 (repeated). The provider proves itself with `Authorization: Bearer <INBOUND_MAIL_SECRET>`;
-without a secret configured, the endpoint does not exist. Answers are JSON:
+without a secret configured, the endpoint does not exist. As at the SMTP receiver, an email
+is kept only when one of its recipients is a live reply address or return path: the
+envelope's `rcpt_to` where given, else the addresses its header says it was sent to.
+Answers are JSON:
 
     202 {"status": "received", "id": 17}      kept; a job reads it
     200 {"status": "duplicate"}               received before (same Message-ID)
+    422 {"error": {"code": "invalid", ...}}   no recipient Unstuck takes mail for; not kept
     4xx {"error": {"code": ..., "message": ..., "fields": {}}}
     503 the same, when the email could not be kept: send it again later
 """
@@ -24,7 +28,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from app.errors import CODES
 from app.extensions import csrf, db
 from app.mail import bp
-from app.mail.receive import receive
+from app.mail.addresses import is_live_recipient
+from app.mail.inbound import parse_header
+from app.mail.receive import MAX_RECIPIENTS, receive
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +58,12 @@ def inbound_mail():
         return error(413, f"The email is larger than {limit:,} bytes.")
     if not raw.strip():
         return error(400, "The request body is empty; send the raw email.")
+    rcpt_to = request.args.getlist("rcpt_to")
     try:
-        row = receive(raw, "http", request.args.get("mail_from", ""), request.args.getlist("rcpt_to"))
+        if not any(is_live_recipient(address) for address in recipients(raw, rcpt_to)):
+            return error(422, "No recipient of this email is a live Unstuck reply address or return "
+                              "path; it was not kept.")
+        row = receive(raw, "http", request.args.get("mail_from", ""), rcpt_to)
     except SQLAlchemyError:
         db.session.rollback()
         log.exception("could not keep received mail")
@@ -63,6 +73,14 @@ def inbound_mail():
     if row is None:
         return jsonify(status="duplicate"), 200
     return jsonify(status="received", id=row.id), 202
+
+
+def recipients(raw: bytes, rcpt_to: list[str]) -> list[str]:
+    """Who the email is for: the envelope's recipients, else those its header names."""
+    if rcpt_to:
+        return rcpt_to[:MAX_RECIPIENTS]
+    header = parse_header(raw)
+    return list(header.recipients[:MAX_RECIPIENTS]) if header is not None else []
 
 
 def authorized(secret: str) -> bool:

@@ -10,8 +10,9 @@ import sqlalchemy as sa
 from rq import Retry
 
 from app.extensions import db, utcnow
-from app.jobs import enqueue
-from app.mail.bounces import mail_pauses
+from app.jobs import enqueue, enqueue_after_commit
+from app.mail.addresses import bounce_address
+from app.mail.bounces import mail_paused, mail_pauses, paused_mail_handler
 from app.mail.models import MailStatus, OutboundMail
 from app.mail.transport import build_message, send_batch
 
@@ -130,7 +131,9 @@ def _deliver(mail_ids: Iterable[int]) -> tuple[int, list[Exception]]:
                            .execution_options(synchronize_session=False))
         db.session.commit()
 
-    outcomes.update(zip(ready_ids, send_batch(messages, sent=record_sent)))
+    # Each email's own return path: a report sent there proves which email failed, to whom.
+    paths = [bounce_address(mail_id) for mail_id in ready_ids]
+    outcomes.update(zip(ready_ids, send_batch(messages, sent=record_sent, return_paths=paths)))
     errors = []
     for mail in mails:
         error = outcomes[mail.id]
@@ -149,12 +152,15 @@ def _deliver(mail_ids: Iterable[int]) -> tuple[int, list[Exception]]:
 
 def _without_bouncing(mails: list[OutboundMail]) -> list[OutboundMail]:
     """Mark the emails to addresses whose mail is paused (they keep bouncing) as suppressed,
-    and return the others: sending on to a dead address harms the mail of everyone else."""
+    and return the others: sending on to a dead address harms the mail of everyone else.
+    The feature that wrote such an email, if it asked to know, hears of it after the commit."""
     paused = mail_pauses(m.to_email for m in mails)
     for mail in mails:
         pause = paused.get(mail.to_email.lower())
         if pause is not None:
             mail.status, mail.last_error = MailStatus.SUPPRESSED, pause.describe()
+            if paused_mail_handler(mail.kind) is not None:
+                enqueue_after_commit(mail_paused, mail.id, queue="urgent")
             log.warning("mail not sent: to=%s kind=%s about=%s message_id=%s: the address bounced %s "
                         "times; paused until %s", mail.to_email, mail.kind, mail.about, mail.message_id,
                         pause.count, pause.until.isoformat())

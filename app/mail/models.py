@@ -52,6 +52,9 @@ class OutboundMail(db.Model):
     # When a worker last took the email to send it; a claim that old is taken to be lost.
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When a delivery report sent to the email's own return path said it failed: one
+    # report per email counts against the address (app.mail.bounces).
+    bounced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     about_type: Mapped[str | None] = mapped_column(sa.String(60))
     about_id: Mapped[int | None]
 
@@ -91,10 +94,12 @@ class InboundStatus(enum.StrEnum):
     READING = "reading"  # a job has it; claimed_at says since when
     POSTED = "posted"  # handed to the feature that owns its reply address
     REFUSED = "refused"  # not acted on; `reason` says why
+    FAILED = "failed"  # reading it failed READ_ATTEMPTS times (app.mail.receive); given up
 
 
 class InboundMail(db.Model):
-    """Every email received, kept raw until it is read; one row per Message-ID."""
+    """Every email received, one row per Message-ID; the raw bytes are kept until it is read
+    and MAIL_RAW_KEEP_DAYS old, then dropped (the record of what became of it stays)."""
 
     __tablename__ = "inbound_mail"
 
@@ -118,6 +123,7 @@ class InboundMail(db.Model):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When a job last took the email to read it; a claim that old is taken to be lost.
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")  # claims so far
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

@@ -1,7 +1,9 @@
 """Sending MIME messages: over SMTP when MAIL_SERVER is set, else into the outbox folder.
 
-In development every message is also kept as an .eml file under MAIL_OUTBOX_DIR, where
-the mailbox page shows it.
+Each message may go with a return path of its own (the SMTP MAIL FROM, where reports of
+its delivery are sent); without one, the server takes the From address. In development
+every message is also kept as an .eml file under MAIL_OUTBOX_DIR, where the mailbox page
+shows it, with its return path as the Return-Path that a mailbox would add.
 """
 
 from __future__ import annotations
@@ -112,19 +114,21 @@ def send_message(msg: EmailMessage) -> None:
         raise error
 
 
-def send_batch(messages: list[EmailMessage],
-               sent: Callable[[int], None] | None = None) -> list[Exception | None]:
+def send_batch(messages: list[EmailMessage], sent: Callable[[int], None] | None = None,
+               return_paths: list[str | None] | None = None) -> list[Exception | None]:
     """Send messages over one SMTP connection; return, for each, the error or None if sent.
 
     A message the server refuses does not stop the others; a connection that fails leaves
     every message not yet sent with that error. `sent`, if given, is called with a
     message's index as soon as the server has accepted it, before the next one goes.
+    `return_paths`, if given, holds each message's envelope sender (None: its From).
     """
     config = current_app.config
+    paths = list(return_paths) if return_paths is not None else [None] * len(messages)
     if not config["MAIL_SERVER"]:
         kept = []
         for index, msg in enumerate(messages):
-            kept.append(_keep_in_outbox(msg))
+            kept.append(_keep_in_outbox(msg, paths[index]))
             if kept[-1] is None and sent is not None:
                 sent(index)
         return kept
@@ -134,7 +138,7 @@ def send_batch(messages: list[EmailMessage],
         with smtp_connection() as smtp:
             for index, msg in enumerate(messages):
                 try:
-                    smtp.send_message(msg)
+                    smtp.send_message(msg, from_addr=paths[index])
                 except MESSAGE_REFUSED as exc:
                     errors[index] = exc
                 else:
@@ -145,8 +149,8 @@ def send_batch(messages: list[EmailMessage],
         for index in range(attempted, len(messages)):
             errors[index] = exc
     if config["ENV_NAME"] == "development":
-        for msg, error in zip(messages, errors):
-            if error is None and _keep_in_outbox(msg) is not None:
+        for msg, path, error in zip(messages, paths, errors):
+            if error is None and _keep_in_outbox(msg, path) is not None:
                 log.warning("could not keep a copy of %s in the outbox", msg["Message-ID"])
     return errors
 
@@ -175,8 +179,9 @@ def outbox_dir() -> Path:
     return Path(current_app.config["MAIL_OUTBOX_DIR"])
 
 
-def _keep_in_outbox(msg: EmailMessage) -> OSError | None:
-    """Write the message as an .eml file; return the error instead of raising it."""
+def _keep_in_outbox(msg: EmailMessage, return_path: str | None = None) -> OSError | None:
+    """Write the message as an .eml file, under the Return-Path a mailbox would add; return
+    the error instead of raising it."""
     local = re.sub(r"[^A-Za-z0-9]", "", str(msg["Message-ID"] or "").split("@")[0])[:32]
     name = f"{utcnow():%Y%m%dT%H%M%S%fZ}-{local or 'message'}.eml"
     try:
@@ -184,7 +189,8 @@ def _keep_in_outbox(msg: EmailMessage) -> OSError | None:
         folder.mkdir(parents=True, exist_ok=True)
         # Written aside and renamed, so the mailbox page never reads half a message.
         partial = folder / f".{name}.partial"
-        partial.write_bytes(msg.as_bytes())
+        envelope = f"Return-Path: <{return_path}>\n".encode() if return_path else b""
+        partial.write_bytes(envelope + msg.as_bytes())
         os.replace(partial, folder / name)
     except OSError as exc:
         return exc

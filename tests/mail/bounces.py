@@ -1,5 +1,9 @@
 """Bounces as they reach Unstuck, through the real inbound path (received, then read by the
-job), and a real Unstuck email to send to the address that bounced."""
+job), and a real Unstuck email to send to the address that bounced.
+
+A bounce counts only for an email Unstuck sent: `bounce` sends one to the address (through
+the app's transport), then has the mail server report it failed, to that email's own
+return path."""
 
 from __future__ import annotations
 
@@ -9,26 +13,37 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.extensions import db, utcnow
-from app.mail import OutboundMail, send_mail
+from app.mail import MailStatus, OutboundMail, deliver, send_mail
+from app.mail.addresses import bounce_address
 from app.mail.models import MailBounce
 from app.mail.receive import process_inbound, receive
 from tests.mail import inbound_messages as mails
 
 _ids = itertools.count(1)
-DSN_MESSAGE_ID = b"<20261103130502.4F1C2A0123@mx.example.com>"
 DSN_DIAGNOSIS = b"Recipient address rejected: User unknown"
 
 
 def bounce(email: str, times: int = 1, diagnosis: str | None = None) -> None:
-    """Have the mail server report, `times` times, that mail to `email` failed (with
-    `diagnosis` in place of "User unknown"), and read each report as the job does."""
+    """Have Unstuck send `times` emails to `email` and the mail server report each failed
+    (with `diagnosis` in place of "User unknown"), and read each report as the job does."""
     for _ in range(times):
-        raw = mails.dsn_bounce("unstuck@localhost", email).replace(
-            DSN_MESSAGE_ID, f"<bounce-{next(_ids)}@mx.example.com>".encode())
-        if diagnosis is not None:
-            raw = raw.replace(DSN_DIAGNOSIS, diagnosis.encode())
-        row = receive(raw, "smtp", "<>", ["unstuck@localhost"])
-        process_inbound(row.id)
+        mail = send_mail(f"bounced:{next(_ids)}", "reply_refused", (email, ""), "Your reply was not posted",
+                         "mail/reply_refused", {"subject": "Kafka consumer lag", "why": "", "text": ""},
+                         deliver=False)
+        db.session.commit()
+        deliver(mail.id)
+        assert mail_row(mail.id).status == MailStatus.SENT, "mail to a paused address cannot bounce"
+        bounce_report(mail.id, email, diagnosis)
+
+
+def bounce_report(mail_id: int, email: str, diagnosis: str | None = None) -> None:
+    """Have the mail server report that the email `mail_id` to `email` failed, and read it."""
+    path = bounce_address(mail_id)
+    raw = mails.dsn_bounce(path, email, message_id=f"<bounce-{next(_ids)}@mx.example.com>")
+    if diagnosis is not None:
+        raw = raw.replace(DSN_DIAGNOSIS, diagnosis.encode())
+    row = receive(raw, "smtp", "<>", [path])
+    process_inbound(row.id)
 
 
 def last_bounced(email: str, ago: timedelta) -> None:

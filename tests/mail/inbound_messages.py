@@ -260,16 +260,26 @@ Your message was received and will be read soon.
 
 
 def dsn_bounce(to: str, failed: str, action: str = "failed",
-               status: str = "5.1.1", original: str | None = None) -> bytes:
-    """A delivery report (RFC 3464) from Postfix: mail to `failed` could not be delivered."""
+               status: str = "5.1.1", original: str | None = None, message_id: str | None = None,
+               also_failed: tuple[str, ...] = (), returned_message_id: str = "") -> bytes:
+    """A delivery report (RFC 3464) from Postfix: mail to `failed` (and to `also_failed`)
+    could not be delivered; the header of the returned message names `returned_message_id`."""
     original_line = f"Original-Recipient: rfc822;{original}\n" if original else ""
+    message_id = message_id or "<20261103130502.4F1C2A0123@mx.example.com>"
+    more = "".join(f"""
+Final-Recipient: rfc822; {other}
+Action: failed
+Status: 5.1.1
+Diagnostic-Code: smtp; 550 5.1.1 <{other}>: Recipient address rejected: User unknown
+""" for other in also_failed)
+    returned_id = f"Message-ID: {returned_message_id}\n" if returned_message_id else ""
     return crlf(f"""\
 Return-Path: <>
 From: MAILER-DAEMON@mx.example.com (Mail Delivery System)
 Subject: Undelivered Mail Returned to Sender
 To: {to}
 Auto-Submitted: auto-replied
-Message-Id: <20261103130502.4F1C2A0123@mx.example.com>
+Message-Id: {message_id}
 MIME-Version: 1.0
 Content-Type: multipart/report; report-type=delivery-status;
 	boundary="4F1C2A0123.1762174302/mx.example.com"
@@ -301,7 +311,7 @@ Action: {action}
 Status: {status}
 Remote-MTA: dns; mail.example.com
 Diagnostic-Code: smtp; 550 5.1.1 <{failed}>: Recipient address rejected: User unknown
-
+{more}
 --4F1C2A0123.1762174302/mx.example.com
 Content-Description: Undelivered Message Headers
 Content-Type: text/rfc822-headers
@@ -309,7 +319,7 @@ Content-Type: text/rfc822-headers
 From: Unstuck <unstuck@localhost>
 To: {failed}
 Subject: {ORIGINAL_SUBJECT}
-
+{returned_id}
 --4F1C2A0123.1762174302/mx.example.com--
 """)
 

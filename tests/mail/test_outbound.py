@@ -18,6 +18,7 @@ from app.extensions import db, utcnow
 from app.jobs import enqueue
 from app.mail import (MailNotSent, MailStatus, OutboundMail, deliver, deliver_batch,
                       requeue_unsent_mail, send_batch, send_mail)
+from app.mail.addresses import bounce_address
 from app.mail.transport import build_message
 from app.urls import external_url
 from config import TestConfig
@@ -63,7 +64,7 @@ def test_a_mail_goes_out_once_through_the_worker(app, make, jobs, smtp, caplog):
         assert jobs.run() == 1
 
     [envelope] = smtp.received
-    assert envelope.mail_from == "unstuck@localhost"
+    assert envelope.mail_from == bounce_address(mail.id)  # its own return path
     assert envelope.rcpt_tos == [user.email]
     [msg] = smtp.messages()
     assert msg.get_content_type() == "multipart/alternative"

@@ -11,7 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db, utcnow
-from app.mail.addresses import reply_address, revoke_reply_addresses
+from app.mail import deliver, send_mail
+from app.mail.addresses import bounce_address, reply_address, revoke_reply_addresses
 from app.mail.models import InboundMail, InboundStatus, MailBounce, OutboundMail, ReplyAddress
 from app.mail.receive import process_inbound, receive, requeue_unread_mail
 from app.mail.reply_handlers import Reply, ReplyRefused, register_reply_handler
@@ -229,22 +230,43 @@ def test_unreadable_mail_is_refused(app, replies, log):
     assert replies == [] and notes() == []
 
 
-def test_a_bounce_is_refused_and_counted(app, replies, mentor, address, log):
-    row = read(mails.dsn_bounce("unstuck@localhost", "Gone@Example.com"), mail_from="<>")
+def sent_to(email: str, key: str) -> int:
+    """Send an email to the address as the worker does; return its id."""
+    mail = send_mail(key, "reply_refused", (email, ""), "Your reply was not posted", "mail/reply_refused",
+                     {"subject": "x", "why": "", "text": ""}, deliver=False)
+    db.session.commit()
+    deliver(mail.id)
+    return mail.id
+
+
+def test_a_bounce_to_an_emails_return_path_is_refused_and_counted(app, replies, mentor, address, log):
+    first, second = sent_to("Gone@Example.com", "first"), sent_to("gone@example.com", "second")
+    path = bounce_address(first)
+    row = read(mails.dsn_bounce(path, "Gone@Example.com"), mail_from="<>", rcpt_to=[path])
     assert_refused(row, "bounce", log)
     assert row.detail == "gone@example.com"
-    read(mails.qmail_bounce(address, "gone@example.com"), mail_from="<>")
+    read(mails.qmail_bounce(bounce_address(second), "gone@example.com"), mail_from="<>")  # by its To
 
     bounce = db.session.scalar(sa.select(MailBounce))
     assert (bounce.email, bounce.count) == ("gone@example.com", 2)
     assert bounce.last_reason == "failure notice"
     assert bounce.last_bounced_at is not None
-    assert replies == [] and notes() == []  # no mail back to a bounce, ever
+    assert replies == [] and notes()[2:] == []  # no mail back to a bounce, ever
 
 
 def test_a_delay_report_is_refused_without_counting(app, replies):
-    row = read(mails.dsn_bounce("unstuck@localhost", "slow@example.com", action="delayed", status="4.4.1"))
-    assert (row.reason, row.detail) == ("bounce", "no address named")
+    path = bounce_address(sent_to("slow@example.com", "slow"))
+    row = read(mails.dsn_bounce(path, "slow@example.com", action="delayed", status="4.4.1"), rcpt_to=[path])
+    assert (row.reason, row.detail) == ("bounce", "no failure of the mail to slow@example.com reported: "
+                                                  "counted for nobody")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(MailBounce)) == 0
+
+
+def test_a_bounce_to_any_other_address_counts_for_nobody(app, replies, mentor, address, log):
+    row = read(mails.dsn_bounce("unstuck@localhost", "Gone@Example.com"), mail_from="<>")
+    assert_refused(row, "bounce", log)
+    assert row.detail == "not sent to the return path of an email of ours: counted for nobody"
+    assert read(mails.qmail_bounce(address, "gone@example.com"), mail_from="<>").reason == "bounce"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(MailBounce)) == 0
 
 

@@ -78,10 +78,11 @@ def test_email_me_again_clears_only_ones_own_record_and_the_next_mail_is_sent(
     assert bounce_record(person.email) is None
     assert bounce_record(other.email).count == app.config["MAIL_BOUNCE_LIMIT"]
 
+    bounced = len(smtp.received)  # the emails that bounced before
     mails = [mail_to(someone, f"after:{someone.id}") for someone in (person, other)]
     db.session.commit()
     jobs.run()
-    assert [e.rcpt_tos for e in smtp.received] == [[person.email]]
+    assert [e.rcpt_tos for e in smtp.received[bounced:]] == [[person.email]]
     assert [mail_row(m.id).status for m in mails] == [MailStatus.SENT, MailStatus.SUPPRESSED]
 
 

@@ -128,6 +128,7 @@ TABLE: dict[str, dict[str, str | Token]] = {
     # Mail
     "/mail/unsubscribe/<topic_name>/<token>": {GET: Token(400), POST: Token(400, valid=None)},
     "/mail/inbound": {POST: Token(401, valid=None)},  # the provider's shared secret
+    "/admin/mail": {GET: ADMIN_PAGE},  # received mail that failed, for admins
     # Feedback
     "/feedback/": {GET: SIGNED_IN},
     "/feedback/tasks": {GET: SIGNED_IN},
