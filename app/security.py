@@ -4,7 +4,9 @@ Headers: every HTML page gets a Content-Security-Policy that lets scripts come o
 Unstuck's own files (no inline script, no `javascript:` link), refuses plugins, foreign
 forms and framing; only a page that names its own `frame-ancestors` (the "Help, I'm
 stuck!" panel, which other sites show in a frame) keeps that rule. Every answer says
-`nosniff` and keeps the address of Unstuck's pages from other sites (Referrer-Policy).
+`nosniff` and keeps the address of Unstuck's pages from other sites (Referrer-Policy);
+every answer but the public files says `Cache-Control: no-store`, and in production every
+answer says to come back over HTTPS only (Strict-Transport-Security).
 
 Rate limits (Flask-Limiter, counted in Redis so every web process shares them): failed
 sign-ins per address and per account (a whole office behind one address signs in freely,
@@ -42,6 +44,8 @@ PAGE_POLICY = {
 # JSON, CSV, calendars and files are data, never documents to run or frame.
 DATA_POLICY = {"default-src": "'none'", "frame-ancestors": "'none'"}
 REFERRER_POLICY = "same-origin"
+# The public files: the stylesheet and the help button's script, cached as Flask sends them.
+STATIC_ENDPOINTS = {"static", "help.static"}
 
 # Which answer means a question was saved: only those count against the asking limit, so a
 # form sent back with a mistake, or the "check my question" button, costs nothing.
@@ -79,6 +83,12 @@ def add_security_headers(response):
     """Complete the response's security headers; a directive the view set itself wins."""
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", REFERRER_POLICY)
+    if hsts := current_app.config.get("STRICT_TRANSPORT_SECURITY"):
+        response.headers.setdefault("Strict-Transport-Security", hsts)
+    # Nothing but the public files is kept by a browser or a cache: pages and API answers are
+    # about the person who asked (a calendar feed says itself how long it may be kept).
+    if request.endpoint not in STATIC_ENDPOINTS:
+        response.headers.setdefault("Cache-Control", "no-store")
     base = PAGE_POLICY if response.mimetype == "text/html" else DATA_POLICY
     own = parse_policy(response.headers.get("Content-Security-Policy", ""))
     policy = {**own, **{name: sources for name, sources in base.items() if name not in own}}
