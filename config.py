@@ -97,6 +97,11 @@ class Config:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
 
+    # Signing in (app/auth). A sign-in lives on the server; a remember cookie's secret changes
+    # each time it signs someone back in, and the one before stays good this many seconds
+    # (the other tabs of a browser opened again).
+    REMEMBER_TOKEN_GRACE_SECONDS = 30
+
     API_TITLE = "Unstuck API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"
@@ -134,6 +139,10 @@ class ProductionConfig(Config):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    # `__Host-` cookies: kept by browsers only if Secure, for the whole site and no Domain, so
+    # no other site (a sibling subdomain included) can set or read them.
+    SESSION_COOKIE_NAME = "__Host-session"
+    REMEMBER_COOKIE_NAME = "__Host-remember"
     # Browsers that were here once come back over HTTPS only, for a year.
     STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 

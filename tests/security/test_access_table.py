@@ -62,6 +62,7 @@ TABLE: dict[str, dict[str, str | Token]] = {
     # Signing in and the home page
     "/sign-in": {GET: "200 302 302 302 302 302", POST: "ok ok ok ok ok ok"},
     "/sign-out": {POST: ANYONE_SIGNED_IN_SENDS},
+    "/sign-out/everywhere": {POST: ANYONE_SIGNED_IN_SENDS},  # one's own sign-ins only
     "/": {GET: SIGNED_IN},
     "/health": {GET: "200 200 200 200 200 200"},  # for load balancers: says nothing but "ok"
     # One's own profile
