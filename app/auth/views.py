@@ -6,9 +6,11 @@ import sqlalchemy as sa
 from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth import bp
+from app.auth import backoff, bp
+from app.auth.devices import known_browser, remember_browser
 from app.auth.forms import SignInForm
 from app.auth.sessions import EndReason, end_sign_in, end_sign_ins, start_sign_in
+from app.errors import wait_in_words
 from app.extensions import db
 from app.people.models import User, normalize_email
 
@@ -35,22 +37,52 @@ def begin_signed_in_session(user: User, remember: bool) -> None:
     login_user(user, remember=remember)
 
 
+def signed_in_answer(user: User, target: str):
+    """The redirect after signing in, with the cookie that makes this browser a known one."""
+    response = redirect(target)
+    remember_browser(response, user.id)
+    return response
+
+
+def guessing_counters(email: str, user: User | None) -> tuple[list[backoff.Counter], bool]:
+    """What this attempt's failures count against, and whether the browser is a known one
+    (it signed in to this account before): then only its own failures hold it back."""
+    browser = known_browser(user.id) if user is not None else None
+    if browser is not None:
+        return [backoff.for_known_browser(browser)], True
+    return [backoff.for_account(email), backoff.for_address(request.remote_addr or "unknown")], False
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
-    """Show the sign-in form and sign the person in."""
+    """Show the sign-in form and sign the person in, making guessers wait (app/auth/backoff.py)."""
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")) or url_for("people.home"))
     form = SignInForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = db.session.scalar(sa.select(User).where(User.email == normalize_email(form.email.data)))
+        email = normalize_email(form.email.data)
+        user = db.session.scalar(sa.select(User).where(User.email == email))
+        counters, known = guessing_counters(email, user) if backoff.enabled() else ([], False)
+        if wait := backoff.waiting(counters):
+            return too_early(form, wait)
         if user is None or not user.check_password(form.password.data) or not user.active:
+            backoff.failed(counters)
             form.password.errors.append("That email and password do not match an account.")
         else:
+            if counters and not known:
+                backoff.forget(counters[0])  # the account's count; the address's goes on
             begin_signed_in_session(user, remember=form.remember.data)
             db.session.commit()
-            return redirect(safe_next(form.next.data) or url_for("people.home"))
+            return signed_in_answer(user, safe_next(form.next.data) or url_for("people.home"))
     status = 200 if not form.errors else 400
     return render_template("auth/sign_in.html", form=form), status
+
+
+def too_early(form: SignInForm, wait: backoff.Wait):
+    """The sign-in form again, with a 429 that says how long to wait and how to get in now."""
+    form.password.errors.append(f"{wait.reason} Please try again in {wait_in_words(wait.seconds)}.")
+    page = render_template("auth/sign_in.html", form=form, offer_link=True)
+    return page, 429, {"Retry-After": str(wait.seconds)}
 
 
 def end_signed_in_session(reason: EndReason) -> None:

@@ -23,6 +23,7 @@ import pytest
 from app.extensions import db
 from app.help import mail_links
 from app.mail.unsubscribe import unsubscribe_url
+from app.tokens import make_token
 from feedback import exports
 from feedback import links as feedback_links
 from matching.notices import action_link
@@ -61,6 +62,8 @@ SERIES_MANAGE_SENDS =               "401 403  404   403    ok   ok"
 TABLE: dict[str, dict[str, str | Token]] = {
     # Signing in and the home page
     "/sign-in": {GET: "200 302 302 302 302 302", POST: "ok ok ok ok ok ok"},
+    "/sign-in/email": {GET: "200 302 302 302 302 302", POST: "ok ok ok ok ok ok"},  # asks for a link
+    "/sign-in/email/<token>": {GET: Token(400), POST: Token(400, valid=None)},  # the link
     "/sign-out": {POST: ANYONE_SIGNED_IN_SENDS},
     "/sign-out/everywhere": {POST: ANYONE_SIGNED_IN_SENDS},  # one's own sign-ins only
     "/": {GET: SIGNED_IN},
@@ -432,6 +435,7 @@ def good_tokens(s: Scene) -> dict[str, dict[str, str]]:
         "feedback.checkin_from_mail": {"token": feedback_links.checkin_token(s.checkin.id, nina.id)},
         "mail.unsubscribe": {"topic_name": "digest", "token": token_of(unsubscribe_url(nina.id, "digest"))},
         "sessions.feed": {"token": feed.new_token(nina.id)},
+        "auth.sign_in_by_link": {"token": make_token("sign-in", nina.id, user_id=nina.id, single_use=True)},
     }
 
 
