@@ -112,8 +112,9 @@ def test_signing_in_starts_a_new_session_so_a_planted_csrf_secret_is_worth_nothi
     planted = attacker.get_cookie(SESSION, domain="unstuck.example.com").value
     victim = production.test_client()
     victim.set_cookie(SESSION, planted, domain="unstuck.example.com")
-    victim.get("/sign-in", base_url=HTTPS)
-    assert victim.get_cookie(SESSION, domain="unstuck.example.com").value == planted  # the same session
+    before = victim.post("/sign-in", base_url=HTTPS, headers={"Referer": f"{HTTPS}/sign-in"},
+                         data={"csrf_token": known_token, "email": ada.email, "password": "a typo"})
+    assert "do not match an account" in before.get_data(as_text=True)  # the known token works until then
     assert sign_in(victim, ada.email, make.PASSWORD).status_code == 302
     assert victim.get_cookie(SESSION, domain="unstuck.example.com").value != planted
 
