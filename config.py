@@ -27,7 +27,8 @@ class Config:
     """Development defaults; every value can be set from the environment."""
 
     ENV_NAME = "development"
-    SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-secret")
+    # Unset in development: a random key is made once and kept in instance/secret_key (app/secret_key.py).
+    SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'unstuck.db'}")
     )
