@@ -48,6 +48,12 @@ class ApiToken(db.Model):
         return row, secret
 
     @classmethod
+    def revoke_all(cls, user_id: int) -> None:
+        """Revoke every live token of a person, in the caller's transaction."""
+        db.session.execute(sa.update(cls).where(cls.user_id == user_id, cls.revoked_at.is_(None))
+                           .values(revoked_at=utcnow()).execution_options(synchronize_session="fetch"))
+
+    @classmethod
     def find_user(cls, secret: str) -> User | None:
         """Return the active person a live token belongs to, or None."""
         # One query for the token, the person and their roles; their skills load when a call

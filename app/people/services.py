@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError
 from email_validator import validate_email as check_email_syntax
 
+from app.auth.models import ApiToken
 from app.auth.sessions import EndReason, end_sign_ins
 from app.extensions import db
 from app.people.models import (
@@ -261,8 +262,9 @@ def details_of(user: User) -> dict:
 
 
 def set_active(user_id: int, active: bool, acting_user_id: int) -> User:
-    """Let a person sign in and use the API again, or stop them: every sign-in of theirs ends
-    (reactivated, they sign in afresh); everything about them is kept.
+    """Let a person sign in and use the API again, or stop them: every sign-in and API token
+    of theirs ends (reactivated, they sign in afresh and make new tokens); everything else
+    about them is kept.
 
     Raises InvalidInput (nothing changed) when the acting admin would deactivate themselves,
     and LookupError when there is no such person.
@@ -276,6 +278,7 @@ def set_active(user_id: int, active: bool, acting_user_id: int) -> User:
     user.active = active
     if not active:
         end_sign_ins(user_id, EndReason.DEACTIVATED)
+        ApiToken.revoke_all(user_id)
     db.session.commit()
     return user
 

@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.auth.models import SignInSession
+from app.auth.models import ApiToken, SignInSession
 from app.extensions import db, utcnow
 from app.people.models import Role
 from app.people.services import change_password
@@ -128,15 +128,20 @@ def test_sign_out_everywhere_lists_and_ends_every_sign_in_of_the_person(app, mak
     assert "signed out everywhere" in laptop.get("/sign-in").get_data(as_text=True)
 
 
-def test_deactivating_a_person_ends_their_sign_ins_for_good(app, client, make, auth):
+def test_deactivating_a_person_ends_their_sign_ins_and_api_tokens_for_good(app, client, make, auth):
     nina = make.user(roles=(Role.NEW_HIRE,))
     ninas = app.test_client()
     sign_in(ninas, nina, remember=True)
     kept = copy_of(app, ninas, REMEMBER)
+    _, secret = ApiToken.issue(nina, "laptop")
+    db.session.commit()
+    api = {"Authorization": f"Bearer {secret}"}
+    assert app.test_client().get("/api/v1/people/me", headers=api).status_code == 200
     auth.sign_in(make.admin())
     assert client.post(f"/admin/people/{nina.id}/deactivate").status_code == 302
     assert client.post(f"/admin/people/{nina.id}/reactivate").status_code == 302
     assert not signed_in(ninas) and not signed_in(kept)  # reactivated, but signed out
+    assert app.test_client().get("/api/v1/people/me", headers=api).status_code == 401
     sign_in(app.test_client(), nina)
 
 
