@@ -1,5 +1,7 @@
 """Slowing down password guessing without letting anyone lock a person out.
 
+    attempt = try_password(email, password, address, known_browser)  # .user, or .wait, or neither
+
 Failed sign-ins are counted against three things: the account, from browsers that never
 signed in to it; the address they came from; and a known browser, one that signed in to
 that account before (it shows a signed cookie, app/auth/devices.py) and so counts only its
@@ -19,10 +21,15 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from flask import Flask, current_app
 from limits.storage import MemoryStorage, Storage
+
+from app.extensions import db
+from app.people.models import User, normalize_email
 
 FIRST_WAIT_SECONDS = 1
 FORGET_SECONDS = 24 * 3600
@@ -51,6 +58,38 @@ class Wait:
 
     seconds: int
     reason: str
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What a password attempt came to: the person it signs in, or a wait, or neither."""
+
+    user: User | None = None
+    wait: Wait | None = None
+
+
+def try_password(email: str, password: str, address: str,
+                 known_browser: Callable[[int], str | None]) -> Attempt:
+    """Check a password for an account, unless the failures before ask this attempt to wait.
+
+    `known_browser(user_id)` names the browser if it signed in to that account before: then
+    only its own failures count. A failure counts; signing in forgets the account's count
+    (the address's goes on: one account's password says nothing of the others').
+    """
+    email = normalize_email(email)
+    user = db.session.scalar(sa.select(User).where(User.email == email))
+    browser = known_browser(user.id) if user is not None else None
+    account = for_account(email)
+    counters = ([] if not enabled() else [for_known_browser(browser)] if browser is not None
+                else [account, for_address(address)])
+    if wait := waiting(counters):
+        return Attempt(wait=wait)
+    if user is None or not user.check_password(password) or not user.active:
+        failed(counters)
+        return Attempt()
+    if account in counters:
+        forget(account)
+    return Attempt(user=user)
 
 
 def for_account(email: str) -> Counter:

@@ -2,7 +2,6 @@
 
 from urllib.parse import urlsplit
 
-import sqlalchemy as sa
 from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -12,7 +11,7 @@ from app.auth.forms import SignInForm
 from app.auth.sessions import EndReason, end_sign_in, end_sign_ins, start_sign_in
 from app.errors import wait_in_words
 from app.extensions import db
-from app.people.models import User, normalize_email
+from app.people.models import User
 
 
 def safe_next(target: str | None) -> str | None:
@@ -44,15 +43,6 @@ def signed_in_answer(user: User, target: str):
     return response
 
 
-def guessing_counters(email: str, user: User | None) -> tuple[list[backoff.Counter], bool]:
-    """What this attempt's failures count against, and whether the browser is a known one
-    (it signed in to this account before): then only its own failures hold it back."""
-    browser = known_browser(user.id) if user is not None else None
-    if browser is not None:
-        return [backoff.for_known_browser(browser)], True
-    return [backoff.for_account(email), backoff.for_address(request.remote_addr or "unknown")], False
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
     """Show the sign-in form and sign the person in, making guessers wait (app/auth/backoff.py)."""
@@ -60,20 +50,16 @@ def sign_in():
         return redirect(safe_next(request.args.get("next")) or url_for("people.home"))
     form = SignInForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        email = normalize_email(form.email.data)
-        user = db.session.scalar(sa.select(User).where(User.email == email))
-        counters, known = guessing_counters(email, user) if backoff.enabled() else ([], False)
-        if wait := backoff.waiting(counters):
-            return too_early(form, wait)
-        if user is None or not user.check_password(form.password.data) or not user.active:
-            backoff.failed(counters)
+        attempt = backoff.try_password(form.email.data, form.password.data, request.remote_addr or "unknown",
+                                       known_browser)
+        if attempt.wait is not None:
+            return too_early(form, attempt.wait)
+        if attempt.user is None:
             form.password.errors.append("That email and password do not match an account.")
         else:
-            if counters and not known:
-                backoff.forget(counters[0])  # the account's count; the address's goes on
-            begin_signed_in_session(user, remember=form.remember.data)
+            begin_signed_in_session(attempt.user, remember=form.remember.data)
             db.session.commit()
-            return signed_in_answer(user, safe_next(form.next.data) or url_for("people.home"))
+            return signed_in_answer(attempt.user, safe_next(form.next.data) or url_for("people.home"))
     status = 200 if not form.errors else 400
     return render_template("auth/sign_in.html", form=form), status
 

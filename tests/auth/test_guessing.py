@@ -13,6 +13,7 @@ import time
 
 import pytest
 
+from app.auth.backoff import wait_after
 from app.security import reset_rate_limits
 from config import Config
 from tests.factories import Factories
@@ -49,6 +50,12 @@ def refused_until(response, reason: str) -> int:
     assert said and int(said[1]) * {"second": 1, "minute": 60, "hour": 3600}[said[2]] >= wait
     assert "Email me a link to sign in" in page  # and how to get in at once
     return wait
+
+
+@pytest.mark.parametrize("failures, wait", [(0, 0), (5, 0), (6, 1), (7, 2), (8, 4), (14, 256), (15, 512),
+                                            (16, 900), (10_000, 900)])
+def test_each_failure_past_the_free_ones_doubles_the_wait_up_to_the_longest(failures, wait):
+    assert wait_after(failures, free=5, longest=900) == wait
 
 
 def test_shipped_settings_are_the_documented_ones():
