@@ -57,7 +57,8 @@ def test_production_answers_say_https_only_and_nothing_else_does(app, backend, p
     url = prepared_databases(backend)
     monkeypatch.setenv("SECRET_KEY", "a-long-random-production-secret")
     monkeypatch.setenv("DATABASE_URL", url)
-    production = create_app(ProductionConfig, SQLALCHEMY_DATABASE_URI=url, REDIS_URL=redis_url)
+    production = create_app(ProductionConfig, SECRET_KEY="a-long-random-production-secret",
+                            SQLALCHEMY_DATABASE_URI=url, REDIS_URL=redis_url)
     reset_rate_limits(production)
     try:
         web = production.test_client()
