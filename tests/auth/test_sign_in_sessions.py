@@ -161,6 +161,23 @@ def test_a_new_password_set_by_an_admin_ends_the_persons_sign_ins(app, client, m
     sign_in(app.test_client(), nina, password="a new passphrase")
 
 
+def test_a_new_password_set_through_the_api_ends_the_persons_sign_ins(app, make):
+    nina, ada = make.user(), make.admin()
+    ninas = app.test_client()
+    sign_in(ninas, nina, remember=True)
+    _, secret = ApiToken.issue(ada, "script")
+    db.session.commit()
+    api = {"Authorization": f"Bearer {secret}"}
+
+    def change(changes: dict):
+        return app.test_client().patch(f"/api/v1/people/{nina.id}", json=changes, headers=api)
+
+    assert change({"title": "Engineer"}).status_code == 200
+    assert signed_in(ninas)
+    assert change({"password": "a new passphrase"}).status_code == 200
+    assert not signed_in(ninas)
+
+
 def test_changing_ones_own_password_ends_the_other_sign_ins_and_keeps_this_one(app, make):
     nina = make.user()
     here, elsewhere = app.test_client(), app.test_client()
