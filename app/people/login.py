@@ -8,7 +8,7 @@ apart from the view's own work. A cookie that names no live sign-in is taken awa
 """
 
 from flask import Flask, current_app, g, redirect, request, session, url_for
-from flask_login import current_user, logout_user, user_loaded_from_cookie
+from flask_login import COOKIE_NAME, current_user, logout_user, user_loaded_from_cookie
 
 from app.auth.sessions import find_sign_in, renew_secret
 from app.extensions import db, login_manager
@@ -56,11 +56,12 @@ def load_signed_in_person() -> None:
     changed; sign out a browser whose cookies name no live sign-in."""
     # Each request finds its own person: an application context (and its g) can outlast a
     # request, as it does around the test client's requests.
-    g.pop("_login_user", None)
-    g.pop("sign_in_found", None)
+    for name in ("_login_user", "sign_in_found", "sign_in_renewed", "forget_cookie_after"):
+        g.pop(name, None)
+    # API calls name their person by a token (app/api), never by cookies.
     if request.endpoint in NO_PERSON_ENDPOINTS or request.path.startswith("/api/"):
         return
-    remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)
     if "_user_id" not in session and remember_cookie not in request.cookies:
         return
     if not current_user.is_authenticated:
