@@ -27,7 +27,8 @@ class Config:
     """Development defaults; every value can be set from the environment."""
 
     ENV_NAME = "development"
-    SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-secret")
+    # Unset in development: a random key is made once and kept in instance/secret_key (app/secret_key.py).
+    SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'unstuck.db'}")
     )
@@ -95,9 +96,7 @@ class Config:
     # Values are Flask-Limiter strings such as "10 per minute" or "30/hour; 100/day".
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "")  # empty: REDIS_URL
-    # Failed sign-ins per address and per email; questions saved per person (page, panel, API).
-    RATELIMIT_SIGN_IN = os.environ.get("RATELIMIT_SIGN_IN", "10 per minute")
-    RATELIMIT_SIGN_IN_ACCOUNT = os.environ.get("RATELIMIT_SIGN_IN_ACCOUNT", "30 per hour")
+    # Questions saved per person (page, panel, API); failed sign-ins are slowed down below.
     RATELIMIT_ASK = os.environ.get("RATELIMIT_ASK", "30 per hour")
     RATELIMIT_INBOUND_MAIL = os.environ.get("RATELIMIT_INBOUND_MAIL", "600 per minute")  # per address
     RATELIMIT_KEY_PREFIX = "unstuck"
@@ -106,6 +105,25 @@ class Config:
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
+
+    # Signing in (app/auth). A sign-in lives on the server; a remember cookie's secret changes
+    # each time it signs someone back in, and the one before stays good this many seconds
+    # (the other tabs of a browser opened again).
+    REMEMBER_TOKEN_GRACE_SECONDS = 30
+    # Failed sign-ins (app/auth/backoff.py): this many are free per account (from browsers that
+    # never signed in to it) and per known browser, and this many per address; after them each
+    # failure doubles the wait before the next attempt, from 1 second up to the longest wait.
+    SIGN_IN_FREE_FAILURES = int(os.environ.get("SIGN_IN_FREE_FAILURES", "5"))
+    SIGN_IN_FREE_FAILURES_PER_ADDRESS = int(os.environ.get("SIGN_IN_FREE_FAILURES_PER_ADDRESS", "20"))
+    SIGN_IN_MAX_WAIT_SECONDS = int(os.environ.get("SIGN_IN_MAX_WAIT_SECONDS", "900"))
+    # The cookie that makes a browser a known one for the account it signed in to.
+    DEVICE_COOKIE_NAME = "device"
+    DEVICE_COOKIE_DAYS = 180
+    # Links to sign in by email: how long one works, and how many may be asked for per
+    # address asked for (no longer a window than a link lasts) and per address asking.
+    SIGN_IN_LINK_MINUTES = 15
+    RATELIMIT_SIGN_IN_LINK = os.environ.get("RATELIMIT_SIGN_IN_LINK", "3 per 15 minutes")
+    RATELIMIT_SIGN_IN_LINK_ADDRESS = os.environ.get("RATELIMIT_SIGN_IN_LINK_ADDRESS", "20 per hour")
 
     API_TITLE = "Unstuck API"
     API_VERSION = "v1"
@@ -134,9 +152,10 @@ class TestConfig(Config):
     # trips over the requests of another; tests/security/test_rate_limits.py sets the
     # shipped values (those of Config) to prove them.
     RATELIMIT_ENABLED = True
-    RATELIMIT_SIGN_IN = RATELIMIT_SIGN_IN_ACCOUNT = "1000 per second"
     RATELIMIT_ASK = RATELIMIT_INBOUND_MAIL = "1000 per second"
     RATELIMIT_SMTP_ADDRESS = RATELIMIT_SMTP_SENDER = "1000 per second"
+    RATELIMIT_SIGN_IN_LINK = RATELIMIT_SIGN_IN_LINK_ADDRESS = "1000 per second"
+    SIGN_IN_FREE_FAILURES = SIGN_IN_FREE_FAILURES_PER_ADDRESS = 1_000_000
 
 
 class ProductionConfig(Config):
@@ -145,6 +164,13 @@ class ProductionConfig(Config):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    # `__Host-` cookies: kept by browsers only if Secure, for the whole site and no Domain, so
+    # no other site (a sibling subdomain included) can set or read them.
+    SESSION_COOKIE_NAME = "__Host-session"
+    REMEMBER_COOKIE_NAME = "__Host-remember"
+    DEVICE_COOKIE_NAME = "__Host-device"
+    # Browsers that were here once come back over HTTPS only, for a year.
+    STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
     @classmethod
     def check(cls) -> None:

@@ -18,6 +18,10 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config_class)
     app.config.update(overrides)
+    if not app.config.get("SECRET_KEY") and app.config["ENV_NAME"] == "development":
+        from app.secret_key import instance_secret_key
+
+        app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
 
     register_request_checks(app)
     register_extensions(app)

@@ -2,12 +2,17 @@
 
 Migrates the database (SQLite under instance/ by default), adds the demo organisation
 to an empty one, starts an embedded Redis unless REDIS_URL is set, then runs the web
-server, one worker, the scheduler of periodic jobs and the mail receiver (SMTP on
-MAIL_RECEIVER_PORT) as child processes until Ctrl-C or SIGTERM stops everything.
+server (reloading on changes, without the interactive debugger, which runs any code for
+whoever reaches it), one worker, the scheduler of periodic jobs and the mail receiver
+(SMTP on MAIL_RECEIVER_PORT) as child processes until Ctrl-C or SIGTERM stops everything.
+
+One checkout runs one `flask dev` on its embedded Redis: a second one refuses to start
+(its embedded Redis would be the first one's, and stop under it).
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import socket
@@ -16,6 +21,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 import sqlalchemy as sa
 from flask import Flask
@@ -43,6 +49,8 @@ def run_dev(app: Flask, host: str, port: int) -> int:
     # does for a command started in the background by a shell without job control).
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _interrupt)
+    embedded = not os.environ.get("REDIS_URL")
+    checkout_lock = hold_checkout(Path(app.instance_path)) if embedded else None
     check_port_free(host, port)
     mail_port = app.config["MAIL_RECEIVER_PORT"]
     check_port_free(host, mail_port)
@@ -50,7 +58,7 @@ def run_dev(app: Flask, host: str, port: int) -> int:
     children: list[Child] = []
     try:
         env = dict(os.environ, FLASK_APP=os.environ.get("FLASK_APP", "app"))
-        if not os.environ.get("REDIS_URL"):
+        if embedded:
             redis_server = start_embedded_redis(Path(app.instance_path))
             env["REDIS_URL"] = f"unix://{redis_server.socket_file}"
             # Anything enqueued while seeding goes to the Redis the worker reads.
@@ -58,7 +66,7 @@ def run_dev(app: Flask, host: str, port: int) -> int:
             init_jobs(app)
         prepare_database(app)
         flask = [sys.executable, "-m", "flask"]
-        children.append(start_child("web", [*flask, "run", "--debug", "--host", host,
+        children.append(start_child("web", [*flask, "--debug", "run", "--no-debugger", "--host", host,
                                             "--port", str(port)], env))
         children.append(start_child("worker", [*flask, "worker"], env))
         children.append(start_child("cron", [*flask, "cron"], env))
@@ -78,12 +86,35 @@ def run_dev(app: Flask, host: str, port: int) -> int:
         app.extensions["jobs"].connection.close()
         if redis_server is not None:
             stop_embedded_redis(redis_server)
+        if checkout_lock is not None:
+            checkout_lock.close()
         print("Unstuck has stopped.", flush=True)
 
 
 def _interrupt(signum, frame):
     """Treat SIGTERM like Ctrl-C."""
     raise KeyboardInterrupt
+
+
+def hold_checkout(instance_dir: Path) -> TextIO:
+    """Hold the checkout's `flask dev` lock (instance/dev.lock) until the returned file is
+    closed or this process ends, however it ends; raise RuntimeError if another holds it."""
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    lock = open(instance_dir / "dev.lock", "a+")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.seek(0)
+        holder = lock.read().strip() or "unknown"
+        lock.close()
+        raise RuntimeError(
+            f"Another `flask dev` (process {holder}) already runs from this checkout, on the embedded Redis "
+            f"in {instance_dir}. Stop it first, or give this one a Redis of its own with REDIS_URL.") from None
+    lock.seek(0)
+    lock.truncate()
+    lock.write(f"{os.getpid()}\n")
+    lock.flush()
+    return lock
 
 
 def check_port_free(host: str, port: int) -> None:
@@ -192,7 +223,8 @@ def print_welcome(url: str) -> None:
     """Print where Unstuck runs and how to sign in."""
     sign_ins = demo_sign_ins()
     db.session.remove()
-    lines = ["", f"Unstuck is running at {url}"]
+    lines = ["", f"Unstuck is running at {url} in development mode: for trying it out on this machine, "
+                 "not for real use (emails are kept for admins in the development mailbox)."]
     if sign_ins:
         lines.append(f"Demo sign-ins (password: {DEMO_PASSWORD}):")
         lines += [f"  {role:<10} {email}" for role, email in sign_ins]

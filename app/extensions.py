@@ -2,8 +2,9 @@
 
 from datetime import UTC, datetime
 
+import flask_login
 import sqlalchemy as sa
-from flask_login import LoginManager
+from flask import current_app
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -23,6 +24,19 @@ class Base(DeclarativeBase):
     """Declarative base whose metadata names every constraint."""
 
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class LoginManager(flask_login.LoginManager):
+    """Flask-Login's login manager, taking the remember cookie away with the attributes it was
+    set with: a browser removes a Secure (`__Host-`) cookie only when told so securely."""
+
+    def _clear_cookie(self, response):
+        config = current_app.config
+        response.delete_cookie(
+            config.get("REMEMBER_COOKIE_NAME", flask_login.COOKIE_NAME), path=config.get("REMEMBER_COOKIE_PATH", "/"),
+            domain=config.get("REMEMBER_COOKIE_DOMAIN"), secure=config.get("REMEMBER_COOKIE_SECURE", False),
+            httponly=config.get("REMEMBER_COOKIE_HTTPONLY", True),
+            samesite=config.get("REMEMBER_COOKIE_SAMESITE"))
 
 
 db = SQLAlchemy(model_class=Base)

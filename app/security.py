@@ -4,14 +4,17 @@ Headers: every HTML page gets a Content-Security-Policy that lets scripts come o
 Unstuck's own files (no inline script, no `javascript:` link), refuses plugins, foreign
 forms and framing; only a page that names its own `frame-ancestors` (the "Help, I'm
 stuck!" panel, which other sites show in a frame) keeps that rule. Every answer says
-`nosniff` and keeps the address of Unstuck's pages from other sites (Referrer-Policy).
+`nosniff` and keeps the address of Unstuck's pages from other sites (Referrer-Policy);
+every answer but the public files says `Cache-Control: no-store`, and in production every
+answer says to come back over HTTPS only (Strict-Transport-Security).
 
-Rate limits (Flask-Limiter, counted in Redis so every web process shares them): failed
-sign-ins per address and per account (a whole office behind one address signs in freely,
-a password guesser does not), questions saved per person (page, panel and API together),
-and mail handed in at /mail/inbound per address. The limits are put on the views by endpoint
-name once every blueprint is registered, so the views themselves stay free of them. The
-numbers are settings (`RATELIMIT_*` in config.py), read at each request.
+Rate limits (Flask-Limiter, counted in Redis so every web process shares them): questions
+saved per person (page, panel and API together), links to sign in asked for per email
+address and per address asking, and mail handed in at /mail/inbound per address. The limits
+are put on the views by endpoint name once every blueprint is registered, so the views
+themselves stay free of them. The numbers are settings (`RATELIMIT_*` in config.py), read at
+each request. Failed sign-ins are not refused by a limit, which would let anyone lock an
+account: they make the next attempt wait (app/auth/backoff.py, on the same storage).
 """
 
 from __future__ import annotations
@@ -42,6 +45,8 @@ PAGE_POLICY = {
 # JSON, CSV, calendars and files are data, never documents to run or frame.
 DATA_POLICY = {"default-src": "'none'", "frame-ancestors": "'none'"}
 REFERRER_POLICY = "same-origin"
+# The public files: the stylesheet and the help button's script, cached as Flask sends them.
+STATIC_ENDPOINTS = {"static", "help.static"}
 
 # Which answer means a question was saved: only those count against the asking limit, so a
 # form sent back with a mistake, or the "check my question" button, costs nothing.
@@ -79,6 +84,12 @@ def add_security_headers(response):
     """Complete the response's security headers; a directive the view set itself wins."""
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", REFERRER_POLICY)
+    if hsts := current_app.config.get("STRICT_TRANSPORT_SECURITY"):
+        response.headers.setdefault("Strict-Transport-Security", hsts)
+    # Nothing but the public files is kept by a browser or a cache: pages and API answers are
+    # about the person who asked (a calendar feed says itself how long it may be kept).
+    if request.endpoint not in STATIC_ENDPOINTS:
+        response.headers.setdefault("Cache-Control", "no-store")
     base = PAGE_POLICY if response.mimetype == "text/html" else DATA_POLICY
     own = parse_policy(response.headers.get("Content-Security-Policy", ""))
     policy = {**own, **{name: sources for name, sources in base.items() if name not in own}}
@@ -97,7 +108,7 @@ def client_address() -> str:
 
 
 def signing_in_account() -> str:
-    """The account a sign-in attempt is for, so one account is not guessed at from many places."""
+    """The email address a request to sign in names (a link asked for, say)."""
     try:
         email = normalize_email(request.form.get("email", ""))
     except HTTPException:  # a body too large: the view answers 413 when it reads the form
@@ -116,11 +127,6 @@ def asking_person() -> str:
 def setting(name: str):
     """A limit read from the settings at each request, so a change needs no new app."""
     return lambda: current_app.config[name]
-
-
-def failed_to_sign_in(response) -> bool:
-    """Tell whether this answer to a sign-in is a refusal (a success redirects)."""
-    return response.status_code != 302
 
 
 def saved_a_question(response) -> bool:
@@ -142,12 +148,12 @@ def init_rate_limits(app: Flask) -> None:
     limiter.init_app(app)
     app.extensions["rate_limits"] = limiter
 
-    sign_in_by_address = limiter.limit(
-        setting("RATELIMIT_SIGN_IN"), methods=["POST"], deduct_when=failed_to_sign_in,
-        error_message="Too many failed sign-in attempts from your address.")
-    sign_in_by_account = limiter.limit(
-        setting("RATELIMIT_SIGN_IN_ACCOUNT"), key_func=signing_in_account, methods=["POST"],
-        deduct_when=failed_to_sign_in, error_message="Too many failed sign-in attempts for this account.")
+    link_by_account = limiter.limit(
+        setting("RATELIMIT_SIGN_IN_LINK"), key_func=signing_in_account, methods=["POST"],
+        error_message="Many links to sign in were asked for this email address; any sent still work.")
+    link_by_address = limiter.limit(
+        setting("RATELIMIT_SIGN_IN_LINK_ADDRESS"), methods=["POST"],
+        error_message="Many links to sign in were asked for from your address.")
     asking = limiter.shared_limit(
         setting("RATELIMIT_ASK"), scope="ask", key_func=asking_person, methods=["POST"],
         deduct_when=saved_a_question,
@@ -156,7 +162,7 @@ def init_rate_limits(app: Flask) -> None:
         setting("RATELIMIT_INBOUND_MAIL"), methods=["POST"], exempt_when=no_mail_in,
         error_message="Too much mail was handed in from your address; this email was not kept.")
 
-    limit_views(app, "auth.sign_in", sign_in_by_address, sign_in_by_account)
+    limit_views(app, "auth.ask_for_link", link_by_address, link_by_account)
     for endpoint in ASKED:
         limit_views(app, endpoint, asking)
     limit_views(app, "mail.inbound_mail", mail_in)

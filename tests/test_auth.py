@@ -143,7 +143,7 @@ def test_outside_the_tests_passwords_use_scrypt():
     from app.people.models import User
     from config import Config
 
-    app = create_app(Config, SQLALCHEMY_DATABASE_URI="sqlite://")
+    app = create_app(Config, SQLALCHEMY_DATABASE_URI="sqlite://", SECRET_KEY="not kept in instance/")
     with app.app_context():
         user = User()
         user.set_password("a long passphrase")

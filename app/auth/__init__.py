@@ -1,7 +1,8 @@
-"""Sign-in and sign-out, role guards, and personal API tokens."""
+"""Sign-in and sign-out (by password or a link by email), sign-in sessions, slowing down
+password guessing, role guards, and personal API tokens."""
 
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
-from app.auth import views  # noqa: E402,F401
+from app.auth import link_views, views  # noqa: E402,F401

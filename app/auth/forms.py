@@ -1,8 +1,8 @@
-"""Sign-in form."""
+"""Sign-in forms: with a password, or asking for a link by email."""
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Email, Length
 
 
 class SignInForm(FlaskForm):
@@ -11,3 +11,9 @@ class SignInForm(FlaskForm):
     remember = BooleanField("Keep me signed in")
     next = HiddenField()
     submit = SubmitField("Sign in")
+
+
+class SignInLinkForm(FlaskForm):
+    email = EmailField("Email", validators=[
+        DataRequired(), Length(max=254), Email("Enter an email address, such as ada@example.com.")])
+    submit = SubmitField("Email me a link")

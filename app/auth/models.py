@@ -48,6 +48,12 @@ class ApiToken(db.Model):
         return row, secret
 
     @classmethod
+    def revoke_all(cls, user_id: int) -> None:
+        """Revoke every live token of a person, in the caller's transaction."""
+        db.session.execute(sa.update(cls).where(cls.user_id == user_id, cls.revoked_at.is_(None))
+                           .values(revoked_at=utcnow()).execution_options(synchronize_session="fetch"))
+
+    @classmethod
     def find_user(cls, secret: str) -> User | None:
         """Return the active person a live token belongs to, or None."""
         # One query for the token, the person and their roles; their skills load when a call
@@ -61,3 +67,30 @@ class ApiToken(db.Model):
         if row.last_used_at is None or now - row.last_used_at >= LAST_USED_PRECISION:
             row.last_used_at = now
         return row.user
+
+
+class SignInSession(db.Model):
+    """One sign-in of a person in one browser, from signing in until it ends.
+
+    The browser's session cookie and its "Keep me signed in" cookie both hold this row's id
+    and a secret kept here only as a hash; the secret changes each time the remember cookie
+    signs the person back in, and the one before stays good for a few seconds
+    (`previous_hash`), for the other tabs of a browser opened again.
+    """
+
+    __tablename__ = "sign_in_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str] = mapped_column(sa.String(64))
+    previous_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    remember: Mapped[bool] = mapped_column(default=False)
+    # The browser and system in a few words ("Firefox on Linux"), so a person can tell them apart.
+    user_agent: Mapped[str] = mapped_column(sa.String(80), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    end_reason: Mapped[str | None] = mapped_column(sa.String(40))
+
+    user: Mapped[User] = relationship()

@@ -1,4 +1,6 @@
-"""The development mailbox: the emails Unstuck kept in its outbox, to read in the browser."""
+"""The development mailbox: the emails Unstuck kept in its outbox, to read in the browser.
+
+For admins only: the emails carry other people's one-click links, which act as them."""
 
 from __future__ import annotations
 
@@ -7,8 +9,8 @@ from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
 
 from flask import Blueprint, abort, render_template
-from flask_login import login_required
 
+from app.auth.guards import admin_required
 from app.mail.transport import MESSAGE_POLICY, outbox_file, outbox_files
 
 mailbox = Blueprint("mailbox", __name__)
@@ -29,7 +31,7 @@ def body(msg: EmailMessage, subtype: str) -> str | None:
 
 
 @mailbox.route("/dev/mailbox")
-@login_required
+@admin_required
 def index():
     """List the emails in the outbox, newest first."""
     messages = []
@@ -44,7 +46,7 @@ def index():
 
 
 @mailbox.route("/dev/mailbox/<name>")
-@login_required
+@admin_required
 def message(name: str):
     """Show one email: its headers, its text, and its HTML in a sandboxed frame."""
     path = outbox_file(name)

@@ -158,6 +158,22 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # read by Flask-Login
         return self.active
 
+    # The sign-in this person was loaded for (an app.auth.sessions.SignInCookie), if any.
+    sign_in = None
+
+    def get_id(self) -> str | None:  # read by Flask-Login
+        """What the session and remember cookies keep: a sign-in's id and secret, never the
+        person's id, so that signing out (or an admin) can end it (app/auth/sessions.py)."""
+        return str(self.sign_in) if self.sign_in is not None else None
+
+    def __eq__(self, other) -> bool:
+        # The same person, whichever sign-in each object was loaded for.
+        if not isinstance(other, User):
+            return NotImplemented
+        return self is other or (self.id is not None and self.id == other.id)
+
+    __hash__ = object.__hash__
+
     # Skills
 
     def skill_levels(self, kind: SkillKind) -> dict[str, int]:

@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError
 from email_validator import validate_email as check_email_syntax
 
+from app.auth.models import ApiToken
+from app.auth.sessions import EndReason, end_sign_ins
 from app.extensions import db
 from app.people.models import (
     SENIORITY_LEVELS,
@@ -166,8 +168,24 @@ def _check_person(details: PersonDetails, user_id: int | None,
         if getattr(details, name) < 0:
             errors[name] = "This cannot be negative."
     if details.password is not None and 0 < len(details.password) < 8:
-        errors["password"] = "A password has at least 8 characters."
+        errors["password"] = PASSWORD_TOO_SHORT
     return errors
+
+
+PASSWORD_TOO_SHORT = "A password has at least 8 characters."
+
+
+def change_password(user_id: int, password: str, keep_sign_in_id: int | None = None) -> None:
+    """Give a person a new password and end their sign-ins but `keep_sign_in_id` (the one
+    they changed it from, if they did), in the caller's transaction. Raises ValueError for a
+    password shorter than 8 characters, LookupError when there is no such person."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise LookupError("There is no such person.")
+    if len(password or "") < 8:
+        raise ValueError(PASSWORD_TOO_SHORT)
+    user.set_password(password)
+    end_sign_ins(user_id, EndReason.PASSWORD_CHANGED, keep=keep_sign_in_id)
 
 
 def managers_by_person() -> dict[int, int | None]:
@@ -202,7 +220,9 @@ def _apply(user: User, details: PersonDetails) -> None:
     user.max_mentees = details.max_mentees
     user.max_open_questions = details.max_open_questions
     user.away_from, user.away_until = details.away_from, details.away_until
-    if details.password:
+    if details.password and user.id is not None:
+        change_password(user.id, details.password)
+    elif details.password:
         user.set_password(details.password)
 
 
@@ -248,7 +268,9 @@ def details_of(user: User) -> dict:
 
 
 def set_active(user_id: int, active: bool, acting_user_id: int) -> User:
-    """Let a person sign in and use the API again, or stop them; everything about them is kept.
+    """Let a person sign in and use the API again, or stop them: every sign-in and API token
+    of theirs ends (reactivated, they sign in afresh and make new tokens); everything else
+    about them is kept.
 
     Raises InvalidInput (nothing changed) when the acting admin would deactivate themselves,
     and LookupError when there is no such person.
@@ -262,6 +284,9 @@ def set_active(user_id: int, active: bool, acting_user_id: int) -> User:
     if active and user.erased_at is not None:
         raise InvalidInput({"active": ERASED}, ERASED)
     user.active = active
+    if not active:
+        end_sign_ins(user_id, EndReason.DEACTIVATED)
+        ApiToken.revoke_all(user_id)
     db.session.commit()
     return user
 

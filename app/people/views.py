@@ -1,11 +1,12 @@
 """The home page and a person's own profile: time zone, hours, availability, skills, tokens,
-and mail to them that is paused because it bounced."""
+where they are signed in, and mail to them that is paused because it bounced."""
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.auth.models import ApiToken
+from app.auth.sessions import live_sign_ins
 from app.extensions import db, utcnow
 from app.mail.bounces import mail_pause, resume_mail
 from app.people import bp
@@ -39,6 +40,7 @@ def _profile_page(profile_form=None, skill_form=None, token_form=None, new_token
         new_token=new_token,
         is_mentor=current_user.has_role(Role.MENTOR),
         mail_pause=mail_pause(current_user.email),
+        sign_ins=live_sign_ins(current_user.id),
     ), status
 
 

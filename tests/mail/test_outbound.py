@@ -309,7 +309,7 @@ def test_the_mailbox_lists_the_outbox_and_shows_a_message_safely(dev_app, make):
     db.session.commit()
     deliver(second.id)
     client = dev_app.test_client()
-    Auth(client).sign_in(user)
+    Auth(client).sign_in(make.admin())
 
     page = client.get("/dev/mailbox").get_data(as_text=True)
     names = kept(dev_app)
@@ -329,7 +329,7 @@ def test_the_mailbox_lists_the_outbox_and_shows_a_message_safely(dev_app, make):
 @pytest.mark.parametrize("name", ["nothing.eml", "..%2F..%2Fconfig.py", "20260101T000000000000Z-x.eml"])
 def test_the_mailbox_shows_only_files_in_the_outbox(dev_app, make, name):
     client = dev_app.test_client()
-    Auth(client).sign_in(make.mentor())
+    Auth(client).sign_in(make.admin())
     assert client.get(f"/dev/mailbox/{name}").status_code == 404
 
 
@@ -337,6 +337,18 @@ def test_the_mailbox_is_for_signed_in_people(dev_app):
     response = dev_app.test_client().get("/dev/mailbox")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/sign-in?next=/dev/mailbox")
+
+
+def test_the_mailbox_is_for_admins_only_since_its_mails_carry_other_peoples_links(dev_app, make):
+    mentor = make.mentor()
+    mail = answer_mail(mentor, key="answer:1")
+    db.session.commit()
+    deliver(mail.id)
+    [name] = kept(dev_app)
+    client = dev_app.test_client()
+    Auth(client).sign_in(make.user())
+    assert client.get("/dev/mailbox").status_code == 403
+    assert client.get(f"/dev/mailbox/{name}").status_code == 403
 
 
 def test_there_is_no_mailbox_outside_development(client, auth, make):

@@ -23,6 +23,7 @@ import pytest
 from app.extensions import db
 from app.help import mail_links
 from app.mail.unsubscribe import unsubscribe_url
+from app.tokens import make_token
 from feedback import exports
 from feedback import links as feedback_links
 from matching.notices import action_link
@@ -61,7 +62,10 @@ SERIES_MANAGE_SENDS =               "401 403  404   403    ok   ok"
 TABLE: dict[str, dict[str, str | Token]] = {
     # Signing in and the home page
     "/sign-in": {GET: "200 302 302 302 302 302", POST: "ok ok ok ok ok ok"},
+    "/sign-in/email": {GET: "200 302 302 302 302 302", POST: "ok ok ok ok ok ok"},  # asks for a link
+    "/sign-in/email/<token>": {GET: Token(400), POST: Token(400, valid=None)},  # the link
     "/sign-out": {POST: ANYONE_SIGNED_IN_SENDS},
+    "/sign-out/everywhere": {POST: ANYONE_SIGNED_IN_SENDS},  # one's own sign-ins only
     "/": {GET: SIGNED_IN},
     "/health": {GET: "200 200 200 200 200 200"},  # for load balancers: says nothing but "ok"
     # One's own profile
@@ -435,6 +439,7 @@ def good_tokens(s: Scene) -> dict[str, dict[str, str]]:
         "feedback.checkin_from_mail": {"token": feedback_links.checkin_token(s.checkin.id, nina.id)},
         "mail.unsubscribe": {"topic_name": "digest", "token": token_of(unsubscribe_url(nina.id, "digest"))},
         "sessions.feed": {"token": feed.new_token(nina.id)},
+        "auth.sign_in_by_link": {"token": make_token("sign-in", nina.id, user_id=nina.id, single_use=True)},
     }
 
 
@@ -498,3 +503,51 @@ def test_received_mail_is_taken_only_with_the_providers_secret(app, client, auth
     assert wrong_type.status_code == 415
     app.config["INBOUND_MAIL_SECRET"] = ""
     assert client.post("/mail/inbound", headers={"Authorization": "Bearer "}, **mail).status_code == 404
+
+
+# Routes only an app in development has (`make run`): the mailbox of the mail it kept, whose
+# one-click links act as their recipients, so for admins only.
+
+DEVELOPMENT_TABLE: dict[str, dict[str, str]] = {
+    "/dev/mailbox": {GET: ADMIN_PAGE},
+    "/dev/mailbox/<name>": {GET: "302 403 403 403 403 200"},  # a mail to Nina
+}
+
+
+def test_each_person_gets_what_the_development_table_says_from_the_routes_only_development_has(
+        app, s, tmp_path):
+    from app import create_app
+    from app.mail import deliver, send_mail
+    from config import TestConfig
+    from tests.factories import Factories
+
+    dev = create_app(TestConfig, ENV_NAME="development", REDIS_URL=app.config["REDIS_URL"],
+                     SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+                     MAIL_OUTBOX_DIR=str(tmp_path / "dev-outbox"))
+    added = {r.rule: r for r in dev.url_map.iter_rules()
+             if r.rule not in {known.rule for known in app.url_map.iter_rules()}}
+    assert set(added) == set(DEVELOPMENT_TABLE), "a route only development has needs a row here"
+    # Plain values: the scene's rows belong to the test's app, not to this one.
+    emails = {role: s.person(role).email for role in ROLES if role != "anonymous"}
+    nina = (s.people["new_hire"].email, s.people["new_hire"].name)
+    wrong = []
+    with dev.app_context():
+        mail = send_mail("access:dev", "test", nina, "Hello", "auth/email/sign_in_link",
+                         {"link": "http://localhost/sign-in/email/x", "minutes": 15})
+        db.session.commit()
+        deliver(mail.id)
+        [name] = [p.name for p in (tmp_path / "dev-outbox").glob("*.eml")]
+        for role in ROLES:
+            browser = dev.test_client()
+            if role != "anonymous":
+                signed_in = browser.post("/sign-in", data={"email": emails[role], "password": Factories.PASSWORD})
+                assert signed_in.status_code == 302
+            for path, entry in DEVELOPMENT_TABLE.items():
+                arguments = {"name": name} if "name" in added[path].arguments else {}
+                got = browser.get(dev.url_map.bind("localhost").build(added[path].endpoint, arguments)).status_code
+                if got != statuses(entry[GET])[role]:
+                    wrong.append(f"GET {path} as {role}: {got}, the table says {entry[GET]}")
+        db.session.remove()
+        db.engine.dispose()
+    dev.extensions["jobs"].connection.close()
+    assert not wrong, "\n".join(wrong)

@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from app import create_app
+from app.auth.models import ApiToken
 from app.extensions import db
 from app.people.models import Role, User
 from app.security import reset_rate_limits
@@ -53,8 +54,9 @@ def sign_in(client, email: str, password: str, remember: bool = False):
     return client.post("/sign-in", base_url=HTTPS, data=data, headers={"Referer": f"{HTTPS}/sign-in"})
 
 
-def cookies_set(response) -> dict[str, dict]:
-    """The cookies a response sets, each with its attributes (lower-case names)."""
+def cookies_set(response, everything: bool = False) -> dict[str, dict]:
+    """The cookies a response sets, each with its attributes (lower-case names); with
+    `everything`, also where they go (path, domain) and whether they are taken away."""
     found = {}
     for header in response.headers.getlist("Set-Cookie"):
         cookie = SimpleCookie()
@@ -63,7 +65,12 @@ def cookies_set(response) -> dict[str, dict]:
             flags = {part.strip().split("=")[0].lower() for part in header.split(";")[1:]}
             found[name] = {"secure": "secure" in flags, "httponly": "httponly" in flags,
                            "samesite": morsel["samesite"]}
+            if everything:
+                found[name].update(path=morsel["path"], domain=morsel["domain"], removed=morsel.value == "")
     return found
+
+
+SESSION, REMEMBER = "__Host-session", "__Host-remember"
 
 
 def test_signing_in_in_production_sets_secure_http_only_lax_cookies(production, make):
@@ -74,10 +81,50 @@ def test_signing_in_in_production_sets_secure_http_only_lax_cookies(production, 
     response = sign_in(client, ada.email, make.PASSWORD, remember=True)
     assert response.status_code == 302
     cookies = cookies_set(response)
-    assert set(cookies) >= {"session", "remember_token"}
-    for name in ("session", "remember_token"):
+    assert set(cookies) >= {SESSION, REMEMBER}
+    for name in (SESSION, REMEMBER):
         assert cookies[name] == {"secure": True, "httponly": True, "samesite": "Lax"}, name
     assert client.get("/", base_url=HTTPS).status_code == 200
+
+
+def test_production_cookies_are_host_cookies_no_sibling_site_can_set_or_read(production, make):
+    # A `__Host-` cookie is one a browser keeps only if it is Secure, for Path=/ and without a
+    # Domain: evil.example.com cannot plant one for unstuck.example.com, nor receive it.
+    ada = make.user(email="ada@example.com")
+    client = production.test_client()
+    signed_in = cookies_set(sign_in(client, ada.email, make.PASSWORD, remember=True), everything=True)
+    signed_out = cookies_set(client.post("/sign-out", base_url=HTTPS, headers={"Referer": f"{HTTPS}/"},
+                                         data={"csrf_token": csrf_token(client.get("/", base_url=HTTPS))}),
+                             everything=True)
+    assert set(signed_in) >= {SESSION, REMEMBER} and REMEMBER in signed_out
+    assert signed_out[REMEMBER]["removed"]
+    for name, attributes in [*signed_in.items(), *signed_out.items()]:
+        assert name.startswith("__Host-"), name
+        assert attributes["secure"] and attributes["path"] == "/" and attributes["domain"] == "", (name, attributes)
+
+
+def test_signing_in_starts_a_new_session_so_a_planted_csrf_secret_is_worth_nothing(production, make):
+    # A sibling site (or anyone who handed the browser a session cookie) knows the CSRF token of
+    # the session the person signs in with; after signing in, it must not work.
+    ada = make.user(email="ada@example.com")
+    attacker = production.test_client()
+    known_token = csrf_token(attacker.get("/sign-in", base_url=HTTPS))
+    planted = attacker.get_cookie(SESSION, domain="unstuck.example.com").value
+    victim = production.test_client()
+    victim.set_cookie(SESSION, planted, domain="unstuck.example.com")
+    before = victim.post("/sign-in", base_url=HTTPS, headers={"Referer": f"{HTTPS}/sign-in"},
+                         data={"csrf_token": known_token, "email": ada.email, "password": "a typo"})
+    assert "do not match an account" in before.get_data(as_text=True)  # the known token works until then
+    assert sign_in(victim, ada.email, make.PASSWORD).status_code == 302
+    assert victim.get_cookie(SESSION, domain="unstuck.example.com").value != planted
+
+    forged = victim.post("/profile/tokens", base_url=HTTPS, headers={"Referer": f"{HTTPS}/profile"},
+                         data={"csrf_token": known_token, "name": "the attacker's"})
+    assert forged.status_code == 400 and "CSRF" in forged.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ApiToken)) == 0
+    own = victim.post("/profile/tokens", base_url=HTTPS, headers={"Referer": f"{HTTPS}/profile"},
+                      data={"csrf_token": csrf_token(victim.get("/profile", base_url=HTTPS)), "name": "mine"})
+    assert own.status_code == 200 and db.session.scalar(sa.select(sa.func.count()).select_from(ApiToken)) == 1
 
 
 def test_a_password_set_in_production_is_stored_with_scrypt_and_signs_in(production, make):

@@ -40,6 +40,8 @@ NOT_WALKED = {
     "/sessions/<int:series_id>/weeks/<day>/move": "only for a week still to come; the walk asks for it",
     "/sessions/<int:series_id>/weeks/<day>/run": "only while a session runs; the walk asks for it",
     "/sign-in": "sends a signed-in person home; checked signed out below",
+    "/sign-in/email": "sends a signed-in person home; checked signed out below",
+    "/sign-in/email/<token>": "a link in an email, with its token",
 }
 
 
@@ -166,7 +168,7 @@ def test_every_page_a_signed_in_person_reaches_has_the_headers_and_no_inline_scr
 
 
 def test_the_sign_in_page_and_error_pages_have_the_headers(app, client):
-    for url, status in (("/sign-in", 200), ("/nowhere", 404), ("/help/questions/1", 302)):
+    for url, status in (("/sign-in", 200), ("/sign-in/email", 200), ("/nowhere", 404), ("/help/questions/1", 302)):
         response = client.get(url)
         assert response.status_code == status
         if response.mimetype == "text/html" and status != 302:
