@@ -1,7 +1,8 @@
 """The person's own records, as a section of their data: their details, roles, team and
-skills, the people who report to them, their API tokens, and the downloads and erasures
-of their data. Erasing drops their skills, tokens, password and profile; the name and
-address are replaced by `app.people.personal_data.erase_person` itself, last."""
+skills, the people who report to them, their API tokens and sign-ins, and the downloads
+and erasures of their data. Erasing drops their skills, tokens, sign-ins, password and
+profile; the name and address are replaced by `app.people.personal_data.erase_person`
+itself, last."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ from datetime import time
 
 import sqlalchemy as sa
 
-from app.auth.models import ApiToken
+from app.auth.models import ApiToken, SignInSession
 from app.extensions import db
 from app.people.models import PersonalDataRequest, Team, User, UserRole
 from app.people.personal_data import register_personal_data, row_data, rows
 
 COVERS = {"users.manager_id", "teams.lead_id", "user_roles.user_id", "user_skills.user_id",
-          "api_tokens.user_id", "personal_data_requests.subject_id", "personal_data_requests.by_id"}
+          "api_tokens.user_id", "sign_in_sessions.user_id",
+          "personal_data_requests.subject_id", "personal_data_requests.by_id"}
 
 
 def export_person_records(user_id: int) -> dict[str, list[dict]]:
@@ -28,6 +30,8 @@ def export_person_records(user_id: int) -> dict[str, list[dict]]:
         "user_roles": rows(UserRole, UserRole.user_id == user_id),
         "user_skills": [{**row_data(s), "skill": s.skill.name} for s in user.skills],
         "api_tokens": rows(ApiToken, ApiToken.user_id == user_id, omit={"token_hash"}),
+        "sign_in_sessions": rows(SignInSession, SignInSession.user_id == user_id,
+                                 omit={"secret_hash", "previous_hash"}),
         "personal_data_requests": rows(PersonalDataRequest, sa.or_(PersonalDataRequest.subject_id == user_id,
                                                                    PersonalDataRequest.by_id == user_id)),
     }
@@ -36,8 +40,9 @@ def export_person_records(user_id: int) -> dict[str, list[dict]]:
 def erase_person_records(user_id: int, remove_texts: bool) -> None:
     user = db.session.get(User, user_id)
     user.skills = []
-    db.session.execute(sa.delete(ApiToken).where(ApiToken.user_id == user_id)
-                       .execution_options(synchronize_session=False))
+    for model in (ApiToken, SignInSession):
+        db.session.execute(sa.delete(model).where(model.user_id == user_id)
+                           .execution_options(synchronize_session=False))
     user.password_hash = None
     user.title = ""
     user.timezone, user.work_start, user.work_end = "UTC", time(9), time(17)

@@ -1,11 +1,12 @@
 """The security tests' small company, with Nina's traces in every corner of Unstuck: besides
 her questions, mentorship, feedback and learnings, a reply she sent by email, a bounce
 report naming her address, mail settings, an answer to "a good fit?", a calendar answer,
-a calendar feed, a knowledge-base entry that solved her problem and a clarity rating of
+a calendar feed, a browser's sign-in, a knowledge-base entry that solved her problem and a clarity rating of
 her question. The tests of a person's data read it; it is saved, committed."""
 
 from __future__ import annotations
 
+from app.auth.sessions import start_sign_in
 from app.extensions import db
 from app.help.models import DigestSetting, SelfSolve
 from app.help.notices import REPLY_PURPOSE
@@ -47,6 +48,8 @@ def nina_everywhere(make: Factories, jobs, words: Words = Words()) -> Scene:
         WeekAnswer(week_id=week.id, user_id=nina.id, partstat="ACCEPTED"),
     ])
     feed.new_token(nina.id)
+    start_sign_in(nina, "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+                  remember=True)
     db.session.commit()
     jobs.run()
     return s
