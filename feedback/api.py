@@ -82,7 +82,10 @@ class Tasks(MethodView):
     def post(self, fields):
         """Say how a task went
 
-        Free text reaches your lead without your name unless `signed` is true. Sending the
+        Free text reaches your lead without your name unless `signed` is true, and the team
+        (on the weekly session's agenda) only if `shared` is true; your rating reaches leads
+        only in averages over at least three ratings (admins may download the raw feedback,
+        names and all; each download is logged). Sending the
         same `request_key` again saves once and answers with the first feedback. A
         `question_id` that is not one of your questions answers 404.
         """

@@ -85,7 +85,9 @@ class TaskFeedback(db.Model):
     helped_other: Mapped[bool] = mapped_column(default=False)
     helped_note: Mapped[str] = mapped_column(sa.String(300), default="")
     missing: Mapped[str] = mapped_column(sa.Text, default="")
-    signed: Mapped[bool] = mapped_column(default=False)  # leads may see the name with the text
+    signed: Mapped[bool] = mapped_column(default=False)  # the name shows with the text
+    # The team may read the text (never the rating) on the weekly session's agenda.
+    shared: Mapped[bool] = mapped_column(default=False)
     via: Mapped[str] = mapped_column(sa.String(10), default="web")  # web, api, email
     request_key: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -284,10 +284,12 @@ def _answered_questions(team_id: int, since: datetime, until: datetime, viewer_i
 
 
 def feedback_highlights(team_id: int, since: datetime, until: datetime) -> tuple[str, ...]:
-    """The team's task feedback of the week for the agenda: what was missing and what helped,
-    newest first, named only where the writer signed it (feedback.comments decides)."""
-    from feedback.comments import task_comments
+    """The task feedback the team's people shared with the team in the week, for the agenda:
+    what was missing and what helped, without ratings, named only where the writer signed
+    it, a task about a question kept out of the knowledge base without its title
+    (feedback.comments decides)."""
+    from feedback.comments import shared_task_comments
 
-    found = sorted(task_comments(team_id, since, until), key=lambda c: c.at, reverse=True)
-    return tuple(f"{c.label} (“{c.about}”, went {c.rating}/5): {c.text}" + (f" — {c.author}" if c.author else "")
+    found = shared_task_comments(team_id, since, until)
+    return tuple(f"{c.label} (“{c.about}”): {c.text}" + (f" — {c.author}" if c.author else "")
                  for c in found[:FEEDBACK_SHOWN])

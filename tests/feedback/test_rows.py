@@ -148,15 +148,18 @@ def test_the_rows_of_a_team_and_a_stretch_are_exactly_the_right_ones(world):
 
 def test_leads_read_words_without_names_unless_signed(world):
     comments = comments_for_leads(world["payments"].id, START, END)
-    got = sorted((c.kind, c.text, c.author, c.rating) for c in comments)
+    got = sorted((c.kind, c.text, c.author) for c in comments)
     assert got == sorted([
-        (TASK_MISSING, "A test account", "Nina New", 5),  # signed
-        (TASK_MISSING, "Time", None, 2),
-        (TASK_HELPED, "The runbook", None, 2),
-        (CHECKIN_CHANGE, "Meet weekly", None, 2),  # check-ins are never named
-        ("answer_note", "Spot on", None, None),
+        (TASK_MISSING, "A test account", "Nina New"),  # signed
+        (TASK_MISSING, "Time", None),
+        (TASK_HELPED, "The runbook", None),
+        (CHECKIN_CHANGE, "Meet weekly", None),  # check-ins are never named
+        ("answer_note", "Spot on", None),
     ])
-    assert [c.at for c in comments] == sorted((c.at for c in comments), reverse=True)
+    # By week, newest first (Mondays), never the moment or a rating beside the words.
+    assert [c.week for c in comments] == sorted((c.week for c in comments), reverse=True)
+    assert all(c.week.weekday() == 0 for c in comments)
+    assert not hasattr(comments[0], "rating") and not hasattr(comments[0], "at")
 
 
 @pytest.mark.parametrize("period", [
