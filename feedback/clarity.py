@@ -12,7 +12,9 @@ import sqlalchemy as sa
 from app.database import insert_unless_exists
 from app.extensions import db, utcnow
 from app.help import thread
+from app.help.access import visible_questions
 from app.help.models import Post, Question
+from app.people.models import User
 from app.people.services import InvalidInput
 from feedback.errors import NotAllowed, NotFound
 from feedback.models import ClarityRating
@@ -76,12 +78,15 @@ def clarity_for_asker(asker_id: int) -> ClarityShown | None:
 
 def answered_recently(mentor_id: int, days: int = RECENT_DAYS,
                       limit: int = RECENT_LIMIT) -> list[tuple[Question, int | None]]:
-    """The questions the mentor answered lately, newest answer first, each with the
-    mentor's clarity rating so far (None if not rated)."""
+    """The questions the mentor answered lately and may still read (a lead who answered as
+    lead and has moved on may not), newest answer first, each with the mentor's clarity
+    rating so far (None if not rated)."""
+    mentor = db.session.get(User, mentor_id)
+    readable = visible_questions(mentor).with_only_columns(Question.id)
     answered = (sa.select(Post.question_id, sa.func.max(Post.created_at).label("at"))
                 .join(Question, Question.id == Post.question_id)
                 .where(Post.author_id == mentor_id, Question.asker_id != mentor_id,
-                       Post.created_at >= utcnow() - timedelta(days=days))
+                       Post.question_id.in_(readable), Post.created_at >= utcnow() - timedelta(days=days))
                 .group_by(Post.question_id).subquery())
     rows = db.session.execute(
         sa.select(Question, ClarityRating.score)

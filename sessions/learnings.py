@@ -34,7 +34,7 @@ from sessions.agenda import (
 from sessions.learning_text import REPLY_LABELS, TEXT_MAX, learning_problems, read_reply, reply_problem, tidy
 from sessions.models import ActionItem, Learning, LearningKind, SeriesMember, SessionSeries, SessionWeek
 from sessions.schedule import Occurrence, email_problem, long_date, occurrence, occurrences
-from sessions.series import as_series, week_row
+from sessions.series import as_series, current_invitees, week_row
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +69,8 @@ def is_open(week: SessionWeek, now: datetime) -> bool:
 
 def is_invitee(series_id: int, user_id: int) -> bool:
     """Whether the person is invited to the series now (and so may add learnings)."""
-    return db.session.scalar(sa.select(sa.exists().where(
-        SeriesMember.series_id == series_id, SeriesMember.user_id == user_id,
-        SeriesMember.left_at.is_(None)))) or False
+    found = current_invitees().where(SeriesMember.series_id == series_id, SeriesMember.user_id == user_id)
+    return db.session.scalar(sa.select(found.exists())) or False
 
 
 def why_not_add(row: SessionSeries, week: SessionWeek | None, user_id: int) -> str | None:
