@@ -159,12 +159,11 @@ class MyClarity(MethodView):
         """Show how clearly you ask
 
         The mentors' ratings of your questions' clarity, with a tip; shown only once there
-        are enough of them.
+        are at least three, and brought up to date only once three more have come, so no
+        single rating can be read off it, not even by reading it before and after.
         """
         shown = clarity.clarity_for_asker(api_user().id)
         if shown is None:
-            return {"shown": False, "min_responses": MIN_RESPONSES, "responses": None, "mean": None,
-                    "counts": None, "tip": None}
-        summary = shown.summary
-        return {"shown": True, "min_responses": MIN_RESPONSES, "responses": summary.responses,
-                "mean": round(summary.mean, 2), "counts": list(summary.counts), "tip": shown.tip}
+            return {"shown": False, "min_responses": MIN_RESPONSES, "responses": None, "mean": None, "tip": None}
+        return {"shown": True, "min_responses": MIN_RESPONSES, "responses": shown.responses,
+                "mean": round(shown.mean, 2), "tip": shown.tip}

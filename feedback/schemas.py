@@ -111,13 +111,12 @@ class ClarityRatingSchema(ma.Schema):
 class MyClaritySchema(ma.Schema):
     """How clearly you ask, over the mentors' ratings of your questions, with a tip.
 
-    Shown only over at least `min_responses` ratings, so no single rating can be read off it.
+    Shown only over at least `min_responses` ratings, and changed only once `min_responses`
+    new ratings have come since it last changed, so no single rating can be read off it.
     """
 
     shown = fields.Boolean(required=True)
     min_responses = fields.Integer(required=True)
     responses = fields.Integer(required=True, allow_none=True)
     mean = fields.Float(required=True, allow_none=True)
-    counts = fields.List(fields.Integer(), required=True, allow_none=True,
-                         metadata={"description": "How many ratings of 1, 2, 3, 4 and 5."})
     tip = fields.String(required=True, allow_none=True)
