@@ -27,6 +27,7 @@ from app.mail.reply_handlers import Reply, ReplyRefused
 from app.people.models import User
 from app.people.services import InvalidInput
 from app.urls import external_url
+from sessions.access import current_invitees
 from sessions.agenda import (
     ActionNote, Agenda, AnsweredQuestion, LearningNote, build_agenda, day_name, describe_when,
     learnings_open, question_window,
@@ -34,7 +35,7 @@ from sessions.agenda import (
 from sessions.learning_text import REPLY_LABELS, TEXT_MAX, learning_problems, read_reply, reply_problem, tidy
 from sessions.models import ActionItem, Learning, LearningKind, SeriesMember, SessionSeries, SessionWeek
 from sessions.schedule import Occurrence, email_problem, long_date, occurrence, occurrences
-from sessions.series import as_series, current_invitees, week_row
+from sessions.series import as_series, week_row
 
 log = logging.getLogger(__name__)
 

@@ -28,12 +28,12 @@ from app.mail.unsubscribe import opted_out_of
 from app.people.models import User
 from app.urls import external_url
 from sessions import retro
+from sessions.access import current_invitees
 from sessions.models import (
     ActionItem, Attendance, Learning, Phase, SeriesMember, SessionSeries, SessionWeek, Vote, WeekAnswer,
 )
 from sessions.retro import RetroRefused
 from sessions.schedule import email_problem, long_date
-from sessions.series import current_invitees
 
 # The mail topic a person can unsubscribe from; invites and prompts still come.
 SUMMARY_TOPIC = "session-summaries"
@@ -244,7 +244,7 @@ def invitee_ids(series_id: int) -> list[int]:
 
 
 def invitee_ids_query(series_id: int) -> sa.Select:
-    """The ids of the people invited to the series now (sessions.series.invited_now)."""
+    """The ids of the people invited to the series now (sessions.access.invited_now)."""
     return current_invitees().where(SeriesMember.series_id == series_id).with_only_columns(SeriesMember.user_id)
 
 
