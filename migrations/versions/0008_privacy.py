@@ -1,6 +1,4 @@
-"""Privacy: task feedback shared with the team only where its writer chose so; check-ins keep
-their first answer, which the dashboard counts; what an asker reads of their clarity, kept
-until three new ratings have come.
+"""Privacy: task feedback shared with the team only where its writer chose so; check-ins keep their first answer, which the dashboard counts; what an asker reads of their clarity, kept until three new ratings have come.
 
 Revision ID: 0008
 Revises: 0007
