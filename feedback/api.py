@@ -82,7 +82,10 @@ class Tasks(MethodView):
     def post(self, fields):
         """Say how a task went
 
-        Free text reaches your lead without your name unless `signed` is true. Sending the
+        Free text reaches your lead without your name unless `signed` is true, and the team
+        (on the weekly session's agenda) only if `shared` is true; your rating reaches leads
+        only in averages over at least three ratings (admins may download the raw feedback,
+        names and all; each download is logged). Sending the
         same `request_key` again saves once and answers with the first feedback. A
         `question_id` that is not one of your questions answers 404.
         """
@@ -156,12 +159,11 @@ class MyClarity(MethodView):
         """Show how clearly you ask
 
         The mentors' ratings of your questions' clarity, with a tip; shown only once there
-        are enough of them.
+        are at least three, and brought up to date only once three more have come, so no
+        single rating can be read off it, not even by reading it before and after.
         """
         shown = clarity.clarity_for_asker(api_user().id)
         if shown is None:
-            return {"shown": False, "min_responses": MIN_RESPONSES, "responses": None, "mean": None,
-                    "counts": None, "tip": None}
-        summary = shown.summary
-        return {"shown": True, "min_responses": MIN_RESPONSES, "responses": summary.responses,
-                "mean": round(summary.mean, 2), "counts": list(summary.counts), "tip": shown.tip}
+            return {"shown": False, "min_responses": MIN_RESPONSES, "responses": None, "mean": None, "tip": None}
+        return {"shown": True, "min_responses": MIN_RESPONSES, "responses": shown.responses,
+                "mean": round(shown.mean, 2), "tip": shown.tip}

@@ -134,6 +134,8 @@ def answer_checkin(checkin_id: int, user_id: int, score: int, change: str = "", 
     if newer > checkin.round:
         raise Closed("A newer check-in has been sent since; please answer that one.")
     checkin.score, checkin.change, checkin.via, checkin.answered_at = score, text, via, utcnow()
+    if checkin.first_answered_at is None:
+        checkin.first_score, checkin.first_answered_at = score, checkin.answered_at
     db.session.flush()
     scores = db.session.scalars(sa.select(Checkin.score).where(
         Checkin.mentorship_id == checkin.mentorship_id, Checkin.user_id == user_id,

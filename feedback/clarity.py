@@ -1,6 +1,7 @@
 """Question clarity: a mentor who answered a question may rate how clearly it was asked
 (1 to 5, optional). The asker sees only an aggregate over at least three ratings, with a
-tip on asking better; nobody sees who rated what.
+tip on asking better; nobody sees who rated what. What the asker reads changes only once
+three new ratings have come, so that reading it before and after a rating never gives it away.
 """
 
 from __future__ import annotations
@@ -8,15 +9,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app.database import insert_unless_exists
 from app.extensions import db, utcnow
 from app.help import thread
+from app.help.access import visible_questions
 from app.help.models import Post, Question
+from app.people.models import User
 from app.people.services import InvalidInput
 from feedback.errors import NotAllowed, NotFound
-from feedback.models import ClarityRating
-from feedback.rules import ClarityShown, clarity_shown
+from feedback.models import ClarityAsShown, ClarityRating
+from feedback.rules import ClarityShown, clarity_due, clarity_shown, clarity_tip
 
 RECENT_DAYS = 30  # questions answered this recently are offered for rating
 RECENT_LIMIT = 10
@@ -51,14 +55,42 @@ def rate_clarity(question_id: int, mentor_id: int, score: int) -> ClarityRating:
     score = check_score(score)
     now = utcnow()
     rating = my_rating(question.id, mentor_id)
+    rating_id = None
     if rating is None:
         rating_id = insert_unless_exists(ClarityRating.__table__, dict(
             question_id=question.id, mentor_id=mentor_id, asker_id=question.asker_id, score=score,
             created_at=now, updated_at=now), ["question_id", "mentor_id"])
         rating = db.session.get(ClarityRating, rating_id) if rating_id else my_rating(question.id, mentor_id)
     rating.score, rating.updated_at = score, now
+    if rating_id is not None:  # a new rating, not a changed one
+        bring_up_to_date(question.asker_id)
     db.session.commit()
     return rating
+
+
+def bring_up_to_date(asker_id: int) -> None:
+    """Update what the asker reads of their clarity if three new ratings have come since it
+    was last updated (feedback.rules.clarity_due); otherwise leave it as they read it."""
+    db.session.flush()
+    shown = db.session.get(ClarityAsShown, asker_id)
+    through = shown.through_rating_id if shown else 0
+    new = db.session.scalar(sa.select(sa.func.count()).select_from(ClarityRating).where(
+        ClarityRating.asker_id == asker_id, ClarityRating.id > through))
+    if not clarity_due(new):
+        return
+    rows = db.session.execute(sa.select(ClarityRating.id, ClarityRating.score)
+                              .where(ClarityRating.asker_id == asker_id)).all()
+    now = clarity_shown(score for _, score in rows)
+    values = dict(responses=now.responses, total=sum(score for _, score in rows),
+                  through_rating_id=max(rating_id for rating_id, _ in rows), shown_at=utcnow())
+    if shown is None:
+        # Two first updates at once: one row, and the later one's values.
+        insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name]
+        db.session.execute(insert(ClarityAsShown.__table__).values(asker_id=asker_id, **values)
+                           .on_conflict_do_nothing(index_elements=["asker_id"]))
+        shown = db.session.get(ClarityAsShown, asker_id)
+    for name, value in values.items():
+        setattr(shown, name, value)
 
 
 def my_rating(question_id: int, mentor_id: int) -> ClarityRating | None:
@@ -68,20 +100,26 @@ def my_rating(question_id: int, mentor_id: int) -> ClarityRating | None:
 
 
 def clarity_for_asker(asker_id: int) -> ClarityShown | None:
-    """How clearly the person asks, over every rating of their questions, with a tip;
-    None below three ratings."""
-    return clarity_shown(db.session.scalars(
-        sa.select(ClarityRating.score).where(ClarityRating.asker_id == asker_id)))
+    """How clearly the person asks, with a tip, as last brought up to date (over at least
+    three ratings, updated only once three more have come); None before there are three."""
+    shown = db.session.get(ClarityAsShown, asker_id)
+    if shown is None:
+        return None
+    mean = shown.total / shown.responses
+    return ClarityShown(shown.responses, mean, clarity_tip(mean))
 
 
 def answered_recently(mentor_id: int, days: int = RECENT_DAYS,
                       limit: int = RECENT_LIMIT) -> list[tuple[Question, int | None]]:
-    """The questions the mentor answered lately, newest answer first, each with the
-    mentor's clarity rating so far (None if not rated)."""
+    """The questions the mentor answered lately and may still read (a lead who answered as
+    lead and has moved on may not), newest answer first, each with the mentor's clarity
+    rating so far (None if not rated)."""
+    mentor = db.session.get(User, mentor_id)
+    readable = visible_questions(mentor).with_only_columns(Question.id)
     answered = (sa.select(Post.question_id, sa.func.max(Post.created_at).label("at"))
                 .join(Question, Question.id == Post.question_id)
                 .where(Post.author_id == mentor_id, Question.asker_id != mentor_id,
-                       Post.created_at >= utcnow() - timedelta(days=days))
+                       Post.question_id.in_(readable), Post.created_at >= utcnow() - timedelta(days=days))
                 .group_by(Post.question_id).subquery())
     rows = db.session.execute(
         sa.select(Question, ClarityRating.score)

@@ -15,7 +15,7 @@ least MIN_RESPONSES responses.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from operator import attrgetter
 
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.people.models import Role, Skill, Team, User
 from feedback import charts, metrics
-from feedback.comments import CHECKIN_CHANGE, Comment, comments_for_leads
+from feedback.comments import Comment, comments_for_leads
 from feedback.metrics import NOT_ENOUGH_RESPONSES, Compared
 from feedback.periods import (
     DAY, MONTH, QUARTER, RANGE, WEEK, Period, parse_period, period_between, period_containing,
@@ -256,10 +256,9 @@ def build_dashboard(team_id: int, period: Period, now: datetime) -> Dashboard:
 
 
 def words_for_leads(team_id: int, period: Period) -> list[Comment]:
-    """The team's free text of the period, named only where signed. A check-in's words come
-    without its score: one person's rating of a mentorship is not shown on its own."""
-    return [replace(c, rating=None) if c.kind == CHECKIN_CHANGE else c
-            for c in comments_for_leads(team_id, period.start, period.end)]
+    """The team's free text of the period, by the week it was written in, named only where
+    signed (see feedback.comments)."""
+    return comments_for_leads(team_id, period.start, period.end, period.timezone)
 
 
 def figure(label: str, unit: str, compared: Compared, group: str = "", rating: bool = False) -> FigureRow:

@@ -72,8 +72,8 @@ def _trend(board: Dashboard) -> Table:
 
 def _comments(board: Dashboard) -> Table:
     return Table("comments", "In their own words",
-                 ["Written", "Kind", "About", "Rating", "Text", "Signed by"],
-                 [[c.at, c.label, c.about, c.rating, c.text, c.author] for c in board.comments])
+                 ["Week", "Kind", "About", "Text", "Signed by"],
+                 [[c.week, c.label, c.about, c.text, c.author] for c in board.comments])
 
 
 TABLES: dict[str, Callable[[Dashboard], Table]] = {
@@ -121,10 +121,11 @@ def _raw_task_feedback(team_id: int, start: datetime, end: datetime) -> tuple[li
         .where(TaskFeedback.team_id == team_id, TaskFeedback.created_at >= start, TaskFeedback.created_at < end)
         .order_by(TaskFeedback.created_at, TaskFeedback.id))
     header = ["Id", "Written", "Author", "Author's email", "Task", "Link", "Skills", "Rating",
-              "Time taken", "What helped", "What helped, in words", "What was missing", "Signed", "Sent by"]
+              "Time taken", "What helped", "What helped, in words", "What was missing", "Signed",
+              "Shared with the team", "Sent by"]
     return header, [[f.id, f.created_at, name, email, f.title, f.link, ", ".join(skills.get(f.id, ())), f.rating,
                      f.time_taken.label, ", ".join(HELPED[code] for code in f.helped), f.helped_note, f.missing,
-                     f.signed, f.via] for f, name, email in found]
+                     f.signed, f.shared, f.via] for f, name, email in found]
 
 
 def _raw_checkins(team_id: int, start: datetime, end: datetime) -> tuple[list[str], list[list]]:

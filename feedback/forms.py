@@ -52,7 +52,8 @@ class TaskForm(FlaskForm):
                              choices=[SelectChoice(code, label) for code, label in HELPED.items()])
     helped_note = StringField("Which one, or what else? (optional)", render_kw={"maxlength": HELPED_NOTE_MAX})
     missing = TextAreaField("What was missing? (optional)", render_kw={"rows": 3, "maxlength": MISSING_MAX})
-    signed = BooleanField("Show my name with what I wrote (otherwise your lead reads it without your name)")
+    signed = BooleanField("Show my name with what I wrote")
+    shared = BooleanField("Share with the team at the weekly session")
     request_key = HiddenField()
     submit = SubmitField("Send")
 

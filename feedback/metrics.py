@@ -22,6 +22,11 @@ Definitions a reader can check by hand:
   questions whose deadline is still ahead with no reply yet are not counted either way.
 - Ratings, helpfulness and check-in scores are shown only over at least MIN_RESPONSES
   responses, so nobody's single rating can be read off the dashboard.
+- Task ratings and check-in scores are also counted in groups of MIN_RESPONSES, in the order
+  they came: a rating counts from the moment its group is complete, in the period that moment
+  falls in. Any period's figure is then over whole groups, so no two periods (nor one period
+  read before and after a rating) differ by fewer than MIN_RESPONSES ratings, and no single
+  rating can be worked out by comparing them. See feedback.released.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from feedback.periods import Period
+from feedback.released import released
 
 MIN_RESPONSES = 3
 NOT_ENOUGH_RESPONSES = f"Not enough responses (fewer than {MIN_RESPONSES})"
@@ -74,14 +80,17 @@ class TaskFeedbackRow(NamedTuple):
 
     submitted_at: datetime
     rating: int
+    id: int = 0  # orders ratings given at the same moment
 
 
 class CheckinRow(NamedTuple):
-    """One side's answer to a mentorship check-in's "Is this useful?", 1 to 5."""
+    """One side's first answer to a mentorship check-in's "Is this useful?", 1 to 5: the
+    figures count a check-in as it was first answered, so changing it later moves none."""
 
     mentorship_id: int
-    answered_at: datetime
-    score: int
+    answered_at: datetime  # first answered
+    score: int  # the first answer's score
+    id: int = 0  # orders answers given at the same moment
 
 
 class MentorshipRow(NamedTuple):
@@ -348,8 +357,10 @@ def task_ratings(feedback: Sequence[TaskFeedbackRow], period: Period) -> tuple[R
 
 
 def task_rating_counts(feedback: Iterable[TaskFeedbackRow], period: Period) -> Counter[int]:
-    """How many task-feedback ratings of each value were given in the period."""
-    return Counter(f.rating for f in _within(feedback, period, attrgetter("submitted_at")))
+    """How many task-feedback ratings of each value count in the period (see released());
+    `feedback` holds every rating up to the period's end, not only the period's."""
+    ordered = sorted(feedback, key=attrgetter("submitted_at", "id"))
+    return Counter(f.rating for f in released(ordered, period, attrgetter("submitted_at"), MIN_RESPONSES))
 
 
 def checkin_scores(checkins: Sequence[CheckinRow], period: Period) -> tuple[RatingSummary | None, Compared]:
@@ -359,8 +370,10 @@ def checkin_scores(checkins: Sequence[CheckinRow], period: Period) -> tuple[Rati
 
 
 def checkin_score_counts(checkins: Iterable[CheckinRow], period: Period) -> Counter[int]:
-    """How many check-in scores of each value were given in the period."""
-    return Counter(c.score for c in _within(checkins, period, attrgetter("answered_at")))
+    """How many check-in scores of each value count in the period (see released());
+    `checkins` holds every first answer up to the period's end, not only the period's."""
+    ordered = sorted(checkins, key=attrgetter("answered_at", "id"))
+    return Counter(c.score for c in released(ordered, period, attrgetter("answered_at"), MIN_RESPONSES))
 
 
 def ratings_compared(now_counts: Mapping[int, int],

@@ -85,7 +85,9 @@ class TaskFeedback(db.Model):
     helped_other: Mapped[bool] = mapped_column(default=False)
     helped_note: Mapped[str] = mapped_column(sa.String(300), default="")
     missing: Mapped[str] = mapped_column(sa.Text, default="")
-    signed: Mapped[bool] = mapped_column(default=False)  # leads may see the name with the text
+    signed: Mapped[bool] = mapped_column(default=False)  # the name shows with the text
+    # The team may read the text (never the rating) on the weekly session's agenda.
+    shared: Mapped[bool] = mapped_column(default=False)
     via: Mapped[str] = mapped_column(sa.String(10), default="web")  # web, api, email
     request_key: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -116,6 +118,7 @@ class Checkin(db.Model):
         sa.UniqueConstraint("mentorship_id", "round", "user_id"),
         sa.CheckConstraint(RATING_CHECK.format("score"), name="score_range"),
         sa.Index("ix_mentorship_checkins_team_answered", "team_id", "answered_at"),
+        sa.Index("ix_mentorship_checkins_team_first_answered", "team_id", "first_answered_at"),
         sa.Index("ix_mentorship_checkins_user_sent", "user_id", "sent_at"),
     )
 
@@ -131,6 +134,10 @@ class Checkin(db.Model):
     change: Mapped[str] = mapped_column(sa.Text, default="")  # "Anything to change?"
     via: Mapped[str] = mapped_column(sa.String(10), default="")  # web, api, email once answered
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The first answer, as the dashboard counts it: a changed answer moves no figure a lead
+    # has read (feedback.released); the answer as it is now reaches flags and raw exports.
+    first_score: Mapped[int | None]
+    first_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     mentorship: Mapped[Mentorship] = relationship()
     user: Mapped[User] = relationship()
@@ -140,6 +147,13 @@ class Checkin(db.Model):
         """The person on the other side of the mentorship."""
         mentorship = self.mentorship
         return mentorship.new_hire if self.user_id == mentorship.mentor_id else mentorship.mentor
+
+
+@sa.event.listens_for(Checkin, "before_insert")
+def _first_answer(mapper, connection, checkin: Checkin) -> None:
+    """A check-in saved answered keeps that answer as its first."""
+    if checkin.score is not None and checkin.first_answered_at is None:
+        checkin.first_score, checkin.first_answered_at = checkin.score, checkin.answered_at
 
 
 class MentorshipFlag(db.Model):
@@ -183,6 +197,20 @@ class ClarityRating(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     question: Mapped[Question] = relationship()
+
+
+class ClarityAsShown(db.Model):
+    """What an asker reads of their questions' clarity: the aggregate as last brought up to
+    date, which happens only once three new ratings have come (feedback.rules.clarity_due),
+    so reading it before and after a rating never gives that rating away."""
+
+    __tablename__ = "clarity_as_shown"
+
+    asker_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    responses: Mapped[int]
+    total: Mapped[int]  # the scores added up: the mean is total / responses
+    through_rating_id: Mapped[int]  # the newest rating it counts; newer ones are new
+    shown_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 # The dashboard reads a team's questions, answers and self-solves by time; these indexes

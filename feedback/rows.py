@@ -25,10 +25,11 @@ from app.extensions import db
 from app.help.models import Attempt, AttemptState, Post, Question, SelfSolve, question_skills
 from app.people.models import Role, SkillKind, User, UserRole, UserSkill
 from feedback.metrics import (
-    AnswerRow, CheckinRow, MentorAnswers, MentorshipRow, QuestionRow, TaskFeedbackRow,
+    MIN_RESPONSES, AnswerRow, CheckinRow, MentorAnswers, MentorshipRow, QuestionRow, TaskFeedbackRow,
 )
 from feedback.models import Checkin, TaskFeedback
 from feedback.periods import Period
+from feedback.released import first_counted
 from matching.models import Mentorship
 
 
@@ -40,8 +41,8 @@ class TeamRows:
     answers: list[AnswerRow]  # mentors' replies in the stretch; none if not `detailed`
     self_solved_at: list[datetime]  # problems solved from the knowledge base in the stretch
     open_by_mentor: dict[int, int]  # questions waiting for each mentor's reply now
-    task_feedback: list[TaskFeedbackRow]  # submitted in the stretch; none if not `detailed`
-    checkins: list[CheckinRow]  # answered in the stretch; none if not `detailed`
+    task_feedback: list[TaskFeedbackRow]  # submitted before its end; none if not `detailed`
+    checkins: list[CheckinRow]  # first answered before its end; none if not `detailed`
     mentorships: list[MentorshipRow]  # the team's new hires' mentorships alive in the stretch
     mentor_ids: list[int]  # the team's mentors
     taught_skill_ids: set[int]  # skills some mentor of the team teaches
@@ -64,8 +65,8 @@ def load_rows(team_id: int, start: datetime, end: datetime, *, detailed: bool = 
         questions=question_rows(team_id, start, end, skills=detailed),
         answers=answer_rows(team_id, start, end) if detailed else [],
         self_solved_at=self_solved_at(team_id, start, end), open_by_mentor=open_by_mentor(team_id),
-        task_feedback=task_feedback_rows(team_id, start, end) if detailed else [],
-        checkins=checkin_rows(team_id, start, end) if detailed else [],
+        task_feedback=task_feedback_rows(team_id, end) if detailed else [],
+        checkins=checkin_rows(team_id, end) if detailed else [],
         mentorships=mentorship_rows(team_id, start, end), mentor_ids=mentor_ids, taught_skill_ids=taught,
     )
 
@@ -158,17 +159,35 @@ def asked_by_skill(team_id: int, period: Period) -> tuple[Counter[int], Counter[
 
 
 def task_rating_counts(team_id: int, period: Period) -> tuple[Counter[int], Counter[int]]:
-    """How many task-feedback ratings of each value the team's people gave in the period,
-    and in the one before."""
-    return _counts_by(TaskFeedback.rating, TaskFeedback.created_at, period,
-                      sa.select().where(TaskFeedback.team_id == team_id))
+    """How many task-feedback ratings of each value the team's people gave count in the
+    period, and in the one before (in groups of MIN_RESPONSES: feedback.released)."""
+    return _released_counts(TaskFeedback.rating, TaskFeedback.created_at, TaskFeedback.id, period,
+                            sa.select().where(TaskFeedback.team_id == team_id))
 
 
 def checkin_score_counts(team_id: int, period: Period) -> tuple[Counter[int], Counter[int]]:
-    """How many check-in scores of each value were given about the team's new hires'
-    mentorships in the period, and in the one before."""
-    return _counts_by(Checkin.score, Checkin.answered_at, period,
-                      sa.select().where(Checkin.team_id == team_id, Checkin.score.is_not(None)))
+    """How many check-in scores of each value, as first answered, about the team's new
+    hires' mentorships count in the period, and in the one before (in groups of
+    MIN_RESPONSES: feedback.released)."""
+    return _released_counts(Checkin.first_score, Checkin.first_answered_at, Checkin.id, period,
+                            sa.select().where(Checkin.team_id == team_id, Checkin.first_score.is_not(None)))
+
+
+def _released_counts(value, moment, order, period: Period, rows: sa.Select) -> tuple[Counter, Counter]:
+    """How many of `rows` of each `value` count in the period and in the one before, when
+    they count in groups in the order of (`moment`, `order`): two counts say where each
+    period's whole groups begin and end, and one slice of the ordered rows reads them."""
+    _plan_for_few_rows()
+    before = period.previous()
+    came = db.session.execute(rows.add_columns(
+        _count_where(moment < before.start), _count_where(moment < period.start), sa.func.count())
+        .where(moment < period.end)).one()
+    first, middle, last = (first_counted(int(n or 0), MIN_RESPONSES) for n in came)
+    if last == first:
+        return Counter(), Counter()
+    values = list(db.session.scalars(rows.add_columns(value).where(moment < period.end)
+                                     .order_by(moment, order).offset(first).limit(last - first)))
+    return Counter(values[middle - first:]), Counter(values[:middle - first])
 
 
 def _counts_by(value, moment, period: Period, rows: sa.Select) -> tuple[Counter, Counter]:
@@ -228,19 +247,20 @@ def open_by_mentor(team_id: int) -> dict[int, int]:
         .group_by(Attempt.mentor_id)).all())
 
 
-def task_feedback_rows(team_id: int, start: datetime, end: datetime) -> list[TaskFeedbackRow]:
-    """The ratings of task feedback written by the team's people in the stretch."""
-    return [TaskFeedbackRow(at, rating) for at, rating in db.session.execute(
-        sa.select(TaskFeedback.created_at, TaskFeedback.rating).where(
-            TaskFeedback.team_id == team_id, TaskFeedback.created_at >= start, TaskFeedback.created_at < end))]
+def task_feedback_rows(team_id: int, end: datetime) -> list[TaskFeedbackRow]:
+    """The ratings of task feedback written by the team's people before the end: all of
+    them, as which count in a stretch depends on how many came before it."""
+    return [TaskFeedbackRow(at, rating, id_) for at, rating, id_ in db.session.execute(
+        sa.select(TaskFeedback.created_at, TaskFeedback.rating, TaskFeedback.id).where(
+            TaskFeedback.team_id == team_id, TaskFeedback.created_at < end))]
 
 
-def checkin_rows(team_id: int, start: datetime, end: datetime) -> list[CheckinRow]:
-    """The check-in scores given in the stretch about the team's new hires' mentorships."""
-    return [CheckinRow(mentorship_id, at, score) for mentorship_id, at, score in db.session.execute(
-        sa.select(Checkin.mentorship_id, Checkin.answered_at, Checkin.score).where(
-            Checkin.team_id == team_id, Checkin.answered_at >= start, Checkin.answered_at < end,
-            Checkin.score.is_not(None)))]
+def checkin_rows(team_id: int, end: datetime) -> list[CheckinRow]:
+    """The check-in scores first given before the end about the team's new hires'
+    mentorships: all of them, as for task_feedback_rows."""
+    return [CheckinRow(*row) for row in db.session.execute(
+        sa.select(Checkin.mentorship_id, Checkin.first_answered_at, Checkin.first_score, Checkin.id).where(
+            Checkin.team_id == team_id, Checkin.first_answered_at < end, Checkin.first_score.is_not(None)))]
 
 
 def mentorship_rows(team_id: int, start: datetime, end: datetime) -> list[MentorshipRow]:

@@ -1,6 +1,6 @@
 """The rules of collecting feedback, as plain functions: when a mentorship's next check-in
 is due, when its scores flag it for an admin, and what an asker reads about how clearly
-they ask.
+they ask, and when that changes.
 
 Pure: no Flask, no database.
 """
@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from feedback.metrics import RatingSummary, rating_summary
+from feedback.metrics import MIN_RESPONSES, rating_summary
 
 CHECKIN_DAYS = 14  # the default beat of check-ins; the app's CHECKIN_DAYS setting overrides it
 LOW_SCORE = 2  # "Is this useful?" at or below this is a low score
@@ -66,9 +66,11 @@ CLARITY_TIPS = (
 
 @dataclass(frozen=True)
 class ClarityShown:
-    """How clearly a person asks, as they may see it: an aggregate and a tip."""
+    """How clearly a person asks, as they may see it: how many ratings, their mean, and a tip
+    (never how many of each score, which would single ratings out)."""
 
-    summary: RatingSummary
+    responses: int
+    mean: float
     tip: str
 
 
@@ -83,4 +85,12 @@ def clarity_shown(scores: Iterable[int]) -> ClarityShown | None:
     summary = rating_summary(scores)
     if summary is None:
         return None
-    return ClarityShown(summary, clarity_tip(summary.mean))
+    return ClarityShown(summary.responses, summary.mean, clarity_tip(summary.mean))
+
+
+def clarity_due(new_ratings: int) -> bool:
+    """Whether what an asker reads of their clarity is brought up to date, given how many
+    ratings came since it last was (since ever, the first time): only once MIN_RESPONSES
+    have, so that reading it before and after never gives one rating away. A changed
+    rating is no new rating; it shows with the next update."""
+    return new_ratings >= MIN_RESPONSES

@@ -16,6 +16,12 @@ from feedback.tasks import HELPED_NOTE_MAX, MISSING_MAX, SKILLS_MAX, TITLE_MAX
 
 SCALE = "From 1 to 5."
 TIME_TAKEN = "How long it took against what was expected: less, as_expected or more."
+SIGNED = ("Whether your name shows with what you wrote (false by default): your lead, and the team "
+          "where you shared it, read it without your name otherwise.")
+SHARED = ("Whether the team may read what you wrote (what helped, what was missing, the task's title) "
+          "on the agenda of its weekly session, once the session starts; false by default. The team "
+          "never sees the rating, nor the title of a task about a question you kept out of the "
+          "knowledge base.")
 HELPED_TEXT = "What helped: " + ", ".join(f"`{code}` ({label.lower()})" for code, label in HELPED.items()) + "."
 
 
@@ -37,8 +43,8 @@ class TaskFeedbackInSchema(ma.Schema):
         "description": HELPED_TEXT, "items": {"enum": list(HELPED)}, "example": ["mentor", "doc"]})
     helped_note = fields.String(metadata={"description": f"Which one, or what else; up to {HELPED_NOTE_MAX} characters."})
     missing = fields.String(metadata={"description": f"What was missing; up to {MISSING_MAX:,} characters."})
-    signed = StrictBoolean(metadata={"description": "Whether your lead may see your name with what you "
-                                                    "wrote; without it they read it without your name."})
+    signed = StrictBoolean(metadata={"description": SIGNED})
+    shared = StrictBoolean(metadata={"description": SHARED})
     question_id = Id(strict=True, metadata={"description": "One of your questions the task was about."})
     request_key = fields.String(validate=validate.Length(max=64), metadata={
         "description": "Any key of yours for this feedback: sending the same key again saves once."})
@@ -56,7 +62,8 @@ class TaskFeedbackSchema(ma.Schema):
     helped = fields.List(fields.String(), required=True, metadata={"description": HELPED_TEXT})
     helped_note = fields.String(required=True)
     missing = fields.String(required=True)
-    signed = fields.Boolean(required=True)
+    signed = fields.Boolean(required=True, metadata={"description": SIGNED})
+    shared = fields.Boolean(required=True, metadata={"description": SHARED})
     question_id = fields.Integer(required=True, allow_none=True)
     via = fields.String(required=True, metadata={"enum": ["web", "api", "email"]})
     created_at = fields.DateTime(required=True)
@@ -104,13 +111,12 @@ class ClarityRatingSchema(ma.Schema):
 class MyClaritySchema(ma.Schema):
     """How clearly you ask, over the mentors' ratings of your questions, with a tip.
 
-    Shown only over at least `min_responses` ratings, so no single rating can be read off it.
+    Shown only over at least `min_responses` ratings, and changed only once `min_responses`
+    new ratings have come since it last changed, so no single rating can be read off it.
     """
 
     shown = fields.Boolean(required=True)
     min_responses = fields.Integer(required=True)
     responses = fields.Integer(required=True, allow_none=True)
     mean = fields.Float(required=True, allow_none=True)
-    counts = fields.List(fields.Integer(), required=True, allow_none=True,
-                         metadata={"description": "How many ratings of 1, 2, 3, 4 and 5."})
     tip = fields.String(required=True, allow_none=True)

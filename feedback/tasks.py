@@ -42,7 +42,8 @@ class TaskInput:
     helped: tuple[str, ...] = ()  # codes of HELPED
     helped_note: str = ""
     missing: str = ""
-    signed: bool = False
+    signed: bool = False  # the name shows with the text, to the lead (and the team, if shared)
+    shared: bool = False  # the team may read the text on the weekly session's agenda
     question_id: int | None = None  # the question the task was about, if any
     request_key: str | None = None  # the form's one-time key, so a double submit saves once
 
@@ -86,8 +87,9 @@ def _check(data: TaskInput) -> dict:
     skills, unknown_skills = find_skills(data.skills)
     if problem := skills_error(skills, unknown_skills, SKILLS_MAX):
         errors["skills"] = problem
-    if not isinstance(data.signed, bool):
-        errors["signed"] = "Say yes or no."
+    for choice in ("signed", "shared"):
+        if not isinstance(getattr(data, choice), bool):
+            errors[choice] = "Say yes or no."
     request_key = _text(data.request_key) or None
     if request_key is not None and len(request_key) > KEY_MAX:
         errors["request_key"] = f"A request key is at most {KEY_MAX} characters."
@@ -95,7 +97,7 @@ def _check(data: TaskInput) -> dict:
         raise InvalidInput(errors)
     return dict(title=title, link=link, rating=data.rating, time_taken=time_taken,
                 skills=skills, helped_note=helped_note, missing=missing, signed=data.signed,
-                request_key=request_key,
+                shared=data.shared, request_key=request_key,
                 **{f"helped_{code}": code in helped for code in HELPED})
 
 

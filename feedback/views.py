@@ -44,7 +44,7 @@ def _task_input(form: TaskForm, question_id: int | None = None) -> tasks.TaskInp
         title=form.title.data or "", rating=as_int(form.rating.data), time_taken=form.time_taken.data or "",
         link=form.link.data or "", skills=skill_names(form.skills.data), helped=tuple(form.helped.data or ()),
         helped_note=form.helped_note.data or "", missing=form.missing.data or "", signed=bool(form.signed.data),
-        question_id=question_id, request_key=form.request_key.data or None)
+        shared=bool(form.shared.data), question_id=question_id, request_key=form.request_key.data or None)
 
 
 def _task_page(form: TaskForm, action: str, person: User, question=None, status: int = 200, problems=None):

@@ -14,7 +14,7 @@ from app.api import api_user, error_docs, paginated, refusals_answered
 from app.extensions import db
 from app.people.models import Role
 from matching import services
-from matching.models import LIVE_STATES, Mentorship, WaitingForMentor
+from matching.models import LIVE_STATES, Mentorship, MentorshipState, WaitingForMentor
 from matching.schemas import (
     DeclineSchema,
     EndSchema,
@@ -54,10 +54,11 @@ def with_people(query):
 
 
 def visible_mentorship(mentorship_id: int) -> Mentorship:
-    """Return a mentorship the caller is a side of, or any for an admin; 404 otherwise."""
+    """Return a mentorship the caller may see (Mentorship.seen_by), or any for an admin;
+    404 otherwise."""
     mentorship = db.get_or_404(Mentorship, mentorship_id)
     caller = api_user()
-    if not (mentorship.involves(caller.id) or caller.has_role(Role.ADMIN)):
+    if not (mentorship.seen_by(caller.id) or caller.has_role(Role.ADMIN)):
         abort(404)
     return mentorship
 
@@ -76,15 +77,16 @@ class Mentorships(MethodView):
     def get(self, filters, pagination_parameters):
         """List your mentorships, newest first
 
-        Those where you are the new hire or the mentor, in every state; admins see every
-        mentorship. The `X-Pagination` header says how many there are.
+        Those where you are the mentor, in every state, and those where you are the new
+        hire once they started (a proposal to a mentor is theirs to answer: who was asked, or
+        said no, is not shown to the new hire); admins see every mentorship. The
+        `X-Pagination` header says how many there are.
         """
         caller = api_user()
         query = with_people(sa.select(Mentorship)).order_by(Mentorship.proposed_at.desc(),
                                                              Mentorship.id.desc())
         if not caller.has_role(Role.ADMIN):
-            query = query.where(sa.or_(Mentorship.new_hire_id == caller.id,
-                                       Mentorship.mentor_id == caller.id))
+            query = query.where(Mentorship.seen_by_clause(caller.id))
         if "state" in filters:
             query = query.where(Mentorship.state == filters["state"])
         return paginated(query, pagination_parameters)
@@ -166,9 +168,15 @@ class MyMentor(MethodView):
     @blp.response(200, MyMentorSchema)
     @errors()
     def get(self):
-        """Show your mentor or proposed mentor and why, or why you are still waiting"""
+        """Show your mentor and why, that a proposal is on its way, or why you are still waiting
+
+        A proposal shows only as on its way, with when its mentor answers at the latest:
+        you learn who your mentor is once they accept.
+        """
         caller = api_user()
         current = db.session.scalar(with_people(sa.select(Mentorship)).where(
             Mentorship.new_hire_id == caller.id, Mentorship.state.in_(LIVE_STATES)))
         waiting = None if current else db.session.get(WaitingForMentor, caller.id)
-        return {"mentorship": current, "waiting": waiting}
+        if current is not None and current.state == MentorshipState.PROPOSED:
+            return {"mentorship": None, "proposal": {"answer_by": current.expires_at}, "waiting": None}
+        return {"mentorship": current, "proposal": None, "waiting": waiting}

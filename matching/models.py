@@ -81,6 +81,17 @@ class Mentorship(db.Model):
         """Tell whether the person is one of the two sides."""
         return user_id in (self.new_hire_id, self.mentor_id)
 
+    def seen_by(self, user_id: int) -> bool:
+        """Tell whether the person may see this mentorship: its mentor always; its new hire
+        once it started, so nobody learns who was asked to mentor them and said no (or did
+        not answer). Admins see every mentorship."""
+        return user_id == self.mentor_id or (user_id == self.new_hire_id and self.started_at is not None)
+
+    @classmethod
+    def seen_by_clause(cls, user_id: int):
+        """seen_by as a query's condition."""
+        return sa.or_(cls.mentor_id == user_id, sa.and_(cls.new_hire_id == user_id, cls.started_at.is_not(None)))
+
 
 class FitAnswer(db.Model):
     """A side's answer to "is this a good fit?", two weeks into a mentorship."""

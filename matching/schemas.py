@@ -40,7 +40,8 @@ class ReasonsForCaller(fields.List):
 
 
 class MentorshipSchema(ma.Schema):
-    """A mentorship (or a proposal of one) as its two sides and admins see it."""
+    """A mentorship (or a proposal of one) as its mentor and admins see it, and its new hire
+    once it started."""
 
     id = fields.Integer(required=True)
     state = fields.Enum(MentorshipState, by_value=fields.String, required=True, metadata={
@@ -130,10 +131,19 @@ class WaitingSchema(ma.Schema):
     checked_at = fields.DateTime(required=True)
 
 
+class ProposalOnItsWaySchema(ma.Schema):
+    """A mentor has been asked and has not answered yet; who, the new hire learns once they accept."""
+
+    answer_by = fields.DateTime(required=True, metadata={
+        "description": "When the mentor answers at the latest; if they cannot, the next one who fits is asked."})
+
+
 class MyMentorSchema(ma.Schema):
-    """The caller's current mentorship or proposal, or why they are still waiting for one."""
+    """The caller's mentor, or that a proposal is on its way, or why they are still waiting."""
 
     mentorship = fields.Nested(MentorshipSchema, required=True, allow_none=True, metadata={
-        "description": "The live (proposed or active) mentorship; null if there is none."})
+        "description": "The active mentorship; null if there is none."})
+    proposal = fields.Nested(ProposalOnItsWaySchema, required=True, allow_none=True, metadata={
+        "description": "A proposal on its way to a mentor; null unless one is."})
     waiting = fields.Nested(WaitingSchema, required=True, allow_none=True, metadata={
         "description": "Why no mentor could be proposed yet; null unless waiting."})

@@ -43,15 +43,18 @@ def _mentorship_for(mentorship_id: int, *, mentor_only: bool = False) -> Mentors
 @bp.route("/mentor")
 @login_required
 def my_mentor():
-    """The new hire's mentor (or proposal, or why they are still waiting), and why."""
+    """The new hire's mentor and why, that a proposal is on its way, or why they are still
+    waiting; and their earlier mentorships (never a proposal that did not start)."""
     mentorships = db.session.scalars(
         sa.select(Mentorship).where(Mentorship.new_hire_id == current_user.id)
         .order_by(Mentorship.proposed_at.desc())
     ).all()
     current = next((m for m in mentorships if m.is_live), None)
     fit = _fit_answers(current_user.id, [current]).get(current.id) if current else None
+    # A proposal shows only as on its way: who was asked, and who said no, is not the new hire's.
     return render_template(
-        "matching/my_mentor.html", current=current, history=[m for m in mentorships if not m.is_live],
+        "matching/my_mentor.html", current=current,
+        history=[m for m in mentorships if not m.is_live and m.seen_by(current_user.id)],
         waiting=db.session.get(WaitingForMentor, current_user.id), fit=fit,
         end_form=EndForm(), fit_form=FitForm(), action_form=ActionForm(),
     )

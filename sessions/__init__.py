@@ -18,10 +18,10 @@ UPKEEP_SECONDS = 300
 def init_app(app) -> None:
     """Wire the weekly sessions into the app: pages, jobs, mail topics and mail replies."""
     from app.jobs import every
-    from app.people.signals import demo_seeded
+    from app.people.signals import demo_seeded, team_changed
     from sessions import models, series_views  # noqa: F401  (tables, routes)
     from sessions.demo import seed_demo_sessions
-    from sessions.jobs import upkeep
+    from sessions.jobs import on_team_changed, upkeep
     from sessions import learning_views  # noqa: F401  (the week's page)
     from sessions.learnings import LEARNINGS_PURPOSE, save_reply
     from app.mail.reply_handlers import register_reply_handler
@@ -41,3 +41,4 @@ def init_app(app) -> None:
     register_reply_handler(app, RSVP_PURPOSE, record_reply, calendar=True)
     demo_seeded.connect(seed_demo_sessions)
     register_personal_data(app)
+    team_changed.connect(on_team_changed)

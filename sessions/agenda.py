@@ -12,7 +12,9 @@ The agenda has four parts, in the order the retro walks them:
 3. the questions the team got answered since the session before, grouped by skill with the
    most asked skill first; a viewer sees the titles of the questions they may read, and
    only counts for the rest;
-4. task-feedback highlights: what the team said was missing or helped in its tasks that week.
+4. task feedback its writers shared with the team: what was missing or helped in their tasks
+   that week, shown like learnings from the session's start (before it, only how many), never
+   with a rating, and named only where the writer signed it.
 """
 
 from __future__ import annotations
@@ -139,7 +141,8 @@ class Agenda:
     questions: tuple[SkillCount, ...]
     questions_answered: int
     questions_since: datetime  # the window of the questions, aware (UTC)
-    feedback: tuple = ()  # task-feedback highlights, as lines (names only where signed)
+    feedback: tuple = ()  # shared task feedback, as lines (names only where signed); empty until open
+    feedback_waiting: int = 0  # shared task feedback that shows once the session starts
 
     @property
     def visible_learnings(self) -> int:
@@ -216,7 +219,8 @@ def build_agenda(*, day: date, starts_at: datetime, now: datetime, viewer_id: in
                  names_shown: bool, learnings: Iterable[LearningNote], actions: Iterable[ActionNote],
                  questions: Iterable[AnsweredQuestion], questions_since: datetime,
                  started_at: datetime | None = None, feedback: tuple = ()) -> Agenda:
-    """The week's agenda as this viewer may see it, at `now`."""
+    """The week's agenda as this viewer may see it, at `now`; `feedback` is the task
+    feedback shared with the team, shown, like everyone's learnings, from the start."""
     notes = list(learnings)
     questions = list(questions)
     is_open = learnings_open(now, starts_at, started_at)
@@ -227,7 +231,8 @@ def build_agenda(*, day: date, starts_at: datetime, now: datetime, viewer_id: in
         day=day, starts_at=starts_at, open=is_open, actions=carried_actions(actions, day),
         learnings=sections, learning_count=len(notes), own_count=own, hidden_count=len(notes) - seen,
         names_shown=names_shown, questions=questions_by_skill(questions),
-        questions_answered=len(questions), questions_since=questions_since, feedback=tuple(feedback),
+        questions_answered=len(questions), questions_since=questions_since,
+        feedback=tuple(feedback) if is_open else (), feedback_waiting=0 if is_open else len(feedback),
     )
 
 

@@ -23,6 +23,7 @@ from flask import current_app
 from app.extensions import db, utcnow
 from app.people.models import Team, User
 from sessions import calendar
+from sessions.access import current_invitees
 from sessions.models import CalendarFeed, SeriesMember, SessionSeries
 from sessions.schedule import email_problem, validate_series
 from sessions.series import as_series
@@ -75,14 +76,12 @@ def last_fetched(user_id: int) -> datetime | None:
 
 
 def series_in_feed(user: User) -> list[SessionSeries]:
-    """The live series the person is invited to, or leads (as the team's lead or the organizer)."""
-    invited = sa.select(SeriesMember.series_id).where(
-        SeriesMember.user_id == user.id, SeriesMember.left_at.is_(None))
+    """The live series the person is invited to now, or leads as the team's lead."""
+    invited = current_invitees().where(SeriesMember.user_id == user.id).with_only_columns(SeriesMember.series_id)
     led = sa.select(Team.id).where(Team.lead_id == user.id)
     return list(db.session.scalars(sa.select(SessionSeries).where(
         SessionSeries.cancelled_at.is_(None),
-        sa.or_(SessionSeries.id.in_(invited), SessionSeries.team_id.in_(led),
-               SessionSeries.organizer_id == user.id),
+        sa.or_(SessionSeries.id.in_(invited), SessionSeries.team_id.in_(led)),
     ).order_by(SessionSeries.id)))
 
 

@@ -1,10 +1,12 @@
 """The sessions' beat: people joining or leaving a team get the invite or the cancellation,
 members are asked for learnings before each session, and a summary whose job was lost still
-goes out."""
+goes out. A person moved between teams, or a team given another lead, does not wait for the
+beat: their teams' calendars are brought in line as soon as the change is committed."""
 
 import sqlalchemy as sa
 
 from app.extensions import db, utcnow
+from app.jobs import enqueue_after_commit
 from sessions.invites import update_calendars
 from sessions.learnings import send_due_prompts
 from sessions.models import SessionSeries
@@ -20,3 +22,18 @@ def upkeep() -> None:
         update_calendars(series_id)
     send_due_prompts(utcnow())
     send_due_summaries()
+
+
+def on_team_changed(sender, team_ids: set[int], **extra) -> None:
+    """When people move between teams or a team gets another lead, update those teams'
+    calendars once the transaction commits."""
+    enqueue_after_commit(update_team_calendars, sorted(team_ids))
+
+
+def update_team_calendars(team_ids: list[int]) -> None:
+    """Bring the invitees and organizer of each live series of the teams in line with the
+    teams, sending invites and cancellations. Safe to run twice."""
+    live = db.session.scalars(sa.select(SessionSeries.id).where(
+        SessionSeries.team_id.in_(team_ids), SessionSeries.cancelled_at.is_(None)).order_by(SessionSeries.id)).all()
+    for series_id in live:
+        update_calendars(series_id)

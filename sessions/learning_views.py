@@ -14,6 +14,7 @@ from wtforms import RadioField, SelectChoice, SubmitField, TextAreaField
 from app.extensions import db, utcnow
 from app.people.services import InvalidInput
 from sessions import bp
+from sessions.access import can_see
 from sessions.agenda import describe_when
 from sessions.learning_text import TEXT_MAX
 from sessions.learnings import (
@@ -22,7 +23,7 @@ from sessions.learnings import (
 )
 from sessions.models import Learning, LearningKind, SessionSeries
 from sessions.schedule import long_date
-from sessions.series import as_series, can_see
+from sessions.series import as_series
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

@@ -27,6 +27,7 @@ from app.mail.reply_handlers import Reply, ReplyRefused
 from app.people.models import User
 from app.people.services import InvalidInput
 from app.urls import external_url
+from sessions.access import current_invitees
 from sessions.agenda import (
     ActionNote, Agenda, AnsweredQuestion, LearningNote, build_agenda, day_name, describe_when,
     learnings_open, question_window,
@@ -69,9 +70,8 @@ def is_open(week: SessionWeek, now: datetime) -> bool:
 
 def is_invitee(series_id: int, user_id: int) -> bool:
     """Whether the person is invited to the series now (and so may add learnings)."""
-    return db.session.scalar(sa.select(sa.exists().where(
-        SeriesMember.series_id == series_id, SeriesMember.user_id == user_id,
-        SeriesMember.left_at.is_(None)))) or False
+    found = current_invitees().where(SeriesMember.series_id == series_id, SeriesMember.user_id == user_id)
+    return db.session.scalar(sa.select(found.exists())) or False
 
 
 def why_not_add(row: SessionSeries, week: SessionWeek | None, user_id: int) -> str | None:
@@ -284,10 +284,12 @@ def _answered_questions(team_id: int, since: datetime, until: datetime, viewer_i
 
 
 def feedback_highlights(team_id: int, since: datetime, until: datetime) -> tuple[str, ...]:
-    """The team's task feedback of the week for the agenda: what was missing and what helped,
-    newest first, named only where the writer signed it (feedback.comments decides)."""
-    from feedback.comments import task_comments
+    """The task feedback the team's people shared with the team in the week, for the agenda:
+    what was missing and what helped, without ratings, named only where the writer signed
+    it, a task about a question kept out of the knowledge base without its title
+    (feedback.comments decides)."""
+    from feedback.comments import shared_task_comments
 
-    found = sorted(task_comments(team_id, since, until), key=lambda c: c.at, reverse=True)
-    return tuple(f"{c.label} (“{c.about}”, went {c.rating}/5): {c.text}" + (f" — {c.author}" if c.author else "")
+    found = shared_task_comments(team_id, since, until)
+    return tuple(f"{c.label} (“{c.about}”): {c.text}" + (f" — {c.author}" if c.author else "")
                  for c in found[:FEEDBACK_SHOWN])

@@ -32,7 +32,11 @@ class SessionSeries(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(sa.String(120), unique=True)
     team_id: Mapped[int] = mapped_column(sa.ForeignKey("teams.id", ondelete="CASCADE"), index=True)
-    organizer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # The lead the calendars sent so far name as organizer, so that a new lead reaches them
+    # (`sessions.series.sync_members` keeps it in step). Who organises the series, and who may
+    # see or run it, never rests on it: that is the team's lead now (`organizer`).
+    calendar_organizer_id: Mapped[int | None] = mapped_column(
+        "organizer_id", sa.ForeignKey("users.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(sa.String(120))
     description: Mapped[str] = mapped_column(sa.Text, default="")
     location: Mapped[str] = mapped_column(sa.String(500), default="")
@@ -51,7 +55,6 @@ class SessionSeries(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     team: Mapped[Team] = relationship()
-    organizer: Mapped[User | None] = relationship()
     members: Mapped[list[SeriesMember]] = relationship(back_populates="series", cascade="all, delete-orphan")
     weeks: Mapped[list[SessionWeek]] = relationship(back_populates="series", cascade="all, delete-orphan",
                                                    order_by="SessionWeek.day")
@@ -59,6 +62,12 @@ class SessionSeries(db.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None
+
+    @property
+    def organizer(self) -> User | None:
+        """Who organises the series: the team's lead now, if they are active; None without one."""
+        lead = self.team.lead
+        return lead if lead is not None and lead.active else None
 
 
 class SeriesMember(db.Model):

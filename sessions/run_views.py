@@ -24,11 +24,12 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.extensions import db
 from app.help.clock import local_time
 from sessions import bp, retro, running
+from sessions.access import can_manage, can_see
 from sessions.learnings import load_agenda
 from sessions.models import ActionItem, SessionSeries, SessionWeek
 from sessions.retro import RetroRefused
 from sessions.schedule import long_date
-from sessions.series import SeriesInvalid, as_series, can_manage, can_see, week_row
+from sessions.series import SeriesInvalid, as_series, week_row
 
 VOTE_FIELD = "votes-"  # the vote form's fields: votes-<item id>
 DUE_IN = timedelta(days=7)  # an action item's due date starts a week out

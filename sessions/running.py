@@ -28,6 +28,7 @@ from app.mail.unsubscribe import opted_out_of
 from app.people.models import User
 from app.urls import external_url
 from sessions import retro
+from sessions.access import current_invitees
 from sessions.models import (
     ActionItem, Attendance, Learning, Phase, SeriesMember, SessionSeries, SessionWeek, Vote, WeekAnswer,
 )
@@ -234,13 +235,17 @@ def voters_count(week_id: int) -> int:
 
 def invitees(series_id: int) -> list[User]:
     """The people invited to the series now, by name."""
-    return list(db.session.scalars(sa.select(User).join(SeriesMember, SeriesMember.user_id == User.id).where(
-        SeriesMember.series_id == series_id, SeriesMember.left_at.is_(None)).order_by(User.name, User.id)))
+    return list(db.session.scalars(sa.select(User).where(User.id.in_(invitee_ids_query(series_id)))
+                                   .order_by(User.name, User.id)))
 
 
 def invitee_ids(series_id: int) -> list[int]:
-    return list(db.session.scalars(sa.select(SeriesMember.user_id).where(
-        SeriesMember.series_id == series_id, SeriesMember.left_at.is_(None))))
+    return list(db.session.scalars(invitee_ids_query(series_id)))
+
+
+def invitee_ids_query(series_id: int) -> sa.Select:
+    """The ids of the people invited to the series now (sessions.access.invited_now)."""
+    return current_invitees().where(SeriesMember.series_id == series_id).with_only_columns(SeriesMember.user_id)
 
 
 def expected(week: SessionWeek) -> set[int]:
@@ -249,7 +254,7 @@ def expected(week: SessionWeek) -> set[int]:
     for_week = dict(db.session.execute(sa.select(WeekAnswer.user_id, WeekAnswer.partstat).where(
         WeekAnswer.week_id == week.id)).all()) if week.id is not None else {}
     members = db.session.execute(sa.select(SeriesMember.user_id, SeriesMember.partstat).where(
-        SeriesMember.series_id == week.series_id, SeriesMember.left_at.is_(None)))
+        SeriesMember.series_id == week.series_id, SeriesMember.user_id.in_(invitee_ids_query(week.series_id))))
     return {user_id for user_id, partstat in members if for_week.get(user_id, partstat) != "DECLINED"}
 
 

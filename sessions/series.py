@@ -22,7 +22,8 @@ from flask import current_app
 from app.database import insert_unless_exists
 from app.extensions import db, utcnow
 from app.jobs import enqueue_after_commit
-from app.people.models import Role, Team, User
+from app.people.models import Team, User
+from sessions.access import can_manage
 from sessions.models import SeriesMember, SessionSeries, SessionWeek, WeekAnswer
 from sessions.schedule import (
     WHEN_FIELDS, Attendee, FieldError, Move, Occurrence, Person, Series, email_problem, long_date, occurrence,
@@ -58,45 +59,12 @@ class SeriesFields:
     description: str = ""
 
 
-# -- who may -------------------------------------------------------------------------------
-
-
-def can_manage(team_id: int, user: User) -> bool:
-    """Whether the person may set up and run the team's sessions: its lead, or an admin."""
-    if user.has_role(Role.ADMIN):
-        return True
-    return db.session.scalar(sa.select(Team.lead_id).where(Team.id == team_id)) == user.id
-
-
-def is_invited(series: SessionSeries, user: User) -> bool:
-    """Whether the person is invited to the series now."""
-    return db.session.scalar(sa.select(sa.exists().where(
-        SeriesMember.series_id == series.id, SeriesMember.user_id == user.id,
-        SeriesMember.left_at.is_(None)))) or False
-
-
-def can_see(series: SessionSeries, user: User) -> bool:
-    """Whether the person may see the series and its sessions."""
-    return can_manage(series.team_id, user) or is_invited(series, user)
-
-
-def visible_series(user: User) -> sa.Select:
-    """A query for every series the person may see, newest first."""
-    query = sa.select(SessionSeries).order_by(SessionSeries.cancelled_at.is_not(None), SessionSeries.id.desc())
-    if user.has_role(Role.ADMIN):
-        return query
-    invited = sa.select(SeriesMember.series_id).where(
-        SeriesMember.user_id == user.id, SeriesMember.left_at.is_(None))
-    led = sa.select(Team.id).where(Team.lead_id == user.id)
-    return query.where(sa.or_(SessionSeries.id.in_(invited), SessionSeries.team_id.in_(led)))
-
-
 # -- the series as the pure core sees it -----------------------------------------------------
 
 
 def as_series(row: SessionSeries, organizer_email: str | None = None) -> Series:
     """The stored series as `sessions.schedule` and `sessions.calendar` take it. The organizer
-    is the lead by name; `organizer_email` is where calendar answers go (a reply address)."""
+    is the team's lead by name; `organizer_email` is where calendar answers go (a reply address)."""
     organizer = row.organizer
     attendees = tuple(
         Attendee(m.user.name, m.user.email, m.partstat)
@@ -170,16 +138,19 @@ def next_session(series: Series, now: datetime) -> Occurrence | None:
 # -- setting up and changing -----------------------------------------------------------------
 
 
-def create_series(team_id: int, organizer_id: int, values: SeriesFields) -> tuple[int, list[str]]:
-    """Set up a weekly series for the team, with the team (and the organizer) invited; return
-    its id and notes on clock changes. Raises SeriesInvalid and saves nothing when the values
-    are wrong."""
-    organizer = db.session.get(User, organizer_id)
-    candidate = _candidate(values, organizer.email)
+def create_series(team_id: int, set_up_by: int, values: SeriesFields) -> tuple[int, list[str]]:
+    """Set up a weekly series for the team, by its lead or an admin, with the team and its
+    lead invited (the lead organises it, whoever set it up); return its id and notes on clock
+    changes. Raises SeriesInvalid and saves nothing when the values are wrong or the person
+    may not set up the team's sessions."""
+    if not can_manage(team_id, db.session.get(User, set_up_by)):
+        raise SeriesInvalid([FieldError("team_id", "Only the team's lead or an admin can set up its sessions.")])
+    lead = db.session.get(Team, team_id).lead
+    candidate = _candidate(values, lead.email if lead else current_app.config["MAIL_FROM"])
     _raise_if_invalid(candidate)
     row = SessionSeries(
         uid=f"{uuid.uuid4()}@{current_app.config['MAIL_DOMAIN']}", team_id=team_id,
-        organizer_id=organizer_id, sequence=0, when_sequence=0, names_shown=False, prompt_hours=24,
+        calendar_organizer_id=lead.id if lead else None, sequence=0, when_sequence=0, names_shown=False, prompt_hours=24,
         description=values.description, location=values.location, title=candidate.title,
         weekday=values.weekday, start_time=values.start_time, duration_minutes=values.duration_minutes,
         timezone=values.timezone, first_date=values.first_date, until=values.until,
@@ -310,14 +281,18 @@ def remove_guest(series_id: int, user_id: int) -> None:
 
 
 def sync_members(row: SessionSeries) -> bool:
-    """Bring the invitees in line with the team: active members, the organizer and guests are
-    invited; anyone else leaves. Raises the SEQUENCE when anyone joined or left; return
-    whether they did."""
+    """Bring the invitees and the organizer in line with the team as it is: active members,
+    the team's lead and guests are invited; anyone else (a lead moved to another team and
+    replaced, say) leaves, and their calendar gets the cancellation. Raises the SEQUENCE when
+    anyone joined or left or the lead changed, so every calendar names the lead; return
+    whether anything changed."""
     wanted = {u.id: u for u in db.session.scalars(sa.select(User).where(
         User.team_id == row.team_id, User.active.is_(True)))}
-    if row.organizer is not None and row.organizer.active:
-        wanted[row.organizer.id] = row.organizer
-    changed = False
+    lead = row.organizer
+    if lead is not None:
+        wanted[lead.id] = lead
+    changed = row.calendar_organizer_id != (lead.id if lead else None)
+    row.calendar_organizer_id = lead.id if lead else None
     for member in row.members:
         keep = member.user_id in wanted or (member.guest and member.user.active)
         if member.left_at is None and not keep:
@@ -364,7 +339,7 @@ def _member(row: SessionSeries, user_id: int) -> SeriesMember | None:
 
 
 def _belongs(row: SessionSeries, user: User) -> bool:
-    return user.team_id == row.team_id or user.id == row.organizer_id
+    return user.team_id == row.team_id or user.id == row.team.lead_id
 
 
 def _was_sent(row: SessionSeries) -> bool:

@@ -21,7 +21,7 @@ from flask_login import current_user, login_required
 from app.extensions import db, utcnow
 from app.help.clock import zone as person_zone
 from app.people.models import Role, Team, User, normalize_email
-from sessions import bp
+from sessions import access, bp
 from sessions import series as services
 from sessions.forms import ActionForm, CancelForm, GuestForm, MoveForm, NamesForm, SeriesForm
 from sessions.invites import describe_slot
@@ -69,9 +69,9 @@ def link(endpoint: str, path: str, **values) -> str:
 def _series(series_id: int, manage: bool = False) -> SessionSeries:
     """The series, for someone who may see it (404 otherwise), and change it when `manage` (403)."""
     row = db.session.get(SessionSeries, series_id)
-    if row is None or not services.can_see(row, current_user):
+    if row is None or not access.can_see(row, current_user):
         abort(404)
-    if manage and not services.can_manage(row.team_id, current_user):
+    if manage and not access.can_manage(row.team_id, current_user):
         abort(403, description="Only the team's lead or an admin can change this series.")
     return row
 
@@ -141,7 +141,7 @@ def _check_form(form) -> None:
 def index():
     """The series the person is invited to or runs, each with its next session in their time."""
     now, mine = utcnow(), person_zone(current_user.timezone)
-    rows = db.session.scalars(services.visible_series(current_user)).all()
+    rows = db.session.scalars(access.visible_series(current_user)).all()
     listed = []
     for row in rows:
         upcoming = services.next_session(services.as_series(row), now)
@@ -173,7 +173,7 @@ def new_series():
     if form.validate_on_submit():
         team = next(t for t in teams if t.id == form.team_id.data)
         try:
-            series_id, notes = services.create_series(team.id, team.lead_id or current_user.id, _fields(form))
+            series_id, notes = services.create_series(team.id, current_user.id, _fields(form))
         except services.SeriesInvalid as exc:
             db.session.rollback()
             problems = _show_errors(form, exc.errors)
@@ -224,7 +224,7 @@ def series_page(series_id: int):
 
 
 def _series_page(row: SessionSeries, names_form: NamesForm | None = None, status: int = 200):
-    manage = services.can_manage(row.team_id, current_user)
+    manage = access.can_manage(row.team_id, current_user)
     series, now, mine = services.as_series(row), utcnow(), person_zone(current_user.timezone)
     weeks = [] if row.is_cancelled else services.coming_weeks(series, now, WEEKS_SHOWN)
     rows_by_day = {w.day: w for w in row.weeks}
@@ -371,7 +371,7 @@ def add_guest(series_id: int):
     person = db.session.scalar(sa.select(User).where(User.email == email))
     if person is None or not person.active:
         flash(f"Nobody active in Unstuck has the address {email}; a guest needs an account.", "error")
-    elif services.is_invited(row, person):
+    elif access.is_invited(row, person):
         flash(f"{person.name} is already invited.", "info")
     else:
         try:
@@ -404,7 +404,7 @@ def remove_guest(series_id: int, user_id: int):
         flash(str(exc), "error")
         return _back(row)
     db.session.commit()
-    still = services.is_invited(row, db.session.get(User, user_id))
+    still = access.is_invited(row, db.session.get(User, user_id))
     flash(f"{name} is no longer a guest; as a member of the team they stay invited." if still
           else f"{name} is no longer invited; their calendar gets the cancellation.", "success")
     return _back(row)

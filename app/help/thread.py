@@ -101,12 +101,14 @@ def post_answer(question_id: int, author_id: int, body: str, via: str = "web",
 
 def people_to_tell(question: Question, author_id: int) -> list[User]:
     """Who hears of a new post: the asker of a reply; of the asker's follow-up, the people
-    who replied and the mentor being asked now."""
+    who replied and the mentor being asked now, as long as they may still read the question
+    (a lead who replied as lead and has since moved on no longer hears of it)."""
     if author_id != question.asker_id:
         return [question.asker]
     ids = {p.author_id for p in question.posts if p.author_id not in (None, question.asker_id)}
     ids |= {a.mentor_id for a in question.attempts if a.state == AttemptState.WAITING}
-    return list(db.session.scalars(sa.select(User).where(User.id.in_(ids), User.active.is_(True))))
+    people = db.session.scalars(sa.select(User).where(User.id.in_(ids), User.active.is_(True)))
+    return [person for person in people if can_see(question, person)]
 
 
 def resolve(question_id: int, user_id: int, visibility: str | None = None) -> Question:

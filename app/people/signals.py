@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from blinker import Namespace
 
 from app.extensions import db
-from app.people.models import Role, UserRole
+from app.people.models import Role, Team, User, UserRole
 
 _signals = Namespace()
 
@@ -22,6 +22,12 @@ skills_merging = _signals.signal("skills-merging")
 demo_seeded = _signals.signal("demo-seeded")
 
 
+# Sent during the flush that moves someone from one team to another or gives a team another lead,
+# with `team_ids`: the teams whose members or lead changed (the old and the new). Receivers
+# enqueue their work with enqueue_after_commit, as for new_hire_joined.
+team_changed = _signals.signal("team-changed")
+
+
 def watch_people() -> None:
     """Send the people signals from the database session (once per process)."""
     if not sa.event.contains(db.session, "after_flush", _after_flush):
@@ -32,3 +38,29 @@ def _after_flush(session, flush_context) -> None:
     for row in session.new:
         if isinstance(row, UserRole) and row.role == Role.NEW_HIRE:
             new_hire_joined.send(None, user_id=row.user_id)
+    if changed := _changed_teams(session):
+        team_changed.send(None, team_ids=changed)
+
+
+def _changed_teams(session) -> set[int]:
+    """The teams a person joined or left in this flush, or whose lead changed (set by id or
+    through the relationship)."""
+    teams: set[int] = set()
+    for row in session.dirty:
+        if isinstance(row, User):
+            teams.update(_changed(row, "team_id", "team"))
+        elif isinstance(row, Team) and _changed(row, "lead_id", "lead"):
+            teams.add(row.id)
+    return teams
+
+
+def _changed(row, column: str, relationship: str) -> set[int]:
+    """The ids an attribute held before and after the flush, if it changed."""
+    state = sa.inspect(row)
+    ids: set[int] = set()
+    for name in (column, relationship):
+        history = state.attrs[name].history
+        if history.has_changes():
+            values = (*history.added, *history.deleted)
+            ids.update(v if name == column else v.id for v in values if v is not None)
+    return ids

@@ -204,12 +204,14 @@ class Company:
                     break
                 for user, side in ((hire, "new_hire"), (mentor, "mentor")):
                     answered = rng.random() < 0.88
+                    score = int(rng.choice(5, p=[0.04, 0.08, 0.18, 0.4, 0.3])) + 1 if answered else None
+                    answered_at = sent + timedelta(hours=float(rng.uniform(1, 48))) if answered else None
                     self.add(Checkin, {
                         "mentorship_id": ship["id"], "user_id": user, "side": side, "round": round_,
                         "team_id": team_id, "sent_at": sent, "via": "email" if answered else "",
-                        "score": int(rng.choice(5, p=[0.04, 0.08, 0.18, 0.4, 0.3])) + 1 if answered else None,
+                        "score": score, "first_score": score,
                         "change": "Meet more often" if answered and rng.random() < 0.15 else "",
-                        "answered_at": sent + timedelta(hours=float(rng.uniform(1, 48))) if answered else None})
+                        "answered_at": answered_at, "first_answered_at": answered_at})
 
     def task_feedback(self) -> None:
         """Task feedback, as many as make FEEDBACK_ROWS with the check-ins."""

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.help import thread
 from feedback.clarity import rate_clarity
 from feedback.models import ClarityRating
-from feedback.rules import CLARITY_TIPS, clarity_shown, clarity_tip
+from feedback.rules import CLARITY_TIPS, clarity_due, clarity_shown, clarity_tip
 from tests.help.threads import question, scene, sign_in
 
 
@@ -27,10 +27,14 @@ def test_the_tip_follows_the_mean(mean, tip):
 def test_the_aggregate_shows_only_from_three_ratings():
     assert clarity_shown([]) is None and clarity_shown([5, 1]) is None
     shown = clarity_shown([2, 3, 4])
-    assert (shown.summary.responses, shown.summary.mean, shown.summary.counts) == (3, 3.0, (0, 1, 1, 1, 0))
+    assert (shown.responses, shown.mean) == (3, 3.0) and not hasattr(shown, "counts")
     assert shown.tip == CLARITY_TIPS[2][1]
     with pytest.raises(ValueError):
         clarity_shown([3, 4, 6])
+
+
+def test_what_the_asker_reads_is_brought_up_to_date_only_after_three_new_ratings():
+    assert [clarity_due(n) for n in range(5)] == [False, False, False, True, True]
 
 
 # On the web

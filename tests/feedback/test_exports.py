@@ -73,10 +73,10 @@ def test_typed_text_is_neutralised_so_a_spreadsheet_does_not_run_it(client, auth
     assert gaps[1:] == [["SQL", "3", "1", "2", "yes"], ["Kafka", "2", "0", "2", "no"], ["'=cmd()", "1", "0", "1", "no"]]
     comments = rows(export(client, world, "comments"))
     helped = next(row for row in comments if row[1] == "What helped")
-    assert helped[4] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
-    # Names only where signed, as on the page; a check-in's words without its score.
-    assert sorted(row[5] for row in comments[1:]) == ["", "", "", "Nina New"]
-    assert next(row for row in comments if row[4] == "Meet weekly")[3] == ""
+    assert helped[3] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
+    # Names only where signed, as on the page; no rating and no moment beside the words.
+    assert comments[0] == ["Week", "Kind", "About", "Text", "Signed by"]
+    assert sorted(row[4] for row in comments[1:]) == ["", "", "", "Nina New"]
 
 
 def test_the_page_lists_the_newest_comments_and_the_csv_has_them_all(client, auth, world):
@@ -89,7 +89,8 @@ def test_the_page_lists_the_newest_comments_and_the_csv_has_them_all(client, aut
     sign_in(auth, world["lena"])
     page = client.get("/feedback/dashboard" + QUERY.format(payments.id)).get_data(as_text=True)
     assert "The 50 newest of 64; the CSV has them all." in page  # 60 and October's 4
-    assert "Missing thing 59" in page and "Missing thing 10<" in page and "Missing thing 9<" not in page
+    # The newest week first, and in a week by text (not in the order they came): 0, 1, 10 ... 53.
+    assert "Missing thing 53<" in page and "Missing thing 10<" in page and "Missing thing 54<" not in page
     assert len(rows(export(client, world, "comments"))) == 1 + 64
 
 

@@ -16,9 +16,10 @@ from feedback.metrics import (
     NOT_ENOUGH_RESPONSES, AnswerRow, CheckinRow, Compared, MentorAnswers, MentorshipRow, QuestionRow,
     TaskFeedbackRow, answers_by_mentor, asked_by_skill, check_rating, checkin_scores, enough_responses,
     helpfulness, median, mentor_load, mentorship_counts, percentile, question_counts, rank_skill_gaps,
-    rating_summary, reply_times, reply_trend, shown, skill_gaps, summary_of_counts, task_ratings, trend,
+    rating_summary, reply_times, reply_trend, shown, skill_gaps, summary_of_counts, task_rating_counts,
+    task_ratings, trend,
 )
-from feedback.periods import period_containing
+from feedback.periods import Period, period_containing
 
 WEEK = period_containing("week", date(2026, 11, 21), "UTC")
 NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
@@ -183,14 +184,29 @@ def test_answer_helpfulness_counts_feedback_given_on_resolving():
     assert helpfulness(questions, WEEK) == Compared(2 / 3, None)
 
 
-def test_task_feedback_ratings_mean_and_distribution():
+def test_task_feedback_ratings_count_in_groups_of_three_in_the_order_they_came():
     feedback = [TaskFeedbackRow(at(d), r) for d, r in [(16, 5), (17, 4), (18, 4), (19, 2), (22, 5)]]
     feedback += [TaskFeedbackRow(at(10), 3), TaskFeedbackRow(at(11), 3)]  # last week: only two
     summary, mean = task_ratings(feedback, WEEK)
-    # 5 + 4 + 4 + 2 + 5 = 20 over 5: 4.0; one 2, two 4s, two 5s.
-    assert summary.mean == 4.0
-    assert summary.counts == (0, 1, 0, 2, 2)
-    assert mean == Compared(4.0, None)
+    # In the order they came: 3, 3, 5 (complete on the 16th), 4, 4, 2 (on the 19th), 5 (waiting).
+    # This week counts both groups, last week's two among them: 21 over 6.
+    assert (summary.responses, summary.mean, summary.counts) == (6, 3.5, (0, 1, 2, 2, 1))
+    assert mean == Compared(3.5, None)  # last week's two counted in no group by its end
+
+
+def test_no_two_periods_differ_by_fewer_than_three_ratings():
+    ratings = [TaskFeedbackRow(at(d, h), r, n) for n, (d, h, r) in enumerate(
+        [(16, 9, 5), (16, 10, 1), (17, 9, 4), (18, 9, 2), (19, 9, 3), (20, 9, 3), (21, 9, 5)])]
+    days = [date(2026, 11, d) for d in range(16, 23)]
+    counted = {}
+    for first in days:
+        for last in days[days.index(first):]:
+            counts = task_rating_counts(ratings, Period("range", first, last + timedelta(days=1), "UTC"))
+            counted[first, last] = sum(counts.values())
+            assert counted[first, last] % 3 == 0
+    # Reading a period before and after a rating: the same, until the third has come.
+    assert counted[days[0], days[1]] == counted[days[0], days[2]] == counted[days[0], days[3]] == 3
+    assert counted[days[0], days[4]] == 6
 
 
 def test_checkin_scores_beside_the_week_before():
@@ -209,7 +225,7 @@ def test_a_rating_off_the_scale_is_refused_with_the_scale(rating):
     with pytest.raises(ValueError, match="a rating goes from 1 to 5"):
         check_rating(rating)
     with pytest.raises(ValueError, match="a rating goes from 1 to 5"):
-        task_ratings([TaskFeedbackRow(at(16), 4)] * 3 + [TaskFeedbackRow(at(16), rating)], WEEK)
+        task_ratings([TaskFeedbackRow(at(16), 4)] * 2 + [TaskFeedbackRow(at(16), rating)], WEEK)
 
 
 # Mentors and mentorships

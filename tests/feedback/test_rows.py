@@ -130,8 +130,10 @@ def test_the_rows_of_a_team_and_a_stretch_are_exactly_the_right_ones(world):
     ], key=lambda a: a.mentor_id)
     assert rows.self_solved_at == [at(10, 3)]
     assert rows.open_by_mentor == {w["mia"].id: 1}  # Platform's question waiting for Mia is not Payments' load
-    assert sorted(rows.task_feedback, key=lambda f: f.submitted_at) == [TaskFeedbackRow(at(10, 10), 5), TaskFeedbackRow(at(10, 11), 2)]
-    assert rows.checkins == [CheckinRow(w["active"].id, at(10, 12, 10), 2)]
+    # Every rating up to the end: which count in a stretch depends on how many came before it.
+    assert [f[:2] for f in sorted(rows.task_feedback)] == [(at(9, 1), 1), (at(10, 10), 5), (at(10, 11), 2)]
+    assert [c[:3] for c in sorted(rows.checkins)] == [(w["active"].id, at(9, 28, 10), 4),
+                                                      (w["active"].id, at(10, 12, 10), 2)]
     assert sorted(rows.mentorships, key=lambda m: m.id) == [
         MentorshipRow(w["active"].id, "active", at(8, 30), at(9, 1), at(9, 1), None),
         MentorshipRow(w["waiting"].id, "proposed", at(10, 25)),
@@ -148,15 +150,18 @@ def test_the_rows_of_a_team_and_a_stretch_are_exactly_the_right_ones(world):
 
 def test_leads_read_words_without_names_unless_signed(world):
     comments = comments_for_leads(world["payments"].id, START, END)
-    got = sorted((c.kind, c.text, c.author, c.rating) for c in comments)
+    got = sorted((c.kind, c.text, c.author) for c in comments)
     assert got == sorted([
-        (TASK_MISSING, "A test account", "Nina New", 5),  # signed
-        (TASK_MISSING, "Time", None, 2),
-        (TASK_HELPED, "The runbook", None, 2),
-        (CHECKIN_CHANGE, "Meet weekly", None, 2),  # check-ins are never named
-        ("answer_note", "Spot on", None, None),
+        (TASK_MISSING, "A test account", "Nina New"),  # signed
+        (TASK_MISSING, "Time", None),
+        (TASK_HELPED, "The runbook", None),
+        (CHECKIN_CHANGE, "Meet weekly", None),  # check-ins are never named
+        ("answer_note", "Spot on", None),
     ])
-    assert [c.at for c in comments] == sorted((c.at for c in comments), reverse=True)
+    # By week, newest first (Mondays), never the moment or a rating beside the words.
+    assert [c.week for c in comments] == sorted((c.week for c in comments), reverse=True)
+    assert all(c.week.weekday() == 0 for c in comments)
+    assert not hasattr(comments[0], "rating") and not hasattr(comments[0], "at")
 
 
 @pytest.mark.parametrize("period", [
@@ -192,8 +197,10 @@ def test_the_database_counts_a_month_and_the_month_before(world):
         w["max"].id: MentorAnswers(answered=1, answered_before=0, rated=1, found_helpful=1),
         w["mia"].id: MentorAnswers(answered=1, answered_before=1, rated=1, found_helpful=1),
     }
-    assert task_rating_counts(team_id, october) == ({5: 1, 2: 1}, {1: 1})  # Platform's 3 is not counted
-    assert checkin_score_counts(team_id, october) == ({2: 1}, {4: 1})  # the unanswered one is not either
+    # In threes, in the order they came: September's 1 with October's 5 and 2, complete in
+    # October (Platform's 3 is not Payments'); two check-in answers make no group yet.
+    assert task_rating_counts(team_id, october) == ({1: 1, 5: 1, 2: 1}, {})
+    assert checkin_score_counts(team_id, october) == ({}, {})
     # Loaded without details, the rows leave out what the database counts, and only that.
     detailed = load_rows(team_id, october.previous().start, october.end)
     rows = load_rows(team_id, october.previous().start, october.end, detailed=False)

@@ -29,9 +29,9 @@ ENDPOINTS = {
 ACCESS = {
     # endpoint:   no token, other person, new hire, mentor, admin
     "list":      (401, 200, 200, 200, 200),
-    "show":      (401, 404, 200, 200, 200),
-    "accept":    (401, 404, 403, 200, 403),
-    "decline":   (401, 404, 403, 200, 403),
+    "show":      (401, 404, 404, 200, 200),  # a proposal is its mentor's: the new hire sees it once it starts
+    "accept":    (401, 404, 404, 200, 403),
+    "decline":   (401, 404, 404, 200, 403),
     "end":       (401, 404, 200, 200, 403),
     "fit":       (401, 404, 200, 200, 403),
     "my mentor": (401, 200, 200, 200, 200),
@@ -99,25 +99,26 @@ def expected_mentorship(mentorship: Mentorship, **changes) -> dict:
     }
 
 
-def test_both_sides_see_a_proposal_with_its_score_and_reasons(client, cast):
+def test_the_mentor_sees_a_proposal_with_its_score_and_reasons_the_new_hire_that_one_is_on_its_way(client, cast):
     mentorship = propose(cast.new_hire, cast.mentor)
     as_new_hire, as_mentor = bearer(cast.new_hire), bearer(cast.mentor)
 
-    shown = client.get(f"{API}/mentorships/{mentorship.id}", headers=as_new_hire).get_json()
-    assert shown == expected_mentorship(mentorship)
-    assert (shown["state"], shown["decided_at"], shown["started_at"]) == ("proposed", None, None)
-    assert shown["new_hire"] == {"id": cast.new_hire.id, "name": "Nina New"}
-    assert client.get(f"{API}/mentorships", headers=as_new_hire).get_json() == [shown]
-    assert client.get(f"{API}/people/me/mentor", headers=as_new_hire).get_json() == {
-        "mentorship": shown, "waiting": None}
-
-    # The mentor reads the same reasons, about the new hire rather than "you".
     for_mentor = client.get(f"{API}/mentorships/{mentorship.id}", headers=as_mentor).get_json()
-    assert {**for_mentor, "reasons": REASONS} == shown
+    assert {**for_mentor, "reasons": REASONS} == expected_mentorship(mentorship)
+    assert (for_mentor["state"], for_mentor["decided_at"], for_mentor["started_at"]) == ("proposed", None, None)
+    assert for_mentor["new_hire"] == {"id": cast.new_hire.id, "name": "Nina New"}
+    # The mentor reads the reasons about the new hire rather than "you".
     assert [r["part"] for r in for_mentor["reasons"]] == ["skills", "seniority", "overlap"]
     assert "Nina New is 1/5" in for_mentor["reasons"][0]["text"]
+    assert client.get(f"{API}/mentorships", headers=as_mentor).get_json() == [for_mentor]
     assert client.get(f"{API}/people/me/mentor", headers=as_mentor).get_json() == {
-        "mentorship": None, "waiting": None}
+        "mentorship": None, "proposal": None, "waiting": None}
+
+    # The new hire learns only that a proposal is on its way, and by when it is answered.
+    assert client.get(f"{API}/mentorships/{mentorship.id}", headers=as_new_hire).status_code == 404
+    assert client.get(f"{API}/mentorships", headers=as_new_hire).get_json() == []
+    assert client.get(f"{API}/people/me/mentor", headers=as_new_hire).get_json() == {
+        "mentorship": None, "proposal": {"answer_by": mentorship.expires_at.isoformat()}, "waiting": None}
 
 
 def test_a_mentor_accepts_and_both_sides_read_it_back(client, cast):
@@ -148,6 +149,9 @@ def test_a_mentor_declines_and_the_next_best_mentor_is_proposed(client, make, ca
     assert (mentorship.state, mentorship.end_reason) == (MentorshipState.DECLINED, "On leave soon.")
 
     jobs.run()
+    [proposed] = client.get(f"{API}/mentorships?state=proposed", headers=bearer(backup)).get_json()
+    assert client.get(f"{API}/people/me/mentor", headers=bearer(cast.new_hire)).get_json()["proposal"]
+    client.post(f"{API}/mentorships/{proposed['id']}/accept", headers=bearer(backup))
     mine = client.get(f"{API}/people/me/mentor", headers=bearer(cast.new_hire)).get_json()
     assert (mine["mentorship"]["mentor"]["name"], mine["mentorship"]["source"]) == ("Bea Backup", "rematch")
     assert mine["mentorship"]["reasons"][0]["text"] == "teaches SQL 3/5, you are 1/5"
@@ -227,7 +231,8 @@ def test_people_list_their_own_mentorships_and_admins_list_all(client, make, cas
     as_mentor = bearer(cast.mentor)
     assert sorted(ids(as_mentor)) == sorted([first.id, second.id])
     assert ids(as_mentor, "?state=proposed") == [second.id]
-    assert ids(bearer(second_hire)) == [second.id]
+    assert ids(bearer(second_hire)) == []  # still a proposal: the new hire sees it once it starts
+    assert ids(bearer(cast.new_hire)) == [first.id]
     assert ids(bearer(make.user(name="Una Unmatched", password=None))) == []
 
     response = client.get(f"{API}/mentorships?page=2&page_size=2", headers=as_admin)

@@ -90,7 +90,7 @@ def test_a_mentor_with_no_free_slot_cannot_accept(client, make, cast, saved):
 
 def test_only_an_active_mentorship_can_be_ended_or_answered_for(client, cast, saved):
     mentorship = propose(cast.new_hire, cast.mentor)
-    headers = bearer(cast.new_hire)
+    headers = bearer(cast.mentor)
     url = f"{API}/mentorships/{mentorship.id}"
     assert conflict(client, f"{url}/end", headers, saved, {"reason": "Changed my mind"}) == (
         "This mentorship is proposed, not active.")

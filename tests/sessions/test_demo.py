@@ -14,7 +14,7 @@ def test_the_demo_lead_finds_a_weekly_session_with_the_team_invited(app, jobs):
 
     series = db.session.scalar(sa.select(SessionSeries))
     team = db.session.scalar(sa.select(Team).where(Team.name == "Payments"))
-    assert series.team_id == team.id and series.organizer_id == team.lead_id
+    assert series.team_id == team.id and series.organizer.id == team.lead_id
     team_ids = set(db.session.scalars(sa.select(User.id).where(User.team_id == team.id)))
     assert {m.user_id for m in series.members} == team_ids | {team.lead_id}
 

@@ -359,28 +359,6 @@ def test_the_agenda_carries_open_actions_and_counts_answered_questions_by_skill(
     assert "Private details" not in lead
 
 
-def test_the_agenda_brings_the_weeks_task_feedback_named_only_where_signed(client, auth, s):
-    from feedback.models import TaskFeedback, TimeTaken
-
-    def feedback(author, title, missing, signed, days_ago):
-        return TaskFeedback(author_id=author.id, team_id=s.team.id, title=title, rating=2,
-                            time_taken=TimeTaken.MORE, missing=missing, signed=signed,
-                            created_at=utcnow() - timedelta(days=days_ago))
-
-    db.session.add_all([
-        feedback(s.ana, "Rotate the API keys", "A runbook for key rotation", signed=False, days_ago=1),
-        feedback(s.bo, "Upgrade Postgres", "Someone who had done it before", signed=True, days_ago=2),
-        feedback(s.bo, "An old task", "Older than the week", signed=True, days_ago=30),
-    ])
-    db.session.commit()
-
-    shown = page(client, auth, s, "bo")
-    assert "What was missing (“Rotate the API keys”, went 2/5): A runbook for key rotation" in shown
-    assert "Ana" not in shown.split("Task feedback")[1]  # not signed: no name
-    assert "Someone who had done it before — Bo Berg" in shown
-    assert "Older than the week" not in shown
-
-
 # -- the prompt ------------------------------------------------------------------------------------
 
 

@@ -122,7 +122,7 @@ def test_a_lead_sets_up_a_series_and_everyone_in_the_team_gets_the_invite(client
     response = client.post("/sessions/new", data=form())
     [series] = db.session.scalars(sa.select(SessionSeries)).all()
     assert response.status_code == 302 and response.headers["Location"] == f"/sessions/{series.id}"
-    assert (series.team_id, series.organizer_id, series.title, series.weekday, series.start_time,
+    assert (series.team_id, series.organizer.id, series.title, series.weekday, series.start_time,
             series.duration_minutes, series.timezone, series.first_date, series.until, series.location) == (
         cast.team.id, cast.lead.id, "What did we learn?", 1, time(10), 30, "Europe/Berlin", TUESDAY, None,
         "https://meet.example.com/retro")
@@ -145,7 +145,7 @@ def test_an_admin_chooses_the_team_and_its_lead_organises(client, auth, cast):
     assert f'<option selected value="{cast.team.id}">Payments</option>' in page
     assert client.post("/sessions/new", data=form(team_id=str(cast.team.id))).status_code == 302
     series = db.session.scalars(sa.select(SessionSeries)).one()
-    assert (series.team_id, series.organizer_id) == (cast.team.id, cast.lead.id)
+    assert (series.team_id, series.organizer.id) == (cast.team.id, cast.lead.id)
 
 
 def test_a_lead_of_two_teams_chooses_one(client, auth, cast, make):
