@@ -35,7 +35,7 @@ COVERS = {"session_series.organizer_id", "session_members.user_id", "session_wee
 
 def export_sessions(user_id: int) -> dict[str, list[dict]]:
     return {
-        "session_series": rows(SessionSeries, SessionSeries.organizer_id == user_id),
+        "session_series": rows(SessionSeries, SessionSeries.calendar_organizer_id == user_id),
         "session_members": rows(SeriesMember, SeriesMember.user_id == user_id),
         "session_week_answers": rows(WeekAnswer, WeekAnswer.user_id == user_id),
         "session_learnings": rows(Learning, Learning.author_id == user_id, omit={"source_message_id"}),

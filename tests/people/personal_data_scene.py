@@ -1,8 +1,9 @@
 """The security tests' small company, with Nina's traces in every corner of Unstuck: besides
 her questions, mentorship, feedback and learnings, a reply she sent by email, a bounce
 report naming her address, mail settings, an answer to "a good fit?", a calendar answer,
-a calendar feed, a browser's sign-in, a knowledge-base entry that solved her problem and a clarity rating of
-her question. The tests of a person's data read it; it is saved, committed."""
+a calendar feed, a browser's sign-in, a knowledge-base entry that solved her problem, and
+a clarity rating of her question with the average she reads. The tests of a person's data
+read it; it is saved, committed."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from app.mail.addresses import reply_address
 from app.mail.models import MailBounce
 from app.mail.receive import receive
 from app.mail.unsubscribe import opt_out
-from feedback.models import ClarityRating
+from feedback.models import ClarityAsShown, ClarityRating
 from matching.models import FitAnswer
 from sessions import feed
 from sessions.models import SessionWeek, WeekAnswer
@@ -45,6 +46,7 @@ def nina_everywhere(make: Factories, jobs, words: Words = Words()) -> Scene:
         FitAnswer(mentorship_id=s.mentorship.id, user_id=nina.id, good_fit=True),
         SelfSolve(user_id=nina.id, question_id=s.answered.id, team_id=s.team.id),
         ClarityRating(question_id=s.answered.id, mentor_id=mia.id, asker_id=nina.id, score=4),
+        ClarityAsShown(asker_id=nina.id, responses=3, total=11, through_rating_id=1),
         WeekAnswer(week_id=week.id, user_id=nina.id, partstat="ACCEPTED"),
     ])
     feed.new_token(nina.id)
