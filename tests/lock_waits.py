@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 import sqlalchemy as sa
 
@@ -23,6 +24,9 @@ POLL_SECONDS = 0.02  # PostgreSQL only: pg_stat_activity has nothing to wait on
 # SQLite gives up on a lock after its busy timeout (5 s by default): the waiters are let go
 # well before.
 WRITES = ("BEGIN IMMEDIATE", "BEGIN EXCLUSIVE", "INSERT", "UPDATE", "DELETE", "REPLACE")
+JOIN_SECONDS = 30
+
+T = TypeVar("T")
 
 
 class Contested:
@@ -85,16 +89,19 @@ class Contested:
 
 
 @contextmanager
-def contested(engine: sa.Engine, row: sa.Select) -> Iterator[Contested]:
-    """Hold `row` locked (on SQLite: the database's write lock) until the block calls
-    `release()` or ends."""
+def contested(engine: sa.Engine, held: sa.Select | sa.Table) -> Iterator[Contested]:
+    """Hold what `held` names until the block calls `release()` or ends: the rows a query
+    selects (FOR UPDATE), or the writes to a table (SHARE mode: readers pass). On SQLite
+    either is the database's write lock."""
     holder = engine.connect()
     lock = Contested(engine, holder)
     if lock.sqlite:
         sa.event.listen(engine, "checkout", lock._trace)
         holder.exec_driver_sql("BEGIN IMMEDIATE")
+    elif isinstance(held, sa.Table):
+        holder.exec_driver_sql(f"LOCK TABLE {held.name} IN SHARE MODE")
     else:
-        holder.execute(row.with_for_update())
+        holder.execute(held.with_for_update())
     try:
         yield lock
     finally:
@@ -102,3 +109,35 @@ def contested(engine: sa.Engine, row: sa.Select) -> Iterator[Contested]:
         if lock.sqlite:
             sa.event.remove(engine, "checkout", lock._trace)
             lock._untrace()
+
+
+def together(engine: sa.Engine, held: sa.Select | sa.Table, actions: list[Callable[[], T]]) -> list[T]:
+    """Run each action in a thread (and so a database connection) of its own while `held` is
+    held, let them all go once each waits for it, and return what each returned, in order.
+    An action that raised raises here."""
+    results: dict[int, T] = {}
+    failures: dict[int, BaseException] = {}
+
+    def run(n: int) -> None:
+        try:
+            results[n] = actions[n]()
+        except BaseException as exc:  # noqa: BLE001  (raised again in the test's own thread)
+            failures[n] = exc
+
+    threads = [threading.Thread(target=run, args=(n,), name=f"action {n}") for n in range(len(actions))]
+    with contested(engine, held) as lock:
+        for thread in threads:
+            thread.start()
+        try:
+            lock.wait_for(len(threads), threads)
+        except AssertionError:
+            if failures:  # the reason an action never came to wait
+                raise next(iter(failures.values())) from None
+            raise
+        lock.release()
+        for thread in threads:
+            thread.join(timeout=JOIN_SECONDS)
+    assert not any(thread.is_alive() for thread in threads), "an action never finished"
+    if failures:
+        raise next(iter(failures.values()))
+    return [results[n] for n in range(len(actions))]

@@ -7,7 +7,6 @@ on routing only, not on how asking saves a question.
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -36,7 +35,7 @@ from tests.help.routing_scenes import (
     mails_to,
     text_of,
 )
-from tests.lock_waits import contested
+from tests.lock_waits import together
 
 
 def test_the_askers_own_mentor_is_asked_first_when_they_teach_the_skill(make, jobs):
@@ -162,14 +161,8 @@ def test_two_routings_racing_for_a_mentors_last_slot_cannot_both_take_it(app, ma
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=route, args=(qid,), name=f"routing {qid}") for qid in question_ids]
-    with contested(db.engine, sa.select(User.id).where(User.id == only.id)) as lock:
-        for thread in threads:
-            thread.start()
-        lock.wait_for(len(threads), threads)
-        lock.release()
-        for thread in threads:
-            thread.join(timeout=20)
+    together(db.engine, sa.select(User.id).where(User.id == only.id),
+             [lambda qid=qid: route(qid) for qid in question_ids])
 
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)

@@ -4,7 +4,6 @@ database connection of its own, held at the contested lock until both wait there
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 
 import sqlalchemy as sa
@@ -14,30 +13,20 @@ from app.extensions import db
 from app.people.models import User
 from matching import services
 from matching.models import Mentorship, MentorshipState
-from tests.lock_waits import contested
+from tests.lock_waits import together
 from tests.matching.test_lifecycle import mentor, new_hire
 
 
-def accept_together(app, calls: list[tuple[int, str]], row: sa.Select) -> list[tuple[int, str]]:
-    """POST the accepts at once, each with its own token, while `row` is held; let them go once
-    both wait for it. Return (status, error message or '') for each, sorted by status."""
-    answers: list[tuple[int, str]] = []
+def accept_together(app, calls: list[tuple[int, str]], held: sa.Select) -> list[tuple[int, str]]:
+    """POST the accepts at once, each with its own token, let go together from `held`; return
+    (status, error message or '') for each, sorted by status."""
 
-    def accept(mentorship_id: int, token: str) -> None:
+    def accept(mentorship_id: int, token: str):
         response = app.test_client().post(f"/api/v1/mentorships/{mentorship_id}/accept",
                                           headers={"Authorization": f"Bearer {token}"})
-        answers.append((response.status_code, (response.json.get("error") or {}).get("message", "")))
+        return response.status_code, (response.json.get("error") or {}).get("message", "")
 
-    threads = [threading.Thread(target=accept, args=call, name=f"accept {call[0]}") for call in calls]
-    with contested(db.engine, row) as lock:
-        for thread in threads:
-            thread.start()
-        lock.wait_for(len(threads), threads)
-        lock.release()
-        for thread in threads:
-            thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads), "an accept never answered"
-    return sorted(answers)
+    return sorted(together(db.engine, held, [lambda call=call: accept(*call) for call in calls]))
 
 
 def test_two_accepts_racing_for_the_last_slot_cannot_both_win(app, make, jobs):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import html
 import re
-import threading
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
@@ -23,7 +22,7 @@ from sessions.models import ActionItem, Attendance, Learning, LearningKind, Phas
 from sessions.retro import RetroRefused
 from sessions.series import SeriesFields, create_series, week_row
 from tests.factories import Factories
-from tests.lock_waits import contested
+from tests.lock_waits import together
 
 PHASES = ["review", "read", "group", "vote", "discuss"]
 
@@ -368,21 +367,14 @@ def test_two_tabs_saving_at_the_same_moment_stay_within_the_budget(app, s, votin
     week_id = week_of(s, day).id
     tabs = [client_for(app, s.ana) for _ in range(2)]
     ballots = [{ids[0]: 3, ids[1]: 2}, {ids[3]: 3, ids[1]: 2}]
-    statuses = []
 
-    def save(tab: Browser, ballot: dict[int, int]) -> None:
+    def save(tab: Browser, ballot: dict[int, int]) -> int:
         # A thread of its own has no app context to share: the client is used directly.
-        response = tab.client.post(url(s, day, "run/votes"), data={f"votes-{i}": str(n) for i, n in ballot.items()})
-        statuses.append(response.status_code)
+        data = {f"votes-{item}": str(count) for item, count in ballot.items()}
+        return tab.client.post(url(s, day, "run/votes"), data=data).status_code
 
-    threads = [threading.Thread(target=save, args=pair, name=f"tab {n}") for n, pair in enumerate(zip(tabs, ballots))]
-    with contested(db.engine, sa.select(SessionWeek.id).where(SessionWeek.id == week_id)) as lock:
-        for thread in threads:
-            thread.start()
-        lock.wait_for(len(threads), threads)
-        lock.release()
-        for thread in threads:
-            thread.join(timeout=30)
+    statuses = together(db.engine, sa.select(SessionWeek.id).where(SessionWeek.id == week_id),
+                        [lambda pair=pair: save(*pair) for pair in zip(tabs, ballots)])
 
     assert statuses == [302, 302]
     assert votes_by(s.ana) in ballots
