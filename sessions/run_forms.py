@@ -8,6 +8,7 @@ from wtforms import DateField, HiddenField, IntegerField, SelectField, SelectMul
 from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.request_keys import RequestKeyField
 from sessions import retro
 
 
@@ -36,6 +37,7 @@ class ActionItemForm(FlaskForm):
     item = SelectField("About", coerce=_optional_int, validate_choice=False)
     owner = SelectField("Owner", coerce=_optional_int, validate_choice=False)
     due = DateField("Due", validators=[Optional()])
+    request_key = RequestKeyField()  # a double click records it once
     submit = SubmitField("Add action item")
 
 

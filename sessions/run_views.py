@@ -283,7 +283,7 @@ def run_action(series_id: int, day: str):
     if form.validate_on_submit():
         try:
             running.add_action(week.id, current_user.id, form.text.data or "", form.owner.data, form.due.data,
-                               form.item.data)
+                               form.item.data, form.request_key.data)
         except RetroRefused as exc:
             if not exc.fields:  # the session itself refuses (closed): said at the top of the page
                 return _refused(exc, row, day_)

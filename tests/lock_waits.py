@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 WAIT_SECONDS = 10
 POLL_SECONDS = 0.02  # PostgreSQL only: pg_stat_activity has nothing to wait on
@@ -141,3 +142,18 @@ def together(engine: sa.Engine, held: sa.Select | sa.Table, actions: list[Callab
     if failures:
         raise next(iter(failures.values()))
     return [results[n] for n in range(len(actions))]
+
+
+def device(app, person) -> FlaskClient:
+    """A test client signed in as the person (with the factories' password), for a thread of
+    its own: requests from another thread run in app contexts of their own."""
+    from flask import g
+
+    from tests.factories import Factories
+
+    client = app.test_client()
+    g.pop("_login_user", None)  # the test's own context would keep the last one signed in
+    response = client.post("/sign-in", data={"email": person.email, "password": Factories.PASSWORD})
+    assert response.status_code == 302, "sign-in failed"
+    g.pop("_login_user", None)
+    return client

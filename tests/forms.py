@@ -1,0 +1,19 @@
+"""Forms read back from a page, as a browser would send them."""
+
+from __future__ import annotations
+
+import html
+import re
+
+HIDDEN = re.compile(r'<input[^>]*type="hidden"[^>]*>')
+
+
+def hidden_fields(page: str, action: str) -> dict[str, str]:
+    """The hidden fields of the page's form that posts to `action` (its CSRF token, its key)."""
+    form = page[page.index(f'action="{action}"'):]
+    form = form[:form.index("</form>")]
+    fields = {}
+    for tag in HIDDEN.findall(form):
+        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
+        fields[name.group(1)] = html.unescape(value.group(1)) if value else ""
+    return fields
