@@ -28,6 +28,8 @@ class SessionSeries(db.Model):
     calendar answers to an older version no longer count."""
 
     __tablename__ = "session_series"
+    # The same form sent twice (same team, same key) sets up one series.
+    __table_args__ = (sa.UniqueConstraint("team_id", "request_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(sa.String(120), unique=True)
@@ -47,6 +49,7 @@ class SessionSeries(db.Model):
     names_shown: Mapped[bool] = mapped_column(default=False)  # learnings show their authors
     prompt_hours: Mapped[int] = mapped_column(default=24)  # the learnings prompt goes out this long before
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    request_key: Mapped[str | None] = mapped_column(sa.String(64))  # the form's that set it up
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -19,6 +19,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from app import request_keys
 from app.database import insert_unless_exists
 from app.extensions import db, utcnow
 from app.jobs import enqueue_after_commit
@@ -170,22 +171,25 @@ def next_session(series: Series, now: datetime) -> Occurrence | None:
 # -- setting up and changing -----------------------------------------------------------------
 
 
-def create_series(team_id: int, organizer_id: int, values: SeriesFields) -> tuple[int, list[str]]:
+def create_series(team_id: int, organizer_id: int, values: SeriesFields,
+                  request_key: str | None = None) -> tuple[int, list[str]]:
     """Set up a weekly series for the team, with the team (and the organizer) invited; return
     its id and notes on clock changes. Raises SeriesInvalid and saves nothing when the values
-    are wrong."""
+    are wrong. The same values sent again with the same `request_key` (the form's) set up
+    one series, and invite once."""
+    key = request_keys.request_key(request_key)
     organizer = db.session.get(User, organizer_id)
     candidate = _candidate(values, organizer.email)
     _raise_if_invalid(candidate)
-    row = SessionSeries(
+    row, new = request_keys.insert_once(SessionSeries, dict(
         uid=f"{uuid.uuid4()}@{current_app.config['MAIL_DOMAIN']}", team_id=team_id,
         organizer_id=organizer_id, sequence=0, when_sequence=0, names_shown=False, prompt_hours=24,
         description=values.description, location=values.location, title=candidate.title,
         weekday=values.weekday, start_time=values.start_time, duration_minutes=values.duration_minutes,
-        timezone=values.timezone, first_date=values.first_date, until=values.until,
-    )
-    db.session.add(row)
-    db.session.flush()
+        timezone=values.timezone, first_date=values.first_date, until=values.until, request_key=key,
+    ), scope=("team_id",), same=tuple(f.name for f in fields(SeriesFields)))
+    if not new:
+        return row.id, clock_notes(candidate)
     sync_members(row)
     _calendars_change(row)
     return row.id, clock_notes(candidate)
