@@ -95,7 +95,7 @@ class PersonInSchema(ma.Schema):
         "description": "The roles the person holds; a new person is a new_hire unless this is sent."})
     team_id = Id(allow_none=True)
     title = fields.String(validate=validate.Length(max=120))
-    level = fields.Integer(metadata={"description": SENIORITY})
+    level = fields.Integer(metadata={"description": SENIORITY, "minimum": 1, "maximum": 5})
     timezone = fields.String(validate=validate.Length(max=64), metadata={"example": "Europe/Berlin"})
     work_start = TimeOfDay(metadata=time_doc("Start of the working day"))
     work_end = TimeOfDay(metadata=time_doc("End of the working day"))
