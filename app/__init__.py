@@ -58,10 +58,11 @@ def register_extensions(app: Flask) -> None:
     init_jobs(app)
     watch_people()
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        from app.database import enable_sqlite_foreign_keys
+        from app.database import enable_sqlite_foreign_keys, hold_row_locks_on_sqlite
 
         with app.app_context():
             enable_sqlite_foreign_keys(db.engine)
+            hold_row_locks_on_sqlite(db.engine)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -8,7 +8,9 @@ import click
 import redis
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from app.jobs import cron_scheduler, job_queues
+from rq.exceptions import StopRequested
+
+from app.jobs import cron_scheduler, job_queues, stop_requested
 
 # How long `flask worker` and `flask cron` wait before trying again when Redis went away.
 REDIS_RETRY_SECONDS = 1
@@ -51,14 +53,21 @@ def cron() -> None:
 
 
 def run_through_redis_outages(run: Callable[[], object]) -> None:
-    """Run a worker or the cron until it stops of its own accord. If Redis goes away under
-    it, say so and start it again until Redis answers: the queues are not left without
-    workers, nor the sweepers without the cron, until someone restarts them."""
+    """Run a worker or the cron until it stops of its own accord or is told to. If Redis goes
+    away under it (or stops answering), say so and start it again until Redis answers: the
+    queues are not left without workers, nor the sweepers without the cron, until someone
+    restarts them. Told to stop (SIGTERM, SIGINT), it stops, even when Redis could not be
+    told goodbye."""
     while True:
         try:
             run()
             return
-        except redis.ConnectionError as exc:
+        except StopRequested:  # the signal came as RQ was starting, before it could take it
+            return
+        except (redis.ConnectionError, redis.TimeoutError) as exc:
+            if stop_requested():
+                click.echo(f"stopped without telling Redis ({exc})", err=True)
+                return
             click.echo(f"could not reach Redis ({exc}); starting again in {REDIS_RETRY_SECONDS} s", err=True)
         # Nothing runs while it waits: a stop signal ends the process at once.
         signal.signal(signal.SIGTERM, signal.SIG_DFL)

@@ -13,6 +13,26 @@ def enable_sqlite_foreign_keys(engine: sa.Engine) -> None:
         cursor.close()
 
 
+def hold_row_locks_on_sqlite(engine: sa.Engine) -> None:
+    """Make a row lock (SELECT ... FOR UPDATE) hold on SQLite as it does on PostgreSQL.
+
+    SQLite ignores FOR UPDATE, and its driver opens a transaction only at the first write,
+    so two requests could both read "one slot left" and both take it. A statement that asks
+    for a row lock takes the database's write lock first (BEGIN IMMEDIATE), unless the
+    transaction writes already: the rows are read under the lock, and whoever comes next
+    waits for the commit, then reads what was committed, as PostgreSQL's row lock would
+    make it do. Transactions that lock nothing are not held up.
+    """
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def _take_write_lock(conn, cursor, statement, parameters, context, executemany):
+        compiled = context.compiled if context is not None else None
+        if compiled is None or getattr(compiled.statement, "_for_update_arg", None) is None:
+            return
+        if not conn.connection.driver_connection.in_transaction:
+            cursor.execute("BEGIN IMMEDIATE")
+
+
 def insert_unless_exists(table: sa.Table, values: dict, unique_columns: str | list[str]) -> int | None:
     """Insert a row in the current transaction; return its id, or None if the value was taken.
 

@@ -39,8 +39,8 @@ MACHINE_ENDPOINTS = {"mail.inbound_mail"}
 
 
 def wants_json() -> bool:
-    """Tell whether the caller is the API or asked for JSON rather than a page."""
-    if request.path.startswith("/api/"):
+    """Tell whether the caller is the API, sent JSON, or asked for JSON rather than a page."""
+    if request.path.startswith("/api/") or request.is_json:
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
@@ -97,7 +97,10 @@ def handle_http_exception(exc: HTTPException):
     message = given or stock_message(status) or exc.description or exc.name
     if status == 422 and fields:
         message = "Some fields are not valid."
-    if status == 400 and ("JSON" in (exc.description or "") or fields.get("json") == ["Invalid JSON body."]):
+    # The parsers' own words for a body that is not JSON at all; the request checks' refusals
+    # of a JSON body say more, and stand.
+    if status == 400 and (fields.get("json") == ["Invalid JSON body."]
+                          or (exc.description or "").startswith("Failed to decode JSON")):
         message, fields = "The request body is not valid JSON.", {}
     response = error_response(status, message, fields)
     # Keep the headers that carry meaning, such as Allow on a 405 or Retry-After on a 429.

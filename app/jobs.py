@@ -9,6 +9,7 @@ nothing.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 
 import redis
@@ -21,6 +22,45 @@ from rq.job import Job
 from app.extensions import db
 
 log = logging.getLogger(__name__)
+
+# `flask cron` waits at most this long for Redis to answer: it sends only short commands, so
+# a Redis that stopped answering is an outage to ride out, and a stop signal is not held up.
+CRON_REDIS_TIMEOUT_SECONDS = 5
+_stop_signal = threading.Event()  # this process was told to stop (SIGTERM or SIGINT)
+
+
+def stop_requested() -> bool:
+    """Tell whether this process was told to stop: an outage met while stopping must not
+    start the worker or the cron again."""
+    return _stop_signal.is_set()
+
+
+class _RemembersStop:
+    """An RQ worker that remembers a stop signal, whatever happens after it."""
+
+    def request_stop(self, signum, frame):
+        _stop_signal.set()
+        super().request_stop(signum, frame)
+
+    def request_force_stop(self, signum, frame):
+        _stop_signal.set()
+        super().request_force_stop(signum, frame)
+
+
+class AppWorker(_RemembersStop, Worker):
+    """RQ's worker, remembering a stop signal."""
+
+
+class AppSimpleWorker(_RemembersStop, SimpleWorker):
+    """RQ's worker that runs jobs in its own process, remembering a stop signal."""
+
+
+class AppCronScheduler(CronScheduler):
+    """RQ's cron scheduler, remembering a stop signal."""
+
+    def _request_stop(self, signum, frame):
+        _stop_signal.set()
+        super()._request_stop(signum, frame)
 
 
 def job_class_for(app: Flask) -> type[Job]:
@@ -58,7 +98,7 @@ class JobQueues:
     def worker(self, names: list[str] | None = None, burst: bool = False, simple: bool = False) -> Worker:
         """Build a worker for the named queues (all of them by default)."""
         queues = [self.queues[n] for n in (names or list(self.queues))]
-        worker_class = SimpleWorker if simple else Worker
+        worker_class = AppSimpleWorker if simple else AppWorker
         return worker_class(queues, connection=self.connection, job_class=self.job_class)
 
 
@@ -86,7 +126,9 @@ def every(app: Flask, seconds: int, func, queue: str = "default") -> None:
 def cron_scheduler(app: Flask) -> CronScheduler:
     """An RQ cron scheduler that enqueues the app's periodic jobs when they are due."""
     jobs = app.extensions["jobs"]
-    scheduler = CronScheduler(connection=jobs.connection)
+    connection = redis.Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=CRON_REDIS_TIMEOUT_SECONDS,
+                                      socket_timeout=CRON_REDIS_TIMEOUT_SECONDS)
+    scheduler = AppCronScheduler(connection=connection)
     for periodic in jobs.periodic:
         scheduler.register(periodic.func, periodic.queue, interval=periodic.seconds,
                            job_timeout=max(60, periodic.seconds))

@@ -25,6 +25,9 @@ SHARED = ("Whether the team may read what you wrote (what helped, what was missi
 HELPED_TEXT = "What helped: " + ", ".join(f"`{code}` ({label.lower()})" for code, label in HELPED.items()) + "."
 
 
+# Documented, so that fuzzing sends numbers past the scale too; the services say what is wrong.
+ONE_TO_FIVE = {"minimum": 1, "maximum": 5}
+
 class TaskFeedbackInSchema(ma.Schema):
     """How a finished task went. `title`, `rating` and `time_taken` are required."""
 
@@ -36,7 +39,7 @@ class TaskFeedbackInSchema(ma.Schema):
                          metadata={"description": f"Skill names or aliases, at most {SKILLS_MAX}.",
                                    "example": ["PostgreSQL"]})
     rating = fields.Integer(required=True, strict=True, metadata={"description": "How it went. " + SCALE,
-                                                                  "example": 4})
+                                                                  "example": 4, **ONE_TO_FIVE})
     time_taken = fields.String(required=True, metadata={
         "description": TIME_TAKEN, "enum": [t.value for t in TimeTaken], "example": "more"})
     helped = fields.List(fields.String(), validate=validate.Length(max=len(HELPED)), metadata={
@@ -89,7 +92,7 @@ class CheckinAnswerSchema(ma.Schema):
     """Your answer to a check-in; answering again replaces it."""
 
     score = fields.Integer(required=True, strict=True, metadata={"description": "\"Is this useful?\" " + SCALE,
-                                                                 "example": 4})
+                                                                 "example": 4, **ONE_TO_FIVE})
     change = fields.String(metadata={"description": f"\"Anything to change?\", up to {CHANGE_MAX:,} characters.",
                                      "example": "Could we meet on Tuesdays instead?"})
 
@@ -97,7 +100,7 @@ class CheckinAnswerSchema(ma.Schema):
 class ClarityInSchema(ma.Schema):
     """How clearly a question you answered was asked."""
 
-    score = fields.Integer(required=True, strict=True, metadata={"description": SCALE, "example": 4})
+    score = fields.Integer(required=True, strict=True, metadata={"description": SCALE, "example": 4, **ONE_TO_FIVE})
 
 
 class ClarityRatingSchema(ma.Schema):

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from app.database import insert_unless_exists
 from app.extensions import db, utcnow
 from app.jobs import enqueue_after_commit
 from app.people.models import User
@@ -279,14 +280,23 @@ def answer_fit_check(mentorship_id: int, user_id: int, good_fit: bool) -> FitAns
         raise NotYours("Only the mentor or the new hire can answer this.")
     if mentorship.state != MentorshipState.ACTIVE:
         raise MatchingError(f"This mentorship is {mentorship.state.value}, not active.")
-    answer = db.session.scalar(sa.select(FitAnswer).where(
-        FitAnswer.mentorship_id == mentorship_id, FitAnswer.user_id == user_id))
+    now = utcnow()
+    answer = _fit_answer(mentorship_id, user_id)
     if answer is None:
-        answer = FitAnswer(mentorship_id=mentorship_id, user_id=user_id, good_fit=good_fit)
-        db.session.add(answer)
-    answer.good_fit, answer.answered_at = good_fit, utcnow()
+        # Two answers at once (two tabs, a double click) make one row: the second finds it.
+        insert_unless_exists(FitAnswer.__table__, dict(mentorship_id=mentorship_id, user_id=user_id,
+                                                        good_fit=good_fit, answered_at=now),
+                             ["mentorship_id", "user_id"])
+        answer = _fit_answer(mentorship_id, user_id)
+    answer.good_fit, answer.answered_at = good_fit, now
     db.session.commit()
     return answer
+
+
+def _fit_answer(mentorship_id: int, user_id: int) -> FitAnswer | None:
+    return db.session.scalar(sa.select(FitAnswer).where(
+        FitAnswer.mentorship_id == mentorship_id, FitAnswer.user_id == user_id)
+        .execution_options(populate_existing=True))
 
 
 def rematch(mentorship_id: int, user_id: int) -> Mentorship:

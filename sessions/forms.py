@@ -21,6 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from app.request_keys import RequestKeyField
 from sessions.schedule import WEEKDAYS
 
 # The columns' sizes (sessions.models.SessionSeries).
@@ -57,6 +58,7 @@ class SeriesForm(FlaskForm):
     location = StringField("Room or video link", validators=[Length(max=LOCATION_MAX)],
                            render_kw={"maxlength": LOCATION_MAX})
     description = TextAreaField("Description", validators=[Length(max=DESCRIPTION_MAX)], render_kw={"rows": 4})
+    request_key = RequestKeyField()  # a double click sets up one series
     submit = SubmitField("Save series")
 
     def __init__(self, *args, **kwargs):

@@ -13,6 +13,7 @@ from wtforms import RadioField, SelectChoice, SubmitField, TextAreaField
 
 from app.extensions import db, utcnow
 from app.people.services import InvalidInput
+from app.request_keys import RequestKeyField
 from sessions import bp
 from sessions.access import can_see
 from sessions.agenda import describe_when
@@ -34,6 +35,7 @@ class LearningForm(FlaskForm):
     kind = RadioField("What is it?", choices=[SelectChoice(k.value, k.label) for k in LearningKind],
                       default=LearningKind.LEARNED.value, validate_choice=False)
     text = TextAreaField("In a sentence or two", render_kw={"rows": 3, "maxlength": TEXT_MAX})
+    request_key = RequestKeyField()  # a double click adds it once
     submit = SubmitField("Add")
 
 
@@ -87,7 +89,8 @@ def week_page(series_id: int, day: str):
     if not form.validate_on_submit():
         return _page(row, day, form, 400)
     try:
-        learning = add_learning(row.id, day, current_user.id, form.kind.data or None, form.text.data)
+        learning = add_learning(row.id, day, current_user.id, form.kind.data or None, form.text.data,
+                                form.request_key.data)
     except InvalidInput as exc:
         db.session.rollback()
         for name, message in exc.fields.items():

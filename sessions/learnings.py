@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from app import request_keys
 from app.extensions import db, utcnow
 from app.help.access import visible_questions
 from app.help.models import Question
@@ -91,10 +92,13 @@ def why_not_add(row: SessionSeries, week: SessionWeek | None, user_id: int) -> s
 # -- adding and taking back --------------------------------------------------------------------
 
 
-def add_learning(series_id: int, day: date, user_id: int, kind: str | None, text: str | None) -> Learning:
+def add_learning(series_id: int, day: date, user_id: int, kind: str | None, text: str | None,
+                 request_key: str | None = None) -> Learning:
     """Add a learning of the person's to the week's session, from its page, and return it. Raises
     LearningRefused when they cannot add one to this week, and InvalidInput (by field:
-    kind, text) when the entry itself is wrong; nothing is saved then."""
+    kind, text) when the entry itself is wrong; nothing is saved then. The same learning sent
+    again with the same `request_key` (the form's) is added once."""
+    key = request_keys.request_key(request_key)
     row = db.session.get(SessionSeries, series_id)
     week = find_week(series_id, day)
     refusal = why_not_add(row, week, user_id)
@@ -104,9 +108,9 @@ def add_learning(series_id: int, day: date, user_id: int, kind: str | None, text
     if problems:
         raise InvalidInput(problems, "The learning was not added.")
     week = week_row(row, day)
-    learning = Learning(week_id=week.id, author_id=user_id, kind=LearningKind(kind), text=tidy(text), via="web")
-    db.session.add(learning)
-    db.session.flush()
+    learning, _ = request_keys.insert_once(Learning, dict(
+        week_id=week.id, author_id=user_id, kind=LearningKind(kind), text=tidy(text), via="web", request_key=key),
+        scope=("week_id", "author_id"), same=("kind", "text"))
     return learning
 
 

@@ -28,6 +28,8 @@ class SessionSeries(db.Model):
     calendar answers to an older version no longer count."""
 
     __tablename__ = "session_series"
+    # The same form sent twice (same team, same key) sets up one series.
+    __table_args__ = (sa.UniqueConstraint("team_id", "request_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(sa.String(120), unique=True)
@@ -51,6 +53,7 @@ class SessionSeries(db.Model):
     names_shown: Mapped[bool] = mapped_column(default=False)  # learnings show their authors
     prompt_hours: Mapped[int] = mapped_column(default=24)  # the learnings prompt goes out this long before
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    request_key: Mapped[str | None] = mapped_column(sa.String(64))  # the form's that set it up
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -160,7 +163,11 @@ class Learning(db.Model):
     grouped under during the retro; votes go to the item at the head of a group."""
 
     __tablename__ = "session_learnings"
-    __table_args__ = (sa.Index("ix_session_learnings_week", "week_id", "kind"),)
+    __table_args__ = (
+        sa.Index("ix_session_learnings_week", "week_id", "kind"),
+        # The same form sent twice (same author, same key) adds one learning to the week.
+        sa.UniqueConstraint("week_id", "author_id", "request_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     week_id: Mapped[int] = mapped_column(sa.ForeignKey("session_weeks.id", ondelete="CASCADE"))
@@ -170,6 +177,7 @@ class Learning(db.Model):
     group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("session_learnings.id", ondelete="SET NULL"))
     via: Mapped[str] = mapped_column(sa.String(10), default="web")  # web, email
     source_message_id: Mapped[str | None] = mapped_column(sa.String(250), index=True)  # when by email
+    request_key: Mapped[str | None] = mapped_column(sa.String(64))  # the form's, when from the web
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     week: Mapped[SessionWeek] = relationship()
@@ -194,7 +202,11 @@ class ActionItem(db.Model):
     session of the series until it is done."""
 
     __tablename__ = "session_actions"
-    __table_args__ = (sa.Index("ix_session_actions_series_open", "series_id", "done_at"),)
+    __table_args__ = (
+        sa.Index("ix_session_actions_series_open", "series_id", "done_at"),
+        # The same form sent twice (same lead, same key) records one action item.
+        sa.UniqueConstraint("week_id", "created_by_id", "request_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     series_id: Mapped[int] = mapped_column(sa.ForeignKey("session_series.id", ondelete="CASCADE"))
@@ -204,6 +216,7 @@ class ActionItem(db.Model):
     owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     due_date: Mapped[date] = mapped_column()
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    request_key: Mapped[str | None] = mapped_column(sa.String(64))  # the form's
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     done_week_id: Mapped[int | None] = mapped_column(sa.ForeignKey("session_weeks.id", ondelete="SET NULL"))

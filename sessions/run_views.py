@@ -17,9 +17,6 @@ import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.extensions import db
 from app.help.clock import local_time
@@ -28,53 +25,12 @@ from sessions.access import can_manage, can_see
 from sessions.learnings import load_agenda
 from sessions.models import ActionItem, SessionSeries, SessionWeek
 from sessions.retro import RetroRefused
+from sessions.run_forms import ActionItemForm, ButtonForm, CloseForm, DoneForm, GroupForm, PhaseForm
 from sessions.schedule import long_date
 from sessions.series import SeriesInvalid, as_series, week_row
 
 VOTE_FIELD = "votes-"  # the vote form's fields: votes-<item id>
 DUE_IN = timedelta(days=7)  # an action item's due date starts a week out
-
-
-# -- forms -------------------------------------------------------------------------------------
-
-
-def _optional_int(value):
-    return None if value in (None, "", "None") else int(value)
-
-
-class ButtonForm(FlaskForm):
-    """One button and its CSRF token."""
-
-    submit = SubmitField("Start session")
-
-
-class PhaseForm(FlaskForm):
-    seen = HiddenField()  # the phase the lead was looking at: a double click moves one step
-    to = HiddenField()
-
-
-class GroupForm(FlaskForm):
-    item = IntegerField(validators=[InputRequired()])
-    into = IntegerField(validators=[Optional()])
-
-
-class ActionItemForm(FlaskForm):
-    text = TextAreaField("What will be done?", render_kw={"maxlength": retro.ACTION_TEXT_MAX, "rows": 2})
-    item = SelectField("About", coerce=_optional_int, validate_choice=False)
-    owner = SelectField("Owner", coerce=_optional_int, validate_choice=False)
-    due = DateField("Due", validators=[Optional()])
-    submit = SubmitField("Add action item")
-
-
-class CloseForm(FlaskForm):
-    attended = SelectMultipleField("Who was there?", coerce=int, validate_choice=False,
-                                   widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
-    submit = SubmitField("Close and send summary")
-
-
-class DoneForm(FlaskForm):
-    week = HiddenField()  # the session it is marked done at (a date); empty from the history
-    submit = SubmitField("Done")
 
 
 # -- loading and checking ----------------------------------------------------------------------
@@ -328,7 +284,7 @@ def run_action(series_id: int, day: str):
     if form.validate_on_submit():
         try:
             running.add_action(week.id, current_user.id, form.text.data or "", form.owner.data, form.due.data,
-                               form.item.data)
+                               form.item.data, form.request_key.data)
         except RetroRefused as exc:
             if not exc.fields:  # the session itself refuses (closed): said at the top of the page
                 return _refused(exc, row, day_)

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from app import request_keys
 from app.extensions import db, utcnow
 from app.jobs import enqueue_after_commit
 from app.mail.compose import send_mail
@@ -123,9 +124,11 @@ def cast_votes(week_id: int, voter_id: int, wanted: Mapping[int, int]) -> dict[i
 
 
 def add_action(week_id: int, by_user_id: int, text: str, owner_id: int | None, due: date | None,
-               item_id: int | None = None) -> int:
+               item_id: int | None = None, request_key: str | None = None) -> int:
     """Record an action item decided at the session, with its owner and due date, and the
-    item it was decided on, if any; return its id. It comes back every week until done."""
+    item it was decided on, if any; return its id. It comes back every week until done.
+    The same item sent again with the same `request_key` (the form's) is recorded once."""
+    key = request_keys.request_key(request_key)
     week = _locked(week_id)
     _require_running(week)
     problems = retro.action_problems(text, owner_id, invitee_ids(week.series_id), due, today_for(week.series))
@@ -133,10 +136,10 @@ def add_action(week_id: int, by_user_id: int, text: str, owner_id: int | None, d
         problems["item"] = "That item is not part of this session."
     if problems:
         raise RetroRefused("The action item was not added.", problems)
-    action = ActionItem(series_id=week.series_id, week_id=week_id, learning_id=item_id, text=text.strip(),
-                        owner_id=owner_id, due_date=due, created_by_id=by_user_id)
-    db.session.add(action)
-    db.session.flush()
+    action, _ = request_keys.insert_once(ActionItem, dict(
+        series_id=week.series_id, week_id=week_id, learning_id=item_id, text=text.strip(), owner_id=owner_id,
+        due_date=due, created_by_id=by_user_id, request_key=key),
+        scope=("week_id", "created_by_id"), same=("text", "owner_id", "due_date", "learning_id"))
     return action.id
 
 

@@ -19,6 +19,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from app import request_keys
 from app.database import insert_unless_exists
 from app.extensions import db, utcnow
 from app.jobs import enqueue_after_commit
@@ -138,25 +139,29 @@ def next_session(series: Series, now: datetime) -> Occurrence | None:
 # -- setting up and changing -----------------------------------------------------------------
 
 
-def create_series(team_id: int, set_up_by: int, values: SeriesFields) -> tuple[int, list[str]]:
+def create_series(team_id: int, set_up_by: int, values: SeriesFields,
+                  request_key: str | None = None) -> tuple[int, list[str]]:
     """Set up a weekly series for the team, by its lead or an admin, with the team and its
     lead invited (the lead organises it, whoever set it up); return its id and notes on clock
     changes. Raises SeriesInvalid and saves nothing when the values are wrong or the person
-    may not set up the team's sessions."""
+    may not set up the team's sessions. The same values sent again with the same
+    `request_key` (the form's) set up one series, and invite once."""
     if not can_manage(team_id, db.session.get(User, set_up_by)):
         raise SeriesInvalid([FieldError("team_id", "Only the team's lead or an admin can set up its sessions.")])
+    key = request_keys.request_key(request_key)
     lead = db.session.get(Team, team_id).lead
     candidate = _candidate(values, lead.email if lead else current_app.config["MAIL_FROM"])
     _raise_if_invalid(candidate)
-    row = SessionSeries(
+    row, new = request_keys.insert_once(SessionSeries, dict(
         uid=f"{uuid.uuid4()}@{current_app.config['MAIL_DOMAIN']}", team_id=team_id,
-        calendar_organizer_id=lead.id if lead else None, sequence=0, when_sequence=0, names_shown=False, prompt_hours=24,
+        calendar_organizer_id=lead.id if lead else None, sequence=0, when_sequence=0, names_shown=False,
+        prompt_hours=24,
         description=values.description, location=values.location, title=candidate.title,
         weekday=values.weekday, start_time=values.start_time, duration_minutes=values.duration_minutes,
-        timezone=values.timezone, first_date=values.first_date, until=values.until,
-    )
-    db.session.add(row)
-    db.session.flush()
+        timezone=values.timezone, first_date=values.first_date, until=values.until, request_key=key,
+    ), scope=("team_id",), same=tuple(f.name for f in fields(SeriesFields)))
+    if not new:
+        return row.id, clock_notes(candidate)
     sync_members(row)
     _calendars_change(row)
     return row.id, clock_notes(candidate)

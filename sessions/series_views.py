@@ -173,7 +173,8 @@ def new_series():
     if form.validate_on_submit():
         team = next(t for t in teams if t.id == form.team_id.data)
         try:
-            series_id, notes = services.create_series(team.id, current_user.id, _fields(form))
+            series_id, notes = services.create_series(team.id, current_user.id, _fields(form),
+                                                      form.request_key.data)
         except services.SeriesInvalid as exc:
             db.session.rollback()
             problems = _show_errors(form, exc.errors)

@@ -143,10 +143,13 @@ class Posts(MethodView):
         """Answer, or follow up on, a question
 
         Anyone who may see the question may post. A reply by anyone but the asker is an
-        answer: the question counts as answered and stops moving between mentors.
+        answer: the question counts as answered and stops moving between mentors. Sending
+        the same body with the same `request_key` again posts once and answers with the
+        first post.
         """
         with acting():
-            return thread.post_answer(question_id, api_user().id, fields["body"], via="api")
+            return thread.post_answer(question_id, api_user().id, fields["body"], via="api",
+                                      request_key=fields.get("request_key"))
 
 
 @blp.route("/questions/<int:question_id>/resolve")

@@ -117,6 +117,8 @@ class Post(db.Model):
     """An answer or a follow-up on a question's thread (Markdown, shown sanitized)."""
 
     __tablename__ = "question_posts"
+    # The same form sent twice (same author, same key) on a thread posts once.
+    __table_args__ = (sa.UniqueConstraint("question_id", "author_id", "request_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = mapped_column(sa.ForeignKey("questions.id", ondelete="CASCADE"), index=True)
@@ -125,6 +127,7 @@ class Post(db.Model):
     via: Mapped[str] = mapped_column(sa.String(10), default="web")  # web, email, api
     # The Message-ID of the email a post came from: the same email is posted once.
     source_message_id: Mapped[str | None] = mapped_column(sa.String(250), unique=True)
+    request_key: Mapped[str | None] = mapped_column(sa.String(64))  # the form's, from the web or the API
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     question: Mapped[Question] = relationship(back_populates="posts")
@@ -167,6 +170,8 @@ class SelfSolve(db.Model):
     """Someone found their answer in the knowledge base and asked no mentor."""
 
     __tablename__ = "self_solves"
+    # Once per person and entry, however many times (or tabs) they click.
+    __table_args__ = (sa.UniqueConstraint("question_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)

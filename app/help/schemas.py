@@ -10,6 +10,7 @@ from app.help.models import QuestionState, Urgency, Visibility
 from app.help.thread import NOTE_MAX_CHARS, POST_MAX_CHARS
 from app.api.schemas import Id, StrictBoolean
 from app.people.schemas import PersonRefSchema
+from app.request_keys import KEY_MAX
 
 VISIBILITY = ("How the question appears in the team's knowledge base once resolved: with the "
               "asker's name, anonymously, or not at all.")
@@ -104,6 +105,9 @@ class PostInSchema(ma.Schema):
     body = fields.String(required=True, metadata={
         "description": f"Markdown, up to {POST_MAX_CHARS:,} characters.",
         "example": "Run `flask db upgrade` first."})
+    request_key = fields.String(validate=validate.Length(max=KEY_MAX), metadata={
+        "description": "Any key of yours for this post: sending the same body with the same key "
+                       "again posts once and answers with the first post."})
 
 
 class ResolveSchema(ma.Schema):

@@ -18,7 +18,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from app.extensions import db
+from app.database import insert_unless_exists
+from app.extensions import db, utcnow
 from app.help.models import Post, Question, QuestionState, SelfSolve, Visibility, question_skills
 from app.people.models import Skill, User
 
@@ -274,7 +275,9 @@ def record_self_solve(question_id: int, user_id: int) -> int:
     user = _reader(user_id)
     entry = knowledge_entry(question_id, user_id)
     if not solved_by(entry.id, user.id):
-        db.session.add(SelfSolve(user_id=user.id, question_id=entry.id, team_id=user.team_id))
+        # Two clicks at once count once: the second finds the first's row and adds nothing.
+        insert_unless_exists(SelfSolve.__table__, dict(user_id=user.id, question_id=entry.id, team_id=user.team_id,
+                                                       created_at=utcnow()), ["question_id", "user_id"])
         db.session.commit()
     return self_solve_count(entry.id)
 

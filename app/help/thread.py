@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from app import request_keys
 from app.extensions import db, utcnow
 from app.help import notices, routing, search
 from app.help.access import can_see
@@ -61,23 +62,27 @@ def clean_body(body) -> str:
 
 
 def post_answer(question_id: int, author_id: int, body: str, via: str = "web",
-                source_message_id: str | None = None) -> Post:
+                source_message_id: str | None = None, request_key: str | None = None) -> Post:
     """Post an answer or a follow-up on the thread; anyone who may see the question may post.
 
     A reply by anyone but the asker is an answer: the question counts as answered (the
     first reply time is kept once) and routing closes the live attempt. The asker's own
     follow-up leaves the state as it is. The post is kept even when the question had moved
     on to someone else or was resolved meanwhile. A post from an email keeps its
-    `source_message_id`, which no other post can have.
+    `source_message_id`, which no other post can have. The same text sent again with the
+    same `request_key` (the form's) returns the first post, and tells nobody again.
     """
     if via not in VIA:
         raise InvalidInput({"via": f"Posts come from {', '.join(VIA)}."})
+    key = request_keys.request_key(request_key)
     text = clean_body(body)
     question, _ = visible_question(question_id, author_id)
     now = utcnow()
-    post = Post(question_id=question.id, author_id=author_id, body=text, via=via, created_at=now,
-                source_message_id=source_message_id)
-    db.session.add(post)
+    post, new = request_keys.insert_once(Post, dict(
+        question_id=question.id, author_id=author_id, body=text, via=via, created_at=now,
+        source_message_id=source_message_id, request_key=key), scope=("question_id", "author_id"), same=("body",))
+    if not new:
+        return post  # sent before: answered as then
     is_answer = author_id != question.asker_id
     if is_answer:
         # Conditional updates: two answers at once still record the first reply once, and

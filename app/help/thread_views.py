@@ -20,6 +20,7 @@ from app.help.forms import AskForm, skill_names
 from app.help.markdown import render_markdown
 from app.help.models import AttemptState, Question, QuestionState, Visibility
 from app.people.services import InvalidInput
+from app.request_keys import RequestKeyField
 
 PUBLISH_CHOICES = [
     SelectChoice(Visibility.NAMED.value, "Publish it in the knowledge base with my name"),
@@ -35,6 +36,7 @@ bp.add_app_template_filter(render_markdown, "markdown")
 
 class ReplyForm(FlaskForm):
     body = TextAreaField("Your answer")
+    request_key = RequestKeyField()  # a double click posts once
     submit = SubmitField("Post")
 
 
@@ -114,7 +116,8 @@ def post_reply(question_id: int):
     form = ReplyForm()
     if form.validate_on_submit():
         try:
-            post = thread.post_answer(question.id, current_user.id, form.body.data or "", via="web")
+            post = thread.post_answer(question.id, current_user.id, form.body.data or "", via="web",
+                                      request_key=form.request_key.data)
         except InvalidInput as exc:
             _show_errors(form, exc)
         else:

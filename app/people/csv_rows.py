@@ -83,6 +83,10 @@ def _records(text: str) -> list[list[str]]:
     The reader is strict: a lenient one reads a quote that is never closed as one cell holding
     the rest of the file, and then that whole rest would go missing without a word.
     """
+    if "\x00" in text:  # no column can keep one (PostgreSQL refuses it), and nobody types one
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise InvalidInput({"file": f"Line {line} holds a NUL character (\\0), which Unstuck cannot keep; "
+                                    "remove it and import the file again. Nothing was imported."})
     records: list[list[str]] = []
     try:
         for cells in csv.reader(io.StringIO(text), strict=True):

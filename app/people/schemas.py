@@ -8,6 +8,7 @@ from marshmallow import fields, validate
 
 from app.api.schemas import Id, TimeOfDay
 from app.people.models import SENIORITY_NAMES, Role, SkillKind
+from app.people.services import MOST_AT_ONCE
 
 SENIORITY = "Seniority from 1 to 5: " + ", ".join(
     f"{level} {name}" for level, name in SENIORITY_NAMES.items()) + "."
@@ -94,14 +95,14 @@ class PersonInSchema(ma.Schema):
         "description": "The roles the person holds; a new person is a new_hire unless this is sent."})
     team_id = Id(allow_none=True)
     title = fields.String(validate=validate.Length(max=120))
-    level = fields.Integer(metadata={"description": SENIORITY})
+    level = fields.Integer(metadata={"description": SENIORITY, "minimum": 1, "maximum": 5})
     timezone = fields.String(validate=validate.Length(max=64), metadata={"example": "Europe/Berlin"})
     work_start = TimeOfDay(metadata=time_doc("Start of the working day"))
     work_end = TimeOfDay(metadata=time_doc("End of the working day"))
     start_date = fields.Date(allow_none=True)
     manager_id = Id(allow_none=True)
-    max_mentees = fields.Integer()
-    max_open_questions = fields.Integer()
+    max_mentees = fields.Integer(validate=validate.Range(0, MOST_AT_ONCE))
+    max_open_questions = fields.Integer(validate=validate.Range(0, MOST_AT_ONCE))
     away_from = fields.Date(allow_none=True, metadata={
         "description": "First day away; null or left out when not away."})
     away_until = fields.Date(allow_none=True, metadata={

@@ -21,6 +21,9 @@ from app.people.models import (
     normalize_email,
 )
 
+MOST_AT_ONCE = 50  # the most mentees, and the most open questions, one person takes at once
+AT_ONCE_RANGE = f"Choose a number from 0 to {MOST_AT_ONCE}."
+
 
 # An erased person (app.people.personal_data) stays a nameless row that nothing changes.
 ERASED = "This person's data was erased; they cannot be changed or reactivated."
@@ -68,6 +71,12 @@ def valid_level(value, what: str = "Level") -> int:
     if level not in SENIORITY_LEVELS:
         raise ValueError(f"{what} must be from 1 to 5, not {level}.")
     return level
+
+
+def at_once_allowed(value: int) -> bool:
+    """Tell whether a number of mentees, or of open questions, a person takes at once is one
+    Unstuck keeps (the same range on every form and in the API)."""
+    return 0 <= value <= MOST_AT_ONCE
 
 
 def parse_roles(values) -> set[Role]:
@@ -165,8 +174,8 @@ def _check_person(details: PersonDetails, user_id: int | None,
         elif user_id is not None and user_id in reporting_line(details.manager_id):
             errors["manager_id"] = "That manager reports to this person; the reporting line would loop."
     for name in ("max_mentees", "max_open_questions"):
-        if getattr(details, name) < 0:
-            errors[name] = "This cannot be negative."
+        if not at_once_allowed(getattr(details, name)):
+            errors[name] = AT_ONCE_RANGE
     if details.password is not None and 0 < len(details.password) < 8:
         errors["password"] = PASSWORD_TOO_SHORT
     return errors
@@ -321,8 +330,8 @@ def update_profile(user_id: int, changes: ProfileChanges) -> User:
             errors[name] = str(exc)
     for name in ("max_mentees", "max_open_questions"):
         value = getattr(changes, name)
-        if value is not None and not 0 <= value <= 50:
-            errors[name] = "Choose a number from 0 to 50."
+        if value is not None and not at_once_allowed(value):
+            errors[name] = AT_ONCE_RANGE
     if errors:
         raise InvalidInput(errors)
     user.timezone = changes.timezone.strip()

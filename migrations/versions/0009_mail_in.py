@@ -2,7 +2,7 @@
 
 Revision ID: 0009
 Revises: 0008
-Create Date: 2026-12-07 10:12:40.118203
+Create Date: 2026-12-06 10:12:40.118203
 
 """
 from alembic import op

@@ -2,7 +2,7 @@
 
 Revision ID: 0010
 Revises: 0009
-Create Date: 2026-12-08 10:12:40.118530
+Create Date: 2026-12-06 10:12:40.118530
 
 """
 from alembic import op

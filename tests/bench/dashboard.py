@@ -234,10 +234,14 @@ class Company:
 
     def self_solves(self) -> None:
         rng, questions = self.rng, self.rows[Question.__table__]
+        counted = set()  # an entry solves a person's problem once
         for n, at in zip(rng.integers(0, len(questions), SELF_SOLVES).tolist(), self.moments(SELF_SOLVES)):
             q = questions[n]
-            self.add(SelfSolve, {"user_id": int(rng.choice(self.people[q["team_id"]]["askers"])),
-                                 "question_id": q["id"], "team_id": q["team_id"], "created_at": at})
+            person = int(rng.choice(self.people[q["team_id"]]["askers"]))
+            if (person, q["id"]) not in counted:
+                counted.add((person, q["id"]))
+                self.add(SelfSolve, {"user_id": person, "question_id": q["id"], "team_id": q["team_id"],
+                                     "created_at": at})
 
 
 def load(company: Company) -> None:

@@ -83,8 +83,8 @@ def build_world(make) -> dict:
     ask(at(9, 11), can_wait, 80, max_, deadline_after=240)
     ask(at(9, 12), blocking, 100, max_)
     db.session.flush()
-    for when in (at(10, 3), at(10, 4), at(9, 3)):
-        db.session.add(SelfSolve(user_id=nina.id, question_id=in_kb.id, team_id=payments.id, created_at=when))
+    for who, when in ((nina, at(10, 3)), (mia, at(10, 4)), (max_, at(9, 3))):  # once per person
+        db.session.add(SelfSolve(user_id=who.id, question_id=in_kb.id, team_id=payments.id, created_at=when))
 
     def task(when, rating, **fields):
         db.session.add(TaskFeedback(author_id=nina.id, team_id=payments.id, title="Add VAT to invoices",

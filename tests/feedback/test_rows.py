@@ -75,7 +75,7 @@ def world(make):
         Attempt(question_id=q5.id, mentor_id=mia.id, number=1, state=AttemptState.WAITING, deadline_at=at(10, 20, 13)),
         Attempt(question_id=q4.id, mentor_id=mia.id, number=1, state=AttemptState.WAITING, deadline_at=at(10, 10, 13)),
         SelfSolve(user_id=nina.id, question_id=q1.id, team_id=payments.id, created_at=at(10, 3)),
-        SelfSolve(user_id=nina.id, question_id=q1.id, team_id=payments.id, created_at=at(9, 3)),
+        SelfSolve(user_id=mia.id, question_id=q1.id, team_id=payments.id, created_at=at(9, 3)),
         SelfSolve(user_id=paul.id, question_id=q1.id, team_id=platform.id, created_at=at(10, 4)),
     ])
 

@@ -7,7 +7,6 @@ on routing only, not on how asking saves a question.
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -36,6 +35,7 @@ from tests.help.routing_scenes import (
     mails_to,
     text_of,
 )
+from tests.lock_waits import together
 
 
 def test_the_askers_own_mentor_is_asked_first_when_they_teach_the_skill(make, jobs):
@@ -148,24 +148,11 @@ def test_the_cap_of_open_questions_holds_across_questions(make):
     assert route_question(second.id).mentor_id == only.id  # a slot is free again
 
 
-def test_two_routings_racing_for_a_mentors_last_slot_cannot_both_take_it(app, make, backend, monkeypatch):
-    if backend != "postgresql":
-        pytest.skip("row locks are PostgreSQL's; SQLite runs one writer at a time")
+def test_two_routings_racing_for_a_mentors_last_slot_cannot_both_take_it(app, make):
+    """Two workers route two questions at the same moment, on either database: both are let
+    go together from the mentor's lock (SQLite's write lock), and only one takes her slot."""
     only = mentor(make, "Uno Only", max_open_questions=1)
     question_ids = [ask(make.user()).id, ask(make.user()).id]
-    # Both routings rank the mentor as free before either asks them.
-    both_ranked = threading.Barrier(2, timeout=10)
-    first_look = threading.local()
-    rank_now = routing.candidates
-
-    def ranked_together(*args, **kwargs):
-        ranked = rank_now(*args, **kwargs)
-        if not getattr(first_look, "done", False):
-            first_look.done = True
-            both_ranked.wait()
-        return ranked
-
-    monkeypatch.setattr(routing, "candidates", ranked_together)
 
     def route(question_id: int) -> None:
         with app.app_context():
@@ -174,12 +161,8 @@ def test_two_routings_racing_for_a_mentors_last_slot_cannot_both_take_it(app, ma
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=route, args=(qid,)) for qid in question_ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=20)
-    monkeypatch.undo()
+    together(db.engine, sa.select(User.id).where(User.id == only.id),
+             [lambda qid=qid: route(qid) for qid in question_ids])
 
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)

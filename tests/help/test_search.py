@@ -11,6 +11,7 @@ from app.extensions import db, utcnow
 from app.help.models import Attempt, Post, Question, QuestionState, SelfSolve, Visibility
 from app.help import search
 from app.help.search import index_question, search_knowledge, search_terms
+from tests.lock_waits import device, together
 
 
 @pytest.fixture
@@ -272,6 +273,22 @@ def test_solved_my_problem_is_counted_once_per_person_and_asks_no_mentor(people,
     assert "You said this solved your problem." in page and "solved 1 person's problem" in page
     assert search_knowledge(team.id, "vpn")[0].solved_count == 1
     assert jobs.count() == 0 and db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)) == 0
+
+
+def test_solved_my_problem_clicked_twice_at_the_same_moment_counts_once(app, people):
+    nina, omar = people["nina"], people["omar"]
+    question = answered(nina, "Get VPN access", "The VPN rejects my login.", "Ask IT for the group.")
+    tabs = [device(app, omar) for _ in range(2)]
+    solved = f"/help/knowledge/{question.id}/solved"
+
+    answers = together(db.engine, SelfSolve.__table__,
+                       [lambda tab=tab: tab.post(solved, follow_redirects=True) for tab in tabs])
+
+    assert [a.status_code for a in answers] == [200, 200]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SelfSolve)) == 1
+    for answer in answers:
+        page = html.unescape(answer.text)
+        assert "Glad it helped. It is counted" in page and "solved 1 person's problem" in page
 
 
 def test_solved_my_problem_needs_the_entry_in_ones_own_knowledge_base(people, client, auth):

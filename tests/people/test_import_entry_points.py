@@ -10,6 +10,9 @@ from app.extensions import db
 from app.people.models import Role, User
 from tests.people.import_files import csv_text, person
 
+NUL_IN_LINE_3 = ("Line 3 holds a NUL character (\\0), which Unstuck cannot keep; remove it and import the "
+                 "file again. Nothing was imported.")
+
 
 # The command line
 
@@ -37,6 +40,7 @@ def test_the_command_exits_with_1_and_lists_the_bad_rows(app, tmp_path):
     (b"name\nAda\n", "The first row must name the columns, including email."),
     (b"email,name\n\xff\xfe,Ada\n", "The file is not UTF-8 text"),
     (b'email,name\nada@example.com,"Ada\n', 'Row 2 opens a quote (") that is never closed'),
+    (b"email,name\nada@example.com,Ada\ntim@example.com,T\x00im\n", NUL_IN_LINE_3),
 ])
 def test_the_command_refuses_a_file_it_cannot_read(app, tmp_path, content, message):
     path = tmp_path / "people.csv"
@@ -74,6 +78,7 @@ def test_an_admin_uploads_a_file_and_sees_the_report(client, make, auth, platfor
     (b"name\nAda\n", "The first row must name the columns, including email."),
     (b'email,name\nada@example.com,"Ada\ntim@example.com,Tim\n',
      'Row 2 opens a quote (") that is never closed'),
+    (b"email,name\nada@example.com,Ada\ntim@example.com,T\x00im\n", NUL_IN_LINE_3),
 ])
 def test_an_upload_that_cannot_be_read_shows_the_form_again(client, make, auth, content, message):
     auth.sign_in(make.admin())
