@@ -61,7 +61,18 @@ def insert_once(model: type, values: dict, scope: tuple[str, ...], same: tuple[s
             if all(getattr(earlier, name) == values[name] for name in same):
                 return earlier, False
             values = values | {"request_key": None}
-    row_id = insert_unless_exists(model.__table__, values, [*scope, "request_key"])
+    row_id = insert_unless_exists(model.__table__, _by_column(model, values),
+                                  [_column(model, name) for name in (*scope, "request_key")])
     if row_id is None:  # made meanwhile by the same form, sent at the same moment
         return insert_once(model, values, scope, same)
     return db.session.get(model, row_id), True
+
+
+def _column(model: type, attribute: str) -> str:
+    """The name of the column behind a model's attribute (they may differ)."""
+    return sa.inspect(model).attrs[attribute].columns[0].name
+
+
+def _by_column(model: type, values: dict) -> dict:
+    """Values named by attribute, named by column instead, as a table's insert takes them."""
+    return {_column(model, name): value for name, value in values.items()}
