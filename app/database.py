@@ -33,6 +33,20 @@ def hold_row_locks_on_sqlite(engine: sa.Engine) -> None:
             cursor.execute("BEGIN IMMEDIATE")
 
 
+# A row another transaction saved or deleted at the same moment: a duplicate of a unique
+# value, or a reference to a row that is gone (SQLite's extended codes; PostgreSQL's SQLSTATE).
+CONFLICTS = {"SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_CONSTRAINT_FOREIGNKEY",
+             "23505", "23503"}
+
+
+def is_conflict(exc: sa.exc.IntegrityError) -> bool:
+    """Whether the database refused a write because of what another write did meanwhile
+    (a unique value taken, a referenced row deleted), rather than because of a mistake in
+    the write itself (a missing value, a failed check)."""
+    orig = exc.orig
+    return (getattr(orig, "sqlite_errorname", None) or getattr(orig, "sqlstate", None)) in CONFLICTS
+
+
 def insert_unless_exists(table: sa.Table, values: dict, unique_columns: str | list[str]) -> int | None:
     """Insert a row in the current transaction; return its id, or None if the value was taken.
 

@@ -167,6 +167,23 @@ def handle_database_error(exc: sa.exc.DBAPIError):
     return response
 
 
+CONFLICT = ("Someone saved the same thing at the same moment as you, so this could not be saved. "
+            "Nothing you sent was saved; please look again and try once more.")
+
+
+def handle_integrity_error(exc: sa.exc.IntegrityError):
+    """Answer a write that lost a race (a unique value taken, a row deleted meanwhile) with a
+    409 that says so: the transaction was rolled back, so nothing was half-saved. Code that
+    can tell people more catches such a conflict itself; any other refusal is unexpected."""
+    from app.database import is_conflict
+
+    if not is_conflict(exc):
+        return handle_unexpected(exc)
+    db.session.rollback()
+    log.warning("conflict on %s %s: %s", request.method, request.path, exc.orig)
+    return error_response(409, CONFLICT)
+
+
 def handle_unexpected(exc: Exception):
     """Roll back, log, and answer a clear 500 for anything not handled elsewhere."""
     if isinstance(exc, HTTPException):
@@ -180,5 +197,6 @@ def register_errorhandlers(app) -> None:
     """Route every error through this module."""
     app.register_error_handler(TooManyRequests, handle_too_many_requests)
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(sa.exc.IntegrityError, handle_integrity_error)
     app.register_error_handler(sa.exc.DBAPIError, handle_database_error)
     app.register_error_handler(Exception, handle_unexpected)
