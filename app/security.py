@@ -139,12 +139,18 @@ def no_mail_in() -> bool:
     return not current_app.config["INBOUND_MAIL_SECRET"]
 
 
-def init_rate_limits(app: Flask) -> None:
-    """Count sign-ins, asks and mail in, in the app's Redis; keep the limiter in app.extensions."""
-    storage = app.config.get("RATELIMIT_STORAGE_URI") or app.config["REDIS_URL"]
+def limits_storage_uri(config) -> str:
+    """Where every limit is counted, in the words of the `limits` library: the Redis of
+    RATELIMIT_STORAGE_URI, else the app's own."""
+    storage = config.get("RATELIMIT_STORAGE_URI") or config["REDIS_URL"]
     if storage.startswith("unix://"):
         storage = "redis+" + storage  # the embedded development Redis listens on a socket
-    limiter = Limiter(client_address, storage_uri=storage)
+    return storage
+
+
+def init_rate_limits(app: Flask) -> None:
+    """Count sign-ins, asks and mail in, in the app's Redis; keep the limiter in app.extensions."""
+    limiter = Limiter(client_address, storage_uri=limits_storage_uri(app.config))
     limiter.init_app(app)
     app.extensions["rate_limits"] = limiter
 

@@ -19,6 +19,8 @@ from limits import parse_many
 from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import STRATEGIES, RateLimiter
 
+from app.security import limits_storage_uri
+
 log = logging.getLogger(__name__)
 
 
@@ -28,12 +30,9 @@ class ReceiverLimits:
     def __init__(self, app: Flask):
         self.app = app
         config = app.config
-        uri = config.get("RATELIMIT_STORAGE_URI") or config["REDIS_URL"]
-        if uri.startswith("unix://"):
-            uri = "redis+" + uri  # the embedded development Redis listens on a socket
         self.strategy = STRATEGIES[config.get("RATELIMIT_STRATEGY") or "fixed-window"]
         self.shared: RateLimiter = self.strategy(
-            storage_from_string(uri, **(config.get("RATELIMIT_STORAGE_OPTIONS") or {})))
+            storage_from_string(limits_storage_uri(config), **(config.get("RATELIMIT_STORAGE_OPTIONS") or {})))
         self.local: RateLimiter | None = None  # made when Redis first fails
         self.prefix = config.get("RATELIMIT_KEY_PREFIX") or "unstuck"
 
