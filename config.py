@@ -71,6 +71,11 @@ class Config:
     RELAX_TO_RELATED_MINUTES = int(os.environ.get("RELAX_TO_RELATED_MINUTES", "30"))
     RELAX_TO_TEAM_MINUTES = int(os.environ.get("RELAX_TO_TEAM_MINUTES", "120"))
     MAX_PINGS_PER_DAY = int(os.environ.get("MAX_PINGS_PER_DAY", "8"))
+    # "I'll take it" holds a question for the taker this long, in their working time; one
+    # reminder goes out this many working minutes before the hold ends.
+    TAKEN_HOURS_BLOCKING = float(os.environ.get("TAKEN_HOURS_BLOCKING", "2"))
+    TAKEN_DAYS_CAN_WAIT = float(os.environ.get("TAKEN_DAYS_CAN_WAIT", "1"))
+    TAKEN_REMINDER_MINUTES = int(os.environ.get("TAKEN_REMINDER_MINUTES", "30"))
     QUESTION_MAX_CHARS = 5000
 
     # Mentorship check-ins: both sides are asked "is this useful?" this often.

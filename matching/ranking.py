@@ -1,8 +1,9 @@
 """Who should answer a stuck question: mentors ranked in tiers, best first.
 
-The tiers, in order: the asker's own mentor if they teach one of the question's skills;
-mentors who teach the skills; after a while, mentors who teach related skills; later
-still, any available mentor of the team (the longer a question waits, the wider the net).
+The tiers, in order: the asker's own mentor if they teach one of the question's skills
+(or if the question names no skill); mentors who teach the skills; after a while, mentors who teach related skills; later
+still, any available mentor of the team (the longer a question waits, the wider the net;
+a question naming no skill goes to the team's mentors at once, by load and hours).
 Within a tier: skill fit, being inside working hours now, open load, reply speed, and how
 long since they were last asked. Away mentors, mentors at their cap of open questions or
 of pings for the day, and mentors already tried are never chosen.
@@ -142,14 +143,16 @@ def rank(pool: HelperPool, need: Need, now: datetime, rules: RoutingRules, limit
     nearby = pool.teaches[:, related].max(axis=1) if related else np.zeros(m, dtype=np.int8)
 
     tier = np.full(m, 99, dtype=np.int16)
-    if need.team_id is not None and need.waited >= rules.any_after:
+    # With no skill named there is nobody to look for by skill: the team's mentors at once.
+    if need.team_id is not None and (need.waited >= rules.any_after or not need.skills):
         tier[pool.teams == need.team_id] = TEAM
     if need.waited >= rules.relax_after:
         tier[nearby > 0] = RELATED
     tier[direct > 0] = TEACHES
     if need.own_mentor_id is not None:
         own = pool.ids == need.own_mentor_id
-        tier[own & (direct > 0)] = OWN_MENTOR
+        # Their own mentor first when they teach the skill, or when no skill is known.
+        tier[own & ((direct > 0) | (not need.skills))] = OWN_MENTOR
 
     allowed = pool.available & (tier < 99)
     for helper_id in need.tried | ({need.asker_id} if need.asker_id is not None else set()):

@@ -1,6 +1,7 @@
 """Background jobs of the help desk. Each takes ids, loads fresh state, and is safe to run twice."""
 
 from app.extensions import utcnow
+from app.help.holds import remind_taker, reminders_due
 from app.help.routing import check_deadline, overdue_attempts, route_question, stranded_questions
 
 
@@ -11,12 +12,16 @@ def route_question_job(question_id: int) -> int | None:
 
 
 def sweep() -> int:
-    """Every minute: route each open question that waits on nobody, and check each attempt
-    past its deadline whose scheduled check was lost; return how many it acted on."""
+    """Every minute: route each open question that waits on nobody, check each attempt
+    past its deadline whose scheduled check was lost, and send each taker's reminder that
+    is due and unsent; return how many it acted on."""
     acted = 0
     # Stranded questions first: an overdue check routes its own question on.
     for question_id in stranded_questions():
         acted += route_question(question_id) is not None
     for attempt_id in overdue_attempts(utcnow()):
         acted += check_deadline(attempt_id)
+    # A taker's reminder whose scheduled job was lost (sent once, whatever runs it).
+    for attempt_id in reminders_due(utcnow()):
+        acted += remind_taker(attempt_id)
     return acted

@@ -1,5 +1,5 @@
 """The pages behind the one-click links in the help desk's emails: take a question, pass
-it on, say whether an answer helped.
+it on, release one taken, say whether an answer helped.
 
 Mail scanners open links before people do, so a GET only shows what the button will do;
 the POST acts, once. No sign-in is needed: the signed single-use token names the person,
@@ -15,10 +15,11 @@ from wtforms import StringField
 from wtforms.validators import Length, Optional
 
 from app.extensions import db, utcnow
-from app.help import bp, routing, thread
+from app.help import bp, holds, routing, thread
 from app.help.mail_links import ACTIONS, read_link
-from app.help.mentor_views import PassForm, taken_message
+from app.help.mentor_views import PassForm, released_message, taken_message
 from app.help.models import Attempt, AttemptState, Question, QuestionState
+from app.help.mentor_pool import schedule_of
 from app.help.notices import local_time
 from app.people.models import User
 from app.people.services import InvalidInput
@@ -28,6 +29,7 @@ from app.tokens import TokenError, TokenUsed, UsedLinkToken, link_problem_page, 
 PAGES = {
     "take": ("Will you take this question?", "I'll take it"),
     "pass": ("Pass this question on?", "Pass it on"),
+    "release": ("Release this question?", "I can't after all"),
     "helpful": ("Did the answer help?", "Yes, it helped"),
     "not-helpful": ("Did the answer help?", "No, it did not help"),
 }
@@ -43,7 +45,7 @@ class RateForm(FlaskForm):
 
 
 def _form(action: str) -> FlaskForm:
-    if action == "pass":
+    if action in ("pass", "release"):
         return PassForm()
     return RateForm() if action in ("helpful", "not-helpful") else ConfirmForm()
 
@@ -101,7 +103,7 @@ def email_action(action: str, token: str):
 def _object_of(action: str, object_id: int, person: User) -> tuple[Question, Attempt | None]:
     """The question a link is about (and the attempt, for a mentor's link), if the link's
     person is the one who may use it; else 404, as if there were no such thing."""
-    if action in ("take", "pass"):
+    if action in ("take", "pass", "release"):
         attempt = db.get_or_404(Attempt, object_id)
         if attempt.mentor_id != person.id:
             abort(404)
@@ -127,7 +129,9 @@ def _confirm_page(action: str, form: FlaskForm, question: Question, attempt: Att
 def _act(action: str, object_id: int, person: User, form: FlaskForm) -> str:
     """Do what the link says, in the transaction that used it up; return what to tell the person."""
     if action == "take":
-        return taken_message(routing.take_question(object_id, person.id))
+        return taken_message(holds.take_question(object_id, person.id))
+    if action == "release":
+        return released_message(holds.release_question(object_id, person.id, form.hint.data or ""))
     if action == "pass":
         routing.pass_question(object_id, person.id, form.hint.data or "")
         return "Passed on. We are asking someone else now."
@@ -142,19 +146,22 @@ def _act(action: str, object_id: int, person: User, form: FlaskForm) -> str:
 def _asking(action: str, question: Question, attempt: Attempt | None, person: User) -> str:
     """What the button will do, in plain words."""
     if action == "take":
-        until = max(attempt.deadline_at, utcnow() + routing.answer_time(question.urgency))
+        until = max(attempt.deadline_at, holds.hold_until(schedule_of(person), question.urgency, utcnow()))
         if attempt.taken_at is None:
             return (f"{question.asker.name} will hear that you are on it, and you will have until "
                     f"{local_time(until, person.timezone)} to answer.")
         return f"You took it already; you have until {local_time(attempt.deadline_at, person.timezone)}."
     if action == "pass":
         return "We will ask someone else at once. A hint helps them find the right person."
+    if action == "release":
+        return (f"You took this question. Releasing it asks someone else at once, and {question.asker.name} "
+                "hears where it went. A hint helps them find the right person.")
     return "Saying whether an answer helped lets your mentors learn what works."
 
 
 def _details(action: str, question: Question) -> list[str]:
     """The question the link is about, as lines of text."""
-    if action in ("take", "pass"):
+    if action in ("take", "pass", "release"):
         return [f"{question.asker.name} asked: {question.goal}", question.stuck]
     return [f"Your question: {question.goal}"]
 

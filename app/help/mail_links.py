@@ -1,4 +1,5 @@
-"""One-click links in the help desk's emails: take a question, pass it on, rate an answer.
+"""One-click links in the help desk's emails: take a question, pass it on, release one taken,
+rate an answer.
 
 Each link is signed for one purpose, one object and one person, expires, and works once.
 Mail scanners open links before people do, so the page a link opens only asks; the
@@ -12,9 +13,9 @@ from app.tokens import LinkToken, TokenInvalid, make_token, read_token
 from app.urls import external_url
 
 # How long a link in an email works.
-LINK_DAYS = {"take": 7, "pass": 7, "rate": 30}
+LINK_DAYS = {"take": 7, "pass": 7, "release": 7, "rate": 30}
 # The actions a link can carry, and which of LINK_DAYS each one counts by.
-ACTIONS = {"take": "take", "pass": "pass", "helpful": "rate", "not-helpful": "rate"}
+ACTIONS = {"take": "take", "pass": "pass", "release": "release", "helpful": "rate", "not-helpful": "rate"}
 
 
 def _link(action: str, object_id: int, user_id: int) -> str:
@@ -30,6 +31,11 @@ def take_link(attempt: Attempt) -> str:
 def pass_link(attempt: Attempt) -> str:
     """"Pass": the asked mentor passes the question on, with an optional hint."""
     return _link("pass", attempt.id, attempt.mentor_id)
+
+
+def release_link(attempt: Attempt) -> str:
+    """"I can't after all": the taker releases the question, and it moves on at once."""
+    return _link("release", attempt.id, attempt.mentor_id)
 
 
 def rate_link(question: Question, helpful: bool) -> str:

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.help.clock import day_start, local_day
 from app.help.models import Attempt, AttemptState, Post, Question, QuestionState
+from app.help.working_time import Schedule, days_from_text
 from app.people.models import Role, Skill, SkillKind, User, UserRole, UserSkill
 from matching.models import Mentorship, MentorshipState
 from matching.ranking import Helper
@@ -23,13 +24,17 @@ SPEED_WINDOW = timedelta(days=30)
 OPEN_LOAD = (Attempt.state == AttemptState.WAITING, Question.state == QuestionState.OPEN)
 
 
-def helpers(skill_names: frozenset[str], team_id: int | None, now: datetime) -> list[Helper]:
-    """Active mentors who teach one of the skills or belong to the team, with their load,
-    pings today, reply speed, when they were last asked and whether they are away."""
+def helpers(skill_names: frozenset[str], team_id: int | None, now: datetime,
+            also: int | None = None) -> list[Helper]:
+    """Active mentors who teach one of the skills or belong to the team (and `also`, the
+    asker's own mentor), with their load, pings today, reply speed, when they were last
+    asked and whether they are away."""
     reach = User.id.in_(sa.select(UserSkill.user_id).join(Skill).where(
         UserSkill.kind == SkillKind.TEACH, Skill.name.in_(sorted(skill_names))))
     if team_id is not None:
         reach = sa.or_(reach, User.team_id == team_id)
+    if also is not None:
+        reach = sa.or_(reach, User.id == also)
     pool = (sa.select(User.id).join(UserRole, UserRole.user_id == User.id)
             .where(UserRole.role == Role.MENTOR, User.active.is_(True), reach))
     # Plain columns, not people: a question may be ranked among thousands of mentors.
@@ -89,6 +94,22 @@ def related_skills(question: Question) -> frozenset[str]:
     own = [s.id for s in question.skills]
     return frozenset(db.session.scalars(sa.select(Skill.name).where(
         Skill.category.in_(sorted(categories)), Skill.id.not_in(own))))
+
+
+def schedule_of(person) -> Schedule:
+    """A person's working time, from their row (a User, or a row with the same columns)."""
+    return Schedule(timezone=person.timezone, start=person.work_start, end=person.work_end,
+                    days=days_from_text(person.work_days), away_from=person.away_from,
+                    away_until=person.away_until, country=person.holiday_country or "",
+                    region=person.holiday_region or "")
+
+
+def schedules(user_ids) -> dict[int, Schedule]:
+    """The working time of each of these people, in one query."""
+    rows = db.session.execute(sa.select(
+        User.id, User.timezone, User.work_start, User.work_end, User.work_days, User.away_from,
+        User.away_until, User.holiday_country, User.holiday_region).where(User.id.in_(sorted(set(user_ids)))))
+    return {row.id: schedule_of(row) for row in rows}
 
 
 def own_mentor(user_id: int) -> int | None:

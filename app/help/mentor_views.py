@@ -1,5 +1,6 @@
 """A mentor's "Questions for you" page: what waits for their reply, by when, taking a
-question ("I'll take it"), and passing one on with a hint."""
+question ("I'll take it"), releasing one taken ("I can't after all"), and passing one on
+with a hint."""
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
@@ -8,7 +9,7 @@ from wtforms import StringField, SubmitField
 from wtforms.validators import Length, Optional
 
 from app.extensions import db
-from app.help import bp, routing
+from app.help import bp, holds, routing
 from app.help.models import Attempt
 from app.help.notices import hints_for, local_time, reason_for
 
@@ -19,6 +20,12 @@ class PassForm(FlaskForm):
     submit = SubmitField("Pass it on")
 
 
+class ReleaseForm(FlaskForm):
+    """"I can't after all": one button and its CSRF token."""
+
+    submit = SubmitField("I can't after all")
+
+
 class TakeForm(FlaskForm):
     """"I'll take it": one button and its CSRF token."""
 
@@ -27,8 +34,13 @@ class TakeForm(FlaskForm):
 
 def taken_message(attempt: Attempt) -> str:
     """What the mentor reads after taking a question: the asker knows, and the new deadline."""
-    return (f"Thanks — {attempt.question.asker.name} knows you're on it. "
-            f"You have until {local_time(attempt.deadline_at, attempt.mentor.timezone)}.")
+    return (f"Thanks — {attempt.question.asker.name} knows you're on it. It stays with you until "
+            f"{local_time(attempt.deadline_at, attempt.mentor.timezone)} (your working time).")
+
+
+def released_message(following: Attempt | None) -> str:
+    """What the taker reads after releasing a question: where it went."""
+    return f"Released. {holds.where_it_went(following)} {'They' if following else 'The asker'} will know why."
 
 
 @bp.route("/help/for-you")
@@ -36,7 +48,7 @@ def taken_message(attempt: Attempt) -> str:
 def inbox():
     """The questions waiting for the signed-in person's reply, with their deadlines."""
     return render_template("help/inbox_questions.html", attempts=routing.waiting_for(current_user.id),
-                           form=PassForm(), take_form=TakeForm(), hints_for=hints_for,
+                           form=PassForm(), take_form=TakeForm(), release_form=ReleaseForm(), hints_for=hints_for,
                            reason_for=reason_for, local_time=local_time)
 
 
@@ -50,7 +62,7 @@ def take(attempt_id: int):
     if not TakeForm().validate_on_submit():
         abort(400)
     try:
-        taken = routing.take_question(attempt.id, current_user.id)
+        taken = holds.take_question(attempt.id, current_user.id)
     except routing.RoutingError as exc:
         db.session.rollback()
         flash(str(exc), "error")
@@ -77,4 +89,23 @@ def pass_on(attempt_id: int):
         flash(str(exc), "error")
     else:
         flash("Passed on. We are asking someone else now.", "success")
+    return redirect(url_for("help.inbox"))
+
+
+@bp.route("/help/for-you/<int:attempt_id>/release", methods=["POST"])
+@login_required
+def release(attempt_id: int):
+    """The taker cannot answer after all: the question moves on now; anyone else gets a 404."""
+    attempt = db.get_or_404(Attempt, attempt_id)
+    if attempt.mentor_id != current_user.id:
+        abort(404)
+    if not ReleaseForm().validate_on_submit():
+        abort(400)
+    try:
+        following = holds.release_question(attempt.id, current_user.id)
+    except routing.RoutingError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        flash(released_message(following), "success")
     return redirect(url_for("help.inbox"))

@@ -52,6 +52,7 @@ class AttemptState(enum.StrEnum):
     TIMED_OUT = "timed_out"
     CLOSED = "closed"  # the question was answered by someone else or resolved
     UNREACHED = "unreached"  # the mentor could not be told: email to them is paused (it bounced)
+    RELEASED = "released"  # the mentor took it, then said "I can't after all"
 
 
 question_skills = sa.Table(
@@ -157,8 +158,11 @@ class Attempt(db.Model):
     hint: Mapped[str] = mapped_column(sa.String(300), default="")  # "ask Dana", left on a pass
     # When the mentor was told: at once for blocking questions, else by their next digest.
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # When the mentor said "I'll take it": the question stays with them until the deadline.
+    # When the mentor said "I'll take it": the question stays with them until they answer,
+    # release it, or the taken window (in their working time) ends at the deadline.
     taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the taker was reminded that their hold on the question is about to end (once).
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -1,5 +1,6 @@
 """The help desk's mails: asking a mentor (or the team lead) to answer, telling the asker
-a mentor took their question, and telling people of new posts on a thread.
+a mentor took their question, reminding a taker, telling the asker (and a taker whose hold
+ended) where a question went, and telling people of new posts on a thread.
 
 Every mail has a key per attempt or post, so a job that runs twice sends it once; mails
 about one question thread together in the reader's mail client. Each carries the reader's
@@ -7,6 +8,8 @@ own reply address, so answering is replying, and one-click links for the rest.
 """
 
 from __future__ import annotations
+
+from flask import current_app
 
 from app.help import mail_links
 from app.help.clock import local_time
@@ -31,7 +34,55 @@ REASONS = {"your mentor": "you are their mentor", "teaches the skill": "you teac
 def hints_for(question: Question) -> list[dict]:
     """What the mentors who passed the question on suggested, oldest first."""
     return [{"name": a.mentor.name, "hint": a.hint} for a in question.attempts
-            if a.state == AttemptState.PASSED and a.hint]
+            if a.state in (AttemptState.PASSED, AttemptState.RELEASED) and a.hint]
+
+
+# Why an earlier person was asked, as the lead reads it.
+THIRD_PERSON = {"your mentor": "their mentor", "available in your team": "in their team"}
+# How an earlier attempt ended, for the escalation mail.
+OUTCOMES = {AttemptState.TIMED_OUT: "did not answer in time", AttemptState.PASSED: "passed it on",
+            AttemptState.RELEASED: "took it, then could not after all",
+            AttemptState.UNREACHED: "could not be reached (mail to them bounces)",
+            AttemptState.WAITING: "still has it"}
+
+
+def _minutes(delta) -> str:
+    minutes = max(0, round(delta.total_seconds() / 60))
+    if minutes < 120:
+        return f"{minutes} min"
+    return f"{minutes / 60:.0f} h" if minutes % 60 == 0 or minutes >= 600 else f"{minutes / 60:.1f} h"
+
+
+def asked_before(attempt: Attempt) -> list[dict]:
+    """Who was asked before this attempt, for how long, and how it ended, oldest first."""
+    return [{"name": a.mentor.name, "why": THIRD_PERSON.get(a.tier, a.tier),
+             "for": _minutes((a.closed_at or a.deadline_at) - a.created_at),
+             "outcome": OUTCOMES.get(a.state, a.state.value.replace("_", " "))}
+            for a in attempt.question.attempts if a.number < attempt.number]
+
+
+def escalation_reason(attempt: Attempt) -> str:
+    """Why a question reached its team lead, truthfully, from the attempts before."""
+    earlier = [a for a in attempt.question.attempts if a.number < attempt.number]
+    tries = [a for a in earlier if a.state != AttemptState.UNREACHED]
+    if len(tries) >= current_app.config["ROUTING_ATTEMPTS"]:
+        noun = "mentor" if len(tries) == 1 else "mentors"
+        return f"the {len(tries)} {noun} asked so far did not answer it"
+    who = ("who teaches " + ", ".join(s.name for s in attempt.question.skills)
+           if attempt.question.skills else "of the team (no skill was named)")
+    if not earlier:
+        return f"nobody was asked before you: no mentor {who} can take it now"
+    return f"no other mentor {who} can take it now"
+
+
+def hold_text(urgency) -> str:
+    """How long taking a question of this urgency keeps it with the taker, in words."""
+    config = current_app.config
+    if urgency == "blocking":
+        hours = config["TAKEN_HOURS_BLOCKING"]
+        return f"{hours:g} working hour{'' if hours == 1 else 's'}"
+    days = config["TAKEN_DAYS_CAN_WAIT"]
+    return f"{days:g} working day{'' if days == 1 else 's'}"
 
 
 def reason_for(attempt: Attempt) -> str:
@@ -59,6 +110,9 @@ def ask(attempt: Attempt, escalated: bool = False) -> None:
         about=("question", question.id), reply_to=reply_address(REPLY_PURPOSE, question.id, person.id),
         context={"question": question, "attempt": attempt, "asker": asker, "escalated": escalated,
                  "reason": reason_for(attempt), "hints": hints_for(question),
+                 "escalation": escalation_reason(attempt) if escalated else "",
+                 "hold": hold_text(question.urgency),
+                 "asked_before": asked_before(attempt) if escalated else [],
                  "deadline": local_time(attempt.deadline_at, person.timezone),
                  "thread_url": external_url("help.thread", question_id=question.id),
                  "take_url": mail_links.take_link(attempt), "pass_url": mail_links.pass_link(attempt),
@@ -109,3 +163,67 @@ def reply(question: Question, post, to) -> None:
                  "not_helped_url": mail_links.rate_link(question, False) if rate else None,
                  "thread_url": external_url("help.thread", question_id=question.id)},
     )
+
+
+def _note(key: str, to, attempt: Attempt, subject: str, paragraphs: list[str], links: list[tuple[str, str]]) -> None:
+    """A short routing note about a question, threaded with its other mails."""
+    question = attempt.question
+    send_mail(key=key, kind="question_routing_note", to=to, subject=subject, template="help/email/routing_note",
+              thread=f"question-{question.id}", about=("question", question.id),
+              reply_to=reply_address(REPLY_PURPOSE, question.id, to.id),
+              context={"question": question, "paragraphs": paragraphs,
+                       "links": links + [("Open the question", external_url("help.thread", question_id=question.id))]})
+
+
+def off_hours(attempt: Attempt, starts) -> None:
+    """Tell the asker of a blocking question who has it when the best fit is off work: the
+    person working now (maybe in another zone), or the first one whose work starts, and when."""
+    asker, person = attempt.question.asker, attempt.mentor
+    deadline = local_time(attempt.deadline_at, asker.timezone)
+    if starts > attempt.created_at:
+        subject = f"Nobody who can answer is working now: {person.name} will see it first"
+        text = (f"Nobody who can answer your question is working right now. {person.name} is the first to start: "
+                f"at {local_time(starts, asker.timezone)}. They will see it then; if they have not answered by "
+                f"{deadline}, we ask the next person.")
+    else:
+        subject = f"{person.name} has your question now"
+        text = (f"The mentors who fit best are not working right now, so we asked {person.name}, who is "
+                f"(their time zone: {person.timezone}). Expect an answer by {deadline}.")
+    _note(f"question-off-hours:{attempt.id}", asker, attempt, subject, [text], [])
+
+
+def hold_ending(attempt: Attempt) -> None:
+    """Remind the taker, once, that their hold on the question ends soon."""
+    asker, person = attempt.question.asker, attempt.mentor
+    _note(f"question-hold-ending:{attempt.id}", person, attempt,
+          f"Reminder: {asker.name} is waiting for your answer: {_short(attempt.question.goal)}",
+          [f"You took {asker.name}'s question at {local_time(attempt.taken_at, person.timezone)}. It stays with "
+           f"you until {local_time(attempt.deadline_at, person.timezone)}; after that it goes to someone else.",
+           "Reply to this email to answer. Can't after all? Release it, and we ask someone else at once."],
+          [("I can't after all", mail_links.release_link(attempt))])
+
+
+def moved_on(left: Attempt, following: Attempt | None, to_taker: bool) -> None:
+    """Tell the asker (and, when their hold ended, the taker) where a taken question went."""
+    question, taker = left.question, left.mentor
+    asker = question.asker
+    if following is None:
+        where = "Nobody else can take it right now; it stays open and goes to the next person who can."
+    else:
+        where = (f"We asked {following.mentor.name} now ({reason_for(following).replace('you ', 'they ')}); "
+                 f"expect a reply by {local_time(following.deadline_at, asker.timezone)}.")
+    if left.state == AttemptState.RELEASED:
+        why = f"{taker.name} took your question but cannot answer it after all."
+    else:
+        why = (f"{taker.name} took your question at {local_time(left.taken_at, asker.timezone)} but did not "
+               f"answer while it was theirs (until {local_time(left.deadline_at, asker.timezone)}).")
+    subject = (f"Your question went to {following.mentor.name}" if following is not None
+               else "Your question waits for the next free mentor")
+    _note(f"question-moved:{left.id}:asker", asker, left, subject, [why, where], [])
+    if to_taker:
+        there = following.mentor.name if following is not None else "nobody yet: it waits for the next free mentor"
+        _note(f"question-moved:{left.id}:taker", taker, left,
+              f"{asker.name}'s question moved on: {_short(question.goal)}",
+              [f"You took this question; it was yours until {local_time(left.deadline_at, taker.timezone)}, "
+               f"and it has now gone to {there}. {asker.name} knows.",
+               "You can still post on the thread if you have something to add."], [])

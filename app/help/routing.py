@@ -18,12 +18,13 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from app.extensions import UTCDateTime, db, utcnow
+from app.extensions import db, utcnow
 from app.help import digest, notices
 from app.help.digest_schedule import next_digest_at
 from app.help.clock import day_start, local_day
-from app.help.mentor_pool import OPEN_LOAD, helpers, own_mentor, related_skills
+from app.help.mentor_pool import OPEN_LOAD, helpers, own_mentor, related_skills, schedules
 from app.help.models import Attempt, AttemptState, DigestFrequency, Question, QuestionState, Urgency
+from app.help.working_time import Schedule, add_working, is_working, next_working_start
 from app.jobs import job_queues
 from app.mail.bounces import PausedMail
 from app.mail.unsubscribe import opted_out
@@ -103,25 +104,51 @@ def _route_once(question_id: int) -> Attempt | None:
     choice = _choose(question, attempts, now)
     if choice is None:
         return None
-    mentor_id, tier = choice
+    mentor_id, tier, best_was_off = choice
+    schedule = schedules([mentor_id]).get(mentor_id, Schedule())
+    # Deadlines and pings run in the person's working time: a mail that would reach them
+    # off work waits for the start of their next shift, and so does their answer time.
+    starts = next_working_start(schedule, now)
     told_at, mail_now = _when_told(question.urgency, mentor_id, now)
+    told_at = max(told_at, starts)
     attempt = Attempt(question_id=question.id, mentor_id=mentor_id, tier=tier,
                       number=attempts[-1].number + 1 if attempts else 1,
-                      deadline_at=told_at + answer_time(question.urgency), created_at=now)
+                      deadline_at=add_working(schedule, told_at, answer_time(question.urgency)), created_at=now)
     db.session.add(attempt)
     if tier == LEAD_TIER:
         question.escalated = True
     if question.first_routed_at is None:
         question.first_routed_at = now
     db.session.flush()
-    if mail_now:
+    if mail_now and starts <= now:
         notices.ask(attempt, escalated=tier == LEAD_TIER)
         attempt.notified_at = now
-    # Otherwise notified_at stays empty: the mentor's digest tells them, or their web inbox.
-    check = (attempt.id, attempt.deadline_at, question.urgency)
+    # Otherwise notified_at stays empty: a job mails them when their work starts, or their
+    # digest tells them, or their web inbox.
+    if question.urgency == Urgency.BLOCKING and (starts > now or best_was_off):
+        notices.off_hours(attempt, starts)  # the asker hears who has it, and from when
+    follow_up = (attempt.id, attempt.deadline_at, question.urgency, starts if mail_now and starts > now else None)
     db.session.commit()
-    _schedule_check(*check)
+    schedule_check(*follow_up[:3])
+    if follow_up[3] is not None:
+        _schedule_job(follow_up[3], tell_mentor, follow_up[0], follow_up[2])
     return attempt
+
+
+def tell_mentor(attempt_id: int) -> bool:
+    """Mail the person asked, at the start of their working time, if still waiting and not
+    told yet; return whether it was sent. Running it twice sends one mail."""
+    told = db.session.execute(
+        sa.update(Attempt).where(Attempt.id == attempt_id, Attempt.state == AttemptState.WAITING,
+                                 Attempt.notified_at.is_(None))
+        .values(notified_at=utcnow())).rowcount
+    attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
+    if not told or attempt.question.state != QuestionState.OPEN:
+        db.session.rollback()
+        return False
+    notices.ask(attempt, escalated=attempt.tier == LEAD_TIER)
+    db.session.commit()
+    return True
 
 
 def _when_told(urgency: Urgency, mentor_id: int, now: datetime) -> tuple[datetime, bool]:
@@ -148,8 +175,9 @@ def _when_told(urgency: Urgency, mentor_id: int, now: datetime) -> tuple[datetim
     return min(max(due, now), now + LONGEST_UNTOLD), False
 
 
-def _choose(question: Question, attempts: list[Attempt], now: datetime) -> tuple[int, str] | None:
-    """Who to ask next, and why: ranked mentors, then the lead; after N tries the lead first."""
+def _choose(question: Question, attempts: list[Attempt], now: datetime) -> tuple[int, str, bool] | None:
+    """Who to ask next, why, and whether a better fit was off work: ranked mentors, then the
+    lead; after N tries the lead first."""
     tried = frozenset(a.mentor_id for a in attempts)
     # Someone whose mail is paused never heard of the question: that was no try.
     tries = sum(a.state != AttemptState.UNREACHED for a in attempts)
@@ -160,21 +188,27 @@ def _choose(question: Question, attempts: list[Attempt], now: datetime) -> tuple
             return choice
     lead_id = _available_lead(question, tried, now)
     if lead_id is not None:
-        return lead_id, LEAD_TIER
+        return lead_id, LEAD_TIER, False
     if escalate:
         # With no lead to take it, keep asking mentors rather than leave it with nobody.
         return _best_mentor(question, tried, now)
     return None
 
 
-def _best_mentor(question: Question, tried: frozenset[int], now: datetime) -> tuple[int, str] | None:
-    ranked = candidates(question, tried, now, limit=1)
+def _best_mentor(question: Question, tried: frozenset[int], now: datetime) -> tuple[int, str, bool] | None:
+    """The best-ranked mentor; for a blocking question, the best one working now, else the
+    one whose work starts first. Also says whether a better-ranked one was off work."""
+    ranked = candidates(question, tried, now, limit=1 if question.urgency != Urgency.BLOCKING else 20)
     if not ranked:
         return None
     best = ranked[0]
+    if question.urgency == Urgency.BLOCKING:
+        times = schedules(c.helper_id for c in ranked)
+        starts = [next_working_start(times.get(c.helper_id, Schedule()), now) for c in ranked]
+        best = ranked[min(range(len(ranked)), key=lambda k: (starts[k], k))]
     if not _has_room(best.helper_id, now):
         raise _MentorFull(best.helper_id)
-    return best.helper_id, best.why
+    return best.helper_id, best.why, best is not ranked[0]
 
 
 def candidates(question: Question, tried: frozenset[int], now: datetime, limit: int = 5) -> list[Candidate]:
@@ -185,7 +219,7 @@ def candidates(question: Question, tried: frozenset[int], now: datetime, limit: 
     need = Need(skills=skills, related=related, team_id=team_id, own_mentor_id=own_mentor(question.asker_id),
                 asker_id=question.asker_id, waited=now - question.created_at, tried=tried)
     rules = routing_rules()
-    pool = prepare_helpers(helpers(skills | related, team_id, now), rules)
+    pool = prepare_helpers(helpers(skills | related, team_id, now, also=need.own_mentor_id), rules)
     return rank(pool, need, now, rules, limit=limit)
 
 
@@ -213,14 +247,17 @@ def _has_room(user_id: int, now: datetime) -> bool:
     return open_now < cap and pinged < current_app.config["MAX_PINGS_PER_DAY"]
 
 
-def _schedule_check(attempt_id: int, deadline: datetime, urgency: Urgency) -> None:
+def schedule_check(attempt_id: int, deadline: datetime, urgency: Urgency) -> None:
     """Have a job check the attempt at its deadline; if Redis is down, the sweeper will."""
+    _schedule_job(deadline, check_deadline, attempt_id, urgency)
+
+
+def _schedule_job(when: datetime, job, attempt_id: int, urgency: Urgency) -> None:
     queue = "urgent" if urgency == Urgency.BLOCKING else "default"
     try:
-        job_queues().queues[queue].enqueue_at(deadline, check_deadline, attempt_id)
+        job_queues().queues[queue].enqueue_at(when, job, attempt_id)
     except redis.RedisError:
-        log.exception("could not schedule the deadline check of attempt %s; the sweeper will check it",
-                      attempt_id)
+        log.exception("could not schedule %s of attempt %s; the sweeper will do it", job.__name__, attempt_id)
 
 
 # Deadlines, passes and answers
@@ -232,15 +269,20 @@ def check_deadline(attempt_id: int) -> bool:
     passed, changes nothing: the update only matches a waiting attempt that is overdue.
     """
     now = utcnow()
-    question_id = db.session.scalar(
+    row = db.session.execute(
         sa.update(Attempt)
         .where(Attempt.id == attempt_id, Attempt.state == AttemptState.WAITING, Attempt.deadline_at <= now)
-        .values(state=AttemptState.TIMED_OUT, closed_at=now).returning(Attempt.question_id))
-    if question_id is None:
+        .values(state=AttemptState.TIMED_OUT, closed_at=now).returning(Attempt.question_id, Attempt.taken_at)
+    ).first()
+    if row is None:
         db.session.rollback()
         return False
     db.session.commit()
-    route_question(question_id)
+    following = route_question(row.question_id)
+    if row.taken_at is not None:
+        # The hold of someone who took it ended: they and the asker hear where it went.
+        notices.moved_on(db.session.get(Attempt, attempt_id), following, to_taker=True)
+        db.session.commit()
     return True
 
 
@@ -309,40 +351,6 @@ def answer_arrived(question_id: int, author_id: int) -> None:
     db.session.execute(sa.update(Question).where(Question.id == question_id, Question.state == QuestionState.OPEN)
                        .values(state=QuestionState.ANSWERED))
     db.session.commit()
-
-
-def take_question(attempt_id: int, mentor_id: int) -> Attempt:
-    """The asked mentor says they are on it: the asker hears so, and the mentor gets time.
-
-    The first take gives a full answer time from now (a deadline is never shortened) and
-    mails the asker; taking it again changes nothing. Raises NotAsked for anyone but the
-    asked mentor, RoutingError if the question has moved on already.
-    """
-    now = utcnow()
-    urgency = db.session.scalar(sa.select(Question.urgency).join(Attempt).where(Attempt.id == attempt_id))
-    extended = sa.literal(now + answer_time(urgency or Urgency.CAN_WAIT), UTCDateTime)
-    # Conditional update: a deadline check or a pass racing with the take acts once.
-    taken = db.session.execute(
-        sa.update(Attempt)
-        .where(Attempt.id == attempt_id, Attempt.mentor_id == mentor_id, Attempt.state == AttemptState.WAITING,
-               Attempt.taken_at.is_(None),
-               Attempt.question_id.in_(sa.select(Question.id).where(Question.state == QuestionState.OPEN)))
-        .values(taken_at=now,
-                deadline_at=sa.case((Attempt.deadline_at < extended, extended), else_=Attempt.deadline_at))
-    ).rowcount
-    attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
-    if not taken:
-        db.session.rollback()
-        if attempt is None or attempt.mentor_id != mentor_id:
-            raise NotAsked("This question was not sent to you.")
-        if attempt.state != AttemptState.WAITING or attempt.question.state != QuestionState.OPEN:
-            raise RoutingError("This question has moved on already.")
-        return attempt  # taken before: it stays as it is
-    notices.taken(attempt)
-    check = (attempt.id, attempt.deadline_at, attempt.question.urgency)
-    db.session.commit()
-    _schedule_check(*check)  # the check at the old deadline finds it not due, and leaves it
-    return attempt
 
 
 # What the sweeper and the pages read

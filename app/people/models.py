@@ -104,6 +104,11 @@ class User(UserMixin, db.Model):
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
     work_start: Mapped[time] = mapped_column(default=time(9, 0))
     work_end: Mapped[time] = mapped_column(default=time(17, 0))
+    # The weekdays the person works, Monday as 0 ("0,1,2,3,4"), and where their public
+    # holidays come from (an ISO country code the `holidays` package knows, and a region).
+    work_days: Mapped[str] = mapped_column(sa.String(20), default="0,1,2,3,4", server_default="0,1,2,3,4")
+    holiday_country: Mapped[str] = mapped_column(sa.String(3), default="", server_default="")
+    holiday_region: Mapped[str] = mapped_column(sa.String(10), default="", server_default="")
     start_date: Mapped[date | None]
     manager_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"), index=True

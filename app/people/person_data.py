@@ -46,6 +46,7 @@ def erase_person_records(user_id: int, remove_texts: bool) -> None:
     user.password_hash = None
     user.title = ""
     user.timezone, user.work_start, user.work_end = "UTC", time(9), time(17)
+    user.work_days, user.holiday_country, user.holiday_region = "0,1,2,3,4", "", ""
     user.start_date = user.manager_id = user.away_from = user.away_until = None
 
 

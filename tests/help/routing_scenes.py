@@ -4,7 +4,7 @@ page tests of this folder."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import sqlalchemy as sa
 
@@ -20,9 +20,15 @@ def skill(make, name: str, category: str = "") -> Skill:
             or make.skill(name, category=category))
 
 
+# Working around the clock, every day: routing tests that are not about working time must
+# not depend on the hour or the weekday they run at.
+ALWAYS = {"work_start": time(0), "work_end": time(0), "work_days": "0,1,2,3,4,5,6"}
+
+
 def mentor(make, name: str, teaches: dict[str, int] | None = None, **fields) -> User:
-    """A mentor who teaches the given skills (SQL at 4 by default), in Berlin, 9 to 17."""
-    person = make.mentor(name=name, **fields)
+    """A mentor who teaches the given skills (SQL at 4 by default), in Berlin, working at
+    every hour of every day unless given other hours or days."""
+    person = make.mentor(name=name, **{**ALWAYS, **fields})
     for skill_name, level in (teaches if teaches is not None else {"SQL": 4}).items():
         make.user_skill(person, skill(make, skill_name), SkillKind.TEACH, level)
     return person

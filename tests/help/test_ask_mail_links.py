@@ -15,7 +15,7 @@ from app.help.routing import route_question
 from app.mail.addresses import find_reply_address
 from app.mail.receive import receive
 from app.people.models import Team
-from tests.help.routing_scenes import ask, attempts_of, live_of, mails_to, mentor, text_of
+from tests.help.routing_scenes import ALWAYS, ask, attempts_of, live_of, mails_to, mentor, text_of
 from tests.mail.inbound_messages import reply_to as reply_to_mail
 
 LINK = re.compile(r"http://localhost(/help/email/([a-z-]+)/[A-Za-z0-9._-]+)")
@@ -36,7 +36,7 @@ def reply_to(mail) -> str:
 
 def asked(make, jobs, smtp):
     """Nina asks a blocking question; Ari, who teaches SQL, is mailed at once."""
-    lead = make.user(name="Lena Lead", password=None)
+    lead = make.user(name="Lena Lead", password=None, **ALWAYS)
     team = make.team(name="Payments", lead=lead)
     ari = mentor(make, "Ari First", password=None)
     mentor(make, "Bea Second", teaches={"SQL": 3}, password=None)

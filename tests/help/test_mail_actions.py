@@ -14,7 +14,9 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db, utcnow
-from app.help import routing, thread
+from app.help import holds, routing, thread
+from app.help.mentor_pool import schedule_of
+from app.help.working_time import add_working, add_working_days
 from app.help.mail_links import pass_link, rate_link, take_link
 from app.help.models import Attempt, AttemptState, Question, Urgency
 from app.help.notices import local_time
@@ -109,12 +111,12 @@ def test_taking_from_the_mail_gives_time_and_tells_the_asker_once(s, client, job
     assert done.status_code == 200
     attempt = live(s)
     assert attempt.taken_at is not None and attempt.state == AttemptState.WAITING
-    # The question can wait: four hours to answer from now, more than the hour left.
-    assert attempt.deadline_at - attempt.taken_at == timedelta(hours=4)
+    # The question can wait: it is Mia's for one working day of hers from now, more than the hour left.
+    assert attempt.deadline_at == add_working_days(schedule_of(s.mentor), attempt.taken_at, 1)
     assert attempt.deadline_at > before
     text = page(done)
-    assert ("Thanks — Nina New knows you're on it. You have until "
-            f"{local_time(attempt.deadline_at, 'Europe/Berlin')}.") in text
+    assert ("Thanks — Nina New knows you're on it. It stays with you until "
+            f"{local_time(attempt.deadline_at, 'Europe/Berlin')} (your working time).") in text
     assert f'href="/help/questions/{s.question.id}"' in text
 
     again = client.post(url)
@@ -130,33 +132,33 @@ def test_taking_from_the_mail_gives_time_and_tells_the_asker_once(s, client, job
 
 
 def test_taking_never_shortens_a_deadline_and_taking_twice_changes_nothing(s, jobs, smtp):
-    far = utcnow() + timedelta(hours=10)
+    far = utcnow() + timedelta(days=10)
     db.session.execute(sa.update(Attempt).where(Attempt.id == live(s).id).values(deadline_at=far))
     db.session.commit()
 
-    taken = routing.take_question(live(s).id, s.mentor.id)
+    taken = holds.take_question(live(s).id, s.mentor.id)
     assert taken.deadline_at == far
     first = taken.taken_at
-    again = routing.take_question(live(s).id, s.mentor.id)
+    again = holds.take_question(live(s).id, s.mentor.id)
     assert (again.taken_at, again.deadline_at) == (first, far)
 
     jobs.run()
     assert len(mails_to(smtp, s.asker)) == 1
 
 
-def test_taking_a_blocking_question_gives_its_shorter_answer_time(make):
+def test_taking_a_blocking_question_holds_it_for_two_of_the_takers_working_hours(make):
     s = scene(make, urgency=Urgency.BLOCKING)
     db.session.execute(sa.update(Attempt).where(Attempt.id == live(s).id)
                        .values(deadline_at=utcnow() + timedelta(minutes=2)))
     db.session.commit()
-    taken = routing.take_question(live(s).id, s.mentor.id)
-    assert taken.deadline_at - taken.taken_at == timedelta(minutes=15)
+    taken = holds.take_question(live(s).id, s.mentor.id)
+    assert taken.deadline_at == add_working(schedule_of(s.mentor), taken.taken_at, timedelta(hours=2))
 
 
 @pytest.mark.parametrize("who", ["earlier_mentor", "unrelated_mentor", "asker", "lead", "admin"])
 def test_only_the_asked_mentor_can_take_it(s, who):
     with pytest.raises(routing.NotAsked):
-        routing.take_question(live(s).id, s.person(who).id)
+        holds.take_question(live(s).id, s.person(who).id)
     assert live(s).taken_at is None
 
 
@@ -164,13 +166,13 @@ def test_a_question_that_moved_on_cannot_be_taken(s):
     attempt = live(s)
     routing.check_deadline(overdue(attempt).id)
     with pytest.raises(routing.RoutingError, match="moved on already"):
-        routing.take_question(attempt.id, s.mentor.id)
+        holds.take_question(attempt.id, s.mentor.id)
     assert live(s).taken_at is None
 
 
 def test_the_deadline_check_at_the_old_deadline_leaves_a_taken_question_alone(s):
     attempt = live(s)
-    routing.take_question(attempt.id, s.mentor.id)
+    holds.take_question(attempt.id, s.mentor.id)
     assert routing.check_deadline(attempt.id) is False
     assert live(s).state == AttemptState.WAITING
 
@@ -341,7 +343,7 @@ def test_the_inbox_offers_to_take_a_question_and_then_says_it_is_taken(s, client
     response = client.post(take_url, follow_redirects=True)
     text = page(response)
     assert "Thanks — Nina New knows you're on it." in text
-    assert "You are on it: Nina New knows." in text
+    assert "You are on it since" in text and ": Nina New knows." in text
     assert f'action="{take_url}"' not in text
     assert live(s).taken_at is not None
     jobs.run()

@@ -25,6 +25,7 @@ from app.urls import external_url
 from matching.models import Mentorship, MentorshipState
 
 from tests.help.routing_scenes import (
+    ALWAYS,
     skill,
     mentor,
     ask,
@@ -175,7 +176,7 @@ def test_two_routings_racing_for_a_mentors_last_slot_cannot_both_take_it(app, ma
 
 def test_after_the_configured_attempts_the_team_lead_is_asked(app, make, jobs, smtp):
     app.config["ROUTING_ATTEMPTS"] = 2
-    lead = make.user(name="Lena Lead", roles=("lead",))
+    lead = make.user(name="Lena Lead", roles=("lead",), **ALWAYS)
     team = make.team(lead=lead)
     first, second, third = (mentor(make, name, {"SQL": level}) for name, level in
                             (("Ari First", 5), ("Ben Second", 4), ("Cy Third", 3)))
@@ -210,7 +211,7 @@ def test_with_no_lead_it_stays_open_until_someone_can_take_it(app, make):
     assert sweep() == 0
     assert db.session.get(Question, question.id).state == QuestionState.OPEN
 
-    lead = make.user(name="Lena Lead", roles=("lead",))
+    lead = make.user(name="Lena Lead", roles=("lead",), **ALWAYS)
     db.session.get(Team, team.id).lead_id = lead.id
     db.session.commit()
     assert sweep() == 1

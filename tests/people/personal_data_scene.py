@@ -40,6 +40,8 @@ def nina_everywhere(make: Factories, jobs, words: Words = Words()) -> Scene:
     receive(mails.dsn_bounce("unstuck@localhost", nina.email), "smtp", "<>", ["unstuck@localhost"])
     db.session.add(MailBounce(email=nina.email, count=1, last_reason="Mailbox full"))
     opt_out(nina.id, "digest")
+    # Her working time: her days and where her public holidays come from.
+    nina.work_days, nina.holiday_country, nina.holiday_region = "0,1,2,3", "DE", "BY"
     week = db.session.query(SessionWeek).filter_by(series_id=s.series.id, day=s.past_day).one()
     db.session.add_all([
         DigestSetting(user_id=nina.id), DigestSetting(user_id=mia.id),

@@ -79,6 +79,8 @@ def test_an_admin_downloads_everything_about_a_person_as_one_json_file(app, s):
                  words.task_title, words.task_missing, words.task_helped_note, words.checkin_change,
                  words.learning, words.team, words.token_name, NINAS_REPLY):
         assert hers in text, hers
+    [her_row] = [u for u in document["sections"]["person"]["users"] if u["id"] == nina.id]
+    assert (her_row["work_days"], her_row["holiday_country"], her_row["holiday_region"]) == ("0,1,2,3", "DE", "BY")
     # Her secrets stay out: the password's hash, token and feed secrets, reply address keys.
     assert nina.password_hash not in text
     secrets_ = [t.token_hash for t in db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == nina.id))]
@@ -152,6 +154,7 @@ def test_erasing_replaces_the_name_and_contact_and_drops_the_secrets(app, s):
     assert person.email != email and person.email.endswith(".invalid")
     assert not person.active and person.erased_at is not None and person.password_hash is None
     assert (person.title, person.timezone, person.start_date, person.manager_id) == ("", "UTC", None, None)
+    assert (person.work_days, person.holiday_country, person.holiday_region) == ("0,1,2,3,4", "", "")
     assert person.team_id == s.team.id  # the team's figures still count her rows
     for model, column in ((ApiToken, ApiToken.user_id), (UserSkill, UserSkill.user_id),
                           (ReplyAddress, ReplyAddress.user_id), (MailOptOut, MailOptOut.user_id),

@@ -123,6 +123,7 @@ TABLE: dict[str, dict[str, str | Token]] = {
     # Mia's live attempt: only the mentor asked takes or passes it.
     "/help/for-you/<int:attempt_id>/take": {POST: "401 404 404 ok 404 404"},
     "/help/for-you/<int:attempt_id>/pass": {POST: "401 404 404 ok 404 404"},
+    "/help/for-you/<int:attempt_id>/release": {POST: "401 404 404 ok 404 404"},
     "/help/knowledge": {GET: SIGNED_IN},
     # Nina's answered question, in Payments' knowledge base: for Payments only (Ada has no team).
     "/help/knowledge/<int:question_id>": {GET: "302 200 404 200 200 404"},

@@ -153,11 +153,11 @@ def test_nobody_reads_answers_resolves_or_rates_someone_elses_question(app, w):
     refusals.check()
 
 
-def test_only_the_mentor_asked_takes_or_passes_the_question(app, w):
+def test_only_the_mentor_asked_takes_passes_or_releases_the_question(app, w):
     s, refusals = w.s, Refusals()
     for person in (w.other_mentor, s.people["lead"], s.people["admin"], s.people["new_hire"]):
         web = w.browser(app, person)
-        for action in ("take", "pass"):
+        for action in ("take", "pass", "release"):
             refusals.expect(f"{person.name} {action}s Mia's question", 404,
                             lambda: web.post(f"/help/for-you/{s.attempt.id}/{action}", data={"hint": "me"}))
         waiting = web.get("/help/for-you").get_data(as_text=True)
