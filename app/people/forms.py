@@ -8,14 +8,18 @@ from wtforms import (
     IntegerField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TimeField,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.people.models import SkillKind
 
+WEEKDAY_CHOICES = [SelectChoice(str(n), name) for n, name in
+                   enumerate(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))]
 LEVEL_CHOICES = [SelectChoice(str(n), f"{n}/5") for n in range(1, 6)]
 
 
@@ -28,6 +32,12 @@ class ProfileForm(FlaskForm):
     timezone = SelectField("Time zone", validators=[DataRequired()], validate_choice=False)
     work_start = TimeField("Working day starts", validators=[InputRequired()])
     work_end = TimeField("Working day ends", validators=[InputRequired()])
+    work_days = SelectMultipleField("Working days", choices=WEEKDAY_CHOICES, coerce=int,
+                                    widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    holiday_country = StringField("Public holidays of (country code)", validators=[Optional(), Length(max=3)],
+                                  render_kw={"placeholder": "DE"})
+    holiday_region = StringField("Region (optional)", validators=[Optional(), Length(max=10)],
+                                 render_kw={"placeholder": "BY"})
     away_from = DateField("Away from", validators=[Optional()])
     away_until = DateField("Away until", validators=[Optional()])
     max_mentees = IntegerField("Most mentees at once", validators=[Optional(), NumberRange(0, 50)])
@@ -38,6 +48,8 @@ class ProfileForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.timezone.choices = timezone_choices()
+        if not self.is_submitted() and kwargs.get("obj") is not None:
+            self.work_days.data = sorted(int(d) for d in kwargs["obj"].work_days.split(",") if d.isdigit())
 
 
 class AddSkillForm(FlaskForm):

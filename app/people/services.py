@@ -13,6 +13,7 @@ from email_validator import validate_email as check_email_syntax
 from app.auth.models import ApiToken
 from app.auth.sessions import EndReason, end_sign_ins
 from app.extensions import db
+from app.people.working_days import read_work_settings
 from app.people.models import (
     SENIORITY_LEVELS,
     Role,
@@ -311,10 +312,15 @@ class ProfileChanges:
     away_until: date | None = None
     max_mentees: int | None = None
     max_open_questions: int | None = None
+    # Left as they are when not given.
+    work_days: list[int] | None = None
+    holiday_country: str | None = None
+    holiday_region: str | None = None
 
 
 def update_profile(user_id: int, changes: ProfileChanges) -> User:
-    """Save a person's own time zone, hours, availability and mentor limits."""
+    """Save a person's own time zone, hours, working days, public holidays, availability and
+    mentor limits."""
     user = db.session.get(User, user_id)
     if user is None:
         raise LookupError("There is no such person.")
@@ -328,6 +334,7 @@ def update_profile(user_id: int, changes: ProfileChanges) -> User:
             check()
         except ValueError as exc:
             errors[name] = str(exc)
+    work_settings = read_work_settings(changes.work_days, changes.holiday_country, changes.holiday_region, errors)
     for name in ("max_mentees", "max_open_questions"):
         value = getattr(changes, name)
         if value is not None and not at_once_allowed(value):
@@ -337,6 +344,8 @@ def update_profile(user_id: int, changes: ProfileChanges) -> User:
     user.timezone = changes.timezone.strip()
     user.work_start, user.work_end = changes.work_start, changes.work_end
     user.away_from, user.away_until = changes.away_from, changes.away_until
+    for name, value in work_settings.items():
+        setattr(user, name, value)
     if user.has_role(Role.MENTOR):
         if changes.max_mentees is not None:
             user.max_mentees = changes.max_mentees

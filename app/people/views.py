@@ -47,7 +47,8 @@ def _profile_page(profile_form=None, skill_form=None, token_form=None, new_token
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
 def profile():
-    """Show and save a person's own time zone, working hours, availability and limits."""
+    """Show and save a person's own time zone, working hours and days, public holidays,
+    availability and limits."""
     form = ProfileForm(obj=current_user)
     if request.method == "POST":
         if form.validate_on_submit():
@@ -57,6 +58,10 @@ def profile():
                     work_end=form.work_end.data, away_from=form.away_from.data,
                     away_until=form.away_until.data, max_mentees=form.max_mentees.data,
                     max_open_questions=form.max_open_questions.data,
+                    # Only from the form that shows them: an older page or a script sending the rest keeps them.
+                    work_days=form.work_days.data if "work_days_shown" in request.form else None,
+                    holiday_country=form.holiday_country.data if "holiday_country" in request.form else None,
+                    holiday_region=form.holiday_region.data if "holiday_region" in request.form else None,
                 ))
             except InvalidInput as exc:
                 db.session.rollback()
