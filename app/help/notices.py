@@ -56,7 +56,7 @@ def _minutes(delta) -> str:
 def asked_before(attempt: Attempt) -> list[dict]:
     """Who was asked before this attempt, for how long, and how it ended, oldest first."""
     return [{"name": a.mentor.name, "why": THIRD_PERSON.get(a.tier, a.tier),
-             "for": _minutes((a.closed_at or a.deadline_at) - a.created_at),
+             "for": _minutes((a.closed_at or a.deadline_at) - (a.notified_at or a.created_at)),
              "outcome": OUTCOMES.get(a.state, a.state.value.replace("_", " "))}
             for a in attempt.question.attempts if a.number < attempt.number]
 
