@@ -42,6 +42,9 @@ class Helper:
     median_reply_minutes: float | None = None  # recent reply speed; None when unknown
     last_asked_at: datetime | None = None
     away: bool = False
+    # Whether they are working at the moment of ranking, by their days, hours, away dates and
+    # holidays; None to judge by their daily hours alone.
+    working: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,7 @@ class HelperPool:
     last_asked: np.ndarray  # POSIX seconds, 0 when never
     available: np.ndarray  # not away, under both caps
     ids: np.ndarray
+    working: np.ndarray | None = None  # known working now (see Helper.working), when all are known
 
 
 def prepare_helpers(helpers: list[Helper], rules: RoutingRules) -> HelperPool:
@@ -117,6 +121,8 @@ def prepare_helpers(helpers: list[Helper], rules: RoutingRules) -> HelperPool:
         available=np.array([not h.away and h.open_questions < h.max_open_questions
                             and h.pings_today < rules.max_pings_per_day for h in helpers], dtype=bool),
         ids=np.array([h.id for h in helpers], dtype=np.int64),
+        working=(np.array([bool(h.working) for h in helpers], dtype=bool)
+                 if helpers and all(h.working is not None for h in helpers) else None),
     )
 
 
@@ -162,7 +168,7 @@ def rank(pool: HelperPool, need: Need, now: datetime, rules: RoutingRules, limit
 
     w = rules.weights
     fit = np.maximum(direct, nearby * 0.6) / 5.0
-    hours = in_working_hours(pool, now).astype(float)
+    hours = (pool.working if pool.working is not None else in_working_hours(pool, now)).astype(float)
     since = now.timestamp() - pool.last_asked
     rested = np.where(pool.last_asked == 0, 1.0, np.clip(since / 86400.0, 0, 1))
     score = (w["skill"] * fit + w["in_hours"] * hours + w["load"] * (1 - pool.load)

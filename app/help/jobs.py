@@ -2,7 +2,14 @@
 
 from app.extensions import utcnow
 from app.help.holds import remind_taker, reminders_due
-from app.help.routing import check_deadline, overdue_attempts, route_question, stranded_questions
+from app.help.routing import (
+    check_deadline,
+    overdue_attempts,
+    route_question,
+    stranded_questions,
+    tell_mentor,
+    untold_attempts,
+)
 
 
 def route_question_job(question_id: int) -> int | None:
@@ -13,12 +20,16 @@ def route_question_job(question_id: int) -> int | None:
 
 def sweep() -> int:
     """Every minute: route each open question that waits on nobody, check each attempt
-    past its deadline whose scheduled check was lost, and send each taker's reminder that
-    is due and unsent; return how many it acted on."""
+    past its deadline whose scheduled check was lost, mail each person asked whose work has
+    started and whose mail was lost, and send each taker's reminder that is due and unsent;
+    return how many it acted on."""
     acted = 0
     # Stranded questions first: an overdue check routes its own question on.
     for question_id in stranded_questions():
         acted += route_question(question_id) is not None
+    # A mail that waited for someone's work to start, whose scheduled job was lost.
+    for attempt_id in untold_attempts(utcnow()):
+        acted += tell_mentor(attempt_id)
     for attempt_id in overdue_attempts(utcnow()):
         acted += check_deadline(attempt_id)
     # A taker's reminder whose scheduled job was lost (sent once, whatever runs it).

@@ -1,6 +1,6 @@
 """The mentors a question may go to, as the ranking core sees them: plain values read in
-a few queries (skills taught, open load, pings today, reply speed, time away), never one
-query per mentor, since a question may be ranked among thousands."""
+a few queries (skills taught, open load, pings today, reply speed, time away, whether they
+are working now), never one query per mentor, since a question may be ranked among thousands."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.help.clock import day_start, local_day
 from app.help.models import Attempt, AttemptState, Post, Question, QuestionState
-from app.help.working_time import Schedule, days_from_text
+from app.help.working_time import Schedule, days_from_text, is_working
 from app.people.models import Role, Skill, SkillKind, User, UserRole, UserSkill
 from matching.models import Mentorship, MentorshipState
 from matching.ranking import Helper
@@ -40,7 +40,8 @@ def helpers(skill_names: frozenset[str], team_id: int | None, now: datetime,
     # Plain columns, not people: a question may be ranked among thousands of mentors.
     users = db.session.execute(sa.select(
         User.id, User.team_id, User.timezone, User.work_start, User.work_end, User.max_open_questions,
-        User.away_from, User.away_until).where(User.id.in_(pool)).order_by(User.id)).all()
+        User.away_from, User.away_until, User.work_days, User.holiday_country, User.holiday_region)
+        .where(User.id.in_(pool)).order_by(User.id)).all()
     teaches: dict[int, dict[str, int]] = {}
     for user_id, name, level in db.session.execute(
             sa.select(UserSkill.user_id, Skill.name, UserSkill.level).join(Skill)
@@ -57,7 +58,11 @@ def helpers(skill_names: frozenset[str], team_id: int | None, now: datetime,
                                    .where(Attempt.mentor_id.in_(pool)).group_by(Attempt.mentor_id)).all())
     speed = _reply_minutes(pool, now)
     result = []
+    working: dict[Schedule, bool] = {}  # most mentors share a schedule: judge each one once
     for user in users:
+        schedule = schedule_of(user)
+        if schedule not in working:
+            working[schedule] = is_working(schedule, now)
         since = day_start(now, user.timezone)
         result.append(Helper(
             id=user.id, team_id=user.team_id, timezone=user.timezone, work_start=user.work_start,
@@ -66,7 +71,7 @@ def helpers(skill_names: frozenset[str], team_id: int | None, now: datetime,
             pings_today=sum(1 for at in asked.get(user.id, ()) if at >= since),
             median_reply_minutes=speed.get(user.id), last_asked_at=last.get(user.id),
             # The model's rule, read from a row with the same columns.
-            away=User.is_away_on(user, local_day(now, user.timezone)),
+            away=User.is_away_on(user, local_day(now, user.timezone)), working=working[schedule],
         ))
     return result
 

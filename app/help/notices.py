@@ -176,8 +176,8 @@ def _note(key: str, to, attempt: Attempt, subject: str, paragraphs: list[str], l
 
 
 def off_hours(attempt: Attempt, starts) -> None:
-    """Tell the asker of a blocking question who has it when the best fit is off work: the
-    person working now (maybe in another zone), or the first one whose work starts, and when."""
+    """Tell the asker of a blocking question who has it when those who could answer are off
+    work: someone working now in another zone, or the first one whose work starts, and when."""
     asker, person = attempt.question.asker, attempt.mentor
     deadline = local_time(attempt.deadline_at, asker.timezone)
     if starts > attempt.created_at:
@@ -187,8 +187,8 @@ def off_hours(attempt: Attempt, starts) -> None:
                 f"{deadline}, we ask the next person.")
     else:
         subject = f"{person.name} has your question now"
-        text = (f"The mentors who fit best are not working right now, so we asked {person.name}, who is "
-                f"(their time zone: {person.timezone}). Expect an answer by {deadline}.")
+        text = (f"Some mentors who could answer are not working right now, so we asked {person.name}, who is "
+                f"working now in another time zone ({person.timezone}). Expect an answer by {deadline}.")
     _note(f"question-off-hours:{attempt.id}", asker, attempt, subject, [text], [])
 
 

@@ -104,7 +104,7 @@ def _route_once(question_id: int) -> Attempt | None:
     choice = _choose(question, attempts, now)
     if choice is None:
         return None
-    mentor_id, tier, best_was_off = choice
+    mentor_id, tier, some_off = choice
     schedule = schedules([mentor_id]).get(mentor_id, Schedule())
     # Deadlines and pings run in the person's working time: a mail that would reach them
     # off work waits for the start of their next shift, and so does their answer time.
@@ -125,7 +125,8 @@ def _route_once(question_id: int) -> Attempt | None:
         attempt.notified_at = now
     # Otherwise notified_at stays empty: a job mails them when their work starts, or their
     # digest tells them, or their web inbox.
-    if question.urgency == Urgency.BLOCKING and (starts > now or best_was_off):
+    elsewhere = some_off and schedule.timezone != question.asker.timezone
+    if question.urgency == Urgency.BLOCKING and (starts > now or elsewhere):
         notices.off_hours(attempt, starts)  # the asker hears who has it, and from when
     follow_up = (attempt.id, attempt.deadline_at, question.urgency, starts if mail_now and starts > now else None)
     db.session.commit()
@@ -176,8 +177,8 @@ def _when_told(urgency: Urgency, mentor_id: int, now: datetime) -> tuple[datetim
 
 
 def _choose(question: Question, attempts: list[Attempt], now: datetime) -> tuple[int, str, bool] | None:
-    """Who to ask next, why, and whether a better fit was off work: ranked mentors, then the
-    lead; after N tries the lead first."""
+    """Who to ask next, why, and whether some who could answer are off work: ranked mentors,
+    then the lead; after N tries the lead first."""
     tried = frozenset(a.mentor_id for a in attempts)
     # Someone whose mail is paused never heard of the question: that was no try.
     tries = sum(a.state != AttemptState.UNREACHED for a in attempts)
@@ -197,7 +198,7 @@ def _choose(question: Question, attempts: list[Attempt], now: datetime) -> tuple
 
 def _best_mentor(question: Question, tried: frozenset[int], now: datetime) -> tuple[int, str, bool] | None:
     """The best-ranked mentor; for a blocking question, the best one working now, else the
-    one whose work starts first. Also says whether a better-ranked one was off work."""
+    one whose work starts first. Also says whether some who could answer are off work."""
     ranked = candidates(question, tried, now, limit=1 if question.urgency != Urgency.BLOCKING else 20)
     if not ranked:
         return None
@@ -206,9 +207,12 @@ def _best_mentor(question: Question, tried: frozenset[int], now: datetime) -> tu
         times = schedules(c.helper_id for c in ranked)
         starts = [next_working_start(times.get(c.helper_id, Schedule()), now) for c in ranked]
         best = ranked[min(range(len(ranked)), key=lambda k: (starts[k], k))]
+        some_off = any(start > now for start in starts)
+    else:
+        some_off = False
     if not _has_room(best.helper_id, now):
         raise _MentorFull(best.helper_id)
-    return best.helper_id, best.why, best is not ranked[0]
+    return best.helper_id, best.why, some_off
 
 
 def candidates(question: Question, tried: frozenset[int], now: datetime, limit: int = 5) -> list[Candidate]:
@@ -371,6 +375,15 @@ def stranded_questions() -> list[int]:
     live = sa.select(Attempt.question_id).where(Attempt.state == AttemptState.WAITING)
     return list(db.session.scalars(sa.select(Question.id).where(
         Question.state == QuestionState.OPEN, Question.id.not_in(live)).order_by(Question.created_at, Question.id)))
+
+
+def untold_attempts(now: datetime) -> list[int]:
+    """Blocking attempts whose mail waited for the person's work to start, and it has (their
+    scheduled mail was lost): the time to answer has begun, so they are told now."""
+    return list(db.session.scalars(sa.select(Attempt.id).join(Question).where(
+        Attempt.state == AttemptState.WAITING, Attempt.notified_at.is_(None),
+        Question.urgency == Urgency.BLOCKING, Question.state == QuestionState.OPEN,
+        Attempt.deadline_at <= now + answer_time(Urgency.BLOCKING)).order_by(Attempt.deadline_at)))
 
 
 def overdue_attempts(now: datetime) -> list[int]:

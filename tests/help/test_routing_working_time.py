@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from app.extensions import db, utcnow
 from app.help.clock import local_time
-from app.help.jobs import route_question_job
+from app.help.jobs import route_question_job, sweep
 from app.help.models import Attempt, AttemptState, Urgency
 from app.help.routing import route_question, tell_mentor
 from app.jobs import enqueue
@@ -71,6 +71,25 @@ def test_a_blocking_question_when_nobody_fitting_works_waits_for_their_morning_a
     assert asked["Subject"] == "Nina New is stuck: Run the billing migration"
 
 
+def test_the_sweeper_mails_the_person_asked_once_their_work_started_if_the_scheduled_mail_was_lost(
+        app, make, jobs, smtp):
+    ari = mentor(make, "Ari First", {"SQL": 5}, **off_today())
+    question = ask(make.user(name="Nina New"))
+    enqueue(route_question_job, question.id)
+    jobs.run()
+    jobs.connection.flushdb()  # the scheduled mail is lost
+    assert sweep() == 0 and mails_to(smtp, ari) == []  # not yet: Ari's work has not started
+
+    attempt = attempts_of(question)[0]
+    db.session.execute(sa.update(Attempt).where(Attempt.id == attempt.id)
+                       .values(deadline_at=utcnow() + timedelta(minutes=14)))  # as if it started a minute ago
+    db.session.commit()
+    assert sweep() == 1
+    assert sweep() == 0
+    jobs.run()
+    assert [m["Subject"] for m in mails_to(smtp, ari)] == ["Nina New is stuck: Run the billing migration"]
+
+
 def test_a_blocking_question_goes_to_someone_working_now_in_another_zone_and_the_asker_hears_so(
         app, make, jobs, smtp):
     mentor(make, "Ari First", {"SQL": 5}, **off_today())
@@ -86,7 +105,8 @@ def test_a_blocking_question_goes_to_someone_working_now_in_another_zone_and_the
     assert len(mails_to(smtp, ben)) == 1
     [told] = mails_to(smtp, nina)
     assert told["Subject"] == "Ben Boston has your question now"
-    assert "so we asked Ben Boston, who is (their time zone: America/New_York)" in text_of(told)
+    assert ("Some mentors who could answer are not working right now, so we asked Ben Boston, who is working "
+            "now in another time zone (America/New_York)") in text_of(told)
 
 
 def test_a_question_naming_no_skill_goes_to_the_own_mentor_then_the_team_by_load_and_the_lead_last(

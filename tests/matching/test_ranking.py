@@ -48,6 +48,19 @@ def test_tiers_come_in_order_whatever_the_scores():
     assert result == [(3, TEACHES), (2, RELATED), (1, TEAM)]
 
 
+def test_with_no_skill_the_own_mentor_comes_first_then_the_team_at_once():
+    helpers = [helper(1, teaches={"CSS": 5}), helper(2, teaches={"Go": 5}, team_id=9),
+               helper(3, teaches={"CSS": 5}, team_id=9)]
+    assert ranked(helpers, skills=frozenset(), own_mentor_id=2) == [(2, OWN_MENTOR), (1, TEAM)]
+
+
+def test_with_no_skill_team_mentors_come_by_load_and_working_now():
+    helpers = [helper(1, open_questions=3), helper(2), helper(3, working=False), helper(4, working=True)]
+    assert [h for h, _ in ranked(helpers[:2], skills=frozenset())] == [2, 1]
+    # Known working time (days off, holidays) counts over the daily hours.
+    assert [h for h, _ in ranked(helpers[2:], skills=frozenset())] == [4, 3]
+
+
 def test_inside_working_hours_beats_asleep():
     helpers = [helper(1, timezone="Asia/Tokyo", work_start=time(9), work_end=time(17)),  # 19:00 there
                helper(2, timezone="Europe/Berlin")]
