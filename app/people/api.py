@@ -142,10 +142,11 @@ class Me(MethodView):
     @blp.response(200, PersonSchema)
     @errors(*BODY_ERRORS)
     def patch(self, changes):
-        """Change your own time zone, working hours or days away
+        """Change your own time zone, working hours and days, public holidays or days away
 
         Only the fields sent change; send `null` for `away_from` and `away_until` when you
-        are back.
+        are back. Questions for you wait on your days off and your country's (or region's)
+        public holidays.
         """
         user = api_user()
         current = dict(timezone=user.timezone, work_start=user.work_start, work_end=user.work_end,

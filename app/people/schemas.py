@@ -125,6 +125,13 @@ class ProfileChangesSchema(ma.Schema):
                             metadata={"description": "First day away; null when not away."})
     away_until = fields.Date(allow_none=True,
                              metadata={"description": "Last day away; null when not away."})
+    work_days = fields.List(fields.Integer(validate=validate.Range(0, 6)), validate=validate.Length(min=1, max=7),
+                            metadata={"description": "Working days, 0 (Monday) to 6 (Sunday).",
+                                      "example": [0, 1, 2, 3, 4]})
+    holiday_country = fields.String(validate=validate.Length(max=3), metadata={
+        "description": "Whose public holidays are days off: a country code; empty for none.", "example": "DE"})
+    holiday_region = fields.String(validate=validate.Length(max=10), metadata={
+        "description": "A region of that country with its own holidays; empty for none.", "example": "BY"})
 
 
 # Teams

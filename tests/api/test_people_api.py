@@ -231,6 +231,12 @@ def test_a_person_sees_and_changes_their_own_profile(client, make, token):
     assert client.patch(url, json=back, headers=headers).status_code == 200
     assert client.get(url, headers=headers).get_json() == {
         **before, "timezone": "Asia/Tokyo", "work_start": "07:00:00", "work_end": "15:00:00"}
+    days = {"work_days": [0, 1, 2, 3], "holiday_country": "pt", "holiday_region": ""}
+    assert client.patch(url, json=days, headers=headers).status_code == 200
+    db.session.expire_all()
+    saved = db.session.get(User, person.id)
+    assert (saved.work_days, saved.holiday_country, saved.holiday_region, saved.timezone) == (
+        "0,1,2,3", "PT", "", "Asia/Tokyo")
 
 
 # Teams
@@ -314,6 +320,11 @@ BAD_INPUT = [
     ("PATCH", "/people/me", {"away_from": "2026-08-10", "away_until": "2026-08-01"}, 422,
      {"away_until": "cannot be before its start"}),
     ("PATCH", "/people/me", {"work_start": "25:00"}, 422, {"work_start": "Not a valid time"}),
+    ("PATCH", "/people/me", {"work_days": []}, 422, {"work_days": "Length must be between 1 and 7"}),
+    ("PATCH", "/people/me", {"work_days": [0, 7]}, 422, {"work_days.1": "less than or equal to 6"}),
+    ("PATCH", "/people/me", {"holiday_country": "XX"}, 422, {"holiday_country": "public holidays of 'XX'"}),
+    ("PATCH", "/people/me", {"holiday_country": "DE", "holiday_region": "ZZ"}, 422,
+     {"holiday_region": "DE has no region 'ZZ'"}),
     ("POST", "/teams", {"name": "payments"}, 422, {"name": "already a team"}),
     ("POST", "/teams", {"name": "Ops", "lead_id": 999999}, 422, {"lead_id": "no such person"}),
     ("PATCH", "/teams/{team}", {"name": "  "}, 422, {"name": "needs a name"}),
