@@ -22,7 +22,7 @@ from app.extensions import UTCDateTime, db, utcnow
 from app.help import notices
 from app.help.mentor_pool import schedule_of
 from app.help.models import Attempt, AttemptState, Question, QuestionState, Urgency
-from app.help.routing import HINT_LIMIT, NotAsked, RoutingError, route_question, schedule_check
+from app.help.routing import NotAsked, RoutingError, pass_question, schedule_check
 from app.help.working_time import Schedule, add_working
 from app.jobs import job_queues
 from app.people.models import User
@@ -131,27 +131,12 @@ def release_question(attempt_id: int, mentor_id: int, hint: str = "") -> Attempt
     Raises NotAsked for anyone but the taker, RoutingError when it was not taken (pass it
     on instead) or has moved on already.
     """
-    hint = " ".join(hint.split())
-    if len(hint) > HINT_LIMIT:
-        raise RoutingError(f"Please keep the hint under {HINT_LIMIT} characters.")
-    question_id = db.session.scalar(
-        sa.update(Attempt)
-        .where(Attempt.id == attempt_id, Attempt.mentor_id == mentor_id, Attempt.state == AttemptState.WAITING,
-               Attempt.taken_at.is_not(None))
-        .values(state=AttemptState.RELEASED, hint=hint, closed_at=utcnow()).returning(Attempt.question_id))
-    if question_id is None:
-        db.session.rollback()
-        attempt = db.session.get(Attempt, attempt_id)
-        if attempt is None or attempt.mentor_id != mentor_id:
-            raise NotAsked("This question was not sent to you.")
-        if attempt.state == AttemptState.WAITING:
-            raise RoutingError("You have not taken this question: pass it on instead.")
-        raise RoutingError("This question has moved on already.")
-    db.session.commit()
-    following = route_question(question_id)
-    notices.moved_on(db.session.get(Attempt, attempt_id), following, to_taker=False)
-    db.session.commit()
-    return following
+    attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
+    if attempt is not None and attempt.mentor_id == mentor_id and attempt.state == AttemptState.WAITING \
+            and attempt.taken_at is None:
+        raise RoutingError("You have not taken this question: pass it on instead.")
+    # Routing moves it on and tells the asker; it acts once, whoever races it.
+    return pass_question(attempt_id, mentor_id, hint, released=True)
 
 
 def where_it_went(following: Attempt | None) -> str:

@@ -212,7 +212,7 @@ def moved_on(left: Attempt, following: Attempt | None, to_taker: bool) -> None:
     else:
         where = (f"We asked {following.mentor.name} now ({reason_for(following).replace('you ', 'they ')}); "
                  f"expect a reply by {local_time(following.deadline_at, asker.timezone)}.")
-    if left.state == AttemptState.RELEASED:
+    if left.state in (AttemptState.RELEASED, AttemptState.PASSED):
         why = f"{taker.name} took your question but cannot answer it after all."
     else:
         why = (f"{taker.name} took your question at {local_time(left.taken_at, asker.timezone)} but did not "

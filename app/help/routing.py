@@ -1,10 +1,11 @@
 """Routing a stuck question to the person who should answer it.
 
-One attempt at a time, each with a deadline: the best-ranked mentor first (matching's
-ranking core decides the order), the next one when the deadline passes or the mentor
-passes, and after ROUTING_ATTEMPTS tries the team lead. Services take ids, load fresh
-state, commit, and schedule their follow-up jobs after the commit; each is safe to run
-twice. A question nobody can take now stays open, and the sweeper tries it again.
+One attempt at a time, each with a deadline in the person's working time: the best-ranked
+mentor first (matching's ranking core decides the order; for a blocking question, the best
+one working now), the next one when the deadline passes or the mentor passes, and after
+ROUTING_ATTEMPTS tries the team lead. Services take ids, load fresh state, commit, and
+schedule their follow-up jobs after the commit; each is safe to run twice. A question
+nobody can take now stays open, and the sweeper tries it again. Taking holds: app.help.holds.
 """
 
 from __future__ import annotations
@@ -290,8 +291,10 @@ def check_deadline(attempt_id: int) -> bool:
     return True
 
 
-def pass_question(attempt_id: int, mentor_id: int, hint: str = "") -> Attempt | None:
+def pass_question(attempt_id: int, mentor_id: int, hint: str = "", released: bool = False) -> Attempt | None:
     """The asked mentor passes, optionally hinting who to ask; the question moves on at once.
+    When the mentor had taken it, the asker is told where it went; `released` marks it as
+    their "I can't after all".
 
     Returns the next attempt, if someone could take it now. Raises NotAsked for anyone
     but the asked mentor, RoutingError if the question has moved on already.
@@ -300,18 +303,23 @@ def pass_question(attempt_id: int, mentor_id: int, hint: str = "") -> Attempt | 
     if len(hint) > HINT_LIMIT:
         raise RoutingError(f"Please keep the hint under {HINT_LIMIT} characters.")
     now = utcnow()
-    question_id = db.session.scalar(
+    row = db.session.execute(
         sa.update(Attempt)
         .where(Attempt.id == attempt_id, Attempt.mentor_id == mentor_id, Attempt.state == AttemptState.WAITING)
-        .values(state=AttemptState.PASSED, hint=hint, closed_at=now).returning(Attempt.question_id))
-    if question_id is None:
+        .values(state=AttemptState.RELEASED if released else AttemptState.PASSED, hint=hint, closed_at=now)
+        .returning(Attempt.question_id, Attempt.taken_at)).first()
+    if row is None:
         db.session.rollback()
         attempt = db.session.get(Attempt, attempt_id)
         if attempt is None or attempt.mentor_id != mentor_id:
             raise NotAsked("This question was not sent to you.")
         raise RoutingError("This question has moved on already.")
     db.session.commit()
-    return route_question(question_id)
+    following = route_question(row.question_id)
+    if row.taken_at is not None:  # they had told the asker they were on it: the asker hears where it went
+        notices.moved_on(db.session.get(Attempt, attempt_id, populate_existing=True), following, to_taker=False)
+        db.session.commit()
+    return following
 
 
 def mentor_unreached(paused: PausedMail) -> Attempt | None:

@@ -155,3 +155,18 @@ def test_a_question_that_can_wait_is_held_one_working_day_of_the_taker(app, make
     taken = live_of(question)
     assert taken.deadline_at - taken.taken_at == timedelta(days=1)  # around the clock: a working day is 24 h
 
+
+
+def test_a_taker_who_passes_it_on_instead_is_heard_of_by_the_asker_too(app, make, jobs, smtp, client, auth):
+    ari, ben, nina, question = asked(app, make, jobs, smtp)
+    sign_in(auth, ari)
+    attempt = live_of(question)
+    client.post(f"/help/for-you/{attempt.id}/take")
+    client.post(f"/help/for-you/{attempt.id}/pass", data={"hint": "Ben wrote it"})
+
+    assert [(a.mentor_id, a.state) for a in attempts_of(question)] == [
+        (ari.id, AttemptState.PASSED), (ben.id, AttemptState.WAITING)]
+    jobs.run()
+    assert [m["Subject"] for m in mails_to(smtp, nina)] == ["Ari First is on your question",
+                                                           "Your question went to Ben Second"]
+    assert "- Ari First: Ben wrote it" in text_of(mails_to(smtp, ben)[0])
