@@ -25,7 +25,7 @@ from app.help.digest_schedule import next_digest_at
 from app.help.clock import day_start, local_day
 from app.help.mentor_pool import OPEN_LOAD, helpers, own_mentor, related_skills, schedules
 from app.help.models import Attempt, AttemptState, DigestFrequency, Question, QuestionState, Urgency
-from app.help.working_time import Schedule, add_working, is_working, next_working_start
+from app.help.working_time import Schedule, add_working, next_working_start
 from app.jobs import job_queues
 from app.mail.bounces import PausedMail
 from app.mail.unsubscribe import opted_out
@@ -124,8 +124,7 @@ def _route_once(question_id: int) -> Attempt | None:
     if mail_now and starts <= now:
         notices.ask(attempt, escalated=tier == LEAD_TIER)
         attempt.notified_at = now
-    # Otherwise notified_at stays empty: a job mails them when their work starts, or their
-    # digest tells them, or their web inbox.
+    # Else a job mails them when their work starts, or their digest or web inbox tells them.
     elsewhere = some_off and schedule.timezone != question.asker.timezone
     if question.urgency == Urgency.BLOCKING and (starts > now or elsewhere):
         notices.off_hours(attempt, starts)  # the asker hears who has it, and from when

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from app.extensions import db, utcnow
 from app.help.clock import local_time
 from app.help.jobs import route_question_job, sweep
-from app.help.models import Attempt, AttemptState, Urgency
+from app.help.models import Attempt, Urgency
 from app.help.routing import route_question, tell_mentor
 from app.jobs import enqueue
 from app.people.models import User
