@@ -27,7 +27,7 @@ from app.help.schemas import (
     QuestionSchema,
     RatingSchema,
     ResolveSchema,
-    SkillSuggestQuerySchema,
+    SkillSuggestSchema,
 )
 from app.help.suggest import CatalogueSkill, suggest_skills
 from app.people.models import Skill, named_only
@@ -222,13 +222,14 @@ class Knowledge(MethodView):
 
 @blp.route("/skills/suggest")
 class SkillSuggestions(MethodView):
-    @blp.arguments(SkillSuggestQuerySchema, location="query")
+    @blp.arguments(SkillSuggestSchema)
     @blp.response(200, SkillSchema(many=True))
-    @errors(422)
-    def get(self, query):
+    @errors(*BODY_ERRORS)
+    def post(self, query):
         """Suggest skills for the text of a question
 
-        Skills whose names or aliases the text mentions, best match first.
+        Skills whose names or aliases the text mentions, best match first. The text goes
+        in the body: a draft can hold a pasted secret, and addresses are logged.
         """
         skills = db.session.scalars(sa.select(Skill).options(orm.selectinload(Skill.aliases))).all()
         by_id = {skill.id: skill for skill in skills}

@@ -71,11 +71,15 @@ def ask():
     return redirect(url_for("help.thread", question_id=question.id))
 
 
-@bp.route("/help/similar")
+@bp.route("/help/similar", methods=["POST"])
 @login_required
 def similar():
-    """JSON for the ask form's live panel: suggested skills and similar answered questions."""
-    text = request.args.get("text", "")[: current_app.config["QUESTION_MAX_CHARS"] + 300]
+    """JSON for the ask form's live panel: suggested skills and similar answered questions.
+
+    The draft comes in the body of a POST (with the form's CSRF token), never in the
+    address: a pasted error can hold a secret, and addresses land in access and proxy logs.
+    """
+    text = request.form.get("text", "")[: current_app.config["QUESTION_MAX_CHARS"] + 300]
     return jsonify({
         "skills": [{"id": s.id, "name": s.name} for s in suggested_skills(text)],
         "similar": [{

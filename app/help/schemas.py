@@ -161,8 +161,8 @@ class KnowledgeEntrySchema(ma.Schema):
         "description": "How many people it solved the problem of without asking a mentor."})
 
 
-class SkillSuggestQuerySchema(ma.Schema):
-    """The text to suggest skills for."""
+class SkillSuggestSchema(ma.Schema):
+    """The text to suggest skills for, sent in the body: a draft never goes in an address."""
 
     text = fields.String(required=True, validate=validate.Length(max=20_000),
                          metadata={"example": "psql says relation does not exist"})

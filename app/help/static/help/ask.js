@@ -7,7 +7,7 @@
   if (!form || !window.fetch || !window.AbortController) {
     return;
   }
-  var SENT_CHARS = 2000; // enough words to search by, and a URL every proxy accepts
+  var SENT_CHARS = 2000; // enough words to search by
   var WAIT_MS = 350; // after the last key press, so a fast typist sends one request
   var url = form.getAttribute("data-similar-url");
   var goal = form.elements.goal;
@@ -24,6 +24,11 @@
 
   if (form.elements.check) {
     form.elements.check.hidden = true; // the live panel does what this button does
+  }
+
+  function csrfToken() {
+    var field = form.elements.csrf_token;
+    return field ? field.value : "";
   }
 
   function chosen() {
@@ -100,8 +105,14 @@
       pending.abort(); // only the newest text's answer matters
     }
     pending = new AbortController();
-    fetch(url + "?text=" + encodeURIComponent(text), {
-      headers: { Accept: "application/json" },
+    // In the body, never in the address: a pasted error can hold a secret, and
+    // addresses are written to access and proxy logs.
+    var body = new FormData();
+    body.append("text", text);
+    fetch(url, {
+      method: "POST",
+      body: body,
+      headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
       credentials: "same-origin",
       signal: pending.signal
     }).then(function (response) {
