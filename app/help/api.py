@@ -29,7 +29,6 @@ from app.help.schemas import (
     ResolveSchema,
     SkillSuggestSchema,
 )
-from app.help.suggest import CatalogueSkill, suggest_skills
 from app.people.models import Skill, named_only
 from app.people.schemas import SkillSchema
 
@@ -228,10 +227,13 @@ class SkillSuggestions(MethodView):
     def post(self, query):
         """Suggest skills for the text of a question
 
-        Skills whose names or aliases the text mentions, best match first. The text goes
+        Skills the text names (by name, alias, their stems or a misspelling of them) or that
+        words of your team's answered questions go with, best match first. The text goes
         in the body: a draft can hold a pasted secret, and addresses are logged.
         """
-        skills = db.session.scalars(sa.select(Skill).options(orm.selectinload(Skill.aliases))).all()
-        by_id = {skill.id: skill for skill in skills}
-        catalogue = [CatalogueSkill(skill.id, skill.name, tuple(skill.alias_names)) for skill in skills]
-        return [by_id[found.id] for found in suggest_skills(query["text"], catalogue)]
+        from app.help.ask import suggested_skills
+
+        found = [skill.id for skill in suggested_skills(query["text"], api_user().team_id)]
+        by_id = {skill.id: skill for skill in db.session.scalars(
+            sa.select(Skill).where(Skill.id.in_(found)).options(orm.selectinload(Skill.aliases)))}
+        return [by_id[skill_id] for skill_id in found if skill_id in by_id]

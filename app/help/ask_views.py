@@ -30,7 +30,7 @@ def _ask_page(form: AskForm, status: int = 200, looked: bool = False, problems: 
     return render_template(
         "help/ask.html", form=form, problems=problems or {}, looked=looked,
         similar=_similar(text) if looked or status != 200 else [],
-        suggested=suggested_skills(text) if looked else [],
+        suggested=suggested_skills(text, current_user.team_id) if looked else [],
     ), status
 
 
@@ -48,7 +48,8 @@ def ask():
         return _ask_page(form, status=400)
     if form.check.data:  # without JavaScript: suggest skills and show similar answers, save nothing
         if not form.skills.data:
-            form.skills.data = ", ".join(s.name for s in suggested_skills(f"{form.goal.data}\n{form.stuck.data}"))
+            text = f"{form.goal.data}\n{form.stuck.data}"
+            form.skills.data = ", ".join(s.name for s in suggested_skills(text, current_user.team_id))
         return _ask_page(form, looked=True)
     try:
         question = ask_question(current_user.id, AskInput(
@@ -81,7 +82,7 @@ def similar():
     """
     text = request.form.get("text", "")[: current_app.config["QUESTION_MAX_CHARS"] + 300]
     return jsonify({
-        "skills": [{"id": s.id, "name": s.name} for s in suggested_skills(text)],
+        "skills": [{"id": s.id, "name": s.name} for s in suggested_skills(text, current_user.team_id)],
         "similar": [{
             "id": entry.id, "goal": entry.goal, "excerpt": entry.excerpt,
             "skills": [skill.name for skill in entry.skills], "solved_count": entry.solved_count,
