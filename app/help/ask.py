@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
+from app.help import duplicates
 from app.help.jobs import route_question_job
 from app.help.models import Question, QuestionState, Urgency, Visibility, question_skills
 from app.help.search import kb_text
@@ -41,6 +42,7 @@ class AskInput:
     skills: tuple[str, ...] = ()  # skill names, as suggested and corrected
     visibility: str = "anonymous"
     request_key: str | None = None  # the form's one-time key, so a double submit asks once
+    ask_anyway: bool = False  # asked again on purpose: the same question open or recent is no reason to stop
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,8 @@ def ask_question(asker_id: int, data: AskInput) -> Question:
     """Save the question, then route it after the commit; raise InvalidInput if wrong.
 
     Sending the same request key again returns the first question and routes nothing new.
-    Raises LookupError for an unknown asker and PermissionError for one no longer active.
+    Raises duplicates.AskedBefore, saving nothing, when the asker's own open or recent
+    question says nearly the same, unless they ask anyway. Raises LookupError for an unknown asker and PermissionError for one no longer active.
     """
     asker = db.session.get(User, asker_id)
     if asker is None:
@@ -140,11 +143,14 @@ def ask_question(asker_id: int, data: AskInput) -> Question:
     if earlier is not None:
         return earlier
     checked = _check(data, asker.team_id)
+    if not data.ask_anyway and (same := duplicates.asked_before(asker, checked.goal, checked.stuck)):
+        raise duplicates.AskedBefore(same, asker)
     question = Question(
         asker_id=asker.id, team_id=asker.team_id, goal=checked.goal, stuck=checked.stuck,
         link=checked.link, page_title=checked.page_title, urgency=checked.urgency,
         visibility=checked.visibility, request_key=checked.request_key, skills=checked.skills,
         kb_text=kb_text(checked.goal, checked.stuck),
+        repeat_of_id=duplicates.answered_before(asker, checked.goal, checked.stuck),
     )
     db.session.add(question)
     try:

@@ -10,6 +10,7 @@ from wtforms import SelectChoice
 from app.extensions import db
 from app.help import bp, search
 from app.help.ask import LINK_MAX, TITLE_MAX, AskInput, ask_question, suggested_skills
+from app.help.duplicates import AskedBefore
 from app.help.forms import AskForm, KnowledgeSearchForm, skill_names
 from app.people.services import InvalidInput
 from app.people.skills import all_skills
@@ -25,10 +26,11 @@ def _similar(text: str) -> list[search.KnowledgeEntry]:
     return search.search_knowledge(current_user.team_id, text, limit=SIMILAR_LIMIT)
 
 
-def _ask_page(form: AskForm, status: int = 200, looked: bool = False, problems: dict | None = None):
+def _ask_page(form: AskForm, status: int = 200, looked: bool = False, problems: dict | None = None,
+              asked_before: AskedBefore | None = None):
     text = f"{form.goal.data or ''}\n{form.stuck.data or ''}"
     return render_template(
-        "help/ask.html", form=form, problems=problems or {}, looked=looked,
+        "help/ask.html", form=form, problems=problems or {}, looked=looked, asked_before=asked_before,
         similar=_similar(text) if looked or status != 200 else [],
         suggested=suggested_skills(text, current_user.team_id) if looked else [],
     ), status
@@ -56,8 +58,11 @@ def ask():
             goal=form.goal.data, stuck=form.stuck.data, link=form.link.data,
             page_title=form.page_title.data, urgency=form.urgency.data,
             skills=skill_names(form.skills.data), visibility=form.visibility.data,
-            request_key=form.request_key.data or None,
+            request_key=form.request_key.data or None, ask_anyway=bool(form.ask_anyway.data),
         ))
+    except AskedBefore as exc:  # nothing saved; the form keeps every word
+        db.session.rollback()
+        return _ask_page(form, status=409, asked_before=exc)
     except InvalidInput as exc:
         db.session.rollback()
         problems = {}

@@ -97,6 +97,9 @@ class AskSchema(ma.Schema):
                              metadata={"description": VISIBILITY + " anonymous by default."})
     request_key = fields.String(validate=validate.Length(max=64), metadata={
         "description": "Any key of yours for this question: sending the same key again asks once."})
+    ask_anyway = fields.Boolean(load_default=False, metadata={
+        "description": "Ask even though you asked nearly the same question, still open or in the "
+                       "last 24 hours; without it, such a question is a 409 naming the earlier one."})
 
 
 class PostInSchema(ma.Schema):
