@@ -12,6 +12,7 @@ from app.help import bp, search
 from app.help.ask import LINK_MAX, TITLE_MAX, AskInput, ask_question, suggested_skills
 from app.help.duplicates import AskedBefore
 from app.help.forms import AskForm, KnowledgeSearchForm, skill_names
+from app.help.markdown import render_markdown
 from app.people.services import InvalidInput
 from app.people.skills import all_skills
 from app.request_checks import database_id
@@ -92,8 +93,15 @@ def similar():
             "id": entry.id, "goal": entry.goal, "excerpt": entry.excerpt,
             "skills": [skill.name for skill in entry.skills], "solved_count": entry.solved_count,
             "url": url_for("help.knowledge_entry", question_id=entry.id),
+            "solved_url": url_for("help.solved", question_id=entry.id),
+            "answer_html": str(render_markdown(answer.body)) if (answer := _answer_of(entry)) else "",
         } for entry in _similar(text)],
     })
+
+
+def _answer_of(entry: search.KnowledgeEntry) -> search.KnowledgePost | None:
+    """The entry's first answer: the first post by someone other than the asker."""
+    return next((post for post in entry.posts if not post.by_asker), None)
 
 
 @bp.route("/help/knowledge")

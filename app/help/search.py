@@ -52,6 +52,7 @@ class KnowledgePost:
     body: str
     via: str
     created_at: datetime
+    by_asker: bool = False  # a follow-up of the person who asked, not an answer
 
 
 @dataclass(frozen=True)
@@ -230,7 +231,8 @@ def _entries(ids: list[int], team_id: int) -> list[KnowledgeEntry]:
         hidden = row is not None and post.author_id == row.asker_id and row.visibility != Visibility.NAMED
         author = None if hidden or post.author_id is None else Ref(post.author_id, post.name)
         posts.setdefault(post.question_id, []).append(
-            KnowledgePost(post.id, author, post.body, post.via, post.created_at))
+            KnowledgePost(post.id, author, post.body, post.via, post.created_at,
+                          by_asker=row is not None and post.author_id == row.asker_id))
     counts = dict(db.session.execute(
         sa.select(SelfSolve.question_id, sa.func.count()).where(SelfSolve.question_id.in_(ids))
         .group_by(SelfSolve.question_id)).all())

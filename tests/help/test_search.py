@@ -250,6 +250,9 @@ def test_the_live_panel_suggests_skills_and_similar_answers_of_the_team(people, 
     assert [item["goal"] for item in data["similar"]] == ["Kafka consumer lag", "Kafka producer retries"]
     assert data["similar"][0]["url"] == f"/help/knowledge/{first.id}"
     assert data["similar"][0]["skills"] == ["Kafka"] and "Nina" not in str(data)
+    # The answer comes along, so it opens beside the form and the draft stays.
+    assert data["similar"][0]["answer_html"] == "<p>Add partitions.</p>\n"
+    assert data["similar"][0]["solved_url"] == f"/help/knowledge/{first.id}/solved"
     assert client.post("/help/similar", data={"text": "how do I"}).json == {"skills": [], "similar": []}
 
 

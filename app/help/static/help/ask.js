@@ -76,17 +76,49 @@
     chips.hidden = suggested.length === 0;
   }
 
+  // A suggested answer opens beside the form, so the draft stays where it is.
   function showSimilar(items, text) {
     list.replaceChildren();
     items.forEach(function (item) {
       var entry = document.createElement("li");
-      var link = document.createElement("a");
-      link.href = item.url;
-      link.textContent = item.goal;
+      var details = document.createElement("details");
+      var summary = document.createElement("summary");
+      summary.textContent = item.goal;
       var excerpt = document.createElement("small");
       excerpt.className = "muted";
       excerpt.textContent = item.excerpt;
-      entry.append(link, excerpt);
+      var answer = document.createElement("div");
+      answer.className = "markdown answer";
+      answer.innerHTML = item.answer_html; // sanitized by the server, as on the thread
+      var actions = document.createElement("p");
+      actions.className = "row";
+      var solved = document.createElement("form");
+      solved.method = "post";
+      solved.action = item.solved_url;
+      var token = document.createElement("input");
+      token.type = "hidden";
+      token.name = "csrf_token";
+      token.value = csrfToken();
+      var yes = document.createElement("button");
+      yes.type = "submit";
+      yes.textContent = "Yes, this solved my problem";
+      solved.append(token, yes);
+      solved.addEventListener("submit", forgetDraft);
+      var no = document.createElement("button");
+      no.type = "button";
+      no.textContent = "No, ask for help";
+      no.addEventListener("click", function () {
+        details.open = false;
+        goal.focus();
+      });
+      var open = document.createElement("a");
+      open.href = item.url;
+      open.target = "_blank";
+      open.rel = "noopener";
+      open.textContent = "Open in a new tab";
+      actions.append(solved, " ", no, " ", open);
+      details.append(summary, excerpt, answer, actions);
+      entry.append(details);
       list.append(entry);
     });
     empty.hidden = items.length > 0;
@@ -133,12 +165,75 @@
     timer = setTimeout(refresh, WAIT_MS);
   }
 
+  // The draft survives leaving the page in this tab (an answer opened, "No, ask for help"
+  // on it): kept for this tab only, gone when the tab closes or the question is sent.
+  var DRAFT_KEY = "unstuck.ask.draft";
+  var kept = ["goal", "stuck", "skills"];
+
+  function storage() {
+    try {
+      return window.sessionStorage;
+    } catch (e) {
+      return null; // storage blocked: the draft lives in the form only
+    }
+  }
+
+  function keepDraft() {
+    var store = storage();
+    if (!store) {
+      return;
+    }
+    var draft = {};
+    kept.forEach(function (name) {
+      if (form.elements[name]) {
+        draft[name] = form.elements[name].value;
+      }
+    });
+    try {
+      store.setItem(DRAFT_KEY, JSON.stringify(draft));
+    } catch (e) {
+      // full or blocked: nothing to do
+    }
+  }
+
+  function forgetDraft() {
+    var store = storage();
+    if (store) {
+      store.removeItem(DRAFT_KEY);
+    }
+  }
+
+  function restoreDraft() {
+    var store = storage();
+    var saved = store && store.getItem(DRAFT_KEY);
+    if (!saved || (goal.value + stuck.value).trim()) {
+      return; // nothing kept, or the page already holds a draft (a form sent back with a message)
+    }
+    try {
+      var draft = JSON.parse(saved);
+      kept.forEach(function (name) {
+        if (form.elements[name] && typeof draft[name] === "string") {
+          form.elements[name].value = draft[name];
+        }
+      });
+      if (draft.skills) {
+        skillsTouched = true;
+      }
+    } catch (e) {
+      forgetDraft();
+    }
+  }
+
+  restoreDraft();
+  form.addEventListener("input", keepDraft);
+  form.addEventListener("submit", forgetDraft); // a page sent back with a message keeps it again
   goal.addEventListener("input", later);
   stuck.addEventListener("input", later);
   if (skills) {
     skills.addEventListener("input", function () { skillsTouched = true; });
   }
   if ((goal.value + stuck.value).trim()) {
+    keepDraft();
     refresh();
   }
 })();
