@@ -132,7 +132,8 @@ def ask_question(asker_id: int, data: AskInput) -> Question:
 
     Sending the same request key again returns the first question and routes nothing new.
     Raises duplicates.AskedBefore, saving nothing, when the asker's own open or recent
-    question says nearly the same, unless they ask anyway. Raises LookupError for an unknown asker and PermissionError for one no longer active.
+    question says nearly the same, unless they ask anyway. Raises LookupError for an unknown
+    asker and PermissionError for one no longer active.
     """
     asker = db.session.get(User, asker_id)
     if asker is None:
@@ -144,6 +145,8 @@ def ask_question(asker_id: int, data: AskInput) -> Question:
         return earlier
     checked = _check(data, asker.team_id)
     if not data.ask_anyway and (same := duplicates.asked_before(asker, checked.goal, checked.stuck)):
+        if checked.request_key is not None and same.request_key == checked.request_key:
+            return same  # this very form, saved by a double click that just committed
         raise duplicates.AskedBefore(same, asker)
     question = Question(
         asker_id=asker.id, team_id=asker.team_id, goal=checked.goal, stuck=checked.stuck,

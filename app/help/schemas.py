@@ -91,7 +91,8 @@ class AskSchema(ma.Schema):
                           metadata={"description": "can_wait (the default) or blocking."})
     skills = fields.List(fields.String(validate=validate.Length(max=80)),
                          validate=validate.Length(max=20),
-                         metadata={"description": "Skill names or aliases. Without it, skills are inferred from the text as /skills/suggest does.",
+                         metadata={"description": "Skill names or aliases. Without it, skills are "
+                                                  "inferred from the text as /skills/suggest does.",
                                    "example": ["PostgreSQL"]})
     visibility = fields.Enum(Visibility, by_value=fields.String,
                              metadata={"description": VISIBILITY + " anonymous by default."})
