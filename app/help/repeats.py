@@ -2,11 +2,13 @@
 
 Pure: earlier questions come in as plain values. "Nearly the same" is measured on the
 words, whatever their order, case and punctuation, so a question sent again with a typo
-fixed or a sentence moved still counts as the same.
+fixed or a sentence moved still counts as the same. Numbers must match, though: "error 404"
+is not "error 500", nor "task 12" "task 13".
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,6 +17,7 @@ from rapidfuzz import fuzz, utils
 
 NEAR_SAME = 90  # out of 100: how alike two questions' words must be to be the same question
 RECENT = timedelta(hours=24)  # a resolved question asked this recently is still "just asked"
+NUMBER = re.compile(r"\d+")
 
 
 @dataclass(frozen=True)
@@ -29,8 +32,12 @@ class Earlier:
 
 
 def likeness(goal: str, stuck: str, other_goal: str, other_stuck: str) -> float:
-    """How alike two questions are, from 0 to 100, by their words in any order."""
-    return fuzz.token_sort_ratio(f"{goal} {stuck}", f"{other_goal} {other_stuck}", processor=utils.default_process)
+    """How alike two questions are, from 0 to 100, by their words in any order; 0 when
+    their numbers differ."""
+    text, other = f"{goal} {stuck}", f"{other_goal} {other_stuck}"
+    if set(NUMBER.findall(text)) != set(NUMBER.findall(other)):
+        return 0.0
+    return fuzz.token_sort_ratio(text, other, processor=utils.default_process)
 
 
 def most_alike(goal: str, stuck: str, earlier: Iterable[Earlier]) -> Earlier | None:

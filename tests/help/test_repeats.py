@@ -18,6 +18,12 @@ def test_the_same_words_in_another_case_order_or_punctuation_are_the_same_questi
     assert likeness(GOAL, STUCK, "Export the deal list", "The export button is grey.") < 50
 
 
+def test_questions_whose_numbers_differ_are_different_questions():
+    assert likeness("Finish task 12", "Step 12 fails.", "Finish task 13", "Step 13 fails.") == 0
+    assert likeness("Fix it", "The page answers 404.", "Fix it", "The page answers 500.") == 0
+    assert likeness("Fix it", "The page answers 404.", "Fix it!", "the page answers 404") == 100
+
+
 def test_an_open_or_recent_question_of_the_asker_is_caught_the_nearest_first():
     assert asked_again(GOAL, STUCK, [earlier()], NOW).id == 1
     old_open = earlier(2, ago=timedelta(days=9))
