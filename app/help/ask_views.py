@@ -10,7 +10,7 @@ from wtforms import SelectChoice
 from app.extensions import db
 from app.help import bp, search
 from app.help.ask import LINK_MAX, TITLE_MAX, AskInput, ask_question, suggested_skills
-from app.help.duplicates import AskedBefore
+from app.help.duplicates import AskedBefore, sent_keys
 from app.help.forms import AskForm, KnowledgeSearchForm, skill_names
 from app.help.markdown import render_markdown
 from app.people.services import InvalidInput
@@ -32,6 +32,7 @@ def _ask_page(form: AskForm, status: int = 200, looked: bool = False, problems: 
     text = f"{form.goal.data or ''}\n{form.stuck.data or ''}"
     return render_template(
         "help/ask.html", form=form, problems=problems or {}, looked=looked, asked_before=asked_before,
+        sent_keys=sent_keys(current_user.id),
         similar=_similar(text) if looked or status != 200 else [],
         suggested=suggested_skills(text, current_user.team_id) if looked else [],
     ), status

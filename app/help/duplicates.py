@@ -58,6 +58,14 @@ def asked_before(asker: User, goal: str, stuck: str) -> Question | None:
     return db.session.get(Question, found.id) if found else None
 
 
+def sent_keys(asker_id: int, limit: int = 20) -> list[str]:
+    """The form keys of the person's latest questions: a draft sent with one of them was saved."""
+    return [key for key in db.session.scalars(
+        sa.select(Question.request_key).where(Question.asker_id == asker_id, Question.request_key.is_not(None),
+                                              Question.created_at >= utcnow() - RECENT)
+        .order_by(Question.id.desc()).limit(limit)) if key]
+
+
 def answered_before(asker: User, goal: str, stuck: str) -> int | None:
     """The id of an answered question (the asker's own, or their team's) that this text repeats."""
     whose = Question.asker_id == asker.id

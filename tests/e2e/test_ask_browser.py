@@ -204,3 +204,19 @@ def test_asking_the_same_again_names_the_earlier_question_and_asks_anyway_on_req
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Question)
                              .where(Question.asker_id == team["noor"].id)) == 2
+
+
+def test_a_draft_sent_after_the_sign_in_expired_comes_back_once_signed_in_again(page, make, jobs, team):
+    sign_in(page, "noor@example.com", make.PASSWORD)
+    page.goto("/help/ask")
+    page.get_by_label("What are you trying to do?").fill("Run the billing migration")
+    page.get_by_label("Where are you stuck?").fill("Postgres says relation invoices does not exist")
+    page.context.clear_cookies()  # the sign-in ends while the person writes
+    page.get_by_role("button", name="Ask for help", exact=True).click()
+    sign_in(page, "noor@example.com", make.PASSWORD)
+    page.goto("/help/ask")
+    expect(page.get_by_label("Where are you stuck?")).to_have_value("Postgres says relation invoices does not exist")
+    page.get_by_role("button", name="Ask for help", exact=True).click()
+    expect(page.get_by_text("Your question is saved.")).to_be_visible()
+    page.goto("/help/ask")
+    expect(page.get_by_label("What are you trying to do?")).to_have_value("")  # saved: forgotten

@@ -166,8 +166,10 @@
   }
 
   // The draft survives leaving the page in this tab (an answer opened, "No, ask for help"
-  // on it): kept for this tab only, gone when the tab closes or the question is sent.
+  // on it, a sign-in that had expired when it was sent): kept for this tab only, gone when
+  // the tab closes or the question is saved.
   var DRAFT_KEY = "unstuck.ask.draft";
+  var SENT_KEY = "unstuck.ask.sent"; // the draft as sent, until a page says it was saved
   var kept = ["goal", "stuck", "skills"];
 
   function storage() {
@@ -203,11 +205,45 @@
     }
   }
 
+  function sendDraft() {
+    var store = storage();
+    var draft = store && store.getItem(DRAFT_KEY);
+    var key = form.elements.request_key;
+    if (draft && key && key.value) {
+      try {
+        store.setItem(SENT_KEY, JSON.stringify({ key: key.value, draft: draft }));
+      } catch (e) {
+        // full or blocked: nothing to do
+      }
+    }
+    forgetDraft();
+  }
+
+  // A draft sent but never saved (the sign-in had expired, the network failed) comes back;
+  // one the page says was saved is forgotten.
+  function unsentDraft(store) {
+    var sent = store.getItem(SENT_KEY);
+    var savedKeys = form.getAttribute("data-sent-keys");
+    if (!sent || savedKeys === null) {
+      return null; // only a page that lists the saved keys can tell
+    }
+    store.removeItem(SENT_KEY);
+    try {
+      var parsed = JSON.parse(sent);
+      return savedKeys.split(" ").indexOf(parsed.key) === -1 ? parsed.draft : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
   function restoreDraft() {
     var store = storage();
-    var saved = store && store.getItem(DRAFT_KEY);
-    if (!saved || (goal.value + stuck.value).trim()) {
-      return; // nothing kept, or the page already holds a draft (a form sent back with a message)
+    if (!store || (goal.value + stuck.value).trim()) {
+      return; // nothing to restore into, or the page already holds a draft (sent back with a message)
+    }
+    var saved = store.getItem(DRAFT_KEY) || unsentDraft(store);
+    if (!saved) {
+      return;
     }
     try {
       var draft = JSON.parse(saved);
@@ -226,7 +262,7 @@
 
   restoreDraft();
   form.addEventListener("input", keepDraft);
-  form.addEventListener("submit", forgetDraft); // a page sent back with a message keeps it again
+  form.addEventListener("submit", sendDraft); // a page sent back with a message keeps it again
   goal.addEventListener("input", later);
   stuck.addEventListener("input", later);
   if (skills) {
