@@ -20,6 +20,12 @@ class ErrorDetailSchema(ma.Schema):
         metadata={"description": "Messages by field name; empty unless fields are wrong.",
                   "example": {"email": ["Someone already uses ada@example.com."]}},
     )
+    question = fields.Dict(metadata={
+        "description": "With the code `asked_before` only: the earlier question you asked, as "
+                       "`id`, `url` (its page), `api_url` and `asked_at`.",
+        "example": {"id": 7, "url": "https://unstuck.example.com/help/questions/7",
+                    "api_url": "https://unstuck.example.com/api/v1/questions/7",
+                    "asked_at": "2026-12-07T10:12:00+00:00"}})
 
 
 class ErrorResponseSchema(ma.Schema):

@@ -5,13 +5,14 @@ but not act on (a mentor rating the answer, someone else passing) answers 403.
 """
 
 import sqlalchemy as sa
-from flask import abort
+from flask import Response, abort, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import orm
 
 from app.api import api_user, error_docs, paginated, refusals_answered
 from app.extensions import db
+from app.urls import external_url
 from app.help import routing, search, thread
 from app.help.access import visible_questions
 from app.help.models import Attempt, AttemptState, Post, Question
@@ -27,9 +28,8 @@ from app.help.schemas import (
     QuestionSchema,
     RatingSchema,
     ResolveSchema,
-    SkillSuggestQuerySchema,
+    SkillSuggestSchema,
 )
-from app.help.suggest import CatalogueSkill, suggest_skills
 from app.people.models import Skill, named_only
 from app.people.schemas import SkillSchema
 
@@ -43,7 +43,9 @@ ERRORS = {
          "rates the answer or chooses how it is published, only the mentor asked now passes).",
     404: "There is no question with this id that you can see.",
     409: "This cannot happen now (for example there is no answer to rate yet, or the "
-         "question moved on before your pass); `message` says why. Nothing changed.",
+         "question moved on before your pass); `message` says why. Nothing changed. Asking "
+         "nearly the same question as one of yours still open or from the last 24 hours is a "
+         "409 with the code `asked_before` and the earlier `question`; send `ask_anyway` to ask.",
     413: "The body is larger than the server accepts.",
     422: "Some fields are not valid; `fields` says which and why, naming any limit. Nothing "
          "was saved.",
@@ -106,23 +108,42 @@ class Questions(MethodView):
 
     @blp.arguments(AskSchema)
     @blp.response(201, QuestionDetailSchema)
-    @errors(403, 429, *BODY_ERRORS)
+    @errors(403, 409, 429, *BODY_ERRORS)
     def post(self, fields):
         """Ask a stuck question
 
         The question is saved, then routed to a mentor. Sending the same `request_key`
-        again asks once and answers with the first question.
+        again asks once and answers with the first question. Without `skills`, they are
+        inferred from the text. Nearly the same question as one of yours that is still open
+        or from the last 24 hours is a 409 naming it, unless you send `ask_anyway`.
         """
         from app.help.ask import AskInput, ask_question
+        from app.help.duplicates import AskedBefore
 
         if "skills" in fields:
             fields["skills"] = tuple(fields["skills"])
         for name in ("urgency", "visibility"):
             if name in fields:
                 fields[name] = fields[name].value
-        with acting():
-            question = ask_question(api_user().id, AskInput(**fields))
+        try:
+            with acting():
+                question = ask_question(api_user().id, AskInput(**fields))
+        except AskedBefore as exc:
+            db.session.rollback()
+            abort(asked_before_answer(exc))
         return shown_question(question.id)
+
+
+def asked_before_answer(exc) -> Response:
+    """The 409 naming the asker's earlier question, with its links."""
+    earlier = exc.question
+    body = {"error": {"code": "asked_before", "message": str(exc), "fields": {}, "question": {
+        "id": earlier.id, "url": external_url("help.thread", question_id=earlier.id),
+        "api_url": external_url("help_api.QuestionById", question_id=earlier.id),
+        "asked_at": earlier.created_at.isoformat()}}}
+    response = jsonify(body)
+    response.status_code = 409
+    return response
 
 
 @blp.route("/questions/<int:question_id>")
@@ -222,15 +243,19 @@ class Knowledge(MethodView):
 
 @blp.route("/skills/suggest")
 class SkillSuggestions(MethodView):
-    @blp.arguments(SkillSuggestQuerySchema, location="query")
+    @blp.arguments(SkillSuggestSchema)
     @blp.response(200, SkillSchema(many=True))
-    @errors(422)
-    def get(self, query):
+    @errors(*BODY_ERRORS)
+    def post(self, query):
         """Suggest skills for the text of a question
 
-        Skills whose names or aliases the text mentions, best match first.
+        Skills the text names (by name, alias, their stems or a misspelling of them) or that
+        words of your team's answered questions go with, best match first. The text goes
+        in the body: a draft can hold a pasted secret, and addresses are logged.
         """
-        skills = db.session.scalars(sa.select(Skill).options(orm.selectinload(Skill.aliases))).all()
-        by_id = {skill.id: skill for skill in skills}
-        catalogue = [CatalogueSkill(skill.id, skill.name, tuple(skill.alias_names)) for skill in skills]
-        return [by_id[found.id] for found in suggest_skills(query["text"], catalogue)]
+        from app.help.ask import suggested_skills
+
+        found = [skill.id for skill in suggested_skills(query["text"], api_user().team_id)]
+        by_id = {skill.id: skill for skill in db.session.scalars(
+            sa.select(Skill).where(Skill.id.in_(found)).options(orm.selectinload(Skill.aliases)))}
+        return [by_id[skill_id] for skill_id in found if skill_id in by_id]

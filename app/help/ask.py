@@ -10,10 +10,11 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
+from app.help import duplicates
 from app.help.jobs import route_question_job
-from app.help.models import Question, Urgency, Visibility
+from app.help.models import Question, QuestionState, Urgency, Visibility, question_skills
 from app.help.search import kb_text
-from app.help.suggest import CatalogueSkill, suggest_skills
+from app.help.suggest import CatalogueSkill, Example, infer_skills, learn
 from app.jobs import enqueue_after_commit
 from app.people.models import Skill, User
 from app.people.services import InvalidInput
@@ -25,6 +26,8 @@ LINK_MAX = 2000
 TITLE_MAX = 300
 KEY_MAX = 64
 SKILLS_MAX = 20
+INFERRED_MAX = 3  # skills given to a question that names none: the most telling few
+EXAMPLES = 300  # the team's latest answered questions the suggester learns from
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class AskInput:
     skills: tuple[str, ...] = ()  # skill names, as suggested and corrected
     visibility: str = "anonymous"
     request_key: str | None = None  # the form's one-time key, so a double submit asks once
+    ask_anyway: bool = False  # asked again on purpose: the same question open or recent is no reason to stop
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,8 @@ def valid_link(value) -> str:
     return link
 
 
-def _check(data: AskInput) -> _Checked:
+def _check(data: AskInput, team_id: int | None = None) -> _Checked:
+    """The checked values; skills, when none are given, inferred from the text."""
     errors: dict[str, str] = {}
     limit = current_app.config["QUESTION_MAX_CHARS"]
     goal = " ".join(_text(data.goal).split())  # one line
@@ -102,7 +107,8 @@ def _check(data: AskInput) -> _Checked:
         visibility = Visibility(data.visibility or Visibility.ANONYMOUS)
     except ValueError:
         errors["visibility"], visibility = "Choose named, anonymous or private.", Visibility.ANONYMOUS
-    skills, unknown = find_skills(data.skills)
+    names = data.skills or tuple(s.name for s in suggested_skills(f"{goal}\n{stuck}", team_id, INFERRED_MAX))
+    skills, unknown = find_skills(names)
     if problem := skills_error(skills, unknown, SKILLS_MAX):
         errors["skills"] = problem
     request_key = _text(data.request_key) or None
@@ -125,7 +131,9 @@ def ask_question(asker_id: int, data: AskInput) -> Question:
     """Save the question, then route it after the commit; raise InvalidInput if wrong.
 
     Sending the same request key again returns the first question and routes nothing new.
-    Raises LookupError for an unknown asker and PermissionError for one no longer active.
+    Raises duplicates.AskedBefore, saving nothing, when the asker's own open or recent
+    question says nearly the same, unless they ask anyway. Raises LookupError for an unknown
+    asker and PermissionError for one no longer active.
     """
     asker = db.session.get(User, asker_id)
     if asker is None:
@@ -135,12 +143,17 @@ def ask_question(asker_id: int, data: AskInput) -> Question:
     earlier = _asked_before(asker_id, _text(data.request_key) or None)
     if earlier is not None:
         return earlier
-    checked = _check(data)
+    checked = _check(data, asker.team_id)
+    if not data.ask_anyway and (same := duplicates.asked_before(asker, checked.goal, checked.stuck)):
+        if checked.request_key is not None and same.request_key == checked.request_key:
+            return same  # this very form, saved by a double click that just committed
+        raise duplicates.AskedBefore(same, asker)
     question = Question(
         asker_id=asker.id, team_id=asker.team_id, goal=checked.goal, stuck=checked.stuck,
         link=checked.link, page_title=checked.page_title, urgency=checked.urgency,
         visibility=checked.visibility, request_key=checked.request_key, skills=checked.skills,
         kb_text=kb_text(checked.goal, checked.stuck),
+        repeat_of_id=duplicates.answered_before(asker, checked.goal, checked.stuck),
     )
     db.session.add(question)
     try:
@@ -164,6 +177,28 @@ def catalogue() -> list[CatalogueSkill]:
     return [CatalogueSkill(s.id, s.name, tuple(s.alias_names)) for s in skills]
 
 
-def suggested_skills(text: str, limit: int = 8) -> list[CatalogueSkill]:
-    """The known skills a text mentions by name or alias, the most mentioned first."""
-    return suggest_skills(text or "", catalogue(), limit)
+def team_examples(team_id: int | None) -> list[Example]:
+    """The team's latest answered and resolved questions with their skills, to learn from.
+
+    Private ones stay out: their askers chose that nobody else reads them.
+    """
+    if team_id is None:
+        return []
+    rows = db.session.execute(
+        sa.select(Question.id, Question.goal, Question.stuck)
+        .where(Question.team_id == team_id, Question.visibility != Visibility.PRIVATE,
+               Question.state.in_((QuestionState.ANSWERED, QuestionState.RESOLVED)))
+        .order_by(Question.id.desc()).limit(EXAMPLES)).all()
+    skills: dict[int, list[int]] = {}
+    for question_id, skill_id in db.session.execute(
+            sa.select(question_skills.c.question_id, question_skills.c.skill_id)
+            .where(question_skills.c.question_id.in_([row.id for row in rows]))):
+        skills.setdefault(question_id, []).append(skill_id)
+    return [Example(f"{row.goal}\n{row.stuck}", tuple(skills.get(row.id, ()))) for row in rows]
+
+
+def suggested_skills(text: str, team_id: int | None = None, limit: int = 8) -> list[CatalogueSkill]:
+    """The known skills a text is about, the most telling first: by name or alias, their
+    stems and misspellings, and the words that go with a skill in the team's answered questions."""
+    skills = catalogue()
+    return infer_skills(text or "", skills, learn(skills, team_examples(team_id)), limit)

@@ -10,7 +10,9 @@ from wtforms import SelectChoice
 from app.extensions import db
 from app.help import bp, search
 from app.help.ask import LINK_MAX, TITLE_MAX, AskInput, ask_question, suggested_skills
+from app.help.duplicates import AskedBefore, sent_keys
 from app.help.forms import AskForm, KnowledgeSearchForm, skill_names
+from app.help.markdown import render_markdown
 from app.people.services import InvalidInput
 from app.people.skills import all_skills
 from app.request_checks import database_id
@@ -25,12 +27,14 @@ def _similar(text: str) -> list[search.KnowledgeEntry]:
     return search.search_knowledge(current_user.team_id, text, limit=SIMILAR_LIMIT)
 
 
-def _ask_page(form: AskForm, status: int = 200, looked: bool = False, problems: dict | None = None):
+def _ask_page(form: AskForm, status: int = 200, looked: bool = False, problems: dict | None = None,
+              asked_before: AskedBefore | None = None):
     text = f"{form.goal.data or ''}\n{form.stuck.data or ''}"
     return render_template(
-        "help/ask.html", form=form, problems=problems or {}, looked=looked,
+        "help/ask.html", form=form, problems=problems or {}, looked=looked, asked_before=asked_before,
+        sent_keys=sent_keys(current_user.id),
         similar=_similar(text) if looked or status != 200 else [],
-        suggested=suggested_skills(text) if looked else [],
+        suggested=suggested_skills(text, current_user.team_id) if looked else [],
     ), status
 
 
@@ -48,15 +52,19 @@ def ask():
         return _ask_page(form, status=400)
     if form.check.data:  # without JavaScript: suggest skills and show similar answers, save nothing
         if not form.skills.data:
-            form.skills.data = ", ".join(s.name for s in suggested_skills(f"{form.goal.data}\n{form.stuck.data}"))
+            text = f"{form.goal.data}\n{form.stuck.data}"
+            form.skills.data = ", ".join(s.name for s in suggested_skills(text, current_user.team_id))
         return _ask_page(form, looked=True)
     try:
         question = ask_question(current_user.id, AskInput(
             goal=form.goal.data, stuck=form.stuck.data, link=form.link.data,
             page_title=form.page_title.data, urgency=form.urgency.data,
             skills=skill_names(form.skills.data), visibility=form.visibility.data,
-            request_key=form.request_key.data or None,
+            request_key=form.request_key.data or None, ask_anyway=bool(form.ask_anyway.data),
         ))
+    except AskedBefore as exc:  # nothing saved; the form keeps every word
+        db.session.rollback()
+        return _ask_page(form, status=409, asked_before=exc)
     except InvalidInput as exc:
         db.session.rollback()
         problems = {}
@@ -71,19 +79,30 @@ def ask():
     return redirect(url_for("help.thread", question_id=question.id))
 
 
-@bp.route("/help/similar")
+@bp.route("/help/similar", methods=["POST"])
 @login_required
 def similar():
-    """JSON for the ask form's live panel: suggested skills and similar answered questions."""
-    text = request.args.get("text", "")[: current_app.config["QUESTION_MAX_CHARS"] + 300]
+    """JSON for the ask form's live panel: suggested skills and similar answered questions.
+
+    The draft comes in the body of a POST (with the form's CSRF token), never in the
+    address: a pasted error can hold a secret, and addresses land in access and proxy logs.
+    """
+    text = request.form.get("text", "")[: current_app.config["QUESTION_MAX_CHARS"] + 300]
     return jsonify({
-        "skills": [{"id": s.id, "name": s.name} for s in suggested_skills(text)],
+        "skills": [{"id": s.id, "name": s.name} for s in suggested_skills(text, current_user.team_id)],
         "similar": [{
             "id": entry.id, "goal": entry.goal, "excerpt": entry.excerpt,
             "skills": [skill.name for skill in entry.skills], "solved_count": entry.solved_count,
             "url": url_for("help.knowledge_entry", question_id=entry.id),
+            "solved_url": url_for("help.solved", question_id=entry.id),
+            "answer_html": str(render_markdown(answer.body)) if (answer := _answer_of(entry)) else "",
         } for entry in _similar(text)],
     })
+
+
+def _answer_of(entry: search.KnowledgeEntry) -> search.KnowledgePost | None:
+    """The entry's first answer: the first post by someone other than the asker."""
+    return next((post for post in entry.posts if not post.by_asker), None)
 
 
 @bp.route("/help/knowledge")

@@ -43,6 +43,7 @@ class AskForm(FlaskForm):
     request_key = HiddenField()
     check = SubmitField("Suggest skills and look for answers")
     submit = SubmitField("Ask for help")
+    ask_anyway = SubmitField("Ask anyway")  # shown when the asker asked the same before
 
 
 class KnowledgeSearchForm(FlaskForm):

@@ -10,6 +10,7 @@ from wtforms.validators import Length, Optional
 
 from app.extensions import db
 from app.help import bp, holds, routing
+from app.help.duplicates import repeat_for
 from app.help.models import Attempt
 from app.help.notices import hints_for, local_time, reason_for
 
@@ -49,7 +50,7 @@ def inbox():
     """The questions waiting for the signed-in person's reply, with their deadlines."""
     return render_template("help/inbox_questions.html", attempts=routing.waiting_for(current_user.id),
                            form=PassForm(), take_form=TakeForm(), release_form=ReleaseForm(), hints_for=hints_for,
-                           reason_for=reason_for, local_time=local_time)
+                           reason_for=reason_for, local_time=local_time, repeat_for=repeat_for)
 
 
 @bp.route("/help/for-you/<int:attempt_id>/take", methods=["POST"])

@@ -93,6 +93,8 @@ class Question(db.Model):
     visibility: Mapped[Visibility] = mapped_column(_enum(Visibility, 10), default=Visibility.ANONYMOUS)
     request_key: Mapped[str | None] = mapped_column(sa.String(64))
     escalated: Mapped[bool] = mapped_column(default=False)  # went to the team lead
+    # An answered question this one repeats (nearly the same words): its mentors see it marked.
+    repeat_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("questions.id", ondelete="SET NULL"))
     helpful: Mapped[bool | None]
     helpful_note: Mapped[str] = mapped_column(sa.String(300), default="")
     # The words the knowledge base searches: goal, stuck and the answers, kept when resolved.
@@ -103,6 +105,7 @@ class Question(db.Model):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     asker: Mapped[User] = relationship(foreign_keys=[asker_id])
+    repeat_of: Mapped[Question | None] = relationship(remote_side=[id], foreign_keys=[repeat_of_id])
     skills: Mapped[list[Skill]] = relationship(secondary=question_skills, order_by="Skill.name")
     posts: Mapped[list[Post]] = relationship(back_populates="question", cascade="all, delete-orphan",
                                              order_by="Post.created_at")

@@ -13,6 +13,7 @@ from flask import current_app
 
 from app.help import mail_links
 from app.help.clock import local_time
+from app.help.duplicates import repeat_for
 from app.help.models import Attempt, AttemptState, Question
 from app.mail import send_mail
 from app.mail.addresses import reply_address
@@ -116,7 +117,8 @@ def ask(attempt: Attempt, escalated: bool = False) -> None:
                  "deadline": local_time(attempt.deadline_at, person.timezone),
                  "thread_url": external_url("help.thread", question_id=question.id),
                  "take_url": mail_links.take_link(attempt), "pass_url": mail_links.pass_link(attempt),
-                 "inbox_url": external_url("help.inbox")},
+                 "inbox_url": external_url("help.inbox"),
+                 "repeat": repeat_for(question, person.id, external=True)},
     )
 
 

@@ -91,12 +91,16 @@ class AskSchema(ma.Schema):
                           metadata={"description": "can_wait (the default) or blocking."})
     skills = fields.List(fields.String(validate=validate.Length(max=80)),
                          validate=validate.Length(max=20),
-                         metadata={"description": "Skill names or aliases; see /skills/suggest.",
+                         metadata={"description": "Skill names or aliases. Without it, skills are "
+                                                  "inferred from the text as /skills/suggest does.",
                                    "example": ["PostgreSQL"]})
     visibility = fields.Enum(Visibility, by_value=fields.String,
                              metadata={"description": VISIBILITY + " anonymous by default."})
     request_key = fields.String(validate=validate.Length(max=64), metadata={
         "description": "Any key of yours for this question: sending the same key again asks once."})
+    ask_anyway = fields.Boolean(load_default=False, metadata={
+        "description": "Ask even though you asked nearly the same question, still open or in the "
+                       "last 24 hours; without it, such a question is a 409 naming the earlier one."})
 
 
 class PostInSchema(ma.Schema):
@@ -161,8 +165,8 @@ class KnowledgeEntrySchema(ma.Schema):
         "description": "How many people it solved the problem of without asking a mentor."})
 
 
-class SkillSuggestQuerySchema(ma.Schema):
-    """The text to suggest skills for."""
+class SkillSuggestSchema(ma.Schema):
+    """The text to suggest skills for, sent in the body: a draft never goes in an address."""
 
     text = fields.String(required=True, validate=validate.Length(max=20_000),
                          metadata={"example": "psql says relation does not exist"})

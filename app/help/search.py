@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from app.database import insert_unless_exists
 from app.extensions import db, utcnow
 from app.help.models import Post, Question, QuestionState, SelfSolve, Visibility, question_skills
+from app.help.words import STOPWORDS
 from app.people.models import Skill, User
 
 SEARCH_TABLE = "question_search"  # FTS5 adds its own question_search_* tables on SQLite
@@ -32,19 +33,6 @@ CANDIDATES = 1000
 DENSE_MATCHES = 5 * CANDIDATES  # PostgreSQL: more expected matches than this count as dense
 PUBLISHED = (Visibility.NAMED, Visibility.ANONYMOUS)
 
-# Words that say nothing about a problem. PostgreSQL drops English stop words by itself;
-# SQLite's FTS5 does not, so without this "how do I" would match every entry.
-STOPWORDS = frozenset("""
-a about above after again against all am an and any are as at be because been before being
-below between both but by can cannot could did do does doing done down during each few for
-from further get gets getting got had has have having he her here hers herself him himself his
-how i if in into is it its itself just me more most my myself no nor not now of off on once
-only or other our ours ourselves out over own same she should so some such than that the their
-theirs them themselves then there these they this those through to too under until up very
-was we were what when where which while who whom why will with would you your yours yourself
-yourselves also anything something still try trying tried want wants need needs thing things
-way use using used work works working make makes made doesn dont don didn isn wasn cant
-""".split())
 
 
 @dataclass(frozen=True)
@@ -64,6 +52,7 @@ class KnowledgePost:
     body: str
     via: str
     created_at: datetime
+    by_asker: bool = False  # a follow-up of the person who asked, not an answer
 
 
 @dataclass(frozen=True)
@@ -242,7 +231,8 @@ def _entries(ids: list[int], team_id: int) -> list[KnowledgeEntry]:
         hidden = row is not None and post.author_id == row.asker_id and row.visibility != Visibility.NAMED
         author = None if hidden or post.author_id is None else Ref(post.author_id, post.name)
         posts.setdefault(post.question_id, []).append(
-            KnowledgePost(post.id, author, post.body, post.via, post.created_at))
+            KnowledgePost(post.id, author, post.body, post.via, post.created_at,
+                          by_asker=row is not None and post.author_id == row.asker_id))
     counts = dict(db.session.execute(
         sa.select(SelfSolve.question_id, sa.func.count()).where(SelfSolve.question_id.in_(ids))
         .group_by(SelfSolve.question_id)).all())

@@ -16,6 +16,7 @@ from wtforms.validators import Length, Optional
 from app.extensions import db
 from app.help import bp, thread
 from app.help.ask import LINK_MAX, TITLE_MAX, AskInput, ask_question, valid_link
+from app.help.duplicates import AskedBefore
 from app.help.forms import AskForm, skill_names
 from app.help.markdown import render_markdown
 from app.help.models import AttemptState, Question, QuestionState, Visibility
@@ -178,7 +179,7 @@ def embed():
     # Not login_required: a sign-in page must never be framed, so the panel says how
     # to sign in (in a tab of its own) instead of redirecting inside the frame.
     form = AskForm()
-    asked, status = None, 200
+    asked, status, asked_before = None, 200, None
     if request.method == "GET":
         form.link.data = _page_link(request.args.get("link", ""))
         form.page_title.data = request.args.get("title", "")[:TITLE_MAX]
@@ -192,7 +193,10 @@ def embed():
                 goal=form.goal.data or "", stuck=form.stuck.data or "", link=form.link.data or "",
                 page_title=form.page_title.data or "", urgency=form.urgency.data,
                 skills=skill_names(form.skills.data), visibility=form.visibility.data,
-                request_key=form.request_key.data or None))
+                request_key=form.request_key.data or None, ask_anyway=bool(form.ask_anyway.data)))
+        except AskedBefore as exc:  # nothing saved; the form keeps every word
+            db.session.rollback()
+            asked_before, status = exc, 409
         except InvalidInput as exc:
             _show_errors(form, exc)
             status = 400
@@ -204,7 +208,7 @@ def embed():
     if form.form_errors:
         problems["form"] = " ".join(form.form_errors)
     response = make_response(render_template("help/embed.html", form=form, asked=asked,
-                                             problems=problems), status)
+                                             problems=problems, asked_before=asked_before), status)
     response.headers["Content-Security-Policy"] = EMBED_CSP
     return response
 

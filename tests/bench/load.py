@@ -211,7 +211,8 @@ def _do(port: int, person: Person, action: str):
         topic = rng.choice(TOPICS)
         status, data = call(port, "POST", "/api/v1/questions", token, {
             "goal": f"Ship the {topic} change", "stuck": f"The {topic} check fails on step {rng.randint(1, 99)}.",
-            "skills": [topic], "urgency": "blocking" if rng.random() < 0.3 else "can_wait"})
+            "skills": [topic], "urgency": "blocking" if rng.random() < 0.3 else "can_wait",
+            "ask_anyway": True})  # a person may draw the same topic and step twice: ask all the same
         return status, data, 201
     status, data = call(port, "POST", f"/api/v1/questions/{rng.choice(person.seen)}/posts", token,
                         {"body": "Try raising the timeout and run it again."})

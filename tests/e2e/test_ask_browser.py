@@ -85,7 +85,7 @@ def test_a_new_hire_asks_sees_a_similar_answer_still_asks_and_gets_an_answer(pag
     page.get_by_label("Where are you stuck?").fill("Postgres says relation invoices does not exist")
 
     similar = page.locator("#similar-list")
-    expect(similar.get_by_role("link", name="Billing migration fails on a fresh database")).to_be_visible()
+    expect(similar.get_by_text("Billing migration fails on a fresh database")).to_be_visible()
     expect(page.get_by_label("Skills")).to_have_value("PostgreSQL")
     page.get_by_label("Blocking me").check()
     page.get_by_role("button", name="Ask for help").click()
@@ -140,7 +140,7 @@ def test_the_button_on_another_tools_page_opens_the_ask_form_in_a_panel(page, to
     expect(panel.get_by_label("Link to the task or page")).to_have_value(tool_page)
     panel.get_by_label("What are you trying to do?").fill("Close the deal in the billing migration")
     panel.get_by_label("Where are you stuck?").fill("Postgres says relation invoices does not exist")
-    expect(panel.get_by_role("link", name="Billing migration fails on a fresh database")).to_be_visible()
+    expect(panel.get_by_text("Billing migration fails on a fresh database")).to_be_visible()
     panel.get_by_role("button", name="Ask for help").click()
     expect(panel.get_by_role("heading", name="Your question is asked")).to_be_visible()
     expect(page).to_have_url(tool_page)  # the person never left their tool
@@ -154,3 +154,69 @@ def test_the_button_on_another_tools_page_opens_the_ask_form_in_a_panel(page, to
     db.session.expire_all()
     asked = db.session.scalar(sa.select(Question).where(Question.asker_id == team["noor"].id))
     assert (asked.link, asked.page_title) == (tool_page, "Deal 7 · CRM")
+
+
+def test_the_draft_survives_opening_a_suggested_answer_and_no_ask_for_help(page, make, jobs, team):
+    """The answer opens beside the form; leaving for the entry and coming back keeps the text;
+    the draft goes to the lookup in a POST body, never in an address."""
+    lookups = []
+    page.on("request", lambda r: lookups.append(r) if "/help/similar" in r.url else None)
+    sign_in(page, "noor@example.com", make.PASSWORD)
+    page.goto("/help/ask")
+    page.get_by_label("What are you trying to do?").fill("Run the billing migration")
+    page.get_by_label("Where are you stuck?").fill("Postgres says relation invoices does not exist; token=s3cret")
+
+    suggestion = page.locator("#similar-list details").first
+    suggestion.locator("summary").click()
+    expect(suggestion.get_by_text("flask db upgrade")).to_be_visible()  # the answer, beside the form
+    assert page.url.endswith("/help/ask")
+    suggestion.get_by_role("button", name="No, ask for help").click()
+    expect(page.get_by_label("What are you trying to do?")).to_have_value("Run the billing migration")
+    expect(page.get_by_label("What are you trying to do?")).to_be_focused()
+
+    assert lookups and all(r.method == "POST" for r in lookups)
+    assert not [r.url for r in lookups if "s3cret" in r.url or "?" in r.url]
+    assert "s3cret" in (lookups[-1].post_data or "")
+
+    page.goto(f"/help/knowledge/{team['answered'].id}")  # the entry itself, in this tab
+    page.get_by_role("link", name="No, ask for help").click()
+    expect(page.get_by_label("What are you trying to do?")).to_have_value("Run the billing migration")
+    expect(page.get_by_label("Where are you stuck?")).to_have_value(
+        "Postgres says relation invoices does not exist; token=s3cret")
+    page.get_by_role("button", name="Ask for help").click()
+    expect(page.get_by_text("Your question is saved.")).to_be_visible()
+    page.goto("/help/ask")
+    expect(page.get_by_label("What are you trying to do?")).to_have_value("")  # sent: forgotten
+
+
+def test_asking_the_same_again_names_the_earlier_question_and_asks_anyway_on_request(page, make, jobs, team):
+    sign_in(page, "noor@example.com", make.PASSWORD)
+    for _ in range(2):
+        page.goto("/help/ask")
+        page.get_by_label("What are you trying to do?").fill("Run the billing migration")
+        page.get_by_label("Where are you stuck?").fill("Postgres says relation invoices does not exist")
+        page.get_by_role("button", name="Ask for help").click()
+    expect(page.get_by_text("You asked this at")).to_be_visible()
+    expect(page.get_by_label("Where are you stuck?")).to_have_value("Postgres says relation invoices does not exist")
+    expect(page.get_by_role("link", name="see it")).to_be_visible()
+    page.get_by_role("button", name="Ask anyway").click()
+    expect(page.get_by_text("Your question is saved.")).to_be_visible()
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Question)
+                             .where(Question.asker_id == team["noor"].id)) == 2
+
+
+def test_a_draft_sent_after_the_sign_in_expired_comes_back_once_signed_in_again(page, make, jobs, team):
+    sign_in(page, "noor@example.com", make.PASSWORD)
+    page.goto("/help/ask")
+    page.get_by_label("What are you trying to do?").fill("Run the billing migration")
+    page.get_by_label("Where are you stuck?").fill("Postgres says relation invoices does not exist")
+    page.context.clear_cookies()  # the sign-in ends while the person writes
+    page.get_by_role("button", name="Ask for help", exact=True).click()
+    sign_in(page, "noor@example.com", make.PASSWORD)
+    page.goto("/help/ask")
+    expect(page.get_by_label("Where are you stuck?")).to_have_value("Postgres says relation invoices does not exist")
+    page.get_by_role("button", name="Ask for help", exact=True).click()
+    expect(page.get_by_text("Your question is saved.")).to_be_visible()
+    page.goto("/help/ask")
+    expect(page.get_by_label("What are you trying to do?")).to_have_value("")  # saved: forgotten

@@ -199,6 +199,12 @@ def test_skills_are_suggested_from_the_text(call, make, s):
     make.skill("PostgreSQL", aliases=["Postgres"])
     make.skill("Python")
     make.skill("Go")
-    suggested = call(s.asker, "GET", "/skills/suggest?text=psql+on+postgres+from+python", status=200)
+    suggested = call(s.asker, "POST", "/skills/suggest", {"text": "psql on postgres from python"}, status=200)
     assert [k["name"] for k in suggested.get_json()] == ["PostgreSQL", "Python"]
-    call(s.asker, "GET", "/skills/suggest", status=422)
+    call(s.asker, "POST", "/skills/suggest", {}, status=422)
+
+
+def test_the_text_to_suggest_skills_for_goes_in_the_body_never_in_the_address(client, s):
+    """A draft can hold a pasted secret: an address lands in access and proxy logs."""
+    response = client.get(f"{API}/skills/suggest?text=token%3Dabc", headers=api_headers(s.asker))
+    assert response.status_code == 405

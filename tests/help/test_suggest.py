@@ -69,3 +69,58 @@ def test_limit_and_empty_inputs():
 def test_punctuation_in_names_is_not_read_as_a_pattern():
     catalogue = [CatalogueSkill(1, "C++", ()), CatalogueSkill(2, "a.b", ())]
     assert names("c++ and axb", catalogue) == ["C++"]
+
+
+# Learning from the team's answered questions: stems, misspellings, words that go with a skill
+
+from app.help.suggest import Example, infer_skills, learn  # noqa: E402
+
+TEAM_CATALOGUE = [CatalogueSkill(1, "PostgreSQL", ("postgres", "psql")), CatalogueSkill(2, "Kubernetes", ()),
+                  CatalogueSkill(3, "Testing", ()), CatalogueSkill(4, "React", ()), CatalogueSkill(5, "Python", ()),
+                  CatalogueSkill(6, "Alembic", ())]
+ANSWERED = [
+    Example("Billing migration fails: relation invoices does not exist", (1, 6)),
+    Example("Migration on staging: relation users does not exist", (1, 6)),
+    Example("Pod restarts in a crash loop", (2,)),
+    Example("The helm chart will not install, crash loop again", (2,)),
+    Example("Where do I reach the team wiki?", ()),
+]
+
+
+def inferred(text, examples=ANSWERED, **options):
+    return [skill.name for skill in infer_skills(text, TEAM_CATALOGUE, learn(TEAM_CATALOGUE, examples), **options)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("my tests are flaky", ["Testing"]),  # a stem of the name
+    ("postgress refuses the connection", ["PostgreSQL"]),  # misspelt by one letter
+    ("a kubernets deployment", ["Kubernetes"]),
+    ("pyhton import error", ["Python"]),  # two letters swapped
+    ("relation accounts does not exist", ["PostgreSQL", "Alembic"]),  # words the team's answers go with
+    ("the pod is in a crash loop", ["Kubernetes"]),
+])
+def test_skills_are_inferred_from_stems_misspellings_and_the_teams_answered_questions(text, expected):
+    assert inferred(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "how do I reach the wiki",  # "reach" is one letter from "React", but an everyday word
+    "a relation of mine",  # nothing the team asked goes with "relation" here
+    "go ahead and run it",
+    "",
+])
+def test_everyday_words_and_short_words_suggest_nothing(text):
+    assert inferred(text, examples=ANSWERED[2:]) == []
+
+
+def test_names_still_come_first_and_nothing_is_learned_from_a_single_question():
+    assert inferred("postgres and a crash loop") == ["PostgreSQL", "Kubernetes"]
+    once = [Example("the frobnicator is stuck", (5,))]
+    assert inferred("my frobnicator is stuck", examples=once) == []
+    twice = once + [Example("frobnicator crashed", (5,))]
+    assert inferred("my frobnicator is stuck", examples=twice) == ["Python"]
+
+
+def test_without_examples_inferring_finds_what_naming_finds():
+    for text in ("psql says relation does not exist", "C# and C++ and plain C", "Node.js crashes."):
+        assert [s.name for s in infer_skills(text, CATALOGUE, learn(CATALOGUE, []))] == names(text)

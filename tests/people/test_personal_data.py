@@ -74,6 +74,9 @@ def test_an_admin_downloads_everything_about_a_person_as_one_json_file(app, s):
     assert disposition.startswith("attachment;") and f"person-{nina.id}" in disposition
     document = response.get_json()
     assert document["person_id"] == nina.id
+    # Her questions as kept, the earlier answered one each repeats (if any) included.
+    questions = document["sections"]["help"]["questions"]
+    assert questions and all("repeat_of_id" in question for question in questions)
     text = response.get_data(as_text=True)
     for hers in (nina.email, words.new_hire, words.goal, words.stuck, words.answered_goal, words.rating_note,
                  words.task_title, words.task_missing, words.task_helped_note, words.checkin_change,

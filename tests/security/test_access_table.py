@@ -112,7 +112,8 @@ TABLE: dict[str, dict[str, str | Token]] = {
     "/help/ask": {GET: SIGNED_IN, POST: ANYONE_SIGNED_IN_SENDS},
     # The embeddable panel opens signed out too: it says how to sign in, in a tab of its own.
     "/help/embed": {GET: "200 200 200 200 200 200", POST: ANYONE_SIGNED_IN_SENDS},
-    "/help/similar": {GET: SIGNED_IN},
+    # The ask form's live panel: the draft in a POST body, so it reads and changes nothing.
+    "/help/similar": {POST: "401 200 200 200 200 200"},
     "/help/questions": {GET: SIGNED_IN},
     "/help/questions/<int:question_id>": {GET: QUESTION_PAGE},
     "/help/questions/<int:question_id>/posts": {POST: "401 ok 404 ok ok ok"},
@@ -191,7 +192,7 @@ TABLE: dict[str, dict[str, str | Token]] = {
     "/api/v1/teams/<int:team_id>": {GET: API_READ, PATCH: API_ADMIN_SENDS},
     "/api/v1/skills": {GET: API_READ, POST: API_ADMIN_SENDS},
     "/api/v1/skills/<int:skill_id>": {GET: API_READ, PATCH: API_ADMIN_SENDS},
-    "/api/v1/skills/suggest": {GET: API_READ},
+    "/api/v1/skills/suggest": {POST: "401 200 200 200 200 200"},  # the draft in the body
     "/api/v1/mentorships": {GET: API_READ},
     # Nina's mentorship: its sides and admins see it; only Mia answers a proposal.
     "/api/v1/mentorships/<int:mentorship_id>": {GET: "401 200 404 200 404 200"},
@@ -222,8 +223,7 @@ ANSWERED_QUESTION = {"help.knowledge_entry", "help.solved", "feedback.rate_clari
 COMING_WEEK = {"sessions.move_week", "sessions.skip_week", "sessions.restore_week"}
 QUERY = {
     "feedback.dashboard_page": "team={team}", "feedback.dashboard_export": "team={team}",
-    "feedback.raw_export": "team={team}", "help.similar": "text=Kafka+migration",
-    "help_api.SkillSuggestions": "text=Kafka+migration",
+    "feedback.raw_export": "team={team}",
 }
 # What a form or API call sends: enough to act, had the person been allowed.
 BODIES = {
@@ -238,6 +238,7 @@ BODIES = {
     "admin.new_skill": {"name": "Rust"}, "admin.edit_skill": {"name": "Renamed"},
     "admin.add_do_not_pair": {"new_hire_email": "nina@example.com", "mentor_email": "mia@example.com"},
     "help.post_reply": {"body": "I know this one"}, "help.resolve": {"visibility": "named"},
+    "help.similar": {"text": "Kafka migration"}, "help_api.SkillSuggestions": {"text": "Kafka migration"},
     "help.rate": {"yes": "Yes, it helped"}, "help.pass_on": {"hint": "ask Dana"},
     "help.ask": {"goal": "Deploy", "stuck": "It hangs", "urgency": "can_wait", "visibility": "named"},
     "help.embed": {"goal": "Deploy", "stuck": "It hangs", "urgency": "can_wait", "visibility": "named"},

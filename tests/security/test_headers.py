@@ -28,7 +28,6 @@ NOT_WALKED = {
     "/static/<path:filename>": "files",
     "/help/static/<path:filename>": "files",
     "/health": "JSON for load balancers",
-    "/help/similar": "JSON for the ask form's script",
     "/feedback/dashboard/export/<table>.csv": "CSV",
     "/feedback/export/raw/<kind>.csv": "CSV",
     "/sessions/feed/<token>.ics": "a calendar feed, with its token",

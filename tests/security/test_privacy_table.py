@@ -135,8 +135,7 @@ def query(p: PrivacyScene, endpoint: str) -> str:
     today = utcnow().date()
     stretch = (f"team={p.access.team.id}&period=range&first={(today - timedelta(days=40)).isoformat()}"
                f"&last={today.isoformat()}")
-    return {"feedback.dashboard_page": stretch, "feedback.dashboard_export": stretch, "feedback.raw_export": stretch,
-            "help.similar": "text=Quokka+Pangolin", "help_api.SkillSuggestions": "text=Kafka"}.get(endpoint, "")
+    return {"feedback.dashboard_page": stretch, "feedback.dashboard_export": stretch, "feedback.raw_export": stretch}.get(endpoint, "")
 
 
 def addresses(app, p: PrivacyScene) -> list[tuple[str, str]]:
