@@ -67,9 +67,9 @@ def test_a_digest_lists_each_waiting_question_with_its_own_reply_address_and_lin
     assert len(set(re.findall(r"reply\+\w+@localhost", text))) == 2
 
     assert "From Nina New, waiting for 3 hours. Skills: SQL" in text
-    # The question's words as written, in the text and, escaped, in the HTML.
+    # The question's words as written in the text, and in the HTML rendered as the thread does.
     assert "It takes **40 s**." in text
-    assert "It takes **40 s**." in html and "`EXPLAIN` says seq scan" in html
+    assert "It takes <strong>40 s</strong>." in html and ">EXPLAIN</code> says seq scan" in html
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "Tune the &lt;b&gt;report&lt;/b&gt; query &amp; co" in html
     # How to change it, and how to stop it.
