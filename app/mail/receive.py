@@ -74,7 +74,7 @@ from app.mail.mail_text import clean_text
 from app.mail.models import InboundMail, InboundStatus
 from app.mail.reply_checks import Reading, Refusal, check_reply, check_sender
 from app.mail.reply_handlers import MESSAGE_ID_CHARS
-from app.mail.reply_outcomes import post, refuse, tell
+from app.mail.reply_outcomes import ANSWER_KIND, may_answer, post, refuse, tell
 
 log = logging.getLogger(__name__)
 
@@ -212,7 +212,7 @@ def _unreadable(reading: Reading, raw: bytes, null_sender: bool, envelope: list[
     them writing to their own reply address (as for any other refusal)."""
     header = parse_header(raw)
     if header is None or _checked_sender(reading, header, null_sender, envelope) is not None:
-        reading.address = None  # nobody is told
+        reading.address, reading.person_id = None, None  # nobody is told
         return Refusal("unreadable", why)
     return Refusal("unreadable", why, note=f"Unstuck could not read your email: {why}. Please write "
                                             "your answer again in a new, plain email, or answer in "
@@ -262,8 +262,9 @@ def _give_up(inbound_id: int) -> str | None:
     try:
         header = parse_header(row.raw)
         envelope = list(row.rcpt_to or [])
-        if header is not None and _checked_sender(reading, header, row.mail_from == "<>", envelope) is None:
-            tell(reading, "reply_refused", "Your reply was not posted", "mail/reply_refused",
+        if (header is not None and _checked_sender(reading, header, row.mail_from == "<>", envelope) is None
+                and may_answer(reading.person_id)):
+            tell(reading, ANSWER_KIND, "Your reply was not posted", "mail/reply_refused",
                  {"why": "Your email could not be read, because of a fault on our side. "
                          "Please answer in Unstuck instead.", "text": ""})
     except Exception:  # telling must not keep the email from ending: it would never end
