@@ -42,8 +42,10 @@ def test_a_digest_lists_each_waiting_question_with_its_own_reply_address_and_lin
     assert mail["List-Unsubscribe"].startswith("<http://localhost/mail/unsubscribe/digest/")
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert mail["Auto-Submitted"] == "auto-generated"
-    assert mail["Reply-To"] is None  # the digest itself is no answer channel
-    assert "reply to its own address (below), not to this email" in text
+    # The digest's own address: a reply to it asks which question (tests/help/test_mail_we_cannot_act_on.py).
+    digest_address = find_reply_address([mail["Reply-To"]])
+    assert (digest_address.purpose, digest_address.user_id) == ("digest", ari.id)
+    assert "reply to its own address (below)" in text and "cannot say which question" in text
     assert goals_in(mail) == ["Tune the <b>report</b> query & co", "Add an index to invoices"]  # oldest first
 
     for question, asker in ((first, nina), (second, omar)):
