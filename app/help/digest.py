@@ -25,8 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import contains_eager, lazyload, selectinload
 
 from app.extensions import db, utcnow
-from app.help import digest_schedule, mail_links
-from app.help.digest_replies import give_digests_addresses, mailto, question_reply_addresses, subject_for
+from app.help import digest_replies, digest_schedule, mail_links
 from app.help.models import (
     Attempt,
     AttemptState,
@@ -264,8 +263,8 @@ def _send_batch(user_ids: list[int], now: datetime) -> int:
     if not due:
         db.session.commit()
         return 0
-    addresses = question_reply_addresses([(a.question_id, user_id) for user_id, (_, told) in due.items()
-                                          for a, _ in told])
+    addresses = digest_replies.question_reply_addresses(
+        [(a.question_id, user_id) for user_id, (_, told) in due.items() for a, _ in told])
     settings_url = external_url("help.mail_settings")
     mails = []
     for user_id, (slot, told) in due.items():
@@ -278,7 +277,7 @@ def _send_batch(user_ids: list[int], now: datetime) -> int:
             template="help/email/digest", about=("user", user_id), unsubscribe=TOPIC, deliver=False,
             context={"items": items, "settings_url": settings_url, "schedule": schedule})
         mails.append((mail, [item.question.id for item in items]))
-    give_digests_addresses(mails)
+    digest_replies.give_digests_addresses(mails)
     mail_ids = [mail.id for mail, _ in mails]
     told_ids = [a.id for _, told in due.values() for a, _ in told]
     db.session.execute(sa.update(Attempt).where(Attempt.id.in_(told_ids)).values(notified_at=now)
@@ -325,12 +324,12 @@ def _digest_of(setting: DigestSetting, timezone: str, attempts: list[tuple[Attem
 
 def _item(attempt: Attempt, asker: str, updated: bool, address: str, mentor: User, now: datetime) -> Item:
     question = attempt.question
-    subject = subject_for(question)
+    subject = digest_replies.subject_for(question)
     return Item(
         attempt=attempt, question=question, asker=asker,
         skills=", ".join(s.name for s in question.skills), waited=waited_words(now - question.created_at),
         updated=updated, reply_address=address,
-        reply_subject=subject, reply_mailto=mailto(address, subject),
+        reply_subject=subject, reply_mailto=digest_replies.mailto(address, subject),
         thread_url=external_url("help.thread", question_id=question.id),
         take_url=mail_links.take_link(attempt), pass_url=mail_links.pass_link(attempt),
         deadline=local_time(attempt.deadline_at, mentor.timezone),

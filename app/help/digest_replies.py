@@ -18,10 +18,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db, utcnow
-from app.help import thread
+from app.help import replies, thread  # modules: routing, which they import, imports this one
 from app.help.models import Question
 from app.help.notices import REPLY_PURPOSE
-from app.help.replies import post_reply
 from app.mail.addresses import format_address, new_key, reply_key
 from app.mail.models import OutboundMail, ReplyAddress
 from app.mail.reply_handlers import Reply, ReplyRefused
@@ -128,7 +127,7 @@ def answer_digest_reply(reply: Reply) -> None:
     mail = db.session.get(OutboundMail, reply.object_id)
     questions = [] if mail is None or mail.user_id != reply.user_id else _visible(reply)
     if len(questions) == 1:
-        post_reply(dataclasses.replace(reply, purpose=REPLY_PURPOSE, object_id=questions[0].id))
+        replies.post_reply(dataclasses.replace(reply, purpose=REPLY_PURPOSE, object_id=questions[0].id))
         return
     if not questions:
         raise ReplyRefused("Your reply went to a digest whose questions you can no longer answer, "

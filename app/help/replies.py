@@ -15,6 +15,7 @@ from app.help import thread
 from app.help.models import Post
 from app.mail.reply_handlers import Reply, ReplyRefused
 from app.people.services import InvalidInput
+from app.urls import external_url
 
 
 def post_reply(reply: Reply) -> None:
@@ -33,7 +34,8 @@ def post_reply(reply: Reply) -> None:
         question, _ = thread.visible_question(reply.object_id, reply.user_id)
     except thread.QuestionNotFound:
         raise ReplyRefused("You can no longer see this question in Unstuck, so your reply "
-                           "cannot be posted on it.") from None
+                           "cannot be posted on it.",
+                           links=(("Open Unstuck", external_url("people.home")),)) from None
     try:
         thread.post_answer(question.id, reply.user_id, reply.text, via="email", source_message_id=source)
     except InvalidInput as exc:

@@ -41,11 +41,15 @@ address's own person ("wrong-sender"), failed our mail server's DMARC or SPF che
 ("unauthenticated", when MAIL_AUTHSERV_ID names that server; see app.mail.authenticity),
 has no handler ("no-handler"), has no text of the sender's own ("empty"; a calendar address
 leaves that to its feature), or the handler refuses it ("handler") or fails ("error").
-Only the address's own person is ever told of a refusal, never a sender who may be forged,
-and never for bounces or automatic replies. That holds for mail whose body cannot be read
-too (more than MAX_PARTS parts, nested deeper than MAX_DEPTH): its header says who wrote it
-to which address. Files attached to a reply are not kept: the text is posted, and the
-person told so.
+Only a person of ours is ever told of a refusal, with their own words and the links they
+need (a feature's ReplyRefused names them): the address's own person, or a known, active
+person who wrote to an address of the form of a reply address that is not live (a key
+mistyped or gone). Never a sender who may be forged (a wrong sender, an unauthenticated
+one), never for bounces or automatic replies, and nobody more than once an hour
+(reply_outcomes.ANSWER_EVERY), so that two mail programs never answer each other in a
+loop. That holds for mail whose body cannot be read too (more than MAX_PARTS parts, nested
+deeper than MAX_DEPTH): its header says who wrote it to which address. Files attached to a
+reply are not kept: the text is posted, and the person told so.
 
 Mail whose reading fails READ_ATTEMPTS times (a worker that dies on it, a fault in the
 database) is not tried again: it ends as failed, admins see it on the mail problems page,
@@ -98,7 +102,7 @@ def receive(raw: bytes, via: str, mail_from: str = "", rcpt_to: Iterable[str] = 
 
     `mail_from` and `rcpt_to` are the SMTP envelope, where there was one ("<>" for an empty
     sender); who may send what to which address is for the receiver and the endpoint to
-    check first (app.mail.addresses.is_live_recipient). Commits: the sender may be told the
+    check first (app.mail.addresses.takes_mail_for). Commits: the sender may be told the
     mail is accepted once this returns.
     """
     header_id, subject = identify(raw)
