@@ -1,6 +1,7 @@
 """Markdown in mail: every HTML mail that carries what someone wrote (the question in the
 ask mail and the digest, an answer, a reply that could not be posted) renders it the way the
-thread page does, with the same cleaning; the text part keeps it as written."""
+thread page does, with the same cleaning; the text part keeps it as written. So does the
+"Questions for you" page, which showed the question raw too."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from app.mail.addresses import reply_address
 from app.mail.receive import receive
 from tests.help.digest_scenes import digests, html_of, run_digests
 from tests.help.routing_scenes import ask, mails_to, mentor, text_of
-from tests.help.threads import scene
+from tests.help.threads import scene, sign_in
 from tests.mail import inbound_messages as mails
 
 WRITTEN = ("It fails here:\n\n```python\nprint('<b>hi</b>')\n```\n\n"
@@ -90,3 +91,12 @@ def test_a_picture_in_mail_is_a_link_and_loads_nothing():
     assert '<a href="https://img.example.com/plan.png" rel="nofollow noopener">the &quot;plan&quot;</a>' in html
     assert '<a href="https://img.example.com/x.png" rel="nofollow noopener">https://img.example.com/x.png</a>' in html
     assert "href" not in mail_markdown("![x](javascript:alert(1))")
+
+
+def test_questions_for_you_renders_the_question_as_the_thread_does(make, client, auth, jobs):
+    ari = mentor(make, "Ari Mentor", max_open_questions=9)
+    question = ask(make.user(name="Nina New"), stuck=WRITTEN, urgency=Urgency.CAN_WAIT)
+    route_question(question.id)
+    sign_in(auth, ari)
+    page = client.get("/help/for-you").get_data(as_text=True)
+    assert_rendered_safely(page.split('id="questions-for-you"')[1])
