@@ -95,7 +95,7 @@ def test_a_reply_to_a_digest_of_several_questions_asks_which_and_nothing_is_lost
     assert "which told you of 2 questions" in text and "which one does it answer?" in text
     assert WORDS in text and WORDS in html  # their words come back
     for question in (first, second):
-        [address] = re.findall(rf"“{question.goal}”: answer by email: (reply\+\w+@localhost)", text)
+        [address] = re.findall(rf"“{question.goal}”: answer by email: (reply\+\w+@localhost)\r?$", text, flags=re.M)
         found = find_reply_address([address])
         assert (found.purpose, found.object_id, found.user_id) == ("question", question.id, ari.id)
         assert f"“{question.goal}”: answer in Unstuck: http://localhost/help/questions/{question.id}" in text
