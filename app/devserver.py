@@ -3,8 +3,9 @@
 Migrates the database (SQLite under instance/ by default), adds the demo organisation
 to an empty one, starts an embedded Redis unless REDIS_URL is set, then runs the web
 server (reloading on changes, without the interactive debugger, which runs any code for
-whoever reaches it; the links in mails lead to its port unless BASE_URL is set), one worker, the scheduler of periodic jobs and the mail receiver
+whoever reaches it), one worker, the scheduler of periodic jobs and the mail receiver
 (SMTP on MAIL_RECEIVER_PORT) as child processes until Ctrl-C or SIGTERM stops everything.
+The links in mails lead to the port it serves, unless BASE_URL is set.
 
 One checkout runs one `flask dev` on its embedded Redis: a second one refuses to start
 (its embedded Redis would be the first one's, and stop under it).
