@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
@@ -35,6 +36,8 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     RQ_QUEUES = ["urgent", "default", "mail"]
+    # Where people reach Unstuck: every link in a mail starts with it. `flask dev --port N`
+    # makes it http://127.0.0.1:N unless it is set; production refuses to start without it.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
@@ -179,12 +182,21 @@ class ProductionConfig(Config):
 
     @classmethod
     def check(cls) -> None:
-        """Refuse to start without SECRET_KEY and DATABASE_URL set in the environment."""
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        """Refuse to start without SECRET_KEY, DATABASE_URL and BASE_URL set in the environment,
+        and with a BASE_URL that is no web address (the links in every mail would be dead)."""
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "BASE_URL")
+                   if not os.environ.get(name, "").strip()]
         if missing:
-            raise RuntimeError(
-                "Unstuck will not start in production without " + " and ".join(missing) + " set."
-            )
+            names = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
+            message = f"Unstuck will not start in production without {names} set."
+            if "BASE_URL" in missing:
+                message += (" BASE_URL is the address people reach Unstuck at, such as "
+                            "https://unstuck.example.com: every link in a mail starts with it.")
+            raise RuntimeError(message)
+        base = urlsplit(os.environ["BASE_URL"].strip())
+        if base.scheme not in ("http", "https") or not base.netloc:
+            raise RuntimeError("BASE_URL must be the web address people reach Unstuck at, such as "
+                               f"https://unstuck.example.com, not {os.environ['BASE_URL']!r}.")
 
 
 CONFIGS = {"development": Config, "testing": TestConfig, "production": ProductionConfig}

@@ -5,6 +5,7 @@ to an empty one, starts an embedded Redis unless REDIS_URL is set, then runs the
 server (reloading on changes, without the interactive debugger, which runs any code for
 whoever reaches it), one worker, the scheduler of periodic jobs and the mail receiver
 (SMTP on MAIL_RECEIVER_PORT) as child processes until Ctrl-C or SIGTERM stops everything.
+The links in mails lead to the port it serves, unless BASE_URL is set.
 
 One checkout runs one `flask dev` on its embedded Redis: a second one refuses to start
 (its embedded Redis would be the first one's, and stop under it).
@@ -58,6 +59,9 @@ def run_dev(app: Flask, host: str, port: int) -> int:
     children: list[Child] = []
     try:
         env = dict(os.environ, FLASK_APP=os.environ.get("FLASK_APP", "app"))
+        if not os.environ.get("BASE_URL", "").strip():
+            # Links in mails lead to the port this run serves, unless BASE_URL says otherwise.
+            env["BASE_URL"] = app.config["BASE_URL"] = f"http://{host}:{port}"
         if embedded:
             redis_server = start_embedded_redis(Path(app.instance_path))
             env["REDIS_URL"] = f"unix://{redis_server.socket_file}"

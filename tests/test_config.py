@@ -6,17 +6,40 @@ from app import create_app
 from config import ProductionConfig, config_from_environment, database_url
 
 
+BASE = "https://unstuck.example.com"
+
+
 @pytest.mark.parametrize("env, missing", [
-    ({}, "SECRET_KEY and DATABASE_URL"),
-    ({"SECRET_KEY": "s3cret"}, "DATABASE_URL"),
-    ({"DATABASE_URL": "postgresql://db/unstuck"}, "SECRET_KEY"),
+    ({}, "SECRET_KEY, DATABASE_URL and BASE_URL"),
+    ({"BASE_URL": BASE}, "SECRET_KEY and DATABASE_URL"),
+    ({"SECRET_KEY": "s3cret", "BASE_URL": BASE}, "DATABASE_URL"),
+    ({"DATABASE_URL": "postgresql://db/unstuck", "BASE_URL": BASE}, "SECRET_KEY"),
+    ({"SECRET_KEY": "s3cret", "DATABASE_URL": "postgresql://db/unstuck"}, "BASE_URL"),
+    ({"SECRET_KEY": "s3cret", "DATABASE_URL": "postgresql://db/unstuck", "BASE_URL": "  "}, "BASE_URL"),
 ])
-def test_production_refuses_to_start_without_secrets(monkeypatch, env, missing):
-    monkeypatch.delenv("SECRET_KEY", raising=False)
-    monkeypatch.delenv("DATABASE_URL", raising=False)
+def test_production_refuses_to_start_without_secrets_or_its_address(monkeypatch, env, missing):
+    for name in ("SECRET_KEY", "DATABASE_URL", "BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     with pytest.raises(RuntimeError, match=f"without {missing} set"):
+        create_app(ProductionConfig)
+
+
+def test_production_says_what_base_url_is_for(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "s3cret")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db/unstuck")
+    monkeypatch.delenv("BASE_URL", raising=False)
+    with pytest.raises(RuntimeError, match="the address people reach Unstuck at"):
+        create_app(ProductionConfig)
+
+
+@pytest.mark.parametrize("url", ["unstuck.example.com", "ftp://unstuck.example.com", "https://"])
+def test_production_refuses_a_base_url_that_is_no_web_address(monkeypatch, url):
+    monkeypatch.setenv("SECRET_KEY", "s3cret")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db/unstuck")
+    monkeypatch.setenv("BASE_URL", url)
+    with pytest.raises(RuntimeError, match="BASE_URL must be"):
         create_app(ProductionConfig)
 
 

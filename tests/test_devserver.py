@@ -19,6 +19,7 @@ import stat
 import subprocess
 import sys
 import threading
+from email import message_from_bytes, policy
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -47,7 +48,7 @@ class DevServer:
     def __init__(self, checkout: Path, port: int, mail_port: int, database: Path, log: Path):
         self.port, self.log = port, log
         env = {name: value for name, value in os.environ.items()
-               if not name.startswith(("FLASK_", "UNSTUCK_", "MAIL_", "REDIS_", "DATABASE_", "SECRET_"))}
+               if not name.startswith(("FLASK_", "UNSTUCK_", "MAIL_", "REDIS_", "DATABASE_", "SECRET_", "BASE_URL"))}
         env.update(FLASK_APP="app", PYTHONPATH=str(checkout), PYTHONUNBUFFERED="1",
                    DATABASE_URL=f"sqlite:///{database}", MAIL_RECEIVER_PORT=str(mail_port),
                    MAIL_OUTBOX_DIR=str(checkout / "outbox"))
@@ -155,6 +156,43 @@ def test_flask_dev_keeps_a_key_of_its_own_runs_no_debugger_and_one_checkout_runs
     finally:
         status = first.stop()
     assert status == 0 and "Unstuck has stopped." in first.output()
+
+
+def demo_admin_email(database: Path) -> str:
+    engine = sa.create_engine(f"sqlite:///{database}")
+    with engine.connect() as conn:
+        found = conn.scalar(sa.text("SELECT email FROM users WHERE id = :id"), {"id": demo_admin_id(database)})
+    engine.dispose()
+    return found
+
+
+def sign_in_mail(outbox: Path) -> str | None:
+    """The text of the sign-in link's mail in the outbox, once it is there."""
+    for path in sorted(outbox.glob("*.eml")) if outbox.exists() else []:
+        mail = message_from_bytes(path.read_bytes(), policy=policy.default)
+        if mail["Subject"] == "Your link to sign in to Unstuck":
+            return mail.get_body(("plain",)).get_content()
+    return None
+
+
+def test_links_in_mail_under_flask_dev_lead_to_the_port_it_serves(checkout, tmp_path):
+    port = free_port()
+    server = DevServer(checkout, port, free_port(), tmp_path / "dev.db", tmp_path / "dev.log")
+    try:
+        wait_until(lambda: "Unstuck is running at" in server.output() or server.process.poll() is not None,
+                   120, "flask dev to start")
+        assert server.process.poll() is None, server.output()
+        page = server.get("/sign-in/email")
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.body)[1]
+        cookie = page.getheader("Set-Cookie").split(";")[0]
+        sent = post_form(server, "/sign-in/email", {"csrf_token": token,
+                                                    "email": demo_admin_email(tmp_path / "dev.db")}, cookie)
+        assert sent.status == 200, sent.body
+        text = wait_until(lambda: sign_in_mail(checkout / "outbox"), 60, "the worker to send the sign-in link")
+        links = re.findall(r"http://127\.0\.0\.1:(\d+)/sign-in/email/", text)
+        assert links and set(links) == {str(port)}, text
+    finally:
+        server.stop()
 
 
 def test_the_instance_key_is_made_once_for_everyone_who_starts_at_the_same_time(tmp_path):

@@ -17,6 +17,7 @@ def init_app(app) -> None:
     from app.help import ask_views, link_views, mentor_views, models, thread_views  # noqa: F401  (routes, tables)
     from app.help import digest_views  # noqa: F401  (the mail settings page)
     from app.help.digest import TOPIC, send_due_digests
+    from app.help.digest_replies import DIGEST_PURPOSE, answer_digest_reply
     from app.help.jobs import sweep
     from app.help.models import move_skill_links
     from app.help.notices import ASK_KIND, REPLY_PURPOSE
@@ -36,5 +37,6 @@ def init_app(app) -> None:
                    "You will still get an email at once when a question is blocking someone.")
     skills_merging.connect(move_skill_links)
     register_reply_handler(app, REPLY_PURPOSE, post_reply)
+    register_reply_handler(app, DIGEST_PURPOSE, answer_digest_reply)
     register_paused_mail_handler(app, ASK_KIND, mentor_unreached)
     register_personal_data(app)

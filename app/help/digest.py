@@ -5,7 +5,8 @@ few minutes `send_due_digests` finds the mentors with news whose digest is due a
 them to jobs, a batch each, so that every worker takes part. Each mentor gets one email
 listing the questions they were not told of yet, and those the asker has added to since;
 each question in it carries its own reply address (replying to it answers the question),
-the thread link and one-click "I'll take it" and "Pass" links.
+the thread link and one-click "I'll take it" and "Pass" links. The digest has a reply
+address of its own too: app.help.digest_replies says what a reply to it does.
 
 A batch of mentors is one transaction: the emails are recorded, the questions marked as
 told and the settings' last digest moved on together, then one job delivers the batch over
@@ -18,14 +19,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import quote
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import contains_eager, lazyload, selectinload
 
 from app.extensions import db, utcnow
-from app.help import digest_schedule, mail_links
+from app.help import digest_replies, digest_schedule, mail_links
 from app.help.models import (
     Attempt,
     AttemptState,
@@ -36,12 +36,11 @@ from app.help.models import (
     QuestionState,
     Urgency,
 )
-from app.help.notices import REPLY_PURPOSE, local_time
+from app.help.notices import local_time
 from app.jobs import enqueue, enqueue_after_commit
-from app.mail.addresses import format_address, new_key, reply_key
 from app.mail.compose import send_mail
 from app.mail.jobs import RETRY, deliver_batch
-from app.mail.models import MailOptOut, ReplyAddress
+from app.mail.models import MailOptOut
 from app.mail.unsubscribe import opt_in, opted_out_of
 from app.people.models import User
 from app.people.services import InvalidInput
@@ -264,9 +263,10 @@ def _send_batch(user_ids: list[int], now: datetime) -> int:
     if not due:
         db.session.commit()
         return 0
-    addresses = _reply_addresses([(a.question_id, user_id) for user_id, (_, told) in due.items() for a, _ in told])
+    addresses = digest_replies.question_reply_addresses(
+        [(a.question_id, user_id) for user_id, (_, told) in due.items() for a, _ in told])
     settings_url = external_url("help.mail_settings")
-    mail_ids = []
+    mails = []
     for user_id, (slot, told) in due.items():
         user, setting = users[user_id], settings[user_id]
         items = [_item(attempt, askers[attempt.question_id], updated, addresses[attempt.question_id, user_id],
@@ -276,7 +276,9 @@ def _send_batch(user_ids: list[int], now: datetime) -> int:
             key=f"digest:{user_id}:{slot:%Y%m%dT%H%M%S.%fZ}", kind="digest", to=user, subject=_subject(items),
             template="help/email/digest", about=("user", user_id), unsubscribe=TOPIC, deliver=False,
             context={"items": items, "settings_url": settings_url, "schedule": schedule})
-        mail_ids.append(mail.id)
+        mails.append((mail, [item.question.id for item in items]))
+    digest_replies.give_digests_addresses(mails)
+    mail_ids = [mail.id for mail, _ in mails]
     told_ids = [a.id for _, told in due.values() for a, _ in told]
     db.session.execute(sa.update(Attempt).where(Attempt.id.in_(told_ids)).values(notified_at=now)
                        .execution_options(synchronize_session=False))
@@ -320,46 +322,14 @@ def _digest_of(setting: DigestSetting, timezone: str, attempts: list[tuple[Attem
     return None if slot is None else (slot, [(a, _told(a)) for a, _ in news])
 
 
-def _reply_addresses(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
-    """The reply address of each (question, mentor) pair, made where missing: two queries
-    and one insert for the whole batch, rather than two or three per pair."""
-    wanted = set(pairs)
-    keys: dict[tuple[int, int], str] = {}
-    revoked = []
-    for object_id, user_id, key, revoked_at in db.session.execute(
-            sa.select(ReplyAddress.object_id, ReplyAddress.user_id, ReplyAddress.key, ReplyAddress.revoked_at)
-            .where(ReplyAddress.purpose == REPLY_PURPOSE,
-                   ReplyAddress.user_id.in_(sorted({u for _, u in wanted})),
-                   ReplyAddress.object_id.in_(sorted({q for q, _ in wanted})))):
-        if (object_id, user_id) in wanted:
-            if revoked_at is None:
-                keys[object_id, user_id] = key
-            else:
-                revoked.append((object_id, user_id))
-    for object_id, user_id in revoked:  # rare: the kernel gives the pair a new key
-        keys[object_id, user_id] = reply_key(REPLY_PURPOSE, object_id, user_id)
-    missing = sorted(wanted - set(keys))
-    if missing:
-        made = {pair: new_key() for pair in missing}
-        db.session.execute(
-            _insert(ReplyAddress.__table__).on_conflict_do_nothing(),
-            [dict(key=key, purpose=REPLY_PURPOSE, object_id=object_id, user_id=user_id, created_at=utcnow())
-             for (object_id, user_id), key in made.items()])
-        kept = set(db.session.scalars(sa.select(ReplyAddress.key).where(ReplyAddress.key.in_(list(made.values())))))
-        for pair, key in made.items():
-            # A pair another transaction made meanwhile keeps its own key.
-            keys[pair] = key if key in kept else reply_key(REPLY_PURPOSE, *pair)
-    return {pair: format_address(key) for pair, key in keys.items()}
-
-
 def _item(attempt: Attempt, asker: str, updated: bool, address: str, mentor: User, now: datetime) -> Item:
     question = attempt.question
-    subject = f"Re: {_short(question.goal)}"
+    subject = digest_replies.subject_for(question)
     return Item(
         attempt=attempt, question=question, asker=asker,
         skills=", ".join(s.name for s in question.skills), waited=waited_words(now - question.created_at),
         updated=updated, reply_address=address,
-        reply_subject=subject, reply_mailto=f"mailto:{address}?subject={quote(subject, safe='')}",
+        reply_subject=subject, reply_mailto=digest_replies.mailto(address, subject),
         thread_url=external_url("help.thread", question_id=question.id),
         take_url=mail_links.take_link(attempt), pass_url=mail_links.pass_link(attempt),
         deadline=local_time(attempt.deadline_at, mentor.timezone),

@@ -7,25 +7,25 @@ web app, or refused with a reason the sender can act on.
 
 from __future__ import annotations
 
-
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.help import thread
-from app.help.models import Post, QuestionState
+from app.help.models import Post
 from app.mail.reply_handlers import Reply, ReplyRefused
 from app.people.services import InvalidInput
 from app.urls import external_url
-
 
 
 def post_reply(reply: Reply) -> None:
     """Post the reply's text on the question's thread as the sender's post, and commit.
 
     The same email handed over twice (a worker that died after posting) posts once.
-    Raises ReplyRefused, having written nothing, when the sender may no longer see the
-    question, when it is resolved, or when the text cannot be posted.
+    A reply to a resolved question is posted too, as on the web: it stays resolved, and
+    the asker (or who answered, for the asker's own follow-up) is told. Raises ReplyRefused,
+    having written nothing, when the sender may no longer see the question, or when the
+    text cannot be posted.
     """
     source = reply.source_key
     if source is not None and _posted(source):
@@ -34,11 +34,8 @@ def post_reply(reply: Reply) -> None:
         question, _ = thread.visible_question(reply.object_id, reply.user_id)
     except thread.QuestionNotFound:
         raise ReplyRefused("You can no longer see this question in Unstuck, so your reply "
-                           "cannot be posted on it.") from None
-    if question.state == QuestionState.RESOLVED:
-        url = external_url("help.thread", question_id=question.id)
-        raise ReplyRefused(f"The question \"{question.goal}\" is resolved already. You can read "
-                           f"the thread, and write there if something is still missing: {url}")
+                           "cannot be posted on it.",
+                           links=(("Open Unstuck", external_url("people.home")),)) from None
     try:
         thread.post_answer(question.id, reply.user_id, reply.text, via="email", source_message_id=source)
     except InvalidInput as exc:
@@ -48,7 +45,6 @@ def post_reply(reply: Reply) -> None:
         db.session.rollback()
         if source is None or not _posted(source):
             raise
-
 
 
 def _posted(source: str) -> bool:

@@ -23,17 +23,19 @@ __all__ = [
 
 
 def register_mail(app: Flask) -> None:
-    """Give the app the email templates, the unsubscribe page, the endpoint for received
+    """Give the app the email templates and their Markdown filter, the unsubscribe page, the endpoint for received
     mail, the admins' page of mail problems, the sweeps for unsent and unread mail, the
     clean-up of old raw mail, the `flask mail` commands and, in development only, the
     mailbox page."""
     from app.jobs import every
     from app.mail import admin_views, inbound_views, unsubscribe_views  # noqa: F401  (their routes)
     from app.mail.cli import mail_cli
+    from app.mail.markdown import mail_markdown
     from app.mail.personal_data import register as register_personal_data
     from app.mail.receive import drop_old_raw_mail, requeue_unread_mail
 
     app.register_blueprint(bp)
+    app.add_template_filter(mail_markdown, "mail_markdown")  # what people wrote, in a mail's HTML
     every(app, 60, requeue_unsent_mail)
     every(app, 300, requeue_unread_mail)
     every(app, 3600, drop_old_raw_mail)

@@ -4,7 +4,7 @@
     found = find_reply_address(["Reply+AB12...@unstuck.example"])  # any case
     bounce_address(mail.id)             # bounce+<id>-<signature>@MAIL_DOMAIN, for MAIL FROM
     find_bounced_mail([...])            # the sent email whose live return path is among these
-    is_live_recipient("x@unstuck.example")  # what the receiver takes mail for
+    takes_mail_for("x@unstuck.example")     # what the receiver takes mail for
 
 Reply addresses are `reply+<key>@MAIL_DOMAIN`, one per purpose, object and person. The key
 is random and stored, so an address can be revoked without touching any other, and it is
@@ -155,6 +155,15 @@ def find_bounced_mail(addresses: list[str]) -> OutboundMail | None:
         OutboundMail.sent_at > utcnow() - timedelta(days=BOUNCE_DAYS)).order_by(OutboundMail.id).limit(1))
 
 
-def is_live_recipient(address: str) -> bool:
-    """Whether Unstuck takes mail for this address: a live reply address or a live return path."""
+def takes_mail_for(address: str, automatic: bool = False) -> bool:
+    """Whether Unstuck takes mail for this address: any address of the form of a reply
+    address, live or not, and a live return path; from an empty envelope sender
+    (`automatic`: bounces and other mail nobody may answer), live addresses only.
+
+    Mail from a person to a reply address that is not (or no longer) live is read like any
+    other, so that a person of ours who wrote to one hears why nothing was posted
+    (app.mail.reply_checks); and taking all of them tells nobody at RCPT which keys are live.
+    """
+    if key_of(address) is not None and not automatic:
+        return True
     return find_reply_address([address]) is not None or find_bounced_mail([address]) is not None

@@ -5,7 +5,7 @@ application/octet-stream or text/plain); nothing else is read from a form. The e
 where the provider knows it, may come as query parameters: `mail_from` and `rcpt_to`
 (repeated). The provider proves itself with `Authorization: Bearer <INBOUND_MAIL_SECRET>`;
 without a secret configured, the endpoint does not exist. As at the SMTP receiver, an email
-is kept only when one of its recipients is a live reply address or return path: the
+is kept only when one of its recipients is a reply address (live or not) or a live return path: the
 envelope's `rcpt_to` where given, else the addresses its header says it was sent to.
 Answers are JSON:
 
@@ -28,7 +28,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from app.errors import CODES
 from app.extensions import csrf, db
 from app.mail import bp
-from app.mail.addresses import is_live_recipient
+from app.mail.addresses import takes_mail_for
 from app.mail.inbound import parse_header
 from app.mail.receive import MAX_RECIPIENTS, receive
 
@@ -60,9 +60,10 @@ def inbound_mail():
         return error(400, "The request body is empty; send the raw email.")
     rcpt_to = request.args.getlist("rcpt_to")
     try:
-        if not any(is_live_recipient(address) for address in recipients(raw, rcpt_to)):
-            return error(422, "No recipient of this email is a live Unstuck reply address or return "
-                              "path; it was not kept.")
+        automatic = request.args.get("mail_from", "").strip() in ("<>",)
+        if not any(takes_mail_for(address, automatic) for address in recipients(raw, rcpt_to)):
+            return error(422, "No recipient of this email is an Unstuck reply address or a live "
+                              "return path; it was not kept.")
         row = receive(raw, "http", request.args.get("mail_from", ""), rcpt_to)
     except SQLAlchemyError:
         db.session.rollback()

@@ -41,11 +41,15 @@ address's own person ("wrong-sender"), failed our mail server's DMARC or SPF che
 ("unauthenticated", when MAIL_AUTHSERV_ID names that server; see app.mail.authenticity),
 has no handler ("no-handler"), has no text of the sender's own ("empty"; a calendar address
 leaves that to its feature), or the handler refuses it ("handler") or fails ("error").
-Only the address's own person is ever told of a refusal, never a sender who may be forged,
-and never for bounces or automatic replies. That holds for mail whose body cannot be read
-too (more than MAX_PARTS parts, nested deeper than MAX_DEPTH): its header says who wrote it
-to which address. Files attached to a reply are not kept: the text is posted, and the
-person told so.
+Only a person of ours is ever told of a refusal, with their own words and the links they
+need (a feature's ReplyRefused names them): the address's own person, or a known, active
+person who wrote to an address of the form of a reply address that is not live (a key
+mistyped or gone). Never a sender who may be forged (a wrong sender, an unauthenticated
+one), never for bounces or automatic replies, and nobody more than once an hour
+(reply_outcomes.ANSWER_EVERY), so that two mail programs never answer each other in a
+loop. That holds for mail whose body cannot be read too (more than MAX_PARTS parts, nested
+deeper than MAX_DEPTH): its header says who wrote it to which address. Files attached to a
+reply are not kept: the text is posted, and the person told so.
 
 Mail whose reading fails READ_ATTEMPTS times (a worker that dies on it, a fault in the
 database) is not tried again: it ends as failed, admins see it on the mail problems page,
@@ -74,7 +78,7 @@ from app.mail.mail_text import clean_text
 from app.mail.models import InboundMail, InboundStatus
 from app.mail.reply_checks import Reading, Refusal, check_reply, check_sender
 from app.mail.reply_handlers import MESSAGE_ID_CHARS
-from app.mail.reply_outcomes import post, refuse, tell
+from app.mail.reply_outcomes import ANSWER_KIND, may_answer, post, refuse, tell
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +102,7 @@ def receive(raw: bytes, via: str, mail_from: str = "", rcpt_to: Iterable[str] = 
 
     `mail_from` and `rcpt_to` are the SMTP envelope, where there was one ("<>" for an empty
     sender); who may send what to which address is for the receiver and the endpoint to
-    check first (app.mail.addresses.is_live_recipient). Commits: the sender may be told the
+    check first (app.mail.addresses.takes_mail_for). Commits: the sender may be told the
     mail is accepted once this returns.
     """
     header_id, subject = identify(raw)
@@ -212,7 +216,7 @@ def _unreadable(reading: Reading, raw: bytes, null_sender: bool, envelope: list[
     them writing to their own reply address (as for any other refusal)."""
     header = parse_header(raw)
     if header is None or _checked_sender(reading, header, null_sender, envelope) is not None:
-        reading.address = None  # nobody is told
+        reading.address, reading.person_id = None, None  # nobody is told
         return Refusal("unreadable", why)
     return Refusal("unreadable", why, note=f"Unstuck could not read your email: {why}. Please write "
                                             "your answer again in a new, plain email, or answer in "
@@ -262,8 +266,9 @@ def _give_up(inbound_id: int) -> str | None:
     try:
         header = parse_header(row.raw)
         envelope = list(row.rcpt_to or [])
-        if header is not None and _checked_sender(reading, header, row.mail_from == "<>", envelope) is None:
-            tell(reading, "reply_refused", "Your reply was not posted", "mail/reply_refused",
+        if (header is not None and _checked_sender(reading, header, row.mail_from == "<>", envelope) is None
+                and may_answer(reading.person_id)):
+            tell(reading, ANSWER_KIND, "Your reply was not posted", "mail/reply_refused",
                  {"why": "Your email could not be read, because of a fault on our side. "
                          "Please answer in Unstuck instead.", "text": ""})
     except Exception:  # telling must not keep the email from ending: it would never end

@@ -8,8 +8,10 @@ It answers 250 only once the email is committed, so a sender never loses a mail 
 accepted, and 451 when it could not be kept, so the sender tries again later.
 
 Anyone on the internet can reach it, so it takes little:
-- recipients only at live reply addresses and live return paths (app.mail.addresses);
-  anything else, at our domain or not, is refused at RCPT with 550 (it is no relay), and
+- recipients only at reply addresses (live or not: the job answers a person of ours who
+  wrote to a dead one; from the empty sender of bounces, live ones only) and live return
+  paths (app.mail.addresses); anything else, at our domain or not, is refused at RCPT with
+  550 (it is no relay), and
   at most MAX_RECIPIENTS a message (452 for more);
 - messages up to MAX_CONTENT_LENGTH (552 for more);
 - at MAIL FROM, each message counts against its connecting address (RATELIMIT_SMTP_ADDRESS)
@@ -27,7 +29,7 @@ from aiosmtpd.controller import Controller
 from flask import Flask
 
 from app.extensions import db
-from app.mail.addresses import is_live_recipient
+from app.mail.addresses import takes_mail_for
 from app.mail.receive import MAX_RECIPIENTS, receive
 from app.mail.receiver_limits import ReceiverLimits
 
@@ -68,7 +70,7 @@ class ReplyReceiver:
         if len(envelope.rcpt_tos) >= MAX_RECIPIENTS:
             return "452 4.5.3 Too many recipients"
         try:
-            live = await _in_thread(self.is_live, address)
+            live = await _in_thread(self.is_live, address, envelope.mail_from in (None, "", "<>"))
         except Exception:
             log.exception("could not check the recipient %s", address)
             return "451 4.3.0 Could not check the recipient; please try again later"
@@ -78,12 +80,12 @@ class ReplyReceiver:
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 OK"
 
-    def is_live(self, address: str) -> bool:
-        """Whether the address is a live reply address or return path, in an app context of
-        this thread's own."""
+    def is_live(self, address: str, automatic: bool) -> bool:
+        """Whether we take mail for the address (app.mail.addresses.takes_mail_for), in an
+        app context of this thread's own."""
         with self.app.app_context():
             try:
-                return is_live_recipient(address)
+                return takes_mail_for(address, automatic)
             finally:
                 db.session.remove()
 

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask import current_app
 
 from app.extensions import db
@@ -31,15 +32,23 @@ from app.mail.models import OutboundMail, ReplyAddress
 from app.mail.reply_handlers import Reply, reply_handler, takes_calendar_answers
 from app.mail.reply_text import reply_from_bodies
 from app.people.models import User
+from app.urls import external_url
+
+UNKNOWN_KEY_NOTE = ("The address you wrote to is not one Unstuck takes replies at (any more), so "
+                    "nothing was posted. Please answer in Unstuck, or reply to the newest email "
+                    "about the question: its address works.")
 
 
 @dataclass(frozen=True)
 class Refusal:
-    """Why an email is not acted on; `note` is what its person is told, if they are told."""
+    """Why an email is not acted on; `note` is what its person is told, if they are told,
+    with the `links` they need to do it another way, under `subject` if it has its own."""
 
     reason: str
     detail: str = ""
     note: str | None = None
+    links: tuple[tuple[str, str], ...] = ()
+    subject: str | None = None
 
 
 @dataclass
@@ -54,6 +63,7 @@ class Reading:
     subject: str = ""
     address: ReplyAddress | None = None
     text: str = ""
+    person_id: int | None = None  # who may be told what became of the email: a known sender
 
 
 def check_reply(reading: Reading, msg: InboundMessage, null_sender: bool,
@@ -61,6 +71,8 @@ def check_reply(reading: Reading, msg: InboundMessage, null_sender: bool,
     """Decide whether the email is a reply to act on: its handler, or why not."""
     refusal = check_sender(reading, msg, null_sender, envelope)
     if refusal is not None:
+        if refusal.note is not None:  # their words go back to them
+            reading.text = reply_from_bodies(msg.text_body, msg.html_body).strip()
         return refusal
     address = reading.address
     reading.text = reply_from_bodies(msg.text_body, msg.html_body).strip()
@@ -78,7 +90,8 @@ def check_reply(reading: Reading, msg: InboundMessage, null_sender: bool,
 
 def check_sender(reading: Reading, msg: InboundMessage, null_sender: bool, envelope: list[str]) -> Refusal | None:
     """Check who wrote the email, to which address; None when it is a person's own mail to
-    their live reply address (then `reading.address` is that address), else why not.
+    their live reply address (then `reading.address` is that address, and `reading.person_id`
+    its person), else why not.
 
     Needs only what the header says (and the calendar part, where there is one), so it
     also serves mail whose body cannot be read (app.mail.inbound.parse_header).
@@ -95,14 +108,40 @@ def check_sender(reading: Reading, msg: InboundMessage, null_sender: bool, envel
         return Refusal("auto-reply", automatic)
     address = find_reply_address(candidates)
     if address is None:
-        return Refusal("unknown-address", "no live reply address among the recipients")
+        return _unknown_address(reading, msg)
     reading.address, reading.key = address, address.key
     owner = db.session.get(User, address.user_id)
     if owner is None or msg.from_addr != owner.email.lower():
         return Refusal("wrong-sender", f"from {msg.from_addr or 'nobody'}")
-    if failure := authentication_failure(msg.headers, msg.from_addr, current_app.config["MAIL_AUTHSERV_ID"]):
+    if failure := _authentication_failure(msg):
         return Refusal("unauthenticated", failure)  # told to nobody, as a wrong sender
+    reading.person_id = owner.id
     return None
+
+
+def _unknown_address(reading: Reading, msg: InboundMessage) -> Refusal:
+    """Refuse mail to no live reply address. A person of ours who wrote to an address that
+    has the form of one (a key mistyped, cut short by a mail program, or gone) is told, with
+    their words and a link to Unstuck; nobody else is, since anyone can write any From."""
+    detail = "no live reply address among the recipients"
+    person = known_sender(msg) if reading.key is not None else None
+    if person is None or _authentication_failure(msg):
+        return Refusal("unknown-address", detail)
+    reading.person_id = person.id
+    return Refusal("unknown-address", detail, note=UNKNOWN_KEY_NOTE,
+                   links=(("Open Unstuck", external_url("people.home")),))
+
+
+def known_sender(msg: InboundMessage) -> User | None:
+    """The active person whose address the email is from, if there is one."""
+    if not msg.from_addr:
+        return None
+    return db.session.scalar(sa.select(User).where(
+        sa.func.lower(User.email) == msg.from_addr, User.active.is_(True)).order_by(User.id).limit(1))
+
+
+def _authentication_failure(msg: InboundMessage) -> str | None:
+    return authentication_failure(msg.headers, msg.from_addr, current_app.config["MAIL_AUTHSERV_ID"])
 
 
 def _report(msg: InboundMessage, sent: OutboundMail) -> Refusal:

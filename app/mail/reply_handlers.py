@@ -4,7 +4,8 @@
     register_reply_handler(app, "session-rsvp", rsvp, calendar=True)
 
 A handler takes a Reply and acts on it, or raises ReplyRefused saying why, in words for the
-sender; app.mail.receive decides which mail reaches a handler at all.
+sender, with the links they need to do it another way; app.mail.receive decides which mail
+reaches a handler at all.
 """
 
 from __future__ import annotations
@@ -43,7 +44,16 @@ class Reply:
 
 
 class ReplyRefused(Exception):
-    """A feature cannot act on a reply; the message says why, in words for the sender."""
+    """A feature cannot act on a reply; the message says why, in words for the sender.
+
+    `links` are (label, URL) pairs the sender needs to do it another way (a question's own
+    reply address as a mailto: link, its thread); `subject` replaces the answer's usual one.
+    """
+
+    def __init__(self, message: str, links: tuple[tuple[str, str], ...] = (), subject: str | None = None):
+        super().__init__(message)
+        self.links = tuple(links)
+        self.subject = subject
 
 
 def register_reply_handler(app: Flask, purpose: str, handler: Callable[[Reply], None],

@@ -1,13 +1,14 @@
 """What becomes of a received email once it is read: handed to the feature behind its reply
 address (marked posted in the same transaction), or refused; recorded once, by the run that
-holds the claim; its person told when they should hear. The rules are in app.mail.receive.
+holds the claim; its person told when they should hear, at most once an hour
+(ANSWER_EVERY) whatever they send. The rules are in app.mail.receive.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -15,7 +16,7 @@ from app.extensions import db, utcnow
 from app.mail.compose import send_mail
 from app.mail.inbound import InboundMessage
 from app.mail.mail_text import clean_text
-from app.mail.models import InboundMail, InboundStatus
+from app.mail.models import InboundMail, InboundStatus, OutboundMail
 from app.mail.reply_checks import Reading, Refusal
 from app.mail.reply_handlers import Reply, ReplyRefused, takes_calendar_answers
 from app.people.models import User
@@ -23,6 +24,10 @@ from app.people.models import User
 log = logging.getLogger("app.mail.receive")  # one log for everything received
 
 KEY_SHOWN = 6  # characters of a reply key that the log shows
+# A person hears why their email was not posted at most this often: one answer makes the
+# point, and two mail programs answering each other (or a forged sender) never loop.
+ANSWER_EVERY = timedelta(hours=1)
+ANSWER_KIND = "reply_refused"
 
 
 def _kept_out(msg: InboundMessage, purpose: str) -> tuple[str, ...]:
@@ -43,7 +48,8 @@ def post(reading: Reading, msg: InboundMessage, handler: Callable[[Reply], None]
     try:
         handler(reply)
     except ReplyRefused as refused:
-        return _after_handler_error(reading, Refusal("handler", str(refused), note=str(refused)))
+        return _after_handler_error(reading, Refusal("handler", str(refused), note=str(refused),
+                                                     links=refused.links, subject=refused.subject))
     except Exception as exc:
         log.exception("reply handler failed: purpose=%s message_id=%s", reply.purpose, reading.message_id)
         return _after_handler_error(reading, Refusal(
@@ -93,17 +99,36 @@ def _after_handler_error(reading: Reading, refusal: Refusal) -> str:
 
 
 def refuse(reading: Reading, refusal: Refusal) -> str:
-    """Record why the email is not acted on, tell its person if they should hear, and commit."""
+    """Record why the email is not acted on, tell its person if they should hear (and were
+    not told of another email within ANSWER_EVERY), and commit."""
     if not _record(reading, InboundStatus.REFUSED, refusal.reason, refusal.detail, utcnow()):
         return _lost_claim(reading)
-    if refusal.note and reading.address is not None:
-        # A feature's words may quote what came in (a calendar's error): cleaned as mail is.
-        tell(reading, "reply_refused", "Your reply was not posted", "mail/reply_refused",
-             {"why": clean_text(refusal.note), "text": reading.text})
+    if refusal.note and reading.person_id is not None:
+        if may_answer(reading.person_id):
+            # A feature's words may quote what came in (a calendar's error): cleaned as mail is.
+            tell(reading, ANSWER_KIND, refusal.subject or "Your reply was not posted", "mail/reply_refused",
+                 {"why": clean_text(refusal.note), "text": reading.text, "links": refusal.links})
+        else:
+            _note_detail(reading, f"{refusal.detail}; not answered: answered within the hour")
     db.session.commit()
     log.info("mail refused: reason=%s from=%s message_id=%s key=%s detail=%s", refusal.reason,
              reading.sender, reading.message_id, _shown(reading.key), refusal.detail[:200])
     return InboundStatus.REFUSED.value
+
+
+def may_answer(person_id: int) -> bool:
+    """Whether the person may be told of their email now: nobody told them of another one
+    within ANSWER_EVERY. Their row stays locked until the commit, so two workers refusing two
+    of their emails at once answer one."""
+    db.session.execute(sa.select(User.id).where(User.id == person_id).with_for_update(key_share=True))
+    return not db.session.scalar(sa.select(sa.exists().where(
+        OutboundMail.user_id == person_id, OutboundMail.kind == ANSWER_KIND,
+        OutboundMail.created_at > utcnow() - ANSWER_EVERY)))
+
+
+def _note_detail(reading: Reading, detail: str) -> None:
+    db.session.execute(sa.update(InboundMail).where(InboundMail.id == reading.inbound_id)
+                       .values(detail=clean_text(detail)[:2000]).execution_options(synchronize_session=False))
 
 
 def _record(reading: Reading, status: InboundStatus, reason: str, detail: str, now: datetime) -> bool:
@@ -133,8 +158,8 @@ def _lost_claim(reading: Reading) -> str:
 
 
 def tell(reading: Reading, kind: str, subject: str, template: str, context: dict) -> None:
-    """Mail the reply address's own person about their email, once per email and kind."""
-    owner = db.session.get(User, reading.address.user_id)
+    """Mail the person who wrote the email about it, once per email and kind."""
+    owner = db.session.get(User, reading.person_id)
     send_mail(f"inbound:{reading.inbound_id}:{kind}", kind, owner, subject, template,
               {"subject": reading.subject, **context}, about=("inbound_mail", reading.inbound_id))
 

@@ -42,8 +42,10 @@ def test_a_digest_lists_each_waiting_question_with_its_own_reply_address_and_lin
     assert mail["List-Unsubscribe"].startswith("<http://localhost/mail/unsubscribe/digest/")
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert mail["Auto-Submitted"] == "auto-generated"
-    assert mail["Reply-To"] is None  # the digest itself is no answer channel
-    assert "reply to its own address (below), not to this email" in text
+    # The digest's own address: a reply to it asks which question (tests/help/test_mail_we_cannot_act_on.py).
+    digest_address = find_reply_address([mail["Reply-To"]])
+    assert (digest_address.purpose, digest_address.user_id) == ("digest", ari.id)
+    assert "reply to its own address (below)" in text and "cannot say which question" in text
     assert goals_in(mail) == ["Tune the <b>report</b> query & co", "Add an index to invoices"]  # oldest first
 
     for question, asker in ((first, nina), (second, omar)):
@@ -67,9 +69,9 @@ def test_a_digest_lists_each_waiting_question_with_its_own_reply_address_and_lin
     assert len(set(re.findall(r"reply\+\w+@localhost", text))) == 2
 
     assert "From Nina New, waiting for 3 hours. Skills: SQL" in text
-    # The question's words as written, in the text and, escaped, in the HTML.
+    # The question's words as written in the text, and in the HTML rendered as the thread does.
     assert "It takes **40 s**." in text
-    assert "It takes **40 s**." in html and "`EXPLAIN` says seq scan" in html
+    assert "It takes <strong>40 s</strong>." in html and ">EXPLAIN</code> says seq scan" in html
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "Tune the &lt;b&gt;report&lt;/b&gt; query &amp; co" in html
     # How to change it, and how to stop it.

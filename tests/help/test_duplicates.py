@@ -3,7 +3,7 @@ the page, in the panel and in the API ("You asked this at 10:12: see it / ask an
 draft kept; and a mentor never gets a question repeating one they answered unmarked."""
 
 import re
-from datetime import time, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -16,7 +16,7 @@ from app.jobs import enqueue
 from app.people.models import SkillKind
 from app.times import in_zone
 from app.urls import external_url
-from tests.help.routing_scenes import mails_to, text_of
+from tests.help.routing_scenes import ALWAYS, mails_to, text_of
 from tests.help.threads import api_headers, question
 
 ASK = {"goal": "Run the billing migration", "stuck": "Postgres says relation invoices does not exist.",
@@ -28,8 +28,7 @@ def team(make, jobs):
     postgres = make.skill("PostgreSQL", aliases=["postgres"])
     payments = make.team("Payments")
     noor = make.user(name="Noor Haddad", team=payments, timezone="Europe/Berlin")
-    tomas = make.mentor(name="Tomás Ferreira", team=payments, timezone="UTC",
-                        work_start=time(0), work_end=time(23, 59))
+    tomas = make.mentor(name="Tomás Ferreira", team=payments, timezone="UTC", **ALWAYS)
     make.user_skill(tomas, postgres, SkillKind.TEACH, 4)
     jobs.connection.flushdb()
     return {"noor": noor, "tomas": tomas, "postgres": postgres, "team": payments}

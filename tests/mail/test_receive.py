@@ -283,9 +283,20 @@ def test_mail_with_an_empty_envelope_sender_is_refused_as_automatic(app, replies
     assert row.detail == "null sender"
 
 
-def test_an_unknown_key_is_refused(app, replies, mentor, log):
+def test_an_unknown_key_is_refused_and_a_person_of_ours_told_with_their_words(app, replies, mentor, log):
     unknown = "reply+abcdefghijklmnopqrstuvwx@localhost"
     row = read(mails.gmail_reply(mentor.email, unknown))
+    assert_refused(row, "unknown-address", log, unknown)
+    assert replies == []
+    [note] = notes()
+    assert (note.kind, note.to_email, note.user_id) == ("reply_refused", mentor.email, mentor.id)
+    assert "not one Unstuck takes replies at" in note.text_body
+    assert WORDS in note.text_body and "Open Unstuck: http://localhost/" in note.text_body
+
+
+def test_an_unknown_key_from_a_stranger_is_refused_silently(app, replies, mentor, log):
+    unknown = "reply+abcdefghijklmnopqrstuvwx@localhost"
+    row = read(mails.gmail_reply("stranger@elsewhere.example", unknown))
     assert_refused(row, "unknown-address", log, unknown)
     assert replies == [] and notes() == []
 
@@ -297,7 +308,8 @@ def test_a_revoked_key_is_refused_exactly_like_an_unknown_one(app, replies, ment
     assert_refused(row, "unknown-address", log, address)
     assert row.detail == "no live reply address among the recipients"
     assert row.reply_address_id is None
-    assert replies == [] and notes() == []
+    assert replies == []
+    assert [n.to_email for n in notes()] == [mentor.email]
 
 
 def test_mail_to_no_reply_address_is_refused(app, replies, mentor, log):

@@ -91,9 +91,12 @@ def test_mail_that_cannot_be_kept_is_answered_451(app, backend, redis_url, tmp_p
     controller = start_receiver(unreachable, "127.0.0.1", port)
     try:
         with smtplib.SMTP("127.0.0.1", port, local_hostname="mail.example.com") as smtp:
-            with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
+            with pytest.raises(smtplib.SMTPDataError) as refused:
                 smtp.sendmail(mentor.email, [address], mails.gmail_reply(mentor.email, address))
-        code, message = refused.value.recipients[address]  # its recipient cannot even be checked
+            assert refused.value.smtp_code == 451 and b"try again later" in refused.value.smtp_error
+            with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:  # a bounce's recipient
+                smtp.sendmail("", [address], mails.gmail_reply(mentor.email, address))  # cannot be checked
+        code, message = refused.value.recipients[address]
         assert code == 451 and b"try again later" in message
     finally:
         controller.stop()

@@ -57,6 +57,7 @@ def test_production_answers_say_https_only_and_nothing_else_does(app, backend, p
     url = prepared_databases(backend)
     monkeypatch.setenv("SECRET_KEY", "a-long-random-production-secret")
     monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("BASE_URL", "https://unstuck.example.com")
     production = create_app(ProductionConfig, SECRET_KEY="a-long-random-production-secret",
                             SQLALCHEMY_DATABASE_URI=url, REDIS_URL=redis_url)
     reset_rate_limits(production)

@@ -28,6 +28,7 @@ def production(app, backend, prepared_databases, redis_url, monkeypatch, jobs):
     url = prepared_databases(backend)
     monkeypatch.setenv("SECRET_KEY", "a-long-random-production-secret")
     monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("BASE_URL", "https://unstuck.example.com")
     built = create_app(ProductionConfig, SECRET_KEY="a-long-random-production-secret",
                        SQLALCHEMY_DATABASE_URI=url, REDIS_URL=redis_url)
     assert built.config["WTF_CSRF_ENABLED"] is not False
