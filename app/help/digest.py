@@ -26,6 +26,7 @@ from sqlalchemy.orm import contains_eager, lazyload, selectinload
 
 from app.extensions import db, utcnow
 from app.help import digest_replies, digest_schedule, mail_links
+from app.help.duplicates import RepeatMark, repeat_for
 from app.help.models import (
     Attempt,
     AttemptState,
@@ -211,6 +212,7 @@ class Item:
     take_url: str
     pass_url: str
     deadline: str
+    repeat: RepeatMark | None = None  # set when it repeats a question this mentor answered
 
 
 def send_due_digests() -> int:
@@ -333,6 +335,7 @@ def _item(attempt: Attempt, asker: str, updated: bool, address: str, mentor: Use
         thread_url=external_url("help.thread", question_id=question.id),
         take_url=mail_links.take_link(attempt), pass_url=mail_links.pass_link(attempt),
         deadline=local_time(attempt.deadline_at, mentor.timezone),
+        repeat=repeat_for(question, mentor.id, external=True),
     )
 
 

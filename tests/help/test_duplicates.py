@@ -11,11 +11,12 @@ import sqlalchemy as sa
 from app.extensions import db, utcnow
 from app.help import thread
 from app.help.jobs import route_question_job
-from app.help.models import Question, QuestionState
+from app.help.models import DigestFrequency, Question, QuestionState
 from app.jobs import enqueue
 from app.people.models import SkillKind
 from app.times import in_zone
 from app.urls import external_url
+from tests.help.digest_scenes import choose, digests, hour_passes, html_of, run_digests
 from tests.help.routing_scenes import ALWAYS, mails_to, text_of
 from tests.help.threads import api_headers, question
 
@@ -129,3 +130,26 @@ def test_a_question_like_none_answered_carries_no_repeat_mark(client, auth, team
     auth.sign_in(team["noor"])
     client.post("/help/ask", data=ASK)
     assert db.session.scalars(sa.select(Question)).one().repeat_of_id is None
+
+
+def test_a_repeat_that_can_wait_is_marked_in_the_mentors_digest_too(app, client, auth, make, jobs, smtp, team):
+    ella = make.user(name="Ella Earlier", team=team["team"])
+    earlier = question(ella, [team["tomas"]], goal=ASK["goal"], stuck=ASK["stuck"], skills=[team["postgres"]])
+    thread.post_answer(earlier.id, team["tomas"].id, "Run `flask db upgrade` first.")
+    db.session.commit()
+    answer_id = db.session.scalar(sa.select(sa.func.max(thread.Post.id)))
+    choose(team["tomas"], DigestFrequency.HOURLY)
+    hour_passes(team["tomas"])
+    jobs.connection.flushdb()
+
+    auth.sign_in(team["noor"])
+    assert client.post("/help/ask", data={**ASK, "urgency": "can_wait"}).status_code == 302
+    repeat = db.session.scalar(sa.select(Question).where(Question.asker_id == team["noor"].id))
+    enqueue(route_question_job, repeat.id)
+    jobs.run()
+    run_digests(jobs)
+
+    link = f"{external_url('help.thread', question_id=earlier.id)}#post-{answer_id}"
+    [digest] = digests(smtp, team["tomas"])
+    assert f'Repeat: this repeats "{ASK["goal"]}", which you answered on' in text_of(digest)
+    assert f'href="{link}"' in html_of(digest)
