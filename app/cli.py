@@ -59,20 +59,23 @@ def run_through_redis_outages(run: Callable[[], object]) -> None:
     restarts them. Told to stop (SIGTERM, SIGINT), it stops, even when Redis could not be
     told goodbye."""
     while True:
+        # RQ's handler stays in place until the ones below replace it: a signal arriving
+        # meanwhile (while saying Redis is gone, say) raises its StopRequested here.
         try:
-            run()
-            return
-        except StopRequested:  # the signal came as RQ was starting, before it could take it
-            return
-        except (redis.ConnectionError, redis.TimeoutError) as exc:
-            if stop_requested():
-                click.echo(f"stopped without telling Redis ({exc})", err=True)
+            try:
+                run()
                 return
-            click.echo(f"could not reach Redis ({exc}); starting again in {REDIS_RETRY_SECONDS} s", err=True)
-        # Nothing runs while it waits: a stop signal ends the process at once.
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        time.sleep(REDIS_RETRY_SECONDS)
+            except (redis.ConnectionError, redis.TimeoutError) as exc:
+                if stop_requested():
+                    click.echo(f"stopped without telling Redis ({exc})", err=True)
+                    return
+                click.echo(f"could not reach Redis ({exc}); starting again in {REDIS_RETRY_SECONDS} s", err=True)
+            # Nothing runs while it waits: a stop signal ends the process at once.
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            time.sleep(REDIS_RETRY_SECONDS)
+        except (StopRequested, KeyboardInterrupt):  # told to stop, at whatever point
+            return
 
 
 @click.command("seed-demo")
