@@ -8,7 +8,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
-# Reinstall only when pyproject.toml changes: these stamps are newer than it otherwise.
+# Reinstall only when pyproject.toml or a lock changes: these stamps are newer otherwise.
 APP_STAMP := $(VENV)/.installed-app
 DEV_STAMP := $(VENV)/.installed-dev
 
@@ -45,11 +45,14 @@ faults: $(DEV_STAMP)
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(APP_STAMP): pyproject.toml | $(BIN)/python
-	$(PIP) install -e .
+# The exact versions the tests passed with (requirements/*.lock), then Unstuck itself.
+$(APP_STAMP): pyproject.toml requirements/run.lock | $(BIN)/python
+	$(PIP) install -r requirements/run.lock
+	$(PIP) install --no-deps -e .
 	touch $@
 
-# The dev extras include the app, so this stamp also stands for the app's.
-$(DEV_STAMP): pyproject.toml | $(BIN)/python
-	$(PIP) install -e '.[dev]'
+# The dev lock holds everything the app's does, so this stamp also stands for the app's.
+$(DEV_STAMP): pyproject.toml requirements/dev.lock | $(BIN)/python
+	$(PIP) install -r requirements/dev.lock
+	$(PIP) install --no-deps -e .
 	touch $(APP_STAMP) $@
