@@ -19,8 +19,10 @@ export FLASK_APP := app
 run: $(APP_STAMP)
 	$(BIN)/flask dev
 
-# One worker process per core, each with a database and a Redis database of its own.
+# The layer contracts (pyproject.toml), then the suite: one worker process per core, each
+# with a database and a Redis database of its own.
 test: $(DEV_STAMP)
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest -n auto
 
 bench: $(DEV_STAMP)
