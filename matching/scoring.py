@@ -164,7 +164,7 @@ def working_minutes(tz: str, start: time, end: time, day: date) -> tuple[float, 
 
 def overlap_hours(a_start, a_end, b_start, b_end) -> np.ndarray:
     """Hours two daily working windows share, counting the day before and after."""
-    total = 0.0
+    total = np.zeros(np.broadcast_shapes(np.shape(a_start), np.shape(b_start)))
     for shift in (-1440.0, 0.0, 1440.0):
         total = total + np.clip(np.minimum(a_end, b_end + shift) - np.maximum(a_start, b_start + shift),
                                 0, None)
@@ -262,10 +262,10 @@ def build_table(hires: list[NewHire], mentors: list[Mentor] | MentorPool, weight
                 rows, levels = by_skill.setdefault(pool.skills[s], ([], []))
                 rows.append(i)
                 levels.append(level)
-    for s, (rows, levels) in by_skill.items():
-        cols = np.flatnonzero(pool.teaches[:, s])
+    for column, (rows, levels) in by_skill.items():
+        cols = np.flatnonzero(pool.teaches[:, column])
         if cols.size:
-            gaps = pool.teaches[cols, s][None, :].astype(np.int16) - np.array(levels, dtype=np.int16)[:, None]
+            gaps = pool.teaches[cols, column][None, :].astype(np.int16) - np.array(levels, dtype=np.int16)[:, None]
             block = np.ix_(np.array(rows), cols)
             skill_sum[block] += gap_value(gaps)
             taught[block] += 1

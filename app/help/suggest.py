@@ -83,12 +83,12 @@ def _named(text: str, catalogue: Iterable[CatalogueSkill]):
     if matcher is None or not text:
         return found, counts, first, spans
     for match in matcher.finditer(text):
-        skill = owners.get(term_key(match.group()))
-        if skill is None:
+        owner = owners.get(term_key(match.group()))
+        if owner is None:
             continue
-        found[skill.id] = skill
-        counts[skill.id] = counts.get(skill.id, 0) + 1
-        first.setdefault(skill.id, match.start())
+        found[owner.id] = owner
+        counts[owner.id] = counts.get(owner.id, 0) + 1
+        first.setdefault(owner.id, match.start())
         spans.append(match.span())
     return found, counts, first, spans
 
