@@ -245,7 +245,7 @@ def build_dashboard(team_id: int, period: Period, now: datetime) -> Dashboard:
     asked = metrics.trend(period, rows.questions, attrgetter("asked_at"))
     reply = metrics.reply_trend(rows.questions, period)
     trend_rows = [TrendRow(a.period.short_label, a.period.first_day, int(a.value), _rounded(r.value, MINUTES))
-                  for a, r in zip(asked, reply)]
+                  for a, r in zip(asked, reply, strict=True)]
     step = step_name(period)
     return Dashboard(
         team_id=team.id, team=team.name, period=period, previous=previous, step=step,

@@ -15,7 +15,7 @@ def test_sign_in_takes_a_person_home(client, make):
 
 
 def test_email_is_matched_regardless_of_case(client, make):
-    user = make.user(email="grace@example.com")
+    make.user(email="grace@example.com")
     response = client.post("/sign-in", data={"email": "  Grace@Example.COM ", "password": make.PASSWORD})
     assert response.status_code == 302
 

@@ -115,8 +115,8 @@ def waiting(counters: list[Counter]) -> Wait | None:
     waits = []
     for counter in counters:
         key = _wait_key(counter)
-        if _run(lambda storage: storage.get(key)):
-            until = _run(lambda storage: storage.get_expiry(key))
+        if _run(lambda storage, key=key: storage.get(key)):
+            until = _run(lambda storage, key=key: storage.get_expiry(key))
             waits.append(Wait(max(1, math.ceil(until - time.time())), counter.reason))
     return max(waits, key=lambda wait: wait.seconds, default=None)
 
@@ -125,15 +125,15 @@ def failed(counters: list[Counter]) -> None:
     """Count a failed attempt against each counter, and start the wait it earns."""
     longest = current_app.config["SIGN_IN_MAX_WAIT_SECONDS"]
     for counter in counters:
-        failures = _run(lambda storage: storage.incr(_failures_key(counter), FORGET_SECONDS))
+        failures = _run(lambda storage, counter=counter: storage.incr(_failures_key(counter), FORGET_SECONDS))
         if seconds := wait_after(failures, counter.free, longest):
-            _run(lambda storage: storage.incr(_wait_key(counter), seconds))
+            _run(lambda storage, counter=counter, seconds=seconds: storage.incr(_wait_key(counter), seconds))
 
 
 def forget(counter: Counter) -> None:
     """Forget a counter's failures and wait (a sign-in with the right password)."""
     for key in (_failures_key(counter), _wait_key(counter)):
-        _run(lambda storage: storage.clear(key))
+        _run(lambda storage, key=key: storage.clear(key))
 
 
 def _failures_key(counter: Counter) -> str:

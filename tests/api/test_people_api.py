@@ -73,7 +73,7 @@ def headers_for(caller: str, make, token) -> dict:
 @pytest.mark.parametrize("caller, action, expected", [
     pytest.param(caller, action, status, id=f"{caller}-{action}")
     for caller, *statuses in ACCESS
-    for action, status in zip(("reads", "admin writes", "own profile"), statuses)
+    for action, status in zip(("reads", "admin writes", "own profile"), statuses, strict=True)
 ])
 def test_access(client, make, token, saved, caller, action, expected):
     team = make.team(name="Payments")

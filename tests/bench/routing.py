@@ -67,7 +67,7 @@ def main() -> None:
     report("helper_pool_prepare_ms", round((time.perf_counter() - started) * 1000, 1), "ms")
     now = datetime(2026, 11, 18, 10, tzinfo=UTC)
     timings = []
-    for n in range(500):
+    for _ in range(500):
         need = Need(skills=frozenset(rng.choice(SKILLS, int(rng.integers(1, 3)), replace=False)),
                     related=frozenset(rng.choice(SKILLS, 3, replace=False)), team_id=int(rng.integers(0, 50)),
                     own_mentor_id=int(rng.integers(0, 10_000)), waited=timedelta(minutes=int(rng.integers(0, 200))))

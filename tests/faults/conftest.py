@@ -152,7 +152,7 @@ def pytest_terminal_summary(terminalreporter) -> None:
             for key, value in getattr(report, "user_properties", []):
                 if key == "fault":
                     name, *figures = value
-                    totals[name] = [a + b for a, b in zip(totals[name], figures)]
+                    totals[name] = [a + b for a, b in zip(totals[name], figures, strict=True)]
     if totals:
         terminalreporter.section("faults")
         for name, (attempted, lost, duplicated) in totals.items():

@@ -68,8 +68,9 @@ def test_mail_refused_or_cut_off_for_a_while_is_retried_with_back_off_and_sent_o
                 route_question(ask(asker, goal=f"Question {asker.name}").id)
         else:
             _retry_now(registry)
-        wait_until(lambda: _failed_attempts() == [attempt] * MAILS, 30,
-                   lambda: f"attempt {attempt} did not fail for every mail: {_failed_attempts()}", [worker])
+        wait_until(lambda attempt=attempt: _failed_attempts() == [attempt] * MAILS, 30,
+                   lambda attempt=attempt: f"attempt {attempt} did not fail for every mail: {_failed_attempts()}",
+                   [worker])
         wait_until(lambda: len(registry) == MAILS, 30, "the retries were not scheduled", [worker])
         assert _sent_rows() == 0 and not smtp_server.received  # nothing marked sent that was not
         back_off.append(_back_off(registry))

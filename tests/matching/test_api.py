@@ -41,7 +41,7 @@ CALLERS = ("no token", "other person", "new hire", "mentor", "admin")
 
 @pytest.mark.parametrize("endpoint, caller, expected", [
     pytest.param(endpoint, caller, status, id=f"{endpoint}-{caller}")
-    for endpoint, statuses in ACCESS.items() for caller, status in zip(CALLERS, statuses)
+    for endpoint, statuses in ACCESS.items() for caller, status in zip(CALLERS, statuses, strict=True)
 ])
 def test_access(client, cast, saved, endpoint, caller, expected):
     method, path, body, state = ENDPOINTS[endpoint]

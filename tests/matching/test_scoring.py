@@ -9,6 +9,7 @@ from matching.scoring import Mentor, NewHire, Rules, Weights, build_table, expla
 
 DAY = date(2026, 11, 18)  # a Wednesday outside any daylight-saving change
 RULES = Rules(reference_day=DAY, team_preference="other", min_overlap_hours=2)
+WEIGHTS = Weights()
 
 
 def hire(**fields) -> NewHire:
@@ -23,7 +24,7 @@ def mentor(id=10, **fields) -> Mentor:
     return Mentor(id=id, **{**base, **fields})
 
 
-def fit(h, m, weights=Weights(), rules=RULES, blocked=None):
+def fit(h, m, weights=WEIGHTS, rules=RULES, blocked=None):
     table = build_table([h], [m], weights, rules, blocked)
     return explain(table, 0, 0, weights, rules)
 

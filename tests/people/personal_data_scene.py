@@ -24,9 +24,10 @@ from tests.mail import inbound_messages as mails
 from tests.security.access_scene import Scene, Words, build_scene
 
 NINAS_REPLY = "Thanks, the longer timeout did it."
+WORDS = Words()
 
 
-def nina_everywhere(make: Factories, jobs, words: Words = Words()) -> Scene:
+def nina_everywhere(make: Factories, jobs, words: Words = WORDS) -> Scene:
     """The access scene, and Nina in every table that can name a person."""
     s = build_scene(make, words)
     nina, mia = s.people["new_hire"], s.people["mentor"]

@@ -78,4 +78,4 @@ def statuses(kind: str) -> dict[str, bool]:
     cells = TABLE[kind].split()
     assert len(cells) == len(ROLES), f"{kind!r} names {len(cells)} cells for {len(ROLES)} people"
     assert set(cells) <= {SEES, NOT}, f"{kind!r}: a cell is {SEES!r} or {NOT!r}"
-    return {role: cell == SEES for role, cell in zip(ROLES, cells)}
+    return {role: cell == SEES for role, cell in zip(ROLES, cells, strict=True)}

@@ -147,7 +147,7 @@ def addresses(app, p: PrivacyScene) -> list[tuple[str, str]]:
             continue
         names = sorted(rule.arguments)
         for values in itertools.product(*(given[name] for name in names)):
-            path = adapter.build(rule.endpoint, dict(zip(names, values)))
+            path = adapter.build(rule.endpoint, dict(zip(names, values, strict=True)))
             extra = query(p, rule.endpoint)
             found.append((rule.endpoint, f"{path}?{extra}" if extra else path))
     return found
