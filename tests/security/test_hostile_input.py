@@ -51,7 +51,7 @@ from tests.security.access_scene import (
     changed_tables,
     database_state,
 )
-from tests.security.test_access_table import GET, TABLE, Token, good_tokens, routes, send, statuses, url
+from tests.security.access_table import GET, TABLE, Token, good_tokens, routes, send, statuses, url
 
 API = "/api/v1"
 
