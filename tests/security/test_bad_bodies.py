@@ -2,7 +2,7 @@
 or holding text that is not text (a lone UTF-16 surrogate), on every route, and numbers no
 column can hold in the people API. Each is a clear 400 or 422 in the JSON error shape, and
 nothing is saved. (A NUL in a CSV upload: tests/people/test_import_entry_points.py; NUL
-characters and ids elsewhere: test_hostile_input.py.)"""
+characters and ids elsewhere: test_hostile_values.py.)"""
 
 from __future__ import annotations
 
