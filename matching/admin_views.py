@@ -12,7 +12,7 @@ from app.extensions import db, utcnow
 from app.people.models import Role, User, UserRole, normalize_email
 from app.people.services import InvalidInput
 from matching import bp
-from matching.cohorts import adjust_cohort, preview_cohort, publish_cohort
+from matching.cohort_runs import adjust_cohort, preview_cohort, publish_cohort
 from matching.directory import SettingsChange, current_settings, update_settings
 from matching.forms import ActionForm, DoNotPairForm, SettingsForm
 from matching.models import CohortRun, DoNotPair, Mentorship, MentorshipState, WaitingForMentor

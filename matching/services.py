@@ -16,7 +16,7 @@ from app.extensions import db, utcnow
 from app.jobs import enqueue_after_commit
 from app.people.models import User
 from matching import notices
-from matching.cohort import best_mentor, unmatched_reason
+from matching.assignment import best_mentor, unmatched_reason
 from matching.directory import (
     blocked_pairs,
     current_settings,

@@ -7,7 +7,7 @@ from datetime import time as clock
 
 import numpy as np
 
-from matching.cohort import assign, best_mentor, greedy
+from matching.assignment import assign, best_mentor, greedy
 from matching.scoring import Mentor, NewHire, Rules, Weights, build_table, prepare_mentors
 from tests.bench._common import median_ms, report
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from app.extensions import db, utcnow
 from app.help.models import Attempt, Post, Question, QuestionState, SelfSolve, Visibility
-from app.help import search
+from app.help.search import engine, postgres
 from app.help.search import index_question, search_knowledge, search_terms
 from tests.lock_waits import device, together
 
@@ -96,7 +96,7 @@ def test_when_very_many_entries_match_the_newest_are_ranked(people, monkeypatch)
     answered(nina, "Deploy deploy deploy", "Deploy fails to deploy.", days_ago=9)
     for n in range(3):
         answered(nina, f"Release {n}", "The deploy is slow.", days_ago=3 - n)
-    monkeypatch.setattr(search, "CANDIDATES", 2)
+    monkeypatch.setattr(engine, "CANDIDATES", 2)
     assert goals(search_knowledge(team.id, "deploy")) == ["Release 2", "Release 1"]
 
 
@@ -109,7 +109,7 @@ def test_both_ways_of_finding_candidates_agree(people, backend, monkeypatch):
     answered(nina, "Kafka topics", "Where are topics listed?", "In the console.")
     found = []
     for threshold in (0, 10**9):
-        monkeypatch.setattr(search, "DENSE_MATCHES", threshold)
+        monkeypatch.setattr(postgres, "DENSE_MATCHES", threshold)
         found.append(goals(search_knowledge(team.id, "kafka lag partitions")))
     assert found[0] == found[1] == ["Kafka lag on payments", "Kafka topics"]
 

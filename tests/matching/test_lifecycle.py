@@ -15,7 +15,7 @@ from app.people.models import Role, Skill, SkillKind, normalize_key
 from app.people.services import PersonDetails, create_person
 from app.tokens import make_token
 from matching import services
-from matching.cohort import ranked_mentors
+from matching.assignment import ranked_mentors
 from matching.directory import blocked_pairs, current_settings, mentors, new_hires, rules_of, weights_of
 from matching.jobs import mentorship_upkeep, propose_mentor_job
 from matching.models import DoNotPair, Mentorship, MentorshipState, WaitingForMentor

@@ -13,7 +13,7 @@ from app.people.models import User
 from tests.factories import Factories
 from tests.people.personal_data_scene import nina_everywhere
 from tests.security.access_scene import ROLES, Browser
-from tests.security.test_access_table import (
+from tests.security.access_table import (
     GET,
     POST,
     TABLE,

@@ -2,7 +2,7 @@
 or holding text that is not text (a lone UTF-16 surrogate), on every route, and numbers no
 column can hold in the people API. Each is a clear 400 or 422 in the JSON error shape, and
 nothing is saved. (A NUL in a CSV upload: tests/people/test_import_entry_points.py; NUL
-characters and ids elsewhere: test_hostile_input.py.)"""
+characters and ids elsewhere: test_hostile_values.py.)"""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from app.extensions import db
 from app.request_checks import MAX_JSON_DEPTH
 from tests.security.access_scene import Browser, build_scene, changed_tables, database_state
-from tests.security.test_access_table import good_tokens, methods, routes, url
+from tests.security.access_table import good_tokens, methods, routes, url
 
 API = "/api/v1"
 BIG = [2**31, 2**63, 10**30]  # the first is one more than an INTEGER column holds

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from app.extensions import db, utcnow
 from app.people.models import User
-from matching.cohort import assign, unmatched_reason
+from matching.assignment import assign, unmatched_reason
 from matching.directory import (
     blocked_pairs,
     current_settings,

@@ -7,7 +7,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from matching.cohort import assign, best_mentor, greedy, ranked_mentors, unmatched_reason
+from matching.assignment import assign, best_mentor, greedy, ranked_mentors, unmatched_reason
 from matching.scoring import Mentor, NewHire, Rules, Table, Weights, build_table
 
 RULES = Rules(reference_day=date(2026, 11, 18), min_overlap_hours=0)

@@ -1,0 +1,360 @@
+"""Who gets what from every route of the app and its API, as one table read from the URL
+map (by test_access_table.py): a route without an entry fails there, so nobody adds a page
+without saying who may open it.
+
+Each row names a route's methods and, per method, the status each person gets, in the
+order of `ROLES`: signed out, a new hire, another team's new hire, a mentor, the team's lead
+and an admin, every address filled in with the ids of the scene's objects
+(tests/security/access_scene.py). Signed out, a page sends you to sign in (302) and a form
+post or the API answers 401; a role that may not do something gets 403; an object of
+another team or another person is not there for you (404). `ok` marks someone who may send
+a form or API call: it would change the scene, so success is tested where the feature is;
+every refusal is sent by test_access_table.py, and must change nothing. Routes whose address carries a token
+(links in mails, calendar feeds, unsubscribing, received mail) need no session: the token
+is the key, checked in tests/security/test_token_routes.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from app.help import mail_links
+from app.mail.unsubscribe import unsubscribe_url
+from app.tokens import make_token
+from feedback import exports
+from feedback import links as feedback_links
+from matching.notices import action_link
+from sessions import feed
+from tests.security.access_scene import ROLES, Scene
+
+GET, POST, PATCH = "GET", "POST", "PATCH"
+OK = "ok"
+
+
+@dataclass(frozen=True)
+class Token:
+    """A route whose token in the address (or secret in a header) is the key: a good one works
+    for anyone, signed in or not (`valid`; None where a request would act); a bad one gets
+    `invalid`."""
+
+    invalid: int
+    valid: int | None = 200
+
+
+# Often-used rows                   anon hire other mentor lead admin
+SIGNED_IN =                         "302 200  200   200    200  200"
+ANYONE_SIGNED_IN_SENDS =            "401 ok   ok    ok     ok   ok"
+ADMIN_PAGE =                        "302 403  403   403    403  200"
+ADMIN_SENDS =                       "401 403  403   403    403  ok"
+API_READ =                          "401 200  200   200    200  200"
+API_ANYONE_SENDS =                  "401 ok   ok    ok     ok   ok"
+API_ADMIN_SENDS =                   "401 403  403   403    403  ok"
+# Nina's question, routed to Mia, in team Payments that Lena leads.
+QUESTION_PAGE =                     "302 200  404   200    200  200"
+# Payments' weekly series: its members see it (Mia is in Payments); Lena and admins run it.
+SERIES_PAGE =                       "302 200  404   200    200  200"
+SERIES_MANAGE_PAGE =                "302 403  404   403    200  200"
+SERIES_MANAGE_SENDS =               "401 403  404   403    ok   ok"
+
+TABLE: dict[str, dict[str, str | Token]] = {
+    # Signing in and the home page
+    "/sign-in": {GET: "200 302 302 302 302 302", POST: "ok ok ok ok ok ok"},
+    "/sign-in/email": {GET: "200 302 302 302 302 302", POST: "ok ok ok ok ok ok"},  # asks for a link
+    "/sign-in/email/<token>": {GET: Token(400), POST: Token(400, valid=None)},  # the link
+    "/sign-out": {POST: ANYONE_SIGNED_IN_SENDS},
+    "/sign-out/everywhere": {POST: ANYONE_SIGNED_IN_SENDS},  # one's own sign-ins only
+    "/": {GET: SIGNED_IN},
+    "/health": {GET: "200 200 200 200 200 200"},  # for load balancers: says nothing but "ok"
+    # One's own profile
+    "/profile": {GET: SIGNED_IN, POST: ANYONE_SIGNED_IN_SENDS},
+    "/profile/email-again": {POST: ANYONE_SIGNED_IN_SENDS},  # clears one's own bounces only
+    "/profile/skills": {POST: ANYONE_SIGNED_IN_SENDS},
+    "/profile/skills/<int:skill_id>/<kind>/remove": {POST: ANYONE_SIGNED_IN_SENDS},
+    "/profile/tokens": {POST: ANYONE_SIGNED_IN_SENDS},
+    "/profile/tokens/<int:token_id>/revoke": {POST: "401 ok 404 404 404 404"},  # Nina's token
+    # Admin pages
+    "/admin/people": {GET: ADMIN_PAGE},
+    "/admin/people/new": {GET: ADMIN_PAGE, POST: ADMIN_SENDS},
+    "/admin/people/import": {GET: ADMIN_PAGE, POST: ADMIN_SENDS},
+    "/admin/people/<int:person_id>": {GET: ADMIN_PAGE, POST: ADMIN_SENDS},
+    "/admin/people/<int:person_id>/deactivate": {POST: ADMIN_SENDS},
+    "/admin/people/<int:person_id>/reactivate": {POST: ADMIN_SENDS},
+    "/admin/people/<int:person_id>/export": {POST: ADMIN_SENDS},  # a download, recorded: a form post
+    "/admin/people/<int:person_id>/erase": {GET: ADMIN_PAGE, POST: ADMIN_SENDS},
+    "/admin/teams": {GET: ADMIN_PAGE},
+    "/admin/teams/new": {GET: ADMIN_PAGE, POST: ADMIN_SENDS},
+    "/admin/teams/<int:team_id>": {GET: ADMIN_PAGE, POST: ADMIN_SENDS},
+    "/admin/skills": {GET: ADMIN_PAGE},
+    "/admin/skills/new": {GET: ADMIN_PAGE, POST: ADMIN_SENDS},
+    "/admin/skills/merge": {GET: ADMIN_PAGE, POST: ADMIN_SENDS},
+    "/admin/skills/<int:skill_id>": {GET: ADMIN_PAGE, POST: ADMIN_SENDS},
+    "/admin/mentorships": {GET: ADMIN_PAGE},
+    "/admin/matching/settings": {GET: ADMIN_PAGE, POST: ADMIN_SENDS},
+    "/admin/matching/do-not-pair": {POST: ADMIN_SENDS},
+    "/admin/matching/do-not-pair/<int:pair_id>/remove": {POST: ADMIN_SENDS},
+    "/admin/matching/cohorts": {GET: ADMIN_PAGE, POST: ADMIN_SENDS},
+    "/admin/matching/cohorts/<int:run_id>": {GET: ADMIN_PAGE},
+    "/admin/matching/cohorts/<int:run_id>/adjust": {POST: ADMIN_SENDS},
+    "/admin/matching/cohorts/<int:run_id>/publish": {POST: ADMIN_SENDS},
+    # Mentorships: Nina's, with Mia; only its two sides act on it, only Mia answers a proposal
+    "/mentor": {GET: SIGNED_IN},
+    "/mentoring": {GET: SIGNED_IN},
+    "/mentorships/<int:mentorship_id>/accept": {POST: "401 404 404 ok 404 404"},
+    "/mentorships/<int:mentorship_id>/decline": {POST: "401 404 404 ok 404 404"},
+    "/mentorships/<int:mentorship_id>/end": {POST: "401 ok 404 ok 404 404"},
+    "/mentorships/<int:mentorship_id>/fit": {POST: "401 ok 404 ok 404 404"},
+    "/mentorships/<int:mentorship_id>/rematch": {POST: "401 ok 404 ok 404 404"},
+    "/mentorships/email/<action>/<token>": {GET: Token(400), POST: Token(400, valid=None)},
+    # The help desk
+    "/help/ask": {GET: SIGNED_IN, POST: ANYONE_SIGNED_IN_SENDS},
+    # The embeddable panel opens signed out too: it says how to sign in, in a tab of its own.
+    "/help/embed": {GET: "200 200 200 200 200 200", POST: ANYONE_SIGNED_IN_SENDS},
+    # The ask form's live panel: the draft in a POST body, so it reads and changes nothing.
+    "/help/similar": {POST: "401 200 200 200 200 200"},
+    "/help/questions": {GET: SIGNED_IN},
+    "/help/questions/<int:question_id>": {GET: QUESTION_PAGE},
+    "/help/questions/<int:question_id>/posts": {POST: "401 ok 404 ok ok ok"},
+    # Only the asker, or someone who answered (nobody has yet), resolves; only the asker rates.
+    "/help/questions/<int:question_id>/resolve": {POST: "401 ok 404 403 403 403"},
+    "/help/questions/<int:question_id>/rating": {POST: "401 ok 404 403 403 403"},
+    "/help/for-you": {GET: SIGNED_IN},
+    # Mia's live attempt: only the mentor asked takes or passes it.
+    "/help/for-you/<int:attempt_id>/take": {POST: "401 404 404 ok 404 404"},
+    "/help/for-you/<int:attempt_id>/pass": {POST: "401 404 404 ok 404 404"},
+    "/help/for-you/<int:attempt_id>/release": {POST: "401 404 404 ok 404 404"},
+    "/help/knowledge": {GET: SIGNED_IN},
+    # Nina's answered question, in Payments' knowledge base: for Payments only (Ada has no team).
+    "/help/knowledge/<int:question_id>": {GET: "302 200 404 200 200 404"},
+    "/help/knowledge/<int:question_id>/solved": {POST: "401 ok 404 ok ok 404"},
+    "/help/mail-settings": {GET: SIGNED_IN, POST: ANYONE_SIGNED_IN_SENDS},
+    "/help/email/<action>/<token>": {GET: Token(400), POST: Token(400, valid=None)},
+    # Mail
+    "/mail/unsubscribe/<topic_name>/<token>": {GET: Token(400), POST: Token(400, valid=None)},
+    "/mail/inbound": {POST: Token(401, valid=None)},  # the provider's shared secret
+    "/admin/mail": {GET: ADMIN_PAGE},  # received mail that failed, for admins
+    # Feedback
+    "/feedback/": {GET: SIGNED_IN},
+    "/feedback/tasks": {GET: SIGNED_IN},
+    "/feedback/tasks/new": {GET: SIGNED_IN, POST: ANYONE_SIGNED_IN_SENDS},
+    "/feedback/tasks/email/<token>": {GET: Token(400), POST: Token(400, valid=None)},
+    "/feedback/checkins": {GET: SIGNED_IN},
+    "/feedback/checkins/<int:checkin_id>": {POST: "401 ok 404 404 404 404"},  # Nina's
+    "/feedback/checkins/email/<token>": {GET: Token(400), POST: Token(400, valid=None)},
+    # Nina's answered question: Mia answered it; Nina asked it; Lena and Ada see it, did not answer.
+    "/feedback/questions/<int:question_id>/clarity": {GET: "302 403 404 200 403 403",
+                                                      POST: "401 403 404 ok 403 403"},
+    # Payments' dashboard: for its lead and admins; raw exports for admins.
+    "/feedback/dashboard": {GET: "302 403 403 403 200 200"},
+    "/feedback/dashboard/export/<table>.csv": {GET: "302 403 403 403 200 200"},
+    "/feedback/export/raw/<kind>.csv": {GET: ADMIN_PAGE},
+    "/feedback/flags": {GET: ADMIN_PAGE},
+    "/feedback/flags/<int:flag_id>/clear": {POST: ADMIN_SENDS},
+    # Weekly sessions of Payments
+    "/sessions/": {GET: SIGNED_IN},
+    "/sessions/new": {GET: "302 403 403 403 200 200", POST: "401 403 403 403 ok ok"},
+    "/sessions/<int:series_id>": {GET: SERIES_PAGE},
+    "/sessions/<int:series_id>/edit": {GET: SERIES_MANAGE_PAGE, POST: SERIES_MANAGE_SENDS},
+    "/sessions/<int:series_id>/cancel": {POST: SERIES_MANAGE_SENDS},
+    "/sessions/<int:series_id>/names": {POST: SERIES_MANAGE_SENDS},
+    "/sessions/<int:series_id>/guests": {POST: SERIES_MANAGE_SENDS},
+    "/sessions/<int:series_id>/guests/<int:user_id>/remove": {POST: SERIES_MANAGE_SENDS},
+    "/sessions/<int:series_id>/history": {GET: SERIES_PAGE},
+    "/sessions/<int:series_id>/weeks/<day>": {GET: SERIES_PAGE, POST: "401 ok 404 ok ok ok"},
+    # Nina's learning: only she takes it back.
+    "/sessions/<int:series_id>/weeks/<day>/learnings/<int:learning_id>/delete": {POST: "401 ok 404 404 404 404"},
+    "/sessions/<int:series_id>/weeks/<day>/move": {GET: SERIES_MANAGE_PAGE, POST: SERIES_MANAGE_SENDS},
+    "/sessions/<int:series_id>/weeks/<day>/skip": {POST: SERIES_MANAGE_SENDS},
+    "/sessions/<int:series_id>/weeks/<day>/restore": {POST: SERIES_MANAGE_SENDS},
+    "/sessions/<int:series_id>/weeks/<day>/run": {GET: SERIES_PAGE},
+    "/sessions/<int:series_id>/weeks/<day>/run/start": {POST: SERIES_MANAGE_SENDS},
+    "/sessions/<int:series_id>/weeks/<day>/run/phase": {POST: SERIES_MANAGE_SENDS},
+    "/sessions/<int:series_id>/weeks/<day>/run/group": {POST: SERIES_MANAGE_SENDS},
+    "/sessions/<int:series_id>/weeks/<day>/run/ungroup": {POST: SERIES_MANAGE_SENDS},
+    "/sessions/<int:series_id>/weeks/<day>/run/votes": {POST: "401 ok 404 ok ok ok"},
+    "/sessions/<int:series_id>/weeks/<day>/run/actions": {POST: SERIES_MANAGE_SENDS},
+    "/sessions/<int:series_id>/weeks/<day>/run/close": {POST: SERIES_MANAGE_SENDS},
+    "/sessions/<int:series_id>/weeks/<day>/summary": {GET: SERIES_PAGE},
+    # Nina owns the action item: she, Lena and admins mark it done.
+    "/sessions/actions/<int:action_id>/done": {POST: "401 ok 404 403 ok ok"},
+    "/sessions/feed": {GET: SIGNED_IN, POST: ANYONE_SIGNED_IN_SENDS},
+    "/sessions/feed/<token>.ics": {GET: Token(404)},
+    # The API: a personal token or nothing, whoever is signed in to the web app
+    "/api/v1/openapi.json": {GET: "200 200 200 200 200 200"},  # the API's public description
+    "/api/v1/people": {GET: API_READ, POST: API_ADMIN_SENDS},
+    "/api/v1/people/me": {GET: API_READ, PATCH: API_ANYONE_SENDS},
+    "/api/v1/people/me/mentor": {GET: API_READ},
+    "/api/v1/people/<int:person_id>": {GET: API_READ, PATCH: API_ADMIN_SENDS},  # the company directory
+    "/api/v1/people/<int:person_id>/export": {GET: "401 403 403 403 403 200"},  # everything about Nina
+    "/api/v1/teams": {GET: API_READ, POST: API_ADMIN_SENDS},
+    "/api/v1/teams/<int:team_id>": {GET: API_READ, PATCH: API_ADMIN_SENDS},
+    "/api/v1/skills": {GET: API_READ, POST: API_ADMIN_SENDS},
+    "/api/v1/skills/<int:skill_id>": {GET: API_READ, PATCH: API_ADMIN_SENDS},
+    "/api/v1/skills/suggest": {POST: "401 200 200 200 200 200"},  # the draft in the body
+    "/api/v1/mentorships": {GET: API_READ},
+    # Nina's mentorship: its sides and admins see it; only Mia answers a proposal.
+    "/api/v1/mentorships/<int:mentorship_id>": {GET: "401 200 404 200 404 200"},
+    "/api/v1/mentorships/<int:mentorship_id>/accept": {POST: "401 403 404 ok 404 403"},
+    "/api/v1/mentorships/<int:mentorship_id>/decline": {POST: "401 403 404 ok 404 403"},
+    "/api/v1/mentorships/<int:mentorship_id>/end": {POST: "401 ok 404 ok 404 403"},
+    "/api/v1/mentorships/<int:mentorship_id>/fit": {POST: "401 ok 404 ok 404 403"},
+    "/api/v1/questions": {GET: API_READ, POST: API_ANYONE_SENDS},
+    "/api/v1/questions/<int:question_id>": {GET: "401 200 404 200 200 200"},
+    "/api/v1/questions/<int:question_id>/posts": {POST: "401 ok 404 ok ok ok"},
+    "/api/v1/questions/<int:question_id>/resolve": {POST: "401 ok 404 403 403 403"},
+    "/api/v1/questions/<int:question_id>/rating": {POST: "401 ok 404 403 403 403"},
+    "/api/v1/questions/<int:question_id>/pass": {POST: "401 403 404 ok 403 403"},
+    "/api/v1/knowledge": {GET: API_READ},
+    "/api/v1/feedback/tasks": {GET: API_READ, POST: API_ANYONE_SENDS},
+    "/api/v1/feedback/tasks/<int:feedback_id>": {GET: "401 200 404 404 404 404"},  # Nina's, hers alone
+    "/api/v1/feedback/checkins": {GET: API_READ},
+    "/api/v1/feedback/checkins/<int:checkin_id>": {POST: "401 ok 404 404 404 404"},
+    "/api/v1/feedback/clarity": {GET: API_READ},
+    "/api/v1/feedback/questions/<int:question_id>/clarity": {POST: "401 403 404 ok 403 403"},
+}
+
+# Files served as they are, to anyone: the stylesheet and the help button's script.
+STATIC_ENDPOINTS = {"static", "help.static"}
+# Routes whose id names Nina's answered question rather than her open one, and those that
+# name the session still to come rather than the one that was held.
+ANSWERED_QUESTION = {"help.knowledge_entry", "help.solved", "feedback.rate_clarity", "feedback_api.Clarity"}
+COMING_WEEK = {"sessions.move_week", "sessions.skip_week", "sessions.restore_week"}
+QUERY = {
+    "feedback.dashboard_page": "team={team}", "feedback.dashboard_export": "team={team}",
+    "feedback.raw_export": "team={team}",
+}
+# What a form or API call sends: enough to act, had the person been allowed.
+BODIES = {
+    "people.profile": {"timezone": "UTC", "work_start": "08:00", "work_end": "16:00"},
+    "people.add_skill": {"skill": "Kafka", "kind": "learn", "level": "2"},
+    "people.create_token": {"name": "script"},
+    "admin.new_person": {"email": "new@example.com", "name": "New Person", "roles": "new_hire",
+                         "timezone": "UTC", "work_start": "09:00", "work_end": "17:00"},
+    "admin.edit_person": {"email": "nina@example.com", "name": "Renamed", "roles": "new_hire",
+                          "timezone": "UTC", "work_start": "09:00", "work_end": "17:00"},
+    "admin.new_team": {"name": "Renamed"}, "admin.edit_team": {"name": "Renamed"},
+    "admin.new_skill": {"name": "Rust"}, "admin.edit_skill": {"name": "Renamed"},
+    "admin.add_do_not_pair": {"new_hire_email": "nina@example.com", "mentor_email": "mia@example.com"},
+    "help.post_reply": {"body": "I know this one"}, "help.resolve": {"visibility": "named"},
+    "help.similar": {"text": "Kafka migration"}, "help_api.SkillSuggestions": {"text": "Kafka migration"},
+    "help.rate": {"yes": "Yes, it helped"}, "help.pass_on": {"hint": "ask Dana"},
+    "help.ask": {"goal": "Deploy", "stuck": "It hangs", "urgency": "can_wait", "visibility": "named"},
+    "help.embed": {"goal": "Deploy", "stuck": "It hangs", "urgency": "can_wait", "visibility": "named"},
+    "matching.decline": {"note": "Too busy"}, "matching.end": {"reason": "Moving on", "worked_out": "y"},
+    "matching.fit": {"good_fit": "no"},
+    "feedback.answer_checkin": {"c{checkin}-score": "1", "c{checkin}-change": "Changed"},
+    "feedback.rate_clarity": {"score": "1"},
+    "feedback.new_task": {"title": "A task", "rating": "3", "time_taken": "more"},
+    "sessions.edit_series": {"title": "Changed", "weekday": "1", "start_time": "11:00", "duration_minutes": "30",
+                             "timezone": "Europe/Berlin", "first_date": "2026-01-06", "location": "x"},
+    "sessions.new_series": {"team_id": "{team}", "title": "Another", "weekday": "1", "start_time": "11:00",
+                            "duration_minutes": "30", "timezone": "Europe/Berlin", "first_date": "2026-12-01"},
+    "sessions.cancel_series": {"confirm": "y"}, "sessions.set_names": {"shown": "1", "prompt_hours": "12"},
+    "sessions.add_guest": {"email": "olli@example.com"},
+    "sessions.move_week": {"date": "{next_day}", "time": "16:00", "duration_minutes": "30"},
+    "sessions.week_page": {"kind": "learned", "text": "Something new"},
+    "sessions.run_votes": {"votes-{learning}": "1"},
+    "sessions.run_action": {"text": "Do it", "owner": "{new_hire}", "due": "2027-01-01"},
+    "sessions.run_close": {"attended": "{new_hire}"},
+    "sessions.run_phase": {"seen": "closed", "to": "discuss"},
+    "sessions.run_group": {"item": "{learning}", "into": "{learning}"},
+    "sessions.run_ungroup": {"item": "{learning}"},
+    "people_api.People": {"email": "new@example.com", "name": "New Person"},
+    "people_api.Person": {"name": "Renamed"}, "people_api.Me": {"timezone": "UTC"},
+    "people_api.Teams": {"name": "Renamed"}, "people_api.TeamById": {"name": "Renamed"},
+    "people_api.Skills": {"name": "Rust"}, "people_api.SkillById": {"name": "Renamed"},
+    "mentorships_api.Decline": {"note": "Too busy"},
+    "mentorships_api.End": {"reason": "Moving on", "worked_out": True},
+    "mentorships_api.Fit": {"good_fit": False},
+    "help_api.Questions": {"goal": "Deploy", "stuck": "It hangs"},
+    "help_api.Posts": {"body": "I know this one"}, "help_api.Resolve": {}, "help_api.Rating": {"helpful": False},
+    "help_api.Pass": {"hint": "ask Dana"},
+    "feedback_api.Tasks": {"title": "A task", "rating": 3, "time_taken": "more"},
+    "feedback_api.CheckinById": {"score": 1, "change": "Changed"},
+    "feedback_api.Clarity": {"score": 1},
+}
+
+
+def statuses(row: str) -> dict[str, int | str]:
+    """A row of the table as {role: status or OK}."""
+    cells = row.split()
+    assert len(cells) == len(ROLES), f"{row!r} names {len(cells)} statuses for {len(ROLES)} people"
+    return {role: cell if cell == OK else int(cell) for role, cell in zip(ROLES, cells)}
+
+
+def routes(app) -> list:
+    """Every rule of the URL map but the static files, in a stable order."""
+    return sorted((r for r in app.url_map.iter_rules() if r.endpoint not in STATIC_ENDPOINTS), key=lambda r: r.rule)
+
+
+def methods(rule) -> set[str]:
+    return set(rule.methods) - {"HEAD", "OPTIONS"}
+
+
+def values(s: Scene) -> dict[str, object]:
+    """The scene's ids, by the names URL rules, queries and bodies give them."""
+    return {
+        "person_id": s.people["new_hire"].id, "team_id": s.team.id, "team": s.team.id, "skill_id": s.skill.id,
+        "run_id": s.cohort_run.id, "pair_id": s.pair.id, "mentorship_id": s.mentorship.id,
+        "checkin_id": s.checkin.id, "checkin": s.checkin.id, "feedback_id": s.task.id, "flag_id": s.flag.id,
+        "token_id": s.api_token.id, "attempt_id": s.attempt.id, "question_id": s.question.id,
+        "series_id": s.series.id, "day": s.past_day.isoformat(), "next_day": s.next_day.isoformat(),
+        "learning_id": s.learning.id, "learning": s.learning.id, "user_id": s.guest.id, "action_id": s.action.id,
+        "new_hire": s.people["new_hire"].id, "kind": "teach", "table": next(iter(exports.TABLES)),
+    }
+
+
+def url(app, s: Scene, rule, overrides: dict[str, dict] | None = None) -> str:
+    """The rule's address for the scene's objects; `overrides` gives, by endpoint, values to
+    use instead (a good token for a token route, another id)."""
+    given = values(s)
+    if rule.endpoint in ANSWERED_QUESTION:
+        given["question_id"] = s.answered.id
+    if rule.endpoint in COMING_WEEK:
+        given["day"] = given["next_day"]
+    if rule.endpoint == "feedback.raw_export":
+        given["kind"] = next(iter(exports.RAW_KINDS))
+    given.update((overrides or {}).get(rule.endpoint, {}))
+    path = app.url_map.bind("localhost").build(rule.endpoint, {k: given[k] for k in rule.arguments})
+    query = QUERY.get(rule.endpoint)
+    return f"{path}?{query.format(**given)}" if query else path
+
+
+def body(s: Scene, rule) -> dict:
+    """The form or JSON the rule's request sends, with the scene's ids filled in."""
+    given = values(s)
+    return {name.format(**given): value.format(**given) if isinstance(value, str) else value
+            for name, value in BODIES.get(rule.endpoint, {}).items()}
+
+
+def send(client, s: Scene, app, rule, method: str, role: str, path: str | None = None):
+    """Send the rule's request as the person: JSON with their token to the API, a form elsewhere."""
+    path = path or url(app, s, rule)
+    if rule.rule.startswith("/api/"):
+        return client.open(path, method=method, headers=s.api_headers(role),
+                           json=body(s, rule) if method != GET else None)
+    return client.open(path, method=method, data=body(s, rule) if method != GET else None)
+
+
+def sign_in(auth, s: Scene, role: str) -> None:
+    if role != "anonymous":
+        auth.sign_in(s.person(role))
+
+
+def good_tokens(s: Scene) -> dict[str, dict[str, str]]:
+    """A working token for each token route's address, as the mails and pages hand them out."""
+    nina = s.people["new_hire"]
+
+    def token_of(link: str) -> str:
+        return urlsplit(link).path.rstrip("/").rsplit("/", 1)[-1]
+
+    return {
+        "help.email_action": {"action": "take", "token": token_of(mail_links.take_link(s.attempt))},
+        "matching.email_action": {"action": "fit-yes",
+                                  "token": token_of(action_link(s.mentorship, "fit-yes", nina.id))},
+        "feedback.task_from_mail": {"token": feedback_links.task_token(s.answered.id, nina.id)},
+        "feedback.checkin_from_mail": {"token": feedback_links.checkin_token(s.checkin.id, nina.id)},
+        "mail.unsubscribe": {"topic_name": "digest", "token": token_of(unsubscribe_url(nina.id, "digest"))},
+        "sessions.feed": {"token": feed.new_token(nina.id)},
+        "auth.sign_in_by_link": {"token": make_token("sign-in", nina.id, user_id=nina.id, single_use=True)},
+    }
