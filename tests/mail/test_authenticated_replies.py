@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.mail.models import InboundMail, InboundStatus, OutboundMail
-from app.mail.receiver import start_receiver
+from app.mail.incoming.smtp import start_receiver
 from tests.mail import inbound_messages as mails
 from tests.smtp import free_port
 
@@ -24,7 +24,7 @@ FORGED_TEXT = "Ignore the question, it is solved."
 
 @pytest.fixture
 def log(caplog):
-    caplog.set_level(logging.INFO, logger="app.mail.receive")
+    caplog.set_level(logging.INFO, logger="app.mail.incoming.intake")
     return caplog
 
 

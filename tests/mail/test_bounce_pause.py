@@ -11,8 +11,8 @@ from datetime import timedelta
 import pytest
 
 from app.extensions import db
-from app.mail import MailStatus
-from app.mail.bounces import mail_pause, mail_pauses, resume_mail
+from app.mail.outgoing import MailStatus
+from app.mail.outgoing.bounces import mail_pause, mail_pauses, resume_mail
 from tests.mail.bounces import bounce, bounce_record, bounce_report, last_bounced, mail_row, mail_to
 
 
@@ -37,7 +37,7 @@ def test_mail_is_paused_after_the_limit_and_tried_again_once_the_pause_is_over(a
     assert mail_row(under).status == MailStatus.SENT
 
     bounce_report(under, grace.email)
-    with caplog.at_level(logging.WARNING, logger="app.mail.jobs"):
+    with caplog.at_level(logging.WARNING, logger="app.mail.outgoing.jobs"):
         paused = mail_row(send(grace, "paused", jobs))
     assert paused.status == MailStatus.SUPPRESSED
     assert paused.last_error.startswith(f"mail to this address bounced {limit} times; paused until ")

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.mail.automatic import auto_reply_reason, bounce_reason, bounce_recipients
-from app.mail.inbound import Attachment, UnreadableMail, decode_text, identify, parse_message, raw_digest
-from app.mail.reply_text import reply_from_bodies
+from app.mail.incoming.parse.automatic import auto_reply_reason, bounce_reason, bounce_recipients
+from app.mail.incoming.parse.message import Attachment, UnreadableMail, decode_text, identify, parse_message, raw_digest
+from app.mail.incoming.parse.reply import reply_from_bodies
 from tests.mail import inbound_messages as mails
 from tests.mail.inbound_messages import QUOTED_QUESTION, crlf
 from tests.mail.replies_corpus import REPLIES_DIR

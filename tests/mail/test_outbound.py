@@ -16,10 +16,10 @@ from jinja2 import ChoiceLoader, DictLoader
 from app import create_app
 from app.extensions import db, utcnow
 from app.jobs import enqueue
-from app.mail import (MailNotSent, MailStatus, OutboundMail, deliver, deliver_batch,
-                      requeue_unsent_mail, send_batch, send_mail)
+from app.mail.outgoing import (MailNotSent, MailStatus, OutboundMail, deliver, deliver_batch,
+                               requeue_unsent_mail, send_batch, send_mail)
 from app.mail.addresses import bounce_address
-from app.mail.transport import build_message
+from app.mail.outgoing.transport import build_message
 from app.urls import external_url
 from config import TestConfig
 from tests.conftest import Auth
@@ -382,7 +382,7 @@ def test_mail_to_an_address_that_keeps_bouncing_is_not_sent(app, make, jobs, smt
     db.session.execute(sa.update(MailBounce).values(count=MailBounce.count + 1))
     second = [answer_mail(p, key=f"second:{p.id}") for p in (alive, gone)]
     db.session.commit()
-    with caplog.at_level(logging.WARNING, logger="app.mail.jobs"):
+    with caplog.at_level(logging.WARNING, logger="app.mail.outgoing.jobs"):
         assert deliver_batch([m.id for m in second]) == 1  # no error: nothing to retry
     assert [e.rcpt_tos for e in smtp.received] == [[alive.email], [gone.email], [alive.email]]
     suppressed = mail_row(second[1].id)

@@ -11,11 +11,11 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db, utcnow
-from app.mail import deliver, send_mail
+from app.mail.outgoing import deliver, send_mail
 from app.mail.addresses import bounce_address, reply_address, revoke_reply_addresses
 from app.mail.models import InboundMail, InboundStatus, MailBounce, OutboundMail, ReplyAddress
-from app.mail.receive import process_inbound, receive, requeue_unread_mail
-from app.mail.reply_handlers import Reply, ReplyRefused, register_reply_handler
+from app.mail.incoming.intake import process_inbound, receive, requeue_unread_mail
+from app.mail.incoming.handlers import Reply, ReplyRefused, register_reply_handler
 from tests.mail import inbound_messages as mails
 from tests.mail.conftest import OBJECT_ID, PURPOSE
 
@@ -28,7 +28,7 @@ class WorkerDied(BaseException):
 
 @pytest.fixture
 def log(caplog):
-    caplog.set_level(logging.INFO, logger="app.mail.receive")
+    caplog.set_level(logging.INFO, logger="app.mail.incoming.intake")
     return caplog
 
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.mail.addresses import reply_address, revoke_reply_addresses
 from app.mail.models import InboundMail
-from app.mail.receiver import start_receiver
+from app.mail.incoming.smtp import start_receiver
 from tests.mail import inbound_messages as mails
 from tests.mail.conftest import OBJECT_ID, PURPOSE
 from tests.smtp import free_port

@@ -8,9 +8,10 @@ from collections.abc import Callable
 
 import pytest
 
-from app.mail.flowed import unflow
-from app.mail.reply_html import html_to_text
-from app.mail.reply_text import reply_from_bodies, reply_text, tidy
+from app.mail.incoming.parse.flowed import unflow
+from app.mail.incoming.parse.reply_html import html_to_text
+from app.mail.incoming.parse.reply import reply_from_bodies
+from app.mail.incoming.parse.reply_text import reply_text, tidy
 from tests.mail.replies_corpus import Reply, load_replies
 
 REPLIES = load_replies()

@@ -14,7 +14,7 @@ import re
 import lxml.html
 from lxml import etree
 
-from app.mail.reply_text import HEADER_FIELD, STARTS_WITH_SEPARATOR, is_attribution, normalise, tidy
+from app.mail.incoming.parse.reply_text import HEADER_FIELD, STARTS_WITH_SEPARATOR, is_attribution, normalise, tidy
 
 def _has_class(name: str) -> str:
     return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"

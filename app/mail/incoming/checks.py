@@ -3,7 +3,7 @@ that its own person wrote to their reply address, for the feature behind that ad
 
     outcome = check_reply(reading, msg, null_sender, envelope)  # a handler, or a Refusal
 
-Used by app.mail.receive, which reads each email in a job and acts on the outcome.
+Used by app.mail.incoming.intake, which reads each email in a job and acts on the outcome.
 
 A bounce counts against an address only when it proves that it answers mail we sent
 there: it went to the live return path of one sent email (app.mail.addresses), and its
@@ -24,13 +24,13 @@ from flask import current_app
 
 from app.extensions import db
 from app.mail.addresses import find_bounced_mail, find_reply_address, key_of
-from app.mail.authenticity import authentication_failure
-from app.mail.automatic import auto_reply_reason, bounce_reason, bounce_recipients, reports_failure
-from app.mail.bounces import count_bounce
-from app.mail.inbound import InboundMessage
+from app.mail.incoming.parse.authenticity import authentication_failure
+from app.mail.incoming.parse.automatic import auto_reply_reason, bounce_reason, bounce_recipients, reports_failure
+from app.mail.outgoing.bounces import count_bounce
+from app.mail.incoming.parse.message import InboundMessage
 from app.mail.models import OutboundMail, ReplyAddress
-from app.mail.reply_handlers import Reply, reply_handler, takes_calendar_answers
-from app.mail.reply_text import reply_from_bodies
+from app.mail.incoming.handlers import Reply, reply_handler, takes_calendar_answers
+from app.mail.incoming.parse.reply import reply_from_bodies
 from app.people.models import User
 from app.urls import external_url
 
@@ -94,7 +94,7 @@ def check_sender(reading: Reading, msg: InboundMessage, null_sender: bool, envel
     its person), else why not.
 
     Needs only what the header says (and the calendar part, where there is one), so it
-    also serves mail whose body cannot be read (app.mail.inbound.parse_header).
+    also serves mail whose body cannot be read (app.mail.incoming.parse.message.parse_header).
     """
     candidates = [*envelope, *msg.recipients]
     reading.key = next((key for key in map(key_of, candidates) if key), None)

@@ -11,7 +11,7 @@ from email.utils import parsedate_to_datetime
 from flask import Blueprint, abort, render_template
 
 from app.auth.guards import admin_required
-from app.mail.transport import MESSAGE_POLICY, outbox_file, outbox_files
+from app.mail.outgoing.transport import MESSAGE_POLICY, outbox_file, outbox_files
 
 mailbox = Blueprint("mailbox", __name__)
 

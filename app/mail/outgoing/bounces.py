@@ -9,7 +9,7 @@ Mail to an address that bounced MAIL_BOUNCE_LIMIT times is paused until its last
 MAIL_BOUNCE_PAUSE_DAYS old; then the next email is tried, and one more bounce pauses it
 again. The count is kept, so it says how often the address bounced. A bounce counts only
 when a delivery report reached the return path of one email we sent and says that email
-failed (app/mail/receive.py reads it): count_bounce counts it once per email, against the
+failed (app/mail/incoming/intake.py reads it): count_bounce counts it once per email, against the
 one address that email went to. A person ends the pause of their own address.
 
 A feature that must act when its email is not sent for a pause (the person asked never

@@ -1,6 +1,6 @@
 """What a mentor wrote in a reply by email, without the quoted original or the signature.
 
-    reply_from_bodies(text, html) -> str   what callers use: the plain part, else the HTML
+    reply_from_bodies(text, html) -> str   (reply) what callers use: the plain part, else the HTML
     reply_text(text) -> str                trim a plain-text body
     html_to_text(html) -> str              (reply_html) an HTML body as text, quotes removed
 
@@ -160,17 +160,6 @@ QUOTED = re.compile(r"^>")
 WRAPPED_QUOTE_MIN = 50  # characters: a quoted line this long may have been wrapped
 WRAPPED_QUOTE_MAX_LINES = 3
 CODE_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-
-
-def reply_from_bodies(text: str | None, html: str | None) -> str:
-    """Return what the mentor wrote, from the plain part if it has any text, else the HTML."""
-    if text and text.strip():
-        return reply_text(text)
-    if html and html.strip():
-        from app.mail.reply_html import html_to_text  # the HTML half needs this module's patterns
-
-        return reply_text(html_to_text(html))
-    return ""
 
 
 def reply_text(text: str) -> str:

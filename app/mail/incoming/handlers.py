@@ -4,7 +4,7 @@
     register_reply_handler(app, "session-rsvp", rsvp, calendar=True)
 
 A handler takes a Reply and acts on it, or raises ReplyRefused saying why, in words for the
-sender, with the links they need to do it another way; app.mail.receive decides which mail
+sender, with the links they need to do it another way; app.mail.incoming.intake decides which mail
 reaches a handler at all.
 """
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from flask import Flask, current_app
 
-from app.mail.inbound import raw_digest
+from app.mail.incoming.parse.message import raw_digest
 
 MESSAGE_ID_CHARS = 250  # InboundMail.message_id
 

@@ -12,9 +12,9 @@ from rq import Retry
 from app.extensions import db, utcnow
 from app.jobs import enqueue, enqueue_after_commit
 from app.mail.addresses import bounce_address
-from app.mail.bounces import mail_paused, mail_pauses, paused_mail_handler
+from app.mail.outgoing.bounces import mail_paused, mail_pauses, paused_mail_handler
 from app.mail.models import MailStatus, OutboundMail
-from app.mail.transport import build_message, send_batch
+from app.mail.outgoing.transport import build_message, send_batch
 
 log = logging.getLogger(__name__)
 

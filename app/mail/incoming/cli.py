@@ -9,6 +9,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.mail.incoming.smtp import start_receiver
+
 mail_cli = AppGroup("mail", help="Receive email.")
 
 
@@ -17,8 +19,6 @@ mail_cli = AppGroup("mail", help="Receive email.")
 @click.option("--port", type=int, default=None, help="Port to listen on [default: MAIL_RECEIVER_PORT].")
 def receive_mail(host: str, port: int | None) -> None:
     """Receive mail for MAIL_DOMAIN over SMTP until interrupted; a job reads each email."""
-    from app.mail.receiver import start_receiver
-
     app = current_app._get_current_object()
     port = port or app.config["MAIL_RECEIVER_PORT"]
     # SIGTERM stops it as Ctrl-C does, so that the listening socket is closed cleanly.

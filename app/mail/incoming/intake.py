@@ -3,7 +3,7 @@
     receive(raw, via="smtp", mail_from=..., rcpt_to=[...])  # keep it; the job reads it
     process_inbound(inbound_id)                              # the job: post it, or refuse it
 
-A feature registers a handler for the purpose of its reply addresses (app.mail.reply_handlers):
+A feature registers a handler for the purpose of its reply addresses (app.mail.incoming.handlers):
 
     register_reply_handler(app, "question", post_reply)
 
@@ -34,11 +34,11 @@ The rule for handlers, which makes a reply post once even when a worker dies:
 
 Mail is refused, in this order, when it cannot be read (reason "unreadable"), is a bounce
 ("bounce"; counted against an address only when it proves it answers mail we sent there:
-see app.mail.reply_checks), is an automatic reply
+see app.mail.incoming.checks), is an automatic reply
 ("auto-reply"; a calendar's answer to a calendar address is not one), is not to a live
 reply address ("unknown-address", for unknown and revoked keys alike), is not from that
 address's own person ("wrong-sender"), failed our mail server's DMARC or SPF check
-("unauthenticated", when MAIL_AUTHSERV_ID names that server; see app.mail.authenticity),
+("unauthenticated", when MAIL_AUTHSERV_ID names that server; see app.mail.incoming.parse.authenticity),
 has no handler ("no-handler"), has no text of the sender's own ("empty"; a calendar address
 leaves that to its feature), or the handler refuses it ("handler") or fails ("error").
 Only a person of ours is ever told of a refusal, with their own words and the links they
@@ -46,7 +46,7 @@ need (a feature's ReplyRefused names them): the address's own person, or a known
 person who wrote to an address of the form of a reply address that is not live (a key
 mistyped or gone). Never a sender who may be forged (a wrong sender, an unauthenticated
 one), never for bounces or automatic replies, and nobody more than once an hour
-(reply_outcomes.ANSWER_EVERY), so that two mail programs never answer each other in a
+(outcomes.ANSWER_EVERY), so that two mail programs never answer each other in a
 loop. That holds for mail whose body cannot be read too (more than MAX_PARTS parts, nested
 deeper than MAX_DEPTH): its header says who wrote it to which address. Files attached to a
 reply are not kept: the text is posted, and the person told so.
@@ -73,12 +73,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.database import insert_unless_exists
 from app.extensions import db, utcnow
 from app.jobs import enqueue, enqueue_after_commit
-from app.mail.inbound import InboundMessage, UnreadableMail, identify, parse_header, parse_message, raw_digest
-from app.mail.mail_text import clean_text
+from app.mail.incoming.parse.message import InboundMessage, UnreadableMail, identify, parse_header, parse_message, raw_digest
+from app.mail.incoming.parse.text import clean_text
 from app.mail.models import InboundMail, InboundStatus
-from app.mail.reply_checks import Reading, Refusal, check_reply, check_sender
-from app.mail.reply_handlers import MESSAGE_ID_CHARS
-from app.mail.reply_outcomes import ANSWER_KIND, may_answer, post, refuse, tell
+from app.mail.incoming.checks import Reading, Refusal, check_reply, check_sender
+from app.mail.incoming.handlers import MESSAGE_ID_CHARS
+from app.mail.incoming.outcomes import ANSWER_KIND, may_answer, post, refuse, tell
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@
     parse_header(raw)          # the same from the header alone (no bodies), or None
     identify(raw)              # (Message-ID, subject), from the header alone
 
-Whether the email was written by a person at all is for app.mail.automatic to tell.
+Whether the email was written by a person at all is for app.mail.incoming.parse.automatic to tell.
 
 A calendar's answer to an invitation (iMIP, RFC 6047) travels as a text/calendar part, as
 an alternative to the text or as an .ics file: `InboundMessage.calendar` holds the first
@@ -28,8 +28,8 @@ from email import message_from_bytes, policy
 from email.message import Message
 from email.parser import BytesHeaderParser, HeaderParser
 
-from app.mail.flowed import unflow
-from app.mail.mail_text import (
+from app.mail.incoming.parse.flowed import unflow
+from app.mail.incoming.parse.text import (
     addrs,
     addresses,
     charset_of,

@@ -10,7 +10,7 @@ from flask import abort, render_template, request
 
 from app.extensions import csrf, db
 from app.mail import bp
-from app.mail.unsubscribe import opt_out, read_unsubscribe_token, topic
+from app.mail.outgoing.unsubscribe import opt_out, read_unsubscribe_token, topic
 from app.tokens import TokenError, link_problem_page
 
 

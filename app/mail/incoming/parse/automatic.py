@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from app.mail.inbound import InboundMessage
+from app.mail.incoming.parse.message import InboundMessage
 
 MAX_BOUNCED = 50  # recipients taken from one bounce
 

@@ -22,6 +22,7 @@ from app.database import insert_unless_exists
 from app.extensions import db, utcnow
 from app.mail.models import MailOptOut
 from app.tokens import make_token, read_token
+from app.urls import external_url
 
 LINK_MAX_AGE = 400 * 86400  # a year of old emails, and then some
 
@@ -54,8 +55,6 @@ def read_unsubscribe_token(token: str, topic_name: str) -> int:
 
 
 def unsubscribe_url(user_id: int, topic_name: str) -> str:
-    from app.urls import external_url
-
     return external_url("mail.unsubscribe", topic_name=topic_name,
                         token=unsubscribe_token(user_id, topic_name))
 

@@ -30,8 +30,8 @@ from flask import Flask
 
 from app.extensions import db
 from app.mail.addresses import takes_mail_for
-from app.mail.receive import MAX_RECIPIENTS, receive
-from app.mail.receiver_limits import ReceiverLimits
+from app.mail.incoming.intake import MAX_RECIPIENTS, receive
+from app.mail.incoming.smtp_limits import ReceiverLimits
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ so that a database can keep them.
     clean_text(text)                # no NUL or other control character, no lone surrogate
     addrs(raw_headers, "to")        # the addresses of every To header, lower case
 
-Used by app.mail.inbound, which parses the MIME structure; only the standard library here.
+Used by app.mail.incoming.parse.message, which parses the MIME structure; only the standard library here.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """What becomes of a received email once it is read: handed to the feature behind its reply
 address (marked posted in the same transaction), or refused; recorded once, by the run that
 holds the claim; its person told when they should hear, at most once an hour
-(ANSWER_EVERY) whatever they send. The rules are in app.mail.receive.
+(ANSWER_EVERY) whatever they send. The rules are in app.mail.incoming.intake.
 """
 
 from __future__ import annotations
@@ -13,15 +13,15 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from app.extensions import db, utcnow
-from app.mail.compose import send_mail
-from app.mail.inbound import InboundMessage
-from app.mail.mail_text import clean_text
+from app.mail.outgoing.compose import send_mail
+from app.mail.incoming.parse.message import InboundMessage
+from app.mail.incoming.parse.text import clean_text
 from app.mail.models import InboundMail, InboundStatus, OutboundMail
-from app.mail.reply_checks import Reading, Refusal
-from app.mail.reply_handlers import Reply, ReplyRefused, takes_calendar_answers
+from app.mail.incoming.checks import Reading, Refusal
+from app.mail.incoming.handlers import Reply, ReplyRefused, takes_calendar_answers
 from app.people.models import User
 
-log = logging.getLogger("app.mail.receive")  # one log for everything received
+log = logging.getLogger("app.mail.incoming.intake")  # one log for everything received
 
 KEY_SHOWN = 6  # characters of a reply key that the log shows
 # A person hears why their email was not posted at most this often: one answer makes the
