@@ -44,7 +44,8 @@ def register_request_checks(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the shared extensions and the job queues to the app."""
-    from app import auth, mail, tokens  # noqa: F401  (models must be known before migrations run)
+    from app import mail, tokens  # noqa: F401  (models must be known before migrations run)
+    from app.auth import models as auth_models  # noqa: F401  (the same)
     from app.extensions import csrf, db, login_manager, migrate
     from app.jobs import init_jobs
     from app.people.login import init_login
@@ -69,9 +70,11 @@ def register_blueprints(app: Flask) -> None:
     """Register the pages of the kernel and of every feature."""
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
+    from app.auth import link_views, views  # noqa: F401  (their routes, on auth_bp)
     from app.health import bp as health_bp
     from app.mail import register_mail
     from app.people import bp as people_bp
+    from app.people import views as people_views  # noqa: F401  (its routes, on people_bp)
     from app.people.person_data import register as register_person_data
 
     app.register_blueprint(auth_bp)

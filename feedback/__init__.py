@@ -16,7 +16,7 @@ def init_app(app) -> None:
     from importlib import import_module
 
     from app.jobs import every
-    from app.mail.unsubscribe import register_topic
+    from app.mail.outgoing.unsubscribe import register_topic
     from app.people.signals import skills_merging
     from feedback.jobs import feedback_upkeep
     from feedback.personal_data import register as register_personal_data

@@ -17,7 +17,7 @@ from sqlalchemy import orm
 from app.extensions import db, utcnow
 from app.help.models import Question, QuestionState
 from app.mail.models import OutboundMail
-from app.mail.unsubscribe import opted_out_of
+from app.mail.outgoing.unsubscribe import opted_out_of
 from app.people.models import User
 from feedback import TOPIC, notices
 

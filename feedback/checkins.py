@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from app.database import insert_unless_exists
 from app.extensions import db, utcnow
-from app.mail.unsubscribe import opted_out
+from app.mail.outgoing.unsubscribe import opted_out
 from app.people.services import InvalidInput
 from feedback import TOPIC, notices
 from feedback.errors import Closed, NotFound

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from app.help import mail_links
 from app.help.models import Question
-from app.mail import send_mail
+from app.mail.outgoing import send_mail
 from app.people.models import User
 from app.urls import external_url
 from feedback import TOPIC, links

@@ -12,7 +12,7 @@ UPKEEP_SECONDS = 300
 def init_app(app) -> None:
     """Wire matching into the app: pages, admin pages, jobs, and the new-hire signal."""
     from app.jobs import every
-    from app.mail.unsubscribe import register_topic
+    from app.mail.outgoing.unsubscribe import register_topic
     from app.people.signals import new_hire_joined
     from matching import admin_views, views  # noqa: F401  (routes)
     from matching.jobs import mentorship_upkeep, on_new_hire_joined

@@ -6,8 +6,8 @@ thread together in the reader's mail client.
 
 from __future__ import annotations
 
-from app.mail import send_mail
-from app.mail.unsubscribe import opted_out
+from app.mail.outgoing import send_mail
+from app.mail.outgoing.unsubscribe import opted_out
 from app.tokens import make_token
 from app.urls import external_url
 from matching import REMINDERS

@@ -24,8 +24,8 @@ def init_app(app) -> None:
     from sessions.jobs import on_team_changed, upkeep
     from sessions import learning_views  # noqa: F401  (the week's page)
     from sessions.learnings import LEARNINGS_PURPOSE, save_reply
-    from app.mail.reply_handlers import register_reply_handler
-    from app.mail.unsubscribe import register_topic
+    from app.mail.incoming.handlers import register_reply_handler
+    from app.mail.outgoing.unsubscribe import register_topic
     from sessions import run_views  # noqa: F401  (running the retro, history, summaries)
     from sessions.running import SUMMARY_TOPIC
     from sessions import feed_views  # noqa: F401  (the calendar feed)

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.mail.addresses import reply_address
-from app.mail.compose import send_mail
+from app.mail.outgoing.compose import send_mail
 from app.urls import external_url
 from sessions import calendar
 from sessions.models import SeriesMember, SessionSeries

@@ -9,7 +9,7 @@ How a reply is read (the prompt email says the same to the people who write it):
   it without a label are of the same kind, so a label alone on a line heads a list.
 - Lines before any label count as something the person learned.
 - A greeting on the first line ("Hi all,") and a short sign-off at the end ("Thanks,\\nAna")
-  are left out; the quoted email and the signature were taken off before (app.mail.reply_text).
+  are left out; the quoted email and the signature were taken off before (app.mail.incoming.parse.reply_text).
 - An item over TEXT_MAX characters, or more than MAX_ITEMS items, refuses the whole reply:
   nothing is cut and nothing is half-saved, and the person is told why.
 """

@@ -23,8 +23,8 @@ from app.extensions import db, utcnow
 from app.help.access import visible_questions
 from app.help.models import Question
 from app.mail.addresses import reply_address
-from app.mail.compose import send_mail
-from app.mail.reply_handlers import Reply, ReplyRefused
+from app.mail.outgoing.compose import send_mail
+from app.mail.incoming.handlers import Reply, ReplyRefused
 from app.people.models import User
 from app.people.services import InvalidInput
 from app.urls import external_url

@@ -21,7 +21,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 
 from app.extensions import db, utcnow
-from app.mail.reply_handlers import Reply, ReplyRefused
+from app.mail.incoming.handlers import Reply, ReplyRefused
 from sessions.calendar import Rsvp, calendar_method, parse_reply
 from sessions.models import SeriesMember, SessionSeries, WeekAnswer
 from sessions.schedule import Series, long_date, week_of

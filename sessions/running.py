@@ -24,8 +24,8 @@ import sqlalchemy as sa
 from app import request_keys
 from app.extensions import db, utcnow
 from app.jobs import enqueue_after_commit
-from app.mail.compose import send_mail
-from app.mail.unsubscribe import opted_out_of
+from app.mail.outgoing.compose import send_mail
+from app.mail.outgoing.unsubscribe import opted_out_of
 from app.people.models import User
 from app.urls import external_url
 from sessions import retro

@@ -16,7 +16,7 @@ from app.admin.forms import (
 )
 from app.auth.guards import admin_required
 from app.extensions import db
-from app.mail.bounces import mail_pauses
+from app.mail.outgoing.bounces import mail_pauses
 from app.people.importer import decode_csv, import_people_csv
 from app.people.models import Role, Skill, SkillKind, Team, User, UserRole, UserSkill
 from app.people.personal_data import requests_about

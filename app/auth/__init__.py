@@ -4,5 +4,3 @@ password guessing, role guards, and personal API tokens."""
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__, template_folder="templates")
-
-from app.auth import link_views, views  # noqa: E402,F401

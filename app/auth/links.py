@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.extensions import db
-from app.mail import send_mail
+from app.mail.outgoing import send_mail
 from app.people.models import User, normalize_email
 from app.tokens import LinkToken, TokenInvalid, make_token, read_token
 from app.urls import external_url

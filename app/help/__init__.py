@@ -25,9 +25,9 @@ def init_app(app) -> None:
     from app.help.replies import post_reply
     from app.help.routing import mentor_unreached
     from app.jobs import every
-    from app.mail.bounces import register_paused_mail_handler
-    from app.mail.reply_handlers import register_reply_handler
-    from app.mail.unsubscribe import register_topic
+    from app.mail.outgoing.bounces import register_paused_mail_handler
+    from app.mail.incoming.handlers import register_reply_handler
+    from app.mail.outgoing.unsubscribe import register_topic
     from app.people.signals import skills_merging
 
     app.register_blueprint(bp)

@@ -23,7 +23,7 @@ from app.help.models import Question
 from app.help.notices import REPLY_PURPOSE
 from app.mail.addresses import format_address, new_key, reply_key
 from app.mail.models import OutboundMail, ReplyAddress
-from app.mail.reply_handlers import Reply, ReplyRefused
+from app.mail.incoming.handlers import Reply, ReplyRefused
 from app.urls import external_url
 
 DIGEST_PURPOSE = "digest"

@@ -15,7 +15,7 @@ from app.help import mail_links
 from app.help.clock import local_time
 from app.help.duplicates import repeat_for
 from app.help.models import Attempt, AttemptState, Question
-from app.mail import send_mail
+from app.mail.outgoing import send_mail
 from app.mail.addresses import reply_address
 from app.urls import external_url
 

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.help import thread
 from app.help.models import Post
-from app.mail.reply_handlers import Reply, ReplyRefused
+from app.mail.incoming.handlers import Reply, ReplyRefused
 from app.people.services import InvalidInput
 from app.urls import external_url
 

@@ -27,8 +27,8 @@ from app.help.mentor_pool import OPEN_LOAD, helpers, own_mentor, related_skills,
 from app.help.models import Attempt, AttemptState, DigestFrequency, Question, QuestionState, Urgency
 from app.help.working_time import Schedule, add_working, next_working_start
 from app.jobs import job_queues
-from app.mail.bounces import PausedMail
-from app.mail.unsubscribe import opted_out
+from app.mail.outgoing.bounces import PausedMail
+from app.mail.outgoing.unsubscribe import opted_out
 from app.people.models import Team, User
 from matching.ranking import Candidate, Need, RoutingRules, prepare_helpers, rank
 

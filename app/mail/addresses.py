@@ -162,7 +162,7 @@ def takes_mail_for(address: str, automatic: bool = False) -> bool:
 
     Mail from a person to a reply address that is not (or no longer) live is read like any
     other, so that a person of ours who wrote to one hears why nothing was posted
-    (app.mail.reply_checks); and taking all of them tells nobody at RCPT which keys are live.
+    (app.mail.incoming.checks); and taking all of them tells nobody at RCPT which keys are live.
     """
     if key_of(address) is not None and not automatic:
         return True

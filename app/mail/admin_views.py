@@ -1,6 +1,6 @@
 """Mail problems, for admins: received mail that Unstuck gave up reading, and who was told.
 
-Mail whose reading failed READ_ATTEMPTS times is not tried again (app.mail.receive); this
+Mail whose reading failed READ_ATTEMPTS times is not tried again (app.mail.incoming.intake); this
 page lists it, newest first, with why it failed and whom the sender heard from us as.
 Addresses whose mail is paused show on the people page.
 """

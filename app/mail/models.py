@@ -53,7 +53,7 @@ class OutboundMail(db.Model):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When a delivery report sent to the email's own return path said it failed: one
-    # report per email counts against the address (app.mail.bounces).
+    # report per email counts against the address (app.mail.outgoing.bounces).
     bounced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     about_type: Mapped[str | None] = mapped_column(sa.String(60))
     about_id: Mapped[int | None]
@@ -94,7 +94,7 @@ class InboundStatus(enum.StrEnum):
     READING = "reading"  # a job has it; claimed_at says since when
     POSTED = "posted"  # handed to the feature that owns its reply address
     REFUSED = "refused"  # not acted on; `reason` says why
-    FAILED = "failed"  # reading it failed READ_ATTEMPTS times (app.mail.receive); given up
+    FAILED = "failed"  # reading it failed READ_ATTEMPTS times (app.mail.incoming.intake); given up
 
 
 class InboundMail(db.Model):

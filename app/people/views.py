@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from app.auth.models import ApiToken
 from app.auth.sessions import live_sign_ins
 from app.extensions import db, utcnow
-from app.mail.bounces import mail_pause, resume_mail
+from app.mail.outgoing.bounces import mail_pause, resume_mail
 from app.people import bp
 from app.people.forms import AddSkillForm, ApiTokenForm, ProfileForm
 from app.people.models import Role, SkillKind

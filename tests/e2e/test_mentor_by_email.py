@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.help.models import Post, Question, QuestionState
-from app.mail.receiver import start_receiver
+from app.mail.incoming.smtp import start_receiver
 from app.people.models import Role, SkillKind
 from matching.models import Mentorship, MentorshipState
 from tests.help.routing_scenes import mentor, skill

@@ -16,7 +16,7 @@ from rq.registry import ScheduledJobRegistry
 
 from app.extensions import db
 from app.help.routing import route_question
-from app.mail.jobs import RETRY
+from app.mail.outgoing.jobs import RETRY
 from app.mail.models import MailStatus, OutboundMail
 from tests.faults._processes import settled, wait_until
 from tests.help.routing_scenes import ask, mentor

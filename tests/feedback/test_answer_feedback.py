@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 from app.extensions import db, utcnow
 from app.help.models import Question, QuestionState
-from app.mail import OutboundMail
-from app.mail.unsubscribe import opt_out
+from app.mail.outgoing import OutboundMail
+from app.mail.outgoing.unsubscribe import opt_out
 from feedback import TOPIC
 from feedback.answers import send_resolved_followups
 from feedback.comments import ANSWER_NOTE, comments_for_leads

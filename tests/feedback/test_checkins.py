@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db, utcnow
-from app.mail.unsubscribe import opt_out
+from app.mail.outgoing.unsubscribe import opt_out
 from feedback import TOPIC
 from feedback.checkins import answer_checkin, send_due_checkins
 from feedback.models import Checkin, MentorshipFlag, Side

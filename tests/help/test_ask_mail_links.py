@@ -13,7 +13,7 @@ from app.help import thread
 from app.help.models import AttemptState, Post, Question, QuestionState
 from app.help.routing import route_question
 from app.mail.addresses import find_reply_address
-from app.mail.receive import receive
+from app.mail.incoming.intake import receive
 from app.people.models import Team
 from tests.help.routing_scenes import ALWAYS, ask, attempts_of, live_of, mails_to, mentor, text_of
 from tests.mail.inbound_messages import reply_to as reply_to_mail

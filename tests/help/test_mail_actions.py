@@ -20,7 +20,7 @@ from app.help.working_time import add_working, add_working_days
 from app.help.mail_links import pass_link, rate_link, take_link
 from app.help.models import Attempt, AttemptState, Question, Urgency
 from app.help.notices import local_time
-from app.mail import OutboundMail
+from app.mail.outgoing import OutboundMail
 from app.tokens import UsedLinkToken, make_token
 from tests.help.routing_scenes import mails_to, overdue, text_of
 from tests.help.threads import scene, sign_in

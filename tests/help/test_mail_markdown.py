@@ -15,7 +15,7 @@ from app.help.models import Urgency
 from app.help.notices import REPLY_PURPOSE
 from app.help.routing import route_question
 from app.mail.addresses import reply_address
-from app.mail.receive import receive
+from app.mail.incoming.intake import receive
 from tests.help.digest_scenes import digests, html_of, run_digests
 from tests.help.routing_scenes import ask, mails_to, mentor, text_of
 from tests.help.threads import scene, sign_in
@@ -84,7 +84,7 @@ def test_a_reply_that_could_not_be_posted_comes_back_rendered(make, jobs, smtp, 
 
 
 def test_a_picture_in_mail_is_a_link_and_loads_nothing():
-    from app.mail.markdown import mail_markdown
+    from app.mail.outgoing.markdown import mail_markdown
 
     html = mail_markdown('See ![the "plan"](https://img.example.com/plan.png) and ![](https://img.example.com/x.png)')
     assert "<img" not in html

@@ -9,7 +9,7 @@ from app.extensions import db, utcnow
 from app.help.digest import next_digest_for
 from app.help.models import DigestFrequency, DigestSetting
 from app.help.notices import local_time
-from app.mail.unsubscribe import opt_out, opted_out
+from app.mail.outgoing.unsubscribe import opt_out, opted_out
 
 PAGE = "/help/mail-settings"
 

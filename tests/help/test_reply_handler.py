@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.help import replies, thread
 from app.help.models import Attempt, AttemptState, Post, Question, QuestionState
-from app.mail.reply_handlers import Reply, ReplyRefused, reply_handler
+from app.mail.incoming.handlers import Reply, ReplyRefused, reply_handler
 from tests.help.routing_scenes import mails_to, text_of
 from tests.help.threads import scene
 

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.help.jobs import route_question_job
 from app.help.models import AttemptState, Urgency
 from app.jobs import enqueue
-from app.mail import MailStatus, OutboundMail
+from app.mail.outgoing import MailStatus, OutboundMail
 from tests.help.routing_scenes import ask, attempts_of, mentor
 from tests.mail.bounces import bounce
 

@@ -7,7 +7,7 @@ import pytest
 
 from app.extensions import db
 from app.mail.addresses import reply_address
-from app.mail.reply_handlers import Reply, register_reply_handler
+from app.mail.incoming.handlers import Reply, register_reply_handler
 
 PURPOSE = "test-reply"  # the feature these tests stand in for
 OBJECT_ID = 42
@@ -37,7 +37,7 @@ def address(app, mentor) -> str:
 @pytest.fixture
 def receiver(app):
     """The built-in SMTP receiver on a free loopback port; yields the port."""
-    from app.mail.receiver import start_receiver
+    from app.mail.incoming.smtp import start_receiver
     from tests.smtp import free_port
 
     port = free_port()

@@ -11,7 +11,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import NamedTuple
 
-from app.mail.flowed import unflow
+from app.mail.incoming.parse.flowed import unflow
 
 REPLIES_DIR = Path(__file__).parent / "replies"
 

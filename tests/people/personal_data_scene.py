@@ -13,8 +13,8 @@ from app.help.models import DigestSetting, SelfSolve
 from app.help.notices import REPLY_PURPOSE
 from app.mail.addresses import reply_address
 from app.mail.models import MailBounce
-from app.mail.receive import receive
-from app.mail.unsubscribe import opt_out
+from app.mail.incoming.intake import receive
+from app.mail.outgoing.unsubscribe import opt_out
 from feedback.models import ClarityAsShown, ClarityRating
 from matching.models import FitAnswer
 from sessions import feed

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db, utcnow
-from app.mail import MailStatus
+from app.mail.outgoing import MailStatus
 from app.mail.models import MailBounce
 from tests.mail.bounces import bounce, bounce_record, mail_row, mail_to
 

@@ -267,7 +267,7 @@ def test_no_row_anywhere_holds_her_name_or_address_after_erasure(app, s):
 def test_mail_to_an_erased_person_is_never_sent(app, s, smtp, jobs):
     nina = s.people["new_hire"]
     erase(as_admin(app, s), nina)
-    from app.mail import send_mail
+    from app.mail.outgoing import send_mail
 
     send_mail("after-erasure", "reply_refused", fresh(User, nina.id), "Your reply was not posted",
               "mail/reply_refused", {"subject": "x", "why": "y", "text": ""})

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from app.help import mail_links
-from app.mail.unsubscribe import unsubscribe_url
+from app.mail.outgoing.unsubscribe import unsubscribe_url
 from app.tokens import make_token
 from feedback import exports
 from feedback import links as feedback_links

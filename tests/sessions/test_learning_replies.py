@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 from app.extensions import db, utcnow
 from app.mail.models import InboundMail, InboundStatus
-from app.mail.receive import receive
-from app.mail.reply_handlers import Reply, ReplyRefused, reply_handler
+from app.mail.incoming.intake import receive
+from app.mail.incoming.handlers import Reply, ReplyRefused, reply_handler
 from sessions.learning_text import MAX_ITEMS, NewLearning, read_reply, reply_problem
 from sessions.learnings import LEARNINGS_PURPOSE, save_reply, send_due_prompts
 from sessions.models import LearningKind, SeriesMember

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.mail.addresses import reply_address
 from app.mail.models import InboundMail, InboundStatus, OutboundMail
-from app.mail.receive import receive
-from app.mail.reply_handlers import register_reply_handler
+from app.mail.incoming.intake import receive
+from app.mail.incoming.handlers import register_reply_handler
 from app.people.models import User
 from sessions import series as services
 from sessions.calendar import Rsvp

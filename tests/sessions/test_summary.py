@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.mail.models import OutboundMail
-from app.mail.unsubscribe import opt_out
+from app.mail.outgoing.unsubscribe import opt_out
 from sessions import running
 from sessions.models import SessionWeek
 from sessions.schedule import long_date

@@ -1,0 +1,1 @@
+"""Tests of mail going out: the outbox, its delivery and pauses for addresses that bounce."""
