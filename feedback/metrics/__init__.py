@@ -2,7 +2,7 @@
 help arrives, whether it helps, where the team gets stuck, who carries the answering, and
 how mentorships are going.
 
-Pure: plain rows in (the named tuples below, filled by a query), plain values out; no
+Pure: plain rows in (the named tuples of `common`, filled by a query), plain values out; no
 Flask, no database. Each function picks the rows of its period by their own moments, so one
 list of rows covering a period and the one before serves both sides of every comparison.
 Where a figure only counts, it is split in two: the counting (asked_by_skill,
