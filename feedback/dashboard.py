@@ -27,7 +27,15 @@ from feedback import charts, metrics
 from feedback.comments import Comment, comments_for_leads
 from feedback.metrics import NOT_ENOUGH_RESPONSES, Compared
 from feedback.periods import (
-    DAY, MONTH, QUARTER, RANGE, WEEK, Period, parse_period, period_between, period_containing,
+    DAY,
+    MONTH,
+    QUARTER,
+    RANGE,
+    WEEK,
+    Period,
+    parse_period,
+    period_between,
+    period_containing,
 )
 from feedback.rows import answers_by_mentor, asked_by_skill, checkin_score_counts, load_rows, task_rating_counts
 

@@ -25,7 +25,13 @@ from app.extensions import db
 from app.help.models import Attempt, AttemptState, Post, Question, SelfSolve, question_skills
 from app.people.models import Role, SkillKind, User, UserRole, UserSkill
 from feedback.metrics import (
-    MIN_RESPONSES, AnswerRow, CheckinRow, MentorAnswers, MentorshipRow, QuestionRow, TaskFeedbackRow,
+    MIN_RESPONSES,
+    AnswerRow,
+    CheckinRow,
+    MentorAnswers,
+    MentorshipRow,
+    QuestionRow,
+    TaskFeedbackRow,
 )
 from feedback.models import Checkin, TaskFeedback
 from feedback.periods import Period

@@ -11,7 +11,6 @@ from app.jobs import enqueue, enqueue_after_commit
 from app.people.models import Role, User
 from config import TestConfig
 
-
 # The people here are mentors: a new hire would also set off a mentor proposal job.
 
 

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from app.extensions import db, utcnow
 from app.mail.addresses import find_reply_address, format_address, reply_key, revoke_reply_addresses
 from app.tokens import TokenExpired, TokenInvalid, TokenUsed, make_token, read_token, use_token
+
 # The same settings and strategies as the tokens' own tests; examples here that write
 # roll back, so each starts from the same database.
 from tests.test_tokens import DAY, examples, object_ids, purposes

@@ -9,13 +9,22 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 from flask import render_template
-from markupsafe import Markup
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from markupsafe import Markup
 
 from app.extensions import db, utcnow
-from app.tokens import (LinkToken, TokenExpired, TokenInvalid, TokenUsed, UsedLinkToken,
-                        link_problem_page, make_token, read_token, use_token)
+from app.tokens import (
+    LinkToken,
+    TokenExpired,
+    TokenInvalid,
+    TokenUsed,
+    UsedLinkToken,
+    link_problem_page,
+    make_token,
+    read_token,
+    use_token,
+)
 
 DAY = 24 * 3600
 

@@ -6,8 +6,8 @@ to a valid `Authorization: Bearer <token>` and speaks JSON, errors included.
 
 from contextlib import contextmanager
 
-from flask import abort, g, request
 import flask_smorest
+from flask import abort, g, request
 from flask_smorest import abort as abort_with
 from flask_smorest.pagination import PaginationMetadataSchema
 

@@ -14,8 +14,14 @@ DIGEST_SECONDS = 300
 
 def init_app(app) -> None:
     """Wire the help desk into the app: pages, jobs, the sweeper and answering by email."""
-    from app.help import ask_views, link_views, mentor_views, models, thread_views  # noqa: F401  (routes, tables)
-    from app.help import digest_views  # noqa: F401  (the mail settings page)
+    from app.help import (  # noqa: F401  (routes, tables)
+        ask_views,
+        digest_views,  # noqa: F401  (the mail settings page)
+        link_views,
+        mentor_views,
+        models,
+        thread_views,
+    )
     from app.help.digest import TOPIC, send_due_digests
     from app.help.digest_replies import DIGEST_PURPOSE, answer_digest_reply
     from app.help.jobs import sweep
@@ -25,8 +31,8 @@ def init_app(app) -> None:
     from app.help.replies import post_reply
     from app.help.routing import mentor_unreached
     from app.jobs import every
-    from app.mail.outgoing.bounces import register_paused_mail_handler
     from app.mail.incoming.handlers import register_reply_handler
+    from app.mail.outgoing.bounces import register_paused_mail_handler
     from app.mail.outgoing.unsubscribe import register_topic
     from app.people.signals import skills_merging
 

@@ -12,7 +12,6 @@ from sqlalchemy import orm
 
 from app.api import api_user, error_docs, paginated, refusals_answered
 from app.extensions import db
-from app.urls import external_url
 from app.help import routing, search, thread
 from app.help.access import visible_questions
 from app.help.models import Attempt, AttemptState, Post, Question
@@ -32,6 +31,7 @@ from app.help.schemas import (
 )
 from app.people.models import Skill, named_only
 from app.people.schemas import SkillSchema
+from app.urls import external_url
 
 blp = Blueprint("help_api", __name__,
                 description="Stuck questions, their threads and the knowledge base")

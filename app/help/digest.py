@@ -39,9 +39,9 @@ from app.help.models import (
 )
 from app.help.notices import local_time
 from app.jobs import enqueue, enqueue_after_commit
+from app.mail.models import MailOptOut
 from app.mail.outgoing.compose import send_mail
 from app.mail.outgoing.jobs import RETRY, deliver_batch
-from app.mail.models import MailOptOut
 from app.mail.outgoing.unsubscribe import opt_in, opted_out_of
 from app.people.models import User
 from app.people.services import InvalidInput

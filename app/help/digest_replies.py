@@ -22,8 +22,8 @@ from app.help import replies, thread  # modules: routing, which they import, imp
 from app.help.models import Question
 from app.help.notices import REPLY_PURPOSE
 from app.mail.addresses import format_address, new_key, reply_key
-from app.mail.models import OutboundMail, ReplyAddress
 from app.mail.incoming.handlers import Reply, ReplyRefused
+from app.mail.models import OutboundMail, ReplyAddress
 from app.urls import external_url
 
 DIGEST_PURPOSE = "digest"

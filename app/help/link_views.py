@@ -17,9 +17,9 @@ from wtforms.validators import Length, Optional
 from app.extensions import db, utcnow
 from app.help import bp, holds, routing, thread
 from app.help.mail_links import ACTIONS, read_link
+from app.help.mentor_pool import schedule_of
 from app.help.mentor_views import PassForm, released_message, taken_message
 from app.help.models import Attempt, AttemptState, Question, QuestionState
-from app.help.mentor_pool import schedule_of
 from app.help.notices import local_time
 from app.people.models import User
 from app.people.services import InvalidInput

@@ -15,8 +15,8 @@ from app.help import mail_links
 from app.help.clock import local_time
 from app.help.duplicates import repeat_for
 from app.help.models import Attempt, AttemptState, Question
-from app.mail.outgoing import send_mail
 from app.mail.addresses import reply_address
+from app.mail.outgoing import send_mail
 from app.urls import external_url
 
 # The purpose of the help desk's reply addresses; app.help.replies handles what comes back.

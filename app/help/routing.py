@@ -21,8 +21,8 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db, utcnow
 from app.help import digest, notices
-from app.help.digest_schedule import next_digest_at
 from app.help.clock import day_start, local_day
+from app.help.digest_schedule import next_digest_at
 from app.help.mentor_pool import OPEN_LOAD, helpers, own_mentor, related_skills, schedules
 from app.help.models import Attempt, AttemptState, DigestFrequency, Question, QuestionState, Urgency
 from app.help.working_time import Schedule, add_working, next_working_start

@@ -6,9 +6,9 @@ Input schemas check types and sizes; the services decide what is valid.
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from app.api.schemas import Id, StrictBoolean
 from app.help.models import QuestionState, Urgency, Visibility
 from app.help.thread import NOTE_MAX_CHARS, POST_MAX_CHARS
-from app.api.schemas import Id, StrictBoolean
 from app.people.schemas import PersonRefSchema
 from app.request_keys import KEY_MAX
 

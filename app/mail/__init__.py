@@ -19,8 +19,7 @@ from app.mail import admin_views  # noqa: E402,F401  (its routes)
 from app.mail.incoming import views as incoming_views  # noqa: E402,F401  (its routes)
 from app.mail.incoming.cli import mail_cli  # noqa: E402
 from app.mail.incoming.intake import drop_old_raw_mail, requeue_unread_mail  # noqa: E402
-from app.mail.outgoing import requeue_unsent_mail  # noqa: E402
-from app.mail.outgoing import unsubscribe_views  # noqa: E402,F401  (its routes)
+from app.mail.outgoing import requeue_unsent_mail, unsubscribe_views  # noqa: E402,F401  (the views: routes)
 from app.mail.outgoing.mailbox import mailbox  # noqa: E402
 from app.mail.outgoing.markdown import mail_markdown  # noqa: E402
 from app.mail.personal_data import register as register_personal_data  # noqa: E402

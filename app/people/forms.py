@@ -13,8 +13,8 @@ from wtforms import (
     SubmitField,
     TimeField,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.people.models import SkillKind
 

@@ -13,7 +13,6 @@ from email_validator import validate_email as check_email_syntax
 from app.auth.models import ApiToken
 from app.auth.sessions import EndReason, end_sign_ins
 from app.extensions import db
-from app.people.working_days import read_work_settings
 from app.people.models import (
     SENIORITY_LEVELS,
     Role,
@@ -21,6 +20,7 @@ from app.people.models import (
     User,
     normalize_email,
 )
+from app.people.working_days import read_work_settings
 
 MOST_AT_ONCE = 50  # the most mentees, and the most open questions, one person takes at once
 AT_ONCE_RANGE = f"Choose a number from 0 to {MOST_AT_ONCE}."

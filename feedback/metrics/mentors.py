@@ -106,7 +106,7 @@ def mentorship_counts(mentorships: Sequence[MentorshipRow], period: Period, now:
         return active, waiting, ended
 
     now_figures, old_figures = figures(period), figures(period.previous())
-    return MentorshipCounts(*(Compared(a, b) for a, b in zip(now_figures, old_figures)))
+    return MentorshipCounts(*(Compared(a, b) for a, b in zip(now_figures, old_figures, strict=True)))
 
 
 def _undecided(mentorship: MentorshipRow, moment: datetime) -> bool:

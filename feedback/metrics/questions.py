@@ -56,7 +56,7 @@ def reply_times(questions: Sequence[QuestionRow], period: Period, now: datetime)
     met, for blocking questions, questions that can wait, and all together."""
     now_figures = _reply_figures(asked_in(questions, period), now)
     old_figures = _reply_figures(asked_in(questions, period.previous()), now)
-    return [ReplyTimes(urgency, *(Compared(a, b) for a, b in zip(now_figures[urgency], old_figures[urgency])))
+    return [ReplyTimes(urgency, *(Compared(a, b) for a, b in zip(now_figures[urgency], old_figures[urgency], strict=True)))
             for urgency in URGENCIES + (ALL,)]
 
 
@@ -96,7 +96,7 @@ def question_counts(questions: Sequence[QuestionRow], self_solved_at: Sequence[d
                 len(within(self_solved_at, p, lambda at: at)))
 
     now_figures, old_figures = figures(period), figures(period.previous())
-    return QuestionCounts(*(Compared(a, b) for a, b in zip(now_figures, old_figures)))
+    return QuestionCounts(*(Compared(a, b) for a, b in zip(now_figures, old_figures, strict=True)))
 
 
 def skill_gaps(questions: Sequence[QuestionRow], period: Period, taught_skill_ids: Iterable[int],

@@ -30,7 +30,7 @@ def trend(period: Period, rows: Iterable, moment: Callable[[object], datetime | 
     buckets: list[list] = [[] for _ in steps]
     for row in within(rows, period, moment):
         buckets[bisect_right(starts, moment(row)) - 1].append(row)
-    return [TrendPoint(step, measure(bucket)) for step, bucket in zip(steps, buckets)]
+    return [TrendPoint(step, measure(bucket)) for step, bucket in zip(steps, buckets, strict=True)]
 
 
 def reply_trend(questions: Sequence[QuestionRow], period: Period) -> list[TrendPoint]:

@@ -1,13 +1,12 @@
 """People, teams, skills and API tokens.
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-21 10:39:27.058279
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0001'

@@ -5,9 +5,8 @@ Revises: 0004
 Create Date: 2026-11-21 13:05:40.562624
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0005'

@@ -5,9 +5,8 @@ Revises: 0007
 Create Date: 2026-12-06 13:58:58.511301
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0008'

@@ -5,9 +5,8 @@ Revises: 0009
 Create Date: 2026-12-06 10:12:40.118530
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0010'

@@ -7,9 +7,8 @@ Create Date: 2026-12-06 17:30:00.000000
 """
 from contextlib import contextmanager
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0014'

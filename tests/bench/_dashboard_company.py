@@ -141,7 +141,7 @@ class Company:
 
     def mentorships(self, team_id: int, new_hires: list[int]) -> None:
         rng, mentors = self.rng, self.people[team_id]["mentors"]
-        for hire, proposed in zip(new_hires, self.moments(len(new_hires))):
+        for hire, proposed in zip(new_hires, self.moments(len(new_hires)), strict=True):
             mentor = int(rng.choice(mentors))
             started = proposed + timedelta(days=1)
             ends = started + timedelta(days=90)
@@ -179,7 +179,7 @@ class Company:
         rng = self.rng
         count = FEEDBACK_ROWS - len(self.rows[Checkin.__table__])  # the rest of the feedback rows
         teams = rng.choice(TEAMS, count, p=self.weights) + 1
-        for team_id, at in zip(teams.tolist(), self.moments(count)):
+        for team_id, at in zip(teams.tolist(), self.moments(count), strict=True):
             row = self.add(TaskFeedback, {
                 "author_id": int(rng.choice(self.people[team_id]["askers"])), "team_id": team_id,
                 "title": "Ship the invoice export", "link": "",
@@ -196,7 +196,7 @@ class Company:
     def self_solves(self) -> None:
         rng, questions = self.rng, self.rows[Question.__table__]
         counted = set()  # an entry solves a person's problem once
-        for n, at in zip(rng.integers(0, len(questions), SELF_SOLVES).tolist(), self.moments(SELF_SOLVES)):
+        for n, at in zip(rng.integers(0, len(questions), SELF_SOLVES).tolist(), self.moments(SELF_SOLVES), strict=True):
             q = questions[n]
             person = int(rng.choice(self.people[q["team_id"]]["askers"]))
             if (person, q["id"]) not in counted:

@@ -38,9 +38,9 @@ from rq import Worker
 
 from app import create_app
 from app.extensions import db
-from app.jobs import enqueue
 from app.help.digest import due_mentors, send_due_digests
 from app.help.models import Attempt, DigestSetting, Question, question_skills
+from app.jobs import enqueue
 from app.mail.models import MailStatus, OutboundMail
 from app.people.models import Role, Skill, User, UserRole
 from config import TestConfig

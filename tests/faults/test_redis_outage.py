@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from app.auth.models import ApiToken
 from app.extensions import db
 from app.help.models import Attempt, Question
-from app.mail.outgoing.jobs import requeue_unsent_mail
 from app.mail.models import MailStatus, OutboundMail
+from app.mail.outgoing.jobs import requeue_unsent_mail
 from app.people.models import Role, User
 from tests.faults._processes import settled, wait_until, waiting_on_locks
 from tests.help.routing_scenes import mentor

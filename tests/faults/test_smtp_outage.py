@@ -8,7 +8,7 @@ from RQ's schedule, then the clock is moved on by making the retry due now.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -16,8 +16,8 @@ from rq.registry import ScheduledJobRegistry
 
 from app.extensions import db
 from app.help.routing import route_question
-from app.mail.outgoing.jobs import RETRY
 from app.mail.models import MailStatus, OutboundMail
+from app.mail.outgoing.jobs import RETRY
 from tests.faults._processes import settled, wait_until
 from tests.help.routing_scenes import ask, mentor
 
@@ -131,6 +131,6 @@ def _back_off(registry: ScheduledJobRegistry) -> int:
 
 def _retry_now(registry: ScheduledJobRegistry) -> None:
     """Move the clock on: make every scheduled retry due now, for the worker's scheduler."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for job_id in registry.get_job_ids():
         registry.schedule(registry.job_class.fetch(job_id, connection=registry.connection), now)

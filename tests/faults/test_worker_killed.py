@@ -19,8 +19,8 @@ from app.help.digest import send_digest_batch
 from app.help.jobs import route_question_job, sweep
 from app.help.models import Attempt
 from app.jobs import enqueue
-from app.mail.outgoing.jobs import CLAIM_TIMEOUT, deliver, requeue_unsent_mail
 from app.mail.models import MailStatus, OutboundMail
+from app.mail.outgoing.jobs import CLAIM_TIMEOUT, deliver, requeue_unsent_mail
 from app.people.models import Role, User
 from sessions import series
 from tests.faults._processes import settled, wait_until, waiting_on_locks

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -21,7 +21,7 @@ from matching.models import Mentorship, MentorshipState
 from tests.help.routing_scenes import mails_to, text_of
 from tests.help.threads import sign_in
 
-START = datetime(2026, 11, 1, 9, 0, tzinfo=timezone.utc)
+START = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
 
 # The pure rules

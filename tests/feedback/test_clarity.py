@@ -16,7 +16,6 @@ from feedback.models import ClarityRating
 from feedback.rules import CLARITY_TIPS, clarity_due, clarity_shown, clarity_tip
 from tests.help.threads import question, scene, sign_in
 
-
 # The pure rules
 
 @pytest.mark.parametrize("mean, tip", [(5.0, 0), (4.5, 0), (4.49, 1), (3.5, 1), (3.0, 2), (2.5, 2), (2.49, 3), (1.0, 3)])

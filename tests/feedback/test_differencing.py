@@ -19,7 +19,6 @@ from matching.models import Mentorship, MentorshipState
 from tests.feedback.test_dashboard import Tables, section, text
 from tests.help.threads import documented_calls, question, sign_in
 
-
 # The asker's clarity
 
 @pytest.fixture

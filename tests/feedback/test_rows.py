@@ -4,30 +4,38 @@ database whose right rows are known; and leads' reading of free text without nam
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from app.extensions import db
 from app.help.models import Attempt, AttemptState, Post, Question, QuestionState, SelfSolve, Urgency
 from app.people.models import Role, SkillKind
-from feedback.comments import CHECKIN_CHANGE, TASK_HELPED, TASK_MISSING, comments_for_leads
 from feedback import metrics
+from feedback.comments import CHECKIN_CHANGE, TASK_HELPED, TASK_MISSING, comments_for_leads
 from feedback.metrics import (
-    AnswerRow, CheckinRow, MentorAnswers, MentorshipRow, QuestionRow, TaskFeedbackRow, question_counts,
+    AnswerRow,
+    MentorAnswers,
+    MentorshipRow,
+    QuestionRow,
+    question_counts,
 )
 from feedback.models import Checkin, Side, TaskFeedback, TimeTaken
 from feedback.periods import Period
 from feedback.rows import (
-    answers_by_mentor, asked_by_skill, checkin_score_counts, load_rows, task_rating_counts,
+    answers_by_mentor,
+    asked_by_skill,
+    checkin_score_counts,
+    load_rows,
+    task_rating_counts,
 )
 from matching.models import Mentorship, MentorshipState
 
-START, END = datetime(2026, 10, 1, tzinfo=timezone.utc), datetime(2026, 11, 1, tzinfo=timezone.utc)
+START, END = datetime(2026, 10, 1, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC)
 
 
 def at(month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
-    return datetime(2026, month, day, hour, minute, tzinfo=timezone.utc)
+    return datetime(2026, month, day, hour, minute, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -222,13 +230,13 @@ def test_question_moments_come_back_exact_to_the_microsecond_and_in_utc(make):
     db.session.add(q)
     db.session.flush()
     db.session.add(Attempt(question_id=q.id, mentor_id=mentor.id, number=1, state=AttemptState.ANSWERED,
-                           deadline_at=datetime(2026, 10, 5, 9, 45, tzinfo=timezone.utc)))
+                           deadline_at=datetime(2026, 10, 5, 9, 45, tzinfo=UTC)))
     db.session.commit()
 
     (row,) = load_rows(team.id, START, END, detailed=False).questions
     assert (row.asked_at, row.first_reply_at, row.deadline_at, row.resolved_at) == (
-        datetime(2026, 10, 5, 9, 30, 15, 123456, tzinfo=timezone.utc),
-        datetime(2026, 10, 5, 9, 30, 15, 123457, tzinfo=timezone.utc),
-        datetime(2026, 10, 5, 9, 45, tzinfo=timezone.utc),
-        datetime(2026, 10, 6, 9, 30, 16, 123456, tzinfo=timezone.utc))
+        datetime(2026, 10, 5, 9, 30, 15, 123456, tzinfo=UTC),
+        datetime(2026, 10, 5, 9, 30, 15, 123457, tzinfo=UTC),
+        datetime(2026, 10, 5, 9, 45, tzinfo=UTC),
+        datetime(2026, 10, 6, 9, 30, 16, 123456, tzinfo=UTC))
     assert all(moment.utcoffset() == timedelta(0) for moment in (row.asked_at, row.deadline_at))

@@ -22,7 +22,6 @@ from app.urls import external_url
 from tests.help.digest_scenes import backdate, can_wait, digests, goals_in, hour_passes, html_of, run_digests
 from tests.help.routing_scenes import ask, attempts_of, mentor, text_of
 
-
 # What a digest says
 
 def test_a_digest_lists_each_waiting_question_with_its_own_reply_address_and_links(make, jobs, smtp):

@@ -17,10 +17,8 @@ from app.help.models import DigestFrequency, DigestSetting, Urgency
 from app.help.routing import route_question
 from app.jobs import enqueue
 from app.mail.outgoing.unsubscribe import opt_out
-from tests.help.digest_scenes import (STILL_SENT, backdate, can_wait, choose, digests, goals_in, hour_passes,
-                                      run_digests)
+from tests.help.digest_scenes import STILL_SENT, backdate, can_wait, choose, digests, goals_in, hour_passes, run_digests
 from tests.help.routing_scenes import ask, attempts_of, mails_to, mentor, text_of
-
 
 # When
 

@@ -15,11 +15,11 @@ import sqlalchemy as sa
 
 from app.extensions import db, utcnow
 from app.help import holds, routing, thread
-from app.help.mentor_pool import schedule_of
-from app.help.working_time import add_working, add_working_days
 from app.help.mail_links import pass_link, rate_link, take_link
+from app.help.mentor_pool import schedule_of
 from app.help.models import Attempt, AttemptState, Question, Urgency
 from app.help.notices import local_time
+from app.help.working_time import add_working, add_working_days
 from app.mail.outgoing import OutboundMail
 from app.tokens import UsedLinkToken, make_token
 from tests.help.routing_scenes import mails_to, overdue, text_of

@@ -19,11 +19,11 @@ import sqlalchemy as sa
 
 from app.extensions import db, utcnow
 from app.help.models import Post
-from app.mail.incoming import outcomes as reply_outcomes
 from app.mail.addresses import find_reply_address
-from app.mail.models import InboundMail, InboundStatus, OutboundMail
+from app.mail.incoming import outcomes as reply_outcomes
 from app.mail.incoming.intake import process_inbound, receive
 from app.mail.incoming.smtp import start_receiver
+from app.mail.models import InboundMail, InboundStatus, OutboundMail
 from tests.help.digest_scenes import can_wait, digests, html_of, run_digests
 from tests.help.routing_scenes import mails_to, mentor, text_of
 from tests.mail import inbound_messages as mails

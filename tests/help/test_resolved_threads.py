@@ -14,8 +14,8 @@ from app.help import thread
 from app.help.models import Post, Question, QuestionState
 from app.help.notices import REPLY_PURPOSE
 from app.mail.addresses import reply_address
-from app.mail.models import InboundMail, InboundStatus
 from app.mail.incoming.smtp import start_receiver
+from app.mail.models import InboundMail, InboundStatus
 from tests.help.routing_scenes import mails_to, text_of
 from tests.help.threads import scene, sign_in
 from tests.mail import inbound_messages as mails

@@ -15,26 +15,25 @@ import sqlalchemy as sa
 from app.extensions import db, utcnow
 from app.help import routing
 from app.help.clock import local_day
-from app.help.notices import local_time
 from app.help.jobs import route_question_job, sweep
 from app.help.models import Attempt, AttemptState, Question, QuestionState, Urgency
+from app.help.notices import local_time
 from app.help.routing import answer_arrived, check_deadline, pass_question, route_question
 from app.jobs import enqueue
 from app.people.models import Team, User
 from app.urls import external_url
 from matching.models import Mentorship, MentorshipState
-
 from tests.help.routing_scenes import (
     ALWAYS,
-    skill,
-    mentor,
     ask,
     attempts_of,
     live_of,
-    overdue,
-    time_out,
     mails_to,
+    mentor,
+    overdue,
+    skill,
     text_of,
+    time_out,
 )
 from tests.lock_waits import together
 

@@ -11,8 +11,7 @@ import sqlalchemy as sa
 
 from app.extensions import db, utcnow
 from app.help.models import Attempt, Post, Question, QuestionState, SelfSolve, Visibility
-from app.help.search import engine, postgres
-from app.help.search import index_question, search_knowledge, search_terms
+from app.help.search import engine, index_question, postgres, search_knowledge, search_terms
 from tests.lock_waits import device, together
 
 

@@ -22,6 +22,7 @@ from tests.help.routing_scenes import ALWAYS, ask, attempts_of, live_of, mails_t
 from tests.help.test_ask_mail_links import links_in
 from tests.help.threads import sign_in
 
+
 def path(url: str) -> str:
     return url.removeprefix("http://localhost")
 

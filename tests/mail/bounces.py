@@ -13,10 +13,10 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.extensions import db, utcnow
-from app.mail.outgoing import MailStatus, OutboundMail, deliver, send_mail
 from app.mail.addresses import bounce_address
-from app.mail.models import MailBounce
 from app.mail.incoming.intake import process_inbound, receive
+from app.mail.models import MailBounce
+from app.mail.outgoing import MailStatus, OutboundMail, deliver, send_mail
 from tests.mail import inbound_messages as mails
 
 _ids = itertools.count(1)

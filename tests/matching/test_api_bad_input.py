@@ -11,7 +11,6 @@ from app.extensions import db
 from matching.models import MentorshipState
 from tests.matching.mentorship_cast import API, CODES, assert_error, bearer, propose
 
-
 MISSING = "Missing data for required field."
 BAD_INPUT = [
     # action, body, status, fields (name -> part of the message)

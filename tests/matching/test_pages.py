@@ -12,8 +12,7 @@ from app.people.models import Role
 from matching import services
 from matching.jobs import propose_mentor_job
 from matching.models import FitAnswer, Mentorship, MentorshipState
-from tests.matching.test_lifecycle import (live_of, mails_to, mentor, mentorships_of, new_hire, pair, sign_in,
-                                          text_of)
+from tests.matching.test_lifecycle import live_of, mails_to, mentor, mentorships_of, new_hire, pair, sign_in, text_of
 
 
 def test_a_mentor_accepts_on_the_mentoring_page_and_the_new_hire_sees_why(app, make, jobs, smtp, client, auth):

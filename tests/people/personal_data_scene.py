@@ -12,8 +12,8 @@ from app.extensions import db
 from app.help.models import DigestSetting, SelfSolve
 from app.help.notices import REPLY_PURPOSE
 from app.mail.addresses import reply_address
-from app.mail.models import MailBounce
 from app.mail.incoming.intake import receive
+from app.mail.models import MailBounce
 from app.mail.outgoing.unsubscribe import opt_out
 from feedback.models import ClarityAsShown, ClarityRating
 from matching.models import FitAnswer

@@ -11,7 +11,6 @@ from app.people.csv_rows import RowProblem
 from app.people.importer import import_people_csv
 from app.people.models import Role, Skill, SkillKind, User
 from app.people.services import InvalidInput
-
 from tests.people.import_files import HEADER, csv_text, everything, person, skills_of
 
 # Creating and updating

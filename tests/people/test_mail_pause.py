@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db, utcnow
-from app.mail.outgoing import MailStatus
 from app.mail.models import MailBounce
+from app.mail.outgoing import MailStatus
 from tests.mail.bounces import bounce, bounce_record, mail_row, mail_to
 
 ZONE = "America/Los_Angeles"

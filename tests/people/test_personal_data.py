@@ -18,10 +18,10 @@ from app.extensions import db
 from app.help.models import DigestSetting, Post, Question
 from app.mail.models import InboundMail, MailBounce, MailOptOut, MailStatus, OutboundMail, ReplyAddress
 from app.people.models import User, UserSkill
+from config import TestConfig
 from feedback.models import Checkin, TaskFeedback
 from matching.models import DoNotPair
 from sessions.models import CalendarFeed, Learning
-from config import TestConfig
 from tests.factories import Factories
 from tests.people.personal_data_scene import NINAS_REPLY, nina_everywhere
 from tests.security.access_scene import Browser, Scene, database_state

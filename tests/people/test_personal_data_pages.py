@@ -18,12 +18,14 @@ from tests.security.access_table import (
     POST,
     TABLE,
     Token,
-    body as sent_body,
     good_tokens,
     routes,
     send,
     statuses,
     url,
+)
+from tests.security.access_table import (
+    body as sent_body,
 )
 
 # Routes that read by POST: what they read is a draft, which never goes in an address.

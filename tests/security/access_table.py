@@ -279,7 +279,7 @@ def statuses(row: str) -> dict[str, int | str]:
     """A row of the table as {role: status or OK}."""
     cells = row.split()
     assert len(cells) == len(ROLES), f"{row!r} names {len(cells)} statuses for {len(ROLES)} people"
-    return {role: cell if cell == OK else int(cell) for role, cell in zip(ROLES, cells)}
+    return {role: cell if cell == OK else int(cell) for role, cell in zip(ROLES, cells, strict=True)}
 
 
 def routes(app) -> list:

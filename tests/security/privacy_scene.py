@@ -28,7 +28,14 @@ from sessions.models import SessionSeries
 from tests.factories import Factories
 from tests.security.access_scene import Scene, build_scene
 from tests.security.privacy_table import (
-    CHECKIN_SCORE, CLARITY_SCORE, DECLINER, LEARNING_BEFORE, ROLES, SHARED_TASK_WORDS, TASK_RATING, WORDS,
+    CHECKIN_SCORE,
+    CLARITY_SCORE,
+    DECLINER,
+    LEARNING_BEFORE,
+    ROLES,
+    SHARED_TASK_WORDS,
+    TASK_RATING,
+    WORDS,
 )
 
 

@@ -183,7 +183,7 @@ def test_emails_show_typed_markup_as_text_and_names_add_no_headers(app, make, jo
     assert not [name for name in carried if xss_of(name) not in everything], "the emails carry these fields"
 
     assert len(smtp.received) == len(rows)
-    for envelope, msg in zip(smtp.received, smtp.messages()):
+    for envelope, msg in zip(smtp.received, smtp.messages(), strict=True):
         header_names = [name.lower() for name in msg.keys()]
         assert "bcc" not in header_names and "x-injected" not in header_names and "cc" not in header_names
         assert header_names.count("to") == header_names.count("subject") == 1

@@ -31,7 +31,15 @@ from app.mail.models import OutboundMail
 from feedback import exports
 from tests.security.privacy_scene import PrivacyScene, build_privacy_scene
 from tests.security.privacy_table import (
-    CHECKIN_SCORE, CLARITY_SCORE, DECLINER, LEARNING_BEFORE, ROLES, SHARED_TASK_WORDS, TABLE, TASK_RATING, WORDS,
+    CHECKIN_SCORE,
+    CLARITY_SCORE,
+    DECLINER,
+    LEARNING_BEFORE,
+    ROLES,
+    SHARED_TASK_WORDS,
+    TABLE,
+    TASK_RATING,
+    WORDS,
     statuses,
 )
 

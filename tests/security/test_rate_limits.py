@@ -15,9 +15,9 @@ import sqlalchemy as sa
 from limits import parse
 
 from app import create_app
+from app.auth.models import ApiToken
 from app.extensions import db
 from app.help.models import Question
-from app.auth.models import ApiToken
 from app.mail.addresses import reply_address
 from app.mail.models import InboundMail
 from app.people.models import Role

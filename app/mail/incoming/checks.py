@@ -24,13 +24,13 @@ from flask import current_app
 
 from app.extensions import db
 from app.mail.addresses import find_bounced_mail, find_reply_address, key_of
+from app.mail.incoming.handlers import Reply, reply_handler, takes_calendar_answers
 from app.mail.incoming.parse.authenticity import authentication_failure
 from app.mail.incoming.parse.automatic import auto_reply_reason, bounce_reason, bounce_recipients, reports_failure
-from app.mail.outgoing.bounces import count_bounce
 from app.mail.incoming.parse.message import InboundMessage
-from app.mail.models import OutboundMail, ReplyAddress
-from app.mail.incoming.handlers import Reply, reply_handler, takes_calendar_answers
 from app.mail.incoming.parse.reply import reply_from_bodies
+from app.mail.models import OutboundMail, ReplyAddress
+from app.mail.outgoing.bounces import count_bounce
 from app.people.models import User
 from app.urls import external_url
 

@@ -73,12 +73,19 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.database import insert_unless_exists
 from app.extensions import db, utcnow
 from app.jobs import enqueue, enqueue_after_commit
-from app.mail.incoming.parse.message import InboundMessage, UnreadableMail, identify, parse_header, parse_message, raw_digest
-from app.mail.incoming.parse.text import clean_text
-from app.mail.models import InboundMail, InboundStatus
 from app.mail.incoming.checks import Reading, Refusal, check_reply, check_sender
 from app.mail.incoming.handlers import MESSAGE_ID_CHARS
 from app.mail.incoming.outcomes import ANSWER_KIND, may_answer, post, refuse, tell
+from app.mail.incoming.parse.message import (
+    InboundMessage,
+    UnreadableMail,
+    identify,
+    parse_header,
+    parse_message,
+    raw_digest,
+)
+from app.mail.incoming.parse.text import clean_text
+from app.mail.models import InboundMail, InboundStatus
 
 log = logging.getLogger(__name__)
 

@@ -13,12 +13,12 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from app.extensions import db, utcnow
-from app.mail.outgoing.compose import send_mail
+from app.mail.incoming.checks import Reading, Refusal
+from app.mail.incoming.handlers import Reply, ReplyRefused, takes_calendar_answers
 from app.mail.incoming.parse.message import InboundMessage
 from app.mail.incoming.parse.text import clean_text
 from app.mail.models import InboundMail, InboundStatus, OutboundMail
-from app.mail.incoming.checks import Reading, Refusal
-from app.mail.incoming.handlers import Reply, ReplyRefused, takes_calendar_answers
+from app.mail.outgoing.compose import send_mail
 from app.people.models import User
 
 log = logging.getLogger("app.mail.incoming.intake")  # one log for everything received

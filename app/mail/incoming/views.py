@@ -29,8 +29,8 @@ from app.errors import CODES
 from app.extensions import csrf, db
 from app.mail import bp
 from app.mail.addresses import takes_mail_for
-from app.mail.incoming.parse.message import parse_header
 from app.mail.incoming.intake import MAX_RECIPIENTS, receive
+from app.mail.incoming.parse.message import parse_header
 
 log = logging.getLogger(__name__)
 

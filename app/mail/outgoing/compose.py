@@ -11,9 +11,9 @@ from flask import current_app, render_template
 from app.database import insert_unless_exists
 from app.extensions import db
 from app.jobs import enqueue_after_commit
+from app.mail.models import MailStatus, OutboundMail
 from app.mail.outgoing.jobs import RETRY
 from app.mail.outgoing.jobs import deliver as deliver_mail
-from app.mail.models import MailStatus, OutboundMail
 from app.mail.outgoing.transport import address
 from app.mail.outgoing.unsubscribe import topic, unsubscribe_headers, unsubscribe_url
 from app.people.models import User

@@ -12,8 +12,8 @@ from rq import Retry
 from app.extensions import db, utcnow
 from app.jobs import enqueue, enqueue_after_commit
 from app.mail.addresses import bounce_address
-from app.mail.outgoing.bounces import mail_paused, mail_pauses, paused_mail_handler
 from app.mail.models import MailStatus, OutboundMail
+from app.mail.outgoing.bounces import mail_paused, mail_pauses, paused_mail_handler
 from app.mail.outgoing.transport import build_message, send_batch
 
 log = logging.getLogger(__name__)
@@ -133,7 +133,7 @@ def _deliver(mail_ids: Iterable[int]) -> tuple[int, list[Exception]]:
 
     # Each email's own return path: a report sent there proves which email failed, to whom.
     paths = [bounce_address(mail_id) for mail_id in ready_ids]
-    outcomes.update(zip(ready_ids, send_batch(messages, sent=record_sent, return_paths=paths)))
+    outcomes.update(zip(ready_ids, send_batch(messages, sent=record_sent, return_paths=paths), strict=True))
     errors = []
     for mail in mails:
         error = outcomes[mail.id]

@@ -8,7 +8,6 @@ shows it, with its return path as the Return-Path that a mailbox would add.
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import re
@@ -37,9 +36,14 @@ log = logging.getLogger(__name__)
 class _HeaderClasses(HeaderRegistry):
     """The email package's header registry, making each header class once, not per header."""
 
-    @functools.cache
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._made: dict[str, type] = {}
+
     def __getitem__(self, name):
-        return super().__getitem__(name)
+        if name not in self._made:
+            self._made[name] = super().__getitem__(name)
+        return self._made[name]
 
 
 # Folding long headers at 78 characters makes Python encode a long URL in List-Unsubscribe
@@ -149,7 +153,7 @@ def send_batch(messages: list[EmailMessage], sent: Callable[[int], None] | None 
         for index in range(attempted, len(messages)):
             errors[index] = exc
     if config["ENV_NAME"] == "development":
-        for msg, path, error in zip(messages, paths, errors):
+        for msg, path, error in zip(messages, paths, errors, strict=True):
             if error is None and _keep_in_outbox(msg, path) is not None:
                 log.warning("could not keep a copy of %s in the outbox", msg["Message-ID"])
     return errors

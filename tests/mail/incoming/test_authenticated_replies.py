@@ -12,8 +12,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.mail.models import InboundMail, InboundStatus, OutboundMail
 from app.mail.incoming.smtp import start_receiver
+from app.mail.models import InboundMail, InboundStatus, OutboundMail
 from tests.mail import inbound_messages as mails
 from tests.smtp import free_port
 

@@ -9,8 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.mail.incoming.parse.authenticity import (AuthResult, authentication_failure, parse_authentication_results,
-                                   trusted_results)
+from app.mail.incoming.parse.authenticity import (
+    AuthResult,
+    authentication_failure,
+    parse_authentication_results,
+    trusted_results,
+)
 from app.mail.incoming.parse.message import parse_message
 from tests.mail import inbound_messages as mails
 

@@ -12,10 +12,10 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.mail.outgoing import MailStatus
 from app.mail.addresses import reply_address
-from app.mail.outgoing.bounces import mail_pause
 from app.mail.models import InboundMail, InboundStatus, MailBounce
+from app.mail.outgoing import MailStatus
+from app.mail.outgoing.bounces import mail_pause
 from tests.mail import inbound_messages as mails
 from tests.mail.bounces import bounce_record, mail_row, mail_to
 from tests.mail.conftest import PURPOSE

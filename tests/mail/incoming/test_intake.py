@@ -11,11 +11,11 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db, utcnow
-from app.mail.outgoing import deliver, send_mail
 from app.mail.addresses import bounce_address, reply_address, revoke_reply_addresses
-from app.mail.models import InboundMail, InboundStatus, MailBounce, OutboundMail, ReplyAddress
-from app.mail.incoming.intake import process_inbound, receive, requeue_unread_mail
 from app.mail.incoming.handlers import Reply, ReplyRefused, register_reply_handler
+from app.mail.incoming.intake import process_inbound, receive, requeue_unread_mail
+from app.mail.models import InboundMail, InboundStatus, MailBounce, OutboundMail, ReplyAddress
+from app.mail.outgoing import deliver, send_mail
 from tests.mail import inbound_messages as mails
 from tests.mail.conftest import OBJECT_ID, PURPOSE
 

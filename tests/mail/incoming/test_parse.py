@@ -231,11 +231,11 @@ def test_a_person_writing_about_undelivered_mail_is_no_bounce():
 @pytest.mark.parametrize("data, charset, text", [
     ("Grüße – “quoted”".encode("cp1252"), "iso-8859-1", "Grüße – “quoted”"),
     ("Grüße".encode("latin-1"), "windows-1252", "Grüße"),
-    ("Grüße".encode("utf-8"), "us-ascii", "Grüße"),
+    ("Grüße".encode(), "us-ascii", "Grüße"),
     ("Grüße".encode("latin-1"), "utf-8", "Grüße"),  # declared wrong
-    ("Grüße".encode("utf-8"), "x-unknown-charset", "Grüße"),
-    ("Grüße".encode("utf-8"), '"UTF8"', "Grüße"),
-    ("Grüße".encode("utf-8"), "rot13", "Grüße"),  # a codec that is not a charset
+    ("Grüße".encode(), "x-unknown-charset", "Grüße"),
+    ("Grüße".encode(), '"UTF8"', "Grüße"),
+    ("Grüße".encode(), "rot13", "Grüße"),  # a codec that is not a charset
     (b"caf\x81", "utf-8", "caf\ufffd"),  # not Windows-1252 either: the byte is replaced
     ("日本語".encode("iso-2022-jp"), "iso-2022-jp", "日本語"),
     (b"plain", None, "plain"),

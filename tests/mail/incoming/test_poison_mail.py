@@ -15,9 +15,9 @@ import sqlalchemy as sa
 from app.extensions import db, utcnow
 from app.help.models import Post
 from app.mail.addresses import reply_address
-from app.mail.models import InboundMail, InboundStatus, OutboundMail
-from app.mail.incoming.intake import READ_ATTEMPTS, process_inbound, receive, requeue_unread_mail
 from app.mail.incoming.handlers import Reply, register_reply_handler
+from app.mail.incoming.intake import READ_ATTEMPTS, process_inbound, receive, requeue_unread_mail
+from app.mail.models import InboundMail, InboundStatus, OutboundMail
 from tests.help.threads import scene
 from tests.mail import inbound_messages as mails
 from tests.mail.conftest import PURPOSE

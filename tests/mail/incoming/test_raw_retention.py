@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from app.extensions import db, utcnow
 from app.jobs import enqueue
-from app.mail.models import InboundMail, InboundStatus
 from app.mail.incoming.intake import drop_old_raw_mail, receive
+from app.mail.models import InboundMail, InboundStatus
 from tests.mail import inbound_messages as mails
 
 

@@ -9,8 +9,8 @@ from collections.abc import Callable
 import pytest
 
 from app.mail.incoming.parse.flowed import unflow
-from app.mail.incoming.parse.reply_html import html_to_text
 from app.mail.incoming.parse.reply import reply_from_bodies
+from app.mail.incoming.parse.reply_html import html_to_text
 from app.mail.incoming.parse.reply_text import reply_text, tidy
 from tests.mail.replies_corpus import Reply, load_replies
 

@@ -12,10 +12,10 @@ import sqlalchemy as sa
 
 from app import create_app
 from app.extensions import db
-from app.mail.outgoing import send_mail
 from app.mail.addresses import bounce_address
-from app.mail.models import InboundMail, InboundStatus, MailBounce
 from app.mail.incoming.smtp import start_receiver
+from app.mail.models import InboundMail, InboundStatus, MailBounce
+from app.mail.outgoing import send_mail
 from config import TestConfig
 from tests.mail import inbound_messages as mails
 from tests.smtp import free_port

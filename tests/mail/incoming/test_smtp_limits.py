@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.mail.addresses import reply_address, revoke_reply_addresses
-from app.mail.models import InboundMail
 from app.mail.incoming.smtp import start_receiver
+from app.mail.models import InboundMail
 from tests.mail import inbound_messages as mails
 from tests.mail.conftest import OBJECT_ID, PURPOSE
 from tests.smtp import free_port
@@ -58,7 +58,7 @@ def test_a_message_takes_a_few_recipients_at_most(app, receiver, make):
 def test_mail_past_the_limit_for_one_connecting_address_waits(app, receiver, mentor, address, jobs):
     app.config["RATELIMIT_SMTP_ADDRESS"] = "2 per hour"
     with session(receiver) as smtp:
-        for n in range(2):
+        for _ in range(2):
             smtp.sendmail(mentor.email, [address], mails.gmail_reply(mentor.email, address))
         with pytest.raises(smtplib.SMTPSenderRefused) as refused:
             smtp.sendmail("someone.else@example.com", [address], mails.gmail_reply(mentor.email, address))
@@ -73,7 +73,7 @@ def test_mail_past_the_limit_for_one_sender_waits_and_other_senders_go_on(app, r
     others = reply_address(PURPOSE, OBJECT_ID, other.id)
     db.session.commit()
     with session(receiver) as smtp:
-        for n in range(2):
+        for _ in range(2):
             smtp.sendmail(mentor.email.upper(), [address], mails.gmail_reply(mentor.email, address))
         with pytest.raises(smtplib.SMTPSenderRefused) as refused:
             smtp.sendmail(mentor.email, [address], mails.gmail_reply(mentor.email, address))
@@ -101,7 +101,7 @@ def test_with_the_limits_redis_down_mail_still_comes_in_and_is_counted_in_memory
     controller = start_receiver(app, "127.0.0.1", port)
     try:
         with session(port) as smtp:
-            for n in range(2):
+            for _ in range(2):
                 assert smtp.sendmail(mentor.email, [address], mails.gmail_reply(mentor.email, address)) == {}
             with pytest.raises(smtplib.SMTPSenderRefused) as refused:
                 smtp.sendmail(mentor.email, [address], mails.gmail_reply(mentor.email, address))

@@ -16,9 +16,17 @@ from jinja2 import ChoiceLoader, DictLoader
 from app import create_app
 from app.extensions import db, utcnow
 from app.jobs import enqueue
-from app.mail.outgoing import (MailNotSent, MailStatus, OutboundMail, deliver, deliver_batch,
-                               requeue_unsent_mail, send_batch, send_mail)
 from app.mail.addresses import bounce_address
+from app.mail.outgoing import (
+    MailNotSent,
+    MailStatus,
+    OutboundMail,
+    deliver,
+    deliver_batch,
+    requeue_unsent_mail,
+    send_batch,
+    send_mail,
+)
 from app.mail.outgoing.transport import build_message
 from app.urls import external_url
 from config import TestConfig

@@ -30,8 +30,8 @@ from email.parser import BytesHeaderParser, HeaderParser
 
 from app.mail.incoming.parse.flowed import unflow
 from app.mail.incoming.parse.text import (
-    addrs,
     addresses,
+    addrs,
     charset_of,
     clean_text,
     decode_text,

@@ -16,6 +16,7 @@ from lxml import etree
 
 from app.mail.incoming.parse.reply_text import HEADER_FIELD, STARTS_WITH_SEPARATOR, is_attribution, normalise, tidy
 
+
 def _has_class(name: str) -> str:
     return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
 
