@@ -17,7 +17,7 @@ from app.mail.receive import receive
 from app.mail.unsubscribe import opt_out
 from feedback.models import ClarityAsShown, ClarityRating
 from matching.models import FitAnswer
-from sessions import feed
+from sessions.series import feed
 from sessions.models import SessionWeek, WeekAnswer
 from tests.factories import Factories
 from tests.mail import inbound_messages as mails

@@ -22,8 +22,8 @@ from app.people.models import Role, User
 from feedback.clarity import rate_clarity
 from feedback.models import TaskFeedback, TimeTaken
 from matching.models import Mentorship, MentorshipState
-from sessions.invites import update_calendars
-from sessions.learnings import add_learning, session_of
+from sessions.series.invitations import update_calendars
+from sessions.learnings.services import add_learning, session_of
 from sessions.models import SessionSeries
 from tests.factories import Factories
 from tests.security.access_scene import Scene, build_scene

@@ -39,9 +39,9 @@ from app.mail.models import OutboundMail
 from feedback import exports
 from feedback import notices as feedback_notices
 from matching import notices as matching_notices
-from sessions import feed
-from sessions.learnings import send_due_prompts
-from sessions.series import SeriesFields, create_series
+from sessions.series import feed
+from sessions.learnings.services import send_due_prompts
+from sessions.series.services import SeriesFields, create_series
 from tests.security.access_scene import (
     ROLES,
     SERIES_ZONE,

@@ -9,7 +9,7 @@ from datetime import timedelta
 from app.extensions import db, utcnow
 from app.help.models import Question, QuestionState, Visibility
 from feedback.models import TaskFeedback, TimeTaken
-from sessions import running
+from sessions.retro import services as running
 from tests.sessions.test_learnings import page, s  # noqa: F401  (the scene's fixture)
 
 

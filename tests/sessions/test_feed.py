@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.people.models import Role, User
-from sessions import series as services
+from sessions.series import services
 from sessions.models import CalendarFeed, SessionSeries
 from tests.sessions.calendars import BERLIN, read
 

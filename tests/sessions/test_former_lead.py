@@ -12,8 +12,8 @@ import pytest
 
 from app.extensions import db, utcnow
 from app.people.models import Role
-from sessions import feed
-from sessions import series as services
+from sessions.series import feed
+from sessions.series import services
 from sessions.models import SessionSeries
 from tests.sessions.test_invites import calendar_part, ics, inbox, master, read
 from tests.security.access_scene import api_headers

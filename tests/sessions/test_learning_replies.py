@@ -13,8 +13,8 @@ from app.extensions import db, utcnow
 from app.mail.models import InboundMail, InboundStatus
 from app.mail.receive import receive
 from app.mail.reply_handlers import Reply, ReplyRefused, reply_handler
-from sessions.learning_text import MAX_ITEMS, NewLearning, read_reply, reply_problem
-from sessions.learnings import LEARNINGS_PURPOSE, save_reply, send_due_prompts
+from sessions.learnings.text import MAX_ITEMS, NewLearning, read_reply, reply_problem
+from sessions.learnings.services import LEARNINGS_PURPOSE, save_reply, send_due_prompts
 from sessions.models import LearningKind, SeriesMember
 from tests.mail import inbound_messages as mails
 from tests.sessions.test_learnings import learnings, make_scene, prompts, text_of, to

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sessions.retro import (
+from sessions.retro.rules import (
     PHASES, TIMEBOX_MINUTES, Action, Ballot, Item, RetroRefused, action_problems, check_step, groups_of,
     heads_of, merge, moved_votes, next_phase, previous_phase, quote, ranking, read_votes, regrouped, remaining,
     summarize, tally, top_items, ungroup, vote_problem,

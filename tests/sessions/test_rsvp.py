@@ -19,13 +19,13 @@ from app.mail.models import InboundMail, InboundStatus, OutboundMail
 from app.mail.receive import receive
 from app.mail.reply_handlers import register_reply_handler
 from app.people.models import User
-from sessions import series as services
-from sessions.calendar import Rsvp
+from sessions.series import services
+from sessions.series.calendar import Rsvp
 from sessions.jobs import upkeep
 from sessions.models import SeriesMember, SessionSeries, SessionWeek, WeekAnswer
-from sessions.rsvp import Answer as Recorded
-from sessions.rsvp import read_answers
-from sessions.schedule import Person, Series
+from sessions.series.rsvp import Answer as Recorded
+from sessions.series.rsvp import read_answers
+from sessions.series.schedule import Person, Series
 from tests.sessions.calendars import payments_team
 from tests.sessions.replies import mails
 

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sessions.schedule import (
+from sessions.series.schedule import (
     Attendee, Move, Person, Series, long_date, occurrence, occurrences, record_answer,
     resolve_local, revise, validate_series, week_of,
 )

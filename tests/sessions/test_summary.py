@@ -14,9 +14,9 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.mail.models import OutboundMail
 from app.mail.unsubscribe import opt_out
-from sessions import running
+from sessions.retro import services as running
 from sessions.models import SessionWeek
-from sessions.schedule import long_date
+from sessions.series.schedule import long_date
 from tests.sessions.test_running import Browser, Scene, learning, make_scene, run_with_services
 
 SUBJECT = "Summary: What did we learn?, "

@@ -3,10 +3,10 @@ learnings (by the week's page or by replying to the prompt), and the agenda the 
 
     add_learning(series_id, day, user_id, "stuck", "The CI cache ...")   # raises InvalidInput, LearningRefused
     send_due_prompts(utcnow())                                            # on the sessions' beat
-    agenda = load_agenda(week_id, viewer_id)                              # sessions.agenda.Agenda
+    agenda = load_agenda(week_id, viewer_id)                              # sessions.learnings.agenda.Agenda
 
 The rules themselves (who sees which learning when, what a reply says) live in the pure
-`sessions.agenda` and `sessions.learning_text`. Nothing here commits except the prompt job
+`sessions.learnings.agenda` and `sessions.learnings.text`. Nothing here commits except the prompt job
 and the reply handler, which run on their own.
 """
 
@@ -29,14 +29,14 @@ from app.people.models import User
 from app.people.services import InvalidInput
 from app.urls import external_url
 from sessions.access import current_invitees
-from sessions.agenda import (
+from sessions.learnings.agenda import (
     ActionNote, Agenda, AnsweredQuestion, LearningNote, build_agenda, day_name, describe_when,
     learnings_open, question_window,
 )
-from sessions.learning_text import REPLY_LABELS, TEXT_MAX, learning_problems, read_reply, reply_problem, tidy
+from sessions.learnings.text import REPLY_LABELS, TEXT_MAX, learning_problems, read_reply, reply_problem, tidy
 from sessions.models import ActionItem, Learning, LearningKind, SeriesMember, SessionSeries, SessionWeek
-from sessions.schedule import Occurrence, email_problem, long_date, occurrence, occurrences
-from sessions.series import as_series, week_row
+from sessions.series.schedule import Occurrence, email_problem, long_date, occurrence, occurrences
+from sessions.series.services import as_series, week_row
 
 log = logging.getLogger(__name__)
 

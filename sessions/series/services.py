@@ -2,7 +2,7 @@
 that people's calendars must hear about.
 
 Each change is made in the caller's transaction and raises the series' SEQUENCE when it is
-a real change; `sessions.invites.update_calendars` then sends what each person's calendar
+a real change; `sessions.series.invitations.update_calendars` then sends what each person's calendar
 needs, once the change is committed. Nothing here commits.
 
     series_id, notes = create_series(team.id, lead.id, SeriesFields(...))
@@ -26,7 +26,7 @@ from app.jobs import enqueue_after_commit
 from app.people.models import Team, User
 from sessions.access import can_manage
 from sessions.models import SeriesMember, SessionSeries, SessionWeek, WeekAnswer
-from sessions.schedule import (
+from sessions.series.schedule import (
     WHEN_FIELDS, Attendee, FieldError, Move, Occurrence, Person, Series, email_problem, long_date, occurrence,
     occurrences, regular_occurrence, validate_series,
 )
@@ -64,7 +64,7 @@ class SeriesFields:
 
 
 def as_series(row: SessionSeries, organizer_email: str | None = None) -> Series:
-    """The stored series as `sessions.schedule` and `sessions.calendar` take it. The organizer
+    """The stored series as `sessions.series.schedule` and `sessions.series.calendar` take it. The organizer
     is the team's lead by name; `organizer_email` is where calendar answers go (a reply address)."""
     organizer = row.organizer
     attendees = tuple(
@@ -382,6 +382,6 @@ def _bump(row: SessionSeries, when_changed: bool = False) -> None:
 
 
 def _calendars_change(row: SessionSeries) -> None:
-    from sessions.invites import update_calendars
+    from sessions.series.invitations import update_calendars
 
     enqueue_after_commit(update_calendars, row.id)

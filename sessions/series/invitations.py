@@ -9,7 +9,7 @@ rerun sends nothing twice.
 
 Calendar answers (METHOD:REPLY) go to the ORGANIZER's address, so each person's copy names
 the lead with a reply address of that person's own: their answer comes back to Unstuck
-through inbound mail (`sessions.rsvp`), from the address it was sent to.
+through inbound mail (`sessions.series.rsvp`), from the address it was sent to.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from app.extensions import db
 from app.mail.addresses import reply_address
 from app.mail.compose import send_mail
 from app.urls import external_url
-from sessions import calendar
+from sessions.series import calendar
 from sessions.models import SeriesMember, SessionSeries
-from sessions.schedule import WEEKDAYS, Person, email_problem, long_date
-from sessions.series import as_series, sync_members
+from sessions.series.schedule import WEEKDAYS, Person, email_problem, long_date
+from sessions.series.services import as_series, sync_members
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Running a week's retro: starting it, walking its phases, grouping, voting, recording action
 items and attendance, closing it, and mailing the summary to the people who were there.
 
-The rules are `sessions.retro`'s; this module loads the rows, applies the rules and saves.
+The rules are `sessions.retro.rules`'s; this module loads the rows, applies the rules and saves.
 Each change takes the week's row lock first (SELECT ... FOR UPDATE on PostgreSQL), so two
 tabs or two clicks are applied one after the other, never half each. Nothing here commits:
 the caller does; the summary job is enqueued for after that commit. Anything refused raises
@@ -28,13 +28,13 @@ from app.mail.compose import send_mail
 from app.mail.unsubscribe import opted_out_of
 from app.people.models import User
 from app.urls import external_url
-from sessions import retro
+from sessions.retro import rules as retro
 from sessions.access import current_invitees
 from sessions.models import (
     ActionItem, Attendance, Learning, Phase, SeriesMember, SessionSeries, SessionWeek, Vote, WeekAnswer,
 )
-from sessions.retro import RetroRefused
-from sessions.schedule import email_problem, long_date
+from sessions.retro.rules import RetroRefused
+from sessions.series.schedule import email_problem, long_date
 
 # The mail topic a person can unsubscribe from; invites and prompts still come.
 SUMMARY_TOPIC = "session-summaries"

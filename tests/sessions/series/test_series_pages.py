@@ -17,9 +17,9 @@ from markupsafe import escape
 
 from app.extensions import db
 from app.people.models import Role, Team, User
-from sessions import series as services
+from sessions.series import services
 from sessions.models import SeriesMember, SessionSeries, SessionWeek, WeekAnswer
-from sessions.schedule import long_date
+from sessions.series.schedule import long_date
 
 
 def coming(weekday: int, weeks_later: int = 0) -> date:

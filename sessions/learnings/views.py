@@ -16,15 +16,15 @@ from app.people.services import InvalidInput
 from app.request_keys import RequestKeyField
 from sessions import bp
 from sessions.access import can_see
-from sessions.agenda import describe_when
-from sessions.learning_text import TEXT_MAX
-from sessions.learnings import (
+from sessions.learnings.agenda import describe_when
+from sessions.learnings.text import TEXT_MAX
+from sessions.learnings.services import (
     LearningRefused, add_learning, agenda_for, delete_learning, find_week, is_invitee, is_open,
     own_learnings, session_of, why_not_add,
 )
 from sessions.models import Learning, LearningKind, SessionSeries
-from sessions.schedule import long_date
-from sessions.series import as_series
+from sessions.series.schedule import long_date
+from sessions.series.services import as_series
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

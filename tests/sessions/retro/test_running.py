@@ -17,10 +17,10 @@ from flask import g
 
 from app.extensions import db, utcnow
 from app.people.models import Role, User
-from sessions import running
+from sessions.retro import services as running
 from sessions.models import ActionItem, Attendance, Learning, LearningKind, Phase, SessionSeries, SessionWeek, Vote
-from sessions.retro import RetroRefused
-from sessions.series import SeriesFields, create_series, week_row
+from sessions.retro.rules import RetroRefused
+from sessions.series.services import SeriesFields, create_series, week_row
 from tests.factories import Factories
 from tests.lock_waits import together
 
@@ -288,7 +288,7 @@ def test_nothing_moves_before_the_start(app, s):
 
 
 def test_a_skipped_week_cannot_be_started(app, s):
-    from sessions.series import skip_week
+    from sessions.series.services import skip_week
 
     skip_week(s.series_id, s.days[2])
     db.session.commit()

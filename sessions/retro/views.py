@@ -20,14 +20,16 @@ from flask_wtf import FlaskForm
 
 from app.extensions import db
 from app.help.clock import local_time
-from sessions import bp, retro, running
+from sessions import bp
+from sessions.retro import rules as retro
+from sessions.retro import services as running
 from sessions.access import can_manage, can_see
-from sessions.learnings import load_agenda
+from sessions.learnings.services import load_agenda
 from sessions.models import ActionItem, SessionSeries, SessionWeek
-from sessions.retro import RetroRefused
-from sessions.run_forms import ActionItemForm, ButtonForm, CloseForm, DoneForm, GroupForm, PhaseForm
-from sessions.schedule import long_date
-from sessions.series import SeriesInvalid, as_series, week_row
+from sessions.retro.rules import RetroRefused
+from sessions.retro.forms import ActionItemForm, ButtonForm, CloseForm, DoneForm, GroupForm, PhaseForm
+from sessions.series.schedule import long_date
+from sessions.series.services import SeriesInvalid, as_series, week_row
 
 VOTE_FIELD = "votes-"  # the vote form's fields: votes-<item id>
 DUE_IN = timedelta(days=7)  # an action item's due date starts a week out

@@ -16,10 +16,10 @@ from app.extensions import db, utcnow
 from app.help.models import Question, QuestionState
 from app.mail.addresses import reply_address
 from app.people.models import Role, Team, User
-from sessions import series as services
-from sessions.agenda import day_name
+from sessions.series import services
+from sessions.learnings.agenda import day_name
 from sessions.jobs import upkeep
-from sessions.learnings import LEARNINGS_PURPOSE, add_learning, send_due_prompts, session_of
+from sessions.learnings.services import LEARNINGS_PURPOSE, add_learning, send_due_prompts, session_of
 from sessions.models import ActionItem, Learning, LearningKind, SeriesMember, SessionSeries, SessionWeek
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -4,7 +4,7 @@ their own answer.
 
 Who may: anyone invited, the team's lead and admins see a series (anyone else gets a 404,
 as if it did not exist); only the lead and admins change it (a member gets a 403). Every
-change is a POST with a CSRF token, committed here; `sessions.invites.update_calendars`
+change is a POST with a CSRF token, committed here; `sessions.series.invitations.update_calendars`
 then brings everyone's calendar up to date.
 """
 
@@ -22,16 +22,16 @@ from app.extensions import db, utcnow
 from app.help.clock import zone as person_zone
 from app.people.models import Role, Team, User, normalize_email
 from sessions import access, bp
-from sessions import series as services
-from sessions.forms import ActionForm, CancelForm, GuestForm, MoveForm, NamesForm, SeriesForm
-from sessions.invites import describe_slot
+from sessions.series import services
+from sessions.series.forms import ActionForm, CancelForm, GuestForm, MoveForm, NamesForm, SeriesForm
+from sessions.series.invitations import describe_slot
 from sessions.models import SeriesMember, SessionSeries, WeekAnswer
-from sessions.schedule import WEEKDAYS, known_zones, long_date, occurrence, regular_occurrence, resolve_local
+from sessions.series.schedule import WEEKDAYS, known_zones, long_date, occurrence, regular_occurrence, resolve_local
 
 WEEKS_SHOWN = 8
 ANSWERS = {"ACCEPTED": "Accepted", "DECLINED": "Declined", "TENTATIVE": "Tentative",
            "NEEDS-ACTION": "No answer yet", "DELEGATED": "Delegated"}
-# Form fields by the name `sessions.schedule.validate_series` gives a problem.
+# Form fields by the name `sessions.series.schedule.validate_series` gives a problem.
 MOVE_FIELDS = {"moved": "duration_minutes"}
 
 
