@@ -17,7 +17,7 @@ from sessions.learnings.text import MAX_ITEMS, NewLearning, read_reply, reply_pr
 from sessions.learnings.services import LEARNINGS_PURPOSE, save_reply, send_due_prompts
 from sessions.models import LearningKind, SeriesMember
 from tests.mail import inbound_messages as mails
-from tests.sessions.test_learnings import learnings, make_scene, prompts, text_of, to
+from tests.sessions.learnings.scene import learnings, make_scene, prompts, text_of, to
 
 
 # -- reading a reply (pure) ---------------------------------------------------------------------

@@ -17,7 +17,7 @@ from app.mail.unsubscribe import opt_out
 from sessions.retro import services as running
 from sessions.models import SessionWeek
 from sessions.series.schedule import long_date
-from tests.sessions.test_running import Browser, Scene, learning, make_scene, run_with_services
+from tests.sessions.retro.scene import Browser, Scene, learning, make_scene, run_with_services
 
 SUBJECT = "Summary: What did we learn?, "
 
