@@ -23,7 +23,7 @@ def init_app(app) -> None:
     from app.jobs import every
     from app.people.signals import demo_seeded, team_changed
     from sessions import models  # noqa: F401  (tables)
-    from sessions.series import views as series_views  # noqa: F401  (routes)
+    from sessions.series import change_views, views as series_views  # noqa: F401  (routes)
     from sessions.demo import seed_demo_sessions
     from sessions.jobs import on_team_changed, upkeep
     from sessions.learnings import views as learning_views  # noqa: F401  (the week's page)

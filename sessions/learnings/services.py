@@ -36,7 +36,7 @@ from sessions.learnings.agenda import (
 from sessions.learnings.text import REPLY_LABELS, TEXT_MAX, learning_problems, read_reply, reply_problem, tidy
 from sessions.models import ActionItem, Learning, LearningKind, SeriesMember, SessionSeries, SessionWeek
 from sessions.series.schedule import Occurrence, email_problem, long_date, occurrence, occurrences
-from sessions.series.services import as_series, week_row
+from sessions.series.stored import as_series, week_row
 
 log = logging.getLogger(__name__)
 

@@ -23,13 +23,14 @@ from app.help.clock import local_time
 from sessions import bp
 from sessions.retro import rules as retro
 from sessions.retro import services as running
-from sessions.access import can_manage, can_see
+from sessions.access import can_manage
 from sessions.learnings.services import load_agenda
 from sessions.models import ActionItem, SessionSeries, SessionWeek
 from sessions.retro.rules import RetroRefused
 from sessions.retro.forms import ActionItemForm, ButtonForm, CloseForm, DoneForm, GroupForm, PhaseForm
 from sessions.series.schedule import long_date
-from sessions.series.services import SeriesInvalid, as_series, week_row
+from sessions.series.stored import SeriesInvalid, week_row
+from sessions.urls import series_or_404, session_day_or_404
 
 VOTE_FIELD = "votes-"  # the vote form's fields: votes-<item id>
 DUE_IN = timedelta(days=7)  # an action item's due date starts a week out
@@ -38,28 +39,9 @@ DUE_IN = timedelta(days=7)  # an action item's due date starts a week out
 # -- loading and checking ----------------------------------------------------------------------
 
 
-def _series(series_id: int) -> SessionSeries:
-    """The series, for someone who may see it; 404 for anyone else."""
-    row = db.session.get(SessionSeries, series_id)
-    if row is None or not can_see(row, current_user):
-        abort(404)
-    return row
-
-
 def _lead_only(row: SessionSeries) -> None:
     if not can_manage(row.team_id, current_user):
         abort(403, description="Only the team's lead or an admin runs the session.")
-
-
-def _day(row: SessionSeries, text: str) -> date:
-    """The regular date a URL names; 404 for anything that is not a session date of the series."""
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        abort(404, description=f"{text!r} is not a date (use year-month-day, such as 2026-12-01).")
-    if not as_series(row).is_session_day(day):
-        abort(404, description=f"{long_date(day)} is not a session date of this series.")
-    return day
 
 
 def _find_week(row: SessionSeries, day: date) -> SessionWeek | None:
@@ -102,8 +84,8 @@ def _link(endpoint: str, **values) -> str | None:
 @login_required
 def run_page(series_id: int, day: str):
     """The session as it runs: the lead drives it here; invitees follow, and vote."""
-    row = _series(series_id)
-    return _run_page(row, _day(row, day))
+    row = series_or_404(series_id)
+    return _run_page(row, session_day_or_404(row, day))
 
 
 def _run_page(row: SessionSeries, day: date, status: int = 200, action_form: ActionItemForm | None = None,
@@ -184,9 +166,9 @@ def _action_form(row: SessionSeries, week: SessionWeek, top: list[retro.Group],
 @login_required
 def run_start(series_id: int, day: str):
     """Start the week's session: its learnings show to everyone from now on."""
-    row = _series(series_id)
+    row = series_or_404(series_id)
     _lead_only(row)
-    day_ = _day(row, day)
+    day_ = session_day_or_404(row, day)
     _checked(ButtonForm())
     try:
         week = week_row(row, day_)
@@ -205,9 +187,9 @@ def run_start(series_id: int, day: str):
 def _drive(series_id: int, day: str, form: FlaskForm, change, anchor: str = "", done: str | None = None):
     """Make one of the lead's changes to the week's session (`change(week_id)`), then go back
     to the run page; a refused change is said there, and saves nothing."""
-    row = _series(series_id)
+    row = series_or_404(series_id)
     _lead_only(row)
-    day_ = _day(row, day)
+    day_ = session_day_or_404(row, day)
     _checked(form)
     try:
         change(_started_week(row, day_).id)
@@ -255,8 +237,8 @@ def run_ungroup(series_id: int, day: str):
 @login_required
 def run_votes(series_id: int, day: str):
     """Save the person's votes: all of them at once, replacing what they gave before."""
-    row = _series(series_id)
-    day_ = _day(row, day)
+    row = series_or_404(series_id)
+    day_ = session_day_or_404(row, day)
     _checked(FlaskForm())
     typed = {key[len(VOTE_FIELD):]: value for key, value in request.form.items() if key.startswith(VOTE_FIELD)}
     try:
@@ -275,9 +257,9 @@ def run_votes(series_id: int, day: str):
 @login_required
 def run_action(series_id: int, day: str):
     """Record an action item with its owner and due date."""
-    row = _series(series_id)
+    row = series_or_404(series_id)
     _lead_only(row)
-    day_ = _day(row, day)
+    day_ = session_day_or_404(row, day)
     week = _find_week(row, day_)
     if week is None or week.phase is None:
         return _refused(RetroRefused("The session has not started yet."), row, day_)
@@ -321,7 +303,7 @@ def action_done(action_id: int):
     action = db.session.get(ActionItem, action_id)
     if action is None:
         abort(404)
-    row = _series(action.series_id)
+    row = series_or_404(action.series_id)
     if not (can_manage(row.team_id, current_user) or action.owner_id == current_user.id):
         abort(403, description="Only the team's lead, an admin or its owner marks an action item done.")
     form = DoneForm()
@@ -329,7 +311,7 @@ def action_done(action_id: int):
     week_id, back = None, url_for("sessions.history", series_id=row.id)
     try:
         if form.week.data:
-            day = _day(row, form.week.data)
+            day = session_day_or_404(row, form.week.data)
             back = _run_url(row, day, "retro-review")
             week_id = _started_week(row, day).id
         done = running.mark_done(action.id, week_id)
@@ -346,7 +328,7 @@ def action_done(action_id: int):
 @login_required
 def history(series_id: int):
     """Every closed session of the series, newest first, with its summary and action items."""
-    row = _series(series_id)
+    row = series_or_404(series_id)
     weeks, raised, counts = running.history_of(row.id)
     return render_template("sessions/history.html", series=row, weeks=weeks, raised=raised, counts=counts,
                            open_actions=running.open_actions(row.id), lead=can_manage(row.team_id, current_user),
@@ -357,8 +339,8 @@ def history(series_id: int):
 @login_required
 def summary_page(series_id: int, day: str):
     """The summary of a closed session, as it was mailed to the people who were there."""
-    row = _series(series_id)
-    week = _find_week(row, _day(row, day))
+    row = series_or_404(series_id)
+    week = _find_week(row, session_day_or_404(row, day))
     if week is None or week.closed_at is None:
         abort(404, description="That session is not closed, so it has no summary yet.")
     return render_template("sessions/summary.html", series=row, week=week, summary=running.summary_of(week.id),

@@ -26,7 +26,7 @@ from sessions.series import calendar
 from sessions.access import current_invitees
 from sessions.models import CalendarFeed, SeriesMember, SessionSeries
 from sessions.series.schedule import email_problem, validate_series
-from sessions.series.services import as_series
+from sessions.series.stored import as_series
 
 log = logging.getLogger(__name__)
 

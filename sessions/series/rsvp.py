@@ -25,7 +25,7 @@ from app.mail.reply_handlers import Reply, ReplyRefused
 from sessions.series.calendar import Rsvp, calendar_method, parse_reply
 from sessions.models import SeriesMember, SessionSeries, WeekAnswer
 from sessions.series.schedule import Series, long_date, week_of
-from sessions.series.services import as_series, week_row
+from sessions.series.stored import as_series, week_row
 
 log = logging.getLogger(__name__)
 

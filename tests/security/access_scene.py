@@ -34,7 +34,8 @@ from feedback.models import Checkin, MentorshipFlag, Side, TaskFeedback, TimeTak
 from matching.models import CohortRun, DoNotPair, Mentorship, MentorshipState
 from sessions.retro import services as running
 from sessions.models import ActionItem, Learning, LearningKind, SessionSeries
-from sessions.series.services import SeriesFields, add_guest, create_series, week_row
+from sessions.series.services import SeriesFields, add_guest, create_series
+from sessions.series.stored import week_row
 from tests.factories import Factories
 from tests.help.threads import question as routed_question
 

@@ -17,7 +17,8 @@ from app.tokens import make_token
 from feedback import links as feedback_links
 from sessions.retro import services as running
 from sessions.models import Learning, LearningKind, SessionSeries, Vote
-from sessions.series.services import SeriesFields, create_series, week_row
+from sessions.series.services import SeriesFields, create_series
+from sessions.series.stored import week_row
 from tests.security.access_scene import (
     SERIES_ZONE,
     Browser,

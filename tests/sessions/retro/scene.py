@@ -16,7 +16,8 @@ from app.extensions import db, utcnow
 from app.people.models import Role, User
 from sessions.retro import services as running
 from sessions.models import Learning, LearningKind, SessionSeries, SessionWeek, Vote
-from sessions.series.services import SeriesFields, create_series, week_row
+from sessions.series.services import SeriesFields, create_series
+from sessions.series.stored import week_row
 from tests.factories import Factories
 
 
