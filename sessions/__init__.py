@@ -3,8 +3,8 @@ gets real calendar invites (and updates, cancellations and a personal feed), mem
 learnings before each session, and the lead runs a short retro from an agenda the week built.
 
 The sub-packages follow what people do: `series` (the series and its invitations, calendar
-answers and feed), `learnings` (adding them, the prompt, the week's agenda) and `retro`
-(running the session). `sessions.series.schedule` (the series and the dates it falls on),
+answers and feed), `learnings` (adding them, the prompt, the week's agenda) `retro`
+(running the session) and `summaries` (the summary mail and page, the history). `sessions.series.schedule` (the series and the dates it falls on),
 `sessions.series.calendar` (the iCalendar messages), `sessions.learnings.agenda` and
 `sessions.retro.rules` are the pure core: plain Python over plain values, no Flask, no database.
 `models`, `access` (who may see and run them), `jobs`, `demo` and `personal_data` serve them all.
@@ -30,8 +30,9 @@ def init_app(app) -> None:
     from sessions.learnings.services import LEARNINGS_PURPOSE, save_reply
     from app.mail.reply_handlers import register_reply_handler
     from app.mail.unsubscribe import register_topic
-    from sessions.retro import views as run_views  # noqa: F401  (running the retro, history, summaries)
-    from sessions.retro.services import SUMMARY_TOPIC
+    from sessions.retro import views as run_views  # noqa: F401  (running the retro)
+    from sessions.summaries import views as summary_views  # noqa: F401  (history, summaries)
+    from sessions.summaries.services import SUMMARY_TOPIC
     from sessions.series import feed_views  # noqa: F401  (the calendar feed)
     from sessions.series.invitations import RSVP_PURPOSE
     from sessions.series.rsvp import record_reply

@@ -10,7 +10,7 @@ from app.jobs import enqueue_after_commit
 from sessions.series.invitations import update_calendars
 from sessions.learnings.services import send_due_prompts
 from sessions.models import SessionSeries
-from sessions.retro.services import send_due_summaries
+from sessions.summaries.services import send_due_summaries
 
 
 def upkeep() -> None:

@@ -1,5 +1,5 @@
 """Running a week's retro: starting it, walking its phases, grouping, voting, recording action
-items and attendance, closing it, and mailing the summary to the people who were there.
+items and attendance, and closing it; the summary then goes out (`sessions.summaries`).
 
 The rules are `sessions.retro.rules`'s; this module loads the rows, applies the rules and saves.
 Each change takes the week's row lock first (SELECT ... FOR UPDATE on PostgreSQL), so two
@@ -17,27 +17,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from app import request_keys
 from app.extensions import db, utcnow
 from app.jobs import enqueue_after_commit
-from app.mail.compose import send_mail
-from app.mail.unsubscribe import opted_out_of
-from app.people.models import User
-from app.urls import external_url
 from sessions.retro import rules as retro
-from sessions.access import current_invitees
 from sessions.models import (
-    ActionItem, Attendance, Learning, Phase, SeriesMember, SessionSeries, SessionWeek, Vote, WeekAnswer,
+    ActionItem, Attendance, Learning, Phase, SessionWeek, Vote,
 )
 from sessions.retro.rules import RetroRefused
-from sessions.series.schedule import email_problem, long_date
-
-# The mail topic a person can unsubscribe from; invites and prompts still come.
-SUMMARY_TOPIC = "session-summaries"
+from sessions.retro.queries import as_items, invitee_ids, items_of, learning_rows, today_for, votes_of
+from sessions.summaries.services import send_summary
 
 
 # -- starting and walking the phases -------------------------------------------------------------
@@ -73,16 +65,16 @@ def group_items(week_id: int, item_id: int, into_id: int) -> None:
     already given move to the head."""
     week = _locked(week_id)
     _require(week, Phase.GROUP, "Items are grouped in the group phase.")
-    rows = _learning_rows(week_id)
-    _regroup(week_id, rows, retro.merge(_as_items(rows), item_id, into_id))
+    rows = learning_rows(week_id)
+    _regroup(week_id, rows, retro.merge(as_items(rows), item_id, into_id))
 
 
 def ungroup_item(week_id: int, item_id: int) -> None:
     """Take an item out of its group (a head's whole group comes apart)."""
     week = _locked(week_id)
     _require(week, Phase.GROUP, "Items are grouped in the group phase.")
-    rows = _learning_rows(week_id)
-    _regroup(week_id, rows, retro.ungroup(_as_items(rows), item_id))
+    rows = learning_rows(week_id)
+    _regroup(week_id, rows, retro.ungroup(as_items(rows), item_id))
 
 
 def _regroup(week_id: int, rows: list[Learning], changes: Mapping[int, int | None]) -> None:
@@ -90,7 +82,7 @@ def _regroup(week_id: int, rows: list[Learning], changes: Mapping[int, int | Non
         if row.id in changes:
             row.group_id = changes[row.id]
     ballots = votes_of(week_id)
-    moved = retro.moved_votes(_as_items(rows), ballots)
+    moved = retro.moved_votes(as_items(rows), ballots)
     if moved != {(b.voter_id, b.item_id): b.count for b in ballots}:
         db.session.execute(sa.delete(Vote).where(Vote.week_id == week_id))
         db.session.add_all(Vote(week_id=week_id, voter_id=voter, learning_id=item, count=count)
@@ -179,156 +171,6 @@ def close(week_id: int, attendee_ids: Iterable[int]) -> None:
     enqueue_after_commit(send_summary, week_id)
 
 
-def send_summary(week_id: int) -> int:
-    """Mail the summary of a closed session to each person who was there and did not
-    unsubscribe from summaries; return how many were mailed. Safe to run twice: each
-    person's email has a key of its own, so nobody gets it twice."""
-    week = db.session.scalar(sa.select(SessionWeek).where(SessionWeek.id == week_id).with_for_update())
-    if week is None or week.phase != Phase.CLOSED:
-        return 0
-    series = week.series
-    people = attendees_of(week_id)
-    unsubscribed = opted_out_of(SUMMARY_TOPIC, [p.id for p in people])
-    summary = summary_of(week_id)
-    mailed = 0
-    for person in people:
-        if person.id in unsubscribed or not person.active or email_problem(person.email):
-            continue
-        send_mail(key=f"session-summary:{week.id}:{person.id}", kind="session-summary", to=person,
-                  subject=f"Summary: {series.title}, {long_date(week.day)}", template="sessions/email/summary",
-                  about=week, thread=f"session-series-{series.id}", unsubscribe=SUMMARY_TOPIC,
-                  context=dict(series=series, week=week, summary=summary, long_date=long_date,
-                               page=external_url("sessions.summary_page", series_id=series.id,
-                                                 day=week.day.isoformat()),
-                               history=external_url("sessions.history", series_id=series.id)))
-        mailed += 1
-    if week.summary_sent_at is None:
-        week.summary_sent_at = utcnow()
-    db.session.commit()
-    return mailed
-
-
-def send_due_summaries() -> int:
-    """Send the summary of every closed session whose summary job was lost; safe to run
-    on a beat."""
-    weeks = db.session.scalars(sa.select(SessionWeek.id).where(
-        SessionWeek.phase == Phase.CLOSED, SessionWeek.summary_sent_at.is_(None))).all()
-    return sum(send_summary(week_id) for week_id in weeks)
-
-
-# -- what the pages and the summary show ---------------------------------------------------------
-
-
-def items_of(week_id: int, names_shown: bool = False) -> list[retro.Item]:
-    """The week's learnings as the retro sees them, earliest first."""
-    return _as_items(_learning_rows(week_id), names_shown)
-
-
-def votes_of(week_id: int, voter_id: int | None = None) -> list[retro.Ballot]:
-    """The week's votes (or one person's)."""
-    query = sa.select(Vote.voter_id, Vote.learning_id, Vote.count).where(Vote.week_id == week_id)
-    if voter_id is not None:
-        query = query.where(Vote.voter_id == voter_id)
-    return [retro.Ballot(*row) for row in db.session.execute(query.order_by(Vote.id))]
-
-
-def voters_count(week_id: int) -> int:
-    return db.session.scalar(sa.select(sa.func.count(sa.distinct(Vote.voter_id))).where(Vote.week_id == week_id))
-
-
-def invitees(series_id: int) -> list[User]:
-    """The people invited to the series now, by name."""
-    return list(db.session.scalars(sa.select(User).where(User.id.in_(invitee_ids_query(series_id)))
-                                   .order_by(User.name, User.id)))
-
-
-def invitee_ids(series_id: int) -> list[int]:
-    return list(db.session.scalars(invitee_ids_query(series_id)))
-
-
-def invitee_ids_query(series_id: int) -> sa.Select:
-    """The ids of the people invited to the series now (sessions.access.invited_now)."""
-    return current_invitees().where(SeriesMember.series_id == series_id).with_only_columns(SeriesMember.user_id)
-
-
-def expected(week: SessionWeek) -> set[int]:
-    """The invitees who did not decline this week (their answer for the week, or else for
-    the series): the attendance starts ticked for them."""
-    for_week = dict(db.session.execute(sa.select(WeekAnswer.user_id, WeekAnswer.partstat).where(
-        WeekAnswer.week_id == week.id)).all()) if week.id is not None else {}
-    members = db.session.execute(sa.select(SeriesMember.user_id, SeriesMember.partstat).where(
-        SeriesMember.series_id == week.series_id, SeriesMember.user_id.in_(invitee_ids_query(week.series_id))))
-    return {user_id for user_id, partstat in members if for_week.get(user_id, partstat) != "DECLINED"}
-
-
-def attendees_of(week_id: int) -> list[User]:
-    return list(db.session.scalars(sa.select(User).join(Attendance, Attendance.user_id == User.id)
-                                   .where(Attendance.week_id == week_id).order_by(User.name, User.id)))
-
-
-def earlier_actions(series_id: int, day: date, week_id: int | None = None) -> list[ActionItem]:
-    """The action items raised at earlier sessions that are still open, and those marked done
-    at this one: the review goes through them."""
-    done_here = ActionItem.done_week_id == week_id if week_id is not None else sa.false()
-    return list(db.session.scalars(
-        sa.select(ActionItem).join(SessionWeek, SessionWeek.id == ActionItem.week_id)
-        .where(ActionItem.series_id == series_id, SessionWeek.day < day,
-               sa.or_(ActionItem.done_at.is_(None), done_here))
-        .order_by(ActionItem.due_date, ActionItem.id)))
-
-
-def actions_raised(week_id: int) -> list[ActionItem]:
-    return list(db.session.scalars(sa.select(ActionItem).where(ActionItem.week_id == week_id)
-                                   .order_by(ActionItem.id)))
-
-
-def open_actions(series_id: int) -> list[ActionItem]:
-    return list(db.session.scalars(sa.select(ActionItem).where(
-        ActionItem.series_id == series_id, ActionItem.done_at.is_(None)).order_by(ActionItem.due_date, ActionItem.id)))
-
-
-def as_action(row: ActionItem) -> retro.Action:
-    return retro.Action(row.id, row.text, row.owner.name if row.owner else None, row.due_date,
-                        row.learning_id, row.done_at is not None)
-
-
-def summary_of(week_id: int) -> retro.Summary:
-    """What the summary of the week's session says, with names as the series shows them now."""
-    week = db.session.get(SessionWeek, week_id)
-    earlier = earlier_actions(week.series_id, week.day, week.id)
-    return retro.summarize(
-        items_of(week_id, names_shown=True), votes_of(week_id), [as_action(a) for a in actions_raised(week_id)],
-        done=[as_action(a) for a in earlier if a.done_week_id == week.id],
-        still_open=[as_action(a) for a in earlier if a.done_at is None],
-        attended=[p.name for p in attendees_of(week_id)], names_shown=week.series.names_shown)
-
-
-def history_of(series_id: int) -> tuple[list[SessionWeek], dict[int, list[ActionItem]], dict[int, int]]:
-    """The series' closed sessions, newest first, with the action items raised at each and
-    how many people were there (by week id): three queries, however long the history."""
-    weeks = list(db.session.scalars(sa.select(SessionWeek).where(
-        SessionWeek.series_id == series_id, SessionWeek.phase == Phase.CLOSED).order_by(SessionWeek.day.desc())))
-    ids = [w.id for w in weeks]
-    raised: dict[int, list[ActionItem]] = {i: [] for i in ids}
-    counts: dict[int, int] = {}
-    if ids:
-        for action in db.session.scalars(sa.select(ActionItem).where(ActionItem.week_id.in_(ids))
-                                         .order_by(ActionItem.id)):
-            raised[action.week_id].append(action)
-        counts = dict(db.session.execute(sa.select(Attendance.week_id, sa.func.count()).where(
-            Attendance.week_id.in_(ids)).group_by(Attendance.week_id)).all())
-    return weeks, raised, counts
-
-
-def learnings_count(week_id: int) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Learning).where(Learning.week_id == week_id))
-
-
-def today_for(series: SessionSeries) -> date:
-    """Today's date where the series meets: due dates are days there."""
-    return utcnow().astimezone(ZoneInfo(series.timezone)).date()
-
-
 # -- helpers ----------------------------------------------------------------------------------
 
 
@@ -349,13 +191,3 @@ def _require_running(week: SessionWeek) -> None:
         raise RetroRefused("The session has not started yet.")
     if week.phase == Phase.CLOSED:
         raise RetroRefused("The session is closed; nothing in it can change any more.")
-
-
-def _learning_rows(week_id: int) -> list[Learning]:
-    return list(db.session.scalars(sa.select(Learning).where(Learning.week_id == week_id)
-                                   .order_by(Learning.created_at, Learning.id)))
-
-
-def _as_items(rows: list[Learning], names_shown: bool = False) -> list[retro.Item]:
-    return [retro.Item(r.id, r.kind.value, r.text, r.author.name if names_shown and r.author else None,
-                       r.group_id) for r in rows]

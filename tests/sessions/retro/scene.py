@@ -14,6 +14,7 @@ from flask import g
 
 from app.extensions import db, utcnow
 from app.people.models import Role, User
+from sessions.retro import queries
 from sessions.retro import services as running
 from sessions.models import Learning, LearningKind, SessionSeries, SessionWeek, Vote
 from sessions.series.services import SeriesFields, create_series
@@ -43,7 +44,7 @@ class Scene:
 
     @property
     def today(self) -> date:
-        return running.today_for(self.series)
+        return queries.today_for(self.series)
 
 
 def make_scene(make, names_shown: bool = False) -> Scene:
