@@ -1,9 +1,11 @@
-"""Who is invited to a series, and keeping their calendars in step with it: the invite and its updates to everyone
-invited, the cancellation to anyone who left, and to everyone when the series ends.
+"""Who is invited to a series, and keeping their calendars in step with it: the invite and its
+updates to everyone invited, the cancellation to anyone who left, and to everyone when the
+series ends.
 
 `sync_members` brings the invitees in line with the team, and `record_change` records a
-change everyone's calendar must hear about. `update_calendars` is a job, safe to run twice and run after every committed change (and on
-the upkeep beat, which also picks up people joining or leaving the team). Each person's
+change everyone's calendar must hear about. `update_calendars` is a job, safe to run twice
+and run after every committed change (and on the upkeep beat, which also picks up people
+joining or leaving the team). Each person's
 calendar remembers the version it was sent (`SeriesMember.sent_sequence`); a person is sent
 the current version when theirs is older, and each email's key holds the version, so a
 rerun sends nothing twice.

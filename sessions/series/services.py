@@ -2,8 +2,8 @@
 that people's calendars must hear about (recorded by `sessions.series.invitations`).
 
 Each change is made in the caller's transaction and raises the series' SEQUENCE when it is
-a real change; `sessions.series.invitations.update_calendars` then sends what each person's calendar
-needs, once the change is committed. Nothing here commits.
+a real change; `sessions.series.invitations.update_calendars` then sends what each person's
+calendar needs, once the change is committed. Nothing here commits.
 
     series_id, notes = create_series(team.id, lead.id, SeriesFields(...))
     notes = change_series(series_id, SeriesFields(...))

@@ -23,8 +23,9 @@ class SeriesInvalid(Exception):
 
 
 def as_series(row: SessionSeries, organizer_email: str | None = None) -> Series:
-    """The stored series as `sessions.series.schedule` and `sessions.series.calendar` take it. The organizer
-    is the team's lead by name; `organizer_email` is where calendar answers go (a reply address)."""
+    """The stored series as `sessions.series.schedule` and `sessions.series.calendar` take it.
+    The organizer is the team's lead by name; `organizer_email` is where calendar answers go (a
+    reply address)."""
     organizer = row.organizer
     attendees = tuple(
         Attendee(m.user.name, m.user.email, m.partstat)

@@ -4,8 +4,8 @@ and their own answer; and what the change buttons (`sessions.series.change_views
 
 Who may: anyone invited, the team's lead and admins see a series (anyone else gets a 404,
 as if it did not exist); only the lead and admins change it (a member gets a 403). Every
-change is a POST with a CSRF token, committed here; `sessions.series.invitations.update_calendars`
-then brings everyone's calendar up to date.
+change is a POST with a CSRF token, committed here;
+`sessions.series.invitations.update_calendars` then brings everyone's calendar up to date.
 """
 
 
