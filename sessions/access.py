@@ -1,6 +1,6 @@
 """Who may see and run a team's weekly sessions: the team's lead now and admins run them;
 everyone invited now sees them. Nothing here rests on who set a series up or on invitee rows
-that `sessions.series.sync_members` has yet to bring in line: a lead moved to another team,
+that `sessions.series.invitations.sync_members` has yet to bring in line: a lead moved to another team,
 or a member who left, loses the sessions at once.
 """
 
@@ -24,7 +24,7 @@ def invited_now() -> sa.ColumnElement[bool]:
     """The condition on SeriesMember (joined with its series, the series' team and the
     person) that the person is invited now: they have not left, and they are a guest, in the
     team, or its lead. Access rests on the team as it is, not on invitee rows that
-    `sessions.series.sync_members` brings in line within minutes."""
+    `sessions.series.invitations.sync_members` brings in line within minutes."""
     return sa.and_(SeriesMember.left_at.is_(None), sa.or_(
         SeriesMember.guest.is_(True), User.team_id == SessionSeries.team_id, Team.lead_id == User.id))
 

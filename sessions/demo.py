@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.people.models import Team
-from sessions.series import SeriesFields, create_series
+from sessions.series.services import SeriesFields, create_series
 
 DEMO_TEAM = "Payments"
 

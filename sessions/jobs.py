@@ -7,10 +7,10 @@ import sqlalchemy as sa
 
 from app.extensions import db, utcnow
 from app.jobs import enqueue_after_commit
-from sessions.invites import update_calendars
-from sessions.learnings import send_due_prompts
+from sessions.learnings.services import send_due_prompts
 from sessions.models import SessionSeries
-from sessions.running import send_due_summaries
+from sessions.series.invitations import update_calendars
+from sessions.summaries.services import send_due_summaries
 
 
 def upkeep() -> None:

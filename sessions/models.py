@@ -2,8 +2,8 @@
 answered, each week's session (skipped, moved, run), the learnings people add, the votes,
 the action items, who attended, and each person's calendar feed.
 
-The pure core (`sessions.schedule`, `sessions.calendar`) never sees these rows:
-`sessions.series.as_series` turns them into its plain values.
+The pure core (`sessions.series.schedule`, `sessions.series.calendar`) never sees these rows:
+`sessions.series.stored.as_series` turns them into its plain values.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class SessionSeries(db.Model):
     uid: Mapped[str] = mapped_column(sa.String(120), unique=True)
     team_id: Mapped[int] = mapped_column(sa.ForeignKey("teams.id", ondelete="CASCADE"), index=True)
     # The lead the calendars sent so far name as organizer, so that a new lead reaches them
-    # (`sessions.series.sync_members` keeps it in step). Who organises the series, and who may
+    # (`sessions.series.invitations.sync_members` keeps it in step). Who organises the series, and who may
     # see or run it, never rests on it: that is the team's lead now (`organizer`).
     calendar_organizer_id: Mapped[int | None] = mapped_column(
         "organizer_id", sa.ForeignKey("users.id", ondelete="SET NULL"))

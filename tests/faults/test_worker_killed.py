@@ -22,7 +22,7 @@ from app.jobs import enqueue
 from app.mail.models import MailStatus, OutboundMail
 from app.mail.outgoing.jobs import CLAIM_TIMEOUT, deliver, requeue_unsent_mail
 from app.people.models import Role, User
-from sessions import series
+from sessions.series import services as series
 from tests.faults._processes import settled, wait_until, waiting_on_locks
 from tests.help.digest_scenes import can_wait
 from tests.help.routing_scenes import ask, mentor

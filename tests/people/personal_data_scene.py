@@ -17,8 +17,8 @@ from app.mail.models import MailBounce
 from app.mail.outgoing.unsubscribe import opt_out
 from feedback.models import ClarityAsShown, ClarityRating
 from matching.models import FitAnswer
-from sessions import feed
 from sessions.models import SessionWeek, WeekAnswer
+from sessions.series import feed
 from tests.factories import Factories
 from tests.mail import inbound_messages as mails
 from tests.security.access_scene import Scene, Words, build_scene

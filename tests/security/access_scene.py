@@ -32,9 +32,10 @@ from app.help.models import Attempt, AttemptState, Question
 from app.people.models import Role, Skill, SkillKind, Team, User
 from feedback.models import Checkin, MentorshipFlag, Side, TaskFeedback, TimeTaken
 from matching.models import CohortRun, DoNotPair, Mentorship, MentorshipState
-from sessions import running
 from sessions.models import ActionItem, Learning, LearningKind, SessionSeries
-from sessions.series import SeriesFields, add_guest, create_series, week_row
+from sessions.retro import services as running
+from sessions.series.services import SeriesFields, add_guest, create_series
+from sessions.series.stored import week_row
 from tests.factories import Factories
 from tests.help.threads import question as routed_question
 

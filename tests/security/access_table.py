@@ -25,7 +25,7 @@ from app.tokens import make_token
 from feedback import exports
 from feedback import links as feedback_links
 from matching.notices import action_link
-from sessions import feed
+from sessions.series import feed
 from tests.security.access_scene import ROLES, Scene
 
 GET, POST, PATCH = "GET", "POST", "PATCH"

@@ -22,9 +22,9 @@ from app.people.models import Role, User
 from feedback.clarity import rate_clarity
 from feedback.models import TaskFeedback, TimeTaken
 from matching.models import Mentorship, MentorshipState
-from sessions.invites import update_calendars
-from sessions.learnings import add_learning, session_of
+from sessions.learnings.services import add_learning, session_of
 from sessions.models import SessionSeries
+from sessions.series.invitations import update_calendars
 from tests.factories import Factories
 from tests.security.access_scene import Scene, build_scene
 from tests.security.privacy_table import (

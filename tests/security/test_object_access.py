@@ -15,9 +15,10 @@ from app.extensions import db
 from app.people.models import Role, User
 from app.tokens import make_token
 from feedback import links as feedback_links
-from sessions import running
 from sessions.models import Learning, LearningKind, SessionSeries, Vote
-from sessions.series import SeriesFields, create_series, week_row
+from sessions.retro import services as running
+from sessions.series.services import SeriesFields, create_series
+from sessions.series.stored import week_row
 from tests.security.access_scene import (
     SERIES_ZONE,
     Browser,

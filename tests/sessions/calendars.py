@@ -12,8 +12,8 @@ from icalendar import Calendar
 
 from app.extensions import db
 from app.people.models import Role, Team
-from sessions.calendar import cancel_occurrence, cancel_series, feed, invite
-from sessions.schedule import Attendee, Move, Person, Series
+from sessions.series.calendar import cancel_occurrence, cancel_series, feed, invite
+from sessions.series.schedule import Attendee, Move, Person, Series
 
 STAMP = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -6,11 +6,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sessions.agenda import (
-    NO_SKILL, ActionNote, AnsweredQuestion, LearningNote, build_agenda, carried_actions, describe_when,
-    learnings_open, question_window, questions_by_skill, shown_learnings,
+from sessions.learnings.agenda import (
+    NO_SKILL,
+    ActionNote,
+    AnsweredQuestion,
+    LearningNote,
+    build_agenda,
+    carried_actions,
+    describe_when,
+    learnings_open,
+    question_window,
+    questions_by_skill,
+    shown_learnings,
 )
-from sessions.schedule import Move
+from sessions.series.schedule import Move
 from tests.sessions.calendars import series
 
 DAY = date(2026, 11, 24)  # a Tuesday

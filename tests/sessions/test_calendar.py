@@ -8,11 +8,22 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import vobject
 
-from sessions.calendar import calendar_method, cancel_occurrence, cancel_series, feed, invite
-from sessions.schedule import Attendee, Person, revise
-from tests.sessions.calendars import (BERLIN, MEMBERS, MESSAGES, RICH_TITLE, STAMP, attendee_emails, busy_series,
-                                     events, expand, read, read_vobject, series)
-
+from sessions.series.calendar import calendar_method, cancel_occurrence, cancel_series, feed, invite
+from sessions.series.schedule import Attendee, Person, revise
+from tests.sessions.calendars import (
+    BERLIN,
+    MEMBERS,
+    MESSAGES,
+    RICH_TITLE,
+    STAMP,
+    attendee_emails,
+    busy_series,
+    events,
+    expand,
+    read,
+    read_vobject,
+    series,
+)
 
 # Every message: readable by two parsers, CRLF, folded at 75 octets, one UID and SEQUENCE
 

@@ -8,10 +8,9 @@ from email.message import EmailMessage, MIMEPart
 import pytest
 import vobject
 
-from sessions.calendar import calendar_method, check_calendar_part, mime_part, parse_reply
-from sessions.schedule import week_of
+from sessions.series.calendar import calendar_method, check_calendar_part, mime_part, parse_reply
+from sessions.series.schedule import week_of
 from tests.sessions.calendars import MESSAGES, REPLIES, series
-
 
 # The mail part
 

@@ -6,11 +6,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sessions.calendar import invite
-from sessions.schedule import occurrences
-from sessions.timezones import zone_changes
+from sessions.series.calendar import invite
+from sessions.series.schedule import occurrences
+from sessions.series.timezones import zone_changes
 from tests.sessions.calendars import BERLIN, MESSAGES, STAMP, busy_series, expand, read, read_vobject, series
-
 
 # Expanded as calendar clients expand it
 

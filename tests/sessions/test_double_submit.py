@@ -11,11 +11,11 @@ from app.people.models import Role
 from sessions.models import ActionItem, Learning, SessionSeries
 from tests.forms import hidden_fields
 from tests.lock_waits import device, together
-from tests.sessions.test_learnings import learnings
-from tests.sessions.test_learnings import make_scene as learning_scene
-from tests.sessions.test_running import client_for, make_scene, run_to, said, url
-from tests.sessions.test_series_pages import form as series_form
-from tests.sessions.test_series_pages import invites_to
+from tests.sessions.learnings.scene import learnings
+from tests.sessions.learnings.scene import make_scene as learning_scene
+from tests.sessions.retro.scene import client_for, make_scene, run_to, said, url
+from tests.sessions.series.scene import form as series_form
+from tests.sessions.series.scene import invites_to
 
 
 def test_a_learning_sent_twice_at_the_same_moment_is_added_once(app, make):

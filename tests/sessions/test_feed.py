@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.people.models import Role, User
-from sessions import series as services
 from sessions.models import CalendarFeed, SessionSeries
+from sessions.series import services
 from tests.sessions.calendars import BERLIN, read
 
 FEED_ADDRESS = re.compile(r'value="http://localhost/sessions/feed/([A-Za-z0-9_-]+)\.ics"')

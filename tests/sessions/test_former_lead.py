@@ -12,11 +12,10 @@ import pytest
 
 from app.extensions import db, utcnow
 from app.people.models import Role
-from sessions import feed
-from sessions import series as services
 from sessions.models import SessionSeries
-from tests.sessions.test_invites import calendar_part, ics, inbox, master, read
+from sessions.series import feed, services
 from tests.security.access_scene import api_headers
+from tests.sessions.test_invites import calendar_part, ics, inbox, master, read
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -18,10 +18,10 @@ from app.extensions import db
 from app.mail.addresses import find_reply_address
 from app.mail.models import OutboundMail
 from app.people.models import User
-from sessions import series as services
-from sessions.invites import RSVP_PURPOSE, update_calendars
 from sessions.jobs import upkeep
 from sessions.models import SessionSeries
+from sessions.series import services
+from sessions.series.invitations import RSVP_PURPOSE, update_calendars
 from tests.sessions.calendars import RICH_TITLE, attendee_emails, payments_team, read
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -10,15 +10,14 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db, utcnow
-from app.mail.models import InboundMail, InboundStatus
-from app.mail.incoming.intake import receive
 from app.mail.incoming.handlers import Reply, ReplyRefused, reply_handler
-from sessions.learning_text import MAX_ITEMS, NewLearning, read_reply, reply_problem
-from sessions.learnings import LEARNINGS_PURPOSE, save_reply, send_due_prompts
+from app.mail.incoming.intake import receive
+from app.mail.models import InboundMail, InboundStatus
+from sessions.learnings.services import LEARNINGS_PURPOSE, save_reply, send_due_prompts
+from sessions.learnings.text import MAX_ITEMS, NewLearning, read_reply, reply_problem
 from sessions.models import LearningKind, SeriesMember
 from tests.mail import inbound_messages as mails
-from tests.sessions.test_learnings import learnings, make_scene, prompts, text_of, to
-
+from tests.sessions.learnings.scene import learnings, make_scene, prompts, text_of, to
 
 # -- reading a reply (pure) ---------------------------------------------------------------------
 

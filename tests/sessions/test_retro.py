@@ -7,10 +7,31 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sessions.retro import (
-    PHASES, TIMEBOX_MINUTES, Action, Ballot, Item, RetroRefused, action_problems, check_step, groups_of,
-    heads_of, merge, moved_votes, next_phase, previous_phase, quote, ranking, read_votes, regrouped, remaining,
-    summarize, tally, top_items, ungroup, vote_problem,
+from sessions.retro.rules import (
+    PHASES,
+    TIMEBOX_MINUTES,
+    Action,
+    Ballot,
+    Item,
+    RetroRefused,
+    action_problems,
+    check_step,
+    groups_of,
+    heads_of,
+    merge,
+    moved_votes,
+    next_phase,
+    previous_phase,
+    quote,
+    ranking,
+    read_votes,
+    regrouped,
+    remaining,
+    summarize,
+    tally,
+    top_items,
+    ungroup,
+    vote_problem,
 )
 
 FIXTURES = Item(1, "learned", "pytest fixtures can be shared in conftest.py", "Ana")

@@ -15,17 +15,17 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.mail.addresses import reply_address
-from app.mail.models import InboundMail, InboundStatus, OutboundMail
-from app.mail.incoming.intake import receive
 from app.mail.incoming.handlers import register_reply_handler
+from app.mail.incoming.intake import receive
+from app.mail.models import InboundMail, InboundStatus, OutboundMail
 from app.people.models import User
-from sessions import series as services
-from sessions.calendar import Rsvp
 from sessions.jobs import upkeep
 from sessions.models import SeriesMember, SessionSeries, SessionWeek, WeekAnswer
-from sessions.rsvp import Answer as Recorded
-from sessions.rsvp import read_answers
-from sessions.schedule import Person, Series
+from sessions.series import services
+from sessions.series.calendar import Rsvp
+from sessions.series.rsvp import Answer as Recorded
+from sessions.series.rsvp import read_answers
+from sessions.series.schedule import Person, Series
 from tests.sessions.calendars import payments_team
 from tests.sessions.replies import mails
 

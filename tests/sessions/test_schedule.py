@@ -6,9 +6,19 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sessions.schedule import (
-    Attendee, Move, Person, Series, long_date, occurrence, occurrences, record_answer,
-    resolve_local, revise, validate_series, week_of,
+from sessions.series.schedule import (
+    Attendee,
+    Move,
+    Person,
+    Series,
+    long_date,
+    occurrence,
+    occurrences,
+    record_answer,
+    resolve_local,
+    revise,
+    validate_series,
+    week_of,
 )
 
 BERLIN, NEW_YORK = ZoneInfo("Europe/Berlin"), ZoneInfo("America/New_York")

@@ -14,10 +14,11 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.mail.models import OutboundMail
 from app.mail.outgoing.unsubscribe import opt_out
-from sessions import running
 from sessions.models import SessionWeek
-from sessions.schedule import long_date
-from tests.sessions.test_running import Browser, Scene, learning, make_scene, run_with_services
+from sessions.retro import services as running
+from sessions.series.schedule import long_date
+from sessions.summaries.services import SUMMARY_TOPIC, send_due_summaries, send_summary
+from tests.sessions.retro.scene import Browser, Scene, learning, make_scene, run_with_services
 
 SUBJECT = "Summary: What did we learn?, "
 
@@ -90,7 +91,7 @@ def test_someone_who_unsubscribed_gets_no_summary(app, s, smtp, jobs):
     link = first[s.bo.email]["List-Unsubscribe"].strip("<>")
     assert "session summaries" in Browser(app).get(urlsplit(link).path).get_data(as_text=True)
     assert Browser(app).post(urlsplit(link).path).status_code == 200  # the one-click unsubscribe
-    opt_out(s.ana.id, running.SUMMARY_TOPIC)
+    opt_out(s.ana.id, SUMMARY_TOPIC)
     db.session.commit()
 
     smtp.received.clear()
@@ -104,8 +105,8 @@ def test_the_summary_is_sent_once(app, s, smtp, jobs):
     week = close_a_session(s)
     jobs.run()
     assert len(summaries(smtp)) == 2
-    assert running.send_summary(week.id) == 2  # run again: the same emails, already sent
-    running.send_due_summaries()
+    assert send_summary(week.id) == 2  # run again: the same emails, already sent
+    send_due_summaries()
     refused = Browser(app, s.lead).post(f"/sessions/{s.series_id}/weeks/{week.day.isoformat()}/run/close",
                                         data={"attended": [s.lead.id, s.bo.id]}, follow_redirects=True)
     assert "The session is closed; nothing in it can change any more." in refused.get_data(as_text=True)

@@ -1,12 +1,13 @@
-"""The series pages: a lead sets up a team's weekly series, changes it, skips or moves one
-week, invites guests, and sees who answered; members see the slot, the coming weeks and
-their own answer.
+"""The series pages: the list of a person's series, setting one up, changing it, and the
+series' own page, where a lead sees who answered and members see the slot, the coming weeks
+and their own answer; and what the change buttons (`sessions.series.change_views`) share.
 
 Who may: anyone invited, the team's lead and admins see a series (anyone else gets a 404,
 as if it did not exist); only the lead and admins change it (a member gets a 403). Every
-change is a POST with a CSRF token, committed here; `sessions.invites.update_calendars`
-then brings everyone's calendar up to date.
+change is a POST with a CSRF token, committed here;
+`sessions.series.invitations.update_calendars` then brings everyone's calendar up to date.
 """
+
 
 from __future__ import annotations
 
@@ -20,19 +21,18 @@ from flask_login import current_user, login_required
 
 from app.extensions import db, utcnow
 from app.help.clock import zone as person_zone
-from app.people.models import Role, Team, User, normalize_email
+from app.people.models import Role, Team
 from sessions import access, bp
-from sessions import series as services
-from sessions.forms import ActionForm, CancelForm, GuestForm, MoveForm, NamesForm, SeriesForm
-from sessions.invites import describe_slot
 from sessions.models import SeriesMember, SessionSeries, WeekAnswer
-from sessions.schedule import WEEKDAYS, known_zones, long_date, occurrence, regular_occurrence, resolve_local
+from sessions.series import services
+from sessions.series.forms import ActionForm, CancelForm, GuestForm, NamesForm, SeriesForm
+from sessions.series.invitations import describe_slot
+from sessions.series.schedule import WEEKDAYS, known_zones, long_date
+from sessions.urls import series_or_404
 
 WEEKS_SHOWN = 8
 ANSWERS = {"ACCEPTED": "Accepted", "DECLINED": "Declined", "TENTATIVE": "Tentative",
            "NEEDS-ACTION": "No answer yet", "DELEGATED": "Delegated"}
-# Form fields by the name `sessions.schedule.validate_series` gives a problem.
-MOVE_FIELDS = {"moved": "duration_minutes"}
 
 
 # -- what the pages show (plain values) ------------------------------------------------------
@@ -66,29 +66,12 @@ def link(endpoint: str, path: str, **values) -> str:
 # -- loading and checking --------------------------------------------------------------------
 
 
-def _series(series_id: int, manage: bool = False) -> SessionSeries:
+def series_for(series_id: int, manage: bool = False) -> SessionSeries:
     """The series, for someone who may see it (404 otherwise), and change it when `manage` (403)."""
-    row = db.session.get(SessionSeries, series_id)
-    if row is None or not access.can_see(row, current_user):
-        abort(404)
+    row = series_or_404(series_id)
     if manage and not access.can_manage(row.team_id, current_user):
         abort(403, description="Only the team's lead or an admin can change this series.")
     return row
-
-
-def _week_day(row: SessionSeries, text: str) -> date:
-    """The regular date a URL names; 404 for anything that is not a session date of the series."""
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        abort(404, description=f"{text!r} is not a date (use year-month-day, such as 2026-12-01).")
-    if not services.as_series(row).is_session_day(day):
-        abort(404, description=f"{long_date(day)} is not a session date of this series.")
-    return day
-
-
-def _week_is_over(row: SessionSeries, day: date) -> bool:
-    return occurrence(services.as_series(row), day).end_utc <= utcnow()
 
 
 def _teams_to_set_up() -> list[Team]:
@@ -107,7 +90,7 @@ def _fields(form: SeriesForm) -> services.SeriesFields:
         location=(form.location.data or "").strip(), description=(form.description.data or "").strip())
 
 
-def _show_errors(form, errors, names: dict[str, str] | None = None) -> dict[str, str]:
+def show_errors(form, errors, names: dict[str, str] | None = None) -> dict[str, str]:
     """Put each problem by the field it is about; return those no field shows."""
     problems = {}
     for error in errors:
@@ -119,16 +102,16 @@ def _show_errors(form, errors, names: dict[str, str] | None = None) -> dict[str,
     return problems
 
 
-def _flash_notes(notes: list[str]) -> None:
+def flash_notes(notes: list[str]) -> None:
     for note in notes:
         flash(note, "info")
 
 
-def _back(row: SessionSeries):
+def back_to_series(row: SessionSeries):
     return redirect(url_for("sessions.series_page", series_id=row.id))
 
 
-def _check_form(form) -> None:
+def check_form(form) -> None:
     if not form.validate_on_submit():
         abort(400, description="The form was not sent as expected; please reload the page and try again.")
 
@@ -177,11 +160,11 @@ def new_series():
                                                       form.request_key.data)
         except services.SeriesInvalid as exc:
             db.session.rollback()
-            problems = _show_errors(form, exc.errors)
+            problems = show_errors(form, exc.errors)
         else:
             db.session.commit()
             flash(f"The series is saved. Everyone in {team.name} gets an invite by email.", "success")
-            _flash_notes(notes)
+            flash_notes(notes)
             return redirect(url_for("sessions.series_page", series_id=series_id))
     return render_template("sessions/series_form.html", form=form, teams=teams, problems=problems,
                            zones=zone_names(), series=None), 400 if request.method == "POST" else 200
@@ -191,10 +174,10 @@ def new_series():
 @login_required
 def edit_series(series_id: int):
     """Change the slot or the text; everyone's calendar gets the change."""
-    row = _series(series_id, manage=True)
+    row = series_for(series_id, manage=True)
     if row.is_cancelled:
         flash("The series is cancelled; it cannot change any more.", "error")
-        return _back(row)
+        return back_to_series(row)
     form = SeriesForm(obj=row)
     del form.team_id
     problems = {}
@@ -204,15 +187,15 @@ def edit_series(series_id: int):
             notes = services.change_series(row.id, _fields(form))
         except services.SeriesInvalid as exc:
             db.session.rollback()
-            problems = _show_errors(form, exc.errors)
+            problems = show_errors(form, exc.errors)
         else:
             db.session.commit()
             if row.sequence == version:
                 flash("Nothing changed.", "info")
             else:
                 flash("The series is changed. Everyone's calendar gets the update.", "success")
-            _flash_notes(notes)
-            return _back(row)
+            flash_notes(notes)
+            return back_to_series(row)
     return render_template("sessions/series_form.html", form=form, teams=[], problems=problems,
                            zones=zone_names(), series=row), 400 if request.method == "POST" else 200
 
@@ -221,10 +204,10 @@ def edit_series(series_id: int):
 @login_required
 def series_page(series_id: int):
     """The slot, the coming weeks; for the lead also who answered, guests and the switches."""
-    return _series_page(_series(series_id))
+    return render_series_page(series_for(series_id))
 
 
-def _series_page(row: SessionSeries, names_form: NamesForm | None = None, status: int = 200):
+def render_series_page(row: SessionSeries, names_form: NamesForm | None = None, status: int = 200):
     manage = access.can_manage(row.team_id, current_user)
     series, now, mine = services.as_series(row), utcnow(), person_zone(current_user.timezone)
     weeks = [] if row.is_cancelled else services.coming_weeks(series, now, WEEKS_SHOWN)
@@ -247,165 +230,3 @@ def _series_page(row: SessionSeries, names_form: NamesForm | None = None, status
         names_form=names_form or NamesForm(shown="1" if row.names_shown else "0", prompt_hours=row.prompt_hours),
         cancel_form=CancelForm(),
     ), status
-
-
-# -- one week --------------------------------------------------------------------------------
-
-
-def _week_change(series_id: int, day_text: str, change, done: str):
-    """Run a change to one coming week from its button, and say how it went."""
-    row = _series(series_id, manage=True)
-    day = _week_day(row, day_text)
-    _check_form(ActionForm())
-    if _week_is_over(row, day):
-        flash(f"The session of the week of {long_date(day)} is over; it cannot change.", "error")
-        return _back(row)
-    try:
-        change(row.id, day)
-    except services.SeriesInvalid as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(done.format(day=long_date(day)), "success")
-    return _back(row)
-
-
-@bp.post("/<int:series_id>/weeks/<day>/skip")
-@login_required
-def skip_week(series_id: int, day: str):
-    """Leave one week out; it leaves everyone's calendar."""
-    return _week_change(series_id, day, services.skip_week,
-                        "The week of {day} is skipped. Everyone's calendar drops that session.")
-
-
-@bp.post("/<int:series_id>/weeks/<day>/restore")
-@login_required
-def restore_week(series_id: int, day: str):
-    """Put a skipped or moved week back where the weekly rule has it."""
-    return _week_change(series_id, day, services.restore_week,
-                        "The week of {day} is back at its regular time.")
-
-
-@bp.route("/<int:series_id>/weeks/<day>/move", methods=["GET", "POST"])
-@login_required
-def move_week(series_id: int, day: str):
-    """Hold one week at another date, time or length."""
-    row = _series(series_id, manage=True)
-    regular = _week_day(row, day)
-    series = services.as_series(row)
-    session = occurrence(series, regular)
-    if row.is_cancelled or _week_is_over(row, regular):
-        flash(f"The session of the week of {long_date(regular)} cannot change any more.", "error")
-        return _back(row)
-    form = MoveForm()
-    if request.method == "GET":
-        form.date.data, form.time.data = session.start_local.date(), session.start_local.time()
-        form.duration_minutes.data = int((session.end_utc - session.start_utc).total_seconds() // 60)
-    problems = {}
-    if form.validate_on_submit():
-        start, _ = resolve_local(form.date.data, form.time.data, series.zone)
-        if start <= utcnow():
-            form.date.errors.append("Choose a date and time that are still to come.")
-        else:
-            try:
-                notes = services.move_week(row.id, regular, datetime.combine(form.date.data, form.time.data),
-                                           form.duration_minutes.data)
-            except services.SeriesInvalid as exc:
-                db.session.rollback()
-                problems = _show_errors(form, exc.errors, MOVE_FIELDS)
-            else:
-                db.session.commit()
-                flash(f"The week of {long_date(regular)} is moved. Everyone's calendar gets the new time.",
-                      "success")
-                _flash_notes(notes)
-                return _back(row)
-    return render_template("sessions/move_week.html", form=form, series=row, day=regular, problems=problems,
-                           regular=regular_occurrence(series, regular), session=session, span=span,
-                           mine=person_zone(current_user.timezone)), 400 if request.method == "POST" else 200
-
-
-# -- the series as a whole -----------------------------------------------------------------
-
-
-@bp.post("/<int:series_id>/cancel")
-@login_required
-def cancel_series(series_id: int):
-    """End the series for everyone, once the lead ticked the confirmation."""
-    row = _series(series_id, manage=True)
-    form = CancelForm()
-    if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
-        return _back(row)
-    services.cancel_series(row.id)
-    db.session.commit()
-    flash("The series is cancelled. Everyone's calendar gets the cancellation; "
-          "learnings, action items and history stay.", "success")
-    return _back(row)
-
-
-@bp.post("/<int:series_id>/names")
-@login_required
-def set_names(series_id: int):
-    """Show who wrote each learning, or keep them anonymous; and when to ask for them."""
-    row = _series(series_id, manage=True)
-    form = NamesForm()
-    if not form.validate_on_submit():
-        return _series_page(row, names_form=form, status=400)
-    services.set_learning_settings(row.id, form.shown.data == "1", form.prompt_hours.data)
-    db.session.commit()
-    flash(("Learnings now show who wrote them." if row.names_shown else "Learnings are now anonymous.")
-          + f" Everyone is asked for them {row.prompt_hours} hours before each session.", "success")
-    return _back(row)
-
-
-@bp.post("/<int:series_id>/guests")
-@login_required
-def add_guest(series_id: int):
-    """Invite someone outside the team by their email address in Unstuck."""
-    row = _series(series_id, manage=True)
-    form = GuestForm()
-    if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
-        return _back(row)
-    email = normalize_email(form.email.data)
-    person = db.session.scalar(sa.select(User).where(User.email == email))
-    if person is None or not person.active:
-        flash(f"Nobody active in Unstuck has the address {email}; a guest needs an account.", "error")
-    elif access.is_invited(row, person):
-        flash(f"{person.name} is already invited.", "info")
-    else:
-        try:
-            services.add_guest(row.id, person.id)
-        except services.SeriesInvalid as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(f"{person.name} is invited as a guest and gets the invite by email.", "success")
-    return _back(row)
-
-
-@bp.post("/<int:series_id>/guests/<int:user_id>/remove")
-@login_required
-def remove_guest(series_id: int, user_id: int):
-    """Take a guest off the series; their calendar gets the cancellation."""
-    row = _series(series_id, manage=True)
-    _check_form(ActionForm())
-    guest = db.session.scalar(sa.select(SeriesMember).where(
-        SeriesMember.series_id == row.id, SeriesMember.user_id == user_id,
-        SeriesMember.guest.is_(True), SeriesMember.left_at.is_(None)))
-    if guest is None:
-        abort(404, description="That person is not a guest of this series.")
-    name = guest.user.name
-    try:
-        services.remove_guest(row.id, user_id)
-    except services.SeriesInvalid as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return _back(row)
-    db.session.commit()
-    still = access.is_invited(row, db.session.get(User, user_id))
-    flash(f"{name} is no longer a guest; as a member of the team they stay invited." if still
-          else f"{name} is no longer invited; their calendar gets the cancellation.", "success")
-    return _back(row)

@@ -1,6 +1,6 @@
 """The agenda a week builds for its session, and who sees which part of it.
 
-Plain Python over plain values: no Flask, no database. `sessions.learnings.load_agenda`
+Plain Python over plain values: no Flask, no database. `sessions.learnings.services.load_agenda`
 reads the rows and hands them here as the small records below.
 
 The agenda has four parts, in the order the retro walks them:
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sessions.schedule import MONTHS, WEEKDAYS, Series, occurrence
+from sessions.series.schedule import MONTHS, WEEKDAYS, Series, occurrence
 
 KINDS = ("learned", "want", "stuck")
 # How the agenda heads each kind: the team's words, where the form says "I".

@@ -10,7 +10,8 @@ from flask_wtf import FlaskForm
 from app.extensions import db
 from app.help.clock import local_time
 from app.urls import external_url
-from sessions import bp, feed
+from sessions import bp
+from sessions.series import feed
 
 # Calendar apps fetch again on their own schedule (REFRESH-INTERVAL); a cache between them
 # and Unstuck must neither share one person's feed with others nor keep it for long.

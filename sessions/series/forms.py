@@ -3,7 +3,7 @@ behind each button (skip, restore, guests, names, cancel), each with its CSRF to
 
 The forms check only that each value can be read (a time, a date, a number); whether the
 values make a series (a known time zone, an end after the start, a sensible length) is
-for `sessions.schedule.validate_series`, whose messages the page shows by each field."""
+for `sessions.series.schedule.validate_series`, whose messages the page shows by each field."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.request_keys import RequestKeyField
-from sessions.schedule import WEEKDAYS
+from sessions.series.schedule import WEEKDAYS
 
 # The columns' sizes (sessions.models.SessionSeries).
 TITLE_MAX = 120

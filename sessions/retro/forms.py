@@ -9,7 +9,7 @@ from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.request_keys import RequestKeyField
-from sessions import retro
+from sessions.retro import rules as retro
 
 
 def _optional_int(value):

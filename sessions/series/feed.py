@@ -22,11 +22,11 @@ from flask import current_app
 
 from app.extensions import db, utcnow
 from app.people.models import Team, User
-from sessions import calendar
 from sessions.access import current_invitees
 from sessions.models import CalendarFeed, SeriesMember, SessionSeries
-from sessions.schedule import email_problem, validate_series
-from sessions.series import as_series
+from sessions.series import calendar
+from sessions.series.schedule import email_problem, validate_series
+from sessions.series.stored import as_series
 
 log = logging.getLogger(__name__)
 

@@ -3,10 +3,10 @@ learnings (by the week's page or by replying to the prompt), and the agenda the 
 
     add_learning(series_id, day, user_id, "stuck", "The CI cache ...")   # raises InvalidInput, LearningRefused
     send_due_prompts(utcnow())                                            # on the sessions' beat
-    agenda = load_agenda(week_id, viewer_id)                              # sessions.agenda.Agenda
+    agenda = load_agenda(week_id, viewer_id)                              # sessions.learnings.agenda.Agenda
 
 The rules themselves (who sees which learning when, what a reply says) live in the pure
-`sessions.agenda` and `sessions.learning_text`. Nothing here commits except the prompt job
+`sessions.learnings.agenda` and `sessions.learnings.text`. Nothing here commits except the prompt job
 and the reply handler, which run on their own.
 """
 
@@ -23,20 +23,28 @@ from app.extensions import db, utcnow
 from app.help.access import visible_questions
 from app.help.models import Question
 from app.mail.addresses import reply_address
-from app.mail.outgoing.compose import send_mail
 from app.mail.incoming.handlers import Reply, ReplyRefused
+from app.mail.outgoing.compose import send_mail
 from app.people.models import User
 from app.people.services import InvalidInput
 from app.urls import external_url
+from feedback.comments import shared_task_comments
 from sessions.access import current_invitees
-from sessions.agenda import (
-    ActionNote, Agenda, AnsweredQuestion, LearningNote, build_agenda, day_name, describe_when,
-    learnings_open, question_window,
+from sessions.learnings.agenda import (
+    ActionNote,
+    Agenda,
+    AnsweredQuestion,
+    LearningNote,
+    build_agenda,
+    day_name,
+    describe_when,
+    learnings_open,
+    question_window,
 )
-from sessions.learning_text import REPLY_LABELS, TEXT_MAX, learning_problems, read_reply, reply_problem, tidy
+from sessions.learnings.text import REPLY_LABELS, TEXT_MAX, learning_problems, read_reply, reply_problem, tidy
 from sessions.models import ActionItem, Learning, LearningKind, SeriesMember, SessionSeries, SessionWeek
-from sessions.schedule import Occurrence, email_problem, long_date, occurrence, occurrences
-from sessions.series import as_series, week_row
+from sessions.series.schedule import Occurrence, email_problem, long_date, occurrence, occurrences
+from sessions.series.stored import as_series, week_row
 
 log = logging.getLogger(__name__)
 
@@ -292,8 +300,6 @@ def feedback_highlights(team_id: int, since: datetime, until: datetime) -> tuple
     what was missing and what helped, without ratings, named only where the writer signed
     it, a task about a question kept out of the knowledge base without its title
     (feedback.comments decides)."""
-    from feedback.comments import shared_task_comments
-
     found = shared_task_comments(team_id, since, until)
     return tuple(f"{c.label} (“{c.about}”): {c.text}" + (f" — {c.author}" if c.author else "")
                  for c in found[:FEEDBACK_SHOWN])

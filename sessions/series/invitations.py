@@ -1,15 +1,18 @@
-"""Keeping people's calendars in step with a series: the invite and its updates to everyone
-invited, the cancellation to anyone who left, and to everyone when the series ends.
+"""Who is invited to a series, and keeping their calendars in step with it: the invite and its
+updates to everyone invited, the cancellation to anyone who left, and to everyone when the
+series ends.
 
-`update_calendars` is a job, safe to run twice and run after every committed change (and on
-the upkeep beat, which also picks up people joining or leaving the team). Each person's
+`sync_members` brings the invitees in line with the team, and `record_change` records a
+change everyone's calendar must hear about. `update_calendars` is a job, safe to run twice
+and run after every committed change (and on the upkeep beat, which also picks up people
+joining or leaving the team). Each person's
 calendar remembers the version it was sent (`SeriesMember.sent_sequence`); a person is sent
 the current version when theirs is older, and each email's key holds the version, so a
 rerun sends nothing twice.
 
 Calendar answers (METHOD:REPLY) go to the ORGANIZER's address, so each person's copy names
 the lead with a reply address of that person's own: their answer comes back to Unstuck
-through inbound mail (`sessions.rsvp`), from the address it was sent to.
+through inbound mail (`sessions.series.rsvp`), from the address it was sent to.
 """
 
 from __future__ import annotations
@@ -18,14 +21,16 @@ import logging
 
 import sqlalchemy as sa
 
-from app.extensions import db
+from app.extensions import db, utcnow
+from app.jobs import enqueue_after_commit
 from app.mail.addresses import reply_address
 from app.mail.outgoing.compose import send_mail
+from app.people.models import User
 from app.urls import external_url
-from sessions import calendar
-from sessions.models import SeriesMember, SessionSeries
-from sessions.schedule import WEEKDAYS, Person, email_problem, long_date
-from sessions.series import as_series, sync_members
+from sessions.models import SeriesMember, SessionSeries, WeekAnswer
+from sessions.series import calendar
+from sessions.series.schedule import WEEKDAYS, Person, email_problem, long_date
+from sessions.series.stored import as_series
 
 log = logging.getLogger(__name__)
 
@@ -96,3 +101,59 @@ def describe_slot(row: SessionSeries) -> str:
     until = f", until {long_date(row.until)}" if row.until else ""
     return (f"{WEEKDAYS[row.weekday]}s at {row.start_time:%H:%M} for {row.duration_minutes} minutes "
             f"({row.timezone}), from {long_date(row.first_date)}{until}")
+
+
+# -- who is invited ----------------------------------------------------------------------------
+
+
+def sync_members(row: SessionSeries) -> bool:
+    """Bring the invitees and the organizer in line with the team as it is: active members,
+    the team's lead and guests are invited; anyone else (a lead moved to another team and
+    replaced, say) leaves, and their calendar gets the cancellation. Raises the SEQUENCE when
+    anyone joined or left or the lead changed, so every calendar names the lead; return
+    whether anything changed."""
+    wanted = {u.id: u for u in db.session.scalars(sa.select(User).where(
+        User.team_id == row.team_id, User.active.is_(True)))}
+    lead = row.organizer
+    if lead is not None:
+        wanted[lead.id] = lead
+    changed = row.calendar_organizer_id != (lead.id if lead else None)
+    row.calendar_organizer_id = lead.id if lead else None
+    for member in row.members:
+        keep = member.user_id in wanted or (member.guest and member.user.active)
+        if member.left_at is None and not keep:
+            member.left_at, changed = utcnow(), True
+        elif member.left_at is not None and member.user_id in wanted:
+            member.left_at, member.guest, member.partstat, member.joined_at = None, False, "NEEDS-ACTION", utcnow()
+            changed = True
+    known = {m.user_id for m in row.members}
+    for user_id in sorted(set(wanted) - known):
+        row.members.append(SeriesMember(user_id=user_id, guest=False, partstat="NEEDS-ACTION"))
+        changed = True
+    if changed and row.id is not None and row.sequence is not None and _was_sent(row):
+        record_change(row)
+    return changed
+
+
+def _was_sent(row: SessionSeries) -> bool:
+    """Whether anyone's calendar has the series yet (a new series starts at SEQUENCE 0)."""
+    return any(m.sent_sequence is not None for m in row.members)
+
+
+def record_change(row: SessionSeries, when_changed: bool = False) -> None:
+    """Record a real change: one version up, and when the time moved, everyone answers again."""
+    row.sequence += 1
+    row.updated_at = utcnow()
+    if when_changed:
+        row.when_sequence = row.sequence
+        for member in row.members:
+            member.partstat, member.answered_at = "NEEDS-ACTION", None
+        week_ids = [w.id for w in row.weeks if w.id is not None]
+        if week_ids:
+            db.session.execute(sa.delete(WeekAnswer).where(WeekAnswer.week_id.in_(week_ids)))
+    update_calendars_after_commit(row)
+
+
+def update_calendars_after_commit(row: SessionSeries) -> None:
+    """Have everyone's calendar brought up to date once the change is committed."""
+    enqueue_after_commit(update_calendars, row.id)

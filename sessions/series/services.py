@@ -1,9 +1,9 @@
-"""Setting up and changing a team's weekly series: who may, who is invited, and every change
-that people's calendars must hear about.
+"""Setting up and changing a team's weekly series: who may, the guests, and every change
+that people's calendars must hear about (recorded by `sessions.series.invitations`).
 
 Each change is made in the caller's transaction and raises the series' SEQUENCE when it is
-a real change; `sessions.invites.update_calendars` then sends what each person's calendar
-needs, once the change is committed. Nothing here commits.
+a real change; `sessions.series.invitations.update_calendars` then sends what each person's
+calendar needs, once the change is committed. Nothing here commits.
 
     series_id, notes = create_series(team.id, lead.id, SeriesFields(...))
     notes = change_series(series_id, SeriesFields(...))
@@ -16,33 +16,33 @@ import uuid
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time, timedelta
 
-import sqlalchemy as sa
 from flask import current_app
 
 from app import request_keys
-from app.database import insert_unless_exists
 from app.extensions import db, utcnow
-from app.jobs import enqueue_after_commit
 from app.people.models import Team, User
 from sessions.access import can_manage
-from sessions.models import SeriesMember, SessionSeries, SessionWeek, WeekAnswer
-from sessions.schedule import (
-    WHEN_FIELDS, Attendee, FieldError, Move, Occurrence, Person, Series, email_problem, long_date, occurrence,
-    occurrences, regular_occurrence, validate_series,
+from sessions.models import SeriesMember, SessionSeries
+from sessions.series.invitations import record_change, sync_members, update_calendars_after_commit
+from sessions.series.schedule import (
+    WHEN_FIELDS,
+    FieldError,
+    Occurrence,
+    Person,
+    Series,
+    email_problem,
+    long_date,
+    occurrence,
+    occurrences,
+    regular_occurrence,
+    validate_series,
 )
+from sessions.series.stored import SeriesInvalid, as_series, find_week_row, week_row
 
 # Notes about clock changes look this far ahead for a series with no end.
 NOTES_AHEAD = timedelta(days=366)
 # The next session is looked for this far ahead (a year, and the weeks a lead may skip).
 NEXT_LOOKS_AHEAD = timedelta(days=400)
-
-
-class SeriesInvalid(Exception):
-    """The series cannot be saved as asked; `errors` name each field and say why."""
-
-    def __init__(self, errors: list[FieldError]):
-        super().__init__(" ".join(e.message for e in errors))
-        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -58,30 +58,6 @@ class SeriesFields:
     until: date | None = None
     location: str = ""
     description: str = ""
-
-
-# -- the series as the pure core sees it -----------------------------------------------------
-
-
-def as_series(row: SessionSeries, organizer_email: str | None = None) -> Series:
-    """The stored series as `sessions.schedule` and `sessions.calendar` take it. The organizer
-    is the team's lead by name; `organizer_email` is where calendar answers go (a reply address)."""
-    organizer = row.organizer
-    attendees = tuple(
-        Attendee(m.user.name, m.user.email, m.partstat)
-        for m in sorted(row.members, key=lambda m: m.user.name)
-        if m.left_at is None and email_problem(m.user.email) is None)
-    return Series(
-        uid=row.uid, title=row.title, weekday=row.weekday, start_time=row.start_time,
-        duration_minutes=row.duration_minutes, timezone=row.timezone, first_date=row.first_date,
-        organizer=Person(organizer.name if organizer else row.team.name,
-                         organizer_email or (organizer.email if organizer else current_app.config["MAIL_FROM"])),
-        description=row.description, location=row.location, until=row.until,
-        skipped=frozenset(w.day for w in row.weeks if w.skipped),
-        moved={w.day: Move(w.moved_start, w.moved_minutes) for w in row.weeks
-               if w.moved_start is not None and not w.skipped},
-        sequence=row.sequence, attendees=attendees, cancelled=row.cancelled_at is not None,
-    )
 
 
 def _candidate(fields_: SeriesFields, organizer_email: str, base: Series | None = None) -> Series:
@@ -163,7 +139,7 @@ def create_series(team_id: int, set_up_by: int, values: SeriesFields,
     if not new:
         return row.id, clock_notes(candidate)
     sync_members(row)
-    _calendars_change(row)
+    update_calendars_after_commit(row)
     return row.id, clock_notes(candidate)
 
 
@@ -190,7 +166,7 @@ def change_series(series_id: int, values: SeriesFields) -> list[str]:
         if not wanted.is_session_day(week.day):
             week.skipped, week.moved_start, week.moved_minutes = False, None, None
     moved = any(getattr(wanted, n) != getattr(before, n) for n in WHEN_FIELDS)
-    _bump(row, when_changed=moved)
+    record_change(row, when_changed=moved)
     return notes + (clock_notes(wanted) if moved else [])
 
 
@@ -202,7 +178,7 @@ def skip_week(series_id: int, day: date) -> None:
         return
     week.skipped, week.moved_start, week.moved_minutes = True, None, None
     _raise_if_invalid(as_series(row))
-    _bump(row)
+    record_change(row)
 
 
 def move_week(series_id: int, day: date, start: datetime, duration_minutes: int | None = None) -> list[str]:
@@ -220,7 +196,7 @@ def move_week(series_id: int, day: date, start: datetime, duration_minutes: int 
     week.skipped, week.moved_start, week.moved_minutes = False, start, minutes
     series = as_series(row)
     _raise_if_invalid(series)
-    _bump(row)
+    record_change(row)
     note = occurrence(series, day).note
     return [note] if note else []
 
@@ -228,11 +204,11 @@ def move_week(series_id: int, day: date, start: datetime, duration_minutes: int 
 def restore_week(series_id: int, day: date) -> None:
     """Put a skipped or moved week back where the weekly rule has it."""
     row = _live(series_id)
-    week = _find_week(row, day)
+    week = find_week_row(row, day)
     if week is None or (not week.skipped and week.moved_start is None):
         return
     week.skipped, week.moved_start, week.moved_minutes = False, None, None
-    _bump(row)
+    record_change(row)
 
 
 def cancel_series(series_id: int) -> None:
@@ -241,7 +217,7 @@ def cancel_series(series_id: int) -> None:
     if row is None or row.cancelled_at is not None:
         return
     row.cancelled_at = utcnow()
-    _bump(row)
+    record_change(row)
 
 
 def set_names_shown(series_id: int, shown: bool) -> None:
@@ -269,7 +245,7 @@ def add_guest(series_id: int, user_id: int) -> None:
         row.members.append(SeriesMember(user_id=user_id, guest=True, partstat="NEEDS-ACTION"))
     else:
         member.guest, member.left_at, member.partstat, member.joined_at = True, None, "NEEDS-ACTION", utcnow()
-    _bump(row)
+    record_change(row)
 
 
 def remove_guest(series_id: int, user_id: int) -> None:
@@ -282,61 +258,9 @@ def remove_guest(series_id: int, user_id: int) -> None:
     sync_members(row)
 
 
-# -- who is invited ----------------------------------------------------------------------------
-
-
-def sync_members(row: SessionSeries) -> bool:
-    """Bring the invitees and the organizer in line with the team as it is: active members,
-    the team's lead and guests are invited; anyone else (a lead moved to another team and
-    replaced, say) leaves, and their calendar gets the cancellation. Raises the SEQUENCE when
-    anyone joined or left or the lead changed, so every calendar names the lead; return
-    whether anything changed."""
-    wanted = {u.id: u for u in db.session.scalars(sa.select(User).where(
-        User.team_id == row.team_id, User.active.is_(True)))}
-    lead = row.organizer
-    if lead is not None:
-        wanted[lead.id] = lead
-    changed = row.calendar_organizer_id != (lead.id if lead else None)
-    row.calendar_organizer_id = lead.id if lead else None
-    for member in row.members:
-        keep = member.user_id in wanted or (member.guest and member.user.active)
-        if member.left_at is None and not keep:
-            member.left_at, changed = utcnow(), True
-        elif member.left_at is not None and member.user_id in wanted:
-            member.left_at, member.guest, member.partstat, member.joined_at = None, False, "NEEDS-ACTION", utcnow()
-            changed = True
-    known = {m.user_id for m in row.members}
-    for user_id in sorted(set(wanted) - known):
-        row.members.append(SeriesMember(user_id=user_id, guest=False, partstat="NEEDS-ACTION"))
-        changed = True
-    if changed and row.id is not None and row.sequence is not None and _was_sent(row):
-        _bump(row)
-    return changed
-
-
 def not_invitable(row: SessionSeries) -> list[User]:
     """Invitees whose email address cannot take an invite, to tell the lead."""
     return [m.user for m in row.members if m.left_at is None and email_problem(m.user.email)]
-
-
-def week_row(row: SessionSeries, day: date) -> SessionWeek:
-    """The week's row, made when first needed. Raises SeriesInvalid for a date that is not a
-    session date of the series."""
-    week = _find_week(row, day)
-    if week is not None:
-        return week
-    if not as_series(row).is_session_day(day):
-        raise SeriesInvalid([FieldError("day", f"{long_date(day)} is not a session date of this series.")])
-    # Two requests may make the same week at once (a prompt job and a page): one row wins.
-    db.session.flush()
-    insert_unless_exists(SessionWeek.__table__, dict(series_id=row.id, day=day, skipped=False),
-                         ["series_id", "day"])
-    db.session.expire(row, ["weeks"])
-    return _find_week(row, day)
-
-
-def _find_week(row: SessionSeries, day: date) -> SessionWeek | None:
-    return next((w for w in row.weeks if w.day == day), None)
 
 
 def _member(row: SessionSeries, user_id: int) -> SeriesMember | None:
@@ -345,11 +269,6 @@ def _member(row: SessionSeries, user_id: int) -> SeriesMember | None:
 
 def _belongs(row: SessionSeries, user: User) -> bool:
     return user.team_id == row.team_id or user.id == row.team.lead_id
-
-
-def _was_sent(row: SessionSeries) -> bool:
-    """Whether anyone's calendar has the series yet (a new series starts at SEQUENCE 0)."""
-    return any(m.sent_sequence is not None for m in row.members)
 
 
 def _live(series_id: int) -> SessionSeries:
@@ -365,23 +284,3 @@ def _raise_if_invalid(series: Series) -> None:
     errors = [e for e in validate_series(series) if not e.field.startswith(("attendees.", "organizer."))]
     if errors:
         raise SeriesInvalid(errors)
-
-
-def _bump(row: SessionSeries, when_changed: bool = False) -> None:
-    """Record a real change: one version up, and when the time moved, everyone answers again."""
-    row.sequence += 1
-    row.updated_at = utcnow()
-    if when_changed:
-        row.when_sequence = row.sequence
-        for member in row.members:
-            member.partstat, member.answered_at = "NEEDS-ACTION", None
-        week_ids = [w.id for w in row.weeks if w.id is not None]
-        if week_ids:
-            db.session.execute(sa.delete(WeekAnswer).where(WeekAnswer.week_id.in_(week_ids)))
-    _calendars_change(row)
-
-
-def _calendars_change(row: SessionSeries) -> None:
-    from sessions.invites import update_calendars
-
-    enqueue_after_commit(update_calendars, row.id)

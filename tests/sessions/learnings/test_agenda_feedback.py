@@ -9,8 +9,8 @@ from datetime import timedelta
 from app.extensions import db, utcnow
 from app.help.models import Question, QuestionState, Visibility
 from feedback.models import TaskFeedback, TimeTaken
-from sessions import running
-from tests.sessions.test_learnings import page, s  # noqa: F401  (the scene's fixture)
+from sessions.retro import services as running
+from tests.sessions.learnings.scene import page
 
 
 def feedback(s, author, title, missing, *, shared, signed=False, days_ago=1, question=None, rating=2):

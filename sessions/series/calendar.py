@@ -17,11 +17,18 @@ from typing import NamedTuple
 
 from icalendar import Calendar, Event, vCalAddress, vDuration
 
-from sessions.schedule import (
-    PARTSTATS, Person, Series, email_problem, long_date, occurrence, regular_occurrence,
-    regular_start, validate_series,
+from sessions.series.schedule import (
+    PARTSTATS,
+    Person,
+    Series,
+    email_problem,
+    long_date,
+    occurrence,
+    regular_occurrence,
+    regular_start,
+    validate_series,
 )
-from sessions.timezones import DAY_CODES, vtimezone
+from sessions.series.timezones import DAY_CODES, vtimezone
 
 PRODID = "-//Unstuck//Weekly sessions//EN"
 REFRESH = timedelta(hours=1)

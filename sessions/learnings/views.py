@@ -15,16 +15,24 @@ from app.extensions import db, utcnow
 from app.people.services import InvalidInput
 from app.request_keys import RequestKeyField
 from sessions import bp
-from sessions.access import can_see
-from sessions.agenda import describe_when
-from sessions.learning_text import TEXT_MAX
-from sessions.learnings import (
-    LearningRefused, add_learning, agenda_for, delete_learning, find_week, is_invitee, is_open,
-    own_learnings, session_of, why_not_add,
+from sessions.learnings.agenda import describe_when
+from sessions.learnings.services import (
+    LearningRefused,
+    add_learning,
+    agenda_for,
+    delete_learning,
+    find_week,
+    is_invitee,
+    is_open,
+    own_learnings,
+    session_of,
+    why_not_add,
 )
+from sessions.learnings.text import TEXT_MAX
 from sessions.models import Learning, LearningKind, SessionSeries
-from sessions.schedule import long_date
-from sessions.series import as_series
+from sessions.series.schedule import long_date
+from sessions.series.stored import as_series
+from sessions.urls import series_or_404
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -46,9 +54,7 @@ class DeleteForm(FlaskForm):
 def _series_and_day(series_id: int, day: str) -> tuple[SessionSeries, date]:
     """The series the signed-in person may see, and a session date of it; 404 otherwise, as if
     neither existed."""
-    row = db.session.get(SessionSeries, series_id)
-    if row is None or not can_see(row, current_user):
-        abort(404)
+    row = series_or_404(series_id)
     try:
         when = date.fromisoformat(day) if ISO_DATE.match(day) else None
     except ValueError:

@@ -1,7 +1,7 @@
 """Answers from people's calendars: accepting or declining a series' invite, or one week of it.
 
 Each person's copy of the invite names the lead at a reply address of that person's own
-(`sessions.invites`), so their calendar's METHOD:REPLY comes back through inbound mail, and
+(`sessions.series.invitations`), so their calendar's METHOD:REPLY comes back through inbound mail, and
 inbound mail has already checked that it comes from that person. Here the answer is read
 and recorded: for the whole series on `SeriesMember`, for one week (a reply with a
 RECURRENCE-ID) on `WeekAnswer`. The lead sees the answers on the series page.
@@ -22,10 +22,10 @@ import sqlalchemy as sa
 
 from app.extensions import db, utcnow
 from app.mail.incoming.handlers import Reply, ReplyRefused
-from sessions.calendar import Rsvp, calendar_method, parse_reply
 from sessions.models import SeriesMember, SessionSeries, WeekAnswer
-from sessions.schedule import Series, long_date, week_of
-from sessions.series import as_series, week_row
+from sessions.series.calendar import Rsvp, calendar_method, parse_reply
+from sessions.series.schedule import Series, long_date, week_of
+from sessions.series.stored import as_series, week_row
 
 log = logging.getLogger(__name__)
 

@@ -20,14 +20,18 @@ from flask_wtf import FlaskForm
 
 from app.extensions import db
 from app.help.clock import local_time
-from sessions import bp, retro, running
-from sessions.access import can_manage, can_see
-from sessions.learnings import load_agenda
+from sessions import bp
+from sessions.access import can_manage
+from sessions.learnings.services import load_agenda
 from sessions.models import ActionItem, SessionSeries, SessionWeek
-from sessions.retro import RetroRefused
-from sessions.run_forms import ActionItemForm, ButtonForm, CloseForm, DoneForm, GroupForm, PhaseForm
-from sessions.schedule import long_date
-from sessions.series import SeriesInvalid, as_series, week_row
+from sessions.retro import queries
+from sessions.retro import rules as retro
+from sessions.retro import services as running
+from sessions.retro.forms import ActionItemForm, ButtonForm, CloseForm, DoneForm, GroupForm, PhaseForm
+from sessions.retro.rules import RetroRefused
+from sessions.series.schedule import long_date
+from sessions.series.stored import SeriesInvalid, week_row
+from sessions.urls import series_or_404, session_day_or_404
 
 VOTE_FIELD = "votes-"  # the vote form's fields: votes-<item id>
 DUE_IN = timedelta(days=7)  # an action item's due date starts a week out
@@ -36,28 +40,9 @@ DUE_IN = timedelta(days=7)  # an action item's due date starts a week out
 # -- loading and checking ----------------------------------------------------------------------
 
 
-def _series(series_id: int) -> SessionSeries:
-    """The series, for someone who may see it; 404 for anyone else."""
-    row = db.session.get(SessionSeries, series_id)
-    if row is None or not can_see(row, current_user):
-        abort(404)
-    return row
-
-
 def _lead_only(row: SessionSeries) -> None:
     if not can_manage(row.team_id, current_user):
         abort(403, description="Only the team's lead or an admin runs the session.")
-
-
-def _day(row: SessionSeries, text: str) -> date:
-    """The regular date a URL names; 404 for anything that is not a session date of the series."""
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        abort(404, description=f"{text!r} is not a date (use year-month-day, such as 2026-12-01).")
-    if not as_series(row).is_session_day(day):
-        abort(404, description=f"{long_date(day)} is not a session date of this series.")
-    return day
 
 
 def _find_week(row: SessionSeries, day: date) -> SessionWeek | None:
@@ -100,8 +85,8 @@ def _link(endpoint: str, **values) -> str | None:
 @login_required
 def run_page(series_id: int, day: str):
     """The session as it runs: the lead drives it here; invitees follow, and vote."""
-    row = _series(series_id)
-    return _run_page(row, _day(row, day))
+    row = series_or_404(series_id)
+    return _run_page(row, session_day_or_404(row, day))
 
 
 def _run_page(row: SessionSeries, day: date, status: int = 200, action_form: ActionItemForm | None = None,
@@ -109,14 +94,14 @@ def _run_page(row: SessionSeries, day: date, status: int = 200, action_form: Act
     week = _find_week(row, day)
     phase = week.phase.value if week is not None and week.phase is not None else None
     lead = can_manage(row.team_id, current_user)
-    invited = current_user.id in running.invitee_ids(row.id)
+    invited = current_user.id in queries.invitee_ids(row.id)
     page = dict(series=row, day=day, week=week, phase=phase, lead=lead, invited=invited, steps=retro.stepper(phase),
                 total_minutes=sum(retro.TIMEBOX_MINUTES.values()), long_date=long_date, title=retro.phase_title,
                 week_url=_link("sessions.week_page", series_id=row.id, day=day.isoformat()),
                 started=local_time(week.started_at, current_user.timezone)
                 if week is not None and week.started_at else None)
     if phase is None:
-        page.update(start_form=ButtonForm(), count=running.learnings_count(week.id) if week else 0)
+        page.update(start_form=ButtonForm(), count=queries.learnings_count(week.id) if week else 0)
     else:
         page.update(_phase_parts(row, week, phase, lead, invited))
     if phase not in (None, "closed"):
@@ -129,7 +114,7 @@ def _run_page(row: SessionSeries, day: date, status: int = 200, action_form: Act
 
 def _phase_parts(row: SessionSeries, week: SessionWeek, phase: str, lead: bool, invited: bool) -> dict:
     """What the page shows in the session's current phase."""
-    items = running.items_of(week.id, names_shown=row.names_shown)
+    items = queries.items_of(week.id, names_shown=row.names_shown)
     parts: dict = {}
     if phase in ("review", "read"):
         agenda = load_agenda(week.id, current_user.id)
@@ -140,21 +125,21 @@ def _phase_parts(row: SessionSeries, week: SessionWeek, phase: str, lead: bool, 
     if phase in ("group", "vote"):
         parts.update(groups=retro.groups_of(items))
     if phase == "vote":
-        mine = {b.item_id: b.count for b in running.votes_of(week.id, current_user.id)}
-        parts.update(mine=mine, left=retro.remaining(mine), voters=running.voters_count(week.id),
-                     invitees_count=len(running.invitee_ids(row.id)), budget=retro.VOTE_BUDGET,
+        mine = {b.item_id: b.count for b in queries.votes_of(week.id, current_user.id)}
+        parts.update(mine=mine, left=retro.remaining(mine), voters=queries.voters_count(week.id),
+                     invitees_count=len(queries.invitee_ids(row.id)), budget=retro.VOTE_BUDGET,
                      most=retro.MAX_VOTES_PER_ITEM)
     if phase == "discuss":
-        ballots = running.votes_of(week.id)
-        actions = [running.as_action(a) for a in running.actions_raised(week.id)]
+        ballots = queries.votes_of(week.id)
+        actions = [queries.as_action(a) for a in queries.actions_raised(week.id)]
         parts.update(top=retro.top_items(items, ballots), actions=actions)
         if lead:
-            people = running.invitees(row.id)
-            form = CloseForm(formdata=None, data={"attended": sorted(running.expected(week))})
+            people = queries.invitees(row.id)
+            form = CloseForm(formdata=None, data={"attended": sorted(queries.expected(week))})
             form.attended.choices = [(p.id, p.name) for p in people]
             parts.update(close_form=form)
     if phase == "closed":
-        parts.update(attended=len(running.attendees_of(week.id)),
+        parts.update(attended=len(queries.attendees_of(week.id)),
                      summary_url=url_for("sessions.summary_page", series_id=row.id, day=week.day.isoformat()))
     return parts
 
@@ -167,11 +152,11 @@ def _action_form(row: SessionSeries, week: SessionWeek, top: list[retro.Group],
         form = ActionItemForm()
     else:
         form = ActionItemForm(formdata=None, data={"item": top[0].head.id if top else None,
-                                                   "due": running.today_for(row) + DUE_IN})
-    others = [g for g in retro.groups_of(running.items_of(week.id)) if g.head.id not in {t.head.id for t in top}]
+                                                   "due": queries.today_for(row) + DUE_IN})
+    others = [g for g in retro.groups_of(queries.items_of(week.id)) if g.head.id not in {t.head.id for t in top}]
     form.item.choices = ([("", "Nothing in particular")] + [(g.head.id, retro.quote(g.head.text)) for g in top]
                          + [(g.head.id, retro.quote(g.head.text)) for g in others])
-    form.owner.choices = [("", "Choose who owns it")] + [(p.id, p.name) for p in running.invitees(row.id)]
+    form.owner.choices = [("", "Choose who owns it")] + [(p.id, p.name) for p in queries.invitees(row.id)]
     return form
 
 
@@ -182,9 +167,9 @@ def _action_form(row: SessionSeries, week: SessionWeek, top: list[retro.Group],
 @login_required
 def run_start(series_id: int, day: str):
     """Start the week's session: its learnings show to everyone from now on."""
-    row = _series(series_id)
+    row = series_or_404(series_id)
     _lead_only(row)
-    day_ = _day(row, day)
+    day_ = session_day_or_404(row, day)
     _checked(ButtonForm())
     try:
         week = week_row(row, day_)
@@ -203,9 +188,9 @@ def run_start(series_id: int, day: str):
 def _drive(series_id: int, day: str, form: FlaskForm, change, anchor: str = "", done: str | None = None):
     """Make one of the lead's changes to the week's session (`change(week_id)`), then go back
     to the run page; a refused change is said there, and saves nothing."""
-    row = _series(series_id)
+    row = series_or_404(series_id)
     _lead_only(row)
-    day_ = _day(row, day)
+    day_ = session_day_or_404(row, day)
     _checked(form)
     try:
         change(_started_week(row, day_).id)
@@ -253,8 +238,8 @@ def run_ungroup(series_id: int, day: str):
 @login_required
 def run_votes(series_id: int, day: str):
     """Save the person's votes: all of them at once, replacing what they gave before."""
-    row = _series(series_id)
-    day_ = _day(row, day)
+    row = series_or_404(series_id)
+    day_ = session_day_or_404(row, day)
     _checked(FlaskForm())
     typed = {key[len(VOTE_FIELD):]: value for key, value in request.form.items() if key.startswith(VOTE_FIELD)}
     try:
@@ -273,13 +258,13 @@ def run_votes(series_id: int, day: str):
 @login_required
 def run_action(series_id: int, day: str):
     """Record an action item with its owner and due date."""
-    row = _series(series_id)
+    row = series_or_404(series_id)
     _lead_only(row)
-    day_ = _day(row, day)
+    day_ = session_day_or_404(row, day)
     week = _find_week(row, day_)
     if week is None or week.phase is None:
         return _refused(RetroRefused("The session has not started yet."), row, day_)
-    top = retro.top_items(running.items_of(week.id), running.votes_of(week.id))
+    top = retro.top_items(queries.items_of(week.id), queries.votes_of(week.id))
     form = _action_form(row, week, top, submitted=True)
     if form.validate_on_submit():
         try:
@@ -303,12 +288,12 @@ def run_action(series_id: int, day: str):
 def run_close(series_id: int, day: str):
     """Record who was there, close the session and send them the summary."""
     form = CloseForm()
-    form.attended.choices = [(p.id, p.name) for p in running.invitees(series_id)]
+    form.attended.choices = [(p.id, p.name) for p in queries.invitees(series_id)]
     return _drive(series_id, day, form, lambda week_id: running.close(week_id, form.attended.data or []),
                   "retro-close", done="The session is closed. The summary is on its way to the people who were there.")
 
 
-# -- action items, history and summaries -------------------------------------------------------
+# -- action items done -------------------------------------------------------------------------
 
 
 @bp.post("/actions/<int:action_id>/done")
@@ -319,7 +304,7 @@ def action_done(action_id: int):
     action = db.session.get(ActionItem, action_id)
     if action is None:
         abort(404)
-    row = _series(action.series_id)
+    row = series_or_404(action.series_id)
     if not (can_manage(row.team_id, current_user) or action.owner_id == current_user.id):
         abort(403, description="Only the team's lead, an admin or its owner marks an action item done.")
     form = DoneForm()
@@ -327,7 +312,7 @@ def action_done(action_id: int):
     week_id, back = None, url_for("sessions.history", series_id=row.id)
     try:
         if form.week.data:
-            day = _day(row, form.week.data)
+            day = session_day_or_404(row, form.week.data)
             back = _run_url(row, day, "retro-review")
             week_id = _started_week(row, day).id
         done = running.mark_done(action.id, week_id)
@@ -338,26 +323,3 @@ def action_done(action_id: int):
     db.session.commit()
     flash(f"Done: {retro.quote(action.text)}." if done else "That action item was done already.", "success")
     return redirect(back)
-
-
-@bp.get("/<int:series_id>/history")
-@login_required
-def history(series_id: int):
-    """Every closed session of the series, newest first, with its summary and action items."""
-    row = _series(series_id)
-    weeks, raised, counts = running.history_of(row.id)
-    return render_template("sessions/history.html", series=row, weeks=weeks, raised=raised, counts=counts,
-                           open_actions=running.open_actions(row.id), lead=can_manage(row.team_id, current_user),
-                           you=current_user.id, long_date=long_date)
-
-
-@bp.get("/<int:series_id>/weeks/<day>/summary")
-@login_required
-def summary_page(series_id: int, day: str):
-    """The summary of a closed session, as it was mailed to the people who were there."""
-    row = _series(series_id)
-    week = _find_week(row, _day(row, day))
-    if week is None or week.closed_at is None:
-        abort(404, description="That session is not closed, so it has no summary yet.")
-    return render_template("sessions/summary.html", series=row, week=week, summary=running.summary_of(week.id),
-                           long_date=long_date)

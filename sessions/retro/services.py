@@ -1,0 +1,197 @@
+"""Running a week's retro: starting it, walking its phases, grouping, voting, recording action
+items and attendance, and closing it; the summary then goes out (`sessions.summaries`).
+
+The rules are `sessions.retro.rules`'s; this module loads the rows, applies the rules and saves.
+Each change takes the week's row lock first (SELECT ... FOR UPDATE on PostgreSQL), so two
+tabs or two clicks are applied one after the other, never half each. Nothing here commits:
+the caller does; the summary job is enqueued for after that commit. Anything refused raises
+`RetroRefused` with the reason in plain words, and changes nothing.
+
+    start(week.id)
+    change_phase(week.id, "review", "read")
+    cast_votes(week.id, user.id, {12: 3, 15: 2})
+    close(week.id, [user.id, ...])    # then the summary goes out
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+import sqlalchemy as sa
+
+from app import request_keys
+from app.extensions import db, utcnow
+from app.jobs import enqueue_after_commit
+from sessions.models import (
+    ActionItem,
+    Attendance,
+    Learning,
+    Phase,
+    SessionWeek,
+    Vote,
+)
+from sessions.retro import rules as retro
+from sessions.retro.queries import as_items, invitee_ids, items_of, learning_rows, today_for, votes_of
+from sessions.retro.rules import RetroRefused
+from sessions.summaries.services import send_summary
+
+# -- starting and walking the phases -------------------------------------------------------------
+
+
+def start(week_id: int) -> bool:
+    """Start the week's session at its first phase; from now on everyone invited sees the
+    week's learnings. Return False when it had already started."""
+    week = _locked(week_id)
+    if week.phase is not None:
+        return False
+    if week.skipped:
+        raise RetroRefused("This week's session is skipped; restore the week on the series page to run it.")
+    if week.series.cancelled_at is not None:
+        raise RetroRefused("The series is cancelled; its sessions can no longer be run.")
+    week.phase, week.started_at = Phase.REVIEW, utcnow()
+    return True
+
+
+def change_phase(week_id: int, seen: str, wanted: str) -> Phase:
+    """Go one phase forward or back from `seen`, the phase the lead was looking at."""
+    week = _locked(week_id)
+    retro.check_step(week.phase.value if week.phase else None, seen, wanted)
+    week.phase = Phase(wanted)
+    return week.phase
+
+
+# -- grouping ----------------------------------------------------------------------------------
+
+
+def group_items(week_id: int, item_id: int, into_id: int) -> None:
+    """Put an item (with its group, when it heads one) under another item's group; votes
+    already given move to the head."""
+    week = _locked(week_id)
+    _require(week, Phase.GROUP, "Items are grouped in the group phase.")
+    rows = learning_rows(week_id)
+    _regroup(week_id, rows, retro.merge(as_items(rows), item_id, into_id))
+
+
+def ungroup_item(week_id: int, item_id: int) -> None:
+    """Take an item out of its group (a head's whole group comes apart)."""
+    week = _locked(week_id)
+    _require(week, Phase.GROUP, "Items are grouped in the group phase.")
+    rows = learning_rows(week_id)
+    _regroup(week_id, rows, retro.ungroup(as_items(rows), item_id))
+
+
+def _regroup(week_id: int, rows: list[Learning], changes: Mapping[int, int | None]) -> None:
+    for row in rows:
+        if row.id in changes:
+            row.group_id = changes[row.id]
+    ballots = votes_of(week_id)
+    moved = retro.moved_votes(as_items(rows), ballots)
+    if moved != {(b.voter_id, b.item_id): b.count for b in ballots}:
+        db.session.execute(sa.delete(Vote).where(Vote.week_id == week_id))
+        db.session.add_all(Vote(week_id=week_id, voter_id=voter, learning_id=item, count=count)
+                           for (voter, item), count in sorted(moved.items()))
+    db.session.flush()
+
+
+# -- voting ------------------------------------------------------------------------------------
+
+
+def cast_votes(week_id: int, voter_id: int, wanted: Mapping[int, int]) -> dict[int, int]:
+    """Replace the person's votes for the week with `wanted` ({item id: votes}), all or
+    nothing. The week's lock makes a second tab wait, then replace this one's votes, so the
+    budget holds however many tabs vote at once. Return the votes saved."""
+    week = _locked(week_id)
+    _require(week, Phase.VOTE, "Votes are given in the vote phase.")
+    if voter_id not in invitee_ids(week.series_id):
+        raise RetroRefused("Only people invited to the session vote.")
+    wanted = {item: count for item, count in wanted.items() if count != 0}
+    problem = retro.vote_problem(wanted, items_of(week_id))
+    if problem:
+        raise RetroRefused(problem)
+    db.session.execute(sa.delete(Vote).where(Vote.week_id == week_id, Vote.voter_id == voter_id))
+    db.session.add_all(Vote(week_id=week_id, voter_id=voter_id, learning_id=item, count=count)
+                       for item, count in sorted(wanted.items()))
+    db.session.flush()
+    return wanted
+
+
+# -- action items ------------------------------------------------------------------------------
+
+
+def add_action(week_id: int, by_user_id: int, text: str, owner_id: int | None, due: date | None,
+               item_id: int | None = None, request_key: str | None = None) -> int:
+    """Record an action item decided at the session, with its owner and due date, and the
+    item it was decided on, if any; return its id. It comes back every week until done.
+    The same item sent again with the same `request_key` (the form's) is recorded once."""
+    key = request_keys.request_key(request_key)
+    week = _locked(week_id)
+    _require_running(week)
+    problems = retro.action_problems(text, owner_id, invitee_ids(week.series_id), due, today_for(week.series))
+    if item_id is not None and item_id not in {i.id for i in items_of(week_id)}:
+        problems["item"] = "That item is not part of this session."
+    if problems:
+        raise RetroRefused("The action item was not added.", problems)
+    action, _ = request_keys.insert_once(ActionItem, dict(
+        series_id=week.series_id, week_id=week_id, learning_id=item_id, text=text.strip(), owner_id=owner_id,
+        due_date=due, created_by_id=by_user_id, request_key=key),
+        scope=("week_id", "created_by_id"), same=("text", "owner_id", "due_date", "learning_id"))
+    return action.id
+
+
+def mark_done(action_id: int, week_id: int | None = None) -> bool:
+    """Mark an action item done, at a later week's session or (without a week) from the
+    history. Return False when it was done already."""
+    action = db.session.get(ActionItem, action_id)
+    if week_id is not None:
+        week = _locked(week_id)
+        if week.series_id != action.series_id:
+            raise RetroRefused("That action item belongs to another series.")
+        _require_running(week)
+        if week.day < action.week.day:
+            raise RetroRefused("That action item was raised after this session.")
+    if action.done_at is not None:
+        return False
+    action.done_at, action.done_week_id = utcnow(), week_id
+    return True
+
+
+# -- closing -----------------------------------------------------------------------------------
+
+
+def close(week_id: int, attendee_ids: Iterable[int]) -> None:
+    """Record who was there and close the session; the summary goes to them after the commit."""
+    week = _locked(week_id)
+    _require(week, Phase.DISCUSS, "The session is closed at the end of the discussion.")
+    attended = set(attendee_ids)
+    if not attended:
+        raise RetroRefused("Tick at least one person who was there.", {"attended": "Tick who was there."})
+    if attended - set(invitee_ids(week.series_id)):
+        raise RetroRefused("Only people invited to the session can be recorded as there.",
+                           {"attended": "Tick only people invited to the session."})
+    db.session.add_all(Attendance(week_id=week_id, user_id=user_id) for user_id in sorted(attended))
+    week.phase, week.closed_at = Phase.CLOSED, utcnow()
+    db.session.flush()
+    enqueue_after_commit(send_summary, week_id)
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _locked(week_id: int) -> SessionWeek:
+    """The week's row, locked for the rest of the transaction and read afresh."""
+    return db.session.scalar(sa.select(SessionWeek).where(SessionWeek.id == week_id).with_for_update()
+                             .execution_options(populate_existing=True))
+
+
+def _require(week: SessionWeek, phase: Phase, why: str) -> None:
+    _require_running(week)
+    if week.phase != phase:
+        raise RetroRefused(f"{why} The session is at {retro.quote(retro.phase_title(week.phase.value))}.")
+
+
+def _require_running(week: SessionWeek) -> None:
+    if week.phase is None:
+        raise RetroRefused("The session has not started yet.")
+    if week.phase == Phase.CLOSED:
+        raise RetroRefused("The session is closed; nothing in it can change any more.")

@@ -1,0 +1,12 @@
+"""The retro tests' scene as a fixture (see scene.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.sessions.retro.scene import Scene, make_scene
+
+
+@pytest.fixture
+def s(make) -> Scene:
+    return make_scene(make)
