@@ -19,9 +19,10 @@ export FLASK_APP := app
 run: $(APP_STAMP)
 	$(BIN)/flask dev
 
-# The layer contracts (pyproject.toml), then the suite: one worker process per core, each
-# with a database and a Redis database of its own.
+# Lint, the layer contracts (both set in pyproject.toml), then the suite: one worker process
+# per core, each with a database and a Redis database of its own.
 test: $(DEV_STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest -n auto
 
