@@ -2,6 +2,8 @@
 question ("I'll take it"), releasing one taken ("I can't after all"), and passing one on
 with a hint."""
 
+from collections.abc import Callable
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -57,56 +59,54 @@ def inbox():
 @login_required
 def take(attempt_id: int):
     """The asked mentor takes the question: the asker hears so; anyone else gets a 404."""
-    attempt = db.get_or_404(Attempt, attempt_id)
-    if attempt.mentor_id != current_user.id:
-        abort(404)
+    attempt = _own_attempt(attempt_id)
     if not TakeForm().validate_on_submit():
         abort(400)
-    try:
-        taken = holds.take_question(attempt.id, current_user.id)
-    except routing.RoutingError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        flash(taken_message(taken), "success")
-    return redirect(url_for("help.inbox"))
+    return _act(lambda: taken_message(holds.take_question(attempt.id, current_user.id)))
 
 
 @bp.route("/help/for-you/<int:attempt_id>/pass", methods=["POST"])
 @login_required
 def pass_on(attempt_id: int):
     """The asked mentor passes the question on; anyone else gets a 404."""
-    attempt = db.get_or_404(Attempt, attempt_id)
-    if attempt.mentor_id != current_user.id:
-        abort(404)
+    attempt = _own_attempt(attempt_id)
     form = PassForm()
     if not form.validate_on_submit():
         flash("; ".join(e for errors in form.errors.values() for e in errors), "error")
         return redirect(url_for("help.inbox"))
-    try:
+
+    def pass_it_on() -> str:
         routing.pass_question(attempt.id, current_user.id, form.hint.data or "")
-    except routing.RoutingError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        flash("Passed on. We are asking someone else now.", "success")
-    return redirect(url_for("help.inbox"))
+        return "Passed on. We are asking someone else now."
+
+    return _act(pass_it_on)
 
 
 @bp.route("/help/for-you/<int:attempt_id>/release", methods=["POST"])
 @login_required
 def release(attempt_id: int):
     """The taker cannot answer after all: the question moves on now; anyone else gets a 404."""
+    attempt = _own_attempt(attempt_id)
+    if not ReleaseForm().validate_on_submit():
+        abort(400)
+    return _act(lambda: released_message(holds.release_question(attempt.id, current_user.id)))
+
+
+def _own_attempt(attempt_id: int) -> Attempt:
+    """The attempt, if it asks the signed-in person; a 404 for anyone else."""
     attempt = db.get_or_404(Attempt, attempt_id)
     if attempt.mentor_id != current_user.id:
         abort(404)
-    if not ReleaseForm().validate_on_submit():
-        abort(400)
+    return attempt
+
+
+def _act(action: Callable[[], str]):
+    """Run a routing action; show what it did, or why it cannot happen now, on the inbox."""
     try:
-        following = holds.release_question(attempt.id, current_user.id)
+        done = action()
     except routing.RoutingError as exc:
         db.session.rollback()
         flash(str(exc), "error")
     else:
-        flash(released_message(following), "success")
+        flash(done, "success")
     return redirect(url_for("help.inbox"))
