@@ -23,6 +23,7 @@ run: $(APP_STAMP)
 # per core, each with a database and a Redis database of its own.
 test: $(DEV_STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest -n auto
 

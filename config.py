@@ -12,7 +12,7 @@ def database_url(url: str) -> str:
     """Return a SQLAlchemy URL, choosing the psycopg driver for PostgreSQL URLs."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -30,9 +30,7 @@ class Config:
     ENV_NAME = "development"
     # Unset in development: a random key is made once and kept in instance/secret_key (app/secret_key.py).
     SECRET_KEY = os.environ.get("SECRET_KEY")
-    SQLALCHEMY_DATABASE_URI = database_url(
-        os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'unstuck.db'}")
-    )
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'unstuck.db'}"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     RQ_QUEUES = ["urgent", "default", "mail"]
@@ -184,19 +182,22 @@ class ProductionConfig(Config):
     def check(cls) -> None:
         """Refuse to start without SECRET_KEY, DATABASE_URL and BASE_URL set in the environment,
         and with a BASE_URL that is no web address (the links in every mail would be dead)."""
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "BASE_URL")
-                   if not os.environ.get(name, "").strip()]
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "BASE_URL") if not os.environ.get(name, "").strip()]
         if missing:
             names = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
             message = f"Unstuck will not start in production without {names} set."
             if "BASE_URL" in missing:
-                message += (" BASE_URL is the address people reach Unstuck at, such as "
-                            "https://unstuck.example.com: every link in a mail starts with it.")
+                message += (
+                    " BASE_URL is the address people reach Unstuck at, such as "
+                    "https://unstuck.example.com: every link in a mail starts with it."
+                )
             raise RuntimeError(message)
         base = urlsplit(os.environ["BASE_URL"].strip())
         if base.scheme not in ("http", "https") or not base.netloc:
-            raise RuntimeError("BASE_URL must be the web address people reach Unstuck at, such as "
-                               f"https://unstuck.example.com, not {os.environ['BASE_URL']!r}.")
+            raise RuntimeError(
+                "BASE_URL must be the web address people reach Unstuck at, such as "
+                f"https://unstuck.example.com, not {os.environ['BASE_URL']!r}."
+            )
 
 
 CONFIGS = {"development": Config, "testing": TestConfig, "production": ProductionConfig}

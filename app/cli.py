@@ -88,8 +88,7 @@ def seed_demo() -> None:
         click.echo("The database already has people; the demo organisation was not added.")
         return
     skills = sum(len(entries) for entries in demo.SKILLS.values())
-    click.echo(f"Added the demo organisation: {len(demo.TEAMS)} teams, {len(demo.PEOPLE)} people "
-               f"and {skills} skills.")
+    click.echo(f"Added the demo organisation: {len(demo.TEAMS)} teams, {len(demo.PEOPLE)} people and {skills} skills.")
     click.echo(f"Demo sign-ins (password: {demo.DEMO_PASSWORD}):")
     for role, email in demo.demo_sign_ins():
         click.echo(f"  {role:<10} {email}")

@@ -35,8 +35,13 @@ def hold_row_locks_on_sqlite(engine: sa.Engine) -> None:
 
 # A row another transaction saved or deleted at the same moment: a duplicate of a unique
 # value, or a reference to a row that is gone (SQLite's extended codes; PostgreSQL's SQLSTATE).
-CONFLICTS = {"SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_CONSTRAINT_FOREIGNKEY",
-             "23505", "23503"}
+CONFLICTS = {
+    "SQLITE_CONSTRAINT_UNIQUE",
+    "SQLITE_CONSTRAINT_PRIMARYKEY",
+    "SQLITE_CONSTRAINT_FOREIGNKEY",
+    "23505",
+    "23503",
+}
 
 
 def is_conflict(exc: sa.exc.IntegrityError) -> bool:
@@ -62,6 +67,5 @@ def insert_unless_exists(table: sa.Table, values: dict, unique_columns: str | li
     db.session.flush()
     columns = [unique_columns] if isinstance(unique_columns, str) else unique_columns
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name]
-    statement = (insert(table).values(**values)
-                 .on_conflict_do_nothing(index_elements=columns).returning(table.c.id))
+    statement = insert(table).values(**values).on_conflict_do_nothing(index_elements=columns).returning(table.c.id)
     return db.session.execute(statement).scalar()

@@ -70,12 +70,14 @@ def run_dev(app: Flask, host: str, port: int) -> int:
             init_jobs(app)
         prepare_database(app)
         flask = [sys.executable, "-m", "flask"]
-        children.append(start_child("web", [*flask, "--debug", "run", "--no-debugger", "--host", host,
-                                            "--port", str(port)], env))
+        children.append(
+            start_child("web", [*flask, "--debug", "run", "--no-debugger", "--host", host, "--port", str(port)], env)
+        )
         children.append(start_child("worker", [*flask, "worker"], env))
         children.append(start_child("cron", [*flask, "cron"], env))
-        children.append(start_child("mail receiver", [*flask, "mail", "receive", "--host", host,
-                                                      "--port", str(mail_port)], env))
+        children.append(
+            start_child("mail receiver", [*flask, "mail", "receive", "--host", host, "--port", str(mail_port)], env)
+        )
         wait_until_serving(host, port, children)
         print_welcome(f"http://{host}:{port}/")
         return supervise(children)
@@ -113,7 +115,8 @@ def hold_checkout(instance_dir: Path) -> TextIO:
         lock.close()
         raise RuntimeError(
             f"Another `flask dev` (process {holder}) already runs from this checkout, on the embedded Redis "
-            f"in {instance_dir}. Stop it first, or give this one a Redis of its own with REDIS_URL.") from None
+            f"in {instance_dir}. Stop it first, or give this one a Redis of its own with REDIS_URL."
+        ) from None
     lock.seek(0)
     lock.truncate()
     lock.write(f"{os.getpid()}\n")
@@ -208,8 +211,7 @@ def stop_children(children: list[Child]) -> None:
         try:
             child.process.wait(timeout=STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
-            print(f"The {child.name} process did not stop in {STOP_TIMEOUT}s; killing it.",
-                  file=sys.stderr, flush=True)
+            print(f"The {child.name} process did not stop in {STOP_TIMEOUT}s; killing it.", file=sys.stderr, flush=True)
             _signal_group(child, signal.SIGKILL)
             child.process.wait()
         # Whatever the child left behind in its group (a job process, say) goes too.
@@ -227,8 +229,11 @@ def print_welcome(url: str) -> None:
     """Print where Unstuck runs and how to sign in."""
     sign_ins = demo_sign_ins()
     db.session.remove()
-    lines = ["", f"Unstuck is running at {url} in development mode: for trying it out on this machine, "
-                 "not for real use (emails are kept for admins in the development mailbox)."]
+    lines = [
+        "",
+        f"Unstuck is running at {url} in development mode: for trying it out on this machine, "
+        "not for real use (emails are kept for admins in the development mailbox).",
+    ]
     if sign_ins:
         lines.append(f"Demo sign-ins (password: {DEMO_PASSWORD}):")
         lines += [f"  {role:<10} {email}" for role, email in sign_ins]

@@ -46,8 +46,9 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
-def error_response(status: int, message: str, fields: dict | None = None, code: str | None = None,
-                   as_json: bool | None = None):
+def error_response(
+    status: int, message: str, fields: dict | None = None, code: str | None = None, as_json: bool | None = None
+):
     """Build the error answer for this request: JSON for the API, an HTML page otherwise."""
     code = code or CODES.get(status, "error")
     if wants_json() if as_json is None else as_json:
@@ -99,8 +100,9 @@ def handle_http_exception(exc: HTTPException):
         message = "Some fields are not valid."
     # The parsers' own words for a body that is not JSON at all; the request checks' refusals
     # of a JSON body say more, and stand.
-    if status == 400 and (fields.get("json") == ["Invalid JSON body."]
-                          or (exc.description or "").startswith("Failed to decode JSON")):
+    if status == 400 and (
+        fields.get("json") == ["Invalid JSON body."] or (exc.description or "").startswith("Failed to decode JSON")
+    ):
         message, fields = "The request body is not valid JSON.", {}
     response = error_response(status, message, fields)
     # Keep the headers that carry meaning, such as Allow on a 405 or Retry-After on a 429.
@@ -142,14 +144,18 @@ def handle_too_many_requests(exc: TooManyRequests):
     wait = retry_after_seconds()
     given = exc.description if exc.description != TooManyRequests.description else None
     reason = given or "Too many requests in a short time."
-    response = error_response(429, f"{reason} Please try again in {wait_in_words(wait)}.",
-                              as_json=wants_json() or request.endpoint in MACHINE_ENDPOINTS)
+    response = error_response(
+        429,
+        f"{reason} Please try again in {wait_in_words(wait)}.",
+        as_json=wants_json() or request.endpoint in MACHINE_ENDPOINTS,
+    )
     response.headers["Retry-After"] = str(wait)
     return response
 
 
-DATABASE_UNAVAILABLE = ("Unstuck's database is not available just now. Nothing you sent was saved; "
-                        "please try again in a moment.")
+DATABASE_UNAVAILABLE = (
+    "Unstuck's database is not available just now. Nothing you sent was saved; please try again in a moment."
+)
 
 
 def handle_database_error(exc: sa.exc.DBAPIError):
@@ -167,8 +173,10 @@ def handle_database_error(exc: sa.exc.DBAPIError):
     return response
 
 
-CONFLICT = ("Someone saved the same thing at the same moment as you, so this could not be saved. "
-            "Nothing you sent was saved; please look again and try once more.")
+CONFLICT = (
+    "Someone saved the same thing at the same moment as you, so this could not be saved. "
+    "Nothing you sent was saved; please look again and try once more."
+)
 
 
 def handle_integrity_error(exc: sa.exc.IntegrityError):

@@ -33,10 +33,13 @@ class LoginManager(flask_login.LoginManager):
     def _clear_cookie(self, response):
         config = current_app.config
         response.delete_cookie(
-            config.get("REMEMBER_COOKIE_NAME", flask_login.COOKIE_NAME), path=config.get("REMEMBER_COOKIE_PATH", "/"),
-            domain=config.get("REMEMBER_COOKIE_DOMAIN"), secure=config.get("REMEMBER_COOKIE_SECURE", False),
+            config.get("REMEMBER_COOKIE_NAME", flask_login.COOKIE_NAME),
+            path=config.get("REMEMBER_COOKIE_PATH", "/"),
+            domain=config.get("REMEMBER_COOKIE_DOMAIN"),
+            secure=config.get("REMEMBER_COOKIE_SECURE", False),
             httponly=config.get("REMEMBER_COOKIE_HTTPONLY", True),
-            samesite=config.get("REMEMBER_COOKIE_SAMESITE"))
+            samesite=config.get("REMEMBER_COOKIE_SAMESITE"),
+        )
 
 
 db = SQLAlchemy(model_class=Base)

@@ -106,10 +106,7 @@ def init_jobs(app: Flask) -> None:
     """Connect the app to Redis and keep its queues in app.extensions["jobs"]."""
     connection = redis.Redis.from_url(app.config["REDIS_URL"])
     job_class = job_class_for(app)
-    queues = {
-        name: Queue(name, connection=connection, job_class=job_class)
-        for name in app.config["RQ_QUEUES"]
-    }
+    queues = {name: Queue(name, connection=connection, job_class=job_class) for name in app.config["RQ_QUEUES"]}
     # Connecting again (to another Redis) keeps the periodic jobs already registered.
     periodic = app.extensions["jobs"].periodic if "jobs" in app.extensions else []
     app.extensions["jobs"] = JobQueues(connection, job_class, queues, periodic)
@@ -126,12 +123,16 @@ def every(app: Flask, seconds: int, func, queue: str = "default") -> None:
 def cron_scheduler(app: Flask) -> CronScheduler:
     """An RQ cron scheduler that enqueues the app's periodic jobs when they are due."""
     jobs = app.extensions["jobs"]
-    connection = redis.Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=CRON_REDIS_TIMEOUT_SECONDS,
-                                      socket_timeout=CRON_REDIS_TIMEOUT_SECONDS)
+    connection = redis.Redis.from_url(
+        app.config["REDIS_URL"],
+        socket_connect_timeout=CRON_REDIS_TIMEOUT_SECONDS,
+        socket_timeout=CRON_REDIS_TIMEOUT_SECONDS,
+    )
     scheduler = AppCronScheduler(connection=connection)
     for periodic in jobs.periodic:
-        scheduler.register(periodic.func, periodic.queue, interval=periodic.seconds,
-                           job_timeout=max(60, periodic.seconds))
+        scheduler.register(
+            periodic.func, periodic.queue, interval=periodic.seconds, job_timeout=max(60, periodic.seconds)
+        )
     return scheduler
 
 

@@ -12,9 +12,33 @@ from markupsafe import Markup
 _parser = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(["table", "strikethrough"])
 
 TAGS = {
-    "p", "br", "hr", "em", "strong", "s", "del", "code", "pre", "blockquote",
-    "ul", "ol", "li", "a", "img", "h1", "h2", "h3", "h4", "h5", "h6",
-    "table", "thead", "tbody", "tr", "th", "td",
+    "p",
+    "br",
+    "hr",
+    "em",
+    "strong",
+    "s",
+    "del",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "img",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 }
 ATTRIBUTES = {
     "a": {"href", "title"},
@@ -32,7 +56,14 @@ LINK_REL = "nofollow noopener"
 def render_markdown(text: str | None) -> Markup:
     """Render Markdown to sanitized HTML, ready to put in a page."""
     html = _parser.render(text or "")
-    return Markup(nh3.clean(
-        html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel=LINK_REL,
-        filter_style_properties={"text-align"}, strip_comments=True,
-    ))
+    return Markup(
+        nh3.clean(
+            html,
+            tags=TAGS,
+            attributes=ATTRIBUTES,
+            url_schemes=URL_SCHEMES,
+            link_rel=LINK_REL,
+            filter_style_properties={"text-align"},
+            strip_comments=True,
+        )
+    )

@@ -85,8 +85,10 @@ def json_body():
     view's own reading answers); 400 if no request could mean it."""
     if not request.is_json:
         return None
-    too_deep = (f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep; no request of "
-                "Unstuck needs that many. Nothing was saved.")
+    too_deep = (
+        f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep; no request of "
+        "Unstuck needs that many. Nothing was saved."
+    )
     try:
         body = request.get_json(silent=True)
     except RecursionError:  # the parser ran out of stack long before the end
@@ -94,8 +96,11 @@ def json_body():
     if depth(body) > MAX_JSON_DEPTH:
         abort(400, too_deep)
     if any(LONE_SURROGATE.search(text) for text in texts(body)):
-        abort(400, "The JSON body holds a \\u escape of half a character (a lone surrogate such as "
-                   "\\ud800), which is not text. Send the text as UTF-8. Nothing was saved.")
+        abort(
+            400,
+            "The JSON body holds a \\u escape of half a character (a lone surrogate such as "
+            "\\ud800), which is not text. Send the text as UTF-8. Nothing was saved.",
+        )
     return body
 
 
@@ -108,5 +113,4 @@ def refuse_nul_characters() -> None:
     else:
         sent.append(json_body())
     if holds_nul(sent):
-        abort(400, "The request holds a NUL character (\\0), which Unstuck cannot keep. "
-                   "Remove it and send again.")
+        abort(400, "The request holds a NUL character (\\0), which Unstuck cannot keep. Remove it and send again.")

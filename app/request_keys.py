@@ -41,8 +41,7 @@ class RequestKeyField(HiddenField):
     """The form's key, made when the form is shown and sent back with it."""
 
     def __init__(self, label=None, **kwargs):
-        super().__init__(label, default=new_request_key, validators=[Length(max=KEY_MAX, message=TOO_LONG)],
-                         **kwargs)
+        super().__init__(label, default=new_request_key, validators=[Length(max=KEY_MAX, message=TOO_LONG)], **kwargs)
 
 
 def insert_once(model: type, values: dict, scope: tuple[str, ...], same: tuple[str, ...]) -> tuple[Any, bool]:
@@ -55,14 +54,16 @@ def insert_once(model: type, values: dict, scope: tuple[str, ...], same: tuple[s
     requests at the same moment, the second waits for the first's commit and finds its row.
     """
     if values.get("request_key") is not None:
-        earlier = db.session.scalar(sa.select(model).where(
-            *(getattr(model, name) == values[name] for name in (*scope, "request_key"))))
+        earlier = db.session.scalar(
+            sa.select(model).where(*(getattr(model, name) == values[name] for name in (*scope, "request_key")))
+        )
         if earlier is not None:
             if all(getattr(earlier, name) == values[name] for name in same):
                 return earlier, False
             values = values | {"request_key": None}
-    row_id = insert_unless_exists(model.__table__, _by_column(model, values),
-                                  [_column(model, name) for name in (*scope, "request_key")])
+    row_id = insert_unless_exists(
+        model.__table__, _by_column(model, values), [_column(model, name) for name in (*scope, "request_key")]
+    )
     if row_id is None:  # made meanwhile by the same form, sent at the same moment
         return insert_once(model, values, scope, same)
     return db.session.get(model, row_id), True

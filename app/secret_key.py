@@ -36,6 +36,8 @@ def instance_secret_key(instance_dir: Path) -> str:
             draft.unlink()
     key = path.read_text().strip()
     if len(key) < SHORTEST:
-        raise RuntimeError(f"{path} does not hold a secret key Unstuck made. Delete it to have a new one made "
-                           "(everyone will have to sign in again), or set SECRET_KEY.")
+        raise RuntimeError(
+            f"{path} does not hold a secret key Unstuck made. Delete it to have a new one made "
+            "(everyone will have to sign in again), or set SECRET_KEY."
+        )
     return key

@@ -155,18 +155,30 @@ def init_rate_limits(app: Flask) -> None:
     app.extensions["rate_limits"] = limiter
 
     link_by_account = limiter.limit(
-        setting("RATELIMIT_SIGN_IN_LINK"), key_func=signing_in_account, methods=["POST"],
-        error_message="Many links to sign in were asked for this email address; any sent still work.")
+        setting("RATELIMIT_SIGN_IN_LINK"),
+        key_func=signing_in_account,
+        methods=["POST"],
+        error_message="Many links to sign in were asked for this email address; any sent still work.",
+    )
     link_by_address = limiter.limit(
-        setting("RATELIMIT_SIGN_IN_LINK_ADDRESS"), methods=["POST"],
-        error_message="Many links to sign in were asked for from your address.")
+        setting("RATELIMIT_SIGN_IN_LINK_ADDRESS"),
+        methods=["POST"],
+        error_message="Many links to sign in were asked for from your address.",
+    )
     asking = limiter.shared_limit(
-        setting("RATELIMIT_ASK"), scope="ask", key_func=asking_person, methods=["POST"],
+        setting("RATELIMIT_ASK"),
+        scope="ask",
+        key_func=asking_person,
+        methods=["POST"],
         deduct_when=saved_a_question,
-        error_message="You have asked many questions in a short time; this one was not saved.")
+        error_message="You have asked many questions in a short time; this one was not saved.",
+    )
     mail_in = limiter.limit(
-        setting("RATELIMIT_INBOUND_MAIL"), methods=["POST"], exempt_when=no_mail_in,
-        error_message="Too much mail was handed in from your address; this email was not kept.")
+        setting("RATELIMIT_INBOUND_MAIL"),
+        methods=["POST"],
+        exempt_when=no_mail_in,
+        error_message="Too much mail was handed in from your address; this email was not kept.",
+    )
 
     limit_views(app, "auth.ask_for_link", link_by_address, link_by_account)
     for endpoint in ASKED:

@@ -75,12 +75,19 @@ def _serializer(purpose: str, issued_at: datetime | None = None) -> URLSafeTimed
     # itsdangerous signs with the last key and accepts any of them, so keys can be rotated.
     keys = [*(config.get("SECRET_KEY_FALLBACKS") or []), config["SECRET_KEY"]]
     signed_at = int(issued_at.timestamp()) if issued_at is not None else None
-    return URLSafeTimedSerializer(keys, salt=f"unstuck.link.{purpose}", signer=_DatedSigner,
-                                  signer_kwargs={"issued_at": signed_at})
+    return URLSafeTimedSerializer(
+        keys, salt=f"unstuck.link.{purpose}", signer=_DatedSigner, signer_kwargs={"issued_at": signed_at}
+    )
 
 
-def make_token(purpose: str, object_id: int | str, user_id: int | None = None,
-               single_use: bool = False, *, issued_at: datetime | None = None) -> str:
+def make_token(
+    purpose: str,
+    object_id: int | str,
+    user_id: int | None = None,
+    single_use: bool = False,
+    *,
+    issued_at: datetime | None = None,
+) -> str:
     """Return a URL-safe token for a link about one object, for one purpose.
 
     `issued_at` dates the token earlier than now, so that a link sent again keeps the
@@ -90,8 +97,7 @@ def make_token(purpose: str, object_id: int | str, user_id: int | None = None,
     return _serializer(purpose, issued_at).dumps(payload)
 
 
-def read_token(token: str, purpose: str, max_age_seconds: int,
-               object_id: int | str | None = None) -> LinkToken:
+def read_token(token: str, purpose: str, max_age_seconds: int, object_id: int | str | None = None) -> LinkToken:
     """Return what a token says, if Unstuck made it for this purpose within max_age_seconds.
 
     Raises TokenExpired for a genuine token that is too old, TokenInvalid for anything

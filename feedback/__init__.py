@@ -26,7 +26,6 @@ def init_app(app) -> None:
         import_module(f"feedback.{module}")
     app.register_blueprint(bp)
     every(app, UPKEEP_SECONDS, feedback_upkeep)
-    register_topic(app, TOPIC, "requests for feedback",
-                   "You can still give feedback in Unstuck at any time.")
+    register_topic(app, TOPIC, "requests for feedback", "You can still give feedback in Unstuck at any time.")
     skills_merging.connect(move_skill_links)
     register_personal_data(app)

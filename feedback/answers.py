@@ -32,11 +32,17 @@ def send_resolved_followups(now: datetime | None = None) -> int:
     many were mailed. Each question's mail has a key, so it goes out once."""
     now = now or utcnow()
     candidates = db.session.scalars(
-        sa.select(Question).join(User, User.id == Question.asker_id)
-        .where(Question.state == QuestionState.RESOLVED, User.active.is_(True),
-               Question.resolved_at > now - FOLLOW_UP_WINDOW, Question.resolved_at <= now - FOLLOW_UP_DELAY)
+        sa.select(Question)
+        .join(User, User.id == Question.asker_id)
+        .where(
+            Question.state == QuestionState.RESOLVED,
+            User.active.is_(True),
+            Question.resolved_at > now - FOLLOW_UP_WINDOW,
+            Question.resolved_at <= now - FOLLOW_UP_DELAY,
+        )
         .options(orm.joinedload(Question.asker))
-        .order_by(Question.resolved_at)).all()
+        .order_by(Question.resolved_at)
+    ).all()
     if not candidates:
         return 0
     keys = {f"feedback-resolved:{q.id}": q for q in candidates}

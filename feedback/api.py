@@ -28,20 +28,24 @@ from feedback.schemas import (
     TaskFeedbackSchema,
 )
 
-blp = Blueprint("feedback_api", __name__, url_prefix="/feedback",
-                description="Feedback: how tasks went, mentorship check-ins, question clarity")
+blp = Blueprint(
+    "feedback_api",
+    __name__,
+    url_prefix="/feedback",
+    description="Feedback: how tasks went, mentorship check-ins, question clarity",
+)
 
 ERRORS = {
     400: "The body is not valid JSON.",
     401: "No valid API token was sent, or it was revoked.",
     403: "You can see this but not do this; `message` says why (only a mentor who answered a "
-         "question rates its clarity).",
+    "question rates its clarity).",
     404: "There is nothing with this id that is yours to see.",
     409: "This cannot be answered now (the mentorship ended, or a newer check-in was sent); "
-         "`message` says why. Nothing changed.",
+    "`message` says why. Nothing changed.",
     413: "The body is larger than the server accepts.",
     422: "Some fields (or query parameters) are not valid; `fields` says which and why, naming "
-         "the scale or the limit. Nothing was saved.",
+    "the scale or the limit. Nothing was saved.",
 }
 BODY_ERRORS = (400, 413, 422)
 
@@ -60,8 +64,9 @@ def shown_task(feedback_id: int) -> TaskFeedback:
     with acting():
         tasks.own_task(feedback_id, api_user().id)
     db.session.expire_all()
-    return db.session.scalar(sa.select(TaskFeedback).where(TaskFeedback.id == feedback_id)
-                             .options(orm.selectinload(TaskFeedback.skills)))
+    return db.session.scalar(
+        sa.select(TaskFeedback).where(TaskFeedback.id == feedback_id).options(orm.selectinload(TaskFeedback.skills))
+    )
 
 
 @blp.route("/tasks")
@@ -130,8 +135,7 @@ class CheckinById(MethodView):
         flag the mentorship for the admins.
         """
         with acting():
-            checkins.answer_checkin(checkin_id, api_user().id, fields["score"], fields.get("change", ""),
-                                    via="api")
+            checkins.answer_checkin(checkin_id, api_user().id, fields["score"], fields.get("change", ""), via="api")
         db.session.expire_all()
         return db.session.get(Checkin, checkin_id)
 
@@ -165,5 +169,10 @@ class MyClarity(MethodView):
         shown = clarity.clarity_for_asker(api_user().id)
         if shown is None:
             return {"shown": False, "min_responses": MIN_RESPONSES, "responses": None, "mean": None, "tip": None}
-        return {"shown": True, "min_responses": MIN_RESPONSES, "responses": shown.responses,
-                "mean": round(shown.mean, 2), "tip": shown.tip}
+        return {
+            "shown": True,
+            "min_responses": MIN_RESPONSES,
+            "responses": shown.responses,
+            "mean": round(shown.mean, 2),
+            "tip": shown.tip,
+        }

@@ -33,8 +33,9 @@ class Bar(NamedTuple):
     highlight: bool = False
 
 
-def line_chart(title: str, points: Sequence[tuple[str, float | None]], *, unit: str = "",
-               width: int = 640, height: int = 240) -> str:
+def line_chart(
+    title: str, points: Sequence[tuple[str, float | None]], *, unit: str = "", width: int = 640, height: int = 240
+) -> str:
     """A line through (label, value) points from left to right; a None value leaves a gap
     in the line. `unit` follows each value where it is spelled out ("12 min")."""
     left, right, top, bottom = 52, 32, 16, 40  # room for the last label, centred on its point
@@ -60,23 +61,29 @@ def line_chart(title: str, points: Sequence[tuple[str, float | None]], *, unit: 
             segment.append(f"{_n(x_of(i))},{_n(y_of(value))}")
             continue
         if len(segment) > 1:
-            parts.append(f'<polyline class="line" fill="none" stroke="{LINE}" stroke-width="2" '
-                         f'points="{" ".join(segment)}"/>')
+            parts.append(
+                f'<polyline class="line" fill="none" stroke="{LINE}" stroke-width="2" points="{" ".join(segment)}"/>'
+            )
         segment = []
     for i, (label, value) in enumerate(points):
         if value is not None:
-            parts.append(f'<circle class="point" cx="{_n(x_of(i))}" cy="{_n(y_of(value))}" r="3.5" '
-                         f'fill="{LINE}"><title>{_esc(label + ": " + _value(value, unit))}</title></circle>')
+            parts.append(
+                f'<circle class="point" cx="{_n(x_of(i))}" cy="{_n(y_of(value))}" r="3.5" '
+                f'fill="{LINE}"><title>{_esc(label + ": " + _value(value, unit))}</title></circle>'
+            )
     every = max(1, math.ceil(len(points) / max(1, plot_w // 64)))
     for i, (label, _) in enumerate(points):
         if i % every == 0:
-            parts.append(f'<text class="x-label" x="{_n(x_of(i))}" y="{height - bottom + 18}" '
-                         f'text-anchor="middle" fill="{INK}">{_esc(label)}</text>')
+            parts.append(
+                f'<text class="x-label" x="{_n(x_of(i))}" y="{height - bottom + 18}" '
+                f'text-anchor="middle" fill="{INK}">{_esc(label)}</text>'
+            )
     return _close(parts)
 
 
-def bar_chart(title: str, bars: Iterable[Bar | tuple], *, unit: str = "", width: int = 640,
-              highlight_label: str = "") -> str:
+def bar_chart(
+    title: str, bars: Iterable[Bar | tuple], *, unit: str = "", width: int = 640, highlight_label: str = ""
+) -> str:
     """One horizontal bar per (label, value[, highlight]), in the order given, longest
     scale at the largest value. A highlighted bar is drawn in another colour and, where
     the values are spelled out, followed by `highlight_label`. Values must not be negative.
@@ -101,29 +108,39 @@ def bar_chart(title: str, bars: Iterable[Bar | tuple], *, unit: str = "", width:
         y = top + i * row
         colour = HIGHLIGHT if bar.highlight else BAR
         length = plot_w * bar.value / high
-        shown_label = bar.label if len(bar.label) <= LABEL_CHARS else bar.label[:LABEL_CHARS - 1] + "…"
-        parts.append(f'<text class="bar-label" x="{label_w - 8}" y="{y + row / 2 + 4}" text-anchor="end" '
-                     f'fill="{INK}">{_esc(shown_label)}</text>')
-        parts.append(f'<rect class="bar{" highlight" if bar.highlight else ""}" x="{label_w}" y="{y + 4}" '
-                     f'width="{_n(length)}" height="{row - 8}" fill="{colour}">'
-                     f'<title>{_esc(bar.label + note(bar) + ": " + _value(bar.value, unit))}</title></rect>')
-        parts.append(f'<text class="bar-value" x="{_n(label_w + length + 6)}" y="{y + row / 2 + 4}" '
-                     f'fill="{INK}">{_esc(_value(bar.value, unit))}</text>')
+        shown_label = bar.label if len(bar.label) <= LABEL_CHARS else bar.label[: LABEL_CHARS - 1] + "…"
+        parts.append(
+            f'<text class="bar-label" x="{label_w - 8}" y="{y + row / 2 + 4}" text-anchor="end" '
+            f'fill="{INK}">{_esc(shown_label)}</text>'
+        )
+        parts.append(
+            f'<rect class="bar{" highlight" if bar.highlight else ""}" x="{label_w}" y="{y + 4}" '
+            f'width="{_n(length)}" height="{row - 8}" fill="{colour}">'
+            f"<title>{_esc(bar.label + note(bar) + ': ' + _value(bar.value, unit))}</title></rect>"
+        )
+        parts.append(
+            f'<text class="bar-value" x="{_n(label_w + length + 6)}" y="{y + row / 2 + 4}" '
+            f'fill="{INK}">{_esc(_value(bar.value, unit))}</text>'
+        )
     if legend:
         y = height - legend + 4
         parts.append(f'<rect class="legend-key" x="{label_w}" y="{y}" width="12" height="12" fill="{HIGHLIGHT}"/>')
-        parts.append(f'<text class="legend" x="{label_w + 18}" y="{y + 10}" fill="{INK}">'
-                     f'{_esc(highlight_label)}</text>')
+        parts.append(
+            f'<text class="legend" x="{label_w + 18}" y="{y + 10}" fill="{INK}">{_esc(highlight_label)}</text>'
+        )
     return _close(parts)
 
 
 # Pieces
 
+
 def _open(title: str, width: int, height: int, description: str) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-            f'aria-label="{_esc(title)}" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}" {FONT}><title>{_esc(title)}</title>'
-            f'<desc>{_esc(description)}</desc>')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'aria-label="{_esc(title)}" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" {FONT}><title>{_esc(title)}</title>'
+        f"<desc>{_esc(description)}</desc>"
+    )
 
 
 def _close(parts: list[str]) -> str:
@@ -139,10 +156,11 @@ def _y_axis(axis: Axis, left: int, top: int, plot_w: int, plot_h: int) -> list[s
     for i in range(axis.ticks + 1):
         value = axis.low + axis.step * i
         y = top + plot_h * (axis.ticks - i) / axis.ticks
-        lines.append(f'<line class="grid" x1="{left}" y1="{_n(y)}" x2="{left + plot_w}" y2="{_n(y)}" '
-                     f'stroke="{GRID}"/>')
-        lines.append(f'<text class="y-label" x="{left - 6}" y="{_n(y + 4)}" text-anchor="end" '
-                     f'fill="{INK}">{value:.{axis.decimals}f}</text>')
+        lines.append(f'<line class="grid" x1="{left}" y1="{_n(y)}" x2="{left + plot_w}" y2="{_n(y)}" stroke="{GRID}"/>')
+        lines.append(
+            f'<text class="y-label" x="{left - 6}" y="{_n(y + 4)}" text-anchor="end" '
+            f'fill="{INK}">{value:.{axis.decimals}f}</text>'
+        )
     return lines
 
 

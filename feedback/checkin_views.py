@@ -20,9 +20,14 @@ def _checkins_page(forms: dict[int, CheckinForm] | None = None, status: int = 20
     mine = checkins.open_checkins(current_user.id)
     forms = forms or {}
     for checkin in mine:
-        forms.setdefault(checkin.id, CheckinForm(
-            prefix=f"c{checkin.id}", formdata=None,
-            data={"score": str(checkin.score) if checkin.score else None, "change": checkin.change}))
+        forms.setdefault(
+            checkin.id,
+            CheckinForm(
+                prefix=f"c{checkin.id}",
+                formdata=None,
+                data={"score": str(checkin.score) if checkin.score else None, "change": checkin.change},
+            ),
+        )
     return render_template("feedback/checkins.html", checkins=mine, forms=forms), status
 
 
@@ -44,8 +49,9 @@ def answer_checkin(checkin_id: int):
     form = CheckinForm(prefix=f"c{checkin_id}")
     if form.validate_on_submit():
         try:
-            checkins.answer_checkin(checkin_id, current_user.id, as_int(form.score.data),
-                                    form.change.data or "", via="web")
+            checkins.answer_checkin(
+                checkin_id, current_user.id, as_int(form.score.data), form.change.data or "", via="web"
+            )
         except InvalidInput as exc:
             show_errors(form, exc)
         except Closed as exc:
@@ -74,8 +80,7 @@ def checkin_from_mail(token: str):
     elif form.validate_on_submit():
         try:
             use_token(link)
-            checkins.answer_checkin(checkin.id, person.id, as_int(form.score.data), form.change.data or "",
-                                    via="email")
+            checkins.answer_checkin(checkin.id, person.id, as_int(form.score.data), form.change.data or "", via="email")
         except TokenUsed as error:
             db.session.rollback()
             return link_problem_page(error)
@@ -86,16 +91,22 @@ def checkin_from_mail(token: str):
             db.session.rollback()
             return render_template("links/done.html", title="Nothing was changed", message=str(exc)), 409
         else:
-            return render_template("links/done.html", title="Thank you",
-                                   message="Your check-in is saved. You can change it in Unstuck until the next one.",
-                                   next_url=url_for("feedback.checkins"), next_label="Open your check-ins")
+            return render_template(
+                "links/done.html",
+                title="Thank you",
+                message="Your check-in is saved. You can change it in Unstuck until the next one.",
+                next_url=url_for("feedback.checkins"),
+                next_label="Open your check-ins",
+            )
     else:
         status = 400
-    return render_template("feedback/checkin_mail.html", form=form, checkin=checkin,
-                           problems=hidden_problems(form)), status
+    return render_template(
+        "feedback/checkin_mail.html", form=form, checkin=checkin, problems=hidden_problems(form)
+    ), status
 
 
 # Flags, for the admins
+
 
 @bp.route("/flags")
 @admin_required

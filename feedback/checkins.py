@@ -40,15 +40,28 @@ def send_due_checkins(now: datetime | None = None) -> int:
     people were asked. A round already made is not made or mailed again."""
     now = now or utcnow()
     days = checkin_days()
-    active = db.session.execute(sa.select(
-        Mentorship.id, Mentorship.started_at, Mentorship.fit_check_sent_at, Mentorship.fit_check_due_at,
-    ).where(Mentorship.state == MentorshipState.ACTIVE, Mentorship.started_at.is_not(None))).all()
-    due = {m.id: r for m in active
-           if (r := checkin_round(m.started_at, now, days, m.fit_check_sent_at or m.fit_check_due_at)) >= 1}
+    active = db.session.execute(
+        sa.select(
+            Mentorship.id,
+            Mentorship.started_at,
+            Mentorship.fit_check_sent_at,
+            Mentorship.fit_check_due_at,
+        ).where(Mentorship.state == MentorshipState.ACTIVE, Mentorship.started_at.is_not(None))
+    ).all()
+    due = {
+        m.id: r
+        for m in active
+        if (r := checkin_round(m.started_at, now, days, m.fit_check_sent_at or m.fit_check_due_at)) >= 1
+    }
     if not due:
         return 0
-    made = set(db.session.execute(sa.select(Checkin.mentorship_id, Checkin.round).where(
-        Checkin.mentorship_id.in_(list(due)), Checkin.round >= min(due.values()))).all())
+    made = set(
+        db.session.execute(
+            sa.select(Checkin.mentorship_id, Checkin.round).where(
+                Checkin.mentorship_id.in_(list(due)), Checkin.round >= min(due.values())
+            )
+        ).all()
+    )
     asked = 0
     for mentorship_id, round_ in sorted(due.items()):
         if (mentorship_id, round_) not in made:
@@ -61,10 +74,20 @@ def _send_round(mentorship_id: int, round_: int, now: datetime) -> int:
     mentorship = db.session.get(Mentorship, mentorship_id)
     asked = 0
     for person, side in ((mentorship.new_hire, Side.NEW_HIRE), (mentorship.mentor, Side.MENTOR)):
-        checkin_id = insert_unless_exists(Checkin.__table__, dict(
-            mentorship_id=mentorship.id, user_id=person.id, side=side.value, round=round_,
-            team_id=mentorship.new_hire.team_id, sent_at=now, change="", via=""),
-            ["mentorship_id", "round", "user_id"])
+        checkin_id = insert_unless_exists(
+            Checkin.__table__,
+            dict(
+                mentorship_id=mentorship.id,
+                user_id=person.id,
+                side=side.value,
+                round=round_,
+                team_id=mentorship.new_hire.team_id,
+                sent_at=now,
+                change="",
+                via="",
+            ),
+            ["mentorship_id", "round", "user_id"],
+        )
         if checkin_id is None:  # another run made it meanwhile
             continue
         asked += 1
@@ -89,12 +112,20 @@ def own_checkin(checkin_id: int, user_id: int) -> Checkin:
 def open_checkins(user_id: int) -> list[Checkin]:
     """The person's latest check-in of each of their active mentorships (answered or not),
     newest first: the ones they can still answer or change."""
-    rows = db.session.scalars(
-        sa.select(Checkin).join(Mentorship, Mentorship.id == Checkin.mentorship_id)
-        .where(Checkin.user_id == user_id, Mentorship.state == MentorshipState.ACTIVE)
-        .options(orm.joinedload(Checkin.mentorship).joinedload(Mentorship.mentor),
-                 orm.joinedload(Checkin.mentorship).joinedload(Mentorship.new_hire))
-        .order_by(Checkin.mentorship_id, Checkin.round.desc())).unique().all()
+    rows = (
+        db.session.scalars(
+            sa.select(Checkin)
+            .join(Mentorship, Mentorship.id == Checkin.mentorship_id)
+            .where(Checkin.user_id == user_id, Mentorship.state == MentorshipState.ACTIVE)
+            .options(
+                orm.joinedload(Checkin.mentorship).joinedload(Mentorship.mentor),
+                orm.joinedload(Checkin.mentorship).joinedload(Mentorship.new_hire),
+            )
+            .order_by(Checkin.mentorship_id, Checkin.round.desc())
+        )
+        .unique()
+        .all()
+    )
     latest: dict[int, Checkin] = {}
     for checkin in rows:
         latest.setdefault(checkin.mentorship_id, checkin)
@@ -129,17 +160,22 @@ def answer_checkin(checkin_id: int, user_id: int, score: int, change: str = "", 
     mentorship = db.session.get(Mentorship, checkin.mentorship_id)
     if mentorship.state != MentorshipState.ACTIVE:
         raise Closed(f"This mentorship is {mentorship.state.value}, so its check-ins are closed.")
-    newer = db.session.scalar(sa.select(sa.func.max(Checkin.round)).where(
-        Checkin.mentorship_id == checkin.mentorship_id, Checkin.user_id == user_id))
+    newer = db.session.scalar(
+        sa.select(sa.func.max(Checkin.round)).where(
+            Checkin.mentorship_id == checkin.mentorship_id, Checkin.user_id == user_id
+        )
+    )
     if newer > checkin.round:
         raise Closed("A newer check-in has been sent since; please answer that one.")
     checkin.score, checkin.change, checkin.via, checkin.answered_at = score, text, via, utcnow()
     if checkin.first_answered_at is None:
         checkin.first_score, checkin.first_answered_at = score, checkin.answered_at
     db.session.flush()
-    scores = db.session.scalars(sa.select(Checkin.score).where(
-        Checkin.mentorship_id == checkin.mentorship_id, Checkin.user_id == user_id,
-        Checkin.score.is_not(None)).order_by(Checkin.round)).all()
+    scores = db.session.scalars(
+        sa.select(Checkin.score)
+        .where(Checkin.mentorship_id == checkin.mentorship_id, Checkin.user_id == user_id, Checkin.score.is_not(None))
+        .order_by(Checkin.round)
+    ).all()
     if low_in_a_row(scores):
         _raise_flag(mentorship.id, checkin.side)
     db.session.commit()
@@ -151,18 +187,26 @@ def _raise_flag(mentorship_id: int, side: Side) -> None:
     times = {2: "two", 3: "three"}.get(LOW_IN_A_ROW, str(LOW_IN_A_ROW))
     reason = f"{side.label.capitalize()} rated it {LOW_SCORE} or less out of 5 in {times} check-ins in a row."
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name]
-    db.session.execute(insert(MentorshipFlag.__table__).values(
-        mentorship_id=mentorship_id, side=side.value, reason=reason, raised_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["mentorship_id"], index_where=sa.text("cleared_at IS NULL")))
+    db.session.execute(
+        insert(MentorshipFlag.__table__)
+        .values(mentorship_id=mentorship_id, side=side.value, reason=reason, raised_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["mentorship_id"], index_where=sa.text("cleared_at IS NULL"))
+    )
 
 
 def open_flags() -> list[MentorshipFlag]:
     """The flags no admin has cleared yet, newest first, with the mentorships' people."""
-    return list(db.session.scalars(
-        sa.select(MentorshipFlag).where(MentorshipFlag.cleared_at.is_(None))
-        .options(orm.joinedload(MentorshipFlag.mentorship).joinedload(Mentorship.mentor),
-                 orm.joinedload(MentorshipFlag.mentorship).joinedload(Mentorship.new_hire))
-        .order_by(MentorshipFlag.raised_at.desc(), MentorshipFlag.id.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(MentorshipFlag)
+            .where(MentorshipFlag.cleared_at.is_(None))
+            .options(
+                orm.joinedload(MentorshipFlag.mentorship).joinedload(Mentorship.mentor),
+                orm.joinedload(MentorshipFlag.mentorship).joinedload(Mentorship.new_hire),
+            )
+            .order_by(MentorshipFlag.raised_at.desc(), MentorshipFlag.id.desc())
+        )
+    )
 
 
 def clear_flag(flag_id: int, admin_id: int) -> MentorshipFlag:

@@ -57,9 +57,18 @@ def rate_clarity(question_id: int, mentor_id: int, score: int) -> ClarityRating:
     rating = my_rating(question.id, mentor_id)
     rating_id = None
     if rating is None:
-        rating_id = insert_unless_exists(ClarityRating.__table__, dict(
-            question_id=question.id, mentor_id=mentor_id, asker_id=question.asker_id, score=score,
-            created_at=now, updated_at=now), ["question_id", "mentor_id"])
+        rating_id = insert_unless_exists(
+            ClarityRating.__table__,
+            dict(
+                question_id=question.id,
+                mentor_id=mentor_id,
+                asker_id=question.asker_id,
+                score=score,
+                created_at=now,
+                updated_at=now,
+            ),
+            ["question_id", "mentor_id"],
+        )
         rating = db.session.get(ClarityRating, rating_id) if rating_id else my_rating(question.id, mentor_id)
     rating.score, rating.updated_at = score, now
     if rating_id is not None:  # a new rating, not a changed one
@@ -74,20 +83,31 @@ def bring_up_to_date(asker_id: int) -> None:
     db.session.flush()
     shown = db.session.get(ClarityAsShown, asker_id)
     through = shown.through_rating_id if shown else 0
-    new = db.session.scalar(sa.select(sa.func.count()).select_from(ClarityRating).where(
-        ClarityRating.asker_id == asker_id, ClarityRating.id > through))
+    new = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(ClarityRating)
+        .where(ClarityRating.asker_id == asker_id, ClarityRating.id > through)
+    )
     if not clarity_due(new):
         return
-    rows = db.session.execute(sa.select(ClarityRating.id, ClarityRating.score)
-                              .where(ClarityRating.asker_id == asker_id)).all()
+    rows = db.session.execute(
+        sa.select(ClarityRating.id, ClarityRating.score).where(ClarityRating.asker_id == asker_id)
+    ).all()
     now = clarity_shown(score for _, score in rows)
-    values = dict(responses=now.responses, total=sum(score for _, score in rows),
-                  through_rating_id=max(rating_id for rating_id, _ in rows), shown_at=utcnow())
+    values = dict(
+        responses=now.responses,
+        total=sum(score for _, score in rows),
+        through_rating_id=max(rating_id for rating_id, _ in rows),
+        shown_at=utcnow(),
+    )
     if shown is None:
         # Two first updates at once: one row, and the later one's values.
         insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name]
-        db.session.execute(insert(ClarityAsShown.__table__).values(asker_id=asker_id, **values)
-                           .on_conflict_do_nothing(index_elements=["asker_id"]))
+        db.session.execute(
+            insert(ClarityAsShown.__table__)
+            .values(asker_id=asker_id, **values)
+            .on_conflict_do_nothing(index_elements=["asker_id"])
+        )
         shown = db.session.get(ClarityAsShown, asker_id)
     for name, value in values.items():
         setattr(shown, name, value)
@@ -95,8 +115,9 @@ def bring_up_to_date(asker_id: int) -> None:
 
 def my_rating(question_id: int, mentor_id: int) -> ClarityRating | None:
     """The mentor's own rating of a question, if they gave one."""
-    return db.session.scalar(sa.select(ClarityRating).where(
-        ClarityRating.question_id == question_id, ClarityRating.mentor_id == mentor_id))
+    return db.session.scalar(
+        sa.select(ClarityRating).where(ClarityRating.question_id == question_id, ClarityRating.mentor_id == mentor_id)
+    )
 
 
 def clarity_for_asker(asker_id: int) -> ClarityShown | None:
@@ -109,22 +130,33 @@ def clarity_for_asker(asker_id: int) -> ClarityShown | None:
     return ClarityShown(shown.responses, mean, clarity_tip(mean))
 
 
-def answered_recently(mentor_id: int, days: int = RECENT_DAYS,
-                      limit: int = RECENT_LIMIT) -> list[tuple[Question, int | None]]:
+def answered_recently(
+    mentor_id: int, days: int = RECENT_DAYS, limit: int = RECENT_LIMIT
+) -> list[tuple[Question, int | None]]:
     """The questions the mentor answered lately and may still read (a lead who answered as
     lead and has moved on may not), newest answer first, each with the mentor's clarity
     rating so far (None if not rated)."""
     mentor = db.session.get(User, mentor_id)
     readable = visible_questions(mentor).with_only_columns(Question.id)
-    answered = (sa.select(Post.question_id, sa.func.max(Post.created_at).label("at"))
-                .join(Question, Question.id == Post.question_id)
-                .where(Post.author_id == mentor_id, Question.asker_id != mentor_id,
-                       Post.question_id.in_(readable), Post.created_at >= utcnow() - timedelta(days=days))
-                .group_by(Post.question_id).subquery())
+    answered = (
+        sa.select(Post.question_id, sa.func.max(Post.created_at).label("at"))
+        .join(Question, Question.id == Post.question_id)
+        .where(
+            Post.author_id == mentor_id,
+            Question.asker_id != mentor_id,
+            Post.question_id.in_(readable),
+            Post.created_at >= utcnow() - timedelta(days=days),
+        )
+        .group_by(Post.question_id)
+        .subquery()
+    )
     rows = db.session.execute(
         sa.select(Question, ClarityRating.score)
         .join(answered, answered.c.question_id == Question.id)
-        .outerjoin(ClarityRating, sa.and_(ClarityRating.question_id == Question.id,
-                                          ClarityRating.mentor_id == mentor_id))
-        .order_by(answered.c.at.desc(), Question.id.desc()).limit(limit)).all()
+        .outerjoin(
+            ClarityRating, sa.and_(ClarityRating.question_id == Question.id, ClarityRating.mentor_id == mentor_id)
+        )
+        .order_by(answered.c.at.desc(), Question.id.desc())
+        .limit(limit)
+    ).all()
     return [(question, score) for question, score in rows]

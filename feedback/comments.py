@@ -26,8 +26,12 @@ from feedback.models import Checkin, TaskFeedback
 from feedback.periods import MONTH_NAMES, zone
 
 TASK_MISSING, TASK_HELPED, CHECKIN_CHANGE, ANSWER_NOTE = "task_missing", "task_helped", "checkin_change", "answer_note"
-KINDS = {TASK_MISSING: "What was missing", TASK_HELPED: "What helped",
-         CHECKIN_CHANGE: "What to change in a mentorship", ANSWER_NOTE: "On an answer"}
+KINDS = {
+    TASK_MISSING: "What was missing",
+    TASK_HELPED: "What helped",
+    CHECKIN_CHANGE: "What to change in a mentorship",
+    ANSWER_NOTE: "On an answer",
+}
 # The title of a task about a question that its reader may not read.
 UNREADABLE_TITLE = "A task about a question of theirs"
 PUBLISHED = (Visibility.NAMED, Visibility.ANONYMOUS)
@@ -69,8 +73,11 @@ def in_reading_order(comments: list[Comment]) -> list[Comment]:
 
 def comments_for_leads(team_id: int, start: datetime, end: datetime, timezone: str = "UTC") -> list[Comment]:
     """The team's free text written in the stretch, for its lead, named only where signed."""
-    found = task_comments(team_id, start, end, timezone) + checkin_comments(team_id, start, end, timezone) \
+    found = (
+        task_comments(team_id, start, end, timezone)
+        + checkin_comments(team_id, start, end, timezone)
         + answer_notes(team_id, start, end, timezone)
+    )
     return in_reading_order(found)
 
 
@@ -81,22 +88,31 @@ def shared_task_comments(team_id: int, start: datetime, end: datetime, timezone:
     return in_reading_order(task_comments(team_id, start, end, timezone, shared_only=True))
 
 
-def task_comments(team_id: int, start: datetime, end: datetime, timezone: str = "UTC", *,
-                  shared_only: bool = False) -> list[Comment]:
+def task_comments(
+    team_id: int, start: datetime, end: datetime, timezone: str = "UTC", *, shared_only: bool = False
+) -> list[Comment]:
     """What helped and what was missing, from the team's task feedback (only what was shared
     with the team, if `shared_only`)."""
     signed_name = sa.case((TaskFeedback.signed.is_(True), User.name), else_=sa.null())
     published = sa.and_(Question.state == QuestionState.RESOLVED, Question.visibility.in_(PUBLISHED))
     # The team's lead may read the team's questions; everyone else only what the asker published.
     readable = published if shared_only else sa.or_(published, Question.team_id == team_id)
-    title = sa.case((TaskFeedback.question_id.is_(None), TaskFeedback.title),
-                    (readable, TaskFeedback.title), else_=sa.literal(UNREADABLE_TITLE))
-    query = (sa.select(TaskFeedback.created_at, title, TaskFeedback.missing, TaskFeedback.helped_note, signed_name)
-             .join(User, User.id == TaskFeedback.author_id)
-             .outerjoin(Question, Question.id == TaskFeedback.question_id)
-             .where(TaskFeedback.team_id == team_id, TaskFeedback.created_at >= start,
-                    TaskFeedback.created_at < end,
-                    sa.or_(TaskFeedback.missing != "", TaskFeedback.helped_note != "")))
+    title = sa.case(
+        (TaskFeedback.question_id.is_(None), TaskFeedback.title),
+        (readable, TaskFeedback.title),
+        else_=sa.literal(UNREADABLE_TITLE),
+    )
+    query = (
+        sa.select(TaskFeedback.created_at, title, TaskFeedback.missing, TaskFeedback.helped_note, signed_name)
+        .join(User, User.id == TaskFeedback.author_id)
+        .outerjoin(Question, Question.id == TaskFeedback.question_id)
+        .where(
+            TaskFeedback.team_id == team_id,
+            TaskFeedback.created_at >= start,
+            TaskFeedback.created_at < end,
+            sa.or_(TaskFeedback.missing != "", TaskFeedback.helped_note != ""),
+        )
+    )
     if shared_only:
         query = query.where(TaskFeedback.shared.is_(True))
     comments = []
@@ -111,15 +127,22 @@ def task_comments(team_id: int, start: datetime, end: datetime, timezone: str = 
 
 def checkin_comments(team_id: int, start: datetime, end: datetime, timezone: str = "UTC") -> list[Comment]:
     """What people would change in their mentorships; never named."""
-    rows = db.session.execute(sa.select(Checkin.answered_at, Checkin.change).where(
-        Checkin.team_id == team_id, Checkin.answered_at >= start, Checkin.answered_at < end,
-        Checkin.change != ""))
+    rows = db.session.execute(
+        sa.select(Checkin.answered_at, Checkin.change).where(
+            Checkin.team_id == team_id, Checkin.answered_at >= start, Checkin.answered_at < end, Checkin.change != ""
+        )
+    )
     return [Comment(CHECKIN_CHANGE, week_of(at, timezone), text) for at, text in rows]
 
 
 def answer_notes(team_id: int, start: datetime, end: datetime, timezone: str = "UTC") -> list[Comment]:
     """Askers' words on whether the answer helped, for questions resolved in the stretch; never named."""
-    rows = db.session.execute(sa.select(Question.resolved_at, Question.helpful_note).where(
-        Question.team_id == team_id, Question.resolved_at >= start, Question.resolved_at < end,
-        Question.helpful_note != ""))
+    rows = db.session.execute(
+        sa.select(Question.resolved_at, Question.helpful_note).where(
+            Question.team_id == team_id,
+            Question.resolved_at >= start,
+            Question.resolved_at < end,
+            Question.helpful_note != "",
+        )
+    )
     return [Comment(ANSWER_NOTE, week_of(at, timezone), text) for at, text in rows]

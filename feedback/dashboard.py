@@ -62,6 +62,7 @@ class BadPeriod(ValueError):
 
 # Who sees which team
 
+
 def dashboard_teams(user: User) -> list[Team] | None:
     """The teams whose dashboard the person may open, by name: every team for an admin, the
     teams they lead for a lead. None for anyone else, who may not see dashboards at all."""
@@ -74,8 +75,16 @@ def dashboard_teams(user: User) -> list[Team] | None:
 
 # Which period
 
-def choose_period(period: str | None, at: str | None = "", first: str | None = "", last: str | None = "",
-                  *, timezone: str, today: date) -> Period:
+
+def choose_period(
+    period: str | None,
+    at: str | None = "",
+    first: str | None = "",
+    last: str | None = "",
+    *,
+    timezone: str,
+    today: date,
+) -> Period:
     """The period a dashboard's address asks for: a kind ("week", "month", "quarter") and a
     day in it (`at`, today if empty), "range" with its `first` and `last` day, or a period's
     key such as 2026-Q4 or 2026-11-01..2026-11-20. BadPeriod says what is wrong."""
@@ -85,8 +94,9 @@ def choose_period(period: str | None, at: str | None = "", first: str | None = "
             chosen = period_containing(text, _day(at, "at") if (at or "").strip() else today, timezone)
         elif text == RANGE:
             if not (first or "").strip() or not (last or "").strip():
-                raise BadPeriod("Give the first and the last day of the range.",
-                                "first" if not (first or "").strip() else "last")
+                raise BadPeriod(
+                    "Give the first and the last day of the range.", "first" if not (first or "").strip() else "last"
+                )
             chosen = period_between(_day(first, "first"), _day(last, "last"), timezone)
         else:
             chosen = parse_period(text, timezone)
@@ -94,12 +104,15 @@ def choose_period(period: str | None, at: str | None = "", first: str | None = "
     except BadPeriod:
         raise
     except OverflowError:
-        raise BadPeriod("That period is too far in the past or the future to show.",
-                        "period" if text not in (WEEK, MONTH, QUARTER) else "at") from None
+        raise BadPeriod(
+            "That period is too far in the past or the future to show.",
+            "period" if text not in (WEEK, MONTH, QUARTER) else "at",
+        ) from None
     except ValueError as error:
         message = str(error)
-        raise BadPeriod(message[:1].upper() + message[1:] + ".", "last" if "before it starts" in message
-                        else "period") from None
+        raise BadPeriod(
+            message[:1].upper() + message[1:] + ".", "last" if "before it starts" in message else "period"
+        ) from None
     if chosen.days > MAX_RANGE_DAYS:
         raise BadPeriod(f"A range can be at most {MAX_RANGE_DAYS} days; this one has {chosen.days}.", "last")
     return chosen
@@ -109,16 +122,16 @@ def _day(text: str | None, field: str) -> date:
     try:
         return date.fromisoformat((text or "").strip())
     except ValueError:
-        raise BadPeriod(f"{(text or '').strip()!r} is not a date: write it as year-month-day, "
-                        "such as 2026-11-21.", field) from None
+        raise BadPeriod(
+            f"{(text or '').strip()!r} is not a date: write it as year-month-day, such as 2026-11-21.", field
+        ) from None
 
 
 def next_period(period: Period) -> Period:
     """The period of the same kind just after this one."""
     if period.kind in (WEEK, MONTH, QUARTER):
         return period_containing(period.kind, period.end_day, period.timezone)
-    return Period(period.kind, period.end_day, period.end_day + (period.end_day - period.first_day),
-                  period.timezone)
+    return Period(period.kind, period.end_day, period.end_day + (period.end_day - period.first_day), period.timezone)
 
 
 def step_name(period: Period) -> str:
@@ -127,6 +140,7 @@ def step_name(period: Period) -> str:
 
 
 # The view model
+
 
 @dataclass(frozen=True)
 class FigureRow:
@@ -208,59 +222,100 @@ def build_dashboard(team_id: int, period: Period, now: datetime) -> Dashboard:
     # Figures that only count are counted by the database, so the rows leave those out.
     rows = load_rows(team_id, previous.start, period.end, detailed=False)
 
-    reply_rows = [row for r in metrics.reply_times(rows.questions, period, now) for row in (
-        figure("Questions answered", COUNT, r.answered, URGENCY_LABELS[r.urgency]),
-        figure("Median time to first reply", MINUTES, r.median_minutes, URGENCY_LABELS[r.urgency]),
-        figure("90th percentile of time to first reply", MINUTES, r.p90_minutes, URGENCY_LABELS[r.urgency]),
-        figure("Answered within the deadline", PERCENT, r.within_deadline, URGENCY_LABELS[r.urgency]))]
+    reply_rows = [
+        row
+        for r in metrics.reply_times(rows.questions, period, now)
+        for row in (
+            figure("Questions answered", COUNT, r.answered, URGENCY_LABELS[r.urgency]),
+            figure("Median time to first reply", MINUTES, r.median_minutes, URGENCY_LABELS[r.urgency]),
+            figure("90th percentile of time to first reply", MINUTES, r.p90_minutes, URGENCY_LABELS[r.urgency]),
+            figure("Answered within the deadline", PERCENT, r.within_deadline, URGENCY_LABELS[r.urgency]),
+        )
+    ]
     counts = metrics.question_counts(rows.questions, rows.self_solved_at, period)
     question_rows = [
         figure("Questions asked", COUNT, counts.asked),
         figure("Resolved", COUNT, counts.resolved),
         figure("Escalated to the lead", COUNT, counts.escalated),
-        figure("Answered from the knowledge base, no mentor asked", COUNT, counts.self_solved)]
+        figure("Answered from the knowledge base, no mentor asked", COUNT, counts.self_solved),
+    ]
     task_counts, checkin_counts = task_rating_counts(team_id, period), checkin_score_counts(team_id, period)
     task_summary, task_mean = metrics.ratings_compared(*task_counts)
     checkin_summary, checkin_mean = metrics.ratings_compared(*checkin_counts)
     feedback_rows = [
         figure("Answers found helpful", PERCENT, metrics.helpfulness(rows.questions, period), rating=True),
         figure("Task feedback: how it went", MEAN, task_mean, rating=True),
-        figure("Check-ins: is the mentorship useful", MEAN, checkin_mean, rating=True)]
+        figure("Check-ins: is the mentorship useful", MEAN, checkin_mean, rating=True),
+    ]
     responses = {
         "helpful": sum(q.helpful is not None and period.contains(q.resolved_at) for q in rows.questions),
-        "tasks": sum(task_counts[0].values()), "checkins": sum(checkin_counts[0].values())}
+        "tasks": sum(task_counts[0].values()),
+        "checkins": sum(checkin_counts[0].values()),
+    }
 
     gaps = metrics.rank_skill_gaps(*asked_by_skill(team_id, period), rows.taught_skill_ids, limit=SKILL_GAPS_SHOWN)
     skill_names = _names(Skill, [g.skill_id for g in gaps])
-    gap_rows = [SkillGapRow(g.skill_id, skill_names.get(g.skill_id, "?"), int(g.questions.value),
-                            int(g.questions.previous), int(g.questions.change), g.taught) for g in gaps]
+    gap_rows = [
+        SkillGapRow(
+            g.skill_id,
+            skill_names.get(g.skill_id, "?"),
+            int(g.questions.value),
+            int(g.questions.previous),
+            int(g.questions.change),
+            g.taught,
+        )
+        for g in gaps
+    ]
 
     loads = metrics.rank_mentor_load(answers_by_mentor(team_id, period), rows.open_by_mentor, rows.mentor_ids)
     mentor_names = _names(User, [load.mentor_id for load in loads])
     several = len(loads) > 1
-    load_rows_ = [MentorLoadRow(
-        load.mentor_id, mentor_names.get(load.mentor_id, "?"), load.open_questions, int(load.answers.value),
-        int(load.answers.previous), int(load.answers.change), _rounded(load.share_of_answers, PERCENT),
-        NOT_ENOUGH_RESPONSES if load.helpful is None else _rounded(load.helpful, PERCENT),
-        several and (load.share_of_answers or 0) >= CARRYING_SHARE) for load in loads]
+    load_rows_ = [
+        MentorLoadRow(
+            load.mentor_id,
+            mentor_names.get(load.mentor_id, "?"),
+            load.open_questions,
+            int(load.answers.value),
+            int(load.answers.previous),
+            int(load.answers.change),
+            _rounded(load.share_of_answers, PERCENT),
+            NOT_ENOUGH_RESPONSES if load.helpful is None else _rounded(load.helpful, PERCENT),
+            several and (load.share_of_answers or 0) >= CARRYING_SHARE,
+        )
+        for load in loads
+    ]
 
     ships = metrics.mentorship_counts(rows.mentorships, period, now)
     mentorship_rows = [
         figure("Active", COUNT, ships.active),
         figure("Proposed, waiting for the mentor", COUNT, ships.waiting),
-        figure("Ended early", COUNT, ships.ended_early)]
+        figure("Ended early", COUNT, ships.ended_early),
+    ]
 
     asked = metrics.trend(period, rows.questions, attrgetter("asked_at"))
     reply = metrics.reply_trend(rows.questions, period)
-    trend_rows = [TrendRow(a.period.short_label, a.period.first_day, int(a.value), _rounded(r.value, MINUTES))
-                  for a, r in zip(asked, reply, strict=True)]
+    trend_rows = [
+        TrendRow(a.period.short_label, a.period.first_day, int(a.value), _rounded(r.value, MINUTES))
+        for a, r in zip(asked, reply, strict=True)
+    ]
     step = step_name(period)
     return Dashboard(
-        team_id=team.id, team=team.name, period=period, previous=previous, step=step,
-        reply_times=reply_rows, questions=question_rows, feedback=feedback_rows, responses=responses,
-        skill_gaps=gap_rows, mentor_load=load_rows_, mentorships=mentorship_rows,
-        comments=words_for_leads(team_id, period), trend=trend_rows,
-        charts=draw_charts(step, trend_rows, gap_rows, load_rows_))
+        team_id=team.id,
+        team=team.name,
+        period=period,
+        previous=previous,
+        step=step,
+        reply_times=reply_rows,
+        questions=question_rows,
+        feedback=feedback_rows,
+        responses=responses,
+        skill_gaps=gap_rows,
+        mentor_load=load_rows_,
+        mentorships=mentorship_rows,
+        comments=words_for_leads(team_id, period),
+        trend=trend_rows,
+        charts=draw_charts(step, trend_rows, gap_rows, load_rows_),
+    )
 
 
 def words_for_leads(team_id: int, period: Period) -> list[Comment]:
@@ -297,17 +352,24 @@ def _names(model, ids: list[int]) -> dict[int, str]:
 
 # Charts
 
-def draw_charts(step: str, trend: list[TrendRow], gaps: list[SkillGapRow],
-                loads: list[MentorLoadRow]) -> dict[str, str]:
+
+def draw_charts(
+    step: str, trend: list[TrendRow], gaps: list[SkillGapRow], loads: list[MentorLoadRow]
+) -> dict[str, str]:
     """The page's charts as SVG text: two trend lines, the skill gaps and the mentor load."""
     return {
         "asked": charts.line_chart(f"Questions asked per {step}", [(t.step, t.asked) for t in trend]),
-        "reply": charts.line_chart(f"Median minutes to a first reply, per {step}",
-                                   [(t.step, t.median_minutes) for t in trend], unit="min"),
-        "skills": charts.bar_chart("Skills people got stuck on most",
-                                   [charts.Bar(g.skill, g.questions, not g.taught) for g in gaps],
-                                   highlight_label="no mentor in the team teaches it"),
-        "mentors": charts.bar_chart("Questions answered per mentor",
-                                    [charts.Bar(m.mentor, m.answers, m.carrying) for m in loads],
-                                    highlight_label="half or more of the team's answers"),
+        "reply": charts.line_chart(
+            f"Median minutes to a first reply, per {step}", [(t.step, t.median_minutes) for t in trend], unit="min"
+        ),
+        "skills": charts.bar_chart(
+            "Skills people got stuck on most",
+            [charts.Bar(g.skill, g.questions, not g.taught) for g in gaps],
+            highlight_label="no mentor in the team teaches it",
+        ),
+        "mentors": charts.bar_chart(
+            "Questions answered per mentor",
+            [charts.Bar(m.mentor, m.answers, m.carrying) for m in loads],
+            highlight_label="half or more of the team's answers",
+        ),
     }

@@ -34,8 +34,11 @@ class DashboardForm(FlaskForm):
         csrf = False
 
     team = SelectField("Team", validate_choice=False)
-    period = SelectField("Period", validate_choice=False,
-                         choices=[SelectChoice(kind, label) for kind, label in dashboard.PERIOD_KINDS.items()])
+    period = SelectField(
+        "Period",
+        validate_choice=False,
+        choices=[SelectChoice(kind, label) for kind, label in dashboard.PERIOD_KINDS.items()],
+    )
     at = StringField("A day in it", render_kw={"type": "date"})
     first = StringField("From (range)", render_kw={"type": "date"})
     last = StringField("To (range)", render_kw={"type": "date"})
@@ -68,8 +71,13 @@ def _select() -> Selection:
     form.team.data = str(selection.team.id) if selection.team else None
     try:
         selection.period = dashboard.choose_period(
-            form.period.data, form.at.data, form.first.data, form.last.data,
-            timezone=current_user.timezone, today=utcnow().astimezone(zone(current_user.timezone)).date())
+            form.period.data,
+            form.at.data,
+            form.first.data,
+            form.last.data,
+            timezone=current_user.timezone,
+            today=utcnow().astimezone(zone(current_user.timezone)).date(),
+        )
     except BadPeriod as problem:
         selection.problem = str(problem)
         getattr(form, problem.field).errors = [str(problem)]
@@ -100,8 +108,15 @@ def dashboard_page():
     # The charts escape every label themselves (feedback.charts), so their text goes in as it is.
     drawn = {name: Markup(svg) for name, svg in board.charts.items()} if board else {}
     tables = {key: exports.dashboard_table(board, key) for key in exports.TABLES} if board else {}
-    return render_template("feedback/dashboard.html", selection=selection, board=board, charts=drawn,
-                           tables=tables, raw_kinds=exports.RAW_KINDS, around=_around(selection.period))
+    return render_template(
+        "feedback/dashboard.html",
+        selection=selection,
+        board=board,
+        charts=drawn,
+        tables=tables,
+        raw_kinds=exports.RAW_KINDS,
+        around=_around(selection.period),
+    )
 
 
 def _around(period: Period | None) -> list[tuple[str, Period]]:
@@ -132,8 +147,11 @@ def _chosen() -> tuple[Team, Period]:
 
 
 def _csv(name: str, text: str) -> Response:
-    return Response(text, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+    return Response(
+        text,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    )
 
 
 @bp.route("/dashboard/export/<table>.csv")

@@ -45,35 +45,62 @@ class Table:
 
 def _figures(key: str, title: str, rows: list[FigureRow], board: Dashboard, grouped: bool = False) -> Table:
     header = (["Urgency"] if grouped else []) + ["Figure", "Unit", board.period.label, board.previous.label, "Change"]
-    return Table(key, title, header, [([r.group] if grouped else []) + [r.label, r.unit, r.value, r.previous, r.change]
-                                      for r in rows])
+    return Table(
+        key,
+        title,
+        header,
+        [([r.group] if grouped else []) + [r.label, r.unit, r.value, r.previous, r.change] for r in rows],
+    )
 
 
 def _skill_gaps(board: Dashboard) -> Table:
-    return Table("skill-gaps", "Skills people got stuck on",
-                 ["Skill", f"Questions {board.period.label}", f"Questions {board.previous.label}", "Change",
-                  "A mentor in the team teaches it"],
-                 [[g.skill, g.questions, g.previous, g.change, g.taught] for g in board.skill_gaps])
+    return Table(
+        "skill-gaps",
+        "Skills people got stuck on",
+        [
+            "Skill",
+            f"Questions {board.period.label}",
+            f"Questions {board.previous.label}",
+            "Change",
+            "A mentor in the team teaches it",
+        ],
+        [[g.skill, g.questions, g.previous, g.change, g.taught] for g in board.skill_gaps],
+    )
 
 
 def _mentor_load(board: Dashboard) -> Table:
-    return Table("mentor-load", "Mentor load",
-                 ["Mentor", "Open questions now", f"Answered {board.period.label}", f"Answered {board.previous.label}",
-                  "Change", "Share of the team's answers (%)", "Found helpful (%)"],
-                 [[m.mentor, m.open_questions, m.answers, m.previous, m.change, m.share, m.helpful]
-                  for m in board.mentor_load])
+    return Table(
+        "mentor-load",
+        "Mentor load",
+        [
+            "Mentor",
+            "Open questions now",
+            f"Answered {board.period.label}",
+            f"Answered {board.previous.label}",
+            "Change",
+            "Share of the team's answers (%)",
+            "Found helpful (%)",
+        ],
+        [[m.mentor, m.open_questions, m.answers, m.previous, m.change, m.share, m.helpful] for m in board.mentor_load],
+    )
 
 
 def _trend(board: Dashboard) -> Table:
-    return Table("trend", f"Questions and reply times per {board.step}",
-                 [f"{board.step.capitalize()} starting", "Questions asked", "Median minutes to a first reply"],
-                 [[t.first_day, t.asked, t.median_minutes] for t in board.trend])
+    return Table(
+        "trend",
+        f"Questions and reply times per {board.step}",
+        [f"{board.step.capitalize()} starting", "Questions asked", "Median minutes to a first reply"],
+        [[t.first_day, t.asked, t.median_minutes] for t in board.trend],
+    )
 
 
 def _comments(board: Dashboard) -> Table:
-    return Table("comments", "In their own words",
-                 ["Week", "Kind", "About", "Text", "Signed by"],
-                 [[c.week, c.label, c.about, c.text, c.author] for c in board.comments])
+    return Table(
+        "comments",
+        "In their own words",
+        ["Week", "Kind", "About", "Text", "Signed by"],
+        [[c.week, c.label, c.about, c.text, c.author] for c in board.comments],
+    )
 
 
 TABLES: dict[str, Callable[[Dashboard], Table]] = {
@@ -107,25 +134,60 @@ def file_name(team: str, period: Period, what: str) -> str:
 
 # Raw data, for admins
 
+
 def _raw_task_feedback(team_id: int, start: datetime, end: datetime) -> tuple[list[str], list[list]]:
     skills: dict[int, list[str]] = {}
     for feedback_id, name in db.session.execute(
-            sa.select(task_feedback_skills.c.task_feedback_id, Skill.name)
-            .join(Skill, Skill.id == task_feedback_skills.c.skill_id)
-            .join(TaskFeedback, TaskFeedback.id == task_feedback_skills.c.task_feedback_id)
-            .where(TaskFeedback.team_id == team_id, TaskFeedback.created_at >= start, TaskFeedback.created_at < end)
-            .order_by(Skill.name)):
+        sa.select(task_feedback_skills.c.task_feedback_id, Skill.name)
+        .join(Skill, Skill.id == task_feedback_skills.c.skill_id)
+        .join(TaskFeedback, TaskFeedback.id == task_feedback_skills.c.task_feedback_id)
+        .where(TaskFeedback.team_id == team_id, TaskFeedback.created_at >= start, TaskFeedback.created_at < end)
+        .order_by(Skill.name)
+    ):
         skills.setdefault(feedback_id, []).append(name)
     found = db.session.execute(
-        sa.select(TaskFeedback, User.name, User.email).join(User, User.id == TaskFeedback.author_id)
+        sa.select(TaskFeedback, User.name, User.email)
+        .join(User, User.id == TaskFeedback.author_id)
         .where(TaskFeedback.team_id == team_id, TaskFeedback.created_at >= start, TaskFeedback.created_at < end)
-        .order_by(TaskFeedback.created_at, TaskFeedback.id))
-    header = ["Id", "Written", "Author", "Author's email", "Task", "Link", "Skills", "Rating",
-              "Time taken", "What helped", "What helped, in words", "What was missing", "Signed",
-              "Shared with the team", "Sent by"]
-    return header, [[f.id, f.created_at, name, email, f.title, f.link, ", ".join(skills.get(f.id, ())), f.rating,
-                     f.time_taken.label, ", ".join(HELPED[code] for code in f.helped), f.helped_note, f.missing,
-                     f.signed, f.shared, f.via] for f, name, email in found]
+        .order_by(TaskFeedback.created_at, TaskFeedback.id)
+    )
+    header = [
+        "Id",
+        "Written",
+        "Author",
+        "Author's email",
+        "Task",
+        "Link",
+        "Skills",
+        "Rating",
+        "Time taken",
+        "What helped",
+        "What helped, in words",
+        "What was missing",
+        "Signed",
+        "Shared with the team",
+        "Sent by",
+    ]
+    return header, [
+        [
+            f.id,
+            f.created_at,
+            name,
+            email,
+            f.title,
+            f.link,
+            ", ".join(skills.get(f.id, ())),
+            f.rating,
+            f.time_taken.label,
+            ", ".join(HELPED[code] for code in f.helped),
+            f.helped_note,
+            f.missing,
+            f.signed,
+            f.shared,
+            f.via,
+        ]
+        for f, name, email in found
+    ]
 
 
 def _raw_checkins(team_id: int, start: datetime, end: datetime) -> tuple[list[str], list[list]]:
@@ -134,24 +196,67 @@ def _raw_checkins(team_id: int, start: datetime, end: datetime) -> tuple[list[st
         sa.select(Checkin, author.name, author.email, mentor.name, new_hire.name)
         .join(author, author.id == Checkin.user_id)
         .join(Mentorship, Mentorship.id == Checkin.mentorship_id)
-        .join(mentor, mentor.id == Mentorship.mentor_id).join(new_hire, new_hire.id == Mentorship.new_hire_id)
+        .join(mentor, mentor.id == Mentorship.mentor_id)
+        .join(new_hire, new_hire.id == Mentorship.new_hire_id)
         .where(Checkin.team_id == team_id, Checkin.answered_at >= start, Checkin.answered_at < end)
-        .order_by(Checkin.answered_at, Checkin.id))
-    header = ["Id", "Mentorship", "Mentor", "New hire", "Answered by", "Their email", "Side", "Round",
-              "Sent", "Answered", "Is this useful? (1-5)", "Anything to change?", "Sent by"]
-    return header, [[c.id, c.mentorship_id, mentor_name, hire_name, name, email, c.side.label, c.round,
-                     c.sent_at, c.answered_at, c.score, c.change, c.via]
-                    for c, name, email, mentor_name, hire_name in found]
+        .order_by(Checkin.answered_at, Checkin.id)
+    )
+    header = [
+        "Id",
+        "Mentorship",
+        "Mentor",
+        "New hire",
+        "Answered by",
+        "Their email",
+        "Side",
+        "Round",
+        "Sent",
+        "Answered",
+        "Is this useful? (1-5)",
+        "Anything to change?",
+        "Sent by",
+    ]
+    return header, [
+        [
+            c.id,
+            c.mentorship_id,
+            mentor_name,
+            hire_name,
+            name,
+            email,
+            c.side.label,
+            c.round,
+            c.sent_at,
+            c.answered_at,
+            c.score,
+            c.change,
+            c.via,
+        ]
+        for c, name, email, mentor_name, hire_name in found
+    ]
 
 
 def _raw_answer_feedback(team_id: int, start: datetime, end: datetime) -> tuple[list[str], list[list]]:
     found = db.session.execute(
-        sa.select(Question.id, Question.goal, User.name, User.email, Question.created_at, Question.resolved_at,
-                  Question.helpful, Question.helpful_note)
+        sa.select(
+            Question.id,
+            Question.goal,
+            User.name,
+            User.email,
+            Question.created_at,
+            Question.resolved_at,
+            Question.helpful,
+            Question.helpful_note,
+        )
         .join(User, User.id == Question.asker_id)
-        .where(Question.team_id == team_id, Question.resolved_at >= start, Question.resolved_at < end,
-               sa.or_(Question.helpful.is_not(None), Question.helpful_note != ""))
-        .order_by(Question.resolved_at, Question.id))
+        .where(
+            Question.team_id == team_id,
+            Question.resolved_at >= start,
+            Question.resolved_at < end,
+            sa.or_(Question.helpful.is_not(None), Question.helpful_note != ""),
+        )
+        .order_by(Question.resolved_at, Question.id)
+    )
     header = ["Question", "Goal", "Asker", "Asker's email", "Asked", "Resolved", "Helpful", "In words"]
     return header, [list(row) for row in found]
 
@@ -173,7 +278,15 @@ def raw_export(kind: str, team_id: int, period: Period, by: User) -> tuple[str, 
     if team is None:
         raise LookupError(f"no team {team_id}")
     header, rows = rows_of(team_id, period.start, period.end)
-    log.warning("raw export: %s of team %s (%s) for %s by user %s <%s> at %s, %d rows",
-                kind, team.id, team.name, period.key, by.id, by.email, utcnow().isoformat(timespec="seconds"),
-                len(rows))
+    log.warning(
+        "raw export: %s of team %s (%s) for %s by user %s <%s> at %s, %d rows",
+        kind,
+        team.id,
+        team.name,
+        period.key,
+        by.id,
+        by.email,
+        utcnow().isoformat(timespec="seconds"),
+        len(rows),
+    )
     return file_name(team.name, period, f"raw-{kind}"), table_csv(header, rows)

@@ -18,12 +18,27 @@ from feedback.checkins import CHANGE_MAX
 from feedback.models import HELPED, TimeTaken
 from feedback.tasks import HELPED_NOTE_MAX, MISSING_MAX, TITLE_MAX
 
-TASK_RATINGS = [SelectChoice("1", "1 · Badly"), SelectChoice("2", "2"), SelectChoice("3", "3 · OK"),
-                SelectChoice("4", "4"), SelectChoice("5", "5 · Very well")]
-USEFUL = [SelectChoice("1", "1 · Not at all"), SelectChoice("2", "2"), SelectChoice("3", "3"),
-          SelectChoice("4", "4"), SelectChoice("5", "5 · Very")]
-CLARITY = [SelectChoice("1", "1 · Hard to follow"), SelectChoice("2", "2"), SelectChoice("3", "3"),
-           SelectChoice("4", "4"), SelectChoice("5", "5 · Very clear")]
+TASK_RATINGS = [
+    SelectChoice("1", "1 · Badly"),
+    SelectChoice("2", "2"),
+    SelectChoice("3", "3 · OK"),
+    SelectChoice("4", "4"),
+    SelectChoice("5", "5 · Very well"),
+]
+USEFUL = [
+    SelectChoice("1", "1 · Not at all"),
+    SelectChoice("2", "2"),
+    SelectChoice("3", "3"),
+    SelectChoice("4", "4"),
+    SelectChoice("5", "5 · Very"),
+]
+CLARITY = [
+    SelectChoice("1", "1 · Hard to follow"),
+    SelectChoice("2", "2"),
+    SelectChoice("3", "3"),
+    SelectChoice("4", "4"),
+    SelectChoice("5", "5 · Very clear"),
+]
 
 
 def as_int(value) -> int | None:
@@ -46,10 +61,12 @@ class TaskForm(FlaskForm):
     link = StringField("Link to the task (optional)", render_kw={"inputmode": "url"})
     skills = StringField("Skills it needed (optional)", render_kw={"autocomplete": "off"})
     rating = RadioField("How did it go?", choices=TASK_RATINGS, validate_choice=False)
-    time_taken = RadioField("How long did it take?", validate_choice=False,
-                            choices=[SelectChoice(t.value, t.label) for t in TimeTaken])
-    helped = CheckboxesField("What helped?", validate_choice=False,
-                             choices=[SelectChoice(code, label) for code, label in HELPED.items()])
+    time_taken = RadioField(
+        "How long did it take?", validate_choice=False, choices=[SelectChoice(t.value, t.label) for t in TimeTaken]
+    )
+    helped = CheckboxesField(
+        "What helped?", validate_choice=False, choices=[SelectChoice(code, label) for code, label in HELPED.items()]
+    )
     helped_note = StringField("Which one, or what else? (optional)", render_kw={"maxlength": HELPED_NOTE_MAX})
     missing = TextAreaField("What was missing? (optional)", render_kw={"rows": 3, "maxlength": MISSING_MAX})
     signed = BooleanField("Show my name with what I wrote")

@@ -35,8 +35,7 @@ def checkin_token(checkin_id: int, user_id: int) -> str:
 def checkin_links(checkin_id: int, user_id: int) -> dict[int, str]:
     """A link per score, 1 to 5, each opening the check-in with that score chosen."""
     token = checkin_token(checkin_id, user_id)
-    return {score: external_url("feedback.checkin_from_mail", token=token, score=score)
-            for score in range(1, 6)}
+    return {score: external_url("feedback.checkin_from_mail", token=token, score=score) for score in range(1, 6)}
 
 
 def read_link(purpose: str, token: str) -> LinkToken:

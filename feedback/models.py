@@ -34,8 +34,11 @@ class TimeTaken(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"less": "Less than I expected", "as_expected": "About what I expected",
-                "more": "Longer than I expected"}[self.value]
+        return {
+            "less": "Less than I expected",
+            "as_expected": "About what I expected",
+            "more": "Longer than I expected",
+        }[self.value]
 
 
 class Side(enum.StrEnum):
@@ -50,7 +53,8 @@ class Side(enum.StrEnum):
 
 
 task_feedback_skills = sa.Table(
-    "task_feedback_skills", db.metadata,
+    "task_feedback_skills",
+    db.metadata,
     sa.Column("task_feedback_id", sa.ForeignKey("task_feedback.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("skill_id", sa.ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
@@ -73,8 +77,7 @@ class TaskFeedback(db.Model):
     # The author's team when they wrote it: the lead of that team reads it (without names).
     team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("teams.id", ondelete="SET NULL"))
     # The question the task was about, when the feedback came from its follow-up mail.
-    question_id: Mapped[int | None] = mapped_column(sa.ForeignKey("questions.id", ondelete="SET NULL"),
-                                                    index=True)
+    question_id: Mapped[int | None] = mapped_column(sa.ForeignKey("questions.id", ondelete="SET NULL"), index=True)
     title: Mapped[str] = mapped_column(sa.String(120))
     link: Mapped[str] = mapped_column(sa.String(2000), default="")
     rating: Mapped[int]  # how it went, 1 to 5
@@ -102,8 +105,12 @@ class TaskFeedback(db.Model):
 
 
 # What can help with a task: the code (TaskFeedback.helped_<code>) and how the form says it.
-HELPED = {"mentor": "A mentor's answer", "knowledge_base": "A knowledge-base entry",
-          "doc": "A doc", "other": "Something else"}
+HELPED = {
+    "mentor": "A mentor's answer",
+    "knowledge_base": "A knowledge-base entry",
+    "doc": "A doc",
+    "other": "Something else",
+}
 
 
 class Checkin(db.Model):
@@ -162,8 +169,13 @@ class MentorshipFlag(db.Model):
     __tablename__ = "mentorship_flags"
     __table_args__ = (
         # At most one open flag per mentorship.
-        sa.Index("uq_mentorship_flags_open", "mentorship_id", unique=True,
-                 postgresql_where=sa.text("cleared_at IS NULL"), sqlite_where=sa.text("cleared_at IS NULL")),
+        sa.Index(
+            "uq_mentorship_flags_open",
+            "mentorship_id",
+            unique=True,
+            postgresql_where=sa.text("cleared_at IS NULL"),
+            sqlite_where=sa.text("cleared_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

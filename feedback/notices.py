@@ -19,13 +19,20 @@ def checkin(checkin: Checkin, mentorship: Mentorship, person: User) -> None:
     """Ask one side of a mentorship the two check-in questions, with a link per score."""
     other = mentorship.new_hire if person.id == mentorship.mentor_id else mentorship.mentor
     send_mail(
-        key=f"feedback-checkin:{checkin.id}", kind="mentorship_checkin", to=person,
+        key=f"feedback-checkin:{checkin.id}",
+        kind="mentorship_checkin",
+        to=person,
         subject=f"Two questions about your mentorship with {other.name}",
-        template="feedback/email/checkin", thread=f"mentorship-{mentorship.id}",
-        about=("mentorship", mentorship.id), unsubscribe=TOPIC,
-        context={"other": other, "is_mentor": person.id == mentorship.mentor_id,
-                 "scores": links.checkin_links(checkin.id, person.id),
-                 "page": external_url("feedback.checkins")},
+        template="feedback/email/checkin",
+        thread=f"mentorship-{mentorship.id}",
+        about=("mentorship", mentorship.id),
+        unsubscribe=TOPIC,
+        context={
+            "other": other,
+            "is_mentor": person.id == mentorship.mentor_id,
+            "scores": links.checkin_links(checkin.id, person.id),
+            "page": external_url("feedback.checkins"),
+        },
     )
 
 
@@ -35,17 +42,24 @@ def resolved(question: Question) -> None:
     asker = question.asker
     rate = question.helpful is None and question.first_reply_at is not None
     send_mail(
-        key=f"feedback-resolved:{question.id}", kind="question_resolved_feedback", to=asker,
-        subject=f"How did it go? {_short(question.goal)}", template="feedback/email/resolved",
-        thread=f"question-{question.id}", about=("question", question.id), unsubscribe=TOPIC,
-        context={"question": question,
-                 "helped_url": mail_links.rate_link(question, True) if rate else None,
-                 "not_helped_url": mail_links.rate_link(question, False) if rate else None,
-                 "task_url": links.task_link(question.id, asker.id),
-                 "thread_url": external_url("help.thread", question_id=question.id)},
+        key=f"feedback-resolved:{question.id}",
+        kind="question_resolved_feedback",
+        to=asker,
+        subject=f"How did it go? {_short(question.goal)}",
+        template="feedback/email/resolved",
+        thread=f"question-{question.id}",
+        about=("question", question.id),
+        unsubscribe=TOPIC,
+        context={
+            "question": question,
+            "helped_url": mail_links.rate_link(question, True) if rate else None,
+            "not_helped_url": mail_links.rate_link(question, False) if rate else None,
+            "task_url": links.task_link(question.id, asker.id),
+            "thread_url": external_url("help.thread", question_id=question.id),
+        },
     )
 
 
 def _short(text: str, limit: int = 80) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

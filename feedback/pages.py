@@ -32,8 +32,11 @@ def show_errors(form, exc: InvalidInput) -> dict[str, str]:
 
 def hidden_problems(form) -> dict[str, str]:
     """Errors of fields a page cannot show beside them (an expired form's CSRF token)."""
-    return {name: "This page was open too long. Please send it again." if name == "csrf_token" else " ".join(errors)
-            for name, errors in form.errors.items() if name in ("csrf_token", "request_key")}
+    return {
+        name: "This page was open too long. Please send it again." if name == "csrf_token" else " ".join(errors)
+        for name, errors in form.errors.items()
+        if name in ("csrf_token", "request_key")
+    }
 
 
 def refuse_used(nonce: str) -> None:
@@ -42,8 +45,7 @@ def refuse_used(nonce: str) -> None:
         raise TokenUsed("This link was already used.")
 
 
-def open_mail_link(purpose: str, token: str,
-                   own: Callable[[int, int], object]) -> tuple[LinkToken, User, object]:
+def open_mail_link(purpose: str, token: str, own: Callable[[int, int], object]) -> tuple[LinkToken, User, object]:
     """The link, its person and what it names (`own(object_id, person_id)`), for the page a
     feedback mail's link opens.
 

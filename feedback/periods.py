@@ -24,8 +24,20 @@ WEEK, MONTH, QUARTER, RANGE, DAY = "week", "month", "quarter", "range", "day"
 KINDS = (WEEK, MONTH, QUARTER, RANGE)
 # A range longer than this is drawn week by week, longer than the second month by month.
 DAYS_BY_DAY, DAYS_BY_WEEK = 31, 184
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
-               "September", "October", "November", "December")
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -55,8 +67,9 @@ class Period:
         if self.kind not in KINDS + (DAY,):
             raise ValueError(f"unknown kind of period {self.kind!r}: choose one of {', '.join(KINDS)}")
         if self.end_day <= self.first_day:
-            raise ValueError(f"the period ends ({self.last_day.isoformat()}) before it starts "
-                             f"({self.first_day.isoformat()})")
+            raise ValueError(
+                f"the period ends ({self.last_day.isoformat()}) before it starts ({self.first_day.isoformat()})"
+            )
         tz = zone(self.timezone)
         object.__setattr__(self, "timezone", tz.key)
         object.__setattr__(self, "start", _midnight(self.first_day, tz))
@@ -93,8 +106,9 @@ class Period:
         while day < self.end_day:
             whole = period_containing(step, day, self.timezone)
             end = min(whole.end_day, self.end_day)
-            parts.append(whole if (whole.first_day, whole.end_day) == (day, end)
-                         else Period(RANGE, day, end, self.timezone))
+            parts.append(
+                whole if (whole.first_day, whole.end_day) == (day, end) else Period(RANGE, day, end, self.timezone)
+            )
             day = end
         return parts
 
@@ -182,8 +196,7 @@ def period_containing(kind: str, moment: date | datetime, timezone: str = "UTC")
 def period_between(first_day: date, last_day: date, timezone: str = "UTC") -> Period:
     """The days from `first_day` to `last_day`, both included; ValueError if it ends first."""
     if last_day < first_day:
-        raise ValueError(f"the period ends ({last_day.isoformat()}) before it starts "
-                         f"({first_day.isoformat()})")
+        raise ValueError(f"the period ends ({last_day.isoformat()}) before it starts ({first_day.isoformat()})")
     return Period(RANGE, first_day, last_day + timedelta(days=1), timezone)
 
 
@@ -214,5 +227,4 @@ def parse_period(key: str, timezone: str = "UTC") -> Period:
         if "before it starts" in str(error):
             raise
         raise ValueError(f"{text!r} is not a date we know: {error}") from None
-    raise ValueError(f"{text!r} is not a period: write 2026-W47, 2026-11, 2026-Q4 or "
-                     "2026-11-01..2026-11-20")
+    raise ValueError(f"{text!r} is not a period: write 2026-W47, 2026-11, 2026-Q4 or 2026-11-01..2026-11-20")

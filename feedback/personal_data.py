@@ -16,22 +16,33 @@ from app.extensions import db
 from app.people.personal_data import REMOVED, register_personal_data, row_data, rows
 from feedback.models import Checkin, ClarityAsShown, ClarityRating, MentorshipFlag, TaskFeedback
 
-COVERS = {"task_feedback.author_id", "mentorship_checkins.user_id", "mentorship_flags.cleared_by_id",
-          "question_clarity_ratings.mentor_id", "question_clarity_ratings.asker_id",
-          "clarity_as_shown.asker_id"}
+COVERS = {
+    "task_feedback.author_id",
+    "mentorship_checkins.user_id",
+    "mentorship_flags.cleared_by_id",
+    "question_clarity_ratings.mentor_id",
+    "question_clarity_ratings.asker_id",
+    "clarity_as_shown.asker_id",
+}
 
 
 def export_feedback(user_id: int) -> dict[str, list[dict]]:
-    tasks = db.session.scalars(sa.select(TaskFeedback).where(TaskFeedback.author_id == user_id)
-                               .order_by(TaskFeedback.id))
+    tasks = db.session.scalars(
+        sa.select(TaskFeedback).where(TaskFeedback.author_id == user_id).order_by(TaskFeedback.id)
+    )
     return {
         "task_feedback": [{**row_data(t, omit={"request_key"}), "skills": [s.name for s in t.skills]} for t in tasks],
         "mentorship_checkins": rows(Checkin, Checkin.user_id == user_id),
         "mentorship_flags": rows(MentorshipFlag, MentorshipFlag.cleared_by_id == user_id),
         "question_clarity_ratings": (
             rows(ClarityRating, ClarityRating.mentor_id == user_id)
-            + rows(ClarityRating, ClarityRating.asker_id == user_id, ClarityRating.mentor_id != user_id,
-                   omit={"mentor_id", "score"})),
+            + rows(
+                ClarityRating,
+                ClarityRating.asker_id == user_id,
+                ClarityRating.mentor_id != user_id,
+                omit={"mentor_id", "score"},
+            )
+        ),
         "clarity_as_shown": rows(ClarityAsShown, ClarityAsShown.asker_id == user_id, omit={"through_rating_id"}),
     }
 
@@ -39,8 +50,11 @@ def export_feedback(user_id: int) -> dict[str, list[dict]]:
 def erase_feedback(user_id: int, remove_texts: bool) -> None:
     if not remove_texts:
         return
-    db.session.execute(sa.update(TaskFeedback).where(TaskFeedback.author_id == user_id).values(
-        title=REMOVED, link="", helped_note="", missing=""))
+    db.session.execute(
+        sa.update(TaskFeedback)
+        .where(TaskFeedback.author_id == user_id)
+        .values(title=REMOVED, link="", helped_note="", missing="")
+    )
     db.session.execute(sa.update(Checkin).where(Checkin.user_id == user_id).values(change=""))
 
 

@@ -29,8 +29,9 @@ def released(ordered: Sequence, period: Stretch, moment: Callable[[object], date
     """The ratings that count in the period, of all ratings in the order they came (by
     `moment`, ties in a fixed order): those from released_before(start) up to
     released_before(end)."""
-    return ordered[released_before(ordered, period.start, moment, group):
-                   released_before(ordered, period.end, moment, group)]
+    return ordered[
+        released_before(ordered, period.start, moment, group) : released_before(ordered, period.end, moment, group)
+    ]
 
 
 def released_before(ordered: Sequence, at: datetime, moment: Callable[[object], datetime], group: int) -> int:

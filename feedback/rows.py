@@ -70,10 +70,13 @@ def load_rows(team_id: int, start: datetime, end: datetime, *, detailed: bool = 
     return TeamRows(
         questions=question_rows(team_id, start, end, skills=detailed),
         answers=answer_rows(team_id, start, end) if detailed else [],
-        self_solved_at=self_solved_at(team_id, start, end), open_by_mentor=open_by_mentor(team_id),
+        self_solved_at=self_solved_at(team_id, start, end),
+        open_by_mentor=open_by_mentor(team_id),
         task_feedback=task_feedback_rows(team_id, end) if detailed else [],
         checkins=checkin_rows(team_id, end) if detailed else [],
-        mentorships=mentorship_rows(team_id, start, end), mentor_ids=mentor_ids, taught_skill_ids=taught,
+        mentorships=mentorship_rows(team_id, start, end),
+        mentor_ids=mentor_ids,
+        taught_skill_ids=taught,
     )
 
 
@@ -88,9 +91,13 @@ def _plan_for_few_rows() -> None:
 
 
 def _asked_or_resolved(team_id: int, start: datetime, end: datetime):
-    return sa.and_(Question.team_id == team_id, sa.or_(
-        sa.and_(Question.created_at >= start, Question.created_at < end),
-        sa.and_(Question.resolved_at >= start, Question.resolved_at < end)))
+    return sa.and_(
+        Question.team_id == team_id,
+        sa.or_(
+            sa.and_(Question.created_at >= start, Question.created_at < end),
+            sa.and_(Question.resolved_at >= start, Question.resolved_at < end),
+        ),
+    )
 
 
 def _moment_text(column):
@@ -111,19 +118,48 @@ def question_rows(team_id: int, start: datetime, end: datetime, skills: bool = T
     deadline and (unless not `skills`) their skills, in one query."""
     # Both looked up per question, by index: a join here would make the planner read the
     # whole attempts and skills tables to hash them, however few the team's questions are.
-    deadline = (sa.select(_moment_text(Attempt.deadline_at))
-                .where(Attempt.question_id == Question.id, Attempt.number == 1).scalar_subquery())
-    skill_list = (sa.select(sa.func.aggregate_strings(sa.cast(question_skills.c.skill_id, sa.String), ","))
-                  .where(question_skills.c.question_id == Question.id).scalar_subquery()) if skills else sa.null()
+    deadline = (
+        sa.select(_moment_text(Attempt.deadline_at))
+        .where(Attempt.question_id == Question.id, Attempt.number == 1)
+        .scalar_subquery()
+    )
+    skill_list = (
+        (
+            sa.select(sa.func.aggregate_strings(sa.cast(question_skills.c.skill_id, sa.String), ","))
+            .where(question_skills.c.question_id == Question.id)
+            .scalar_subquery()
+        )
+        if skills
+        else sa.null()
+    )
     rows = db.session.execute(
-        sa.select(Question.id, _moment_text(Question.created_at), sa.type_coerce(Question.urgency, sa.String()),
-                  _moment_text(Question.first_reply_at), deadline, _moment_text(Question.resolved_at),
-                  Question.escalated, Question.helpful, skill_list)
-        .where(_asked_or_resolved(team_id, start, end)))
+        sa.select(
+            Question.id,
+            _moment_text(Question.created_at),
+            sa.type_coerce(Question.urgency, sa.String()),
+            _moment_text(Question.first_reply_at),
+            deadline,
+            _moment_text(Question.resolved_at),
+            Question.escalated,
+            Question.helpful,
+            skill_list,
+        ).where(_asked_or_resolved(team_id, start, end))
+    )
     moment = datetime.fromisoformat  # `text and moment(text)` keeps a None as None
-    return [QuestionRow(id_, moment(asked), urgency, reply and moment(reply), due and moment(due),
-                        resolved and moment(resolved), escalated, helpful, _skill_ids(skills) if skills else ())
-            for id_, asked, urgency, reply, due, resolved, escalated, helpful, skills in rows]
+    return [
+        QuestionRow(
+            id_,
+            moment(asked),
+            urgency,
+            reply and moment(reply),
+            due and moment(due),
+            resolved and moment(resolved),
+            escalated,
+            helpful,
+            _skill_ids(skills) if skills else (),
+        )
+        for id_, asked, urgency, reply, due, resolved, escalated, helpful, skills in rows
+    ]
 
 
 def _skill_ids(listed: str) -> tuple[int, ...]:
@@ -144,39 +180,62 @@ def _first_replies(team_id: int, start: datetime, end: datetime, *more) -> sa.Se
     # Read by the team's questions (asked before the end, as every post's question was), not
     # by every team's posts of the stretch: the planner would otherwise scan the latter.
     asked_before_end = sa.select(Question.id).where(Question.team_id == team_id, Question.created_at < end)
-    return (sa.select(Post.question_id, Post.author_id, sa.func.min(Post.created_at).label("answered_at"), *more)
-            .join(Question, Question.id == Post.question_id)
-            .where(Post.question_id.in_(asked_before_end), Question.team_id == team_id,
-                   Post.created_at >= start, Post.created_at < end,
-                   Post.author_id.is_not(None), Post.author_id != Question.asker_id)
-            .group_by(Post.question_id, Post.author_id, *more))
+    return (
+        sa.select(Post.question_id, Post.author_id, sa.func.min(Post.created_at).label("answered_at"), *more)
+        .join(Question, Question.id == Post.question_id)
+        .where(
+            Post.question_id.in_(asked_before_end),
+            Question.team_id == team_id,
+            Post.created_at >= start,
+            Post.created_at < end,
+            Post.author_id.is_not(None),
+            Post.author_id != Question.asker_id,
+        )
+        .group_by(Post.question_id, Post.author_id, *more)
+    )
 
 
 # Counted by the database: where a figure only counts, the rows need not come to Python.
 # Each is the pure function of the same name in `feedback.metrics` over load_rows's rows
 # (tests/feedback/test_rows.py checks they agree).
 
+
 def asked_by_skill(team_id: int, period: Period) -> tuple[Counter[int], Counter[int]]:
     """How many of the team's questions asked in the period, and in the one before, were
     tagged with each skill."""
-    return _counts_by(question_skills.c.skill_id, Question.created_at, period,
-                      sa.select().join_from(question_skills, Question, Question.id == question_skills.c.question_id)
-                      .where(Question.team_id == team_id))
+    return _counts_by(
+        question_skills.c.skill_id,
+        Question.created_at,
+        period,
+        sa.select()
+        .join_from(question_skills, Question, Question.id == question_skills.c.question_id)
+        .where(Question.team_id == team_id),
+    )
 
 
 def task_rating_counts(team_id: int, period: Period) -> tuple[Counter[int], Counter[int]]:
     """How many task-feedback ratings of each value the team's people gave count in the
     period, and in the one before (in groups of MIN_RESPONSES: feedback.released)."""
-    return _released_counts(TaskFeedback.rating, TaskFeedback.created_at, TaskFeedback.id, period,
-                            sa.select().where(TaskFeedback.team_id == team_id))
+    return _released_counts(
+        TaskFeedback.rating,
+        TaskFeedback.created_at,
+        TaskFeedback.id,
+        period,
+        sa.select().where(TaskFeedback.team_id == team_id),
+    )
 
 
 def checkin_score_counts(team_id: int, period: Period) -> tuple[Counter[int], Counter[int]]:
     """How many check-in scores of each value, as first answered, about the team's new
     hires' mentorships count in the period, and in the one before (in groups of
     MIN_RESPONSES: feedback.released)."""
-    return _released_counts(Checkin.first_score, Checkin.first_answered_at, Checkin.id, period,
-                            sa.select().where(Checkin.team_id == team_id, Checkin.first_score.is_not(None)))
+    return _released_counts(
+        Checkin.first_score,
+        Checkin.first_answered_at,
+        Checkin.id,
+        period,
+        sa.select().where(Checkin.team_id == team_id, Checkin.first_score.is_not(None)),
+    )
 
 
 def _released_counts(value, moment, order, period: Period, rows: sa.Select) -> tuple[Counter, Counter]:
@@ -185,15 +244,20 @@ def _released_counts(value, moment, order, period: Period, rows: sa.Select) -> t
     period's whole groups begin and end, and one slice of the ordered rows reads them."""
     _plan_for_few_rows()
     before = period.previous()
-    came = db.session.execute(rows.add_columns(
-        _count_where(moment < before.start), _count_where(moment < period.start), sa.func.count())
-        .where(moment < period.end)).one()
+    came = db.session.execute(
+        rows.add_columns(
+            _count_where(moment < before.start), _count_where(moment < period.start), sa.func.count()
+        ).where(moment < period.end)
+    ).one()
     first, middle, last = (first_counted(int(n or 0), MIN_RESPONSES) for n in came)
     if last == first:
         return Counter(), Counter()
-    values = list(db.session.scalars(rows.add_columns(value).where(moment < period.end)
-                                     .order_by(moment, order).offset(first).limit(last - first)))
-    return Counter(values[middle - first:]), Counter(values[:middle - first])
+    values = list(
+        db.session.scalars(
+            rows.add_columns(value).where(moment < period.end).order_by(moment, order).offset(first).limit(last - first)
+        )
+    )
+    return Counter(values[middle - first :]), Counter(values[: middle - first])
 
 
 def _counts_by(value, moment, period: Period, rows: sa.Select) -> tuple[Counter, Counter]:
@@ -204,7 +268,9 @@ def _counts_by(value, moment, period: Period, rows: sa.Select) -> tuple[Counter,
     found = db.session.execute(
         rows.add_columns(value, _count_where(_in(moment, period)), _count_where(_in(moment, before)))
         # One range, the two periods together: the planner reads it by index more readily.
-        .where(moment >= before.start, moment < period.end).group_by(value))
+        .where(moment >= before.start, moment < period.end)
+        .group_by(value)
+    )
     now, old = Counter(), Counter()
     for key, in_period, in_before in found:
         if in_period:
@@ -223,10 +289,14 @@ def answers_by_mentor(team_id: int, period: Period) -> dict[int, MentorAnswers]:
     first = _first_replies(team_id, before.start, period.end, Question.resolved_at, Question.helpful).subquery()
     rated = sa.and_(_in(first.c.resolved_at, period), first.c.helpful.is_not(None))
     rows = db.session.execute(
-        sa.select(first.c.author_id, _count_where(_in(first.c.answered_at, period)),
-                  _count_where(_in(first.c.answered_at, before)), _count_where(rated),
-                  _count_where(sa.and_(rated, first.c.helpful.is_(True))))
-        .group_by(first.c.author_id))
+        sa.select(
+            first.c.author_id,
+            _count_where(_in(first.c.answered_at, period)),
+            _count_where(_in(first.c.answered_at, before)),
+            _count_where(rated),
+            _count_where(sa.and_(rated, first.c.helpful.is_(True))),
+        ).group_by(first.c.author_id)
+    )
     return {mentor_id: MentorAnswers(*(int(n) for n in counts)) for mentor_id, *counts in rows}
 
 
@@ -240,54 +310,97 @@ def _count_where(condition):
 
 def self_solved_at(team_id: int, start: datetime, end: datetime) -> list[datetime]:
     """When people of the team found their answer in the knowledge base, in the stretch."""
-    return list(db.session.scalars(sa.select(SelfSolve.created_at).where(
-        SelfSolve.team_id == team_id, SelfSolve.created_at >= start, SelfSolve.created_at < end)))
+    return list(
+        db.session.scalars(
+            sa.select(SelfSolve.created_at).where(
+                SelfSolve.team_id == team_id, SelfSolve.created_at >= start, SelfSolve.created_at < end
+            )
+        )
+    )
 
 
 def open_by_mentor(team_id: int) -> dict[int, int]:
     """How many of the team's questions wait for each person's reply now."""
-    return dict(db.session.execute(
-        sa.select(Attempt.mentor_id, sa.func.count())
-        .join(Question, Question.id == Attempt.question_id)
-        .where(Attempt.state == AttemptState.WAITING, Question.team_id == team_id)
-        .group_by(Attempt.mentor_id)).all())
+    return dict(
+        db.session.execute(
+            sa.select(Attempt.mentor_id, sa.func.count())
+            .join(Question, Question.id == Attempt.question_id)
+            .where(Attempt.state == AttemptState.WAITING, Question.team_id == team_id)
+            .group_by(Attempt.mentor_id)
+        ).all()
+    )
 
 
 def task_feedback_rows(team_id: int, end: datetime) -> list[TaskFeedbackRow]:
     """The ratings of task feedback written by the team's people before the end: all of
     them, as which count in a stretch depends on how many came before it."""
-    return [TaskFeedbackRow(at, rating, id_) for at, rating, id_ in db.session.execute(
-        sa.select(TaskFeedback.created_at, TaskFeedback.rating, TaskFeedback.id).where(
-            TaskFeedback.team_id == team_id, TaskFeedback.created_at < end))]
+    return [
+        TaskFeedbackRow(at, rating, id_)
+        for at, rating, id_ in db.session.execute(
+            sa.select(TaskFeedback.created_at, TaskFeedback.rating, TaskFeedback.id).where(
+                TaskFeedback.team_id == team_id, TaskFeedback.created_at < end
+            )
+        )
+    ]
 
 
 def checkin_rows(team_id: int, end: datetime) -> list[CheckinRow]:
     """The check-in scores first given before the end about the team's new hires'
     mentorships: all of them, as for task_feedback_rows."""
-    return [CheckinRow(*row) for row in db.session.execute(
-        sa.select(Checkin.mentorship_id, Checkin.first_answered_at, Checkin.first_score, Checkin.id).where(
-            Checkin.team_id == team_id, Checkin.first_answered_at < end, Checkin.first_score.is_not(None)))]
+    return [
+        CheckinRow(*row)
+        for row in db.session.execute(
+            sa.select(Checkin.mentorship_id, Checkin.first_answered_at, Checkin.first_score, Checkin.id).where(
+                Checkin.team_id == team_id, Checkin.first_answered_at < end, Checkin.first_score.is_not(None)
+            )
+        )
+    ]
 
 
 def mentorship_rows(team_id: int, start: datetime, end: datetime) -> list[MentorshipRow]:
     """The mentorships of the team's new hires proposed before the end and not ended before
     the start: every one that can count as active, waiting or ended in the stretch."""
     rows = db.session.execute(
-        sa.select(Mentorship.id, Mentorship.state, Mentorship.proposed_at, Mentorship.decided_at,
-                  Mentorship.started_at, Mentorship.ended_at)
+        sa.select(
+            Mentorship.id,
+            Mentorship.state,
+            Mentorship.proposed_at,
+            Mentorship.decided_at,
+            Mentorship.started_at,
+            Mentorship.ended_at,
+        )
         .join(User, User.id == Mentorship.new_hire_id)
-        .where(User.team_id == team_id, Mentorship.proposed_at < end,
-               sa.or_(Mentorship.ended_at.is_(None), Mentorship.ended_at >= start)))
-    return [MentorshipRow(id_, state.value, proposed, decided, started, ended)
-            for id_, state, proposed, decided, started, ended in rows]
+        .where(
+            User.team_id == team_id,
+            Mentorship.proposed_at < end,
+            sa.or_(Mentorship.ended_at.is_(None), Mentorship.ended_at >= start),
+        )
+    )
+    return [
+        MentorshipRow(id_, state.value, proposed, decided, started, ended)
+        for id_, state, proposed, decided, started, ended in rows
+    ]
 
 
 def team_mentors(team_id: int) -> tuple[list[int], set[int]]:
     """The team's active mentors (ids, in order) and the skills any of them teaches."""
-    mentor_ids = list(db.session.scalars(
-        sa.select(User.id).join(UserRole, UserRole.user_id == User.id)
-        .where(User.team_id == team_id, User.active.is_(True), UserRole.role == Role.MENTOR)
-        .order_by(User.id)))
-    taught = set(db.session.scalars(sa.select(UserSkill.skill_id).where(
-        UserSkill.user_id.in_(mentor_ids), UserSkill.kind == SkillKind.TEACH))) if mentor_ids else set()
+    mentor_ids = list(
+        db.session.scalars(
+            sa.select(User.id)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(User.team_id == team_id, User.active.is_(True), UserRole.role == Role.MENTOR)
+            .order_by(User.id)
+        )
+    )
+    taught = (
+        set(
+            db.session.scalars(
+                sa.select(UserSkill.skill_id).where(
+                    UserSkill.user_id.in_(mentor_ids), UserSkill.kind == SkillKind.TEACH
+                )
+            )
+        )
+        if mentor_ids
+        else set()
+    )
     return mentor_ids, taught

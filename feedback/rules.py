@@ -20,8 +20,9 @@ LOW_IN_A_ROW = 2  # this many low scores in a row from one side flag the mentors
 FIT_CHECK_GAP = timedelta(days=3)
 
 
-def checkin_round(started_at: datetime, now: datetime, days: int = CHECKIN_DAYS,
-                  fit_check_at: datetime | None = None) -> int:
+def checkin_round(
+    started_at: datetime, now: datetime, days: int = CHECKIN_DAYS, fit_check_at: datetime | None = None
+) -> int:
     """Which check-in is due now: 0 before the first (`days` after the start), then 1, 2, ...
 
     Only the latest round is ever sent, so a mentorship that was not looked at for a while
@@ -57,10 +58,16 @@ CLARITY_TIPS = (
     # (lowest mean the tip is for, the tip), highest first
     (4.5, "Mentors find your questions very clear. Keep saying what you tried and what happened."),
     (3.5, "Mentors mostly find your questions clear. A link to the task or page saves them a step."),
-    (2.5, "Mentors sometimes have to ask what you mean. Say what you are trying to do, what you "
-          "tried, and paste the exact error."),
-    (0.0, "Mentors often find your questions hard to follow. Start with your goal in one line, then "
-          "what you tried, what happened and what you expected; paste errors as text, not screenshots."),
+    (
+        2.5,
+        "Mentors sometimes have to ask what you mean. Say what you are trying to do, what you "
+        "tried, and paste the exact error.",
+    ),
+    (
+        0.0,
+        "Mentors often find your questions hard to follow. Start with your goal in one line, then "
+        "what you tried, what happened and what you expected; paste errors as text, not screenshots.",
+    ),
 )
 
 

@@ -95,10 +95,19 @@ def _check(data: TaskInput) -> dict:
         errors["request_key"] = f"A request key is at most {KEY_MAX} characters."
     if errors:
         raise InvalidInput(errors)
-    return dict(title=title, link=link, rating=data.rating, time_taken=time_taken,
-                skills=skills, helped_note=helped_note, missing=missing, signed=data.signed,
-                shared=data.shared, request_key=request_key,
-                **{f"helped_{code}": code in helped for code in HELPED})
+    return dict(
+        title=title,
+        link=link,
+        rating=data.rating,
+        time_taken=time_taken,
+        skills=skills,
+        helped_note=helped_note,
+        missing=missing,
+        signed=data.signed,
+        shared=data.shared,
+        request_key=request_key,
+        **{f"helped_{code}": code in helped for code in HELPED},
+    )
 
 
 def own_question(question_id: int, user_id: int) -> Question:
@@ -126,8 +135,9 @@ def record_task_feedback(author_id: int, data: TaskInput, via: str = "web") -> T
     values = _check(data)
     if data.question_id is not None:
         own_question(data.question_id, author_id)
-    feedback = TaskFeedback(author_id=author_id, team_id=author.team_id, question_id=data.question_id,
-                            via=via, **values)
+    feedback = TaskFeedback(
+        author_id=author_id, team_id=author.team_id, question_id=data.question_id, via=via, **values
+    )
     db.session.add(feedback)
     try:
         db.session.commit()
@@ -144,15 +154,19 @@ def record_task_feedback(author_id: int, data: TaskInput, via: str = "web") -> T
 def _sent_before(author_id: int, request_key: str | None) -> TaskFeedback | None:
     if request_key is None:
         return None
-    return db.session.scalar(sa.select(TaskFeedback).where(
-        TaskFeedback.author_id == author_id, TaskFeedback.request_key == request_key))
+    return db.session.scalar(
+        sa.select(TaskFeedback).where(TaskFeedback.author_id == author_id, TaskFeedback.request_key == request_key)
+    )
 
 
 def own_task_feedback(author_id: int) -> sa.Select:
     """A query for the person's own task feedback, newest first, with its skills."""
-    return (sa.select(TaskFeedback).where(TaskFeedback.author_id == author_id)
-            .options(orm.selectinload(TaskFeedback.skills))
-            .order_by(TaskFeedback.created_at.desc(), TaskFeedback.id.desc()))
+    return (
+        sa.select(TaskFeedback)
+        .where(TaskFeedback.author_id == author_id)
+        .options(orm.selectinload(TaskFeedback.skills))
+        .order_by(TaskFeedback.created_at.desc(), TaskFeedback.id.desc())
+    )
 
 
 def own_task(feedback_id: int, author_id: int) -> TaskFeedback:
@@ -168,18 +182,24 @@ def prefilled_from(question: Question) -> dict:
     title, its link and skills, and a mentor's answer as what helped if one answered."""
     title = " ".join(question.goal.split())
     if len(title) > TITLE_MAX:
-        title = title[:TITLE_MAX - 1].rstrip() + "…"
-    return {"title": title, "link": question.link,
-            "skills": ", ".join(skill.name for skill in question.skills),
-            "helped": ["mentor"] if question.first_reply_at is not None else []}
+        title = title[: TITLE_MAX - 1].rstrip() + "…"
+    return {
+        "title": title,
+        "link": question.link,
+        "skills": ", ".join(skill.name for skill in question.skills),
+        "helped": ["mentor"] if question.first_reply_at is not None else [],
+    }
 
 
 def move_skill_links(sender, source_id: int, target_id: int, **extra) -> None:
     """Task feedback tagged with a skill being merged away keeps the tag, as the target skill."""
     table = task_feedback_skills
     tagged = sa.select(table.c.task_feedback_id).where(table.c.skill_id == target_id)
-    db.session.execute(table.insert().from_select(
-        ["task_feedback_id", "skill_id"],
-        sa.select(table.c.task_feedback_id, sa.literal(target_id))
-        .where(table.c.skill_id == source_id, table.c.task_feedback_id.not_in(tagged)),
-    ))
+    db.session.execute(
+        table.insert().from_select(
+            ["task_feedback_id", "skill_id"],
+            sa.select(table.c.task_feedback_id, sa.literal(target_id)).where(
+                table.c.skill_id == source_id, table.c.task_feedback_id.not_in(tagged)
+            ),
+        )
+    )

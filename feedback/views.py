@@ -28,30 +28,54 @@ def home():
     """What the person can tell us now, and what they told us."""
     open_checkins = [c for c in checkins.open_checkins(current_user.id) if c.score is None]
     recent_tasks = db.session.scalars(tasks.own_task_feedback(current_user.id).limit(5)).all()
-    open_flags = (db.session.scalar(sa.select(sa.func.count()).select_from(MentorshipFlag)
-                                    .where(MentorshipFlag.cleared_at.is_(None)))
-                  if current_user.has_role(Role.ADMIN) else None)
+    open_flags = (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(MentorshipFlag).where(MentorshipFlag.cleared_at.is_(None))
+        )
+        if current_user.has_role(Role.ADMIN)
+        else None
+    )
     return render_template(
-        "feedback/home.html", open_checkins=open_checkins, recent_tasks=recent_tasks,
+        "feedback/home.html",
+        open_checkins=open_checkins,
+        recent_tasks=recent_tasks,
         my_clarity=clarity.clarity_for_asker(current_user.id),
-        to_rate=clarity.answered_recently(current_user.id), open_flags=open_flags)
+        to_rate=clarity.answered_recently(current_user.id),
+        open_flags=open_flags,
+    )
 
 
 # Task feedback
 
+
 def _task_input(form: TaskForm, question_id: int | None = None) -> tasks.TaskInput:
     return tasks.TaskInput(
-        title=form.title.data or "", rating=as_int(form.rating.data), time_taken=form.time_taken.data or "",
-        link=form.link.data or "", skills=skill_names(form.skills.data), helped=tuple(form.helped.data or ()),
-        helped_note=form.helped_note.data or "", missing=form.missing.data or "", signed=bool(form.signed.data),
-        shared=bool(form.shared.data), question_id=question_id, request_key=form.request_key.data or None)
+        title=form.title.data or "",
+        rating=as_int(form.rating.data),
+        time_taken=form.time_taken.data or "",
+        link=form.link.data or "",
+        skills=skill_names(form.skills.data),
+        helped=tuple(form.helped.data or ()),
+        helped_note=form.helped_note.data or "",
+        missing=form.missing.data or "",
+        signed=bool(form.signed.data),
+        shared=bool(form.shared.data),
+        question_id=question_id,
+        request_key=form.request_key.data or None,
+    )
 
 
 def _task_page(form: TaskForm, action: str, person: User, question=None, status: int = 200, problems=None):
     if not form.request_key.data:
         form.request_key.data = secrets.token_urlsafe(24)  # a double click saves once
-    return render_template("feedback/task_form.html", form=form, action=action, person=person,
-                           question=question, problems={**hidden_problems(form), **(problems or {})}), status
+    return render_template(
+        "feedback/task_form.html",
+        form=form,
+        action=action,
+        person=person,
+        question=question,
+        problems={**hidden_problems(form), **(problems or {})},
+    ), status
 
 
 @bp.route("/tasks/new", methods=["GET", "POST"])
@@ -110,13 +134,17 @@ def task_from_mail(token: str):
         return link_problem_page(error)
     except InvalidInput as exc:
         return _task_page(form, action, person, question, 400, show_errors(form, exc))
-    return render_template("links/done.html", title="Thank you",
-                           message="Your feedback on the task is saved.",
-                           next_url=url_for("help.thread", question_id=question.id),
-                           next_label="Open the question")
+    return render_template(
+        "links/done.html",
+        title="Thank you",
+        message="Your feedback on the task is saved.",
+        next_url=url_for("help.thread", question_id=question.id),
+        next_label="Open the question",
+    )
 
 
 # Question clarity
+
 
 @bp.route("/questions/<int:question_id>/clarity", methods=["GET", "POST"])
 @login_required
@@ -140,10 +168,14 @@ def rate_clarity(question_id: int):
             show_errors(form, exc)
             status = 400
         else:
-            flash("Thank you. The asker sees how clear their questions are only once several "
-                  "mentors have rated them, never who said what.", "success")
+            flash(
+                "Thank you. The asker sees how clear their questions are only once several "
+                "mentors have rated them, never who said what.",
+                "success",
+            )
             return redirect(url_for("feedback.home"))
     else:
         status = 400
-    return render_template("feedback/clarity.html", form=form, question=question, mine=mine,
-                           problems=hidden_problems(form)), status
+    return render_template(
+        "feedback/clarity.html", form=form, question=question, mine=mine, problems=hidden_problems(form)
+    ), status

@@ -21,8 +21,9 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     every(app, UPKEEP_SECONDS, mentorship_upkeep)
     new_hire_joined.connect(on_new_hire_joined)
-    register_topic(app, REMINDERS, "mentoring reminders",
-                   "You will still get an email when someone asks you to mentor them.")
+    register_topic(
+        app, REMINDERS, "mentoring reminders", "You will still get an email when someone asks you to mentor them."
+    )
     register_personal_data(app)
 
 

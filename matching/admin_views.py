@@ -34,8 +34,14 @@ def admin_mentorships():
         query = query.where(Mentorship.state == state)
     page = db.paginate(query, per_page=50)
     waiting = db.session.scalars(sa.select(WaitingForMentor).order_by(WaitingForMentor.checked_at)).all()
-    return render_template("matching/admin_mentorships.html", page=page, state=state, now=utcnow(),
-                           states=list(MentorshipState), waiting=waiting)
+    return render_template(
+        "matching/admin_mentorships.html",
+        page=page,
+        state=state,
+        now=utcnow(),
+        states=list(MentorshipState),
+        waiting=waiting,
+    )
 
 
 @bp.route("/admin/matching/settings", methods=["GET", "POST"])
@@ -46,12 +52,17 @@ def admin_settings():
     form = SettingsForm(obj=settings)
     if form.validate_on_submit():
         try:
-            update_settings(SettingsChange(
-                weights=Weights(**{name: float(getattr(form, f"weight_{name}").data) for name in WEIGHT_FIELDS}),
-                min_overlap_hours=float(form.min_overlap_hours.data), team_preference=form.team_preference.data,
-                objective=form.objective.data, proposal_days=form.proposal_days.data,
-                programme_days=form.programme_days.data, fit_check_days=form.fit_check_days.data,
-            ))
+            update_settings(
+                SettingsChange(
+                    weights=Weights(**{name: float(getattr(form, f"weight_{name}").data) for name in WEIGHT_FIELDS}),
+                    min_overlap_hours=float(form.min_overlap_hours.data),
+                    team_preference=form.team_preference.data,
+                    objective=form.objective.data,
+                    proposal_days=form.proposal_days.data,
+                    programme_days=form.programme_days.data,
+                    fit_check_days=form.fit_check_days.data,
+                )
+            )
         except InvalidInput as exc:
             db.session.rollback()
             for name, message in exc.fields.items():
@@ -66,13 +77,17 @@ def admin_settings():
 
 def _settings_page(form, pair_form):
     pairs = db.session.scalars(sa.select(DoNotPair).order_by(DoNotPair.created_at.desc())).all()
-    return render_template("matching/admin_settings.html", form=form, pair_form=pair_form, pairs=pairs,
-                           action_form=ActionForm())
+    return render_template(
+        "matching/admin_settings.html", form=form, pair_form=pair_form, pairs=pairs, action_form=ActionForm()
+    )
 
 
 def _person(email: str, role: Role) -> User | None:
-    return db.session.scalar(sa.select(User).join(UserRole, UserRole.user_id == User.id).where(
-        User.email == normalize_email(email), UserRole.role == role))
+    return db.session.scalar(
+        sa.select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(User.email == normalize_email(email), UserRole.role == role)
+    )
 
 
 @bp.route("/admin/matching/do-not-pair", methods=["POST"])
@@ -88,8 +103,9 @@ def add_do_not_pair():
         if mentor is None:
             form.mentor_email.errors.append("No mentor has that email.")
         if hire and mentor:
-            exists = db.session.scalar(sa.select(DoNotPair.id).where(
-                DoNotPair.new_hire_id == hire.id, DoNotPair.mentor_id == mentor.id))
+            exists = db.session.scalar(
+                sa.select(DoNotPair.id).where(DoNotPair.new_hire_id == hire.id, DoNotPair.mentor_id == mentor.id)
+            )
             if exists is None:
                 db.session.add(DoNotPair(new_hire_id=hire.id, mentor_id=mentor.id, note=form.note.data or ""))
                 db.session.commit()
@@ -124,8 +140,9 @@ def admin_cohorts():
         else:
             return redirect(url_for("matching.admin_cohort", run_id=run.id))
     runs = db.session.scalars(sa.select(CohortRun).order_by(CohortRun.created_at.desc()).limit(20)).all()
-    return render_template("matching/admin_cohorts.html", runs=runs, action_form=ActionForm(),
-                           settings=current_settings())
+    return render_template(
+        "matching/admin_cohorts.html", runs=runs, action_form=ActionForm(), settings=current_settings()
+    )
 
 
 @bp.route("/admin/matching/cohorts/<int:run_id>")
@@ -133,13 +150,24 @@ def admin_cohorts():
 def admin_cohort(run_id: int):
     """A cohort preview: pairs with scores and reasons, who is unmatched and why, the total."""
     run = db.get_or_404(CohortRun, run_id)
-    ids = {p["hire_id"] for p in run.pairs} | {p["mentor_id"] for p in run.pairs} | {
-        u["hire_id"] for u in run.unmatched}
+    ids = (
+        {p["hire_id"] for p in run.pairs} | {p["mentor_id"] for p in run.pairs} | {u["hire_id"] for u in run.unmatched}
+    )
     people = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
-    mentor_emails = db.session.scalars(sa.select(User.email).join(UserRole, UserRole.user_id == User.id)
-                                       .where(UserRole.role == Role.MENTOR).order_by(User.email)).all()
-    return render_template("matching/admin_cohort.html", run=run, people=people, action_form=ActionForm(),
-                           mentor_emails=mentor_emails, stale=run.created_at < utcnow() - timedelta(days=1))
+    mentor_emails = db.session.scalars(
+        sa.select(User.email)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.MENTOR)
+        .order_by(User.email)
+    ).all()
+    return render_template(
+        "matching/admin_cohort.html",
+        run=run,
+        people=people,
+        action_form=ActionForm(),
+        mentor_emails=mentor_emails,
+        stale=run.created_at < utcnow() - timedelta(days=1),
+    )
 
 
 @bp.route("/admin/matching/cohorts/<int:run_id>/adjust", methods=["POST"])

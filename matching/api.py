@@ -30,11 +30,11 @@ ERRORS = {
     400: "The body is not valid JSON.",
     401: "No valid API token was sent, or it was revoked.",
     403: "You can see this mentorship but not do this: only its mentor answers a proposal, "
-         "and only its two sides end it or answer for it.",
+    "and only its two sides end it or answer for it.",
     404: "There is no mentorship with this id that you can see.",
     409: "This cannot happen now (for example the proposal was already answered, the "
-         "mentorship is not active, or the mentor has no free slot); `message` says why. "
-         "Nothing changed.",
+    "mentorship is not active, or the mentor has no free slot); `message` says why. "
+    "Nothing changed.",
     413: "The body is larger than the server accepts.",
     422: "Some fields are not valid; `fields` says which and why. Nothing changed.",
 }
@@ -49,8 +49,12 @@ def errors(*statuses: int):
 
 def with_people(query):
     """Load what a mentorship's answer shows along with it, in a few queries."""
-    return query.options(orm.selectinload(Mentorship.new_hire), orm.selectinload(Mentorship.mentor),
-                         orm.selectinload(Mentorship.ended_by), orm.selectinload(Mentorship.fit_answers))
+    return query.options(
+        orm.selectinload(Mentorship.new_hire),
+        orm.selectinload(Mentorship.mentor),
+        orm.selectinload(Mentorship.ended_by),
+        orm.selectinload(Mentorship.fit_answers),
+    )
 
 
 def visible_mentorship(mentorship_id: int) -> Mentorship:
@@ -83,8 +87,7 @@ class Mentorships(MethodView):
         `X-Pagination` header says how many there are.
         """
         caller = api_user()
-        query = with_people(sa.select(Mentorship)).order_by(Mentorship.proposed_at.desc(),
-                                                             Mentorship.id.desc())
+        query = with_people(sa.select(Mentorship)).order_by(Mentorship.proposed_at.desc(), Mentorship.id.desc())
         if not caller.has_role(Role.ADMIN):
             query = query.where(Mentorship.seen_by_clause(caller.id))
         if "state" in filters:
@@ -174,8 +177,11 @@ class MyMentor(MethodView):
         you learn who your mentor is once they accept.
         """
         caller = api_user()
-        current = db.session.scalar(with_people(sa.select(Mentorship)).where(
-            Mentorship.new_hire_id == caller.id, Mentorship.state.in_(LIVE_STATES)))
+        current = db.session.scalar(
+            with_people(sa.select(Mentorship)).where(
+                Mentorship.new_hire_id == caller.id, Mentorship.state.in_(LIVE_STATES)
+            )
+        )
         waiting = None if current else db.session.get(WaitingForMentor, caller.id)
         if current is not None and current.state == MentorshipState.PROPOSED:
             return {"mentorship": None, "proposal": {"answer_by": current.expires_at}, "waiting": None}

@@ -74,8 +74,11 @@ def assign(table: Table, objective: str = "total", candidates: int = 60) -> Assi
     # Candidate edges: each new hire's best mentors, plus the greedy choice.
     k = min(candidates, scores.shape[1])
     if k:
-        best = np.argpartition(-scores, k - 1, axis=1)[:, :k] if k < scores.shape[1] else \
-            np.tile(np.arange(scores.shape[1]), (h, 1))
+        best = (
+            np.argpartition(-scores, k - 1, axis=1)[:, :k]
+            if k < scores.shape[1]
+            else np.tile(np.arange(scores.shape[1]), (h, 1))
+        )
         rows = np.repeat(np.arange(h), best.shape[1])
         cols = best.ravel()
     else:
@@ -106,8 +109,7 @@ def assign(table: Table, objective: str = "total", candidates: int = 60) -> Assi
     ceiling = 100.0 + bonus + 1.0
     weights = np.concatenate([ceiling - slot_scores - bonus, np.full(h, ceiling)])
     graph = csr_matrix(
-        (weights, (np.concatenate([slot_rows, np.arange(h)]),
-                   np.concatenate([slot_cols, n_slots + np.arange(h)]))),
+        (weights, (np.concatenate([slot_rows, np.arange(h)]), np.concatenate([slot_cols, n_slots + np.arange(h)]))),
         shape=(h, n_slots + h),
     )
     _, matched_cols = min_weight_full_bipartite_matching(graph)

@@ -41,10 +41,13 @@ def preview_cohort(admin_id: int | None, objective: str | None = None) -> Cohort
     pairs = []
     for pair in result.pairs:
         fit = explain(table, pair.hire, pair.mentor, weights, rules)
-        pairs.append({"hire_id": fit.hire_id, "mentor_id": fit.mentor_id, "score": fit.score,
-                      "reasons": fit.reason_rows()})
-    unmatched = [{"hire_id": hires[i].id, "reason": unmatched_reason(table, i, rules.min_overlap_hours)}
-                 for i in result.unmatched]
+        pairs.append(
+            {"hire_id": fit.hire_id, "mentor_id": fit.mentor_id, "score": fit.score, "reasons": fit.reason_rows()}
+        )
+    unmatched = [
+        {"hire_id": hires[i].id, "reason": unmatched_reason(table, i, rules.min_overlap_hours)}
+        for i in result.unmatched
+    ]
     run = CohortRun(created_by_id=admin_id, objective=objective, pairs=pairs, unmatched=unmatched)
     db.session.add(run)
     db.session.commit()
@@ -100,8 +103,11 @@ def publish_cohort(run_id: int) -> Published:
     a mentor full, the pair excluded since) are skipped and said so. Those left unmatched
     wait with the preview's reason."""
     run = _draft(run_id)
-    claimed = db.session.execute(sa.update(CohortRun).where(
-        CohortRun.id == run_id, CohortRun.published_at.is_(None)).values(published_at=utcnow()))
+    claimed = db.session.execute(
+        sa.update(CohortRun)
+        .where(CohortRun.id == run_id, CohortRun.published_at.is_(None))
+        .values(published_at=utcnow())
+    )
     if not claimed.rowcount:
         raise MatchingError("This cohort was already published.")
     settings = current_settings()
@@ -120,8 +126,9 @@ def publish_cohort(run_id: int) -> Published:
             skipped.append(f"{names.get(mentor_id, mentor_id)} has no free slot any more.")
             continue
         if (hire_id, mentor_id) in blocked:
-            skipped.append(f"{names.get(mentor_id, mentor_id)} and {names.get(hire_id, hire_id)} "
-                           "may not be paired any more.")
+            skipped.append(
+                f"{names.get(mentor_id, mentor_id)} and {names.get(hire_id, hire_id)} may not be paired any more."
+            )
             continue
         create_proposal(hire_id, mentor_id, pair["score"], pair["reasons"], "cohort", settings.proposal_days)
         loads[mentor_id] = loads.get(mentor_id, 0) + 1

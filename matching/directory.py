@@ -16,8 +16,11 @@ from app.people.services import InvalidInput, managers_by_person, reporting_line
 from matching.models import LIVE_STATES, DoNotPair, MatchingSettings, Mentorship, MentorshipState
 from matching.scoring import Mentor, NewHire, Rules, Weights
 
-TEAM_PREFERENCES = {"other": "Prefer mentors from another team", "same": "Prefer mentors from the same team",
-                    "none": "No preference"}
+TEAM_PREFERENCES = {
+    "other": "Prefer mentors from another team",
+    "same": "Prefer mentors from the same team",
+    "none": "No preference",
+}
 OBJECTIVES = {"total": "Highest total score", "matched": "Most people matched"}
 
 
@@ -34,15 +37,25 @@ def current_settings() -> MatchingSettings:
 
 
 def weights_of(settings: MatchingSettings) -> Weights:
-    return Weights(skills=settings.weight_skills, role=settings.weight_role,
-                   seniority=settings.weight_seniority, overlap=settings.weight_overlap,
-                   team=settings.weight_team, load=settings.weight_load)
+    return Weights(
+        skills=settings.weight_skills,
+        role=settings.weight_role,
+        seniority=settings.weight_seniority,
+        overlap=settings.weight_overlap,
+        team=settings.weight_team,
+        load=settings.weight_load,
+    )
 
 
 def rules_of(settings: MatchingSettings, today: date | None = None) -> Rules:
-    return Rules(min_overlap_hours=settings.min_overlap_hours, team_preference=settings.team_preference,
-                 objective=settings.objective, period_start=today, period_days=settings.programme_days,
-                 reference_day=today)
+    return Rules(
+        min_overlap_hours=settings.min_overlap_hours,
+        team_preference=settings.team_preference,
+        objective=settings.objective,
+        period_start=today,
+        period_days=settings.programme_days,
+        reference_day=today,
+    )
 
 
 @dataclass(frozen=True)
@@ -88,7 +101,8 @@ def update_settings(change: SettingsChange) -> MatchingSettings:
 
 def _skill_map(user_ids: Iterable[int], kind: SkillKind) -> dict[int, dict[str, int]]:
     rows = db.session.execute(
-        sa.select(UserSkill.user_id, Skill.name, UserSkill.level).join(Skill)
+        sa.select(UserSkill.user_id, Skill.name, UserSkill.level)
+        .join(Skill)
         .where(UserSkill.user_id.in_(list(user_ids)), UserSkill.kind == kind)
     )
     skills: dict[int, dict[str, int]] = {}
@@ -104,18 +118,30 @@ def new_hires(user_ids: Iterable[int]) -> list[NewHire]:
     wants = _skill_map(ids, SkillKind.LEARN)
     managers = managers_by_person()
     return [
-        NewHire(id=u.id, name=u.name, team_id=u.team_id, team_name=u.team.name if u.team else "",
-                title=u.title, level=u.level, timezone=u.timezone, work_start=u.work_start,
-                work_end=u.work_end, wants=wants.get(u.id, {}),
-                reporting_line=frozenset(reporting_line(u.id, managers)))
+        NewHire(
+            id=u.id,
+            name=u.name,
+            team_id=u.team_id,
+            team_name=u.team.name if u.team else "",
+            title=u.title,
+            level=u.level,
+            timezone=u.timezone,
+            work_start=u.work_start,
+            work_end=u.work_end,
+            wants=wants.get(u.id, {}),
+            reporting_line=frozenset(reporting_line(u.id, managers)),
+        )
         for u in (users[i] for i in ids if i in users)
     ]
 
 
 def mentor_loads(mentor_ids: Iterable[int] | None = None) -> dict[int, int]:
     """How many live (proposed or active) mentorships each mentor carries."""
-    query = (sa.select(Mentorship.mentor_id, sa.func.count())
-             .where(Mentorship.state.in_(LIVE_STATES)).group_by(Mentorship.mentor_id))
+    query = (
+        sa.select(Mentorship.mentor_id, sa.func.count())
+        .where(Mentorship.state.in_(LIVE_STATES))
+        .group_by(Mentorship.mentor_id)
+    )
     if mentor_ids is not None:
         query = query.where(Mentorship.mentor_id.in_(list(mentor_ids)))
     return dict(db.session.execute(query).all())
@@ -123,23 +149,40 @@ def mentor_loads(mentor_ids: Iterable[int] | None = None) -> dict[int, int]:
 
 def mentors(teaching: Iterable[str] | None = None) -> list[Mentor]:
     """Load the active mentors (those teaching one of the named skills, if given)."""
-    query = (sa.select(User).join(UserRole, UserRole.user_id == User.id)
-             .where(UserRole.role == Role.MENTOR, User.active.is_(True)).order_by(User.id))
+    query = (
+        sa.select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.MENTOR, User.active.is_(True))
+        .order_by(User.id)
+    )
     if teaching is not None:
         names = list(teaching)
-        query = query.where(User.id.in_(
-            sa.select(UserSkill.user_id).join(Skill)
-            .where(UserSkill.kind == SkillKind.TEACH, Skill.name.in_(names))
-        ))
+        query = query.where(
+            User.id.in_(
+                sa.select(UserSkill.user_id).join(Skill).where(UserSkill.kind == SkillKind.TEACH, Skill.name.in_(names))
+            )
+        )
     users = list(db.session.scalars(query))
     ids = [u.id for u in users]
     teaches = _skill_map(ids, SkillKind.TEACH)
     loads = mentor_loads(ids)
     return [
-        Mentor(id=u.id, name=u.name, team_id=u.team_id, team_name=u.team.name if u.team else "",
-               title=u.title, level=u.level, timezone=u.timezone, work_start=u.work_start,
-               work_end=u.work_end, teaches=teaches.get(u.id, {}), mentees=loads.get(u.id, 0),
-               max_mentees=u.max_mentees, away_from=u.away_from, away_until=u.away_until)
+        Mentor(
+            id=u.id,
+            name=u.name,
+            team_id=u.team_id,
+            team_name=u.team.name if u.team else "",
+            title=u.title,
+            level=u.level,
+            timezone=u.timezone,
+            work_start=u.work_start,
+            work_end=u.work_end,
+            teaches=teaches.get(u.id, {}),
+            mentees=loads.get(u.id, 0),
+            max_mentees=u.max_mentees,
+            away_from=u.away_from,
+            away_until=u.away_until,
+        )
         for u in users
     ]
 
@@ -149,8 +192,9 @@ def blocked_pairs(hire_ids: Iterable[int]) -> dict[tuple[int, int], str]:
     ids = list(hire_ids)
     blocked: dict[tuple[int, int], str] = {}
     past = db.session.execute(
-        sa.select(Mentorship.new_hire_id, Mentorship.mentor_id, Mentorship.state, Mentorship.ended_badly)
-        .where(Mentorship.new_hire_id.in_(ids))
+        sa.select(Mentorship.new_hire_id, Mentorship.mentor_id, Mentorship.state, Mentorship.ended_badly).where(
+            Mentorship.new_hire_id.in_(ids)
+        )
     )
     for hire_id, mentor_id, state, badly in past:
         if state == MentorshipState.DECLINED:
@@ -169,7 +213,10 @@ def blocked_pairs(hire_ids: Iterable[int]) -> dict[tuple[int, int], str]:
 def unmatched_new_hires() -> list[int]:
     """Ids of active new hires with no live mentorship, oldest first."""
     live = sa.select(Mentorship.new_hire_id).where(Mentorship.state.in_(LIVE_STATES))
-    query = (sa.select(User.id).join(UserRole, UserRole.user_id == User.id)
-             .where(UserRole.role == Role.NEW_HIRE, User.active.is_(True), User.id.not_in(live))
-             .order_by(User.start_date.is_(None), User.start_date, User.id))
+    query = (
+        sa.select(User.id)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.NEW_HIRE, User.active.is_(True), User.id.not_in(live))
+        .order_by(User.start_date.is_(None), User.start_date, User.id)
+    )
     return list(db.session.scalars(query))

@@ -39,8 +39,11 @@ class FitForm(FlaskForm):
 
 
 def _weight(label: str):
-    return DecimalField(label, places=1, validators=[
-        InputRequired(), NumberRange(min=0, max=100, message="Choose a weight from 0 to 100.")])
+    return DecimalField(
+        label,
+        places=1,
+        validators=[InputRequired(), NumberRange(min=0, max=100, message="Choose a weight from 0 to 100.")],
+    )
 
 
 class SettingsForm(FlaskForm):
@@ -50,17 +53,20 @@ class SettingsForm(FlaskForm):
     weight_overlap = _weight("Shared working hours")
     weight_team = _weight("Team preference")
     weight_load = _weight("Mentor's current load (less is better)")
-    team_preference = SelectField("Team preference",
-                                  choices=[SelectChoice(k, v) for k, v in TEAM_PREFERENCES.items()])
-    min_overlap_hours = DecimalField("Fewest shared working hours", places=1,
-                                     validators=[InputRequired(), NumberRange(min=0, max=12)])
+    team_preference = SelectField("Team preference", choices=[SelectChoice(k, v) for k, v in TEAM_PREFERENCES.items()])
+    min_overlap_hours = DecimalField(
+        "Fewest shared working hours", places=1, validators=[InputRequired(), NumberRange(min=0, max=12)]
+    )
     objective = SelectField("Cohort matching aims for", choices=[SelectChoice(k, v) for k, v in OBJECTIVES.items()])
-    proposal_days = IntegerField("Days a mentor has to answer a proposal",
-                                 validators=[InputRequired(), NumberRange(min=1, max=30)])
-    programme_days = IntegerField("Length of a mentorship, in days",
-                                  validators=[InputRequired(), NumberRange(min=7, max=730)])
-    fit_check_days = IntegerField("Days before asking \"is this a good fit?\"",
-                                  validators=[InputRequired(), NumberRange(min=1, max=90)])
+    proposal_days = IntegerField(
+        "Days a mentor has to answer a proposal", validators=[InputRequired(), NumberRange(min=1, max=30)]
+    )
+    programme_days = IntegerField(
+        "Length of a mentorship, in days", validators=[InputRequired(), NumberRange(min=7, max=730)]
+    )
+    fit_check_days = IntegerField(
+        'Days before asking "is this a good fit?"', validators=[InputRequired(), NumberRange(min=1, max=90)]
+    )
     submit = SubmitField("Save settings")
 
 

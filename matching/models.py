@@ -40,9 +40,13 @@ class Mentorship(db.Model):
     __tablename__ = "mentorships"
     __table_args__ = (
         # At most one live (proposed or active) mentorship per new hire.
-        sa.Index("uq_mentorships_live_new_hire", "new_hire_id", unique=True,
-                 postgresql_where=sa.text("state IN ('proposed', 'active')"),
-                 sqlite_where=sa.text("state IN ('proposed', 'active')")),
+        sa.Index(
+            "uq_mentorships_live_new_hire",
+            "new_hire_id",
+            unique=True,
+            postgresql_where=sa.text("state IN ('proposed', 'active')"),
+            sqlite_where=sa.text("state IN ('proposed', 'active')"),
+        ),
         sa.Index("ix_mentorships_mentor_state", "mentor_id", "state"),
     )
 
@@ -70,8 +74,7 @@ class Mentorship(db.Model):
     new_hire: Mapped[User] = relationship(foreign_keys=[new_hire_id])
     mentor: Mapped[User] = relationship(foreign_keys=[mentor_id])
     ended_by: Mapped[User | None] = relationship(foreign_keys=[ended_by_id])
-    fit_answers: Mapped[list[FitAnswer]] = relationship(back_populates="mentorship",
-                                                        cascade="all, delete-orphan")
+    fit_answers: Mapped[list[FitAnswer]] = relationship(back_populates="mentorship", cascade="all, delete-orphan")
 
     @property
     def is_live(self) -> bool:

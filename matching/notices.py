@@ -26,10 +26,16 @@ def reasons_for(mentorship: Mentorship, viewer_id: int | None) -> list[dict]:
     if viewer_id != mentorship.mentor_id:
         return list(mentorship.reasons)
     name = mentorship.new_hire.name
-    return [{**reason, "text": reason["text"].replace(", you are ", f", {name} is ")
-             .replace("skills you want to learn", f"skills {name} wants to learn")
-             .replace("than you", f"than {name}")}
-            for reason in mentorship.reasons]
+    return [
+        {
+            **reason,
+            "text": reason["text"]
+            .replace(", you are ", f", {name} is ")
+            .replace("skills you want to learn", f"skills {name} wants to learn")
+            .replace("than you", f"than {name}"),
+        }
+        for reason in mentorship.reasons
+    ]
 
 
 def action_link(mentorship: Mentorship, action: str, user_id: int) -> str:
@@ -38,24 +44,47 @@ def action_link(mentorship: Mentorship, action: str, user_id: int) -> str:
     return external_url("matching.email_action", action=action, token=token)
 
 
-def _send(mentorship: Mentorship, key: str, kind: str, to, subject: str, template: str,
-          unsubscribe: str | None = None, **context):
+def _send(
+    mentorship: Mentorship,
+    key: str,
+    kind: str,
+    to,
+    subject: str,
+    template: str,
+    unsubscribe: str | None = None,
+    **context,
+):
     send_mail(
-        key=f"{key}:{mentorship.id}:{to.id}", kind=kind, to=to, subject=subject,
-        template=f"matching/email/{template}", thread=f"mentorship-{mentorship.id}",
-        about=("mentorship", mentorship.id), unsubscribe=unsubscribe,
-        context={"mentorship": mentorship, "page": external_url("matching.mentoring"),
-                 "reasons": reasons_for(mentorship, to.id), **context},
+        key=f"{key}:{mentorship.id}:{to.id}",
+        kind=kind,
+        to=to,
+        subject=subject,
+        template=f"matching/email/{template}",
+        thread=f"mentorship-{mentorship.id}",
+        about=("mentorship", mentorship.id),
+        unsubscribe=unsubscribe,
+        context={
+            "mentorship": mentorship,
+            "page": external_url("matching.mentoring"),
+            "reasons": reasons_for(mentorship, to.id),
+            **context,
+        },
     )
 
 
 def proposal(mentorship: Mentorship) -> None:
     """Ask the mentor to take on the new hire, with why they fit and accept/decline links."""
     mentor = mentorship.mentor
-    _send(mentorship, "mentorship-proposal", "mentorship_proposal", mentor,
-          f"Would you mentor {mentorship.new_hire.name}?", "proposal",
-          accept=action_link(mentorship, "accept", mentor.id),
-          decline=action_link(mentorship, "decline", mentor.id))
+    _send(
+        mentorship,
+        "mentorship-proposal",
+        "mentorship_proposal",
+        mentor,
+        f"Would you mentor {mentorship.new_hire.name}?",
+        "proposal",
+        accept=action_link(mentorship, "accept", mentor.id),
+        decline=action_link(mentorship, "decline", mentor.id),
+    )
 
 
 def reminder(mentorship: Mentorship) -> None:
@@ -63,30 +92,50 @@ def reminder(mentorship: Mentorship) -> None:
     mentor = mentorship.mentor
     if opted_out(mentor.id, REMINDERS):
         return
-    _send(mentorship, "mentorship-reminder", "mentorship_reminder", mentor,
-          f"Reminder: would you mentor {mentorship.new_hire.name}?", "proposal",
-          accept=action_link(mentorship, "accept", mentor.id),
-          decline=action_link(mentorship, "decline", mentor.id), reminder=True, unsubscribe=REMINDERS)
+    _send(
+        mentorship,
+        "mentorship-reminder",
+        "mentorship_reminder",
+        mentor,
+        f"Reminder: would you mentor {mentorship.new_hire.name}?",
+        "proposal",
+        accept=action_link(mentorship, "accept", mentor.id),
+        decline=action_link(mentorship, "decline", mentor.id),
+        reminder=True,
+        unsubscribe=REMINDERS,
+    )
 
 
 def accepted(mentorship: Mentorship) -> None:
     """Tell the new hire who their mentor is, and why."""
-    _send(mentorship, "mentorship-accepted", "mentorship_accepted", mentorship.new_hire,
-          f"{mentorship.mentor.name} is your mentor", "accepted",
-          page=external_url("matching.my_mentor"))
+    _send(
+        mentorship,
+        "mentorship-accepted",
+        "mentorship_accepted",
+        mentorship.new_hire,
+        f"{mentorship.mentor.name} is your mentor",
+        "accepted",
+        page=external_url("matching.my_mentor"),
+    )
 
 
 def ended(mentorship: Mentorship) -> None:
     """Tell the other side that the mentorship has ended, and why."""
     other = mentorship.mentor if mentorship.ended_by_id == mentorship.new_hire_id else mentorship.new_hire
-    _send(mentorship, "mentorship-ended", "mentorship_ended", other,
-          "Your mentorship has ended", "ended")
+    _send(mentorship, "mentorship-ended", "mentorship_ended", other, "Your mentorship has ended", "ended")
 
 
 def fit_check(mentorship: Mentorship) -> None:
     """Ask both sides whether the mentorship is a good fit, with yes/no links."""
     for person in (mentorship.new_hire, mentorship.mentor):
-        _send(mentorship, "mentorship-fit-check", "mentorship_fit_check", person,
-              "Is your mentorship a good fit?", "fit_check", person=person,
-              yes=action_link(mentorship, "fit-yes", person.id),
-              no=action_link(mentorship, "fit-no", person.id))
+        _send(
+            mentorship,
+            "mentorship-fit-check",
+            "mentorship_fit_check",
+            person,
+            "Is your mentorship a good fit?",
+            "fit_check",
+            person=person,
+            yes=action_link(mentorship, "fit-yes", person.id),
+            no=action_link(mentorship, "fit-no", person.id),
+        )

@@ -17,9 +17,16 @@ from app.extensions import db
 from app.people.personal_data import register_personal_data, row_data, rows
 from matching.models import CohortRun, DoNotPair, FitAnswer, Mentorship, MentorshipState, WaitingForMentor
 
-COVERS = {"mentorships.new_hire_id", "mentorships.mentor_id", "mentorships.ended_by_id",
-          "mentorship_fit_answers.user_id", "do_not_pair.new_hire_id", "do_not_pair.mentor_id",
-          "cohort_runs.created_by_id", "waiting_for_mentor.new_hire_id"}
+COVERS = {
+    "mentorships.new_hire_id",
+    "mentorships.mentor_id",
+    "mentorships.ended_by_id",
+    "mentorship_fit_answers.user_id",
+    "do_not_pair.new_hire_id",
+    "do_not_pair.mentor_id",
+    "cohort_runs.created_by_id",
+    "waiting_for_mentor.new_hire_id",
+}
 DECLINER = {"mentor_id", "end_reason", "reasons", "score"}
 
 
@@ -34,11 +41,20 @@ def _rule(row: DoNotPair, user_id: int) -> dict:
 
 
 def export_matching(user_id: int) -> dict[str, list[dict]]:
-    ships = db.session.scalars(sa.select(Mentorship).where(sa.or_(
-        Mentorship.new_hire_id == user_id, Mentorship.mentor_id == user_id, Mentorship.ended_by_id == user_id))
-        .order_by(Mentorship.id))
-    never = db.session.scalars(sa.select(DoNotPair).where(sa.or_(
-        DoNotPair.new_hire_id == user_id, DoNotPair.mentor_id == user_id)).order_by(DoNotPair.id))
+    ships = db.session.scalars(
+        sa.select(Mentorship)
+        .where(
+            sa.or_(
+                Mentorship.new_hire_id == user_id, Mentorship.mentor_id == user_id, Mentorship.ended_by_id == user_id
+            )
+        )
+        .order_by(Mentorship.id)
+    )
+    never = db.session.scalars(
+        sa.select(DoNotPair)
+        .where(sa.or_(DoNotPair.new_hire_id == user_id, DoNotPair.mentor_id == user_id))
+        .order_by(DoNotPair.id)
+    )
     return {
         "mentorships": [_mentorship(row, user_id) for row in ships],
         "mentorship_fit_answers": rows(FitAnswer, FitAnswer.user_id == user_id),
@@ -49,14 +65,21 @@ def export_matching(user_id: int) -> dict[str, list[dict]]:
 
 
 def erase_matching(user_id: int, remove_texts: bool) -> None:
-    db.session.execute(sa.delete(DoNotPair).where(sa.or_(DoNotPair.new_hire_id == user_id,
-                                                         DoNotPair.mentor_id == user_id)))
+    db.session.execute(
+        sa.delete(DoNotPair).where(sa.or_(DoNotPair.new_hire_id == user_id, DoNotPair.mentor_id == user_id))
+    )
     db.session.execute(sa.delete(WaitingForMentor).where(WaitingForMentor.new_hire_id == user_id))
     if remove_texts:
-        db.session.execute(sa.update(Mentorship).where(sa.or_(
-            Mentorship.ended_by_id == user_id,
-            sa.and_(Mentorship.mentor_id == user_id, Mentorship.state == MentorshipState.DECLINED)))
-            .values(end_reason=""))
+        db.session.execute(
+            sa.update(Mentorship)
+            .where(
+                sa.or_(
+                    Mentorship.ended_by_id == user_id,
+                    sa.and_(Mentorship.mentor_id == user_id, Mentorship.state == MentorshipState.DECLINED),
+                )
+            )
+            .values(end_reason="")
+        )
 
 
 def register(app) -> None:

@@ -22,8 +22,12 @@ import numpy as np
 from matching.scoring import kinds, working_minutes
 
 OWN_MENTOR, TEACHES, RELATED, TEAM = 0, 1, 2, 3
-TIER_NAMES = {OWN_MENTOR: "your mentor", TEACHES: "teaches the skill",
-              RELATED: "teaches a related skill", TEAM: "available in your team"}
+TIER_NAMES = {
+    OWN_MENTOR: "your mentor",
+    TEACHES: "teaches the skill",
+    RELATED: "teaches a related skill",
+    TEAM: "available in your team",
+}
 
 
 @dataclass(frozen=True)
@@ -65,8 +69,9 @@ class RoutingRules:
     relax_after: timedelta = timedelta(minutes=30)  # then related skills count
     any_after: timedelta = timedelta(hours=2)  # then any available mentor of the team
     max_pings_per_day: int = 8
-    weights: Mapping[str, float] = field(default_factory=lambda: {
-        "skill": 4.0, "in_hours": 3.0, "load": 2.0, "speed": 1.5, "rested": 1.0})
+    weights: Mapping[str, float] = field(
+        default_factory=lambda: {"skill": 4.0, "in_hours": 3.0, "load": 2.0, "speed": 1.5, "rested": 1.0}
+    )
 
 
 @dataclass(frozen=True)
@@ -106,23 +111,36 @@ def prepare_helpers(helpers: list[Helper], rules: RoutingRules) -> HelperPool:
         for s, level in helper.teaches.items():
             teaches[j, skills[s]] = level
     window_kinds, window_codes = kinds([(h.timezone, h.work_start, h.work_end) for h in helpers])
-    minutes = np.array([h.median_reply_minutes if h.median_reply_minutes is not None else np.nan
-                        for h in helpers], dtype=float)
+    minutes = np.array(
+        [h.median_reply_minutes if h.median_reply_minutes is not None else np.nan for h in helpers], dtype=float
+    )
     # Replying within a quarter of an hour is the best; slower counts less; unknown is middling.
     speed = np.where(np.isnan(minutes), 0.5, 1.0 / (1.0 + np.nan_to_num(minutes) / 15.0))
     return HelperPool(
-        helpers=helpers, skills=skills, teaches=teaches,
+        helpers=helpers,
+        skills=skills,
+        teaches=teaches,
         teams=np.array([h.team_id if h.team_id is not None else -2 for h in helpers]),
-        window_kinds=window_kinds, window_codes=window_codes,
-        load=np.array([min(1.0, h.open_questions / h.max_open_questions) if h.max_open_questions else 1.0
-                       for h in helpers]),
+        window_kinds=window_kinds,
+        window_codes=window_codes,
+        load=np.array(
+            [min(1.0, h.open_questions / h.max_open_questions) if h.max_open_questions else 1.0 for h in helpers]
+        ),
         speed=speed,
         last_asked=np.array([h.last_asked_at.timestamp() if h.last_asked_at else 0.0 for h in helpers]),
-        available=np.array([not h.away and h.open_questions < h.max_open_questions
-                            and h.pings_today < rules.max_pings_per_day for h in helpers], dtype=bool),
+        available=np.array(
+            [
+                not h.away and h.open_questions < h.max_open_questions and h.pings_today < rules.max_pings_per_day
+                for h in helpers
+            ],
+            dtype=bool,
+        ),
         ids=np.array([h.id for h in helpers], dtype=np.int64),
-        working=(np.array([bool(h.working) for h in helpers], dtype=bool)
-                 if helpers and all(h.working is not None for h in helpers) else None),
+        working=(
+            np.array([bool(h.working) for h in helpers], dtype=bool)
+            if helpers and all(h.working is not None for h in helpers)
+            else None
+        ),
     )
 
 
@@ -171,8 +189,17 @@ def rank(pool: HelperPool, need: Need, now: datetime, rules: RoutingRules, limit
     hours = (pool.working if pool.working is not None else in_working_hours(pool, now)).astype(float)
     since = now.timestamp() - pool.last_asked
     rested = np.where(pool.last_asked == 0, 1.0, np.clip(since / 86400.0, 0, 1))
-    score = (w["skill"] * fit + w["in_hours"] * hours + w["load"] * (1 - pool.load)
-             + w["speed"] * pool.speed + w["rested"] * rested) / sum(w.values()) * 100
+    score = (
+        (
+            w["skill"] * fit
+            + w["in_hours"] * hours
+            + w["load"] * (1 - pool.load)
+            + w["speed"] * pool.speed
+            + w["rested"] * rested
+        )
+        / sum(w.values())
+        * 100
+    )
 
     rows = np.flatnonzero(allowed)
     # Lower tier first, then the higher score; a stable order keeps ties predictable.

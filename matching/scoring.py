@@ -20,8 +20,26 @@ import numpy as np
 PARTS = ("skills", "role", "seniority", "overlap", "team", "load")
 SENIORITY_NAMES = {1: "Junior", 2: "Mid-level", 3: "Senior", 4: "Staff", 5: "Principal"}
 # Words that say how senior someone is, not what they do.
-RANK_WORDS = {"junior", "jr", "mid", "senior", "sr", "staff", "principal", "lead", "head",
-              "chief", "associate", "intern", "trainee", "i", "ii", "iii", "iv", "level"}
+RANK_WORDS = {
+    "junior",
+    "jr",
+    "mid",
+    "senior",
+    "sr",
+    "staff",
+    "principal",
+    "lead",
+    "head",
+    "chief",
+    "associate",
+    "intern",
+    "trainee",
+    "i",
+    "ii",
+    "iii",
+    "iv",
+    "level",
+}
 
 
 @dataclass(frozen=True)
@@ -126,6 +144,7 @@ class Fit:
 
 # The parts, each from 0 to 1, on arrays of new hires (rows) x mentors (columns).
 
+
 def gap_value(gap: np.ndarray) -> np.ndarray:
     """How much a mentor can teach with a level gap (mentor - learner): 3 or more is best."""
     return np.select([gap >= 3, gap == 2, gap == 1], [1.0, 0.8, 0.5], default=0.15)
@@ -133,8 +152,7 @@ def gap_value(gap: np.ndarray) -> np.ndarray:
 
 def seniority_value(gap: np.ndarray) -> np.ndarray:
     """One or two levels above the new hire is best; the same level or far above counts less."""
-    return np.select([(gap == 1) | (gap == 2), gap == 3, gap == 0, gap >= 4], [1.0, 0.6, 0.3, 0.3],
-                     default=0.0)
+    return np.select([(gap == 1) | (gap == 2), gap == 3, gap == 0, gap >= 4], [1.0, 0.6, 0.3, 0.3], default=0.0)
 
 
 @lru_cache(maxsize=4096)
@@ -166,8 +184,7 @@ def overlap_hours(a_start, a_end, b_start, b_end) -> np.ndarray:
     """Hours two daily working windows share, counting the day before and after."""
     total = np.zeros(np.broadcast_shapes(np.shape(a_start), np.shape(b_start)))
     for shift in (-1440.0, 0.0, 1440.0):
-        total = total + np.clip(np.minimum(a_end, b_end + shift) - np.maximum(a_start, b_start + shift),
-                                0, None)
+        total = total + np.clip(np.minimum(a_end, b_end + shift) - np.maximum(a_start, b_start + shift), 0, None)
     return total / 60.0
 
 
@@ -207,9 +224,13 @@ def prepare_mentors(mentors: list[Mentor], rules: Rules) -> MentorPool:
     window_kinds, window_codes = kinds([(p.timezone, p.work_start, p.work_end) for p in mentors])
     role_kinds, role_codes = kinds([role_words(p.title) for p in mentors])
     return MentorPool(
-        mentors=mentors, skills=skills, teaches=teaches,
-        window_kinds=window_kinds, window_codes=window_codes,
-        role_kinds=role_kinds, role_codes=role_codes,
+        mentors=mentors,
+        skills=skills,
+        teaches=teaches,
+        window_kinds=window_kinds,
+        window_codes=window_codes,
+        role_kinds=role_kinds,
+        role_codes=role_codes,
         levels=np.array([p.level for p in mentors], dtype=np.int16),
         teams=np.array([p.team_id if p.team_id is not None else -2 for p in mentors]),
         load=np.array([min(1.0, p.mentees / p.max_mentees) if p.max_mentees else 1.0 for p in mentors]),
@@ -240,8 +261,13 @@ def used_weights(weights: Weights, rules: Rules) -> dict[str, float]:
     return used
 
 
-def build_table(hires: list[NewHire], mentors: list[Mentor] | MentorPool, weights: Weights,
-                rules: Rules, blocked_pairs: Mapping[tuple[int, int], str] | None = None) -> Table:
+def build_table(
+    hires: list[NewHire],
+    mentors: list[Mentor] | MentorPool,
+    weights: Weights,
+    rules: Rules,
+    blocked_pairs: Mapping[tuple[int, int], str] | None = None,
+) -> Table:
     """Score every (new hire, mentor) pair and mark the pairs that can never be made.
 
     blocked_pairs maps (new hire id, mentor id) to a reason: declined before, ended badly,
@@ -274,8 +300,9 @@ def build_table(hires: list[NewHire], mentors: list[Mentor] | MentorPool, weight
 
     # Role, seniority and hours: compare each distinct pair of kinds once, then look up.
     hire_roles, hire_role_codes = kinds([role_words(p.title) for p in hires])
-    closeness = np.array([[role_value(a, b) for b in pool.role_kinds] for a in hire_roles],
-                         dtype=np.float32).reshape(len(hire_roles), len(pool.role_kinds))
+    closeness = np.array([[role_value(a, b) for b in pool.role_kinds] for a in hire_roles], dtype=np.float32).reshape(
+        len(hire_roles), len(pool.role_kinds)
+    )
     values["role"] = closeness[hire_role_codes][:, pool.role_codes]
 
     seniority = seniority_value(np.arange(-8, 9)).astype(np.float32)  # by gap, -8..8
@@ -342,24 +369,42 @@ def explain(table: Table, i: int, j: int, weights: Weights, rules: Rules) -> Fit
         text = "teaches none of the skills you want to learn"
     reasons.append(Reason("skills", points["skills"], text))
     closeness = table.values["role"][i, j]
-    reasons.append(Reason("role", points["role"],
-                          f"same role: {mentor.title}" if closeness >= 0.99 else
-                          f"related role: {mentor.title}" if closeness > 0 else
-                          f"different role: {mentor.title or 'no title'}"))
+    reasons.append(
+        Reason(
+            "role",
+            points["role"],
+            f"same role: {mentor.title}"
+            if closeness >= 0.99
+            else f"related role: {mentor.title}"
+            if closeness > 0
+            else f"different role: {mentor.title or 'no title'}",
+        )
+    )
     gap = mentor.level - hire.level
     rank = SENIORITY_NAMES.get(mentor.level, str(mentor.level))
-    reasons.append(Reason("seniority", points["seniority"],
-                          f"{gap} level{'s' if abs(gap) != 1 else ''} more senior ({rank})" if gap > 0 else
-                          f"same level ({rank})" if gap == 0 else f"less senior than you ({rank})"))
+    reasons.append(
+        Reason(
+            "seniority",
+            points["seniority"],
+            f"{gap} level{'s' if abs(gap) != 1 else ''} more senior ({rank})"
+            if gap > 0
+            else f"same level ({rank})"
+            if gap == 0
+            else f"less senior than you ({rank})",
+        )
+    )
     hours = float(table.overlap[i, j])
     reasons.append(Reason("overlap", points["overlap"], f"{_hours(hours)} of shared working hours"))
     if used["team"]:
         same = hire.team_id is not None and hire.team_id == mentor.team_id
-        reasons.append(Reason("team", points["team"],
-                              f"same team ({mentor.team_name})" if same else
-                              f"another team ({mentor.team_name or 'no team'})"))
-    reasons.append(Reason("load", points["load"],
-                          f"{mentor.mentees} of {mentor.max_mentees} mentee slots taken"))
+        reasons.append(
+            Reason(
+                "team",
+                points["team"],
+                f"same team ({mentor.team_name})" if same else f"another team ({mentor.team_name or 'no team'})",
+            )
+        )
+    reasons.append(Reason("load", points["load"], f"{mentor.mentees} of {mentor.max_mentees} mentee slots taken"))
 
     excluded = []
     if mentor.free_slots <= 0:
@@ -371,8 +416,9 @@ def explain(table: Table, i: int, j: int, weights: Weights, rules: Rules) -> Fit
     if table.taught[i, j] == 0:
         excluded.append("teaches none of the skills you want to learn")
     if hours < rules.min_overlap_hours:
-        excluded.append(f"shares only {_hours(hours)} of working hours "
-                        f"(at least {_hours(rules.min_overlap_hours)} needed)")
+        excluded.append(
+            f"shares only {_hours(hours)} of working hours (at least {_hours(rules.min_overlap_hours)} needed)"
+        )
     return Fit(hire.id, mentor.id, round(float(table.scores[i, j]), 1), tuple(reasons), tuple(excluded))
 
 

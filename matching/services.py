@@ -48,7 +48,9 @@ def _locked_mentorship(mentorship_id: int) -> Mentorship:
     # The row may sit in the session from before the lock (a page loaded it to check
     # access); read it again, or a decision made meanwhile would go unseen.
     mentorship = db.session.scalar(
-        sa.select(Mentorship).where(Mentorship.id == mentorship_id).with_for_update()
+        sa.select(Mentorship)
+        .where(Mentorship.id == mentorship_id)
+        .with_for_update()
         .execution_options(populate_existing=True)
     )
     if mentorship is None:
@@ -65,8 +67,9 @@ def propose_mentor(new_hire_id: int, source: str = "join") -> Mentorship | None:
     hire_user = db.session.get(User, new_hire_id)
     if hire_user is None or not hire_user.active:
         return None
-    live = db.session.scalar(sa.select(Mentorship.id).where(
-        Mentorship.new_hire_id == new_hire_id, Mentorship.state.in_(LIVE_STATES)))
+    live = db.session.scalar(
+        sa.select(Mentorship.id).where(Mentorship.new_hire_id == new_hire_id, Mentorship.state.in_(LIVE_STATES))
+    )
     if live is not None:
         return None
     settings = current_settings()
@@ -86,8 +89,9 @@ def propose_mentor(new_hire_id: int, source: str = "join") -> Mentorship | None:
         return None
     fit = explain(table, 0, j, weights, rules)
     try:
-        mentorship = create_proposal(new_hire_id, fit.mentor_id, fit.score, fit.reason_rows(), source,
-                                     settings.proposal_days)
+        mentorship = create_proposal(
+            new_hire_id, fit.mentor_id, fit.score, fit.reason_rows(), source, settings.proposal_days
+        )
         db.session.commit()
     except IntegrityError:
         # Another run proposed to this new hire meanwhile: one live proposal is the rule.
@@ -96,14 +100,20 @@ def propose_mentor(new_hire_id: int, source: str = "join") -> Mentorship | None:
     return mentorship
 
 
-def create_proposal(new_hire_id: int, mentor_id: int, score: float, reasons: list[dict], source: str,
-                    proposal_days: int) -> Mentorship:
+def create_proposal(
+    new_hire_id: int, mentor_id: int, score: float, reasons: list[dict], source: str, proposal_days: int
+) -> Mentorship:
     """Add a proposal to the session and queue its email (the caller commits)."""
     now = utcnow()
     mentorship = Mentorship(
-        new_hire_id=new_hire_id, mentor_id=mentor_id, state=MentorshipState.PROPOSED, source=source,
-        score=score, reasons=reasons,
-        proposed_at=now, expires_at=now + timedelta(days=proposal_days),
+        new_hire_id=new_hire_id,
+        mentor_id=mentor_id,
+        state=MentorshipState.PROPOSED,
+        source=source,
+        score=score,
+        reasons=reasons,
+        proposed_at=now,
+        expires_at=now + timedelta(days=proposal_days),
     )
     db.session.add(mentorship)
     waiting = db.session.get(WaitingForMentor, new_hire_id)
@@ -125,13 +135,19 @@ def accept(mentorship_id: int, mentor_id: int) -> Mentorship:
         raise NotYours("Only the proposed mentor can accept this.")
     if mentorship.state != MentorshipState.PROPOSED:
         raise MatchingError(f"This proposal is already {mentorship.state.value}.")
-    mentor = db.session.scalar(sa.select(User).where(User.id == mentor_id).with_for_update()
-                               .execution_options(populate_existing=True))
-    active = db.session.scalar(sa.select(sa.func.count()).select_from(Mentorship).where(
-        Mentorship.mentor_id == mentor_id, Mentorship.state == MentorshipState.ACTIVE))
+    mentor = db.session.scalar(
+        sa.select(User).where(User.id == mentor_id).with_for_update().execution_options(populate_existing=True)
+    )
+    active = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Mentorship)
+        .where(Mentorship.mentor_id == mentor_id, Mentorship.state == MentorshipState.ACTIVE)
+    )
     if active >= mentor.max_mentees:
-        raise NoFreeSlot(f"You already mentor {active} of at most {mentor.max_mentees} people. "
-                         "Raise your limit on your profile or decline.")
+        raise NoFreeSlot(
+            f"You already mentor {active} of at most {mentor.max_mentees} people. "
+            "Raise your limit on your profile or decline."
+        )
     settings = current_settings()
     now = utcnow()
     mentorship.state = MentorshipState.ACTIVE
@@ -194,16 +210,18 @@ def _propose_next(new_hire_id: int, source: str) -> None:
 def retry_waiting() -> int:
     """Look again for a mentor for each new hire still waiting (skills added, a slot freed,
     a mentor joined); return how many were proposed one."""
-    waiting = list(db.session.scalars(
-        sa.select(WaitingForMentor.new_hire_id).order_by(WaitingForMentor.checked_at)))
+    waiting = list(db.session.scalars(sa.select(WaitingForMentor.new_hire_id).order_by(WaitingForMentor.checked_at)))
     return sum(1 for new_hire_id in waiting if propose_mentor(new_hire_id) is not None)
 
 
 def expire_proposals(now: datetime | None = None) -> int:
     """Expire unanswered proposals past their deadline and move each new hire on."""
     now = now or utcnow()
-    due = list(db.session.scalars(sa.select(Mentorship.id).where(
-        Mentorship.state == MentorshipState.PROPOSED, Mentorship.expires_at <= now)))
+    due = list(
+        db.session.scalars(
+            sa.select(Mentorship.id).where(Mentorship.state == MentorshipState.PROPOSED, Mentorship.expires_at <= now)
+        )
+    )
     expired = 0
     for mentorship_id in due:
         # Conditional: an accept that got there first wins, and nothing happens here.
@@ -223,17 +241,21 @@ def expire_proposals(now: datetime | None = None) -> int:
 def remind_mentors(now: datetime | None = None) -> int:
     """Send one reminder for each proposal past half its time and still unanswered."""
     now = now or utcnow()
-    candidates = db.session.scalars(sa.select(Mentorship).where(
-        Mentorship.state == MentorshipState.PROPOSED, Mentorship.reminded_at.is_(None),
-        Mentorship.expires_at > now))
+    candidates = db.session.scalars(
+        sa.select(Mentorship).where(
+            Mentorship.state == MentorshipState.PROPOSED, Mentorship.reminded_at.is_(None), Mentorship.expires_at > now
+        )
+    )
     sent = 0
     for mentorship in list(candidates):
         halfway = mentorship.proposed_at + (mentorship.expires_at - mentorship.proposed_at) / 2
         if halfway > now:
             continue
         result = db.session.execute(
-            sa.update(Mentorship).where(Mentorship.id == mentorship.id, Mentorship.reminded_at.is_(None))
-            .values(reminded_at=now))
+            sa.update(Mentorship)
+            .where(Mentorship.id == mentorship.id, Mentorship.reminded_at.is_(None))
+            .values(reminded_at=now)
+        )
         if result.rowcount:
             notices.reminder(mentorship)
             sent += 1
@@ -256,14 +278,22 @@ def complete_finished(now: datetime | None = None) -> int:
 def send_fit_checks(now: datetime | None = None) -> int:
     """Ask both sides "is this a good fit?" once the first weeks of a mentorship have passed."""
     now = now or utcnow()
-    due = list(db.session.scalars(sa.select(Mentorship).where(
-        Mentorship.state == MentorshipState.ACTIVE, Mentorship.fit_check_sent_at.is_(None),
-        Mentorship.fit_check_due_at <= now)))
+    due = list(
+        db.session.scalars(
+            sa.select(Mentorship).where(
+                Mentorship.state == MentorshipState.ACTIVE,
+                Mentorship.fit_check_sent_at.is_(None),
+                Mentorship.fit_check_due_at <= now,
+            )
+        )
+    )
     sent = 0
     for mentorship in due:
         result = db.session.execute(
-            sa.update(Mentorship).where(Mentorship.id == mentorship.id, Mentorship.fit_check_sent_at.is_(None))
-            .values(fit_check_sent_at=now))
+            sa.update(Mentorship)
+            .where(Mentorship.id == mentorship.id, Mentorship.fit_check_sent_at.is_(None))
+            .values(fit_check_sent_at=now)
+        )
         if result.rowcount:
             notices.fit_check(mentorship)
             sent += 1
@@ -284,9 +314,11 @@ def answer_fit_check(mentorship_id: int, user_id: int, good_fit: bool) -> FitAns
     answer = _fit_answer(mentorship_id, user_id)
     if answer is None:
         # Two answers at once (two tabs, a double click) make one row: the second finds it.
-        insert_unless_exists(FitAnswer.__table__, dict(mentorship_id=mentorship_id, user_id=user_id,
-                                                        good_fit=good_fit, answered_at=now),
-                             ["mentorship_id", "user_id"])
+        insert_unless_exists(
+            FitAnswer.__table__,
+            dict(mentorship_id=mentorship_id, user_id=user_id, good_fit=good_fit, answered_at=now),
+            ["mentorship_id", "user_id"],
+        )
         answer = _fit_answer(mentorship_id, user_id)
     answer.good_fit, answer.answered_at = good_fit, now
     db.session.commit()
@@ -294,15 +326,16 @@ def answer_fit_check(mentorship_id: int, user_id: int, good_fit: bool) -> FitAns
 
 
 def _fit_answer(mentorship_id: int, user_id: int) -> FitAnswer | None:
-    return db.session.scalar(sa.select(FitAnswer).where(
-        FitAnswer.mentorship_id == mentorship_id, FitAnswer.user_id == user_id)
-        .execution_options(populate_existing=True))
+    return db.session.scalar(
+        sa.select(FitAnswer)
+        .where(FitAnswer.mentorship_id == mentorship_id, FitAnswer.user_id == user_id)
+        .execution_options(populate_existing=True)
+    )
 
 
 def rematch(mentorship_id: int, user_id: int) -> Mentorship:
     """End a mentorship that is not a good fit and propose the next best mentor (never this one)."""
-    mentorship = _close(mentorship_id, user_id, "Not a good fit: a new match was asked for.",
-                        worked_out=False)
+    mentorship = _close(mentorship_id, user_id, "Not a good fit: a new match was asked for.", worked_out=False)
     _propose_next(mentorship.new_hire_id, "rematch")
     db.session.commit()
     return mentorship

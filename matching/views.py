@@ -26,8 +26,11 @@ ACTIONS = {
 def _fit_answers(user_id: int, mentorships) -> dict[int, FitAnswer]:
     """The person's answers to "is this a good fit?", by mentorship."""
     ids = [m.id for m in mentorships]
-    answers = db.session.scalars(sa.select(FitAnswer).where(
-        FitAnswer.user_id == user_id, FitAnswer.mentorship_id.in_(ids))) if ids else []
+    answers = (
+        db.session.scalars(sa.select(FitAnswer).where(FitAnswer.user_id == user_id, FitAnswer.mentorship_id.in_(ids)))
+        if ids
+        else []
+    )
     return {a.mentorship_id: a for a in answers}
 
 
@@ -46,17 +49,20 @@ def my_mentor():
     """The new hire's mentor and why, that a proposal is on its way, or why they are still
     waiting; and their earlier mentorships (never a proposal that did not start)."""
     mentorships = db.session.scalars(
-        sa.select(Mentorship).where(Mentorship.new_hire_id == current_user.id)
-        .order_by(Mentorship.proposed_at.desc())
+        sa.select(Mentorship).where(Mentorship.new_hire_id == current_user.id).order_by(Mentorship.proposed_at.desc())
     ).all()
     current = next((m for m in mentorships if m.is_live), None)
     fit = _fit_answers(current_user.id, [current]).get(current.id) if current else None
     # A proposal shows only as on its way: who was asked, and who said no, is not the new hire's.
     return render_template(
-        "matching/my_mentor.html", current=current,
+        "matching/my_mentor.html",
+        current=current,
         history=[m for m in mentorships if not m.is_live and m.seen_by(current_user.id)],
-        waiting=db.session.get(WaitingForMentor, current_user.id), fit=fit,
-        end_form=EndForm(), fit_form=FitForm(), action_form=ActionForm(),
+        waiting=db.session.get(WaitingForMentor, current_user.id),
+        fit=fit,
+        end_form=EndForm(),
+        fit_form=FitForm(),
+        action_form=ActionForm(),
     )
 
 
@@ -65,16 +71,19 @@ def my_mentor():
 def mentoring():
     """A mentor's proposals to answer, their mentees, and past mentorships."""
     mine = db.session.scalars(
-        sa.select(Mentorship).where(Mentorship.mentor_id == current_user.id)
-        .order_by(Mentorship.proposed_at.desc())
+        sa.select(Mentorship).where(Mentorship.mentor_id == current_user.id).order_by(Mentorship.proposed_at.desc())
     ).all()
     mentees = [m for m in mine if m.state == MentorshipState.ACTIVE]
     return render_template(
         "matching/mentoring.html",
         proposals=[m for m in mine if m.state == MentorshipState.PROPOSED],
-        mentees=mentees, fits=_fit_answers(current_user.id, mentees),
+        mentees=mentees,
+        fits=_fit_answers(current_user.id, mentees),
         past=[m for m in mine if not m.is_live],
-        decline_form=DeclineForm(), end_form=EndForm(), fit_form=FitForm(), action_form=ActionForm(),
+        decline_form=DeclineForm(),
+        end_form=EndForm(),
+        fit_form=FitForm(),
+        action_form=ActionForm(),
     )
 
 
@@ -97,8 +106,11 @@ def accept(mentorship_id: int):
     mentorship = _mentorship_for(mentorship_id, mentor_only=True)
     if not ActionForm().validate_on_submit():
         abort(400)
-    return _act(lambda: services.accept(mentorship.id, current_user.id),
-                f"You are now {mentorship.new_hire.name}'s mentor.", "matching.mentoring")
+    return _act(
+        lambda: services.accept(mentorship.id, current_user.id),
+        f"You are now {mentorship.new_hire.name}'s mentor.",
+        "matching.mentoring",
+    )
 
 
 @bp.route("/mentorships/<int:mentorship_id>/decline", methods=["POST"])
@@ -110,8 +122,11 @@ def decline(mentorship_id: int):
     if not form.validate_on_submit():
         flash("; ".join(e for errors in form.errors.values() for e in errors), "error")
         return redirect(url_for("matching.mentoring"))
-    return _act(lambda: services.decline(mentorship.id, current_user.id, form.note.data or ""),
-                "Declined. We will ask the next best mentor.", "matching.mentoring")
+    return _act(
+        lambda: services.decline(mentorship.id, current_user.id, form.note.data or ""),
+        "Declined. We will ask the next best mentor.",
+        "matching.mentoring",
+    )
 
 
 @bp.route("/mentorships/<int:mentorship_id>/end", methods=["POST"])
@@ -124,8 +139,11 @@ def end(mentorship_id: int):
     if not form.validate_on_submit():
         flash("Please say in a few words why the mentorship ends (at most 500 characters).", "error")
         return redirect(url_for(back))
-    return _act(lambda: services.end(mentorship.id, current_user.id, form.reason.data, form.worked_out.data),
-                "The mentorship has ended.", back)
+    return _act(
+        lambda: services.end(mentorship.id, current_user.id, form.reason.data, form.worked_out.data),
+        "The mentorship has ended.",
+        back,
+    )
 
 
 @bp.route("/mentorships/<int:mentorship_id>/fit", methods=["POST"])
@@ -137,8 +155,11 @@ def fit(mentorship_id: int):
     if not form.validate_on_submit():
         abort(400)
     back = "matching.my_mentor" if mentorship.new_hire_id == current_user.id else "matching.mentoring"
-    return _act(lambda: services.answer_fit_check(mentorship.id, current_user.id, form.good_fit.data == "yes"),
-                "Thank you for answering.", back)
+    return _act(
+        lambda: services.answer_fit_check(mentorship.id, current_user.id, form.good_fit.data == "yes"),
+        "Thank you for answering.",
+        back,
+    )
 
 
 @bp.route("/mentorships/<int:mentorship_id>/rematch", methods=["POST"])
@@ -149,8 +170,11 @@ def rematch(mentorship_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     back = "matching.my_mentor" if mentorship.new_hire_id == current_user.id else "matching.mentoring"
-    return _act(lambda: services.rematch(mentorship.id, current_user.id),
-                "This mentorship has ended; we are looking for a better match.", back)
+    return _act(
+        lambda: services.rematch(mentorship.id, current_user.id),
+        "This mentorship has ended; we are looking for a better match.",
+        back,
+    )
 
 
 @bp.route("/mentorships/email/<action>/<token>", methods=["GET", "POST"])
@@ -173,9 +197,13 @@ def email_action(action: str, token: str):
     question, button = ACTIONS[action]
     form = ActionForm()
     if request.method == "GET" or not form.validate_on_submit():
-        return render_template("links/confirm.html", title=question, button=button, form=form,
-                               details=Markup(render_template("matching/_summary.html", mentorship=mentorship,
-                                                              viewer_id=link.user_id)))
+        return render_template(
+            "links/confirm.html",
+            title=question,
+            button=button,
+            form=form,
+            details=Markup(render_template("matching/_summary.html", mentorship=mentorship, viewer_id=link.user_id)),
+        )
     try:
         use_token(link)
         if action == "accept":
@@ -195,9 +223,13 @@ def email_action(action: str, token: str):
         return render_template("links/done.html", title="That did not work", message=str(exc)), 409
     if action == "fit-no" and mentorship.state == MentorshipState.ACTIVE:
         page = "matching.my_mentor" if mentorship.new_hire_id == link.user_id else "matching.mentoring"
-        return render_template("links/done.html", title="Thank you", message=message + (
-            " If it does not get better, you can ask for a new match."),
-            next_url=url_for(page), next_label="Ask for a new match")
+        return render_template(
+            "links/done.html",
+            title="Thank you",
+            message=message + (" If it does not get better, you can ask for a new match."),
+            next_url=url_for(page),
+            next_label="Ask for a new match",
+        )
     return render_template("links/done.html", title="Done", message=message)
 
 

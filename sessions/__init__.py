@@ -43,8 +43,9 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     every(app, UPKEEP_SECONDS, upkeep)
     register_reply_handler(app, LEARNINGS_PURPOSE, save_reply)
-    register_topic(app, SUMMARY_TOPIC, "session summaries",
-                   "You will still get the invites and the prompts before each session.")
+    register_topic(
+        app, SUMMARY_TOPIC, "session summaries", "You will still get the invites and the prompts before each session."
+    )
     register_reply_handler(app, RSVP_PURPOSE, record_reply, calendar=True)
     demo_seeded.connect(seed_demo_sessions)
     register_personal_data(app)

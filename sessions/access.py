@@ -25,16 +25,21 @@ def invited_now() -> sa.ColumnElement[bool]:
     person) that the person is invited now: they have not left, and they are a guest, in the
     team, or its lead. Access rests on the team as it is, not on invitee rows that
     `sessions.series.invitations.sync_members` brings in line within minutes."""
-    return sa.and_(SeriesMember.left_at.is_(None), sa.or_(
-        SeriesMember.guest.is_(True), User.team_id == SessionSeries.team_id, Team.lead_id == User.id))
+    return sa.and_(
+        SeriesMember.left_at.is_(None),
+        sa.or_(SeriesMember.guest.is_(True), User.team_id == SessionSeries.team_id, Team.lead_id == User.id),
+    )
 
 
 def current_invitees() -> sa.Select:
     """A query of (series id, person id) for everyone invited now (see invited_now)."""
-    return (sa.select(SeriesMember.series_id, SeriesMember.user_id)
-            .join(SessionSeries, SessionSeries.id == SeriesMember.series_id)
-            .join(Team, Team.id == SessionSeries.team_id).join(User, User.id == SeriesMember.user_id)
-            .where(invited_now()))
+    return (
+        sa.select(SeriesMember.series_id, SeriesMember.user_id)
+        .join(SessionSeries, SessionSeries.id == SeriesMember.series_id)
+        .join(Team, Team.id == SessionSeries.team_id)
+        .join(User, User.id == SeriesMember.user_id)
+        .where(invited_now())
+    )
 
 
 def is_invited(series: SessionSeries, user: User) -> bool:

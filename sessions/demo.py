@@ -18,9 +18,18 @@ def seed_demo_sessions(sender=None, today: date | None = None) -> None:
     if team is None or team.lead is None:
         return
     today = today or date.today()
-    create_series(team.id, team.lead.id, SeriesFields(
-        title="What did we learn this week?", weekday=3, start_time=time(15, 0),
-        duration_minutes=30, timezone=team.lead.timezone, first_date=today - timedelta(days=today.weekday()),
-        location="Room Fjord or https://meet.example.com/payments-weekly",
-        description="Fifteen minutes of what we learned, then we vote on what to act on."))
+    create_series(
+        team.id,
+        team.lead.id,
+        SeriesFields(
+            title="What did we learn this week?",
+            weekday=3,
+            start_time=time(15, 0),
+            duration_minutes=30,
+            timezone=team.lead.timezone,
+            first_date=today - timedelta(days=today.weekday()),
+            location="Room Fjord or https://meet.example.com/payments-weekly",
+            description="Fifteen minutes of what we learned, then we vote on what to act on.",
+        ),
+    )
     db.session.commit()

@@ -33,7 +33,10 @@ def on_team_changed(sender, team_ids: set[int], **extra) -> None:
 def update_team_calendars(team_ids: list[int]) -> None:
     """Bring the invitees and organizer of each live series of the teams in line with the
     teams, sending invites and cancellations. Safe to run twice."""
-    live = db.session.scalars(sa.select(SessionSeries.id).where(
-        SessionSeries.team_id.in_(team_ids), SessionSeries.cancelled_at.is_(None)).order_by(SessionSeries.id)).all()
+    live = db.session.scalars(
+        sa.select(SessionSeries.id)
+        .where(SessionSeries.team_id.in_(team_ids), SessionSeries.cancelled_at.is_(None))
+        .order_by(SessionSeries.id)
+    ).all()
     for series_id in live:
         update_calendars(series_id)

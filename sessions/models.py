@@ -38,7 +38,8 @@ class SessionSeries(db.Model):
     # (`sessions.series.invitations.sync_members` keeps it in step). Who organises the series, and who may
     # see or run it, never rests on it: that is the team's lead now (`organizer`).
     calendar_organizer_id: Mapped[int | None] = mapped_column(
-        "organizer_id", sa.ForeignKey("users.id", ondelete="SET NULL"))
+        "organizer_id", sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
     title: Mapped[str] = mapped_column(sa.String(120))
     description: Mapped[str] = mapped_column(sa.Text, default="")
     location: Mapped[str] = mapped_column(sa.String(500), default="")
@@ -59,8 +60,9 @@ class SessionSeries(db.Model):
 
     team: Mapped[Team] = relationship()
     members: Mapped[list[SeriesMember]] = relationship(back_populates="series", cascade="all, delete-orphan")
-    weeks: Mapped[list[SessionWeek]] = relationship(back_populates="series", cascade="all, delete-orphan",
-                                                   order_by="SessionWeek.day")
+    weeks: Mapped[list[SessionWeek]] = relationship(
+        back_populates="series", cascade="all, delete-orphan", order_by="SessionWeek.day"
+    )
 
     @property
     def is_cancelled(self) -> bool:
@@ -107,8 +109,14 @@ class Phase(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"review": "Review open actions", "read": "Read learnings", "group": "Group similar items",
-                "vote": "Vote", "discuss": "Discuss and decide", "closed": "Closed"}[self.value]
+        return {
+            "review": "Review open actions",
+            "read": "Read learnings",
+            "group": "Group similar items",
+            "vote": "Vote",
+            "discuss": "Discuss and decide",
+            "closed": "Closed",
+        }[self.value]
 
 
 class SessionWeek(db.Model):
@@ -154,8 +162,7 @@ class LearningKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"learned": "What I learned", "want": "What I want to learn",
-                "stuck": "Where I got stuck"}[self.value]
+        return {"learned": "What I learned", "want": "What I want to learn", "stuck": "Where I got stuck"}[self.value]
 
 
 class Learning(db.Model):

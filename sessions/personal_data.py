@@ -28,9 +28,17 @@ from sessions.models import (
     WeekAnswer,
 )
 
-COVERS = {"session_series.organizer_id", "session_members.user_id", "session_week_answers.user_id",
-          "session_learnings.author_id", "session_votes.voter_id", "session_actions.owner_id",
-          "session_actions.created_by_id", "session_attendance.user_id", "calendar_feeds.user_id"}
+COVERS = {
+    "session_series.organizer_id",
+    "session_members.user_id",
+    "session_week_answers.user_id",
+    "session_learnings.author_id",
+    "session_votes.voter_id",
+    "session_actions.owner_id",
+    "session_actions.created_by_id",
+    "session_attendance.user_id",
+    "calendar_feeds.user_id",
+}
 
 
 def export_sessions(user_id: int) -> dict[str, list[dict]]:
@@ -40,8 +48,9 @@ def export_sessions(user_id: int) -> dict[str, list[dict]]:
         "session_week_answers": rows(WeekAnswer, WeekAnswer.user_id == user_id),
         "session_learnings": rows(Learning, Learning.author_id == user_id, omit={"source_message_id"}),
         "session_votes": rows(Vote, Vote.voter_id == user_id),
-        "session_actions": rows(ActionItem, sa.or_(ActionItem.owner_id == user_id,
-                                                   ActionItem.created_by_id == user_id)),
+        "session_actions": rows(
+            ActionItem, sa.or_(ActionItem.owner_id == user_id, ActionItem.created_by_id == user_id)
+        ),
         "session_attendance": rows(Attendance, Attendance.user_id == user_id),
         "calendar_feeds": rows(CalendarFeed, CalendarFeed.user_id == user_id, omit={"token"}),
     }
@@ -55,8 +64,9 @@ def erase_sessions(user_id: int, remove_texts: bool) -> None:
     db.session.execute(sa.update(Learning).where(Learning.author_id == user_id).values(text=REMOVED))
     # Prompts and summaries carry the week's learnings.
     for week_id, text in written:
-        replace_in_mail(sa.and_(OutboundMail.about_type == "sessionweek", OutboundMail.about_id == week_id),
-                        text, REMOVED)
+        replace_in_mail(
+            sa.and_(OutboundMail.about_type == "sessionweek", OutboundMail.about_id == week_id), text, REMOVED
+        )
 
 
 def register(app) -> None:

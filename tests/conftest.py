@@ -111,8 +111,9 @@ def built_apps(prepared_databases, redis_url):
 
     def get(backend: str) -> Flask:
         if backend not in apps:
-            apps[backend] = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=prepared_databases(backend),
-                                       REDIS_URL=redis_url)
+            apps[backend] = create_app(
+                TestConfig, SQLALCHEMY_DATABASE_URI=prepared_databases(backend), REDIS_URL=redis_url
+            )
         return apps[backend]
 
     yield get
@@ -219,8 +220,7 @@ def jobs(app):
             finished = {name: q.finished_job_registry.count for name, q in queues.queues.items()}
             worker = queues.worker(simple=True)
             worker.work(burst=True)
-            failed = [job_id for q in queues.queues.values()
-                      for job_id in q.failed_job_registry.get_job_ids()]
+            failed = [job_id for q in queues.queues.values() for job_id in q.failed_job_registry.get_job_ids()]
             if failed:
                 job = queues.job_class.fetch(failed[0], connection=queues.connection)
                 pytest.fail(f"a job failed:\n{job.latest_result().exc_string}")
@@ -236,9 +236,14 @@ def jobs(app):
 def pytest_terminal_summary(terminalreporter) -> None:
     """Show the figures tests measured (`record_property("figure", line)`) at the end of the
     run; this works in parallel runs too, where a test's own output is not shown."""
-    lines = [value for reports in terminalreporter.stats.values() for report in reports
-             if getattr(report, "when", None) == "call"
-             for name, value in getattr(report, "user_properties", []) if name == "figure"]
+    lines = [
+        value
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if getattr(report, "when", None) == "call"
+        for name, value in getattr(report, "user_properties", [])
+        if name == "figure"
+    ]
     if lines:
         terminalreporter.section("figures")
         for line in lines:

@@ -22,13 +22,25 @@ class Factories:
         db.session.commit()
         return team
 
-    def user(self, name: str | None = None, email: str | None = None, roles=(Role.NEW_HIRE,),
-             team: Team | None = None, password: str | None = PASSWORD, **fields) -> User:
+    def user(
+        self,
+        name: str | None = None,
+        email: str | None = None,
+        roles=(Role.NEW_HIRE,),
+        team: Team | None = None,
+        password: str | None = PASSWORD,
+        **fields,
+    ) -> User:
         n = next(_counter)
-        user = User(email=(email or f"person{n}@example.com").lower(), name=name or f"Person {n}",
-                    team=team, timezone=fields.pop("timezone", "Europe/Berlin"),
-                    work_start=fields.pop("work_start", time(9)), work_end=fields.pop("work_end", time(17)),
-                    **fields)
+        user = User(
+            email=(email or f"person{n}@example.com").lower(),
+            name=name or f"Person {n}",
+            team=team,
+            timezone=fields.pop("timezone", "Europe/Berlin"),
+            work_start=fields.pop("work_start", time(9)),
+            work_end=fields.pop("work_end", time(17)),
+            **fields,
+        )
         user.roles = roles
         if password:
             user.set_password(password)
@@ -46,8 +58,12 @@ class Factories:
         from app.people.models import SkillAlias
 
         name = name or f"Skill {next(_counter)}"
-        skill = Skill(name=name, key=normalize_key(name), category=category,
-                      aliases=[SkillAlias(name=a, key=normalize_key(a)) for a in aliases])
+        skill = Skill(
+            name=name,
+            key=normalize_key(name),
+            category=category,
+            aliases=[SkillAlias(name=a, key=normalize_key(a)) for a in aliases],
+        )
         db.session.add(skill)
         db.session.commit()
         return skill

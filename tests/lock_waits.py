@@ -49,8 +49,10 @@ class Contested:
             left = deadline - time.monotonic()
             ended = [t.name for t in still_running if not t.is_alive()]
             if ended or left <= 0:
-                raise AssertionError(f"{self.waiting()} of {waiters} waited for the lock"
-                                     + (f"; {', '.join(ended)} ended first" if ended else ""))
+                raise AssertionError(
+                    f"{self.waiting()} of {waiters} waited for the lock"
+                    + (f"; {', '.join(ended)} ended first" if ended else "")
+                )
             if self.sqlite:
                 with self._changed:
                     self._changed.wait(min(left, 0.5))  # woken by every statement traced
@@ -68,9 +70,12 @@ class Contested:
             with self._changed:
                 return len(self._writers)
         with self.engine.connect() as conn:
-            return conn.scalar(sa.text(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"))
+            return conn.scalar(
+                sa.text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+                )
+            )
 
     # SQLite: every connection checked out meanwhile reports the statements it starts.
 

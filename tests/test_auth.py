@@ -20,14 +20,16 @@ def test_email_is_matched_regardless_of_case(client, make):
     assert response.status_code == 302
 
 
-@pytest.mark.parametrize("email, password", [
-    ("known", "wrong password"),
-    ("nobody@example.com", "correct horse battery"),
-])
+@pytest.mark.parametrize(
+    "email, password",
+    [
+        ("known", "wrong password"),
+        ("nobody@example.com", "correct horse battery"),
+    ],
+)
 def test_wrong_credentials_get_one_clear_message(client, make, email, password):
     user = make.user()
-    response = client.post("/sign-in", data={"email": user.email if email == "known" else email,
-                                              "password": password})
+    response = client.post("/sign-in", data={"email": user.email if email == "known" else email, "password": password})
     assert response.status_code == 400
     assert "do not match an account" in response.get_data(as_text=True)
     assert client.get("/profile").status_code == 302  # still signed out
@@ -39,17 +41,19 @@ def test_deactivated_people_cannot_sign_in(client, make):
     assert response.status_code == 400
 
 
-@pytest.mark.parametrize("next_url, lands_on", [
-    ("/profile", "/profile"),
-    ("https://evil.example/", "/"),
-    ("//evil.example/path", "/"),
-    ("/\\evil.example", "/"),
-    ("javascript:alert(1)", "/"),
-])
+@pytest.mark.parametrize(
+    "next_url, lands_on",
+    [
+        ("/profile", "/profile"),
+        ("https://evil.example/", "/"),
+        ("//evil.example/path", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+    ],
+)
 def test_next_redirect_stays_on_this_site(client, make, next_url, lands_on):
     user = make.user()
-    response = client.post("/sign-in", data={"email": user.email, "password": make.PASSWORD,
-                                             "next": next_url})
+    response = client.post("/sign-in", data={"email": user.email, "password": make.PASSWORD, "next": next_url})
     assert response.headers["Location"] == lands_on
 
 
@@ -60,8 +64,7 @@ def test_a_page_behind_sign_in_sends_you_to_sign_in_and_back(client, make):
     assert response.headers["Location"].startswith("/sign-in?next=/profile")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert 'value="/profile"' in page
-    response = client.post("/sign-in", data={"email": user.email, "password": make.PASSWORD,
-                                             "next": "/profile"})
+    response = client.post("/sign-in", data={"email": user.email, "password": make.PASSWORD, "next": "/profile"})
     assert response.headers["Location"] == "/profile"
 
 
@@ -90,13 +93,16 @@ def test_passwords_are_stored_hashed(make):
     assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))
 
 
-@pytest.mark.parametrize("role, status", [
-    (None, 302),
-    (Role.NEW_HIRE, 403),
-    (Role.MENTOR, 403),
-    (Role.LEAD, 403),
-    (Role.ADMIN, 200),
-])
+@pytest.mark.parametrize(
+    "role, status",
+    [
+        (None, 302),
+        (Role.NEW_HIRE, 403),
+        (Role.MENTOR, 403),
+        (Role.LEAD, 403),
+        (Role.ADMIN, 200),
+    ],
+)
 def test_admin_pages_need_the_admin_role(client, make, auth, role, status):
     if role is not None:
         auth.sign_in(make.user(roles=(role,)))
@@ -130,11 +136,11 @@ def test_forms_refuse_a_missing_csrf_token(app, client, make, auth):
     user = make.user(timezone="Europe/Berlin")
     auth.sign_in(user)
     app.config["WTF_CSRF_ENABLED"] = True
-    response = client.post("/profile", data={"timezone": "Asia/Tokyo", "work_start": "09:00",
-                                             "work_end": "17:00"})
+    response = client.post("/profile", data={"timezone": "Asia/Tokyo", "work_start": "09:00", "work_end": "17:00"})
     assert response.status_code == 400
     assert "CSRF" in response.get_data(as_text=True)
     from app.extensions import db
+
     db.session.refresh(user)
     assert user.timezone == "Europe/Berlin"
 

@@ -69,8 +69,7 @@ def test_demo_people_are_realistic():
 def test_a_demo_person_signs_in_through_the_sign_in_page(app, client, role):
     seed(app)
     person = next(p for p in PEOPLE if p.role == role)
-    response = client.post("/sign-in", data={"email": person.email, "password": DEMO_PASSWORD},
-                           follow_redirects=True)
+    response = client.post("/sign-in", data={"email": person.email, "password": DEMO_PASSWORD}, follow_redirects=True)
     assert response.status_code == 200
     assert f"Hello, {person.name}" in response.get_data(as_text=True)
 
@@ -87,5 +86,4 @@ def test_seed_demo_leaves_a_database_with_people_alone(app, make):
     make.admin(email="real.admin@example.com")
     output = seed(app)
     assert "already has people" in output
-    assert row_counts() == {"users": 1, "teams": 0, "skills": 0, "skill_aliases": 0,
-                            "user_skills": 0}
+    assert row_counts() == {"users": 1, "teams": 0, "skills": 0, "skill_aliases": 0, "user_skills": 0}

@@ -8,14 +8,17 @@ from config import ProductionConfig, config_from_environment, database_url
 BASE = "https://unstuck.example.com"
 
 
-@pytest.mark.parametrize("env, missing", [
-    ({}, "SECRET_KEY, DATABASE_URL and BASE_URL"),
-    ({"BASE_URL": BASE}, "SECRET_KEY and DATABASE_URL"),
-    ({"SECRET_KEY": "s3cret", "BASE_URL": BASE}, "DATABASE_URL"),
-    ({"DATABASE_URL": "postgresql://db/unstuck", "BASE_URL": BASE}, "SECRET_KEY"),
-    ({"SECRET_KEY": "s3cret", "DATABASE_URL": "postgresql://db/unstuck"}, "BASE_URL"),
-    ({"SECRET_KEY": "s3cret", "DATABASE_URL": "postgresql://db/unstuck", "BASE_URL": "  "}, "BASE_URL"),
-])
+@pytest.mark.parametrize(
+    "env, missing",
+    [
+        ({}, "SECRET_KEY, DATABASE_URL and BASE_URL"),
+        ({"BASE_URL": BASE}, "SECRET_KEY and DATABASE_URL"),
+        ({"SECRET_KEY": "s3cret", "BASE_URL": BASE}, "DATABASE_URL"),
+        ({"DATABASE_URL": "postgresql://db/unstuck", "BASE_URL": BASE}, "SECRET_KEY"),
+        ({"SECRET_KEY": "s3cret", "DATABASE_URL": "postgresql://db/unstuck"}, "BASE_URL"),
+        ({"SECRET_KEY": "s3cret", "DATABASE_URL": "postgresql://db/unstuck", "BASE_URL": "  "}, "BASE_URL"),
+    ],
+)
 def test_production_refuses_to_start_without_secrets_or_its_address(monkeypatch, env, missing):
     for name in ("SECRET_KEY", "DATABASE_URL", "BASE_URL"):
         monkeypatch.delenv(name, raising=False)
@@ -48,11 +51,14 @@ def test_production_cookies_are_secure():
     assert ProductionConfig.SESSION_COOKIE_SAMESITE == "Lax"
 
 
-@pytest.mark.parametrize("url, expected", [
-    ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
-    ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
-    ("sqlite:///x.db", "sqlite:///x.db"),
-])
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:///x.db", "sqlite:///x.db"),
+    ],
+)
 def test_database_urls_use_the_installed_driver(url, expected):
     assert database_url(url) == expected
 

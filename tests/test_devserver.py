@@ -47,16 +47,30 @@ class DevServer:
 
     def __init__(self, checkout: Path, port: int, mail_port: int, database: Path, log: Path):
         self.port, self.log = port, log
-        env = {name: value for name, value in os.environ.items()
-               if not name.startswith(("FLASK_", "UNSTUCK_", "MAIL_", "REDIS_", "DATABASE_", "SECRET_", "BASE_URL"))}
-        env.update(FLASK_APP="app", PYTHONPATH=str(checkout), PYTHONUNBUFFERED="1",
-                   DATABASE_URL=f"sqlite:///{database}", MAIL_RECEIVER_PORT=str(mail_port),
-                   MAIL_OUTBOX_DIR=str(checkout / "outbox"))
+        env = {
+            name: value
+            for name, value in os.environ.items()
+            if not name.startswith(("FLASK_", "UNSTUCK_", "MAIL_", "REDIS_", "DATABASE_", "SECRET_", "BASE_URL"))
+        }
+        env.update(
+            FLASK_APP="app",
+            PYTHONPATH=str(checkout),
+            PYTHONUNBUFFERED="1",
+            DATABASE_URL=f"sqlite:///{database}",
+            MAIL_RECEIVER_PORT=str(mail_port),
+            MAIL_OUTBOX_DIR=str(checkout / "outbox"),
+        )
         with open(log, "wb") as output:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "flask", "dev", "--port", str(port)], cwd=checkout, env=env,
-                stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT, process_group=0,
-                preexec_fn=die_with_the_tests)
+                [sys.executable, "-m", "flask", "dev", "--port", str(port)],
+                cwd=checkout,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                process_group=0,
+                preexec_fn=die_with_the_tests,
+            )
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
@@ -87,8 +101,12 @@ def checkout(tmp_path) -> Path:
 def demo_admin_id(database: Path) -> int:
     engine = sa.create_engine(f"sqlite:///{database}")
     with engine.connect() as conn:
-        found = conn.scalar(sa.text("SELECT users.id FROM users JOIN user_roles ON user_roles.user_id = users.id "
-                                    "WHERE user_roles.role = 'admin' ORDER BY users.id LIMIT 1"))
+        found = conn.scalar(
+            sa.text(
+                "SELECT users.id FROM users JOIN user_roles ON user_roles.user_id = users.id "
+                "WHERE user_roles.role = 'admin' ORDER BY users.id LIMIT 1"
+            )
+        )
     engine.dispose()
     return found
 
@@ -112,8 +130,12 @@ def post_form(server: DevServer, path: str, fields: dict, cookie: str) -> http.c
     from urllib.parse import urlencode
 
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
-    conn.request("POST", path, body=urlencode(fields), headers={
-        "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+    conn.request(
+        "POST",
+        path,
+        body=urlencode(fields),
+        headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+    )
     response = conn.getresponse()
     response.body = response.read().decode(errors="replace")
     conn.close()
@@ -123,8 +145,11 @@ def post_form(server: DevServer, path: str, fields: dict, cookie: str) -> http.c
 def test_flask_dev_keeps_a_key_of_its_own_runs_no_debugger_and_one_checkout_runs_one(checkout, tmp_path):
     first = DevServer(checkout, free_port(), free_port(), tmp_path / "dev.db", tmp_path / "first.log")
     try:
-        wait_until(lambda: "Unstuck is running at" in first.output() or first.process.poll() is not None,
-                   120, "the first flask dev to start")
+        wait_until(
+            lambda: "Unstuck is running at" in first.output() or first.process.poll() is not None,
+            120,
+            "the first flask dev to start",
+        )
         assert first.process.poll() is None, first.output()
         assert "development mode" in first.output()
 
@@ -179,14 +204,18 @@ def test_links_in_mail_under_flask_dev_lead_to_the_port_it_serves(checkout, tmp_
     port = free_port()
     server = DevServer(checkout, port, free_port(), tmp_path / "dev.db", tmp_path / "dev.log")
     try:
-        wait_until(lambda: "Unstuck is running at" in server.output() or server.process.poll() is not None,
-                   120, "flask dev to start")
+        wait_until(
+            lambda: "Unstuck is running at" in server.output() or server.process.poll() is not None,
+            120,
+            "flask dev to start",
+        )
         assert server.process.poll() is None, server.output()
         page = server.get("/sign-in/email")
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.body)[1]
         cookie = page.getheader("Set-Cookie").split(";")[0]
-        sent = post_form(server, "/sign-in/email", {"csrf_token": token,
-                                                    "email": demo_admin_email(tmp_path / "dev.db")}, cookie)
+        sent = post_form(
+            server, "/sign-in/email", {"csrf_token": token, "email": demo_admin_email(tmp_path / "dev.db")}, cookie
+        )
         assert sent.status == 200, sent.body
         text = wait_until(lambda: sign_in_mail(checkout / "outbox"), 60, "the worker to send the sign-in link")
         links = re.findall(r"http://127\.0\.0\.1:(\d+)/sign-in/email/", text)
@@ -220,8 +249,12 @@ def test_the_instance_key_is_made_once_for_everyone_who_starts_at_the_same_time(
 @pytest.fixture
 def dev_app(app, jobs):
     """The app as `flask dev` builds it (but with the test's key), on the test's database."""
-    dev = create_app(TestConfig, ENV_NAME="development", REDIS_URL=app.config["REDIS_URL"],
-                     SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"])
+    dev = create_app(
+        TestConfig,
+        ENV_NAME="development",
+        REDIS_URL=app.config["REDIS_URL"],
+        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+    )
     yield dev
     with dev.app_context():
         db.engine.dispose()

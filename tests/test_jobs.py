@@ -59,8 +59,7 @@ def test_a_savepoint_rollback_keeps_the_outer_transactions_jobs(make, jobs):
 
 
 def test_redis_being_down_does_not_break_the_request(prepared_databases, backend, caplog):
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=prepared_databases(backend),
-                     REDIS_URL="redis://127.0.0.1:1/0")
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=prepared_databases(backend), REDIS_URL="redis://127.0.0.1:1/0")
     with app.app_context(), caplog.at_level(logging.ERROR):
         enqueue_after_commit(rename_person, 1, "x")
         db.session.commit()  # must not raise

@@ -49,20 +49,25 @@ def test_adding_the_repeat_reference_keeps_questions_posts_and_the_search_index_
             conn.exec_driver_sql(
                 "INSERT INTO users (id, email, name, title, level, timezone, work_start, work_end, max_mentees, "
                 "max_open_questions, active, created_at) VALUES (1, 'a@example.com', 'A', '', 1, 'UTC', "
-                "'09:00:00', '17:00:00', 1, 1, 1, '2026-12-01 10:00:00')")
+                "'09:00:00', '17:00:00', 1, 1, 1, '2026-12-01 10:00:00')"
+            )
             conn.exec_driver_sql(
                 "INSERT INTO questions (id, asker_id, goal, stuck, link, page_title, urgency, state, visibility, "
                 "escalated, helpful_note, kb_text, created_at) VALUES (1, 1, 'Goal', 'Stuck on kafka', '', '', "
-                "'can_wait', 'open', 'anonymous', 0, '', 'Goal Stuck on kafka', '2026-12-01 10:00:00')")
-            conn.exec_driver_sql("INSERT INTO question_posts (question_id, body, via, created_at) "
-                                 "VALUES (1, 'An answer', 'web', '2026-12-01 11:00:00')")
+                "'can_wait', 'open', 'anonymous', 0, '', 'Goal Stuck on kafka', '2026-12-01 10:00:00')"
+            )
+            conn.exec_driver_sql(
+                "INSERT INTO question_posts (question_id, body, via, created_at) "
+                "VALUES (1, 'An answer', 'web', '2026-12-01 11:00:00')"
+            )
             triggers = conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'").scalar()
         upgrade()
         with db.engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT count(*) FROM question_posts").scalar() == 1
             assert conn.exec_driver_sql("SELECT repeat_of_id FROM questions").all() == [(None,)]
-            assert conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'").scalar() \
-                == triggers
+            assert (
+                conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'").scalar() == triggers
+            )
             assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
         downgrade(revision="0013")
         with db.engine.connect() as conn:

@@ -32,7 +32,7 @@ def test_an_altered_token_never_reads_as_another(app, object_id, data):
     elif edit == "insert":
         altered = token[:at] + data.draw(st.text(TOKEN_CHARACTERS, min_size=1, max_size=5)) + token[at:]
     elif edit == "delete":
-        altered = token[:at] + token[at + 1:]
+        altered = token[:at] + token[at + 1 :]
     else:
         other = data.draw(st.integers(0, len(token) - 1))
         assume(token[at] != token[other])
@@ -54,7 +54,7 @@ def test_the_signature_of_one_token_does_not_carry_another_payload(app, a, b):
     assume(a != b)
     first, second = make_token("answer", a), make_token("answer", b)
     # payload.timestamp.signature: the second's payload under the first's signature
-    spliced = second.split(".")[0] + first[first.index("."):]
+    spliced = second.split(".")[0] + first[first.index(".") :]
     with pytest.raises(TokenInvalid):
         read_token(spliced, "answer", DAY)
 
@@ -72,12 +72,11 @@ def test_a_token_reads_until_its_max_age_and_then_has_expired(app, age, max_age)
 
 
 @examples
-@given(purpose=purposes, object_id=object_ids, copies=st.integers(min_value=1, max_value=4),
-       commit_between=st.booleans())
-def test_a_single_use_token_works_once_and_its_siblings_once_each(app, purpose, object_id, copies,
-                                                                   commit_between):
-    links = [read_token(make_token(purpose, object_id, single_use=True), purpose, DAY)
-             for _ in range(copies)]
+@given(
+    purpose=purposes, object_id=object_ids, copies=st.integers(min_value=1, max_value=4), commit_between=st.booleans()
+)
+def test_a_single_use_token_works_once_and_its_siblings_once_each(app, purpose, object_id, copies, commit_between):
+    links = [read_token(make_token(purpose, object_id, single_use=True), purpose, DAY) for _ in range(copies)]
     try:
         for link in links:
             use_token(link)
@@ -92,8 +91,11 @@ def test_a_single_use_token_works_once_and_its_siblings_once_each(app, purpose, 
 
 # -- reply-address keys ----------------------------------------------------------------
 
-triples = st.tuples(st.sampled_from(["question", "mentorship", "session"]),
-                    st.integers(min_value=1, max_value=5), st.integers(min_value=0, max_value=2))
+triples = st.tuples(
+    st.sampled_from(["question", "mentorship", "session"]),
+    st.integers(min_value=1, max_value=5),
+    st.integers(min_value=0, max_value=2),
+)
 
 
 @pytest.fixture
@@ -105,8 +107,7 @@ def people(make) -> list[int]:
 @given(chosen=st.lists(triples, min_size=2, max_size=8, unique=True), data=st.data())
 def test_a_reply_key_finds_only_its_own_address(app, people, chosen, data):
     try:
-        keys = {(purpose, obj, people[who]): reply_key(purpose, obj, people[who])
-                for purpose, obj, who in chosen}
+        keys = {(purpose, obj, people[who]): reply_key(purpose, obj, people[who]) for purpose, obj, who in chosen}
         assert len(set(keys.values())) == len(keys)
         for (purpose, obj, user_id), key in keys.items():
             for written in (format_address(key), format_address(key).upper(), f"<{format_address(key)}>"):
@@ -119,7 +120,7 @@ def test_a_reply_key_finds_only_its_own_address(app, people, chosen, data):
         key = data.draw(st.sampled_from(sorted(keys.values())))
         at = data.draw(st.integers(0, len(key) - 1))
         other = data.draw(st.sampled_from([c for c in "abcdefghijklmnopqrstuvwxyz234567" if c != key[at]]))
-        assert find_reply_address([format_address(key[:at] + other + key[at + 1:])]) is None
+        assert find_reply_address([format_address(key[:at] + other + key[at + 1 :])]) is None
     finally:
         db.session.rollback()
 

@@ -29,8 +29,9 @@ from app.tokens import (
 DAY = 24 * 3600
 
 # The app fixture only gives the examples an app context; no example changes it.
-examples = settings(suppress_health_check=[HealthCheck.function_scoped_fixture],
-                    max_examples=50, deadline=None, database=None)
+examples = settings(
+    suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=50, deadline=None, database=None
+)
 purposes = st.text(st.characters(codec="ascii", categories=["L", "N", "P"]), min_size=1, max_size=30)
 object_ids = st.integers(min_value=1, max_value=2**53) | st.text(min_size=1, max_size=40)
 user_ids = st.none() | st.integers(min_value=1, max_value=2**31)
@@ -69,7 +70,7 @@ def test_a_tampered_token_never_reads_as_something_else(app, object_id, data):
     position = data.draw(st.integers(0, len(token) - 1))
     replacement = data.draw(st.sampled_from("ABCXYZabcxyz0189-_."))
     assume(token[position] != replacement)
-    tampered = token[:position] + replacement + token[position + 1:]
+    tampered = token[:position] + replacement + token[position + 1 :]
     try:
         link = read_token(tampered, "answer", DAY)
     except TokenInvalid:
@@ -149,11 +150,14 @@ def test_only_single_use_tokens_can_be_used_up(app):
         use_token(LinkToken(5, None, None, "accept"))
 
 
-@pytest.mark.parametrize("error, status, words", [
-    (TokenExpired(), 410, "This link has expired"),
-    (TokenUsed(), 410, "This link was already used"),
-    (TokenInvalid(), 400, "This link does not work"),
-])
+@pytest.mark.parametrize(
+    "error, status, words",
+    [
+        (TokenExpired(), 410, "This link has expired"),
+        (TokenUsed(), 410, "This link was already used"),
+        (TokenInvalid(), 400, "This link does not work"),
+    ],
+)
 def test_a_link_that_does_not_work_says_why_in_plain_words(app, error, status, words):
     with app.test_request_context("/accept?t=x"):
         page, code = link_problem_page(error)
@@ -162,15 +166,23 @@ def test_a_link_that_does_not_work_says_why_in_plain_words(app, error, status, w
     assert 'href="/sign-in"' in page
 
 
-@pytest.mark.parametrize("details, shown", [
-    (["Ada <Lovelace>", "Starts Monday"], "<li>Ada &lt;Lovelace&gt;</li>"),
-    (Markup("<p>Ada, <em>Berlin</em></p>"), "<p>Ada, <em>Berlin</em></p>"),
-    ("<p>Ada</p>", "&lt;p&gt;Ada&lt;/p&gt;"),
-])
+@pytest.mark.parametrize(
+    "details, shown",
+    [
+        (["Ada <Lovelace>", "Starts Monday"], "<li>Ada &lt;Lovelace&gt;</li>"),
+        (Markup("<p>Ada, <em>Berlin</em></p>"), "<p>Ada, <em>Berlin</em></p>"),
+        ("<p>Ada</p>", "&lt;p&gt;Ada&lt;/p&gt;"),
+    ],
+)
 def test_the_confirmation_page_asks_before_acting(app, details, shown):
     with app.test_request_context("/accept?t=abc"):
-        page = render_template("links/confirm.html", title="Mentor Ada?", button="Accept",
-                               message="Ada asked you to mentor her.", details=details)
+        page = render_template(
+            "links/confirm.html",
+            title="Mentor Ada?",
+            button="Accept",
+            message="Ada asked you to mentor her.",
+            details=details,
+        )
     assert 'method="post" action="/accept?t=abc"' in page
     assert 'name="csrf_token"' in page
     assert ">Accept</button>" in page

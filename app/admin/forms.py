@@ -46,12 +46,11 @@ class PersonEmailInput(EmailInput):
         list_id = f"{field.id}-people"
         kwargs.setdefault("list", list_id)
         kwargs.setdefault("autocomplete", "off")
-        people = db.session.execute(
-            sa.select(User.email, User.name).where(User.active).order_by(User.name, User.email))
+        people = db.session.execute(sa.select(User.email, User.name).where(User.active).order_by(User.name, User.email))
         options = Markup("").join(
-            Markup('<option value="{}">{}</option>').format(email, name) for email, name in people)
-        return super().__call__(field, **kwargs) + Markup('<datalist id="{}">{}</datalist>').format(
-            list_id, options)
+            Markup('<option value="{}">{}</option>').format(email, name) for email, name in people
+        )
+        return super().__call__(field, **kwargs) + Markup('<datalist id="{}">{}</datalist>').format(list_id, options)
 
 
 def _strip(value):
@@ -69,8 +68,7 @@ class PersonEmailField(StringField):
     widget = PersonEmailInput()
 
     def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, [Optional(), Length(max=254), *(validators or [])],
-                         filters=[_strip], **kwargs)
+        super().__init__(label, [Optional(), Length(max=254), *(validators or [])], filters=[_strip], **kwargs)
         self.person_id: int | None = None
 
     def post_validate(self, form, validation_stopped):
@@ -78,8 +76,7 @@ class PersonEmailField(StringField):
         self.person_id = None
         if validation_stopped or self.errors or not self.data:
             return
-        self.person_id = db.session.scalar(
-            sa.select(User.id).where(User.email == normalize_email(self.data)))
+        self.person_id = db.session.scalar(sa.select(User.id).where(User.email == normalize_email(self.data)))
         if self.person_id is None:
             raise ValidationError(f"No one in Unstuck has the email {self.data}.")
 
@@ -96,8 +93,13 @@ ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role]
 class PersonForm(FlaskForm):
     email = StringField("Email", validators=[InputRequired(), Length(max=254)])
     name = StringField("Name", validators=[InputRequired(), Length(max=120)])
-    roles = SelectMultipleField("Roles", choices=ROLE_CHOICES, default=[Role.NEW_HIRE.value],
-                                widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    roles = SelectMultipleField(
+        "Roles",
+        choices=ROLE_CHOICES,
+        default=[Role.NEW_HIRE.value],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
     team_id = SelectField("Team", coerce=optional_id)
     title = StringField("Title", validators=[Length(max=120)])
     level = SelectField("Level", choices=LEVEL_CHOICES, coerce=int, default=1, validate_choice=False)
@@ -106,10 +108,10 @@ class PersonForm(FlaskForm):
     work_end = TimeField("Working day ends", default=time(17), validators=[InputRequired()])
     start_date = DateField("Start date", validators=[Optional()])
     manager_email = PersonEmailField("Manager's email")
-    max_mentees = IntegerField("Most mentees at once", default=2,
-                               validators=[InputRequired(), NumberRange(0, 50)])
-    max_open_questions = IntegerField("Most open questions at once", default=5,
-                                      validators=[InputRequired(), NumberRange(0, 50)])
+    max_mentees = IntegerField("Most mentees at once", default=2, validators=[InputRequired(), NumberRange(0, 50)])
+    max_open_questions = IntegerField(
+        "Most open questions at once", default=5, validators=[InputRequired(), NumberRange(0, 50)]
+    )
     password = PasswordField("New password", validators=[Optional(), Length(max=200)])
     away_from = DateField("Away from", validators=[Optional()])
     away_until = DateField("Away until", validators=[Optional()])
@@ -129,8 +131,7 @@ class PeopleFilterForm(FlaskForm):
 
     q = StringField("Name or email", validators=[Optional(), Length(max=254)])
     team = SelectField("Team", coerce=optional_id, validators=[Optional()])
-    role = SelectField("Role", choices=[SelectChoice("", "Any role")] + ROLE_CHOICES,
-                       validators=[Optional()])
+    role = SelectField("Role", choices=[SelectChoice("", "Any role")] + ROLE_CHOICES, validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -183,7 +184,8 @@ class ImportForm(FlaskForm):
 class EraseForm(FlaskForm):
     """Erasing a person, confirmed by typing their email address or full name."""
 
-    confirm = StringField("Type their email address or full name to confirm",
-                          validators=[InputRequired("Type their email address or full name to confirm."),
-                                      Length(max=254)])
+    confirm = StringField(
+        "Type their email address or full name to confirm",
+        validators=[InputRequired("Type their email address or full name to confirm."), Length(max=254)],
+    )
     submit = SubmitField("Erase this person")

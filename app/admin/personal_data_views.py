@@ -27,8 +27,11 @@ def export_person_data(person_id: int):
     person = db.get_or_404(User, person_id)
     document = export_person(person.id, by_id=current_user.id, via="web")
     db.session.commit()
-    return Response(json.dumps(document, indent=2, ensure_ascii=False), mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="{export_file_name(person.id)}"'})
+    return Response(
+        json.dumps(document, indent=2, ensure_ascii=False),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{export_file_name(person.id)}"'},
+    )
 
 
 @bp.route("/people/<int:person_id>/erase", methods=["GET", "POST"])
@@ -51,5 +54,9 @@ def erase_person_page(person_id: int):
                 flash(f"The data of this person is erased: they are now {person.name}.", "success")
                 return redirect(url_for("admin.edit_person", person_id=person.id))
     status = 400 if request.method == "POST" else 200
-    return render_template("admin/erase_person.html", form=form, person=person,
-                           remove_texts=current_app.config["ERASURE_TEXTS"] == "remove"), status
+    return render_template(
+        "admin/erase_person.html",
+        form=form,
+        person=person,
+        remove_texts=current_app.config["ERASURE_TEXTS"] == "remove",
+    ), status

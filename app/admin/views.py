@@ -50,17 +50,18 @@ def _form_page(template: str, **context):
 
 # People
 
+
 @bp.route("/people")
 @admin_required
 def people():
     """List people, found by name or email and filtered by team and role."""
     filters = PeopleFilterForm(request.args)
-    query = (sa.select(User).order_by(User.name, User.email)
-             .options(selectinload(User.team), selectinload(User.manager)))
+    query = sa.select(User).order_by(User.name, User.email).options(selectinload(User.team), selectinload(User.manager))
     if filters.validate():
         if term := (filters.q.data or "").strip():
-            query = query.where(sa.or_(User.name.icontains(term, autoescape=True),
-                                       User.email.icontains(term, autoescape=True)))
+            query = query.where(
+                sa.or_(User.name.icontains(term, autoescape=True), User.email.icontains(term, autoescape=True))
+            )
         if filters.team.data is not None:
             query = query.where(User.team_id == filters.team.data)
         if filters.role.data:
@@ -74,13 +75,21 @@ def people():
 def _save_person(form: PersonForm, person_id: int | None = None) -> User | None:
     """Create or change a person from the form; None (form messages set) if anything is wrong."""
     details = PersonDetails(
-        email=form.email.data, name=form.name.data,
-        roles=frozenset(Role(r) for r in form.roles.data), team_id=form.team_id.data,
-        title=form.title.data or "", level=form.level.data, timezone=form.timezone.data,
-        work_start=form.work_start.data, work_end=form.work_end.data,
-        start_date=form.start_date.data, manager_id=form.manager_email.person_id,
-        max_mentees=form.max_mentees.data, max_open_questions=form.max_open_questions.data,
-        away_from=form.away_from.data, away_until=form.away_until.data,
+        email=form.email.data,
+        name=form.name.data,
+        roles=frozenset(Role(r) for r in form.roles.data),
+        team_id=form.team_id.data,
+        title=form.title.data or "",
+        level=form.level.data,
+        timezone=form.timezone.data,
+        work_start=form.work_start.data,
+        work_end=form.work_end.data,
+        start_date=form.start_date.data,
+        manager_id=form.manager_email.person_id,
+        max_mentees=form.max_mentees.data,
+        max_open_questions=form.max_open_questions.data,
+        away_from=form.away_from.data,
+        away_until=form.away_until.data,
         password=form.password.data or None,
     )
     try:
@@ -162,13 +171,17 @@ def import_people():
 
 # Teams
 
+
 @bp.route("/teams")
 @admin_required
 def teams():
     """List the teams with their lead and how many members they have."""
     rows = db.session.execute(
-        sa.select(Team, sa.func.count(User.id)).outerjoin(User, User.team_id == Team.id)
-        .group_by(Team.id).order_by(Team.name).options(selectinload(Team.lead))
+        sa.select(Team, sa.func.count(User.id))
+        .outerjoin(User, User.team_id == Team.id)
+        .group_by(Team.id)
+        .order_by(Team.name)
+        .options(selectinload(Team.lead))
     ).all()
     return render_template("admin/teams.html", rows=rows)
 
@@ -203,12 +216,18 @@ def edit_team(team_id: int):
 
 # Skills
 
+
 def _skill_usage(*skill_ids: int):
     """Return (skill, teachers, learners) rows for the given skills, or for all, by name."""
     query = (
-        sa.select(Skill, sa.func.count(sa.case((UserSkill.kind == SkillKind.TEACH, 1))),
-                  sa.func.count(sa.case((UserSkill.kind == SkillKind.LEARN, 1))))
-        .outerjoin(UserSkill, UserSkill.skill_id == Skill.id).group_by(Skill.id).order_by(Skill.name)
+        sa.select(
+            Skill,
+            sa.func.count(sa.case((UserSkill.kind == SkillKind.TEACH, 1))),
+            sa.func.count(sa.case((UserSkill.kind == SkillKind.LEARN, 1))),
+        )
+        .outerjoin(UserSkill, UserSkill.skill_id == Skill.id)
+        .group_by(Skill.id)
+        .order_by(Skill.name)
     )
     if skill_ids:
         query = query.where(Skill.id.in_(skill_ids))
@@ -230,8 +249,7 @@ def _skill_page(skill: Skill | None):
     form = SkillForm(data=data)
     if form.validate_on_submit():
         try:
-            saved = save_skill(form.name.data, form.category.data or "", form.alias_list(),
-                               skill.id if skill else None)
+            saved = save_skill(form.name.data, form.category.data or "", form.alias_list(), skill.id if skill else None)
         except InvalidInput as exc:
             _show_errors(form, exc)
         else:
@@ -270,10 +288,8 @@ def merge_skills_page():
         except InvalidInput as exc:
             _show_errors(form, exc)
             return _form_page("admin/merge_skills.html", form=form, usage=None)
-        flash(f"{source_name} is merged into {target.name}; {source_name} is now one of its aliases.",
-              "success")
+        flash(f"{source_name} is merged into {target.name}; {source_name} is now one of its aliases.", "success")
         return redirect(url_for("admin.skills"))
     form.confirmed.data = "yes"
     target = next(row for row in usage if row[0].id == form.target_id.data)[0]
-    return render_template("admin/merge_skills.html", form=form, usage=usage, source=source,
-                           target=target)
+    return render_template("admin/merge_skills.html", form=form, usage=usage, source=source, target=target)

@@ -30,20 +30,28 @@ class Api(flask_smorest.Api):
     def _register_pagination_header(self) -> None:
         # X-Pagination holds JSON text. OpenAPI documents such a header by its media type; a
         # header documented as an object would be sent as "key,value,key,value".
-        self.spec.components.header("PAGINATION", {
-            "description": "How many there are and which page this is, as JSON.",
-            "content": {"application/json": {"schema": PaginationMetadataSchema}},
-        }, lazy=True)
+        self.spec.components.header(
+            "PAGINATION",
+            {
+                "description": "How many there are and which page this is, as JSON.",
+                "content": {"application/json": {"schema": PaginationMetadataSchema}},
+            },
+            lazy=True,
+        )
 
 
 def init_api(app, blueprints) -> None:
     """Bind the API to the app and register the blueprints features give it."""
     app.config.setdefault("API_SPEC_OPTIONS", {})
-    app.config["API_SPEC_OPTIONS"].update({
-        "security": [{"bearerAuth": []}],
-        "info": {"description": "Unstuck's JSON API. Create a personal token on your profile page "
-                                "and send it as `Authorization: Bearer <token>`."},
-    })
+    app.config["API_SPEC_OPTIONS"].update(
+        {
+            "security": [{"bearerAuth": []}],
+            "info": {
+                "description": "Unstuck's JSON API. Create a personal token on your profile page "
+                "and send it as `Authorization: Bearer <token>`."
+            },
+        }
+    )
     api = Api(app)  # one per app: it keeps the app's OpenAPI document
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     app.extensions["api"] = api
@@ -74,8 +82,9 @@ def api_user() -> User:
 def paginated(query, pagination_parameters) -> list:
     """The rows of the page asked for, noting how many there are in all for the X-Pagination
     header. A page past the last is empty, however far past."""
-    page = db.paginate(query, page=min(pagination_parameters.page, MAX_PAGE),
-                       per_page=pagination_parameters.page_size, error_out=False)
+    page = db.paginate(
+        query, page=min(pagination_parameters.page, MAX_PAGE), per_page=pagination_parameters.page_size, error_out=False
+    )
     pagination_parameters.item_count = page.total
     return page.items if pagination_parameters.page <= MAX_PAGE else []
 
@@ -87,17 +96,20 @@ def require_role(*roles: Role) -> None:
 
 
 # A rate limit's answer says when to try again.
-RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again.",
-                               "schema": {"type": "integer", "minimum": 1}}}
+RETRY_AFTER = {
+    "Retry-After": {"description": "Seconds to wait before trying again.", "schema": {"type": "integer", "minimum": 1}}
+}
 
 
 def error_docs(blp, descriptions: dict[int, str], statuses) -> object:
     """Document an operation's JSON error answers: 401, the given statuses, and any other."""
 
     def answer(description: str, status: int | None = None) -> dict:
-        return {"description": description,
-                "content": {"application/json": {"schema": ErrorResponseSchema}},
-                **({"headers": RETRY_AFTER} if status == 429 else {})}
+        return {
+            "description": description,
+            "content": {"application/json": {"schema": ErrorResponseSchema}},
+            **({"headers": RETRY_AFTER} if status == 429 else {}),
+        }
 
     responses = {status: answer(descriptions[status], status) for status in sorted({401, *statuses})}
     responses["default"] = answer("Any other error, in the same shape.")

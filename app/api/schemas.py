@@ -11,21 +11,36 @@ from app.request_checks import MAX_ID
 class ErrorDetailSchema(ma.Schema):
     """What went wrong."""
 
-    code = fields.String(required=True, metadata={
-        "description": "A stable code such as `unauthorized`, `not_found` or `invalid`.",
-        "example": "invalid"})
+    code = fields.String(
+        required=True,
+        metadata={
+            "description": "A stable code such as `unauthorized`, `not_found` or `invalid`.",
+            "example": "invalid",
+        },
+    )
     message = fields.String(required=True, metadata={"description": "What went wrong, for people."})
     fields_ = fields.Dict(
-        data_key="fields", required=True, keys=fields.String(), values=fields.List(fields.String()),
-        metadata={"description": "Messages by field name; empty unless fields are wrong.",
-                  "example": {"email": ["Someone already uses ada@example.com."]}},
+        data_key="fields",
+        required=True,
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={
+            "description": "Messages by field name; empty unless fields are wrong.",
+            "example": {"email": ["Someone already uses ada@example.com."]},
+        },
     )
-    question = fields.Dict(metadata={
-        "description": "With the code `asked_before` only: the earlier question you asked, as "
-                       "`id`, `url` (its page), `api_url` and `asked_at`.",
-        "example": {"id": 7, "url": "https://unstuck.example.com/help/questions/7",
-                    "api_url": "https://unstuck.example.com/api/v1/questions/7",
-                    "asked_at": "2026-12-07T10:12:00+00:00"}})
+    question = fields.Dict(
+        metadata={
+            "description": "With the code `asked_before` only: the earlier question you asked, as "
+            "`id`, `url` (its page), `api_url` and `asked_at`.",
+            "example": {
+                "id": 7,
+                "url": "https://unstuck.example.com/help/questions/7",
+                "api_url": "https://unstuck.example.com/api/v1/questions/7",
+                "asked_at": "2026-12-07T10:12:00+00:00",
+            },
+        }
+    )
 
 
 class ErrorResponseSchema(ma.Schema):
@@ -39,8 +54,9 @@ class Id(fields.Integer):
     number names nothing and is refused by its field, rather than failing in the database."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("validate", validate.Range(
-            min=1, max=MAX_ID, error=f"Not an id: ids are whole numbers from 1 to {MAX_ID}."))
+        kwargs.setdefault(
+            "validate", validate.Range(min=1, max=MAX_ID, error=f"Not an id: ids are whole numbers from 1 to {MAX_ID}.")
+        )
         super().__init__(**kwargs)
 
 

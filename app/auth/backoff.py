@@ -68,8 +68,7 @@ class Attempt:
     wait: Wait | None = None
 
 
-def try_password(email: str, password: str, address: str,
-                 known_browser: Callable[[int], str | None]) -> Attempt:
+def try_password(email: str, password: str, address: str, known_browser: Callable[[int], str | None]) -> Attempt:
     """Check a password for an account, unless the failures before ask this attempt to wait.
 
     `known_browser(user_id)` names the browser if it signed in to that account before: then
@@ -80,8 +79,13 @@ def try_password(email: str, password: str, address: str,
     user = db.session.scalar(sa.select(User).where(User.email == email))
     browser = known_browser(user.id) if user is not None else None
     account = for_account(email)
-    counters = ([] if not enabled() else [for_known_browser(browser)] if browser is not None
-                else [account, for_address(address)])
+    counters = (
+        []
+        if not enabled()
+        else [for_known_browser(browser)]
+        if browser is not None
+        else [account, for_address(address)]
+    )
     if wait := waiting(counters):
         return Attempt(wait=wait)
     if user is None or not user.check_password(password) or not user.active:
@@ -94,20 +98,29 @@ def try_password(email: str, password: str, address: str,
 
 def for_account(email: str) -> Counter:
     """Failures for this account from browsers that never signed in to it."""
-    return Counter(f"account/{email}", current_app.config["SIGN_IN_FREE_FAILURES"],
-                   "Too many failed sign-in attempts for this account.")
+    return Counter(
+        f"account/{email}",
+        current_app.config["SIGN_IN_FREE_FAILURES"],
+        "Too many failed sign-in attempts for this account.",
+    )
 
 
 def for_address(address: str) -> Counter:
     """Failures from this address, whatever the account, from browsers it does not know."""
-    return Counter(f"address/{address}", current_app.config["SIGN_IN_FREE_FAILURES_PER_ADDRESS"],
-                   "Too many failed sign-in attempts from your address.")
+    return Counter(
+        f"address/{address}",
+        current_app.config["SIGN_IN_FREE_FAILURES_PER_ADDRESS"],
+        "Too many failed sign-in attempts from your address.",
+    )
 
 
 def for_known_browser(browser: str) -> Counter:
     """Failures of one known browser, for the account it knows."""
-    return Counter(f"browser/{browser}", current_app.config["SIGN_IN_FREE_FAILURES"],
-                   "Too many failed sign-in attempts from this browser.")
+    return Counter(
+        f"browser/{browser}",
+        current_app.config["SIGN_IN_FREE_FAILURES"],
+        "Too many failed sign-in attempts from this browser.",
+    )
 
 
 def waiting(counters: list[Counter]) -> Wait | None:

@@ -35,6 +35,11 @@ def remember_browser(response, user_id: int) -> None:
     config = current_app.config
     response.set_cookie(
         # Its nonce tells one browser from another (it is never used up, as a link's is).
-        config["DEVICE_COOKIE_NAME"], make_token(PURPOSE, user_id, user_id=user_id, single_use=True),
-        max_age=timedelta(days=config["DEVICE_COOKIE_DAYS"]), path="/",
-        secure=config.get("SESSION_COOKIE_SECURE", False), httponly=True, samesite="Lax")
+        config["DEVICE_COOKIE_NAME"],
+        make_token(PURPOSE, user_id, user_id=user_id, single_use=True),
+        max_age=timedelta(days=config["DEVICE_COOKIE_DAYS"]),
+        path="/",
+        secure=config.get("SESSION_COOKIE_SECURE", False),
+        httponly=True,
+        samesite="Lax",
+    )

@@ -14,6 +14,7 @@ class SignInForm(FlaskForm):
 
 
 class SignInLinkForm(FlaskForm):
-    email = EmailField("Email", validators=[
-        DataRequired(), Length(max=254), Email("Enter an email address, such as ada@example.com.")])
+    email = EmailField(
+        "Email", validators=[DataRequired(), Length(max=254), Email("Enter an email address, such as ada@example.com.")]
+    )
     submit = SubmitField("Email me a link")

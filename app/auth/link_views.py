@@ -37,8 +37,12 @@ def sign_in_by_link(token: str):
         if user is None or not user.active:
             raise TokenInvalid("This link is not valid.")
         if request.method == "GET":
-            return render_template("links/confirm.html", title="Sign in to Unstuck?", button="Sign in",
-                                   message=f"This link signs you in as {user.email}.")
+            return render_template(
+                "links/confirm.html",
+                title="Sign in to Unstuck?",
+                button="Sign in",
+                message=f"This link signs you in as {user.email}.",
+            )
         use_token(link)
     except TokenError as error:
         db.session.rollback()

@@ -32,9 +32,15 @@ def send_sign_in_link(email: str) -> None:
         return
     token = make_token(PURPOSE, user.id, user_id=user.id, single_use=True)
     minutes = current_app.config["SIGN_IN_LINK_MINUTES"]
-    send_mail(f"sign-in-link:{hashlib.sha256(token.encode()).hexdigest()[:32]}", "sign_in_link", user,
-              "Your link to sign in to Unstuck", "auth/email/sign_in_link",
-              {"link": external_url("auth.sign_in_by_link", token=token), "minutes": minutes}, about=user)
+    send_mail(
+        f"sign-in-link:{hashlib.sha256(token.encode()).hexdigest()[:32]}",
+        "sign_in_link",
+        user,
+        "Your link to sign in to Unstuck",
+        "auth/email/sign_in_link",
+        {"link": external_url("auth.sign_in_by_link", token=token), "minutes": minutes},
+        about=user,
+    )
 
 
 def read_sign_in_link(token: str) -> LinkToken:

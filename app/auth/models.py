@@ -42,25 +42,34 @@ class ApiToken(db.Model):
     def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
         """Create a token for a person; return the row and the secret, shown only once."""
         secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        row = cls(user=user, name=name.strip() or "API token", token_hash=hash_token(secret),
-                  hint=secret[:10])
+        row = cls(user=user, name=name.strip() or "API token", token_hash=hash_token(secret), hint=secret[:10])
         db.session.add(row)
         return row, secret
 
     @classmethod
     def revoke_all(cls, user_id: int) -> None:
         """Revoke every live token of a person, in the caller's transaction."""
-        db.session.execute(sa.update(cls).where(cls.user_id == user_id, cls.revoked_at.is_(None))
-                           .values(revoked_at=utcnow()).execution_options(synchronize_session="fetch"))
+        db.session.execute(
+            sa.update(cls)
+            .where(cls.user_id == user_id, cls.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+            .execution_options(synchronize_session="fetch")
+        )
 
     @classmethod
     def find_user(cls, secret: str) -> User | None:
         """Return the active person a live token belongs to, or None."""
         # One query for the token, the person and their roles; their skills load when a call
         # needs them, not on every call.
-        row = db.session.scalars(sa.select(cls).where(cls.token_hash == hash_token(secret)).options(
-            orm.joinedload(cls.user).options(orm.joinedload(User.role_rows), orm.lazyload(User.skills)))
-        ).unique().first()
+        row = (
+            db.session.scalars(
+                sa.select(cls)
+                .where(cls.token_hash == hash_token(secret))
+                .options(orm.joinedload(cls.user).options(orm.joinedload(User.role_rows), orm.lazyload(User.skills)))
+            )
+            .unique()
+            .first()
+        )
         if row is None or row.revoked_at is not None or not row.user.active:
             return None
         now = utcnow()

@@ -88,8 +88,9 @@ def start_sign_in(user: User, user_agent: str, remember: bool) -> SignInCookie:
     `login_user`.
     """
     secret = secrets.token_urlsafe(32)
-    row = SignInSession(user=user, secret_hash=hash_secret(secret), remember=remember,
-                        user_agent=short_user_agent(user_agent))
+    row = SignInSession(
+        user=user, secret_hash=hash_secret(secret), remember=remember, user_agent=short_user_agent(user_agent)
+    )
     db.session.add(row)
     db.session.flush()
     user.sign_in = SignInCookie(row.id, secret)
@@ -105,10 +106,15 @@ def find_sign_in(text: str) -> Found | None:
     cookie = SignInCookie.parse(text)
     if cookie is None:
         return None
-    row = db.session.scalars(
-        sa.select(SignInSession).where(SignInSession.id == cookie.session_id)
-        .options(orm.joinedload(SignInSession.user).options(orm.joinedload(User.role_rows)))
-    ).unique().first()
+    row = (
+        db.session.scalars(
+            sa.select(SignInSession)
+            .where(SignInSession.id == cookie.session_id)
+            .options(orm.joinedload(SignInSession.user).options(orm.joinedload(User.role_rows)))
+        )
+        .unique()
+        .first()
+    )
     if row is None or row.ended_at is not None or not row.user.active:
         return None
     now = utcnow()
@@ -119,8 +125,9 @@ def find_sign_in(text: str) -> Found | None:
     given = hash_secret(cookie.secret)
     current = _matches(given, row.secret_hash)
     grace = timedelta(seconds=config["REMEMBER_TOKEN_GRACE_SECONDS"])
-    if not current and not (_matches(given, row.previous_hash) and row.rotated_at is not None
-                            and now - row.rotated_at <= grace):
+    if not current and not (
+        _matches(given, row.previous_hash) and row.rotated_at is not None and now - row.rotated_at <= grace
+    ):
         _end(row, EndReason.REPLAYED, now)
         return None
     if now - row.last_seen_at >= LAST_SEEN_PRECISION:
@@ -133,13 +140,19 @@ def renew_secret(found: Found) -> SignInCookie | None:
     """Give a sign-in a new secret, keeping the one before good for a few seconds; return
     what its cookies keep now, or None if another request (another tab) renewed it first."""
     secret = secrets.token_urlsafe(32)
-    renewed = db.session.execute(
-        sa.update(SignInSession)
-        .where(SignInSession.id == found.sign_in.id, SignInSession.secret_hash == found.sign_in.secret_hash,
-               SignInSession.ended_at.is_(None))
-        .values(secret_hash=hash_secret(secret), previous_hash=found.sign_in.secret_hash, rotated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount == 1
+    renewed = (
+        db.session.execute(
+            sa.update(SignInSession)
+            .where(
+                SignInSession.id == found.sign_in.id,
+                SignInSession.secret_hash == found.sign_in.secret_hash,
+                SignInSession.ended_at.is_(None),
+            )
+            .values(secret_hash=hash_secret(secret), previous_hash=found.sign_in.secret_hash, rotated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
+    )
     db.session.expire(found.sign_in)
     if not renewed:
         return None
@@ -162,10 +175,12 @@ def end_sign_in(session_id: int, reason: EndReason = EndReason.SIGNED_OUT) -> No
 def end_sign_ins(user_id: int, reason: EndReason, keep: int | None = None) -> int:
     """End every live sign-in of a person but `keep` (a sign-in's id), in the caller's
     transaction; return how many ended."""
-    statement = (sa.update(SignInSession)
-                 .where(SignInSession.user_id == user_id, SignInSession.ended_at.is_(None))
-                 .values(ended_at=utcnow(), end_reason=reason.value)
-                 .execution_options(synchronize_session="fetch"))
+    statement = (
+        sa.update(SignInSession)
+        .where(SignInSession.user_id == user_id, SignInSession.ended_at.is_(None))
+        .values(ended_at=utcnow(), end_reason=reason.value)
+        .execution_options(synchronize_session="fetch")
+    )
     if keep is not None:
         statement = statement.where(SignInSession.id != keep)
     return db.session.execute(statement).rowcount
@@ -174,19 +189,38 @@ def end_sign_ins(user_id: int, reason: EndReason, keep: int | None = None) -> in
 def live_sign_ins(user_id: int) -> list[SignInSession]:
     """A person's sign-ins that have not ended, the most recently used first."""
     since = utcnow() - timedelta(seconds=current_app.config["REMEMBER_COOKIE_DURATION"])
-    return list(db.session.scalars(
-        sa.select(SignInSession)
-        .where(SignInSession.user_id == user_id, SignInSession.ended_at.is_(None),
-               SignInSession.last_seen_at >= since)
-        .order_by(SignInSession.last_seen_at.desc(), SignInSession.id.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(SignInSession)
+            .where(
+                SignInSession.user_id == user_id, SignInSession.ended_at.is_(None), SignInSession.last_seen_at >= since
+            )
+            .order_by(SignInSession.last_seen_at.desc(), SignInSession.id.desc())
+        )
+    )
 
 
 # A browser and a system in a few words, from the User-Agent header
 
-BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("FxiOS/", "Firefox"),
-            ("CriOS/", "Chrome"), ("Chrome/", "Chrome"), ("Safari/", "Safari"))
-SYSTEMS = (("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android"), ("CrOS", "ChromeOS"),
-           ("Windows", "Windows"), ("Mac OS X", "macOS"), ("Macintosh", "macOS"), ("Linux", "Linux"))
+BROWSERS = (
+    ("Edg/", "Edge"),
+    ("OPR/", "Opera"),
+    ("Firefox/", "Firefox"),
+    ("FxiOS/", "Firefox"),
+    ("CriOS/", "Chrome"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+)
+SYSTEMS = (
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Android", "Android"),
+    ("CrOS", "ChromeOS"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("Macintosh", "macOS"),
+    ("Linux", "Linux"),
+)
 
 
 def short_user_agent(text: str | None) -> str:

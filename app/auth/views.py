@@ -50,8 +50,9 @@ def sign_in():
         return redirect(safe_next(request.args.get("next")) or url_for("people.home"))
     form = SignInForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        attempt = backoff.try_password(form.email.data, form.password.data, request.remote_addr or "unknown",
-                                       known_browser)
+        attempt = backoff.try_password(
+            form.email.data, form.password.data, request.remote_addr or "unknown", known_browser
+        )
         if attempt.wait is not None:
             return too_early(form, attempt.wait)
         if attempt.user is None:

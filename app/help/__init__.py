@@ -3,8 +3,7 @@ team's knowledge base."""
 
 from flask import Blueprint
 
-bp = Blueprint("help", __name__, template_folder="templates", static_folder="static",
-               static_url_path="/help/static")
+bp = Blueprint("help", __name__, template_folder="templates", static_folder="static", static_url_path="/help/static")
 
 # The sweeper: every open question with no live attempt gets routed; nothing is dropped.
 SWEEP_SECONDS = 60
@@ -39,8 +38,9 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     every(app, SWEEP_SECONDS, sweep)
     every(app, DIGEST_SECONDS, send_due_digests)
-    register_topic(app, TOPIC, "question digests",
-                   "You will still get an email at once when a question is blocking someone.")
+    register_topic(
+        app, TOPIC, "question digests", "You will still get an email at once when a question is blocking someone."
+    )
     skills_merging.connect(move_skill_links)
     register_reply_handler(app, REPLY_PURPOSE, post_reply)
     register_reply_handler(app, DIGEST_PURPOSE, answer_digest_reply)

@@ -15,8 +15,12 @@ def can_see(question: Question, user: User) -> bool:
         lead_id = db.session.scalar(sa.select(Team.lead_id).where(Team.id == question.team_id))
         if lead_id == user.id:
             return True
-    return db.session.scalar(sa.select(sa.exists().where(
-        Attempt.question_id == question.id, Attempt.mentor_id == user.id))) or False
+    return (
+        db.session.scalar(
+            sa.select(sa.exists().where(Attempt.question_id == question.id, Attempt.mentor_id == user.id))
+        )
+        or False
+    )
 
 
 def visible_questions(user: User) -> sa.Select:
@@ -26,5 +30,4 @@ def visible_questions(user: User) -> sa.Select:
         return query
     led = sa.select(Team.id).where(Team.lead_id == user.id)
     routed = sa.select(Attempt.question_id).where(Attempt.mentor_id == user.id)
-    return query.where(sa.or_(Question.asker_id == user.id, Question.team_id.in_(led),
-                              Question.id.in_(routed)))
+    return query.where(sa.or_(Question.asker_id == user.id, Question.team_id.in_(led), Question.id.in_(routed)))

@@ -33,24 +33,22 @@ from app.people.models import Skill, named_only
 from app.people.schemas import SkillSchema
 from app.urls import external_url
 
-blp = Blueprint("help_api", __name__,
-                description="Stuck questions, their threads and the knowledge base")
+blp = Blueprint("help_api", __name__, description="Stuck questions, their threads and the knowledge base")
 
 ERRORS = {
     400: "The body is not valid JSON.",
     401: "No valid API token was sent, or it was revoked.",
     403: "You can see this question but not do this; `message` says why (only the asker "
-         "rates the answer or chooses how it is published, only the mentor asked now passes).",
+    "rates the answer or chooses how it is published, only the mentor asked now passes).",
     404: "There is no question with this id that you can see.",
     409: "This cannot happen now (for example there is no answer to rate yet, or the "
-         "question moved on before your pass); `message` says why. Nothing changed. Asking "
-         "nearly the same question as one of yours still open or from the last 24 hours is a "
-         "409 with the code `asked_before` and the earlier `question`; send `ask_anyway` to ask.",
+    "question moved on before your pass); `message` says why. Nothing changed. Asking "
+    "nearly the same question as one of yours still open or from the last 24 hours is a "
+    "409 with the code `asked_before` and the earlier `question`; send `ask_anyway` to ask.",
     413: "The body is larger than the server accepts.",
-    422: "Some fields are not valid; `fields` says which and why, naming any limit. Nothing "
-         "was saved.",
+    422: "Some fields are not valid; `fields` says which and why, naming any limit. Nothing was saved.",
     429: "You asked many questions in a short time (on the page, in the help panel and here "
-         "together); this one was not saved. `Retry-After` says when to ask again.",
+    "together); this one was not saved. `Retry-After` says when to ask again.",
 }
 BODY_ERRORS = (400, 413, 422)
 
@@ -63,14 +61,16 @@ def errors(*statuses: int):
 def acting():
     """Turn a service's refusal into an error answer, with nothing changed."""
     # thread.NotAllowed is a PermissionError
-    return refusals_answered(not_found=thread.QuestionNotFound, forbidden=(PermissionError, routing.NotAsked),
-                             conflict=(thread.NotYet, routing.RoutingError))
+    return refusals_answered(
+        not_found=thread.QuestionNotFound,
+        forbidden=(PermissionError, routing.NotAsked),
+        conflict=(thread.NotYet, routing.RoutingError),
+    )
 
 
 def with_skills(query):
     """Load what a question in a list shows along with it: the asker's name and the skills."""
-    return query.options(named_only(Question.asker),
-                         orm.selectinload(Question.skills).lazyload(Skill.aliases))
+    return query.options(named_only(Question.asker), orm.selectinload(Question.skills).lazyload(Skill.aliases))
 
 
 def with_thread(query):
@@ -82,8 +82,9 @@ def shown_question(question_id: int) -> Question:
     """Return the question, read afresh, if the caller may see it; 404 otherwise."""
     with acting():
         thread.visible_question(question_id, api_user().id)
-    return db.session.scalar(with_thread(sa.select(Question).where(Question.id == question_id))
-                             .execution_options(populate_existing=True))
+    return db.session.scalar(
+        with_thread(sa.select(Question).where(Question.id == question_id)).execution_options(populate_existing=True)
+    )
 
 
 @blp.route("/questions")
@@ -137,10 +138,19 @@ class Questions(MethodView):
 def asked_before_answer(exc) -> Response:
     """The 409 naming the asker's earlier question, with its links."""
     earlier = exc.question
-    body = {"error": {"code": "asked_before", "message": str(exc), "fields": {}, "question": {
-        "id": earlier.id, "url": external_url("help.thread", question_id=earlier.id),
-        "api_url": external_url("help_api.QuestionById", question_id=earlier.id),
-        "asked_at": earlier.created_at.isoformat()}}}
+    body = {
+        "error": {
+            "code": "asked_before",
+            "message": str(exc),
+            "fields": {},
+            "question": {
+                "id": earlier.id,
+                "url": external_url("help.thread", question_id=earlier.id),
+                "api_url": external_url("help_api.QuestionById", question_id=earlier.id),
+                "asked_at": earlier.created_at.isoformat(),
+            },
+        }
+    }
     response = jsonify(body)
     response.status_code = 409
     return response
@@ -169,8 +179,9 @@ class Posts(MethodView):
         first post.
         """
         with acting():
-            return thread.post_answer(question_id, api_user().id, fields["body"], via="api",
-                                      request_key=fields.get("request_key"))
+            return thread.post_answer(
+                question_id, api_user().id, fields["body"], via="api", request_key=fields.get("request_key")
+            )
 
 
 @blp.route("/questions/<int:question_id>/resolve")
@@ -217,9 +228,13 @@ class Pass(MethodView):
         """
         caller = api_user()
         shown_question(question_id)
-        attempt_id = db.session.scalar(sa.select(Attempt.id).where(
-            Attempt.question_id == question_id, Attempt.mentor_id == caller.id,
-            Attempt.state == AttemptState.WAITING))
+        attempt_id = db.session.scalar(
+            sa.select(Attempt.id).where(
+                Attempt.question_id == question_id,
+                Attempt.mentor_id == caller.id,
+                Attempt.state == AttemptState.WAITING,
+            )
+        )
         if attempt_id is None:
             abort(403, "Only the mentor asked to answer this question now can pass it on.")
         with acting():
@@ -237,8 +252,9 @@ class Knowledge(MethodView):
 
         Resolved questions the askers chose to publish, by words and by skill.
         """
-        return search.search_knowledge(api_user().team_id, query.get("q", ""),
-                                       tuple(query.get("skill", ())), limit=query["limit"])
+        return search.search_knowledge(
+            api_user().team_id, query.get("q", ""), tuple(query.get("skill", ())), limit=query["limit"]
+        )
 
 
 @blp.route("/skills/suggest")
@@ -256,6 +272,10 @@ class SkillSuggestions(MethodView):
         from app.help.ask import suggested_skills
 
         found = [skill.id for skill in suggested_skills(query["text"], api_user().team_id)]
-        by_id = {skill.id: skill for skill in db.session.scalars(
-            sa.select(Skill).where(Skill.id.in_(found)).options(orm.selectinload(Skill.aliases)))}
+        by_id = {
+            skill.id: skill
+            for skill in db.session.scalars(
+                sa.select(Skill).where(Skill.id.in_(found)).options(orm.selectinload(Skill.aliases))
+            )
+        }
         return [by_id[skill_id] for skill_id in found if skill_id in by_id]

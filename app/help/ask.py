@@ -72,8 +72,12 @@ def valid_link(value) -> str:
         parts = urlsplit(link)
     except ValueError:
         parts = None
-    if parts is None or parts.scheme.lower() not in {"http", "https"} or not parts.hostname \
-            or any(c.isspace() for c in link):
+    if (
+        parts is None
+        or parts.scheme.lower() not in {"http", "https"}
+        or not parts.hostname
+        or any(c.isspace() for c in link)
+    ):
         raise ValueError("The link must be a web address starting with http:// or https://.")
     return link
 
@@ -91,8 +95,10 @@ def _check(data: AskInput, team_id: int | None = None) -> _Checked:
     if len(stuck) < STUCK_MIN:
         errors["stuck"] = f"Say where you are stuck (at least {STUCK_MIN} characters)."
     elif len(stuck) > limit:
-        errors["stuck"] = (f"Please keep where you are stuck under {limit:,} characters "
-                           f"(this has {len(stuck):,}); link to a longer log instead.")
+        errors["stuck"] = (
+            f"Please keep where you are stuck under {limit:,} characters "
+            f"(this has {len(stuck):,}); link to a longer log instead."
+        )
     try:
         link = valid_link(data.link)
     except ValueError as exc:
@@ -123,8 +129,9 @@ def _asked_before(asker_id: int, request_key: str | None) -> Question | None:
     """The question this person already sent with this key, if any."""
     if request_key is None:
         return None
-    return db.session.scalar(sa.select(Question).where(
-        Question.asker_id == asker_id, Question.request_key == request_key))
+    return db.session.scalar(
+        sa.select(Question).where(Question.asker_id == asker_id, Question.request_key == request_key)
+    )
 
 
 def ask_question(asker_id: int, data: AskInput) -> Question:
@@ -149,9 +156,16 @@ def ask_question(asker_id: int, data: AskInput) -> Question:
             return same  # this very form, saved by a double click that just committed
         raise duplicates.AskedBefore(same, asker)
     question = Question(
-        asker_id=asker.id, team_id=asker.team_id, goal=checked.goal, stuck=checked.stuck,
-        link=checked.link, page_title=checked.page_title, urgency=checked.urgency,
-        visibility=checked.visibility, request_key=checked.request_key, skills=checked.skills,
+        asker_id=asker.id,
+        team_id=asker.team_id,
+        goal=checked.goal,
+        stuck=checked.stuck,
+        link=checked.link,
+        page_title=checked.page_title,
+        urgency=checked.urgency,
+        visibility=checked.visibility,
+        request_key=checked.request_key,
+        skills=checked.skills,
         kb_text=kb_text(checked.goal, checked.stuck),
         repeat_of_id=duplicates.answered_before(asker, checked.goal, checked.stuck),
     )
@@ -186,13 +200,20 @@ def team_examples(team_id: int | None) -> list[Example]:
         return []
     rows = db.session.execute(
         sa.select(Question.id, Question.goal, Question.stuck)
-        .where(Question.team_id == team_id, Question.visibility != Visibility.PRIVATE,
-               Question.state.in_((QuestionState.ANSWERED, QuestionState.RESOLVED)))
-        .order_by(Question.id.desc()).limit(EXAMPLES)).all()
+        .where(
+            Question.team_id == team_id,
+            Question.visibility != Visibility.PRIVATE,
+            Question.state.in_((QuestionState.ANSWERED, QuestionState.RESOLVED)),
+        )
+        .order_by(Question.id.desc())
+        .limit(EXAMPLES)
+    ).all()
     skills: dict[int, list[int]] = {}
     for question_id, skill_id in db.session.execute(
-            sa.select(question_skills.c.question_id, question_skills.c.skill_id)
-            .where(question_skills.c.question_id.in_([row.id for row in rows]))):
+        sa.select(question_skills.c.question_id, question_skills.c.skill_id).where(
+            question_skills.c.question_id.in_([row.id for row in rows])
+        )
+    ):
         skills.setdefault(question_id, []).append(skill_id)
     return [Example(f"{row.goal}\n{row.stuck}", tuple(skills.get(row.id, ()))) for row in rows]
 

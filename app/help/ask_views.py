@@ -27,11 +27,20 @@ def _similar(text: str) -> list[search.KnowledgeEntry]:
     return search.search_knowledge(current_user.team_id, text, limit=SIMILAR_LIMIT)
 
 
-def _ask_page(form: AskForm, status: int = 200, looked: bool = False, problems: dict | None = None,
-              asked_before: AskedBefore | None = None):
+def _ask_page(
+    form: AskForm,
+    status: int = 200,
+    looked: bool = False,
+    problems: dict | None = None,
+    asked_before: AskedBefore | None = None,
+):
     text = f"{form.goal.data or ''}\n{form.stuck.data or ''}"
     return render_template(
-        "help/ask.html", form=form, problems=problems or {}, looked=looked, asked_before=asked_before,
+        "help/ask.html",
+        form=form,
+        problems=problems or {},
+        looked=looked,
+        asked_before=asked_before,
         sent_keys=sent_keys(current_user.id),
         similar=_similar(text) if looked or status != 200 else [],
         suggested=suggested_skills(text, current_user.team_id) if looked else [],
@@ -56,12 +65,20 @@ def ask():
             form.skills.data = ", ".join(s.name for s in suggested_skills(text, current_user.team_id))
         return _ask_page(form, looked=True)
     try:
-        question = ask_question(current_user.id, AskInput(
-            goal=form.goal.data, stuck=form.stuck.data, link=form.link.data,
-            page_title=form.page_title.data, urgency=form.urgency.data,
-            skills=skill_names(form.skills.data), visibility=form.visibility.data,
-            request_key=form.request_key.data or None, ask_anyway=bool(form.ask_anyway.data),
-        ))
+        question = ask_question(
+            current_user.id,
+            AskInput(
+                goal=form.goal.data,
+                stuck=form.stuck.data,
+                link=form.link.data,
+                page_title=form.page_title.data,
+                urgency=form.urgency.data,
+                skills=skill_names(form.skills.data),
+                visibility=form.visibility.data,
+                request_key=form.request_key.data or None,
+                ask_anyway=bool(form.ask_anyway.data),
+            ),
+        )
     except AskedBefore as exc:  # nothing saved; the form keeps every word
         db.session.rollback()
         return _ask_page(form, status=409, asked_before=exc)
@@ -88,16 +105,24 @@ def similar():
     address: a pasted error can hold a secret, and addresses land in access and proxy logs.
     """
     text = request.form.get("text", "")[: current_app.config["QUESTION_MAX_CHARS"] + 300]
-    return jsonify({
-        "skills": [{"id": s.id, "name": s.name} for s in suggested_skills(text, current_user.team_id)],
-        "similar": [{
-            "id": entry.id, "goal": entry.goal, "excerpt": entry.excerpt,
-            "skills": [skill.name for skill in entry.skills], "solved_count": entry.solved_count,
-            "url": url_for("help.knowledge_entry", question_id=entry.id),
-            "solved_url": url_for("help.solved", question_id=entry.id),
-            "answer_html": str(render_markdown(answer.body)) if (answer := _answer_of(entry)) else "",
-        } for entry in _similar(text)],
-    })
+    return jsonify(
+        {
+            "skills": [{"id": s.id, "name": s.name} for s in suggested_skills(text, current_user.team_id)],
+            "similar": [
+                {
+                    "id": entry.id,
+                    "goal": entry.goal,
+                    "excerpt": entry.excerpt,
+                    "skills": [skill.name for skill in entry.skills],
+                    "solved_count": entry.solved_count,
+                    "url": url_for("help.knowledge_entry", question_id=entry.id),
+                    "solved_url": url_for("help.solved", question_id=entry.id),
+                    "answer_html": str(render_markdown(answer.body)) if (answer := _answer_of(entry)) else "",
+                }
+                for entry in _similar(text)
+            ],
+        }
+    )
 
 
 def _answer_of(entry: search.KnowledgeEntry) -> search.KnowledgePost | None:
@@ -128,8 +153,9 @@ def knowledge_entry(question_id: int):
         entry = search.knowledge_entry(question_id, current_user.id)
     except search.NotInKnowledgeBase:
         abort(404)
-    return render_template("help/knowledge_entry.html", entry=entry,
-                           solved_by_me=search.solved_by(entry.id, current_user.id))
+    return render_template(
+        "help/knowledge_entry.html", entry=entry, solved_by_me=search.solved_by(entry.id, current_user.id)
+    )
 
 
 @bp.route("/help/knowledge/<int:question_id>/solved", methods=["POST"])

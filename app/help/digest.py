@@ -55,16 +55,21 @@ DEFAULT_MINUTE = 9 * 60
 SUBJECT_GOAL_CHARS = 60
 
 # A waiting attempt on an open question that can wait: what a digest tells of.
-PENDING = (Attempt.state == AttemptState.WAITING, Question.state == QuestionState.OPEN,
-           Question.urgency == Urgency.CAN_WAIT)
+PENDING = (
+    Attempt.state == AttemptState.WAITING,
+    Question.state == QuestionState.OPEN,
+    Question.urgency == Urgency.CAN_WAIT,
+)
 
 
 # Settings
 
+
 def default_setting(user_id: int) -> DigestSetting:
     """The setting of a mentor who never chose one (not saved)."""
-    return DigestSetting(user_id=user_id, frequency=DEFAULT_FREQUENCY, minute_of_day=DEFAULT_MINUTE,
-                         weekday=0, last_sent_at=None)
+    return DigestSetting(
+        user_id=user_id, frequency=DEFAULT_FREQUENCY, minute_of_day=DEFAULT_MINUTE, weekday=0, last_sent_at=None
+    )
 
 
 def setting_of(user_id: int) -> DigestSetting:
@@ -88,8 +93,12 @@ def save_setting(user_id: int, frequency: str, minute_of_day: int, weekday: int)
     if errors:
         raise InvalidInput(errors)
     _ensure_settings([user_id])
-    setting = db.session.scalar(sa.select(DigestSetting).where(DigestSetting.user_id == user_id)
-                                .with_for_update().execution_options(populate_existing=True))
+    setting = db.session.scalar(
+        sa.select(DigestSetting)
+        .where(DigestSetting.user_id == user_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     setting.frequency, setting.minute_of_day, setting.weekday = DigestFrequency(frequency), minute_of_day, weekday
     opt_in(user_id, TOPIC)
     db.session.commit()
@@ -103,13 +112,17 @@ def _ensure_settings(user_ids: list[int]) -> None:
     racing to make the same row make it once.
     """
     # Looked for first: most mentors have a row, and a write would hold SQLite's only lock.
-    missing = db.session.scalars(sa.select(User.id).where(
-        User.id.in_(user_ids), User.id.not_in(sa.select(DigestSetting.user_id)))).all()
+    missing = db.session.scalars(
+        sa.select(User.id).where(User.id.in_(user_ids), User.id.not_in(sa.select(DigestSetting.user_id)))
+    ).all()
     if missing:
         db.session.execute(
             _insert(DigestSetting.__table__).on_conflict_do_nothing(index_elements=["user_id"]),
-            [dict(user_id=user_id, frequency=DEFAULT_FREQUENCY.value, minute_of_day=DEFAULT_MINUTE, weekday=0)
-             for user_id in missing])
+            [
+                dict(user_id=user_id, frequency=DEFAULT_FREQUENCY.value, minute_of_day=DEFAULT_MINUTE, weekday=0)
+                for user_id in missing
+            ],
+        )
 
 
 def _insert(table: sa.Table):
@@ -120,12 +133,14 @@ def _insert(table: sa.Table):
 def next_digest_for(user: User, now: datetime) -> datetime | None:
     """When the person would hear of a question that can wait arriving now (None: at once)."""
     setting = setting_of(user.id)
-    due = digest_schedule.next_digest_at(setting.frequency, setting.minute_of_day, setting.weekday,
-                                         user.timezone, setting.last_sent_at, now)
+    due = digest_schedule.next_digest_at(
+        setting.frequency, setting.minute_of_day, setting.weekday, user.timezone, setting.last_sent_at, now
+    )
     return None if due is None else max(due, now)
 
 
 # Who is due
+
 
 def _told_at():
     """When the mentor last heard of the attempt's question: by mail, or by taking it on the web."""
@@ -135,10 +150,13 @@ def _told_at():
 def _news_at():
     """When there was news for the mentor on an attempt: when it was routed if they never
     heard of it, else the asker's first follow-up since they did (or nothing)."""
-    followed_up = (sa.select(sa.func.min(Post.created_at))
-                   .where(Post.question_id == Attempt.question_id, Post.author_id == Question.asker_id,
-                          Post.created_at > _told_at())
-                   .scalar_subquery())
+    followed_up = (
+        sa.select(sa.func.min(Post.created_at))
+        .where(
+            Post.question_id == Attempt.question_id, Post.author_id == Question.asker_id, Post.created_at > _told_at()
+        )
+        .scalar_subquery()
+    )
     return sa.case((_told_at().is_(None), Attempt.created_at), else_=followed_up)
 
 
@@ -150,8 +168,16 @@ def _told(attempt: Attempt) -> bool:
     return attempt.notified_at is not None or attempt.taken_at is not None
 
 
-def _due_slot(frequency, minute_of_day: int, weekday: int, timezone: str, last_sent_at,
-              news_since: datetime | None, untold_since: datetime | None, now: datetime) -> datetime | None:
+def _due_slot(
+    frequency,
+    minute_of_day: int,
+    weekday: int,
+    timezone: str,
+    last_sent_at,
+    news_since: datetime | None,
+    untold_since: datetime | None,
+    now: datetime,
+) -> datetime | None:
     """The scheduled moment of the digest due now, or None if none is.
 
     Mentors who chose every question at once were mailed each one when it came; a question
@@ -161,8 +187,7 @@ def _due_slot(frequency, minute_of_day: int, weekday: int, timezone: str, last_s
         return untold_since
     if news_since is None:
         return None
-    slot = digest_schedule.next_digest_at(frequency, minute_of_day, weekday, timezone, last_sent_at,
-                                          now, news_since)
+    slot = digest_schedule.next_digest_at(frequency, minute_of_day, weekday, timezone, last_sent_at, now, news_since)
     return slot if slot <= now else None
 
 
@@ -174,16 +199,35 @@ def due_mentors(now: datetime) -> list[int]:
     """
     news, untold = _news_at(), _untold_at()
     rows = db.session.execute(
-        sa.select(Attempt.mentor_id, User.timezone, DigestSetting.frequency, DigestSetting.minute_of_day,
-                  DigestSetting.weekday, DigestSetting.last_sent_at, sa.func.min(news), sa.func.min(untold))
+        sa.select(
+            Attempt.mentor_id,
+            User.timezone,
+            DigestSetting.frequency,
+            DigestSetting.minute_of_day,
+            DigestSetting.weekday,
+            DigestSetting.last_sent_at,
+            sa.func.min(news),
+            sa.func.min(untold),
+        )
         .join(Question, Question.id == Attempt.question_id)
         .join(User, User.id == Attempt.mentor_id)
         .outerjoin(DigestSetting, DigestSetting.user_id == Attempt.mentor_id)
-        .where(*PENDING, news.is_not(None), User.active.is_(True),
-               Attempt.mentor_id.not_in(sa.select(MailOptOut.user_id).where(MailOptOut.topic == TOPIC)))
-        .group_by(Attempt.mentor_id, User.timezone, DigestSetting.frequency, DigestSetting.minute_of_day,
-                  DigestSetting.weekday, DigestSetting.last_sent_at)
-        .order_by(Attempt.mentor_id))
+        .where(
+            *PENDING,
+            news.is_not(None),
+            User.active.is_(True),
+            Attempt.mentor_id.not_in(sa.select(MailOptOut.user_id).where(MailOptOut.topic == TOPIC)),
+        )
+        .group_by(
+            Attempt.mentor_id,
+            User.timezone,
+            DigestSetting.frequency,
+            DigestSetting.minute_of_day,
+            DigestSetting.weekday,
+            DigestSetting.last_sent_at,
+        )
+        .order_by(Attempt.mentor_id)
+    )
     due = []
     for mentor_id, timezone, frequency, minute, weekday, last_sent_at, news_since, untold_since in rows:
         if frequency is None:  # never chose: the default
@@ -194,6 +238,7 @@ def due_mentors(now: datetime) -> list[int]:
 
 
 # Sending
+
 
 @dataclass(frozen=True)
 class Item:
@@ -220,7 +265,7 @@ def send_due_digests() -> int:
     that every worker takes part; return how many mentors are due."""
     due = due_mentors(utcnow())
     for start in range(0, len(due), BATCH):
-        enqueue(send_digest_batch, due[start:start + BATCH])
+        enqueue(send_digest_batch, due[start : start + BATCH])
     return len(due)
 
 
@@ -239,7 +284,7 @@ def send_digests(user_ids: list[int], now: datetime) -> int:
     ids = sorted(set(user_ids))
     sent = 0
     for start in range(0, len(ids), BATCH):
-        sent += _send_batch(ids[start:start + BATCH], now)
+        sent += _send_batch(ids[start : start + BATCH], now)
     return sent
 
 
@@ -247,14 +292,25 @@ def _send_batch(user_ids: list[int], now: datetime) -> int:
     """Record the due digests of a batch of mentors, mark what they were told, commit, and
     have one job deliver the emails; return how many were recorded."""
     # The mentors' own skills and roles are not needed here: not loaded.
-    users = {u.id: u for u in db.session.scalars(
-        sa.select(User).where(User.id.in_(user_ids), User.active.is_(True))
-        .options(lazyload(User.role_rows), lazyload(User.skills)))}
+    users = {
+        u.id: u
+        for u in db.session.scalars(
+            sa.select(User)
+            .where(User.id.in_(user_ids), User.active.is_(True))
+            .options(lazyload(User.role_rows), lazyload(User.skills))
+        )
+    }
     _ensure_settings(list(users))
     # Locked: a run at the same time waits here, then finds the digest sent.
-    settings = {s.user_id: s for s in db.session.scalars(
-        sa.select(DigestSetting).where(DigestSetting.user_id.in_(list(users)))
-        .with_for_update().execution_options(populate_existing=True))}
+    settings = {
+        s.user_id: s
+        for s in db.session.scalars(
+            sa.select(DigestSetting)
+            .where(DigestSetting.user_id.in_(list(users)))
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    }
     unsubscribed = opted_out_of(TOPIC, list(users))
     pending, askers = _pending([user_id for user_id in users if user_id not in unsubscribed])
     due = {}
@@ -266,26 +322,44 @@ def _send_batch(user_ids: list[int], now: datetime) -> int:
         db.session.commit()
         return 0
     addresses = digest_replies.question_reply_addresses(
-        [(a.question_id, user_id) for user_id, (_, told) in due.items() for a, _ in told])
+        [(a.question_id, user_id) for user_id, (_, told) in due.items() for a, _ in told]
+    )
     settings_url = external_url("help.mail_settings")
     mails = []
     for user_id, (slot, told) in due.items():
         user, setting = users[user_id], settings[user_id]
-        items = [_item(attempt, askers[attempt.question_id], updated, addresses[attempt.question_id, user_id],
-                       user, now) for attempt, updated in told]
+        items = [
+            _item(attempt, askers[attempt.question_id], updated, addresses[attempt.question_id, user_id], user, now)
+            for attempt, updated in told
+        ]
         schedule = digest_schedule.describe(setting.frequency, setting.minute_of_day, setting.weekday)
         mail = send_mail(
-            key=f"digest:{user_id}:{slot:%Y%m%dT%H%M%S.%fZ}", kind="digest", to=user, subject=_subject(items),
-            template="help/email/digest", about=("user", user_id), unsubscribe=TOPIC, deliver=False,
-            context={"items": items, "settings_url": settings_url, "schedule": schedule})
+            key=f"digest:{user_id}:{slot:%Y%m%dT%H%M%S.%fZ}",
+            kind="digest",
+            to=user,
+            subject=_subject(items),
+            template="help/email/digest",
+            about=("user", user_id),
+            unsubscribe=TOPIC,
+            deliver=False,
+            context={"items": items, "settings_url": settings_url, "schedule": schedule},
+        )
         mails.append((mail, [item.question.id for item in items]))
     digest_replies.give_digests_addresses(mails)
     mail_ids = [mail.id for mail, _ in mails]
     told_ids = [a.id for _, told in due.values() for a, _ in told]
-    db.session.execute(sa.update(Attempt).where(Attempt.id.in_(told_ids)).values(notified_at=now)
-                       .execution_options(synchronize_session=False))
-    db.session.execute(sa.update(DigestSetting).where(DigestSetting.user_id.in_(list(due)))
-                       .values(last_sent_at=now).execution_options(synchronize_session=False))
+    db.session.execute(
+        sa.update(Attempt)
+        .where(Attempt.id.in_(told_ids))
+        .values(notified_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        sa.update(DigestSetting)
+        .where(DigestSetting.user_id.in_(list(due)))
+        .values(last_sent_at=now)
+        .execution_options(synchronize_session=False)
+    )
     enqueue_after_commit(deliver_batch, mail_ids, queue="mail", retry=RETRY)
     db.session.commit()
     return len(mail_ids)
@@ -300,27 +374,37 @@ def _pending(user_ids: list[int]) -> tuple[dict[int, list[tuple[Attempt, datetim
     pending: dict[int, list[tuple[Attempt, datetime | None]]] = defaultdict(list)
     askers: dict[int, str] = {}
     for attempt, news_at, asker_name in db.session.execute(
-            sa.select(Attempt, news, asker.name).join(Question, Question.id == Attempt.question_id)
-            .join(asker, asker.id == Question.asker_id)
-            .where(*PENDING, Attempt.mentor_id.in_(user_ids))
-            .options(contains_eager(Attempt.question), selectinload(Attempt.question, Question.skills))
-            .order_by(Attempt.mentor_id, Question.created_at, Attempt.id)):
+        sa.select(Attempt, news, asker.name)
+        .join(Question, Question.id == Attempt.question_id)
+        .join(asker, asker.id == Question.asker_id)
+        .where(*PENDING, Attempt.mentor_id.in_(user_ids))
+        .options(contains_eager(Attempt.question), selectinload(Attempt.question, Question.skills))
+        .order_by(Attempt.mentor_id, Question.created_at, Attempt.id)
+    ):
         pending[attempt.mentor_id].append((attempt, news_at))
         askers[attempt.question_id] = asker_name
     return pending, askers
 
 
-def _digest_of(setting: DigestSetting, timezone: str, attempts: list[tuple[Attempt, datetime | None]],
-               now: datetime) -> tuple[datetime, list[tuple[Attempt, bool]]] | None:
+def _digest_of(
+    setting: DigestSetting, timezone: str, attempts: list[tuple[Attempt, datetime | None]], now: datetime
+) -> tuple[datetime, list[tuple[Attempt, bool]]] | None:
     """The scheduled moment of the mentor's digest due now and the attempts it tells of
     (each with whether it is an update), or None if no digest is due."""
     at_once = setting.frequency == DigestFrequency.AT_ONCE
     news = [(a, news_at) for a, news_at in attempts if news_at is not None and not (at_once and _told(a))]
     if not news:
         return None
-    slot = _due_slot(setting.frequency, setting.minute_of_day, setting.weekday, timezone, setting.last_sent_at,
-                     min(news_at for _, news_at in news),
-                     min((a.created_at for a, _ in news if not _told(a)), default=None), now)
+    slot = _due_slot(
+        setting.frequency,
+        setting.minute_of_day,
+        setting.weekday,
+        timezone,
+        setting.last_sent_at,
+        min(news_at for _, news_at in news),
+        min((a.created_at for a, _ in news if not _told(a)), default=None),
+        now,
+    )
     return None if slot is None else (slot, [(a, _told(a)) for a, _ in news])
 
 
@@ -328,12 +412,18 @@ def _item(attempt: Attempt, asker: str, updated: bool, address: str, mentor: Use
     question = attempt.question
     subject = digest_replies.subject_for(question)
     return Item(
-        attempt=attempt, question=question, asker=asker,
-        skills=", ".join(s.name for s in question.skills), waited=waited_words(now - question.created_at),
-        updated=updated, reply_address=address,
-        reply_subject=subject, reply_mailto=digest_replies.mailto(address, subject),
+        attempt=attempt,
+        question=question,
+        asker=asker,
+        skills=", ".join(s.name for s in question.skills),
+        waited=waited_words(now - question.created_at),
+        updated=updated,
+        reply_address=address,
+        reply_subject=subject,
+        reply_mailto=digest_replies.mailto(address, subject),
         thread_url=external_url("help.thread", question_id=question.id),
-        take_url=mail_links.take_link(attempt), pass_url=mail_links.pass_link(attempt),
+        take_url=mail_links.take_link(attempt),
+        pass_url=mail_links.pass_link(attempt),
         deadline=local_time(attempt.deadline_at, mentor.timezone),
         repeat=repeat_for(question, mentor.id, external=True),
     )
@@ -353,7 +443,7 @@ def _subject(items: list[Item]) -> str:
 
 def _short(text: str) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= SUBJECT_GOAL_CHARS else text[:SUBJECT_GOAL_CHARS - 1].rstrip() + "…"
+    return text if len(text) <= SUBJECT_GOAL_CHARS else text[: SUBJECT_GOAL_CHARS - 1].rstrip() + "…"
 
 
 def waited_words(waited: timedelta) -> str:

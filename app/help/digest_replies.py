@@ -51,7 +51,7 @@ def insert(table: sa.Table):
 def subject_for(question: Question) -> str:
     """The subject of a reply about the question: "Re: " and the start of its goal."""
     text = " ".join(question.goal.split())
-    short = text if len(text) <= SUBJECT_GOAL_CHARS else text[:SUBJECT_GOAL_CHARS - 1].rstrip() + "…"
+    short = text if len(text) <= SUBJECT_GOAL_CHARS else text[: SUBJECT_GOAL_CHARS - 1].rstrip() + "…"
     return f"Re: {short}"
 
 
@@ -70,10 +70,12 @@ def question_reply_addresses(pairs: list[tuple[int, int]]) -> dict[tuple[int, in
     keys: dict[tuple[int, int], str] = {}
     revoked = []
     for object_id, user_id, key, revoked_at in db.session.execute(
-            sa.select(ReplyAddress.object_id, ReplyAddress.user_id, ReplyAddress.key, ReplyAddress.revoked_at)
-            .where(ReplyAddress.purpose == REPLY_PURPOSE,
-                   ReplyAddress.user_id.in_(sorted({u for _, u in wanted})),
-                   ReplyAddress.object_id.in_(sorted({q for q, _ in wanted})))):
+        sa.select(ReplyAddress.object_id, ReplyAddress.user_id, ReplyAddress.key, ReplyAddress.revoked_at).where(
+            ReplyAddress.purpose == REPLY_PURPOSE,
+            ReplyAddress.user_id.in_(sorted({u for _, u in wanted})),
+            ReplyAddress.object_id.in_(sorted({q for q, _ in wanted})),
+        )
+    ):
         if (object_id, user_id) in wanted:
             if revoked_at is None:
                 keys[object_id, user_id] = key
@@ -86,8 +88,11 @@ def question_reply_addresses(pairs: list[tuple[int, int]]) -> dict[tuple[int, in
         made = {pair: new_key() for pair in missing}
         db.session.execute(
             insert(ReplyAddress.__table__).on_conflict_do_nothing(),
-            [dict(key=key, purpose=REPLY_PURPOSE, object_id=object_id, user_id=user_id, created_at=utcnow())
-             for (object_id, user_id), key in made.items()])
+            [
+                dict(key=key, purpose=REPLY_PURPOSE, object_id=object_id, user_id=user_id, created_at=utcnow())
+                for (object_id, user_id), key in made.items()
+            ],
+        )
         kept = set(db.session.scalars(sa.select(ReplyAddress.key).where(ReplyAddress.key.in_(list(made.values())))))
         for pair, key in made.items():
             # A pair another transaction made meanwhile keeps its own key.
@@ -105,15 +110,32 @@ def give_digests_addresses(digests: list[tuple[OutboundMail, list[int]]]) -> Non
     if not fresh:
         return
     made = {mail.id: new_key() for mail, _ in fresh}
-    db.session.execute(insert(ReplyAddress.__table__).on_conflict_do_nothing(), [
-        dict(key=made[mail.id], purpose=DIGEST_PURPOSE, object_id=mail.id, user_id=mail.user_id,
-             created_at=utcnow()) for mail, _ in fresh])
-    db.session.execute(insert(DigestQuestion.__table__).on_conflict_do_nothing(), [
-        dict(mail_id=mail.id, question_id=question_id, position=position)
-        for mail, ids in fresh for position, question_id in enumerate(ids)])
-    keys = dict(db.session.execute(sa.select(ReplyAddress.object_id, ReplyAddress.key).where(
-        ReplyAddress.purpose == DIGEST_PURPOSE, ReplyAddress.object_id.in_(list(made)),
-        ReplyAddress.revoked_at.is_(None))).all())
+    db.session.execute(
+        insert(ReplyAddress.__table__).on_conflict_do_nothing(),
+        [
+            dict(
+                key=made[mail.id], purpose=DIGEST_PURPOSE, object_id=mail.id, user_id=mail.user_id, created_at=utcnow()
+            )
+            for mail, _ in fresh
+        ],
+    )
+    db.session.execute(
+        insert(DigestQuestion.__table__).on_conflict_do_nothing(),
+        [
+            dict(mail_id=mail.id, question_id=question_id, position=position)
+            for mail, ids in fresh
+            for position, question_id in enumerate(ids)
+        ],
+    )
+    keys = dict(
+        db.session.execute(
+            sa.select(ReplyAddress.object_id, ReplyAddress.key).where(
+                ReplyAddress.purpose == DIGEST_PURPOSE,
+                ReplyAddress.object_id.in_(list(made)),
+                ReplyAddress.revoked_at.is_(None),
+            )
+        ).all()
+    )
     for mail, _ in fresh:
         mail.headers = {**(mail.headers or {}), "Reply-To": format_address(keys[mail.id])}
 
@@ -130,21 +152,27 @@ def answer_digest_reply(reply: Reply) -> None:
         replies.post_reply(dataclasses.replace(reply, purpose=REPLY_PURPOSE, object_id=questions[0].id))
         return
     if not questions:
-        raise ReplyRefused("Your reply went to a digest whose questions you can no longer answer, "
-                           "so nothing was posted.", links=(("Open Unstuck", external_url("people.home")),))
+        raise ReplyRefused(
+            "Your reply went to a digest whose questions you can no longer answer, so nothing was posted.",
+            links=(("Open Unstuck", external_url("people.home")),),
+        )
     raise ReplyRefused(
         f"Your reply went to the digest itself, which told you of {len(questions)} questions, so "
         "it could not be posted: which one does it answer? Send it to that question's own "
         "address (each link below opens a reply with your words in it), or answer on its thread.",
         links=tuple(link for question in questions for link in _links(question, reply)),
-        subject="Which question does your reply answer?")
+        subject="Which question does your reply answer?",
+    )
 
 
 def _visible(reply: Reply) -> list[Question]:
     """The digest's questions that its mentor may still see, in the digest's order."""
     questions = db.session.scalars(
-        sa.select(Question).join(DigestQuestion, DigestQuestion.question_id == Question.id)
-        .where(DigestQuestion.mail_id == reply.object_id).order_by(DigestQuestion.position)).all()
+        sa.select(Question)
+        .join(DigestQuestion, DigestQuestion.question_id == Question.id)
+        .where(DigestQuestion.mail_id == reply.object_id)
+        .order_by(DigestQuestion.position)
+    ).all()
     visible = []
     for question in questions:
         try:
@@ -157,12 +185,18 @@ def _visible(reply: Reply) -> list[Question]:
 
 def _links(question: Question, reply: Reply) -> list[tuple[str, str]]:
     """Where to answer the question: its own reply address, if it has a live one, and its thread."""
-    key = db.session.scalar(sa.select(ReplyAddress.key).where(
-        ReplyAddress.purpose == REPLY_PURPOSE, ReplyAddress.object_id == question.id,
-        ReplyAddress.user_id == reply.user_id, ReplyAddress.revoked_at.is_(None)))
+    key = db.session.scalar(
+        sa.select(ReplyAddress.key).where(
+            ReplyAddress.purpose == REPLY_PURPOSE,
+            ReplyAddress.object_id == question.id,
+            ReplyAddress.user_id == reply.user_id,
+            ReplyAddress.revoked_at.is_(None),
+        )
+    )
     links = []
     if key is not None:
-        links.append((f"“{question.goal}”: answer by email",
-                      mailto(format_address(key), subject_for(question), reply.text)))
+        links.append(
+            (f"“{question.goal}”: answer by email", mailto(format_address(key), subject_for(question), reply.text))
+        )
     links.append((f"“{question.goal}”: answer in Unstuck", external_url("help.thread", question_id=question.id)))
     return links

@@ -67,8 +67,7 @@ def _end_of_gap(naive: datetime, tz: ZoneInfo) -> datetime:
     return low + timedelta(seconds=lo)
 
 
-def scheduled_after(frequency: str, minute_of_day: int, weekday: int, tz: ZoneInfo,
-                    moment: datetime) -> datetime:
+def scheduled_after(frequency: str, minute_of_day: int, weekday: int, tz: ZoneInfo, moment: datetime) -> datetime:
     """The first scheduled moment of a daily or weekly digest strictly after `moment`."""
     day = moment.astimezone(tz).date() - timedelta(days=1)
     for _ in range(10):
@@ -80,9 +79,15 @@ def scheduled_after(frequency: str, minute_of_day: int, weekday: int, tz: ZoneIn
     raise AssertionError("a weekly time comes within ten days")  # pragma: no cover
 
 
-def next_digest_at(frequency: str, minute_of_day: int, weekday: int, timezone: str | None,
-                   last_sent_at: datetime | None, now: datetime,
-                   news_since: datetime | None = None) -> datetime | None:
+def next_digest_at(
+    frequency: str,
+    minute_of_day: int,
+    weekday: int,
+    timezone: str | None,
+    last_sent_at: datetime | None,
+    now: datetime,
+    news_since: datetime | None = None,
+) -> datetime | None:
     """The moment the mentor's next digest is due, in UTC; None for `at_once` (no digest).
 
     Hourly: an hour after the last digest, and not before the news. Daily or weekly: the
@@ -101,8 +106,15 @@ def next_digest_at(frequency: str, minute_of_day: int, weekday: int, timezone: s
     return scheduled_after(frequency, minute_of_day, weekday, zone(timezone), since)
 
 
-def is_due(frequency: str, minute_of_day: int, weekday: int, timezone: str | None,
-           last_sent_at: datetime | None, now: datetime, news_since: datetime | None = None) -> bool:
+def is_due(
+    frequency: str,
+    minute_of_day: int,
+    weekday: int,
+    timezone: str | None,
+    last_sent_at: datetime | None,
+    now: datetime,
+    news_since: datetime | None = None,
+) -> bool:
     """Whether a digest is due now for news that arrived at `news_since` (default: now)."""
     due = next_digest_at(frequency, minute_of_day, weekday, timezone, last_sent_at, now, news_since)
     return due is not None and due <= now
@@ -112,5 +124,9 @@ def describe(frequency: str, minute_of_day: int, weekday: int) -> str:
     """The setting in words: "daily at 09:00", "weekly on Friday at 17:30", "hourly"."""
     check_setting(frequency, minute_of_day, weekday)
     clock = f"{minute_of_day // 60:02d}:{minute_of_day % 60:02d}"
-    return {AT_ONCE: "every question at once", HOURLY: "hourly", DAILY: f"daily at {clock}",
-            WEEKLY: f"weekly on {WEEKDAYS[weekday]} at {clock}"}[frequency]
+    return {
+        AT_ONCE: "every question at once",
+        HOURLY: "hourly",
+        DAILY: f"daily at {clock}",
+        WEEKLY: f"weekly on {WEEKDAYS[weekday]} at {clock}",
+    }[frequency]

@@ -30,15 +30,27 @@ FREQUENCY_HINTS = {
 class DigestForm(FlaskForm):
     frequency = RadioField(
         "How often do you want to hear of questions that can wait?",
-        choices=[SelectChoice(f.value, f.label) for f in DigestFrequency], validate_choice=False,
-        validators=[InputRequired("Choose how often."),
-                    AnyOf([f.value for f in DigestFrequency], "Choose one of the frequencies shown.")])
-    time = StringField("At (your local time, HH:MM)", render_kw={"placeholder": "09:00", "inputmode": "numeric"},
-                       validators=[InputRequired("Enter a time as HH:MM."),
-                                   Regexp(CLOCK, message="Enter a time of day as HH:MM, such as 09:00.")])
-    weekday = SelectField("On (weekly)", choices=[SelectChoice(str(n), day) for n, day in enumerate(WEEKDAYS)],
-                          validate_choice=False,
-                          validators=[AnyOf([str(n) for n in range(7)], "Choose a day of the week.")])
+        choices=[SelectChoice(f.value, f.label) for f in DigestFrequency],
+        validate_choice=False,
+        validators=[
+            InputRequired("Choose how often."),
+            AnyOf([f.value for f in DigestFrequency], "Choose one of the frequencies shown."),
+        ],
+    )
+    time = StringField(
+        "At (your local time, HH:MM)",
+        render_kw={"placeholder": "09:00", "inputmode": "numeric"},
+        validators=[
+            InputRequired("Enter a time as HH:MM."),
+            Regexp(CLOCK, message="Enter a time of day as HH:MM, such as 09:00."),
+        ],
+    )
+    weekday = SelectField(
+        "On (weekly)",
+        choices=[SelectChoice(str(n), day) for n, day in enumerate(WEEKDAYS)],
+        validate_choice=False,
+        validators=[AnyOf([str(n) for n in range(7)], "Choose a day of the week.")],
+    )
     submit = SubmitField("Save")
 
 
@@ -46,7 +58,10 @@ def _page(form: DigestForm, status: int = 200):
     setting = digest.setting_of(current_user.id)
     due = digest.next_digest_for(current_user, utcnow())
     return render_template(
-        "help/mail_settings.html", form=form, hints=FREQUENCY_HINTS, timezone=current_user.timezone or "UTC",
+        "help/mail_settings.html",
+        form=form,
+        hints=FREQUENCY_HINTS,
+        timezone=current_user.timezone or "UTC",
         current=describe(setting.frequency, setting.minute_of_day, setting.weekday),
         next_digest=local_time(due, current_user.timezone) if due else None,
         unsubscribed=opted_out(current_user.id, digest.TOPIC),
@@ -59,10 +74,14 @@ def mail_settings():
     """Show and save how often the signed-in person gets digests of questions that can wait."""
     if request.method == "GET":
         setting = digest.setting_of(current_user.id)
-        form = DigestForm(formdata=None, data={
-            "frequency": setting.frequency.value,
-            "time": f"{setting.minute_of_day // 60:02d}:{setting.minute_of_day % 60:02d}",
-            "weekday": str(setting.weekday)})
+        form = DigestForm(
+            formdata=None,
+            data={
+                "frequency": setting.frequency.value,
+                "time": f"{setting.minute_of_day // 60:02d}:{setting.minute_of_day % 60:02d}",
+                "weekday": str(setting.weekday),
+            },
+        )
         return _page(form)
     form = DigestForm()
     if not form.validate_on_submit():
@@ -75,6 +94,9 @@ def mail_settings():
         for name, message in exc.fields.items():
             getattr(form, name).errors.append(message)
         return _page(form, 400)
-    flash("Saved. You will hear of questions that can wait "
-          f"{describe(form.frequency.data, hours * 60 + minutes, int(form.weekday.data))}.", "success")
+    flash(
+        "Saved. You will hear of questions that can wait "
+        f"{describe(form.frequency.data, hours * 60 + minutes, int(form.weekday.data))}.",
+        "success",
+    )
     return redirect(url_for("help.mail_settings"))

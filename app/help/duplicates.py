@@ -37,33 +37,54 @@ class AskedBefore(Exception):
 
 
 def shown_time(moment: datetime, timezone: str | None) -> str:
-    """"10:12" today in the person's zone, "5 Dec, 10:12" another day."""
+    """ "10:12" today in the person's zone, "5 Dec, 10:12" another day."""
     same_day = in_zone(moment, timezone, "%Y-%m-%d") == in_zone(utcnow(), timezone, "%Y-%m-%d")
     return in_zone(moment, timezone, "%H:%M" if same_day else "%d %b, %H:%M")
 
 
 def _earlier(query) -> list[Earlier]:
-    return [Earlier(row.id, row.goal, row.stuck, row.created_at, row.state != QuestionState.RESOLVED)
-            for row in db.session.execute(query)]
+    return [
+        Earlier(row.id, row.goal, row.stuck, row.created_at, row.state != QuestionState.RESOLVED)
+        for row in db.session.execute(query)
+    ]
 
 
 def asked_before(asker: User, goal: str, stuck: str) -> Question | None:
     """The asker's own open or recent question with nearly the same words, if any."""
     now = utcnow()
-    found = asked_again(goal, stuck, _earlier(
-        sa.select(Question.id, Question.goal, Question.stuck, Question.created_at, Question.state)
-        .where(Question.asker_id == asker.id,
-               sa.or_(Question.state != QuestionState.RESOLVED, Question.created_at >= now - RECENT))
-        .order_by(Question.id.desc()).limit(OWN_LOOKED_AT)), now)
+    found = asked_again(
+        goal,
+        stuck,
+        _earlier(
+            sa.select(Question.id, Question.goal, Question.stuck, Question.created_at, Question.state)
+            .where(
+                Question.asker_id == asker.id,
+                sa.or_(Question.state != QuestionState.RESOLVED, Question.created_at >= now - RECENT),
+            )
+            .order_by(Question.id.desc())
+            .limit(OWN_LOOKED_AT)
+        ),
+        now,
+    )
     return db.session.get(Question, found.id) if found else None
 
 
 def sent_keys(asker_id: int, limit: int = 20) -> list[str]:
     """The form keys of the person's latest questions: a draft sent with one of them was saved."""
-    return [key for key in db.session.scalars(
-        sa.select(Question.request_key).where(Question.asker_id == asker_id, Question.request_key.is_not(None),
-                                              Question.created_at >= utcnow() - RECENT)
-        .order_by(Question.id.desc()).limit(limit)) if key]
+    return [
+        key
+        for key in db.session.scalars(
+            sa.select(Question.request_key)
+            .where(
+                Question.asker_id == asker_id,
+                Question.request_key.is_not(None),
+                Question.created_at >= utcnow() - RECENT,
+            )
+            .order_by(Question.id.desc())
+            .limit(limit)
+        )
+        if key
+    ]
 
 
 def answered_before(asker: User, goal: str, stuck: str) -> int | None:
@@ -71,10 +92,16 @@ def answered_before(asker: User, goal: str, stuck: str) -> int | None:
     whose = Question.asker_id == asker.id
     if asker.team_id is not None:
         whose = sa.or_(whose, Question.team_id == asker.team_id)
-    found = most_alike(goal, stuck, _earlier(
-        sa.select(Question.id, Question.goal, Question.stuck, Question.created_at, Question.state)
-        .where(whose, Question.first_reply_at.is_not(None))
-        .order_by(Question.id.desc()).limit(ANSWERED_LOOKED_AT)))
+    found = most_alike(
+        goal,
+        stuck,
+        _earlier(
+            sa.select(Question.id, Question.goal, Question.stuck, Question.created_at, Question.state)
+            .where(whose, Question.first_reply_at.is_not(None))
+            .order_by(Question.id.desc())
+            .limit(ANSWERED_LOOKED_AT)
+        ),
+    )
     return found.id if found else None
 
 
@@ -93,9 +120,11 @@ def repeat_for(question: Question, mentor_id: int, external: bool = False) -> Re
     if question.repeat_of_id is None:
         return None
     answer = db.session.execute(
-        sa.select(Post.id, Post.created_at).where(Post.question_id == question.repeat_of_id,
-                                                   Post.author_id == mentor_id)
-        .order_by(Post.created_at, Post.id).limit(1)).first()
+        sa.select(Post.id, Post.created_at)
+        .where(Post.question_id == question.repeat_of_id, Post.author_id == mentor_id)
+        .order_by(Post.created_at, Post.id)
+        .limit(1)
+    ).first()
     if answer is None:
         return None  # not theirs: another mentor's answer is not theirs to be reminded of
     earlier = db.session.get(Question, question.repeat_of_id)

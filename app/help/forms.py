@@ -34,12 +34,19 @@ class AskForm(FlaskForm):
     stuck = TextAreaField("Where are you stuck?", render_kw={"rows": 7})
     link = StringField("Link to the task or page", render_kw={"maxlength": LINK_MAX, "inputmode": "url"})
     page_title = HiddenField()
-    urgency = RadioField("How urgent is it?", default=Urgency.CAN_WAIT.value,
-                         choices=[SelectChoice(u.value, u.label) for u in Urgency], validate_choice=False)
+    urgency = RadioField(
+        "How urgent is it?",
+        default=Urgency.CAN_WAIT.value,
+        choices=[SelectChoice(u.value, u.label) for u in Urgency],
+        validate_choice=False,
+    )
     skills = StringField("Skills", render_kw={"autocomplete": "off"})
-    visibility = RadioField("Once resolved, share it in the team's knowledge base",
-                            default=Visibility.ANONYMOUS.value, choices=VISIBILITY_CHOICES,
-                            validate_choice=False)
+    visibility = RadioField(
+        "Once resolved, share it in the team's knowledge base",
+        default=Visibility.ANONYMOUS.value,
+        choices=VISIBILITY_CHOICES,
+        validate_choice=False,
+    )
     request_key = HiddenField()
     check = SubmitField("Suggest skills and look for answers")
     submit = SubmitField("Ask for help")

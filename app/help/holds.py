@@ -59,17 +59,26 @@ def take_question(attempt_id: int, mentor_id: int) -> Attempt:
     has moved on already.
     """
     now = utcnow()
-    row = db.session.execute(sa.select(Question.urgency, User).select_from(Attempt).join(Question)
-                             .join(User, User.id == Attempt.mentor_id).where(Attempt.id == attempt_id)).first()
+    row = db.session.execute(
+        sa.select(Question.urgency, User)
+        .select_from(Attempt)
+        .join(Question)
+        .join(User, User.id == Attempt.mentor_id)
+        .where(Attempt.id == attempt_id)
+    ).first()
     urgency, person = (row[0], row[1]) if row else (Urgency.CAN_WAIT, None)
     schedule = schedule_of(person) if person is not None else Schedule()
     until = sa.literal(hold_until(schedule, urgency, now), UTCDateTime)
     # Conditional update: a deadline check or a pass racing with the take acts once.
     taken = db.session.execute(
         sa.update(Attempt)
-        .where(Attempt.id == attempt_id, Attempt.mentor_id == mentor_id, Attempt.state == AttemptState.WAITING,
-               Attempt.taken_at.is_(None),
-               Attempt.question_id.in_(sa.select(Question.id).where(Question.state == QuestionState.OPEN)))
+        .where(
+            Attempt.id == attempt_id,
+            Attempt.mentor_id == mentor_id,
+            Attempt.state == AttemptState.WAITING,
+            Attempt.taken_at.is_(None),
+            Attempt.question_id.in_(sa.select(Question.id).where(Question.state == QuestionState.OPEN)),
+        )
         .values(taken_at=now, deadline_at=sa.case((Attempt.deadline_at < until, until), else_=Attempt.deadline_at))
     ).rowcount
     attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
@@ -103,10 +112,15 @@ def remind_taker(attempt_id: int) -> bool:
     """
     reminded = db.session.execute(
         sa.update(Attempt)
-        .where(Attempt.id == attempt_id, Attempt.state == AttemptState.WAITING, Attempt.taken_at.is_not(None),
-               Attempt.reminded_at.is_(None),
-               Attempt.question_id.in_(sa.select(Question.id).where(Question.state == QuestionState.OPEN)))
-        .values(reminded_at=utcnow())).rowcount
+        .where(
+            Attempt.id == attempt_id,
+            Attempt.state == AttemptState.WAITING,
+            Attempt.taken_at.is_not(None),
+            Attempt.reminded_at.is_(None),
+            Attempt.question_id.in_(sa.select(Question.id).where(Question.state == QuestionState.OPEN)),
+        )
+        .values(reminded_at=utcnow())
+    ).rowcount
     if not reminded:
         db.session.rollback()
         return False
@@ -119,9 +133,18 @@ def reminders_due(now: datetime) -> list[int]:
     """Taken attempts whose reminder is due and not sent (its scheduled job was lost)."""
     config = current_app.config
     lead = timedelta(minutes=config["TAKEN_REMINDER_MINUTES"])
-    return list(db.session.scalars(sa.select(Attempt.id).where(
-        Attempt.state == AttemptState.WAITING, Attempt.taken_at.is_not(None), Attempt.reminded_at.is_(None),
-        Attempt.deadline_at <= now + lead).order_by(Attempt.deadline_at)))
+    return list(
+        db.session.scalars(
+            sa.select(Attempt.id)
+            .where(
+                Attempt.state == AttemptState.WAITING,
+                Attempt.taken_at.is_not(None),
+                Attempt.reminded_at.is_(None),
+                Attempt.deadline_at <= now + lead,
+            )
+            .order_by(Attempt.deadline_at)
+        )
+    )
 
 
 def release_question(attempt_id: int, mentor_id: int, hint: str = "") -> Attempt | None:
@@ -132,8 +155,12 @@ def release_question(attempt_id: int, mentor_id: int, hint: str = "") -> Attempt
     on instead) or has moved on already.
     """
     attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
-    if attempt is not None and attempt.mentor_id == mentor_id and attempt.state == AttemptState.WAITING \
-            and attempt.taken_at is None:
+    if (
+        attempt is not None
+        and attempt.mentor_id == mentor_id
+        and attempt.state == AttemptState.WAITING
+        and attempt.taken_at is None
+    ):
         raise RoutingError("You have not taken this question: pass it on instead.")
     # Routing moves it on and tells the asker; it acts once, whoever races it.
     return pass_question(attempt_id, mentor_id, hint, released=True)

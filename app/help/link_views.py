@@ -40,8 +40,7 @@ class ConfirmForm(FlaskForm):
 
 
 class RateForm(FlaskForm):
-    note = StringField("Anything to add? (optional)",
-                       validators=[Optional(), Length(max=thread.NOTE_MAX_CHARS)])
+    note = StringField("Anything to add? (optional)", validators=[Optional(), Length(max=thread.NOTE_MAX_CHARS)])
 
 
 def _form(action: str) -> FlaskForm:
@@ -118,12 +117,16 @@ def _still_waiting(attempt: Attempt) -> bool:
     return attempt.state == AttemptState.WAITING and attempt.question.state == QuestionState.OPEN
 
 
-def _confirm_page(action: str, form: FlaskForm, question: Question, attempt: Attempt | None,
-                  person: User, status: int):
+def _confirm_page(action: str, form: FlaskForm, question: Question, attempt: Attempt | None, person: User, status: int):
     title, button = PAGES[action]
-    return render_template("help/link_confirm.html", title=title, button=button, form=form,
-                           message=_asking(action, question, attempt, person),
-                           details=_details(action, question)), status
+    return render_template(
+        "help/link_confirm.html",
+        title=title,
+        button=button,
+        form=form,
+        message=_asking(action, question, attempt, person),
+        details=_details(action, question),
+    ), status
 
 
 def _act(action: str, object_id: int, person: User, form: FlaskForm) -> str:
@@ -139,8 +142,10 @@ def _act(action: str, object_id: int, person: User, form: FlaskForm) -> str:
     thread.rate_answer(object_id, person.id, helpful, form.note.data or "")
     if helpful:
         return "Thanks — we are glad it helped. If it is solved, you can mark it resolved on the thread."
-    return ("Thanks for telling us. You can follow up on the thread, or reply to the answer's email, "
-            "to say what is still missing.")
+    return (
+        "Thanks for telling us. You can follow up on the thread, or reply to the answer's email, "
+        "to say what is still missing."
+    )
 
 
 def _asking(action: str, question: Question, attempt: Attempt | None, person: User) -> str:
@@ -148,14 +153,18 @@ def _asking(action: str, question: Question, attempt: Attempt | None, person: Us
     if action == "take":
         until = max(attempt.deadline_at, holds.hold_until(schedule_of(person), question.urgency, utcnow()))
         if attempt.taken_at is None:
-            return (f"{question.asker.name} will hear that you are on it, and you will have until "
-                    f"{local_time(until, person.timezone)} to answer.")
+            return (
+                f"{question.asker.name} will hear that you are on it, and you will have until "
+                f"{local_time(until, person.timezone)} to answer."
+            )
         return f"You took it already; you have until {local_time(attempt.deadline_at, person.timezone)}."
     if action == "pass":
         return "We will ask someone else at once. A hint helps them find the right person."
     if action == "release":
-        return (f"You took this question. Releasing it asks someone else at once, and {question.asker.name} "
-                "hears where it went. A hint helps them find the right person.")
+        return (
+            f"You took this question. Releasing it asks someone else at once, and {question.asker.name} "
+            "hears where it went. A hint helps them find the right person."
+        )
     return "Saying whether an answer helped lets your mentors learn what works."
 
 
@@ -167,6 +176,10 @@ def _details(action: str, question: Question) -> list[str]:
 
 
 def _done(title: str, message: str, question: Question, status: int = 200):
-    return render_template("links/done.html", title=title, message=message,
-                           next_url=url_for("help.thread", question_id=question.id),
-                           next_label="Open the question"), status
+    return render_template(
+        "links/done.html",
+        title=title,
+        message=message,
+        next_url=url_for("help.thread", question_id=question.id),
+        next_label="Open the question",
+    ), status

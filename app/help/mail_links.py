@@ -24,22 +24,22 @@ def _link(action: str, object_id: int, user_id: int) -> str:
 
 
 def take_link(attempt: Attempt) -> str:
-    """"I'll take it": the asked mentor tells the asker they are on it."""
+    """ "I'll take it": the asked mentor tells the asker they are on it."""
     return _link("take", attempt.id, attempt.mentor_id)
 
 
 def pass_link(attempt: Attempt) -> str:
-    """"Pass": the asked mentor passes the question on, with an optional hint."""
+    """ "Pass": the asked mentor passes the question on, with an optional hint."""
     return _link("pass", attempt.id, attempt.mentor_id)
 
 
 def release_link(attempt: Attempt) -> str:
-    """"I can't after all": the taker releases the question, and it moves on at once."""
+    """ "I can't after all": the taker releases the question, and it moves on at once."""
     return _link("release", attempt.id, attempt.mentor_id)
 
 
 def rate_link(question: Question, helpful: bool) -> str:
-    """"This helped" or "This did not help", for the asker."""
+    """ "This helped" or "This did not help", for the asker."""
     return _link("helpful" if helpful else "not-helpful", question.id, question.asker_id)
 
 

@@ -18,27 +18,32 @@ from app.help.notices import hints_for, local_time, reason_for
 
 
 class PassForm(FlaskForm):
-    hint = StringField("Who could help? (optional)", validators=[Optional(), Length(max=routing.HINT_LIMIT)],
-                       render_kw={"placeholder": "ask Dana"})
+    hint = StringField(
+        "Who could help? (optional)",
+        validators=[Optional(), Length(max=routing.HINT_LIMIT)],
+        render_kw={"placeholder": "ask Dana"},
+    )
     submit = SubmitField("Pass it on")
 
 
 class ReleaseForm(FlaskForm):
-    """"I can't after all": one button and its CSRF token."""
+    """ "I can't after all": one button and its CSRF token."""
 
     submit = SubmitField("I can't after all")
 
 
 class TakeForm(FlaskForm):
-    """"I'll take it": one button and its CSRF token."""
+    """ "I'll take it": one button and its CSRF token."""
 
     submit = SubmitField("I'll take it")
 
 
 def taken_message(attempt: Attempt) -> str:
     """What the mentor reads after taking a question: the asker knows, and the new deadline."""
-    return (f"Thanks — {attempt.question.asker.name} knows you're on it. It stays with you until "
-            f"{local_time(attempt.deadline_at, attempt.mentor.timezone)} (your working time).")
+    return (
+        f"Thanks — {attempt.question.asker.name} knows you're on it. It stays with you until "
+        f"{local_time(attempt.deadline_at, attempt.mentor.timezone)} (your working time)."
+    )
 
 
 def released_message(following: Attempt | None) -> str:
@@ -50,9 +55,17 @@ def released_message(following: Attempt | None) -> str:
 @login_required
 def inbox():
     """The questions waiting for the signed-in person's reply, with their deadlines."""
-    return render_template("help/inbox_questions.html", attempts=routing.waiting_for(current_user.id),
-                           form=PassForm(), take_form=TakeForm(), release_form=ReleaseForm(), hints_for=hints_for,
-                           reason_for=reason_for, local_time=local_time, repeat_for=repeat_for)
+    return render_template(
+        "help/inbox_questions.html",
+        attempts=routing.waiting_for(current_user.id),
+        form=PassForm(),
+        take_form=TakeForm(),
+        release_form=ReleaseForm(),
+        hints_for=hints_for,
+        reason_for=reason_for,
+        local_time=local_time,
+        repeat_for=repeat_for,
+    )
 
 
 @bp.route("/help/for-you/<int:attempt_id>/take", methods=["POST"])

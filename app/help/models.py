@@ -56,7 +56,8 @@ class AttemptState(enum.StrEnum):
 
 
 question_skills = sa.Table(
-    "question_skills", db.metadata,
+    "question_skills",
+    db.metadata,
     sa.Column("question_id", sa.ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("skill_id", sa.ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
@@ -65,11 +66,14 @@ question_skills = sa.Table(
 def move_skill_links(sender, source_id: int, target_id: int, **extra) -> None:
     """Questions tagged with a skill being merged away keep the tag, as the target skill."""
     tagged = sa.select(question_skills.c.question_id).where(question_skills.c.skill_id == target_id)
-    db.session.execute(question_skills.insert().from_select(
-        ["question_id", "skill_id"],
-        sa.select(question_skills.c.question_id, sa.literal(target_id))
-        .where(question_skills.c.skill_id == source_id, question_skills.c.question_id.not_in(tagged)),
-    ))
+    db.session.execute(
+        question_skills.insert().from_select(
+            ["question_id", "skill_id"],
+            sa.select(question_skills.c.question_id, sa.literal(target_id)).where(
+                question_skills.c.skill_id == source_id, question_skills.c.question_id.not_in(tagged)
+            ),
+        )
+    )
 
 
 class Question(db.Model):
@@ -107,10 +111,12 @@ class Question(db.Model):
     asker: Mapped[User] = relationship(foreign_keys=[asker_id])
     repeat_of: Mapped[Question | None] = relationship(remote_side=[id], foreign_keys=[repeat_of_id])
     skills: Mapped[list[Skill]] = relationship(secondary=question_skills, order_by="Skill.name")
-    posts: Mapped[list[Post]] = relationship(back_populates="question", cascade="all, delete-orphan",
-                                             order_by="Post.created_at")
-    attempts: Mapped[list[Attempt]] = relationship(back_populates="question", cascade="all, delete-orphan",
-                                                   order_by="Attempt.number")
+    posts: Mapped[list[Post]] = relationship(
+        back_populates="question", cascade="all, delete-orphan", order_by="Post.created_at"
+    )
+    attempts: Mapped[list[Attempt]] = relationship(
+        back_populates="question", cascade="all, delete-orphan", order_by="Attempt.number"
+    )
 
     @property
     def is_open(self) -> bool:
@@ -145,8 +151,13 @@ class Attempt(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("question_id", "number"),
         # At most one live attempt per question.
-        sa.Index("uq_routing_attempts_live", "question_id", unique=True,
-                 postgresql_where=sa.text("state = 'waiting'"), sqlite_where=sa.text("state = 'waiting'")),
+        sa.Index(
+            "uq_routing_attempts_live",
+            "question_id",
+            unique=True,
+            postgresql_where=sa.text("state = 'waiting'"),
+            sqlite_where=sa.text("state = 'waiting'"),
+        ),
         sa.Index("ix_routing_attempts_mentor_state", "mentor_id", "state"),
         sa.Index("ix_routing_attempts_state_deadline", "state", "deadline_at"),
     )
@@ -197,8 +208,9 @@ class DigestFrequency(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"at_once": "Every question at once", "hourly": "Hourly", "daily": "Daily",
-                "weekly": "Weekly"}[self.value]
+        return {"at_once": "Every question at once", "hourly": "Hourly", "daily": "Daily", "weekly": "Weekly"}[
+            self.value
+        ]
 
 
 class DigestSetting(db.Model):

@@ -27,24 +27,34 @@ ASK_KEY = "question-ask:"
 
 SUBJECT_GOAL_CHARS = 80
 # The ranking names its tiers for the asker; the person asked reads why it is them.
-REASONS = {"your mentor": "you are their mentor", "teaches the skill": "you teach the skill",
-           "teaches a related skill": "you teach a related skill",
-           "available in your team": "you are in their team", "team lead": "you lead their team"}
+REASONS = {
+    "your mentor": "you are their mentor",
+    "teaches the skill": "you teach the skill",
+    "teaches a related skill": "you teach a related skill",
+    "available in your team": "you are in their team",
+    "team lead": "you lead their team",
+}
 
 
 def hints_for(question: Question) -> list[dict]:
     """What the mentors who passed the question on suggested, oldest first."""
-    return [{"name": a.mentor.name, "hint": a.hint} for a in question.attempts
-            if a.state in (AttemptState.PASSED, AttemptState.RELEASED) and a.hint]
+    return [
+        {"name": a.mentor.name, "hint": a.hint}
+        for a in question.attempts
+        if a.state in (AttemptState.PASSED, AttemptState.RELEASED) and a.hint
+    ]
 
 
 # Why an earlier person was asked, as the lead reads it.
 THIRD_PERSON = {"your mentor": "their mentor", "available in your team": "in their team"}
 # How an earlier attempt ended, for the escalation mail.
-OUTCOMES = {AttemptState.TIMED_OUT: "did not answer in time", AttemptState.PASSED: "passed it on",
-            AttemptState.RELEASED: "took it, then could not after all",
-            AttemptState.UNREACHED: "could not be reached (mail to them bounces)",
-            AttemptState.WAITING: "still has it"}
+OUTCOMES = {
+    AttemptState.TIMED_OUT: "did not answer in time",
+    AttemptState.PASSED: "passed it on",
+    AttemptState.RELEASED: "took it, then could not after all",
+    AttemptState.UNREACHED: "could not be reached (mail to them bounces)",
+    AttemptState.WAITING: "still has it",
+}
 
 
 def _minutes(delta) -> str:
@@ -56,10 +66,16 @@ def _minutes(delta) -> str:
 
 def asked_before(attempt: Attempt) -> list[dict]:
     """Who was asked before this attempt, for how long, and how it ended, oldest first."""
-    return [{"name": a.mentor.name, "why": THIRD_PERSON.get(a.tier, a.tier),
-             "for": _minutes((a.closed_at or a.deadline_at) - (a.notified_at or a.created_at)),
-             "outcome": OUTCOMES.get(a.state, a.state.value.replace("_", " "))}
-            for a in attempt.question.attempts if a.number < attempt.number]
+    return [
+        {
+            "name": a.mentor.name,
+            "why": THIRD_PERSON.get(a.tier, a.tier),
+            "for": _minutes((a.closed_at or a.deadline_at) - (a.notified_at or a.created_at)),
+            "outcome": OUTCOMES.get(a.state, a.state.value.replace("_", " ")),
+        }
+        for a in attempt.question.attempts
+        if a.number < attempt.number
+    ]
 
 
 def escalation_reason(attempt: Attempt) -> str:
@@ -69,8 +85,11 @@ def escalation_reason(attempt: Attempt) -> str:
     if len(tries) >= current_app.config["ROUTING_ATTEMPTS"]:
         noun = "mentor" if len(tries) == 1 else "mentors"
         return f"the {len(tries)} {noun} asked so far did not answer it"
-    who = ("who teaches " + ", ".join(s.name for s in attempt.question.skills)
-           if attempt.question.skills else "of the team (no skill was named)")
+    who = (
+        "who teaches " + ", ".join(s.name for s in attempt.question.skills)
+        if attempt.question.skills
+        else "of the team (no skill was named)"
+    )
     if not earlier:
         return f"nobody was asked before you: no mentor {who} can take it now"
     return f"no other mentor {who} can take it now"
@@ -93,7 +112,7 @@ def reason_for(attempt: Attempt) -> str:
 
 def _short(text: str) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= SUBJECT_GOAL_CHARS else text[:SUBJECT_GOAL_CHARS - 1].rstrip() + "…"
+    return text if len(text) <= SUBJECT_GOAL_CHARS else text[: SUBJECT_GOAL_CHARS - 1].rstrip() + "…"
 
 
 def ask(attempt: Attempt, escalated: bool = False) -> None:
@@ -106,19 +125,31 @@ def ask(attempt: Attempt, escalated: bool = False) -> None:
     else:
         subject = f"{asker.name} is stuck: {_short(question.goal)}"
     send_mail(
-        key=f"{ASK_KEY}{attempt.id}", kind=ASK_KIND, to=person, subject=subject,
-        template="help/email/routing_ask", thread=f"question-{question.id}",
-        about=("question", question.id), reply_to=reply_address(REPLY_PURPOSE, question.id, person.id),
-        context={"question": question, "attempt": attempt, "asker": asker, "escalated": escalated,
-                 "reason": reason_for(attempt), "hints": hints_for(question),
-                 "escalation": escalation_reason(attempt) if escalated else "",
-                 "hold": hold_text(question.urgency),
-                 "asked_before": asked_before(attempt) if escalated else [],
-                 "deadline": local_time(attempt.deadline_at, person.timezone),
-                 "thread_url": external_url("help.thread", question_id=question.id),
-                 "take_url": mail_links.take_link(attempt), "pass_url": mail_links.pass_link(attempt),
-                 "inbox_url": external_url("help.inbox"),
-                 "repeat": repeat_for(question, person.id, external=True)},
+        key=f"{ASK_KEY}{attempt.id}",
+        kind=ASK_KIND,
+        to=person,
+        subject=subject,
+        template="help/email/routing_ask",
+        thread=f"question-{question.id}",
+        about=("question", question.id),
+        reply_to=reply_address(REPLY_PURPOSE, question.id, person.id),
+        context={
+            "question": question,
+            "attempt": attempt,
+            "asker": asker,
+            "escalated": escalated,
+            "reason": reason_for(attempt),
+            "hints": hints_for(question),
+            "escalation": escalation_reason(attempt) if escalated else "",
+            "hold": hold_text(question.urgency),
+            "asked_before": asked_before(attempt) if escalated else [],
+            "deadline": local_time(attempt.deadline_at, person.timezone),
+            "thread_url": external_url("help.thread", question_id=question.id),
+            "take_url": mail_links.take_link(attempt),
+            "pass_url": mail_links.pass_link(attempt),
+            "inbox_url": external_url("help.inbox"),
+            "repeat": repeat_for(question, person.id, external=True),
+        },
     )
 
 
@@ -133,13 +164,20 @@ def taken(attempt: Attempt) -> None:
     question, mentor = attempt.question, attempt.mentor
     asker = question.asker
     send_mail(
-        key=f"question-taken:{attempt.id}", kind="question_taken", to=asker,
-        subject=f"{mentor.name} is on your question", template="help/email/taken",
-        thread=f"question-{question.id}", about=("question", question.id),
+        key=f"question-taken:{attempt.id}",
+        kind="question_taken",
+        to=asker,
+        subject=f"{mentor.name} is on your question",
+        template="help/email/taken",
+        thread=f"question-{question.id}",
+        about=("question", question.id),
         reply_to=reply_address(REPLY_PURPOSE, question.id, asker.id),
-        context={"question": question, "mentor": mentor,
-                 "deadline": local_time(attempt.deadline_at, asker.timezone),
-                 "thread_url": external_url("help.thread", question_id=question.id)},
+        context={
+            "question": question,
+            "mentor": mentor,
+            "deadline": local_time(attempt.deadline_at, asker.timezone),
+            "thread_url": external_url("help.thread", question_id=question.id),
+        },
     )
 
 
@@ -157,24 +195,45 @@ def reply(question: Question, post, to) -> None:
     else:
         subject = f"{author} followed up: {_short(question.goal)}"
     send_mail(
-        key=f"question-reply:{post.id}:{to.id}", kind="question_reply", to=to, subject=subject,
-        template="help/email/reply", thread=f"question-{question.id}", about=("question", question.id),
+        key=f"question-reply:{post.id}:{to.id}",
+        kind="question_reply",
+        to=to,
+        subject=subject,
+        template="help/email/reply",
+        thread=f"question-{question.id}",
+        about=("question", question.id),
         reply_to=reply_address(REPLY_PURPOSE, question.id, to.id),
-        context={"question": question, "post": post, "author": author, "person": to, "for_asker": for_asker,
-                 "helped_url": mail_links.rate_link(question, True) if rate else None,
-                 "not_helped_url": mail_links.rate_link(question, False) if rate else None,
-                 "thread_url": external_url("help.thread", question_id=question.id)},
+        context={
+            "question": question,
+            "post": post,
+            "author": author,
+            "person": to,
+            "for_asker": for_asker,
+            "helped_url": mail_links.rate_link(question, True) if rate else None,
+            "not_helped_url": mail_links.rate_link(question, False) if rate else None,
+            "thread_url": external_url("help.thread", question_id=question.id),
+        },
     )
 
 
 def _note(key: str, to, attempt: Attempt, subject: str, paragraphs: list[str], links: list[tuple[str, str]]) -> None:
     """A short routing note about a question, threaded with its other mails."""
     question = attempt.question
-    send_mail(key=key, kind="question_routing_note", to=to, subject=subject, template="help/email/routing_note",
-              thread=f"question-{question.id}", about=("question", question.id),
-              reply_to=reply_address(REPLY_PURPOSE, question.id, to.id),
-              context={"question": question, "paragraphs": paragraphs,
-                       "links": links + [("Open the question", external_url("help.thread", question_id=question.id))]})
+    send_mail(
+        key=key,
+        kind="question_routing_note",
+        to=to,
+        subject=subject,
+        template="help/email/routing_note",
+        thread=f"question-{question.id}",
+        about=("question", question.id),
+        reply_to=reply_address(REPLY_PURPOSE, question.id, to.id),
+        context={
+            "question": question,
+            "paragraphs": paragraphs,
+            "links": links + [("Open the question", external_url("help.thread", question_id=question.id))],
+        },
+    )
 
 
 def off_hours(attempt: Attempt, starts) -> None:
@@ -184,25 +243,35 @@ def off_hours(attempt: Attempt, starts) -> None:
     deadline = local_time(attempt.deadline_at, asker.timezone)
     if starts > attempt.created_at:
         subject = f"Nobody who can answer is working now: {person.name} will see it first"
-        text = (f"Nobody who can answer your question is working right now. {person.name} is the first to start: "
-                f"at {local_time(starts, asker.timezone)}. They will see it then; if they have not answered by "
-                f"{deadline}, we ask the next person.")
+        text = (
+            f"Nobody who can answer your question is working right now. {person.name} is the first to start: "
+            f"at {local_time(starts, asker.timezone)}. They will see it then; if they have not answered by "
+            f"{deadline}, we ask the next person."
+        )
     else:
         subject = f"{person.name} has your question now"
-        text = (f"Some mentors who could answer are not working right now, so we asked {person.name}, who is "
-                f"working now in another time zone ({person.timezone}). Expect an answer by {deadline}.")
+        text = (
+            f"Some mentors who could answer are not working right now, so we asked {person.name}, who is "
+            f"working now in another time zone ({person.timezone}). Expect an answer by {deadline}."
+        )
     _note(f"question-off-hours:{attempt.id}", asker, attempt, subject, [text], [])
 
 
 def hold_ending(attempt: Attempt) -> None:
     """Remind the taker, once, that their hold on the question ends soon."""
     asker, person = attempt.question.asker, attempt.mentor
-    _note(f"question-hold-ending:{attempt.id}", person, attempt,
-          f"Reminder: {asker.name} is waiting for your answer: {_short(attempt.question.goal)}",
-          [f"You took {asker.name}'s question at {local_time(attempt.taken_at, person.timezone)}. It stays with "
-           f"you until {local_time(attempt.deadline_at, person.timezone)}; after that it goes to someone else.",
-           "Reply to this email to answer. Can't after all? Release it, and we ask someone else at once."],
-          [("I can't after all", mail_links.release_link(attempt))])
+    _note(
+        f"question-hold-ending:{attempt.id}",
+        person,
+        attempt,
+        f"Reminder: {asker.name} is waiting for your answer: {_short(attempt.question.goal)}",
+        [
+            f"You took {asker.name}'s question at {local_time(attempt.taken_at, person.timezone)}. It stays with "
+            f"you until {local_time(attempt.deadline_at, person.timezone)}; after that it goes to someone else.",
+            "Reply to this email to answer. Can't after all? Release it, and we ask someone else at once.",
+        ],
+        [("I can't after all", mail_links.release_link(attempt))],
+    )
 
 
 def moved_on(left: Attempt, following: Attempt | None, to_taker: bool) -> None:
@@ -212,20 +281,34 @@ def moved_on(left: Attempt, following: Attempt | None, to_taker: bool) -> None:
     if following is None:
         where = "Nobody else can take it right now; it stays open and goes to the next person who can."
     else:
-        where = (f"We asked {following.mentor.name} now ({reason_for(following).replace('you ', 'they ')}); "
-                 f"expect a reply by {local_time(following.deadline_at, asker.timezone)}.")
+        where = (
+            f"We asked {following.mentor.name} now ({reason_for(following).replace('you ', 'they ')}); "
+            f"expect a reply by {local_time(following.deadline_at, asker.timezone)}."
+        )
     if left.state in (AttemptState.RELEASED, AttemptState.PASSED):
         why = f"{taker.name} took your question but cannot answer it after all."
     else:
-        why = (f"{taker.name} took your question at {local_time(left.taken_at, asker.timezone)} but did not "
-               f"answer while it was theirs (until {local_time(left.deadline_at, asker.timezone)}).")
-    subject = (f"Your question went to {following.mentor.name}" if following is not None
-               else "Your question waits for the next free mentor")
+        why = (
+            f"{taker.name} took your question at {local_time(left.taken_at, asker.timezone)} but did not "
+            f"answer while it was theirs (until {local_time(left.deadline_at, asker.timezone)})."
+        )
+    subject = (
+        f"Your question went to {following.mentor.name}"
+        if following is not None
+        else "Your question waits for the next free mentor"
+    )
     _note(f"question-moved:{left.id}:asker", asker, left, subject, [why, where], [])
     if to_taker:
         there = following.mentor.name if following is not None else "nobody yet: it waits for the next free mentor"
-        _note(f"question-moved:{left.id}:taker", taker, left,
-              f"{asker.name}'s question moved on: {_short(question.goal)}",
-              [f"You took this question; it was yours until {local_time(left.deadline_at, taker.timezone)}, "
-               f"and it has now gone to {there}. {asker.name} knows.",
-               "You can still post on the thread if you have something to add."], [])
+        _note(
+            f"question-moved:{left.id}:taker",
+            taker,
+            left,
+            f"{asker.name}'s question moved on: {_short(question.goal)}",
+            [
+                f"You took this question; it was yours until {local_time(left.deadline_at, taker.timezone)}, "
+                f"and it has now gone to {there}. {asker.name} knows.",
+                "You can still post on the thread if you have something to add.",
+            ],
+            [],
+        )

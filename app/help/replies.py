@@ -33,9 +33,10 @@ def post_reply(reply: Reply) -> None:
     try:
         question, _ = thread.visible_question(reply.object_id, reply.user_id)
     except thread.QuestionNotFound:
-        raise ReplyRefused("You can no longer see this question in Unstuck, so your reply "
-                           "cannot be posted on it.",
-                           links=(("Open Unstuck", external_url("people.home")),)) from None
+        raise ReplyRefused(
+            "You can no longer see this question in Unstuck, so your reply cannot be posted on it.",
+            links=(("Open Unstuck", external_url("people.home")),),
+        ) from None
     try:
         thread.post_answer(question.id, reply.user_id, reply.text, via="email", source_message_id=source)
     except InvalidInput as exc:

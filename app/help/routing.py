@@ -57,9 +57,11 @@ class _MentorFull(Exception):
 def routing_rules() -> RoutingRules:
     """The routing rules from the app's settings."""
     config = current_app.config
-    return RoutingRules(relax_after=timedelta(minutes=config["RELAX_TO_RELATED_MINUTES"]),
-                        any_after=timedelta(minutes=config["RELAX_TO_TEAM_MINUTES"]),
-                        max_pings_per_day=config["MAX_PINGS_PER_DAY"])
+    return RoutingRules(
+        relax_after=timedelta(minutes=config["RELAX_TO_RELATED_MINUTES"]),
+        any_after=timedelta(minutes=config["RELAX_TO_TEAM_MINUTES"]),
+        max_pings_per_day=config["MAX_PINGS_PER_DAY"],
+    )
 
 
 def answer_time(urgency: Urgency) -> timedelta:
@@ -69,6 +71,7 @@ def answer_time(urgency: Urgency) -> timedelta:
 
 
 # Routing
+
 
 def route_question(question_id: int) -> Attempt | None:
     """Ask the next best mentor (or, after the last attempt, the team lead); return the attempt.
@@ -97,8 +100,9 @@ def _route_once(question_id: int) -> Attempt | None:
     question = db.session.get(Question, question_id, with_for_update=True, populate_existing=True)
     if question is None or question.state != QuestionState.OPEN:
         return None
-    attempts = list(db.session.scalars(
-        sa.select(Attempt).where(Attempt.question_id == question.id).order_by(Attempt.number)))
+    attempts = list(
+        db.session.scalars(sa.select(Attempt).where(Attempt.question_id == question.id).order_by(Attempt.number))
+    )
     if any(a.state == AttemptState.WAITING for a in attempts):
         return None
     now = utcnow()
@@ -112,9 +116,14 @@ def _route_once(question_id: int) -> Attempt | None:
     starts = next_working_start(schedule, now)
     told_at, mail_now = _when_told(question.urgency, mentor_id, now)
     told_at = max(told_at, starts)
-    attempt = Attempt(question_id=question.id, mentor_id=mentor_id, tier=tier,
-                      number=attempts[-1].number + 1 if attempts else 1,
-                      deadline_at=add_working(schedule, told_at, answer_time(question.urgency)), created_at=now)
+    attempt = Attempt(
+        question_id=question.id,
+        mentor_id=mentor_id,
+        tier=tier,
+        number=attempts[-1].number + 1 if attempts else 1,
+        deadline_at=add_working(schedule, told_at, answer_time(question.urgency)),
+        created_at=now,
+    )
     db.session.add(attempt)
     if tier == LEAD_TIER:
         question.escalated = True
@@ -140,9 +149,10 @@ def tell_mentor(attempt_id: int) -> bool:
     """Mail the person asked, at the start of their working time, if still waiting and not
     told yet; return whether it was sent. Running it twice sends one mail."""
     told = db.session.execute(
-        sa.update(Attempt).where(Attempt.id == attempt_id, Attempt.state == AttemptState.WAITING,
-                                 Attempt.notified_at.is_(None))
-        .values(notified_at=utcnow())).rowcount
+        sa.update(Attempt)
+        .where(Attempt.id == attempt_id, Attempt.state == AttemptState.WAITING, Attempt.notified_at.is_(None))
+        .values(notified_at=utcnow())
+    ).rowcount
     attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
     if not told or attempt.question.state != QuestionState.OPEN:
         db.session.rollback()
@@ -169,8 +179,7 @@ def _when_told(urgency: Urgency, mentor_id: int, now: datetime) -> tuple[datetim
     if setting.frequency == DigestFrequency.AT_ONCE:
         return now, True
     timezone = db.session.scalar(sa.select(User.timezone).where(User.id == mentor_id))
-    due = next_digest_at(setting.frequency, setting.minute_of_day, setting.weekday, timezone,
-                         setting.last_sent_at, now)
+    due = next_digest_at(setting.frequency, setting.minute_of_day, setting.weekday, timezone, setting.last_sent_at, now)
     # A weekly digest must not hold a new hire's question for a week: after a day without
     # the mentor hearing of it, its time runs out and the next mentor is asked.
     return min(max(due, now), now + LONGEST_UNTOLD), False
@@ -220,8 +229,15 @@ def candidates(question: Question, tried: frozenset[int], now: datetime, limit: 
     skills = frozenset(s.name for s in question.skills)
     related = related_skills(question)
     team_id = question.team_id if question.team_id is not None else question.asker.team_id
-    need = Need(skills=skills, related=related, team_id=team_id, own_mentor_id=own_mentor(question.asker_id),
-                asker_id=question.asker_id, waited=now - question.created_at, tried=tried)
+    need = Need(
+        skills=skills,
+        related=related,
+        team_id=team_id,
+        own_mentor_id=own_mentor(question.asker_id),
+        asker_id=question.asker_id,
+        waited=now - question.created_at,
+        tried=tried,
+    )
     rules = routing_rules()
     pool = prepare_helpers(helpers(skills | related, team_id, now, also=need.own_mentor_id), rules)
     return rank(pool, need, now, rules, limit=limit)
@@ -232,8 +248,13 @@ def _available_lead(question: Question, tried: frozenset[int], now: datetime) ->
     if team_id is None:
         return None
     lead = db.session.scalar(sa.select(User).join(Team, Team.lead_id == User.id).where(Team.id == team_id))
-    if (lead is None or not lead.active or lead.id in tried or lead.id == question.asker_id
-            or lead.is_away_on(local_day(now, lead.timezone))):
+    if (
+        lead is None
+        or not lead.active
+        or lead.id in tried
+        or lead.id == question.asker_id
+        or lead.is_away_on(local_day(now, lead.timezone))
+    ):
         return None
     return lead.id if _has_room(lead.id, now) else None
 
@@ -242,12 +263,16 @@ def _has_room(user_id: int, now: datetime) -> bool:
     """Count again under a lock on the person: two routings racing for someone's last open
     slot, or their last ping of the day, cannot both take it."""
     cap, timezone = db.session.execute(
-        sa.select(User.max_open_questions, User.timezone).where(User.id == user_id)
-        .with_for_update(key_share=True)).one()
-    open_now = db.session.scalar(sa.select(sa.func.count()).select_from(Attempt).join(Question)
-                                 .where(*OPEN_LOAD, Attempt.mentor_id == user_id))
-    pinged = db.session.scalar(sa.select(sa.func.count()).select_from(Attempt).where(
-        Attempt.mentor_id == user_id, Attempt.created_at >= day_start(now, timezone)))
+        sa.select(User.max_open_questions, User.timezone).where(User.id == user_id).with_for_update(key_share=True)
+    ).one()
+    open_now = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Attempt).join(Question).where(*OPEN_LOAD, Attempt.mentor_id == user_id)
+    )
+    pinged = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Attempt)
+        .where(Attempt.mentor_id == user_id, Attempt.created_at >= day_start(now, timezone))
+    )
     return open_now < cap and pinged < current_app.config["MAX_PINGS_PER_DAY"]
 
 
@@ -266,6 +291,7 @@ def _schedule_job(when: datetime, job, attempt_id: int, urgency: Urgency) -> Non
 
 # Deadlines, passes and answers
 
+
 def check_deadline(attempt_id: int) -> bool:
     """Time the attempt out if it still waits past its deadline, and move the question on.
 
@@ -276,7 +302,8 @@ def check_deadline(attempt_id: int) -> bool:
     row = db.session.execute(
         sa.update(Attempt)
         .where(Attempt.id == attempt_id, Attempt.state == AttemptState.WAITING, Attempt.deadline_at <= now)
-        .values(state=AttemptState.TIMED_OUT, closed_at=now).returning(Attempt.question_id, Attempt.taken_at)
+        .values(state=AttemptState.TIMED_OUT, closed_at=now)
+        .returning(Attempt.question_id, Attempt.taken_at)
     ).first()
     if row is None:
         db.session.rollback()
@@ -306,7 +333,8 @@ def pass_question(attempt_id: int, mentor_id: int, hint: str = "", released: boo
         sa.update(Attempt)
         .where(Attempt.id == attempt_id, Attempt.mentor_id == mentor_id, Attempt.state == AttemptState.WAITING)
         .values(state=AttemptState.RELEASED if released else AttemptState.PASSED, hint=hint, closed_at=now)
-        .returning(Attempt.question_id, Attempt.taken_at)).first()
+        .returning(Attempt.question_id, Attempt.taken_at)
+    ).first()
     if row is None:
         db.session.rollback()
         attempt = db.session.get(Attempt, attempt_id)
@@ -331,9 +359,15 @@ def mentor_unreached(paused: PausedMail) -> Attempt | None:
         return None
     question_id = db.session.scalar(
         sa.update(Attempt)
-        .where(Attempt.id == attempt_id, Attempt.mentor_id == paused.user_id,
-               Attempt.state == AttemptState.WAITING, Attempt.taken_at.is_(None))
-        .values(state=AttemptState.UNREACHED, closed_at=utcnow()).returning(Attempt.question_id))
+        .where(
+            Attempt.id == attempt_id,
+            Attempt.mentor_id == paused.user_id,
+            Attempt.state == AttemptState.WAITING,
+            Attempt.taken_at.is_(None),
+        )
+        .values(state=AttemptState.UNREACHED, closed_at=utcnow())
+        .returning(Attempt.question_id)
+    )
     if question_id is None:
         db.session.rollback()
         return None
@@ -356,44 +390,80 @@ def answer_arrived(question_id: int, author_id: int) -> None:
     now = utcnow()
     live = (Attempt.question_id == question_id, Attempt.state == AttemptState.WAITING)
     # Conditional updates: a deadline check or a pass racing with the answer acts once.
-    db.session.execute(sa.update(Attempt).where(*live, Attempt.mentor_id == author_id)
-                       .values(state=AttemptState.ANSWERED, closed_at=now))
+    db.session.execute(
+        sa.update(Attempt)
+        .where(*live, Attempt.mentor_id == author_id)
+        .values(state=AttemptState.ANSWERED, closed_at=now)
+    )
     db.session.execute(sa.update(Attempt).where(*live).values(state=AttemptState.CLOSED, closed_at=now))
-    db.session.execute(sa.update(Question).where(Question.id == question_id, Question.state == QuestionState.OPEN)
-                       .values(state=QuestionState.ANSWERED))
+    db.session.execute(
+        sa.update(Question)
+        .where(Question.id == question_id, Question.state == QuestionState.OPEN)
+        .values(state=QuestionState.ANSWERED)
+    )
     db.session.commit()
 
 
 # What the sweeper and the pages read
 
+
 def waiting_for(user_id: int) -> list[Attempt]:
     """The questions waiting for this person's reply, the nearest deadline first."""
-    return list(db.session.scalars(
-        sa.select(Attempt).join(Question)
-        .where(Attempt.mentor_id == user_id, Attempt.state == AttemptState.WAITING,
-               Question.state == QuestionState.OPEN)
-        .options(selectinload(Attempt.question).selectinload(Question.skills),
-                 selectinload(Attempt.question).selectinload(Question.attempts))
-        .order_by(Attempt.deadline_at, Attempt.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Attempt)
+            .join(Question)
+            .where(
+                Attempt.mentor_id == user_id,
+                Attempt.state == AttemptState.WAITING,
+                Question.state == QuestionState.OPEN,
+            )
+            .options(
+                selectinload(Attempt.question).selectinload(Question.skills),
+                selectinload(Attempt.question).selectinload(Question.attempts),
+            )
+            .order_by(Attempt.deadline_at, Attempt.id)
+        )
+    )
 
 
 def stranded_questions() -> list[int]:
     """Open questions that wait on nobody (a lost job, Redis down, nobody free), oldest first."""
     live = sa.select(Attempt.question_id).where(Attempt.state == AttemptState.WAITING)
-    return list(db.session.scalars(sa.select(Question.id).where(
-        Question.state == QuestionState.OPEN, Question.id.not_in(live)).order_by(Question.created_at, Question.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Question.id)
+            .where(Question.state == QuestionState.OPEN, Question.id.not_in(live))
+            .order_by(Question.created_at, Question.id)
+        )
+    )
 
 
 def untold_attempts(now: datetime) -> list[int]:
     """Blocking attempts whose mail waited for the person's work to start, and it has (their
     scheduled mail was lost): the time to answer has begun, so they are told now."""
-    return list(db.session.scalars(sa.select(Attempt.id).join(Question).where(
-        Attempt.state == AttemptState.WAITING, Attempt.notified_at.is_(None),
-        Question.urgency == Urgency.BLOCKING, Question.state == QuestionState.OPEN,
-        Attempt.deadline_at <= now + answer_time(Urgency.BLOCKING)).order_by(Attempt.deadline_at)))
+    return list(
+        db.session.scalars(
+            sa.select(Attempt.id)
+            .join(Question)
+            .where(
+                Attempt.state == AttemptState.WAITING,
+                Attempt.notified_at.is_(None),
+                Question.urgency == Urgency.BLOCKING,
+                Question.state == QuestionState.OPEN,
+                Attempt.deadline_at <= now + answer_time(Urgency.BLOCKING),
+            )
+            .order_by(Attempt.deadline_at)
+        )
+    )
 
 
 def overdue_attempts(now: datetime) -> list[int]:
     """Attempts still waiting after their deadline (their scheduled check was lost or is late)."""
-    return list(db.session.scalars(sa.select(Attempt.id).where(
-        Attempt.state == AttemptState.WAITING, Attempt.deadline_at <= now).order_by(Attempt.deadline_at)))
+    return list(
+        db.session.scalars(
+            sa.select(Attempt.id)
+            .where(Attempt.state == AttemptState.WAITING, Attempt.deadline_at <= now)
+            .order_by(Attempt.deadline_at)
+        )
+    )

@@ -172,8 +172,9 @@ def _spelt(word: str, learned: Learned) -> str | None:
     return best[1] if best else None
 
 
-def infer_skills(text: str, catalogue: Iterable[CatalogueSkill], learned: Learned,
-                 limit: int = 8) -> list[CatalogueSkill]:
+def infer_skills(
+    text: str, catalogue: Iterable[CatalogueSkill], learned: Learned, limit: int = 8
+) -> list[CatalogueSkill]:
     """Return the skills the text is about, the most telling first, then the earliest: named
     (by name, alias, their stem or a misspelling of them), or told by words that go with a
     skill in the team's answered questions."""

@@ -46,8 +46,10 @@ def answered_by(question: Question, user_id: int) -> bool:
     """Tell whether the person answered on the thread (posted, and is not the asker)."""
     if user_id == question.asker_id:
         return False
-    return db.session.scalar(sa.select(sa.exists().where(
-        Post.question_id == question.id, Post.author_id == user_id))) or False
+    return (
+        db.session.scalar(sa.select(sa.exists().where(Post.question_id == question.id, Post.author_id == user_id)))
+        or False
+    )
 
 
 def clean_body(body) -> str:
@@ -56,13 +58,20 @@ def clean_body(body) -> str:
     if not text:
         raise InvalidInput({"body": "Please write something before posting."})
     if len(text) > POST_MAX_CHARS:
-        raise InvalidInput({"body": f"Please keep a post under {POST_MAX_CHARS:,} characters "
-                                    f"(this one has {len(text):,})."})
+        raise InvalidInput(
+            {"body": f"Please keep a post under {POST_MAX_CHARS:,} characters (this one has {len(text):,})."}
+        )
     return text
 
 
-def post_answer(question_id: int, author_id: int, body: str, via: str = "web",
-                source_message_id: str | None = None, request_key: str | None = None) -> Post:
+def post_answer(
+    question_id: int,
+    author_id: int,
+    body: str,
+    via: str = "web",
+    source_message_id: str | None = None,
+    request_key: str | None = None,
+) -> Post:
     """Post an answer or a follow-up on the thread; anyone who may see the question may post.
 
     A reply by anyone but the asker is an answer: the question counts as answered (the
@@ -78,20 +87,36 @@ def post_answer(question_id: int, author_id: int, body: str, via: str = "web",
     text = clean_body(body)
     question, _ = visible_question(question_id, author_id)
     now = utcnow()
-    post, new = request_keys.insert_once(Post, dict(
-        question_id=question.id, author_id=author_id, body=text, via=via, created_at=now,
-        source_message_id=source_message_id, request_key=key), scope=("question_id", "author_id"), same=("body",))
+    post, new = request_keys.insert_once(
+        Post,
+        dict(
+            question_id=question.id,
+            author_id=author_id,
+            body=text,
+            via=via,
+            created_at=now,
+            source_message_id=source_message_id,
+            request_key=key,
+        ),
+        scope=("question_id", "author_id"),
+        same=("body",),
+    )
     if not new:
         return post  # sent before: answered as then
     is_answer = author_id != question.asker_id
     if is_answer:
         # Conditional updates: two answers at once still record the first reply once, and
         # an answer never reopens a resolved question.
-        db.session.execute(sa.update(Question).where(
-            Question.id == question.id, Question.first_reply_at.is_(None)).values(first_reply_at=now))
-        db.session.execute(sa.update(Question).where(
-            Question.id == question.id, Question.state == QuestionState.OPEN)
-            .values(state=QuestionState.ANSWERED))
+        db.session.execute(
+            sa.update(Question)
+            .where(Question.id == question.id, Question.first_reply_at.is_(None))
+            .values(first_reply_at=now)
+        )
+        db.session.execute(
+            sa.update(Question)
+            .where(Question.id == question.id, Question.state == QuestionState.OPEN)
+            .values(state=QuestionState.ANSWERED)
+        )
     db.session.flush()
     for person in people_to_tell(question, author_id):
         notices.reply(question, post, person)
@@ -136,9 +161,11 @@ def resolve(question_id: int, user_id: int, visibility: str | None = None) -> Qu
     now = utcnow()
     question.state = QuestionState.RESOLVED
     question.resolved_at = question.resolved_at or now
-    db.session.execute(sa.update(Attempt).where(
-        Attempt.question_id == question.id, Attempt.state == AttemptState.WAITING)
-        .values(state=AttemptState.CLOSED, closed_at=now))
+    db.session.execute(
+        sa.update(Attempt)
+        .where(Attempt.question_id == question.id, Attempt.state == AttemptState.WAITING)
+        .values(state=AttemptState.CLOSED, closed_at=now)
+    )
     db.session.flush()
     search.index_question(question.id)  # in the same transaction: resolved means findable
     db.session.commit()
@@ -156,8 +183,9 @@ def rate_answer(question_id: int, user_id: int, helpful: bool, note: str = "") -
         raise InvalidInput({"helpful": "Say yes or no."})
     note = (note or "").strip()
     if len(note) > NOTE_MAX_CHARS:
-        raise InvalidInput({"note": f"Please keep the note under {NOTE_MAX_CHARS} characters "
-                                    f"(this one has {len(note)})."})
+        raise InvalidInput(
+            {"note": f"Please keep the note under {NOTE_MAX_CHARS} characters (this one has {len(note)})."}
+        )
     question.helpful = helpful
     question.helpful_note = note
     db.session.commit()

@@ -58,13 +58,16 @@ def _question_for(question_id: int) -> Question:
         thread.visible_question(question_id, current_user.id)
     except thread.QuestionNotFound:
         abort(404)
-    return db.session.scalar(sa.select(Question).where(Question.id == question_id).options(
-        orm.selectinload(Question.posts), orm.selectinload(Question.skills),
-        orm.selectinload(Question.attempts)))
+    return db.session.scalar(
+        sa.select(Question)
+        .where(Question.id == question_id)
+        .options(
+            orm.selectinload(Question.posts), orm.selectinload(Question.skills), orm.selectinload(Question.attempts)
+        )
+    )
 
 
-def _thread_page(question: Question, reply_form=None, resolve_form=None, rating_form=None,
-                 status: int = 200):
+def _thread_page(question: Question, reply_form=None, resolve_form=None, rating_form=None, status: int = 200):
     is_asker = question.asker_id == current_user.id
     live = next((a for a in question.attempts if a.state == AttemptState.WAITING), None)
     reply_form = reply_form or ReplyForm()
@@ -73,12 +76,18 @@ def _thread_page(question: Question, reply_form=None, resolve_form=None, rating_
     resolve_form = resolve_form or ResolveForm(visibility=question.visibility.value)
     rating_form = rating_form or RatingForm(note=question.helpful_note)
     return render_template(
-        "help/thread.html", question=question, is_asker=is_asker, live=live,
+        "help/thread.html",
+        question=question,
+        is_asker=is_asker,
+        live=live,
         can_resolve=question.state != QuestionState.RESOLVED
         and (is_asker or thread.answered_by(question, current_user.id)),
-        can_publish=is_asker, can_rate=is_asker and question.first_reply_at is not None,
+        can_publish=is_asker,
+        can_rate=is_asker and question.first_reply_at is not None,
         safe_link=question.link if question.link.lower().startswith(("http://", "https://")) else "",
-        reply_form=reply_form, resolve_form=resolve_form, rating_form=rating_form,
+        reply_form=reply_form,
+        resolve_form=resolve_form,
+        rating_form=rating_form,
     ), status
 
 
@@ -95,7 +104,8 @@ def _show_errors(form, exc: InvalidInput) -> None:
 def my_questions():
     """The questions the signed-in person asked, newest first."""
     questions = db.session.scalars(
-        sa.select(Question).where(Question.asker_id == current_user.id)
+        sa.select(Question)
+        .where(Question.asker_id == current_user.id)
         .options(orm.selectinload(Question.skills))
         .order_by(Question.created_at.desc(), Question.id.desc())
     ).all()
@@ -117,13 +127,16 @@ def post_reply(question_id: int):
     form = ReplyForm()
     if form.validate_on_submit():
         try:
-            post = thread.post_answer(question.id, current_user.id, form.body.data or "", via="web",
-                                      request_key=form.request_key.data)
+            post = thread.post_answer(
+                question.id, current_user.id, form.body.data or "", via="web", request_key=form.request_key.data
+            )
         except InvalidInput as exc:
             _show_errors(form, exc)
         else:
-            flash("Your follow-up is posted." if question.asker_id == current_user.id
-                  else "Your answer is posted.", "success")
+            flash(
+                "Your follow-up is posted." if question.asker_id == current_user.id else "Your answer is posted.",
+                "success",
+            )
             return redirect(url_for("help.thread", question_id=question.id) + f"#post-{post.id}")
     return _thread_page(_question_for(question_id), reply_form=form, status=400)
 
@@ -189,11 +202,20 @@ def embed():
         status = 400
     else:
         try:
-            asked = ask_question(current_user.id, AskInput(
-                goal=form.goal.data or "", stuck=form.stuck.data or "", link=form.link.data or "",
-                page_title=form.page_title.data or "", urgency=form.urgency.data,
-                skills=skill_names(form.skills.data), visibility=form.visibility.data,
-                request_key=form.request_key.data or None, ask_anyway=bool(form.ask_anyway.data)))
+            asked = ask_question(
+                current_user.id,
+                AskInput(
+                    goal=form.goal.data or "",
+                    stuck=form.stuck.data or "",
+                    link=form.link.data or "",
+                    page_title=form.page_title.data or "",
+                    urgency=form.urgency.data,
+                    skills=skill_names(form.skills.data),
+                    visibility=form.visibility.data,
+                    request_key=form.request_key.data or None,
+                    ask_anyway=bool(form.ask_anyway.data),
+                ),
+            )
         except AskedBefore as exc:  # nothing saved; the form keeps every word
             db.session.rollback()
             asked_before, status = exc, 409
@@ -203,12 +225,16 @@ def embed():
     if not form.request_key.data:
         form.request_key.data = secrets.token_urlsafe(24)  # a double click asks once
     # Hidden fields cannot show their own errors (an expired form, a key sent twice at once).
-    problems = {name: " ".join(errors) for name, errors in form.errors.items()
-                if name and form[name].type in ("HiddenField", "CSRFTokenField")}
+    problems = {
+        name: " ".join(errors)
+        for name, errors in form.errors.items()
+        if name and form[name].type in ("HiddenField", "CSRFTokenField")
+    }
     if form.form_errors:
         problems["form"] = " ".join(form.form_errors)
-    response = make_response(render_template("help/embed.html", form=form, asked=asked,
-                                             problems=problems, asked_before=asked_before), status)
+    response = make_response(
+        render_template("help/embed.html", form=form, asked=asked, problems=problems, asked_before=asked_before), status
+    )
     response.headers["Content-Security-Policy"] = EMBED_CSP
     return response
 

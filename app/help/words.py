@@ -14,7 +14,8 @@ import snowballstemmer
 
 # Words that say nothing about a problem. PostgreSQL drops English stop words by itself;
 # SQLite's FTS5 does not, so without this "how do I" would match every entry.
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a about above after again against all am an and any are as at be because been before being
 below between both but by can cannot could did do does doing done down during each few for
 from further get gets getting got had has have having he her here hers herself him himself his
@@ -24,7 +25,8 @@ theirs them themselves then there these they this those through to too under unt
 was we were what when where which while who whom why will with would you your yours yourself
 yourselves also anything something still try trying tried want wants need needs thing things
 way use using used work works working make makes made doesn dont don didn isn wasn cant
-""".split())
+""".split()
+)
 
 WORD = re.compile(r"[^\W_]+")
 _stemmer = snowballstemmer.stemmer("english")

@@ -56,9 +56,11 @@ def reply_address(purpose: str, object_id: int, user_id: int) -> str:
 
 def reply_key(purpose: str, object_id: int, user_id: int) -> str:
     """Return the live key for this purpose, object and person, creating one if needed."""
-    row = db.session.scalar(sa.select(ReplyAddress).where(
-        ReplyAddress.purpose == purpose, ReplyAddress.object_id == object_id,
-        ReplyAddress.user_id == user_id))
+    row = db.session.scalar(
+        sa.select(ReplyAddress).where(
+            ReplyAddress.purpose == purpose, ReplyAddress.object_id == object_id, ReplyAddress.user_id == user_id
+        )
+    )
     if row is not None and row.revoked_at is None:
         return row.key
     if row is not None:  # revoked: the old key stops working for good, a new one is made
@@ -69,9 +71,11 @@ def reply_key(purpose: str, object_id: int, user_id: int) -> str:
     values = dict(key=key, purpose=purpose, object_id=object_id, user_id=user_id, created_at=utcnow())
     if insert_unless_exists(ReplyAddress.__table__, values, ["purpose", "object_id", "user_id"]) is None:
         # Another transaction made it meanwhile; theirs is the one.
-        return db.session.scalar(sa.select(ReplyAddress.key).where(
-            ReplyAddress.purpose == purpose, ReplyAddress.object_id == object_id,
-            ReplyAddress.user_id == user_id))
+        return db.session.scalar(
+            sa.select(ReplyAddress.key).where(
+                ReplyAddress.purpose == purpose, ReplyAddress.object_id == object_id, ReplyAddress.user_id == user_id
+            )
+        )
     return key
 
 
@@ -96,14 +100,17 @@ def find_reply_address(addresses: list[str]) -> ReplyAddress | None:
     keys = [key for key in map(key_of, addresses) if key]
     if not keys:
         return None
-    return db.session.scalar(sa.select(ReplyAddress).where(
-        ReplyAddress.key.in_(keys), ReplyAddress.revoked_at.is_(None)).order_by(ReplyAddress.id).limit(1))
+    return db.session.scalar(
+        sa.select(ReplyAddress)
+        .where(ReplyAddress.key.in_(keys), ReplyAddress.revoked_at.is_(None))
+        .order_by(ReplyAddress.id)
+        .limit(1)
+    )
 
 
 def revoke_reply_addresses(purpose: str, object_id: int, user_id: int | None = None) -> int:
     """Stop the reply addresses of an object (or of one person for it) working; return how many."""
-    where = [ReplyAddress.purpose == purpose, ReplyAddress.object_id == object_id,
-             ReplyAddress.revoked_at.is_(None)]
+    where = [ReplyAddress.purpose == purpose, ReplyAddress.object_id == object_id, ReplyAddress.revoked_at.is_(None)]
     if user_id is not None:
         where.append(ReplyAddress.user_id == user_id)
     result = db.session.execute(sa.update(ReplyAddress).where(*where).values(revoked_at=utcnow()))
@@ -150,9 +157,17 @@ def find_bounced_mail(addresses: list[str]) -> OutboundMail | None:
     ids = [mail_id for mail_id in map(bounced_mail_id, addresses) if mail_id]
     if not ids:
         return None
-    return db.session.scalar(sa.select(OutboundMail).where(
-        OutboundMail.id.in_(ids), OutboundMail.status == MailStatus.SENT, OutboundMail.bounced_at.is_(None),
-        OutboundMail.sent_at > utcnow() - timedelta(days=BOUNCE_DAYS)).order_by(OutboundMail.id).limit(1))
+    return db.session.scalar(
+        sa.select(OutboundMail)
+        .where(
+            OutboundMail.id.in_(ids),
+            OutboundMail.status == MailStatus.SENT,
+            OutboundMail.bounced_at.is_(None),
+            OutboundMail.sent_at > utcnow() - timedelta(days=BOUNCE_DAYS),
+        )
+        .order_by(OutboundMail.id)
+        .limit(1)
+    )
 
 
 def takes_mail_for(address: str, automatic: bool = False) -> bool:

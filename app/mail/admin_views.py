@@ -22,10 +22,19 @@ SHOWN = 100
 @admin_required
 def mail_problems():
     """List the received mail that could not be read, and who was told of it."""
-    failed = db.session.scalars(sa.select(InboundMail).where(InboundMail.status == InboundStatus.FAILED)
-                                .order_by(InboundMail.received_at.desc(), InboundMail.id.desc())
-                                .limit(SHOWN)).all()
-    told = dict(db.session.execute(sa.select(OutboundMail.about_id, OutboundMail.to_email).where(
-        OutboundMail.about_type == "inbound_mail", OutboundMail.about_id.in_([row.id for row in failed]),
-        OutboundMail.kind == "reply_refused")).all())
+    failed = db.session.scalars(
+        sa.select(InboundMail)
+        .where(InboundMail.status == InboundStatus.FAILED)
+        .order_by(InboundMail.received_at.desc(), InboundMail.id.desc())
+        .limit(SHOWN)
+    ).all()
+    told = dict(
+        db.session.execute(
+            sa.select(OutboundMail.about_id, OutboundMail.to_email).where(
+                OutboundMail.about_type == "inbound_mail",
+                OutboundMail.about_id.in_([row.id for row in failed]),
+                OutboundMail.kind == "reply_refused",
+            )
+        ).all()
+    )
     return render_template("mail/problems.html", failed=failed, told=told, shown=SHOWN)

@@ -31,9 +31,7 @@ class OutboundMail(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(60))
     to_email: Mapped[str] = mapped_column(sa.String(254))
     to_name: Mapped[str] = mapped_column(sa.String(200), default="")
-    user_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     subject: Mapped[str] = mapped_column(sa.Text)
     text_body: Mapped[str] = mapped_column(sa.Text)
     html_body: Mapped[str] = mapped_column(sa.Text)
@@ -44,7 +42,8 @@ class OutboundMail(db.Model):
     headers: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     status: Mapped[MailStatus] = mapped_column(
         sa.Enum(MailStatus, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e]),
-        default=MailStatus.QUEUED, index=True,
+        default=MailStatus.QUEUED,
+        index=True,
     )
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
@@ -114,12 +113,12 @@ class InboundMail(db.Model):
     via: Mapped[str] = mapped_column(sa.String(10))  # smtp or http
     status: Mapped[InboundStatus] = mapped_column(
         sa.Enum(InboundStatus, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e]),
-        default=InboundStatus.RECEIVED, index=True,
+        default=InboundStatus.RECEIVED,
+        index=True,
     )
     reason: Mapped[str] = mapped_column(sa.String(40), default="")  # why it was refused
     detail: Mapped[str] = mapped_column(sa.Text, default="")
-    reply_address_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("reply_addresses.id", ondelete="SET NULL"))
+    reply_address_id: Mapped[int | None] = mapped_column(sa.ForeignKey("reply_addresses.id", ondelete="SET NULL"))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When a job last took the email to read it; a claim that old is taken to be lost.
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -65,25 +65,37 @@ def erase_mail(user_id: int, remove_texts: bool) -> None:
         for column in ("subject", "detail", "mail_from"):
             text = replace_words(replace_words(getattr(mail, column), email, new_email), name, new_name)
             setattr(mail, column, text)
-    db.session.execute(sa.update(OutboundMail).where(_to(user)).values(
-        to_email=new_email, to_name=new_name, subject="", text_body="", html_body="", calendar=None, headers={})
-        )
-    db.session.execute(sa.update(OutboundMail).where(
-        OutboundMail.to_email == new_email, OutboundMail.status.in_([MailStatus.QUEUED, MailStatus.FAILED]))
-        .values(status=MailStatus.SUPPRESSED, last_error=NOT_SENT))
+    db.session.execute(
+        sa.update(OutboundMail)
+        .where(_to(user))
+        .values(to_email=new_email, to_name=new_name, subject="", text_body="", html_body="", calendar=None, headers={})
+    )
+    db.session.execute(
+        sa.update(OutboundMail)
+        .where(OutboundMail.to_email == new_email, OutboundMail.status.in_([MailStatus.QUEUED, MailStatus.FAILED]))
+        .values(status=MailStatus.SUPPRESSED, last_error=NOT_SENT)
+    )
     for old, new in ((name, new_name), (email, new_email)):
         replace_in_mail(OutboundMail.to_email != new_email, old, new)
-    for model, where in ((ReplyAddress, ReplyAddress.user_id == user_id), (MailOptOut, MailOptOut.user_id == user_id),
-                         (MailBounce, MailBounce.email == email)):
+    for model, where in (
+        (ReplyAddress, ReplyAddress.user_id == user_id),
+        (MailOptOut, MailOptOut.user_id == user_id),
+        (MailBounce, MailBounce.email == email),
+    ):
         db.session.execute(sa.delete(model).where(where))
 
 
 def _raw_names(email: str, name: str):
     """Received mail whose raw text holds the address or the name (as sent, in UTF-8)."""
-    found = "position(:{0} IN raw) > 0" if db.session.get_bind().dialect.name == "postgresql" \
-        else "instr(raw, :{0}) > 0"
-    return sa.or_(*(sa.text(found.format(f"needle{n}")).bindparams(
-        sa.bindparam(f"needle{n}", needle.encode(), sa.LargeBinary)) for n, needle in enumerate((email, name))))
+    found = (
+        "position(:{0} IN raw) > 0" if db.session.get_bind().dialect.name == "postgresql" else "instr(raw, :{0}) > 0"
+    )
+    return sa.or_(
+        *(
+            sa.text(found.format(f"needle{n}")).bindparams(sa.bindparam(f"needle{n}", needle.encode(), sa.LargeBinary))
+            for n, needle in enumerate((email, name))
+        )
+    )
 
 
 def forget_mail(where) -> int:
@@ -91,11 +103,16 @@ def forget_mail(where) -> int:
     waiting to go is not sent. Return how many. In the caller's transaction."""
     ids = list(db.session.scalars(sa.select(OutboundMail.id).where(where)))
     if ids:
-        db.session.execute(sa.update(OutboundMail).where(OutboundMail.id.in_(ids)).values(
-            subject=REMOVED, text_body="", html_body="", calendar=None))
-        db.session.execute(sa.update(OutboundMail).where(
-            OutboundMail.id.in_(ids), OutboundMail.status.in_([MailStatus.QUEUED, MailStatus.FAILED]))
-            .values(status=MailStatus.SUPPRESSED, last_error=NOT_SENT))
+        db.session.execute(
+            sa.update(OutboundMail)
+            .where(OutboundMail.id.in_(ids))
+            .values(subject=REMOVED, text_body="", html_body="", calendar=None)
+        )
+        db.session.execute(
+            sa.update(OutboundMail)
+            .where(OutboundMail.id.in_(ids), OutboundMail.status.in_([MailStatus.QUEUED, MailStatus.FAILED]))
+            .values(status=MailStatus.SUPPRESSED, last_error=NOT_SENT)
+        )
     return len(ids)
 
 
@@ -106,8 +123,19 @@ def replace_in_mail(where, old: str, new: str) -> int:
         return 0
     shown = [old, str(escape(old))]
     unfolded = sa.func.replace(OutboundMail.calendar, "\r\n ", "")
-    mentions = sa.or_(*(column.icontains(text, autoescape=True) for text in shown for column in (
-        OutboundMail.subject, OutboundMail.to_name, OutboundMail.text_body, OutboundMail.html_body, unfolded)))
+    mentions = sa.or_(
+        *(
+            column.icontains(text, autoescape=True)
+            for text in shown
+            for column in (
+                OutboundMail.subject,
+                OutboundMail.to_name,
+                OutboundMail.text_body,
+                OutboundMail.html_body,
+                unfolded,
+            )
+        )
+    )
     changed = 0
     for mail in db.session.scalars(sa.select(OutboundMail).where(where, mentions)):
         mail.subject = replace_words(mail.subject, old, new)
@@ -131,8 +159,9 @@ def replace_words(text: str | None, old: str, new: str) -> str | None:
 def _replace_bytes(raw: bytes, old: str, new: str) -> bytes:
     if not old:
         return raw
-    return re.sub(rb"(?<![\w.+-])" + re.escape(old.encode()) + rb"(?![\w-])", lambda _: new.encode(), raw,
-                  flags=_case(old))
+    return re.sub(
+        rb"(?<![\w.+-])" + re.escape(old.encode()) + rb"(?![\w-])", lambda _: new.encode(), raw, flags=_case(old)
+    )
 
 
 def _case(old: str) -> int:

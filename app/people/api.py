@@ -97,8 +97,9 @@ def people_matching(team_id: int | None = None, role: Role | None = None, q: str
         query = query.where(User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == role)))
     if q and q.strip():
         text = q.strip()
-        query = query.where(sa.or_(User.name.icontains(text, autoescape=True),
-                                   User.email.icontains(text, autoescape=True)))
+        query = query.where(
+            sa.or_(User.name.icontains(text, autoescape=True), User.email.icontains(text, autoescape=True))
+        )
     return query
 
 
@@ -149,8 +150,13 @@ class Me(MethodView):
         public holidays.
         """
         user = api_user()
-        current = dict(timezone=user.timezone, work_start=user.work_start, work_end=user.work_end,
-                       away_from=user.away_from, away_until=user.away_until)
+        current = dict(
+            timezone=user.timezone,
+            work_start=user.work_start,
+            work_end=user.work_end,
+            away_from=user.away_from,
+            away_until=user.away_until,
+        )
         with saving():
             return update_profile(user.id, ProfileChanges(**{**current, **changes}))
 
@@ -238,8 +244,7 @@ class TeamById(MethodView):
         """
         team = db.get_or_404(Team, team_id)
         with saving():
-            return save_team(changes.get("name", team.name), changes.get("lead_id", team.lead_id),
-                             team_id=team.id)
+            return save_team(changes.get("name", team.name), changes.get("lead_id", team.lead_id), team_id=team.id)
 
 
 # Skills
@@ -282,6 +287,9 @@ class SkillById(MethodView):
         """
         skill = db.get_or_404(Skill, skill_id)
         with saving():
-            return save_skill(changes.get("name", skill.name),
-                              changes.get("category", skill.category),
-                              changes.get("aliases", skill.alias_names), skill_id=skill.id)
+            return save_skill(
+                changes.get("name", skill.name),
+                changes.get("category", skill.category),
+                changes.get("aliases", skill.alias_names),
+                skill_id=skill.id,
+            )

@@ -34,8 +34,13 @@ def import_people(csv_file) -> None:
 
 @people_cli.command("export")
 @click.argument("person_id", type=int)
-@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
-              help="The file to write (default: the standard output).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.File("w", encoding="utf-8"),
+    default="-",
+    help="The file to write (default: the standard output).",
+)
 def export_data(person_id: int, output) -> None:
     """Write everything Unstuck holds about a person as JSON; recorded and logged."""
     try:

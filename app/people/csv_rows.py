@@ -30,8 +30,18 @@ from app.people.services import (
 from app.people.skills import MAX_SKILL_NAME
 
 REQUIRED_COLUMNS = ("email", "name")
-OPTIONAL_COLUMNS = ("team", "roles", "title", "level", "timezone", "manager_email",
-                    "can_teach", "wants_to_learn", "working_hours", "start_date")
+OPTIONAL_COLUMNS = (
+    "team",
+    "roles",
+    "title",
+    "level",
+    "timezone",
+    "manager_email",
+    "can_teach",
+    "wants_to_learn",
+    "working_hours",
+    "start_date",
+)
 SKILL_COLUMNS = {"can_teach": SkillKind.TEACH, "wants_to_learn": SkillKind.LEARN}
 
 
@@ -68,13 +78,13 @@ class ReadFile:
 
 # Reading
 
+
 def decode_csv(data: bytes) -> str:
     """Return the text of an uploaded CSV file, or raise InvalidInput if it is not UTF-8."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InvalidInput({"file": "The file is not UTF-8 text; save it as CSV UTF-8 and "
-                                    "upload it again."}) from None
+        raise InvalidInput({"file": "The file is not UTF-8 text; save it as CSV UTF-8 and upload it again."}) from None
 
 
 def _records(text: str) -> list[list[str]]:
@@ -85,8 +95,12 @@ def _records(text: str) -> list[list[str]]:
     """
     if "\x00" in text:  # no column can keep one (PostgreSQL refuses it), and nobody types one
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise InvalidInput({"file": f"Line {line} holds a NUL character (\\0), which Unstuck cannot keep; "
-                                    "remove it and import the file again. Nothing was imported."})
+        raise InvalidInput(
+            {
+                "file": f"Line {line} holds a NUL character (\\0), which Unstuck cannot keep; "
+                "remove it and import the file again. Nothing was imported."
+            }
+        )
     records: list[list[str]] = []
     try:
         for cells in csv.reader(io.StringIO(text), strict=True):
@@ -94,12 +108,13 @@ def _records(text: str) -> list[list[str]]:
     except csv.Error as exc:
         row = len(records) + 1
         if str(exc) == "unexpected end of data":
-            message = (f'Row {row} opens a quote (") that is never closed, so the rest of the file '
-                       "would be read as one cell. Close or remove that quote and import the file "
-                       "again; nothing was imported.")
+            message = (
+                f'Row {row} opens a quote (") that is never closed, so the rest of the file '
+                "would be read as one cell. Close or remove that quote and import the file "
+                "again; nothing was imported."
+            )
         else:
-            message = (f"This is not a CSV file Unstuck can read (row {row}: {exc}); nothing "
-                       "was imported.")
+            message = f"This is not a CSV file Unstuck can read (row {row}: {exc}); nothing was imported."
         raise InvalidInput({"file": message}) from None
     return records
 
@@ -125,8 +140,7 @@ def read_people_csv(text: str) -> ReadFile:
     columns = [_column_name(h) for h in records[0]]
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
-        raise InvalidInput({"file": "The first row must name the columns, including "
-                            + " and ".join(missing) + "."})
+        raise InvalidInput({"file": "The first row must name the columns, including " + " and ".join(missing) + "."})
     repeated = sorted({c for c in columns if c and columns.count(c) > 1})
     if repeated:
         raise InvalidInput({"file": "The column " + ", ".join(repeated) + " appears twice."})
@@ -140,14 +154,16 @@ def read_people_csv(text: str) -> ReadFile:
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) > len(columns):
-            problems.append(RowProblem(number, "", "This row has more cells than the first row "
-                                                   "has column names."))
+            problems.append(RowProblem(number, "", "This row has more cells than the first row has column names."))
             continue
         cells = dict(zip(columns, cells + [""] * (len(columns) - len(cells)), strict=True))
         row, row_problems = _read_row(number, cells)
         if row is not None and row.email in first_row_of:
-            row_problems.append(RowProblem(number, "email", f"{row.email} is also on row "
-                                           f"{first_row_of[row.email]}; only that row is imported."))
+            row_problems.append(
+                RowProblem(
+                    number, "email", f"{row.email} is also on row {first_row_of[row.email]}; only that row is imported."
+                )
+            )
         elif row is not None:
             first_row_of[row.email] = number
         if row is not None:
@@ -234,8 +250,7 @@ def _read_date(cell: str) -> date | None:
     try:
         return datetime.strptime(cell, "%Y-%m-%d").date()
     except ValueError:
-        raise ValueError(f"Write the start date as YYYY-MM-DD, such as 2025-03-01, "
-                         f"not {cell!r}.") from None
+        raise ValueError(f"Write the start date as YYYY-MM-DD, such as 2025-03-01, not {cell!r}.") from None
 
 
 def _read_skills(cell: str) -> tuple[tuple[str, int], ...]:
@@ -258,8 +273,10 @@ def _read_skills(cell: str) -> tuple[tuple[str, int], ...]:
 
 # Checking rows against each other and against what is already known
 
-def check_rows(read: ReadFile, team_names: set[str], reporting: dict[str, str | None],
-               skill_key: Callable[[str], str]) -> tuple[RowProblem, ...]:
+
+def check_rows(
+    read: ReadFile, team_names: set[str], reporting: dict[str, str | None], skill_key: Callable[[str], str]
+) -> tuple[RowProblem, ...]:
     """Return every problem of the file: each row's own, unknown teams and managers, skills
     listed twice under two names, rows whose manager's row is bad, and reporting loops.
 
@@ -272,15 +289,17 @@ def check_rows(read: ReadFile, team_names: set[str], reporting: dict[str, str | 
         if row.row in bad:
             continue
         if row.team and row.team.casefold() not in team_names:
-            problems.append(RowProblem(row.row, "team", f"There is no team called {row.team}; "
-                                                        "add it on the Teams page first."))
+            problems.append(
+                RowProblem(row.row, "team", f"There is no team called {row.team}; add it on the Teams page first.")
+            )
         for column, kind in SKILL_COLUMNS.items():
             seen: dict[str, str] = {}
             for name, _ in row.skills.get(kind) or ():
                 key = skill_key(name)
                 if key in seen:
-                    problems.append(RowProblem(row.row, column, f"{seen[key]} and {name} are the "
-                                                                "same skill; list it once."))
+                    problems.append(
+                        RowProblem(row.row, column, f"{seen[key]} and {name} are the same skill; list it once.")
+                    )
                 seen.setdefault(key, name)
     row_of: dict[str, PersonRow] = {}
     for row in read.rows:
@@ -293,11 +312,14 @@ def check_rows(read: ReadFile, team_names: set[str], reporting: dict[str, str | 
         found = [p for p in found if p is not None]
         if not found:
             lines = dict(reporting)
-            lines.update({r.email: r.manager_email or None for r in good.values()
-                          if r.manager_email is not None})
-            found = [RowProblem(good[email].row, "manager_email",
-                                "The reporting line would loop: " + " → ".join(chain) + ".")
-                     for email, chain in _loops(lines).items() if email in good]
+            lines.update({r.email: r.manager_email or None for r in good.values() if r.manager_email is not None})
+            found = [
+                RowProblem(
+                    good[email].row, "manager_email", "The reporting line would loop: " + " → ".join(chain) + "."
+                )
+                for email, chain in _loops(lines).items()
+                if email in good
+            ]
         if not found:
             return tuple(sorted(problems, key=lambda p: p.row))
         problems.extend(found)
@@ -309,11 +331,13 @@ def _manager_problem(row: PersonRow, row_of, good, bad, reporting) -> RowProblem
     if not manager:
         return None
     if manager in row_of and row_of[manager].row in bad:
-        return RowProblem(row.row, "manager_email", f"The manager {manager} is on row "
-                          f"{row_of[manager].row}, which is not imported; fix that row first.")
+        return RowProblem(
+            row.row,
+            "manager_email",
+            f"The manager {manager} is on row {row_of[manager].row}, which is not imported; fix that row first.",
+        )
     if manager not in good and manager not in reporting:
-        return RowProblem(row.row, "manager_email",
-                          f"No one with the email {manager} is in Unstuck or in this file.")
+        return RowProblem(row.row, "manager_email", f"No one with the email {manager} is in Unstuck or in this file.")
     return None
 
 
@@ -330,7 +354,7 @@ def _loops(lines: dict[str, str | None]) -> dict[str, list[str]]:
             path.append(person)
             person = lines.get(person)
         if person is not None and person in at:
-            cycle = path[at[person]:]
+            cycle = path[at[person] :]
             for i, member in enumerate(cycle):
                 looped[member] = cycle[i:] + cycle[:i] + [member]
         done.update(path)

@@ -18,8 +18,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.people.models import SkillKind
 
-WEEKDAY_CHOICES = [SelectChoice(str(n), name) for n, name in
-                   enumerate(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))]
+WEEKDAY_CHOICES = [
+    SelectChoice(str(n), name)
+    for n, name in enumerate(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))
+]
 LEVEL_CHOICES = [SelectChoice(str(n), f"{n}/5") for n in range(1, 6)]
 
 
@@ -32,17 +34,23 @@ class ProfileForm(FlaskForm):
     timezone = SelectField("Time zone", validators=[DataRequired()], validate_choice=False)
     work_start = TimeField("Working day starts", validators=[InputRequired()])
     work_end = TimeField("Working day ends", validators=[InputRequired()])
-    work_days = SelectMultipleField("Working days", choices=WEEKDAY_CHOICES, coerce=int,
-                                    widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
-    holiday_country = StringField("Public holidays of (country code)", validators=[Optional(), Length(max=3)],
-                                  render_kw={"placeholder": "DE"})
-    holiday_region = StringField("Region (optional)", validators=[Optional(), Length(max=10)],
-                                 render_kw={"placeholder": "BY"})
+    work_days = SelectMultipleField(
+        "Working days",
+        choices=WEEKDAY_CHOICES,
+        coerce=int,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    holiday_country = StringField(
+        "Public holidays of (country code)", validators=[Optional(), Length(max=3)], render_kw={"placeholder": "DE"}
+    )
+    holiday_region = StringField(
+        "Region (optional)", validators=[Optional(), Length(max=10)], render_kw={"placeholder": "BY"}
+    )
     away_from = DateField("Away from", validators=[Optional()])
     away_until = DateField("Away until", validators=[Optional()])
     max_mentees = IntegerField("Most mentees at once", validators=[Optional(), NumberRange(0, 50)])
-    max_open_questions = IntegerField("Most open questions at once",
-                                      validators=[Optional(), NumberRange(0, 50)])
+    max_open_questions = IntegerField("Most open questions at once", validators=[Optional(), NumberRange(0, 50)])
     submit = SubmitField("Save profile")
 
     def __init__(self, *args, **kwargs):
@@ -54,8 +62,13 @@ class ProfileForm(FlaskForm):
 
 class AddSkillForm(FlaskForm):
     skill = StringField("Skill", validators=[DataRequired(), Length(max=80)])
-    kind = SelectField("I", choices=[SelectChoice(SkillKind.TEACH.value, "can teach it"),
-                                     SelectChoice(SkillKind.LEARN.value, "want to learn it")])
+    kind = SelectField(
+        "I",
+        choices=[
+            SelectChoice(SkillKind.TEACH.value, "can teach it"),
+            SelectChoice(SkillKind.LEARN.value, "want to learn it"),
+        ],
+    )
     level = SelectField("My level", choices=LEVEL_CHOICES, default="1")
     submit = SubmitField("Add skill")
 

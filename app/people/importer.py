@@ -42,8 +42,7 @@ class ImportReport:
         lines = [f"{self.created} created, {self.updated} updated, {bad} bad row{'' if bad == 1 else 's'}."]
         lines += [f"Row {p.row}, {p.column}: {p.reason}" for p in self.problems]
         if self.new_skills:
-            lines.append("New skills (merge any duplicates into an existing skill): "
-                         + ", ".join(self.new_skills))
+            lines.append("New skills (merge any duplicates into an existing skill): " + ", ".join(self.new_skills))
         if self.ignored_columns:
             lines.append("Ignored columns: " + ", ".join(self.ignored_columns))
         return lines
@@ -70,6 +69,7 @@ def import_people_csv(text: str) -> ImportReport:
 
 # What the database already knows, for checking the rows.
 
+
 def _team_names() -> set[str]:
     """Return the names of the teams, in lower case."""
     return {name.casefold() for name in db.session.scalars(sa.select(Team.name))}
@@ -90,11 +90,12 @@ def _skill_key(name: str) -> str:
 
 # Writing, in one transaction.
 
+
 def _people_by_email(emails: Iterable[str]) -> dict[str, User]:
     """Load the people with these emails (in chunks, to stay under parameter limits)."""
     emails, people = sorted(set(emails)), {}
     for start in range(0, len(emails), 500):
-        chunk = emails[start:start + 500]
+        chunk = emails[start : start + 500]
         found = db.session.scalars(sa.select(User).where(User.email.in_(chunk)))
         people.update((u.email, u) for u in found)
     return people
@@ -106,8 +107,7 @@ def _write(rows: list[PersonRow]) -> tuple[int, int, tuple[str, ...]]:
     Returns how many people were created and updated, and the names of the new skills.
     """
     teams = {t.name.casefold(): t.id for t in db.session.scalars(sa.select(Team))}
-    people = _people_by_email([r.email for r in rows]
-                              + [r.manager_email for r in rows if r.manager_email])
+    people = _people_by_email([r.email for r in rows] + [r.manager_email for r in rows if r.manager_email])
     skills: dict[str, Skill] = {}
     new_skills: list[str] = []
 

@@ -29,9 +29,7 @@ class Role(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"new_hire": "New hire", "mentor": "Mentor", "lead": "Team lead", "admin": "Admin"}[
-            self.value
-        ]
+        return {"new_hire": "New hire", "mentor": "Mentor", "lead": "Team lead", "admin": "Admin"}[self.value]
 
 
 class SkillKind(enum.StrEnum):
@@ -63,9 +61,7 @@ class Team(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     lead: Mapped[User | None] = relationship(foreign_keys=[lead_id], post_update=True)
-    members: Mapped[list[User]] = relationship(
-        back_populates="team", foreign_keys="User.team_id", order_by="User.name"
-    )
+    members: Mapped[list[User]] = relationship(back_populates="team", foreign_keys="User.team_id", order_by="User.name")
 
     def __repr__(self) -> str:
         return f"<Team {self.name}>"
@@ -74,9 +70,7 @@ class Team(db.Model):
 class UserRole(db.Model):
     __tablename__ = "user_roles"
 
-    user_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[Role] = mapped_column(
         sa.Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
         primary_key=True,
@@ -96,9 +90,7 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120))
     password_hash: Mapped[str | None] = mapped_column(sa.String(256))
-    team_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("teams.id", ondelete="SET NULL"), index=True
-    )
+    team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("teams.id", ondelete="SET NULL"), index=True)
     title: Mapped[str] = mapped_column(sa.String(120), default="")
     level: Mapped[int] = mapped_column(default=1)
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
@@ -110,9 +102,7 @@ class User(UserMixin, db.Model):
     holiday_country: Mapped[str] = mapped_column(sa.String(3), default="", server_default="")
     holiday_region: Mapped[str] = mapped_column(sa.String(10), default="", server_default="")
     start_date: Mapped[date | None]
-    manager_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    manager_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     max_mentees: Mapped[int] = mapped_column(default=2)
     max_open_questions: Mapped[int] = mapped_column(default=5)
     away_from: Mapped[date | None]
@@ -125,9 +115,7 @@ class User(UserMixin, db.Model):
     team: Mapped[Team | None] = relationship(back_populates="members", foreign_keys=[team_id])
     manager: Mapped[User | None] = relationship(remote_side=[id], foreign_keys=[manager_id])
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
-    skills: Mapped[list[UserSkill]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
-    )
+    skills: Mapped[list[UserSkill]] = relationship(back_populates="user", cascade="all, delete-orphan", lazy="selectin")
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
@@ -205,7 +193,9 @@ class Skill(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     aliases: Mapped[list[SkillAlias]] = relationship(
-        back_populates="skill", cascade="all, delete-orphan", lazy="selectin",
+        back_populates="skill",
+        cascade="all, delete-orphan",
+        lazy="selectin",
         order_by="SkillAlias.name",
     )
 
@@ -232,12 +222,8 @@ class UserSkill(db.Model):
     __tablename__ = "user_skills"
     __table_args__ = (sa.CheckConstraint("level BETWEEN 1 AND 5", name="level_range"),)
 
-    user_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
-    skill_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    skill_id: Mapped[int] = mapped_column(sa.ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True)
     kind: Mapped[SkillKind] = mapped_column(
         sa.Enum(SkillKind, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e]),
         primary_key=True,
@@ -252,7 +238,8 @@ def named_only(relationship_to_person):
     """Loader option: the people a relationship leads to, joined in the same query with only
     their id and name (what a list shows). Anything else read from them loads when read."""
     return orm.joinedload(relationship_to_person).options(
-        orm.load_only(User.id, User.name), orm.lazyload(User.role_rows), orm.lazyload(User.skills))
+        orm.load_only(User.id, User.name), orm.lazyload(User.role_rows), orm.lazyload(User.skills)
+    )
 
 
 class PersonalDataRequest(db.Model):

@@ -15,25 +15,36 @@ from app.extensions import db
 from app.people.models import PersonalDataRequest, Team, User, UserRole
 from app.people.personal_data import register_personal_data, row_data, rows
 
-COVERS = {"users.manager_id", "teams.lead_id", "user_roles.user_id", "user_skills.user_id",
-          "api_tokens.user_id", "sign_in_sessions.user_id",
-          "personal_data_requests.subject_id", "personal_data_requests.by_id"}
+COVERS = {
+    "users.manager_id",
+    "teams.lead_id",
+    "user_roles.user_id",
+    "user_skills.user_id",
+    "api_tokens.user_id",
+    "sign_in_sessions.user_id",
+    "personal_data_requests.subject_id",
+    "personal_data_requests.by_id",
+}
 
 
 def export_person_records(user_id: int) -> dict[str, list[dict]]:
     user = db.session.get(User, user_id)
-    reports = [{"id": r.id, "name": r.name, "manager_id": r.manager_id}
-               for r in db.session.scalars(sa.select(User).where(User.manager_id == user_id).order_by(User.id))]
+    reports = [
+        {"id": r.id, "name": r.name, "manager_id": r.manager_id}
+        for r in db.session.scalars(sa.select(User).where(User.manager_id == user_id).order_by(User.id))
+    ]
     return {
         "users": [row_data(user, omit={"password_hash"}), *reports],
         "teams": rows(Team, sa.or_(Team.id == user.team_id, Team.lead_id == user_id)),
         "user_roles": rows(UserRole, UserRole.user_id == user_id),
         "user_skills": [{**row_data(s), "skill": s.skill.name} for s in user.skills],
         "api_tokens": rows(ApiToken, ApiToken.user_id == user_id, omit={"token_hash"}),
-        "sign_in_sessions": rows(SignInSession, SignInSession.user_id == user_id,
-                                 omit={"secret_hash", "previous_hash"}),
-        "personal_data_requests": rows(PersonalDataRequest, sa.or_(PersonalDataRequest.subject_id == user_id,
-                                                                   PersonalDataRequest.by_id == user_id)),
+        "sign_in_sessions": rows(
+            SignInSession, SignInSession.user_id == user_id, omit={"secret_hash", "previous_hash"}
+        ),
+        "personal_data_requests": rows(
+            PersonalDataRequest, sa.or_(PersonalDataRequest.subject_id == user_id, PersonalDataRequest.by_id == user_id)
+        ),
     }
 
 
@@ -41,8 +52,9 @@ def erase_person_records(user_id: int, remove_texts: bool) -> None:
     user = db.session.get(User, user_id)
     user.skills = []
     for model in (ApiToken, SignInSession):
-        db.session.execute(sa.delete(model).where(model.user_id == user_id)
-                           .execution_options(synchronize_session=False))
+        db.session.execute(
+            sa.delete(model).where(model.user_id == user_id).execution_options(synchronize_session=False)
+        )
     user.password_hash = None
     user.title = ""
     user.timezone, user.work_start, user.work_end = "UTC", time(9), time(17)
@@ -51,5 +63,4 @@ def erase_person_records(user_id: int, remove_texts: bool) -> None:
 
 
 def register(app) -> None:
-    register_personal_data(app, "person", covers=COVERS, export=export_person_records,
-                           erase=erase_person_records)
+    register_personal_data(app, "person", covers=COVERS, export=export_person_records, erase=erase_person_records)

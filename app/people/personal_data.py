@@ -59,13 +59,17 @@ class Section:
     erase: Callable[[int, bool], None]
 
 
-def register_personal_data(app: Flask, name: str, *, covers: Iterable[str],
-                           export: Callable[[int], dict[str, list[dict]]],
-                           erase: Callable[[int, bool], None]) -> None:
+def register_personal_data(
+    app: Flask,
+    name: str,
+    *,
+    covers: Iterable[str],
+    export: Callable[[int], dict[str, list[dict]]],
+    erase: Callable[[int, bool], None],
+) -> None:
     """Add a section to every export and erasure of a person's data."""
     if app.config.get("ERASURE_TEXTS", "keep") not in TEXT_CHOICES:
-        raise ValueError(f"ERASURE_TEXTS must be one of {', '.join(TEXT_CHOICES)}, "
-                         f"not {app.config['ERASURE_TEXTS']!r}")
+        raise ValueError(f"ERASURE_TEXTS must be one of {', '.join(TEXT_CHOICES)}, not {app.config['ERASURE_TEXTS']!r}")
     app.extensions.setdefault("personal_data", {})[name] = Section(name, frozenset(covers), export, erase)
 
 
@@ -91,8 +95,11 @@ def plain(value):
 def row_data(row, omit: Iterable[str] = ()) -> dict:
     """A model row as a dict of its columns, but those in `omit`."""
     left_out = set(omit)
-    return {attr.key: plain(getattr(row, attr.key)) for attr in sa.inspect(row).mapper.column_attrs
-            if attr.key not in left_out}
+    return {
+        attr.key: plain(getattr(row, attr.key))
+        for attr in sa.inspect(row).mapper.column_attrs
+        if attr.key not in left_out
+    }
 
 
 def rows(model, *where, omit: Iterable[str] = ()) -> list[dict]:
@@ -168,8 +175,10 @@ def erase_person(user_id: int, by_id: int | None, via: str) -> User:
     if user_id == by_id:
         _refuse("You cannot erase yourself; another admin can.")
     if user.has_role(Role.ADMIN) and user.active and not _other_admins(user_id):
-        _refuse(f"{user.name} is the last active admin. Make someone else an admin first, "
-                "so that somebody can still run Unstuck.")
+        _refuse(
+            f"{user.name} is the last active admin. Make someone else an admin first, "
+            "so that somebody can still run Unstuck."
+        )
     remove = texts_removed()
     for section in sections():
         section.erase(user_id, remove)
@@ -182,9 +191,10 @@ def erase_person(user_id: int, by_id: int | None, via: str) -> User:
 
 def _other_admins(user_id: int) -> int:
     return db.session.scalar(
-        sa.select(sa.func.count(User.id)).join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == Role.ADMIN, User.active.is_(True), User.erased_at.is_(None),
-               User.id != user_id))
+        sa.select(sa.func.count(User.id))
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.ADMIN, User.active.is_(True), User.erased_at.is_(None), User.id != user_id)
+    )
 
 
 def _refuse(message: str):
@@ -194,12 +204,23 @@ def _refuse(message: str):
 def _record(kind: str, user_id: int, by_id: int | None, via: str, detail: str = "") -> None:
     by = db.session.get(User, by_id) if by_id is not None else None
     db.session.add(PersonalDataRequest(kind=kind, subject_id=user_id, by_id=by_id, via=via, detail=detail))
-    log.warning("personal data %s: person %s by %s via %s at %s%s", kind, user_id,
-                f"user {by.id} <{by.email}>" if by else "the command line", via,
-                utcnow().isoformat(timespec="seconds"), f", {detail}" if detail else "")
+    log.warning(
+        "personal data %s: person %s by %s via %s at %s%s",
+        kind,
+        user_id,
+        f"user {by.id} <{by.email}>" if by else "the command line",
+        via,
+        utcnow().isoformat(timespec="seconds"),
+        f", {detail}" if detail else "",
+    )
 
 
 def requests_about(user_id: int) -> list[PersonalDataRequest]:
     """The downloads and erasures of a person's data, newest first."""
-    return list(db.session.scalars(sa.select(PersonalDataRequest).where(PersonalDataRequest.subject_id == user_id)
-                                   .order_by(PersonalDataRequest.at.desc(), PersonalDataRequest.id.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(PersonalDataRequest)
+            .where(PersonalDataRequest.subject_id == user_id)
+            .order_by(PersonalDataRequest.at.desc(), PersonalDataRequest.id.desc())
+        )
+    )

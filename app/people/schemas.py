@@ -10,14 +10,12 @@ from app.api.schemas import Id, TimeOfDay
 from app.people.models import SENIORITY_NAMES, Role, SkillKind
 from app.people.services import MOST_AT_ONCE
 
-SENIORITY = "Seniority from 1 to 5: " + ", ".join(
-    f"{level} {name}" for level, name in SENIORITY_NAMES.items()) + "."
+SENIORITY = "Seniority from 1 to 5: " + ", ".join(f"{level} {name}" for level, name in SENIORITY_NAMES.items()) + "."
 
 
 def time_doc(what: str) -> dict:
     """Describe a time of day field in the OpenAPI document."""
-    return {"description": f"{what}, in the person's time zone, as HH:MM or HH:MM:SS.",
-            "example": "09:00:00"}
+    return {"description": f"{what}, in the person's time zone, as HH:MM or HH:MM:SS.", "example": "09:00:00"}
 
 
 # People
@@ -53,8 +51,11 @@ class PersonSchema(ma.Schema):
     email = fields.String(required=True, metadata={"format": "email"})
     name = fields.String(required=True)
     active = fields.Boolean(required=True)
-    roles = fields.Method("sorted_roles", required=True, metadata={
-        "type": "array", "items": {"type": "string", "enum": [role.value for role in Role]}})
+    roles = fields.Method(
+        "sorted_roles",
+        required=True,
+        metadata={"type": "array", "items": {"type": "string", "enum": [role.value for role in Role]}},
+    )
     team = fields.Nested(TeamRefSchema, required=True, allow_none=True)
     title = fields.String(required=True)
     level = fields.Integer(required=True, metadata={"description": SENIORITY})
@@ -78,21 +79,24 @@ class PeopleQuerySchema(ma.Schema):
     """Filters for the list of people."""
 
     team_id = Id(metadata={"description": "Only members of this team."})
-    role = fields.Enum(Role, by_value=fields.String,
-                       metadata={"description": "Only people holding this role."})
-    q = fields.String(validate=validate.Length(max=120),
-                      metadata={"description": "Only people whose name or email contains this text."})
+    role = fields.Enum(Role, by_value=fields.String, metadata={"description": "Only people holding this role."})
+    q = fields.String(
+        validate=validate.Length(max=120),
+        metadata={"description": "Only people whose name or email contains this text."},
+    )
 
 
 class PersonInSchema(ma.Schema):
     """A new person. Only `email` and `name` are required."""
 
-    email = fields.String(required=True, validate=validate.Length(max=254),
-                          metadata={"format": "email", "example": "ada@example.com"})
-    name = fields.String(required=True, validate=validate.Length(max=120),
-                         metadata={"example": "Ada Lovelace"})
-    roles = fields.List(fields.Enum(Role, by_value=fields.String), metadata={
-        "description": "The roles the person holds; a new person is a new_hire unless this is sent."})
+    email = fields.String(
+        required=True, validate=validate.Length(max=254), metadata={"format": "email", "example": "ada@example.com"}
+    )
+    name = fields.String(required=True, validate=validate.Length(max=120), metadata={"example": "Ada Lovelace"})
+    roles = fields.List(
+        fields.Enum(Role, by_value=fields.String),
+        metadata={"description": "The roles the person holds; a new person is a new_hire unless this is sent."},
+    )
     team_id = Id(allow_none=True)
     title = fields.String(validate=validate.Length(max=120))
     level = fields.Integer(metadata={"description": SENIORITY, "minimum": 1, "maximum": 5})
@@ -103,12 +107,18 @@ class PersonInSchema(ma.Schema):
     manager_id = Id(allow_none=True)
     max_mentees = fields.Integer(validate=validate.Range(0, MOST_AT_ONCE))
     max_open_questions = fields.Integer(validate=validate.Range(0, MOST_AT_ONCE))
-    away_from = fields.Date(allow_none=True, metadata={
-        "description": "First day away; null or left out when not away."})
-    away_until = fields.Date(allow_none=True, metadata={
-        "description": "Last day away, not before `away_from`; null or left out when not away."})
-    password = fields.String(load_only=True, validate=validate.Length(max=200), metadata={
-        "description": "An optional password for the web app, at least 8 characters. Never shown."})
+    away_from = fields.Date(
+        allow_none=True, metadata={"description": "First day away; null or left out when not away."}
+    )
+    away_until = fields.Date(
+        allow_none=True,
+        metadata={"description": "Last day away, not before `away_from`; null or left out when not away."},
+    )
+    password = fields.String(
+        load_only=True,
+        validate=validate.Length(max=200),
+        metadata={"description": "An optional password for the web app, at least 8 characters. Never shown."},
+    )
 
 
 class PersonChangesSchema(PersonInSchema):
@@ -121,17 +131,24 @@ class ProfileChangesSchema(ma.Schema):
     timezone = fields.String(validate=validate.Length(max=64), metadata={"example": "Europe/Berlin"})
     work_start = TimeOfDay(metadata=time_doc("Start of the working day"))
     work_end = TimeOfDay(metadata=time_doc("End of the working day"))
-    away_from = fields.Date(allow_none=True,
-                            metadata={"description": "First day away; null when not away."})
-    away_until = fields.Date(allow_none=True,
-                             metadata={"description": "Last day away; null when not away."})
-    work_days = fields.List(fields.Integer(validate=validate.Range(0, 6)), validate=validate.Length(min=1, max=7),
-                            metadata={"description": "Working days, 0 (Monday) to 6 (Sunday).",
-                                      "example": [0, 1, 2, 3, 4]})
-    holiday_country = fields.String(validate=validate.Length(max=3), metadata={
-        "description": "Whose public holidays are days off: a country code; empty for none.", "example": "DE"})
-    holiday_region = fields.String(validate=validate.Length(max=10), metadata={
-        "description": "A region of that country with its own holidays; empty for none.", "example": "BY"})
+    away_from = fields.Date(allow_none=True, metadata={"description": "First day away; null when not away."})
+    away_until = fields.Date(allow_none=True, metadata={"description": "Last day away; null when not away."})
+    work_days = fields.List(
+        fields.Integer(validate=validate.Range(0, 6)),
+        validate=validate.Length(min=1, max=7),
+        metadata={"description": "Working days, 0 (Monday) to 6 (Sunday).", "example": [0, 1, 2, 3, 4]},
+    )
+    holiday_country = fields.String(
+        validate=validate.Length(max=3),
+        metadata={
+            "description": "Whose public holidays are days off: a country code; empty for none.",
+            "example": "DE",
+        },
+    )
+    holiday_region = fields.String(
+        validate=validate.Length(max=10),
+        metadata={"description": "A region of that country with its own holidays; empty for none.", "example": "BY"},
+    )
 
 
 # Teams
@@ -154,8 +171,7 @@ class TeamDetailSchema(TeamSchema):
 class TeamInSchema(ma.Schema):
     """A new team."""
 
-    name = fields.String(required=True, validate=validate.Length(max=80),
-                         metadata={"example": "Payments"})
+    name = fields.String(required=True, validate=validate.Length(max=80), metadata={"example": "Payments"})
     lead_id = Id(allow_none=True, metadata={"description": "The team lead; they get the lead role."})
 
 
@@ -172,18 +188,20 @@ class SkillSchema(ma.Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     category = fields.String(required=True)
-    aliases = fields.List(fields.String(), attribute="alias_names", required=True,
-                          metadata={"description": "Other names the skill is found by."})
+    aliases = fields.List(
+        fields.String(),
+        attribute="alias_names",
+        required=True,
+        metadata={"description": "Other names the skill is found by."},
+    )
 
 
 class SkillInSchema(ma.Schema):
     """A new skill."""
 
-    name = fields.String(required=True, validate=validate.Length(max=80),
-                         metadata={"example": "PostgreSQL"})
+    name = fields.String(required=True, validate=validate.Length(max=80), metadata={"example": "PostgreSQL"})
     category = fields.String(validate=validate.Length(max=60), metadata={"example": "Databases"})
-    aliases = fields.List(fields.String(validate=validate.Length(max=80)),
-                          metadata={"example": ["Postgres"]})
+    aliases = fields.List(fields.String(validate=validate.Length(max=80)), metadata={"example": ["Postgres"]})
 
 
 class SkillChangesSchema(SkillInSchema):
@@ -200,8 +218,14 @@ class PersonalDataSchema(ma.Schema):
     name = fields.String(required=True)
     exported_at = fields.String(required=True, metadata={"format": "date-time"})
     sections = fields.Dict(
-        keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.List(fields.Dict())),
-        required=True, metadata={"description": (
-            "By section (person, mail, help, matching, feedback, sessions), the rows of each "
-            "table that name the person, every column but secrets."),
-            "example": {"help": {"questions": [{"id": 4, "goal": "Deploy the ledger service"}]}}})
+        keys=fields.String(),
+        values=fields.Dict(keys=fields.String(), values=fields.List(fields.Dict())),
+        required=True,
+        metadata={
+            "description": (
+                "By section (person, mail, help, matching, feedback, sessions), the rows of each "
+                "table that name the person, every column but secrets."
+            ),
+            "example": {"help": {"questions": [{"id": 4, "goal": "Deploy the ledger service"}]}},
+        },
+    )

@@ -82,8 +82,13 @@ def at_once_allowed(value: int) -> bool:
 
 def parse_roles(values) -> set[Role]:
     """Read roles written as 'new hire', 'new_hire', 'mentor', 'team lead', 'lead' or 'admin'."""
-    aliases = {"new hire": Role.NEW_HIRE, "newhire": Role.NEW_HIRE, "team lead": Role.LEAD,
-               "teamlead": Role.LEAD, "manager": Role.LEAD}
+    aliases = {
+        "new hire": Role.NEW_HIRE,
+        "newhire": Role.NEW_HIRE,
+        "team lead": Role.LEAD,
+        "teamlead": Role.LEAD,
+        "manager": Role.LEAD,
+    }
     roles: set[Role] = set()
     for raw in values:
         key = " ".join(str(raw).replace("_", " ").replace("-", " ").split()).lower()
@@ -130,8 +135,7 @@ class PersonDetails:
     password: str | None = field(default=None, repr=False)
 
 
-def _check_person(details: PersonDetails, user_id: int | None,
-                  acting_user_id: int | None = None) -> dict[str, str]:
+def _check_person(details: PersonDetails, user_id: int | None, acting_user_id: int | None = None) -> dict[str, str]:
     """Map each field of the details that is wrong to what is wrong with it."""
     errors: dict[str, str] = {}
     try:
@@ -163,8 +167,7 @@ def _check_person(details: PersonDetails, user_id: int | None,
         errors["away_until"] = str(exc)
     if user_id is not None and user_id == acting_user_id and Role.ADMIN not in details.roles:
         if db.session.get(User, user_id).has_role(Role.ADMIN):
-            errors["roles"] = ("You cannot remove your own admin role; another admin can, so that "
-                               "nobody is locked out.")
+            errors["roles"] = "You cannot remove your own admin role; another admin can, so that nobody is locked out."
     if details.team_id is not None and db.session.get(Team, details.team_id) is None:
         errors["team_id"] = "There is no such team."
     if details.manager_id is not None:
@@ -269,11 +272,21 @@ def update_person(user_id: int, details: PersonDetails, acting_user_id: int | No
 def details_of(user: User) -> dict:
     """Return a person's current details as the keyword arguments of PersonDetails."""
     return dict(
-        email=user.email, name=user.name, roles=frozenset(user.roles), team_id=user.team_id,
-        title=user.title, level=user.level, timezone=user.timezone, work_start=user.work_start,
-        work_end=user.work_end, start_date=user.start_date, manager_id=user.manager_id,
-        max_mentees=user.max_mentees, max_open_questions=user.max_open_questions,
-        away_from=user.away_from, away_until=user.away_until,
+        email=user.email,
+        name=user.name,
+        roles=frozenset(user.roles),
+        team_id=user.team_id,
+        title=user.title,
+        level=user.level,
+        timezone=user.timezone,
+        work_start=user.work_start,
+        work_end=user.work_end,
+        start_date=user.start_date,
+        manager_id=user.manager_id,
+        max_mentees=user.max_mentees,
+        max_open_questions=user.max_open_questions,
+        away_from=user.away_from,
+        away_until=user.away_until,
     )
 
 

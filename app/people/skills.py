@@ -20,9 +20,7 @@ def find_skill(name: str) -> Skill | None:
         return None
     skill = db.session.scalar(sa.select(Skill).where(Skill.key == key))
     if skill is None:
-        skill = db.session.scalar(
-            sa.select(Skill).join(SkillAlias).where(SkillAlias.key == key)
-        )
+        skill = db.session.scalar(sa.select(Skill).join(SkillAlias).where(SkillAlias.key == key))
     return skill
 
 
@@ -51,8 +49,10 @@ def skills_error(skills: list[Skill], unknown: list[str], most: int) -> str | No
     does not know, or more than `most` skills."""
     if unknown:
         names = ", ".join(unknown)
-        return (f"{names} {'is not a known skill' if len(unknown) == 1 else 'are not known skills'}. "
-                "Check the spelling or leave it out; an admin can add new skills.")
+        return (
+            f"{names} {'is not a known skill' if len(unknown) == 1 else 'are not known skills'}. "
+            "Check the spelling or leave it out; an admin can add new skills."
+        )
     if len(skills) > most:
         return f"Choose at most {most} skills."
     return None
@@ -69,8 +69,7 @@ def _clean(name: str) -> str:
     return " ".join((name or "").split())
 
 
-def save_skill(name: str, category: str = "", aliases: list[str] | None = None,
-               skill_id: int | None = None) -> Skill:
+def save_skill(name: str, category: str = "", aliases: list[str] | None = None, skill_id: int | None = None) -> Skill:
     """Create a skill or change its name, category and aliases; raise InvalidInput if wrong."""
     name, category = _clean(name), _clean(category)
     alias_names = [a for a in dict.fromkeys(_clean(a) for a in (aliases or [])) if a]
@@ -127,8 +126,7 @@ def merge_skills(source_id: int, target_id: int) -> Skill:
     for row in moved:
         kept = existing.get((row.user_id, row.kind))
         if kept is None:
-            db.session.add(UserSkill(user_id=row.user_id, skill_id=target_id, kind=row.kind,
-                                     level=row.level))
+            db.session.add(UserSkill(user_id=row.user_id, skill_id=target_id, kind=row.kind, level=row.level))
         elif row.kind == SkillKind.TEACH:
             kept.level = max(kept.level, row.level)
         else:  # someone who wants to learn is as far along as the lower of the two says

@@ -25,7 +25,8 @@ def home():
 
 def _profile_page(profile_form=None, skill_form=None, token_form=None, new_token=None, status=200):
     tokens = db.session.scalars(
-        sa.select(ApiToken).where(ApiToken.user_id == current_user.id, ApiToken.revoked_at.is_(None))
+        sa.select(ApiToken)
+        .where(ApiToken.user_id == current_user.id, ApiToken.revoked_at.is_(None))
         .order_by(ApiToken.created_at)
     ).all()
     return render_template(
@@ -53,16 +54,22 @@ def profile():
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                update_profile(current_user.id, ProfileChanges(
-                    timezone=form.timezone.data, work_start=form.work_start.data,
-                    work_end=form.work_end.data, away_from=form.away_from.data,
-                    away_until=form.away_until.data, max_mentees=form.max_mentees.data,
-                    max_open_questions=form.max_open_questions.data,
-                    # Only from the form that shows them: an older page or a script sending the rest keeps them.
-                    work_days=form.work_days.data if "work_days_shown" in request.form else None,
-                    holiday_country=form.holiday_country.data if "holiday_country" in request.form else None,
-                    holiday_region=form.holiday_region.data if "holiday_region" in request.form else None,
-                ))
+                update_profile(
+                    current_user.id,
+                    ProfileChanges(
+                        timezone=form.timezone.data,
+                        work_start=form.work_start.data,
+                        work_end=form.work_end.data,
+                        away_from=form.away_from.data,
+                        away_until=form.away_until.data,
+                        max_mentees=form.max_mentees.data,
+                        max_open_questions=form.max_open_questions.data,
+                        # Only from the form that shows them: an older page or a script sending the rest keeps them.
+                        work_days=form.work_days.data if "work_days_shown" in request.form else None,
+                        holiday_country=form.holiday_country.data if "holiday_country" in request.form else None,
+                        holiday_region=form.holiday_region.data if "holiday_region" in request.form else None,
+                    ),
+                )
             except InvalidInput as exc:
                 db.session.rollback()
                 for name, message in exc.fields.items():

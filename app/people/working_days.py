@@ -19,8 +19,9 @@ def check_holiday_country(country: str) -> str:
     """A country code whose public holidays are known (or empty), upper case; ValueError otherwise."""
     country = (country or "").strip().upper()
     if country and country not in holidays.list_supported_countries():
-        raise ValueError(f"Unstuck does not know the public holidays of {country!r}: use a country code "
-                         "such as DE, PT or US.")
+        raise ValueError(
+            f"Unstuck does not know the public holidays of {country!r}: use a country code such as DE, PT or US."
+        )
     return country
 
 
@@ -38,8 +39,9 @@ def check_holiday_region(country: str, region: str) -> str:
     return match
 
 
-def read_work_settings(work_days: list[int] | None, country: str | None, region: str | None,
-                       errors: dict[str, str]) -> dict[str, str]:
+def read_work_settings(
+    work_days: list[int] | None, country: str | None, region: str | None, errors: dict[str, str]
+) -> dict[str, str]:
     """The working-day and holiday columns to set from what a person sent (None: not sent,
     left as it is); what is wrong goes into `errors` by field."""
     values: dict[str, str] = {}

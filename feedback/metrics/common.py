@@ -18,6 +18,7 @@ ALL = "all"
 # The rows a query fills: named tuples, because a busy team's quarter is thousands of them
 # and a tuple is built several times faster than a frozen dataclass.
 
+
 class QuestionRow(NamedTuple):
     """A question: when it was asked, first answered, due and resolved (all aware UTC)."""
 
@@ -117,6 +118,7 @@ def within(rows: Iterable, period: Period, moment: Callable[[object], datetime |
 
 
 # The two filters run most often, written out: this is the dashboard's hot loop.
+
 
 def asked_in(questions: Iterable[QuestionRow], period: Period) -> list[QuestionRow]:
     start, end = period.start, period.end

@@ -33,6 +33,7 @@ class MentorshipCounts:
 
 # Mentors and mentorships
 
+
 class MentorAnswers(NamedTuple):
     """What one mentor answered: how many questions in the period and in the one before, and
     of the questions resolved in the period with answer feedback that they answered, how many
@@ -44,9 +45,13 @@ class MentorAnswers(NamedTuple):
     found_helpful: int = 0
 
 
-def mentor_load(answers: Sequence[AnswerRow], open_by_mentor: Mapping[int, int],
-                questions: Sequence[QuestionRow], period: Period,
-                mentor_ids: Iterable[int] = ()) -> list[MentorLoad]:
+def mentor_load(
+    answers: Sequence[AnswerRow],
+    open_by_mentor: Mapping[int, int],
+    questions: Sequence[QuestionRow],
+    period: Period,
+    mentor_ids: Iterable[int] = (),
+) -> list[MentorLoad]:
     """Per mentor: questions waiting for them now, questions they answered in the period
     (and before), their share of the team's answers, and how helpful askers found them.
 
@@ -58,10 +63,12 @@ def mentor_load(answers: Sequence[AnswerRow], open_by_mentor: Mapping[int, int],
     return rank_mentor_load(answers_by_mentor(answers, questions, period), open_by_mentor, mentor_ids)
 
 
-def answers_by_mentor(answers: Iterable[AnswerRow], questions: Iterable[QuestionRow],
-                      period: Period) -> dict[int, MentorAnswers]:
+def answers_by_mentor(
+    answers: Iterable[AnswerRow], questions: Iterable[QuestionRow], period: Period
+) -> dict[int, MentorAnswers]:
     """Each answering mentor's counts (see MentorAnswers); several replies on one question
     count once, and an answer counts in the period its row's moment falls in."""
+
     def answered(p: Period) -> dict[int, set[int]]:
         by_mentor: dict[int, set[int]] = defaultdict(set)
         for a in within(answers, p, attrgetter("answered_at")):
@@ -73,34 +80,48 @@ def answers_by_mentor(answers: Iterable[AnswerRow], questions: Iterable[Question
     rated: dict[int, list[bool]] = defaultdict(list)
     for mentor_id, question_id in {(a.mentor_id, a.question_id) for a in answers if a.question_id in rated_ids}:
         rated[mentor_id].append(rated_ids[question_id])
-    return {m: MentorAnswers(len(now_answers.get(m, ())), len(old_answers.get(m, ())),
-                             len(rated.get(m, ())), sum(rated.get(m, ())))
-            for m in set(now_answers) | set(old_answers) | set(rated)}
+    return {
+        m: MentorAnswers(
+            len(now_answers.get(m, ())), len(old_answers.get(m, ())), len(rated.get(m, ())), sum(rated.get(m, ()))
+        )
+        for m in set(now_answers) | set(old_answers) | set(rated)
+    }
 
 
-def rank_mentor_load(by_mentor: Mapping[int, MentorAnswers], open_by_mentor: Mapping[int, int],
-                     mentor_ids: Iterable[int] = ()) -> list[MentorLoad]:
+def rank_mentor_load(
+    by_mentor: Mapping[int, MentorAnswers], open_by_mentor: Mapping[int, int], mentor_ids: Iterable[int] = ()
+) -> list[MentorLoad]:
     """The mentor load from each mentor's answer counts (see answers_by_mentor) and open
     questions, ordered as mentor_load says."""
     total = sum(a.answered for a in by_mentor.values())
-    everyone = (set(mentor_ids) | {m for m, a in by_mentor.items() if a.answered}
-                | {m for m, n in open_by_mentor.items() if n})
+    everyone = (
+        set(mentor_ids) | {m for m, a in by_mentor.items() if a.answered} | {m for m, n in open_by_mentor.items() if n}
+    )
     loads = []
     for m in everyone:
         a = by_mentor.get(m, MentorAnswers())
-        loads.append(MentorLoad(m, open_by_mentor.get(m, 0), Compared(a.answered, a.answered_before),
-                                share(a.answered, total),
-                                share(a.found_helpful, a.rated) if enough_responses(a.rated) else None))
+        loads.append(
+            MentorLoad(
+                m,
+                open_by_mentor.get(m, 0),
+                Compared(a.answered, a.answered_before),
+                share(a.answered, total),
+                share(a.found_helpful, a.rated) if enough_responses(a.rated) else None,
+            )
+        )
     return sorted(loads, key=lambda load: (-load.answers.value, -load.open_questions, load.mentor_id))
 
 
 def mentorship_counts(mentorships: Sequence[MentorshipRow], period: Period, now: datetime) -> MentorshipCounts:
     """Mentorships active and proposals still waiting at the end of the period (or now, if
     sooner), and mentorships ended early in the period; each beside the period before."""
+
     def figures(p: Period) -> tuple[int, int, int]:
         moment = min(p.end, now)
-        active = sum(m.started_at is not None and m.started_at < moment
-                     and (m.ended_at is None or m.ended_at >= moment) for m in mentorships)
+        active = sum(
+            m.started_at is not None and m.started_at < moment and (m.ended_at is None or m.ended_at >= moment)
+            for m in mentorships
+        )
         waiting = sum(m.proposed_at < moment and _undecided(m, moment) for m in mentorships)
         ended = sum(m.state == "ended" and p.contains(m.ended_at) for m in mentorships)
         return active, waiting, ended

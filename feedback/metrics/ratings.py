@@ -53,8 +53,9 @@ def summary_of_counts(counts: Mapping[int, int]) -> RatingSummary | None:
     responses = sum(counts.values())
     if not enough_responses(responses):
         return None
-    return RatingSummary(responses, sum(r * n for r, n in counts.items()) / responses,
-                         tuple(counts.get(r, 0) for r in RATING_SCALE))
+    return RatingSummary(
+        responses, sum(r * n for r, n in counts.items()) / responses, tuple(counts.get(r, 0) for r in RATING_SCALE)
+    )
 
 
 def shown(value: float | None, fmt: str = "{:.1f}") -> str:
@@ -64,9 +65,11 @@ def shown(value: float | None, fmt: str = "{:.1f}") -> str:
 
 # Feedback
 
+
 def helpfulness(questions: Sequence[QuestionRow], period: Period) -> Compared:
     """The share of answers found helpful, over questions resolved in the period with an
     answer feedback; None below MIN_RESPONSES."""
+
     def figure(p: Period) -> float | None:
         rated = [q.helpful for q in resolved_in(questions, p) if q.helpful is not None]
         return share(sum(rated), len(rated)) if enough_responses(len(rated)) else None
@@ -100,8 +103,9 @@ def checkin_score_counts(checkins: Iterable[CheckinRow], period: Period) -> Coun
     return Counter(c.score for c in released(ordered, period, attrgetter("answered_at"), MIN_RESPONSES))
 
 
-def ratings_compared(now_counts: Mapping[int, int],
-                     old_counts: Mapping[int, int]) -> tuple[RatingSummary | None, Compared]:
+def ratings_compared(
+    now_counts: Mapping[int, int], old_counts: Mapping[int, int]
+) -> tuple[RatingSummary | None, Compared]:
     """The period's ratings summed up (None below MIN_RESPONSES), and their mean beside the
     period before's, from how many ratings of each value each period had."""
     now, old = summary_of_counts(now_counts), summary_of_counts(old_counts)

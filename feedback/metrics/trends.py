@@ -20,8 +20,13 @@ class TrendPoint:
 
 # Trends
 
-def trend(period: Period, rows: Iterable, moment: Callable[[object], datetime | None],
-          measure: Callable[[list], float | None] = len) -> list[TrendPoint]:
+
+def trend(
+    period: Period,
+    rows: Iterable,
+    moment: Callable[[object], datetime | None],
+    measure: Callable[[list], float | None] = len,
+) -> list[TrendPoint]:
     """The measure of the rows falling in each step of the period (see Period.steps): by
     default how many, e.g. trend(quarter, questions, lambda q: q.asked_at) for the
     questions asked each week. A measure returns None for a step with nothing to show."""
@@ -35,5 +40,9 @@ def trend(period: Period, rows: Iterable, moment: Callable[[object], datetime | 
 
 def reply_trend(questions: Sequence[QuestionRow], period: Period) -> list[TrendPoint]:
     """The median minutes to a first reply of the questions asked in each step."""
-    return trend(period, questions, attrgetter("asked_at"),
-                 lambda asked: median(wait_minutes(q) for q in asked if q.first_reply_at is not None))
+    return trend(
+        period,
+        questions,
+        attrgetter("asked_at"),
+        lambda asked: median(wait_minutes(q) for q in asked if q.first_reply_at is not None),
+    )

@@ -163,8 +163,9 @@ def visible_to(note: LearningNote, viewer_id: int | None, is_open: bool) -> bool
     return is_open or (viewer_id is not None and note.author_id == viewer_id)
 
 
-def shown_learnings(notes: Iterable[LearningNote], viewer_id: int | None, is_open: bool,
-                    names_shown: bool) -> tuple[KindSection, ...]:
+def shown_learnings(
+    notes: Iterable[LearningNote], viewer_id: int | None, is_open: bool, names_shown: bool
+) -> tuple[KindSection, ...]:
     """The learnings the viewer may see, by kind (learned, want, stuck), each kind in the order
     they were written (by id); authors named only when the lead turned names on."""
     by_kind: dict[str, list[ShownLearning]] = defaultdict(list)
@@ -179,11 +180,14 @@ def carried_actions(actions: Iterable[ActionNote], day: date) -> tuple[CarriedAc
     """The action items this week's session reviews: those raised in an earlier week and still
     open, and those ticked off in this week's session (shown as done); the one due first at
     the top."""
-    kept = [a for a in actions
-            if a.raised_on < day and (not a.done or (a.done_on is not None and a.done_on == day))]
+    kept = [a for a in actions if a.raised_on < day and (not a.done or (a.done_on is not None and a.done_on == day))]
     kept.sort(key=lambda a: (a.due_date, a.raised_on, a.id))
-    return tuple(CarriedAction(a.id, a.text, a.owner_name, a.due_date, a.raised_on,
-                               overdue=not a.done and a.due_date < day, done=a.done) for a in kept)
+    return tuple(
+        CarriedAction(
+            a.id, a.text, a.owner_name, a.due_date, a.raised_on, overdue=not a.done and a.due_date < day, done=a.done
+        )
+        for a in kept
+    )
 
 
 def questions_by_skill(questions: Iterable[AnsweredQuestion]) -> tuple[SkillCount, ...]:
@@ -196,10 +200,17 @@ def questions_by_skill(questions: Iterable[AnsweredQuestion]) -> tuple[SkillCoun
             groups[skill].append(question)
     order = sorted(groups, key=lambda s: (s == NO_SKILL, -len(groups[s]), s.casefold(), s))
     return tuple(
-        SkillCount(skill, len(groups[skill]), tuple(
-            QuestionLink(q.id, q.title) for q in sorted(groups[skill], key=lambda q: (q.answered_at, q.id))
-            if q.readable))
-        for skill in order)
+        SkillCount(
+            skill,
+            len(groups[skill]),
+            tuple(
+                QuestionLink(q.id, q.title)
+                for q in sorted(groups[skill], key=lambda q: (q.answered_at, q.id))
+                if q.readable
+            ),
+        )
+        for skill in order
+    )
 
 
 def question_window(series: Series, day: date) -> tuple[datetime, datetime]:
@@ -215,10 +226,20 @@ def question_window(series: Series, day: date) -> tuple[datetime, datetime]:
     return end - FIRST_WINDOW, end
 
 
-def build_agenda(*, day: date, starts_at: datetime, now: datetime, viewer_id: int | None,
-                 names_shown: bool, learnings: Iterable[LearningNote], actions: Iterable[ActionNote],
-                 questions: Iterable[AnsweredQuestion], questions_since: datetime,
-                 started_at: datetime | None = None, feedback: tuple = ()) -> Agenda:
+def build_agenda(
+    *,
+    day: date,
+    starts_at: datetime,
+    now: datetime,
+    viewer_id: int | None,
+    names_shown: bool,
+    learnings: Iterable[LearningNote],
+    actions: Iterable[ActionNote],
+    questions: Iterable[AnsweredQuestion],
+    questions_since: datetime,
+    started_at: datetime | None = None,
+    feedback: tuple = (),
+) -> Agenda:
     """The week's agenda as this viewer may see it, at `now`; `feedback` is the task
     feedback shared with the team, shown, like everyone's learnings, from the start."""
     notes = list(learnings)
@@ -228,11 +249,20 @@ def build_agenda(*, day: date, starts_at: datetime, now: datetime, viewer_id: in
     own = sum(1 for n in notes if viewer_id is not None and n.author_id == viewer_id)
     seen = sum(len(s.items) for s in sections)
     return Agenda(
-        day=day, starts_at=starts_at, open=is_open, actions=carried_actions(actions, day),
-        learnings=sections, learning_count=len(notes), own_count=own, hidden_count=len(notes) - seen,
-        names_shown=names_shown, questions=questions_by_skill(questions),
-        questions_answered=len(questions), questions_since=questions_since,
-        feedback=tuple(feedback) if is_open else (), feedback_waiting=0 if is_open else len(feedback),
+        day=day,
+        starts_at=starts_at,
+        open=is_open,
+        actions=carried_actions(actions, day),
+        learnings=sections,
+        learning_count=len(notes),
+        own_count=own,
+        hidden_count=len(notes) - seen,
+        names_shown=names_shown,
+        questions=questions_by_skill(questions),
+        questions_answered=len(questions),
+        questions_since=questions_since,
+        feedback=tuple(feedback) if is_open else (),
+        feedback_waiting=0 if is_open else len(feedback),
     )
 
 

@@ -62,8 +62,7 @@ class LearningRefused(Exception):
 
 def find_week(series_id: int, day: date) -> SessionWeek | None:
     """The week's row, if anything has happened to that week yet."""
-    return db.session.scalar(sa.select(SessionWeek).where(
-        SessionWeek.series_id == series_id, SessionWeek.day == day))
+    return db.session.scalar(sa.select(SessionWeek).where(SessionWeek.series_id == series_id, SessionWeek.day == day))
 
 
 def session_of(row: SessionSeries, day: date) -> Occurrence:
@@ -87,21 +86,22 @@ def why_not_add(row: SessionSeries, week: SessionWeek | None, user_id: int) -> s
     """Why the person cannot add learnings to the week now, in words for them; None if they can."""
     when = long_date(week.day) if week else "this week"
     if row.cancelled_at is not None:
-        return f"\"{row.title}\" is cancelled, so learnings can no longer be added."
+        return f'"{row.title}" is cancelled, so learnings can no longer be added.'
     if week is not None and week.skipped:
         return f"The session of {when} is skipped, so learnings cannot be added to it."
     if week is not None and week.closed_at is not None:
         return f"The session of {when} is closed, so learnings can no longer be added to it."
     if not is_invitee(row.id, user_id):
-        return f"Only the people invited to \"{row.title}\" can add learnings to it."
+        return f'Only the people invited to "{row.title}" can add learnings to it.'
     return None
 
 
 # -- adding and taking back --------------------------------------------------------------------
 
 
-def add_learning(series_id: int, day: date, user_id: int, kind: str | None, text: str | None,
-                 request_key: str | None = None) -> Learning:
+def add_learning(
+    series_id: int, day: date, user_id: int, kind: str | None, text: str | None, request_key: str | None = None
+) -> Learning:
     """Add a learning of the person's to the week's session, from its page, and return it. Raises
     LearningRefused when they cannot add one to this week, and InvalidInput (by field:
     kind, text) when the entry itself is wrong; nothing is saved then. The same learning sent
@@ -116,9 +116,12 @@ def add_learning(series_id: int, day: date, user_id: int, kind: str | None, text
     if problems:
         raise InvalidInput(problems, "The learning was not added.")
     week = week_row(row, day)
-    learning, _ = request_keys.insert_once(Learning, dict(
-        week_id=week.id, author_id=user_id, kind=LearningKind(kind), text=tidy(text), via="web", request_key=key),
-        scope=("week_id", "author_id"), same=("kind", "text"))
+    learning, _ = request_keys.insert_once(
+        Learning,
+        dict(week_id=week.id, author_id=user_id, kind=LearningKind(kind), text=tidy(text), via="web", request_key=key),
+        scope=("week_id", "author_id"),
+        same=("kind", "text"),
+    )
     return learning
 
 
@@ -139,8 +142,11 @@ def own_learnings(week_id: int | None, user_id: int) -> list[Learning]:
     """The person's own learnings of a week, as written."""
     if week_id is None:
         return []
-    return list(db.session.scalars(sa.select(Learning).where(
-        Learning.week_id == week_id, Learning.author_id == user_id).order_by(Learning.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Learning).where(Learning.week_id == week_id, Learning.author_id == user_id).order_by(Learning.id)
+        )
+    )
 
 
 # -- replies to the prompt ---------------------------------------------------------------------
@@ -154,8 +160,9 @@ def save_reply(reply: Reply) -> None:
     ReplyRefused, having saved nothing, when the week is closed, skipped or gone, the sender
     is no longer invited, or the reply holds no learnings or too long ones."""
     source = reply.source_key
-    if source is not None and db.session.scalar(sa.select(sa.exists().where(
-            Learning.source_message_id == source, Learning.author_id == reply.user_id))):
+    if source is not None and db.session.scalar(
+        sa.select(sa.exists().where(Learning.source_message_id == source, Learning.author_id == reply.user_id))
+    ):
         return
     week = db.session.get(SessionWeek, reply.object_id)
     if week is None:
@@ -163,22 +170,36 @@ def save_reply(reply: Reply) -> None:
     row = week.series
     refusal = why_not_add(row, week, reply.user_id)
     if refusal:
-        raise ReplyRefused(f"{refusal} Your learnings were not added. The series: "
-                           f"{external_url('sessions.series_page', series_id=row.id)}")
+        raise ReplyRefused(
+            f"{refusal} Your learnings were not added. The series: "
+            f"{external_url('sessions.series_page', series_id=row.id)}"
+        )
     items = read_reply(reply.text)
     problem = reply_problem(items)
     if problem:
         raise ReplyRefused(problem)
-    had = {(str(kind), text.casefold()) for kind, text in db.session.execute(
-        sa.select(Learning.kind, Learning.text).where(Learning.week_id == week.id,
-                                                      Learning.author_id == reply.user_id))}
+    had = {
+        (str(kind), text.casefold())
+        for kind, text in db.session.execute(
+            sa.select(Learning.kind, Learning.text).where(
+                Learning.week_id == week.id, Learning.author_id == reply.user_id
+            )
+        )
+    }
     for item in items:
         if (item.kind, item.text.casefold()) in had:
             continue
-        db.session.add(Learning(week_id=week.id, author_id=reply.user_id, kind=LearningKind(item.kind),
-                                text=item.text, via="email", source_message_id=source))
+        db.session.add(
+            Learning(
+                week_id=week.id,
+                author_id=reply.user_id,
+                kind=LearningKind(item.kind),
+                text=item.text,
+                via="email",
+                source_message_id=source,
+            )
+        )
     db.session.commit()
-
 
 
 # -- the prompt --------------------------------------------------------------------------------
@@ -189,8 +210,9 @@ def send_due_prompts(now: datetime) -> int:
     prompt time (a day by default) and has not started; return how many emails were queued.
     Each week is asked once (`prompted_at`); safe to run twice. Commits per week."""
     sent = 0
-    live = db.session.scalars(sa.select(SessionSeries.id).where(
-        SessionSeries.cancelled_at.is_(None)).order_by(SessionSeries.id)).all()
+    live = db.session.scalars(
+        sa.select(SessionSeries.id).where(SessionSeries.cancelled_at.is_(None)).order_by(SessionSeries.id)
+    ).all()
     for series_id in live:
         row = db.session.scalar(sa.select(SessionSeries).where(SessionSeries.id == series_id).with_for_update())
         if row is None or row.cancelled_at is not None:
@@ -215,13 +237,22 @@ def _prompt_week(row: SessionSeries, week: SessionWeek, session: Occurrence) -> 
         if member.left_at is not None or not person.active or email_problem(person.email):
             continue
         send_mail(
-            key=f"session-prompt:{week.id}:{person.id}", kind="session-prompt", to=person,
+            key=f"session-prompt:{week.id}:{person.id}",
+            kind="session-prompt",
+            to=person,
             subject=f"Your learnings for {row.title} ({day_name(session.start_local)})",
-            template="sessions/email/prompt", about=week, thread=f"session-week-{week.id}",
+            template="sessions/email/prompt",
+            about=week,
+            thread=f"session-week-{week.id}",
             reply_to=reply_address(LEARNINGS_PURPOSE, week.id, person.id),
-            context=dict(series=row, page=page, when=describe_when(session.start_utc, session.end_utc,
-                                                                   person.timezone),
-                         labels=REPLY_LABELS, text_max=TEXT_MAX, names_shown=row.names_shown),
+            context=dict(
+                series=row,
+                page=page,
+                when=describe_when(session.start_utc, session.end_utc, person.timezone),
+                labels=REPLY_LABELS,
+                text_max=TEXT_MAX,
+                names_shown=row.names_shown,
+            ),
         )
         sent += 1
     if sent:
@@ -247,10 +278,17 @@ def agenda_for(row: SessionSeries, day: date, viewer_id: int, now: datetime | No
     session = occurrence(series, day)
     since, until = question_window(series, day)
     return build_agenda(
-        day=day, starts_at=session.start_utc, now=now, viewer_id=viewer_id, names_shown=row.names_shown,
-        started_at=week.started_at if week else None, learnings=_learning_notes(week),
-        actions=_action_notes(row.id, day), questions=_answered_questions(row.team_id, since, until, viewer_id),
-        questions_since=since, feedback=feedback_highlights(row.team_id, since, until),
+        day=day,
+        starts_at=session.start_utc,
+        now=now,
+        viewer_id=viewer_id,
+        names_shown=row.names_shown,
+        started_at=week.started_at if week else None,
+        learnings=_learning_notes(week),
+        actions=_action_notes(row.id, day),
+        questions=_answered_questions(row.team_id, since, until, viewer_id),
+        questions_since=since,
+        feedback=feedback_highlights(row.team_id, since, until),
     )
 
 
@@ -258,10 +296,15 @@ def _learning_notes(week: SessionWeek | None) -> list[LearningNote]:
     if week is None:
         return []
     rows = db.session.execute(
-        sa.select(Learning, User.name).outerjoin(User, Learning.author_id == User.id)
-        .where(Learning.week_id == week.id).order_by(Learning.id))
-    return [LearningNote(learning.id, learning.kind.value, learning.text, learning.author_id, name,
-                         learning.group_id) for learning, name in rows]
+        sa.select(Learning, User.name)
+        .outerjoin(User, Learning.author_id == User.id)
+        .where(Learning.week_id == week.id)
+        .order_by(Learning.id)
+    )
+    return [
+        LearningNote(learning.id, learning.kind.value, learning.text, learning.author_id, name, learning.group_id)
+        for learning, name in rows
+    ]
 
 
 def _action_notes(series_id: int, day: date) -> list[ActionNote]:
@@ -272,27 +315,50 @@ def _action_notes(series_id: int, day: date) -> list[ActionNote]:
         .join(raised, ActionItem.week_id == raised.id)
         .outerjoin(done, ActionItem.done_week_id == done.id)
         .outerjoin(owner, ActionItem.owner_id == owner.id)
-        .where(ActionItem.series_id == series_id, raised.day < day,
-               sa.or_(ActionItem.done_at.is_(None), done.day == day)))
-    return [ActionNote(action.id, action.text, owner_name, action.due_date, raised_on,
-                       done=action.done_at is not None, done_on=done_on)
-            for action, raised_on, done_on, owner_name in rows]
+        .where(
+            ActionItem.series_id == series_id, raised.day < day, sa.or_(ActionItem.done_at.is_(None), done.day == day)
+        )
+    )
+    return [
+        ActionNote(
+            action.id,
+            action.text,
+            owner_name,
+            action.due_date,
+            raised_on,
+            done=action.done_at is not None,
+            done_on=done_on,
+        )
+        for action, raised_on, done_on, owner_name in rows
+    ]
 
 
 def _answered_questions(team_id: int, since: datetime, until: datetime, viewer_id: int) -> list[AnsweredQuestion]:
     """The team's questions first answered in the window; titles only where the viewer may
     read the question (app.help.access), so no one learns more here than in the help desk."""
     questions = db.session.scalars(
-        sa.select(Question).where(Question.team_id == team_id, Question.first_reply_at >= since,
-                                  Question.first_reply_at < until)
-        .options(orm.selectinload(Question.skills))).all()
+        sa.select(Question)
+        .where(Question.team_id == team_id, Question.first_reply_at >= since, Question.first_reply_at < until)
+        .options(orm.selectinload(Question.skills))
+    ).all()
     if not questions:
         return []
     viewer = db.session.get(User, viewer_id)
-    readable = set(db.session.scalars(visible_questions(viewer).with_only_columns(Question.id).where(
-        Question.id.in_([q.id for q in questions])))) if viewer is not None else set()
-    return [AnsweredQuestion(q.id, q.goal, tuple(s.name for s in q.skills), q.first_reply_at, q.id in readable)
-            for q in questions]
+    readable = (
+        set(
+            db.session.scalars(
+                visible_questions(viewer)
+                .with_only_columns(Question.id)
+                .where(Question.id.in_([q.id for q in questions]))
+            )
+        )
+        if viewer is not None
+        else set()
+    )
+    return [
+        AnsweredQuestion(q.id, q.goal, tuple(s.name for s in q.skills), q.first_reply_at, q.id in readable)
+        for q in questions
+    ]
 
 
 def feedback_highlights(team_id: int, since: datetime, until: datetime) -> tuple[str, ...]:
@@ -301,5 +367,6 @@ def feedback_highlights(team_id: int, since: datetime, until: datetime) -> tuple
     it, a task about a question kept out of the knowledge base without its title
     (feedback.comments decides)."""
     found = shared_task_comments(team_id, since, until)
-    return tuple(f"{c.label} (“{c.about}”): {c.text}" + (f" — {c.author}" if c.author else "")
-                 for c in found[:FEEDBACK_SHOWN])
+    return tuple(
+        f"{c.label} (“{c.about}”): {c.text}" + (f" — {c.author}" if c.author else "") for c in found[:FEEDBACK_SHOWN]
+    )

@@ -27,21 +27,36 @@ REPLY_LABELS = {"learned": "Learned:", "want": "Want to learn:", "stuck": "Stuck
 _LABEL_WORDS = {
     "learned": ("learned", "learnt", "i learned", "i learnt", "what i learned", "today i learned", "til"),
     "want": ("want to learn", "i want to learn", "what i want to learn", "want", "to learn"),
-    "stuck": ("stuck on", "stuck", "i got stuck on", "got stuck on", "i was stuck on", "where i got stuck",
-              "blocked on", "blocked"),
+    "stuck": (
+        "stuck on",
+        "stuck",
+        "i got stuck on",
+        "got stuck on",
+        "i was stuck on",
+        "where i got stuck",
+        "blocked on",
+        "blocked",
+    ),
 }
 _KIND_OF = {words: kind for kind, forms in _LABEL_WORDS.items() for words in forms}
-LABEL = re.compile(r"^(?P<label>" + "|".join(
-    re.escape(w).replace(r"\ ", r"\s+") for w in sorted(_KIND_OF, key=len, reverse=True)
-) + r")\s*:\s*(?P<rest>.*)$", re.I)
+LABEL = re.compile(
+    r"^(?P<label>"
+    + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(_KIND_OF, key=len, reverse=True))
+    + r")\s*:\s*(?P<rest>.*)$",
+    re.I,
+)
 BULLET = re.compile(r"^(?:[-*•‣–]|\d{1,2}[.)])\s+")
 # A name under a greeting or a sign-off: up to three capitalised words ("Ana", "Ana Lima").
 _NAME = r"(?:\s+[A-Z][\w'’.-]*){0,3}"
-GREETING = re.compile(r"^(?i:hi|hello|hey|hiya|dear|good\s+(?:morning|afternoon|evening)|hallo|moin|servus)"
-                      r"(?:\s+(?i:all|team|everyone|folks|there))?" + _NAME + r"\s*[,!.]?$")
-SIGN_OFF = re.compile(r"^(?i:thanks|thank\s+you|thx|cheers|best|best\s+wishes|regards|kind\s+regards|"
-                      r"best\s+regards|warm\s+regards|all\s+the\s+best|bye|see\s+you|ciao|"
-                      r"viele\s+grüße|liebe\s+grüße|grüße|lg|vg)\s*[,!.]?" + _NAME + r"\s*[,!.]?$")
+GREETING = re.compile(
+    r"^(?i:hi|hello|hey|hiya|dear|good\s+(?:morning|afternoon|evening)|hallo|moin|servus)"
+    r"(?:\s+(?i:all|team|everyone|folks|there))?" + _NAME + r"\s*[,!.]?$"
+)
+SIGN_OFF = re.compile(
+    r"^(?i:thanks|thank\s+you|thx|cheers|best|best\s+wishes|regards|kind\s+regards|"
+    r"best\s+regards|warm\s+regards|all\s+the\s+best|bye|see\s+you|ciao|"
+    r"viele\s+grüße|liebe\s+grüße|grüße|lg|vg)\s*[,!.]?" + _NAME + r"\s*[,!.]?$"
+)
 SIGN_OFF_NAME_LINES = 2  # lines after a sign-off that are taken as the name under it
 NAME_CHARS = 40
 
@@ -62,14 +77,14 @@ def learning_problems(kind: str | None, text: str | None) -> dict[str, str]:
     nothing is."""
     problems = {}
     if kind not in KINDS:
-        problems["kind"] = ("Choose what it is: what you learned, what you want to learn "
-                            "or where you got stuck.")
+        problems["kind"] = "Choose what it is: what you learned, what you want to learn or where you got stuck."
     words = tidy(text)
     if not words:
         problems["text"] = "Write a sentence or two."
     elif len(words) > TEXT_MAX:
-        problems["text"] = (f"Please keep it to a sentence or two: at most {TEXT_MAX} characters "
-                            f"(this has {len(words):,}).")
+        problems["text"] = (
+            f"Please keep it to a sentence or two: at most {TEXT_MAX} characters (this has {len(words):,})."
+        )
     return problems
 
 
@@ -93,17 +108,23 @@ def read_reply(text: str) -> list[NewLearning]:
 def reply_problem(items: list[NewLearning]) -> str | None:
     """Why a reply's learnings cannot be added, in words for the person who sent it, or None."""
     if not items:
-        return (f"We found no learnings in your reply. Write each on its own line, starting with "
-                f"{_labels()}, and send it again.")
+        return (
+            f"We found no learnings in your reply. Write each on its own line, starting with "
+            f"{_labels()}, and send it again."
+        )
     if len(items) > MAX_ITEMS:
-        return (f"Your reply has {len(items)} items; please send at most {MAX_ITEMS} in one email. "
-                "Nothing from it was added.")
+        return (
+            f"Your reply has {len(items)} items; please send at most {MAX_ITEMS} in one email. "
+            "Nothing from it was added."
+        )
     for item in items:
         if len(item.text) > TEXT_MAX:
             start = item.text[:60].rstrip()
-            return (f"The item starting \"{start}…\" has {len(item.text):,} characters. Please keep "
-                    f"each item to a sentence or two (at most {TEXT_MAX} characters) and send your "
-                    "reply again. Nothing from it was added.")
+            return (
+                f'The item starting "{start}…" has {len(item.text):,} characters. Please keep '
+                f"each item to a sentence or two (at most {TEXT_MAX} characters) and send your "
+                "reply again. Nothing from it was added."
+            )
     return None
 
 
@@ -117,8 +138,11 @@ def _without_greeting_and_sign_off(lines: list[str]) -> list[str]:
         lines = lines[1:]
     for back in range(1, min(len(lines), SIGN_OFF_NAME_LINES + 1) + 1):
         at = len(lines) - back
-        tail = lines[at + 1:]
-        if (SIGN_OFF.match(lines[at]) and not LABEL.match(lines[at])
-                and all(len(line) <= NAME_CHARS and not LABEL.match(line) for line in tail)):
+        tail = lines[at + 1 :]
+        if (
+            SIGN_OFF.match(lines[at])
+            and not LABEL.match(lines[at])
+            and all(len(line) <= NAME_CHARS and not LABEL.match(line) for line in tail)
+        ):
             return lines[:at]
     return lines

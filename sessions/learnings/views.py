@@ -40,8 +40,12 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 class LearningForm(FlaskForm):
     """One learning: what kind it is and a sentence or two. The service checks the values."""
 
-    kind = RadioField("What is it?", choices=[SelectChoice(k.value, k.label) for k in LearningKind],
-                      default=LearningKind.LEARNED.value, validate_choice=False)
+    kind = RadioField(
+        "What is it?",
+        choices=[SelectChoice(k.value, k.label) for k in LearningKind],
+        default=LearningKind.LEARNED.value,
+        validate_choice=False,
+    )
     text = TextAreaField("In a sentence or two", render_kw={"rows": 3, "maxlength": TEXT_MAX})
     request_key = RequestKeyField()  # a double click adds it once
     submit = SubmitField("Add")
@@ -64,8 +68,9 @@ def _series_and_day(series_id: int, day: str) -> tuple[SessionSeries, date]:
     return row, when
 
 
-def _page(row: SessionSeries, day: date, form: LearningForm | None = None, status: int = 200,
-          problem: str | None = None):
+def _page(
+    row: SessionSeries, day: date, form: LearningForm | None = None, status: int = 200, problem: str | None = None
+):
     now = utcnow()
     week = find_week(row.id, day)
     session = session_of(row, day)
@@ -73,13 +78,22 @@ def _page(row: SessionSeries, day: date, form: LearningForm | None = None, statu
     refusal = why_not_add(row, week, current_user.id)
     viewer_zone = current_user.timezone or "UTC"
     return render_template(
-        "sessions/week.html", series=row, week=week, day=day, agenda=agenda,
+        "sessions/week.html",
+        series=row,
+        week=week,
+        day=day,
+        agenda=agenda,
         when=describe_when(session.start_utc, session.end_utc, row.timezone),
-        your_when=(describe_when(session.start_utc, session.end_utc, viewer_zone)
-                   if viewer_zone != row.timezone else None),
-        moved=session.moved, note=session.note, form=form or LearningForm(),
-        can_add=refusal is None, refusal=refusal if is_invitee(row.id, current_user.id) else None,
-        problem=problem, mine=own_learnings(week.id if week else None, current_user.id),
+        your_when=(
+            describe_when(session.start_utc, session.end_utc, viewer_zone) if viewer_zone != row.timezone else None
+        ),
+        moved=session.moved,
+        note=session.note,
+        form=form or LearningForm(),
+        can_add=refusal is None,
+        refusal=refusal if is_invitee(row.id, current_user.id) else None,
+        problem=problem,
+        mine=own_learnings(week.id if week else None, current_user.id),
         can_take_back=not agenda.open and not (week and week.closed_at),
     ), status
 
@@ -95,8 +109,9 @@ def week_page(series_id: int, day: str):
     if not form.validate_on_submit():
         return _page(row, day, form, 400)
     try:
-        learning = add_learning(row.id, day, current_user.id, form.kind.data or None, form.text.data,
-                                form.request_key.data)
+        learning = add_learning(
+            row.id, day, current_user.id, form.kind.data or None, form.text.data, form.request_key.data
+        )
     except InvalidInput as exc:
         db.session.rollback()
         for name, message in exc.fields.items():
@@ -106,20 +121,29 @@ def week_page(series_id: int, day: str):
         db.session.rollback()
         return _page(row, day, form, 409, problem=str(exc))
     db.session.commit()
-    flash("Added. Everyone at the session can see it now." if is_open(learning.week, utcnow())
-          else "Added. Only you can see it until the session starts.", "success")
+    flash(
+        "Added. Everyone at the session can see it now."
+        if is_open(learning.week, utcnow())
+        else "Added. Only you can see it until the session starts.",
+        "success",
+    )
     return redirect(url_for("sessions.week_page", series_id=row.id, day=day.isoformat()))
 
 
-@bp.route("/<int:series_id>/weeks/<day>/learnings/<int:learning_id>/delete", methods=["POST"],
-          endpoint="delete_learning")
+@bp.route(
+    "/<int:series_id>/weeks/<day>/learnings/<int:learning_id>/delete", methods=["POST"], endpoint="delete_learning"
+)
 @login_required
 def delete_learning_view(series_id: int, day: str, learning_id: int):
     """Take back one of the person's own learnings, before the session starts."""
     row, day = _series_and_day(series_id, day)
     learning = db.session.get(Learning, learning_id)
-    if (learning is None or learning.author_id != current_user.id or learning.week.series_id != row.id
-            or learning.week.day != day):
+    if (
+        learning is None
+        or learning.author_id != current_user.id
+        or learning.week.series_id != row.id
+        or learning.week.day != day
+    ):
         abort(404)
     if not DeleteForm().validate_on_submit():
         return _page(row, day, status=400, problem="The page was open too long. Please try again.")
@@ -131,7 +155,6 @@ def delete_learning_view(series_id: int, day: str, learning_id: int):
     db.session.commit()
     flash("Taken back.", "success")
     return redirect(url_for("sessions.week_page", series_id=row.id, day=day.isoformat()))
-
 
 
 bp.add_app_template_filter(long_date, "long_date")

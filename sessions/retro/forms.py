@@ -42,8 +42,13 @@ class ActionItemForm(FlaskForm):
 
 
 class CloseForm(FlaskForm):
-    attended = SelectMultipleField("Who was there?", coerce=int, validate_choice=False,
-                                   widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    attended = SelectMultipleField(
+        "Who was there?",
+        coerce=int,
+        validate_choice=False,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
     submit = SubmitField("Close and send summary")
 
 

@@ -43,8 +43,11 @@ def voters_count(week_id: int) -> int:
 
 def invitees(series_id: int) -> list[User]:
     """The people invited to the series now, by name."""
-    return list(db.session.scalars(sa.select(User).where(User.id.in_(invitee_ids_query(series_id)))
-                                   .order_by(User.name, User.id)))
+    return list(
+        db.session.scalars(
+            sa.select(User).where(User.id.in_(invitee_ids_query(series_id))).order_by(User.name, User.id)
+        )
+    )
 
 
 def invitee_ids(series_id: int) -> list[int]:
@@ -59,42 +62,70 @@ def invitee_ids_query(series_id: int) -> sa.Select:
 def expected(week: SessionWeek) -> set[int]:
     """The invitees who did not decline this week (their answer for the week, or else for
     the series): the attendance starts ticked for them."""
-    for_week = dict(db.session.execute(sa.select(WeekAnswer.user_id, WeekAnswer.partstat).where(
-        WeekAnswer.week_id == week.id)).all()) if week.id is not None else {}
-    members = db.session.execute(sa.select(SeriesMember.user_id, SeriesMember.partstat).where(
-        SeriesMember.series_id == week.series_id, SeriesMember.user_id.in_(invitee_ids_query(week.series_id))))
+    for_week = (
+        dict(
+            db.session.execute(
+                sa.select(WeekAnswer.user_id, WeekAnswer.partstat).where(WeekAnswer.week_id == week.id)
+            ).all()
+        )
+        if week.id is not None
+        else {}
+    )
+    members = db.session.execute(
+        sa.select(SeriesMember.user_id, SeriesMember.partstat).where(
+            SeriesMember.series_id == week.series_id, SeriesMember.user_id.in_(invitee_ids_query(week.series_id))
+        )
+    )
     return {user_id for user_id, partstat in members if for_week.get(user_id, partstat) != "DECLINED"}
 
 
 def attendees_of(week_id: int) -> list[User]:
-    return list(db.session.scalars(sa.select(User).join(Attendance, Attendance.user_id == User.id)
-                                   .where(Attendance.week_id == week_id).order_by(User.name, User.id)))
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(Attendance, Attendance.user_id == User.id)
+            .where(Attendance.week_id == week_id)
+            .order_by(User.name, User.id)
+        )
+    )
 
 
 def earlier_actions(series_id: int, day: date, week_id: int | None = None) -> list[ActionItem]:
     """The action items raised at earlier sessions that are still open, and those marked done
     at this one: the review goes through them."""
     done_here = ActionItem.done_week_id == week_id if week_id is not None else sa.false()
-    return list(db.session.scalars(
-        sa.select(ActionItem).join(SessionWeek, SessionWeek.id == ActionItem.week_id)
-        .where(ActionItem.series_id == series_id, SessionWeek.day < day,
-               sa.or_(ActionItem.done_at.is_(None), done_here))
-        .order_by(ActionItem.due_date, ActionItem.id)))
+    return list(
+        db.session.scalars(
+            sa.select(ActionItem)
+            .join(SessionWeek, SessionWeek.id == ActionItem.week_id)
+            .where(
+                ActionItem.series_id == series_id,
+                SessionWeek.day < day,
+                sa.or_(ActionItem.done_at.is_(None), done_here),
+            )
+            .order_by(ActionItem.due_date, ActionItem.id)
+        )
+    )
 
 
 def actions_raised(week_id: int) -> list[ActionItem]:
-    return list(db.session.scalars(sa.select(ActionItem).where(ActionItem.week_id == week_id)
-                                   .order_by(ActionItem.id)))
+    return list(db.session.scalars(sa.select(ActionItem).where(ActionItem.week_id == week_id).order_by(ActionItem.id)))
 
 
 def open_actions(series_id: int) -> list[ActionItem]:
-    return list(db.session.scalars(sa.select(ActionItem).where(
-        ActionItem.series_id == series_id, ActionItem.done_at.is_(None)).order_by(ActionItem.due_date, ActionItem.id)))
+    return list(
+        db.session.scalars(
+            sa.select(ActionItem)
+            .where(ActionItem.series_id == series_id, ActionItem.done_at.is_(None))
+            .order_by(ActionItem.due_date, ActionItem.id)
+        )
+    )
 
 
 def as_action(row: ActionItem) -> retro.Action:
-    return retro.Action(row.id, row.text, row.owner.name if row.owner else None, row.due_date,
-                        row.learning_id, row.done_at is not None)
+    return retro.Action(
+        row.id, row.text, row.owner.name if row.owner else None, row.due_date, row.learning_id, row.done_at is not None
+    )
 
 
 def learnings_count(week_id: int) -> int:
@@ -107,10 +138,15 @@ def today_for(series: SessionSeries) -> date:
 
 
 def learning_rows(week_id: int) -> list[Learning]:
-    return list(db.session.scalars(sa.select(Learning).where(Learning.week_id == week_id)
-                                   .order_by(Learning.created_at, Learning.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Learning).where(Learning.week_id == week_id).order_by(Learning.created_at, Learning.id)
+        )
+    )
 
 
 def as_items(rows: list[Learning], names_shown: bool = False) -> list[retro.Item]:
-    return [retro.Item(r.id, r.kind.value, r.text, r.author.name if names_shown and r.author else None,
-                       r.group_id) for r in rows]
+    return [
+        retro.Item(r.id, r.kind.value, r.text, r.author.name if names_shown and r.author else None, r.group_id)
+        for r in rows
+    ]

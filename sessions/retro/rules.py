@@ -21,8 +21,14 @@ from datetime import date
 PHASES = ("review", "read", "group", "vote", "discuss", "closed")
 # A suggested timebox per phase, so the session fits in half an hour.
 TIMEBOX_MINUTES = {"review": 3, "read": 7, "group": 5, "vote": 3, "discuss": 10, "closed": 2}
-PHASE_TITLES = {"review": "Review open actions", "read": "Read learnings", "group": "Group similar items",
-                "vote": "Vote", "discuss": "Discuss and decide", "closed": "Close"}
+PHASE_TITLES = {
+    "review": "Review open actions",
+    "read": "Read learnings",
+    "group": "Group similar items",
+    "vote": "Vote",
+    "discuss": "Discuss and decide",
+    "closed": "Close",
+}
 VOTE_BUDGET = 5  # votes per person per week
 MAX_VOTES_PER_ITEM = 3
 TOP_ITEMS = 3  # the items the team discusses
@@ -125,8 +131,10 @@ def stepper(phase: str | None) -> list[Step]:
     """Every phase with its timebox, marked done, current or still to come (all to come
     before the start)."""
     at = phase_index(phase) if phase else -1
-    return [Step(p, phase_title(p), TIMEBOX_MINUTES[p], "current" if i == at else "done" if i < at else "todo")
-            for i, p in enumerate(PHASES)]
+    return [
+        Step(p, phase_title(p), TIMEBOX_MINUTES[p], "current" if i == at else "done" if i < at else "todo")
+        for i, p in enumerate(PHASES)
+    ]
 
 
 def phase_index(phase: str) -> int:
@@ -165,8 +173,10 @@ def check_step(current: str | None, seen: str, wanted: str) -> None:
     if wanted == "closed":
         raise RetroRefused("Close the session with the attendance, at the end of the discussion.")
     if wanted not in (_or_none(next_phase, current), _or_none(previous_phase, current)):
-        raise RetroRefused(f"The session goes one phase at a time: from {quote(phase_title(current))} "
-                           f"it can go to {_neighbours(current)}, not to {quote(phase_title(wanted))}.")
+        raise RetroRefused(
+            f"The session goes one phase at a time: from {quote(phase_title(current))} "
+            f"it can go to {_neighbours(current)}, not to {quote(phase_title(wanted))}."
+        )
 
 
 def phase_title(phase: str) -> str:
@@ -182,8 +192,11 @@ def _or_none(step, phase: str) -> str | None:
 
 
 def _neighbours(phase: str) -> str:
-    return " or ".join(quote(phase_title(p)) for p in (_or_none(previous_phase, phase), _or_none(next_phase, phase))
-                       if p is not None and p != "closed")
+    return " or ".join(
+        quote(phase_title(p))
+        for p in (_or_none(previous_phase, phase), _or_none(next_phase, phase))
+        if p is not None and p != "closed"
+    )
 
 
 # -- groups ------------------------------------------------------------------------------------
@@ -211,8 +224,7 @@ def groups_of(items: Sequence[Item], ballots: Iterable[Ballot] = ()) -> list[Gro
     for item in items:
         if heads[item.id] != item.id:
             members[heads[item.id]].append(item)
-    return [Group(item, tuple(members[item.id]), totals.get(item.id, 0))
-            for item in items if heads[item.id] == item.id]
+    return [Group(item, tuple(members[item.id]), totals.get(item.id, 0)) for item in items if heads[item.id] == item.id]
 
 
 def merge(items: Sequence[Item], item_id: int, into_id: int) -> dict[int, int | None]:
@@ -282,16 +294,18 @@ def vote_problem(wanted: Mapping[int, int], items: Sequence[Item]) -> str | None
         if count < 0:
             return f"Votes cannot be negative: you gave {count} to {quote(known[item_id].text)}."
         if count > MAX_VOTES_PER_ITEM:
-            return (f"At most {MAX_VOTES_PER_ITEM} votes go on one item: you gave {count} to "
-                    f"{quote(known[item_id].text)}.")
+            return (
+                f"At most {MAX_VOTES_PER_ITEM} votes go on one item: you gave {count} to {quote(known[item_id].text)}."
+            )
         if count and heads[item_id] != item_id:
-            return (f"{quote(known[item_id].text)} is grouped under {quote(known[heads[item_id]].text)}: "
-                    "vote for the group instead.")
+            return (
+                f"{quote(known[item_id].text)} is grouped under {quote(known[heads[item_id]].text)}: "
+                "vote for the group instead."
+            )
     given = sum(wanted.values())
     if given > VOTE_BUDGET:
         over = given - VOTE_BUDGET
-        return (f"You have {VOTE_BUDGET} votes and gave {given}: take {over} "
-                f"vote{'s' if over != 1 else ''} away.")
+        return f"You have {VOTE_BUDGET} votes and gave {given}: take {over} vote{'s' if over != 1 else ''} away."
     return None
 
 
@@ -304,8 +318,9 @@ def read_votes(typed: Mapping[str, str]) -> dict[int, int]:
         try:
             wanted[int(key)] = int(value) if value else 0
         except ValueError:
-            raise RetroRefused(f"Votes are whole numbers from 0 to {MAX_VOTES_PER_ITEM}; "
-                               f"{value!r} is not one.") from None
+            raise RetroRefused(
+                f"Votes are whole numbers from 0 to {MAX_VOTES_PER_ITEM}; {value!r} is not one."
+            ) from None
     return wanted
 
 
@@ -327,8 +342,7 @@ def tally(items: Sequence[Item], ballots: Iterable[Ballot]) -> dict[int, int]:
 def ranking(items: Sequence[Item], ballots: Iterable[Ballot]) -> list[Group]:
     """Every group, most votes first; a tie goes to the group whose first item came in first."""
     first = {item.id: position for position, item in enumerate(items)}
-    return sorted(groups_of(items, ballots),
-                  key=lambda g: (-g.votes, min(first[i.id] for i in g.items)))
+    return sorted(groups_of(items, ballots), key=lambda g: (-g.votes, min(first[i.id] for i in g.items)))
 
 
 def top_items(items: Sequence[Item], ballots: Iterable[Ballot], limit: int = TOP_ITEMS) -> list[Group]:
@@ -339,8 +353,9 @@ def top_items(items: Sequence[Item], ballots: Iterable[Ballot], limit: int = TOP
 # -- action items ------------------------------------------------------------------------------
 
 
-def action_problems(text: str, owner_id: int | None, invitee_ids: Iterable[int], due: date | None,
-                    today: date) -> dict[str, str]:
+def action_problems(
+    text: str, owner_id: int | None, invitee_ids: Iterable[int], due: date | None, today: date
+) -> dict[str, str]:
     """What is wrong with a new action item, by field: it says what to do in 1 to 500
     characters, its owner is invited to the session, and it is not due in the past."""
     problems = {}
@@ -363,9 +378,16 @@ def action_problems(text: str, owner_id: int | None, invitee_ids: Iterable[int],
 # -- the summary -------------------------------------------------------------------------------
 
 
-def summarize(items: Sequence[Item], ballots: Sequence[Ballot], actions: Sequence[Action],
-              done: Sequence[Action], still_open: Sequence[Action], attended: Sequence[str],
-              names_shown: bool, limit: int = TOP_ITEMS) -> Summary:
+def summarize(
+    items: Sequence[Item],
+    ballots: Sequence[Ballot],
+    actions: Sequence[Action],
+    done: Sequence[Action],
+    still_open: Sequence[Action],
+    attended: Sequence[str],
+    names_shown: bool,
+    limit: int = TOP_ITEMS,
+) -> Summary:
     """What the summary of a closed session says. Authors are left out unless names are shown;
     decisions are the action items raised on a top item."""
     if not names_shown:
@@ -374,12 +396,18 @@ def summarize(items: Sequence[Item], ballots: Sequence[Ballot], actions: Sequenc
     for group in top_items(items, ballots, limit):
         ids = {i.id for i in group.items}
         top.append(TopItem(group, tuple(a for a in actions if a.item_id in ids)))
-    return Summary(top=tuple(top), actions=tuple(actions), done=tuple(done), still_open=tuple(still_open),
-                   attended=tuple(sorted(attended, key=str.casefold)), items_count=len(items),
-                   votes_count=sum(b.count for b in ballots if b.count > 0))
+    return Summary(
+        top=tuple(top),
+        actions=tuple(actions),
+        done=tuple(done),
+        still_open=tuple(still_open),
+        attended=tuple(sorted(attended, key=str.casefold)),
+        items_count=len(items),
+        votes_count=sum(b.count for b in ballots if b.count > 0),
+    )
 
 
 def quote(text: str, limit: int = QUOTE_CHARS) -> str:
     """An item's text, on one line and shortened, in quotes."""
     text = " ".join(text.split())
-    return f"“{text if len(text) <= limit else text[:limit - 1].rstrip() + '…'}”"
+    return f"“{text if len(text) <= limit else text[: limit - 1].rstrip() + '…'}”"

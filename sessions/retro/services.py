@@ -89,8 +89,10 @@ def _regroup(week_id: int, rows: list[Learning], changes: Mapping[int, int | Non
     moved = retro.moved_votes(as_items(rows), ballots)
     if moved != {(b.voter_id, b.item_id): b.count for b in ballots}:
         db.session.execute(sa.delete(Vote).where(Vote.week_id == week_id))
-        db.session.add_all(Vote(week_id=week_id, voter_id=voter, learning_id=item, count=count)
-                           for (voter, item), count in sorted(moved.items()))
+        db.session.add_all(
+            Vote(week_id=week_id, voter_id=voter, learning_id=item, count=count)
+            for (voter, item), count in sorted(moved.items())
+        )
     db.session.flush()
 
 
@@ -110,8 +112,10 @@ def cast_votes(week_id: int, voter_id: int, wanted: Mapping[int, int]) -> dict[i
     if problem:
         raise RetroRefused(problem)
     db.session.execute(sa.delete(Vote).where(Vote.week_id == week_id, Vote.voter_id == voter_id))
-    db.session.add_all(Vote(week_id=week_id, voter_id=voter_id, learning_id=item, count=count)
-                       for item, count in sorted(wanted.items()))
+    db.session.add_all(
+        Vote(week_id=week_id, voter_id=voter_id, learning_id=item, count=count)
+        for item, count in sorted(wanted.items())
+    )
     db.session.flush()
     return wanted
 
@@ -119,8 +123,15 @@ def cast_votes(week_id: int, voter_id: int, wanted: Mapping[int, int]) -> dict[i
 # -- action items ------------------------------------------------------------------------------
 
 
-def add_action(week_id: int, by_user_id: int, text: str, owner_id: int | None, due: date | None,
-               item_id: int | None = None, request_key: str | None = None) -> int:
+def add_action(
+    week_id: int,
+    by_user_id: int,
+    text: str,
+    owner_id: int | None,
+    due: date | None,
+    item_id: int | None = None,
+    request_key: str | None = None,
+) -> int:
     """Record an action item decided at the session, with its owner and due date, and the
     item it was decided on, if any; return its id. It comes back every week until done.
     The same item sent again with the same `request_key` (the form's) is recorded once."""
@@ -132,10 +143,21 @@ def add_action(week_id: int, by_user_id: int, text: str, owner_id: int | None, d
         problems["item"] = "That item is not part of this session."
     if problems:
         raise RetroRefused("The action item was not added.", problems)
-    action, _ = request_keys.insert_once(ActionItem, dict(
-        series_id=week.series_id, week_id=week_id, learning_id=item_id, text=text.strip(), owner_id=owner_id,
-        due_date=due, created_by_id=by_user_id, request_key=key),
-        scope=("week_id", "created_by_id"), same=("text", "owner_id", "due_date", "learning_id"))
+    action, _ = request_keys.insert_once(
+        ActionItem,
+        dict(
+            series_id=week.series_id,
+            week_id=week_id,
+            learning_id=item_id,
+            text=text.strip(),
+            owner_id=owner_id,
+            due_date=due,
+            created_by_id=by_user_id,
+            request_key=key,
+        ),
+        scope=("week_id", "created_by_id"),
+        same=("text", "owner_id", "due_date", "learning_id"),
+    )
     return action.id
 
 
@@ -167,8 +189,10 @@ def close(week_id: int, attendee_ids: Iterable[int]) -> None:
     if not attended:
         raise RetroRefused("Tick at least one person who was there.", {"attended": "Tick who was there."})
     if attended - set(invitee_ids(week.series_id)):
-        raise RetroRefused("Only people invited to the session can be recorded as there.",
-                           {"attended": "Tick only people invited to the session."})
+        raise RetroRefused(
+            "Only people invited to the session can be recorded as there.",
+            {"attended": "Tick only people invited to the session."},
+        )
     db.session.add_all(Attendance(week_id=week_id, user_id=user_id) for user_id in sorted(attended))
     week.phase, week.closed_at = Phase.CLOSED, utcnow()
     db.session.flush()
@@ -180,8 +204,12 @@ def close(week_id: int, attendee_ids: Iterable[int]) -> None:
 
 def _locked(week_id: int) -> SessionWeek:
     """The week's row, locked for the rest of the transaction and read afresh."""
-    return db.session.scalar(sa.select(SessionWeek).where(SessionWeek.id == week_id).with_for_update()
-                             .execution_options(populate_existing=True))
+    return db.session.scalar(
+        sa.select(SessionWeek)
+        .where(SessionWeek.id == week_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
 
 
 def _require(week: SessionWeek, phase: Phase, why: str) -> None:

@@ -89,17 +89,32 @@ def run_page(series_id: int, day: str):
     return _run_page(row, session_day_or_404(row, day))
 
 
-def _run_page(row: SessionSeries, day: date, status: int = 200, action_form: ActionItemForm | None = None,
-              vote_problem: str | None = None, wanted: dict[int, str] | None = None):
+def _run_page(
+    row: SessionSeries,
+    day: date,
+    status: int = 200,
+    action_form: ActionItemForm | None = None,
+    vote_problem: str | None = None,
+    wanted: dict[int, str] | None = None,
+):
     week = _find_week(row, day)
     phase = week.phase.value if week is not None and week.phase is not None else None
     lead = can_manage(row.team_id, current_user)
     invited = current_user.id in queries.invitee_ids(row.id)
-    page = dict(series=row, day=day, week=week, phase=phase, lead=lead, invited=invited, steps=retro.stepper(phase),
-                total_minutes=sum(retro.TIMEBOX_MINUTES.values()), long_date=long_date, title=retro.phase_title,
-                week_url=_link("sessions.week_page", series_id=row.id, day=day.isoformat()),
-                started=local_time(week.started_at, current_user.timezone)
-                if week is not None and week.started_at else None)
+    page = dict(
+        series=row,
+        day=day,
+        week=week,
+        phase=phase,
+        lead=lead,
+        invited=invited,
+        steps=retro.stepper(phase),
+        total_minutes=sum(retro.TIMEBOX_MINUTES.values()),
+        long_date=long_date,
+        title=retro.phase_title,
+        week_url=_link("sessions.week_page", series_id=row.id, day=day.isoformat()),
+        started=local_time(week.started_at, current_user.timezone) if week is not None and week.started_at else None,
+    )
     if phase is None:
         page.update(start_form=ButtonForm(), count=queries.learnings_count(week.id) if week else 0)
     else:
@@ -118,17 +133,26 @@ def _phase_parts(row: SessionSeries, week: SessionWeek, phase: str, lead: bool, 
     parts: dict = {}
     if phase in ("review", "read"):
         agenda = load_agenda(week.id, current_user.id)
-        owners = dict(db.session.execute(sa.select(ActionItem.id, ActionItem.owner_id).where(
-            ActionItem.id.in_([a.id for a in agenda.actions]))).all())
-        parts.update(agenda=agenda, may_mark={a.id for a in agenda.actions
-                                              if lead or owners.get(a.id) == current_user.id})
+        owners = dict(
+            db.session.execute(
+                sa.select(ActionItem.id, ActionItem.owner_id).where(ActionItem.id.in_([a.id for a in agenda.actions]))
+            ).all()
+        )
+        parts.update(
+            agenda=agenda, may_mark={a.id for a in agenda.actions if lead or owners.get(a.id) == current_user.id}
+        )
     if phase in ("group", "vote"):
         parts.update(groups=retro.groups_of(items))
     if phase == "vote":
         mine = {b.item_id: b.count for b in queries.votes_of(week.id, current_user.id)}
-        parts.update(mine=mine, left=retro.remaining(mine), voters=queries.voters_count(week.id),
-                     invitees_count=len(queries.invitee_ids(row.id)), budget=retro.VOTE_BUDGET,
-                     most=retro.MAX_VOTES_PER_ITEM)
+        parts.update(
+            mine=mine,
+            left=retro.remaining(mine),
+            voters=queries.voters_count(week.id),
+            invitees_count=len(queries.invitee_ids(row.id)),
+            budget=retro.VOTE_BUDGET,
+            most=retro.MAX_VOTES_PER_ITEM,
+        )
     if phase == "discuss":
         ballots = queries.votes_of(week.id)
         actions = [queries.as_action(a) for a in queries.actions_raised(week.id)]
@@ -139,23 +163,30 @@ def _phase_parts(row: SessionSeries, week: SessionWeek, phase: str, lead: bool, 
             form.attended.choices = [(p.id, p.name) for p in people]
             parts.update(close_form=form)
     if phase == "closed":
-        parts.update(attended=len(queries.attendees_of(week.id)),
-                     summary_url=url_for("sessions.summary_page", series_id=row.id, day=week.day.isoformat()))
+        parts.update(
+            attended=len(queries.attendees_of(week.id)),
+            summary_url=url_for("sessions.summary_page", series_id=row.id, day=week.day.isoformat()),
+        )
     return parts
 
 
-def _action_form(row: SessionSeries, week: SessionWeek, top: list[retro.Group],
-                 submitted: bool = False) -> ActionItemForm:
+def _action_form(
+    row: SessionSeries, week: SessionWeek, top: list[retro.Group], submitted: bool = False
+) -> ActionItemForm:
     """The form for a new action item (as sent, or with its defaults: about the top item,
     due in a week), its choices the items and the people invited."""
     if submitted:
         form = ActionItemForm()
     else:
-        form = ActionItemForm(formdata=None, data={"item": top[0].head.id if top else None,
-                                                   "due": queries.today_for(row) + DUE_IN})
+        form = ActionItemForm(
+            formdata=None, data={"item": top[0].head.id if top else None, "due": queries.today_for(row) + DUE_IN}
+        )
     others = [g for g in retro.groups_of(queries.items_of(week.id)) if g.head.id not in {t.head.id for t in top}]
-    form.item.choices = ([("", "Nothing in particular")] + [(g.head.id, retro.quote(g.head.text)) for g in top]
-                         + [(g.head.id, retro.quote(g.head.text)) for g in others])
+    form.item.choices = (
+        [("", "Nothing in particular")]
+        + [(g.head.id, retro.quote(g.head.text)) for g in top]
+        + [(g.head.id, retro.quote(g.head.text)) for g in others]
+    )
     form.owner.choices = [("", "Choose who owns it")] + [(p.id, p.name) for p in queries.invitees(row.id)]
     return form
 
@@ -180,8 +211,10 @@ def run_start(series_id: int, day: str):
     except RetroRefused as exc:
         return _refused(exc, row, day_)
     db.session.commit()
-    flash("The session has started: everyone now sees the learnings." if started
-          else "The session had already started.", "success" if started else "info")
+    flash(
+        "The session has started: everyone now sees the learnings." if started else "The session had already started.",
+        "success" if started else "info",
+    )
     return redirect(_run_url(row, day_))
 
 
@@ -207,8 +240,9 @@ def _drive(series_id: int, day: str, form: FlaskForm, change, anchor: str = "", 
 def run_phase(series_id: int, day: str):
     """Go to the next phase, or back one."""
     form = PhaseForm()
-    return _drive(series_id, day, form, lambda week_id: running.change_phase(
-        week_id, form.seen.data or "", form.to.data or ""))
+    return _drive(
+        series_id, day, form, lambda week_id: running.change_phase(week_id, form.seen.data or "", form.to.data or "")
+    )
 
 
 @bp.post("/<int:series_id>/weeks/<day>/run/group")
@@ -230,8 +264,9 @@ def run_group(series_id: int, day: str):
 def run_ungroup(series_id: int, day: str):
     """Take an item out of its group."""
     form = GroupForm()
-    return _drive(series_id, day, form, lambda week_id: running.ungroup_item(week_id, form.item.data),
-                  f"item-{form.item.data}")
+    return _drive(
+        series_id, day, form, lambda week_id: running.ungroup_item(week_id, form.item.data), f"item-{form.item.data}"
+    )
 
 
 @bp.post("/<int:series_id>/weeks/<day>/run/votes")
@@ -241,7 +276,7 @@ def run_votes(series_id: int, day: str):
     row = series_or_404(series_id)
     day_ = session_day_or_404(row, day)
     _checked(FlaskForm())
-    typed = {key[len(VOTE_FIELD):]: value for key, value in request.form.items() if key.startswith(VOTE_FIELD)}
+    typed = {key[len(VOTE_FIELD) :]: value for key, value in request.form.items() if key.startswith(VOTE_FIELD)}
     try:
         wanted = retro.read_votes(typed)
         running.cast_votes(_started_week(row, day_).id, current_user.id, wanted)
@@ -268,8 +303,15 @@ def run_action(series_id: int, day: str):
     form = _action_form(row, week, top, submitted=True)
     if form.validate_on_submit():
         try:
-            running.add_action(week.id, current_user.id, form.text.data or "", form.owner.data, form.due.data,
-                               form.item.data, form.request_key.data)
+            running.add_action(
+                week.id,
+                current_user.id,
+                form.text.data or "",
+                form.owner.data,
+                form.due.data,
+                form.item.data,
+                form.request_key.data,
+            )
         except RetroRefused as exc:
             if not exc.fields:  # the session itself refuses (closed): said at the top of the page
                 return _refused(exc, row, day_)
@@ -289,8 +331,14 @@ def run_close(series_id: int, day: str):
     """Record who was there, close the session and send them the summary."""
     form = CloseForm()
     form.attended.choices = [(p.id, p.name) for p in queries.invitees(series_id)]
-    return _drive(series_id, day, form, lambda week_id: running.close(week_id, form.attended.data or []),
-                  "retro-close", done="The session is closed. The summary is on its way to the people who were there.")
+    return _drive(
+        series_id,
+        day,
+        form,
+        lambda week_id: running.close(week_id, form.attended.data or []),
+        "retro-close",
+        done="The session is closed. The summary is on its way to the people who were there.",
+    )
 
 
 # -- action items done -------------------------------------------------------------------------

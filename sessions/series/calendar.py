@@ -66,8 +66,9 @@ def cancel_series(series: Series, recipients: Iterable[Person], *, stamp: dateti
     return _calendar("CANCEL", [series], [event], stamp).to_ical()
 
 
-def cancel_occurrence(series: Series, day: date, recipients: Iterable[Person], *,
-                      stamp: datetime | None = None) -> bytes:
+def cancel_occurrence(
+    series: Series, day: date, recipients: Iterable[Person], *, stamp: datetime | None = None
+) -> bytes:
     """The CANCEL that takes one week's session out of the recipients' calendars."""
     _check(series)
     if not series.is_session_day(day):
@@ -147,8 +148,7 @@ def _moved(series: Series, day: date, stamp: datetime, status: str = "CONFIRMED"
     return event
 
 
-def _event(series: Series, start: datetime, end: datetime, stamp: datetime,
-           status: str = "CONFIRMED") -> Event:
+def _event(series: Series, start: datetime, end: datetime, stamp: datetime, status: str = "CONFIRMED") -> Event:
     event = Event()
     event.add("uid", series.uid)
     event.add("dtstamp", stamp)
@@ -292,8 +292,7 @@ def mime_part(ics: bytes, method: str) -> MIMEPart:
     method= naming the body's METHOD. Raises ValueError when the two differ."""
     body_method = _same_method(method, ics)
     part = MIMEPart()
-    part.set_content(ics, "text", "calendar", cte="base64",
-                     params={"method": body_method, "charset": "utf-8"})
+    part.set_content(ics, "text", "calendar", cte="base64", params={"method": body_method, "charset": "utf-8"})
     return part
 
 
@@ -308,6 +307,8 @@ def check_calendar_part(part) -> str:
 def _same_method(stated: str, ics: bytes) -> str:
     body_method = calendar_method(ics)
     if stated.strip().upper() != body_method:
-        raise ValueError(f"The part says method={stated.strip().upper() or 'nothing'} but the calendar's "
-                         f"METHOD is {body_method or 'missing'}.")
+        raise ValueError(
+            f"The part says method={stated.strip().upper() or 'nothing'} but the calendar's "
+            f"METHOD is {body_method or 'missing'}."
+        )
     return body_method

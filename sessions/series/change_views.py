@@ -63,16 +63,16 @@ def _week_change(series_id: int, day_text: str, change, done: str):
 @login_required
 def skip_week(series_id: int, day: str):
     """Leave one week out; it leaves everyone's calendar."""
-    return _week_change(series_id, day, services.skip_week,
-                        "The week of {day} is skipped. Everyone's calendar drops that session.")
+    return _week_change(
+        series_id, day, services.skip_week, "The week of {day} is skipped. Everyone's calendar drops that session."
+    )
 
 
 @bp.post("/<int:series_id>/weeks/<day>/restore")
 @login_required
 def restore_week(series_id: int, day: str):
     """Put a skipped or moved week back where the weekly rule has it."""
-    return _week_change(series_id, day, services.restore_week,
-                        "The week of {day} is back at its regular time.")
+    return _week_change(series_id, day, services.restore_week, "The week of {day} is back at its regular time.")
 
 
 @bp.route("/<int:series_id>/weeks/<day>/move", methods=["GET", "POST"])
@@ -97,20 +97,28 @@ def move_week(series_id: int, day: str):
             form.date.errors.append("Choose a date and time that are still to come.")
         else:
             try:
-                notes = services.move_week(row.id, regular, datetime.combine(form.date.data, form.time.data),
-                                           form.duration_minutes.data)
+                notes = services.move_week(
+                    row.id, regular, datetime.combine(form.date.data, form.time.data), form.duration_minutes.data
+                )
             except services.SeriesInvalid as exc:
                 db.session.rollback()
                 problems = show_errors(form, exc.errors, MOVE_FIELDS)
             else:
                 db.session.commit()
-                flash(f"The week of {long_date(regular)} is moved. Everyone's calendar gets the new time.",
-                      "success")
+                flash(f"The week of {long_date(regular)} is moved. Everyone's calendar gets the new time.", "success")
                 flash_notes(notes)
                 return back_to_series(row)
-    return render_template("sessions/move_week.html", form=form, series=row, day=regular, problems=problems,
-                           regular=regular_occurrence(series, regular), session=session, span=span,
-                           mine=person_zone(current_user.timezone)), 400 if request.method == "POST" else 200
+    return render_template(
+        "sessions/move_week.html",
+        form=form,
+        series=row,
+        day=regular,
+        problems=problems,
+        regular=regular_occurrence(series, regular),
+        session=session,
+        span=span,
+        mine=person_zone(current_user.timezone),
+    ), 400 if request.method == "POST" else 200
 
 
 # -- the series as a whole -----------------------------------------------------------------
@@ -127,8 +135,10 @@ def cancel_series(series_id: int):
         return back_to_series(row)
     services.cancel_series(row.id)
     db.session.commit()
-    flash("The series is cancelled. Everyone's calendar gets the cancellation; "
-          "learnings, action items and history stay.", "success")
+    flash(
+        "The series is cancelled. Everyone's calendar gets the cancellation; learnings, action items and history stay.",
+        "success",
+    )
     return back_to_series(row)
 
 
@@ -142,8 +152,11 @@ def set_names(series_id: int):
         return render_series_page(row, names_form=form, status=400)
     services.set_learning_settings(row.id, form.shown.data == "1", form.prompt_hours.data)
     db.session.commit()
-    flash(("Learnings now show who wrote them." if row.names_shown else "Learnings are now anonymous.")
-          + f" Everyone is asked for them {row.prompt_hours} hours before each session.", "success")
+    flash(
+        ("Learnings now show who wrote them." if row.names_shown else "Learnings are now anonymous.")
+        + f" Everyone is asked for them {row.prompt_hours} hours before each session.",
+        "success",
+    )
     return back_to_series(row)
 
 
@@ -180,9 +193,14 @@ def remove_guest(series_id: int, user_id: int):
     """Take a guest off the series; their calendar gets the cancellation."""
     row = series_for(series_id, manage=True)
     check_form(ActionForm())
-    guest = db.session.scalar(sa.select(SeriesMember).where(
-        SeriesMember.series_id == row.id, SeriesMember.user_id == user_id,
-        SeriesMember.guest.is_(True), SeriesMember.left_at.is_(None)))
+    guest = db.session.scalar(
+        sa.select(SeriesMember).where(
+            SeriesMember.series_id == row.id,
+            SeriesMember.user_id == user_id,
+            SeriesMember.guest.is_(True),
+            SeriesMember.left_at.is_(None),
+        )
+    )
     if guest is None:
         abort(404, description="That person is not a guest of this series.")
     name = guest.user.name
@@ -194,6 +212,10 @@ def remove_guest(series_id: int, user_id: int):
         return back_to_series(row)
     db.session.commit()
     still = access.is_invited(row, db.session.get(User, user_id))
-    flash(f"{name} is no longer a guest; as a member of the team they stay invited." if still
-          else f"{name} is no longer invited; their calendar gets the cancellation.", "success")
+    flash(
+        f"{name} is no longer a guest; as a member of the team they stay invited."
+        if still
+        else f"{name} is no longer invited; their calendar gets the cancellation.",
+        "success",
+    )
     return back_to_series(row)

@@ -79,10 +79,16 @@ def series_in_feed(user: User) -> list[SessionSeries]:
     """The live series the person is invited to now, or leads as the team's lead."""
     invited = current_invitees().where(SeriesMember.user_id == user.id).with_only_columns(SeriesMember.series_id)
     led = sa.select(Team.id).where(Team.lead_id == user.id)
-    return list(db.session.scalars(sa.select(SessionSeries).where(
-        SessionSeries.cancelled_at.is_(None),
-        sa.or_(SessionSeries.id.in_(invited), SessionSeries.team_id.in_(led)),
-    ).order_by(SessionSeries.id)))
+    return list(
+        db.session.scalars(
+            sa.select(SessionSeries)
+            .where(
+                SessionSeries.cancelled_at.is_(None),
+                sa.or_(SessionSeries.id.in_(invited), SessionSeries.team_id.in_(led)),
+            )
+            .order_by(SessionSeries.id)
+        )
+    )
 
 
 def feed_for(user: User) -> bytes:
@@ -93,8 +99,7 @@ def feed_for(user: User) -> bytes:
         series = as_series(row, _organizer_email(row))
         errors = validate_series(series)
         if errors:  # stored data a later check refuses: the rest of the feed still works
-            log.warning("series left out of a feed: series=%s errors=%s", row.id,
-                        "; ".join(e.message for e in errors))
+            log.warning("series left out of a feed: series=%s errors=%s", row.id, "; ".join(e.message for e in errors))
             continue
         found.append(series)
     return calendar.feed(found, CALENDAR_NAME)

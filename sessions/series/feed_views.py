@@ -35,16 +35,22 @@ def feed_settings():
         had_one = feed.has_feed(current_user.id)
         feed.new_token(current_user.id)
         db.session.commit()
-        flash("Your new feed address is below. The old address no longer works: calendars "
-              "subscribed to it get no more sessions from it." if had_one else
-              "Your feed address is below.", "success")
+        flash(
+            "Your new feed address is below. The old address no longer works: calendars "
+            "subscribed to it get no more sessions from it."
+            if had_one
+            else "Your feed address is below.",
+            "success",
+        )
         return redirect(url_for("sessions.feed_settings"))
     address = None
     if feed.has_feed(current_user.id):
         address = external_url("sessions.feed", token=feed.feed_token(current_user.id))
     fetched = feed.last_fetched(current_user.id)
     return render_template(
-        "sessions/feed_settings.html", form=form, address=address,
+        "sessions/feed_settings.html",
+        form=form,
+        address=address,
         webcal=address and "webcal://" + address.split("://", 1)[1],
         fetched=local_time(fetched, current_user.timezone) if fetched else None,
         series=feed.series_in_feed(current_user),

@@ -39,24 +39,30 @@ MINUTES_MESSAGE = "Give the length in whole minutes, such as 30."
 PROMPT_HOURS_MAX = 7 * 24
 PROMPT_MESSAGE = f"Give a whole number of hours from 1 to {PROMPT_HOURS_MAX} (a week)."
 
+
 class SeriesForm(FlaskForm):
     """The weekly slot and what people read about it. `team_id` is offered only when the
     person may choose between teams."""
 
     team_id = SelectField("Team", coerce=int, validate_choice=True)
     title = StringField("Title", validators=[Length(max=TITLE_MAX)], render_kw={"maxlength": TITLE_MAX})
-    weekday = SelectField("Weekday", coerce=int,
-                          choices=[SelectChoice(number, name) for number, name in enumerate(WEEKDAYS)])
+    weekday = SelectField(
+        "Weekday", coerce=int, choices=[SelectChoice(number, name) for number, name in enumerate(WEEKDAYS)]
+    )
     start_time = TimeField("Starts at", format=TIME_FORMATS, validators=[InputRequired(TIME_MESSAGE)])
-    duration_minutes = IntegerField("Length in minutes", validators=[InputRequired(MINUTES_MESSAGE)],
-                                    render_kw={"inputmode": "numeric"})
-    timezone = StringField("Time zone", validators=[DataRequired("Give a time zone, such as Europe/Berlin."),
-                                                    Length(max=TIMEZONE_MAX)],
-                           render_kw={"list": "zones", "autocomplete": "off", "spellcheck": "false"})
+    duration_minutes = IntegerField(
+        "Length in minutes", validators=[InputRequired(MINUTES_MESSAGE)], render_kw={"inputmode": "numeric"}
+    )
+    timezone = StringField(
+        "Time zone",
+        validators=[DataRequired("Give a time zone, such as Europe/Berlin."), Length(max=TIMEZONE_MAX)],
+        render_kw={"list": "zones", "autocomplete": "off", "spellcheck": "false"},
+    )
     first_date = DateField("First date", validators=[InputRequired(DATE_MESSAGE)])
     until = DateField("Last date (optional)", validators=[Optional()])
-    location = StringField("Room or video link", validators=[Length(max=LOCATION_MAX)],
-                           render_kw={"maxlength": LOCATION_MAX})
+    location = StringField(
+        "Room or video link", validators=[Length(max=LOCATION_MAX)], render_kw={"maxlength": LOCATION_MAX}
+    )
     description = TextAreaField("Description", validators=[Length(max=DESCRIPTION_MAX)], render_kw={"rows": 4})
     request_key = RequestKeyField()  # a double click sets up one series
     submit = SubmitField("Save series")
@@ -64,8 +70,12 @@ class SeriesForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # WTForms' own messages say "Not a valid ... value"; people need the format.
-        for name, message in (("start_time", TIME_MESSAGE), ("first_date", DATE_MESSAGE),
-                              ("until", DATE_MESSAGE), ("duration_minutes", MINUTES_MESSAGE)):
+        for name, message in (
+            ("start_time", TIME_MESSAGE),
+            ("first_date", DATE_MESSAGE),
+            ("until", DATE_MESSAGE),
+            ("duration_minutes", MINUTES_MESSAGE),
+        ):
             _read_format(getattr(self, name), message)
 
 
@@ -74,14 +84,14 @@ class MoveForm(FlaskForm):
 
     date = DateField("New date", validators=[InputRequired(DATE_MESSAGE)])
     time = TimeField("New start time", format=TIME_FORMATS, validators=[InputRequired(TIME_MESSAGE)])
-    duration_minutes = IntegerField("Length in minutes (optional)", validators=[Optional()],
-                                    render_kw={"inputmode": "numeric"})
+    duration_minutes = IntegerField(
+        "Length in minutes (optional)", validators=[Optional()], render_kw={"inputmode": "numeric"}
+    )
     submit = SubmitField("Move this week")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, message in (("date", DATE_MESSAGE), ("time", TIME_MESSAGE),
-                              ("duration_minutes", MINUTES_MESSAGE)):
+        for name, message in (("date", DATE_MESSAGE), ("time", TIME_MESSAGE), ("duration_minutes", MINUTES_MESSAGE)):
             _read_format(getattr(self, name), message)
 
 
@@ -94,8 +104,7 @@ class ActionForm(FlaskForm):
 class GuestForm(FlaskForm):
     """Invite someone outside the team, by the email address they have in Unstuck."""
 
-    email = StringField("Guest's email", validators=[DataRequired("Give the guest's email address."),
-                                                     Length(max=254)])
+    email = StringField("Guest's email", validators=[DataRequired("Give the guest's email address."), Length(max=254)])
     submit = SubmitField("Invite guest")
 
 
@@ -103,20 +112,24 @@ class NamesForm(FlaskForm):
     """Whether learnings show who wrote them, and how long before each session people are
     asked for them."""
 
-    shown = SelectField("Learnings are", choices=[SelectChoice("0", "anonymous"),
-                                                  SelectChoice("1", "shown with names")])
+    shown = SelectField(
+        "Learnings are", choices=[SelectChoice("0", "anonymous"), SelectChoice("1", "shown with names")]
+    )
     prompt_hours = IntegerField(
         "Ask for learnings (hours before the session)",
         validators=[InputRequired(PROMPT_MESSAGE), NumberRange(1, PROMPT_HOURS_MAX, PROMPT_MESSAGE)],
-        render_kw={"min": 1, "max": PROMPT_HOURS_MAX, "inputmode": "numeric"})
+        render_kw={"min": 1, "max": PROMPT_HOURS_MAX, "inputmode": "numeric"},
+    )
     submit = SubmitField("Save")
 
 
 class CancelForm(FlaskForm):
     """Ending the series for everyone, confirmed by a tick."""
 
-    confirm = BooleanField("Yes, cancel every coming session for everyone",
-                           validators=[DataRequired("Tick the box to confirm; the series stays as it is.")])
+    confirm = BooleanField(
+        "Yes, cancel every coming session for everyone",
+        validators=[DataRequired("Tick the box to confirm; the series stays as it is.")],
+    )
     submit = SubmitField("Cancel series")
 
 

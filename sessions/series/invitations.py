@@ -74,20 +74,29 @@ def _send(row: SessionSeries, member: SeriesMember, method: str) -> int:
     person = Person(member.user.name, member.user.email)
     if method == "REQUEST":
         ics, kind = calendar.invite(series, [person]), "request"
-        subject = (f"Invitation: {row.title}" if member.sent_sequence is None
-                   else f"Updated invitation: {row.title}")
+        subject = f"Invitation: {row.title}" if member.sent_sequence is None else f"Updated invitation: {row.title}"
     else:
         ics, kind = calendar.cancel_series(series, [person]), "cancel"
         subject = f"Cancelled: {row.title}"
     left = row.cancelled_at is None and member.left_at is not None
     send_mail(
         key=f"session-calendar:{row.id}:{member.user_id}:{row.sequence}:{kind}",
-        kind=f"session-{kind}", to=member.user, subject=subject,
-        template=f"sessions/email/{kind}", about=row, thread=f"session-series-{row.id}",
-        context=dict(series=row, when=describe_slot(row), left=left,
-                     page=external_url("sessions.series_page", series_id=row.id),
-                     organizer=row.organizer, skipped=sorted(series.skipped),
-                     moved=sorted(series.moved.items()), long_date=long_date),
+        kind=f"session-{kind}",
+        to=member.user,
+        subject=subject,
+        template=f"sessions/email/{kind}",
+        about=row,
+        thread=f"session-series-{row.id}",
+        context=dict(
+            series=row,
+            when=describe_slot(row),
+            left=left,
+            page=external_url("sessions.series_page", series_id=row.id),
+            organizer=row.organizer,
+            skipped=sorted(series.skipped),
+            moved=sorted(series.moved.items()),
+            long_date=long_date,
+        ),
         calendar=ics,
         # A reply typed in the mail program reaches the same address as the calendar's
         # answer, and is told to answer in the calendar.
@@ -99,8 +108,10 @@ def _send(row: SessionSeries, member: SeriesMember, method: str) -> int:
 def describe_slot(row: SessionSeries) -> str:
     """The series' slot in words: Tuesdays at 10:00 for 30 minutes (Europe/Berlin)."""
     until = f", until {long_date(row.until)}" if row.until else ""
-    return (f"{WEEKDAYS[row.weekday]}s at {row.start_time:%H:%M} for {row.duration_minutes} minutes "
-            f"({row.timezone}), from {long_date(row.first_date)}{until}")
+    return (
+        f"{WEEKDAYS[row.weekday]}s at {row.start_time:%H:%M} for {row.duration_minutes} minutes "
+        f"({row.timezone}), from {long_date(row.first_date)}{until}"
+    )
 
 
 # -- who is invited ----------------------------------------------------------------------------
@@ -112,8 +123,9 @@ def sync_members(row: SessionSeries) -> bool:
     replaced, say) leaves, and their calendar gets the cancellation. Raises the SEQUENCE when
     anyone joined or left or the lead changed, so every calendar names the lead; return
     whether anything changed."""
-    wanted = {u.id: u for u in db.session.scalars(sa.select(User).where(
-        User.team_id == row.team_id, User.active.is_(True)))}
+    wanted = {
+        u.id: u for u in db.session.scalars(sa.select(User).where(User.team_id == row.team_id, User.active.is_(True)))
+    }
     lead = row.organizer
     if lead is not None:
         wanted[lead.id] = lead

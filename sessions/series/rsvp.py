@@ -29,8 +29,10 @@ from sessions.series.stored import as_series, week_row
 
 log = logging.getLogger(__name__)
 
-ANSWER_IN_CALENDAR = ("Unstuck reads your answer to a session invitation from your calendar, not from "
-                      "the text of an email. Please accept or decline the invitation in your calendar.")
+ANSWER_IN_CALENDAR = (
+    "Unstuck reads your answer to a session invitation from your calendar, not from "
+    "the text of an email. Please accept or decline the invitation in your calendar."
+)
 
 
 @dataclass(frozen=True)
@@ -72,18 +74,20 @@ def read_answers(rsvps: Iterable[Rsvp], series: Series, email: str, when_sequenc
 
 def _why_not(rsvp: Rsvp, series: Series, email: str, when_sequence: int) -> str | None:
     if rsvp.uid != series.uid:
-        return f"The answer is for another calendar event, not for \"{series.title}\"."
+        return f'The answer is for another calendar event, not for "{series.title}".'
     if rsvp.email != email:
         return f"The answer is for {rsvp.email}, not for your address {email}."
     if rsvp.sequence < when_sequence:
-        return (f"The answer is to an earlier version of the invitation (version {rsvp.sequence}); "
-                f"the time of \"{series.title}\" has changed since (version {when_sequence}). "
-                "Please answer the updated invitation in your calendar.")
+        return (
+            f"The answer is to an earlier version of the invitation (version {rsvp.sequence}); "
+            f'the time of "{series.title}" has changed since (version {when_sequence}). '
+            "Please answer the updated invitation in your calendar."
+        )
     if rsvp.recurrence_id is not None:
         week = week_of(series, rsvp.recurrence_id)
         day = rsvp.recurrence_id.date() if isinstance(rsvp.recurrence_id, datetime) else rsvp.recurrence_id
         if week is None:
-            return f"The answer is for {long_date(day)}, which is not a session date of \"{series.title}\"."
+            return f'The answer is for {long_date(day)}, which is not a session date of "{series.title}".'
         if week in series.skipped:
             return f"The answer is for the week of {long_date(week)}, which is skipped."
     return None
@@ -95,28 +99,34 @@ def record_reply(reply: Reply) -> None:
     answer, or none of its answers counts for that person."""
     if reply.calendar is None:
         raise ReplyRefused(ANSWER_IN_CALENDAR)
-    row = db.session.scalar(sa.select(SessionSeries).where(SessionSeries.id == reply.object_id)
-                            .with_for_update())
+    row = db.session.scalar(sa.select(SessionSeries).where(SessionSeries.id == reply.object_id).with_for_update())
     if row is None:
         raise ReplyRefused("This weekly session no longer exists in Unstuck, so there is nothing to answer.")
     if row.cancelled_at is not None:
-        raise ReplyRefused(f"\"{row.title}\" is cancelled, so there is nothing to answer any more.")
+        raise ReplyRefused(f'"{row.title}" is cancelled, so there is nothing to answer any more.')
     rsvps = _answers_in(reply.calendar, row)
     member = next((m for m in row.members if m.user_id == reply.user_id and m.left_at is None), None)
     if member is None:
-        raise ReplyRefused(f"You are no longer invited to \"{row.title}\", so your answer was not recorded.")
+        raise ReplyRefused(f'You are no longer invited to "{row.title}", so your answer was not recorded.')
     reading = read_answers(rsvps, as_series(row), member.user.email, row.when_sequence)
     for why in reading.ignored:
-        log.info("session answer ignored: series=%s user=%s message_id=%s: %s",
-                 row.id, reply.user_id, reply.message_id, why)
+        log.info(
+            "session answer ignored: series=%s user=%s message_id=%s: %s", row.id, reply.user_id, reply.message_id, why
+        )
     if not reading.answers:
         raise ReplyRefused("Your calendar's answer was not recorded. " + " ".join(reading.ignored))
     now = utcnow()
     changed = [answer for answer in reading.answers if _record(row, member, answer, now)]
     db.session.commit()
     for answer in reading.answers:
-        log.info("session answer: series=%s user=%s week=%s partstat=%s%s", row.id, reply.user_id,
-                 answer.week or "all", answer.partstat, "" if answer in changed else " (already recorded)")
+        log.info(
+            "session answer: series=%s user=%s week=%s partstat=%s%s",
+            row.id,
+            reply.user_id,
+            answer.week or "all",
+            answer.partstat,
+            "" if answer in changed else " (already recorded)",
+        )
 
 
 def _answers_in(ics: bytes, row: SessionSeries) -> list[Rsvp]:
@@ -124,12 +134,16 @@ def _answers_in(ics: bytes, row: SessionSeries) -> list[Rsvp]:
     try:
         if calendar_method(ics) == "COUNTER":  # Outlook's "Propose new time"
             lead = row.organizer.name if row.organizer else "the lead"
-            raise ReplyRefused(f"Unstuck cannot take a proposal of another time from your calendar. Please "
-                               f"ask {lead} to move the session, or accept or decline the invitation as it is.")
+            raise ReplyRefused(
+                f"Unstuck cannot take a proposal of another time from your calendar. Please "
+                f"ask {lead} to move the session, or accept or decline the invitation as it is."
+            )
         return parse_reply(ics)
     except ValueError as exc:
-        raise ReplyRefused(f"Your calendar's answer could not be read ({str(exc).rstrip('.')}). Please "
-                           "accept or decline the invitation in your calendar again.") from None
+        raise ReplyRefused(
+            f"Your calendar's answer could not be read ({str(exc).rstrip('.')}). Please "
+            "accept or decline the invitation in your calendar again."
+        ) from None
 
 
 def _record(row: SessionSeries, member: SeriesMember, answer: Answer, now: datetime) -> bool:
@@ -140,11 +154,11 @@ def _record(row: SessionSeries, member: SeriesMember, answer: Answer, now: datet
         member.partstat, member.answered_at = answer.partstat, now
         return True
     week = week_row(row, answer.week)
-    stored = db.session.scalar(sa.select(WeekAnswer).where(
-        WeekAnswer.week_id == week.id, WeekAnswer.user_id == member.user_id))
+    stored = db.session.scalar(
+        sa.select(WeekAnswer).where(WeekAnswer.week_id == week.id, WeekAnswer.user_id == member.user_id)
+    )
     if stored is None:
-        db.session.add(WeekAnswer(week_id=week.id, user_id=member.user_id, partstat=answer.partstat,
-                                  answered_at=now))
+        db.session.add(WeekAnswer(week_id=week.id, user_id=member.user_id, partstat=answer.partstat, answered_at=now))
         return True
     if stored.partstat == answer.partstat:
         return False

@@ -18,8 +18,20 @@ from zoneinfo import ZoneInfo, available_timezones
 from email_validator import EmailNotValidError, validate_email
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 MAX_MINUTES = 8 * 60
 PARTSTATS = ("NEEDS-ACTION", "ACCEPTED", "DECLINED", "TENTATIVE", "DELEGATED")
 # Changing any of these moves every session, so earlier answers no longer hold.
@@ -89,8 +101,7 @@ class Series:
     def is_session_day(self, day: date) -> bool:
         """Whether a regular session of the series falls on this date."""
         last = self.last_day
-        return (day.weekday() == self.weekday and day >= self.first_day
-                and (last is None or day <= last))
+        return day.weekday() == self.weekday and day >= self.first_day and (last is None or day <= last)
 
 
 @dataclass(frozen=True)
@@ -138,10 +149,11 @@ def resolve_local(day: date, at: time, zone: str | ZoneInfo) -> tuple[datetime, 
         return first, None
     real = first.astimezone(UTC).astimezone(tz)
     if real.replace(tzinfo=None) != wall:
-        return real, (f"{at:%H:%M} does not exist on {long_date(day)} in {tz.key}; "
-                      f"the session starts at {real:%H:%M}.")
-    return first, (f"{at:%H:%M} occurs twice on {long_date(day)} in {tz.key}; "
-                   f"the session starts at the first {at:%H:%M} ({first.tzname()}).")
+        return real, (f"{at:%H:%M} does not exist on {long_date(day)} in {tz.key}; the session starts at {real:%H:%M}.")
+    return first, (
+        f"{at:%H:%M} occurs twice on {long_date(day)} in {tz.key}; "
+        f"the session starts at the first {at:%H:%M} ({first.tzname()})."
+    )
 
 
 def validate_series(series: Series) -> list[FieldError]:
@@ -155,12 +167,13 @@ def validate_series(series: Series) -> list[FieldError]:
     if series.weekday not in range(7):
         add("weekday", "The weekday must be 0 (Monday) to 6 (Sunday).")
     if series.timezone not in known_zones():
-        add("timezone", f"{series.timezone!r} is not a known time zone "
-                        "(use a name such as Europe/Berlin).")
+        add("timezone", f"{series.timezone!r} is not a known time zone (use a name such as Europe/Berlin).")
     _check_minutes(add, "duration_minutes", series.duration_minutes)
     if series.until is not None and series.until < series.first_date:
-        add("until", f"The end date ({long_date(series.until)}) is before the first date "
-                     f"({long_date(series.first_date)}).")
+        add(
+            "until",
+            f"The end date ({long_date(series.until)}) is before the first date ({long_date(series.first_date)}).",
+        )
     elif series.until is not None and series.weekday in range(7) and series.last_day < series.first_day:
         add("until", f"No {WEEKDAYS[series.weekday]} falls between the first date and the end date.")
     if series.sequence < 0:
@@ -233,8 +246,11 @@ def occurrences(series: Series, start: datetime, end: datetime) -> list[Occurren
     # A day either side: the zone's date may differ from the bounds' own.
     low = start.astimezone(zone).date() - timedelta(days=1)
     high = end.astimezone(zone).date() + timedelta(days=1)
-    found = [occurrence(series, day) for day in _regular_days(series, low, high)
-             if day not in series.skipped and day not in series.moved]
+    found = [
+        occurrence(series, day)
+        for day in _regular_days(series, low, high)
+        if day not in series.skipped and day not in series.moved
+    ]
     found += [occurrence(series, day) for day in series.moved if series.is_session_day(day)]
     return sorted((o for o in found if start <= o.start_local < end), key=lambda o: o.start_utc)
 
@@ -244,14 +260,12 @@ def occurrence(series: Series, day: date) -> Occurrence:
     move = series.moved.get(day)
     if move is None:
         return regular_occurrence(series, day)
-    return _session(series, day, move.start, move.duration_minutes or series.duration_minutes,
-                    moved=True)
+    return _session(series, day, move.start, move.duration_minutes or series.duration_minutes, moved=True)
 
 
 def regular_occurrence(series: Series, day: date) -> Occurrence:
     """The session of one week where the weekly rule puts it, moved or not."""
-    return _session(series, day, datetime.combine(day, series.start_time), series.duration_minutes,
-                     moved=False)
+    return _session(series, day, datetime.combine(day, series.start_time), series.duration_minutes, moved=False)
 
 
 def _session(series: Series, day: date, wall: datetime, minutes: int, moved: bool) -> Occurrence:
@@ -293,8 +307,7 @@ def revise(series: Series, **changes) -> Series:
     if changed == series:
         return series
     if any(getattr(changed, name) != getattr(series, name) for name in WHEN_FIELDS):
-        changed = replace(changed, attendees=tuple(
-            replace(a, partstat="NEEDS-ACTION") for a in changed.attendees))
+        changed = replace(changed, attendees=tuple(replace(a, partstat="NEEDS-ACTION") for a in changed.attendees))
     return replace(changed, sequence=series.sequence + 1)
 
 
@@ -306,6 +319,9 @@ def record_answer(series: Series, email: str, partstat: str) -> Series:
     email = email.strip().lower()
     if not any(a.email.strip().lower() == email for a in series.attendees):
         raise ValueError(f"{email} is not invited to this series.")
-    return replace(series, attendees=tuple(
-        replace(a, partstat=partstat) if a.email.strip().lower() == email else a
-        for a in series.attendees))
+    return replace(
+        series,
+        attendees=tuple(
+            replace(a, partstat=partstat) if a.email.strip().lower() == email else a for a in series.attendees
+        ),
+    )

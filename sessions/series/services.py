@@ -72,8 +72,11 @@ def clock_notes(series: Series) -> list[str]:
     """What the series does on days a clock change skips or repeats its start time, over its
     whole run or the coming year, so the lead knows what was chosen."""
     start = datetime.combine(series.first_day, time(0), tzinfo=series.zone)
-    end = (datetime.combine(series.last_day + timedelta(days=1), time(0), tzinfo=series.zone)
-           if series.last_day else start + NOTES_AHEAD)
+    end = (
+        datetime.combine(series.last_day + timedelta(days=1), time(0), tzinfo=series.zone)
+        if series.last_day
+        else start + NOTES_AHEAD
+    )
     return [o.note for o in occurrences(series, start, end) if o.note]
 
 
@@ -115,8 +118,9 @@ def next_session(series: Series, now: datetime) -> Occurrence | None:
 # -- setting up and changing -----------------------------------------------------------------
 
 
-def create_series(team_id: int, set_up_by: int, values: SeriesFields,
-                  request_key: str | None = None) -> tuple[int, list[str]]:
+def create_series(
+    team_id: int, set_up_by: int, values: SeriesFields, request_key: str | None = None
+) -> tuple[int, list[str]]:
     """Set up a weekly series for the team, by its lead or an admin, with the team and its
     lead invited (the lead organises it, whoever set it up); return its id and notes on clock
     changes. Raises SeriesInvalid and saves nothing when the values are wrong or the person
@@ -128,14 +132,30 @@ def create_series(team_id: int, set_up_by: int, values: SeriesFields,
     lead = db.session.get(Team, team_id).lead
     candidate = _candidate(values, lead.email if lead else current_app.config["MAIL_FROM"])
     _raise_if_invalid(candidate)
-    row, new = request_keys.insert_once(SessionSeries, dict(
-        uid=f"{uuid.uuid4()}@{current_app.config['MAIL_DOMAIN']}", team_id=team_id,
-        calendar_organizer_id=lead.id if lead else None, sequence=0, when_sequence=0, names_shown=False,
-        prompt_hours=24,
-        description=values.description, location=values.location, title=candidate.title,
-        weekday=values.weekday, start_time=values.start_time, duration_minutes=values.duration_minutes,
-        timezone=values.timezone, first_date=values.first_date, until=values.until, request_key=key,
-    ), scope=("team_id",), same=tuple(f.name for f in fields(SeriesFields)))
+    row, new = request_keys.insert_once(
+        SessionSeries,
+        dict(
+            uid=f"{uuid.uuid4()}@{current_app.config['MAIL_DOMAIN']}",
+            team_id=team_id,
+            calendar_organizer_id=lead.id if lead else None,
+            sequence=0,
+            when_sequence=0,
+            names_shown=False,
+            prompt_hours=24,
+            description=values.description,
+            location=values.location,
+            title=candidate.title,
+            weekday=values.weekday,
+            start_time=values.start_time,
+            duration_minutes=values.duration_minutes,
+            timezone=values.timezone,
+            first_date=values.first_date,
+            until=values.until,
+            request_key=key,
+        ),
+        scope=("team_id",),
+        same=tuple(f.name for f in fields(SeriesFields)),
+    )
     if not new:
         return row.id, clock_notes(candidate)
     sync_members(row)

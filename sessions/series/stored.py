@@ -30,17 +30,32 @@ def as_series(row: SessionSeries, organizer_email: str | None = None) -> Series:
     attendees = tuple(
         Attendee(m.user.name, m.user.email, m.partstat)
         for m in sorted(row.members, key=lambda m: m.user.name)
-        if m.left_at is None and email_problem(m.user.email) is None)
+        if m.left_at is None and email_problem(m.user.email) is None
+    )
     return Series(
-        uid=row.uid, title=row.title, weekday=row.weekday, start_time=row.start_time,
-        duration_minutes=row.duration_minutes, timezone=row.timezone, first_date=row.first_date,
-        organizer=Person(organizer.name if organizer else row.team.name,
-                         organizer_email or (organizer.email if organizer else current_app.config["MAIL_FROM"])),
-        description=row.description, location=row.location, until=row.until,
+        uid=row.uid,
+        title=row.title,
+        weekday=row.weekday,
+        start_time=row.start_time,
+        duration_minutes=row.duration_minutes,
+        timezone=row.timezone,
+        first_date=row.first_date,
+        organizer=Person(
+            organizer.name if organizer else row.team.name,
+            organizer_email or (organizer.email if organizer else current_app.config["MAIL_FROM"]),
+        ),
+        description=row.description,
+        location=row.location,
+        until=row.until,
         skipped=frozenset(w.day for w in row.weeks if w.skipped),
-        moved={w.day: Move(w.moved_start, w.moved_minutes) for w in row.weeks
-               if w.moved_start is not None and not w.skipped},
-        sequence=row.sequence, attendees=attendees, cancelled=row.cancelled_at is not None,
+        moved={
+            w.day: Move(w.moved_start, w.moved_minutes)
+            for w in row.weeks
+            if w.moved_start is not None and not w.skipped
+        },
+        sequence=row.sequence,
+        attendees=attendees,
+        cancelled=row.cancelled_at is not None,
     )
 
 
@@ -54,8 +69,7 @@ def week_row(row: SessionSeries, day: date) -> SessionWeek:
         raise SeriesInvalid([FieldError("day", f"{long_date(day)} is not a session date of this series.")])
     # Two requests may make the same week at once (a prompt job and a page): one row wins.
     db.session.flush()
-    insert_unless_exists(SessionWeek.__table__, dict(series_id=row.id, day=day, skipped=False),
-                         ["series_id", "day"])
+    insert_unless_exists(SessionWeek.__table__, dict(series_id=row.id, day=day, skipped=False), ["series_id", "day"])
     db.session.expire(row, ["weeks"])
     return find_week_row(row, day)
 

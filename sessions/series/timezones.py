@@ -38,8 +38,7 @@ class Change:
     def rule(self) -> tuple:
         """What two yearly changes must share to be one rule."""
         onset = self.onset
-        return (self.daylight, self.offset_from, self.offset_to, self.name,
-                onset.month, onset.weekday(), onset.time())
+        return (self.daylight, self.offset_from, self.offset_to, self.name, onset.month, onset.weekday(), onset.time())
 
     @property
     def positions(self) -> frozenset[int]:
@@ -99,8 +98,13 @@ def _change(zone: ZoneInfo, before: int, after: int) -> Change:
     # Summer time is the later offset of a zone that has one; Dublin's "negative" winter
     # time is still its standard time for calendar clients.
     keeps_dst = bool(then.dst()) or bool(now.dst())
-    return Change(datetime.fromtimestamp(after, UTC), then.utcoffset(), now.utcoffset(),
-                  now.tzname(), keeps_dst and now.utcoffset() > then.utcoffset())
+    return Change(
+        datetime.fromtimestamp(after, UTC),
+        then.utcoffset(),
+        now.utcoffset(),
+        now.tzname(),
+        keeps_dst and now.utcoffset() > then.utcoffset(),
+    )
 
 
 def _runs(changes: tuple[Change, ...]) -> list[list[Change]]:
@@ -110,8 +114,7 @@ def _runs(changes: tuple[Change, ...]) -> list[list[Change]]:
     current: dict[tuple, list[Change]] = {}
     for change in changes:
         run = current.get(change.rule)
-        if (run and run[-1].onset.year == change.onset.year - 1
-                and _positions(run) & change.positions):
+        if run and run[-1].onset.year == change.onset.year - 1 and _positions(run) & change.positions:
             run.append(change)
         else:
             current[change.rule] = run = [change]
@@ -133,8 +136,11 @@ def _rule(run: list[Change], open_ended: bool):
     if len(run) > 1 or open_ended:
         positions = _positions(run)
         position = -1 if -1 in positions else min(positions)
-        rule = {"freq": "yearly", "bymonth": first.onset.month,
-                "byday": f"{position}{DAY_CODES[first.onset.weekday()]}"}
+        rule = {
+            "freq": "yearly",
+            "bymonth": first.onset.month,
+            "byday": f"{position}{DAY_CODES[first.onset.weekday()]}",
+        }
         if not open_ended:
             rule["until"] = last.at
         part.add("rrule", rule)

@@ -8,7 +8,6 @@ change is a POST with a CSRF token, committed here;
 `sessions.series.invitations.update_calendars` then brings everyone's calendar up to date.
 """
 
-
 from __future__ import annotations
 
 from collections import Counter
@@ -31,8 +30,13 @@ from sessions.series.schedule import WEEKDAYS, known_zones, long_date
 from sessions.urls import series_or_404
 
 WEEKS_SHOWN = 8
-ANSWERS = {"ACCEPTED": "Accepted", "DECLINED": "Declined", "TENTATIVE": "Tentative",
-           "NEEDS-ACTION": "No answer yet", "DELEGATED": "Delegated"}
+ANSWERS = {
+    "ACCEPTED": "Accepted",
+    "DECLINED": "Declined",
+    "TENTATIVE": "Tentative",
+    "NEEDS-ACTION": "No answer yet",
+    "DELEGATED": "Delegated",
+}
 
 
 # -- what the pages show (plain values) ------------------------------------------------------
@@ -54,8 +58,11 @@ def tally(day: date, invitees: list[SeriesMember], answers: dict[tuple[date, int
 @lru_cache(maxsize=1)
 def zone_names() -> list[str]:
     """The time zones to suggest: the IANA names people use, not the legacy aliases."""
-    return sorted(name for name in known_zones()
-                  if name == "UTC" or ("/" in name and not name.startswith(("posix/", "right/", "Etc/"))))
+    return sorted(
+        name
+        for name in known_zones()
+        if name == "UTC" or ("/" in name and not name.startswith(("posix/", "right/", "Etc/")))
+    )
 
 
 def link(endpoint: str, path: str, **values) -> str:
@@ -84,10 +91,16 @@ def _teams_to_set_up() -> list[Team]:
 
 def _fields(form: SeriesForm) -> services.SeriesFields:
     return services.SeriesFields(
-        title=form.title.data or "", weekday=form.weekday.data, start_time=form.start_time.data,
-        duration_minutes=form.duration_minutes.data, timezone=form.timezone.data.strip(),
-        first_date=form.first_date.data, until=form.until.data,
-        location=(form.location.data or "").strip(), description=(form.description.data or "").strip())
+        title=form.title.data or "",
+        weekday=form.weekday.data,
+        start_time=form.start_time.data,
+        duration_minutes=form.duration_minutes.data,
+        timezone=form.timezone.data.strip(),
+        first_date=form.first_date.data,
+        until=form.until.data,
+        location=(form.location.data or "").strip(),
+        description=(form.description.data or "").strip(),
+    )
 
 
 def show_errors(form, errors, names: dict[str, str] | None = None) -> dict[str, str]:
@@ -128,10 +141,12 @@ def index():
     listed = []
     for row in rows:
         upcoming = services.next_session(services.as_series(row), now)
-        listed.append((row, describe_slot(row), span(upcoming.start_local, upcoming.end_local, mine)
-                       if upcoming else None))
-    return render_template("sessions/index.html", listed=listed, zone_name=mine.key,
-                           may_set_up=bool(_teams_to_set_up()))
+        listed.append(
+            (row, describe_slot(row), span(upcoming.start_local, upcoming.end_local, mine) if upcoming else None)
+        )
+    return render_template(
+        "sessions/index.html", listed=listed, zone_name=mine.key, may_set_up=bool(_teams_to_set_up())
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -156,8 +171,7 @@ def new_series():
     if form.validate_on_submit():
         team = next(t for t in teams if t.id == form.team_id.data)
         try:
-            series_id, notes = services.create_series(team.id, current_user.id, _fields(form),
-                                                      form.request_key.data)
+            series_id, notes = services.create_series(team.id, current_user.id, _fields(form), form.request_key.data)
         except services.SeriesInvalid as exc:
             db.session.rollback()
             problems = show_errors(form, exc.errors)
@@ -166,8 +180,9 @@ def new_series():
             flash(f"The series is saved. Everyone in {team.name} gets an invite by email.", "success")
             flash_notes(notes)
             return redirect(url_for("sessions.series_page", series_id=series_id))
-    return render_template("sessions/series_form.html", form=form, teams=teams, problems=problems,
-                           zones=zone_names(), series=None), 400 if request.method == "POST" else 200
+    return render_template(
+        "sessions/series_form.html", form=form, teams=teams, problems=problems, zones=zone_names(), series=None
+    ), 400 if request.method == "POST" else 200
 
 
 @bp.route("/<int:series_id>/edit", methods=["GET", "POST"])
@@ -196,8 +211,9 @@ def edit_series(series_id: int):
                 flash("The series is changed. Everyone's calendar gets the update.", "success")
             flash_notes(notes)
             return back_to_series(row)
-    return render_template("sessions/series_form.html", form=form, teams=[], problems=problems,
-                           zones=zone_names(), series=row), 400 if request.method == "POST" else 200
+    return render_template(
+        "sessions/series_form.html", form=form, teams=[], problems=problems, zones=zone_names(), series=row
+    ), 400 if request.method == "POST" else 200
 
 
 @bp.get("/<int:series_id>")
@@ -218,15 +234,30 @@ def render_series_page(row: SessionSeries, names_form: NamesForm | None = None, 
         invitees = [m for m in invitees if m.user_id == current_user.id]
     answers: dict[tuple[date, int], str] = {}
     if week_ids:
-        for answer in db.session.scalars(sa.select(WeekAnswer).where(
-                WeekAnswer.week_id.in_(week_ids), WeekAnswer.user_id.in_([m.user_id for m in invitees]))):
+        for answer in db.session.scalars(
+            sa.select(WeekAnswer).where(
+                WeekAnswer.week_id.in_(week_ids), WeekAnswer.user_id.in_([m.user_id for m in invitees])
+            )
+        ):
             answers[week_ids[answer.week_id], answer.user_id] = answer.partstat
     return render_template(
-        "sessions/series.html", series=row, manage=manage, weeks=weeks, week_rows=rows_by_day,
-        invitees=invitees, answers=answers, ANSWERS=ANSWERS, mine=mine, span=span, link=link,
+        "sessions/series.html",
+        series=row,
+        manage=manage,
+        weeks=weeks,
+        week_rows=rows_by_day,
+        invitees=invitees,
+        answers=answers,
+        ANSWERS=ANSWERS,
+        mine=mine,
+        span=span,
+        link=link,
         tallies={w.day: tally(w.day, invitees, answers) for w in weeks if not w.skipped},
         not_invitable=services.not_invitable(row) if manage else [],
-        slot=describe_slot(row), first_day=series.first_day, action_form=ActionForm(), guest_form=GuestForm(),
+        slot=describe_slot(row),
+        first_day=series.first_day,
+        action_form=ActionForm(),
+        guest_form=GuestForm(),
         names_form=names_form or NamesForm(shown="1" if row.names_shown else "0", prompt_hours=row.prompt_hours),
         cancel_form=CancelForm(),
     ), status

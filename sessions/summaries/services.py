@@ -35,13 +35,24 @@ def send_summary(week_id: int) -> int:
     for person in people:
         if person.id in unsubscribed or not person.active or email_problem(person.email):
             continue
-        send_mail(key=f"session-summary:{week.id}:{person.id}", kind="session-summary", to=person,
-                  subject=f"Summary: {series.title}, {long_date(week.day)}", template="sessions/email/summary",
-                  about=week, thread=f"session-series-{series.id}", unsubscribe=SUMMARY_TOPIC,
-                  context=dict(series=series, week=week, summary=summary, long_date=long_date,
-                               page=external_url("sessions.summary_page", series_id=series.id,
-                                                 day=week.day.isoformat()),
-                               history=external_url("sessions.history", series_id=series.id)))
+        send_mail(
+            key=f"session-summary:{week.id}:{person.id}",
+            kind="session-summary",
+            to=person,
+            subject=f"Summary: {series.title}, {long_date(week.day)}",
+            template="sessions/email/summary",
+            about=week,
+            thread=f"session-series-{series.id}",
+            unsubscribe=SUMMARY_TOPIC,
+            context=dict(
+                series=series,
+                week=week,
+                summary=summary,
+                long_date=long_date,
+                page=external_url("sessions.summary_page", series_id=series.id, day=week.day.isoformat()),
+                history=external_url("sessions.history", series_id=series.id),
+            ),
+        )
         mailed += 1
     if week.summary_sent_at is None:
         week.summary_sent_at = utcnow()
@@ -52,8 +63,9 @@ def send_summary(week_id: int) -> int:
 def send_due_summaries() -> int:
     """Send the summary of every closed session whose summary job was lost; safe to run
     on a beat."""
-    weeks = db.session.scalars(sa.select(SessionWeek.id).where(
-        SessionWeek.phase == Phase.CLOSED, SessionWeek.summary_sent_at.is_(None))).all()
+    weeks = db.session.scalars(
+        sa.select(SessionWeek.id).where(SessionWeek.phase == Phase.CLOSED, SessionWeek.summary_sent_at.is_(None))
+    ).all()
     return sum(send_summary(week_id) for week_id in weeks)
 
 
@@ -62,29 +74,49 @@ def summary_of(week_id: int) -> retro.Summary:
     week = db.session.get(SessionWeek, week_id)
     earlier = earlier_actions(week.series_id, week.day, week.id)
     return retro.summarize(
-        items_of(week_id, names_shown=True), votes_of(week_id), [as_action(a) for a in actions_raised(week_id)],
+        items_of(week_id, names_shown=True),
+        votes_of(week_id),
+        [as_action(a) for a in actions_raised(week_id)],
         done=[as_action(a) for a in earlier if a.done_week_id == week.id],
         still_open=[as_action(a) for a in earlier if a.done_at is None],
-        attended=[p.name for p in attendees_of(week_id)], names_shown=week.series.names_shown)
+        attended=[p.name for p in attendees_of(week_id)],
+        names_shown=week.series.names_shown,
+    )
 
 
 def history_of(series_id: int) -> tuple[list[SessionWeek], dict[int, list[ActionItem]], dict[int, int]]:
     """The series' closed sessions, newest first, with the action items raised at each and
     how many people were there (by week id): three queries, however long the history."""
-    weeks = list(db.session.scalars(sa.select(SessionWeek).where(
-        SessionWeek.series_id == series_id, SessionWeek.phase == Phase.CLOSED).order_by(SessionWeek.day.desc())))
+    weeks = list(
+        db.session.scalars(
+            sa.select(SessionWeek)
+            .where(SessionWeek.series_id == series_id, SessionWeek.phase == Phase.CLOSED)
+            .order_by(SessionWeek.day.desc())
+        )
+    )
     ids = [w.id for w in weeks]
     raised: dict[int, list[ActionItem]] = {i: [] for i in ids}
     counts: dict[int, int] = {}
     if ids:
-        for action in db.session.scalars(sa.select(ActionItem).where(ActionItem.week_id.in_(ids))
-                                         .order_by(ActionItem.id)):
+        for action in db.session.scalars(
+            sa.select(ActionItem).where(ActionItem.week_id.in_(ids)).order_by(ActionItem.id)
+        ):
             raised[action.week_id].append(action)
-        counts = dict(db.session.execute(sa.select(Attendance.week_id, sa.func.count()).where(
-            Attendance.week_id.in_(ids)).group_by(Attendance.week_id)).all())
+        counts = dict(
+            db.session.execute(
+                sa.select(Attendance.week_id, sa.func.count())
+                .where(Attendance.week_id.in_(ids))
+                .group_by(Attendance.week_id)
+            ).all()
+        )
     return weeks, raised, counts
 
 
 def open_actions(series_id: int) -> list[ActionItem]:
-    return list(db.session.scalars(sa.select(ActionItem).where(
-        ActionItem.series_id == series_id, ActionItem.done_at.is_(None)).order_by(ActionItem.due_date, ActionItem.id)))
+    return list(
+        db.session.scalars(
+            sa.select(ActionItem)
+            .where(ActionItem.series_id == series_id, ActionItem.done_at.is_(None))
+            .order_by(ActionItem.due_date, ActionItem.id)
+        )
+    )

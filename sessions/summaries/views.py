@@ -21,9 +21,17 @@ def history(series_id: int):
     """Every closed session of the series, newest first, with its summary and action items."""
     row = series_or_404(series_id)
     weeks, raised, counts = summaries.history_of(row.id)
-    return render_template("sessions/history.html", series=row, weeks=weeks, raised=raised, counts=counts,
-                           open_actions=summaries.open_actions(row.id), lead=can_manage(row.team_id, current_user),
-                           you=current_user.id, long_date=long_date)
+    return render_template(
+        "sessions/history.html",
+        series=row,
+        weeks=weeks,
+        raised=raised,
+        counts=counts,
+        open_actions=summaries.open_actions(row.id),
+        lead=can_manage(row.team_id, current_user),
+        you=current_user.id,
+        long_date=long_date,
+    )
 
 
 @bp.get("/<int:series_id>/weeks/<day>/summary")
@@ -34,5 +42,6 @@ def summary_page(series_id: int, day: str):
     week = find_week(row.id, session_day_or_404(row, day))
     if week is None or week.closed_at is None:
         abort(404, description="That session is not closed, so it has no summary yet.")
-    return render_template("sessions/summary.html", series=row, week=week, summary=summaries.summary_of(week.id),
-                           long_date=long_date)
+    return render_template(
+        "sessions/summary.html", series=row, week=week, summary=summaries.summary_of(week.id), long_date=long_date
+    )

@@ -30,10 +30,22 @@ def field_html(response, name: str) -> str:
 def person_form(**changes) -> dict:
     """A complete, valid person form, with changes."""
     data = {
-        "email": "grace@example.com", "name": "Grace Hopper", "roles": ["mentor"], "team_id": "",
-        "title": "Engineer", "level": "3", "timezone": "Europe/Berlin", "work_start": "08:00",
-        "work_end": "16:00", "start_date": "", "manager_email": "", "max_mentees": "2",
-        "max_open_questions": "5", "password": "", "away_from": "", "away_until": "",
+        "email": "grace@example.com",
+        "name": "Grace Hopper",
+        "roles": ["mentor"],
+        "team_id": "",
+        "title": "Engineer",
+        "level": "3",
+        "timezone": "Europe/Berlin",
+        "work_start": "08:00",
+        "work_end": "16:00",
+        "start_date": "",
+        "manager_email": "",
+        "max_mentees": "2",
+        "max_open_questions": "5",
+        "password": "",
+        "away_from": "",
+        "away_until": "",
     }
     data.update(changes)
     return data
@@ -61,6 +73,7 @@ def commits(app):
 
 # Who may see what
 
+
 @pytest.mark.parametrize("page", PAGES)
 def test_anonymous_people_are_sent_to_sign_in(client, make, page):
     person = make.user()
@@ -82,8 +95,7 @@ def test_admins_see_the_pages(client, admin, page):
     assert client.get(page.format(person=admin.id)).status_code == 200
 
 
-@pytest.mark.parametrize("action", ["/admin/people/new", "/admin/people/{person}",
-                                    "/admin/people/{person}/deactivate"])
+@pytest.mark.parametrize("action", ["/admin/people/new", "/admin/people/{person}", "/admin/people/{person}/deactivate"])
 def test_changes_by_anyone_but_an_admin_are_refused_and_change_nothing(client, make, auth, action):
     person = make.mentor(name="Mo Mentor")
     url = action.format(person=person.id)
@@ -97,6 +109,7 @@ def test_changes_by_anyone_but_an_admin_are_refused_and_change_nothing(client, m
 
 # Listing and searching
 
+
 def test_the_list_shows_team_roles_manager_and_status(client, admin, make):
     team = make.team("Platform")
     boss = make.user(name="Barbara Boss")
@@ -107,16 +120,18 @@ def test_the_list_shows_team_roles_manager_and_status(client, admin, make):
     assert "New hire" in page and "Deactivated" in page
 
 
-@pytest.mark.parametrize("query, found, not_found", [
-    ({"q": "linus"}, "Linus Tor", "Grace Hop"),
-    ({"q": "GRACE@"}, "Grace Hop", "Linus Tor"),
-    ({"q": "100%"}, "No one matches", "Linus Tor"),
-    ({"role": "mentor"}, "Grace Hop", "Linus Tor"),
-    ({"team": "{team}"}, "Linus Tor", "Grace Hop"),
-    ({"team": "{team}", "role": "mentor"}, "No one matches", "Linus Tor"),
-])
-def test_search_by_name_or_email_and_filter_by_team_and_role(client, admin, make, query, found,
-                                                              not_found):
+@pytest.mark.parametrize(
+    "query, found, not_found",
+    [
+        ({"q": "linus"}, "Linus Tor", "Grace Hop"),
+        ({"q": "GRACE@"}, "Grace Hop", "Linus Tor"),
+        ({"q": "100%"}, "No one matches", "Linus Tor"),
+        ({"role": "mentor"}, "Grace Hop", "Linus Tor"),
+        ({"team": "{team}"}, "Linus Tor", "Grace Hop"),
+        ({"team": "{team}", "role": "mentor"}, "No one matches", "Linus Tor"),
+    ],
+)
+def test_search_by_name_or_email_and_filter_by_team_and_role(client, admin, make, query, found, not_found):
     team = make.team("Kernel")
     make.user(name="Linus Tor", email="linus@example.com", team=team)
     make.mentor(name="Grace Hop", email="grace@example.com")
@@ -137,15 +152,25 @@ def test_a_long_list_is_split_into_pages(client, admin, make):
 
 # Adding a person
 
+
 def test_an_admin_adds_a_person_with_every_detail(client, admin, make, auth):
     team = make.team("Platform")
     boss = make.user(name="Barbara Boss")
-    response = client.post("/admin/people/new", data=person_form(
-        email="Grace@Example.com", roles=["mentor", "lead"], team_id=str(team.id),
-        manager_email=f" {boss.email.upper()} ", start_date="2025-03-01", max_mentees="4",
-        max_open_questions="7", password="a long enough password", away_from="2025-08-01",
-        away_until="2025-08-15",
-    ))
+    response = client.post(
+        "/admin/people/new",
+        data=person_form(
+            email="Grace@Example.com",
+            roles=["mentor", "lead"],
+            team_id=str(team.id),
+            manager_email=f" {boss.email.upper()} ",
+            start_date="2025-03-01",
+            max_mentees="4",
+            max_open_questions="7",
+            password="a long enough password",
+            away_from="2025-08-01",
+            away_until="2025-08-15",
+        ),
+    )
     assert response.status_code == 302
     grace = db.session.scalar(sa.select(User).where(User.email == "grace@example.com"))
     assert grace.name == "Grace Hopper" and grace.roles == {Role.MENTOR, Role.LEAD}
@@ -187,8 +212,7 @@ BAD_PERSON = [
 
 
 @pytest.mark.parametrize("field, value, message", BAD_PERSON)
-def test_bad_input_shows_the_form_again_with_a_message_and_adds_nobody(client, admin, field, value,
-                                                                        message):
+def test_bad_input_shows_the_form_again_with_a_message_and_adds_nobody(client, admin, field, value, message):
     before = count(User)
     data = person_form(away_from="2025-08-01", **{field: value})
     response = client.post("/admin/people/new", data=data)
@@ -198,25 +222,32 @@ def test_bad_input_shows_the_form_again_with_a_message_and_adds_nobody(client, a
 
 
 def test_several_mistakes_are_shown_at_once(client, admin):
-    response = client.post("/admin/people/new", data=person_form(
-        email="nope", timezone="Nowhere", level="9"))
+    response = client.post("/admin/people/new", data=person_form(email="nope", timezone="Nowhere", level="9"))
     assert response.status_code == 400
-    for message in ("is not a valid email address", "is not a known time zone",
-                    "Level must be from 1 to 5"):
+    for message in ("is not a valid email address", "is not a known time zone", "Level must be from 1 to 5"):
         assert shows(response, message)
     assert count(User) == 1
 
 
 # Editing a person
 
-def test_an_admin_edits_a_person_and_the_password_stays_unless_a_new_one_is_given(client, admin, make,
-                                                                                  auth):
+
+def test_an_admin_edits_a_person_and_the_password_stays_unless_a_new_one_is_given(client, admin, make, auth):
     team = make.team("Data")
     grace = make.user(name="Grace", email="grace@example.com", max_mentees=2)
     old_hash = grace.password_hash
-    response = client.post(f"/admin/people/{grace.id}", data=person_form(
-        name="Grace B. Hopper", roles=["mentor", "admin"], team_id=str(team.id), level="5",
-        max_mentees="3", away_from="2025-12-20", away_until="2026-01-05"))
+    response = client.post(
+        f"/admin/people/{grace.id}",
+        data=person_form(
+            name="Grace B. Hopper",
+            roles=["mentor", "admin"],
+            team_id=str(team.id),
+            level="5",
+            max_mentees="3",
+            away_from="2025-12-20",
+            away_until="2026-01-05",
+        ),
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert grace.name == "Grace B. Hopper" and grace.team == team and grace.level == 5
@@ -230,8 +261,7 @@ def test_an_admin_edits_a_person_and_the_password_stays_unless_a_new_one_is_give
 
 
 def test_the_edit_form_shows_the_current_details(client, admin, make):
-    grace = make.user(name="Grace Hopper", email="grace@example.com", roles=(Role.MENTOR,),
-                      title="Rear admiral")
+    grace = make.user(name="Grace Hopper", email="grace@example.com", roles=(Role.MENTOR,), title="Rear admiral")
     page = client.get(f"/admin/people/{grace.id}").get_data(as_text=True)
     assert 'value="grace@example.com"' in page and 'value="Rear admiral"' in page
     assert 'checked id="roles-1" name="roles" type="checkbox" value="mentor"' in page
@@ -241,8 +271,10 @@ def test_the_edit_form_shows_the_current_details(client, admin, make):
 def test_an_edit_saves_the_details_and_the_absence_in_one_commit(client, admin, make, commits):
     grace = make.user(name="Grace", email="grace@example.com")
     before = len(commits)
-    response = client.post(f"/admin/people/{grace.id}", data=person_form(
-        title="Rear admiral", away_from="2025-12-20", away_until="2026-01-05"))
+    response = client.post(
+        f"/admin/people/{grace.id}",
+        data=person_form(title="Rear admiral", away_from="2025-12-20", away_until="2026-01-05"),
+    )
     assert response.status_code == 302
     assert len(commits) - before == 1
     db.session.expire_all()
@@ -250,11 +282,12 @@ def test_an_edit_saves_the_details_and_the_absence_in_one_commit(client, admin, 
     assert (grace.away_from, grace.away_until) == (date(2025, 12, 20), date(2026, 1, 5))
 
 
-def test_a_backwards_absence_is_shown_with_the_other_mistakes_and_nothing_changes(client, admin,
-                                                                                  make):
+def test_a_backwards_absence_is_shown_with_the_other_mistakes_and_nothing_changes(client, admin, make):
     grace = make.user(name="Grace", email="grace@example.com")
-    response = client.post(f"/admin/people/{grace.id}", data=person_form(
-        timezone="Atlantis/Capital", away_from="2025-08-10", away_until="2025-08-01"))
+    response = client.post(
+        f"/admin/people/{grace.id}",
+        data=person_form(timezone="Atlantis/Capital", away_from="2025-08-10", away_until="2025-08-01"),
+    )
     assert response.status_code == 400
     assert shows(response, "'Atlantis/Capital' is not a known time zone")
     assert "The end of an absence cannot be before its start." in field_html(response, "away_until")
@@ -263,8 +296,9 @@ def test_a_backwards_absence_is_shown_with_the_other_mistakes_and_nothing_change
 
 
 def test_an_admin_cannot_take_away_their_own_admin_role(client, admin):
-    response = client.post(f"/admin/people/{admin.id}", data=person_form(
-        email=admin.email, name="Ada Renamed", roles=["mentor"]))
+    response = client.post(
+        f"/admin/people/{admin.id}", data=person_form(email=admin.email, name="Ada Renamed", roles=["mentor"])
+    )
     assert response.status_code == 400
     assert "You cannot remove your own admin role" in field_html(response, "roles")
     db.session.expire_all()
@@ -281,6 +315,7 @@ def test_an_admin_can_take_away_another_admins_role(client, admin, make):
 
 # Choosing a manager by email
 
+
 def test_the_manager_is_typed_as_an_email_with_active_people_suggested(client, admin, make):
     boss = make.user(name="Barbara Boss", email="barbara@example.com")
     make.user(name="Gone Person", email="gone@example.com", active=False)
@@ -288,8 +323,9 @@ def test_the_manager_is_typed_as_an_email_with_active_people_suggested(client, a
     response = client.get(f"/admin/people/{grace.id}")
     page = response.get_data(as_text=True)
     assert 'name="manager_id"' not in page
-    assert ('list="manager_email-people" maxlength="254" name="manager_email" type="email" '
-            'value="barbara@example.com"') in page
+    assert (
+        'list="manager_email-people" maxlength="254" name="manager_email" type="email" value="barbara@example.com"'
+    ) in page
     suggestions = field_html(response, "manager_email")
     assert '<datalist id="manager_email-people">' in suggestions
     assert '<option value="barbara@example.com">Barbara Boss</option>' in suggestions
@@ -306,8 +342,7 @@ def test_an_empty_manager_email_means_no_manager(client, admin, make):
 
 def test_a_person_cannot_be_their_own_manager(client, admin, make):
     grace = make.user(email="grace@example.com")
-    response = client.post(f"/admin/people/{grace.id}",
-                           data=person_form(manager_email="grace@example.com"))
+    response = client.post(f"/admin/people/{grace.id}", data=person_form(manager_email="grace@example.com"))
     assert response.status_code == 400
     assert "A person cannot be their own manager." in field_html(response, "manager_email")
     db.session.expire_all()
@@ -317,19 +352,22 @@ def test_a_person_cannot_be_their_own_manager(client, admin, make):
 def test_a_reporting_line_cannot_loop(client, admin, make):
     boss = make.user(name="Barbara Boss")
     grace = make.user(name="Grace", email="grace@example.com", manager=boss)
-    response = client.post(f"/admin/people/{boss.id}", data=person_form(
-        email=boss.email, name="Barbara Boss", manager_email=grace.email))
+    response = client.post(
+        f"/admin/people/{boss.id}", data=person_form(email=boss.email, name="Barbara Boss", manager_email=grace.email)
+    )
     assert response.status_code == 400
-    assert ("That manager reports to this person; the reporting line would loop."
-            in field_html(response, "manager_email"))
+    assert "That manager reports to this person; the reporting line would loop." in field_html(
+        response, "manager_email"
+    )
     db.session.expire_all()
     assert boss.manager_id is None
 
 
 def test_a_bad_edit_changes_nothing(client, admin, make):
     grace = make.user(name="Grace", email="grace@example.com", level=2)
-    response = client.post(f"/admin/people/{grace.id}", data=person_form(
-        name="Someone Else", level="4", timezone="Atlantis/Capital"))
+    response = client.post(
+        f"/admin/people/{grace.id}", data=person_form(name="Someone Else", level="4", timezone="Atlantis/Capital")
+    )
     assert response.status_code == 400
     db.session.expire_all()
     assert (grace.name, grace.level, grace.timezone) == ("Grace", 2, "Europe/Berlin")
@@ -340,6 +378,7 @@ def test_editing_someone_who_does_not_exist_is_not_found(client, admin):
 
 
 # Deactivating
+
 
 def test_a_deactivated_person_cannot_sign_in_until_reactivated(client, admin, make, auth):
     grace = make.user(email="grace@example.com")
@@ -378,6 +417,7 @@ def test_deactivating_someone_who_does_not_exist_is_not_found(client, admin, act
 
 
 # Forgery protection
+
 
 def test_forms_need_the_csrf_token(app, client, admin):
     app.config["WTF_CSRF_ENABLED"] = True

@@ -15,9 +15,11 @@ from tests.lock_waits import device, together
 def test_the_same_skill_added_twice_at_once_is_one_skill_and_a_clear_conflict(app, make):
     admins = [device(app, make.admin(name=name)) for name in ("Ada Admin", "Bea Admin")]
 
-    answers = together(db.engine, Skill.__table__, [
-        lambda tab=tab: tab.post("/admin/skills/new", data={"name": "Kafka", "category": "Data"})
-        for tab in admins])
+    answers = together(
+        db.engine,
+        Skill.__table__,
+        [lambda tab=tab: tab.post("/admin/skills/new", data={"name": "Kafka", "category": "Data"}) for tab in admins],
+    )
 
     assert sorted(a.status_code for a in answers) == [302, 409]
     conflict = next(a for a in answers if a.status_code == 409)
@@ -33,8 +35,11 @@ def test_the_api_answers_such_a_conflict_with_a_json_409(app, make):
     for h in headers:  # a token's first call writes when it was used: done before the race
         assert client.get("/api/v1/skills", headers=h).status_code == 200
 
-    answers = together(db.engine, Skill.__table__, [
-        lambda h=h: client.post("/api/v1/skills", json={"name": "Kafka"}, headers=h) for h in headers])
+    answers = together(
+        db.engine,
+        Skill.__table__,
+        [lambda h=h: client.post("/api/v1/skills", json={"name": "Kafka"}, headers=h) for h in headers],
+    )
 
     assert sorted(a.status_code for a in answers) == [201, 409]
     conflict = next(a for a in answers if a.status_code == 409).get_json()

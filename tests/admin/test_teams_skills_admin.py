@@ -8,8 +8,15 @@ from app.extensions import db
 from app.people.models import Role, Skill, SkillAlias, SkillKind, Team, UserSkill
 from app.people.skills import find_skill
 
-PAGES = ["/admin/teams", "/admin/teams/new", "/admin/teams/{team}", "/admin/skills",
-         "/admin/skills/new", "/admin/skills/{skill}", "/admin/skills/merge"]
+PAGES = [
+    "/admin/teams",
+    "/admin/teams/new",
+    "/admin/teams/{team}",
+    "/admin/skills",
+    "/admin/skills/new",
+    "/admin/skills/{skill}",
+    "/admin/skills/merge",
+]
 
 
 def count(model) -> int:
@@ -35,6 +42,7 @@ def things(make):
 
 # Who may see what
 
+
 @pytest.mark.parametrize("page", PAGES)
 def test_anonymous_people_are_sent_to_sign_in(client, things, page):
     response = client.get(page.format(**things))
@@ -53,15 +61,17 @@ def test_admins_see_the_pages(client, admin, things, page):
     assert client.get(page.format(**things)).status_code == 200
 
 
-@pytest.mark.parametrize("action, data", [
-    ("/admin/teams/new", {"name": "Sneaky"}),
-    ("/admin/teams/{team}", {"name": "Sneaky"}),
-    ("/admin/skills/new", {"name": "Sneaky"}),
-    ("/admin/skills/{skill}", {"name": "Sneaky"}),
-    ("/admin/skills/merge", {"source_id": "{skill}", "target_id": "{other}", "confirmed": "yes"}),
-])
-def test_changes_by_anyone_but_an_admin_are_refused_and_change_nothing(client, make, auth, things,
-                                                                        action, data):
+@pytest.mark.parametrize(
+    "action, data",
+    [
+        ("/admin/teams/new", {"name": "Sneaky"}),
+        ("/admin/teams/{team}", {"name": "Sneaky"}),
+        ("/admin/skills/new", {"name": "Sneaky"}),
+        ("/admin/skills/{skill}", {"name": "Sneaky"}),
+        ("/admin/skills/merge", {"source_id": "{skill}", "target_id": "{other}", "confirmed": "yes"}),
+    ],
+)
+def test_changes_by_anyone_but_an_admin_are_refused_and_change_nothing(client, make, auth, things, action, data):
     things["other"] = make.skill("PostgreSQL").id
     data = {k: v.format(**things) for k, v in data.items()}
     assert client.post(action.format(**things), data=data).status_code == 401
@@ -72,6 +82,7 @@ def test_changes_by_anyone_but_an_admin_are_refused_and_change_nothing(client, m
 
 
 # Teams
+
 
 def test_the_team_list_shows_each_lead_and_member_count(client, admin, make):
     lead = make.user(name="Linda Lead")
@@ -87,8 +98,7 @@ def test_the_team_list_shows_each_lead_and_member_count(client, admin, make):
 
 def test_an_admin_creates_a_team_whose_lead_becomes_a_team_lead(client, admin, make):
     lead = make.user(name="Linda Lead", email="linda@example.com")
-    response = client.post("/admin/teams/new",
-                           data={"name": "  Data   Platform ", "lead_email": " Linda@Example.com"})
+    response = client.post("/admin/teams/new", data={"name": "  Data   Platform ", "lead_email": " Linda@Example.com"})
     assert response.status_code == 302
     team = db.session.scalar(sa.select(Team))
     assert team.name == "Data Platform" and team.lead == lead
@@ -97,21 +107,22 @@ def test_an_admin_creates_a_team_whose_lead_becomes_a_team_lead(client, admin, m
 
 def test_an_admin_renames_a_team_and_changes_its_lead(client, admin, make):
     team = make.team("Platform", lead=make.user())
-    response = client.post(f"/admin/teams/{team.id}",
-                           data={"name": "Infrastructure", "lead_email": ""})
+    response = client.post(f"/admin/teams/{team.id}", data={"name": "Infrastructure", "lead_email": ""})
     assert response.status_code == 302
     db.session.expire_all()
     assert team.name == "Infrastructure" and team.lead is None
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"name": ""}, "This field is required."),
-    ({"name": "   "}, "A team needs a name."),
-    ({"name": "platform"}, "There is already a team called platform."),
-    ({"name": "x" * 81}, "Field cannot be longer than 80 characters."),
-    ({"name": "New", "lead_email": "ghost@example.com"},
-     "No one in Unstuck has the email ghost@example.com."),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"name": ""}, "This field is required."),
+        ({"name": "   "}, "A team needs a name."),
+        ({"name": "platform"}, "There is already a team called platform."),
+        ({"name": "x" * 81}, "Field cannot be longer than 80 characters."),
+        ({"name": "New", "lead_email": "ghost@example.com"}, "No one in Unstuck has the email ghost@example.com."),
+    ],
+)
 def test_a_bad_team_shows_the_form_again_and_saves_nothing(client, admin, make, data, message):
     make.team("Platform")
     response = client.post("/admin/teams/new", data=data)
@@ -125,8 +136,7 @@ def test_the_lead_is_typed_as_an_email_with_people_suggested(client, admin, make
     team = make.team("Platform", lead=lead)
     page = client.get(f"/admin/teams/{team.id}").get_data(as_text=True)
     assert 'name="lead_id"' not in page
-    assert ('list="lead_email-people" maxlength="254" name="lead_email" type="email" '
-            'value="linda@example.com"') in page
+    assert ('list="lead_email-people" maxlength="254" name="lead_email" type="email" value="linda@example.com"') in page
     assert '<datalist id="lead_email-people">' in page
     assert '<option value="linda@example.com">Linda Lead</option>' in page
 
@@ -143,6 +153,7 @@ def test_renaming_a_team_to_another_teams_name_changes_nothing(client, admin, ma
 
 # Skills
 
+
 def test_the_skill_list_shows_aliases_category_and_how_many_teach_and_learn(client, admin, make):
     sql = make.skill("SQL", category="Databases", aliases=["structured query language"])
     for level in (3, 4):
@@ -157,8 +168,10 @@ def test_the_skill_list_shows_aliases_category_and_how_many_teach_and_learn(clie
 
 
 def test_an_admin_creates_a_skill_with_comma_separated_aliases(client, admin):
-    response = client.post("/admin/skills/new", data={
-        "name": "PostgreSQL", "category": "Databases", "aliases": "postgres, psql,, Postgres "})
+    response = client.post(
+        "/admin/skills/new",
+        data={"name": "PostgreSQL", "category": "Databases", "aliases": "postgres, psql,, Postgres "},
+    )
     assert response.status_code == 302
     skill = find_skill("psql")
     assert skill.name == "PostgreSQL" and skill.category == "Databases"
@@ -171,22 +184,25 @@ def test_an_admin_edits_a_skill_and_its_aliases(client, admin, make):
     skill = make.skill("Postgres", aliases=["pg"])
     page = client.get(f"/admin/skills/{skill.id}").get_data(as_text=True)
     assert 'value="pg"' in page
-    response = client.post(f"/admin/skills/{skill.id}", data={
-        "name": "PostgreSQL", "category": "Databases", "aliases": "Postgres, psql"})
+    response = client.post(
+        f"/admin/skills/{skill.id}", data={"name": "PostgreSQL", "category": "Databases", "aliases": "Postgres, psql"}
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert skill.name == "PostgreSQL" and sorted(skill.alias_names) == ["Postgres", "psql"]
     assert find_skill("pg") is None
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"name": ""}, "This field is required."),
-    ({"name": "sql"}, "sql is already a skill or an alias of one."),
-    ({"name": "Structured Query Language"},
-     "Structured Query Language is already a skill or an alias of one."),
-    ({"name": "Rust", "aliases": "ferris, SQL"}, "SQL already names another skill."),
-    ({"name": "Rust", "category": "c" * 61}, "Field cannot be longer than 60 characters."),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"name": ""}, "This field is required."),
+        ({"name": "sql"}, "sql is already a skill or an alias of one."),
+        ({"name": "Structured Query Language"}, "Structured Query Language is already a skill or an alias of one."),
+        ({"name": "Rust", "aliases": "ferris, SQL"}, "SQL already names another skill."),
+        ({"name": "Rust", "category": "c" * 61}, "Field cannot be longer than 60 characters."),
+    ],
+)
 def test_a_bad_skill_shows_the_form_again_and_saves_nothing(client, admin, make, data, message):
     make.skill("SQL", aliases=["structured query language"])
     response = client.post("/admin/skills/new", data=data)
@@ -196,6 +212,7 @@ def test_a_bad_skill_shows_the_form_again_and_saves_nothing(client, admin, make,
 
 
 # Merging skills
+
 
 @pytest.fixture
 def duplicates(make):
@@ -212,8 +229,9 @@ def duplicates(make):
 
 
 def levels(skill_id: int) -> dict:
-    rows = db.session.execute(sa.select(UserSkill.user_id, UserSkill.kind, UserSkill.level)
-                              .where(UserSkill.skill_id == skill_id))
+    rows = db.session.execute(
+        sa.select(UserSkill.user_id, UserSkill.kind, UserSkill.level).where(UserSkill.skill_id == skill_id)
+    )
     return {(user_id, kind): level for user_id, kind, level in rows}
 
 
@@ -231,8 +249,11 @@ def test_the_merge_page_asks_for_confirmation_first(client, admin, duplicates):
 def test_merging_keeps_everyones_levels(client, admin, duplicates):
     source, target, only_source, both, learner = duplicates
     source_id = source.id
-    response = client.post("/admin/skills/merge", data={
-        "source_id": source.id, "target_id": target.id, "confirmed": "yes"}, follow_redirects=True)
+    response = client.post(
+        "/admin/skills/merge",
+        data={"source_id": source.id, "target_id": target.id, "confirmed": "yes"},
+        follow_redirects=True,
+    )
     assert response.status_code == 200
     assert shows(response, "postgres is merged into PostgreSQL")
     db.session.expire_all()
@@ -251,12 +272,15 @@ def test_the_skill_list_offers_to_merge_a_skill(client, admin, duplicates):
     assert f'selected value="{source.id}"' in page
 
 
-@pytest.mark.parametrize("pick, message", [
-    ("same", "Choose two different skills to merge."),
-    ("no_target", "Choose the skill to keep."),
-    ("no_source", "Choose the skill to merge away."),
-    ("unknown", "Not a valid choice."),
-])
+@pytest.mark.parametrize(
+    "pick, message",
+    [
+        ("same", "Choose two different skills to merge."),
+        ("no_target", "Choose the skill to keep."),
+        ("no_source", "Choose the skill to merge away."),
+        ("unknown", "Not a valid choice."),
+    ],
+)
 def test_a_bad_merge_shows_the_form_again_and_merges_nothing(client, admin, duplicates, pick, message):
     source, target, *_ = duplicates
     data = {

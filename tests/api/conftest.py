@@ -47,7 +47,9 @@ def saved(app):
 
     def rows() -> dict[str, list]:
         with db.engine.connect() as conn:
-            return {name: sorted(map(tuple, conn.execute(sa.text(f"SELECT * FROM {name}"))), key=repr)
-                    for name in WATCHED_TABLES}
+            return {
+                name: sorted(map(tuple, conn.execute(sa.text(f"SELECT * FROM {name}"))), key=repr)
+                for name in WATCHED_TABLES
+            }
 
     return rows

@@ -72,8 +72,7 @@ def test_the_document_is_openapi_3_with_bearer_auth(doc):
     assert doc["info"]["title"] and doc["info"]["version"]
     assert doc["components"]["securitySchemes"]["bearerAuth"] == {"type": "http", "scheme": "bearer"}
     assert doc["security"] == [{"bearerAuth": []}]
-    assert set(doc) <= {"openapi", "info", "servers", "paths", "components", "security", "tags",
-                        "externalDocs"}
+    assert set(doc) <= {"openapi", "info", "servers", "paths", "components", "security", "tags", "externalDocs"}
 
 
 def test_the_document_is_well_formed(doc):
@@ -128,8 +127,7 @@ def test_every_error_is_documented_in_the_one_error_shape(doc):
             assert "404" in responses, f"{method} {path}"
         for status, response in responses.items():
             if status == "default" or status.startswith(("4", "5")):
-                assert response["content"]["application/json"]["schema"] == error_ref, (
-                    f"{method} {path} {status}")
+                assert response["content"]["application/json"]["schema"] == error_ref, f"{method} {path} {status}"
 
 
 def test_no_person_schema_exposes_a_password(doc):
@@ -139,6 +137,7 @@ def test_no_person_schema_exposes_a_password(doc):
 
 
 # The answers match the document
+
 
 def conforms(doc: dict, schema: dict, value, where: str = "body") -> list[str]:
     """List how a JSON value breaks an OpenAPI 3.0 schema (the parts this API uses)."""
@@ -155,10 +154,8 @@ def conforms(doc: dict, schema: dict, value, where: str = "body") -> list[str]:
     if value is None:
         return [] if schema.get("nullable") else [f"{where} is null"]
     kind = schema.get("type")
-    python = {"object": dict, "array": list, "string": str, "integer": int, "number": (int, float),
-              "boolean": bool}
-    if kind and (not isinstance(value, python[kind])
-                 or (kind in ("integer", "number") and isinstance(value, bool))):
+    python = {"object": dict, "array": list, "string": str, "integer": int, "number": (int, float), "boolean": bool}
+    if kind and (not isinstance(value, python[kind]) or (kind in ("integer", "number") and isinstance(value, bool))):
         return [f"{where} is not {kind}"]
     if "enum" in schema and value not in schema["enum"]:
         return [f"{where} is not one of {schema['enum']}"]
@@ -168,8 +165,7 @@ def conforms(doc: dict, schema: dict, value, where: str = "body") -> list[str]:
             problems += conforms(doc, schema.get("items", {}), item, f"{where}[{index}]")
     if kind == "object":
         properties = schema.get("properties", {})
-        problems += [f"{where}.{name} is missing" for name in schema.get("required", [])
-                     if name not in value]
+        problems += [f"{where}.{name} is missing" for name in schema.get("required", []) if name not in value]
         extra = schema.get("additionalProperties", True)
         for name, item in value.items():
             if name in properties:
@@ -201,8 +197,7 @@ CALLS = [
     ("admin", "get", "/people/{person}", None, 200),
     ("new hire", "get", "/people/me", None, 200),
     ("new hire", "patch", "/people/me", {"timezone": "Asia/Tokyo"}, 200),
-    ("admin", "post", "/people", {"email": "ann@example.com", "name": "Ann", "password": "long enough"},
-     201),
+    ("admin", "post", "/people", {"email": "ann@example.com", "name": "Ann", "password": "long enough"}, 201),
     ("admin", "patch", "/people/{person}", {"level": 4}, 200),
     ("admin", "get", "/teams", None, 200),
     ("admin", "get", "/teams/{team}", None, 200),
@@ -220,15 +215,19 @@ CALLS = [
 ]
 
 
-@pytest.mark.parametrize("caller, method, path, body, status", CALLS,
-                         ids=[f"{c[1].upper()} {c[2]} {c[4]}" for c in CALLS])
+@pytest.mark.parametrize(
+    "caller, method, path, body, status", CALLS, ids=[f"{c[1].upper()} {c[2]} {c[4]}" for c in CALLS]
+)
 def test_answers_match_the_document(client, make, token, doc, caller, method, path, body, status):
     team = make.team(name="Payments")
     person = make.mentor(team=team)
     make.user_skill(person, make.skill("SQL", aliases=["Structured Query Language"]))
     skill = make.skill("Python")
-    headers = {"admin": lambda: bearer(token(make.admin())), "nobody": dict,
-               "new hire": lambda: bearer(token(make.user(team=team)))}[caller]()
+    headers = {
+        "admin": lambda: bearer(token(make.admin())),
+        "nobody": dict,
+        "new hire": lambda: bearer(token(make.user(team=team))),
+    }[caller]()
     url = API + path.format(person=person.id, team=team.id, skill=skill.id)
     response = client.open(url, method=method.upper(), json=body, headers=headers)
     assert response.status_code == status, response.get_data(as_text=True)

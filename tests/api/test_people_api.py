@@ -27,8 +27,7 @@ def assert_error(response, status: int, code: str) -> dict:
 
 # Who may call what
 
-READS = ["/people", "/people/{person}", "/people/me", "/teams", "/teams/{team}", "/skills",
-         "/skills/{skill}"]
+READS = ["/people", "/people/{person}", "/people/me", "/teams", "/teams/{team}", "/skills", "/skills/{skill}"]
 ADMIN_WRITES = [
     ("POST", "/people", {"email": "new@example.com", "name": "New Person"}),
     ("PATCH", "/people/{person}", {"title": "Staff engineer"}),
@@ -41,13 +40,13 @@ OWN_PROFILE = [("PATCH", "/people/me", {"timezone": "Asia/Tokyo"})]
 
 ACCESS = [
     # caller           reads  admin writes  own profile
-    ("no token",       401,   401,          401),
-    ("wrong scheme",   401,   401,          401),
-    ("bad token",      401,   401,          401),
-    ("revoked token",  401,   401,          401),
-    ("deactivated",    401,   401,          401),
-    ("new hire",       200,   403,          200),
-    ("admin",          200,   "ok",         200),
+    ("no token", 401, 401, 401),
+    ("wrong scheme", 401, 401, 401),
+    ("bad token", 401, 401, 401),
+    ("revoked token", 401, 401, 401),
+    ("deactivated", 401, 401, 401),
+    ("new hire", 200, 403, 200),
+    ("admin", 200, "ok", 200),
 ]
 
 
@@ -64,24 +63,29 @@ def headers_for(caller: str, make, token) -> dict:
     if caller == "wrong scheme":
         return {"Authorization": f"Basic {secret}"}
     if caller == "revoked token":
-        db.session.execute(sa.update(ApiToken).where(ApiToken.user_id == admin.id)
-                           .values(revoked_at=utcnow()))
+        db.session.execute(sa.update(ApiToken).where(ApiToken.user_id == admin.id).values(revoked_at=utcnow()))
         db.session.commit()
     return bearer(secret)
 
 
-@pytest.mark.parametrize("caller, action, expected", [
-    pytest.param(caller, action, status, id=f"{caller}-{action}")
-    for caller, *statuses in ACCESS
-    for action, status in zip(("reads", "admin writes", "own profile"), statuses, strict=True)
-])
+@pytest.mark.parametrize(
+    "caller, action, expected",
+    [
+        pytest.param(caller, action, status, id=f"{caller}-{action}")
+        for caller, *statuses in ACCESS
+        for action, status in zip(("reads", "admin writes", "own profile"), statuses, strict=True)
+    ],
+)
 def test_access(client, make, token, saved, caller, action, expected):
     team = make.team(name="Payments")
     person = make.user(team=team)
     skill = make.skill("SQL")
     headers = headers_for(caller, make, token)
-    calls = {"reads": [("GET", path, None) for path in READS], "admin writes": ADMIN_WRITES,
-             "own profile": OWN_PROFILE}[action]
+    calls = {
+        "reads": [("GET", path, None) for path in READS],
+        "admin writes": ADMIN_WRITES,
+        "own profile": OWN_PROFILE,
+    }[action]
     before = saved()
     for method, path, body in calls:
         url = API + path.format(person=person.id, team=team.id, skill=skill.id)
@@ -99,23 +103,47 @@ def test_access(client, make, token, saved, caller, action, expected):
 
 # People
 
+
 def test_admin_adds_a_person_and_reads_them_back(client, make, as_admin):
     team = make.team(name="Payments")
     manager = make.user(name="Mia Manager")
-    body = {"email": " Grace@Example.com ", "name": "Grace Hopper", "roles": ["mentor", "new_hire"],
-            "team_id": team.id, "title": "Engineer", "level": 3, "timezone": "America/New_York",
-            "work_start": "08:30", "work_end": "16:30", "start_date": "2026-03-02",
-            "manager_id": manager.id, "max_mentees": 3, "max_open_questions": 4,
-            "password": "a long password"}
+    body = {
+        "email": " Grace@Example.com ",
+        "name": "Grace Hopper",
+        "roles": ["mentor", "new_hire"],
+        "team_id": team.id,
+        "title": "Engineer",
+        "level": 3,
+        "timezone": "America/New_York",
+        "work_start": "08:30",
+        "work_end": "16:30",
+        "start_date": "2026-03-02",
+        "manager_id": manager.id,
+        "max_mentees": 3,
+        "max_open_questions": 4,
+        "password": "a long password",
+    }
     response = client.post(f"{API}/people", json=body, headers=as_admin)
     assert response.status_code == 201
     created = response.get_json()
     assert created == {
-        "id": created["id"], "email": "grace@example.com", "name": "Grace Hopper", "active": True,
-        "roles": ["mentor", "new_hire"], "team": {"id": team.id, "name": "Payments"},
-        "title": "Engineer", "level": 3, "timezone": "America/New_York", "work_start": "08:30:00",
-        "work_end": "16:30:00", "start_date": "2026-03-02", "manager_id": manager.id,
-        "max_mentees": 3, "max_open_questions": 4, "away_from": None, "away_until": None,
+        "id": created["id"],
+        "email": "grace@example.com",
+        "name": "Grace Hopper",
+        "active": True,
+        "roles": ["mentor", "new_hire"],
+        "team": {"id": team.id, "name": "Payments"},
+        "title": "Engineer",
+        "level": 3,
+        "timezone": "America/New_York",
+        "work_start": "08:30:00",
+        "work_end": "16:30:00",
+        "start_date": "2026-03-02",
+        "manager_id": manager.id,
+        "max_mentees": 3,
+        "max_open_questions": 4,
+        "away_from": None,
+        "away_until": None,
         "skills": [],
     }
     assert client.get(f"{API}/people/{created['id']}", headers=as_admin).get_json() == created
@@ -123,8 +151,7 @@ def test_admin_adds_a_person_and_reads_them_back(client, make, as_admin):
 
 
 def test_a_new_person_is_a_new_hire_with_defaults(client, as_admin):
-    response = client.post(f"{API}/people", json={"email": "lin@example.com", "name": "Lin"},
-                           headers=as_admin)
+    response = client.post(f"{API}/people", json={"email": "lin@example.com", "name": "Lin"}, headers=as_admin)
     person = client.get(f"{API}/people/{response.get_json()['id']}", headers=as_admin).get_json()
     assert person["roles"] == ["new_hire"]
     assert (person["team"], person["timezone"], person["work_start"]) == (None, "UTC", "09:00:00")
@@ -135,8 +162,7 @@ def test_a_person_shows_their_skills(client, make, as_new_hire):
     make.user_skill(person, make.skill("SQL"), SkillKind.TEACH, 4)
     make.user_skill(person, make.skill("Rust"), SkillKind.LEARN, 2)
     skills = client.get(f"{API}/people/{person.id}", headers=as_new_hire).get_json()["skills"]
-    assert sorted((s["name"], s["kind"], s["level"]) for s in skills) == [
-        ("Rust", "learn", 2), ("SQL", "teach", 4)]
+    assert sorted((s["name"], s["kind"], s["level"]) for s in skills) == [("Rust", "learn", 2), ("SQL", "teach", 4)]
 
 
 def test_people_are_listed_by_name_filtered_and_paged(client, make, as_admin):
@@ -168,8 +194,9 @@ def test_admin_changes_only_the_fields_sent(client, make, as_admin):
     person = make.user(name="Eve", team=team, title="Engineer", level=2)
     url = f"{API}/people/{person.id}"
     before = client.get(url, headers=as_admin).get_json()
-    response = client.patch(url, json={"title": "Senior engineer", "roles": ["mentor", "lead"],
-                                       "team_id": None}, headers=as_admin)
+    response = client.patch(
+        url, json={"title": "Senior engineer", "roles": ["mentor", "lead"], "team_id": None}, headers=as_admin
+    )
     assert response.status_code == 200
     expected = {**before, "title": "Senior engineer", "roles": ["lead", "mentor"], "team": None}
     assert response.get_json() == expected
@@ -177,9 +204,17 @@ def test_admin_changes_only_the_fields_sent(client, make, as_admin):
 
 
 def test_admin_sets_and_clears_days_away_with_the_other_details(client, make, as_admin):
-    response = client.post(f"{API}/people", json={
-        "email": "grace@example.com", "name": "Grace", "roles": ["mentor"],
-        "away_from": "2026-08-01", "away_until": "2026-08-14"}, headers=as_admin)
+    response = client.post(
+        f"{API}/people",
+        json={
+            "email": "grace@example.com",
+            "name": "Grace",
+            "roles": ["mentor"],
+            "away_from": "2026-08-01",
+            "away_until": "2026-08-14",
+        },
+        headers=as_admin,
+    )
     assert response.status_code == 201
     created = response.get_json()
     assert (created["away_from"], created["away_until"]) == ("2026-08-01", "2026-08-14")
@@ -187,11 +222,15 @@ def test_admin_sets_and_clears_days_away_with_the_other_details(client, make, as
 
     response = client.patch(url, json={"title": "Admiral"}, headers=as_admin)
     assert response.get_json() == {**created, "title": "Admiral"}
-    response = client.patch(url, json={"away_from": None, "away_until": None, "level": 4},
-                            headers=as_admin)
+    response = client.patch(url, json={"away_from": None, "away_until": None, "level": 4}, headers=as_admin)
     assert response.status_code == 200
     assert client.get(url, headers=as_admin).get_json() == {
-        **created, "title": "Admiral", "level": 4, "away_from": None, "away_until": None}
+        **created,
+        "title": "Admiral",
+        "level": 4,
+        "away_from": None,
+        "away_until": None,
+    }
 
 
 def test_the_days_away_of_a_person_are_documented(client):
@@ -207,14 +246,12 @@ def test_an_admin_cannot_take_away_their_own_admin_role(client, make, token, sav
     admin = make.admin(name="Ada Admin")
     headers = bearer(token(admin))
     before = saved()
-    response = client.patch(f"{API}/people/{admin.id}", json={"roles": ["mentor"], "title": "Boss"},
-                            headers=headers)
+    response = client.patch(f"{API}/people/{admin.id}", json={"roles": ["mentor"], "title": "Boss"}, headers=headers)
     fields = assert_error(response, 422, "invalid")
     assert list(fields) == ["roles"]
     assert "cannot remove your own admin role" in fields["roles"][0]
     assert saved() == before
-    response = client.patch(f"{API}/people/{admin.id}", json={"roles": ["admin", "mentor"]},
-                            headers=headers)
+    response = client.patch(f"{API}/people/{admin.id}", json={"roles": ["admin", "mentor"]}, headers=headers)
     assert response.get_json()["roles"] == ["admin", "mentor"]
 
 
@@ -230,21 +267,29 @@ def test_a_person_sees_and_changes_their_own_profile(client, make, token):
     back = {"away_from": None, "away_until": None, "work_start": "07:00", "work_end": "15:00"}
     assert client.patch(url, json=back, headers=headers).status_code == 200
     assert client.get(url, headers=headers).get_json() == {
-        **before, "timezone": "Asia/Tokyo", "work_start": "07:00:00", "work_end": "15:00:00"}
+        **before,
+        "timezone": "Asia/Tokyo",
+        "work_start": "07:00:00",
+        "work_end": "15:00:00",
+    }
     days = {"work_days": [0, 1, 2, 3], "holiday_country": "pt", "holiday_region": ""}
     assert client.patch(url, json=days, headers=headers).status_code == 200
     db.session.expire_all()
     saved = db.session.get(User, person.id)
     assert (saved.work_days, saved.holiday_country, saved.holiday_region, saved.timezone) == (
-        "0,1,2,3", "PT", "", "Asia/Tokyo")
+        "0,1,2,3",
+        "PT",
+        "",
+        "Asia/Tokyo",
+    )
 
 
 # Teams
 
+
 def test_admin_adds_and_changes_a_team(client, make, as_admin):
     lead = make.mentor(name="Lee Lead")
-    response = client.post(f"{API}/teams", json={"name": " Platform ", "lead_id": lead.id},
-                           headers=as_admin)
+    response = client.post(f"{API}/teams", json={"name": " Platform ", "lead_id": lead.id}, headers=as_admin)
     assert response.status_code == 201
     team = response.get_json()
     assert team == {"id": team["id"], "name": "Platform", "lead_id": lead.id, "members": []}
@@ -252,34 +297,40 @@ def test_admin_adds_and_changes_a_team(client, make, as_admin):
 
     member = make.user(name="Ann Member")
     client.patch(f"{API}/people/{member.id}", json={"team_id": team["id"]}, headers=as_admin)
-    response = client.patch(f"{API}/teams/{team['id']}", json={"name": "Core platform"},
-                            headers=as_admin)
+    response = client.patch(f"{API}/teams/{team['id']}", json={"name": "Core platform"}, headers=as_admin)
     assert response.status_code == 200
-    expected = {"id": team["id"], "name": "Core platform", "lead_id": lead.id,
-                "members": [{"id": member.id, "name": "Ann Member"}]}
+    expected = {
+        "id": team["id"],
+        "name": "Core platform",
+        "lead_id": lead.id,
+        "members": [{"id": member.id, "name": "Ann Member"}],
+    }
     assert client.get(f"{API}/teams/{team['id']}", headers=as_admin).get_json() == expected
     assert client.get(f"{API}/teams", headers=as_admin).get_json() == [
-        {"id": team["id"], "name": "Core platform", "lead_id": lead.id}]
+        {"id": team["id"], "name": "Core platform", "lead_id": lead.id}
+    ]
 
 
 # Skills
 
+
 def test_admin_adds_and_changes_a_skill(client, make, as_admin):
     make.skill("Rust")
-    response = client.post(f"{API}/skills", json={"name": "PostgreSQL", "category": "Databases",
-                                                  "aliases": ["Postgres", "psql"]}, headers=as_admin)
+    response = client.post(
+        f"{API}/skills",
+        json={"name": "PostgreSQL", "category": "Databases", "aliases": ["Postgres", "psql"]},
+        headers=as_admin,
+    )
     assert response.status_code == 201
     skill = response.get_json()
-    assert skill == {"id": skill["id"], "name": "PostgreSQL", "category": "Databases",
-                     "aliases": ["Postgres", "psql"]}
+    assert skill == {"id": skill["id"], "name": "PostgreSQL", "category": "Databases", "aliases": ["Postgres", "psql"]}
     assert client.get(f"{API}/skills/{skill['id']}", headers=as_admin).get_json() == skill
 
     response = client.patch(f"{API}/skills/{skill['id']}", json={"aliases": ["pg"]}, headers=as_admin)
     assert response.status_code == 200
     changed = {**skill, "aliases": ["pg"]}
     assert client.get(f"{API}/skills/{skill['id']}", headers=as_admin).get_json() == changed
-    assert [s["name"] for s in client.get(f"{API}/skills", headers=as_admin).get_json()] == [
-        "PostgreSQL", "Rust"]
+    assert [s["name"] for s in client.get(f"{API}/skills", headers=as_admin).get_json()] == ["PostgreSQL", "Rust"]
 
 
 # Bad input: the right status and error body, and nothing saved
@@ -293,38 +344,96 @@ BAD_INPUT = [
     ("PATCH", "/people/me", '{"timezone": ', 400, {}),
     ("POST", "/people", ["a list"], 422, {"_schema": "Invalid input type"}),
     ("POST", "/people", {"name": "No Email"}, 422, {"email": MISSING}),
-    ("POST", "/people", {"email": "x@example.com", "name": "X", "level": "high", "roles": ["boss"]},
-     422, {"level": "Not a valid integer", "roles.0": "Must be one of"}),
-    ("POST", "/people", {"email": "x@example.com", "name": "X", "password_hash": "x"}, 422,
-     {"password_hash": UNKNOWN}),
-    ("POST", "/people", {"email": "TAKEN@example.com", "name": "Twin"}, 422,
-     {"email": "Someone already uses taken@example.com"}),
-    ("POST", "/people", {"email": "not an email", "name": "X", "timezone": "Mars/Olympus"}, 422,
-     {"email": "not a valid email", "timezone": "not a known time zone"}),
-    ("PATCH", "/people/{person}", {"work_start": "18:00", "work_end": "09:00"}, 422,
-     {"work_end": "start before they end"}),
-    ("PATCH", "/people/{person}", {"team_id": 999999, "level": 9}, 422,
-     {"team_id": "no such team", "level": "from 1 to 5"}),
+    (
+        "POST",
+        "/people",
+        {"email": "x@example.com", "name": "X", "level": "high", "roles": ["boss"]},
+        422,
+        {"level": "Not a valid integer", "roles.0": "Must be one of"},
+    ),
+    ("POST", "/people", {"email": "x@example.com", "name": "X", "password_hash": "x"}, 422, {"password_hash": UNKNOWN}),
+    (
+        "POST",
+        "/people",
+        {"email": "TAKEN@example.com", "name": "Twin"},
+        422,
+        {"email": "Someone already uses taken@example.com"},
+    ),
+    (
+        "POST",
+        "/people",
+        {"email": "not an email", "name": "X", "timezone": "Mars/Olympus"},
+        422,
+        {"email": "not a valid email", "timezone": "not a known time zone"},
+    ),
+    (
+        "PATCH",
+        "/people/{person}",
+        {"work_start": "18:00", "work_end": "09:00"},
+        422,
+        {"work_end": "start before they end"},
+    ),
+    (
+        "PATCH",
+        "/people/{person}",
+        {"team_id": 999999, "level": 9},
+        422,
+        {"team_id": "no such team", "level": "from 1 to 5"},
+    ),
     ("PATCH", "/people/{person}", {"email": None}, 422, {"email": "may not be null"}),
-    ("PATCH", "/people/{person}", {"away_from": "2026-08-10", "away_until": "2026-08-01"}, 422,
-     {"away_until": "cannot be before its start"}),
-    ("POST", "/people", {"email": "x@example.com", "name": "X", "away_from": "soon",
-                         "away_until": "2026-08-01", "timezone": "Mars/Olympus"}, 422,
-     {"away_from": "Not a valid date"}),
-    ("POST", "/people", {"email": "x@example.com", "name": "X", "away_from": "2026-08-10",
-                         "away_until": "2026-08-01", "timezone": "Mars/Olympus"}, 422,
-     {"away_until": "cannot be before its start", "timezone": "not a known time zone"}),
+    (
+        "PATCH",
+        "/people/{person}",
+        {"away_from": "2026-08-10", "away_until": "2026-08-01"},
+        422,
+        {"away_until": "cannot be before its start"},
+    ),
+    (
+        "POST",
+        "/people",
+        {
+            "email": "x@example.com",
+            "name": "X",
+            "away_from": "soon",
+            "away_until": "2026-08-01",
+            "timezone": "Mars/Olympus",
+        },
+        422,
+        {"away_from": "Not a valid date"},
+    ),
+    (
+        "POST",
+        "/people",
+        {
+            "email": "x@example.com",
+            "name": "X",
+            "away_from": "2026-08-10",
+            "away_until": "2026-08-01",
+            "timezone": "Mars/Olympus",
+        },
+        422,
+        {"away_until": "cannot be before its start", "timezone": "not a known time zone"},
+    ),
     ("PATCH", "/people/me", {"roles": ["admin"]}, 422, {"roles": UNKNOWN}),
-    ("PATCH", "/people/me", {"work_start": "17:00", "work_end": "09:00"}, 422,
-     {"work_end": "start before they end"}),
-    ("PATCH", "/people/me", {"away_from": "2026-08-10", "away_until": "2026-08-01"}, 422,
-     {"away_until": "cannot be before its start"}),
+    ("PATCH", "/people/me", {"work_start": "17:00", "work_end": "09:00"}, 422, {"work_end": "start before they end"}),
+    (
+        "PATCH",
+        "/people/me",
+        {"away_from": "2026-08-10", "away_until": "2026-08-01"},
+        422,
+        {"away_until": "cannot be before its start"},
+    ),
     ("PATCH", "/people/me", {"work_start": "25:00"}, 422, {"work_start": "Not a valid time"}),
     ("PATCH", "/people/me", {"work_days": []}, 422, {"work_days": "Length must be between 1 and 7"}),
     ("PATCH", "/people/me", {"work_days": [0, 7]}, 422, {"work_days.1": "less than or equal to 6"}),
     ("PATCH", "/people/me", {"holiday_country": "XX"}, 422, {"holiday_country": "public holidays of 'XX'"}),
-    ("PATCH", "/people/me", {"holiday_country": "DE", "holiday_region": "ZZ"}, 422,
-     {"holiday_region": "DE has no region 'ZZ'"}),
+    (
+        "PATCH",
+        "/people/me",
+        {"holiday_country": "DE", "holiday_region": "ZZ"},
+        422,
+        {"holiday_region": "DE has no region 'ZZ'"},
+    ),
     ("POST", "/teams", {"name": "payments"}, 422, {"name": "already a team"}),
     ("POST", "/teams", {"name": "Ops", "lead_id": 999999}, 422, {"lead_id": "no such person"}),
     ("PATCH", "/teams/{team}", {"name": "  "}, 422, {"name": "needs a name"}),
@@ -343,10 +452,10 @@ BAD_INPUT = [
 CODES = {400: "bad_request", 404: "not_found", 422: "invalid"}
 
 
-@pytest.mark.parametrize("method, path, body, status, fields", BAD_INPUT,
-                         ids=[f"{m} {p} {s}" for m, p, _, s, _ in BAD_INPUT])
-def test_bad_input_is_answered_and_nothing_is_saved(client, make, as_admin, saved,
-                                                    method, path, body, status, fields):
+@pytest.mark.parametrize(
+    "method, path, body, status, fields", BAD_INPUT, ids=[f"{m} {p} {s}" for m, p, _, s, _ in BAD_INPUT]
+)
+def test_bad_input_is_answered_and_nothing_is_saved(client, make, as_admin, saved, method, path, body, status, fields):
     team = make.team(name="Payments")
     person = make.user(email="taken@example.com", team=team)
     skill = make.skill("PostgreSQL", aliases=["Postgres"])
@@ -366,8 +475,7 @@ def test_bad_input_is_answered_and_nothing_is_saved(client, make, as_admin, save
     assert not (db.session.new or db.session.dirty or db.session.deleted)
 
 
-@pytest.mark.parametrize("method, path", [("POST", "/people"), ("PATCH", "/people/me"),
-                                          ("POST", "/skills")])
+@pytest.mark.parametrize("method, path", [("POST", "/people"), ("PATCH", "/people/me"), ("POST", "/skills")])
 def test_a_body_over_the_limit_is_refused(app, client, as_admin, saved, method, path):
     app.config["MAX_CONTENT_LENGTH"] = 1024
     before = saved()

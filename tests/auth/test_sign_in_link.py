@@ -23,9 +23,18 @@ LINK = re.compile(r"http://localhost(/sign-in/email/[A-Za-z0-9._-]+)")
 
 @pytest.fixture
 def shipped(app):
-    app.config.update({name: getattr(Config, name) for name in (
-        "SIGN_IN_FREE_FAILURES", "SIGN_IN_FREE_FAILURES_PER_ADDRESS", "SIGN_IN_MAX_WAIT_SECONDS",
-        "RATELIMIT_SIGN_IN_LINK", "RATELIMIT_SIGN_IN_LINK_ADDRESS")})
+    app.config.update(
+        {
+            name: getattr(Config, name)
+            for name in (
+                "SIGN_IN_FREE_FAILURES",
+                "SIGN_IN_FREE_FAILURES_PER_ADDRESS",
+                "SIGN_IN_MAX_WAIT_SECONDS",
+                "RATELIMIT_SIGN_IN_LINK",
+                "RATELIMIT_SIGN_IN_LINK_ADDRESS",
+            )
+        }
+    )
     reset_rate_limits(app)
     yield
     reset_rate_limits(app)
@@ -71,8 +80,9 @@ def test_a_person_whose_browser_must_wait_signs_in_with_a_link_by_email(app, mak
     assert again.status_code == 410 and "already used" in again.get_data(as_text=True)
 
 
-def test_asking_for_a_link_answers_alike_for_any_address_and_mails_only_active_people(app, client, make, smtp,
-                                                                                      jobs, shipped):
+def test_asking_for_a_link_answers_alike_for_any_address_and_mails_only_active_people(
+    app, client, make, smtp, jobs, shipped
+):
     ada = make.user(email="ada@example.com")
     gone = make.user(email="gone@example.com", active=False)
     answers = {email: ask_for_link(client, email) for email in (ada.email, "nobody@example.com", gone.email)}
@@ -86,8 +96,13 @@ def test_asking_for_a_link_answers_alike_for_any_address_and_mails_only_active_p
 
 def test_a_link_that_is_too_old_or_altered_or_for_someone_deactivated_signs_nobody_in(app, client, make, shipped):
     ada = make.user(email="ada@example.com")
-    old = make_token("sign-in", ada.id, user_id=ada.id, single_use=True,
-                     issued_at=utcnow() - timedelta(minutes=Config.SIGN_IN_LINK_MINUTES + 1))
+    old = make_token(
+        "sign-in",
+        ada.id,
+        user_id=ada.id,
+        single_use=True,
+        issued_at=utcnow() - timedelta(minutes=Config.SIGN_IN_LINK_MINUTES + 1),
+    )
     assert client.post(f"/sign-in/email/{old}").status_code == 410
     good = make_token("sign-in", ada.id, user_id=ada.id, single_use=True)
     assert client.post(f"/sign-in/email/{good[:-2]}xx").status_code == 400
@@ -100,7 +115,8 @@ def test_a_link_that_is_too_old_or_altered_or_for_someone_deactivated_signs_nobo
 
 
 def test_links_asked_for_past_the_limit_are_refused_alike_whether_or_not_the_address_is_known(
-        app, make, smtp, jobs, shipped):
+    app, make, smtp, jobs, shipped
+):
     ada = make.user(email="ada@example.com", roles=(Role.MENTOR,))
     per_email = int(Config.RATELIMIT_SIGN_IN_LINK.split()[0])
     for email in (ada.email, "nobody@example.com"):

@@ -19,8 +19,10 @@ from app.people.services import change_password
 from tests.factories import Factories
 
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
-SAFARI = ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 "
-          "(KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1")
+SAFARI = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1"
+)
 REMEMBER = "remember_token"
 
 
@@ -151,9 +153,17 @@ def test_a_new_password_set_by_an_admin_ends_the_persons_sign_ins(app, client, m
     sign_in(ninas, nina, remember=True)
     kept = copy_of(app, ninas, REMEMBER)
     auth.sign_in(make.admin())
-    form = {"email": "nina@example.com", "name": "Nina", "roles": "new_hire", "timezone": "UTC",
-            "work_start": "09:00", "work_end": "17:00", "level": "1", "max_mentees": "2",
-            "max_open_questions": "5"}
+    form = {
+        "email": "nina@example.com",
+        "name": "Nina",
+        "roles": "new_hire",
+        "timezone": "UTC",
+        "work_start": "09:00",
+        "work_end": "17:00",
+        "level": "1",
+        "max_mentees": "2",
+        "max_open_questions": "5",
+    }
     assert client.post(f"/admin/people/{nina.id}", data=form).status_code == 302
     assert signed_in(ninas)  # details changed, password kept: nothing ends
     assert client.post(f"/admin/people/{nina.id}", data={**form, "password": "a new passphrase"}).status_code == 302
@@ -184,8 +194,9 @@ def test_changing_ones_own_password_ends_the_other_sign_ins_and_keeps_this_one(a
     sign_in(here, nina)
     sign_in(elsewhere, nina, remember=True)
     kept = copy_of(app, elsewhere, REMEMBER)
-    this_one = db.session.scalars(sa.select(SignInSession).where(SignInSession.user_id == nina.id)
-                                  .order_by(SignInSession.id)).first()
+    this_one = db.session.scalars(
+        sa.select(SignInSession).where(SignInSession.user_id == nina.id).order_by(SignInSession.id)
+    ).first()
     change_password(nina.id, "another passphrase", keep_sign_in_id=this_one.id)
     db.session.commit()
     assert signed_in(here)
@@ -207,7 +218,6 @@ def test_the_session_cookie_holds_no_person_id_a_forger_could_write(app, client,
     from flask.sessions import SecureCookieSessionInterface
 
     ada = make.admin()
-    forged = SecureCookieSessionInterface().get_signing_serializer(app).dumps(
-        {"_user_id": str(ada.id), "_fresh": True})
+    forged = SecureCookieSessionInterface().get_signing_serializer(app).dumps({"_user_id": str(ada.id), "_fresh": True})
     client.set_cookie(app.config["SESSION_COOKIE_NAME"], forged)
     assert client.get("/admin/people").status_code == 302  # to sign in

@@ -53,8 +53,11 @@ def empty_postgres_database(name: str) -> str:
     The server is BENCH_DATABASE_URL's or TEST_DATABASE_URL's (the machine's by default);
     the tests' own database is never the one emptied.
     """
-    base = (os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
-            or "postgresql://postgres@127.0.0.1/postgres")
+    base = (
+        os.environ.get("BENCH_DATABASE_URL")
+        or os.environ.get("TEST_DATABASE_URL")
+        or "postgresql://postgres@127.0.0.1/postgres"
+    )
     server = make_url(database_url(base))
     if server.database == name and "BENCH_DATABASE_URL" not in os.environ:
         raise SystemExit(f"The tests' database is called {name}; the benchmark would empty it.")

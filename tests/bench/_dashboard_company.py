@@ -60,15 +60,29 @@ class Company:
     def build(self) -> None:
         rng = self.rng
         for n in range(SKILLS):
-            self.add(Skill, {"name": f"Skill {n + 1}", "key": f"skill {n + 1}", "category": "",
-                             "created_at": NOW - timedelta(days=DAYS)})
+            self.add(
+                Skill,
+                {
+                    "name": f"Skill {n + 1}",
+                    "key": f"skill {n + 1}",
+                    "category": "",
+                    "created_at": NOW - timedelta(days=DAYS),
+                },
+            )
         team_questions = rng.multinomial(QUESTIONS, self.weights)
         hires = rng.multinomial(MENTORSHIPS, self.weights)
         for t in range(TEAMS):
             team_id = t + 1
             lead = self.user(team_id, f"Lead {team_id}", ("lead",))
-            self.add(Team, {"id": team_id, "name": f"Team {team_id:02d}", "lead_id": lead,
-                            "created_at": NOW - timedelta(days=DAYS)})
+            self.add(
+                Team,
+                {
+                    "id": team_id,
+                    "name": f"Team {team_id:02d}",
+                    "lead_id": lead,
+                    "created_at": NOW - timedelta(days=DAYS),
+                },
+            )
             size = self.weights[t] / self.weights[0]
             mentors = [self.user(team_id, f"Mentor {team_id}-{n}", ("mentor",)) for n in range(int(6 * size))]
             members = [self.user(team_id, f"Member {team_id}-{n}", ()) for n in range(int(20 * size))]
@@ -85,9 +99,17 @@ class Company:
         self.self_solves()
 
     def user(self, team_id: int, name: str, roles: tuple[str, ...]) -> int:
-        row = self.add(User, {"email": f"{name.lower().replace(' ', '.')}@example.com", "name": name,
-                              "password_hash": None, "team_id": team_id, "timezone": "UTC",
-                              "created_at": NOW - timedelta(days=DAYS)})
+        row = self.add(
+            User,
+            {
+                "email": f"{name.lower().replace(' ', '.')}@example.com",
+                "name": name,
+                "password_hash": None,
+                "team_id": team_id,
+                "timezone": "UTC",
+                "created_at": NOW - timedelta(days=DAYS),
+            },
+        )
         for role in roles:
             self.add(UserRole, {"user_id": row["id"], "role": role})
         return row["id"]
@@ -111,21 +133,44 @@ class Company:
             resolved = resolved if replied and rng.random() < 0.85 and resolved < NOW else None
             rated = resolved is not None and rng.random() < 0.6
             answerer = int(rng.choice(mentors, p=mentor_weights))
-            question = self.add(Question, {
-                "asker_id": int(rng.choice(askers)), "team_id": team_id, "goal": f"Get unstuck on task {n}",
-                "stuck": "It fails with an error I do not understand.", "kb_text": "", "link": "", "page_title": "",
-                "urgency": urgency, "state": "resolved" if resolved else "answered" if replied else "open",
-                "visibility": ("named", "anonymous", "private")[int(rng.choice(3, p=[0.6, 0.3, 0.1]))],
-                "escalated": bool(rng.random() < 0.04), "helpful": bool(rng.random() < 0.85) if rated else None,
-                "helpful_note": "That was exactly it, thanks" if rated and rng.random() < 0.1 else "",
-                "created_at": asked, "first_routed_at": asked + timedelta(minutes=1),
-                "first_reply_at": reply if replied else None, "resolved_at": resolved})
+            question = self.add(
+                Question,
+                {
+                    "asker_id": int(rng.choice(askers)),
+                    "team_id": team_id,
+                    "goal": f"Get unstuck on task {n}",
+                    "stuck": "It fails with an error I do not understand.",
+                    "kb_text": "",
+                    "link": "",
+                    "page_title": "",
+                    "urgency": urgency,
+                    "state": "resolved" if resolved else "answered" if replied else "open",
+                    "visibility": ("named", "anonymous", "private")[int(rng.choice(3, p=[0.6, 0.3, 0.1]))],
+                    "escalated": bool(rng.random() < 0.04),
+                    "helpful": bool(rng.random() < 0.85) if rated else None,
+                    "helpful_note": "That was exactly it, thanks" if rated and rng.random() < 0.1 else "",
+                    "created_at": asked,
+                    "first_routed_at": asked + timedelta(minutes=1),
+                    "first_reply_at": reply if replied else None,
+                    "resolved_at": resolved,
+                },
+            )
             deadline = asked + timedelta(minutes=15 if blocking[n] else 240)
-            self.add(Attempt, {
-                "question_id": question["id"], "mentor_id": answerer, "number": 1, "tier": "skill",
-                "state": ("answered" if reply <= deadline else "timed_out") if replied
-                else ("waiting" if deadline > NOW - timedelta(days=2) else "timed_out"),
-                "deadline_at": deadline, "hint": "", "created_at": asked + timedelta(minutes=1)})
+            self.add(
+                Attempt,
+                {
+                    "question_id": question["id"],
+                    "mentor_id": answerer,
+                    "number": 1,
+                    "tier": "skill",
+                    "state": ("answered" if reply <= deadline else "timed_out")
+                    if replied
+                    else ("waiting" if deadline > NOW - timedelta(days=2) else "timed_out"),
+                    "deadline_at": deadline,
+                    "hint": "",
+                    "created_at": asked + timedelta(minutes=1),
+                },
+            )
             for skill in set(rng.choice(favourites, int(rng.integers(1, 4)), p=skill_weights).tolist()):
                 self.add(question_skills, {"question_id": question["id"], "skill_id": int(skill)})
             if replied:
@@ -136,8 +181,10 @@ class Company:
                     self.post(question["id"], int(rng.choice(mentors)), reply + timedelta(hours=2))
 
     def post(self, question_id: int, author_id: int, at: datetime) -> None:
-        self.add(Post, {"question_id": question_id, "author_id": author_id, "body": "Try this.", "via": "web",
-                        "created_at": at})
+        self.add(
+            Post,
+            {"question_id": question_id, "author_id": author_id, "body": "Try this.", "via": "web", "created_at": at},
+        )
 
     def mentorships(self, team_id: int, new_hires: list[int]) -> None:
         rng, mentors = self.rng, self.people[team_id]["mentors"]
@@ -152,11 +199,25 @@ class Company:
                 state, ended = "ended", started + timedelta(days=float(rng.uniform(5, 80)))
             if ended is not None and ended > NOW:
                 state, ended = "active", None
-            ship = self.add(Mentorship, {
-                "new_hire_id": hire, "mentor_id": mentor, "state": state, "source": "join", "score": 50.0,
-                "reasons": [], "proposed_at": proposed, "expires_at": proposed + timedelta(days=3),
-                "decided_at": started, "started_at": started, "ends_at": ends if started else None,
-                "ended_at": ended, "end_reason": "", "ended_badly": False})
+            ship = self.add(
+                Mentorship,
+                {
+                    "new_hire_id": hire,
+                    "mentor_id": mentor,
+                    "state": state,
+                    "source": "join",
+                    "score": 50.0,
+                    "reasons": [],
+                    "proposed_at": proposed,
+                    "expires_at": proposed + timedelta(days=3),
+                    "decided_at": started,
+                    "started_at": started,
+                    "ends_at": ends if started else None,
+                    "ended_at": ended,
+                    "end_reason": "",
+                    "ended_badly": False,
+                },
+            )
             if started is None:
                 continue
             for round_ in range(1, 7):  # every two weeks, while it lasts
@@ -167,12 +228,23 @@ class Company:
                     answered = rng.random() < 0.88
                     score = int(rng.choice(5, p=[0.04, 0.08, 0.18, 0.4, 0.3])) + 1 if answered else None
                     answered_at = sent + timedelta(hours=float(rng.uniform(1, 48))) if answered else None
-                    self.add(Checkin, {
-                        "mentorship_id": ship["id"], "user_id": user, "side": side, "round": round_,
-                        "team_id": team_id, "sent_at": sent, "via": "email" if answered else "",
-                        "score": score, "first_score": score,
-                        "change": "Meet more often" if answered and rng.random() < 0.15 else "",
-                        "answered_at": answered_at, "first_answered_at": answered_at})
+                    self.add(
+                        Checkin,
+                        {
+                            "mentorship_id": ship["id"],
+                            "user_id": user,
+                            "side": side,
+                            "round": round_,
+                            "team_id": team_id,
+                            "sent_at": sent,
+                            "via": "email" if answered else "",
+                            "score": score,
+                            "first_score": score,
+                            "change": "Meet more often" if answered and rng.random() < 0.15 else "",
+                            "answered_at": answered_at,
+                            "first_answered_at": answered_at,
+                        },
+                    )
 
     def task_feedback(self) -> None:
         """Task feedback, as many as make FEEDBACK_ROWS with the check-ins."""
@@ -180,18 +252,30 @@ class Company:
         count = FEEDBACK_ROWS - len(self.rows[Checkin.__table__])  # the rest of the feedback rows
         teams = rng.choice(TEAMS, count, p=self.weights) + 1
         for team_id, at in zip(teams.tolist(), self.moments(count), strict=True):
-            row = self.add(TaskFeedback, {
-                "author_id": int(rng.choice(self.people[team_id]["askers"])), "team_id": team_id,
-                "title": "Ship the invoice export", "link": "",
-                "rating": int(rng.choice(5, p=[0.05, 0.1, 0.25, 0.35, 0.25])) + 1,
-                "time_taken": ("less", "as_expected", "more")[int(rng.integers(3))],
-                "helped_mentor": bool(rng.random() < 0.5), "helped_knowledge_base": bool(rng.random() < 0.3),
-                "helped_doc": bool(rng.random() < 0.3), "helped_other": False,
-                "helped_note": "The runbook" if rng.random() < 0.15 else "",
-                "missing": "A test account to try it on" if rng.random() < 0.3 else "",
-                "signed": bool(rng.random() < 0.15), "via": "web", "request_key": None, "created_at": at})
-            self.add(task_feedback_skills, {"task_feedback_id": row["id"],
-                                            "skill_id": int(rng.integers(1, SKILLS + 1))})
+            row = self.add(
+                TaskFeedback,
+                {
+                    "author_id": int(rng.choice(self.people[team_id]["askers"])),
+                    "team_id": team_id,
+                    "title": "Ship the invoice export",
+                    "link": "",
+                    "rating": int(rng.choice(5, p=[0.05, 0.1, 0.25, 0.35, 0.25])) + 1,
+                    "time_taken": ("less", "as_expected", "more")[int(rng.integers(3))],
+                    "helped_mentor": bool(rng.random() < 0.5),
+                    "helped_knowledge_base": bool(rng.random() < 0.3),
+                    "helped_doc": bool(rng.random() < 0.3),
+                    "helped_other": False,
+                    "helped_note": "The runbook" if rng.random() < 0.15 else "",
+                    "missing": "A test account to try it on" if rng.random() < 0.3 else "",
+                    "signed": bool(rng.random() < 0.15),
+                    "via": "web",
+                    "request_key": None,
+                    "created_at": at,
+                },
+            )
+            self.add(
+                task_feedback_skills, {"task_feedback_id": row["id"], "skill_id": int(rng.integers(1, SKILLS + 1))}
+            )
 
     def self_solves(self) -> None:
         rng, questions = self.rng, self.rows[Question.__table__]
@@ -201,8 +285,9 @@ class Company:
             person = int(rng.choice(self.people[q["team_id"]]["askers"]))
             if (person, q["id"]) not in counted:
                 counted.add((person, q["id"]))
-                self.add(SelfSolve, {"user_id": person, "question_id": q["id"], "team_id": q["team_id"],
-                                     "created_at": at})
+                self.add(
+                    SelfSolve, {"user_id": person, "question_id": q["id"], "team_id": q["team_id"], "created_at": at}
+                )
 
 
 def load(company: Company) -> None:
@@ -228,13 +313,17 @@ def load(company: Company) -> None:
                         pipe.write_row([_copyable(row[c]) for c in columns])
             else:
                 for start in range(0, len(rows), 20_000):
-                    conn.execute(table.insert(), rows[start:start + 20_000])
+                    conn.execute(table.insert(), rows[start : start + 20_000])
         if postgres:
             conn.exec_driver_sql("SET session_replication_role = DEFAULT")
             for table in order:
                 if "id" in table.c:
-                    conn.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                                         f"(SELECT max(id) FROM {table.name}))"))
+                    conn.execute(
+                        sa.text(
+                            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                            f"(SELECT max(id) FROM {table.name}))"
+                        )
+                    )
             conn.exec_driver_sql("ANALYZE")  # what autovacuum does after a bulk load
         else:
             conn.exec_driver_sql("ANALYZE")

@@ -73,8 +73,11 @@ def time_dashboard(app, team_id: int, lead_email: str) -> tuple[float, int]:
         times.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200
     with app.app_context():
-        asked = db.session.scalar(sa.select(sa.func.count()).select_from(Question).where(
-            Question.team_id == team_id, Question.created_at >= PERIOD_START, Question.created_at < PERIOD_END))
+        asked = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Question)
+            .where(Question.team_id == team_id, Question.created_at >= PERIOD_START, Question.created_at < PERIOD_END)
+        )
     return statistics.median(times), asked
 
 
@@ -150,8 +153,11 @@ def profile(label: str, redis_url: str) -> None:
 
 def _bench_postgres_url() -> str:
     """The bench's own PostgreSQL database, on the server empty_postgres_database uses."""
-    base = (os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
-            or "postgresql://postgres@127.0.0.1/postgres")
+    base = (
+        os.environ.get("BENCH_DATABASE_URL")
+        or os.environ.get("TEST_DATABASE_URL")
+        or "postgresql://postgres@127.0.0.1/postgres"
+    )
     return make_url(database_url(base)).set(database=BENCH_DATABASE).render_as_string(hide_password=False)
 
 
@@ -169,8 +175,9 @@ def _filled(url: str) -> bool:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--profile", choices=("sqlite", "postgres"),
-                        help="profile one request of the busiest team on this database")
+    parser.add_argument(
+        "--profile", choices=("sqlite", "postgres"), help="profile one request of the busiest team on this database"
+    )
     options = parser.parse_args()
     if options.profile:
         with tempfile.TemporaryDirectory() as folder, bench_redis(Path(folder)) as redis_url:
@@ -180,11 +187,14 @@ def main() -> None:
     company = Company(np.random.default_rng(SEED))
     company.build()
     counts = {t.name: len(rows) for t, rows in company.rows.items()}
-    report("dashboard_data", f"{TEAMS} teams over two years: {counts['questions']} questions, "
-           f"{counts['task_feedback'] + counts['mentorship_checkins']} feedback rows "
-           f"({counts['task_feedback']} task feedback, {counts['mentorship_checkins']} check-ins), "
-           f"{counts['question_posts']} posts, {counts['self_solves']} self-solves, "
-           f"{counts['mentorships']} mentorships, {counts['users']} people")
+    report(
+        "dashboard_data",
+        f"{TEAMS} teams over two years: {counts['questions']} questions, "
+        f"{counts['task_feedback'] + counts['mentorship_checkins']} feedback rows "
+        f"({counts['task_feedback']} task feedback, {counts['mentorship_checkins']} check-ins), "
+        f"{counts['question_posts']} posts, {counts['self_solves']} self-solves, "
+        f"{counts['mentorships']} mentorships, {counts['users']} people",
+    )
     report("dashboard_generate_s", round(time.perf_counter() - started, 1), "s")
     with tempfile.TemporaryDirectory() as folder, bench_redis(Path(folder)) as redis_url:
         run(f"sqlite:///{folder}/bench.db", "sqlite", redis_url, company)

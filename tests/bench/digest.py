@@ -56,14 +56,40 @@ TARGET = "< 60"
 # As many worker processes as the machine has cores, as production runs them; SQLite takes
 # one writer at a time, so on it one worker, as in development.
 WORKERS = {"postgres": max(2, os.cpu_count() or 2), "sqlite": 1}
-SKILLS = ["Python", "SQL", "PostgreSQL", "Kafka", "Docker", "Kubernetes", "React", "TypeScript",
-          "Terraform", "AWS", "Billing", "Search", "Mobile", "Security", "Data", "CI/CD"]
-ZONES = ["America/Los_Angeles", "America/New_York", "Europe/London", "Europe/Berlin",
-         "Asia/Kolkata", "Asia/Singapore", "Asia/Tokyo", "Australia/Sydney"]
-STUCK = ("I run `make migrate` on staging and it fails with **relation \"invoices\" does not exist**.\n\n"
-         "```\nalembic.util.exc.CommandError: Can't locate revision identified by '0042'\n```\n\n"
-         "I tried:\n\n- running it again\n- `alembic history`, which stops at 0041\n\n"
-         "What is the right way to get the revisions in line? See <the runbook> & the wiki.")
+SKILLS = [
+    "Python",
+    "SQL",
+    "PostgreSQL",
+    "Kafka",
+    "Docker",
+    "Kubernetes",
+    "React",
+    "TypeScript",
+    "Terraform",
+    "AWS",
+    "Billing",
+    "Search",
+    "Mobile",
+    "Security",
+    "Data",
+    "CI/CD",
+]
+ZONES = [
+    "America/Los_Angeles",
+    "America/New_York",
+    "Europe/London",
+    "Europe/Berlin",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+]
+STUCK = (
+    'I run `make migrate` on staging and it fails with **relation "invoices" does not exist**.\n\n'
+    "```\nalembic.util.exc.CommandError: Can't locate revision identified by '0042'\n```\n\n"
+    "I tried:\n\n- running it again\n- `alembic history`, which stops at 0041\n\n"
+    "What is the right way to get the revisions in line? See <the runbook> & the wiki."
+)
 
 
 class CountingSink:
@@ -87,8 +113,9 @@ class CountingSink:
 def serve_sink(port: int, messages, connections, ready, stop) -> None:
     """Run the counting SMTP server until told to stop (in a process of its own, as a
     mail relay would be: it does not take the composing process's time)."""
-    controller = Controller(CountingSink(messages, connections), hostname="127.0.0.1", port=port,
-                            server_hostname="smtp.bench")
+    controller = Controller(
+        CountingSink(messages, connections), hostname="127.0.0.1", port=port, server_hostname="smtp.bench"
+    )
     controller.start()
     ready.set()
     stop.wait()
@@ -119,23 +146,46 @@ def fill(rng: np.random.Generator, now: datetime) -> None:
     with db.engine.begin() as conn:
         conn.execute(sa.insert(Skill), [{"name": s, "key": s.lower()} for s in SKILLS])
         skills = conn.scalars(sa.select(Skill.id).order_by(Skill.id)).all()
-        conn.execute(sa.insert(User), [
-            {"email": f"mentor{n}@bench.example", "name": f"Mentor {n}", "timezone": ZONES[n % len(ZONES)],
-             "max_open_questions": 10} for n in range(MENTORS)])
-        conn.execute(sa.insert(User), [{"email": f"asker{n}@bench.example", "name": f"Asker {n}"}
-                                       for n in range(ASKERS)])
+        conn.execute(
+            sa.insert(User),
+            [
+                {
+                    "email": f"mentor{n}@bench.example",
+                    "name": f"Mentor {n}",
+                    "timezone": ZONES[n % len(ZONES)],
+                    "max_open_questions": 10,
+                }
+                for n in range(MENTORS)
+            ],
+        )
+        conn.execute(
+            sa.insert(User), [{"email": f"asker{n}@bench.example", "name": f"Asker {n}"} for n in range(ASKERS)]
+        )
         mentors = conn.scalars(sa.select(User.id).where(User.email.like("mentor%")).order_by(User.id)).all()
         askers = conn.scalars(sa.select(User.id).where(User.email.like("asker%")).order_by(User.id)).all()
         conn.execute(sa.insert(UserRole), [{"user_id": m, "role": Role.MENTOR} for m in mentors])
         settings = []
         for n, mentor_id in enumerate(mentors):
             if n % 3 == 1:
-                settings.append({"user_id": mentor_id, "frequency": "hourly", "minute_of_day": 540, "weekday": 0,
-                                 "last_sent_at": now - timedelta(hours=5)})
+                settings.append(
+                    {
+                        "user_id": mentor_id,
+                        "frequency": "hourly",
+                        "minute_of_day": 540,
+                        "weekday": 0,
+                        "last_sent_at": now - timedelta(hours=5),
+                    }
+                )
             elif n % 3 == 2:  # daily, at a local time that came since the questions
-                settings.append({"user_id": mentor_id, "frequency": "daily",
-                                 "minute_of_day": int(rng.integers(0, 24 * 60)), "weekday": 0,
-                                 "last_sent_at": now - timedelta(days=4)})
+                settings.append(
+                    {
+                        "user_id": mentor_id,
+                        "frequency": "daily",
+                        "minute_of_day": int(rng.integers(0, 24 * 60)),
+                        "weekday": 0,
+                        "last_sent_at": now - timedelta(days=4),
+                    }
+                )
         conn.execute(sa.insert(DigestSetting), settings)
     questions, attempts, tags = [], [], []
     number = 0
@@ -143,19 +193,43 @@ def fill(rng: np.random.Generator, now: datetime) -> None:
         for _ in range(PER_MENTOR):
             number += 1
             asked = now - timedelta(days=2, minutes=int(rng.integers(0, 24 * 60)))
-            questions.append({"id": number, "asker_id": askers[int(rng.integers(len(askers)))],
-                              "goal": f"Get the billing migration {number} through on staging",
-                              "stuck": STUCK, "link": "", "page_title": "", "urgency": "can_wait", "state": "open",
-                              "visibility": "anonymous", "escalated": False, "helpful_note": "", "kb_text": "",
-                              "created_at": asked, "first_routed_at": asked})
-            attempts.append({"question_id": number, "mentor_id": mentor_id, "number": 1, "tier": "teaches the skill",
-                             "state": "waiting", "deadline_at": now + timedelta(hours=4), "hint": "",
-                             "created_at": asked})
-            tags.extend({"question_id": number, "skill_id": int(s)}
-                        for s in rng.choice(skills, int(rng.integers(1, 4)), replace=False))
+            questions.append(
+                {
+                    "id": number,
+                    "asker_id": askers[int(rng.integers(len(askers)))],
+                    "goal": f"Get the billing migration {number} through on staging",
+                    "stuck": STUCK,
+                    "link": "",
+                    "page_title": "",
+                    "urgency": "can_wait",
+                    "state": "open",
+                    "visibility": "anonymous",
+                    "escalated": False,
+                    "helpful_note": "",
+                    "kb_text": "",
+                    "created_at": asked,
+                    "first_routed_at": asked,
+                }
+            )
+            attempts.append(
+                {
+                    "question_id": number,
+                    "mentor_id": mentor_id,
+                    "number": 1,
+                    "tier": "teaches the skill",
+                    "state": "waiting",
+                    "deadline_at": now + timedelta(hours=4),
+                    "hint": "",
+                    "created_at": asked,
+                }
+            )
+            tags.extend(
+                {"question_id": number, "skill_id": int(s)}
+                for s in rng.choice(skills, int(rng.integers(1, 4)), replace=False)
+            )
     with db.engine.begin() as conn:
         for start in range(0, len(questions), 10_000):
-            conn.execute(sa.insert(Question), questions[start:start + 10_000])
+            conn.execute(sa.insert(Question), questions[start : start + 10_000])
         conn.execute(sa.insert(Attempt), attempts)
         conn.execute(question_skills.insert(), tags)
     if db.engine.dialect.name == "postgresql":
@@ -171,8 +245,11 @@ def start_workers(count: int, env: dict, folder: Path) -> list[subprocess.Popen]
     processes = []
     for _ in range(count):
         with log.open("ab") as out:  # each process keeps its own copy of the file
-            processes.append(subprocess.Popen([sys.executable, "-m", "flask", "worker"], env=env,
-                                              stdout=out, stderr=subprocess.STDOUT))
+            processes.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "flask", "worker"], env=env, stdout=out, stderr=subprocess.STDOUT
+                )
+            )
     connection = redis.Redis.from_url(env["REDIS_URL"])
     deadline = time.monotonic() + 60
     while Worker.count(connection=connection) < count:
@@ -198,8 +275,11 @@ def wait_until_delivered(messages, expected: int, queues, seconds: float = 900) 
 def run(url: str, label: str) -> tuple[float, float]:
     """Fill one database, then time the periodic job's whole work: finding the mentors whose
     digest is due, composing and recording the digests in batches, and delivering them."""
-    with (tempfile.TemporaryDirectory() as name, bench_redis(Path(name)) as redis_url,
-          smtp_sink() as (port, messages, connections)):
+    with (
+        tempfile.TemporaryDirectory() as name,
+        bench_redis(Path(name)) as redis_url,
+        smtp_sink() as (port, messages, connections),
+    ):
         folder = Path(name)
         app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url, REDIS_URL=redis_url)
         with app.app_context():
@@ -210,9 +290,18 @@ def run(url: str, label: str) -> tuple[float, float]:
             report(f"digest_fill_s_{label}", round(time.perf_counter() - started, 1), "s")
             expected = len(due_mentors(now))
             db.session.remove()
-        env = {**os.environ, "FLASK_APP": "app", "UNSTUCK_ENV": "production", "DATABASE_URL": url,
-               "REDIS_URL": redis_url, "SECRET_KEY": "bench", "BASE_URL": "https://unstuck.example",
-               "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(port), "MAIL_DOMAIN": "unstuck.example"}
+        env = {
+            **os.environ,
+            "FLASK_APP": "app",
+            "UNSTUCK_ENV": "production",
+            "DATABASE_URL": url,
+            "REDIS_URL": redis_url,
+            "SECRET_KEY": "bench",
+            "BASE_URL": "https://unstuck.example",
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": str(port),
+            "MAIL_DOMAIN": "unstuck.example",
+        }
         workers = start_workers(WORKERS[label], env, folder)
         try:
             with app.app_context():
@@ -223,9 +312,12 @@ def run(url: str, label: str) -> tuple[float, float]:
                 total = time.perf_counter() - started
                 for _ in range(300):  # the last batch's outcome is written just after it went
                     recorded, last_recorded, sent = db.session.execute(
-                        sa.select(sa.func.count(), sa.func.max(OutboundMail.created_at),
-                                  sa.func.count().filter(OutboundMail.status == MailStatus.SENT))
-                        .where(OutboundMail.kind == "digest")).one()
+                        sa.select(
+                            sa.func.count(),
+                            sa.func.max(OutboundMail.created_at),
+                            sa.func.count().filter(OutboundMail.status == MailStatus.SENT),
+                        ).where(OutboundMail.kind == "digest")
+                    ).one()
                     db.session.rollback()
                     if sent >= messages.value:
                         break
@@ -236,8 +328,10 @@ def run(url: str, label: str) -> tuple[float, float]:
             stop_processes(workers)
             app.extensions["jobs"].connection.close()
         if not delivered:
-            raise SystemExit(f"Only {messages.value} of {expected} digests arrived. The workers said:\n"
-                             f"{(folder / 'workers.log').read_text()[-3000:]}")
+            raise SystemExit(
+                f"Only {messages.value} of {expected} digests arrived. The workers said:\n"
+                f"{(folder / 'workers.log').read_text()[-3000:]}"
+            )
         report(f"digest_mentors_due_{label}", expected)
         report(f"digest_workers_{label}", WORKERS[label])
         report(f"digest_recorded_s_{label}", round((last_recorded - started_at).total_seconds(), 2), "s")

@@ -99,8 +99,12 @@ class CpuMeter:
 
     def seconds(self) -> dict[str, float]:
         database = [p for p in psutil.process_iter(["cmdline"]) if DATABASE in " ".join(p.info["cmdline"] or ())]
-        return {"web": _cpu([self.web, *self.web.children(recursive=True)]), "worker": _cpu([self.worker]),
-                "database": _cpu(database), "people": _cpu([psutil.Process()])}
+        return {
+            "web": _cpu([self.web, *self.web.children(recursive=True)]),
+            "worker": _cpu([self.worker]),
+            "database": _cpu(database),
+            "people": _cpu([psutil.Process()]),
+        }
 
 
 def _cpu(processes) -> float:
@@ -127,8 +131,13 @@ def seed(app) -> list[Person]:
         db.session.add_all([team, *skills])
         people = []
         for j in range(PEOPLE_MENTORS):
-            mentor = User(email=f"mentor{j}@load.example", name=f"Mentor {j}", roles=[Role.MENTOR],
-                          team=team, max_open_questions=1000)
+            mentor = User(
+                email=f"mentor{j}@load.example",
+                name=f"Mentor {j}",
+                roles=[Role.MENTOR],
+                team=team,
+                max_open_questions=1000,
+            )
             mentor.skills = [UserSkill(skill=s, kind=SkillKind.TEACH, level=rng.randint(3, 5)) for s in skills]
             db.session.add(mentor)
             people.append(Person(ApiToken.issue(mentor, "load")[1], "mentor", random.Random(j)))
@@ -142,9 +151,14 @@ def seed(app) -> list[Person]:
         # A knowledge base worth searching: answered and resolved questions of the team.
         for n in range(300):
             hire = hires[n % len(hires)]
-            question = Question(asker_id=hire.id, team_id=team.id, goal=f"Set up {TOPICS[n % 6]} for service {n}",
-                                stuck=f"The {TOPICS[n % 6]} step {n} fails with a timeout after the deploy.",
-                                skills=[skills[n % 6]], visibility=Visibility.ANONYMOUS)
+            question = Question(
+                asker_id=hire.id,
+                team_id=team.id,
+                goal=f"Set up {TOPICS[n % 6]} for service {n}",
+                stuck=f"The {TOPICS[n % 6]} step {n} fails with a timeout after the deploy.",
+                skills=[skills[n % 6]],
+                visibility=Visibility.ANONYMOUS,
+            )
             db.session.add(question)
         db.session.commit()
         for question in db.session.scalars(sa.select(Question)).all():
@@ -209,13 +223,27 @@ def _do(port: int, person: Person, action: str):
         return status, data, 200
     if action == "ask":
         topic = rng.choice(TOPICS)
-        status, data = call(port, "POST", "/api/v1/questions", token, {
-            "goal": f"Ship the {topic} change", "stuck": f"The {topic} check fails on step {rng.randint(1, 99)}.",
-            "skills": [topic], "urgency": "blocking" if rng.random() < 0.3 else "can_wait",
-            "ask_anyway": True})  # a person may draw the same topic and step twice: ask all the same
+        status, data = call(
+            port,
+            "POST",
+            "/api/v1/questions",
+            token,
+            {
+                "goal": f"Ship the {topic} change",
+                "stuck": f"The {topic} check fails on step {rng.randint(1, 99)}.",
+                "skills": [topic],
+                "urgency": "blocking" if rng.random() < 0.3 else "can_wait",
+                "ask_anyway": True,
+            },
+        )  # a person may draw the same topic and step twice: ask all the same
         return status, data, 201
-    status, data = call(port, "POST", f"/api/v1/questions/{rng.choice(person.seen)}/posts", token,
-                        {"body": "Try raising the timeout and run it again."})
+    status, data = call(
+        port,
+        "POST",
+        f"/api/v1/questions/{rng.choice(person.seen)}/posts",
+        token,
+        {"body": "Try raising the timeout and run it again."},
+    )
     # A question that was resolved or moved away meanwhile is a fair refusal, not an error.
     return status, data, status if status in (201, 403, 409) else 201
 
@@ -290,8 +318,15 @@ def count_lost(app, asked: list[int]) -> int:
     deadline = time.monotonic() + ROUTED_WAIT_S
     with app.app_context():
         while True:
-            routed = db.session.scalar(sa.select(sa.func.count()).select_from(Question).where(
-                Question.id.in_(asked), Question.first_routed_at.is_not(None))) if asked else 0
+            routed = (
+                db.session.scalar(
+                    sa.select(sa.func.count())
+                    .select_from(Question)
+                    .where(Question.id.in_(asked), Question.first_routed_at.is_not(None))
+                )
+                if asked
+                else 0
+            )
             db.session.rollback()
             if routed == len(asked) or time.monotonic() > deadline:
                 break
@@ -308,13 +343,36 @@ def main() -> None:
         app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url, REDIS_URL=redis_url)
         people = seed(app)
         port = free_port()
-        env = {**os.environ, "FLASK_APP": "app", "UNSTUCK_ENV": "development", "DATABASE_URL": url,
-               "REDIS_URL": redis_url, "SECRET_KEY": "load", "BASE_URL": f"http://127.0.0.1:{port}",
-               "MAIL_OUTBOX_DIR": str(folder / "outbox"), "MAIL_SERVER": "", "RATELIMIT_ENABLED": "false",
-               "MAX_PINGS_PER_DAY": "1000000"}
+        env = {
+            **os.environ,
+            "FLASK_APP": "app",
+            "UNSTUCK_ENV": "development",
+            "DATABASE_URL": url,
+            "REDIS_URL": redis_url,
+            "SECRET_KEY": "load",
+            "BASE_URL": f"http://127.0.0.1:{port}",
+            "MAIL_OUTBOX_DIR": str(folder / "outbox"),
+            "MAIL_SERVER": "",
+            "RATELIMIT_ENABLED": "false",
+            "MAX_PINGS_PER_DAY": "1000000",
+        }
         worker = start([sys.executable, "-m", "flask", "worker"], env, folder / "worker.log")
-        web = start([sys.executable, "-m", "gunicorn", "-w", str(WEB_PROCESSES), "--threads", str(WEB_THREADS),
-                     "-b", f"127.0.0.1:{port}", "app:create_app()"], env, folder / "web.log")
+        web = start(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-w",
+                str(WEB_PROCESSES),
+                "--threads",
+                str(WEB_THREADS),
+                "-b",
+                f"127.0.0.1:{port}",
+                "app:create_app()",
+            ],
+            env,
+            folder / "web.log",
+        )
         try:
             wait_for_web(port, web, folder / "web.log")
             meter = CpuMeter(web, worker)
@@ -347,8 +405,11 @@ def main() -> None:
         report(f"load_{action}_p50_ms", round(percentile(latencies, 0.50), 1), f"ms ({len(latencies)} requests)")
     for phase, tally in (("load", load), ("ceiling", ceiling)):
         for name, seconds in tally.cpu.items():
-            report(f"{phase}_cpu_{name}_ms", round(seconds * 1000 / max(1, len(tally.latencies_ms)), 2),
-                   "ms of CPU per request")
+            report(
+                f"{phase}_cpu_{name}_ms",
+                round(seconds * 1000 / max(1, len(tally.latencies_ms)), 2),
+                "ms of CPU per request",
+            )
 
 
 if __name__ == "__main__":

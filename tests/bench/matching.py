@@ -13,16 +13,36 @@ from tests.bench._common import median_ms, report
 
 SEED = 20261121
 SKILLS = [f"skill-{n:02d}" for n in range(40)]
-ZONES = ["Pacific/Honolulu", "America/Los_Angeles", "America/Chicago", "America/New_York",
-         "America/Sao_Paulo", "Europe/London", "Europe/Berlin", "Europe/Helsinki", "Asia/Dubai",
-         "Asia/Kolkata", "Asia/Singapore", "Asia/Tokyo"]
-TITLES = ["Backend Engineer", "Frontend Engineer", "Data Engineer", "Data Scientist",
-          "Product Designer", "Site Reliability Engineer", "Product Manager", "Mobile Engineer"]
+ZONES = [
+    "Pacific/Honolulu",
+    "America/Los_Angeles",
+    "America/Chicago",
+    "America/New_York",
+    "America/Sao_Paulo",
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Helsinki",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+]
+TITLES = [
+    "Backend Engineer",
+    "Frontend Engineer",
+    "Data Engineer",
+    "Data Scientist",
+    "Product Designer",
+    "Site Reliability Engineer",
+    "Product Manager",
+    "Mobile Engineer",
+]
 RULES = Rules(reference_day=date(2026, 11, 18), min_overlap_hours=2, team_preference="other")
 
 
 def people(rng, hires: int, mentors: int) -> tuple[list[NewHire], list[Mentor]]:
     """Generate a company: teams, titles, time zones, wanted and taught skills."""
+
     def hours():
         start = int(rng.integers(7, 11))
         return clock(start), clock(start + 8)
@@ -31,18 +51,36 @@ def people(rng, hires: int, mentors: int) -> tuple[list[NewHire], list[Mentor]]:
     for i in range(hires):
         start, end = hours()
         wants = {str(s): int(rng.integers(1, 3)) for s in rng.choice(SKILLS, int(rng.integers(1, 5)), replace=False)}
-        hire_list.append(NewHire(id=i, team_id=int(rng.integers(0, 60)), title=str(rng.choice(TITLES)),
-                                 level=int(rng.integers(1, 3)), timezone=str(rng.choice(ZONES)),
-                                 work_start=start, work_end=end, wants=wants,
-                                 reporting_line=frozenset({10**6 + int(rng.integers(0, max(mentors, 1)))})))
+        hire_list.append(
+            NewHire(
+                id=i,
+                team_id=int(rng.integers(0, 60)),
+                title=str(rng.choice(TITLES)),
+                level=int(rng.integers(1, 3)),
+                timezone=str(rng.choice(ZONES)),
+                work_start=start,
+                work_end=end,
+                wants=wants,
+                reporting_line=frozenset({10**6 + int(rng.integers(0, max(mentors, 1)))}),
+            )
+        )
     mentor_list = []
     for j in range(mentors):
         start, end = hours()
         teaches = {str(s): int(rng.integers(3, 6)) for s in rng.choice(SKILLS, int(rng.integers(3, 9)), replace=False)}
-        mentor_list.append(Mentor(id=10**6 + j, team_id=int(rng.integers(0, 60)), title=str(rng.choice(TITLES)),
-                                  level=int(rng.integers(2, 6)), timezone=str(rng.choice(ZONES)),
-                                  work_start=start, work_end=end, teaches=teaches,
-                                  max_mentees=int(rng.integers(1, 6))))
+        mentor_list.append(
+            Mentor(
+                id=10**6 + j,
+                team_id=int(rng.integers(0, 60)),
+                title=str(rng.choice(TITLES)),
+                level=int(rng.integers(2, 6)),
+                timezone=str(rng.choice(ZONES)),
+                work_start=start,
+                work_end=end,
+                teaches=teaches,
+                max_mentees=int(rng.integers(1, 6)),
+            )
+        )
     return hire_list, mentor_list
 
 

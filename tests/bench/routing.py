@@ -38,8 +38,16 @@ from tests.smtp import free_port
 
 SEED = 20261121
 SKILLS = [f"skill-{n:02d}" for n in range(40)]
-ZONES = ["America/Los_Angeles", "America/New_York", "Europe/London", "Europe/Berlin",
-         "Asia/Kolkata", "Asia/Singapore", "Asia/Tokyo", "Australia/Sydney"]
+ZONES = [
+    "America/Los_Angeles",
+    "America/New_York",
+    "Europe/London",
+    "Europe/Berlin",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+]
 
 
 def helpers(rng, count: int) -> list[Helper]:
@@ -48,14 +56,24 @@ def helpers(rng, count: int) -> list[Helper]:
     result = []
     for j in range(count):
         start = int(rng.integers(7, 11))
-        result.append(Helper(
-            id=j, team_id=int(rng.integers(0, 50)), timezone=str(rng.choice(ZONES)),
-            work_start=clock(start), work_end=clock(start + 8),
-            teaches={str(s): int(rng.integers(2, 6)) for s in rng.choice(SKILLS, int(rng.integers(2, 8)), replace=False)},
-            open_questions=int(rng.integers(0, 5)), max_open_questions=5, pings_today=int(rng.integers(0, 6)),
-            median_reply_minutes=float(rng.integers(2, 300)) if rng.random() < 0.8 else None,
-            last_asked_at=now - timedelta(minutes=int(rng.integers(1, 5000))), away=bool(rng.random() < 0.05),
-        ))
+        result.append(
+            Helper(
+                id=j,
+                team_id=int(rng.integers(0, 50)),
+                timezone=str(rng.choice(ZONES)),
+                work_start=clock(start),
+                work_end=clock(start + 8),
+                teaches={
+                    str(s): int(rng.integers(2, 6)) for s in rng.choice(SKILLS, int(rng.integers(2, 8)), replace=False)
+                },
+                open_questions=int(rng.integers(0, 5)),
+                max_open_questions=5,
+                pings_today=int(rng.integers(0, 6)),
+                median_reply_minutes=float(rng.integers(2, 300)) if rng.random() < 0.8 else None,
+                last_asked_at=now - timedelta(minutes=int(rng.integers(1, 5000))),
+                away=bool(rng.random() < 0.05),
+            )
+        )
     return result
 
 
@@ -68,9 +86,13 @@ def main() -> None:
     now = datetime(2026, 11, 18, 10, tzinfo=UTC)
     timings = []
     for _ in range(500):
-        need = Need(skills=frozenset(rng.choice(SKILLS, int(rng.integers(1, 3)), replace=False)),
-                    related=frozenset(rng.choice(SKILLS, 3, replace=False)), team_id=int(rng.integers(0, 50)),
-                    own_mentor_id=int(rng.integers(0, 10_000)), waited=timedelta(minutes=int(rng.integers(0, 200))))
+        need = Need(
+            skills=frozenset(rng.choice(SKILLS, int(rng.integers(1, 3)), replace=False)),
+            related=frozenset(rng.choice(SKILLS, 3, replace=False)),
+            team_id=int(rng.integers(0, 50)),
+            own_mentor_id=int(rng.integers(0, 10_000)),
+            waited=timedelta(minutes=int(rng.integers(0, 200))),
+        )
         started = time.perf_counter()
         rank(pool, need, now, rules)
         timings.append((time.perf_counter() - started) * 1000)
@@ -106,10 +128,17 @@ def seed(app, rng) -> list[str]:
         skills = [Skill(name=name, key=normalize_key(name)) for name in E2E_SKILLS]
         db.session.add_all([team, *skills])
         for j in range(E2E_MENTORS):
-            mentor = User(email=f"mentor{j}@bench.example", name=f"Mentor {j}", roles=[Role.MENTOR],
-                          team=team if j % 10 == 0 else None, max_open_questions=10)
-            mentor.skills = [UserSkill(skill=skills[k], kind=SkillKind.TEACH, level=int(rng.integers(2, 6)))
-                             for k in rng.choice(len(skills), 3, replace=False)]
+            mentor = User(
+                email=f"mentor{j}@bench.example",
+                name=f"Mentor {j}",
+                roles=[Role.MENTOR],
+                team=team if j % 10 == 0 else None,
+                max_open_questions=10,
+            )
+            mentor.skills = [
+                UserSkill(skill=skills[k], kind=SkillKind.TEACH, level=int(rng.integers(2, 6)))
+                for k in rng.choice(len(skills), 3, replace=False)
+            ]
             db.session.add(mentor)
         tokens = []
         for i in range(E2E_ASKERS):
@@ -151,8 +180,12 @@ def wait_for_web(port: int, web: subprocess.Popen, log: Path, seconds: float = 3
 def ask_one(port: int, token: str, body: dict) -> tuple[int, datetime]:
     """Ask through the API; return the question's id and when the answer arrived."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request("POST", "/api/v1/questions", body=json.dumps(body),
-                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    conn.request(
+        "POST",
+        "/api/v1/questions",
+        body=json.dumps(body),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
     response = conn.getresponse()
     payload = response.read()
     answered_at = datetime.now(UTC)
@@ -170,13 +203,26 @@ def end_to_end() -> None:
         app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url, REDIS_URL=redis_url)
         tokens = seed(app, rng)
         port = free_port()
-        env = {**os.environ, "FLASK_APP": "app", "UNSTUCK_ENV": "development", "DATABASE_URL": url,
-               "REDIS_URL": redis_url, "SECRET_KEY": "bench", "BASE_URL": f"http://127.0.0.1:{port}",
-               "MAIL_OUTBOX_DIR": str(folder / "outbox"), "MAIL_SERVER": ""}
-        processes = [start([sys.executable, "-m", "flask", "worker"], env, folder / "worker.log")
-                     for _ in range(WORKER_PROCESSES)]
-        web = start([sys.executable, "-m", "gunicorn", "-w", str(WEB_PROCESSES), "-b", f"127.0.0.1:{port}",
-                     "app:create_app()"], env, folder / "web.log")
+        env = {
+            **os.environ,
+            "FLASK_APP": "app",
+            "UNSTUCK_ENV": "development",
+            "DATABASE_URL": url,
+            "REDIS_URL": redis_url,
+            "SECRET_KEY": "bench",
+            "BASE_URL": f"http://127.0.0.1:{port}",
+            "MAIL_OUTBOX_DIR": str(folder / "outbox"),
+            "MAIL_SERVER": "",
+        }
+        processes = [
+            start([sys.executable, "-m", "flask", "worker"], env, folder / "worker.log")
+            for _ in range(WORKER_PROCESSES)
+        ]
+        web = start(
+            [sys.executable, "-m", "gunicorn", "-w", str(WEB_PROCESSES), "-b", f"127.0.0.1:{port}", "app:create_app()"],
+            env,
+            folder / "web.log",
+        )
         processes.append(web)
         try:
             wait_for_web(port, web, folder / "web.log")
@@ -194,9 +240,15 @@ def end_to_end() -> None:
 
 def ask_steadily(port: int, tokens: list[str], rng) -> list[tuple[int, datetime]]:
     """Ask ASKS questions at a steady ASKS_PER_SECOND, each from its own connection."""
-    bodies = [{"goal": f"Finish task {n}", "stuck": f"Step {n} fails with an error I cannot place.",
-               "skills": [str(rng.choice(E2E_SKILLS))],
-               "urgency": "blocking" if rng.random() < 0.3 else "can_wait"} for n in range(ASKS)]
+    bodies = [
+        {
+            "goal": f"Finish task {n}",
+            "stuck": f"Step {n} fails with an error I cannot place.",
+            "skills": [str(rng.choice(E2E_SKILLS))],
+            "urgency": "blocking" if rng.random() < 0.3 else "can_wait",
+        }
+        for n in range(ASKS)
+    ]
     with ThreadPoolExecutor(max_workers=32) as pool:
         started = time.monotonic()
         futures = []
@@ -211,7 +263,8 @@ def wait_until_routed(app, question_ids: list[int]) -> dict[int, datetime]:
     """When each question was routed, once all are (or ROUTED_WAIT_S has passed)."""
     deadline = time.monotonic() + ROUTED_WAIT_S
     query = sa.select(Question.id, Question.first_routed_at).where(
-        Question.id.in_(question_ids), Question.first_routed_at.is_not(None))
+        Question.id.in_(question_ids), Question.first_routed_at.is_not(None)
+    )
     with app.app_context():
         while True:
             routed = dict(db.session.execute(query).all())

@@ -73,8 +73,24 @@ STOP = """the to and a of in is it i that for on with this but not be when from 
 was are or so if after an by can do does it's get how what there which then they we you all
 """.split()
 LONG_TAIL = 30_000  # identifiers, error codes, names: most words of real questions are rare
-SKILLS = ["Python", "SQL", "PostgreSQL", "Kafka", "Docker", "Kubernetes", "React", "TypeScript",
-          "Terraform", "AWS", "Billing", "Search", "Mobile", "Security", "Data", "CI/CD"]
+SKILLS = [
+    "Python",
+    "SQL",
+    "PostgreSQL",
+    "Kafka",
+    "Docker",
+    "Kubernetes",
+    "React",
+    "TypeScript",
+    "Terraform",
+    "AWS",
+    "Billing",
+    "Search",
+    "Mobile",
+    "Security",
+    "Data",
+    "CI/CD",
+]
 
 
 class Words:
@@ -96,7 +112,7 @@ class Words:
         self.vocab = np.array(STOP + common + sorted(tail))
         weights = 1.0 / np.arange(1, len(self.vocab) + 1)
         self.cdf = np.cumsum(weights) / weights.sum()
-        content = weights[len(STOP):]
+        content = weights[len(STOP) :]
         self.content_cdf = np.cumsum(content) / content.sum()
 
     def _draw(self, cdf: np.ndarray, count: int) -> np.ndarray:
@@ -115,8 +131,10 @@ def fill(words: Words, rng: np.random.Generator) -> int:
     now = datetime(2026, 11, 20, tzinfo=UTC)
     with db.engine.begin() as conn:
         team_id = conn.execute(sa.insert(Team).values(name="Platform").returning(Team.id)).scalar_one()
-        conn.execute(sa.insert(User), [{"email": f"person{n}@example.com", "name": f"Person {n}",
-                                        "team_id": team_id} for n in range(300)])
+        conn.execute(
+            sa.insert(User),
+            [{"email": f"person{n}@example.com", "name": f"Person {n}", "team_id": team_id} for n in range(300)],
+        )
         people = conn.scalars(sa.select(User.id).order_by(User.id)).all()
         conn.execute(sa.insert(Skill), [{"name": s, "key": s.lower()} for s in SKILLS])
         skills = conn.scalars(sa.select(Skill.id)).all()
@@ -128,16 +146,38 @@ def fill(words: Words, rng: np.random.Generator) -> int:
             goal = words.text(int(rng.integers(6, 13))).capitalize()
             stuck = words.text(int(rng.integers(25, 80)))
             answer = words.text(int(rng.integers(25, 100)))
-            rows.append({"id": n + 1, "asker_id": people[int(rng.integers(len(people)))], "team_id": team_id,
-                         "goal": goal, "stuck": stuck, "kb_text": f"{goal}\n\n{stuck}\n\n{answer}",
-                         "link": "", "page_title": "", "urgency": "can_wait", "state": "answered",
-                         "visibility": "private" if rng.random() < 0.05 else "named",
-                         "escalated": False, "helpful_note": "",
-                         "created_at": asked, "resolved_at": asked + timedelta(hours=3)})
-            posts.append({"question_id": n + 1, "author_id": people[0], "body": answer, "via": "web",
-                          "created_at": asked + timedelta(hours=1)})
-            tags.extend({"question_id": n + 1, "skill_id": int(s)}
-                        for s in rng.choice(skills, int(rng.integers(1, 4)), replace=False))
+            rows.append(
+                {
+                    "id": n + 1,
+                    "asker_id": people[int(rng.integers(len(people)))],
+                    "team_id": team_id,
+                    "goal": goal,
+                    "stuck": stuck,
+                    "kb_text": f"{goal}\n\n{stuck}\n\n{answer}",
+                    "link": "",
+                    "page_title": "",
+                    "urgency": "can_wait",
+                    "state": "answered",
+                    "visibility": "private" if rng.random() < 0.05 else "named",
+                    "escalated": False,
+                    "helpful_note": "",
+                    "created_at": asked,
+                    "resolved_at": asked + timedelta(hours=3),
+                }
+            )
+            posts.append(
+                {
+                    "question_id": n + 1,
+                    "author_id": people[0],
+                    "body": answer,
+                    "via": "web",
+                    "created_at": asked + timedelta(hours=1),
+                }
+            )
+            tags.extend(
+                {"question_id": n + 1, "skill_id": int(s)}
+                for s in rng.choice(skills, int(rng.integers(1, 4)), replace=False)
+            )
         with db.engine.begin() as conn:
             if postgres:
                 copy(conn, rows, posts, tags)
@@ -146,8 +186,9 @@ def fill(words: Words, rng: np.random.Generator) -> int:
                 conn.execute(sa.insert(Post), posts)
                 conn.execute(question_skills.insert(), tags)
             # Resolved last, as in life: the triggers index each entry once, skills and all.
-            conn.execute(sa.update(Question).where(Question.id.between(start + 1, start + BATCH))
-                         .values(state="resolved"))
+            conn.execute(
+                sa.update(Question).where(Question.id.between(start + 1, start + BATCH)).values(state="resolved")
+            )
     if postgres:
         with db.engine.begin() as conn:
             conn.execute(sa.text("SELECT setval('questions_id_seq', (SELECT max(id) FROM questions))"))
@@ -163,8 +204,9 @@ def copy(conn, rows, posts, tags) -> None:
         with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as pipe:
             for row in data:
                 # Stored as naive UTC, as the models' UTCDateTime does.
-                pipe.write_row([v.replace(tzinfo=None) if isinstance(v, datetime) else v
-                                for v in (row[c] for c in columns)])
+                pipe.write_row(
+                    [v.replace(tzinfo=None) if isinstance(v, datetime) else v for v in (row[c] for c in columns)]
+                )
 
 
 def searches(words: Words, rng: np.random.Generator, skills: list[int]) -> list[tuple[str, tuple]]:

@@ -15,8 +15,14 @@ from app import create_app
 from config import TestConfig
 
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -31,8 +37,9 @@ def find_chromium() -> str | None:
 @pytest.fixture
 def live_server(app, backend, prepared_databases, redis_url):
     """Serve Unstuck (CSRF on, as in production) on a free loopback port; yield its URL."""
-    served = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=prepared_databases(backend),
-                        REDIS_URL=redis_url, WTF_CSRF_ENABLED=True)
+    served = create_app(
+        TestConfig, SQLALCHEMY_DATABASE_URI=prepared_databases(backend), REDIS_URL=redis_url, WTF_CSRF_ENABLED=True
+    )
     server = make_server("127.0.0.1", 0, served, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -51,8 +58,7 @@ def browser():
     """A headless Chromium for the session."""
     executable = find_chromium()
     if executable is None:
-        pytest.skip("No Chromium found (install Debian's chromium package or set CHROMIUM); "
-                    "browser tests skipped.")
+        pytest.skip("No Chromium found (install Debian's chromium package or set CHROMIUM); browser tests skipped.")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -18,6 +18,7 @@ from tests.help.threads import question
 
 pytestmark = pytest.mark.browser
 
+
 def sign_in(page, email: str, password: str) -> None:
     """Sign in through the sign-in form."""
     page.goto("/sign-in")
@@ -37,8 +38,10 @@ def tool_page(live_server):
     It is on the same site as Unstuck (cookies ignore the port), as a company's tools on
     its own domain are.
     """
-    html = ("<!doctype html><meta charset='utf-8'><title>Deal 7 · CRM</title><h1>Deal 7</h1>"
-            f'<script src="{live_server}/help/static/help/button.js" async></script>').encode()
+    html = (
+        "<!doctype html><meta charset='utf-8'><title>Deal 7 · CRM</title><h1>Deal 7</h1>"
+        f'<script src="{live_server}/help/static/help/button.js" async></script>'
+    ).encode()
 
     class Tool(BaseHTTPRequestHandler):
         def do_GET(self):
@@ -67,12 +70,23 @@ def team(make):
     lead = make.user(name="Ingrid Larsen", roles=(Role.LEAD,))
     payments = make.team(name="Payments", lead=lead)
     noor = make.user(name="Noor Haddad", email="noor@example.com", team=payments)
-    tomas = make.mentor(name="Tomás Ferreira", email="tomas@example.com", team=payments,
-                        timezone="UTC", work_start=time(0), work_end=time(23, 59))
+    tomas = make.mentor(
+        name="Tomás Ferreira",
+        email="tomas@example.com",
+        team=payments,
+        timezone="UTC",
+        work_start=time(0),
+        work_end=time(23, 59),
+    )
     make.user_skill(tomas, postgres, SkillKind.TEACH, 4)
     earlier = make.user(name="Ella Earlier", team=payments, password=None)
-    answered = question(earlier, [tomas], goal="Billing migration fails on a fresh database",
-                        stuck="Postgres says relation invoices does not exist.", skills=[postgres])
+    answered = question(
+        earlier,
+        [tomas],
+        goal="Billing migration fails on a fresh database",
+        stuck="Postgres says relation invoices does not exist.",
+        skills=[postgres],
+    )
     thread.post_answer(answered.id, tomas.id, "Run `flask db upgrade` before the billing seed.")
     thread.resolve(answered.id, earlier.id, "anonymous")
     return {"noor": noor, "tomas": tomas, "answered": answered}
@@ -95,8 +109,9 @@ def test_a_new_hire_asks_sees_a_similar_answer_still_asks_and_gets_an_answer(pag
     asked = db.session.scalar(sa.select(Question).where(Question.goal == "Run the billing migration"))
     assert jobs.run() >= 1  # the routing job
     db.session.expire_all()
-    assert [a.mentor_id for a in db.session.scalars(
-        sa.select(Attempt).where(Attempt.question_id == asked.id))] == [team["tomas"].id]
+    assert [a.mentor_id for a in db.session.scalars(sa.select(Attempt).where(Attempt.question_id == asked.id))] == [
+        team["tomas"].id
+    ]
     sign_out(page)
 
     sign_in(page, "tomas@example.com", make.PASSWORD)
@@ -121,8 +136,7 @@ def test_a_new_hire_asks_sees_a_similar_answer_still_asks_and_gets_an_answer(pag
 
     db.session.expire_all()
     saved = db.session.get(Question, asked.id)
-    assert (saved.state, saved.helpful, saved.visibility) == (
-        QuestionState.RESOLVED, True, Visibility.ANONYMOUS)
+    assert (saved.state, saved.helpful, saved.visibility) == (QuestionState.RESOLVED, True, Visibility.ANONYMOUS)
     assert saved.created_at < saved.first_reply_at <= saved.resolved_at
     assert [s.name for s in saved.skills] == ["PostgreSQL"]
 
@@ -182,7 +196,8 @@ def test_the_draft_survives_opening_a_suggested_answer_and_no_ask_for_help(page,
     page.get_by_role("link", name="No, ask for help").click()
     expect(page.get_by_label("What are you trying to do?")).to_have_value("Run the billing migration")
     expect(page.get_by_label("Where are you stuck?")).to_have_value(
-        "Postgres says relation invoices does not exist; token=s3cret")
+        "Postgres says relation invoices does not exist; token=s3cret"
+    )
     page.get_by_role("button", name="Ask for help").click()
     expect(page.get_by_text("Your question is saved.")).to_be_visible()
     page.goto("/help/ask")
@@ -202,8 +217,10 @@ def test_asking_the_same_again_names_the_earlier_question_and_asks_anyway_on_req
     page.get_by_role("button", name="Ask anyway").click()
     expect(page.get_by_text("Your question is saved.")).to_be_visible()
     db.session.expire_all()
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Question)
-                             .where(Question.asker_id == team["noor"].id)) == 2
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(Question).where(Question.asker_id == team["noor"].id))
+        == 2
+    )
 
 
 def test_a_draft_sent_after_the_sign_in_expired_comes_back_once_signed_in_again(page, make, jobs, team):

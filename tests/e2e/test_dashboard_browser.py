@@ -14,8 +14,12 @@ pytestmark = pytest.mark.browser
 SCREENSHOT = "test-artifacts/dashboard.png"
 # Chart: (points or bars drawn, what they are). October 2026 has five weeks (1, 5, 12, 19, 26
 # October); only the week of 5 October had replies; three skills were asked about; two mentors answered.
-CHARTS = {"asked": ("circle.point", 5), "reply": ("circle.point", 1), "skills": ("rect.bar", 3),
-          "mentors": ("rect.bar", 2)}
+CHARTS = {
+    "asked": ("circle.point", 5),
+    "reply": ("circle.point", 1),
+    "skills": ("rect.bar", 3),
+    "mentors": ("rect.bar", 2),
+}
 
 
 def sign_in(page, email: str, password: str) -> None:

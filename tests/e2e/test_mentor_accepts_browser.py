@@ -25,8 +25,7 @@ def test_a_mentor_accepts_a_proposal_and_the_new_hire_sees_why(page, make, jobs)
     sql = make.skill("SQL")
     new_hire = make.user(name="Noor Haddad", email="noor@example.com", title="Backend Engineer", level=1)
     make.user_skill(new_hire, sql, SkillKind.LEARN, 1)
-    mentor = make.mentor(name="Tomás Ferreira", email="tomas@example.com", title="Senior Backend Engineer",
-                         level=3)
+    mentor = make.mentor(name="Tomás Ferreira", email="tomas@example.com", title="Senior Backend Engineer", level=3)
     make.user_skill(mentor, sql, SkillKind.TEACH, 4)
     mentorship = services.propose_mentor(new_hire.id)
     assert mentorship is not None and mentorship.mentor_id == mentor.id
@@ -58,6 +57,5 @@ def test_a_mentor_accepts_a_proposal_and_the_new_hire_sees_why(page, make, jobs)
     assert saved.state == MentorshipState.ACTIVE
     assert saved.started_at is not None and saved.decided_at == saved.started_at
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Mentorship)) == 1
-    told = db.session.scalars(sa.select(OutboundMail.to_email).where(
-        OutboundMail.kind == "mentorship_accepted")).all()
+    told = db.session.scalars(sa.select(OutboundMail.to_email).where(OutboundMail.kind == "mentorship_accepted")).all()
     assert told == ["noor@example.com"]

@@ -100,9 +100,16 @@ def test_a_mentor_passes_answers_and_accepts_from_email_alone(app, make, jobs, s
     jobs.run()  # Nina joined: a mentor is proposed to her
 
     # Nina is blocked and asks; the best mentor is mailed at once.
-    asked = client.post("/api/v1/questions", headers=bearer(nina), json={
-        "goal": "Run the billing migration", "stuck": "It fails with `relation does not exist`.",
-        "urgency": "blocking", "skills": ["SQL"]})
+    asked = client.post(
+        "/api/v1/questions",
+        headers=bearer(nina),
+        json={
+            "goal": "Run the billing migration",
+            "stuck": "It fails with `relation does not exist`.",
+            "urgency": "blocking",
+            "skills": ["SQL"],
+        },
+    )
     assert asked.status_code == 201, asked.text
     question_id = asked.json["id"]
     jobs.run()
@@ -120,7 +127,8 @@ def test_a_mentor_passes_answers_and_accepts_from_email_alone(app, make, jobs, s
     jobs.run()
     posts = db.session.scalars(sa.select(Post).where(Post.question_id == question_id)).all()
     assert [(p.author_id, p.body, p.via) for p in posts] == [
-        (ben.id, "Run `flask db upgrade` first, then retry.\n\nBen", "email")]
+        (ben.id, "Run `flask db upgrade` first, then retry.\n\nBen", "email")
+    ]
     assert db.session.get(Question, question_id).state == QuestionState.ANSWERED
     [answer_mail] = [m for m in mails_to(smtp, nina) if m["Subject"].startswith("Ben Next answered")]
     assert "Run `flask db upgrade` first" in text_of(answer_mail)
@@ -128,8 +136,7 @@ def test_a_mentor_passes_answers_and_accepts_from_email_alone(app, make, jobs, s
     # A mail server that delivers the same reply again posts nothing new.
     send(receiver, answer)
     jobs.run()
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Post)
-                             .where(Post.question_id == question_id)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Post).where(Post.question_id == question_id)) == 1
 
     # The mentor proposed to Nina accepts her from the proposal mail.
     proposal = db.session.scalar(sa.select(Mentorship).where(Mentorship.new_hire_id == nina.id))

@@ -55,12 +55,36 @@ def test_a_lead_runs_a_session_from_agenda_to_summary(browser, live_server, page
     assert "METHOD:REQUEST" in calendar_of(invites["aino@example.com"])
 
     # Two members add learnings on their own devices; each sees only their own.
-    add_learning(browser, live_server, "aino@example.com", make.PASSWORD, series.id, session_day,
-                 "Where I got stuck", "Flaky integration tests on the payments queue")
-    add_learning(browser, live_server, "ben@example.com", make.PASSWORD, series.id, session_day,
-                 "What I learned", "How to retry a payment idempotently")
-    add_learning(browser, live_server, "ben@example.com", make.PASSWORD, series.id, session_day,
-                 "Where I got stuck", "The payments queue tests fail at random")
+    add_learning(
+        browser,
+        live_server,
+        "aino@example.com",
+        make.PASSWORD,
+        series.id,
+        session_day,
+        "Where I got stuck",
+        "Flaky integration tests on the payments queue",
+    )
+    add_learning(
+        browser,
+        live_server,
+        "ben@example.com",
+        make.PASSWORD,
+        series.id,
+        session_day,
+        "What I learned",
+        "How to retry a payment idempotently",
+    )
+    add_learning(
+        browser,
+        live_server,
+        "ben@example.com",
+        make.PASSWORD,
+        series.id,
+        session_day,
+        "Where I got stuck",
+        "The payments queue tests fail at random",
+    )
 
     # The lead opens the week: the agenda counts the entries but does not show them yet.
     page.goto(f"/sessions/{series.id}")
@@ -90,8 +114,16 @@ def test_a_lead_runs_a_session_from_agenda_to_summary(browser, live_server, page
     page.get_by_label("How to retry a payment idempotently").fill("2")
     page.get_by_role("button", name="Save votes").click()
     expect(page.locator(".retro-left")).to_have_text("You have 0 of 5 votes left.")
-    vote_as(browser, live_server, "aino@example.com", make.PASSWORD, series.id, session_day,
-            "Flaky integration tests on the payments queue", "2")
+    vote_as(
+        browser,
+        live_server,
+        "aino@example.com",
+        make.PASSWORD,
+        series.id,
+        session_day,
+        "Flaky integration tests on the payments queue",
+        "2",
+    )
 
     page.get_by_role("button", name="Next: Discuss").click()
     top = page.locator(".retro-top li").first

@@ -43,8 +43,9 @@ def die_with_the_tests() -> None:
         _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
-def wait_until(condition: Callable[[], object], seconds: float, what: str | Callable[[], str],
-               watching: Iterable[AppProcess] = ()) -> object:
+def wait_until(
+    condition: Callable[[], object], seconds: float, what: str | Callable[[], str], watching: Iterable[AppProcess] = ()
+) -> object:
     """Return the condition's first true value; fail, saying what (a text, or a function that
     describes the state then) with the processes' logs, if `seconds` pass first or a watched
     process stops."""
@@ -79,8 +80,7 @@ def _settled_now(app, workers: list[AppProcess]) -> bool:
     for queue in queues.queues.values():
         if queue.count:
             return False
-        running = queues.job_class.fetch_many(queue.started_job_registry.get_job_ids(),
-                                              connection=queues.connection)
+        running = queues.job_class.fetch_many(queue.started_job_registry.get_job_ids(), connection=queues.connection)
         # A killed worker's job stays listed as started until RQ gives up on it.
         if any(job is not None and job.worker_name in names for job in running):
             return False
@@ -124,13 +124,30 @@ class RedisServer:
     def start(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.folder), "--logfile", str(self.folder / "redis.log")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=die_with_the_tests)
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.folder),
+                "--logfile",
+                str(self.folder / "redis.log"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=die_with_the_tests,
+        )
         client = redis.Redis(port=self.port, socket_connect_timeout=1)
         try:
-            wait_until(lambda: self.process.poll() is not None or self._answers(client), 10,
-                       "redis-server did not start")
+            wait_until(
+                lambda: self.process.poll() is not None or self._answers(client), 10, "redis-server did not start"
+            )
         finally:
             client.close()
         if self.process.poll() is not None:
@@ -163,8 +180,15 @@ class AppProcess:
     def __init__(self, name: str, command: list[str], env: dict, log: Path):
         self.name, self.log = name, log
         with log.open("ab") as out:  # the process keeps its own copy of the file
-            self.process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                            start_new_session=True, preexec_fn=die_with_the_tests)
+            self.process = subprocess.Popen(
+                command,
+                env=env,
+                cwd=ROOT,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=die_with_the_tests,
+            )
 
     @property
     def pid(self) -> int:
@@ -221,8 +245,12 @@ class Processes:
         process = self._start(name, [sys.executable, "-m", "flask", "worker"])
         connection = redis.Redis.from_url(self.redis_url)
         try:
-            wait_until(lambda: any(w.pid == process.pid for w in Worker.all(connection=connection)), 60,
-                       f"{name} did not start listening", [process])
+            wait_until(
+                lambda: any(w.pid == process.pid for w in Worker.all(connection=connection)),
+                60,
+                f"{name} did not start listening",
+                [process],
+            )
         finally:
             connection.close()
         return process
@@ -232,8 +260,12 @@ class Processes:
         processes = [self._start(name, [sys.executable, "-m", "flask", "worker"]) for name in names]
         connection = redis.Redis.from_url(self.redis_url)
         try:
-            wait_until(lambda: {p.pid for p in processes} <= {w.pid for w in Worker.all(connection=connection)},
-                       60, "the workers did not start listening", processes)
+            wait_until(
+                lambda: {p.pid for p in processes} <= {w.pid for w in Worker.all(connection=connection)},
+                60,
+                "the workers did not start listening",
+                processes,
+            )
         finally:
             connection.close()
         return processes
@@ -245,8 +277,21 @@ class Processes:
     def web(self, workers: int = 1) -> tuple[AppProcess, int]:
         """gunicorn serving the app, once it answers; return it and its port."""
         port = free_port()
-        process = self._start("web", [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b",
-                                      f"127.0.0.1:{port}", "--graceful-timeout", "2", "app:create_app()"])
+        process = self._start(
+            "web",
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-w",
+                str(workers),
+                "-b",
+                f"127.0.0.1:{port}",
+                "--graceful-timeout",
+                "2",
+                "app:create_app()",
+            ],
+        )
         wait_until(lambda: _answers_http(port), 60, "gunicorn did not come up", [process])
         return process, port
 
@@ -268,12 +313,24 @@ def _answers_http(port: int) -> bool:
 
 def app_environment(database_url: str, redis_url: str, smtp_port: int, folder: Path) -> dict:
     """The environment Unstuck's processes run with: the test's database, Redis and SMTP."""
-    env = {name: value for name, value in os.environ.items()
-           if not name.startswith(("FLASK_", "UNSTUCK_", "MAIL_", "REDIS_", "DATABASE_"))}
-    return {**env, "FLASK_APP": "app", "UNSTUCK_ENV": "development", "SECRET_KEY": "faults",
-            "DATABASE_URL": database_url, "REDIS_URL": redis_url, "BASE_URL": "http://localhost",
-            "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp_port),
-            "MAIL_OUTBOX_DIR": str(folder / "outbox"), "PYTHONUNBUFFERED": "1"}
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("FLASK_", "UNSTUCK_", "MAIL_", "REDIS_", "DATABASE_"))
+    }
+    return {
+        **env,
+        "FLASK_APP": "app",
+        "UNSTUCK_ENV": "development",
+        "SECRET_KEY": "faults",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "BASE_URL": "http://localhost",
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(smtp_port),
+        "MAIL_OUTBOX_DIR": str(folder / "outbox"),
+        "PYTHONUNBUFFERED": "1",
+    }
 
 
 # -- PostgreSQL ----------------------------------------------------------------------------------
@@ -282,15 +339,20 @@ def app_environment(database_url: str, redis_url: str, smtp_port: int, folder: P
 def waiting_on_locks(engine: sa.Engine) -> int:
     """How many sessions of the engine's database wait for a lock now."""
     with engine.connect() as conn:
-        return conn.scalar(sa.text(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"))
+        return conn.scalar(
+            sa.text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+            )
+        )
 
 
 def postgres_binaries() -> Path | None:
     """The newest installed PostgreSQL's bin folder, where initdb and pg_ctl are."""
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-                   key=lambda p: [int(n) for n in re.findall(r"\d+", Path(p).parts[-3])])
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+        key=lambda p: [int(n) for n in re.findall(r"\d+", Path(p).parts[-3])],
+    )
     if found:
         return Path(found[-1]).parent
     initdb = shutil.which("initdb")
@@ -315,25 +377,39 @@ class PostgresCluster:
         return f"postgresql://postgres@127.0.0.1:{self.port}/unstuck"
 
     def _run(self, tool: str, *args: str) -> None:
-        done = subprocess.run([*self.as_user, str(self.binaries / tool), *args], capture_output=True, text=True,
-                              timeout=60)
+        done = subprocess.run(
+            [*self.as_user, str(self.binaries / tool), *args], capture_output=True, text=True, timeout=60
+        )
         if done.returncode:
             log = self.folder / "server.log"
-            raise RuntimeError(f"{tool} {args[-1]} failed: {done.stderr[-2000:]}"
-                               + (log.read_text()[-2000:] if log.exists() else ""))
+            raise RuntimeError(
+                f"{tool} {args[-1]} failed: {done.stderr[-2000:]}" + (log.read_text()[-2000:] if log.exists() else "")
+            )
 
     def _pg_ctl(self, action: str) -> None:
-        self._run("pg_ctl", "-D", str(self.folder / "data"), "-l", str(self.folder / "server.log"), "-w",
-                  "-m", "fast", "-o", f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
-                  "-c fsync=off -c full_page_writes=off", action)
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.folder / "data"),
+            "-l",
+            str(self.folder / "server.log"),
+            "-w",
+            "-m",
+            "fast",
+            "-o",
+            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off",
+            action,
+        )
 
     def create(self) -> None:
         """Make the cluster, start it, and make its `unstuck` database."""
-        self._run("initdb", "-D", str(self.folder / "data"), "-A", "trust", "-U", "postgres", "--no-sync",
-                  "--no-instructions")
+        self._run(
+            "initdb", "-D", str(self.folder / "data"), "-A", "trust", "-U", "postgres", "--no-sync", "--no-instructions"
+        )
         self.start()
-        engine = sa.create_engine(f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres",
-                                  isolation_level="AUTOCOMMIT")
+        engine = sa.create_engine(
+            f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres", isolation_level="AUTOCOMMIT"
+        )
         with engine.connect() as conn:
             conn.execute(sa.text("CREATE DATABASE unstuck"))
         engine.dispose()

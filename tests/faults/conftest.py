@@ -103,8 +103,14 @@ def _has_user(name: str) -> bool:
 def app(faults_database, redis_server, smtp_server, tmp_path):
     """The app on the fault suite's database (emptied first), the test's Redis and SMTP server,
     inside an application context."""
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=faults_database, REDIS_URL=redis_server.url,
-                     MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port, MAIL_OUTBOX_DIR=str(tmp_path / "outbox"))
+    app = create_app(
+        TestConfig,
+        SQLALCHEMY_DATABASE_URI=faults_database,
+        REDIS_URL=redis_server.url,
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=smtp_server.port,
+        MAIL_OUTBOX_DIR=str(tmp_path / "outbox"),
+    )
     with app.app_context():
         empty_database()
         yield app
@@ -124,8 +130,9 @@ def empty_database() -> None:
 def processes(app, faults_database, redis_server, smtp_server, tmp_path):
     """Starts `flask worker`, `flask cron` and gunicorn on the test's database, Redis and SMTP
     server, and stops whichever are still running at the end."""
-    started = Processes(app_environment(faults_database, redis_server.url, smtp_server.port, tmp_path),
-                        tmp_path, redis_server.url)
+    started = Processes(
+        app_environment(faults_database, redis_server.url, smtp_server.port, tmp_path), tmp_path, redis_server.url
+    )
     yield started
     started.stop_all()
 

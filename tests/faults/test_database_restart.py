@@ -72,17 +72,24 @@ def restarts(own_postgres, tmp_path_factory) -> Restarts:
             site = Site(port)
             site.sign_in(email, Factories.PASSWORD)
             api = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-            body = json.dumps({"goal": ASK_GOAL, "stuck": "pg_restore stops at the first foreign key.",
-                               "skills": ["SQL"], "urgency": "blocking"}).encode()
+            body = json.dumps(
+                {
+                    "goal": ASK_GOAL,
+                    "stuck": "pg_restore stops at the first foreign key.",
+                    "skills": ["SQL"],
+                    "urgency": "blocking",
+                }
+            ).encode()
             page = f"/help/questions/{question_id}"
             answers = dict(
-                cut_ask=_during_restart(own_postgres, db.engine, web,
-                                        lambda: site.open("/api/v1/questions", data=body, headers=api)),
+                cut_ask=_during_restart(
+                    own_postgres, db.engine, web, lambda: site.open("/api/v1/questions", data=body, headers=api)
+                ),
                 retried_ask=site.open("/api/v1/questions", data=body, headers=api),
                 cut_page=_during_restart(own_postgres, db.engine, web, lambda: site.open(page)),
-                next_page=site.open(page))
-            saved = db.session.scalar(sa.select(sa.func.count()).select_from(Question)
-                                      .where(Question.goal == ASK_GOAL))
+                next_page=site.open(page),
+            )
+            saved = db.session.scalar(sa.select(sa.func.count()).select_from(Question).where(Question.goal == ASK_GOAL))
             db.session.remove()
             db.engine.dispose()
     finally:
@@ -156,6 +163,7 @@ class Site:
     def sign_in(self, email: str, password: str) -> None:
         _, _, page = self.open("/sign-in")
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-        status, _, page = self.open("/sign-in", data=urlencode(
-            {"email": email, "password": password, "csrf_token": token}).encode())
+        status, _, page = self.open(
+            "/sign-in", data=urlencode({"email": email, "password": password, "csrf_token": token}).encode()
+        )
         assert status == 200 and not self.url.endswith("/sign-in"), f"signing in failed: {status} {self.url}"

@@ -54,7 +54,8 @@ OUTAGE = [refuse_451, refuse_554, drop_connections, stop]
 
 
 def test_mail_refused_or_cut_off_for_a_while_is_retried_with_back_off_and_sent_once(
-        app, make, processes, smtp_server, fault, record_property):
+    app, make, processes, smtp_server, fault, record_property
+):
     people = [(mentor(make, f"Mentor {n}", {"SQL": 4}), make.user(f"Asker {n}")) for n in range(MAILS)]
     processes.drop_queued_jobs()
     worker = processes.worker()
@@ -68,9 +69,12 @@ def test_mail_refused_or_cut_off_for_a_while_is_retried_with_back_off_and_sent_o
                 route_question(ask(asker, goal=f"Question {asker.name}").id)
         else:
             _retry_now(registry)
-        wait_until(lambda attempt=attempt: _failed_attempts() == [attempt] * MAILS, 30,
-                   lambda attempt=attempt: f"attempt {attempt} did not fail for every mail: {_failed_attempts()}",
-                   [worker])
+        wait_until(
+            lambda attempt=attempt: _failed_attempts() == [attempt] * MAILS,
+            30,
+            lambda attempt=attempt: f"attempt {attempt} did not fail for every mail: {_failed_attempts()}",
+            [worker],
+        )
         wait_until(lambda: len(registry) == MAILS, 30, "the retries were not scheduled", [worker])
         assert _sent_rows() == 0 and not smtp_server.received  # nothing marked sent that was not
         back_off.append(_back_off(registry))
@@ -90,7 +94,7 @@ def test_mail_refused_or_cut_off_for_a_while_is_retried_with_back_off_and_sent_o
     record_property("figure", f"smtp_outage_back_off_s: {' '.join(map(str, back_off))}")
 
     assert len(all_ids) == MAILS
-    assert back_off == RETRY.intervals[:len(OUTAGE)]  # 1, 5, 15 and 60 minutes
+    assert back_off == RETRY.intervals[: len(OUTAGE)]  # 1, 5, 15 and 60 minutes
     # Refused and dropped attempts reached the server; while it was away, none could.
     assert transactions_while_failing == 3 * MAILS
     assert received == {message_id: 1 for message_id in all_ids}
@@ -109,8 +113,11 @@ def _failed_attempts() -> list[int]:
 
 
 def _sent_rows() -> int:
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(OutboundMail).where(
-        sa.or_(OutboundMail.status == MailStatus.SENT, OutboundMail.sent_at.is_not(None))))
+    count = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(OutboundMail)
+        .where(sa.or_(OutboundMail.status == MailStatus.SENT, OutboundMail.sent_at.is_not(None)))
+    )
     db.session.rollback()
     return count
 

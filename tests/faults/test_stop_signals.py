@@ -49,8 +49,12 @@ def start(tmp_path, redis_server):
         # The cron enqueues the periodic jobs as it starts; a worker registers itself.
         key = "rq:queue:*" if command == "cron" else "rq:workers*"
         try:
-            wait_until(lambda: at_work(process) if at_work else client.keys(key), 60,
-                       f"flask {command} did not get to work", [process])
+            wait_until(
+                lambda: at_work(process) if at_work else client.keys(key),
+                60,
+                f"flask {command} did not get to work",
+                [process],
+            )
         finally:
             client.close()
         return process
@@ -63,9 +67,12 @@ def start(tmp_path, redis_server):
 def stops(process: AppProcess, signal_number: int) -> None:
     """Send the signal to the process alone (not its group) and wait for it to end."""
     os.kill(process.pid, signal_number)
-    wait_until(lambda: not process.alive(), STOP_SECONDS,
-               lambda: f"{process.name} still runs {STOP_SECONDS} s after {signal.Signals(signal_number).name}",
-               [])
+    wait_until(
+        lambda: not process.alive(),
+        STOP_SECONDS,
+        lambda: f"{process.name} still runs {STOP_SECONDS} s after {signal.Signals(signal_number).name}",
+        [],
+    )
     assert process.process.returncode in (0, -signal_number), process.log_tail()
 
 

@@ -31,7 +31,8 @@ pytestmark = pytest.mark.faults
 
 
 def test_a_worker_killed_while_routing_leaves_the_question_to_the_sweeper_and_one_email(
-        app, make, processes, smtp_server, fault):
+    app, make, processes, smtp_server, fault
+):
     ada = mentor(make, "Ada Lovelace", {"SQL": 5})
     question_id = ask(make.user("Nina New")).id
     processes.drop_queued_jobs()
@@ -50,14 +51,19 @@ def test_a_worker_killed_while_routing_leaves_the_question_to_the_sweeper_and_on
     _settle(app, replacement)
 
     received = _received_by(smtp_server)
-    fault("worker_killed", attempted=1, lost=int(received[ada.email] == 0),
-          duplicated=max(0, received[ada.email] - 1) + max(0, _attempts(question_id) - 1))
+    fault(
+        "worker_killed",
+        attempted=1,
+        lost=int(received[ada.email] == 0),
+        duplicated=max(0, received[ada.email] - 1) + max(0, _attempts(question_id) - 1),
+    )
     assert _attempts(question_id) == 1
     assert received == {ada.email: 1}
 
 
 def test_a_worker_killed_while_sending_an_invite_has_it_sent_once_after_the_claim_lapses(
-        app, make, processes, smtp_server, fault):
+    app, make, processes, smtp_server, fault
+):
     team = make.team("Payments")
     lead = make.user("Lea Lead", roles=(Role.LEAD, Role.MENTOR), team=team)
     team.lead = lead
@@ -68,15 +74,25 @@ def test_a_worker_killed_while_sending_an_invite_has_it_sent_once_after_the_clai
 
     smtp_server.hold_data()
     next_monday = date.today() + timedelta(days=7 - date.today().weekday())
-    series.create_series(team.id, lead.id, series.SeriesFields(
-        title="What did we learn?", weekday=1, start_time=time(10), duration_minutes=30,
-        timezone="Europe/Berlin", first_date=next_monday + timedelta(days=1)))
+    series.create_series(
+        team.id,
+        lead.id,
+        series.SeriesFields(
+            title="What did we learn?",
+            weekday=1,
+            start_time=time(10),
+            duration_minutes=30,
+            timezone="Europe/Berlin",
+            first_date=next_monday + timedelta(days=1),
+        ),
+    )
     db.session.commit()  # the invites go out from a job after this
     assert smtp_server.holding.wait(timeout=60), "no invite reached the SMTP server"
     first.kill()
     replacement = processes.worker("worker-2")
-    wait_until(lambda: _sent(kind="session-request") == len(invitees) - 1, 30,
-               "the other invites were not sent", [replacement])
+    wait_until(
+        lambda: _sent(kind="session-request") == len(invitees) - 1, 30, "the other invites were not sent", [replacement]
+    )
     [held] = _claimed(kind="session-request")
 
     # Another worker that runs the job again while the claim is fresh leaves the invite alone:
@@ -92,14 +108,19 @@ def test_a_worker_killed_while_sending_an_invite_has_it_sent_once_after_the_clai
     _settle(app, replacement)
 
     received = _received_by(smtp_server)
-    fault("worker_killed", attempted=len(invitees), lost=sum(1 for e in invitees if received[e] == 0),
-          duplicated=sum(max(0, received[e] - 1) for e in invitees))
+    fault(
+        "worker_killed",
+        attempted=len(invitees),
+        lost=sum(1 for e in invitees if received[e] == 0),
+        duplicated=sum(max(0, received[e] - 1) for e in invitees),
+    )
     assert received == {email: 1 for email in invitees}
     assert _ids_sent_match(smtp_server)
 
 
 def test_a_worker_killed_in_the_middle_of_a_digest_batch_sends_each_digest_once(
-        app, make, processes, smtp_server, fault):
+    app, make, processes, smtp_server, fault
+):
     topics = {"Ari": "SQL", "Ben": "Go", "Cy": "CSS"}
     mentors = [mentor(make, name, {topic: 4}) for name, topic in topics.items()]
     for topic in topics.values():
@@ -122,8 +143,12 @@ def test_a_worker_killed_in_the_middle_of_a_digest_batch_sends_each_digest_once(
 
     received = _received_by(smtp_server)
     emails = [m.email for m in mentors]
-    fault("worker_killed", attempted=len(emails), lost=sum(1 for e in emails if received[e] == 0),
-          duplicated=sum(max(0, received[e] - 1) for e in emails))
+    fault(
+        "worker_killed",
+        attempted=len(emails),
+        lost=sum(1 for e in emails if received[e] == 0),
+        duplicated=sum(max(0, received[e] - 1) for e in emails),
+    )
     assert received == {email: 1 for email in emails}
     assert _ids_sent_match(smtp_server)
 
@@ -135,15 +160,21 @@ def _attempts(question_id: int) -> int:
 
 
 def _sent(kind: str) -> int:
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(OutboundMail).where(
-        OutboundMail.kind == kind, OutboundMail.status == MailStatus.SENT))
+    count = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(OutboundMail)
+        .where(OutboundMail.kind == kind, OutboundMail.status == MailStatus.SENT)
+    )
     db.session.rollback()
     return count
 
 
 def _claimed(kind: str) -> list[int]:
-    ids = list(db.session.scalars(sa.select(OutboundMail.id).where(
-        OutboundMail.kind == kind, OutboundMail.status == MailStatus.SENDING)))
+    ids = list(
+        db.session.scalars(
+            sa.select(OutboundMail.id).where(OutboundMail.kind == kind, OutboundMail.status == MailStatus.SENDING)
+        )
+    )
     db.session.rollback()
     return ids
 
@@ -156,8 +187,11 @@ def _status(mail_id: int) -> MailStatus:
 
 def _claim_lapses() -> None:
     """Let CLAIM_TIMEOUT pass for the emails the killed worker had claimed."""
-    db.session.execute(sa.update(OutboundMail).where(OutboundMail.status == MailStatus.SENDING)
-                       .values(claimed_at=utcnow() - CLAIM_TIMEOUT - timedelta(minutes=1)))
+    db.session.execute(
+        sa.update(OutboundMail)
+        .where(OutboundMail.status == MailStatus.SENDING)
+        .values(claimed_at=utcnow() - CLAIM_TIMEOUT - timedelta(minutes=1))
+    )
     db.session.commit()
 
 

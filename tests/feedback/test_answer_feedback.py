@@ -67,8 +67,12 @@ def test_one_mail_asks_how_it_went_a_while_after_resolving_and_only_once(s, make
     jobs.run()
     [mail] = mails_to(smtp, s.asker)
     assert mail["Subject"] == "How did it go? Run the billing migration"
-    assert set(links_in(mail)) == {"Yes, it helped", "No, it did not",
-                                   "How did the task go? Tell us in under a minute", "The question"}
+    assert set(links_in(mail)) == {
+        "Yes, it helped",
+        "No, it did not",
+        "How did the task go? Tell us in under a minute",
+        "The question",
+    }
     assert mail["List-Unsubscribe"]  # these mails can be turned off
     assert not mails_to(smtp, mentor)
 
@@ -136,6 +140,8 @@ def test_the_mail_leaves_out_what_is_already_known_or_unwanted(s, make, jobs, sm
     jobs.run()
     mails = {m["Subject"]: set(links_in(m)) for m in mails_to(smtp, s.asker)}
     task_only = {"How did the task go? Tell us in under a minute", "The question"}
-    assert mails == {"How did it go? Run the billing migration": task_only,
-                     f"How did it go? {unanswered.goal}": task_only}
+    assert mails == {
+        "How did it go? Run the billing migration": task_only,
+        f"How did it go? {unanswered.goal}": task_only,
+    }
     assert mails_to(smtp, quiet) == []

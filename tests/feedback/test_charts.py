@@ -28,8 +28,9 @@ def texts(root: ET.Element) -> list[str]:
 
 
 def test_a_trend_line_has_a_point_per_value_and_says_what_it_shows():
-    root = parse(line_chart("Median minutes to a first reply", [("5 Oct", 12), ("12 Oct", 30.5), ("19 Oct", 8)],
-                            unit="min"))
+    root = parse(
+        line_chart("Median minutes to a first reply", [("5 Oct", 12), ("12 Oct", 30.5), ("19 Oct", 8)], unit="min")
+    )
     assert root.get("role") == "img"
     assert root.get("aria-label") == "Median minutes to a first reply"
     assert root.find(f"{SVG}title").text == "Median minutes to a first reply"
@@ -98,10 +99,13 @@ def test_negative_bars_are_refused():
         bar_chart("Change", [("SQL", -2)])
 
 
-@pytest.mark.parametrize("draw", [
-    lambda: line_chart(EVIL, [(EVIL, 3), ("b", 4)], unit=EVIL),
-    lambda: bar_chart(EVIL, [Bar(EVIL, 3, True)], unit=EVIL, highlight_label=EVIL),
-])
+@pytest.mark.parametrize(
+    "draw",
+    [
+        lambda: line_chart(EVIL, [(EVIL, 3), ("b", 4)], unit=EVIL),
+        lambda: bar_chart(EVIL, [Bar(EVIL, 3, True)], unit=EVIL, highlight_label=EVIL),
+    ],
+)
 def test_labels_stay_text_whatever_they_say(draw):
     svg = draw()
     root = parse(svg)
@@ -127,14 +131,17 @@ def test_the_same_data_draws_the_same_chart_and_nothing_is_fetched():
     assert "href" not in svg and "<script" not in svg and "style=" not in svg
 
 
-@pytest.mark.parametrize(("low", "high", "ticks"), [
-    (0, 3, [0, 1, 2, 3]),
-    (0, 7, [0, 2, 4, 6, 8]),
-    (0, 0.73, [0, 0.2, 0.4, 0.6, 0.8]),
-    (0, 100, [0, 20, 40, 60, 80, 100]),
-    (-3, 7, [-4, -2, 0, 2, 4, 6, 8]),
-    (0, 0, [0, 0.25, 0.5, 0.75, 1]),
-])
+@pytest.mark.parametrize(
+    ("low", "high", "ticks"),
+    [
+        (0, 3, [0, 1, 2, 3]),
+        (0, 7, [0, 2, 4, 6, 8]),
+        (0, 0.73, [0, 0.2, 0.4, 0.6, 0.8]),
+        (0, 100, [0, 20, 40, 60, 80, 100]),
+        (-3, 7, [-4, -2, 0, 2, 4, 6, 8]),
+        (0, 0, [0, 0.25, 0.5, 0.75, 1]),
+    ],
+)
 def test_the_value_axis_goes_from_zero_in_round_steps(low, high, ticks):
     axis = axis_for(low, high)
     assert [axis.low + axis.step * i for i in range(axis.ticks + 1)] == pytest.approx(ticks)
@@ -142,5 +149,10 @@ def test_the_value_axis_goes_from_zero_in_round_steps(low, high, ticks):
 
 def test_the_axis_labels_are_the_round_steps():
     root = parse(line_chart("Share", [("a", 0.1), ("b", 0.73)]))
-    assert [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "y-label"] == \
-        ["0.0", "0.2", "0.4", "0.6", "0.8"]
+    assert [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "y-label"] == [
+        "0.0",
+        "0.2",
+        "0.4",
+        "0.6",
+        "0.8",
+    ]

@@ -26,41 +26,79 @@ START = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
 # The pure rules
 
-@pytest.mark.parametrize("days_later, every, expected", [
-    (0, 14, 0), (13.99, 14, 0), (14, 14, 1), (27, 14, 1), (28, 14, 2), (100, 14, 7), (7, 7, 1), (-3, 14, 0),
-])
+
+@pytest.mark.parametrize(
+    "days_later, every, expected",
+    [
+        (0, 14, 0),
+        (13.99, 14, 0),
+        (14, 14, 1),
+        (27, 14, 1),
+        (28, 14, 2),
+        (100, 14, 7),
+        (7, 7, 1),
+        (-3, 14, 0),
+    ],
+)
 def test_the_check_in_due_is_the_number_of_whole_beats_since_the_start(days_later, every, expected):
     assert checkin_round(START, START + timedelta(days=days_later), every) == expected
 
 
-@pytest.mark.parametrize("days_later, fit_check_day, expected", [
-    (14, 14, 0), (16.9, 14, 0), (17, 14, 1),  # on the fit check's day the first waits 3 days
-    (14, 16, 0), (18.9, 16, 0), (19, 16, 1),  # a late fit check holds it back as long
-    (14, 11.5, 0), (14.5, 11.5, 1),  # one that went 2.5 days before: 3 days after it
-    (14, 10, 1), (14, 18, 1),  # 4 days apart: no wait
-    (28, 14, 2), (42, 14, 3),  # later rounds keep their beat
-])
+@pytest.mark.parametrize(
+    "days_later, fit_check_day, expected",
+    [
+        (14, 14, 0),
+        (16.9, 14, 0),
+        (17, 14, 1),  # on the fit check's day the first waits 3 days
+        (14, 16, 0),
+        (18.9, 16, 0),
+        (19, 16, 1),  # a late fit check holds it back as long
+        (14, 11.5, 0),
+        (14.5, 11.5, 1),  # one that went 2.5 days before: 3 days after it
+        (14, 10, 1),
+        (14, 18, 1),  # 4 days apart: no wait
+        (28, 14, 2),
+        (42, 14, 3),  # later rounds keep their beat
+    ],
+)
 def test_a_check_in_waits_a_few_days_after_the_fit_check(days_later, fit_check_day, expected):
     fit_check_at = START + timedelta(days=fit_check_day)
     assert checkin_round(START, START + timedelta(days=days_later), 14, fit_check_at) == expected
 
 
-@pytest.mark.parametrize("scores, flagged", [
-    ([], False), ([1], False), ([2, 2], True), ([5, 1, 2], True), ([1, 2, 3], False), ([2, 3, 1], False),
-    ([3, 2], False), ([1, 1, 1], True),
-])
+@pytest.mark.parametrize(
+    "scores, flagged",
+    [
+        ([], False),
+        ([1], False),
+        ([2, 2], True),
+        ([5, 1, 2], True),
+        ([1, 2, 3], False),
+        ([2, 3, 1], False),
+        ([3, 2], False),
+        ([1, 1, 1], True),
+    ],
+)
 def test_two_low_scores_in_a_row_flag(scores, flagged):
     assert low_in_a_row(scores) is flagged
 
 
 # Sending
 
+
 def mentorship(new_hire, mentor, days: float, state=MentorshipState.ACTIVE) -> Mentorship:
     """A mentorship that started `days` ago."""
     started = utcnow() - timedelta(days=days)
-    m = Mentorship(new_hire_id=new_hire.id, mentor_id=mentor.id, state=state, proposed_at=started - timedelta(days=1),
-                   expires_at=started + timedelta(days=2), decided_at=started, started_at=started,
-                   ends_at=started + timedelta(days=90))
+    m = Mentorship(
+        new_hire_id=new_hire.id,
+        mentor_id=mentor.id,
+        state=state,
+        proposed_at=started - timedelta(days=1),
+        expires_at=started + timedelta(days=2),
+        decided_at=started,
+        started_at=started,
+        ends_at=started + timedelta(days=90),
+    )
     db.session.add(m)
     db.session.commit()
     return m
@@ -78,13 +116,18 @@ def pair(make):
 
 def checkins_of(m: Mentorship) -> list[Checkin]:
     db.session.expire_all()
-    return list(db.session.scalars(sa.select(Checkin).where(Checkin.mentorship_id == m.id)
-                                   .order_by(Checkin.round, Checkin.side)))
+    return list(
+        db.session.scalars(
+            sa.select(Checkin).where(Checkin.mentorship_id == m.id).order_by(Checkin.round, Checkin.side)
+        )
+    )
 
 
 def score_links(mail) -> dict[int, str]:
-    return {int(n): url.removeprefix("http://localhost")
-            for n, url in re.findall(r"^(\d): (http://\S+)", text_of(mail), re.M)}
+    return {
+        int(n): url.removeprefix("http://localhost")
+        for n, url in re.findall(r"^(\d): (http://\S+)", text_of(mail), re.M)
+    }
 
 
 def test_due_check_ins_go_to_both_sides_once(app, pair, make, jobs, smtp):
@@ -95,13 +138,16 @@ def test_due_check_ins_go_to_both_sides_once(app, pair, make, jobs, smtp):
     long_running = mentorship(lea, make.mentor(name="Lars", password=None), 45)
     opt_out(lea.id, TOPIC)  # she gets no mail, but her check-in is there to answer on the web
     db.session.commit()
-    mentorship(make.user(name="Ed", password=None), make.mentor(name="Eve", password=None), 30,
-               state=MentorshipState.ENDED)
+    mentorship(
+        make.user(name="Ed", password=None), make.mentor(name="Eve", password=None), 30, state=MentorshipState.ENDED
+    )
 
     assert send_due_checkins() == 4
     assert send_due_checkins() == 0  # already made: nothing new
     assert [(c.side, c.round, c.team_id) for c in checkins_of(m)] == [
-        (Side.MENTOR, 1, nina.team_id), (Side.NEW_HIRE, 1, nina.team_id)]
+        (Side.MENTOR, 1, nina.team_id),
+        (Side.NEW_HIRE, 1, nina.team_id),
+    ]
     assert [c.round for c in checkins_of(long_running)] == [3, 3]  # only the one due now, not a pile
     assert checkins_of(young) == []
 
@@ -203,8 +249,10 @@ def test_the_web_page_answers_and_changes_ones_own_latest_check_in_only(client, 
     assert "Check-ins waiting for you" in client.get("/feedback/").get_data(as_text=True)
 
     form = f"c{mine.id}-"
-    for data, message in [({"score": "0"}, "from 1 (not at all) to 5 (very)"),
-                          ({"score": "3", "change": "z" * 1001}, "under 1,000 characters (this has 1,001)")]:
+    for data, message in [
+        ({"score": "0"}, "from 1 (not at all) to 5 (very)"),
+        ({"score": "3", "change": "z" * 1001}, "under 1,000 characters (this has 1,001)"),
+    ]:
         response = client.post(f"/feedback/checkins/{mine.id}", data={form + k: v for k, v in data.items()})
         assert response.status_code == 400 and message in html.unescape(response.get_data(as_text=True))
     assert checkins_of(m)[1].score is None

@@ -18,7 +18,10 @@ from tests.help.threads import question, scene, sign_in
 
 # The pure rules
 
-@pytest.mark.parametrize("mean, tip", [(5.0, 0), (4.5, 0), (4.49, 1), (3.5, 1), (3.0, 2), (2.5, 2), (2.49, 3), (1.0, 3)])
+
+@pytest.mark.parametrize(
+    "mean, tip", [(5.0, 0), (4.5, 0), (4.49, 1), (3.5, 1), (3.0, 2), (2.5, 2), (2.49, 3), (1.0, 3)]
+)
 def test_the_tip_follows_the_mean(mean, tip):
     assert clarity_tip(mean) == CLARITY_TIPS[tip][1]
 
@@ -38,14 +41,21 @@ def test_what_the_asker_reads_is_brought_up_to_date_only_after_three_new_ratings
 
 # On the web
 
+
 def page(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
 def ratings() -> list[tuple[int, int, int]]:
     db.session.expire_all()
-    return [tuple(r) for r in db.session.execute(
-        sa.select(ClarityRating.question_id, ClarityRating.mentor_id, ClarityRating.score).order_by(ClarityRating.id))]
+    return [
+        tuple(r)
+        for r in db.session.execute(
+            sa.select(ClarityRating.question_id, ClarityRating.mentor_id, ClarityRating.score).order_by(
+                ClarityRating.id
+            )
+        )
+    ]
 
 
 @pytest.fixture
@@ -117,8 +127,12 @@ def test_the_question_page_offers_the_rating_to_who_may_give_it(s, client, auth)
     thread.resolve(s.question.id, s.asker.id)
     db.session.commit()
     url = f"/help/questions/{s.question.id}"
-    for person, clarity, task in [(s.mentor, True, False), (s.earlier_mentor, False, False),
-                                  (s.asker, False, True), (s.lead, False, False)]:
+    for person, clarity, task in [
+        (s.mentor, True, False),
+        (s.earlier_mentor, False, False),
+        (s.asker, False, True),
+        (s.lead, False, False),
+    ]:
         auth.sign_out()
         sign_in(auth, person)
         shown = page(client.get(url))

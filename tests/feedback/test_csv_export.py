@@ -16,17 +16,20 @@ def read(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text, newline="")))
 
 
-@pytest.mark.parametrize(("typed", "written"), [
-    ("=HYPERLINK(\"http://evil\",\"x\")", "'=HYPERLINK(\"http://evil\",\"x\")"),
-    ("+1+1", "'+1+1"),
-    ("-2+3", "'-2+3"),
-    ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
-    ("\t=1", "'\t=1"),
-    ("\r=1", "'\r=1"),
-    ("SQL", "SQL"),
-    ("a=b", "a=b"),  # only the first character matters
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ('=HYPERLINK("http://evil","x")', '\'=HYPERLINK("http://evil","x")'),
+        ("+1+1", "'+1+1"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("SQL", "SQL"),
+        ("a=b", "a=b"),  # only the first character matters
+        ("", ""),
+    ],
+)
 def test_typed_text_a_spreadsheet_would_run_gets_an_apostrophe(typed, written):
     assert neutralise(typed) == written
     assert read(table_csv(["Skill"], [[typed]]))[1] == [written]
@@ -35,8 +38,10 @@ def test_typed_text_a_spreadsheet_would_run_gets_an_apostrophe(typed, written):
 def test_a_table_reads_back_with_numbers_dates_and_empty_cells():
     text = table_csv(
         ["Skill", "Questions", "Change", "Share", "Taught", "Since", "Note"],
-        [["SQL", 12, -3, 0.75, False, date(2026, 11, 16), None],
-         ["Kafka, streams", 5, 2, 0.5, True, datetime(2026, 11, 16, 9, tzinfo=UTC), 'said "help"\nthen left']],
+        [
+            ["SQL", 12, -3, 0.75, False, date(2026, 11, 16), None],
+            ["Kafka, streams", 5, 2, 0.5, True, datetime(2026, 11, 16, 9, tzinfo=UTC), 'said "help"\nthen left'],
+        ],
     )
     assert text.startswith("Skill,Questions,Change,Share,Taught,Since,Note\r\n")
     assert read(text) == [

@@ -59,14 +59,28 @@ def build_world(make) -> dict:
     make.user_skill(omar, kafka, SkillKind.TEACH, 4)  # another team's mentor: Kafka stays untaught here
 
     def ask(asked, urgency, reply_after, answerer, *, deadline_after=None, skills=(), resolved=None, **fields):
-        q = Question(asker_id=nina.id, team_id=payments.id, goal="Stuck on something", stuck="Here",
-                     urgency=urgency, created_at=asked, skills=list(skills), resolved_at=resolved,
-                     state=QuestionState.RESOLVED if resolved else QuestionState.ANSWERED,
-                     first_reply_at=None if reply_after is None else asked + reply_after * MINUTE, **fields)
+        q = Question(
+            asker_id=nina.id,
+            team_id=payments.id,
+            goal="Stuck on something",
+            stuck="Here",
+            urgency=urgency,
+            created_at=asked,
+            skills=list(skills),
+            resolved_at=resolved,
+            state=QuestionState.RESOLVED if resolved else QuestionState.ANSWERED,
+            first_reply_at=None if reply_after is None else asked + reply_after * MINUTE,
+            **fields,
+        )
         if deadline_after is not None:
-            q.attempts.append(Attempt(
-                mentor_id=(answerer or mia).id, number=1, deadline_at=asked + deadline_after * MINUTE,
-                state=AttemptState.ANSWERED if reply_after is not None else AttemptState.WAITING))
+            q.attempts.append(
+                Attempt(
+                    mentor_id=(answerer or mia).id,
+                    number=1,
+                    deadline_at=asked + deadline_after * MINUTE,
+                    state=AttemptState.ANSWERED if reply_after is not None else AttemptState.WAITING,
+                )
+            )
         if reply_after is not None:
             q.posts.append(Post(author_id=answerer.id, body="Try this", created_at=asked + reply_after * MINUTE))
         db.session.add(q)
@@ -87,8 +101,17 @@ def build_world(make) -> dict:
         db.session.add(SelfSolve(user_id=who.id, question_id=in_kb.id, team_id=payments.id, created_at=when))
 
     def task(when, rating, **fields):
-        db.session.add(TaskFeedback(author_id=nina.id, team_id=payments.id, title="Add VAT to invoices",
-                                    rating=rating, time_taken=TimeTaken.MORE, created_at=when, **fields))
+        db.session.add(
+            TaskFeedback(
+                author_id=nina.id,
+                team_id=payments.id,
+                title="Add VAT to invoices",
+                rating=rating,
+                time_taken=TimeTaken.MORE,
+                created_at=when,
+                **fields,
+            )
+        )
 
     task(at(10, 10), 5, missing="A test account", signed=True)
     task(at(10, 11), 4, missing="Nobody told me about the VPN")
@@ -97,8 +120,14 @@ def build_world(make) -> dict:
     task(at(9, 11), 1)
 
     def mentorship(hire, state, proposed, **fields) -> Mentorship:
-        m = Mentorship(new_hire_id=hire.id, mentor_id=mia.id, state=state, proposed_at=proposed,
-                       expires_at=proposed + timedelta(days=3), **fields)
+        m = Mentorship(
+            new_hire_id=hire.id,
+            mentor_id=mia.id,
+            state=state,
+            proposed_at=proposed,
+            expires_at=proposed + timedelta(days=3),
+            **fields,
+        )
         db.session.add(m)
         db.session.flush()
         return m
@@ -109,11 +138,24 @@ def build_world(make) -> dict:
     mentorship(lea, MentorshipState.ENDED, at(7, 30), decided_at=at(8, 1), started_at=at(8, 1), ended_at=at(10, 15))
     mentorship(ned, MentorshipState.PROPOSED, at(10, 25))
     for user, side, score, change in ((nina, Side.NEW_HIRE, 1, "Meet weekly"), (mia, Side.MENTOR, 2, "")):
-        db.session.add(Checkin(mentorship_id=nina_mia.id, user_id=user.id, side=side, round=3, team_id=payments.id,
-                               sent_at=at(10, 12), answered_at=at(10, 12, 10), score=score, change=change, via="web"))
+        db.session.add(
+            Checkin(
+                mentorship_id=nina_mia.id,
+                user_id=user.id,
+                side=side,
+                round=3,
+                team_id=payments.id,
+                sent_at=at(10, 12),
+                answered_at=at(10, 12, 10),
+                score=score,
+                change=change,
+                via="web",
+            )
+        )
     db.session.commit()
-    return dict(lena=lena, paul=paul, payments=payments, platform=platform, nina=nina, mia=mia, max=max_,
-                omar=omar, ada=ada)
+    return dict(
+        lena=lena, paul=paul, payments=payments, platform=platform, nina=nina, mia=mia, max=max_, omar=omar, ada=ada
+    )
 
 
 @pytest.fixture
@@ -212,7 +254,12 @@ def test_a_lead_sees_the_months_figures_beside_the_month_before(client, auth, wo
         ["Ended early", "1", "0", "+1"],
     ]
     assert [row[:3] for row in tables["trend"][1:]] == [  # the weeks of October, cut to the month
-        ["1 Oct", "0", "—"], ["5 Oct", "5", "30 min"], ["12 Oct", "0", "—"], ["19 Oct", "1", "—"], ["26 Oct", "0", "—"]]
+        ["1 Oct", "0", "—"],
+        ["5 Oct", "5", "30 min"],
+        ["12 Oct", "0", "—"],
+        ["19 Oct", "1", "—"],
+        ["26 Oct", "0", "—"],
+    ]
 
     # Words: the signed one with its writer's name, the others without.
     words = section(page, "comments")
@@ -263,8 +310,9 @@ def test_a_period_key_names_the_same_period_and_links_lead_to_the_periods_around
     sign_in(auth, world["lena"])
     by_key = text(client.get("/feedback/dashboard?period=2026-10"))
     assert Tables(by_key).tables["questions"][1] == ["Questions asked", "6", "3", "+3"]
-    assert 'href="/feedback/dashboard?team={}&amp;period=2026-09"'.format(world["payments"].id) in \
-        client.get("/feedback/dashboard?period=2026-10").get_data(as_text=True)
+    assert 'href="/feedback/dashboard?team={}&amp;period=2026-09"'.format(world["payments"].id) in client.get(
+        "/feedback/dashboard?period=2026-10"
+    ).get_data(as_text=True)
     quarter = text(client.get("/feedback/dashboard?period=quarter&at=2026-11-21"))
     assert "Payments: Q4 2026" in quarter and "Q3 2026" in quarter
     assert Tables(quarter).tables["questions"][1] == ["Questions asked", "6", "3", "+3"]  # all in Q4, Q3
@@ -279,16 +327,19 @@ def test_a_period_key_names_the_same_period_and_links_lead_to_the_periods_around
     assert f"Payments: {utcnow():%B %Y}" in text(client.get("/feedback/dashboard"))
 
 
-@pytest.mark.parametrize(("who", "team", "status"), [
-    ("lena", "payments", 200),
-    ("lena", "platform", 404),  # another lead's team
-    ("paul", "payments", 404),
-    ("ada", "payments", 200),  # admins see every team
-    ("ada", "platform", 200),
-    ("nina", "payments", 403),  # a new hire
-    ("mia", "payments", 403),  # a mentor
-    ("omar", None, 403),
-])
+@pytest.mark.parametrize(
+    ("who", "team", "status"),
+    [
+        ("lena", "payments", 200),
+        ("lena", "platform", 404),  # another lead's team
+        ("paul", "payments", 404),
+        ("ada", "payments", 200),  # admins see every team
+        ("ada", "platform", 200),
+        ("nina", "payments", 403),  # a new hire
+        ("mia", "payments", 403),  # a mentor
+        ("omar", None, 403),
+    ],
+)
 def test_who_may_see_which_dashboard(client, auth, world, who, team, status):
     sign_in(auth, world[who])
     query = f"&team={world[team].id}" if team else ""
@@ -339,16 +390,22 @@ def test_the_nav_links_to_the_dashboard_for_leads_and_admins_only(client, auth, 
         auth.sign_out()
 
 
-@pytest.mark.parametrize(("query", "message"), [
-    ("period=2026-11-20..2026-11-01", "The period ends (2026-11-01) before it starts (2026-11-20)."),
-    ("period=range&first=2026-11-20&last=2026-11-01", "The period ends (2026-11-01) before it starts (2026-11-20)."),
-    ("period=range&first=2026-11-20", "Give the first and the last day of the range."),
-    ("period=fortnight", "'fortnight' is not a period"),
-    ("period=2026-Q5", "'2026-Q5' is not a period"),
-    ("period=month&at=2026-13-01", "'2026-13-01' is not a date: write it as year-month-day"),
-    ("period=range&first=2020-01-01&last=2026-01-01", "A range can be at most 366 days"),
-    ("period=quarter&at=0001-01-01", "too far in the past or the future"),
-])
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("period=2026-11-20..2026-11-01", "The period ends (2026-11-01) before it starts (2026-11-20)."),
+        (
+            "period=range&first=2026-11-20&last=2026-11-01",
+            "The period ends (2026-11-01) before it starts (2026-11-20).",
+        ),
+        ("period=range&first=2026-11-20", "Give the first and the last day of the range."),
+        ("period=fortnight", "'fortnight' is not a period"),
+        ("period=2026-Q5", "'2026-Q5' is not a period"),
+        ("period=month&at=2026-13-01", "'2026-13-01' is not a date: write it as year-month-day"),
+        ("period=range&first=2020-01-01&last=2026-01-01", "A range can be at most 366 days"),
+        ("period=quarter&at=0001-01-01", "too far in the past or the future"),
+    ],
+)
 def test_a_period_that_cannot_be_shown_says_why_with_the_form(client, auth, world, query, message):
     sign_in(auth, world["lena"])
     response = client.get(f"/feedback/dashboard?{query}")
@@ -372,20 +429,32 @@ def test_the_figures_the_database_counts_are_the_pure_functions_figures(world, m
     gaps = metrics.skill_gaps(rows.questions, period, rows.taught_skill_ids, limit=SKILL_GAPS_SHOWN)
     assert gaps
     assert [(g.skill_id, g.questions, g.previous, g.taught) for g in board.skill_gaps] == [
-        (g.skill_id, g.questions.value, g.questions.previous, g.taught) for g in gaps]
+        (g.skill_id, g.questions.value, g.questions.previous, g.taught) for g in gaps
+    ]
 
     def percent(share):
         return None if share is None else round(share * 100, 1)
 
     loads = metrics.mentor_load(rows.answers, rows.open_by_mentor, rows.questions, period, rows.mentor_ids)
     assert [(m.mentor_id, m.open_questions, m.answers, m.previous, m.share, m.helpful) for m in board.mentor_load] == [
-        (m.mentor_id, m.open_questions, m.answers.value, m.answers.previous, percent(m.share_of_answers),
-         NOT_ENOUGH_RESPONSES if m.helpful is None else percent(m.helpful)) for m in loads]
+        (
+            m.mentor_id,
+            m.open_questions,
+            m.answers.value,
+            m.answers.previous,
+            percent(m.share_of_answers),
+            NOT_ENOUGH_RESPONSES if m.helpful is None else percent(m.helpful),
+        )
+        for m in loads
+    ]
 
     _, task_mean = metrics.task_ratings(rows.task_feedback, period)
     _, checkin_mean = metrics.checkin_scores(rows.checkins, period)
-    assert board.feedback[1:] == [figure("Task feedback: how it went", MEAN, task_mean, rating=True),
-                                  figure("Check-ins: is the mentorship useful", MEAN, checkin_mean, rating=True)]
+    assert board.feedback[1:] == [
+        figure("Task feedback: how it went", MEAN, task_mean, rating=True),
+        figure("Check-ins: is the mentorship useful", MEAN, checkin_mean, rating=True),
+    ]
     assert (board.responses["tasks"], board.responses["checkins"]) == (
         sum(metrics.task_rating_counts(rows.task_feedback, period).values()),
-        sum(metrics.checkin_score_counts(rows.checkins, period).values()))
+        sum(metrics.checkin_score_counts(rows.checkins, period).values()),
+    )

@@ -21,6 +21,7 @@ from tests.help.threads import documented_calls, question, sign_in
 
 # The asker's clarity
 
+
 @pytest.fixture
 def asked(make):
     """Nina and six mentors, each of whom answered one of her questions."""
@@ -69,6 +70,7 @@ def test_the_askers_clarity_changes_only_once_three_new_ratings_have_come(client
 
 # The dashboard
 
+
 def at(day: int, hour: int = 9) -> datetime:
     return datetime(2026, 10, day, hour, tzinfo=UTC)
 
@@ -97,8 +99,16 @@ CHECKINS = "Check-ins: is the mentorship useful"
 
 def test_no_two_periods_on_the_dashboard_differ_by_fewer_than_three_task_ratings(client, auth, team):
     def task(day: int, rating: int) -> None:
-        db.session.add(TaskFeedback(author_id=team["nina"].id, team_id=team["payments"].id, title="A task",
-                                    rating=rating, time_taken=TimeTaken.MORE, created_at=at(day)))
+        db.session.add(
+            TaskFeedback(
+                author_id=team["nina"].id,
+                team_id=team["payments"].id,
+                title="A task",
+                rating=rating,
+                time_taken=TimeTaken.MORE,
+                created_at=at(day),
+            )
+        )
         db.session.commit()
 
     for day, rating in ((5, 5), (6, 4), (7, 3), (8, 1)):
@@ -123,12 +133,26 @@ def test_check_in_scores_move_in_threes_and_a_changed_answer_does_not_move_them(
     hires = [nina] + [make.user(name=f"Hire {n}", team=team["payments"], timezone="UTC") for n in range(3)]
     checkins = []
     for n, hire in enumerate(hires):
-        ship = Mentorship(new_hire_id=hire.id, mentor_id=mia.id, state=MentorshipState.ACTIVE, proposed_at=at(1),
-                          expires_at=at(4), started_at=at(1), decided_at=at(1), reasons=[])
+        ship = Mentorship(
+            new_hire_id=hire.id,
+            mentor_id=mia.id,
+            state=MentorshipState.ACTIVE,
+            proposed_at=at(1),
+            expires_at=at(4),
+            started_at=at(1),
+            decided_at=at(1),
+            reasons=[],
+        )
         db.session.add(ship)
         db.session.flush()
-        checkin = Checkin(mentorship_id=ship.id, user_id=hire.id, side=Side.NEW_HIRE, round=1,
-                          team_id=team["payments"].id, sent_at=at(5 + n))
+        checkin = Checkin(
+            mentorship_id=ship.id,
+            user_id=hire.id,
+            side=Side.NEW_HIRE,
+            round=1,
+            team_id=team["payments"].id,
+            sent_at=at(5 + n),
+        )
         db.session.add(checkin)
         checkins.append(checkin)
     db.session.commit()

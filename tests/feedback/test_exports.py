@@ -39,8 +39,16 @@ def raw(client, world, kind: str):
 def test_each_table_of_the_page_downloads_as_csv(client, auth, world):
     sign_in(auth, world["lena"])
     page = client.get("/feedback/dashboard" + QUERY.format(world["payments"].id)).get_data(as_text=True)
-    for table in ("reply-times", "questions", "trend", "skill-gaps", "feedback", "mentor-load", "mentorships",
-                  "comments"):
+    for table in (
+        "reply-times",
+        "questions",
+        "trend",
+        "skill-gaps",
+        "feedback",
+        "mentor-load",
+        "mentorships",
+        "comments",
+    ):
         assert f"/feedback/dashboard/export/{table}.csv?team=" in page, table
         response = export(client, world, table)
         assert response.status_code == 200, table
@@ -59,21 +67,37 @@ def test_each_table_of_the_page_downloads_as_csv(client, auth, world):
     assert ["All questions", "Median time to first reply", "min", "30.0", "80.0", "-50.0"] in replies
     assert ["All questions", "Answered within the deadline", "%", "66.7", "100.0", "-33.3"] in replies
     assert rows(export(client, world, "feedback"))[3] == [
-        "Check-ins: is the mentorship useful", "of 5", "Not enough responses (fewer than 3)",
-        "Not enough responses (fewer than 3)", ""]
+        "Check-ins: is the mentorship useful",
+        "of 5",
+        "Not enough responses (fewer than 3)",
+        "Not enough responses (fewer than 3)",
+        "",
+    ]
     assert rows(export(client, world, "mentor-load"))[1] == [
-        "Mia Mentor", "1", "3", "0", "3", "60.0", "Not enough responses (fewer than 3)"]
+        "Mia Mentor",
+        "1",
+        "3",
+        "0",
+        "3",
+        "60.0",
+        "Not enough responses (fewer than 3)",
+    ]
 
 
 def test_typed_text_is_neutralised_so_a_spreadsheet_does_not_run_it(client, auth, world):
     sign_in(auth, world["lena"])
     gaps = rows(export(client, world, "skill-gaps"))
-    assert gaps[0] == ["Skill", "Questions October 2026", "Questions September 2026", "Change",
-                       "A mentor in the team teaches it"]
+    assert gaps[0] == [
+        "Skill",
+        "Questions October 2026",
+        "Questions September 2026",
+        "Change",
+        "A mentor in the team teaches it",
+    ]
     assert gaps[1:] == [["SQL", "3", "1", "2", "yes"], ["Kafka", "2", "0", "2", "no"], ["'=cmd()", "1", "0", "1", "no"]]
     comments = rows(export(client, world, "comments"))
     helped = next(row for row in comments if row[1] == "What helped")
-    assert helped[3] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
+    assert helped[3] == '\'=HYPERLINK("http://evil.example","click")'
     # Names only where signed, as on the page; no rating and no moment beside the words.
     assert comments[0] == ["Week", "Kind", "About", "Text", "Signed by"]
     assert sorted(row[4] for row in comments[1:]) == ["", "", "", "Nina New"]
@@ -81,10 +105,20 @@ def test_typed_text_is_neutralised_so_a_spreadsheet_does_not_run_it(client, auth
 
 def test_the_page_lists_the_newest_comments_and_the_csv_has_them_all(client, auth, world):
     payments, nina = world["payments"], world["nina"]
-    db.session.add_all([TaskFeedback(author_id=nina.id, team_id=payments.id, title="A task", rating=3,
-                                     time_taken=TimeTaken.AS_EXPECTED, missing=f"Missing thing {n}",
-                                     created_at=datetime(2026, 10, 20, tzinfo=UTC) + timedelta(minutes=n))
-                        for n in range(60)])
+    db.session.add_all(
+        [
+            TaskFeedback(
+                author_id=nina.id,
+                team_id=payments.id,
+                title="A task",
+                rating=3,
+                time_taken=TimeTaken.AS_EXPECTED,
+                missing=f"Missing thing {n}",
+                created_at=datetime(2026, 10, 20, tzinfo=UTC) + timedelta(minutes=n),
+            )
+            for n in range(60)
+        ]
+    )
     db.session.commit()
     sign_in(auth, world["lena"])
     page = client.get("/feedback/dashboard" + QUERY.format(payments.id)).get_data(as_text=True)
@@ -94,12 +128,15 @@ def test_the_page_lists_the_newest_comments_and_the_csv_has_them_all(client, aut
     assert len(rows(export(client, world, "comments"))) == 1 + 64
 
 
-@pytest.mark.parametrize(("who", "team", "status"), [
-    ("paul", "payments", 404),  # another team's lead
-    ("nina", "payments", 403),
-    ("mia", "payments", 403),
-    ("ada", "platform", 200),
-])
+@pytest.mark.parametrize(
+    ("who", "team", "status"),
+    [
+        ("paul", "payments", 404),  # another team's lead
+        ("nina", "payments", 403),
+        ("mia", "payments", 403),
+        ("ada", "platform", 200),
+    ],
+)
 def test_exports_follow_the_pages_access_rules(client, auth, world, who, team, status):
     sign_in(auth, world[who])
     response = export(client, world, "comments", team)
@@ -126,8 +163,11 @@ def test_an_admin_exports_raw_task_feedback_with_names_and_it_is_logged(client, 
     table = rows(response)
     assert table[0][:5] == ["Id", "Written", "Author", "Author's email", "Task"]
     assert [(row[2], row[7], row[11]) for row in table[1:]] == [  # October's three, oldest first
-        ("Nina New", "5", "A test account"), ("Nina New", "4", "Nobody told me about the VPN"), ("Nina New", "3", "")]
-    assert table[3][10] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
+        ("Nina New", "5", "A test account"),
+        ("Nina New", "4", "Nobody told me about the VPN"),
+        ("Nina New", "3", ""),
+    ]
+    assert table[3][10] == '\'=HYPERLINK("http://evil.example","click")'
 
     [record] = [r for r in caplog.records if r.name == "feedback.exports"]
     line = record.getMessage()
@@ -141,7 +181,9 @@ def test_raw_check_ins_name_who_answered(client, auth, world, caplog):
     with caplog.at_level(logging.INFO, logger="feedback.exports"):
         table = rows(raw(client, world, "checkins"))
     assert sorted((row[4], row[10], row[11]) for row in table[1:]) == [
-        ("Mia Mentor", "2", ""), ("Nina New", "1", "Meet weekly")]
+        ("Mia Mentor", "2", ""),
+        ("Nina New", "1", "Meet weekly"),
+    ]
     assert ["checkins" in r.getMessage() for r in caplog.records if r.name == "feedback.exports"] == [True]
 
 

@@ -15,8 +15,16 @@ from tests.feedback.test_checkins import mentorship
 from tests.help.threads import api_headers, documented_calls, error_fields, question, scene
 
 API = "/api/v1/feedback"
-TASK = {"title": "Add VAT to invoices", "rating": 4, "time_taken": "as_expected", "helped": ["knowledge_base"],
-        "skills": ["postgres"], "link": "https://tracker.example.com/PAY-42", "missing": "", "signed": True}
+TASK = {
+    "title": "Add VAT to invoices",
+    "rating": 4,
+    "time_taken": "as_expected",
+    "helped": ["knowledge_base"],
+    "skills": ["postgres"],
+    "link": "https://tracker.example.com/PAY-42",
+    "missing": "",
+    "signed": True,
+}
 
 
 @pytest.fixture
@@ -38,7 +46,11 @@ def count(model) -> int:
 def test_task_feedback_is_sent_read_back_and_kept_to_its_author(call, s):
     sent = call(s.asker, "POST", "/tasks", {**TASK, "question_id": s.question.id, "request_key": "k1"}, 201).get_json()
     assert (sent["title"], sent["rating"], sent["time_taken"], sent["via"]) == (
-        "Add VAT to invoices", 4, "as_expected", "api")
+        "Add VAT to invoices",
+        4,
+        "as_expected",
+        "api",
+    )
     assert [skill["name"] for skill in sent["skills"]] == ["PostgreSQL"] and sent["question_id"] == s.question.id
     again = call(s.asker, "POST", "/tasks", {**TASK, "question_id": s.question.id, "request_key": "k1"}, 201)
     assert again.get_json()["id"] == sent["id"] and count(TaskFeedback) == 1
@@ -74,8 +86,9 @@ def test_each_bad_value_answers_422_naming_it_and_saves_nothing(call, client, s)
     for change, field, words in BAD:
         response = call(s.asker, "POST", "/tasks", {**TASK, **change}, 422)
         assert words in " ".join(error_fields(response)[field]), field
-    broken = client.post(API + "/tasks", data="{not json", content_type="application/json",
-                         headers=api_headers(s.asker))
+    broken = client.post(
+        API + "/tasks", data="{not json", content_type="application/json", headers=api_headers(s.asker)
+    )
     assert broken.status_code == 400 and set(broken.get_json()) == {"error"}
     assert count(TaskFeedback) == 0
 
@@ -87,8 +100,9 @@ def test_check_ins_are_listed_and_answered_by_their_own_person_only(call, s):
     assert (mine["other"]["name"], mine["side"], mine["round"], mine["score"]) == ("Mia Mentor", "new_hire", 1, None)
 
     assert "score" in error_fields(call(s.asker, "POST", f"/checkins/{mine['id']}", {"score": 9}, 422))
-    assert "change" in error_fields(call(s.asker, "POST", f"/checkins/{mine['id']}",
-                                         {"score": 3, "change": "c" * 1001}, 422))
+    assert "change" in error_fields(
+        call(s.asker, "POST", f"/checkins/{mine['id']}", {"score": 3, "change": "c" * 1001}, 422)
+    )
     call(s.mentor, "POST", f"/checkins/{mine['id']}", {"score": 1}, 404)  # Mia's own is another id
     answered = call(s.asker, "POST", f"/checkins/{mine['id']}", {"score": 4, "change": "Fine"}, 200).get_json()
     assert (answered["score"], answered["change"]) == (4, "Fine")

@@ -57,23 +57,31 @@ def at(day: int, hour: int = 9, minute: int = 0, month: int = 11) -> datetime:
 def question(id, asked_at, urgency="blocking", reply_after=None, deadline_after=None, **fields) -> QuestionRow:
     """A question with its reply and deadline given as minutes after it was asked."""
     return QuestionRow(
-        id=id, asked_at=asked_at, urgency=urgency,
+        id=id,
+        asked_at=asked_at,
+        urgency=urgency,
         first_reply_at=None if reply_after is None else asked_at + reply_after * MINUTE,
-        deadline_at=None if deadline_after is None else asked_at + deadline_after * MINUTE, **fields)
+        deadline_at=None if deadline_after is None else asked_at + deadline_after * MINUTE,
+        **fields,
+    )
 
 
 # Percentiles
 
-@pytest.mark.parametrize(("values", "p", "expected"), [
-    # Sorted n values, position p/100 * (n - 1) from 0, interpolated between neighbours.
-    ([10, 20, 30, 40, 50], 50, 30),  # position 2: the middle value
-    ([50, 10, 40, 20, 30], 90, 46),  # position 3.6: 40 + 0.6 * (50 - 40)
-    ([10, 20, 30, 40], 50, 25),  # position 1.5: halfway between 20 and 30
-    ([10, 20, 30, 40], 90, 37),  # position 2.7: 30 + 0.7 * (40 - 30)
-    ([10, 20, 30, 40], 0, 10),
-    ([10, 20, 30, 40], 100, 40),
-    ([7], 90, 7),  # one value is every percentile
-])
+
+@pytest.mark.parametrize(
+    ("values", "p", "expected"),
+    [
+        # Sorted n values, position p/100 * (n - 1) from 0, interpolated between neighbours.
+        ([10, 20, 30, 40, 50], 50, 30),  # position 2: the middle value
+        ([50, 10, 40, 20, 30], 90, 46),  # position 3.6: 40 + 0.6 * (50 - 40)
+        ([10, 20, 30, 40], 50, 25),  # position 1.5: halfway between 20 and 30
+        ([10, 20, 30, 40], 90, 37),  # position 2.7: 30 + 0.7 * (40 - 30)
+        ([10, 20, 30, 40], 0, 10),
+        ([10, 20, 30, 40], 100, 40),
+        ([7], 90, 7),  # one value is every percentile
+    ],
+)
 def test_percentiles_are_interpolated_between_the_nearest_ranks(values, p, expected):
     assert percentile(values, p) == pytest.approx(expected)
 
@@ -94,6 +102,7 @@ def test_a_percentile_agrees_with_numpy_and_lies_between_the_extremes(values, p)
 
 
 # Time to first reply
+
 
 def test_reply_times_and_deadlines_by_urgency():
     monday = at(16)
@@ -145,6 +154,7 @@ def test_a_week_without_questions_has_no_reply_figures():
 
 # Counts and skill gaps
 
+
 def test_questions_asked_resolved_escalated_and_solved_from_the_knowledge_base():
     questions = [
         question(1, at(16), resolved_at=at(16, 15)),  # asked and resolved this week
@@ -185,6 +195,7 @@ def test_skill_gaps_are_the_most_asked_about_skills_and_say_which_no_mentor_teac
 
 # Feedback and anonymity
 
+
 def test_ratings_are_shown_only_over_three_responses_or_more():
     assert not enough_responses(2) and enough_responses(3)
     assert rating_summary([5, 1]) is None
@@ -219,12 +230,16 @@ def test_task_feedback_ratings_count_in_groups_of_three_in_the_order_they_came()
 
 
 def test_no_two_periods_differ_by_fewer_than_three_ratings():
-    ratings = [TaskFeedbackRow(at(d, h), r, n) for n, (d, h, r) in enumerate(
-        [(16, 9, 5), (16, 10, 1), (17, 9, 4), (18, 9, 2), (19, 9, 3), (20, 9, 3), (21, 9, 5)])]
+    ratings = [
+        TaskFeedbackRow(at(d, h), r, n)
+        for n, (d, h, r) in enumerate(
+            [(16, 9, 5), (16, 10, 1), (17, 9, 4), (18, 9, 2), (19, 9, 3), (20, 9, 3), (21, 9, 5)]
+        )
+    ]
     days = [date(2026, 11, d) for d in range(16, 23)]
     counted = {}
     for first in days:
-        for last in days[days.index(first):]:
+        for last in days[days.index(first) :]:
             counts = task_rating_counts(ratings, Period("range", first, last + timedelta(days=1), "UTC"))
             counted[first, last] = sum(counts.values())
             assert counted[first, last] % 3 == 0
@@ -234,8 +249,14 @@ def test_no_two_periods_differ_by_fewer_than_three_ratings():
 
 
 def test_checkin_scores_beside_the_week_before():
-    checkins = [CheckinRow(1, at(16), 2), CheckinRow(1, at(17), 3), CheckinRow(2, at(18), 4),
-                CheckinRow(1, at(9), 5), CheckinRow(2, at(10), 5), CheckinRow(3, at(15, 23), 4)]
+    checkins = [
+        CheckinRow(1, at(16), 2),
+        CheckinRow(1, at(17), 3),
+        CheckinRow(2, at(18), 4),
+        CheckinRow(1, at(9), 5),
+        CheckinRow(2, at(10), 5),
+        CheckinRow(3, at(15, 23), 4),
+    ]
     summary, mean = checkin_scores(checkins, WEEK)
     # This week (2 + 3 + 4) / 3 = 3; last week (5 + 5 + 4) / 3 = 14 / 3.
     assert summary.responses == 3
@@ -254,12 +275,17 @@ def test_a_rating_off_the_scale_is_refused_with_the_scale(rating):
 
 # Mentors and mentorships
 
+
 def test_mentor_load_shows_who_carries_the_answering():
     ANA, BEN, CAI, DEV = 10, 11, 12, 13  # Dev is from another team, with a question waiting
     answers = [
-        AnswerRow(1, ANA, at(16, 10)), AnswerRow(1, ANA, at(16, 11)),  # two replies, one answer
-        AnswerRow(2, ANA, at(17)), AnswerRow(3, ANA, at(18)), AnswerRow(4, BEN, at(19)),
-        AnswerRow(6, BEN, at(10)), AnswerRow(7, BEN, at(11)),  # last week
+        AnswerRow(1, ANA, at(16, 10)),
+        AnswerRow(1, ANA, at(16, 11)),  # two replies, one answer
+        AnswerRow(2, ANA, at(17)),
+        AnswerRow(3, ANA, at(18)),
+        AnswerRow(4, BEN, at(19)),
+        AnswerRow(6, BEN, at(10)),
+        AnswerRow(7, BEN, at(11)),  # last week
     ]
     questions = [
         question(1, at(16), resolved_at=at(17), helpful=True),
@@ -305,6 +331,7 @@ def test_mentorships_active_waiting_and_ended_early():
 
 # Trends
 
+
 def test_a_quarter_trend_counts_each_week_and_leaves_out_other_quarters():
     quarter = period_containing("quarter", date(2026, 11, 21), "UTC")
     questions = [
@@ -327,8 +354,10 @@ def test_a_quarter_trend_counts_each_week_and_leaves_out_other_quarters():
     assert medians[-1].value == 5
 
 
-@given(st.lists(st.datetimes(datetime(2026, 9, 1), datetime(2027, 2, 1), timezones=st.just(UTC)), max_size=60),
-       st.sampled_from(["UTC", "Europe/Berlin", "America/New_York"]))
+@given(
+    st.lists(st.datetimes(datetime(2026, 9, 1), datetime(2027, 2, 1), timezones=st.just(UTC)), max_size=60),
+    st.sampled_from(["UTC", "Europe/Berlin", "America/New_York"]),
+)
 def test_a_trend_counts_every_question_of_the_period_once(moments, timezone):
     quarter = period_containing("quarter", date(2026, 11, 21), timezone)
     questions = [question(i, moment, reply_after=i) for i, moment in enumerate(moments)]
@@ -340,6 +369,7 @@ def test_a_trend_counts_every_question_of_the_period_once(moments, timezone):
 
 
 # The pieces the database's counts go through
+
 
 @given(st.lists(st.integers(1, 5), max_size=20))
 def test_a_summary_of_counts_is_the_summary_of_the_ratings(ratings):
@@ -355,19 +385,25 @@ def test_a_count_off_the_scale_is_refused_but_an_empty_one_is_not_looked_at():
 def test_ranked_from_counts_a_skill_without_questions_in_the_period_is_no_gap():
     gaps = rank_skill_gaps({1: 2, 2: 0, 3: 2}, {2: 5, 3: 1}, taught_skill_ids={3}, limit=5)
     assert [(g.skill_id, g.questions, g.taught) for g in gaps] == [
-        (1, Compared(2, 0), False), (3, Compared(2, 1), True)]
+        (1, Compared(2, 0), False),
+        (3, Compared(2, 1), True),
+    ]
 
 
 def test_a_skill_counts_once_per_question_and_only_in_the_period_asked():
-    questions = [question(1, at(16), skill_ids=(7, 7, 8)), question(2, at(17), skill_ids=(7,)),
-                 question(3, at(10), skill_ids=(8,))]  # last week
+    questions = [
+        question(1, at(16), skill_ids=(7, 7, 8)),
+        question(2, at(17), skill_ids=(7,)),
+        question(3, at(10), skill_ids=(8,)),
+    ]  # last week
     assert asked_by_skill(questions, WEEK) == {7: 2, 8: 1}
     assert asked_by_skill(questions, WEEK.previous()) == {8: 1}
 
 
 def test_mentor_answers_count_a_question_once_in_the_period_of_the_answer():
-    answers = [AnswerRow(1, 10, at(16)), AnswerRow(1, 10, at(17)), AnswerRow(2, 10, at(10)),
-               AnswerRow(3, 11, at(18))]
-    questions = [question(1, at(16), resolved_at=at(18), helpful=True),
-                 question(3, at(18), resolved_at=at(19), helpful=False)]
+    answers = [AnswerRow(1, 10, at(16)), AnswerRow(1, 10, at(17)), AnswerRow(2, 10, at(10)), AnswerRow(3, 11, at(18))]
+    questions = [
+        question(1, at(16), resolved_at=at(18), helpful=True),
+        question(3, at(18), resolved_at=at(19), helpful=False),
+    ]
     assert answers_by_mentor(answers, questions, WEEK) == {10: MentorAnswers(1, 1, 1, 1), 11: MentorAnswers(1, 0, 1, 0)}

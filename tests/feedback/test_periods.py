@@ -19,12 +19,15 @@ def utc(*parts) -> datetime:
     return datetime(*parts, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("kind", "first", "end", "key", "label"), [
-    # 21 Nov 2026 is a Saturday: its ISO week 47 runs Monday 16 to Sunday 22 November.
-    ("week", date(2026, 11, 16), date(2026, 11, 23), "2026-W47", "Week 47, 2026"),
-    ("month", date(2026, 11, 1), date(2026, 12, 1), "2026-11", "November 2026"),
-    ("quarter", date(2026, 10, 1), date(2027, 1, 1), "2026-Q4", "Q4 2026"),
-])
+@pytest.mark.parametrize(
+    ("kind", "first", "end", "key", "label"),
+    [
+        # 21 Nov 2026 is a Saturday: its ISO week 47 runs Monday 16 to Sunday 22 November.
+        ("week", date(2026, 11, 16), date(2026, 11, 23), "2026-W47", "Week 47, 2026"),
+        ("month", date(2026, 11, 1), date(2026, 12, 1), "2026-11", "November 2026"),
+        ("quarter", date(2026, 10, 1), date(2027, 1, 1), "2026-Q4", "Q4 2026"),
+    ],
+)
 def test_the_period_around_a_day(kind, first, end, key, label):
     period = period_containing(kind, SATURDAY, BERLIN)
     assert (period.first_day, period.end_day, period.key, period.label) == (first, end, key, label)
@@ -57,12 +60,15 @@ def test_the_end_belongs_to_the_next_period():
     assert not week.contains(None)
 
 
-@pytest.mark.parametrize(("kind", "day", "previous_key"), [
-    ("week", date(2026, 1, 1), "2025-W52"),  # over the new year
-    ("month", date(2026, 3, 31), "2026-02"),  # to a shorter month
-    ("month", date(2026, 1, 15), "2025-12"),
-    ("quarter", date(2026, 2, 1), "2025-Q4"),
-])
+@pytest.mark.parametrize(
+    ("kind", "day", "previous_key"),
+    [
+        ("week", date(2026, 1, 1), "2025-W52"),  # over the new year
+        ("month", date(2026, 3, 31), "2026-02"),  # to a shorter month
+        ("month", date(2026, 1, 15), "2025-12"),
+        ("quarter", date(2026, 2, 1), "2025-Q4"),
+    ],
+)
 def test_the_previous_period_is_the_same_kind_just_before(kind, day, previous_key):
     period = period_containing(kind, day, BERLIN)
     previous = period.previous()
@@ -91,20 +97,26 @@ def test_a_quarter_is_drawn_week_by_week_with_its_ends_cut_to_the_quarter():
     assert [s.short_label for s in steps[:3]] == ["1 Oct", "5 Oct", "12 Oct"]
 
 
-@pytest.mark.parametrize(("period", "count", "kind"), [
-    (period_containing("week", SATURDAY), 7, "day"),
-    (period_containing("month", SATURDAY), 6, "week"),  # Nov 2026: Sun 1st, 4 whole weeks, Mon 30th
-    (period_between(date(2026, 11, 1), date(2026, 11, 20)), 20, "day"),
-    (period_between(date(2026, 1, 1), date(2026, 12, 31)), 12, "month"),
-])
+@pytest.mark.parametrize(
+    ("period", "count", "kind"),
+    [
+        (period_containing("week", SATURDAY), 7, "day"),
+        (period_containing("month", SATURDAY), 6, "week"),  # Nov 2026: Sun 1st, 4 whole weeks, Mon 30th
+        (period_between(date(2026, 11, 1), date(2026, 11, 20)), 20, "day"),
+        (period_between(date(2026, 1, 1), date(2026, 12, 31)), 12, "month"),
+    ],
+)
 def test_the_steps_of_a_trend(period, count, kind):
     steps = period.steps()
     assert len(steps) == count
     assert kind in {s.kind for s in steps}
 
 
-@given(st.sampled_from(["week", "month", "quarter"]), st.dates(date(2000, 1, 1), date(2100, 12, 31)),
-       st.sampled_from(["UTC", BERLIN, NEW_YORK, "America/Santiago", "Australia/Lord_Howe"]))
+@given(
+    st.sampled_from(["week", "month", "quarter"]),
+    st.dates(date(2000, 1, 1), date(2100, 12, 31)),
+    st.sampled_from(["UTC", BERLIN, NEW_YORK, "America/Santiago", "Australia/Lord_Howe"]),
+)
 def test_steps_tile_the_period_and_periods_follow_each_other(kind, day, timezone):
     period = period_containing(kind, day, timezone)
     assert period.first_day <= day < period.end_day
@@ -120,19 +132,24 @@ def test_an_unknown_time_zone_is_read_as_utc():
     assert period_containing("week", SATURDAY, "").timezone == "UTC"
 
 
-@pytest.mark.parametrize(("make", "message"), [
-    (lambda: period_between(date(2026, 11, 20), date(2026, 11, 1)),
-     "the period ends (2026-11-01) before it starts (2026-11-20)"),
-    (lambda: Period("week", date(2026, 11, 16), date(2026, 11, 16)), "before it starts"),
-    (lambda: period_containing("year", SATURDAY), "unknown kind of period 'year'"),
-    (lambda: Period("fortnight", date(2026, 11, 16), date(2026, 11, 30)), "unknown kind of period"),
-    (lambda: parse_period("2026-11-20..2026-11-01"), "ends (2026-11-01) before it starts"),
-    (lambda: parse_period("2026-W54"), "'2026-W54' is not a date we know"),
-    (lambda: parse_period("2026-13"), "'2026-13' is not a date we know"),
-    (lambda: parse_period("2026-11-31..2026-12-01"), "is not a date we know"),
-    (lambda: parse_period("last week"), "'last week' is not a period: write 2026-W47"),
-    (lambda: period_containing("week", datetime(2026, 11, 21, 12)), "without a time zone"),
-])
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (
+            lambda: period_between(date(2026, 11, 20), date(2026, 11, 1)),
+            "the period ends (2026-11-01) before it starts (2026-11-20)",
+        ),
+        (lambda: Period("week", date(2026, 11, 16), date(2026, 11, 16)), "before it starts"),
+        (lambda: period_containing("year", SATURDAY), "unknown kind of period 'year'"),
+        (lambda: Period("fortnight", date(2026, 11, 16), date(2026, 11, 30)), "unknown kind of period"),
+        (lambda: parse_period("2026-11-20..2026-11-01"), "ends (2026-11-01) before it starts"),
+        (lambda: parse_period("2026-W54"), "'2026-W54' is not a date we know"),
+        (lambda: parse_period("2026-13"), "'2026-13' is not a date we know"),
+        (lambda: parse_period("2026-11-31..2026-12-01"), "is not a date we know"),
+        (lambda: parse_period("last week"), "'last week' is not a period: write 2026-W47"),
+        (lambda: period_containing("week", datetime(2026, 11, 21, 12)), "without a time zone"),
+    ],
+)
 def test_bad_periods_say_what_is_wrong(make, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
         make()

@@ -53,23 +53,54 @@ def world(make):
     make.user_skill(max_, billing, SkillKind.TEACH, 4)
 
     def ask(asker, asked, **fields) -> Question:
-        q = Question(asker_id=asker.id, team_id=asker.team_id, goal="A question", stuck="Somewhere stuck",
-                     created_at=asked, **fields)
+        q = Question(
+            asker_id=asker.id,
+            team_id=asker.team_id,
+            goal="A question",
+            stuck="Somewhere stuck",
+            created_at=asked,
+            **fields,
+        )
         db.session.add(q)
         db.session.flush()
         return q
 
     # Asked and resolved in October, blocking; Mia's first attempt timed out, Max answered.
-    q1 = ask(nina, at(10, 5), urgency=Urgency.BLOCKING, skills=[sql, billing], first_reply_at=at(10, 5, 9, 30),
-             resolved_at=at(10, 6), state=QuestionState.RESOLVED, helpful=True, helpful_note="Spot on")
-    db.session.add_all([
-        Attempt(question_id=q1.id, mentor_id=mia.id, number=1, state=AttemptState.TIMED_OUT, deadline_at=at(10, 5, 9, 15)),
-        Attempt(question_id=q1.id, mentor_id=max_.id, number=2, state=AttemptState.ANSWERED, deadline_at=at(10, 5, 9, 40)),
-        Post(question_id=q1.id, author_id=max_.id, body="a", created_at=at(10, 5, 9, 30)),
-        Post(question_id=q1.id, author_id=nina.id, body="thanks, but", created_at=at(10, 5, 9, 40)),  # the asker's own
-        Post(question_id=q1.id, author_id=max_.id, body="b", created_at=at(10, 5, 10)),  # the same answerer again
-        Post(question_id=q1.id, author_id=mia.id, body="c", created_at=at(10, 7)),
-    ])
+    q1 = ask(
+        nina,
+        at(10, 5),
+        urgency=Urgency.BLOCKING,
+        skills=[sql, billing],
+        first_reply_at=at(10, 5, 9, 30),
+        resolved_at=at(10, 6),
+        state=QuestionState.RESOLVED,
+        helpful=True,
+        helpful_note="Spot on",
+    )
+    db.session.add_all(
+        [
+            Attempt(
+                question_id=q1.id,
+                mentor_id=mia.id,
+                number=1,
+                state=AttemptState.TIMED_OUT,
+                deadline_at=at(10, 5, 9, 15),
+            ),
+            Attempt(
+                question_id=q1.id,
+                mentor_id=max_.id,
+                number=2,
+                state=AttemptState.ANSWERED,
+                deadline_at=at(10, 5, 9, 40),
+            ),
+            Post(question_id=q1.id, author_id=max_.id, body="a", created_at=at(10, 5, 9, 30)),
+            Post(
+                question_id=q1.id, author_id=nina.id, body="thanks, but", created_at=at(10, 5, 9, 40)
+            ),  # the asker's own
+            Post(question_id=q1.id, author_id=max_.id, body="b", created_at=at(10, 5, 10)),  # the same answerer again
+            Post(question_id=q1.id, author_id=mia.id, body="c", created_at=at(10, 7)),
+        ]
+    )
     # Asked in September, resolved in October: in, for its resolving.
     q2 = ask(nina, at(9, 20), resolved_at=at(10, 2), state=QuestionState.RESOLVED, escalated=True)
     db.session.add(Post(question_id=q2.id, author_id=mia.id, body="d", created_at=at(9, 21)))
@@ -79,17 +110,32 @@ def world(make):
     db.session.add(Post(question_id=q4.id, author_id=max_.id, body="e", created_at=at(10, 10, 11)))
     # Open now: waiting for Mia (so is Platform's, which is not Payments' load).
     q5 = ask(nina, at(10, 20))
-    db.session.add_all([
-        Attempt(question_id=q5.id, mentor_id=mia.id, number=1, state=AttemptState.WAITING, deadline_at=at(10, 20, 13)),
-        Attempt(question_id=q4.id, mentor_id=mia.id, number=1, state=AttemptState.WAITING, deadline_at=at(10, 10, 13)),
-        SelfSolve(user_id=nina.id, question_id=q1.id, team_id=payments.id, created_at=at(10, 3)),
-        SelfSolve(user_id=mia.id, question_id=q1.id, team_id=payments.id, created_at=at(9, 3)),
-        SelfSolve(user_id=paul.id, question_id=q1.id, team_id=platform.id, created_at=at(10, 4)),
-    ])
+    db.session.add_all(
+        [
+            Attempt(
+                question_id=q5.id, mentor_id=mia.id, number=1, state=AttemptState.WAITING, deadline_at=at(10, 20, 13)
+            ),
+            Attempt(
+                question_id=q4.id, mentor_id=mia.id, number=1, state=AttemptState.WAITING, deadline_at=at(10, 10, 13)
+            ),
+            SelfSolve(user_id=nina.id, question_id=q1.id, team_id=payments.id, created_at=at(10, 3)),
+            SelfSolve(user_id=mia.id, question_id=q1.id, team_id=payments.id, created_at=at(9, 3)),
+            SelfSolve(user_id=paul.id, question_id=q1.id, team_id=platform.id, created_at=at(10, 4)),
+        ]
+    )
 
     def task(author, when, rating, **fields):
-        db.session.add(TaskFeedback(author_id=author.id, team_id=author.team_id, title="A task", rating=rating,
-                                    time_taken=TimeTaken.AS_EXPECTED, created_at=when, **fields))
+        db.session.add(
+            TaskFeedback(
+                author_id=author.id,
+                team_id=author.team_id,
+                title="A task",
+                rating=rating,
+                time_taken=TimeTaken.AS_EXPECTED,
+                created_at=when,
+                **fields,
+            )
+        )
 
     task(nina, at(10, 10), 5, missing="A test account", signed=True)
     task(nina, at(10, 11), 2, helped_note="The runbook", missing="Time")
@@ -97,8 +143,14 @@ def world(make):
     task(paul, at(10, 10), 3, missing="Platform's words")
 
     def mentorship(hire, state, proposed, **fields) -> Mentorship:
-        m = Mentorship(new_hire_id=hire.id, mentor_id=mia.id, state=state, proposed_at=proposed,
-                       expires_at=proposed + timedelta(days=3), **fields)
+        m = Mentorship(
+            new_hire_id=hire.id,
+            mentor_id=mia.id,
+            state=state,
+            proposed_at=proposed,
+            expires_at=proposed + timedelta(days=3),
+            **fields,
+        )
         db.session.add(m)
         db.session.flush()
         return m
@@ -109,17 +161,56 @@ def world(make):
     newer = make.user(name="Ned Newer", team=payments, password=None)
     waiting = mentorship(newer, MentorshipState.PROPOSED, at(10, 25))
     mentorship(paul, MentorshipState.ACTIVE, at(9, 1), started_at=at(9, 2))
-    db.session.add_all([
-        Checkin(mentorship_id=active.id, user_id=nina.id, side=Side.NEW_HIRE, round=2, team_id=payments.id,
-                sent_at=at(10, 12), score=2, change="Meet weekly", answered_at=at(10, 12, 10), via="web"),
-        Checkin(mentorship_id=active.id, user_id=mia.id, side=Side.MENTOR, round=2, team_id=payments.id,
-                sent_at=at(10, 12)),
-        Checkin(mentorship_id=active.id, user_id=mia.id, side=Side.MENTOR, round=1, team_id=payments.id,
-                sent_at=at(9, 28), score=4, answered_at=at(9, 28, 10), via="email"),
-    ])
+    db.session.add_all(
+        [
+            Checkin(
+                mentorship_id=active.id,
+                user_id=nina.id,
+                side=Side.NEW_HIRE,
+                round=2,
+                team_id=payments.id,
+                sent_at=at(10, 12),
+                score=2,
+                change="Meet weekly",
+                answered_at=at(10, 12, 10),
+                via="web",
+            ),
+            Checkin(
+                mentorship_id=active.id,
+                user_id=mia.id,
+                side=Side.MENTOR,
+                round=2,
+                team_id=payments.id,
+                sent_at=at(10, 12),
+            ),
+            Checkin(
+                mentorship_id=active.id,
+                user_id=mia.id,
+                side=Side.MENTOR,
+                round=1,
+                team_id=payments.id,
+                sent_at=at(9, 28),
+                score=4,
+                answered_at=at(9, 28, 10),
+                via="email",
+            ),
+        ]
+    )
     db.session.commit()
-    return dict(payments=payments, platform=platform, q1=q1, q2=q2, q5=q5, mia=mia, max=max_, sql=sql,
-                billing=billing, active=active, waiting=waiting, nina=nina)
+    return dict(
+        payments=payments,
+        platform=platform,
+        q1=q1,
+        q2=q2,
+        q5=q5,
+        mia=mia,
+        max=max_,
+        sql=sql,
+        billing=billing,
+        active=active,
+        waiting=waiting,
+        nina=nina,
+    )
 
 
 def test_the_rows_of_a_team_and_a_stretch_are_exactly_the_right_ones(world):
@@ -127,21 +218,35 @@ def test_the_rows_of_a_team_and_a_stretch_are_exactly_the_right_ones(world):
     rows = load_rows(w["payments"].id, START, END)
 
     assert sorted(rows.questions, key=lambda q: q.id) == [
-        QuestionRow(w["q1"].id, at(10, 5), "blocking", first_reply_at=at(10, 5, 9, 30),
-                    deadline_at=at(10, 5, 9, 15), resolved_at=at(10, 6), escalated=False, helpful=True,
-                    skill_ids=tuple(sorted((w["sql"].id, w["billing"].id)))),
+        QuestionRow(
+            w["q1"].id,
+            at(10, 5),
+            "blocking",
+            first_reply_at=at(10, 5, 9, 30),
+            deadline_at=at(10, 5, 9, 15),
+            resolved_at=at(10, 6),
+            escalated=False,
+            helpful=True,
+            skill_ids=tuple(sorted((w["sql"].id, w["billing"].id))),
+        ),
         QuestionRow(w["q2"].id, at(9, 20), "can_wait", resolved_at=at(10, 2), escalated=True),
         QuestionRow(w["q5"].id, at(10, 20), "can_wait", deadline_at=at(10, 20, 13)),
     ]
-    assert sorted(rows.answers, key=lambda a: a.mentor_id) == sorted([
-        AnswerRow(w["q1"].id, w["max"].id, at(10, 5, 9, 30)), AnswerRow(w["q1"].id, w["mia"].id, at(10, 7)),
-    ], key=lambda a: a.mentor_id)
+    assert sorted(rows.answers, key=lambda a: a.mentor_id) == sorted(
+        [
+            AnswerRow(w["q1"].id, w["max"].id, at(10, 5, 9, 30)),
+            AnswerRow(w["q1"].id, w["mia"].id, at(10, 7)),
+        ],
+        key=lambda a: a.mentor_id,
+    )
     assert rows.self_solved_at == [at(10, 3)]
     assert rows.open_by_mentor == {w["mia"].id: 1}  # Platform's question waiting for Mia is not Payments' load
     # Every rating up to the end: which count in a stretch depends on how many came before it.
     assert [f[:2] for f in sorted(rows.task_feedback)] == [(at(9, 1), 1), (at(10, 10), 5), (at(10, 11), 2)]
-    assert [c[:3] for c in sorted(rows.checkins)] == [(w["active"].id, at(9, 28, 10), 4),
-                                                      (w["active"].id, at(10, 12, 10), 2)]
+    assert [c[:3] for c in sorted(rows.checkins)] == [
+        (w["active"].id, at(9, 28, 10), 4),
+        (w["active"].id, at(10, 12, 10), 2),
+    ]
     assert sorted(rows.mentorships, key=lambda m: m.id) == [
         MentorshipRow(w["active"].id, "active", at(8, 30), at(9, 1), at(9, 1), None),
         MentorshipRow(w["waiting"].id, "proposed", at(10, 25)),
@@ -159,23 +264,29 @@ def test_the_rows_of_a_team_and_a_stretch_are_exactly_the_right_ones(world):
 def test_leads_read_words_without_names_unless_signed(world):
     comments = comments_for_leads(world["payments"].id, START, END)
     got = sorted((c.kind, c.text, c.author) for c in comments)
-    assert got == sorted([
-        (TASK_MISSING, "A test account", "Nina New"),  # signed
-        (TASK_MISSING, "Time", None),
-        (TASK_HELPED, "The runbook", None),
-        (CHECKIN_CHANGE, "Meet weekly", None),  # check-ins are never named
-        ("answer_note", "Spot on", None),
-    ])
+    assert got == sorted(
+        [
+            (TASK_MISSING, "A test account", "Nina New"),  # signed
+            (TASK_MISSING, "Time", None),
+            (TASK_HELPED, "The runbook", None),
+            (CHECKIN_CHANGE, "Meet weekly", None),  # check-ins are never named
+            ("answer_note", "Spot on", None),
+        ]
+    )
     # By week, newest first (Mondays), never the moment or a rating beside the words.
     assert [c.week for c in comments] == sorted((c.week for c in comments), reverse=True)
     assert all(c.week.weekday() == 0 for c in comments)
     assert not hasattr(comments[0], "rating") and not hasattr(comments[0], "at")
 
 
-@pytest.mark.parametrize("period", [
-    Period("month", START.date(), END.date()),  # October beside September
-    Period("range", datetime(2026, 9, 20).date(), datetime(2026, 10, 6).date()),  # cuts through both
-], ids=["month", "range"])
+@pytest.mark.parametrize(
+    "period",
+    [
+        Period("month", START.date(), END.date()),  # October beside September
+        Period("range", datetime(2026, 9, 20).date(), datetime(2026, 10, 6).date()),  # cuts through both
+    ],
+    ids=["month", "range"],
+)
 def test_what_the_database_counts_agrees_with_the_pure_definitions(world, period):
     """Each count the dashboard has the database make equals its pure function of
     feedback.metrics over the detailed rows of the same stretch."""
@@ -183,13 +294,19 @@ def test_what_the_database_counts_agrees_with_the_pure_definitions(world, period
     rows = load_rows(team_id, period.previous().start, period.end)
     before = period.previous()
 
-    assert asked_by_skill(team_id, period) == (metrics.asked_by_skill(rows.questions, period),
-                                               metrics.asked_by_skill(rows.questions, before))
+    assert asked_by_skill(team_id, period) == (
+        metrics.asked_by_skill(rows.questions, period),
+        metrics.asked_by_skill(rows.questions, before),
+    )
     assert answers_by_mentor(team_id, period) == metrics.answers_by_mentor(rows.answers, rows.questions, period)
-    assert task_rating_counts(team_id, period) == (metrics.task_rating_counts(rows.task_feedback, period),
-                                                   metrics.task_rating_counts(rows.task_feedback, before))
-    assert checkin_score_counts(team_id, period) == (metrics.checkin_score_counts(rows.checkins, period),
-                                                     metrics.checkin_score_counts(rows.checkins, before))
+    assert task_rating_counts(team_id, period) == (
+        metrics.task_rating_counts(rows.task_feedback, period),
+        metrics.task_rating_counts(rows.task_feedback, before),
+    )
+    assert checkin_score_counts(team_id, period) == (
+        metrics.checkin_score_counts(rows.checkins, period),
+        metrics.checkin_score_counts(rows.checkins, before),
+    )
 
 
 def test_the_database_counts_a_month_and_the_month_before(world):
@@ -224,13 +341,27 @@ def test_question_moments_come_back_exact_to_the_microsecond_and_in_utc(make):
     asker = make.user(name="Ezra Exact", team=team, password=None)
     mentor = make.user(name="Mo Mentor", roles=(Role.MENTOR,), team=team, password=None)
     asked = datetime(2026, 10, 5, 11, 30, 15, 123456, tzinfo=timezone(timedelta(hours=2)))  # 09:30:15.123456 UTC
-    q = Question(asker_id=asker.id, team_id=team.id, goal="A question", stuck="Here", created_at=asked,
-                 first_reply_at=asked + timedelta(microseconds=1), resolved_at=asked + timedelta(days=1, seconds=1),
-                 state=QuestionState.RESOLVED)
+    q = Question(
+        asker_id=asker.id,
+        team_id=team.id,
+        goal="A question",
+        stuck="Here",
+        created_at=asked,
+        first_reply_at=asked + timedelta(microseconds=1),
+        resolved_at=asked + timedelta(days=1, seconds=1),
+        state=QuestionState.RESOLVED,
+    )
     db.session.add(q)
     db.session.flush()
-    db.session.add(Attempt(question_id=q.id, mentor_id=mentor.id, number=1, state=AttemptState.ANSWERED,
-                           deadline_at=datetime(2026, 10, 5, 9, 45, tzinfo=UTC)))
+    db.session.add(
+        Attempt(
+            question_id=q.id,
+            mentor_id=mentor.id,
+            number=1,
+            state=AttemptState.ANSWERED,
+            deadline_at=datetime(2026, 10, 5, 9, 45, tzinfo=UTC),
+        )
+    )
     db.session.commit()
 
     (row,) = load_rows(team.id, START, END, detailed=False).questions
@@ -238,5 +369,6 @@ def test_question_moments_come_back_exact_to_the_microsecond_and_in_utc(make):
         datetime(2026, 10, 5, 9, 30, 15, 123456, tzinfo=UTC),
         datetime(2026, 10, 5, 9, 30, 15, 123457, tzinfo=UTC),
         datetime(2026, 10, 5, 9, 45, tzinfo=UTC),
-        datetime(2026, 10, 6, 9, 30, 16, 123456, tzinfo=UTC))
+        datetime(2026, 10, 6, 9, 30, 16, 123456, tzinfo=UTC),
+    )
     assert all(moment.utcoffset() == timedelta(0) for moment in (row.asked_at, row.deadline_at))

@@ -19,10 +19,17 @@ from feedback.links import TASK, task_link
 from feedback.models import TaskFeedback, TimeTaken
 from tests.help.threads import question, sign_in
 
-GOOD = {"title": "Add VAT to invoices", "rating": "4", "time_taken": "more", "helped": ["mentor", "doc"],
-        "helped_note": "The tax wiki page", "missing": "A test invoice to try it on",
-        "link": "https://tracker.example.com/PAY-42", "skills": "postgres, Billing",
-        "request_key": "key-1"}
+GOOD = {
+    "title": "Add VAT to invoices",
+    "rating": "4",
+    "time_taken": "more",
+    "helped": ["mentor", "doc"],
+    "helped_note": "The tax wiki page",
+    "missing": "A test invoice to try it on",
+    "link": "https://tracker.example.com/PAY-42",
+    "skills": "postgres, Billing",
+    "request_key": "key-1",
+}
 
 
 def page(response) -> str:
@@ -58,7 +65,11 @@ def test_a_person_tells_how_a_task_went_and_finds_it_in_their_list(client, auth,
 
     [feedback] = saved()
     assert (feedback.author_id, feedback.team_id, feedback.title, feedback.rating) == (
-        nina.id, nina.team_id, "Add VAT to invoices", 4)
+        nina.id,
+        nina.team_id,
+        "Add VAT to invoices",
+        4,
+    )
     assert feedback.time_taken == TimeTaken.MORE
     assert feedback.helped == ["mentor", "doc"] and feedback.helped_note == "The tax wiki page"
     assert feedback.missing == "A test invoice to try it on" and feedback.signed is False
@@ -136,8 +147,9 @@ def test_the_form_starts_from_ones_own_question_and_not_from_anyone_elses(client
     nina, omar = people
     mentor = make.mentor(name="Mia Mentor", password=None)
     billing = db.session.scalar(sa.select(Skill).where(Skill.name == "Billing"))
-    asked = question(nina, [mentor], goal="Run the billing migration", link="https://wiki.example.com/billing",
-                     skills=[billing])
+    asked = question(
+        nina, [mentor], goal="Run the billing migration", link="https://wiki.example.com/billing", skills=[billing]
+    )
     sign_in(auth, nina)
     text = page(client.get(f"/feedback/tasks/new?question={asked.id}"))
     assert 'value="Run the billing migration"' in text
@@ -154,6 +166,7 @@ def test_the_form_starts_from_ones_own_question_and_not_from_anyone_elses(client
 
 
 # From the mail
+
 
 @pytest.fixture
 def resolved(people, make):

@@ -80,8 +80,9 @@ def test_the_leads_words_carry_no_rating_and_no_exact_time(client, auth, world):
     assert "Week of 5 October 2026" in vat  # written on 11 October, a Sunday
     assert not re.search(r"\d\d:\d\d", " ".join(lines))  # no time of day beside any text
 
-    exported = client.get(f"/feedback/dashboard/export/comments.csv?team={world['payments'].id}"
-                          "&period=month&at=2026-10-15")
+    exported = client.get(
+        f"/feedback/dashboard/export/comments.csv?team={world['payments'].id}&period=month&at=2026-10-15"
+    )
     rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True))))
     assert rows[0] == ["Week", "Kind", "About", "Text", "Signed by"]
     vpn = next(row for row in rows if row[3] == "Nobody told me about the VPN")
@@ -91,13 +92,25 @@ def test_the_leads_words_carry_no_rating_and_no_exact_time(client, auth, world):
 def test_words_in_one_week_are_not_listed_in_the_order_they_came(client, auth, world):
     payments, nina = world["payments"], world["nina"]
     for day, words in ((13, "Zebra crossing wanted"), (14, "Apples were missing")):
-        db.session.add(TaskFeedback(author_id=nina.id, team_id=payments.id, title="A task", rating=3,
-                                    time_taken=TimeTaken.MORE, created_at=at(10, day), missing=words))
+        db.session.add(
+            TaskFeedback(
+                author_id=nina.id,
+                team_id=payments.id,
+                title="A task",
+                rating=3,
+                time_taken=TimeTaken.MORE,
+                created_at=at(10, day),
+                missing=words,
+            )
+        )
     db.session.commit()
     sign_in(auth, world["lena"])
     lines = [line for line in comment_lines(text(client.get(OCTOBER))) if "Week of 12 October" in line]
-    mine = [line.split("Week of 12 October 2026")[1].split()[0] for line in lines if "were missing" in line
-            or "crossing" in line]
+    mine = [
+        line.split("Week of 12 October 2026")[1].split()[0]
+        for line in lines
+        if "were missing" in line or "crossing" in line
+    ]
     assert mine == ["Apples", "Zebra"]
 
 
@@ -105,14 +118,29 @@ def test_a_lead_does_not_read_the_title_of_a_task_about_a_question_they_may_not_
     """Nina asked in Payments and kept the question out of the knowledge base; she then moved
     to Platform and told how the task went: Platform's lead reads her words, not the title."""
     nina, payments, platform = world["nina"], world["payments"], world["platform"]
-    kept = Question(asker_id=nina.id, team_id=payments.id, goal="Why does the payroll export fail?",
-                    stuck="Details", state=QuestionState.RESOLVED, visibility=Visibility.PRIVATE,
-                    resolved_at=utcnow() - timedelta(days=3))
+    kept = Question(
+        asker_id=nina.id,
+        team_id=payments.id,
+        goal="Why does the payroll export fail?",
+        stuck="Details",
+        state=QuestionState.RESOLVED,
+        visibility=Visibility.PRIVATE,
+        resolved_at=utcnow() - timedelta(days=3),
+    )
     db.session.add(kept)
     db.session.flush()
     nina.team = platform
-    db.session.add(TaskFeedback(author_id=nina.id, team_id=platform.id, question_id=kept.id, title=kept.goal,
-                                rating=3, time_taken=TimeTaken.MORE, missing="The export's logs"))
+    db.session.add(
+        TaskFeedback(
+            author_id=nina.id,
+            team_id=platform.id,
+            question_id=kept.id,
+            title=kept.goal,
+            rating=3,
+            time_taken=TimeTaken.MORE,
+            missing="The export's logs",
+        )
+    )
     db.session.commit()
 
     sign_in(auth, world["paul"])

@@ -21,8 +21,9 @@ STILL_SENT = "You will still get an email at once when a question is blocking so
 
 def choose(person, frequency: DigestFrequency, minute_of_day: int = 9 * 60, weekday: int = 0, **fields):
     """Save the person's digest setting."""
-    db.session.add(DigestSetting(user_id=person.id, frequency=frequency, minute_of_day=minute_of_day,
-                                 weekday=weekday, **fields))
+    db.session.add(
+        DigestSetting(user_id=person.id, frequency=frequency, minute_of_day=minute_of_day, weekday=weekday, **fields)
+    )
     db.session.commit()
 
 
@@ -51,8 +52,11 @@ def run_digests(jobs) -> int:
 
 def hour_passes(person) -> None:
     """Move the person's last digest an hour and more into the past."""
-    db.session.execute(sa.update(DigestSetting).where(DigestSetting.user_id == person.id)
-                       .values(last_sent_at=utcnow() - timedelta(hours=2)))
+    db.session.execute(
+        sa.update(DigestSetting)
+        .where(DigestSetting.user_id == person.id)
+        .values(last_sent_at=utcnow() - timedelta(hours=2))
+    )
     db.session.commit()
 
 

@@ -16,8 +16,9 @@ from app.people.models import Skill, SkillKind, User, normalize_key
 
 def skill(make, name: str, category: str = "") -> Skill:
     """The skill with this name, made on first use."""
-    return (db.session.scalar(sa.select(Skill).where(Skill.key == normalize_key(name)))
-            or make.skill(name, category=category))
+    return db.session.scalar(sa.select(Skill).where(Skill.key == normalize_key(name))) or make.skill(
+        name, category=category
+    )
 
 
 # Working around the clock, every day: routing tests that are not about working time must
@@ -34,14 +35,25 @@ def mentor(make, name: str, teaches: dict[str, int] | None = None, **fields) -> 
     return person
 
 
-def ask(asker: User, skills=("SQL",), urgency: Urgency = Urgency.BLOCKING, waited: timedelta = timedelta(0),
-        goal: str = "Run the billing migration", **fields) -> Question:
+def ask(
+    asker: User,
+    skills=("SQL",),
+    urgency: Urgency = Urgency.BLOCKING,
+    waited: timedelta = timedelta(0),
+    goal: str = "Run the billing migration",
+    **fields,
+) -> Question:
     """Save a question as asking would, without routing it."""
-    question = Question(asker_id=asker.id, team_id=asker.team_id, goal=goal,
-                        stuck=fields.pop("stuck", "It fails with `relation does not exist`."),
-                        urgency=urgency, created_at=utcnow() - waited,
-                        skills=[db.session.scalar(sa.select(Skill).where(Skill.name == s)) for s in skills],
-                        **fields)
+    question = Question(
+        asker_id=asker.id,
+        team_id=asker.team_id,
+        goal=goal,
+        stuck=fields.pop("stuck", "It fails with `relation does not exist`."),
+        urgency=urgency,
+        created_at=utcnow() - waited,
+        skills=[db.session.scalar(sa.select(Skill).where(Skill.name == s)) for s in skills],
+        **fields,
+    )
     db.session.add(question)
     db.session.commit()
     return question
@@ -50,8 +62,9 @@ def ask(asker: User, skills=("SQL",), urgency: Urgency = Urgency.BLOCKING, waite
 def attempts_of(question: Question) -> list[Attempt]:
     """The question's attempts as the database has them now, in order."""
     db.session.expire_all()
-    return list(db.session.scalars(sa.select(Attempt).where(Attempt.question_id == question.id)
-                                   .order_by(Attempt.number)))
+    return list(
+        db.session.scalars(sa.select(Attempt).where(Attempt.question_id == question.id).order_by(Attempt.number))
+    )
 
 
 def live_of(question: Question) -> Attempt | None:
@@ -60,8 +73,9 @@ def live_of(question: Question) -> Attempt | None:
 
 def overdue(attempt: Attempt) -> Attempt:
     """Move the attempt's deadline into the past."""
-    db.session.execute(sa.update(Attempt).where(Attempt.id == attempt.id)
-                       .values(deadline_at=utcnow() - timedelta(minutes=1)))
+    db.session.execute(
+        sa.update(Attempt).where(Attempt.id == attempt.id).values(deadline_at=utcnow() - timedelta(minutes=1))
+    )
     db.session.commit()
     return attempt
 

@@ -107,8 +107,7 @@ def test_nobody_else_may_post_resolve_or_rate_through_the_api(client, s, who, ac
     thread.post_answer(s.question.id, s.mentor.id, "An answer to rate.")
     before = snapshot(s.question)
     path, _, body = ACTIONS[action]
-    response = client.post(f"{API}/questions/{s.question.id}{path}", json=body,
-                           headers=api_headers(s.person(who)))
+    response = client.post(f"{API}/questions/{s.question.id}{path}", json=body, headers=api_headers(s.person(who)))
     assert response.status_code == (401 if who == "anonymous" else 404)
     assert snapshot(s.question) == before
 
@@ -116,11 +115,11 @@ def test_nobody_else_may_post_resolve_or_rate_through_the_api(client, s, who, ac
 # Among those who see it: everyone may post; the asker or an answerer resolves; the asker rates.
 INSIDERS = [
     # who              post  resolve  rating
-    ("asker",          201,  200,     200),
-    ("mentor",         201,  403,     403),
-    ("earlier mentor", 201,  403,     403),
-    ("lead",           201,  403,     403),
-    ("admin",          201,  403,     403),
+    ("asker", 201, 200, 200),
+    ("mentor", 201, 403, 403),
+    ("earlier mentor", 201, 403, 403),
+    ("lead", 201, 403, 403),
+    ("admin", 201, 403, 403),
 ]
 
 

@@ -13,10 +13,15 @@ from app.help.ask import AskInput, ask_question
 from app.help.models import Question, Urgency, Visibility
 from app.people.services import InvalidInput
 
-GOOD = {"goal": "Add a column to the invoices table",
-        "stuck": "The migration fails with `relation invoices does not exist`.",
-        "link": "https://wiki.example.com/billing", "urgency": "can_wait", "skills": "postgres, Python",
-        "visibility": "anonymous", "request_key": "form-1"}
+GOOD = {
+    "goal": "Add a column to the invoices table",
+    "stuck": "The migration fails with `relation invoices does not exist`.",
+    "link": "https://wiki.example.com/billing",
+    "urgency": "can_wait",
+    "skills": "postgres, Python",
+    "visibility": "anonymous",
+    "request_key": "form-1",
+}
 
 
 @pytest.fixture
@@ -75,8 +80,7 @@ def test_the_routing_job_is_sent_only_once_the_question_is_committed(app, jobs, 
 
     def spy(func, *args, **options):
         with db.engine.connect() as other:  # another connection sees only committed rows
-            seen.append(other.scalar(sa.select(sa.func.count()).select_from(Question)
-                                     .where(Question.id == args[0])))
+            seen.append(other.scalar(sa.select(sa.func.count()).select_from(Question).where(Question.id == args[0])))
         return send(func, *args, **options)
 
     monkeypatch.setattr(job_glue, "enqueue", spy)
@@ -94,23 +98,26 @@ def test_the_asker_sees_their_question_and_a_teammate_does_not(app, make, asker,
 TOO_LONG = "x" * 5001
 
 
-@pytest.mark.parametrize("changes, field, message", [
-    ({"goal": ""}, "goal", "Say what you are trying to do (at least 3 characters)."),
-    ({"goal": "   "}, "goal", "at least 3 characters"),
-    ({"goal": "y" * 301}, "goal", "under 300 characters (this has 301)"),
-    ({"stuck": ""}, "stuck", "Say where you are stuck (at least 10 characters)."),
-    ({"stuck": TOO_LONG}, "stuck", "under 5,000 characters (this has 5,001)"),
-    ({"skills": ("postgres", "Cobol")}, "skills", "Cobol is not a known skill."),
-    ({"skills": ("Cobol", "Fortran")}, "skills", "Cobol, Fortran are not known skills."),
-    ({"link": "javascript:alert(1)"}, "link", "starting with http:// or https://"),
-    ({"link": "ftp://files.example.com/x"}, "link", "starting with http:// or https://"),
-    ({"link": "wiki.example.com/billing"}, "link", "starting with http:// or https://"),
-    ({"link": "https://"}, "link", "starting with http:// or https://"),
-    ({"link": "https://example.com/a b"}, "link", "starting with http:// or https://"),
-    ({"urgency": "whenever"}, "urgency", "can wait or is blocking"),
-    ({"visibility": "public"}, "visibility", "named, anonymous or private"),
-    ({"request_key": "k" * 65}, "request_key", "at most 64 characters"),
-])
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"goal": ""}, "goal", "Say what you are trying to do (at least 3 characters)."),
+        ({"goal": "   "}, "goal", "at least 3 characters"),
+        ({"goal": "y" * 301}, "goal", "under 300 characters (this has 301)"),
+        ({"stuck": ""}, "stuck", "Say where you are stuck (at least 10 characters)."),
+        ({"stuck": TOO_LONG}, "stuck", "under 5,000 characters (this has 5,001)"),
+        ({"skills": ("postgres", "Cobol")}, "skills", "Cobol is not a known skill."),
+        ({"skills": ("Cobol", "Fortran")}, "skills", "Cobol, Fortran are not known skills."),
+        ({"link": "javascript:alert(1)"}, "link", "starting with http:// or https://"),
+        ({"link": "ftp://files.example.com/x"}, "link", "starting with http:// or https://"),
+        ({"link": "wiki.example.com/billing"}, "link", "starting with http:// or https://"),
+        ({"link": "https://"}, "link", "starting with http:// or https://"),
+        ({"link": "https://example.com/a b"}, "link", "starting with http:// or https://"),
+        ({"urgency": "whenever"}, "urgency", "can wait or is blocking"),
+        ({"visibility": "public"}, "visibility", "named, anonymous or private"),
+        ({"request_key": "k" * 65}, "request_key", "at most 64 characters"),
+    ],
+)
 def test_bad_input_is_explained_and_nothing_is_saved(app, jobs, asker, skills, changes, field, message):
     with pytest.raises(InvalidInput) as caught:
         ask_question(asker.id, good_input(**changes))
@@ -138,8 +145,11 @@ def test_a_double_submit_asks_once(app, jobs, asker, skills):
 def test_two_submits_racing_with_one_key_make_one_question(app, jobs, asker, skills, monkeypatch):
     first = ask_question(asker.id, good_input())
     # The second request checked for the key before the first one had committed.
-    monkeypatch.setattr(asking, "_asked_before", lambda *a, _real=asking._asked_before, _n=[0]:
-                        None if not _n.append(1) and len(_n) == 1 else _real(*a))
+    monkeypatch.setattr(
+        asking,
+        "_asked_before",
+        lambda *a, _real=asking._asked_before, _n=[0]: None if not _n.append(1) and len(_n) == 1 else _real(*a),
+    )
     again = ask_question(asker.id, good_input())
     assert again.id == first.id and questions() == 1 and jobs.count() == 1
 
@@ -183,13 +193,16 @@ def test_a_double_click_on_the_page_asks_once(client, auth, jobs, asker, skills)
     assert questions() == 1 and jobs.count() == 1
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"stuck": TOO_LONG}, "under 5,000 characters (this has 5,001)"),
-    ({"goal": ""}, "Say what you are trying to do"),
-    ({"skills": "Postgres, Cobol"}, "Cobol is not a known skill."),
-    ({"link": "javascript:alert(1)"}, "starting with http:// or https://"),
-    ({"request_key": "k" * 65}, "at most 64 characters"),  # hidden: shown above the form
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"stuck": TOO_LONG}, "under 5,000 characters (this has 5,001)"),
+        ({"goal": ""}, "Say what you are trying to do"),
+        ({"skills": "Postgres, Cobol"}, "Cobol is not a known skill."),
+        ({"link": "javascript:alert(1)"}, "starting with http:// or https://"),
+        ({"request_key": "k" * 65}, "at most 64 characters"),  # hidden: shown above the form
+    ],
+)
 def test_bad_input_on_the_page_is_explained_and_kept(client, auth, jobs, asker, skills, changes, message):
     auth.sign_in(asker)
     response = client.post("/help/ask", data={**GOOD, **changes})
@@ -201,8 +214,9 @@ def test_bad_input_on_the_page_is_explained_and_kept(client, auth, jobs, asker, 
 
 def test_without_javascript_the_check_button_suggests_skills_and_saves_nothing(client, auth, jobs, asker, skills):
     auth.sign_in(asker)
-    response = client.post("/help/ask", data={**GOOD, "skills": "", "check": "1",
-                                              "stuck": "My Python script gets an error from psql."})
+    response = client.post(
+        "/help/ask", data={**GOOD, "skills": "", "check": "1", "stuck": "My Python script gets an error from psql."}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'name="skills" type="text" value="Python, PostgreSQL"' in page
@@ -221,10 +235,10 @@ def test_merging_skills_keeps_the_questions_tags(app, make):
     postgres = make.skill("PostgreSQL")
     typo = make.skill("Postgress")
     asker = make.user()
-    tagged = Question(asker_id=asker.id, goal="Speed up a report", stuck="The query takes a minute.",
-                      skills=[typo])
-    both = Question(asker_id=asker.id, goal="Tune an index", stuck="Which index fits this query?",
-                    skills=[typo, postgres])
+    tagged = Question(asker_id=asker.id, goal="Speed up a report", stuck="The query takes a minute.", skills=[typo])
+    both = Question(
+        asker_id=asker.id, goal="Tune an index", stuck="Which index fits this query?", skills=[typo, postgres]
+    )
     db.session.add_all([tagged, both])
     db.session.commit()
     merge_skills(typo.id, postgres.id)

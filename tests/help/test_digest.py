@@ -24,11 +24,15 @@ from tests.help.routing_scenes import ask, attempts_of, mentor, text_of
 
 # What a digest says
 
+
 def test_a_digest_lists_each_waiting_question_with_its_own_reply_address_and_links(make, jobs, smtp):
     ari = mentor(make, "Ari Mentor", {"SQL": 4}, max_open_questions=9, timezone="America/New_York")
     nina, omar = make.user(name="Nina New"), make.user(name="Omar Other")
-    first = can_wait(nina, "Tune the <b>report</b> query & co",
-                     stuck="It takes **40 s**.\n\n<script>alert(1)</script> `EXPLAIN` says seq scan.")
+    first = can_wait(
+        nina,
+        "Tune the <b>report</b> query & co",
+        stuck="It takes **40 s**.\n\n<script>alert(1)</script> `EXPLAIN` says seq scan.",
+    )
     second = can_wait(omar, "Add an index to invoices")
     backdate(first, timedelta(hours=3, minutes=10))
     jobs.run()  # the new hires' own jobs
@@ -49,8 +53,9 @@ def test_a_digest_lists_each_waiting_question_with_its_own_reply_address_and_lin
 
     for question, asker in ((first, nina), (second, omar)):
         attempt = attempts_of(question)[0]
-        [address] = re.findall(rf"Answer by email: (reply\+\w+@localhost) \(subject \"Re: {re.escape(question.goal)}\"\)",
-                               text)
+        [address] = re.findall(
+            rf"Answer by email: (reply\+\w+@localhost) \(subject \"Re: {re.escape(question.goal)}\"\)", text
+        )
         found = find_reply_address([address])
         assert (found.purpose, found.object_id, found.user_id) == ("question", question.id, ari.id)
         mailto = f"mailto:{address}?subject=" + "Re%3A%20" + question.goal.replace(" ", "%20")
@@ -117,6 +122,7 @@ def test_no_digest_when_there_is_nothing_to_tell(make, jobs, smtp):
 
 # Never twice, unless it changed
 
+
 def test_a_question_is_told_once_and_again_only_when_the_asker_adds_to_it(make, jobs, smtp):
     ari = mentor(make, "Ari", max_open_questions=9)
     nina = make.user(name="Nina New")
@@ -161,6 +167,7 @@ def test_the_hourly_digest_comes_at_most_once_an_hour(make, jobs, smtp):
 
 # Odds and ends
 
+
 def test_a_digest_job_running_twice_at_once_records_one_digest(make, jobs, smtp):
     ari = mentor(make, "Ari", max_open_questions=9)
     can_wait(make.user(), "Question")
@@ -173,8 +180,10 @@ def test_a_digest_job_running_twice_at_once_records_one_digest(make, jobs, smtp)
     send_digests([ari.id], now)
     jobs.run()
     assert len(digests(smtp, ari)) == 1
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboundMail)
-                             .where(OutboundMail.kind == "digest")) == 1
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(OutboundMail).where(OutboundMail.kind == "digest"))
+        == 1
+    )
 
 
 def test_the_digest_mailto_link_opens_a_reply_with_the_question_as_subject(make, jobs, smtp):
@@ -188,10 +197,17 @@ def test_the_digest_mailto_link_opens_a_reply_with_the_question_as_subject(make,
     assert find_reply_address([link.path]).object_id == question.id
 
 
-@pytest.mark.parametrize(("waited", "words"), [
-    (timedelta(seconds=20), "less than a minute"), (timedelta(minutes=1), "1 minute"),
-    (timedelta(minutes=59), "59 minutes"), (timedelta(minutes=61), "1 hour"),
-    (timedelta(hours=47), "47 hours"), (timedelta(days=2, hours=5), "2 days"), (timedelta(days=-1), "less than a minute"),
-])
+@pytest.mark.parametrize(
+    ("waited", "words"),
+    [
+        (timedelta(seconds=20), "less than a minute"),
+        (timedelta(minutes=1), "1 minute"),
+        (timedelta(minutes=59), "59 minutes"),
+        (timedelta(minutes=61), "1 hour"),
+        (timedelta(hours=47), "47 hours"),
+        (timedelta(days=2, hours=5), "2 days"),
+        (timedelta(days=-1), "less than a minute"),
+    ],
+)
 def test_waiting_times_in_words(waited, words):
     assert waited_words(waited) == words

@@ -20,23 +20,33 @@ def utc(*parts) -> datetime:
 
 # At once and hourly
 
+
 def test_at_once_mentors_never_get_a_digest():
     now = utc(2026, 11, 18, 10)
     assert next_digest_at("at_once", NINE, MONDAY, BERLIN, None, now, now - timedelta(days=3)) is None
     assert not is_due("at_once", NINE, MONDAY, BERLIN, None, now, now - timedelta(days=3))
 
 
-@pytest.mark.parametrize(("last_sent", "news", "now", "expected", "due"), [
-    # Never sent: the news is told at once.
-    (None, utc(2026, 11, 18, 9, 50), utc(2026, 11, 18, 10), utc(2026, 11, 18, 9, 50), True),
-    # Sent half an hour ago: not before the hour is up.
-    (utc(2026, 11, 18, 9, 30), utc(2026, 11, 18, 9, 45), utc(2026, 11, 18, 10), utc(2026, 11, 18, 10, 30), False),
-    (utc(2026, 11, 18, 9, 30), utc(2026, 11, 18, 9, 45), utc(2026, 11, 18, 10, 30), utc(2026, 11, 18, 10, 30), True),
-    # Sent long ago: the news itself sets the moment, and it has come.
-    (utc(2026, 11, 17, 9), utc(2026, 11, 18, 9, 55), utc(2026, 11, 18, 10), utc(2026, 11, 18, 9, 55), True),
-    # The news arrives later than an hour after the last digest.
-    (utc(2026, 11, 18, 8), utc(2026, 11, 18, 10), utc(2026, 11, 18, 9, 59), utc(2026, 11, 18, 10), False),
-])
+@pytest.mark.parametrize(
+    ("last_sent", "news", "now", "expected", "due"),
+    [
+        # Never sent: the news is told at once.
+        (None, utc(2026, 11, 18, 9, 50), utc(2026, 11, 18, 10), utc(2026, 11, 18, 9, 50), True),
+        # Sent half an hour ago: not before the hour is up.
+        (utc(2026, 11, 18, 9, 30), utc(2026, 11, 18, 9, 45), utc(2026, 11, 18, 10), utc(2026, 11, 18, 10, 30), False),
+        (
+            utc(2026, 11, 18, 9, 30),
+            utc(2026, 11, 18, 9, 45),
+            utc(2026, 11, 18, 10, 30),
+            utc(2026, 11, 18, 10, 30),
+            True,
+        ),
+        # Sent long ago: the news itself sets the moment, and it has come.
+        (utc(2026, 11, 17, 9), utc(2026, 11, 18, 9, 55), utc(2026, 11, 18, 10), utc(2026, 11, 18, 9, 55), True),
+        # The news arrives later than an hour after the last digest.
+        (utc(2026, 11, 18, 8), utc(2026, 11, 18, 10), utc(2026, 11, 18, 9, 59), utc(2026, 11, 18, 10), False),
+    ],
+)
 def test_hourly_is_at_most_once_an_hour_and_as_soon_as_there_is_news(last_sent, news, now, expected, due):
     assert next_digest_at("hourly", NINE, MONDAY, BERLIN, last_sent, now, news) == expected
     assert is_due("hourly", NINE, MONDAY, BERLIN, last_sent, now, news) is due
@@ -45,7 +55,9 @@ def test_hourly_is_at_most_once_an_hour_and_as_soon_as_there_is_news(last_sent, 
 def test_without_news_given_a_question_arriving_now_is_assumed():
     now = utc(2026, 11, 18, 10)
     assert next_digest_at("hourly", NINE, MONDAY, BERLIN, None, now) == now
-    assert next_digest_at("hourly", NINE, MONDAY, BERLIN, now - timedelta(minutes=20), now) == now + timedelta(minutes=40)
+    assert next_digest_at("hourly", NINE, MONDAY, BERLIN, now - timedelta(minutes=20), now) == now + timedelta(
+        minutes=40
+    )
     # A daily digest's time today has passed: the question waits for tomorrow's.
     assert next_digest_at("daily", NINE, MONDAY, BERLIN, None, now) == utc(2026, 11, 19, 8)
     assert not is_due("daily", NINE, MONDAY, BERLIN, None, now)
@@ -53,17 +65,21 @@ def test_without_news_given_a_question_arriving_now_is_assumed():
 
 # Daily at a local time
 
-@pytest.mark.parametrize(("timezone", "news", "expected"), [
-    # Berlin in winter (UTC+1) and summer (UTC+2).
-    (BERLIN, utc(2026, 11, 17, 14), utc(2026, 11, 18, 8)),
-    (BERLIN, utc(2026, 7, 14, 14), utc(2026, 7, 15, 7)),
-    # Before today's time: today's.
-    (BERLIN, utc(2026, 11, 18, 6), utc(2026, 11, 18, 8)),
-    (NEW_YORK, utc(2026, 11, 18, 13, 59), utc(2026, 11, 18, 14)),
-    (NEW_YORK, utc(2026, 11, 18, 14, 1), utc(2026, 11, 19, 14)),
-    # Late evening in New York is already tomorrow in UTC.
-    (NEW_YORK, utc(2026, 11, 19, 3), utc(2026, 11, 19, 14)),
-])
+
+@pytest.mark.parametrize(
+    ("timezone", "news", "expected"),
+    [
+        # Berlin in winter (UTC+1) and summer (UTC+2).
+        (BERLIN, utc(2026, 11, 17, 14), utc(2026, 11, 18, 8)),
+        (BERLIN, utc(2026, 7, 14, 14), utc(2026, 7, 15, 7)),
+        # Before today's time: today's.
+        (BERLIN, utc(2026, 11, 18, 6), utc(2026, 11, 18, 8)),
+        (NEW_YORK, utc(2026, 11, 18, 13, 59), utc(2026, 11, 18, 14)),
+        (NEW_YORK, utc(2026, 11, 18, 14, 1), utc(2026, 11, 19, 14)),
+        # Late evening in New York is already tomorrow in UTC.
+        (NEW_YORK, utc(2026, 11, 19, 3), utc(2026, 11, 19, 14)),
+    ],
+)
 def test_daily_is_the_first_local_time_after_the_news(timezone, news, expected):
     later = expected + timedelta(days=2)
     assert next_digest_at("daily", NINE, MONDAY, timezone, None, later, news) == expected
@@ -91,6 +107,7 @@ def test_a_question_after_a_quiet_day_waits_for_the_next_time_not_the_missed_one
 
 
 # Daylight saving: Berlin
+
 
 def test_berlin_spring_forward_a_skipped_time_is_sent_when_the_clocks_have_jumped():
     # 31 March 2024: 02:00 CET jumps to 03:00 CEST (01:00 UTC); 02:30 never happens.
@@ -122,6 +139,7 @@ def test_berlin_fall_back_a_repeated_time_is_sent_once_at_its_first_occurrence()
 
 # Daylight saving: New York
 
+
 def test_new_york_spring_forward_and_fall_back():
     # 10 March 2024: 02:00 EST jumps to 03:00 EDT (07:00 UTC).
     news = utc(2024, 3, 9, 20)
@@ -149,12 +167,16 @@ def test_a_half_hour_jump_and_a_skipped_day_land_at_the_end_of_the_gap():
 
 # Weekly
 
-@pytest.mark.parametrize(("news", "expected"), [
-    (utc(2026, 11, 16, 9), utc(2026, 11, 20, 22)),  # Monday: this Friday, 17:00 in New York
-    (utc(2026, 11, 20, 21, 59), utc(2026, 11, 20, 22)),  # just before
-    (utc(2026, 11, 20, 22, 1), utc(2026, 11, 27, 22)),  # just after: next Friday
-    (utc(2026, 11, 21, 1), utc(2026, 11, 27, 22)),  # Friday evening in New York is Saturday in UTC
-])
+
+@pytest.mark.parametrize(
+    ("news", "expected"),
+    [
+        (utc(2026, 11, 16, 9), utc(2026, 11, 20, 22)),  # Monday: this Friday, 17:00 in New York
+        (utc(2026, 11, 20, 21, 59), utc(2026, 11, 20, 22)),  # just before
+        (utc(2026, 11, 20, 22, 1), utc(2026, 11, 27, 22)),  # just after: next Friday
+        (utc(2026, 11, 21, 1), utc(2026, 11, 27, 22)),  # Friday evening in New York is Saturday in UTC
+    ],
+)
 def test_weekly_is_the_weekday_and_time_after_the_news(news, expected):
     assert next_digest_at("weekly", 17 * 60, FRIDAY, NEW_YORK, None, news, news) == expected
 
@@ -176,6 +198,7 @@ def test_weekly_is_due_on_its_day_only():
 
 # Odd input
 
+
 @pytest.mark.parametrize("timezone", ["Mars/Olympus_Mons", "", None, "../etc/passwd"])
 def test_an_unknown_time_zone_is_read_as_utc(timezone):
     news = utc(2026, 11, 17, 14)
@@ -188,10 +211,17 @@ def test_the_ends_of_the_day():
     assert next_digest_at("daily", 24 * 60 - 1, MONDAY, "UTC", None, news, news) == utc(2026, 11, 17, 23, 59)
 
 
-@pytest.mark.parametrize(("frequency", "minute", "weekday"), [
-    ("monthly", NINE, MONDAY), ("daily", 24 * 60, MONDAY), ("daily", -1, MONDAY),
-    ("weekly", NINE, 7), ("weekly", NINE, -1), ("daily", "540", MONDAY),
-])
+@pytest.mark.parametrize(
+    ("frequency", "minute", "weekday"),
+    [
+        ("monthly", NINE, MONDAY),
+        ("daily", 24 * 60, MONDAY),
+        ("daily", -1, MONDAY),
+        ("weekly", NINE, 7),
+        ("weekly", NINE, -1),
+        ("daily", "540", MONDAY),
+    ],
+)
 def test_a_setting_no_schedule_can_be_made_of_is_refused(frequency, minute, weekday):
     with pytest.raises(ValueError):
         next_digest_at(frequency, minute, weekday, BERLIN, None, utc(2026, 11, 18, 10))

@@ -22,6 +22,7 @@ from tests.help.routing_scenes import ask, attempts_of, mails_to, mentor, text_o
 
 # When
 
+
 def test_a_daily_digest_comes_at_the_mentors_local_time_only(make, jobs, smtp):
     now = utcnow()
     # Each teaches a skill of their own, so that routing asks each one whatever the hour.
@@ -46,8 +47,11 @@ def test_a_daily_digest_comes_at_the_mentors_local_time_only(make, jobs, smtp):
     assert "You get these digests daily at" in text_of(digests(smtp, ny)[0])
 
     # Tokyo's comes at its time, and not a minute before.
-    tokyo_time = local_moment((now + timedelta(hours=1)).astimezone(zone("Asia/Tokyo")).date(),
-                              clock(tokyo, now + timedelta(hours=1)), zone("Asia/Tokyo"))
+    tokyo_time = local_moment(
+        (now + timedelta(hours=1)).astimezone(zone("Asia/Tokyo")).date(),
+        clock(tokyo, now + timedelta(hours=1)),
+        zone("Asia/Tokyo"),
+    )
     assert due_mentors(tokyo_time - timedelta(minutes=1)) == []
     assert due_mentors(tokyo_time) == [tokyo.id]
     assert send_digests([tokyo.id, ny.id], tokyo_time) == 1
@@ -82,6 +86,7 @@ def test_a_daily_digest_later_today_sets_the_deadline_from_it(app, make):
 
 
 # At once, and blocking
+
 
 def test_a_blocking_question_never_waits_for_the_digest(make, jobs, smtp):
     ari = mentor(make, "Ari", {"SQL": 5})
@@ -132,6 +137,7 @@ def test_a_question_from_before_a_mentor_chose_at_once_is_still_told(make, jobs,
 
 # Unsubscribing
 
+
 def test_one_click_unsubscribe_stops_digests_but_not_blocking_mails(app, make, client, jobs, smtp):
     ari = mentor(make, "Ari", {"SQL": 5}, max_open_questions=9)
     can_wait(make.user(), "Before")
@@ -143,8 +149,9 @@ def test_one_click_unsubscribe_stops_digests_but_not_blocking_mails(app, make, c
     assert "Unsubscribe from question digests?" in page and STILL_SENT in page
     # What a mail provider sends for RFC 8058: a POST with this body, no cookie, no CSRF token.
     app.config["WTF_CSRF_ENABLED"] = True
-    response = client.post(url.path, data="List-Unsubscribe=One-Click",
-                           content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        url.path, data="List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 200
     assert f"You will get no more question digests. {STILL_SENT}" in response.get_data(as_text=True)
 

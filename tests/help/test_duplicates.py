@@ -20,8 +20,14 @@ from tests.help.digest_scenes import choose, digests, hour_passes, html_of, run_
 from tests.help.routing_scenes import ALWAYS, mails_to, text_of
 from tests.help.threads import api_headers, question
 
-ASK = {"goal": "Run the billing migration", "stuck": "Postgres says relation invoices does not exist.",
-       "urgency": "blocking", "visibility": "anonymous", "skills": "PostgreSQL", "request_key": "form-1"}
+ASK = {
+    "goal": "Run the billing migration",
+    "stuck": "Postgres says relation invoices does not exist.",
+    "urgency": "blocking",
+    "visibility": "anonymous",
+    "skills": "PostgreSQL",
+    "request_key": "form-1",
+}
 
 
 @pytest.fixture
@@ -48,8 +54,9 @@ def test_the_same_question_again_on_the_page_is_named_with_its_time_and_the_draf
     assert client.post("/help/ask", data=ASK).status_code == 302
     first = db.session.scalars(sa.select(Question)).one()
 
-    again = client.post("/help/ask", data={**ASK, "request_key": "form-2",
-                                           "stuck": "postgres says: relation invoices does not exist"})
+    again = client.post(
+        "/help/ask", data={**ASK, "request_key": "form-2", "stuck": "postgres says: relation invoices does not exist"}
+    )
     page = again.text
     assert again.status_code == 409 and count() == 1
     assert f"You asked this at {asked_at(first)}" in page
@@ -66,8 +73,9 @@ def test_a_different_question_or_one_resolved_days_ago_is_asked_at_once(client, 
     client.post("/help/ask", data=ASK)
     other = {**ASK, "request_key": "form-2", "goal": "Export the deal list", "stuck": "The export button is grey."}
     assert client.post("/help/ask", data=other).status_code == 302
-    db.session.execute(sa.update(Question).values(state=QuestionState.RESOLVED,
-                                                  created_at=utcnow() - timedelta(days=3)))
+    db.session.execute(
+        sa.update(Question).values(state=QuestionState.RESOLVED, created_at=utcnow() - timedelta(days=3))
+    )
     db.session.commit()
     assert client.post("/help/ask", data={**ASK, "request_key": "form-3"}).status_code == 302
     assert count() == 3
@@ -99,7 +107,8 @@ def test_the_api_answers_409_with_the_earlier_questions_link_unless_asked_anyway
 
 
 def test_a_mentor_gets_a_repeat_of_what_they_answered_marked_with_a_link_to_their_answer(
-        app, client, auth, make, jobs, smtp, team):
+    app, client, auth, make, jobs, smtp, team
+):
     ella = make.user(name="Ella Earlier", team=team["team"])
     earlier = question(ella, [team["tomas"]], goal=ASK["goal"], stuck=ASK["stuck"], skills=[team["postgres"]])
     thread.post_answer(earlier.id, team["tomas"].id, "Run `flask db upgrade` first.")

@@ -31,23 +31,35 @@ def call(client):
 
 
 def test_a_new_hire_asks_once_even_when_the_request_is_sent_twice(call, s, jobs):
-    body = {"goal": "Export the deal list", "stuck": "The export button is grey.", "urgency": "blocking",
-            "link": "https://crm.example.com/deals", "page_title": "Deals", "request_key": "abc-1"}
+    body = {
+        "goal": "Export the deal list",
+        "stuck": "The export button is grey.",
+        "urgency": "blocking",
+        "link": "https://crm.example.com/deals",
+        "page_title": "Deals",
+        "request_key": "abc-1",
+    }
     first = call(s.asker, "POST", "/questions", body, 201).get_json()
     again = call(s.asker, "POST", "/questions", body, 201).get_json()
     assert first["id"] == again["id"]
-    assert (first["goal"], first["urgency"], first["asker"]["id"]) == (
-        "Export the deal list", "blocking", s.asker.id)
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Question)
-                             .where(Question.goal == "Export the deal list")) == 1
+    assert (first["goal"], first["urgency"], first["asker"]["id"]) == ("Export the deal list", "blocking", s.asker.id)
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(Question).where(Question.goal == "Export the deal list")
+        )
+        == 1
+    )
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"stuck": "no goal"}, "goal"),
-    ({"goal": "x", "stuck": "y", "urgency": "whenever"}, "urgency"),
-    ({"goal": "x", "stuck": "y", "colour": "red"}, "colour"),
-    ({"goal": "x", "stuck": "y", "skills": "SQL"}, "skills"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"stuck": "no goal"}, "goal"),
+        ({"goal": "x", "stuck": "y", "urgency": "whenever"}, "urgency"),
+        ({"goal": "x", "stuck": "y", "colour": "red"}, "colour"),
+        ({"goal": "x", "stuck": "y", "skills": "SQL"}, "skills"),
+    ],
+)
 def test_asking_with_a_wrong_body_names_the_field_and_saves_nothing(call, s, body, field):
     response = call(s.asker, "POST", "/questions", body, 422)
     assert field in error_fields(response)
@@ -55,8 +67,9 @@ def test_asking_with_a_wrong_body_names_the_field_and_saves_nothing(call, s, bod
 
 
 def test_asking_with_a_body_that_is_not_json_is_a_400(client, s):
-    response = client.post(f"{API}/questions", data="{goal:", content_type="application/json",
-                           headers=api_headers(s.asker))
+    response = client.post(
+        f"{API}/questions", data="{goal:", content_type="application/json", headers=api_headers(s.asker)
+    )
     assert response.status_code == 400
     assert response.get_json()["error"]["message"] == "The request body is not valid JSON."
 
@@ -85,7 +98,9 @@ def test_a_question_shows_its_skills_and_its_thread_oldest_first(call, make, s):
     shown = call(s.asker, "GET", f"/questions/{s.question.id}", status=200).get_json()
     assert [k["name"] for k in shown["skills"]] == ["Alembic", "PostgreSQL"]
     assert [(p["author"]["name"], p["body"]) for p in shown["posts"]] == [
-        ("Mia Mentor", "Which version?"), ("Nina New", "16.")]
+        ("Mia Mentor", "Which version?"),
+        ("Nina New", "16."),
+    ]
     assert shown["state"] == "answered" and shown["first_reply_at"]
 
 
@@ -98,10 +113,13 @@ def test_a_mentor_answers_through_the_api(call, s):
     assert db.session.get(Question, s.question.id).state == QuestionState.ANSWERED
 
 
-@pytest.mark.parametrize("body, message", [
-    ({"body": "  "}, "Please write something before posting."),
-    ({"body": "x" * 10_001}, "Please keep a post under 10,000 characters (this one has 10,001)."),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ({"body": "  "}, "Please write something before posting."),
+        ({"body": "x" * 10_001}, "Please keep a post under 10,000 characters (this one has 10,001)."),
+    ],
+)
 def test_an_empty_or_huge_post_names_the_limit(call, s, body, message):
     response = call(s.mentor, "POST", f"/questions/{s.question.id}/posts", body, 422)
     assert error_fields(response) == {"body": [message]}
@@ -128,22 +146,29 @@ def test_a_mentor_who_answered_resolves_but_may_not_publish_the_askers_question(
 
 def test_resolving_with_an_unknown_choice_is_a_422(call, s):
     assert "visibility" in error_fields(
-        call(s.asker, "POST", f"/questions/{s.question.id}/resolve", {"visibility": "public"}, 422))
+        call(s.asker, "POST", f"/questions/{s.question.id}/resolve", {"visibility": "public"}, 422)
+    )
 
 
 def test_the_asker_rates_the_answer(call, s):
     call(s.asker, "POST", f"/questions/{s.question.id}/rating", {"helpful": True}, 409)
     thread.post_answer(s.question.id, s.mentor.id, "Done.")
-    rated = call(s.asker, "POST", f"/questions/{s.question.id}/rating",
-                 {"helpful": False, "note": "Still fails."}, 200).get_json()
+    rated = call(
+        s.asker, "POST", f"/questions/{s.question.id}/rating", {"helpful": False, "note": "Still fails."}, 200
+    ).get_json()
     assert (rated["helpful"], rated["helpful_note"]) == (False, "Still fails.")
     call(s.mentor, "POST", f"/questions/{s.question.id}/rating", {"helpful": True}, 403)
 
 
-@pytest.mark.parametrize("body, field", [
-    ({}, "helpful"), ({"helpful": "yes"}, "helpful"), ({"helpful": 1}, "helpful"),
-    ({"helpful": True, "note": "n" * 301}, "note"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({}, "helpful"),
+        ({"helpful": "yes"}, "helpful"),
+        ({"helpful": 1}, "helpful"),
+        ({"helpful": True, "note": "n" * 301}, "note"),
+    ],
+)
 def test_a_wrong_rating_is_a_422(call, s, body, field):
     thread.post_answer(s.question.id, s.mentor.id, "Done.")
     assert field in error_fields(call(s.asker, "POST", f"/questions/{s.question.id}/rating", body, 422))
@@ -155,8 +180,9 @@ def test_a_wrong_rating_is_a_422(call, s, body, field):
 
 def test_the_asked_mentor_passes_with_a_hint(call, s, monkeypatch):
     passed = record_calls(monkeypatch, routing, "pass_question")
-    live = db.session.scalar(sa.select(Attempt).where(Attempt.question_id == s.question.id,
-                                                      Attempt.state == AttemptState.WAITING))
+    live = db.session.scalar(
+        sa.select(Attempt).where(Attempt.question_id == s.question.id, Attempt.state == AttemptState.WAITING)
+    )
     call(s.mentor, "POST", f"/questions/{s.question.id}/pass", {"hint": "Ask Dana"}, 200)
     assert passed == [(live.id, s.mentor.id, "Ask Dana")]
 

@@ -21,17 +21,26 @@ def pass_url(attempt) -> str:
 
 def asked(question, person, number: int = 1, state: AttemptState = AttemptState.WAITING, **fields) -> Attempt:
     """Record that the person was asked the question."""
-    attempt = Attempt(question_id=question.id, mentor_id=person.id, number=number, state=state,
-                      deadline_at=fields.pop("deadline_at", utcnow() + timedelta(hours=1)), **fields)
+    attempt = Attempt(
+        question_id=question.id,
+        mentor_id=person.id,
+        number=number,
+        state=state,
+        deadline_at=fields.pop("deadline_at", utcnow() + timedelta(hours=1)),
+        **fields,
+    )
     db.session.add(attempt)
     db.session.commit()
     return attempt
 
 
-@pytest.mark.parametrize(("method", "url", "status"), [
-    ("get", INBOX, 302),
-    ("post", "/help/for-you/1/pass", 401),
-])
+@pytest.mark.parametrize(
+    ("method", "url", "status"),
+    [
+        ("get", INBOX, 302),
+        ("post", "/help/for-you/1/pass", 401),
+    ],
+)
 def test_signed_out_people_are_sent_to_sign_in(client, method, url, status):
     response = getattr(client, method)(url)
     assert response.status_code == status
@@ -97,17 +106,22 @@ def test_passing_with_a_hint_moves_the_question_on_and_the_next_mentor_sees_the_
     assert "Passed on." in response.get_data(as_text=True)
     assert "Deploy the billing service" not in response.get_data(as_text=True)
     assert [(a.mentor_id, a.state, a.hint) for a in attempts_of(question)] == [
-        (mia.id, AttemptState.PASSED, "ask Dana"), (ben.id, AttemptState.WAITING, "")]
+        (mia.id, AttemptState.PASSED, "ask Dana"),
+        (ben.id, AttemptState.WAITING, ""),
+    ]
     auth.sign_out()
     auth.sign_in(ben)
     page = client.get(INBOX).get_data(as_text=True)
     assert "Deploy the billing service" in page and "Hint from Mia Mentor: ask Dana" in page
 
 
-@pytest.mark.parametrize(("hint", "state", "message"), [
-    ("ask Dana", AttemptState.TIMED_OUT, "This question has moved on already."),
-    ("x" * 301, AttemptState.WAITING, "Field cannot be longer than 300 characters."),
-])
+@pytest.mark.parametrize(
+    ("hint", "state", "message"),
+    [
+        ("ask Dana", AttemptState.TIMED_OUT, "This question has moved on already."),
+        ("x" * 301, AttemptState.WAITING, "Field cannot be longer than 300 characters."),
+    ],
+)
 def test_a_pass_that_cannot_happen_says_why_and_changes_nothing(make, client, auth, hint, state, message):
     mia = mentor(make, "Mia Mentor")
     mentor(make, "Ben Next")

@@ -9,8 +9,13 @@ from app.help import thread
 from app.help.models import Question, QuestionState, Visibility
 from tests.help.threads import api_headers, question
 
-ASKED = {"goal": "Seed the staging database", "stuck": "It says relation accounts does not exist.",
-         "urgency": "can_wait", "visibility": "anonymous", "skills": ""}
+ASKED = {
+    "goal": "Seed the staging database",
+    "stuck": "It says relation accounts does not exist.",
+    "urgency": "can_wait",
+    "visibility": "anonymous",
+    "skills": "",
+}
 
 
 @pytest.fixture
@@ -22,8 +27,10 @@ def team(make, jobs):
     payments = make.team("Payments")
     ella = make.user(name="Ella", team=payments)
     mentor = make.mentor(name="Tomás", team=payments)
-    for goal, stuck in (("Billing migration fails", "relation invoices does not exist"),
-                        ("Report query fails", "relation users does not exist on staging")):
+    for goal, stuck in (
+        ("Billing migration fails", "relation invoices does not exist"),
+        ("Report query fails", "relation users does not exist on staging"),
+    ):
         answered = question(ella, [mentor], goal=goal, stuck=stuck, skills=[postgres])
         thread.post_answer(answered.id, mentor.id, "Run the migrations first.")
         thread.resolve(answered.id, ella.id, "anonymous")
@@ -75,9 +82,13 @@ def test_private_questions_teach_the_suggester_nothing(client, auth, team, make)
 def test_the_live_panel_and_the_api_suggest_what_the_ask_would_infer(client, auth, team):
     auth.sign_in(team["noor"])
     assert client.post("/help/similar", data={"text": ASKED["stuck"]}).json["skills"] == [
-        {"id": team["postgres"].id, "name": "PostgreSQL"}]
-    response = client.post("/api/v1/skills/suggest", json={"text": "kubernets pod"},
-                           headers=api_headers(team["noor"]))
+        {"id": team["postgres"].id, "name": "PostgreSQL"}
+    ]
+    response = client.post("/api/v1/skills/suggest", json={"text": "kubernets pod"}, headers=api_headers(team["noor"]))
     assert [skill["name"] for skill in response.json] == ["Kubernetes"]
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Question)
-                             .where(Question.state == QuestionState.RESOLVED)) == 2
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(Question).where(Question.state == QuestionState.RESOLVED)
+        )
+        == 2
+    )

@@ -43,8 +43,9 @@ def page(response) -> str:
 def live(s) -> Attempt:
     """Mia's attempt, as the database has it now."""
     db.session.expire_all()
-    return db.session.scalar(sa.select(Attempt).where(Attempt.question_id == s.question.id,
-                                                      Attempt.mentor_id == s.mentor.id))
+    return db.session.scalar(
+        sa.select(Attempt).where(Attempt.question_id == s.question.id, Attempt.mentor_id == s.mentor.id)
+    )
 
 
 def question_of(s) -> Question:
@@ -63,11 +64,16 @@ def answered(s) -> None:
 
 def links(s) -> dict[str, str]:
     attempt = live(s)
-    return {"take": path(take_link(attempt)), "pass": path(pass_link(attempt)),
-            "helpful": path(rate_link(s.question, True)), "not-helpful": path(rate_link(s.question, False))}
+    return {
+        "take": path(take_link(attempt)),
+        "pass": path(pass_link(attempt)),
+        "helpful": path(rate_link(s.question, True)),
+        "not-helpful": path(rate_link(s.question, False)),
+    }
 
 
 # A GET only asks
+
 
 def test_opening_any_link_changes_nothing(s, client, jobs):
     before = live(s).deadline_at
@@ -77,7 +83,7 @@ def test_opening_any_link_changes_nothing(s, client, jobs):
         for _ in range(2):  # a scanner, then the person
             response = client.get(url)
             assert response.status_code == 200, action
-            assert "<form method=\"post\"" in response.get_data(as_text=True)
+            assert '<form method="post"' in response.get_data(as_text=True)
 
     attempt, question = live(s), question_of(s)
     assert (attempt.state, attempt.taken_at, attempt.deadline_at) == (AttemptState.WAITING, None, before)
@@ -103,6 +109,7 @@ def test_the_confirmation_pages_say_what_the_button_will_do(s, client):
 
 # Taking
 
+
 def test_taking_from_the_mail_gives_time_and_tells_the_asker_once(s, client, jobs, smtp):
     url = links(s)["take"]
     before = live(s).deadline_at
@@ -115,8 +122,10 @@ def test_taking_from_the_mail_gives_time_and_tells_the_asker_once(s, client, job
     assert attempt.deadline_at == add_working_days(schedule_of(s.mentor), attempt.taken_at, 1)
     assert attempt.deadline_at > before
     text = page(done)
-    assert ("Thanks — Nina New knows you're on it. It stays with you until "
-            f"{local_time(attempt.deadline_at, 'Europe/Berlin')} (your working time).") in text
+    assert (
+        "Thanks — Nina New knows you're on it. It stays with you until "
+        f"{local_time(attempt.deadline_at, 'Europe/Berlin')} (your working time)."
+    ) in text
     assert f'href="/help/questions/{s.question.id}"' in text
 
     again = client.post(url)
@@ -148,8 +157,9 @@ def test_taking_never_shortens_a_deadline_and_taking_twice_changes_nothing(s, jo
 
 def test_taking_a_blocking_question_holds_it_for_two_of_the_takers_working_hours(make):
     s = scene(make, urgency=Urgency.BLOCKING)
-    db.session.execute(sa.update(Attempt).where(Attempt.id == live(s).id)
-                       .values(deadline_at=utcnow() + timedelta(minutes=2)))
+    db.session.execute(
+        sa.update(Attempt).where(Attempt.id == live(s).id).values(deadline_at=utcnow() + timedelta(minutes=2))
+    )
     db.session.commit()
     taken = holds.take_question(live(s).id, s.mentor.id)
     assert taken.deadline_at == add_working(schedule_of(s.mentor), taken.taken_at, timedelta(hours=2))
@@ -179,6 +189,7 @@ def test_the_deadline_check_at_the_old_deadline_leaves_a_taken_question_alone(s)
 
 # Passing
 
+
 def test_passing_from_the_mail_moves_the_question_on_with_the_hint(s, client, jobs):
     url = links(s)["pass"]
     done = client.post(url, data={"hint": "  ask   Lena, she ran it last year "})
@@ -206,6 +217,7 @@ def test_a_hint_too_long_is_refused_and_nothing_is_passed(s, client):
 
 
 # Rating
+
 
 @pytest.mark.parametrize("action, helpful", [("helpful", True), ("not-helpful", False)])
 def test_the_asker_rates_the_answer_from_the_mail(s, client, action, helpful):
@@ -235,10 +247,12 @@ def test_there_is_nothing_to_rate_before_an_answer(s, client):
 
 # Links that do not work
 
+
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_an_expired_link_says_so_offers_the_web_app_and_changes_nothing(s, client, method):
-    old = make_token("question-take", live(s).id, user_id=s.mentor.id, single_use=True,
-                     issued_at=utcnow() - timedelta(days=8))
+    old = make_token(
+        "question-take", live(s).id, user_id=s.mentor.id, single_use=True, issued_at=utcnow() - timedelta(days=8)
+    )
     response = getattr(client, method)(f"/help/email/take/{old}")
     assert response.status_code == 410
     text = page(response)
@@ -249,8 +263,9 @@ def test_an_expired_link_says_so_offers_the_web_app_and_changes_nothing(s, clien
 
 def test_a_rating_link_lasts_longer_than_a_take_link(s, client):
     answered(s)
-    token = make_token("question-helpful", s.question.id, user_id=s.asker.id, single_use=True,
-                       issued_at=utcnow() - timedelta(days=20))
+    token = make_token(
+        "question-helpful", s.question.id, user_id=s.asker.id, single_use=True, issued_at=utcnow() - timedelta(days=20)
+    )
     assert client.get(f"/help/email/helpful/{token}").status_code == 200
 
 
@@ -333,6 +348,7 @@ def test_the_button_needs_the_pages_csrf_token(app, s, client):
 
 
 # "I'll take it" in the web inbox
+
 
 def test_the_inbox_offers_to_take_a_question_and_then_says_it_is_taken(s, client, auth, jobs, smtp):
     sign_in(auth, s.mentor)

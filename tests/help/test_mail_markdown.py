@@ -21,8 +21,10 @@ from tests.help.routing_scenes import ask, mails_to, mentor, text_of
 from tests.help.threads import scene, sign_in
 from tests.mail import inbound_messages as mails
 
-WRITTEN = ("It fails here:\n\n```python\nprint('<b>hi</b>')\n```\n\n"
-           "<script>alert(1)</script> <img src=x onerror=alert(2)> and **bold** words")
+WRITTEN = (
+    "It fails here:\n\n```python\nprint('<b>hi</b>')\n```\n\n"
+    "<script>alert(1)</script> <img src=x onerror=alert(2)> and **bold** words"
+)
 
 
 def assert_rendered_safely(html: str) -> None:
@@ -75,8 +77,12 @@ def test_a_reply_that_could_not_be_posted_comes_back_rendered(make, jobs, smtp, 
     person = s.person(who)
     address = reply_address(REPLY_PURPOSE, s.question.id, person.id)
     db.session.commit()
-    receive(mails.gmail_reply(person.email, address, text=WRITTEN.replace("\n", "\r\n"), name=person.name),
-            "smtp", person.email, [address])
+    receive(
+        mails.gmail_reply(person.email, address, text=WRITTEN.replace("\n", "\r\n"), name=person.name),
+        "smtp",
+        person.email,
+        [address],
+    )
     jobs.run()
     [mail] = mails_to(smtp, person)
     assert mail["Subject"] == "Your reply was not posted"

@@ -55,15 +55,18 @@ def test_a_mentor_chooses_a_weekly_digest_at_a_local_time(make, client, auth):
     assert "A question that can wait reaches you when it comes." in client.get(PAGE).get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    ({"frequency": "daily", "time": "25:99", "weekday": "0"}, "Enter a time of day as HH:MM, such as 09:00."),
-    ({"frequency": "daily", "time": "9 o'clock", "weekday": "0"}, "Enter a time of day as HH:MM, such as 09:00."),
-    ({"frequency": "daily", "time": "", "weekday": "0"}, "Enter a time as HH:MM."),
-    ({"frequency": "weekly", "time": "09:00", "weekday": "9"}, "Choose a day of the week."),
-    ({"frequency": "weekly", "time": "09:00", "weekday": "Mon"}, "Choose a day of the week."),
-    ({"frequency": "monthly", "time": "09:00", "weekday": "0"}, "Choose one of the frequencies shown."),
-    ({"time": "09:00", "weekday": "0"}, "Choose how often."),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"frequency": "daily", "time": "25:99", "weekday": "0"}, "Enter a time of day as HH:MM, such as 09:00."),
+        ({"frequency": "daily", "time": "9 o'clock", "weekday": "0"}, "Enter a time of day as HH:MM, such as 09:00."),
+        ({"frequency": "daily", "time": "", "weekday": "0"}, "Enter a time as HH:MM."),
+        ({"frequency": "weekly", "time": "09:00", "weekday": "9"}, "Choose a day of the week."),
+        ({"frequency": "weekly", "time": "09:00", "weekday": "Mon"}, "Choose a day of the week."),
+        ({"frequency": "monthly", "time": "09:00", "weekday": "0"}, "Choose one of the frequencies shown."),
+        ({"time": "09:00", "weekday": "0"}, "Choose how often."),
+    ],
+)
 def test_bad_input_gets_a_message_and_changes_nothing(make, client, auth, data, message):
     mia = make.mentor()
     db.session.add(DigestSetting(user_id=mia.id, frequency=DigestFrequency.DAILY, minute_of_day=8 * 60, weekday=2))

@@ -122,8 +122,7 @@ def test_a_reply_to_a_digest_of_one_question_is_posted_on_it(make, jobs, smtp, a
     [post] = posts()
     assert (post.question_id, post.author_id, post.body) == (question.id, ari.id, WORDS)
     assert answers_to(smtp, ari) == []
-    assert [m["Subject"] for m in mails_to(smtp, question.asker)] == [
-        "Ari Mentor answered: Tune the report query"]
+    assert [m["Subject"] for m in mails_to(smtp, question.asker)] == ["Ari Mentor answered: Tune the report query"]
 
 
 @pytest.mark.parametrize("kind", ["gmail-vacation", "exchange", "de-subject"])
@@ -147,7 +146,8 @@ def test_a_bounce_to_a_digest_address_is_never_answered(make, jobs, smtp, ari, r
 
 
 def test_a_person_of_ours_writing_to_a_dead_reply_address_is_answered_and_a_stranger_is_not(
-        make, jobs, smtp, ari, receiver):
+    make, jobs, smtp, ari, receiver
+):
     dead = "reply+abcdefghijklmnopqrstuvwx@localhost"
     send(receiver, mails.gmail_reply(ari.email, dead, text=WORDS, name=ari.name), dead, ari.email)
     send(receiver, mails.gmail_reply("eve@elsewhere.example", dead, text=WORDS), dead, "eve@elsewhere.example")
@@ -174,19 +174,22 @@ def test_at_most_one_answer_an_hour_and_the_next_hour_one_more(make, jobs, smtp,
     jobs.run()
     assert len(answers_to(smtp, ari)) == 1
 
-    db.session.execute(sa.update(OutboundMail).where(OutboundMail.kind == "reply_refused")
-                       .values(created_at=utcnow() - timedelta(minutes=61)))
+    db.session.execute(
+        sa.update(OutboundMail)
+        .where(OutboundMail.kind == "reply_refused")
+        .values(created_at=utcnow() - timedelta(minutes=61))
+    )
     db.session.commit()
     send(receiver, answering(digest, ari, "An hour later."), digest["Reply-To"], ari.email)
     jobs.run()
     assert len(answers_to(smtp, ari)) == 2
 
 
-def test_two_workers_refusing_two_emails_of_one_person_at_once_answer_once(app, make, jobs, smtp, ari,
-                                                                            monkeypatch):
+def test_two_workers_refusing_two_emails_of_one_person_at_once_answer_once(app, make, jobs, smtp, ari, monkeypatch):
     digest, _ = digest_of(make, jobs, smtp, ari, ["Tune the report query", "Add an index"])
-    ids = [receive(answering(digest, ari, f"{WORDS} ({n})"), "smtp", ari.email, [digest["Reply-To"]]).id
-           for n in range(2)]
+    ids = [
+        receive(answering(digest, ari, f"{WORDS} ({n})"), "smtp", ari.email, [digest["Reply-To"]]).id for n in range(2)
+    ]
     real_tell = reply_outcomes.tell
 
     def slow_tell(*args, **kwargs):
@@ -212,8 +215,12 @@ def test_two_workers_refusing_two_emails_of_one_person_at_once_answer_once(app, 
         worker.join()
     assert errors == [] and outcomes == ["refused", "refused"]
     db.session.rollback()
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboundMail).where(
-        OutboundMail.kind == "reply_refused")) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(OutboundMail).where(OutboundMail.kind == "reply_refused")
+        )
+        == 1
+    )
 
 
 def test_the_answer_shows_what_they_wrote_rendered_and_safe(make, jobs, smtp, ari, receiver):

@@ -46,8 +46,9 @@ def test_an_answer_sent_twice_at_the_same_moment_is_posted_and_mailed_once(app, 
 
     assert posts() == [(s.mentor.id, "Run `flask db upgrade` first.")]
     [post_id] = db.session.scalars(sa.select(Post.id)).all()
-    assert [(a.status_code, a.headers["Location"]) for a in answers] == \
-        [(302, f"/help/questions/{s.question.id}#post-{post_id}")] * 2
+    assert [(a.status_code, a.headers["Location"]) for a in answers] == [
+        (302, f"/help/questions/{s.question.id}#post-{post_id}")
+    ] * 2
     jobs.run()
     assert len(mails_to(smtp, s.asker)) == 1
 
@@ -92,8 +93,11 @@ def test_the_api_posts_once_per_request_key(app, client, s, smtp, jobs):
 
 
 def test_a_request_key_too_long_is_refused_and_nothing_is_posted(app, client, s):
-    response = client.post(f"/api/v1/questions/{s.question.id}/posts", headers=api_headers(s.mentor),
-                           json={"body": "Run it.", "request_key": "k" * 65})
+    response = client.post(
+        f"/api/v1/questions/{s.question.id}/posts",
+        headers=api_headers(s.mentor),
+        json={"body": "Run it.", "request_key": "k" * 65},
+    )
     assert response.status_code == 422
     assert "request_key" in response.get_json()["error"]["fields"]
     assert posts() == []

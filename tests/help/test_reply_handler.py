@@ -20,10 +20,17 @@ def s(make):
     return scene(make)
 
 
-def reply(s, who: str = "mentor", text: str = "Run `flask db upgrade` first.",
-          message_id: str = "<a1@mail.example.com>") -> Reply:
-    return Reply(purpose="question", object_id=s.question.id, user_id=s.person(who).id, text=text,
-                 subject="Re: Nina New is stuck: Run the billing migration", message_id=message_id)
+def reply(
+    s, who: str = "mentor", text: str = "Run `flask db upgrade` first.", message_id: str = "<a1@mail.example.com>"
+) -> Reply:
+    return Reply(
+        purpose="question",
+        object_id=s.question.id,
+        user_id=s.person(who).id,
+        text=text,
+        subject="Re: Nina New is stuck: Run the billing migration",
+        message_id=message_id,
+    )
 
 
 def posts_of(s) -> list[Post]:
@@ -43,8 +50,12 @@ def test_a_mentors_reply_is_posted_as_their_answer_and_the_asker_hears_of_it(s, 
     assert post.source_message_id == "<a1@mail.example.com>"
     question = db.session.get(Question, s.question.id)
     assert question.state == QuestionState.ANSWERED and question.first_reply_at is not None
-    assert db.session.scalar(sa.select(Attempt.state).where(
-        Attempt.question_id == s.question.id, Attempt.mentor_id == s.mentor.id)) == AttemptState.ANSWERED
+    assert (
+        db.session.scalar(
+            sa.select(Attempt.state).where(Attempt.question_id == s.question.id, Attempt.mentor_id == s.mentor.id)
+        )
+        == AttemptState.ANSWERED
+    )
 
     jobs.run()
     [told] = mails_to(smtp, s.asker)
@@ -91,8 +102,11 @@ def test_different_emails_are_different_posts(s):
     replies.post_reply(reply(s, message_id="<a1@mail.example.com>"))
     replies.post_reply(reply(s, text="And check the search path.", message_id="<a2@mail.example.com>"))
     replies.post_reply(reply(s, text="Without an id, it is posted.", message_id=""))
-    assert [p.body for p in posts_of(s)] == ["Run `flask db upgrade` first.", "And check the search path.",
-                                             "Without an id, it is posted."]
+    assert [p.body for p in posts_of(s)] == [
+        "Run `flask db upgrade` first.",
+        "And check the search path.",
+        "Without an id, it is posted.",
+    ]
 
 
 def test_a_message_id_longer_than_the_column_is_kept_as_a_digest(s):
@@ -126,16 +140,24 @@ def test_a_deactivated_mentor_is_refused(s):
 
 
 def test_a_reply_about_a_question_that_is_gone_is_refused(s):
-    gone = Reply(purpose="question", object_id=s.question.id + 1000, user_id=s.mentor.id, text="Hi",
-                 message_id="<gone@mail.example.com>")
+    gone = Reply(
+        purpose="question",
+        object_id=s.question.id + 1000,
+        user_id=s.mentor.id,
+        text="Hi",
+        message_id="<gone@mail.example.com>",
+    )
     with pytest.raises(ReplyRefused, match="You can no longer see this question"):
         replies.post_reply(gone)
 
 
-@pytest.mark.parametrize("text, words", [
-    ("x" * (thread.POST_MAX_CHARS + 1), "Please keep a post under 10,000 characters (this one has 10,001)."),
-    ("   \n ", "Please write something before posting."),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("x" * (thread.POST_MAX_CHARS + 1), "Please keep a post under 10,000 characters (this one has 10,001)."),
+        ("   \n ", "Please write something before posting."),
+    ],
+)
 def test_text_that_cannot_be_posted_is_refused_with_the_reason(s, jobs, smtp, text, words):
     with pytest.raises(ReplyRefused) as refused:
         replies.post_reply(reply(s, text=text))

@@ -53,8 +53,9 @@ def test_a_mentor_adds_to_a_resolved_thread_on_the_page_and_the_asker_is_told(cl
     sign_in(auth, s.mentor)
     page = client.get(f"/help/questions/{s.question.id}").get_data(as_text=True)
     assert "This question is resolved" in page and "stays resolved" in page
-    response = client.post(f"/help/questions/{s.question.id}/posts",
-                           data={"body": "For next time: `alembic heads` shows it."})
+    response = client.post(
+        f"/help/questions/{s.question.id}/posts", data={"body": "For next time: `alembic heads` shows it."}
+    )
     assert response.status_code == 302
     assert [p.body for p in posts_of(s)][-1] == "For next time: `alembic heads` shows it."
     assert state_of(s) == QuestionState.RESOLVED
@@ -70,8 +71,13 @@ def test_a_mentors_mail_to_a_resolved_question_is_posted_and_the_asker_is_told(a
     controller = start_receiver(app, "127.0.0.1", port)
     try:
         with smtplib.SMTP("127.0.0.1", port, local_hostname="mail.example.com") as client:
-            client.sendmail(s.mentor.email, [address], mails.gmail_reply(
-                s.mentor.email, address, text="For next time: alembic heads shows it.", name="Mia Mentor"))
+            client.sendmail(
+                s.mentor.email,
+                [address],
+                mails.gmail_reply(
+                    s.mentor.email, address, text="For next time: alembic heads shows it.", name="Mia Mentor"
+                ),
+            )
     finally:
         controller.stop()
     jobs.run()

@@ -43,8 +43,14 @@ def test_the_askers_own_mentor_is_asked_first_when_they_teach_the_skill(make, jo
     mentor(make, "Sam Star", {"SQL": 5}, team=team)
     own = mentor(make, "Omar Own", {"SQL": 2}, team=team)
     asker = make.user(name="Nina New", team=team)
-    db.session.add(Mentorship(new_hire_id=asker.id, mentor_id=own.id, state=MentorshipState.ACTIVE,
-                              expires_at=utcnow() + timedelta(days=3)))
+    db.session.add(
+        Mentorship(
+            new_hire_id=asker.id,
+            mentor_id=own.id,
+            state=MentorshipState.ACTIVE,
+            expires_at=utcnow() + timedelta(days=3),
+        )
+    )
     db.session.commit()
     question = ask(asker)
 
@@ -61,12 +67,19 @@ def test_then_mentors_who_teach_the_skill_best_first_each_asked_once(app, make):
     app.config["ROUTING_ATTEMPTS"] = 9
     team = make.team()  # no lead
     own = mentor(make, "Omar Own", {"Go": 5}, team=team)  # their mentor, but not for SQL
-    low, high, mid = (mentor(make, name, {"SQL": level}) for name, level in
-                      (("Lou Low", 1), ("Hana High", 5), ("Mo Mid", 3)))
+    low, high, mid = (
+        mentor(make, name, {"SQL": level}) for name, level in (("Lou Low", 1), ("Hana High", 5), ("Mo Mid", 3))
+    )
     mentor(make, "Gus Go", {"Go": 5})
     asker = make.user(team=team)
-    db.session.add(Mentorship(new_hire_id=asker.id, mentor_id=own.id, state=MentorshipState.ACTIVE,
-                              expires_at=utcnow() + timedelta(days=3)))
+    db.session.add(
+        Mentorship(
+            new_hire_id=asker.id,
+            mentor_id=own.id,
+            state=MentorshipState.ACTIVE,
+            expires_at=utcnow() + timedelta(days=3),
+        )
+    )
     db.session.commit()
     question = ask(asker, urgency=Urgency.CAN_WAIT)
 
@@ -77,8 +90,11 @@ def test_then_mentors_who_teach_the_skill_best_first_each_asked_once(app, make):
     assert time_out(question) is None  # nobody else teaches SQL, and there is no lead
 
     attempts = attempts_of(question)
-    assert [(a.mentor_id, a.tier) for a in attempts] == [(high.id, "teaches the skill"), (mid.id, "teaches the skill"),
-                                                         (low.id, "teaches the skill")]
+    assert [(a.mentor_id, a.tier) for a in attempts] == [
+        (high.id, "teaches the skill"),
+        (mid.id, "teaches the skill"),
+        (low.id, "teaches the skill"),
+    ]
     assert [a.state for a in attempts] == [AttemptState.TIMED_OUT] * 3
     assert db.session.get(Question, question.id).state == QuestionState.OPEN  # kept, for the sweeper
 
@@ -116,8 +132,15 @@ def _busy(make, person: User, count: int, state: AttemptState = AttemptState.WAI
     """Give the mentor `count` attempts today on other people's open questions."""
     for _ in range(count):
         other = ask(make.user(), urgency=Urgency.CAN_WAIT)
-        db.session.add(Attempt(question_id=other.id, mentor_id=person.id, number=1, state=state,
-                               deadline_at=utcnow() + timedelta(hours=1)))
+        db.session.add(
+            Attempt(
+                question_id=other.id,
+                mentor_id=person.id,
+                number=1,
+                state=state,
+                deadline_at=utcnow() + timedelta(hours=1),
+            )
+        )
     db.session.commit()
 
 
@@ -161,12 +184,12 @@ def test_two_routings_racing_for_a_mentors_last_slot_cannot_both_take_it(app, ma
             finally:
                 db.session.remove()
 
-    together(db.engine, sa.select(User.id).where(User.id == only.id),
-             [lambda qid=qid: route(qid) for qid in question_ids])
+    together(
+        db.engine, sa.select(User.id).where(User.id == only.id), [lambda qid=qid: route(qid) for qid in question_ids]
+    )
 
     db.session.expire_all()
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)
-                             .where(Attempt.mentor_id == only.id)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Attempt).where(Attempt.mentor_id == only.id)) == 1
     assert sweep() == 0  # still full: the other question waits for a free slot
 
 
@@ -177,8 +200,9 @@ def test_after_the_configured_attempts_the_team_lead_is_asked(app, make, jobs, s
     app.config["ROUTING_ATTEMPTS"] = 2
     lead = make.user(name="Lena Lead", roles=("lead",), **ALWAYS)
     team = make.team(lead=lead)
-    first, second, third = (mentor(make, name, {"SQL": level}) for name, level in
-                            (("Ari First", 5), ("Ben Second", 4), ("Cy Third", 3)))
+    first, second, third = (
+        mentor(make, name, {"SQL": level}) for name, level in (("Ari First", 5), ("Ben Second", 4), ("Cy Third", 3))
+    )
     question = ask(make.user(name="Nina New", team=team))
 
     route_question(question.id)
@@ -214,8 +238,10 @@ def test_with_no_lead_it_stays_open_until_someone_can_take_it(app, make):
     db.session.get(Team, team.id).lead_id = lead.id
     db.session.commit()
     assert sweep() == 1
-    assert [(a.mentor_id, a.tier) for a in attempts_of(question)] == [(only.id, "teaches the skill"),
-                                                                      (lead.id, "team lead")]
+    assert [(a.mentor_id, a.tier) for a in attempts_of(question)] == [
+        (only.id, "teaches the skill"),
+        (lead.id, "team lead"),
+    ]
 
 
 # Passing, deadlines and answers
@@ -276,7 +302,9 @@ def test_an_answer_from_a_mentor_it_moved_away_from_closes_the_current_attempt(m
     answer_arrived(question.id, ari.id)
 
     assert [(a.mentor_id, a.state) for a in attempts_of(question)] == [
-        (ari.id, AttemptState.TIMED_OUT), (ben.id, AttemptState.CLOSED)]
+        (ari.id, AttemptState.TIMED_OUT),
+        (ben.id, AttemptState.CLOSED),
+    ]
     assert db.session.get(Question, question.id).state == QuestionState.ANSWERED
     assert sweep() == 0 and len(attempts_of(question)) == 2
 
@@ -334,7 +362,9 @@ def test_the_deadline_check_is_scheduled_and_moves_the_question_on_when_due(app,
     urgent = app.extensions["jobs"].queues["urgent"]
     [job_id] = urgent.scheduled_job_registry.get_job_ids()
     assert (urgent.fetch_job(job_id).func_name, urgent.fetch_job(job_id).args) == (
-        "app.help.routing.check_deadline", (first.id,))
+        "app.help.routing.check_deadline",
+        (first.id,),
+    )
     assert abs(urgent.scheduled_job_registry.get_scheduled_time(job_id) - first.deadline_at) < timedelta(seconds=1)
 
     app.config["ANSWER_MINUTES_BLOCKING"] = 0  # the next one is due at once
@@ -344,4 +374,6 @@ def test_the_deadline_check_is_scheduled_and_moves_the_question_on_when_due(app,
     worker.work(burst=True, with_scheduler=True)
 
     assert [(a.mentor_id, a.state) for a in attempts_of(question)] == [
-        (ari.id, AttemptState.PASSED), (ben.id, AttemptState.TIMED_OUT)]
+        (ari.id, AttemptState.PASSED),
+        (ben.id, AttemptState.TIMED_OUT),
+    ]

@@ -19,8 +19,9 @@ from tests.mail.bounces import bounce
 
 def ask_mails() -> list[OutboundMail]:
     db.session.expire_all()
-    return list(db.session.scalars(sa.select(OutboundMail).where(OutboundMail.kind == "question_ask")
-                                   .order_by(OutboundMail.id)))
+    return list(
+        db.session.scalars(sa.select(OutboundMail).where(OutboundMail.kind == "question_ask").order_by(OutboundMail.id))
+    )
 
 
 def test_a_mentor_whose_mail_is_paused_is_passed_over_at_once_and_the_next_one_asked(app, make, jobs, smtp, caplog):
@@ -40,11 +41,12 @@ def test_a_mentor_whose_mail_is_paused_is_passed_over_at_once_and_the_next_one_a
     assert first.closed_at is not None
     assert (second.mentor_id, second.state) == (ready.id, AttemptState.WAITING)
     assert [(m.to_email, m.status) for m in ask_mails()] == [
-        (paused.email, MailStatus.SUPPRESSED), (ready.email, MailStatus.SENT)]
+        (paused.email, MailStatus.SUPPRESSED),
+        (ready.email, MailStatus.SENT),
+    ]
     asked = [m["To"].addresses[0].addr_spec for m in smtp.messages() if "is stuck" in m["Subject"]]
     assert asked == [ready.email]
-    assert (f"question {question.id} moved on from {paused.id}: not told, mail to this address bounced"
-            in caplog.text)
+    assert f"question {question.id} moved on from {paused.id}: not told, mail to this address bounced" in caplog.text
 
     jobs.run()  # nothing left to do: the pause moved the question on once
     assert len(attempts_of(question)) == 2
@@ -62,4 +64,6 @@ def test_a_mentor_who_could_not_be_told_is_no_try_before_the_lead_is_asked(app, 
     enqueue(route_question_job, question.id)
     jobs.run()
     assert [(a.mentor_id, a.state) for a in attempts_of(question)] == [
-        (paused.id, AttemptState.UNREACHED), (ready.id, AttemptState.WAITING)]
+        (paused.id, AttemptState.UNREACHED),
+        (ready.id, AttemptState.WAITING),
+    ]

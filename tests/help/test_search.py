@@ -19,7 +19,8 @@ from tests.lock_waits import device, together
 def people(make, jobs):
     team, other_team = make.team("Payments"), make.team("Search")
     found = {
-        "team": team, "other_team": other_team,
+        "team": team,
+        "other_team": other_team,
         "nina": make.user(name="Nina Asker", team=team),
         "omar": make.user(name="Omar Teammate", team=team),
         "mentor": make.mentor(name="Max Mentor", team=team),
@@ -29,14 +30,22 @@ def people(make, jobs):
     return found
 
 
-def answered(asker, goal, stuck, answer="", *, skills=(), visibility=Visibility.NAMED, mentor=None,
-             resolved=True, days_ago=1):
+def answered(
+    asker, goal, stuck, answer="", *, skills=(), visibility=Visibility.NAMED, mentor=None, resolved=True, days_ago=1
+):
     """Save a question with a mentor's answer, resolved unless told otherwise, and index it."""
     when = utcnow() - timedelta(days=days_ago)
-    question = Question(asker_id=asker.id, team_id=asker.team_id, goal=goal, stuck=stuck,
-                        skills=list(skills), visibility=visibility, created_at=when,
-                        state=QuestionState.RESOLVED if resolved else QuestionState.ANSWERED,
-                        resolved_at=when if resolved else None)
+    question = Question(
+        asker_id=asker.id,
+        team_id=asker.team_id,
+        goal=goal,
+        stuck=stuck,
+        skills=list(skills),
+        visibility=visibility,
+        created_at=when,
+        state=QuestionState.RESOLVED if resolved else QuestionState.ANSWERED,
+        resolved_at=when if resolved else None,
+    )
     if answer:
         question.posts.append(Post(author_id=(mentor.id if mentor else None), body=answer, created_at=when))
     db.session.add(question)
@@ -52,12 +61,19 @@ def goals(entries):
 
 def test_the_better_match_ranks_first_and_words_are_stemmed(people):
     nina, team = people["nina"], people["team"]
-    answered(nina, "Deploy the billing service", "The deploy script times out on staging.",
-             "Raise the timeout; a migration ran first.")
-    answered(nina, "Run database migrations", "The migration fails: relation invoices does not exist.",
-             "Run `flask db upgrade` before seeding.")
-    answered(nina, "Rename a column", "Alembic wants to drop and add the column.",
-             "Use alter_column in the migration.")
+    answered(
+        nina,
+        "Deploy the billing service",
+        "The deploy script times out on staging.",
+        "Raise the timeout; a migration ran first.",
+    )
+    answered(
+        nina,
+        "Run database migrations",
+        "The migration fails: relation invoices does not exist.",
+        "Run `flask db upgrade` before seeding.",
+    )
+    answered(nina, "Rename a column", "Alembic wants to drop and add the column.", "Use alter_column in the migration.")
     answered(nina, "Set up the printer", "The office printer is offline.", "Restart it.")
 
     found = search_knowledge(team.id, "migrations failing: relation does not exist")
@@ -87,7 +103,10 @@ def test_entries_with_all_the_words_come_before_those_with_some(people):
     answered(nina, "Kafka lag on payments", "The consumer lags behind by an hour.", "Add partitions.")
     answered(nina, "Lag in the dashboard", "Grafana lags and lags and lags.", "Zoom out.")
     assert goals(search_knowledge(team.id, "kafka lag")) == [
-        "Kafka lag on payments", "Lag in the dashboard", "Kafka consumer settings"]
+        "Kafka lag on payments",
+        "Lag in the dashboard",
+        "Kafka consumer settings",
+    ]
 
 
 def test_when_very_many_entries_match_the_newest_are_ranked(people, monkeypatch):
@@ -185,8 +204,14 @@ def test_other_teams_private_and_unresolved_questions_are_never_found(people):
 
 def test_anonymous_entries_hide_the_asker_everywhere(people):
     nina, mentor, team = people["nina"], people["mentor"], people["team"]
-    question = answered(nina, "Read the audit log", "Where is the audit log?", "In Kibana.",
-                        visibility=Visibility.ANONYMOUS, mentor=mentor)
+    question = answered(
+        nina,
+        "Read the audit log",
+        "Where is the audit log?",
+        "In Kibana.",
+        visibility=Visibility.ANONYMOUS,
+        mentor=mentor,
+    )
     db.session.add(Post(question_id=question.id, author_id=nina.id, body="Found it in Kibana, thanks."))
     db.session.flush()
     index_question(question.id)
@@ -239,8 +264,14 @@ def test_the_ask_script_posts_the_draft_and_puts_no_text_in_a_url():
 def test_the_live_panel_suggests_skills_and_similar_answers_of_the_team(people, client, auth, make):
     nina, omar, stranger = people["nina"], people["omar"], people["stranger"]
     kafka = make.skill("Kafka", aliases=["kafka streams"])
-    first = answered(nina, "Kafka consumer lag", "Our consumer lags behind by hours.", "Add partitions.",
-                     visibility=Visibility.ANONYMOUS, skills=[kafka])
+    first = answered(
+        nina,
+        "Kafka consumer lag",
+        "Our consumer lags behind by hours.",
+        "Add partitions.",
+        visibility=Visibility.ANONYMOUS,
+        skills=[kafka],
+    )
     answered(nina, "Kafka producer retries", "The producer gives up.", "Raise retries.")
     answered(stranger, "Kafka consumer lag in search", "Consumer lag again.")
     auth.sign_in(omar)
@@ -269,15 +300,29 @@ def test_the_knowledge_page_searches_by_words_and_skill(people, client, auth, ma
     assert "Index for slow invoices query" in page and "Slow laptop" not in page
 
 
-@pytest.mark.parametrize("which, status", [
-    ("named", 200), ("anonymous", 200), ("private", 404), ("unresolved", 404), ("other team", 404),
-])
+@pytest.mark.parametrize(
+    "which, status",
+    [
+        ("named", 200),
+        ("anonymous", 200),
+        ("private", 404),
+        ("unresolved", 404),
+        ("other team", 404),
+    ],
+)
 def test_who_can_open_an_entry(people, client, auth, which, status):
     nina, stranger = people["nina"], people["stranger"]
     asker = stranger if which == "other team" else nina
     visibility = {"anonymous": Visibility.ANONYMOUS, "private": Visibility.PRIVATE}.get(which, Visibility.NAMED)
-    question = answered(asker, "Where is the style guide?", "I cannot find it.", "On the wiki.",
-                        visibility=visibility, mentor=people["mentor"], resolved=which != "unresolved")
+    question = answered(
+        asker,
+        "Where is the style guide?",
+        "I cannot find it.",
+        "On the wiki.",
+        visibility=visibility,
+        mentor=people["mentor"],
+        resolved=which != "unresolved",
+    )
     auth.sign_in(people["omar"])
     response = client.get(f"/help/knowledge/{question.id}")
     assert response.status_code == status
@@ -307,8 +352,9 @@ def test_solved_my_problem_clicked_twice_at_the_same_moment_counts_once(app, peo
     tabs = [device(app, omar) for _ in range(2)]
     solved = f"/help/knowledge/{question.id}/solved"
 
-    answers = together(db.engine, SelfSolve.__table__,
-                       [lambda tab=tab: tab.post(solved, follow_redirects=True) for tab in tabs])
+    answers = together(
+        db.engine, SelfSolve.__table__, [lambda tab=tab: tab.post(solved, follow_redirects=True) for tab in tabs]
+    )
 
     assert [a.status_code for a in answers] == [200, 200]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(SelfSolve)) == 1

@@ -25,26 +25,32 @@ def names(text, catalogue=CATALOGUE, **options):
     return [skill.name for skill in suggest_skills(text, catalogue, **options)]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("My PYTHON script fails", ["Python"]),
-    ("the csharp build", ["C#"]),  # an alias names its skill
-    ("deploying with CI/CD", ["CI/CD"]),
-    ("Node.js crashes.", ["Node.js"]),  # the longer name wins over the alias "node"
-    ("machine\n  learning model", ["Machine learning"]),  # a name over two lines
-    ("C# and C++ and plain C", ["C#", "C++", "C"]),
-    ("ASP.NET and .NET 8", [".NET"]),
-    ("psql says relation does not exist", ["PostgreSQL"]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("My PYTHON script fails", ["Python"]),
+        ("the csharp build", ["C#"]),  # an alias names its skill
+        ("deploying with CI/CD", ["CI/CD"]),
+        ("Node.js crashes.", ["Node.js"]),  # the longer name wins over the alias "node"
+        ("machine\n  learning model", ["Machine learning"]),  # a name over two lines
+        ("C# and C++ and plain C", ["C#", "C++", "C"]),
+        ("ASP.NET and .NET 8", [".NET"]),
+        ("psql says relation does not exist", ["PostgreSQL"]),
+    ],
+)
 def test_names_and_aliases_are_found_whatever_the_case(text, expected):
     assert names(text) == expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("PostgreSQL only", ["PostgreSQL"]),  # not "SQL" inside a word
-    ("JavaScript only", ["JavaScript"]),  # not "Java"
-    ("pythonic code", []),  # not "Python" at the start of a word
-    ("mypy is slow", []),  # nor "py" at the end of one
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("PostgreSQL only", ["PostgreSQL"]),  # not "SQL" inside a word
+        ("JavaScript only", ["JavaScript"]),  # not "Java"
+        ("pythonic code", []),  # not "Python" at the start of a word
+        ("mypy is slow", []),  # nor "py" at the end of one
+    ],
+)
 def test_only_whole_words_count(text, expected):
     assert names(text) == expected
 
@@ -75,9 +81,14 @@ def test_punctuation_in_names_is_not_read_as_a_pattern():
 
 from app.help.suggest import Example, infer_skills, learn  # noqa: E402
 
-TEAM_CATALOGUE = [CatalogueSkill(1, "PostgreSQL", ("postgres", "psql")), CatalogueSkill(2, "Kubernetes", ()),
-                  CatalogueSkill(3, "Testing", ()), CatalogueSkill(4, "React", ()), CatalogueSkill(5, "Python", ()),
-                  CatalogueSkill(6, "Alembic", ())]
+TEAM_CATALOGUE = [
+    CatalogueSkill(1, "PostgreSQL", ("postgres", "psql")),
+    CatalogueSkill(2, "Kubernetes", ()),
+    CatalogueSkill(3, "Testing", ()),
+    CatalogueSkill(4, "React", ()),
+    CatalogueSkill(5, "Python", ()),
+    CatalogueSkill(6, "Alembic", ()),
+]
 ANSWERED = [
     Example("Billing migration fails: relation invoices does not exist", (1, 6)),
     Example("Migration on staging: relation users does not exist", (1, 6)),
@@ -91,24 +102,30 @@ def inferred(text, examples=ANSWERED, **options):
     return [skill.name for skill in infer_skills(text, TEAM_CATALOGUE, learn(TEAM_CATALOGUE, examples), **options)]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("my tests are flaky", ["Testing"]),  # a stem of the name
-    ("postgress refuses the connection", ["PostgreSQL"]),  # misspelt by one letter
-    ("a kubernets deployment", ["Kubernetes"]),
-    ("pyhton import error", ["Python"]),  # two letters swapped
-    ("relation accounts does not exist", ["PostgreSQL", "Alembic"]),  # words the team's answers go with
-    ("the pod is in a crash loop", ["Kubernetes"]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("my tests are flaky", ["Testing"]),  # a stem of the name
+        ("postgress refuses the connection", ["PostgreSQL"]),  # misspelt by one letter
+        ("a kubernets deployment", ["Kubernetes"]),
+        ("pyhton import error", ["Python"]),  # two letters swapped
+        ("relation accounts does not exist", ["PostgreSQL", "Alembic"]),  # words the team's answers go with
+        ("the pod is in a crash loop", ["Kubernetes"]),
+    ],
+)
 def test_skills_are_inferred_from_stems_misspellings_and_the_teams_answered_questions(text, expected):
     assert inferred(text) == expected
 
 
-@pytest.mark.parametrize("text", [
-    "how do I reach the wiki",  # "reach" is one letter from "React", but an everyday word
-    "a relation of mine",  # nothing the team asked goes with "relation" here
-    "go ahead and run it",
-    "",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do I reach the wiki",  # "reach" is one letter from "React", but an everyday word
+        "a relation of mine",  # nothing the team asked goes with "relation" here
+        "go ahead and run it",
+        "",
+    ],
+)
 def test_everyday_words_and_short_words_suggest_nothing(text):
     assert inferred(text, examples=ANSWERED[2:]) == []
 

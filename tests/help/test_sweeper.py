@@ -18,15 +18,17 @@ from tests.help.routing_scenes import ask, attempts_of, live_of, mails_to, mento
 
 
 def test_a_question_saved_while_redis_was_down_is_routed_by_the_sweeper(
-        app, make, jobs, smtp, prepared_databases, backend, caplog):
+    app, make, jobs, smtp, prepared_databases, backend, caplog
+):
     ari = mentor(make, "Ari First")
     asker_id = make.user(name="Nina New").id
     jobs.run()  # what making people set off
 
     # Another web process, whose Redis is down, saves the question; its routing job is lost.
     # (It reads people in its own session: rows of this app's session would borrow its engine.)
-    outage = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=prepared_databases(backend),
-                        REDIS_URL="redis://127.0.0.1:1/0")
+    outage = create_app(
+        TestConfig, SQLALCHEMY_DATABASE_URI=prepared_databases(backend), REDIS_URL="redis://127.0.0.1:1/0"
+    )
     with outage.app_context(), caplog.at_level(logging.ERROR):
         question = ask(db.session.get(User, asker_id))
         question_id = question.id
@@ -64,7 +66,9 @@ def test_an_overdue_attempt_whose_check_was_lost_is_checked_and_moved_on(make, j
 
     assert sweep() == 1
     assert [(a.mentor_id, a.state) for a in attempts_of(question)] == [
-        (ari.id, AttemptState.TIMED_OUT), (ben.id, AttemptState.WAITING)]
+        (ari.id, AttemptState.TIMED_OUT),
+        (ben.id, AttemptState.WAITING),
+    ]
     assert sweep() == 0
 
 

@@ -51,7 +51,8 @@ def took(client, jobs, smtp, ari) -> Attempt:
 
 
 def test_a_question_taken_seconds_after_it_was_asked_stays_with_the_taker_for_the_taken_window(
-        app, make, jobs, smtp, client, auth):
+    app, make, jobs, smtp, client, auth
+):
     ari, ben, nina, question = asked(app, make, jobs, smtp)
     attempt = took(client, jobs, smtp, ari)
 
@@ -95,7 +96,9 @@ def test_one_reminder_before_the_window_ends_with_a_release_link(app, make, jobs
     done = html.unescape(client.post(url, data={"hint": "ask Ben"}).get_data(as_text=True))
     assert "Released. We asked Ben Second now." in done
     assert [(a.mentor_id, a.state, a.hint) for a in attempts_of(question)] == [
-        (ari.id, AttemptState.RELEASED, "ask Ben"), (ben.id, AttemptState.WAITING, "")]
+        (ari.id, AttemptState.RELEASED, "ask Ben"),
+        (ben.id, AttemptState.WAITING, ""),
+    ]
     jobs.run()
     [moved] = [m for m in mails_to(smtp, nina) if m["Subject"] == "Your question went to Ben Second"]
     assert "Ari First took your question but cannot answer it after all." in text_of(moved)
@@ -110,7 +113,9 @@ def test_when_the_window_ends_the_taker_and_the_asker_hear_where_it_went(app, ma
     assert sweep() == 1
     jobs.run()
     assert [(a.mentor_id, a.state) for a in attempts_of(question)] == [
-        (ari.id, AttemptState.TIMED_OUT), (ben.id, AttemptState.WAITING)]
+        (ari.id, AttemptState.TIMED_OUT),
+        (ben.id, AttemptState.WAITING),
+    ]
     [to_ari] = [m for m in mails_to(smtp, ari) if "moved on" in m["Subject"]]
     assert to_ari["Subject"] == "Nina New's question moved on: Run the billing migration"
     assert "it has now gone to Ben Second. Nina New knows." in text_of(to_ari)
@@ -123,7 +128,8 @@ def test_when_the_window_ends_the_taker_and_the_asker_hear_where_it_went(app, ma
 
 
 def test_releasing_in_the_inbox_moves_it_on_and_only_a_taken_question_can_be_released(
-        app, make, jobs, smtp, client, auth):
+    app, make, jobs, smtp, client, auth
+):
     ari, ben, nina, question = asked(app, make, jobs, smtp)
     sign_in(auth, ari)
     attempt = live_of(question)
@@ -134,28 +140,29 @@ def test_releasing_in_the_inbox_moves_it_on_and_only_a_taken_question_can_be_rel
     client.post(f"/help/for-you/{attempt.id}/take")
     inbox = html.unescape(client.get("/help/for-you").get_data(as_text=True))
     assert f'action="/help/for-you/{attempt.id}/release"' in inbox and "You are on it since" in inbox
-    released = html.unescape(client.post(f"/help/for-you/{attempt.id}/release",
-                                         follow_redirects=True).get_data(as_text=True))
+    released = html.unescape(
+        client.post(f"/help/for-you/{attempt.id}/release", follow_redirects=True).get_data(as_text=True)
+    )
     assert "Released. We asked Ben Second now." in released
     assert live_of(question).mentor_id == ben.id
     again = client.post(f"/help/for-you/{attempt.id}/release", follow_redirects=True)
     assert "This question has moved on already." in html.unescape(again.get_data(as_text=True))
     assert client.post("/help/for-you/99999/release").status_code == 404
     jobs.run()
-    assert [m["Subject"] for m in mails_to(smtp, nina)] == ["Ari First is on your question",
-                                                           "Your question went to Ben Second"]
+    assert [m["Subject"] for m in mails_to(smtp, nina)] == [
+        "Ari First is on your question",
+        "Your question went to Ben Second",
+    ]
 
 
 def test_a_question_that_can_wait_is_held_one_working_day_of_the_taker(app, make, jobs, smtp, client):
     ari, ben, nina, question = asked(app, make, jobs, smtp, urgency=Urgency.CAN_WAIT)
-    db.session.execute(sa.update(Attempt).where(Attempt.id == live_of(question).id)
-                       .values(notified_at=utcnow()))
+    db.session.execute(sa.update(Attempt).where(Attempt.id == live_of(question).id).values(notified_at=utcnow()))
     db.session.commit()
     assert client.post(path(take_link(live_of(question)))).status_code == 200
 
     taken = live_of(question)
     assert taken.deadline_at - taken.taken_at == timedelta(days=1)  # around the clock: a working day is 24 h
-
 
 
 def test_a_taker_who_passes_it_on_instead_is_heard_of_by_the_asker_too(app, make, jobs, smtp, client, auth):
@@ -166,8 +173,12 @@ def test_a_taker_who_passes_it_on_instead_is_heard_of_by_the_asker_too(app, make
     client.post(f"/help/for-you/{attempt.id}/pass", data={"hint": "Ben wrote it"})
 
     assert [(a.mentor_id, a.state) for a in attempts_of(question)] == [
-        (ari.id, AttemptState.PASSED), (ben.id, AttemptState.WAITING)]
+        (ari.id, AttemptState.PASSED),
+        (ben.id, AttemptState.WAITING),
+    ]
     jobs.run()
-    assert [m["Subject"] for m in mails_to(smtp, nina)] == ["Ari First is on your question",
-                                                           "Your question went to Ben Second"]
+    assert [m["Subject"] for m in mails_to(smtp, nina)] == [
+        "Ari First is on your question",
+        "Your question went to Ben Second",
+    ]
     assert "- Ari First: Ben wrote it" in text_of(mails_to(smtp, ben)[0])

@@ -48,8 +48,10 @@ def test_a_mentors_reply_answers_the_question_once_and_tells_routing(s, arrived)
     assert q.state == QuestionState.ANSWERED
     assert q.first_reply_at == post.created_at
     assert arrived == [(s.question.id, s.mentor.id)]
-    assert db.session.scalar(sa.select(Attempt.state).where(
-        Attempt.question_id == q.id, Attempt.mentor_id == s.mentor.id)) != AttemptState.WAITING
+    assert (
+        db.session.scalar(sa.select(Attempt.state).where(Attempt.question_id == q.id, Attempt.mentor_id == s.mentor.id))
+        != AttemptState.WAITING
+    )
 
     first = q.first_reply_at
     thread.post_answer(s.question.id, s.lead.id, "And check the search path.", via="email")
@@ -91,12 +93,15 @@ def test_an_answer_on_a_resolved_question_is_kept_and_searchable(s, arrived, ind
     assert indexed == [(q.id,), (q.id,)]
 
 
-@pytest.mark.parametrize("body, message", [
-    ("", "Please write something before posting."),
-    ("   \n\t ", "Please write something before posting."),
-    (None, "Please write something before posting."),
-    ("x" * (thread.POST_MAX_CHARS + 1), "Please keep a post under 10,000 characters (this one has 10,001)."),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("", "Please write something before posting."),
+        ("   \n\t ", "Please write something before posting."),
+        (None, "Please write something before posting."),
+        ("x" * (thread.POST_MAX_CHARS + 1), "Please keep a post under 10,000 characters (this one has 10,001)."),
+    ],
+)
 def test_an_empty_or_huge_post_is_refused_with_the_limit_named(s, body, message):
     with pytest.raises(InvalidInput) as caught:
         thread.post_answer(s.question.id, s.mentor.id, body)
@@ -239,8 +244,14 @@ def test_a_rating_must_be_yes_or_no_and_its_note_short(s, arrived):
 
 def test_the_thread_page_shows_the_question_and_the_thread_safely(client, auth, make, arrived):
     python = make.skill("Python")
-    s = scene(make, goal="Deploy <the> service", stuck="It says **denied**.<script>alert(1)</script>",
-              skills=[python], link="https://wiki.example.com/deploy", page_title="Deploy guide")
+    s = scene(
+        make,
+        goal="Deploy <the> service",
+        stuck="It says **denied**.<script>alert(1)</script>",
+        skills=[python],
+        link="https://wiki.example.com/deploy",
+        page_title="Deploy guide",
+    )
     thread.post_answer(s.question.id, s.mentor.id, "Check [the docs](https://docs.example.com).")
     sign_in(auth, s.asker)
     page = client.get(f"/help/questions/{s.question.id}").get_data(as_text=True)
@@ -292,12 +303,15 @@ def test_the_asker_resolves_and_rates_on_the_page(client, auth, s, arrived, inde
     sign_in(auth, s.asker)
     response = client.post(f"/help/questions/{s.question.id}/resolve", data={"visibility": "private"})
     assert response.status_code == 302
-    response = client.post(f"/help/questions/{s.question.id}/rating", data={"yes": "Yes, it helped",
-                                                                           "note": "Thanks!"})
+    response = client.post(f"/help/questions/{s.question.id}/rating", data={"yes": "Yes, it helped", "note": "Thanks!"})
     assert response.status_code == 302
     q = reload(s.question)
     assert (q.state, q.visibility, q.helpful, q.helpful_note) == (
-        QuestionState.RESOLVED, Visibility.PRIVATE, True, "Thanks!")
+        QuestionState.RESOLVED,
+        Visibility.PRIVATE,
+        True,
+        "Thanks!",
+    )
     page = client.get(f"/help/questions/{q.id}").get_data(as_text=True)
     assert "You said: yes, it helped." in page and "Save the choice" in page
 
@@ -355,8 +369,14 @@ def test_the_embed_page_signed_out_offers_the_ask_form_in_a_tab_of_its_own(clien
 
 def test_asking_from_the_panel_saves_one_question_and_links_to_it(client, auth, s, jobs):
     sign_in(auth, s.asker)
-    data = {"goal": "Export the deal", "stuck": "The export button is grey.", "urgency": "blocking",
-            "link": "https://crm.example.com/deal/7", "page_title": "Deal 7", "request_key": "k-1"}
+    data = {
+        "goal": "Export the deal",
+        "stuck": "The export button is grey.",
+        "urgency": "blocking",
+        "link": "https://crm.example.com/deal/7",
+        "page_title": "Deal 7",
+        "request_key": "k-1",
+    }
     first = client.post("/help/embed", data=data)
     again = client.post("/help/embed", data=data)
     assert first.status_code == again.status_code == 200

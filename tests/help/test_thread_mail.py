@@ -15,6 +15,9 @@ def test_the_asker_is_mailed_an_answer_and_the_mentor_a_follow_up(app, make, smt
 
     post_answer(world.question.id, world.asker.id, "It still scans the whole table.")
     jobs.run()
-    to_mentor = [m for m in smtp.messages() if m["To"].addresses[0].addr_spec == world.mentor.email
-                 and "followed up" in m["Subject"]]
+    to_mentor = [
+        m
+        for m in smtp.messages()
+        if m["To"].addresses[0].addr_spec == world.mentor.email and "followed up" in m["Subject"]
+    ]
     assert len(to_mentor) == 1

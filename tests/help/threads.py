@@ -17,24 +17,48 @@ from tests.api.test_openapi import DOC_URL, conforms, documented_schema
 from tests.factories import Factories
 
 
-def question(asker: User, mentors=(), *, goal: str = "Run the billing migration",
-             stuck: str = "It fails with `relation does not exist`.", skills=(), link: str = "",
-             page_title: str = "", state: QuestionState = QuestionState.OPEN,
-             visibility: Visibility = Visibility.ANONYMOUS, urgency: Urgency = Urgency.CAN_WAIT,
-             live: bool = True) -> Question:
+def question(
+    asker: User,
+    mentors=(),
+    *,
+    goal: str = "Run the billing migration",
+    stuck: str = "It fails with `relation does not exist`.",
+    skills=(),
+    link: str = "",
+    page_title: str = "",
+    state: QuestionState = QuestionState.OPEN,
+    visibility: Visibility = Visibility.ANONYMOUS,
+    urgency: Urgency = Urgency.CAN_WAIT,
+    live: bool = True,
+) -> Question:
     """Save a question routed to the mentors in turn; the last one is waiting unless `live` is off."""
     now = utcnow()
-    q = Question(asker_id=asker.id, team_id=asker.team_id, goal=goal, stuck=stuck, link=link,
-                 page_title=page_title, state=state, visibility=visibility, urgency=urgency,
-                 skills=list(skills), created_at=now - timedelta(hours=1),
-                 first_routed_at=now - timedelta(minutes=59) if mentors else None)
+    q = Question(
+        asker_id=asker.id,
+        team_id=asker.team_id,
+        goal=goal,
+        stuck=stuck,
+        link=link,
+        page_title=page_title,
+        state=state,
+        visibility=visibility,
+        urgency=urgency,
+        skills=list(skills),
+        created_at=now - timedelta(hours=1),
+        first_routed_at=now - timedelta(minutes=59) if mentors else None,
+    )
     for number, mentor in enumerate(mentors, start=1):
         waiting = live and number == len(mentors)
-        q.attempts.append(Attempt(
-            mentor_id=mentor.id, number=number, tier="skill",
-            state=AttemptState.WAITING if waiting else AttemptState.TIMED_OUT,
-            deadline_at=now + timedelta(hours=1) if waiting else now - timedelta(minutes=30),
-            created_at=now - timedelta(minutes=60 - number)))
+        q.attempts.append(
+            Attempt(
+                mentor_id=mentor.id,
+                number=number,
+                tier="skill",
+                state=AttemptState.WAITING if waiting else AttemptState.TIMED_OUT,
+                deadline_at=now + timedelta(hours=1) if waiting else now - timedelta(minutes=30),
+                created_at=now - timedelta(minutes=60 - number),
+            )
+        )
     db.session.add(q)
     db.session.commit()
     return q
@@ -67,6 +91,7 @@ def scene(make, **question_fields) -> Scene:
     Nobody has a password yet (hashing one takes a while): `sign_in` gives one to the
     person a test signs in as.
     """
+
     def person(name, roles=(Role.NEW_HIRE,), team=None) -> User:
         return make.user(name=name, roles=roles, team=team, password=None)
 
@@ -78,12 +103,24 @@ def scene(make, **question_fields) -> Scene:
     asker = person("Nina New", team=team)
     mentor = person("Mia Mentor", (Role.MENTOR,), other_team)
     earlier = person("Max Earlier", (Role.MENTOR,), team)
-    people = dict(admin=person("Ada Admin", (Role.ADMIN,)), other_new_hire=person("Olli Other", team=team),
-                  unrelated_mentor=person("Uma Unrelated", (Role.MENTOR,), team))
+    people = dict(
+        admin=person("Ada Admin", (Role.ADMIN,)),
+        other_new_hire=person("Olli Other", team=team),
+        unrelated_mentor=person("Uma Unrelated", (Role.MENTOR,), team),
+    )
     db.session.commit()
     q = question(asker, [earlier, mentor], **question_fields)
-    return Scene(team=team, other_team=other_team, asker=asker, mentor=mentor, earlier_mentor=earlier,
-                 lead=lead, other_lead=other_lead, question=q, **people)
+    return Scene(
+        team=team,
+        other_team=other_team,
+        asker=asker,
+        mentor=mentor,
+        earlier_mentor=earlier,
+        lead=lead,
+        other_lead=other_lead,
+        question=q,
+        **people,
+    )
 
 
 def sign_in(auth, user: User) -> None:

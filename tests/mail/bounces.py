@@ -27,9 +27,15 @@ def bounce(email: str, times: int = 1, diagnosis: str | None = None) -> None:
     """Have Unstuck send `times` emails to `email` and the mail server report each failed
     (with `diagnosis` in place of "User unknown"), and read each report as the job does."""
     for _ in range(times):
-        mail = send_mail(f"bounced:{next(_ids)}", "reply_refused", (email, ""), "Your reply was not posted",
-                         "mail/reply_refused", {"subject": "Kafka consumer lag", "why": "", "text": ""},
-                         deliver=False)
+        mail = send_mail(
+            f"bounced:{next(_ids)}",
+            "reply_refused",
+            (email, ""),
+            "Your reply was not posted",
+            "mail/reply_refused",
+            {"subject": "Kafka consumer lag", "why": "", "text": ""},
+            deliver=False,
+        )
         db.session.commit()
         deliver(mail.id)
         assert mail_row(mail.id).status == MailStatus.SENT, "mail to a paused address cannot bounce"
@@ -48,8 +54,9 @@ def bounce_report(mail_id: int, email: str, diagnosis: str | None = None) -> Non
 
 def last_bounced(email: str, ago: timedelta) -> None:
     """Move the address's last bounce back in time, as if that long had passed since."""
-    db.session.execute(sa.update(MailBounce).where(MailBounce.email == email.lower())
-                       .values(last_bounced_at=utcnow() - ago))
+    db.session.execute(
+        sa.update(MailBounce).where(MailBounce.email == email.lower()).values(last_bounced_at=utcnow() - ago)
+    )
     db.session.commit()
 
 
@@ -60,8 +67,14 @@ def bounce_record(email: str) -> MailBounce | None:
 
 def mail_to(person, key: str) -> OutboundMail:
     """Record an email to the person (one Unstuck sends), to go after the commit."""
-    return send_mail(key, "reply_refused", person, "Your reply was not posted", "mail/reply_refused",
-                     {"subject": "Kafka consumer lag", "why": "The question is resolved.", "text": ""})
+    return send_mail(
+        key,
+        "reply_refused",
+        person,
+        "Your reply was not posted",
+        "mail/reply_refused",
+        {"subject": "Kafka consumer lag", "why": "The question is resolved.", "text": ""},
+    )
 
 
 def mail_row(mail_id: int) -> OutboundMail:

@@ -39,9 +39,14 @@ def new_message_id(host: str = "mail.gmail.com") -> str:
     return f"<CAH{next(_ids):06d}x7Q2Lm+W9zA@{host}>"
 
 
-def gmail_reply(from_addr: str, to: str, text: str = "Run the migration with batch mode on.",
-                name: str = "Grace Hopper", message_id: str | None = None,
-                subject: str = f"Re: {ORIGINAL_SUBJECT}") -> bytes:
+def gmail_reply(
+    from_addr: str,
+    to: str,
+    text: str = "Run the migration with batch mode on.",
+    name: str = "Grace Hopper",
+    message_id: str | None = None,
+    subject: str = f"Re: {ORIGINAL_SUBJECT}",
+) -> bytes:
     """A reply from Gmail: plain and HTML alternatives, the question quoted below."""
     message_id = message_id or new_message_id()
     return crlf(f"""\
@@ -83,21 +88,31 @@ uote class=3D"gmail_quote" style=3D"margin:0px 0px 0px 0.8ex">Ada asks:<br>{QUOT
 """)
 
 
-def outlook_reply(from_addr: str, to: str, text: str = "Ja, das liegt an der Sequenz – sie wird nicht zurückgesetzt. Grüße",
-                  name: str = "Müller, Jürgen", message_id: str | None = None) -> bytes:
+def outlook_reply(
+    from_addr: str,
+    to: str,
+    text: str = "Ja, das liegt an der Sequenz – sie wird nicht zurückgesetzt. Grüße",
+    name: str = "Müller, Jürgen",
+    message_id: str | None = None,
+) -> bytes:
     """A reply from Outlook in Windows-1252: a signature logo shown inline by cid, the
     question below Outlook's From/Sent block, and X-Auto-Response-Suppress on a person's mail."""
     message_id = message_id or new_message_id("AM0PR07MB1234.eurprd07.prod.outlook.com")
-    plain = (f"{text}\r\n\r\nJ\xfcrgen M\xfcller\r\n\r\nFrom: Unstuck <unstuck@localhost>\r\n"
-             f"Sent: Tuesday, November 3, 2026 1:58 PM\r\nTo: {name} <{from_addr}>\r\n"
-             f"Subject: {ORIGINAL_SUBJECT}\r\n\r\nAda asks: {QUOTED_QUESTION}\r\n")
-    html = (f"<html><body><p class=MsoNormal>{text}</p><p><img src=\"cid:image001.png@01DB2E6C.5A1B2C30\">"
-            f"J\xfcrgen M\xfcller</p><div style='border:none;border-top:solid #E1E1E1 1.0pt'>"
-            f"<p><b>From:</b> Unstuck<br><b>Sent:</b> Tuesday, November 3, 2026 1:58 PM</p></div>"
-            f"<p>Ada asks: {QUOTED_QUESTION}</p></body></html>")
+    plain = (
+        f"{text}\r\n\r\nJ\xfcrgen M\xfcller\r\n\r\nFrom: Unstuck <unstuck@localhost>\r\n"
+        f"Sent: Tuesday, November 3, 2026 1:58 PM\r\nTo: {name} <{from_addr}>\r\n"
+        f"Subject: {ORIGINAL_SUBJECT}\r\n\r\nAda asks: {QUOTED_QUESTION}\r\n"
+    )
+    html = (
+        f'<html><body><p class=MsoNormal>{text}</p><p><img src="cid:image001.png@01DB2E6C.5A1B2C30">'
+        f"J\xfcrgen M\xfcller</p><div style='border:none;border-top:solid #E1E1E1 1.0pt'>"
+        f"<p><b>From:</b> Unstuck<br><b>Sent:</b> Tuesday, November 3, 2026 1:58 PM</p></div>"
+        f"<p>Ada asks: {QUOTED_QUESTION}</p></body></html>"
+    )
     logo = base64.encodebytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64).decode()
     encoded_name = "=?iso-8859-1?Q?M=FCller,_J=FCrgen?="
-    return (crlf(f"""\
+    return (
+        crlf(f"""\
 From: "{encoded_name}" <{from_addr.upper()}>
 To: Unstuck <{to}>
 Subject: AW: {ORIGINAL_SUBJECT}
@@ -125,12 +140,16 @@ Content-Type: multipart/alternative;
 Content-Type: text/plain; charset="iso-8859-1"
 Content-Transfer-Encoding: 8bit
 
-""") + plain.encode("cp1252") + crlf("""
+""")
+        + plain.encode("cp1252")
+        + crlf("""
 --_000_AM0PR07MB1234eurprd07prodoutlookcom_
 Content-Type: text/html; charset="windows-1252"
 Content-Transfer-Encoding: 8bit
 
-""") + html.encode("cp1252") + crlf(f"""
+""")
+        + html.encode("cp1252")
+        + crlf(f"""
 --_000_AM0PR07MB1234eurprd07prodoutlookcom_--
 
 --_004_AM0PR07MB1234eurprd07prodoutlookcom_
@@ -142,7 +161,8 @@ Content-Transfer-Encoding: base64
 
 {logo}
 --_004_AM0PR07MB1234eurprd07prodoutlookcom_--
-"""))
+""")
+    )
 
 
 def html_only_reply(from_addr: str, to: str, text: str = "Use <code>op.batch_alter_table</code>.") -> bytes:
@@ -161,10 +181,11 @@ Content-Transfer-Encoding: 7bit
 """)
 
 
-def reply_with_attachment(from_addr: str, to: str, text: str = "See the log excerpt I attached.",
-                          filename: str = "migration-log.txt") -> bytes:
+def reply_with_attachment(
+    from_addr: str, to: str, text: str = "See the log excerpt I attached.", filename: str = "migration-log.txt"
+) -> bytes:
     """A Gmail reply with a file attached."""
-    data = base64.encodebytes(b"ERROR: relation \"users\" already exists\n").decode()
+    data = base64.encodebytes(b'ERROR: relation "users" already exists\n').decode()
     return crlf(f"""\
 From: Grace Hopper <{from_addr}>
 To: {to}
@@ -227,16 +248,23 @@ Content-Type: text/plain; charset=utf-8
 
 OUT_OF_OFFICE = {
     # Gmail's vacation responder: RFC 3834, and the subject of a reply.
-    "gmail-vacation": (["Auto-Submitted: auto-replied"], f"Re: {ORIGINAL_SUBJECT}",
-                       "I am on holiday until 14 November, with no access to email."),
+    "gmail-vacation": (
+        ["Auto-Submitted: auto-replied"],
+        f"Re: {ORIGINAL_SUBJECT}",
+        "I am on holiday until 14 November, with no access to email.",
+    ),
     # Exchange: its own headers, and "Automatic reply:".
-    "exchange": (["X-MS-Exchange-Inbox-Rules-Loop: grace@example.com",
-                  "X-MS-Exchange-Generated-Message-Source: Mailbox Rules Agent",
-                  "X-Auto-Response-Suppress: All"],
-                 f"Automatic reply: {ORIGINAL_SUBJECT}", "I am out of the office."),
+    "exchange": (
+        [
+            "X-MS-Exchange-Inbox-Rules-Loop: grace@example.com",
+            "X-MS-Exchange-Generated-Message-Source: Mailbox Rules Agent",
+            "X-Auto-Response-Suppress: All",
+        ],
+        f"Automatic reply: {ORIGINAL_SUBJECT}",
+        "I am out of the office.",
+    ),
     # Old vacation programs.
-    "vacation": (["Precedence: junk", "X-Autoreply: yes"], "away from my mail",
-                 "I am away from my mail."),
+    "vacation": (["Precedence: junk", "X-Autoreply: yes"], "away from my mail", "I am away from my mail."),
     # Only the subject tells, in German, French (encoded) and Spanish.
     "de-subject": ([], f"Abwesenheitsnotiz: {ORIGINAL_SUBJECT}", "Ich bin bis Montag nicht im Büro."),
     "fr-subject": ([], "=?iso-8859-1?Q?R=E9ponse_automatique_:_?= question", "Je suis absent."),
@@ -259,19 +287,29 @@ Your message was received and will be read soon.
 """)
 
 
-def dsn_bounce(to: str, failed: str, action: str = "failed",
-               status: str = "5.1.1", original: str | None = None, message_id: str | None = None,
-               also_failed: tuple[str, ...] = (), returned_message_id: str = "") -> bytes:
+def dsn_bounce(
+    to: str,
+    failed: str,
+    action: str = "failed",
+    status: str = "5.1.1",
+    original: str | None = None,
+    message_id: str | None = None,
+    also_failed: tuple[str, ...] = (),
+    returned_message_id: str = "",
+) -> bytes:
     """A delivery report (RFC 3464) from Postfix: mail to `failed` (and to `also_failed`)
     could not be delivered; the header of the returned message names `returned_message_id`."""
     original_line = f"Original-Recipient: rfc822;{original}\n" if original else ""
     message_id = message_id or "<20261103130502.4F1C2A0123@mx.example.com>"
-    more = "".join(f"""
+    more = "".join(
+        f"""
 Final-Recipient: rfc822; {other}
 Action: failed
 Status: 5.1.1
 Diagnostic-Code: smtp; 550 5.1.1 <{other}>: Recipient address rejected: User unknown
-""" for other in also_failed)
+"""
+        for other in also_failed
+    )
     returned_id = f"Message-ID: {returned_message_id}\n" if returned_message_id else ""
     return crlf(f"""\
 Return-Path: <>

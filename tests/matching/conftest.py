@@ -18,8 +18,7 @@ def cast(make, jobs) -> Cast:
     new_hire = make.user(name="Nina New", title="Backend Engineer", level=1, password=None)
     jobs.connection.flushdb()  # drop the proposal job joining queued: tests propose their own pairs
     make.user_skill(new_hire, sql, SkillKind.LEARN, 1)
-    mentor = make.mentor(name="Max Mentor", title="Senior Backend Engineer", level=3, max_mentees=2,
-                         password=None)
+    mentor = make.mentor(name="Max Mentor", title="Senior Backend Engineer", level=3, max_mentees=2, password=None)
     make.user_skill(mentor, sql, SkillKind.TEACH, 4)
     other = make.mentor(name="Olga Other", max_mentees=2, password=None)
     return Cast(new_hire, mentor, other, make.admin(name="Ada Admin", password=None), sql)
@@ -31,7 +30,9 @@ def saved(app):
 
     def rows() -> dict[str, list]:
         with db.engine.connect() as conn:
-            return {name: sorted(map(tuple, conn.execute(sa.text(f"SELECT * FROM {name}"))), key=repr)
-                    for name in WATCHED_TABLES}
+            return {
+                name: sorted(map(tuple, conn.execute(sa.text(f"SELECT * FROM {name}"))), key=repr)
+                for name in WATCHED_TABLES
+            }
 
     return rows

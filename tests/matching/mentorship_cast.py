@@ -55,5 +55,5 @@ class Cast:
     admin: User
     sql: Skill
 
-CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict", 422: "invalid",
-         400: "bad_request"}
+
+CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict", 422: "invalid", 400: "bad_request"}

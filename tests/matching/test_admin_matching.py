@@ -14,8 +14,13 @@ from matching.models import CohortRun, DoNotPair, MatchingSettings, Mentorship, 
 from tests.matching.test_lifecycle import core_ranking, live_of, mails_to, mentor, new_hire
 
 PAGES = ["/admin/mentorships", "/admin/matching/settings", "/admin/matching/cohorts"]
-ROLES = {"anonymous": (None, 302), "new hire": ((Role.NEW_HIRE,), 403), "mentor": ((Role.MENTOR,), 403),
-         "team lead": ((Role.LEAD,), 403), "admin": ((Role.ADMIN,), 200)}
+ROLES = {
+    "anonymous": (None, 302),
+    "new hire": ((Role.NEW_HIRE,), 403),
+    "mentor": ((Role.MENTOR,), 403),
+    "team lead": ((Role.LEAD,), 403),
+    "admin": ((Role.ADMIN,), 200),
+}
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -35,15 +40,28 @@ def admin(make, auth):
 
 
 def flashes(response) -> list[str]:
-    return [re.sub(r"\s+", " ", m).replace("&#39;", "'")
-            for m in re.findall(r'<p class="flash[^"]*" role="status">(.*?)</p>', response.text, re.S)]
+    return [
+        re.sub(r"\s+", " ", m).replace("&#39;", "'")
+        for m in re.findall(r'<p class="flash[^"]*" role="status">(.*?)</p>', response.text, re.S)
+    ]
 
 
 # Settings
 
-SETTINGS = {"weight_skills": "5", "weight_role": "1", "weight_seniority": "1.5", "weight_overlap": "2",
-            "weight_team": "1", "weight_load": "1", "team_preference": "other", "min_overlap_hours": "2",
-            "objective": "total", "proposal_days": "3", "programme_days": "90", "fit_check_days": "14"}
+SETTINGS = {
+    "weight_skills": "5",
+    "weight_role": "1",
+    "weight_seniority": "1.5",
+    "weight_overlap": "2",
+    "weight_team": "1",
+    "weight_load": "1",
+    "team_preference": "other",
+    "min_overlap_hours": "2",
+    "objective": "total",
+    "proposal_days": "3",
+    "programme_days": "90",
+    "fit_check_days": "14",
+}
 
 
 def test_new_weights_change_the_next_proposal(app, make, jobs, client, admin):
@@ -52,18 +70,26 @@ def test_new_weights_change_the_next_proposal(app, make, jobs, client, admin):
     bo = new_hire(make, "Bo Jansen")
     assert core_ranking(bo)[0] == ada.id  # with the default weights
 
-    saved = client.post("/admin/matching/settings", data=SETTINGS | {"weight_skills": "0", "weight_seniority": "5"},
-                        follow_redirects=True)
+    saved = client.post(
+        "/admin/matching/settings",
+        data=SETTINGS | {"weight_skills": "0", "weight_seniority": "5"},
+        follow_redirects=True,
+    )
     assert "Matching settings saved. They apply from the next proposal or cohort run." in flashes(saved)
     jobs.run()
     assert live_of(bo).mentor_id == cy.id
 
 
-@pytest.mark.parametrize("weights, message", [
-    ({"weight_role": "-1"}, "Choose a weight from 0 to 100."),
-    ({f"weight_{p}": "0" for p in ("skills", "role", "seniority", "overlap", "team", "load")},
-     "At least one weight must be above zero."),
-])
+@pytest.mark.parametrize(
+    "weights, message",
+    [
+        ({"weight_role": "-1"}, "Choose a weight from 0 to 100."),
+        (
+            {f"weight_{p}": "0" for p in ("skills", "role", "seniority", "overlap", "team", "load")},
+            "At least one weight must be above zero.",
+        ),
+    ],
+)
 def test_bad_weights_are_refused_and_the_old_settings_kept(app, client, admin, weights, message):
     client.post("/admin/matching/settings", data=SETTINGS | {"weight_role": "3"})
     response = client.post("/admin/matching/settings", data=SETTINGS | weights | {"proposal_days": "9"})
@@ -79,12 +105,15 @@ def test_a_do_not_pair_entry_keeps_the_pair_apart(app, make, jobs, client, admin
     cy = mentor(make, "Cy Young", {"SQL": 3})
     bo = new_hire(make, "Bo Jansen", email="bo@example.com")
 
-    unknown = client.post("/admin/matching/do-not-pair", data={"new_hire_email": "nobody@example.com",
-                                                             "mentor_email": ada.email})
+    unknown = client.post(
+        "/admin/matching/do-not-pair", data={"new_hire_email": "nobody@example.com", "mentor_email": ada.email}
+    )
     assert unknown.status_code == 400 and "No new hire has that email." in unknown.text
-    added = client.post("/admin/matching/do-not-pair", data={"new_hire_email": "BO@example.com",
-                                                           "mentor_email": ada.email, "note": "siblings"},
-                        follow_redirects=True)
+    added = client.post(
+        "/admin/matching/do-not-pair",
+        data={"new_hire_email": "BO@example.com", "mentor_email": ada.email, "note": "siblings"},
+        follow_redirects=True,
+    )
     assert "Bo Jansen and Ada Lovelace will never be paired." in flashes(added)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(DoNotPair)) == 1
 
@@ -93,6 +122,7 @@ def test_a_do_not_pair_entry_keeps_the_pair_apart(app, make, jobs, client, admin
 
 
 # Cohorts
+
 
 @pytest.fixture
 def cohort(make, jobs):
@@ -139,8 +169,11 @@ def test_adjusting_a_cohort_by_hand(app, make, jobs, client, admin, cohort):
     before = (run.pairs, run.unmatched)
 
     def adjust(hire_id, email) -> list[str]:
-        response = client.post(f"/admin/matching/cohorts/{run.id}/adjust",
-                               data={"hire_id": hire_id, "mentor_email": email}, follow_redirects=True)
+        response = client.post(
+            f"/admin/matching/cohorts/{run.id}/adjust",
+            data={"hire_id": hire_id, "mentor_email": email},
+            follow_redirects=True,
+        )
         db.session.expire_all()
         return flashes(response)
 
@@ -166,7 +199,8 @@ def test_publishing_sends_one_proposal_per_pair_once(app, make, jobs, smtp, clie
     jobs.run()
     proposals = db.session.scalars(sa.select(Mentorship)).all()
     assert sorted((m.new_hire_id, m.mentor_id) for m in proposals) == sorted(
-        (p["hire_id"], p["mentor_id"]) for p in run.pairs)
+        (p["hire_id"], p["mentor_id"]) for p in run.pairs
+    )
     assert all(m.state == MentorshipState.PROPOSED and m.source == "cohort" for m in proposals)
     assert [len(mails_to(smtp, m)) for m in (ada, cy)] == [1, 1]
 

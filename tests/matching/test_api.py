@@ -28,26 +28,35 @@ ENDPOINTS = {
 }
 ACCESS = {
     # endpoint:   no token, other person, new hire, mentor, admin
-    "list":      (401, 200, 200, 200, 200),
-    "show":      (401, 404, 404, 200, 200),  # a proposal is its mentor's: the new hire sees it once it starts
-    "accept":    (401, 404, 404, 200, 403),
-    "decline":   (401, 404, 404, 200, 403),
-    "end":       (401, 404, 200, 200, 403),
-    "fit":       (401, 404, 200, 200, 403),
+    "list": (401, 200, 200, 200, 200),
+    "show": (401, 404, 404, 200, 200),  # a proposal is its mentor's: the new hire sees it once it starts
+    "accept": (401, 404, 404, 200, 403),
+    "decline": (401, 404, 404, 200, 403),
+    "end": (401, 404, 200, 200, 403),
+    "fit": (401, 404, 200, 200, 403),
     "my mentor": (401, 200, 200, 200, 200),
 }
 CALLERS = ("no token", "other person", "new hire", "mentor", "admin")
 
 
-@pytest.mark.parametrize("endpoint, caller, expected", [
-    pytest.param(endpoint, caller, status, id=f"{endpoint}-{caller}")
-    for endpoint, statuses in ACCESS.items() for caller, status in zip(CALLERS, statuses, strict=True)
-])
+@pytest.mark.parametrize(
+    "endpoint, caller, expected",
+    [
+        pytest.param(endpoint, caller, status, id=f"{endpoint}-{caller}")
+        for endpoint, statuses in ACCESS.items()
+        for caller, status in zip(CALLERS, statuses, strict=True)
+    ],
+)
 def test_access(client, cast, saved, endpoint, caller, expected):
     method, path, body, state = ENDPOINTS[endpoint]
     mentorship = propose(cast.new_hire, cast.mentor, accepted=state == MentorshipState.ACTIVE)
-    person = {"no token": None, "other person": cast.other, "new hire": cast.new_hire,
-              "mentor": cast.mentor, "admin": cast.admin}[caller]
+    person = {
+        "no token": None,
+        "other person": cast.other,
+        "new hire": cast.new_hire,
+        "mentor": cast.mentor,
+        "admin": cast.admin,
+    }[caller]
     headers = bearer(person) if person else {}
     before = saved()
     response = client.open(API + path.format(id=mentorship.id), method=method, json=body, headers=headers)
@@ -67,16 +76,26 @@ def test_someone_elses_mentorship_looks_like_one_that_does_not_exist(client, mak
     theirs = propose(make.user(name="Tom Theirs", password=None), cast.other)
     headers = bearer(cast.new_hire if caller == "new hire" else cast.mentor)
     before = saved()
-    for action, body in [("", None), ("/accept", None), ("/decline", None), ("/end", {"reason": "x"}),
-                         ("/fit", {"good_fit": True})]:
+    for action, body in [
+        ("", None),
+        ("/accept", None),
+        ("/decline", None),
+        ("/end", {"reason": "x"}),
+        ("/fit", {"good_fit": True}),
+    ]:
         for mentorship_id in (theirs.id, 999999):
-            response = client.open(f"{API}/mentorships/{mentorship_id}{action}", json=body, headers=headers,
-                                   method="POST" if action else "GET")
+            response = client.open(
+                f"{API}/mentorships/{mentorship_id}{action}",
+                json=body,
+                headers=headers,
+                method="POST" if action else "GET",
+            )
             assert (response.status_code, response.get_json()) == (404, NOT_FOUND), action
     assert saved() == before
 
 
 # Reading
+
 
 def expected_mentorship(mentorship: Mentorship, **changes) -> dict:
     """The API's answer for a mentorship as its new hire sees it, with the given changes."""
@@ -86,15 +105,24 @@ def expected_mentorship(mentorship: Mentorship, **changes) -> dict:
         return value.isoformat() if value else None
 
     return {
-        "id": mentorship.id, "state": mentorship.state.value, "source": mentorship.source,
+        "id": mentorship.id,
+        "state": mentorship.state.value,
+        "source": mentorship.source,
         "new_hire": {"id": mentorship.new_hire_id, "name": mentorship.new_hire.name},
         "mentor": {"id": mentorship.mentor_id, "name": mentorship.mentor.name},
-        "score": 71.4, "reasons": REASONS,
-        "proposed_at": moment(mentorship.proposed_at), "expires_at": moment(mentorship.expires_at),
-        "decided_at": moment(mentorship.decided_at), "started_at": moment(mentorship.started_at),
-        "ends_at": moment(mentorship.ends_at), "ended_at": moment(mentorship.ended_at),
+        "score": 71.4,
+        "reasons": REASONS,
+        "proposed_at": moment(mentorship.proposed_at),
+        "expires_at": moment(mentorship.expires_at),
+        "decided_at": moment(mentorship.decided_at),
+        "started_at": moment(mentorship.started_at),
+        "ends_at": moment(mentorship.ends_at),
+        "ended_at": moment(mentorship.ended_at),
         "fit_check_due_at": moment(mentorship.fit_check_due_at),
-        "ended_by": None, "end_reason": "", "worked_out": None, "your_fit_answer": None,
+        "ended_by": None,
+        "end_reason": "",
+        "worked_out": None,
+        "your_fit_answer": None,
         **changes,
     }
 
@@ -112,13 +140,19 @@ def test_the_mentor_sees_a_proposal_with_its_score_and_reasons_the_new_hire_that
     assert "Nina New is 1/5" in for_mentor["reasons"][0]["text"]
     assert client.get(f"{API}/mentorships", headers=as_mentor).get_json() == [for_mentor]
     assert client.get(f"{API}/people/me/mentor", headers=as_mentor).get_json() == {
-        "mentorship": None, "proposal": None, "waiting": None}
+        "mentorship": None,
+        "proposal": None,
+        "waiting": None,
+    }
 
     # The new hire learns only that a proposal is on its way, and by when it is answered.
     assert client.get(f"{API}/mentorships/{mentorship.id}", headers=as_new_hire).status_code == 404
     assert client.get(f"{API}/mentorships", headers=as_new_hire).get_json() == []
     assert client.get(f"{API}/people/me/mentor", headers=as_new_hire).get_json() == {
-        "mentorship": None, "proposal": {"answer_by": mentorship.expires_at.isoformat()}, "waiting": None}
+        "mentorship": None,
+        "proposal": {"answer_by": mentorship.expires_at.isoformat()},
+        "waiting": None,
+    }
 
 
 def test_a_mentor_accepts_and_both_sides_read_it_back(client, cast):
@@ -140,8 +174,9 @@ def test_a_mentor_declines_and_the_next_best_mentor_is_proposed(client, make, ca
     mentorship = propose(cast.new_hire, cast.mentor)
     backup = make.mentor(name="Bea Backup", level=3, password=None)
     make.user_skill(backup, cast.sql, SkillKind.TEACH, 3)
-    response = client.post(f"{API}/mentorships/{mentorship.id}/decline", json={"note": "On leave soon."},
-                           headers=bearer(cast.mentor))
+    response = client.post(
+        f"{API}/mentorships/{mentorship.id}/decline", json={"note": "On leave soon."}, headers=bearer(cast.mentor)
+    )
     assert response.status_code == 200
     assert (response.get_json()["state"], response.get_json()["decided_at"]) != ("proposed", None)
     assert response.get_json()["end_reason"] == ""  # the note is for the admins, not the new hire
@@ -170,25 +205,33 @@ def test_either_side_ends_a_mentorship_with_a_reason(client, cast, side):
     mentorship = propose(cast.new_hire, cast.mentor, accepted=True)
     person = cast.new_hire if side == "new hire" else cast.mentor
     headers = bearer(person)
-    response = client.post(f"{API}/mentorships/{mentorship.id}/end",
-                           json={"reason": "  Different time zones after all.  ", "worked_out": False},
-                           headers=headers)
+    response = client.post(
+        f"{API}/mentorships/{mentorship.id}/end",
+        json={"reason": "  Different time zones after all.  ", "worked_out": False},
+        headers=headers,
+    )
     assert response.status_code == 200, response.get_data(as_text=True)
     ended = response.get_json()
     assert (ended["state"], ended["end_reason"], ended["worked_out"]) == (
-        "ended", "Different time zones after all.", False)
+        "ended",
+        "Different time zones after all.",
+        False,
+    )
     assert ended["ended_by"] == {"id": person.id, "name": person.name} and ended["ended_at"]
-    assert client.get(f"{API}/mentorships/{mentorship.id}", headers=bearer(cast.admin)).get_json()[
-        "state"] == "ended"
+    assert client.get(f"{API}/mentorships/{mentorship.id}", headers=bearer(cast.admin)).get_json()["state"] == "ended"
     db.session.refresh(mentorship)
     assert (mentorship.state, mentorship.ended_badly, mentorship.ended_by_id) == (
-        MentorshipState.ENDED, True, person.id)
+        MentorshipState.ENDED,
+        True,
+        person.id,
+    )
 
 
 def test_ending_without_saying_whether_it_worked_out_means_it_did(client, cast):
     mentorship = propose(cast.new_hire, cast.mentor, accepted=True)
-    response = client.post(f"{API}/mentorships/{mentorship.id}/end", json={"reason": "Programme done"},
-                           headers=bearer(cast.mentor))
+    response = client.post(
+        f"{API}/mentorships/{mentorship.id}/end", json={"reason": "Programme done"}, headers=bearer(cast.mentor)
+    )
     assert response.get_json()["worked_out"] is True
     db.session.refresh(mentorship)
     assert mentorship.ended_badly is False
@@ -207,8 +250,9 @@ def test_each_side_answers_the_fit_check_and_sees_only_their_own_answer(client, 
     client.post(f"{url}/fit", json={"good_fit": True}, headers=as_mentor)
     client.post(f"{url}/fit", json={"good_fit": True}, headers=as_new_hire)  # a change of mind
     assert client.get(url, headers=as_new_hire).get_json()["your_fit_answer"] is True
-    answers = db.session.execute(sa.select(FitAnswer.user_id, FitAnswer.good_fit)
-                                 .where(FitAnswer.mentorship_id == mentorship.id)).all()
+    answers = db.session.execute(
+        sa.select(FitAnswer.user_id, FitAnswer.good_fit).where(FitAnswer.mentorship_id == mentorship.id)
+    ).all()
     assert sorted(answers) == sorted([(cast.new_hire.id, True), (cast.mentor.id, True)])
 
 
@@ -250,6 +294,7 @@ def test_a_new_hire_nobody_fits_reads_why_they_are_waiting(client, make, jobs):
 
 
 # The answers match the OpenAPI document
+
 
 def test_every_answer_matches_the_document(client, make, cast):
     doc = client.get(DOC_URL).get_json()

@@ -18,8 +18,12 @@ BAD_INPUT = [
     ("end", {}, 422, {"reason": MISSING}),
     ("end", {"reason": "   "}, 422, {"reason": "a few words"}),
     ("end", {"reason": "x" * 501}, 422, {"reason": "Longer than maximum length 500"}),
-    ("end", {"reason": 7, "worked_out": "yes"}, 422, {"reason": "Not a valid string",
-                                                      "worked_out": "Not a valid boolean"}),
+    (
+        "end",
+        {"reason": 7, "worked_out": "yes"},
+        422,
+        {"reason": "Not a valid string", "worked_out": "Not a valid boolean"},
+    ),
     ("end", {"reason": "Done", "worked_out": None}, 422, {"worked_out": "may not be null"}),
     ("end", {"reason": "Done", "ended_badly": True}, 422, {"ended_badly": "Unknown field"}),
     ("end", ["Done"], 422, {"_schema": "Invalid input type"}),
@@ -33,8 +37,9 @@ BAD_INPUT = [
 ]
 
 
-@pytest.mark.parametrize("action, body, status, fields", BAD_INPUT,
-                         ids=[f"{a} {json.dumps(b)[:30]} {s}" for a, b, s, _ in BAD_INPUT])
+@pytest.mark.parametrize(
+    "action, body, status, fields", BAD_INPUT, ids=[f"{a} {json.dumps(b)[:30]} {s}" for a, b, s, _ in BAD_INPUT]
+)
 def test_bad_input_is_answered_and_nothing_changes(client, cast, saved, action, body, status, fields):
     mentorship = propose(cast.new_hire, cast.mentor, accepted=action != "decline")
     headers = bearer(cast.mentor)
@@ -73,7 +78,8 @@ def test_accepting_twice_is_a_conflict(client, cast, saved):
     assert client.post(url, headers=headers).status_code == 200
     assert conflict(client, url, headers, saved) == "This proposal is already active."
     assert conflict(client, f"{API}/mentorships/{mentorship.id}/decline", headers, saved) == (
-        "This proposal is already active.")
+        "This proposal is already active."
+    )
 
 
 def test_a_mentor_with_no_free_slot_cannot_accept(client, make, cast, saved):
@@ -92,9 +98,11 @@ def test_only_an_active_mentorship_can_be_ended_or_answered_for(client, cast, sa
     headers = bearer(cast.mentor)
     url = f"{API}/mentorships/{mentorship.id}"
     assert conflict(client, f"{url}/end", headers, saved, {"reason": "Changed my mind"}) == (
-        "This mentorship is proposed, not active.")
+        "This mentorship is proposed, not active."
+    )
     assert conflict(client, f"{url}/fit", headers, saved, {"good_fit": True}) == (
-        "This mentorship is proposed, not active.")
+        "This mentorship is proposed, not active."
+    )
 
 
 def test_another_mentor_cannot_accept_and_learns_nothing(client, cast, saved):

@@ -17,13 +17,20 @@ def random_table(seed: int, hires: int, mentors: int, exclude: float = 0.3) -> T
     """A table of random scores, capacities and exclusions (the solver only sees numbers)."""
     rng = np.random.default_rng(seed)
     hire_list = [NewHire(id=i, wants={"x": 1}) for i in range(hires)]
-    mentor_list = [Mentor(id=100 + j, teaches={"x": 3}, max_mentees=int(rng.integers(0, 3)))
-                   for j in range(mentors)]
+    mentor_list = [Mentor(id=100 + j, teaches={"x": 3}, max_mentees=int(rng.integers(0, 3))) for j in range(mentors)]
     scores = rng.integers(1, 100, size=(hires, mentors)).astype(float)
     allowed = rng.random((hires, mentors)) >= exclude
     allowed &= np.array([m.free_slots > 0 for m in mentor_list])[None, :]
-    return Table(hire_list, mentor_list, {}, scores, allowed, np.full((hires, mentors), 8.0),
-                 np.ones((hires, mentors), dtype=np.int16), {})
+    return Table(
+        hire_list,
+        mentor_list,
+        {},
+        scores,
+        allowed,
+        np.full((hires, mentors), 8.0),
+        np.ones((hires, mentors), dtype=np.int16),
+        {},
+    )
 
 
 def brute_force(table: Table, objective: str) -> tuple[int, float]:
@@ -74,8 +81,10 @@ def test_most_matched_matches_the_most_then_scores_best(seed):
 def test_the_two_objectives_differ_where_they_should():
     # Ana fits Bo very well; Dan fits only Bo; Cy is a poor fit for Ana. One slot each.
     table = random_table(0, hires=2, mentors=2)
-    table.mentors[:] = [Mentor(id=100, teaches={"x": 3}, max_mentees=1),
-                        Mentor(id=101, teaches={"x": 3}, max_mentees=1)]
+    table.mentors[:] = [
+        Mentor(id=100, teaches={"x": 3}, max_mentees=1),
+        Mentor(id=101, teaches={"x": 3}, max_mentees=1),
+    ]
     table.scores[:] = [[90.0, 1.0], [50.0, 0.0]]
     table.allowed[:] = [[True, True], [True, False]]
     best_total = assign(table, "total")
@@ -105,8 +114,7 @@ def test_a_cohort_larger_than_the_mentor_pool_leaves_people_unmatched_with_reaso
 
 
 def test_reasons_for_being_unmatched():
-    hires = [NewHire(id=1, wants={"Rust": 1, "Elixir": 2}), NewHire(id=2, wants={}),
-             NewHire(id=3, wants={"SQL": 1})]
+    hires = [NewHire(id=1, wants={"Rust": 1, "Elixir": 2}), NewHire(id=2, wants={}), NewHire(id=3, wants={"SQL": 1})]
     mentors = [Mentor(id=100, teaches={"SQL": 4}, max_mentees=0)]
     table = build_table(hires, mentors, Weights(), RULES)
     assert unmatched_reason(table, 0, 0) == "no mentor teaches Elixir, Rust"
@@ -116,15 +124,18 @@ def test_reasons_for_being_unmatched():
 
 def test_single_proposal_takes_the_best_allowed_mentor():
     hire = NewHire(id=1, wants={"SQL": 1}, reporting_line=frozenset({100}))
-    mentors = [Mentor(id=100, teaches={"SQL": 5}), Mentor(id=101, teaches={"SQL": 2}),
-               Mentor(id=102, teaches={"SQL": 4}), Mentor(id=103, teaches={"SQL": 5}, max_mentees=0)]
+    mentors = [
+        Mentor(id=100, teaches={"SQL": 5}),
+        Mentor(id=101, teaches={"SQL": 2}),
+        Mentor(id=102, teaches={"SQL": 4}),
+        Mentor(id=103, teaches={"SQL": 5}, max_mentees=0),
+    ]
     table = build_table([hire], mentors, Weights(), RULES)
     assert table.mentors[best_mentor(table)].id == 102
     assert [table.mentors[j].id for j in ranked_mentors(table)] == [102, 101]
 
 
 def test_nobody_to_propose():
-    table = build_table([NewHire(id=1, wants={"SQL": 1})], [Mentor(id=100, teaches={"Go": 4})],
-                        Weights(), RULES)
+    table = build_table([NewHire(id=1, wants={"SQL": 1})], [Mentor(id=100, teaches={"Go": 4})], Weights(), RULES)
     assert best_mentor(table) is None
     assert assign(table).unmatched == (0,)

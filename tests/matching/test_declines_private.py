@@ -27,7 +27,8 @@ def declined_then_proposed_again(make, jobs):
 
 
 def test_the_new_hires_page_says_a_proposal_is_on_its_way_and_names_nobody_who_declined(
-        app, make, jobs, smtp, client, auth):
+    app, make, jobs, smtp, client, auth
+):
     nina, olivia, mia, first, second = declined_then_proposed_again(make, jobs)
     sign_in(auth, nina)
     page = client.get("/mentor").text

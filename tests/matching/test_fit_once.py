@@ -1,4 +1,4 @@
-""""Is this a good fit?" answered twice at the same moment (two tabs, a double click) is one
+""" "Is this a good fit?" answered twice at the same moment (two tabs, a double click) is one
 answer: both requests are thanked, and one row holds the answer."""
 
 from __future__ import annotations
@@ -21,8 +21,11 @@ def test_two_answers_at_the_same_moment_are_one_answer(app, make, jobs):
     tabs = [device(app, bo) for _ in range(2)]
     fit = f"/mentorships/{proposal.id}/fit"
 
-    answers = together(db.engine, FitAnswer.__table__, [
-        lambda tab=tab: tab.post(fit, data={"good_fit": "yes"}, follow_redirects=True) for tab in tabs])
+    answers = together(
+        db.engine,
+        FitAnswer.__table__,
+        [lambda tab=tab: tab.post(fit, data={"good_fit": "yes"}, follow_redirects=True) for tab in tabs],
+    )
 
     assert [a.status_code for a in answers] == [200, 200]
     assert all("Thank you for answering." in a.text and "You answered: yes." in a.text for a in answers)

@@ -27,6 +27,7 @@ LINK = re.compile(r"http://localhost(/mentorships/email/([a-z-]+)/[A-Za-z0-9._-]
 
 # People, mails and time, as the tests in this folder need them.
 
+
 def skill(make, name: str) -> Skill:
     return db.session.scalar(sa.select(Skill).where(Skill.key == normalize_key(name))) or make.skill(name)
 
@@ -57,8 +58,9 @@ def sign_in(auth, person) -> None:
 def mentorships_of(person) -> list[Mentorship]:
     """The new hire's mentorships as the database has them now, oldest first."""
     db.session.expire_all()
-    return list(db.session.scalars(sa.select(Mentorship).where(Mentorship.new_hire_id == person.id)
-                                   .order_by(Mentorship.id)))
+    return list(
+        db.session.scalars(sa.select(Mentorship).where(Mentorship.new_hire_id == person.id).order_by(Mentorship.id))
+    )
 
 
 def live_of(person) -> Mentorship | None:
@@ -108,6 +110,7 @@ def pair(make, jobs, hire_name="Bo Jansen", mentor_name="Ada Lovelace"):
 
 
 # Joining
+
 
 @pytest.mark.parametrize("joins_by", ["admin form", "factory"])
 def test_a_new_hire_is_proposed_the_best_mentor_once(app, make, jobs, smtp, joins_by):
@@ -169,8 +172,9 @@ def test_accepting_from_the_mail_asks_first_and_works_once(app, make, jobs, smtp
 
 def test_an_expired_link_says_so_and_changes_nothing(app, make, jobs, client):
     ada, bo, proposal = pair(make, jobs)
-    old = make_token("mentorship-accept", proposal.id, user_id=ada.id, single_use=True,
-                     issued_at=utcnow() - timedelta(days=15))
+    old = make_token(
+        "mentorship-accept", proposal.id, user_id=ada.id, single_use=True, issued_at=utcnow() - timedelta(days=15)
+    )
 
     for response in (client.get(f"/mentorships/email/accept/{old}"), client.post(f"/mentorships/email/accept/{old}")):
         assert response.status_code == 410
@@ -181,10 +185,18 @@ def test_an_expired_link_says_so_and_changes_nothing(app, make, jobs, client):
 
 # Exclusions: each case makes the otherwise best mentor impossible for Bo.
 
+
 def _at_capacity(make, star, bo):
     other = new_hire(make, "Other Hire")
-    db.session.add(Mentorship(new_hire_id=other.id, mentor_id=star.id, state=MentorshipState.ACTIVE,
-                              expires_at=utcnow(), started_at=utcnow()))
+    db.session.add(
+        Mentorship(
+            new_hire_id=other.id,
+            mentor_id=star.id,
+            state=MentorshipState.ACTIVE,
+            expires_at=utcnow(),
+            started_at=utcnow(),
+        )
+    )
     star.max_mentees = 1
 
 
@@ -206,8 +218,9 @@ def _do_not_pair(make, star, bo):
 
 
 def _declined_before(make, star, bo):
-    db.session.add(Mentorship(new_hire_id=bo.id, mentor_id=star.id, state=MentorshipState.DECLINED,
-                              expires_at=utcnow()))
+    db.session.add(
+        Mentorship(new_hire_id=bo.id, mentor_id=star.id, state=MentorshipState.DECLINED, expires_at=utcnow())
+    )
 
 
 def _hours_apart(make, star, bo):
@@ -218,10 +231,16 @@ def _zero_capacity(make, star, bo):
     star.max_mentees = 0
 
 
-EXCLUSIONS = {"at capacity": _at_capacity, "away": _away, "manager": _manager,
-              "manager's manager": _managers_manager, "do not pair": _do_not_pair,
-              "declined before": _declined_before, "too few shared hours": _hours_apart,
-              "zero capacity": _zero_capacity}
+EXCLUSIONS = {
+    "at capacity": _at_capacity,
+    "away": _away,
+    "manager": _manager,
+    "manager's manager": _managers_manager,
+    "do not pair": _do_not_pair,
+    "declined before": _declined_before,
+    "too few shared hours": _hours_apart,
+    "zero capacity": _zero_capacity,
+}
 
 
 @pytest.mark.parametrize("exclusion", EXCLUSIONS)
@@ -247,6 +266,7 @@ def test_an_excluded_mentor_is_never_proposed(app, make, jobs, smtp, client, exc
 
 # Declines, expiry and reminders
 
+
 def test_decline_and_expiry_move_on_to_the_next_best_until_nobody_is_left(app, make, jobs, smtp, client, auth):
     ada = mentor(make, "Ada Lovelace", {"SQL": 5})
     cy = mentor(make, "Cy Young", {"SQL": 3})
@@ -255,8 +275,7 @@ def test_decline_and_expiry_move_on_to_the_next_best_until_nobody_is_left(app, m
     assert live_of(bo).mentor_id == ada.id
 
     sign_in(auth, ada)
-    declined = client.post(f"/mentorships/{live_of(bo).id}/decline", data={"note": "Too busy"},
-                           follow_redirects=True)
+    declined = client.post(f"/mentorships/{live_of(bo).id}/decline", data={"note": "Too busy"}, follow_redirects=True)
     assert "We will ask the next best mentor" in declined.text
     jobs.run()
     second = live_of(bo)
@@ -268,8 +287,9 @@ def test_decline_and_expiry_move_on_to_the_next_best_until_nobody_is_left(app, m
     assert [m.state for m in mentorships_of(bo)] == [MentorshipState.DECLINED, MentorshipState.EXPIRED]
     assert live_of(bo) is None
     reason = db.session.get(WaitingForMentor, bo.id).reason
-    assert reason == ("every mentor who teaches these skills is excluded "
-                      "(away, in the reporting line, or declined before)")
+    assert reason == (
+        "every mentor who teaches these skills is excluded (away, in the reporting line, or declined before)"
+    )
 
     admin = make.admin(name="Ada Admin", password=None)
     auth.sign_out()
@@ -299,8 +319,10 @@ def test_one_reminder_at_half_time(app, make, jobs, smtp):
 
 # Waiting
 
-@pytest.mark.parametrize("wants, reason", [({}, "no skills to learn on the profile yet"),
-                                           ({"COBOL": 1}, "no mentor teaches COBOL")])
+
+@pytest.mark.parametrize(
+    "wants, reason", [({}, "no skills to learn on the profile yet"), ({"COBOL": 1}, "no mentor teaches COBOL")]
+)
 def test_a_new_hire_nobody_can_mentor_waits_and_is_told_why(app, make, jobs, auth, client, wants, reason):
     ada = mentor(make, "Ada Lovelace", {"SQL": 5})
     bo = new_hire(make, "Bo Jansen", wants=wants)
@@ -320,6 +342,7 @@ def test_a_new_hire_nobody_can_mentor_waits_and_is_told_why(app, make, jobs, aut
 
 
 # Active, then ended, completed or re-matched
+
 
 def test_a_mentorship_completes_after_the_programme(app, make, jobs, client, auth):
     ada, bo, proposal = pair(make, jobs)

@@ -37,13 +37,16 @@ def test_the_answer_by_day_is_each_readers_own(app, make, jobs, smtp, client, au
     assert "at the latest by Thursday 26 November" in client.get("/mentor").text
 
 
-@pytest.mark.parametrize("zone, shown", [
-    ("Pacific/Auckland", "27 Nov 2026, 04:00"),
-    ("America/Los_Angeles", "26 Nov 2026, 07:00"),
-    ("Europe/Berlin", "26 Nov 2026, 16:00"),
-    ("", "26 Nov 2026, 15:00"),  # no zone: UTC
-    ("Mars/Olympus_Mons", "26 Nov 2026, 15:00"),  # a zone this machine does not know: UTC
-])
+@pytest.mark.parametrize(
+    "zone, shown",
+    [
+        ("Pacific/Auckland", "27 Nov 2026, 04:00"),
+        ("America/Los_Angeles", "26 Nov 2026, 07:00"),
+        ("Europe/Berlin", "26 Nov 2026, 16:00"),
+        ("", "26 Nov 2026, 15:00"),  # no zone: UTC
+        ("Mars/Olympus_Mons", "26 Nov 2026, 15:00"),  # a zone this machine does not know: UTC
+    ],
+)
 def test_a_moment_is_shown_in_the_zone_asked(zone, shown):
     assert in_zone(EXPIRES, zone) == shown
 

@@ -79,8 +79,9 @@ def test_a_mentor_who_says_it_does_not_fit_can_ask_for_a_rematch(app, make, jobs
 
 
 @pytest.mark.parametrize("side, worked_out", [("new hire", False), ("mentor", True)])
-def test_either_side_ends_with_a_reason_and_a_bad_end_blocks_the_pair(app, make, jobs, smtp, client, auth,
-                                                                       side, worked_out):
+def test_either_side_ends_with_a_reason_and_a_bad_end_blocks_the_pair(
+    app, make, jobs, smtp, client, auth, side, worked_out
+):
     ada, bo, proposal = pair(make, jobs)
     cy = mentor(make, "Cy Young", {"SQL": 3})
     services.accept(proposal.id, ada.id)
@@ -131,7 +132,9 @@ OUTSIDERS = {
     "a team lead": lambda make: make.user(name="Lee Lead", roles=(Role.LEAD,), password=None),
 }
 CASES = [(action, who) for action in ACTIONS for who in OUTSIDERS] + [
-    ("accept", "the new hire"), ("decline", "the new hire")]
+    ("accept", "the new hire"),
+    ("decline", "the new hire"),
+]
 
 
 def snapshot(mentorship_id: int) -> tuple:

@@ -42,15 +42,21 @@ def test_any_team_mentor_only_after_the_later_time():
 
 
 def test_tiers_come_in_order_whatever_the_scores():
-    helpers = [helper(1, teaches={"CSS": 5}), helper(2, teaches={"PostgreSQL": 5}),
-               helper(3, teaches={"SQL": 1}, open_questions=4, max_open_questions=5)]
+    helpers = [
+        helper(1, teaches={"CSS": 5}),
+        helper(2, teaches={"PostgreSQL": 5}),
+        helper(3, teaches={"SQL": 1}, open_questions=4, max_open_questions=5),
+    ]
     result = ranked(helpers, related=frozenset({"PostgreSQL"}), waited=timedelta(hours=3))
     assert result == [(3, TEACHES), (2, RELATED), (1, TEAM)]
 
 
 def test_with_no_skill_the_own_mentor_comes_first_then_the_team_at_once():
-    helpers = [helper(1, teaches={"CSS": 5}), helper(2, teaches={"Go": 5}, team_id=9),
-               helper(3, teaches={"CSS": 5}, team_id=9)]
+    helpers = [
+        helper(1, teaches={"CSS": 5}),
+        helper(2, teaches={"Go": 5}, team_id=9),
+        helper(3, teaches={"CSS": 5}, team_id=9),
+    ]
     assert ranked(helpers, skills=frozenset(), own_mentor_id=2) == [(2, OWN_MENTOR), (1, TEAM)]
 
 
@@ -62,23 +68,32 @@ def test_with_no_skill_team_mentors_come_by_load_and_working_now():
 
 
 def test_inside_working_hours_beats_asleep():
-    helpers = [helper(1, timezone="Asia/Tokyo", work_start=time(9), work_end=time(17)),  # 19:00 there
-               helper(2, timezone="Europe/Berlin")]
+    helpers = [
+        helper(1, timezone="Asia/Tokyo", work_start=time(9), work_end=time(17)),  # 19:00 there
+        helper(2, timezone="Europe/Berlin"),
+    ]
     assert [h for h, _ in ranked(helpers)] == [2, 1]
 
 
 def test_less_loaded_and_faster_and_rested_rank_higher():
     assert [h for h, _ in ranked([helper(1, open_questions=3), helper(2, open_questions=0)])] == [2, 1]
     assert [h for h, _ in ranked([helper(1, median_reply_minutes=240), helper(2, median_reply_minutes=5)])] == [2, 1]
-    assert [h for h, _ in ranked([helper(1, last_asked_at=NOW - timedelta(minutes=5)),
-                                  helper(2, last_asked_at=NOW - timedelta(days=3))])] == [2, 1]
+    assert [
+        h
+        for h, _ in ranked(
+            [helper(1, last_asked_at=NOW - timedelta(minutes=5)), helper(2, last_asked_at=NOW - timedelta(days=3))]
+        )
+    ] == [2, 1]
 
 
-@pytest.mark.parametrize("blocked", [
-    helper(1, away=True),
-    helper(1, open_questions=5, max_open_questions=5),
-    helper(1, pings_today=3),
-])
+@pytest.mark.parametrize(
+    "blocked",
+    [
+        helper(1, away=True),
+        helper(1, open_questions=5, max_open_questions=5),
+        helper(1, pings_today=3),
+    ],
+)
 def test_away_capped_and_over_pinged_mentors_are_never_chosen(blocked):
     assert ranked([blocked, helper(2, teaches={"SQL": 1})]) == [(2, TEACHES)]
 

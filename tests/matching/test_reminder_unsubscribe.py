@@ -47,7 +47,9 @@ def test_one_click_post_stops_reminders_but_not_proposals(app, make, jobs, smtp,
     half_time(second)
     upkeep(jobs)
     assert [m["Subject"] for m in mails_to(smtp, ada)] == [
-        "Would you mentor Bo Jansen?", "Reminder: would you mentor Bo Jansen?"]
+        "Would you mentor Bo Jansen?",
+        "Reminder: would you mentor Bo Jansen?",
+    ]
 
 
 def test_a_forged_unsubscribe_link_changes_nothing(app, make, jobs, smtp, client):

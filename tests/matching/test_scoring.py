@@ -13,14 +13,30 @@ WEIGHTS = Weights()
 
 
 def hire(**fields) -> NewHire:
-    base = dict(id=1, name="Ana", team_id=1, team_name="Payments", title="Backend Engineer", level=1,
-                timezone="Europe/Berlin", wants={"SQL": 1})
+    base = dict(
+        id=1,
+        name="Ana",
+        team_id=1,
+        team_name="Payments",
+        title="Backend Engineer",
+        level=1,
+        timezone="Europe/Berlin",
+        wants={"SQL": 1},
+    )
     return NewHire(**{**base, **fields})
 
 
 def mentor(id=10, **fields) -> Mentor:
-    base = dict(name=f"Mentor {id}", team_id=2, team_name="Data", title="Senior Backend Engineer",
-                level=3, timezone="Europe/Berlin", teaches={"SQL": 4}, max_mentees=2)
+    base = dict(
+        name=f"Mentor {id}",
+        team_id=2,
+        team_name="Data",
+        title="Senior Backend Engineer",
+        level=3,
+        timezone="Europe/Berlin",
+        teaches={"SQL": 4},
+        max_mentees=2,
+    )
     return Mentor(id=id, **{**base, **fields})
 
 
@@ -69,15 +85,19 @@ def test_closer_roles_score_higher():
 
 
 def test_shared_working_hours_across_time_zones():
-    f = fit(hire(timezone="Europe/Berlin", work_start=time(9), work_end=time(17)),
-            mentor(timezone="America/New_York", work_start=time(8), work_end=time(16)))
+    f = fit(
+        hire(timezone="Europe/Berlin", work_start=time(9), work_end=time(17)),
+        mentor(timezone="America/New_York", work_start=time(8), work_end=time(16)),
+    )
     # Berlin 9-17 is 8-16 UTC; New York 8-16 is 13-21 UTC in November: 3 hours shared.
     assert reason(f, "overlap") == "3 h of shared working hours"
 
 
 def test_working_hours_that_wrap_past_midnight_utc():
-    f = fit(hire(timezone="Asia/Tokyo", work_start=time(9), work_end=time(18)),
-            mentor(timezone="America/Los_Angeles", work_start=time(15), work_end=time(19)))
+    f = fit(
+        hire(timezone="Asia/Tokyo", work_start=time(9), work_end=time(18)),
+        mentor(timezone="America/Los_Angeles", work_start=time(15), work_end=time(19)),
+    )
     # Tokyo 9-18 is 0-9 UTC; Los Angeles 15-19 in November is 23-3 UTC the next day.
     assert reason(f, "overlap") == "3 h of shared working hours"
 
@@ -115,27 +135,41 @@ def test_weights_change_the_ranking():
     assert table.scores[0, 0] < table.scores[0, 1]
 
 
-@pytest.mark.parametrize("weights, message", [
-    (Weights(skills=-1), "cannot be negative: skills"),
-    (Weights(0, 0, 0, 0, 0, 0), "At least one weight must be above zero."),
-])
+@pytest.mark.parametrize(
+    "weights, message",
+    [
+        (Weights(skills=-1), "cannot be negative: skills"),
+        (Weights(0, 0, 0, 0, 0, 0), "At least one weight must be above zero."),
+    ],
+)
 def test_bad_weights_are_refused(weights, message):
     with pytest.raises(ValueError, match=message):
         build_table([hire()], [mentor()], weights, RULES)
 
 
-@pytest.mark.parametrize("the_mentor, the_hire, blocked, why", [
-    (mentor(mentees=2, max_mentees=2), hire(), None, "has no free mentee slot"),
-    (mentor(max_mentees=0), hire(), None, "has no free mentee slot"),
-    (mentor(away_from=date(2026, 11, 20), away_until=date(2026, 12, 10)), hire(), None,
-     "is away during the programme"),
-    (mentor(id=12), hire(reporting_line=frozenset({5, 12})), None, "is in your reporting line"),
-    (mentor(), hire(), {(1, 10): "declined you before"}, "declined you before"),
-    (mentor(), hire(), {(1, 10): "is on the do-not-pair list"}, "is on the do-not-pair list"),
-    (mentor(teaches={"Go": 5}), hire(), None, "teaches none of the skills you want to learn"),
-    (mentor(timezone="Asia/Tokyo"), hire(timezone="America/Los_Angeles"), None,
-     "shares only 1 h of working hours (at least 2 h needed)"),  # 17-01 UTC and 00-08 UTC
-])
+@pytest.mark.parametrize(
+    "the_mentor, the_hire, blocked, why",
+    [
+        (mentor(mentees=2, max_mentees=2), hire(), None, "has no free mentee slot"),
+        (mentor(max_mentees=0), hire(), None, "has no free mentee slot"),
+        (
+            mentor(away_from=date(2026, 11, 20), away_until=date(2026, 12, 10)),
+            hire(),
+            None,
+            "is away during the programme",
+        ),
+        (mentor(id=12), hire(reporting_line=frozenset({5, 12})), None, "is in your reporting line"),
+        (mentor(), hire(), {(1, 10): "declined you before"}, "declined you before"),
+        (mentor(), hire(), {(1, 10): "is on the do-not-pair list"}, "is on the do-not-pair list"),
+        (mentor(teaches={"Go": 5}), hire(), None, "teaches none of the skills you want to learn"),
+        (
+            mentor(timezone="Asia/Tokyo"),
+            hire(timezone="America/Los_Angeles"),
+            None,
+            "shares only 1 h of working hours (at least 2 h needed)",
+        ),  # 17-01 UTC and 00-08 UTC
+    ],
+)
 def test_hard_exclusions_are_never_broken(the_mentor, the_hire, blocked, why):
     generous = Weights(skills=100)
     table = build_table([the_hire], [the_mentor], generous, RULES, blocked)
@@ -152,13 +186,25 @@ def test_the_table_scores_agree_with_one_pair_at_a_time():
     rng = np.random.default_rng(7)
     skills = ["SQL", "Python", "Go", "React", "Kafka"]
     zones = ["Europe/Berlin", "America/New_York", "Asia/Kolkata", "UTC"]
-    hires = [hire(id=i, level=int(rng.integers(1, 4)), timezone=str(rng.choice(zones)),
-                  wants={s: int(rng.integers(1, 4)) for s in rng.choice(skills, 2, replace=False)})
-             for i in range(1, 7)]
-    mentors = [mentor(id=100 + j, level=int(rng.integers(2, 6)), timezone=str(rng.choice(zones)),
-                      team_id=int(rng.integers(1, 3)),
-                      teaches={s: int(rng.integers(2, 6)) for s in rng.choice(skills, 3, replace=False)})
-               for j in range(5)]
+    hires = [
+        hire(
+            id=i,
+            level=int(rng.integers(1, 4)),
+            timezone=str(rng.choice(zones)),
+            wants={s: int(rng.integers(1, 4)) for s in rng.choice(skills, 2, replace=False)},
+        )
+        for i in range(1, 7)
+    ]
+    mentors = [
+        mentor(
+            id=100 + j,
+            level=int(rng.integers(2, 6)),
+            timezone=str(rng.choice(zones)),
+            team_id=int(rng.integers(1, 3)),
+            teaches={s: int(rng.integers(2, 6)) for s in rng.choice(skills, 3, replace=False)},
+        )
+        for j in range(5)
+    ]
     table = build_table(hires, mentors, Weights(), RULES)
     for i, h in enumerate(hires):
         for j, m in enumerate(mentors):

@@ -24,12 +24,16 @@ def skills_of(user: User, kind: SkillKind) -> dict[str, int]:
 def everything() -> tuple:
     """Every person, skill and person's skill, to compare before and after an import."""
     db.session.expire_all()
-    people = db.session.execute(sa.select(
-        User.email, User.name, User.team_id, User.title, User.level, User.timezone,
-        User.manager_id, User.start_date).order_by(User.email)).all()
+    people = db.session.execute(
+        sa.select(
+            User.email, User.name, User.team_id, User.title, User.level, User.timezone, User.manager_id, User.start_date
+        ).order_by(User.email)
+    ).all()
     roles = sorted((u.email, sorted(u.roles)) for u in db.session.scalars(sa.select(User)))
     skills = db.session.execute(sa.select(Skill.name).order_by(Skill.name)).all()
     levels = db.session.execute(
-        sa.select(UserSkill.user_id, UserSkill.skill_id, UserSkill.kind, UserSkill.level)
-        .order_by(UserSkill.user_id, UserSkill.skill_id)).all()
+        sa.select(UserSkill.user_id, UserSkill.skill_id, UserSkill.kind, UserSkill.level).order_by(
+            UserSkill.user_id, UserSkill.skill_id
+        )
+    ).all()
     return people, roles, skills, levels

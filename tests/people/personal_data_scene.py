@@ -34,8 +34,12 @@ def nina_everywhere(make: Factories, jobs, words: Words = WORDS) -> Scene:
     # A reply by email on her open question, read by the job: a post and a received mail.
     address = reply_address(REPLY_PURPOSE, s.question.id, nina.id)
     db.session.commit()
-    receive(mails.gmail_reply(nina.email, address, text=NINAS_REPLY, name=words.new_hire,
-                              subject=f"Re: {words.goal}"), "smtp", nina.email, [address])
+    receive(
+        mails.gmail_reply(nina.email, address, text=NINAS_REPLY, name=words.new_hire, subject=f"Re: {words.goal}"),
+        "smtp",
+        nina.email,
+        [address],
+    )
     jobs.run()
     # A mail server's report that mail to her bounced (kept raw), and the count of bounces.
     receive(mails.dsn_bounce("unstuck@localhost", nina.email), "smtp", "<>", ["unstuck@localhost"])
@@ -44,17 +48,19 @@ def nina_everywhere(make: Factories, jobs, words: Words = WORDS) -> Scene:
     # Her working time: her days and where her public holidays come from.
     nina.work_days, nina.holiday_country, nina.holiday_region = "0,1,2,3", "DE", "BY"
     week = db.session.query(SessionWeek).filter_by(series_id=s.series.id, day=s.past_day).one()
-    db.session.add_all([
-        DigestSetting(user_id=nina.id), DigestSetting(user_id=mia.id),
-        FitAnswer(mentorship_id=s.mentorship.id, user_id=nina.id, good_fit=True),
-        SelfSolve(user_id=nina.id, question_id=s.answered.id, team_id=s.team.id),
-        ClarityRating(question_id=s.answered.id, mentor_id=mia.id, asker_id=nina.id, score=4),
-        ClarityAsShown(asker_id=nina.id, responses=3, total=11, through_rating_id=1),
-        WeekAnswer(week_id=week.id, user_id=nina.id, partstat="ACCEPTED"),
-    ])
+    db.session.add_all(
+        [
+            DigestSetting(user_id=nina.id),
+            DigestSetting(user_id=mia.id),
+            FitAnswer(mentorship_id=s.mentorship.id, user_id=nina.id, good_fit=True),
+            SelfSolve(user_id=nina.id, question_id=s.answered.id, team_id=s.team.id),
+            ClarityRating(question_id=s.answered.id, mentor_id=mia.id, asker_id=nina.id, score=4),
+            ClarityAsShown(asker_id=nina.id, responses=3, total=11, through_rating_id=1),
+            WeekAnswer(week_id=week.id, user_id=nina.id, partstat="ACCEPTED"),
+        ]
+    )
     feed.new_token(nina.id)
-    start_sign_in(nina, "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
-                  remember=True)
+    start_sign_in(nina, "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", remember=True)
     db.session.commit()
     jobs.run()
     return s

@@ -15,14 +15,17 @@ from tests.people.import_files import HEADER, csv_text, everything, person, skil
 
 # Creating and updating
 
+
 def test_an_import_creates_people_with_every_detail(app, make, platform):
     make.skill("PostgreSQL", aliases=["postgres"])
-    report = import_people_csv(csv_text(
-        "ada@example.com,Ada Lovelace,platform,mentor;team lead,Staff engineer,4,Europe/London,,"
-        "postgres:4;Python:3,Rust:1,08:30-16:30,2025-03-01",
-        "Tim@Example.com,Tim,Platform,new hire,Engineer,1,Europe/Berlin,ada@example.com,,SQL:2,,",
-        header=HEADER + ",working_hours,start_date",
-    ))
+    report = import_people_csv(
+        csv_text(
+            "ada@example.com,Ada Lovelace,platform,mentor;team lead,Staff engineer,4,Europe/London,,"
+            "postgres:4;Python:3,Rust:1,08:30-16:30,2025-03-01",
+            "Tim@Example.com,Tim,Platform,new hire,Engineer,1,Europe/Berlin,ada@example.com,,SQL:2,,",
+            header=HEADER + ",working_hours,start_date",
+        )
+    )
     assert (report.created, report.updated, report.problems) == (2, 0, ())
     assert report.new_skills == ("Python", "Rust", "SQL")
 
@@ -44,8 +47,7 @@ def test_imported_people_have_no_password_and_a_reimport_keeps_one_set_since(app
     ada.set_password("a long enough password")
     db.session.commit()
     import_people_csv(csv_text("ada@example.com,Ada L.,,,,,,,,"))
-    response = client.post("/sign-in",
-                           data={"email": "ada@example.com", "password": "a long enough password"})
+    response = client.post("/sign-in", data={"email": "ada@example.com", "password": "a long enough password"})
     assert response.status_code == 302
 
 
@@ -75,8 +77,16 @@ def test_the_files_skills_replace_that_kind_only_when_its_column_is_there(app, m
 
 def test_columns_left_out_keep_what_is_there_and_empty_cells_keep_or_clear(app, make, platform):
     boss = make.user(email="boss@example.com")
-    make.user(email="ada@example.com", name="Ada", team=platform, title="Engineer", level=3,
-              timezone="Asia/Tokyo", manager=boss, roles=(Role.MENTOR,))
+    make.user(
+        email="ada@example.com",
+        name="Ada",
+        team=platform,
+        title="Engineer",
+        level=3,
+        timezone="Asia/Tokyo",
+        manager=boss,
+        roles=(Role.MENTOR,),
+    )
     import_people_csv(csv_text("ada@example.com,Ada Lovelace", header="email,name"))
     ada = person("ada@example.com")
     assert (ada.team, ada.title, ada.manager) == (platform, "Engineer", boss)
@@ -89,10 +99,12 @@ def test_columns_left_out_keep_what_is_there_and_empty_cells_keep_or_clear(app, 
 
 def test_unknown_skills_are_created_once_and_known_ones_found_by_alias(app, make):
     postgres = make.skill("PostgreSQL", aliases=["postgres"])
-    report = import_people_csv(csv_text(
-        "ada@example.com,Ada,,,,,,,Kubernetes:2;POSTGRES:3,",
-        "tim@example.com,Tim,,,,,,,,kubernetes:1",
-    ))
+    report = import_people_csv(
+        csv_text(
+            "ada@example.com,Ada,,,,,,,Kubernetes:2;POSTGRES:3,",
+            "tim@example.com,Tim,,,,,,,,kubernetes:1",
+        )
+    )
     assert report.new_skills == ("Kubernetes",)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Skill)) == 2
     assert skills_of(person("tim@example.com"), SkillKind.LEARN) == {"Kubernetes": 1}
@@ -101,8 +113,7 @@ def test_unknown_skills_are_created_once_and_known_ones_found_by_alias(app, make
 
 
 def test_header_names_are_forgiving_and_unknown_columns_are_reported(app):
-    report = import_people_csv(csv_text("ada@example.com,Ada,Fun",
-                                        header="Email, Name ,Favourite Colour"))
+    report = import_people_csv(csv_text("ada@example.com,Ada,Fun", header="Email, Name ,Favourite Colour"))
     assert report.created == 1 and report.ignored_columns == ("favourite_colour",)
 
 
@@ -116,17 +127,18 @@ BAD_ROWS = [
     ({"level": "high"}, "level", "Level must be a whole number from 1 to 5, not 'high'."),
     ({"roles": "mentor;wizard"}, "roles", "'wizard' is not a role"),
     ({"team": "Nowhere"}, "team", "There is no team called Nowhere; add it on the Teams page first."),
-    ({"manager_email": "ghost@example.com"}, "manager_email",
-     "No one with the email ghost@example.com is in Unstuck or in this file."),
+    (
+        {"manager_email": "ghost@example.com"},
+        "manager_email",
+        "No one with the email ghost@example.com is in Unstuck or in this file.",
+    ),
     ({"manager_email": "BEA@example.com"}, "manager_email", "A person cannot be their own manager."),
     ({"manager_email": "boss@"}, "manager_email", "'boss@' is not a valid email address"),
     ({"can_teach": "SQL:9"}, "can_teach", "The level of SQL must be from 1 to 5, not 9."),
     ({"can_teach": "SQL:0"}, "can_teach", "The level of SQL must be from 1 to 5, not 0."),
-    ({"wants_to_learn": "Rust"}, "wants_to_learn",
-     "Write each skill as name:level, such as SQL:4 (not 'Rust')."),
+    ({"wants_to_learn": "Rust"}, "wants_to_learn", "Write each skill as name:level, such as SQL:4 (not 'Rust')."),
     ({"can_teach": "SQL:3;sql:4"}, "can_teach", "sql is listed twice."),
-    ({"can_teach": "PostgreSQL:3;pg:2"}, "can_teach",
-     "PostgreSQL and pg are the same skill; list it once."),
+    ({"can_teach": "PostgreSQL:3;pg:2"}, "can_teach", "PostgreSQL and pg are the same skill; list it once."),
     ({"working_hours": "9-5"}, "working_hours", "Write working hours as 09:00-17:00, not '9-5'."),
     ({"working_hours": "17:00-09:00"}, "working_hours", "Working hours must start before they end."),
     ({"start_date": "01/03/2025"}, "start_date", "Write the start date as YYYY-MM-DD"),
@@ -135,21 +147,28 @@ COLUMNS = HEADER.split(",") + ["working_hours", "start_date"]
 
 
 def row(**cells) -> str:
-    values = {"email": "bea@example.com", "name": "Bea Changed", "team": "Platform",
-              "roles": "mentor", "level": "5", "timezone": "Asia/Tokyo", "can_teach": "SQL:5"} | cells
+    values = {
+        "email": "bea@example.com",
+        "name": "Bea Changed",
+        "team": "Platform",
+        "roles": "mentor",
+        "level": "5",
+        "timezone": "Asia/Tokyo",
+        "can_teach": "SQL:5",
+    } | cells
     return ",".join(values.get(c, "") for c in COLUMNS)
 
 
 @pytest.mark.parametrize("cells, column, reason", BAD_ROWS)
-def test_a_bad_row_is_reported_and_not_written_while_good_rows_import(app, make, platform, cells,
-                                                                      column, reason):
+def test_a_bad_row_is_reported_and_not_written_while_good_rows_import(app, make, platform, cells, column, reason):
     make.skill("PostgreSQL", aliases=["pg"])
     bea = make.user(email="bea@example.com", name="Bea", level=2, roles=(Role.NEW_HIRE,))
     make.user_skill(bea, make.skill("SQL"), SkillKind.TEACH, 2)
     before = everything()
 
-    report = import_people_csv(csv_text(row(email="good@example.com", name="Good"), row(**cells),
-                                        header=",".join(COLUMNS)))
+    report = import_people_csv(
+        csv_text(row(email="good@example.com", name="Good"), row(**cells), header=",".join(COLUMNS))
+    )
 
     assert report.bad_rows == (3,)
     [problem] = report.problems
@@ -165,32 +184,34 @@ def test_a_bad_row_is_reported_and_not_written_while_good_rows_import(app, make,
 
 
 def test_a_duplicate_email_in_the_file_imports_only_its_first_row(app):
-    report = import_people_csv(csv_text("ada@example.com,Ada,,,,,,,,", "tim@example.com,Tim,,,,,,,,",
-                                        "ADA@example.com,Other Ada,,,,,,,,"))
-    assert report.problems == (RowProblem(4, "email", "ada@example.com is also on row 2; only that "
-                                                      "row is imported."),)
+    report = import_people_csv(
+        csv_text("ada@example.com,Ada,,,,,,,,", "tim@example.com,Tim,,,,,,,,", "ADA@example.com,Other Ada,,,,,,,,")
+    )
+    assert report.problems == (RowProblem(4, "email", "ada@example.com is also on row 2; only that row is imported."),)
     assert person("ada@example.com").name == "Ada"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 2
 
 
 def test_a_manager_can_come_later_in_the_file(app):
-    report = import_people_csv(csv_text("tim@example.com,Tim,,,,,,boss@example.com,,",
-                                        "boss@example.com,Boss,,,,,,,,"))
+    report = import_people_csv(csv_text("tim@example.com,Tim,,,,,,boss@example.com,,", "boss@example.com,Boss,,,,,,,,"))
     assert report.created == 2 and not report.problems
     assert person("tim@example.com").manager == person("boss@example.com")
 
 
 def test_a_loop_in_the_file_makes_its_rows_bad(app):
-    report = import_people_csv(csv_text("a@example.com,A,,,,,,b@example.com,,",
-                                        "b@example.com,B,,,,,,a@example.com,,",
-                                        "c@example.com,C,,,,,,a@example.com,,"))
+    report = import_people_csv(
+        csv_text(
+            "a@example.com,A,,,,,,b@example.com,,",
+            "b@example.com,B,,,,,,a@example.com,,",
+            "c@example.com,C,,,,,,a@example.com,,",
+        )
+    )
     assert report.problems == (
-        RowProblem(2, "manager_email",
-                   "The reporting line would loop: a@example.com → b@example.com → a@example.com."),
-        RowProblem(3, "manager_email",
-                   "The reporting line would loop: b@example.com → a@example.com → b@example.com."),
-        RowProblem(4, "manager_email", "The manager a@example.com is on row 2, which is not imported; "
-                                       "fix that row first."),
+        RowProblem(2, "manager_email", "The reporting line would loop: a@example.com → b@example.com → a@example.com."),
+        RowProblem(3, "manager_email", "The reporting line would loop: b@example.com → a@example.com → b@example.com."),
+        RowProblem(
+            4, "manager_email", "The manager a@example.com is on row 2, which is not imported; fix that row first."
+        ),
     )
     assert report.created == 0 and person("a@example.com") is None
 
@@ -198,8 +219,7 @@ def test_a_loop_in_the_file_makes_its_rows_bad(app):
 def test_a_loop_through_people_already_known_makes_the_row_bad(app, make):
     boss = make.user(email="boss@example.com")
     make.user(email="grace@example.com", manager=boss)
-    report = import_people_csv(csv_text("boss@example.com,Boss,grace@example.com",
-                                        header="email,name,manager_email"))
+    report = import_people_csv(csv_text("boss@example.com,Boss,grace@example.com", header="email,name,manager_email"))
     assert [(p.row, p.column) for p in report.problems] == [(2, "manager_email")]
     assert "boss@example.com → grace@example.com → boss@example.com" in report.problems[0].reason
     db.session.expire_all()
@@ -207,13 +227,18 @@ def test_a_loop_through_people_already_known_makes_the_row_bad(app, make):
 
 
 def test_a_row_whose_managers_row_is_bad_is_bad_too_all_the_way_down(app):
-    report = import_people_csv(csv_text("boss@example.com,Boss,,,,,Nowhere/Land,,,",
-                                        "mid@example.com,Mid,,,,,,boss@example.com,,",
-                                        "new@example.com,New,,,,,,mid@example.com,,",
-                                        "other@example.com,Other,,,,,,,,"))
+    report = import_people_csv(
+        csv_text(
+            "boss@example.com,Boss,,,,,Nowhere/Land,,,",
+            "mid@example.com,Mid,,,,,,boss@example.com,,",
+            "new@example.com,New,,,,,,mid@example.com,,",
+            "other@example.com,Other,,,,,,,,",
+        )
+    )
     assert report.bad_rows == (2, 3, 4)
-    assert report.problems[1].reason == ("The manager boss@example.com is on row 2, which is not "
-                                         "imported; fix that row first.")
+    assert report.problems[1].reason == (
+        "The manager boss@example.com is on row 2, which is not imported; fix that row first."
+    )
     assert report.problems[2].reason.startswith("The manager mid@example.com is on row 3")
     assert report.created == 1 and person("other@example.com") is not None
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
@@ -227,8 +252,7 @@ def test_new_skills_of_bad_rows_are_not_created(app):
 
 def test_a_row_with_too_many_cells_is_bad(app):
     report = import_people_csv(csv_text("ada@example.com,Ada,extra", header="email,name"))
-    assert report.problems == (
-        RowProblem(2, "", "This row has more cells than the first row has column names."),)
+    assert report.problems == (RowProblem(2, "", "This row has more cells than the first row has column names."),)
 
 
 def test_nothing_is_written_if_writing_fails_halfway(app, make, monkeypatch):
@@ -243,20 +267,23 @@ def test_nothing_is_written_if_writing_fails_halfway(app, make, monkeypatch):
 
     monkeypatch.setattr(importer, "_replace_skills", fail_on_second_person)
     with pytest.raises(RuntimeError):
-        import_people_csv(csv_text("ada@example.com,Ada L.,Go:3", "tim@example.com,Tim,Rust:2",
-                                   header="email,name,can_teach"))
+        import_people_csv(
+            csv_text("ada@example.com,Ada L.,Go:3", "tim@example.com,Tim,Rust:2", header="email,name,can_teach")
+        )
     assert everything() == before
 
 
-@pytest.mark.parametrize("text, message", [
-    ("", "The file is empty"),
-    ("name,team\nAda,Platform\n", "The first row must name the columns, including email."),
-    ("mail,title\n", "including email and name."),
-    ("email,name,Email\n", "The column email appears twice."),
-    ("email,name\n" + "x" * 200_000 + ",Ada\n", "This is not a CSV file Unstuck can read"),
-    ('email,name\nada@example.com,"Ada\ntim@example.com,Tim\n',
-     'Row 2 opens a quote (") that is never closed'),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "The file is empty"),
+        ("name,team\nAda,Platform\n", "The first row must name the columns, including email."),
+        ("mail,title\n", "including email and name."),
+        ("email,name,Email\n", "The column email appears twice."),
+        ("email,name\n" + "x" * 200_000 + ",Ada\n", "This is not a CSV file Unstuck can read"),
+        ('email,name\nada@example.com,"Ada\ntim@example.com,Tim\n', 'Row 2 opens a quote (") that is never closed'),
+    ],
+)
 def test_a_file_that_cannot_be_read_is_refused_whole(app, text, message):
     with pytest.raises(InvalidInput) as caught:
         import_people_csv(text)
@@ -267,11 +294,17 @@ def test_a_file_that_cannot_be_read_is_refused_whole(app, text, message):
 def test_an_unclosed_quote_imports_nothing_not_even_the_rows_before_it(app, make):
     make.user(email="ada@example.com", name="Ada")
     before = everything()
-    text = csv_text("ada@example.com,Ada L.", "tim@example.com,Tim", 'bea@example.com,"Bea',
-                    "cal@example.com,Cal", header="email,name")
+    text = csv_text(
+        "ada@example.com,Ada L.",
+        "tim@example.com,Tim",
+        'bea@example.com,"Bea',
+        "cal@example.com,Cal",
+        header="email,name",
+    )
     with pytest.raises(InvalidInput) as caught:
         import_people_csv(text)
     assert caught.value.fields["file"] == (
         'Row 4 opens a quote (") that is never closed, so the rest of the file would be read as '
-        "one cell. Close or remove that quote and import the file again; nothing was imported.")
+        "one cell. Close or remove that quote and import the file again; nothing was imported."
+    )
     assert everything() == before

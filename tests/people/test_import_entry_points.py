@@ -10,19 +10,24 @@ from app.extensions import db
 from app.people.models import Role, User
 from tests.people.import_files import csv_text, person
 
-NUL_IN_LINE_3 = ("Line 3 holds a NUL character (\\0), which Unstuck cannot keep; remove it and import the "
-                 "file again. Nothing was imported.")
+NUL_IN_LINE_3 = (
+    "Line 3 holds a NUL character (\\0), which Unstuck cannot keep; remove it and import the "
+    "file again. Nothing was imported."
+)
 
 
 # The command line
+
 
 def test_the_command_imports_a_file_and_prints_the_report(app, tmp_path, platform):
     path = tmp_path / "people.csv"
     path.write_text(csv_text("ada@example.com,Ada,Platform,mentor,,3,UTC,,SQL:3,"), encoding="utf-8-sig")
     result = app.test_cli_runner().invoke(args=["people", "import", str(path)])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == ["1 created, 0 updated, 0 bad rows.",
-                                          "New skills (merge any duplicates into an existing skill): SQL"]
+    assert result.output.splitlines() == [
+        "1 created, 0 updated, 0 bad rows.",
+        "New skills (merge any duplicates into an existing skill): SQL",
+    ]
     assert person("ada@example.com").team == platform
 
 
@@ -36,12 +41,15 @@ def test_the_command_exits_with_1_and_lists_the_bad_rows(app, tmp_path):
     assert person("ada@example.com") is not None and person("tim@example.com") is None
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"name\nAda\n", "The first row must name the columns, including email."),
-    (b"email,name\n\xff\xfe,Ada\n", "The file is not UTF-8 text"),
-    (b'email,name\nada@example.com,"Ada\n', 'Row 2 opens a quote (") that is never closed'),
-    (b"email,name\nada@example.com,Ada\ntim@example.com,T\x00im\n", NUL_IN_LINE_3),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"name\nAda\n", "The first row must name the columns, including email."),
+        (b"email,name\n\xff\xfe,Ada\n", "The file is not UTF-8 text"),
+        (b'email,name\nada@example.com,"Ada\n', 'Row 2 opens a quote (") that is never closed'),
+        (b"email,name\nada@example.com,Ada\ntim@example.com,T\x00im\n", NUL_IN_LINE_3),
+    ],
+)
 def test_the_command_refuses_a_file_it_cannot_read(app, tmp_path, content, message):
     path = tmp_path / "people.csv"
     path.write_bytes(content)
@@ -51,9 +59,11 @@ def test_the_command_refuses_a_file_it_cannot_read(app, tmp_path, content, messa
 
 # The upload page
 
+
 def upload(client, content: bytes, filename: str = "people.csv"):
-    return client.post("/admin/people/import", data={"file": (io.BytesIO(content), filename)},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/admin/people/import", data={"file": (io.BytesIO(content), filename)}, content_type="multipart/form-data"
+    )
 
 
 def shows(response, message: str) -> bool:
@@ -62,8 +72,9 @@ def shows(response, message: str) -> bool:
 
 def test_an_admin_uploads_a_file_and_sees_the_report(client, make, auth, platform):
     auth.sign_in(make.admin(email="boss@example.com"))
-    response = upload(client, csv_text("ada@example.com,Ada,Platform,,,,,,Elixir:2,",
-                                       "tim@example.com,Tim,Nowhere,,,,,,,").encode())
+    response = upload(
+        client, csv_text("ada@example.com,Ada,Platform,,,,,,Elixir:2,", "tim@example.com,Tim,Nowhere,,,,,,,").encode()
+    )
     assert response.status_code == 200
     assert shows(response, "1 created, 0 updated, 1 bad row.")
     page = response.get_data(as_text=True)
@@ -72,14 +83,16 @@ def test_an_admin_uploads_a_file_and_sees_the_report(client, make, auth, platfor
     assert person("ada@example.com").team == platform and person("tim@example.com") is None
 
 
-@pytest.mark.parametrize("content, message", [
-    (None, "Choose a CSV file to import."),
-    (b"\xff\xfe\x00e\x00m", "The file is not UTF-8 text"),
-    (b"name\nAda\n", "The first row must name the columns, including email."),
-    (b'email,name\nada@example.com,"Ada\ntim@example.com,Tim\n',
-     'Row 2 opens a quote (") that is never closed'),
-    (b"email,name\nada@example.com,Ada\ntim@example.com,T\x00im\n", NUL_IN_LINE_3),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (None, "Choose a CSV file to import."),
+        (b"\xff\xfe\x00e\x00m", "The file is not UTF-8 text"),
+        (b"name\nAda\n", "The first row must name the columns, including email."),
+        (b'email,name\nada@example.com,"Ada\ntim@example.com,Tim\n', 'Row 2 opens a quote (") that is never closed'),
+        (b"email,name\nada@example.com,Ada\ntim@example.com,T\x00im\n", NUL_IN_LINE_3),
+    ],
+)
 def test_an_upload_that_cannot_be_read_shows_the_form_again(client, make, auth, content, message):
     auth.sign_in(make.admin())
     if content is None:
@@ -93,8 +106,9 @@ def test_an_upload_that_cannot_be_read_shows_the_form_again(client, make, auth, 
 def test_an_oversized_upload_gets_the_too_large_page(app, client, make, auth):
     auth.sign_in(make.admin())
     app.config["MAX_CONTENT_LENGTH"] = 1024
-    response = upload(client, csv_text(*(f"p{n}@example.com,Person {n}" for n in range(100)),
-                                       header="email,name").encode())
+    response = upload(
+        client, csv_text(*(f"p{n}@example.com,Person {n}" for n in range(100)), header="email,name").encode()
+    )
     assert response.status_code == 413 and shows(response, "That upload is too large.")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
 

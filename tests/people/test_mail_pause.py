@@ -63,8 +63,7 @@ def test_a_long_reason_is_shortened(app, client, person):
     assert "Mailbox full. xxx" in text and "THE-END" not in text
 
 
-def test_email_me_again_clears_only_ones_own_record_and_the_next_mail_is_sent(
-        app, client, person, make, jobs, smtp):
+def test_email_me_again_clears_only_ones_own_record_and_the_next_mail_is_sent(app, client, person, make, jobs, smtp):
     other = make.mentor(email="other@example.com")
     for someone in (person, other):
         pause(app, someone.email)

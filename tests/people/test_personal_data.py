@@ -43,8 +43,9 @@ def download(browser: Browser, person: User):
 
 
 def erase(browser: Browser, person: User, typed: str | None = None):
-    return browser.post(f"/admin/people/{person.id}/erase", data={"confirm": typed if typed is not None
-                                                                  else person.email})
+    return browser.post(
+        f"/admin/people/{person.id}/erase", data={"confirm": typed if typed is not None else person.email}
+    )
 
 
 def rows_about(table: str, column: str, value) -> int:
@@ -78,9 +79,22 @@ def test_an_admin_downloads_everything_about_a_person_as_one_json_file(app, s):
     questions = document["sections"]["help"]["questions"]
     assert questions and all("repeat_of_id" in question for question in questions)
     text = response.get_data(as_text=True)
-    for hers in (nina.email, words.new_hire, words.goal, words.stuck, words.answered_goal, words.rating_note,
-                 words.task_title, words.task_missing, words.task_helped_note, words.checkin_change,
-                 words.learning, words.team, words.token_name, NINAS_REPLY):
+    for hers in (
+        nina.email,
+        words.new_hire,
+        words.goal,
+        words.stuck,
+        words.answered_goal,
+        words.rating_note,
+        words.task_title,
+        words.task_missing,
+        words.task_helped_note,
+        words.checkin_change,
+        words.learning,
+        words.team,
+        words.token_name,
+        NINAS_REPLY,
+    ):
         assert hers in text, hers
     [her_row] = [u for u in document["sections"]["person"]["users"] if u["id"] == nina.id]
     assert (her_row["work_days"], her_row["holiday_country"], her_row["holiday_region"]) == ("0,1,2,3", "DE", "BY")
@@ -91,8 +105,7 @@ def test_an_admin_downloads_everything_about_a_person_as_one_json_file(app, s):
     secrets_ += [a.key for a in db.session.scalars(sa.select(ReplyAddress).where(ReplyAddress.user_id == nina.id))]
     assert secrets_ and not [secret for secret in secrets_ if secret in text]
     # Who rated her question's clarity, and how, stays out: she may see only an average of several.
-    clarity = [row for section in document["sections"].values()
-               for row in section.get("question_clarity_ratings", [])]
+    clarity = [row for section in document["sections"].values() for row in section.get("question_clarity_ratings", [])]
     assert clarity and all("mentor_id" not in row and "score" not in row for row in clarity)
 
 
@@ -117,8 +130,9 @@ def test_the_api_gives_admins_the_same_document_and_nobody_else_anything(app, cl
     assert response.json["person_id"] == nina.id
     web = download(as_admin(app, s), nina).get_json()
     # The same but for the record of this download, and the token's last use.
-    assert {name: rows for name, rows in response.json["sections"].items() if name != "person"} == \
-           {name: rows for name, rows in web["sections"].items() if name != "person"}
+    assert {name: rows for name, rows in response.json["sections"].items() if name != "person"} == {
+        name: rows for name, rows in web["sections"].items() if name != "person"
+    }
     assert response.json["sections"]["person"]["users"] == web["sections"]["person"]["users"]
     for role in ("new_hire", "mentor", "lead"):
         refused = client.get(f"/api/v1/people/{nina.id}/export", headers=s.api_headers(role))
@@ -159,16 +173,26 @@ def test_erasing_replaces_the_name_and_contact_and_drops_the_secrets(app, s):
     assert (person.title, person.timezone, person.start_date, person.manager_id) == ("", "UTC", None, None)
     assert (person.work_days, person.holiday_country, person.holiday_region) == ("0,1,2,3,4", "", "")
     assert person.team_id == s.team.id  # the team's figures still count her rows
-    for model, column in ((ApiToken, ApiToken.user_id), (UserSkill, UserSkill.user_id),
-                          (ReplyAddress, ReplyAddress.user_id), (MailOptOut, MailOptOut.user_id),
-                          (CalendarFeed, CalendarFeed.user_id), (DigestSetting, DigestSetting.user_id)):
+    for model, column in (
+        (ApiToken, ApiToken.user_id),
+        (UserSkill, UserSkill.user_id),
+        (ReplyAddress, ReplyAddress.user_id),
+        (MailOptOut, MailOptOut.user_id),
+        (CalendarFeed, CalendarFeed.user_id),
+        (DigestSetting, DigestSetting.user_id),
+    ):
         assert not db.session.scalars(sa.select(model).where(column == nina_id)).all(), model
     assert not db.session.scalars(sa.select(DoNotPair).where(DoNotPair.new_hire_id == nina_id)).all()
     assert db.session.scalar(sa.select(MailBounce).where(MailBounce.email == email)) is None
     # Mail to her and from her is kept as a record with nothing of her in it.
     to_her = db.session.scalars(sa.select(OutboundMail).where(OutboundMail.user_id == nina_id)).all()
-    assert to_her and all(m.to_email == person.email and m.text_body == "" and m.html_body == ""
-                          and m.status in (MailStatus.SENT, MailStatus.SUPPRESSED) for m in to_her)
+    assert to_her and all(
+        m.to_email == person.email
+        and m.text_body == ""
+        and m.html_body == ""
+        and m.status in (MailStatus.SENT, MailStatus.SUPPRESSED)
+        for m in to_her
+    )
     from_her = db.session.scalars(sa.select(InboundMail).where(InboundMail.raw == b"")).all()
     assert len(from_her) >= 1 and all(m.mail_from in ("", "<>") for m in from_her)
     # Her session ends, and she cannot sign in again, with her old address or through the API.
@@ -215,8 +239,9 @@ def test_erasing_twice_changes_nothing_more(app, s):
     person = fresh(User, nina.id)
     assert erase(admin, person, person.name).status_code == 302
     twice = database_state()
-    assert {name: rows for name, rows in twice.items() if name != "personal_data_requests"} == \
-           {name: rows for name, rows in once.items() if name != "personal_data_requests"}
+    assert {name: rows for name, rows in twice.items() if name != "personal_data_requests"} == {
+        name: rows for name, rows in once.items() if name != "personal_data_requests"
+    }
     assert len(twice["personal_data_requests"]) == len(once["personal_data_requests"]) + 1
 
 
@@ -225,9 +250,17 @@ def test_an_erased_person_is_not_edited_or_reactivated(app, client, s):
     admin = as_admin(app, s)
     erase(admin, nina)
     before = database_state()
-    response = admin.post(f"/admin/people/{nina.id}", data={
-        "email": "nina@example.com", "name": "Nina Again", "roles": "new_hire", "timezone": "UTC",
-        "work_start": "09:00", "work_end": "17:00"})
+    response = admin.post(
+        f"/admin/people/{nina.id}",
+        data={
+            "email": "nina@example.com",
+            "name": "Nina Again",
+            "roles": "new_hire",
+            "timezone": "UTC",
+            "work_start": "09:00",
+            "work_end": "17:00",
+        },
+    )
     assert response.status_code == 400 and "erased" in response.get_data(as_text=True)
     assert admin.post(f"/admin/people/{nina.id}/reactivate").status_code == 302
     patched = client.patch(f"/api/v1/people/{nina.id}", json={"name": "Nina Again"}, headers=s.api_headers("admin"))
@@ -242,8 +275,19 @@ def test_what_she_wrote_is_kept_or_removed_as_set(app, s, texts):
     nina, words = s.people["new_hire"], s.words
     erase(as_admin(app, s), nina)
     held = everything()
-    hers = [words.goal, words.stuck, words.answered_goal, words.answered_stuck, words.rating_note, words.task_title,
-            words.task_missing, words.task_helped_note, words.checkin_change, words.learning, NINAS_REPLY]
+    hers = [
+        words.goal,
+        words.stuck,
+        words.answered_goal,
+        words.answered_stuck,
+        words.rating_note,
+        words.task_title,
+        words.task_missing,
+        words.task_helped_note,
+        words.checkin_change,
+        words.learning,
+        NINAS_REPLY,
+    ]
     if texts == "keep":
         assert [text for text in hers if text not in held] == []
     else:
@@ -269,8 +313,14 @@ def test_mail_to_an_erased_person_is_never_sent(app, s, smtp, jobs):
     erase(as_admin(app, s), nina)
     from app.mail.outgoing import send_mail
 
-    send_mail("after-erasure", "reply_refused", fresh(User, nina.id), "Your reply was not posted",
-              "mail/reply_refused", {"subject": "x", "why": "y", "text": ""})
+    send_mail(
+        "after-erasure",
+        "reply_refused",
+        fresh(User, nina.id),
+        "Your reply was not posted",
+        "mail/reply_refused",
+        {"subject": "x", "why": "y", "text": ""},
+    )
     db.session.commit()
     jobs.run()
     assert not [env for env in smtp.received if any(".invalid" in rcpt or rcpt == nina.email for rcpt in env.rcpt_tos)]
@@ -359,8 +409,12 @@ def test_an_unknown_erasure_texts_setting_stops_the_start():
 def test_invitations_to_others_name_an_erased_organizer_no_more_and_stay_valid(app, s):
     lena, words = s.people["lead"], s.words
     email = lena.email
-    invites = lambda: db.session.scalars(sa.select(OutboundMail).where(  # noqa: E731
-        OutboundMail.calendar.is_not(None), OutboundMail.user_id != lena.id)).all()
+
+    def invites():
+        return db.session.scalars(
+            sa.select(OutboundMail).where(OutboundMail.calendar.is_not(None), OutboundMail.user_id != lena.id)
+        ).all()
+
     assert invites() and all(words.lead in mail.calendar.replace("\r\n ", "") for mail in invites())
     erase(as_admin(app, s), lena)
     db.session.expire_all()

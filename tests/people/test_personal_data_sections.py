@@ -20,34 +20,50 @@ from tests.security.access_scene import Scene
 
 def references_to_people(metadata: sa.MetaData) -> set[str]:
     """Every column of the schema that holds a person's id, as "table.column"."""
-    return {f"{fk.parent.table.name}.{fk.parent.name}" for table in metadata.sorted_tables
-            for fk in table.foreign_keys if fk.column.table.name == "users"}
+    return {
+        f"{fk.parent.table.name}.{fk.parent.name}"
+        for table in metadata.sorted_tables
+        for fk in table.foreign_keys
+        if fk.column.table.name == "users"
+    }
 
 
 def coverage_problems(metadata: sa.MetaData) -> list[str]:
     covered = Counter(column for section in sections() for column in section.covers)
     references = references_to_people(metadata)
-    return ([f"{column} names a person, and no section of a person's data covers it"
-             for column in sorted(references - set(covered))]
-            + [f"{column} is covered by {covered[column]} sections" for column in sorted(covered)
-               if covered[column] > 1]
-            + [f"{column} is covered, but is no reference to a person" for column in sorted(set(covered) - references)])
+    return (
+        [
+            f"{column} names a person, and no section of a person's data covers it"
+            for column in sorted(references - set(covered))
+        ]
+        + [f"{column} is covered by {covered[column]} sections" for column in sorted(covered) if covered[column] > 1]
+        + [f"{column} is covered, but is no reference to a person" for column in sorted(set(covered) - references)]
+    )
 
 
 def test_every_reference_to_a_person_belongs_to_one_section(app):
     assert coverage_problems(db.metadata) == []
-    assert {"users.manager_id", "questions.asker_id", "session_votes.voter_id", "outbound_mail.user_id"} <= \
-        references_to_people(db.metadata)
+    assert {
+        "users.manager_id",
+        "questions.asker_id",
+        "session_votes.voter_id",
+        "outbound_mail.user_id",
+    } <= references_to_people(db.metadata)
 
 
 def test_a_new_table_that_names_people_needs_a_section(app):
     metadata = sa.MetaData()
     for table in db.metadata.sorted_tables:
         table.to_metadata(metadata)
-    sa.Table("bookmarks", metadata, sa.Column("id", sa.Integer, primary_key=True),
-             sa.Column("owner_id", sa.ForeignKey("users.id")))
+    sa.Table(
+        "bookmarks",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("owner_id", sa.ForeignKey("users.id")),
+    )
     assert coverage_problems(metadata) == [
-        "bookmarks.owner_id names a person, and no section of a person's data covers it"]
+        "bookmarks.owner_id names a person, and no section of a person's data covers it"
+    ]
 
 
 @pytest.fixture
@@ -58,9 +74,17 @@ def s(make, jobs) -> Scene:
     nina, olli = s.people["new_hire"], s.people["other_new_hire"]
     nina.manager_id = s.people["lead"].id
     s.flag.cleared_at, s.flag.cleared_by_id = utcnow(), s.people["admin"].id
-    db.session.add(Mentorship(new_hire_id=olli.id, mentor_id=s.other_lead.id, state=MentorshipState.ENDED,
-                              expires_at=utcnow(), ended_at=utcnow(), ended_by_id=s.other_lead.id,
-                              end_reason="Moved teams"))
+    db.session.add(
+        Mentorship(
+            new_hire_id=olli.id,
+            mentor_id=s.other_lead.id,
+            state=MentorshipState.ENDED,
+            expires_at=utcnow(),
+            ended_at=utcnow(),
+            ended_by_id=s.other_lead.id,
+            end_reason="Moved teams",
+        )
+    )
     db.session.commit()
     export_person(nina.id, by_id=s.people["admin"].id, via="web")  # a recorded request, by and about someone
     db.session.commit()
@@ -87,8 +111,11 @@ def test_each_persons_export_holds_every_row_that_names_them(app, s):
             naming = db.session.execute(sa.select(*table.primary_key.columns).where(table.c[column] == person.id)).all()
             if naming:
                 filled.add(reference)
-            missing += [f"{reference} = {person.id}: row {tuple(key)} is not in the export"
-                        for key in naming if tuple(key) not in by_table.get(table_name, set())]
+            missing += [
+                f"{reference} = {person.id}: row {tuple(key)} is not in the export"
+                for key in naming
+                if tuple(key) not in by_table.get(table_name, set())
+            ]
     assert missing == []
     assert filled == references_to_people(db.metadata), "the scene names someone in every such column"
 

@@ -8,8 +8,7 @@ from app.auth.models import ApiToken
 from app.extensions import db
 from app.people.models import Role, SkillKind, UserSkill
 
-GOOD = {"timezone": "America/Chicago", "work_start": "08:30", "work_end": "16:30",
-        "away_from": "", "away_until": ""}
+GOOD = {"timezone": "America/Chicago", "work_start": "08:30", "work_end": "16:30", "away_from": "", "away_until": ""}
 
 
 @pytest.fixture
@@ -20,8 +19,7 @@ def person(make, auth):
 
 
 def test_profile_changes_are_saved(client, person):
-    response = client.post("/profile", data={**GOOD, "away_from": "2026-12-20",
-                                             "away_until": "2027-01-03"})
+    response = client.post("/profile", data={**GOOD, "away_from": "2026-12-20", "away_until": "2027-01-03"})
     assert response.status_code == 302
     db.session.refresh(person)
     assert person.timezone == "America/Chicago"
@@ -30,12 +28,15 @@ def test_profile_changes_are_saved(client, person):
     assert "Your profile is saved." in client.get("/profile").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"timezone": "Mars/Olympus_Mons"}, "is not a known time zone"),
-    ({"work_start": "18:00", "work_end": "09:00"}, "Working hours must start before they end."),
-    ({"away_from": "2027-01-10", "away_until": "2027-01-01"}, "cannot be before its start"),
-    ({"work_start": "nine"}, "Not a valid time value."),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"timezone": "Mars/Olympus_Mons"}, "is not a known time zone"),
+        ({"work_start": "18:00", "work_end": "09:00"}, "Working hours must start before they end."),
+        ({"away_from": "2027-01-10", "away_until": "2027-01-01"}, "cannot be before its start"),
+        ({"work_start": "nine"}, "Not a valid time value."),
+    ],
+)
 def test_bad_profile_input_is_explained_and_nothing_changes(client, person, change, message):
     response = client.post("/profile", data={**GOOD, **change})
     assert response.status_code == 400
@@ -77,11 +78,14 @@ def test_adding_a_skill_again_changes_its_level(client, make, person):
     assert [(r.skill_id, r.level) for r in rows] == [(sql.id, 4)]
 
 
-@pytest.mark.parametrize("form, message", [
-    ({"skill": "Underwater basket weaving", "kind": "teach", "level": "3"}, "is not a known skill"),
-    ({"skill": "SQL", "kind": "teach", "level": "7"}, "Not a valid choice"),
-    ({"skill": "SQL", "kind": "preach", "level": "3"}, "Not a valid choice"),
-])
+@pytest.mark.parametrize(
+    "form, message",
+    [
+        ({"skill": "Underwater basket weaving", "kind": "teach", "level": "3"}, "is not a known skill"),
+        ({"skill": "SQL", "kind": "teach", "level": "7"}, "Not a valid choice"),
+        ({"skill": "SQL", "kind": "preach", "level": "3"}, "Not a valid choice"),
+    ],
+)
 def test_bad_skill_input_is_explained(client, make, person, form, message):
     make.skill("SQL")
     response = client.post("/profile/skills", data=form)

@@ -23,17 +23,24 @@ def details(user: User, **changes) -> PersonDetails:
 
 # Absences
 
+
 def test_a_new_person_can_be_away_from_the_start(app):
-    person = create_person(PersonDetails(email="ada@example.com", name="Ada", roles=frozenset(
-        {Role.MENTOR}), away_from=date(2026, 8, 1), away_until=date(2026, 8, 14)))
+    person = create_person(
+        PersonDetails(
+            email="ada@example.com",
+            name="Ada",
+            roles=frozenset({Role.MENTOR}),
+            away_from=date(2026, 8, 1),
+            away_until=date(2026, 8, 14),
+        )
+    )
     db.session.expire_all()
     assert (person.away_from, person.away_until) == (date(2026, 8, 1), date(2026, 8, 14))
 
 
 def test_an_absence_is_saved_with_the_other_details_and_kept_when_not_changed(app, make):
     grace = make.mentor(name="Grace")
-    update_person(grace.id, details(grace, title="Admiral", away_from=date(2026, 8, 1),
-                                    away_until=date(2026, 8, 14)))
+    update_person(grace.id, details(grace, title="Admiral", away_from=date(2026, 8, 1), away_until=date(2026, 8, 14)))
     db.session.expire_all()
     assert grace.title == "Admiral"
     assert details_of(grace)["away_until"] == date(2026, 8, 14)
@@ -47,8 +54,12 @@ def test_an_absence_is_saved_with_the_other_details_and_kept_when_not_changed(ap
 def test_a_backwards_absence_is_refused_with_the_other_mistakes_and_nothing_changes(app, make):
     grace = make.mentor(name="Grace")
     with pytest.raises(InvalidInput) as caught:
-        update_person(grace.id, details(grace, name="Someone", timezone="Mars/Base",
-                                        away_from=date(2026, 8, 14), away_until=date(2026, 8, 1)))
+        update_person(
+            grace.id,
+            details(
+                grace, name="Someone", timezone="Mars/Base", away_from=date(2026, 8, 14), away_until=date(2026, 8, 1)
+            ),
+        )
     assert set(caught.value.fields) == {"timezone", "away_until"}
     assert caught.value.fields["away_until"] == "The end of an absence cannot be before its start."
     db.session.rollback()
@@ -57,21 +68,21 @@ def test_a_backwards_absence_is_refused_with_the_other_mistakes_and_nothing_chan
 
 # Nobody locks themselves out
 
+
 def test_an_admin_cannot_take_away_their_own_admin_role(app, make):
     ada = make.admin(name="Ada")
     with pytest.raises(InvalidInput) as caught:
-        update_person(ada.id, details(ada, name="Ada L.", roles=frozenset({Role.MENTOR})),
-                      acting_user_id=ada.id)
-    assert caught.value.fields == {"roles": "You cannot remove your own admin role; another "
-                                            "admin can, so that nobody is locked out."}
+        update_person(ada.id, details(ada, name="Ada L.", roles=frozenset({Role.MENTOR})), acting_user_id=ada.id)
+    assert caught.value.fields == {
+        "roles": "You cannot remove your own admin role; another admin can, so that nobody is locked out."
+    }
     db.session.rollback()
     assert (ada.name, ada.roles) == ("Ada", {Role.ADMIN})
 
 
 def test_an_admin_may_change_their_other_roles_and_another_admins_admin_role(app, make):
     ada, grace = make.admin(), make.admin()
-    update_person(ada.id, details(ada, roles=frozenset({Role.ADMIN, Role.MENTOR})),
-                  acting_user_id=ada.id)
+    update_person(ada.id, details(ada, roles=frozenset({Role.ADMIN, Role.MENTOR})), acting_user_id=ada.id)
     update_person(grace.id, details(grace, roles=frozenset({Role.MENTOR})), acting_user_id=ada.id)
     db.session.expire_all()
     assert (ada.roles, grace.roles) == ({Role.ADMIN, Role.MENTOR}, {Role.MENTOR})

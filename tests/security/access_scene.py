@@ -136,43 +136,94 @@ def build_scene(make: Factories, words: Words = Words()) -> Scene:
     make.user_skill(mia, skill, SkillKind.TEACH, 4)
 
     question = routed_question(nina, [mia], goal=words.goal, stuck=words.stuck, skills=[skill])
-    answered = routed_question(nina, [mia], goal=words.answered_goal, stuck=words.answered_stuck,
-                               skills=[skill], live=False)
+    answered = routed_question(
+        nina, [mia], goal=words.answered_goal, stuck=words.answered_stuck, skills=[skill], live=False
+    )
     thread.post_answer(answered.id, mia.id, words.answer)
     thread.rate_answer(answered.id, nina.id, True, words.rating_note)
     thread.resolve(answered.id, nina.id, "anonymous")
 
     now = utcnow()
-    mentorship = Mentorship(new_hire_id=nina.id, mentor_id=mia.id, state=MentorshipState.ACTIVE,
-                            proposed_at=now - timedelta(days=30), expires_at=now - timedelta(days=27),
-                            decided_at=now - timedelta(days=29), started_at=now - timedelta(days=29),
-                            ends_at=now + timedelta(days=60), reasons=[])
+    mentorship = Mentorship(
+        new_hire_id=nina.id,
+        mentor_id=mia.id,
+        state=MentorshipState.ACTIVE,
+        proposed_at=now - timedelta(days=30),
+        expires_at=now - timedelta(days=27),
+        decided_at=now - timedelta(days=29),
+        started_at=now - timedelta(days=29),
+        ends_at=now + timedelta(days=60),
+        reasons=[],
+    )
     db.session.add(mentorship)
     db.session.flush()
-    checkin = Checkin(mentorship_id=mentorship.id, user_id=nina.id, side=Side.NEW_HIRE, round=2,
-                      team_id=team.id, sent_at=now - timedelta(days=1), score=4, change=words.checkin_change,
-                      via="web", answered_at=now - timedelta(hours=20))
-    mentor_checkin = Checkin(mentorship_id=mentorship.id, user_id=mia.id, side=Side.MENTOR, round=2,
-                             team_id=team.id, sent_at=now - timedelta(days=1))
+    checkin = Checkin(
+        mentorship_id=mentorship.id,
+        user_id=nina.id,
+        side=Side.NEW_HIRE,
+        round=2,
+        team_id=team.id,
+        sent_at=now - timedelta(days=1),
+        score=4,
+        change=words.checkin_change,
+        via="web",
+        answered_at=now - timedelta(hours=20),
+    )
+    mentor_checkin = Checkin(
+        mentorship_id=mentorship.id,
+        user_id=mia.id,
+        side=Side.MENTOR,
+        round=2,
+        team_id=team.id,
+        sent_at=now - timedelta(days=1),
+    )
     flag = MentorshipFlag(mentorship_id=mentorship.id, side=Side.NEW_HIRE, reason=words.flag_reason)
     pair = DoNotPair(new_hire_id=people["other_new_hire"].id, mentor_id=mia.id, note=words.pair_note)
     cohort_run = CohortRun(created_by_id=ada.id, objective="total", pairs=[], unmatched=[])
-    task = TaskFeedback(author_id=nina.id, team_id=team.id, question_id=answered.id, title=words.task_title,
-                        rating=4, time_taken=TimeTaken.MORE, helped_mentor=True,
-                        helped_note=words.task_helped_note, missing=words.task_missing, signed=True)
+    task = TaskFeedback(
+        author_id=nina.id,
+        team_id=team.id,
+        question_id=answered.id,
+        title=words.task_title,
+        rating=4,
+        time_taken=TimeTaken.MORE,
+        helped_mentor=True,
+        helped_note=words.task_helped_note,
+        missing=words.task_missing,
+        signed=True,
+    )
     task.skills = [skill]
     db.session.add_all([checkin, mentor_checkin, flag, pair, cohort_run, task])
     db.session.commit()
 
-    series, past_day, next_day, learning, action = _weekly_session(
-        team, lead, nina, guest, words)
-    attempt = db.session.scalar(sa.select(Attempt).where(
-        Attempt.question_id == question.id, Attempt.state == AttemptState.WAITING))
-    scene = Scene(words=words, people=people, other_lead=other_lead, guest=guest, team=team,
-                  other_team=other_team, skill=skill, question=question, attempt=attempt, answered=answered,
-                  mentorship=mentorship, checkin=checkin, mentor_checkin=mentor_checkin, flag=flag, pair=pair,
-                  cohort_run=cohort_run, series=series, past_day=past_day, next_day=next_day,
-                  learning=learning, action=action, task=task)
+    series, past_day, next_day, learning, action = _weekly_session(team, lead, nina, guest, words)
+    attempt = db.session.scalar(
+        sa.select(Attempt).where(Attempt.question_id == question.id, Attempt.state == AttemptState.WAITING)
+    )
+    scene = Scene(
+        words=words,
+        people=people,
+        other_lead=other_lead,
+        guest=guest,
+        team=team,
+        other_team=other_team,
+        skill=skill,
+        question=question,
+        attempt=attempt,
+        answered=answered,
+        mentorship=mentorship,
+        checkin=checkin,
+        mentor_checkin=mentor_checkin,
+        flag=flag,
+        pair=pair,
+        cohort_run=cohort_run,
+        series=series,
+        past_day=past_day,
+        next_day=next_day,
+        learning=learning,
+        action=action,
+        task=task,
+    )
     for role, person in people.items():
         row, scene.tokens[role] = ApiToken.issue(person, words.token_name)
         if role == "new_hire":
@@ -184,9 +235,20 @@ def build_scene(make: Factories, words: Words = Words()) -> Scene:
 def _weekly_session(team: Team, lead: User, nina: User, guest: User, words: Words):
     """Payments' weekly series from two weeks ago: its first session ran and is closed."""
     first = utcnow().astimezone(ZoneInfo(SERIES_ZONE)).date() - timedelta(days=14)
-    series_id, _ = create_series(team.id, lead.id, SeriesFields(
-        title=words.series_title, weekday=first.weekday(), start_time=time(10), duration_minutes=30,
-        timezone=SERIES_ZONE, first_date=first, location=words.location, description=words.description))
+    series_id, _ = create_series(
+        team.id,
+        lead.id,
+        SeriesFields(
+            title=words.series_title,
+            weekday=first.weekday(),
+            start_time=time(10),
+            duration_minutes=30,
+            timezone=SERIES_ZONE,
+            first_date=first,
+            location=words.location,
+            description=words.description,
+        ),
+    )
     db.session.commit()
     add_guest(series_id, guest.id)
     series = db.session.get(SessionSeries, series_id)
@@ -199,8 +261,9 @@ def _weekly_session(team: Team, lead: User, nina: User, guest: User, words: Word
         running.change_phase(week.id, seen, to)
     running.cast_votes(week.id, nina.id, {learning.id: 2})
     running.change_phase(week.id, "vote", "discuss")
-    action_id = running.add_action(week.id, lead.id, words.action, nina.id, utcnow().date() + timedelta(days=7),
-                                   learning.id)
+    action_id = running.add_action(
+        week.id, lead.id, words.action, nina.id, utcnow().date() + timedelta(days=7), learning.id
+    )
     running.close(week.id, [nina.id, lead.id])
     db.session.commit()
     return series, first, first + timedelta(weeks=3), learning, db.session.get(ActionItem, action_id)
@@ -254,8 +317,9 @@ def database_state() -> dict[str, list[str]]:
         selects[table.name] = ", ".join(f'"{c.name}"' for c in table.columns if c.name not in skip)
     state: dict[str, list[str]] = {name: [] for name in selects}
     if connection.dialect.name == "postgresql":
-        everything = " UNION ALL ".join(f"SELECT '{name}', ROW({columns})::text FROM \"{name}\""
-                                        for name, columns in selects.items())
+        everything = " UNION ALL ".join(
+            f"SELECT '{name}', ROW({columns})::text FROM \"{name}\"" for name, columns in selects.items()
+        )
         for name, row in connection.exec_driver_sql(everything):
             state[name].append(row)
     else:

@@ -66,8 +66,11 @@ def build_privacy_scene(make: Factories, jobs) -> PrivacyScene:
     fred = make.user(name="Fred Former", email="fred@example.com", roles=(Role.LEAD,), team=s.team)
     s.team.lead = fred
     db.session.commit()
-    db.session.execute(sa.update(SessionSeries).where(SessionSeries.id == s.series.id)
-                       .values({SessionSeries.__table__.c.organizer_id: fred.id}))
+    db.session.execute(
+        sa.update(SessionSeries)
+        .where(SessionSeries.id == s.series.id)
+        .values({SessionSeries.__table__.c.organizer_id: fred.id})
+    )
     db.session.commit()
     update_calendars(s.series.id)
     thread.post_answer(s.question.id, fred.id, "Check the migration's order.")
@@ -76,17 +79,32 @@ def build_privacy_scene(make: Factories, jobs) -> PrivacyScene:
     db.session.commit()
 
     now = utcnow()
-    declined = Mentorship(new_hire_id=nina.id, mentor_id=dora.id, state=MentorshipState.DECLINED,
-                          proposed_at=now - timedelta(days=32), expires_at=now - timedelta(days=29),
-                          decided_at=now - timedelta(days=31), end_reason="Too busy", reasons=[])
+    declined = Mentorship(
+        new_hire_id=nina.id,
+        mentor_id=dora.id,
+        state=MentorshipState.DECLINED,
+        proposed_at=now - timedelta(days=32),
+        expires_at=now - timedelta(days=29),
+        decided_at=now - timedelta(days=31),
+        end_reason="Too busy",
+        reasons=[],
+    )
     db.session.add(declined)
 
     # Nina's feedback falls in the week before the session that was held, so its agenda brings it.
     before_past = session_of(db.session.get(SessionSeries, s.series.id), s.past_day).start_utc - timedelta(days=1)
     s.task.rating, s.task.created_at = TASK_RATING, before_past
-    shared = TaskFeedback(author_id=nina.id, team_id=s.team.id, question_id=s.question.id, title=WORDS.goal,
-                          rating=TASK_RATING, time_taken=TimeTaken.MORE, missing=SHARED_TASK_WORDS,
-                          shared=True, created_at=before_past)
+    shared = TaskFeedback(
+        author_id=nina.id,
+        team_id=s.team.id,
+        question_id=s.question.id,
+        title=WORDS.goal,
+        rating=TASK_RATING,
+        time_taken=TimeTaken.MORE,
+        missing=SHARED_TASK_WORDS,
+        shared=True,
+        created_at=before_past,
+    )
     db.session.add(shared)
     db.session.commit()
     assert s.checkin.score == CHECKIN_SCORE
@@ -95,10 +113,17 @@ def build_privacy_scene(make: Factories, jobs) -> PrivacyScene:
     rate_clarity(s.answered.id, mia.id, CLARITY_SCORE)
     jobs.run()
 
-    people = {"writer": nina, "teammate": tess, "mentor": mia, "other_team": s.people["other_new_hire"],
-              "guest": s.guest, "lead": lena, "former_lead": fred, "admin": s.people["admin"]}
-    scene = PrivacyScene(access=s, people=people, declined=declined, shared_task=shared,
-                         learning_before_id=before.id)
+    people = {
+        "writer": nina,
+        "teammate": tess,
+        "mentor": mia,
+        "other_team": s.people["other_new_hire"],
+        "guest": s.guest,
+        "lead": lena,
+        "former_lead": fred,
+        "admin": s.people["admin"],
+    }
+    scene = PrivacyScene(access=s, people=people, declined=declined, shared_task=shared, learning_before_id=before.id)
     for role in ROLES[1:]:
         _, scene.tokens[role] = ApiToken.issue(people[role], "privacy")
     db.session.commit()

@@ -31,42 +31,50 @@ TASK_RATING, CHECKIN_SCORE, CLARITY_SCORE = 2, 4, 5
 TABLE: dict[str, str] = {
     # kind of data                  anonymous writer teammate mentor other_team guest lead former_lead admin
     # Resolved and published (anonymously) in Payments' knowledge base: its team reads it there.
-    "question text":               "-         sees   sees     sees   -          -     sees -           sees",
+    "question text": "-         sees   sees     sees   -          -     sees -           sees",
     # Still open, or kept out of the knowledge base: the thread's people only (asker, the
     # mentors it was routed to, the team's lead now, admins), however far its title travels.
-    "unpublished question":        "-         sees   -        sees   -          -     sees -           sees",
+    "unpublished question": "-         sees   -        sees   -          -     sees -           sees",
     # What was missing or helped, not shared: the writer, the lead (without the name unless
     # signed) and admins.
-    "task feedback text":          "-         sees   -        -      -          -     sees -           sees",
+    "task feedback text": "-         sees   -        -      -          -     sees -           sees",
     # Shared with the team: also everyone invited to the weekly session, once it starts.
-    "shared task feedback text":   "-         sees   sees     sees   -          sees  sees -           sees",
+    "shared task feedback text": "-         sees   sees     sees   -          sees  sees -           sees",
     # One person's rating of a task: the writer and admins' raw export only; others see
     # aggregates of at least three, in groups of three.
-    "task rating":                 "-         sees   -        -      -          -     -    -           sees",
+    "task rating": "-         sees   -        -      -          -     -    -           sees",
     # One side's check-in score: the same.
-    "check-in score":              "-         sees   -        -      -          -     -    -           sees",
+    "check-in score": "-         sees   -        -      -          -     -    -           sees",
     # "Anything to change?": the writer, the lead without a name, admins; never the other side.
-    "check-in text":               "-         sees   -        -      -          -     sees -           sees",
+    "check-in text": "-         sees   -        -      -          -     sees -           sees",
     # A learning before the session starts: its writer only, the lead and admins included.
     "learning before the session": "-         sees   -        -      -          -     -    -           -",
     # After it starts: everyone invited now, and admins.
-    "learning after the session":  "-         sees   sees     sees   -          sees  sees -           sees",
+    "learning after the session": "-         sees   sees     sees   -          sees  sees -           sees",
     # Who declined to mentor Nina: admins (and the mentor who declined, not in the table).
-    "decline":                     "-         -      -        -      -          -     -    -           sees",
+    "decline": "-         -      -        -      -          -     -    -           sees",
     # One mentor's rating of how clear a question was: that mentor only; the asker reads an
     # aggregate of at least three, changing in threes.
-    "clarity rating":              "-         -      -        sees   -          -     -    -           -",
+    "clarity rating": "-         -      -        sees   -          -     -    -           -",
     # Raw feedback with the names of those who gave it: admins, every download logged.
-    "raw export":                  "-         -      -        -      -          -     -    -           sees",
+    "raw export": "-         -      -        -      -          -     -    -           sees",
 }
 
 # Every piece of free text of the scene; those that mark a kind of data are unique words.
 WORDS = Words(
-    new_hire="Nina New", other_new_hire="Olli Other", mentor="Mia Mentor", lead="Lena Lead",
-    goal="Quokka unpublished goal", stuck="Quokka unpublished details",
-    answered_goal="Pangolin published goal", answered_stuck="Pangolin published details",
-    task_title="Narwhal task", task_missing="Narwhal unshared missing", task_helped_note="Narwhal unshared helped",
-    checkin_change="Axolotl checkin words", learning="Okapi after the session",
+    new_hire="Nina New",
+    other_new_hire="Olli Other",
+    mentor="Mia Mentor",
+    lead="Lena Lead",
+    goal="Quokka unpublished goal",
+    stuck="Quokka unpublished details",
+    answered_goal="Pangolin published goal",
+    answered_stuck="Pangolin published details",
+    task_title="Narwhal task",
+    task_missing="Narwhal unshared missing",
+    task_helped_note="Narwhal unshared helped",
+    checkin_change="Axolotl checkin words",
+    learning="Okapi after the session",
 )
 SHARED_TASK_WORDS = "Capybara shared missing"
 LEARNING_BEFORE = "Tapir before the session"

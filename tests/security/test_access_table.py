@@ -56,8 +56,12 @@ def requests_to_send(app, role: str) -> list[tuple]:
     """(rule, method, expected status) for every request the table has the person send:
     reading first, then the refused changes, each checked against the state the one before
     left (reading changes nothing)."""
-    sent = [(rule, method, statuses(row)[role]) for rule in routes(app) for method, row in TABLE[rule.rule].items()
-            if not isinstance(row, Token) and statuses(row)[role] != OK]
+    sent = [
+        (rule, method, statuses(row)[role])
+        for rule in routes(app)
+        for method, row in TABLE[rule.rule].items()
+        if not isinstance(row, Token) and statuses(row)[role] != OK
+    ]
     return sorted(sent, key=lambda request: request[1] != GET)
 
 
@@ -86,9 +90,14 @@ def test_each_person_gets_what_the_table_says_from_every_route(app, client, auth
 
 def test_a_web_session_does_not_open_the_api(app, client, auth, s):
     auth.sign_in(s.people["admin"])
-    opened = [rule.rule for rule in routes(app) if rule.rule.startswith("/api/") and GET in TABLE[rule.rule]
-              and statuses(TABLE[rule.rule][GET])["anonymous"] == 401
-              and client.get(url(app, s, rule)).status_code != 401]
+    opened = [
+        rule.rule
+        for rule in routes(app)
+        if rule.rule.startswith("/api/")
+        and GET in TABLE[rule.rule]
+        and statuses(TABLE[rule.rule][GET])["anonymous"] == 401
+        and client.get(url(app, s, rule)).status_code != 401
+    ]
     assert not opened
 
 
@@ -113,26 +122,36 @@ DEVELOPMENT_TABLE: dict[str, dict[str, str]] = {
 }
 
 
-def test_each_person_gets_what_the_development_table_says_from_the_routes_only_development_has(
-        app, s, tmp_path):
+def test_each_person_gets_what_the_development_table_says_from_the_routes_only_development_has(app, s, tmp_path):
     from app import create_app
     from app.mail.outgoing import deliver, send_mail
     from config import TestConfig
     from tests.factories import Factories
 
-    dev = create_app(TestConfig, ENV_NAME="development", REDIS_URL=app.config["REDIS_URL"],
-                     SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-                     MAIL_OUTBOX_DIR=str(tmp_path / "dev-outbox"))
-    added = {r.rule: r for r in dev.url_map.iter_rules()
-             if r.rule not in {known.rule for known in app.url_map.iter_rules()}}
+    dev = create_app(
+        TestConfig,
+        ENV_NAME="development",
+        REDIS_URL=app.config["REDIS_URL"],
+        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+        MAIL_OUTBOX_DIR=str(tmp_path / "dev-outbox"),
+    )
+    added = {
+        r.rule: r for r in dev.url_map.iter_rules() if r.rule not in {known.rule for known in app.url_map.iter_rules()}
+    }
     assert set(added) == set(DEVELOPMENT_TABLE), "a route only development has needs a row here"
     # Plain values: the scene's rows belong to the test's app, not to this one.
     emails = {role: s.person(role).email for role in ROLES if role != "anonymous"}
     nina = (s.people["new_hire"].email, s.people["new_hire"].name)
     wrong = []
     with dev.app_context():
-        mail = send_mail("access:dev", "test", nina, "Hello", "auth/email/sign_in_link",
-                         {"link": "http://localhost/sign-in/email/x", "minutes": 15})
+        mail = send_mail(
+            "access:dev",
+            "test",
+            nina,
+            "Hello",
+            "auth/email/sign_in_link",
+            {"link": "http://localhost/sign-in/email/x", "minutes": 15},
+        )
         db.session.commit()
         deliver(mail.id)
         [name] = [p.name for p in (tmp_path / "dev-outbox").glob("*.eml")]

@@ -50,8 +50,13 @@ from tests.conftest import BACKENDS
 from tests.feedback.test_checkins import mentorship
 from tests.help.threads import api_headers, question, scene
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_headers_conformance, response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
 
 # Read from an app of its own, so the operations are known when the tests are collected:
 # each is a test of its own, calling the app of the database it runs on.
@@ -81,20 +86,37 @@ def world(make, jobs) -> World:
     python = make.skill("Python", category="Languages", aliases=["py"])
     make.user_skill(s.mentor, postgres, SkillKind.TEACH, 4)
     make.user_skill(s.asker, python, SkillKind.LEARN, 1)
-    answered = question(s.asker, [s.mentor], goal="Add VAT to invoices", stuck="Which rate for Norway?",
-                        skills=[postgres])
+    answered = question(
+        s.asker, [s.mentor], goal="Add VAT to invoices", stuck="Which rate for Norway?", skills=[postgres]
+    )
     thread.post_answer(answered.id, s.mentor.id, "25 %, see the `vat_rates` table.", via="api")
-    resolved = question(s.asker, [s.mentor], goal="Export the deal list", stuck="The button is grey.",
-                        skills=[python], state=QuestionState.RESOLVED, visibility=Visibility.NAMED,
-                        live=False)
+    resolved = question(
+        s.asker,
+        [s.mentor],
+        goal="Export the deal list",
+        stuck="The button is grey.",
+        skills=[python],
+        state=QuestionState.RESOLVED,
+        visibility=Visibility.NAMED,
+        live=False,
+    )
     index_question(resolved.id)
     active = mentorship(s.asker, s.earlier_mentor, 15)
     declined = mentorship(s.asker, s.unrelated_mentor, 30, state=MentorshipState.DECLINED)
     others = mentorship(s.other_new_hire, s.lead, 0, state=MentorshipState.PROPOSED)
     send_due_checkins()
-    task = record_task_feedback(s.asker.id, TaskInput(
-        title="Add VAT to invoices", rating=4, time_taken="as_expected", skills=("postgres",),
-        question_id=answered.id, signed=True), via="api")
+    task = record_task_feedback(
+        s.asker.id,
+        TaskInput(
+            title="Add VAT to invoices",
+            rating=4,
+            time_taken="as_expected",
+            skills=("postgres",),
+            question_id=answered.id,
+            signed=True,
+        ),
+        via="api",
+    )
     db.session.commit()
     WORLD.headers = api_headers(s.asker)
     WORLD.admin_headers = api_headers(s.admin)
@@ -105,8 +127,7 @@ def world(make, jobs) -> World:
         "question_id": [s.question.id, answered.id, resolved.id],
         "mentorship_id": [active.id, declined.id, others.id],
         "feedback_id": [task.id],
-        "checkin_id": list(db.session.scalars(
-            sa.select(Checkin.id).where(Checkin.mentorship_id == active.id))),
+        "checkin_id": list(db.session.scalars(sa.select(Checkin.id).where(Checkin.mentorship_id == active.id))),
     }
     return WORLD
 
@@ -114,23 +135,34 @@ def world(make, jobs) -> World:
 @schema.hook
 def flatmap_path_parameters(context, path_parameters):
     """Keep the generated ids, or name one of the world's rows instead."""
-    real = [st.sampled_from(WORLD.ids[name]).map(lambda id_, name=name: {**path_parameters, name: id_})
-            for name in path_parameters or {} if WORLD.ids.get(name)]
+    real = [
+        st.sampled_from(WORLD.ids[name]).map(lambda id_, name=name: {**path_parameters, name: id_})
+        for name in path_parameters or {}
+        if WORLD.ids.get(name)
+    ]
     return st.one_of(st.just(path_parameters), *real)
 
 
 # The requests of one operation share its world, as requests to a running app do; the same
 # examples on every run, however fast the machine.
 @schema.parametrize()
-@settings(max_examples=25, derandomize=True, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=25,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 def test_every_answer_is_documented_and_none_is_a_server_error(case, app, world):
     case.call_and_validate(app=app, headers=world.headers, checks=CHECKS)
 
 
 @schema.parametrize()
-@settings(max_examples=25, derandomize=True, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=25,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 def test_every_answer_to_an_admin_is_documented_and_none_is_a_server_error(case, app, backend, world):
     if backend != BACKENDS[-1]:
         pytest.skip("the admin's run is on PostgreSQL when the suite has it: one run keeps the time down")
@@ -147,16 +179,22 @@ def unbounded_numbers(doc: dict) -> list[str]:
             if not isinstance(operation, dict):
                 continue
             where = f"{method.upper()} {path}"
-            stack += [(p["schema"], f"{where} {p['in']} {p['name']}") for p in operation.get("parameters", [])
-                      if "schema" in p and p["name"] not in UNBOUNDED_ON_PURPOSE]
-            stack += [(c["schema"], f"{where} body") for c in operation.get("requestBody", {}).get(
-                "content", {}).values()]
+            stack += [
+                (p["schema"], f"{where} {p['in']} {p['name']}")
+                for p in operation.get("parameters", [])
+                if "schema" in p and p["name"] not in UNBOUNDED_ON_PURPOSE
+            ]
+            stack += [
+                (c["schema"], f"{where} body") for c in operation.get("requestBody", {}).get("content", {}).values()
+            ]
     while stack:
         part, where = stack.pop()
         while "$ref" in part:
             part = schemas[part["$ref"].rsplit("/", 1)[-1]]
-        if "integer" in (part.get("type") if isinstance(part.get("type"), list) else [part.get("type")]) \
-                and "maximum" not in part:
+        if (
+            "integer" in (part.get("type") if isinstance(part.get("type"), list) else [part.get("type")])
+            and "maximum" not in part
+        ):
             found.append(where)
         stack += [(sub, f"{where}.{name}") for name, sub in part.get("properties", {}).items()]
         stack += [(part["items"], f"{where}[]")] if "items" in part else []

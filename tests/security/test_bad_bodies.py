@@ -33,17 +33,24 @@ def json_error(response, status: int) -> dict:
 def send_raw(client, scene, app, rule, method: str, body: str, tokens: dict):
     """Send `body` as a JSON body to the rule's address, as the admin (with their token on the API)."""
     headers = scene.api_headers("admin") if rule.rule.startswith("/api/") else {}
-    return client.open(url(app, scene, rule, tokens), method=method, data=body, content_type="application/json",
-                       headers=headers)
+    return client.open(
+        url(app, scene, rule, tokens), method=method, data=body, content_type="application/json", headers=headers
+    )
 
 
-@pytest.mark.parametrize("what, body, message", [
-    ("nested far too deep", "[" * 100_000 + "]" * 100_000, f"nested more than {MAX_JSON_DEPTH} levels deep"),
-    ("nested one level too deep", "[" * (MAX_JSON_DEPTH + 1) + "]" * (MAX_JSON_DEPTH + 1),
-     f"nested more than {MAX_JSON_DEPTH} levels deep"),
-    ("a lone surrogate", '{"goal": "stuck \\ud800 here", "stuck": "x"}', "not text"),
-    ("a lone surrogate in a name", '{"\\udc00": 1}', "not text"),
-])
+@pytest.mark.parametrize(
+    "what, body, message",
+    [
+        ("nested far too deep", "[" * 100_000 + "]" * 100_000, f"nested more than {MAX_JSON_DEPTH} levels deep"),
+        (
+            "nested one level too deep",
+            "[" * (MAX_JSON_DEPTH + 1) + "]" * (MAX_JSON_DEPTH + 1),
+            f"nested more than {MAX_JSON_DEPTH} levels deep",
+        ),
+        ("a lone surrogate", '{"goal": "stuck \\ud800 here", "stuck": "x"}', "not text"),
+        ("a lone surrogate in a name", '{"\\udc00": 1}', "not text"),
+    ],
+)
 def test_a_json_body_no_request_needs_is_refused_on_every_route(app, scene, what, body, message):
     admin = Browser(app, scene.people["admin"])
     tokens = good_tokens(scene)
@@ -53,8 +60,11 @@ def test_a_json_body_no_request_needs_is_refused_on_every_route(app, scene, what
     for rule in routes(app):
         for method in sorted(methods(rule)):
             response = send_raw(admin, scene, app, rule, method, body, tokens)
-            if (response.status_code != 400 or response.mimetype != "application/json"
-                    or message not in response.json["error"]["message"]):
+            if (
+                response.status_code != 400
+                or response.mimetype != "application/json"
+                or message not in response.json["error"]["message"]
+            ):
                 wrong.append(f"{method} {rule.rule}: {response.status_code} {response.get_data(as_text=True)[:120]}")
     assert not wrong, f"{what}:\n" + "\n".join(wrong)
     assert not changed_tables(before, database_state())
@@ -73,8 +83,9 @@ def test_json_as_deep_as_a_request_can_be_is_read(app, scene):
     deep = {"name": "Deep team"}
     for _ in range(MAX_JSON_DEPTH - 2):  # and the body around it: MAX_JSON_DEPTH levels in all
         deep = {"nested": deep}
-    response = admin.open(f"{API}/teams", method="POST", json={"name": "Deep", "x": deep},
-                          headers=scene.api_headers("admin"))
+    response = admin.open(
+        f"{API}/teams", method="POST", json={"name": "Deep", "x": deep}, headers=scene.api_headers("admin")
+    )
     assert json_error(response, 422)["fields"] == {"x": ["Unknown field."]}
 
 
@@ -87,8 +98,9 @@ def test_numbers_no_column_holds_are_refused_by_each_field_of_the_people_api(app
     wrong = []
     for name in ("level", "max_mentees", "max_open_questions", "manager_id", "team_id"):
         for method, path, body in (
-                ("POST", f"{API}/people", {"email": "big@example.com", "name": "Big", name: big}),
-                ("PATCH", f"{API}/people/{person.id}", {name: big})):
+            ("POST", f"{API}/people", {"email": "big@example.com", "name": "Big", name: big}),
+            ("PATCH", f"{API}/people/{person.id}", {name: big}),
+        ):
             response = admin.open(path, method=method, json=body, headers=headers)
             if response.status_code != 422 or name not in response.json["error"]["fields"]:
                 wrong.append(f"{method} {path} {name}={big}: {response.status_code}")

@@ -36,8 +36,9 @@ def test_the_limit_is_the_documented_two_megabytes(app):
 @pytest.mark.parametrize("path", ["/help/ask", "/help/embed", "/admin/people/new", "/profile"])
 def test_a_huge_form_gets_the_too_large_page_and_saves_nothing(client, asker, path):
     before = count(Question), count(User)
-    response = client.post(path, data={"goal": "x", "stuck": "y" * TEN_MB, "name": "z" * TEN_MB,
-                                       "email": "huge@example.com"})
+    response = client.post(
+        path, data={"goal": "x", "stuck": "y" * TEN_MB, "name": "z" * TEN_MB, "email": "huge@example.com"}
+    )
     assert response.status_code == 413 and response.mimetype == "text/html"
     page = response.get_data(as_text=True)
     assert "Too large" in page
@@ -56,20 +57,26 @@ def test_a_huge_sign_in_form_is_refused_before_anything_is_read(client, make):
 def test_a_huge_api_body_gets_a_json_413_and_saves_nothing(client, asker):
     _, secret = ApiToken.issue(asker, "laptop")
     db.session.commit()
-    response = client.post("/api/v1/questions", json={"goal": "Big", "stuck": "y" * TEN_MB},
-                           headers={"Authorization": f"Bearer {secret}"})
+    response = client.post(
+        "/api/v1/questions", json={"goal": "Big", "stuck": "y" * TEN_MB}, headers={"Authorization": f"Bearer {secret}"}
+    )
     assert response.status_code == 413 and response.is_json
-    assert response.get_json() == {"error": {
-        "code": "too_large", "fields": {},
-        "message": f"That upload is too large. Unstuck accepts at most {LIMIT_IN_WORDS} at once."}}
+    assert response.get_json() == {
+        "error": {
+            "code": "too_large",
+            "fields": {},
+            "message": f"That upload is too large. Unstuck accepts at most {LIMIT_IN_WORDS} at once.",
+        }
+    }
     assert count(Question) == 0
 
 
 def test_a_huge_email_handed_in_gets_a_json_413_and_is_not_kept(app, client):
     app.config["INBOUND_MAIL_SECRET"] = SECRET
     raw = b"From: a@example.com\r\nSubject: big\r\n\r\n" + b"x" * TEN_MB
-    response = client.post("/mail/inbound", data=raw, headers={
-        "Authorization": f"Bearer {SECRET}", "Content-Type": "message/rfc822"})
+    response = client.post(
+        "/mail/inbound", data=raw, headers={"Authorization": f"Bearer {SECRET}", "Content-Type": "message/rfc822"}
+    )
     assert response.status_code == 413 and response.is_json
     error = response.get_json()["error"]
     assert error["code"] == "too_large" and "larger than 2,097,152 bytes" in error["message"]

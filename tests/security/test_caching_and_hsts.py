@@ -24,8 +24,16 @@ def scene(make, jobs):
 
 def test_signed_in_pages_and_api_answers_are_never_stored(app, client, auth, scene):
     auth.sign_in(scene.people["new_hire"])
-    pages = ["/", "/profile", "/help/questions", f"/help/questions/{scene.question.id}", "/mentor",
-             "/feedback/", f"/sessions/{scene.series.id}", "/no/such/page"]
+    pages = [
+        "/",
+        "/profile",
+        "/help/questions",
+        f"/help/questions/{scene.question.id}",
+        "/mentor",
+        "/feedback/",
+        f"/sessions/{scene.series.id}",
+        "/no/such/page",
+    ]
     for url in pages:
         response = client.get(url)
         assert response.status_code in (200, 404), url
@@ -52,14 +60,16 @@ def test_static_files_keep_their_caching(client, auth, make):
         assert again.status_code == 304, url  # a browser's copy is still good
 
 
-def test_production_answers_say_https_only_and_nothing_else_does(app, backend, prepared_databases, redis_url,
-                                                                  monkeypatch, client):
+def test_production_answers_say_https_only_and_nothing_else_does(
+    app, backend, prepared_databases, redis_url, monkeypatch, client
+):
     url = prepared_databases(backend)
     monkeypatch.setenv("SECRET_KEY", "a-long-random-production-secret")
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("BASE_URL", "https://unstuck.example.com")
-    production = create_app(ProductionConfig, SECRET_KEY="a-long-random-production-secret",
-                            SQLALCHEMY_DATABASE_URI=url, REDIS_URL=redis_url)
+    production = create_app(
+        ProductionConfig, SECRET_KEY="a-long-random-production-secret", SQLALCHEMY_DATABASE_URI=url, REDIS_URL=redis_url
+    )
     reset_rate_limits(production)
     try:
         web = production.test_client()

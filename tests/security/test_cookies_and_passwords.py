@@ -29,8 +29,9 @@ def production(app, backend, prepared_databases, redis_url, monkeypatch, jobs):
     monkeypatch.setenv("SECRET_KEY", "a-long-random-production-secret")
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("BASE_URL", "https://unstuck.example.com")
-    built = create_app(ProductionConfig, SECRET_KEY="a-long-random-production-secret",
-                       SQLALCHEMY_DATABASE_URI=url, REDIS_URL=redis_url)
+    built = create_app(
+        ProductionConfig, SECRET_KEY="a-long-random-production-secret", SQLALCHEMY_DATABASE_URI=url, REDIS_URL=redis_url
+    )
     assert built.config["WTF_CSRF_ENABLED"] is not False
     reset_rate_limits(built)
     yield built
@@ -64,8 +65,7 @@ def cookies_set(response, everything: bool = False) -> dict[str, dict]:
         cookie.load(header)
         for name, morsel in cookie.items():
             flags = {part.strip().split("=")[0].lower() for part in header.split(";")[1:]}
-            found[name] = {"secure": "secure" in flags, "httponly": "httponly" in flags,
-                           "samesite": morsel["samesite"]}
+            found[name] = {"secure": "secure" in flags, "httponly": "httponly" in flags, "samesite": morsel["samesite"]}
             if everything:
                 found[name].update(path=morsel["path"], domain=morsel["domain"], removed=morsel.value == "")
     return found
@@ -94,9 +94,15 @@ def test_production_cookies_are_host_cookies_no_sibling_site_can_set_or_read(pro
     ada = make.user(email="ada@example.com")
     client = production.test_client()
     signed_in = cookies_set(sign_in(client, ada.email, make.PASSWORD, remember=True), everything=True)
-    signed_out = cookies_set(client.post("/sign-out", base_url=HTTPS, headers={"Referer": f"{HTTPS}/"},
-                                         data={"csrf_token": csrf_token(client.get("/", base_url=HTTPS))}),
-                             everything=True)
+    signed_out = cookies_set(
+        client.post(
+            "/sign-out",
+            base_url=HTTPS,
+            headers={"Referer": f"{HTTPS}/"},
+            data={"csrf_token": csrf_token(client.get("/", base_url=HTTPS))},
+        ),
+        everything=True,
+    )
     assert set(signed_in) >= {SESSION, REMEMBER} and REMEMBER in signed_out
     assert signed_out[REMEMBER]["removed"]
     for name, attributes in [*signed_in.items(), *signed_out.items()]:
@@ -113,18 +119,30 @@ def test_signing_in_starts_a_new_session_so_a_planted_csrf_secret_is_worth_nothi
     planted = attacker.get_cookie(SESSION, domain="unstuck.example.com").value
     victim = production.test_client()
     victim.set_cookie(SESSION, planted, domain="unstuck.example.com")
-    before = victim.post("/sign-in", base_url=HTTPS, headers={"Referer": f"{HTTPS}/sign-in"},
-                         data={"csrf_token": known_token, "email": ada.email, "password": "a typo"})
+    before = victim.post(
+        "/sign-in",
+        base_url=HTTPS,
+        headers={"Referer": f"{HTTPS}/sign-in"},
+        data={"csrf_token": known_token, "email": ada.email, "password": "a typo"},
+    )
     assert "do not match an account" in before.get_data(as_text=True)  # the known token works until then
     assert sign_in(victim, ada.email, make.PASSWORD).status_code == 302
     assert victim.get_cookie(SESSION, domain="unstuck.example.com").value != planted
 
-    forged = victim.post("/profile/tokens", base_url=HTTPS, headers={"Referer": f"{HTTPS}/profile"},
-                         data={"csrf_token": known_token, "name": "the attacker's"})
+    forged = victim.post(
+        "/profile/tokens",
+        base_url=HTTPS,
+        headers={"Referer": f"{HTTPS}/profile"},
+        data={"csrf_token": known_token, "name": "the attacker's"},
+    )
     assert forged.status_code == 400 and "CSRF" in forged.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ApiToken)) == 0
-    own = victim.post("/profile/tokens", base_url=HTTPS, headers={"Referer": f"{HTTPS}/profile"},
-                      data={"csrf_token": csrf_token(victim.get("/profile", base_url=HTTPS)), "name": "mine"})
+    own = victim.post(
+        "/profile/tokens",
+        base_url=HTTPS,
+        headers={"Referer": f"{HTTPS}/profile"},
+        data={"csrf_token": csrf_token(victim.get("/profile", base_url=HTTPS)), "name": "mine"},
+    )
     assert own.status_code == 200 and db.session.scalar(sa.select(sa.func.count()).select_from(ApiToken)) == 1
 
 
@@ -133,17 +151,35 @@ def test_a_password_set_in_production_is_stored_with_scrypt_and_signs_in(product
     client = production.test_client()
     assert sign_in(client, ada.email, make.PASSWORD).status_code == 302
     form = client.get("/admin/people/new", base_url=HTTPS)
-    added = client.post("/admin/people/new", base_url=HTTPS, headers={"Referer": f"{HTTPS}/admin/people/new"}, data={
-        "csrf_token": csrf_token(form), "email": "mia@example.com", "name": "Mia", "roles": "mentor",
-        "team_id": "", "level": "1", "timezone": "UTC", "work_start": "09:00", "work_end": "17:00",
-        "max_mentees": "2", "max_open_questions": "5", "password": "a long passphrase"})
+    added = client.post(
+        "/admin/people/new",
+        base_url=HTTPS,
+        headers={"Referer": f"{HTTPS}/admin/people/new"},
+        data={
+            "csrf_token": csrf_token(form),
+            "email": "mia@example.com",
+            "name": "Mia",
+            "roles": "mentor",
+            "team_id": "",
+            "level": "1",
+            "timezone": "UTC",
+            "work_start": "09:00",
+            "work_end": "17:00",
+            "max_mentees": "2",
+            "max_open_questions": "5",
+            "password": "a long passphrase",
+        },
+    )
     assert added.status_code == 302, added.get_data(as_text=True)
 
     stored = db.session.scalar(sa.select(User.password_hash).where(User.email == "mia@example.com"))
     assert stored.startswith("scrypt:") and "a long passphrase" not in stored
-    client.post("/sign-out", base_url=HTTPS, headers={"Referer": f"{HTTPS}/"},
-                data={"csrf_token": csrf_token(client.get("/", base_url=HTTPS))})
+    client.post(
+        "/sign-out",
+        base_url=HTTPS,
+        headers={"Referer": f"{HTTPS}/"},
+        data={"csrf_token": csrf_token(client.get("/", base_url=HTTPS))},
+    )
     fresh = production.test_client()
     assert sign_in(fresh, "mia@example.com", "wrong passphrase").status_code == 400
     assert sign_in(fresh, "mia@example.com", "a long passphrase").status_code == 302
-

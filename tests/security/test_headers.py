@@ -97,16 +97,20 @@ def problems_with(response) -> list[str]:
         problems.append(f"X-Frame-Options is {response.headers.get('X-Frame-Options')}")
     markup = read(response.get_data(as_text=True))
     problems += markup.inline
-    problems += [f"a script from elsewhere: {src}" for src in markup.scripts
-                 if not src.startswith("/") or src.startswith("//")]
+    problems += [
+        f"a script from elsewhere: {src}" for src in markup.scripts if not src.startswith("/") or src.startswith("//")
+    ]
     return problems
 
 
 def walk(app, client, scene) -> dict[str, list[str]]:
     """GET every page reachable from the address-free pages; return problems by address."""
     adapter = app.url_map.bind("localhost")
-    start = [rule.rule for rule in app.url_map.iter_rules()
-             if "GET" in rule.methods and not rule.arguments and rule.rule not in NOT_WALKED]
+    start = [
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods and not rule.arguments and rule.rule not in NOT_WALKED
+    ]
     # Pages only some moments show a link to: the walk asks for them itself.
     series, day = scene.series.id, scene.next_day.isoformat()
     start += [f"/sessions/{series}/weeks/{day}/move", f"/sessions/{series}/weeks/{scene.past_day}/run"]
@@ -160,8 +164,9 @@ def test_every_page_a_signed_in_person_reaches_has_the_headers_and_no_inline_scr
         assert {url: status for url, (status, _) in found.items() if status >= 500} == {}, f"as {role}"
         reached |= {rule_of(app, url) for url, (status, _) in found.items() if status == 200}
         auth.sign_out()
-    pages = {rule.rule for rule in app.url_map.iter_rules()
-             if "GET" in rule.methods and not rule.rule.startswith("/api/")}
+    pages = {
+        rule.rule for rule in app.url_map.iter_rules() if "GET" in rule.methods and not rule.rule.startswith("/api/")
+    }
     assert pages - reached - set(NOT_WALKED) == set(), "pages the walk did not reach: add a link or a reason"
     assert len(reached) >= 40  # the walk really went through the site
 
@@ -200,7 +205,9 @@ def test_api_answers_and_files_are_data_that_nothing_may_frame_or_run(app, clien
         response.close()
         assert response.mimetype != "text/html"
         assert parse_policy(response.headers["Content-Security-Policy"]) == {
-            "default-src": "'none'", "frame-ancestors": "'none'"}
+            "default-src": "'none'",
+            "frame-ancestors": "'none'",
+        }
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["X-Frame-Options"] == "DENY"
         assert response.headers["Referrer-Policy"] == "same-origin"
@@ -221,7 +228,7 @@ def test_no_template_runs_a_script_inline(template):
 
 def test_the_markup_check_finds_each_kind_of_inline_script():
     # The walk and the template check see nothing wrong: make sure they would see it.
-    assert read('<p><script>alert(1)</script></p>').inline
+    assert read("<p><script>alert(1)</script></p>").inline
     assert read('<img src="/x.png" onerror="alert(1)">').inline
     assert read('<a href=" JavaScript:alert(1)">x</a>').inline
     assert read('<form action="javascript:go()"></form>').inline

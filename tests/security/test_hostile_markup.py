@@ -74,7 +74,8 @@ class PageMarkup(HTMLParser):
             if name.startswith("on"):
                 self.problems.append(f"<{tag} {name}={value!r}>")
             if name in self.URL_ATTRIBUTES and re.sub(r"\s", "", value or "").lower().startswith(
-                    ("javascript:", "vbscript:", "data:text/html")):
+                ("javascript:", "vbscript:", "data:text/html")
+            ):
                 self.problems.append(f"<{tag} {name}={value!r}>")
         if tag == "script" and not dict(attrs).get("src"):
             self.problems.append("an inline <script>")
@@ -125,12 +126,15 @@ def test_typed_markup_is_shown_as_text_on_every_page_anyone_opens(app, make, job
 
 def test_typed_markup_in_markdown_never_becomes_a_link_or_an_image_that_runs(app, client, auth, make, jobs):
     s = build_scene(make)
-    nasty = ("[click](javascript:go(1)) [data](data:text/html;base64,PHNjcmlwdD4=) "
-             "![img](javascript:go(2)) <a href=\"javascript:go(3)\">raw</a> <script>go(4)</script> "
-             "[ok](https://example.com/docs)")
+    nasty = (
+        "[click](javascript:go(1)) [data](data:text/html;base64,PHNjcmlwdD4=) "
+        '![img](javascript:go(2)) <a href="javascript:go(3)">raw</a> <script>go(4)</script> '
+        "[ok](https://example.com/docs)"
+    )
     for body in (nasty, nasty.replace("javascript", "JaVaScRiPt"), nasty.replace("javascript:", "java\tscript:")):
-        response = client.post(f"{API}/questions/{s.question.id}/posts", json={"body": body},
-                               headers=s.api_headers("mentor"))
+        response = client.post(
+            f"{API}/questions/{s.question.id}/posts", json={"body": body}, headers=s.api_headers("mentor")
+        )
         assert response.status_code == 201
     auth.sign_in(s.people["new_hire"])
     page = client.get(f"/help/questions/{s.question.id}").get_data(as_text=True)
@@ -146,9 +150,13 @@ def xss_of(field_name: str) -> str:
 
 def hostile_names() -> Words:
     """The hostile words, with each person's name also trying to add a header and a recipient."""
-    return replace(HOSTILE, **{
-        role: f"{getattr(HOSTILE, role)}\r\nBcc: evil-{role}@evil.example\r\nX-Injected: yes"
-        for role in ("new_hire", "other_new_hire", "mentor", "lead", "admin", "guest")})
+    return replace(
+        HOSTILE,
+        **{
+            role: f"{getattr(HOSTILE, role)}\r\nBcc: evil-{role}@evil.example\r\nX-Injected: yes"
+            for role in ("new_hire", "other_new_hire", "mentor", "lead", "admin", "guest")
+        },
+    )
 
 
 def test_emails_show_typed_markup_as_text_and_names_add_no_headers(app, make, jobs, smtp):
@@ -169,8 +177,16 @@ def test_emails_show_typed_markup_as_text_and_names_add_no_headers(app, make, jo
 
     rows = db.session.scalars(sa.select(OutboundMail)).all()
     kinds = {row.kind for row in rows}
-    assert {"question_ask", "question_taken", "question_reply", "mentorship_proposal", "mentorship_checkin",
-            "question_resolved_feedback", "session-summary", "session-prompt"} <= kinds
+    assert {
+        "question_ask",
+        "question_taken",
+        "question_reply",
+        "mentorship_proposal",
+        "mentorship_checkin",
+        "question_resolved_feedback",
+        "session-summary",
+        "session-prompt",
+    } <= kinds
     problems, said = [], []
     for row in rows:
         found, text = runnable(row.html_body)
@@ -178,8 +194,19 @@ def test_emails_show_typed_markup_as_text_and_names_add_no_headers(app, make, jo
         said.append(text)
     assert not problems, "\n".join(problems)
     everything = "\n".join(said)
-    carried = ["goal", "stuck", "answer", "answered_goal", "series_title", "location", "description", "learning",
-               "action", "new_hire", "mentor"]
+    carried = [
+        "goal",
+        "stuck",
+        "answer",
+        "answered_goal",
+        "series_title",
+        "location",
+        "description",
+        "learning",
+        "action",
+        "new_hire",
+        "mentor",
+    ]
     assert not [name for name in carried if xss_of(name) not in everything], "the emails carry these fields"
 
     assert len(smtp.received) == len(rows)
@@ -193,8 +220,9 @@ def test_emails_show_typed_markup_as_text_and_names_add_no_headers(app, make, jo
         strict = message_from_bytes(envelope.content, policy=policy.strict)
         assert not strict.defects and len(strict.get_all("To")) == 1
     subjects = [msg["Subject"] for msg in smtp.messages()]
-    assert any(f"{xss_of('new_hire')} Bcc: evil-new_hire@evil.example X-Injected: yes" in subject
-               for subject in subjects), "a name in a subject is kept, on one line"
+    assert any(
+        f"{xss_of('new_hire')} Bcc: evil-new_hire@evil.example X-Injected: yes" in subject for subject in subjects
+    ), "a name in a subject is kept, on one line"
 
 
 # Calendar feed
@@ -205,9 +233,20 @@ def test_a_title_or_location_with_line_breaks_adds_no_property_to_the_feed(app, 
     evil = "Retro\r\nATTENDEE:mailto:evil@x\r\nEND:VEVENT\nBEGIN:VEVENT\rUID:evil\r\nMETHOD:CANCEL"
     s = build_scene(make, replace(Words(), **{field: evil}))
     # Platform's series, typed plainly, is what Olli's feed shows for comparison.
-    create_series(s.other_team.id, s.other_lead.id, SeriesFields(
-        title="Platform weekly", weekday=s.past_day.weekday(), start_time=time(10), duration_minutes=30,
-        timezone=SERIES_ZONE, first_date=s.past_day, location="Room Platform", description="Plain words."))
+    create_series(
+        s.other_team.id,
+        s.other_lead.id,
+        SeriesFields(
+            title="Platform weekly",
+            weekday=s.past_day.weekday(),
+            start_time=time(10),
+            duration_minutes=30,
+            timezone=SERIES_ZONE,
+            first_date=s.past_day,
+            location="Room Platform",
+            description="Plain words.",
+        ),
+    )
     tokens = {role: feed.new_token(s.people[role].id) for role in ("new_hire", "other_new_hire")}
     db.session.commit()
     response = client.get(f"/sessions/feed/{tokens['new_hire']}.ics")

@@ -49,13 +49,22 @@ def test_sql_metacharacters_are_saved_and_shown_as_typed(app, make, jobs):
     assert shown(thread, META)
     assert shown(nina.get(f"/help/questions/{s.question.id}"), META)
 
-    rated = nina.post(f"{API}/questions/{s.answered.id}/rating", json={"helpful": False, "note": META},
-                      headers=as_nina)
+    rated = nina.post(f"{API}/questions/{s.answered.id}/rating", json={"helpful": False, "note": META}, headers=as_nina)
     assert rated.status_code == 200 and rated.json["helpful_note"] == META
     assert shown(nina.get(f"/help/questions/{s.answered.id}"), META)
 
-    task = nina.post(f"{API}/feedback/tasks", headers=as_nina, json={
-        "title": META, "rating": 3, "time_taken": "more", "missing": META, "helped": ["other"], "helped_note": META})
+    task = nina.post(
+        f"{API}/feedback/tasks",
+        headers=as_nina,
+        json={
+            "title": META,
+            "rating": 3,
+            "time_taken": "more",
+            "missing": META,
+            "helped": ["other"],
+            "helped_note": META,
+        },
+    )
     assert task.status_code == 201
     assert (task.json["title"], task.json["missing"], task.json["helped_note"]) == (META, META, META)
     assert shown(nina.get("/feedback/tasks"), META)
@@ -65,22 +74,34 @@ def test_sql_metacharacters_are_saved_and_shown_as_typed(app, make, jobs):
     assert checkin.status_code == 200 and checkin.json["change"] == META
     assert shown(nina.get("/feedback/checkins"), META)
 
-    learning = nina.post(f"/sessions/{s.series.id}/weeks/{s.next_day.isoformat()}",
-                         data={"kind": "learned", "text": META})
+    learning = nina.post(
+        f"/sessions/{s.series.id}/weeks/{s.next_day.isoformat()}", data={"kind": "learned", "text": META}
+    )
     assert learning.status_code == 302
     assert shown(nina.get(f"/sessions/{s.series.id}/weeks/{s.next_day.isoformat()}"), META)
 
-    edited = lead.post(f"/sessions/{s.series.id}/edit", data={
-        "title": META, "weekday": str(s.series.weekday), "start_time": "10:00", "duration_minutes": "30",
-        "timezone": SERIES_ZONE, "first_date": s.past_day.isoformat(), "until": "", "location": META,
-        "description": META})
+    edited = lead.post(
+        f"/sessions/{s.series.id}/edit",
+        data={
+            "title": META,
+            "weekday": str(s.series.weekday),
+            "start_time": "10:00",
+            "duration_minutes": "30",
+            "timezone": SERIES_ZONE,
+            "first_date": s.past_day.isoformat(),
+            "until": "",
+            "location": META,
+            "description": META,
+        },
+    )
     assert edited.status_code == 302
     assert shown(nina.get(f"/sessions/{s.series.id}"), META)
     form = html.unescape(lead.get(f"/sessions/{s.series.id}/edit").get_data(as_text=True))
     assert form.count(META) >= 3  # title, location and description, as typed
 
-    person = admin.open(f"{API}/people/{s.people['other_new_hire'].id}", method="PATCH", json={"name": META},
-                        headers=as_admin)
+    person = admin.open(
+        f"{API}/people/{s.people['other_new_hire'].id}", method="PATCH", json={"name": META}, headers=as_admin
+    )
     team = admin.open(f"{API}/teams/{s.other_team.id}", method="PATCH", json={"name": SHORT_META}, headers=as_admin)
     skill = admin.post(f"{API}/skills", json={"name": SHORT_META, "category": SHORT_META}, headers=as_admin)
     assert (person.status_code, team.status_code, skill.status_code) == (200, 200, 201)
@@ -92,8 +113,21 @@ def test_sql_metacharacters_are_saved_and_shown_as_typed(app, make, jobs):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(sa.table("users"))) >= 7
 
 
-SEARCHES = ["%", "_", "\\", "'", "\"", "%_%", "'; DROP TABLE questions; --", "a' OR '1'='1", "\\%",
-            "100%", "NEAR(a b) | ! & <-> :*", "é'ç", "a" * 2000]
+SEARCHES = [
+    "%",
+    "_",
+    "\\",
+    "'",
+    '"',
+    "%_%",
+    "'; DROP TABLE questions; --",
+    "a' OR '1'='1",
+    "\\%",
+    "100%",
+    "NEAR(a b) | ! & <-> :*",
+    "é'ç",
+    "a" * 2000,
+]
 
 
 def test_searches_with_sql_metacharacters_answer_and_match_literally(app, make, jobs):
@@ -105,9 +139,13 @@ def test_searches_with_sql_metacharacters_answer_and_match_literally(app, make, 
     wrong = []
     for text in SEARCHES:
         for browser, path, headers in (
-                (admin, "/admin/people", {}), (admin, f"{API}/people", as_admin),
-                (nina, "/help/knowledge", {}), (nina, f"{API}/knowledge", as_nina),
-                (nina, "/help/similar", {}), (nina, f"{API}/skills/suggest", as_nina)):
+            (admin, "/admin/people", {}),
+            (admin, f"{API}/people", as_admin),
+            (nina, "/help/knowledge", {}),
+            (nina, f"{API}/knowledge", as_nina),
+            (nina, "/help/similar", {}),
+            (nina, f"{API}/skills/suggest", as_nina),
+        ):
             if path.endswith("similar"):  # a draft goes in a body, never in an address
                 response = browser.post(path, data={"text": text}, headers=headers)
             elif path.endswith("suggest"):
@@ -134,15 +172,20 @@ def test_searches_with_sql_metacharacters_answer_and_match_literally(app, make, 
 # CSV exports
 
 
-FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0",
-            "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"]
+FORMULAS = [
+    '=HYPERLINK("http://evil.example","x")',
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
 NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")
 
 
 def formula_words() -> Words:
     """Every field starting with a character a spreadsheet reads as the start of a formula."""
-    return Words(**{f.name: FORMULAS[n % len(FORMULAS)][:70] + f" {n}"
-                    for n, f in enumerate(fields(Words))})
+    return Words(**{f.name: FORMULAS[n % len(FORMULAS)][:70] + f" {n}" for n, f in enumerate(fields(Words))})
 
 
 def test_no_csv_export_lets_a_spreadsheet_run_typed_text(app, make, jobs):
@@ -161,5 +204,6 @@ def test_no_csv_export_lets_a_spreadsheet_run_typed_text(app, make, jobs):
                     wrong.append(f"{path}: {cell!r}")
     assert not wrong, "\n".join(wrong)
     neutralised = [cell for cell in cells if cell[:2] in {"'" + f[0] for f in FORMULAS}]
-    assert len({cell[1] for cell in neutralised}) == len({f[0] for f in FORMULAS}), \
+    assert len({cell[1] for cell in neutralised}) == len({f[0] for f in FORMULAS}), (
         "every kind of formula start was typed into a field that an export carries"
+    )

@@ -63,23 +63,64 @@ def test_numbers_no_column_can_hold_in_queries_and_bodies_are_refused_not_failed
             (nina, "GET", f"/help/knowledge?skill={big}", {}, {200}),
             (admin, "GET", f"/feedback/dashboard?team={big}", {}, {404}),
             (admin, "GET", f"/sessions/new?team_id={big}", {}, {200}),
-            (admin, "POST", "/admin/people/new", {"data": {
-                **person, "roles": "new_hire", "timezone": "UTC", "work_start": "09:00", "work_end": "17:00",
-                "team_id": big, "level": big, "max_mentees": big, "max_open_questions": big}}, {400}),
+            (
+                admin,
+                "POST",
+                "/admin/people/new",
+                {
+                    "data": {
+                        **person,
+                        "roles": "new_hire",
+                        "timezone": "UTC",
+                        "work_start": "09:00",
+                        "work_end": "17:00",
+                        "team_id": big,
+                        "level": big,
+                        "max_mentees": big,
+                        "max_open_questions": big,
+                    }
+                },
+                {400},
+            ),
             (nina, "GET", f"{API}/knowledge?skill={big}", {"headers": as_nina}, {422}),
             (nina, "GET", f"{API}/questions?page={big}", {"headers": as_nina}, {200}),
             (admin, "GET", f"{API}/people?team_id={big}", {"headers": as_admin}, {422}),
-            (nina, "POST", f"{API}/feedback/tasks", {"headers": as_nina, "json": {
-                "title": "x", "rating": 3, "time_taken": "more", "question_id": big}}, {422}),
-            (nina, "POST", f"{API}/feedback/checkins/{s.checkin.id}", {"headers": as_nina, "json": {"score": big}},
-             {422}),
+            (
+                nina,
+                "POST",
+                f"{API}/feedback/tasks",
+                {"headers": as_nina, "json": {"title": "x", "rating": 3, "time_taken": "more", "question_id": big}},
+                {422},
+            ),
+            (
+                nina,
+                "POST",
+                f"{API}/feedback/checkins/{s.checkin.id}",
+                {"headers": as_nina, "json": {"score": big}},
+                {422},
+            ),
             (admin, "POST", f"{API}/teams", {"headers": as_admin, "json": {"name": "Big", "lead_id": big}}, {422}),
-            (admin, "POST", f"{API}/people", {"headers": as_admin, "json": {
-                **person, "team_id": big, "manager_id": big}}, {422}),
-            (admin, "POST", f"{API}/people", {"headers": as_admin, "json": {
-                **person, "level": big, "max_mentees": big, "max_open_questions": big}}, {422}),
-            (admin, "PATCH", f"{API}/people/{s.people['new_hire'].id}", {"headers": as_admin,
-                                                                        "json": {"team_id": big}}, {422}),
+            (
+                admin,
+                "POST",
+                f"{API}/people",
+                {"headers": as_admin, "json": {**person, "team_id": big, "manager_id": big}},
+                {422},
+            ),
+            (
+                admin,
+                "POST",
+                f"{API}/people",
+                {"headers": as_admin, "json": {**person, "level": big, "max_mentees": big, "max_open_questions": big}},
+                {422},
+            ),
+            (
+                admin,
+                "PATCH",
+                f"{API}/people/{s.people['new_hire'].id}",
+                {"headers": as_admin, "json": {"team_id": big}},
+                {422},
+            ),
         ]
         for browser, method, path, sent, right in tries:
             response = browser.open(path, method=method, **sent)
@@ -97,19 +138,40 @@ def test_numbers_no_column_can_hold_in_the_session_forms_are_refused_not_failed(
     wrong = []
     for big in BIG:
         for path, form in (
-                (f"{run}/group", {"item": big, "into": big}), (f"{run}/ungroup", {"item": big}),
-                (f"{run}/votes", {f"votes-{big}": big, f"votes-{s.learning.id}": big}),
-                (f"{run}/actions", {"text": "Do it", "owner": big, "due": "2030-01-01", "item": big}),
-                (f"{run}/close", {"attended": big}),
-                (f"/sessions/{s.series.id}/names", {"shown": "1", "prompt_hours": big}),
-                (f"/sessions/{s.series.id}/weeks/{s.next_day.isoformat()}/move",
-                 {"date": s.next_day.isoformat(), "time": "11:00", "duration_minutes": big}),
-                (f"/sessions/{s.series.id}/edit", {
-                    "title": "T", "weekday": str(s.series.weekday), "start_time": "10:00", "duration_minutes": big,
-                    "timezone": SERIES_ZONE, "first_date": s.past_day.isoformat()}),
-                ("/sessions/new", {"team_id": big, "title": "T", "weekday": big, "start_time": "10:00",
-                                   "duration_minutes": "30", "timezone": SERIES_ZONE,
-                                   "first_date": s.next_day.isoformat()})):
+            (f"{run}/group", {"item": big, "into": big}),
+            (f"{run}/ungroup", {"item": big}),
+            (f"{run}/votes", {f"votes-{big}": big, f"votes-{s.learning.id}": big}),
+            (f"{run}/actions", {"text": "Do it", "owner": big, "due": "2030-01-01", "item": big}),
+            (f"{run}/close", {"attended": big}),
+            (f"/sessions/{s.series.id}/names", {"shown": "1", "prompt_hours": big}),
+            (
+                f"/sessions/{s.series.id}/weeks/{s.next_day.isoformat()}/move",
+                {"date": s.next_day.isoformat(), "time": "11:00", "duration_minutes": big},
+            ),
+            (
+                f"/sessions/{s.series.id}/edit",
+                {
+                    "title": "T",
+                    "weekday": str(s.series.weekday),
+                    "start_time": "10:00",
+                    "duration_minutes": big,
+                    "timezone": SERIES_ZONE,
+                    "first_date": s.past_day.isoformat(),
+                },
+            ),
+            (
+                "/sessions/new",
+                {
+                    "team_id": big,
+                    "title": "T",
+                    "weekday": big,
+                    "start_time": "10:00",
+                    "duration_minutes": "30",
+                    "timezone": SERIES_ZONE,
+                    "first_date": s.next_day.isoformat(),
+                },
+            ),
+        ):
             status = lead.post(path, data=form).status_code
             if status >= 500 or status == 200:
                 wrong.append(f"POST {path} {form}: {status}")
@@ -128,17 +190,39 @@ def test_a_nul_character_anywhere_in_a_request_is_refused_and_nothing_is_saved(a
     tries = [
         (nina, "POST", f"{API}/questions", as_nina, {"json": {"goal": "Deploy\x00it", "stuck": "It hangs, always."}}),
         (nina, "POST", f"{API}/questions/{s.question.id}/posts", as_nina, {"json": {"body": "a\x00b"}}),
-        (nina, "POST", f"{API}/feedback/tasks", as_nina,
-         {"json": {"title": "Task", "rating": 3, "time_taken": "more", "skills": ["Ka\x00fka"]}}),
+        (
+            nina,
+            "POST",
+            f"{API}/feedback/tasks",
+            as_nina,
+            {"json": {"title": "Task", "rating": 3, "time_taken": "more", "skills": ["Ka\x00fka"]}},
+        ),
         (admin, "POST", f"{API}/teams", as_admin, {"json": {"name": "Team\x00"}}),
         (admin, "PATCH", f"{API}/people/{s.people['new_hire'].id}", as_admin, {"json": {"na\x00me": "x"}}),
         (admin, "GET", f"{API}/people", as_admin, {"query_string": {"q": "a\x00b"}}),
         (nina, "GET", "/help/knowledge", {}, {"query_string": {"q": "a\x00b"}}),
         (nina, "POST", f"/help/questions/{s.question.id}/posts", {}, {"data": {"body": "a\x00b"}}),
-        (nina, "POST", "/help/ask", {}, {"data": {"goal": "Deploy\x00", "stuck": "It hangs, always.",
-                                                  "urgency": "can_wait", "visibility": "named"}}),
-        (nina, "POST", f"/sessions/{s.series.id}/weeks/{s.next_day.isoformat()}", {},
-         {"data": {"kind": "learned", "text": "a\x00b"}}),
+        (
+            nina,
+            "POST",
+            "/help/ask",
+            {},
+            {
+                "data": {
+                    "goal": "Deploy\x00",
+                    "stuck": "It hangs, always.",
+                    "urgency": "can_wait",
+                    "visibility": "named",
+                }
+            },
+        ),
+        (
+            nina,
+            "POST",
+            f"/sessions/{s.series.id}/weeks/{s.next_day.isoformat()}",
+            {},
+            {"data": {"kind": "learned", "text": "a\x00b"}},
+        ),
         (nina, "GET", "/sessions/feed/a%00b.ics", {}, {}),
         (admin, "GET", "/admin/people", {}, {"query_string": {"q": "\x00"}}),
     ]

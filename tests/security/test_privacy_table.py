@@ -70,6 +70,7 @@ def read(where: str, body: str, content_type: str) -> Seen:
 
 # How each kind of data shows, wherever it is
 
+
 def words(*texts: str) -> Callable[[Seen], bool]:
     return lambda seen: any(text in seen.text for text in texts)
 
@@ -86,6 +87,7 @@ def objects(data) -> list[dict]:
 def rating(value: int, json_key: str, with_key: str, headers: tuple[str, ...]) -> Callable[[Seen], bool]:
     """One rating: "N of 5" or "went N/5" in words; a JSON object of its kind (`with_key`)
     holding it; a CSV column named for ratings holding it."""
+
     def seen(s: Seen) -> bool:
         if re.search(rf"(?<![\d.]){value}(\.0)? of 5\b|went {value}/5", s.text):
             return True
@@ -95,12 +97,14 @@ def rating(value: int, json_key: str, with_key: str, headers: tuple[str, ...]) -
             columns = [i for i, name in enumerate(s.rows[0]) if any(h in name for h in headers)]
             return any(row[i] == str(value) for row in s.rows[1:] for i in columns if i < len(row))
         return False
+
     return seen
 
 
 def declined(s: Seen) -> bool:
     return bool(re.search(rf"{DECLINER}\W+Declined", s.text)) or any(
-        o.get("state") == "declined" and (o.get("mentor") or {}).get("name") == DECLINER for o in objects(s.data))
+        o.get("state") == "declined" and (o.get("mentor") or {}).get("name") == DECLINER for o in objects(s.data)
+    )
 
 
 def raw_export(s: Seen) -> bool:
@@ -125,25 +129,44 @@ SHOWS: dict[str, Callable[[Seen], bool]] = {
 
 # Every address of the URL map, with each of the scene's ids that fits
 
+
 def candidates(p: PrivacyScene) -> dict[str, list]:
     s = p.access
     return {
-        "person_id": [s.people["new_hire"].id], "team_id": [s.team.id], "skill_id": [s.skill.id],
-        "run_id": [s.cohort_run.id], "pair_id": [s.pair.id], "mentorship_id": [s.mentorship.id, p.declined.id],
-        "checkin_id": [s.checkin.id], "feedback_id": [s.task.id, p.shared_task.id], "flag_id": [s.flag.id],
-        "token_id": [s.api_token.id], "attempt_id": [s.attempt.id], "question_id": [s.question.id, s.answered.id],
-        "series_id": [s.series.id], "day": [s.past_day.isoformat(), s.next_day.isoformat()],
-        "learning_id": [s.learning.id, p.learning_before_id], "user_id": [s.guest.id], "action_id": [s.action.id],
-        "kind": list(exports.RAW_KINDS), "table": list(exports.TABLES),
+        "person_id": [s.people["new_hire"].id],
+        "team_id": [s.team.id],
+        "skill_id": [s.skill.id],
+        "run_id": [s.cohort_run.id],
+        "pair_id": [s.pair.id],
+        "mentorship_id": [s.mentorship.id, p.declined.id],
+        "checkin_id": [s.checkin.id],
+        "feedback_id": [s.task.id, p.shared_task.id],
+        "flag_id": [s.flag.id],
+        "token_id": [s.api_token.id],
+        "attempt_id": [s.attempt.id],
+        "question_id": [s.question.id, s.answered.id],
+        "series_id": [s.series.id],
+        "day": [s.past_day.isoformat(), s.next_day.isoformat()],
+        "learning_id": [s.learning.id, p.learning_before_id],
+        "user_id": [s.guest.id],
+        "action_id": [s.action.id],
+        "kind": list(exports.RAW_KINDS),
+        "table": list(exports.TABLES),
     }
 
 
 def query(p: PrivacyScene, endpoint: str) -> str:
     """What a page's address asks besides its path: the dashboard over the scene's weeks."""
     today = utcnow().date()
-    stretch = (f"team={p.access.team.id}&period=range&first={(today - timedelta(days=40)).isoformat()}"
-               f"&last={today.isoformat()}")
-    return {"feedback.dashboard_page": stretch, "feedback.dashboard_export": stretch, "feedback.raw_export": stretch}.get(endpoint, "")
+    stretch = (
+        f"team={p.access.team.id}&period=range&first={(today - timedelta(days=40)).isoformat()}"
+        f"&last={today.isoformat()}"
+    )
+    return {
+        "feedback.dashboard_page": stretch,
+        "feedback.dashboard_export": stretch,
+        "feedback.raw_export": stretch,
+    }.get(endpoint, "")
 
 
 def addresses(app, p: PrivacyScene) -> list[tuple[str, str]]:
@@ -181,8 +204,13 @@ def what_each_person_gets(app, client, p: PrivacyScene) -> dict[str, list[Seen]]
         got.setdefault("writer", []).extend(copies)
         if person is not None:
             for mail in db.session.scalars(sa.select(OutboundMail).where(OutboundMail.user_id == person.id)):
-                seen.append(read(f"mail {mail.kind} {mail.subject!r}", f"{mail.subject}\n{mail.text_body}\n"
-                                 f"{mail.html_body}", "text/html"))
+                seen.append(
+                    read(
+                        f"mail {mail.kind} {mail.subject!r}",
+                        f"{mail.subject}\n{mail.text_body}\n{mail.html_body}",
+                        "text/html",
+                    )
+                )
         got.setdefault(role, []).extend(seen)
     return got
 

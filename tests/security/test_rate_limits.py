@@ -26,13 +26,24 @@ from config import Config, TestConfig
 from tests.auth.test_guessing import refused_until
 from tests.factories import Factories
 
-SHIPPED = {name: getattr(Config, name) for name in (
-    "RATELIMIT_ASK", "RATELIMIT_INBOUND_MAIL", "RATELIMIT_SIGN_IN_LINK", "RATELIMIT_SIGN_IN_LINK_ADDRESS",
-    "SIGN_IN_FREE_FAILURES", "SIGN_IN_FREE_FAILURES_PER_ADDRESS", "SIGN_IN_MAX_WAIT_SECONDS")}
+SHIPPED = {
+    name: getattr(Config, name)
+    for name in (
+        "RATELIMIT_ASK",
+        "RATELIMIT_INBOUND_MAIL",
+        "RATELIMIT_SIGN_IN_LINK",
+        "RATELIMIT_SIGN_IN_LINK_ADDRESS",
+        "SIGN_IN_FREE_FAILURES",
+        "SIGN_IN_FREE_FAILURES_PER_ADDRESS",
+        "SIGN_IN_MAX_WAIT_SECONDS",
+    )
+}
 SECRET = "inbound-secret"
 WRONG = {"password": "not the password"}
-RAW_MAIL = (b"From: Mia <mia@example.com>\r\nTo: reply@localhost\r\nSubject: Re: hi\r\n"
-            b"Message-ID: <m-1@example.com>\r\n\r\nThanks!\r\n")
+RAW_MAIL = (
+    b"From: Mia <mia@example.com>\r\nTo: reply@localhost\r\nSubject: Re: hi\r\n"
+    b"Message-ID: <m-1@example.com>\r\n\r\nThanks!\r\n"
+)
 
 
 def amount(setting: str) -> int:
@@ -76,10 +87,15 @@ def assert_refused_for(response, reason: str) -> int:
 
 
 def test_shipped_limits_are_the_documented_ones():
-    assert SHIPPED == {"RATELIMIT_ASK": "30 per hour", "RATELIMIT_INBOUND_MAIL": "600 per minute",
-                       "RATELIMIT_SIGN_IN_LINK": "3 per 15 minutes", "RATELIMIT_SIGN_IN_LINK_ADDRESS": "20 per hour",
-                       "SIGN_IN_FREE_FAILURES": 5, "SIGN_IN_FREE_FAILURES_PER_ADDRESS": 20,
-                       "SIGN_IN_MAX_WAIT_SECONDS": 900}
+    assert SHIPPED == {
+        "RATELIMIT_ASK": "30 per hour",
+        "RATELIMIT_INBOUND_MAIL": "600 per minute",
+        "RATELIMIT_SIGN_IN_LINK": "3 per 15 minutes",
+        "RATELIMIT_SIGN_IN_LINK_ADDRESS": "20 per hour",
+        "SIGN_IN_FREE_FAILURES": 5,
+        "SIGN_IN_FREE_FAILURES_PER_ADDRESS": 20,
+        "SIGN_IN_MAX_WAIT_SECONDS": 900,
+    }
     assert TestConfig.RATELIMIT_ENABLED
 
 
@@ -91,8 +107,13 @@ def fail_from(app, address: str | None = None, headers: dict | None = None, coun
     for each of several accounts (none of them reaches its own count), each time in a new browser."""
     count = SHIPPED["SIGN_IN_FREE_FAILURES_PER_ADDRESS"] + 1 if count is None else count
     for n in range(count):
-        response = sign_in(app.test_client(), f"someone{n // 4}@example.com", address=address or "127.0.0.1",
-                           headers=headers or {}, **WRONG)
+        response = sign_in(
+            app.test_client(),
+            f"someone{n // 4}@example.com",
+            address=address or "127.0.0.1",
+            headers=headers or {},
+            **WRONG,
+        )
         assert response.status_code == 400
 
 
@@ -119,8 +140,7 @@ def test_one_account_tried_from_many_addresses_waits_but_others_do_not(app, clie
 def test_a_forged_forwarded_for_header_does_not_dodge_the_wait(app, make, limits):
     ada = make.user()
     for n in range(SHIPPED["SIGN_IN_FREE_FAILURES_PER_ADDRESS"] + 1):
-        sign_in(app.test_client(), f"someone{n // 4}@example.com", headers={"X-Forwarded-For": f"10.3.0.{n}"},
-                **WRONG)
+        sign_in(app.test_client(), f"someone{n // 4}@example.com", headers={"X-Forwarded-For": f"10.3.0.{n}"}, **WRONG)
     refused = sign_in(app.test_client(), ada.email, headers={"X-Forwarded-For": "10.3.0.99"})
     refused_until(refused, "Too many failed sign-in attempts from your address.")
 
@@ -131,8 +151,12 @@ def other_app(app, backend, prepared_databases, redis_url):
     built = []
 
     def build(**settings):
-        settings = {"SQLALCHEMY_DATABASE_URI": prepared_databases(backend), "REDIS_URL": redis_url,
-                    **SHIPPED, **settings}
+        settings = {
+            "SQLALCHEMY_DATABASE_URI": prepared_databases(backend),
+            "REDIS_URL": redis_url,
+            **SHIPPED,
+            **settings,
+        }
         other = create_app(TestConfig, **settings)
         built.append(other)
         if other.config["REDIS_URL"] == redis_url:
@@ -174,8 +198,12 @@ def test_with_redis_gone_signing_in_works_and_failures_still_count_in_memory(mak
 # Asking
 
 
-ASK = {"goal": "Export the invoices", "stuck": "The export button is grey.", "urgency": "can_wait",
-       "visibility": "anonymous"}
+ASK = {
+    "goal": "Export the invoices",
+    "stuck": "The export button is grey.",
+    "urgency": "can_wait",
+    "visibility": "anonymous",
+}
 
 
 def questions() -> int:
@@ -188,7 +216,8 @@ def asker(make, jobs):
 
 
 def test_asking_over_the_limit_by_page_panel_and_api_together_is_refused_and_saves_nothing(
-        app, client, auth, asker, limits):
+    app, client, auth, asker, limits
+):
     auth.sign_in(asker)
     _, secret = ApiToken.issue(asker, "laptop")
     db.session.commit()
@@ -204,16 +233,18 @@ def test_asking_over_the_limit_by_page_panel_and_api_together_is_refused_and_sav
             response = client.post("/help/embed", data={**form, "request_key": f"panel-{n}"})
             assert response.status_code == 200
         else:
-            response = client.post("/api/v1/questions", json={**ASK, "ask_anyway": True, "request_key": f"api-{n}"},
-                                   headers=headers)
+            response = client.post(
+                "/api/v1/questions", json={**ASK, "ask_anyway": True, "request_key": f"api-{n}"}, headers=headers
+            )
             assert response.status_code == 201
     assert questions() == allowed
 
     reason = "You have asked many questions in a short time; this one was not saved."
     assert_refused_for(client.post("/help/ask", data={**form, "request_key": "page-late"}), reason)
     assert_refused_for(client.post("/help/embed", data={**form, "request_key": "panel-late"}), reason)
-    late = client.post("/api/v1/questions", json={**ASK, "ask_anyway": True, "request_key": "api-late"},
-                       headers=headers)
+    late = client.post(
+        "/api/v1/questions", json={**ASK, "ask_anyway": True, "request_key": "api-late"}, headers=headers
+    )
     assert late.is_json and 0 < assert_refused_for(late, reason) <= 3600
     assert questions() == allowed
     # Reading is not asking.

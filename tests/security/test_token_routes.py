@@ -25,8 +25,12 @@ def bad_tokens(good: str, other_purpose: str) -> list[str]:
 def test_a_route_whose_token_is_the_key_opens_with_it_for_anyone_and_only_with_it(app, client, auth, s):
     good = good_tokens(s)
     db.session.commit()
-    token_rules = [(rule, method, row) for rule in routes(app) for method, row in TABLE[rule.rule].items()
-                   if isinstance(row, Token) and rule.endpoint in good]
+    token_rules = [
+        (rule, method, row)
+        for rule in routes(app)
+        for method, row in TABLE[rule.rule].items()
+        if isinstance(row, Token) and rule.endpoint in good
+    ]
     assert {rule.endpoint for rule, _, _ in token_rules} == set(good)
     wrong = []
     for role in ("anonymous", "other_new_hire"):
@@ -42,15 +46,19 @@ def test_a_route_whose_token_is_the_key_opens_with_it_for_anyone_and_only_with_i
                 given = {rule.endpoint: {**good[rule.endpoint], "token": bad}}
                 response = client.open(url(app, s, rule, given), method=method)
                 if response.status_code != row.invalid:
-                    wrong.append(f"{method} {rule.rule} with token {bad[:12]}… as {role}: "
-                                 f"{response.status_code}, not {row.invalid}")
+                    wrong.append(
+                        f"{method} {rule.rule} with token {bad[:12]}… as {role}: "
+                        f"{response.status_code}, not {row.invalid}"
+                    )
                 if before is not None and (tables := changed_tables(before, database_state())):
                     wrong.append(f"{method} {rule.rule} with a bad token changed {', '.join(tables)}")
     assert not wrong, "\n".join(wrong)
 
 
-@pytest.mark.parametrize("endpoint, action", [("help.email_action", "delete"), ("matching.email_action", "delete"),
-                                              ("mail.unsubscribe", "no-such-topic")])
+@pytest.mark.parametrize(
+    "endpoint, action",
+    [("help.email_action", "delete"), ("matching.email_action", "delete"), ("mail.unsubscribe", "no-such-topic")],
+)
 def test_an_action_or_topic_a_link_cannot_name_is_not_found(app, client, s, endpoint, action):
     good = good_tokens(s)
     name = "topic_name" if endpoint == "mail.unsubscribe" else "action"
@@ -66,14 +74,19 @@ def test_received_mail_is_taken_only_with_the_providers_secret(app, client, auth
     mail = {"data": raw, "content_type": "message/rfc822"}
     before = database_state()
     auth.sign_in(s.people["admin"])  # a web session is no secret
-    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "Basic provider-secret"},
-                    {"Authorization": "Bearer provider-secre"}):
+    for headers in (
+        {},
+        {"Authorization": "Bearer wrong"},
+        {"Authorization": "Basic provider-secret"},
+        {"Authorization": "Bearer provider-secre"},
+    ):
         response = client.post("/mail/inbound", headers=headers, **mail)
         assert response.status_code == 401 and response.json["error"]["code"] == "unauthorized"
     assert database_state() == before
     # With the secret the provider gets past the door: a body that is no email is refused as such.
-    wrong_type = client.post("/mail/inbound", headers={"Authorization": "Bearer provider-secret"},
-                             data=raw, content_type="text/html")
+    wrong_type = client.post(
+        "/mail/inbound", headers={"Authorization": "Bearer provider-secret"}, data=raw, content_type="text/html"
+    )
     assert wrong_type.status_code == 415
     app.config["INBOUND_MAIL_SECRET"] = ""
     assert client.post("/mail/inbound", headers={"Authorization": "Bearer "}, **mail).status_code == 404

@@ -24,17 +24,31 @@ RICH_TITLE = "Rétrospective hebdomadaire 🎉 — qu'avons-nous appris ? Ça, c
 
 
 def series(**fields) -> Series:
-    base = dict(uid="retro-42@unstuck.test", title="What did we learn?", weekday=1, start_time=time(10),
-                duration_minutes=60, timezone="Europe/Berlin", first_date=date(2026, 3, 3), organizer=LEAD,
-                attendees=MEMBERS, location="https://meet.example.com/retro",
-                description="Bring one thing you learned.\nAnd one thing you are stuck on.")
+    base = dict(
+        uid="retro-42@unstuck.test",
+        title="What did we learn?",
+        weekday=1,
+        start_time=time(10),
+        duration_minutes=60,
+        timezone="Europe/Berlin",
+        first_date=date(2026, 3, 3),
+        organizer=LEAD,
+        attendees=MEMBERS,
+        location="https://meet.example.com/retro",
+        description="Bring one thing you learned.\nAnd one thing you are stuck on.",
+    )
     return Series(**{**base, **fields})
 
 
 def busy_series(**fields) -> Series:
     """A series with an end, a skipped week and a moved week, in rich text."""
-    return series(title=RICH_TITLE, until=date(2026, 4, 28), skipped=frozenset({date(2026, 3, 17)}),
-                  moved={date(2026, 3, 24): Move(datetime(2026, 3, 25, 14, 30), 90)}, **fields)
+    return series(
+        title=RICH_TITLE,
+        until=date(2026, 4, 28),
+        skipped=frozenset({date(2026, 3, 17)}),
+        moved={date(2026, 3, 24): Move(datetime(2026, 3, 25, 14, 30), 90)},
+        **fields,
+    )
 
 
 def payments_team(make) -> Team:
@@ -90,8 +104,9 @@ def messages() -> dict[str, bytes]:
         "cancel series": cancel_series(s, s.attendees, stamp=STAMP),
         "cancel one week": cancel_occurrence(s, date(2026, 3, 31), s.attendees, stamp=STAMP),
         "cancel a moved week": cancel_occurrence(s, date(2026, 3, 24), s.attendees, stamp=STAMP),
-        "feed": feed([s, series(uid="retro-7@unstuck.test", timezone="America/New_York")], "Ana's sessions ☕",
-                     stamp=STAMP),
+        "feed": feed(
+            [s, series(uid="retro-7@unstuck.test", timezone="America/New_York")], "Ana's sessions ☕", stamp=STAMP
+        ),
     }
 
 

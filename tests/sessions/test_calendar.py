@@ -27,6 +27,7 @@ from tests.sessions.calendars import (
 
 # Every message: readable by two parsers, CRLF, folded at 75 octets, one UID and SEQUENCE
 
+
 @pytest.mark.parametrize("name", MESSAGES)
 def test_every_message_is_read_back_without_errors_by_icalendar_and_vobject(name):
     calendar = read(MESSAGES[name])
@@ -64,13 +65,17 @@ def test_accented_and_emoji_text_survives_folding_in_both_parsers():
 
 # The invite
 
+
 def test_the_invite_asks_every_recipient_and_names_the_lead_as_organizer():
     master = events(MESSAGES["invite"])[0]
     organizer = master["ORGANIZER"]
     assert (str(organizer), organizer.params["CN"]) == ("mailto:lea@example.com", "Lea Lead")
     attendees = master["ATTENDEE"]
-    assert [str(a) for a in attendees] == ["mailto:ana@example.com", "mailto:bo@example.com",
-                                           "mailto:guest@example.com"]
+    assert [str(a) for a in attendees] == [
+        "mailto:ana@example.com",
+        "mailto:bo@example.com",
+        "mailto:guest@example.com",
+    ]
     assert {(a.params["RSVP"], a.params["PARTSTAT"]) for a in attendees} == {("TRUE", "NEEDS-ACTION")}
     assert attendees[2].params["CN"] == "Guest Gómez"
 
@@ -84,10 +89,16 @@ def test_the_invite_states_the_weekly_rule_in_the_series_zone():
     assert b"RRULE:FREQ=WEEKLY;UNTIL=20260428T080000Z;BYDAY=TU\r\n" in ics  # UNTIL in UTC
 
 
-@pytest.mark.parametrize("build", [
-    lambda s: invite(s), lambda s: cancel_series(s, MEMBERS), lambda s: feed([s], "Feed"),
-    lambda s: cancel_occurrence(s, date(2026, 3, 10), MEMBERS),
-], ids=["invite", "cancel series", "feed", "cancel one week"])
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda s: invite(s),
+        lambda s: cancel_series(s, MEMBERS),
+        lambda s: feed([s], "Feed"),
+        lambda s: cancel_occurrence(s, date(2026, 3, 10), MEMBERS),
+    ],
+    ids=["invite", "cancel series", "feed", "cancel one week"],
+)
 def test_every_message_is_stamped_now_in_utc(build):
     ics = build(busy_series())
     for event in events(ics):
@@ -120,18 +131,26 @@ def test_an_invalid_series_or_address_gets_no_invite():
 
 # Changes: same UID, strictly rising SEQUENCE
 
+
 def test_request_update_skip_and_cancel_keep_the_uid_with_a_rising_sequence():
     first = series()
     updated = revise(first, location="Room 4.12 (Café)")
     skipped = revise(updated, skipped=updated.skipped | {date(2026, 3, 17)})
     ended = revise(skipped, cancelled=True)
-    sent = [invite(first, stamp=STAMP), invite(updated, stamp=STAMP),
-            cancel_occurrence(skipped, date(2026, 3, 17), skipped.attendees, stamp=STAMP),
-            cancel_series(ended, ended.attendees, stamp=STAMP)]
+    sent = [
+        invite(first, stamp=STAMP),
+        invite(updated, stamp=STAMP),
+        cancel_occurrence(skipped, date(2026, 3, 17), skipped.attendees, stamp=STAMP),
+        cancel_series(ended, ended.attendees, stamp=STAMP),
+    ]
 
     read_back = [(calendar_method(ics), events(ics)) for ics in sent]
     assert [(method, len(found)) for method, found in read_back] == [
-        ("REQUEST", 1), ("REQUEST", 1), ("CANCEL", 1), ("CANCEL", 1)]
+        ("REQUEST", 1),
+        ("REQUEST", 1),
+        ("CANCEL", 1),
+        ("CANCEL", 1),
+    ]
     found = [found[0] for _, found in read_back]
     assert {str(event["UID"]) for event in found} == {"retro-42@unstuck.test"}
     assert [event["SEQUENCE"] for event in found] == [0, 1, 2, 3]
@@ -183,21 +202,29 @@ def test_only_a_session_date_can_be_cancelled():
 
 # User text cannot add properties
 
+
 def property_names(ics: bytes) -> list[bytes]:
     """The name of every content line, read from the raw text: what a careless parser sees."""
     unfolded = ics.replace(b"\r\n ", b"").replace(b"\r\n\t", b"")
     return [re.split(rb"[;:]", line, maxsplit=1)[0] for line in unfolded.split(b"\r\n")]
 
 
-INJECTIONS = ["Retro\r\nATTENDEE:mailto:evil@x", "Retro\nMETHOD:CANCEL", "Retro\rX-INJECTED:1",
-              "Retro\r\n ATTENDEE:mailto:evil@x", 'Retro";ROLE=CHAIR:mailto:evil@x\r\nEND:VEVENT']
+INJECTIONS = [
+    "Retro\r\nATTENDEE:mailto:evil@x",
+    "Retro\nMETHOD:CANCEL",
+    "Retro\rX-INJECTED:1",
+    "Retro\r\n ATTENDEE:mailto:evil@x",
+    'Retro";ROLE=CHAIR:mailto:evil@x\r\nEND:VEVENT',
+]
 
 
 @pytest.mark.parametrize("field", ["title", "description", "location", "attendee name", "organizer name"])
 @pytest.mark.parametrize("text", INJECTIONS)
 def test_user_text_with_line_breaks_adds_no_property(field, text):
     changes = {
-        "title": dict(title=text), "description": dict(description=text), "location": dict(location=text),
+        "title": dict(title=text),
+        "description": dict(description=text),
+        "location": dict(location=text),
         "attendee name": dict(attendees=(Attendee(text, "ana@example.com"),) + MEMBERS[1:]),
         "organizer name": dict(organizer=Person(text, "lea@example.com")),
     }[field]
@@ -217,6 +244,7 @@ def test_user_text_with_line_breaks_adds_no_property(field, text):
 
 # The feed
 
+
 def test_the_feed_publishes_every_series_without_attendees_and_asks_for_hourly_refresh():
     ics = MESSAGES["feed"]
     calendar = read(ics)
@@ -227,5 +255,8 @@ def test_the_feed_publishes_every_series_without_attendees_and_asks_for_hourly_r
     assert zones == ["America/New_York", "Europe/Berlin"]
     found = expand(ics, datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 12, tzinfo=UTC))
     assert [(str(e["UID"]), e["DTSTART"].dt.hour) for e in found] == [
-        ("retro-42@unstuck.test", 10), ("retro-7@unstuck.test", 10),
-        ("retro-42@unstuck.test", 10), ("retro-7@unstuck.test", 10)]
+        ("retro-42@unstuck.test", 10),
+        ("retro-7@unstuck.test", 10),
+        ("retro-42@unstuck.test", 10),
+        ("retro-7@unstuck.test", 10),
+    ]

@@ -14,6 +14,7 @@ from tests.sessions.calendars import MESSAGES, REPLIES, series
 
 # The mail part
 
+
 def invitation_mail(ics: bytes, method: str) -> bytes:
     mail = EmailMessage()
     mail["Subject"] = "Invitation: What did we learn?"
@@ -23,8 +24,9 @@ def invitation_mail(ics: bytes, method: str) -> bytes:
     return mail.as_bytes()
 
 
-@pytest.mark.parametrize("name, method", [("invite", "REQUEST"), ("cancel series", "CANCEL"),
-                                          ("cancel one week", "cancel")])
+@pytest.mark.parametrize(
+    "name, method", [("invite", "REQUEST"), ("cancel series", "CANCEL"), ("cancel one week", "cancel")]
+)
 def test_the_mail_part_names_the_method_of_its_body(name, method):
     ics = MESSAGES[name]
     received = message_from_bytes(invitation_mail(ics, method), policy=policy.default)
@@ -64,7 +66,11 @@ def test_replies_from_outlook_google_and_apple_are_understood(sample):
     email, partstat, sequence, week = SAMPLES[sample]
     [answer] = parse_reply(body)
     assert (answer.uid, answer.email, answer.partstat, answer.sequence) == (
-        "series-42@unstuck.example.com", email, partstat, sequence)
+        "series-42@unstuck.example.com",
+        email,
+        partstat,
+        sequence,
+    )
     s = series(uid=answer.uid)
     assert (answer.recurrence_id and week_of(s, answer.recurrence_id)) == week
     assert [c.name for c in vobject.readComponents(body.decode())] == ["VCALENDAR"]
@@ -83,7 +89,11 @@ ATTENDEE = "ATTENDEE;PARTSTAT=ACCEPTED:mailto:ana@example.com"
 def test_a_reply_naming_its_attendee_by_urn_is_read_from_its_email_parameter():
     [answer] = parse_reply(reply(UID, 'ATTENDEE;EMAIL="Ana@Example.com";PARTSTAT=TENTATIVE:urn:uuid:1b2c'))
     assert (answer.email, answer.partstat, answer.sequence, answer.recurrence_id) == (
-        "ana@example.com", "TENTATIVE", 0, None)
+        "ana@example.com",
+        "TENTATIVE",
+        0,
+        None,
+    )
 
 
 def test_a_reply_for_a_floating_or_all_day_week_keeps_it_as_written():
@@ -91,20 +101,23 @@ def test_a_reply_for_a_floating_or_all_day_week_keeps_it_as_written():
     assert answer.recurrence_id == date(2026, 3, 10)
 
 
-@pytest.mark.parametrize("body, message", [
-    (b"", "This is not an iCalendar object"),
-    (b"Yes, I'll be there!\r\n", "This is not an iCalendar object"),
-    (b"\xff\xfe\x00B\x00E", "This is not an iCalendar object"),
-    (b"BEGIN:VEVENT\r\nUID:x\r\nEND:VEVENT\r\n", "This is a VEVENT, not an iCalendar object (VCALENDAR)."),
-    (MESSAGES["invite"], "The calendar is a REQUEST, not a REPLY."),
-    (reply(UID, ATTENDEE, method=""), "The calendar is without a METHOD, not a REPLY."),
-    (reply(ATTENDEE), "An event in the reply has no UID."),
-    (reply(UID), "The reply holds no attendee's answer."),
-    (reply(UID, "ATTENDEE;PARTSTAT=MAYBE:mailto:ana@example.com"), "'MAYBE' is not an answer to an invite."),
-    (reply(UID, "ATTENDEE;PARTSTAT=ACCEPTED:urn:uuid:1b2c"), "has no email address."),
-    (reply(UID, ATTENDEE, "SEQUENCE:two"), "is not a number."),
-    (reply(UID, ATTENDEE, "RECURRENCE-ID:next tuesday"), "is not a date or time."),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        (b"", "This is not an iCalendar object"),
+        (b"Yes, I'll be there!\r\n", "This is not an iCalendar object"),
+        (b"\xff\xfe\x00B\x00E", "This is not an iCalendar object"),
+        (b"BEGIN:VEVENT\r\nUID:x\r\nEND:VEVENT\r\n", "This is a VEVENT, not an iCalendar object (VCALENDAR)."),
+        (MESSAGES["invite"], "The calendar is a REQUEST, not a REPLY."),
+        (reply(UID, ATTENDEE, method=""), "The calendar is without a METHOD, not a REPLY."),
+        (reply(ATTENDEE), "An event in the reply has no UID."),
+        (reply(UID), "The reply holds no attendee's answer."),
+        (reply(UID, "ATTENDEE;PARTSTAT=MAYBE:mailto:ana@example.com"), "'MAYBE' is not an answer to an invite."),
+        (reply(UID, "ATTENDEE;PARTSTAT=ACCEPTED:urn:uuid:1b2c"), "has no email address."),
+        (reply(UID, ATTENDEE, "SEQUENCE:two"), "is not a number."),
+        (reply(UID, ATTENDEE, "RECURRENCE-ID:next tuesday"), "is not a date or time."),
+    ],
+)
 def test_garbage_gets_a_clear_error(body, message):
     with pytest.raises(ValueError) as caught:
         parse_reply(body)

@@ -52,7 +52,10 @@ def test_an_action_item_sent_twice_is_recorded_once(app, make):
     lead = client_for(app, s.lead)
     run_to(lead, s, day, "discuss")
     form = hidden_fields(lead.get(url(s, day)).text, url(s, day, "run/actions")) | {
-        "text": "Cache the pip wheels in CI", "owner": str(s.bo.id), "due": (s.today.isoformat())}
+        "text": "Cache the pip wheels in CI",
+        "owner": str(s.bo.id),
+        "due": (s.today.isoformat()),
+    }
 
     first = lead.post(url(s, day, "run/actions"), data=form, follow_redirects=True)
     again = lead.post(url(s, day, "run/actions"), data=form, follow_redirects=True)

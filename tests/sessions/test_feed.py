@@ -37,15 +37,24 @@ def world(make):
     make.user("Bo Berg", "bo@example.com", team=platform)
 
     def set_up(team, lead, title, **changes) -> int:
-        values = dict(title=title, weekday=1, start_time=time(10), duration_minutes=45, timezone="Europe/Berlin",
-                      first_date=coming_tuesday(), location="Room Fjord")
+        values = dict(
+            title=title,
+            weekday=1,
+            start_time=time(10),
+            duration_minutes=45,
+            timezone="Europe/Berlin",
+            first_date=coming_tuesday(),
+            location="Room Fjord",
+        )
         series_id, _ = services.create_series(team.id, lead.id, services.SeriesFields(**{**values, **changes}))
         db.session.commit()
         return series_id
 
-    ids = {"payments": set_up(payments, lea, "Payments learns <together>"),
-           "platform": set_up(platform, otto, "Platform retro", weekday=3, timezone="America/New_York"),
-           "old": set_up(payments, lea, "Old Friday retro", weekday=4)}
+    ids = {
+        "payments": set_up(payments, lea, "Payments learns <together>"),
+        "platform": set_up(platform, otto, "Platform retro", weekday=3, timezone="America/New_York"),
+        "old": set_up(payments, lea, "Old Friday retro", weekday=4),
+    }
     services.cancel_series(ids["old"])
     db.session.commit()
     return ids
@@ -85,14 +94,22 @@ def test_the_feed_publishes_the_persons_own_sessions_without_attendees(app, clie
     assert str(event["ORGANIZER"]) == "mailto:lea@example.com"  # the lead, not a reply address
     assert b"ATTENDEE" not in response.data
     assert b"X-WR-CALNAME" in response.data  # a feed is a calendar of its own, with a name
-    assert db.session.scalar(sa.select(CalendarFeed.last_fetched_at).where(
-        CalendarFeed.user_id == person("ana@example.com").id)) is not None
+    assert (
+        db.session.scalar(
+            sa.select(CalendarFeed.last_fetched_at).where(CalendarFeed.user_id == person("ana@example.com").id)
+        )
+        is not None
+    )
 
 
 def test_each_person_gets_what_they_are_invited_to_or_lead(app, client, auth, world, make):
     make.user("Nina Nobody", "nina@example.com")
-    for email, expected in [("lea@example.com", ["payments"]), ("otto@example.com", ["platform"]),
-                            ("bo@example.com", ["platform"]), ("nina@example.com", [])]:
+    for email, expected in [
+        ("lea@example.com", ["payments"]),
+        ("otto@example.com", ["platform"]),
+        ("bo@example.com", ["platform"]),
+        ("nina@example.com", []),
+    ]:
         token = my_feed_token(client, auth, email)
         calendar = read(client.get(f"/sessions/feed/{token}.ics").data)
         assert sorted(str(e["UID"]) for e in calendar.walk("VEVENT")) == sorted(uid(world[k]) for k in expected)
@@ -101,18 +118,22 @@ def test_each_person_gets_what_they_are_invited_to_or_lead(app, client, auth, wo
 def test_the_feed_follows_skips_and_moves_with_the_wall_clock_time(app, client, auth, world):
     series_id, first = world["payments"], coming_tuesday()
     services.skip_week(series_id, first + timedelta(weeks=1))
-    services.move_week(series_id, first + timedelta(weeks=2), datetime.combine(first + timedelta(weeks=2, days=1),
-                                                                               time(15)))
+    services.move_week(
+        series_id, first + timedelta(weeks=2), datetime.combine(first + timedelta(weeks=2, days=1), time(15))
+    )
     db.session.commit()
     token = my_feed_token(client, auth, "ana@example.com")
     calendar = read(client.get(f"/sessions/feed/{token}.ics").data)
 
     start = datetime.combine(first, time(0), tzinfo=BERLIN)
-    sessions = sorted(recurring_ical_events.of(calendar).between(start, start + timedelta(weeks=4)),
-                      key=lambda e: e["DTSTART"].dt)
+    sessions = sorted(
+        recurring_ical_events.of(calendar).between(start, start + timedelta(weeks=4)), key=lambda e: e["DTSTART"].dt
+    )
     assert [(e["DTSTART"].dt.astimezone(BERLIN).replace(tzinfo=None)) for e in sessions] == [
-        datetime.combine(first, time(10)), datetime.combine(first + timedelta(weeks=2, days=1), time(15)),
-        datetime.combine(first + timedelta(weeks=3), time(10))]
+        datetime.combine(first, time(10)),
+        datetime.combine(first + timedelta(weeks=2, days=1), time(15)),
+        datetime.combine(first + timedelta(weeks=3), time(10)),
+    ]
 
 
 def test_a_new_address_kills_the_old_one(app, client, auth, world):

@@ -33,24 +33,49 @@ def teams(make, jobs, smtp):
     ana = make.user("Ana Álvarez", "ana@example.com", team=payments)
     ada = make.admin(name="Ada Admin", email="ada@example.com")
     today = utcnow().astimezone(BERLIN).date()
-    series_id, _ = services.create_series(payments.id, fred.id, services.SeriesFields(
-        title="What did we learn?", weekday=today.weekday(), start_time=time(10), duration_minutes=30,
-        timezone="Europe/Berlin", first_date=today - timedelta(weeks=1)))
+    series_id, _ = services.create_series(
+        payments.id,
+        fred.id,
+        services.SeriesFields(
+            title="What did we learn?",
+            weekday=today.weekday(),
+            start_time=time(10),
+            duration_minutes=30,
+            timezone="Europe/Berlin",
+            first_date=today - timedelta(weeks=1),
+        ),
+    )
     db.session.commit()
     jobs.run()
     assert sorted(m["To"].addresses[0].addr_spec for m in smtp.messages()) == [
-        "ana@example.com", "fred@example.com", "lena@example.com"]
-    return dict(fred=fred, otto=otto, lena=lena, ana=ana, ada=ada, payments=payments, platform=platform,
-                series=db.session.get(SessionSeries, series_id), today=today)
+        "ana@example.com",
+        "fred@example.com",
+        "lena@example.com",
+    ]
+    return dict(
+        fred=fred,
+        otto=otto,
+        lena=lena,
+        ana=ana,
+        ada=ada,
+        payments=payments,
+        platform=platform,
+        series=db.session.get(SessionSeries, series_id),
+        today=today,
+    )
 
 
 def move_fred_and_make_lena_lead(client, t) -> None:
     """An admin moves Fred to Platform and makes Lena the lead of Payments, through the API."""
     admin = api_headers(t["ada"])
-    assert client.patch(f"/api/v1/people/{t['fred'].id}", json={"team_id": t["platform"].id},
-                        headers=admin).status_code == 200
-    assert client.patch(f"/api/v1/teams/{t['payments'].id}", json={"lead_id": t["lena"].id},
-                        headers=admin).status_code == 200
+    assert (
+        client.patch(f"/api/v1/people/{t['fred'].id}", json={"team_id": t["platform"].id}, headers=admin).status_code
+        == 200
+    )
+    assert (
+        client.patch(f"/api/v1/teams/{t['payments'].id}", json={"lead_id": t["lena"].id}, headers=admin).status_code
+        == 200
+    )
 
 
 def test_a_former_lead_loses_the_old_teams_sessions_at_once(app, client, auth, jobs, smtp, teams):
@@ -58,8 +83,12 @@ def test_a_former_lead_loses_the_old_teams_sessions_at_once(app, client, auth, j
     series, week = t["series"], t["today"] - timedelta(weeks=1)
     token = feed.new_token(t["fred"].id)
     db.session.commit()
-    pages = [f"/sessions/{series.id}", f"/sessions/{series.id}/weeks/{week.isoformat()}",
-             f"/sessions/{series.id}/weeks/{week.isoformat()}/run", f"/sessions/{series.id}/history"]
+    pages = [
+        f"/sessions/{series.id}",
+        f"/sessions/{series.id}/weeks/{week.isoformat()}",
+        f"/sessions/{series.id}/weeks/{week.isoformat()}/run",
+        f"/sessions/{series.id}/history",
+    ]
     auth.sign_in(t["fred"])
     assert all(client.get(url).status_code == 200 for url in pages)
     assert series.uid.encode() in client.get(f"/sessions/feed/{token}.ics").data
@@ -77,7 +106,9 @@ def test_a_former_lead_loses_the_old_teams_sessions_at_once(app, client, auth, j
     # The calendars catch up: Fred's gets the cancellation, everyone else's names Lena.
     jobs.run()
     [invite, cancel] = inbox(smtp, "fred@example.com")
-    assert calendar_part(cancel).get_param("method") == "CANCEL" and cancel["Subject"] == "Cancelled: What did we learn?"
+    assert (
+        calendar_part(cancel).get_param("method") == "CANCEL" and cancel["Subject"] == "Cancelled: What did we learn?"
+    )
     for email in ("ana@example.com", "lena@example.com"):
         latest = inbox(smtp, email)[-1]
         event = master(read(ics(latest)))
@@ -94,8 +125,10 @@ def test_a_former_lead_loses_the_old_teams_sessions_at_once(app, client, auth, j
 def test_a_lead_replaced_but_still_in_the_team_stays_invited_as_a_member(app, client, auth, jobs, smtp, teams):
     t = teams
     admin = api_headers(t["ada"])
-    assert client.patch(f"/api/v1/teams/{t['payments'].id}", json={"lead_id": t["lena"].id},
-                        headers=admin).status_code == 200
+    assert (
+        client.patch(f"/api/v1/teams/{t['payments'].id}", json={"lead_id": t["lena"].id}, headers=admin).status_code
+        == 200
+    )
     jobs.run()
     auth.sign_in(t["fred"])
     assert client.get(f"/sessions/{t['series'].id}").status_code == 200

@@ -37,9 +37,17 @@ def team(make):
 
 def set_up(team, **changes) -> int:
     """The lead sets up the series and commits, as the page does; return its id."""
-    values = dict(title="What did we learn?", weekday=1, start_time=time(10), duration_minutes=60,
-                  timezone="Europe/Berlin", first_date=FIRST, until=LAST, location="Room Fjord",
-                  description="Bring one thing you learned.")
+    values = dict(
+        title="What did we learn?",
+        weekday=1,
+        start_time=time(10),
+        duration_minutes=60,
+        timezone="Europe/Berlin",
+        first_date=FIRST,
+        until=LAST,
+        location="Room Fjord",
+        description="Bring one thing you learned.",
+    )
     series_id, _ = services.create_series(team.id, team.lead_id, services.SeriesFields(**{**values, **changes}))
     db.session.commit()
     return series_id
@@ -47,8 +55,7 @@ def set_up(team, **changes) -> int:
 
 def inbox(smtp, email: str) -> list[EmailMessage]:
     """The calendar mails one person received, in order."""
-    return [m for m in smtp.messages()
-            if m["To"].addresses[0].addr_spec == email and calendar_part(m) is not None]
+    return [m for m in smtp.messages() if m["To"].addresses[0].addr_spec == email and calendar_part(m) is not None]
 
 
 def calendar_part(msg: EmailMessage):
@@ -109,8 +116,9 @@ def test_each_copy_asks_everyone_to_answer_and_sends_the_answer_to_the_persons_o
         assert msg["Reply-To"] == reply_to  # a typed reply goes where the calendar's answer goes
         address = find_reply_address([reply_to])
         assert (address.purpose, address.object_id) == (RSVP_PURPOSE, series_id)
-        assert address.user_id == db.session.scalar(sa.select(OutboundMail.user_id).where(
-            OutboundMail.to_email == email))
+        assert address.user_id == db.session.scalar(
+            sa.select(OutboundMail.user_id).where(OutboundMail.to_email == email)
+        )
         addresses.add(reply_to)
     assert len(addresses) == 3  # one address per person
 
@@ -126,7 +134,9 @@ def test_the_time_is_stated_in_its_zone_with_rules_outlook_accepts_and_the_end_i
         assert event[name].params["TZID"] == "Europe/Berlin"
         assert event[name].dt.tzinfo is not None
     assert (event["DTSTART"].dt.replace(tzinfo=None), event["DTEND"].dt.replace(tzinfo=None)) == (
-        datetime(2027, 3, 2, 10), datetime(2027, 3, 2, 11))
+        datetime(2027, 3, 2, 10),
+        datetime(2027, 3, 2, 11),
+    )
     [zone] = calendar.walk("VTIMEZONE")
     assert zone["TZID"] == "Europe/Berlin"
     kinds = {part.name: part for part in zone.subcomponents}
@@ -191,8 +201,10 @@ def test_each_change_reaches_each_person_with_the_same_uid_and_a_rising_sequence
         assert [str(c["METHOD"]) for c in calendars] == ["REQUEST"] * 4 + ["CANCEL"]
         assert [calendar_part(m).get_param("method") for m in mails] == ["REQUEST"] * 4 + ["CANCEL"]
         assert [m["Subject"] for m in mails] == (
-            ["Invitation: What did we learn?"] + ["Updated invitation: What did we learn?"] * 3
-            + ["Cancelled: What did we learn?"])
+            ["Invitation: What did we learn?"]
+            + ["Updated invitation: What did we learn?"] * 3
+            + ["Cancelled: What did we learn?"]
+        )
         assert {str(e["UID"]) for c in calendars for e in c.walk("VEVENT")} == {uid}
         sequences = [int(master(c)["SEQUENCE"]) for c in calendars]
         assert sequences == sorted(set(sequences)), sequences  # strictly rising
@@ -296,8 +308,21 @@ def test_text_with_line_breaks_cannot_add_properties(app, team, smtp, jobs, fiel
     calendar = read(ics(msg))
 
     [event] = calendar.walk("VEVENT")
-    assert sorted(event) == ["ATTENDEE", "DESCRIPTION", "DTEND", "DTSTAMP", "DTSTART", "LOCATION", "ORGANIZER",
-                             "RRULE", "SEQUENCE", "STATUS", "SUMMARY", "TRANSP", "UID"]
+    assert sorted(event) == [
+        "ATTENDEE",
+        "DESCRIPTION",
+        "DTEND",
+        "DTSTAMP",
+        "DTSTART",
+        "LOCATION",
+        "ORGANIZER",
+        "RRULE",
+        "SEQUENCE",
+        "STATUS",
+        "SUMMARY",
+        "TRANSP",
+        "UID",
+    ]
     assert sorted(attendee_emails(event)) == [f"mailto:{e}" for e in sorted((ANA, BO, LEAD))]
     assert str(event["UID"]) == db.session.scalar(sa.select(SessionSeries.uid))
     name = {"title": "SUMMARY", "location": "LOCATION", "description": "DESCRIPTION"}[field]

@@ -22,31 +22,46 @@ from tests.sessions.learnings.scene import learnings, make_scene, prompts, text_
 # -- reading a reply (pure) ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Learned: squash before rebasing", [("learned", "squash before rebasing")]),
-    ("EXPLAIN ANALYZE shows the real plan", [("learned", "EXPLAIN ANALYZE shows the real plan")]),
-    ("Learned: A\nWant to learn: B\nStuck on: C",
-     [("learned", "A"), ("want", "B"), ("stuck", "C")]),
-    ("stuck ON:   the CI cache\nI want to learn: Rust\nI learned: tmux", [
-        ("stuck", "the CI cache"), ("want", "Rust"), ("learned", "tmux")]),
-    ("Before any label\nStuck on:\n- flaky tests\n* the VPN\n\n1. DNS\nWant to learn: Go\nmore Go",
-     [("learned", "Before any label"), ("stuck", "flaky tests"), ("stuck", "the VPN"), ("stuck", "DNS"),
-      ("want", "Go"), ("want", "more Go")]),
-    ("- Learned: bullets first\n- Stuck: then a label", [("learned", "bullets first"), ("stuck", "then a label")]),
-    ("Learned: twice\nlearned:   twice ", [("learned", "twice")]),
-    ("Learned: twice\nStuck on: twice", [("learned", "twice"), ("stuck", "twice")]),
-    ("Learned that: labels need the exact words", [("learned", "Learned that: labels need the exact words")]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Learned: squash before rebasing", [("learned", "squash before rebasing")]),
+        ("EXPLAIN ANALYZE shows the real plan", [("learned", "EXPLAIN ANALYZE shows the real plan")]),
+        ("Learned: A\nWant to learn: B\nStuck on: C", [("learned", "A"), ("want", "B"), ("stuck", "C")]),
+        (
+            "stuck ON:   the CI cache\nI want to learn: Rust\nI learned: tmux",
+            [("stuck", "the CI cache"), ("want", "Rust"), ("learned", "tmux")],
+        ),
+        (
+            "Before any label\nStuck on:\n- flaky tests\n* the VPN\n\n1. DNS\nWant to learn: Go\nmore Go",
+            [
+                ("learned", "Before any label"),
+                ("stuck", "flaky tests"),
+                ("stuck", "the VPN"),
+                ("stuck", "DNS"),
+                ("want", "Go"),
+                ("want", "more Go"),
+            ],
+        ),
+        ("- Learned: bullets first\n- Stuck: then a label", [("learned", "bullets first"), ("stuck", "then a label")]),
+        ("Learned: twice\nlearned:   twice ", [("learned", "twice")]),
+        ("Learned: twice\nStuck on: twice", [("learned", "twice"), ("stuck", "twice")]),
+        ("Learned that: labels need the exact words", [("learned", "Learned that: labels need the exact words")]),
+    ],
+)
 def test_each_line_is_an_item_of_the_label_above_it(text, expected):
     assert read_reply(text) == [NewLearning(kind, words) for kind, words in expected]
 
 
-@pytest.mark.parametrize("text", [
-    "Hi all,\nLearned: X\nThanks,\nAna",
-    "Hello team!\n\nLearned: X\n\nCheers\nAna Álvarez",
-    "Hi Lea,\nX\nBest,\nAna",
-    "Learned: X\nThanks!",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi all,\nLearned: X\nThanks,\nAna",
+        "Hello team!\n\nLearned: X\n\nCheers\nAna Álvarez",
+        "Hi Lea,\nX\nBest,\nAna",
+        "Learned: X\nThanks!",
+    ],
+)
 def test_a_greeting_and_a_sign_off_are_left_out(text):
     assert read_reply(text) == [NewLearning("learned", "X")]
 
@@ -59,13 +74,17 @@ def test_a_sentence_that_starts_like_a_greeting_is_kept(text):
 def test_a_reply_with_no_items_too_many_or_too_long_ones_is_refused_whole():
     assert "We found no learnings in your reply" in reply_problem(read_reply("Learned:\nStuck on:"))
     many = [NewLearning("learned", f"Item {n}") for n in range(MAX_ITEMS + 1)]
-    assert reply_problem(many) == (f"Your reply has {MAX_ITEMS + 1} items; please send at most {MAX_ITEMS} "
-                                   "in one email. Nothing from it was added.")
+    assert reply_problem(many) == (
+        f"Your reply has {MAX_ITEMS + 1} items; please send at most {MAX_ITEMS} "
+        "in one email. Nothing from it was added."
+    )
     assert reply_problem(many[:MAX_ITEMS]) is None
     long = [NewLearning("learned", "ok"), NewLearning("stuck", "z" * 501)]
-    assert reply_problem(long) == (f"The item starting \"{'z' * 60}…\" has 501 characters. Please keep each "
-                                   "item to a sentence or two (at most 500 characters) and send your reply "
-                                   "again. Nothing from it was added.")
+    assert reply_problem(long) == (
+        f'The item starting "{"z" * 60}…" has 501 characters. Please keep each '
+        "item to a sentence or two (at most 500 characters) and send your reply "
+        "again. Nothing from it was added."
+    )
 
 
 # -- replies the whole way ----------------------------------------------------------------------
@@ -101,15 +120,22 @@ def test_the_sessions_handle_replies_to_their_prompts(app):
 
 
 def test_labelled_lines_become_the_senders_learnings_of_their_kinds(s, smtp, jobs):
-    row, message_id = reply_by_mail(smtp, jobs, s.ana, (
-        "Hi all,\n\nLearned: EXPLAIN ANALYZE shows the real plan.\nStuck on: the CI cache keeps old wheels.\n"
-        "Want to learn: how deploys roll back.\n\nThanks,\nAna"))
+    row, message_id = reply_by_mail(
+        smtp,
+        jobs,
+        s.ana,
+        (
+            "Hi all,\n\nLearned: EXPLAIN ANALYZE shows the real plan.\nStuck on: the CI cache keeps old wheels.\n"
+            "Want to learn: how deploys roll back.\n\nThanks,\nAna"
+        ),
+    )
     assert row.status == InboundStatus.POSTED
     saved = learnings(s)
     assert [(x.kind, x.text) for x in saved] == [
         (LearningKind.LEARNED, "EXPLAIN ANALYZE shows the real plan."),
         (LearningKind.STUCK, "the CI cache keeps old wheels."),
-        (LearningKind.WANT, "how deploys roll back.")]
+        (LearningKind.WANT, "how deploys roll back."),
+    ]
     assert {(x.author_id, x.via, x.source_message_id) for x in saved} == {(s.ana.id, "email", message_id)}
 
 
@@ -135,8 +161,11 @@ def test_the_same_email_twice_is_saved_once(s, smtp, jobs):
     jobs.run()
     week_id = learnings(s)[0].week_id
     # A worker that died after saving hands the same email over again.
-    save_reply(Reply(LEARNINGS_PURPOSE, week_id, s.ana.id, "Learned: once\nStuck on: the proxy",
-                     message_id=answer["Message-ID"]))
+    save_reply(
+        Reply(
+            LEARNINGS_PURPOSE, week_id, s.ana.id, "Learned: once\nStuck on: the proxy", message_id=answer["Message-ID"]
+        )
+    )
     assert [x.text for x in learnings(s)] == ["once", "the proxy"]
 
 
@@ -144,7 +173,9 @@ def test_an_item_sent_again_in_another_email_is_not_added_twice(s, smtp, jobs):
     reply_by_mail(smtp, jobs, s.ana, "Learned: squash before rebasing")
     reply_by_mail(smtp, jobs, s.ana, "Learned: Squash  before rebasing\nWant to learn: Rust")
     assert [(x.kind, x.text) for x in learnings(s)] == [
-        (LearningKind.LEARNED, "squash before rebasing"), (LearningKind.WANT, "Rust")]
+        (LearningKind.LEARNED, "squash before rebasing"),
+        (LearningKind.WANT, "Rust"),
+    ]
 
 
 def refusal_to(smtp, person) -> str:
@@ -166,13 +197,14 @@ def test_a_reply_to_a_closed_week_is_refused_and_its_sender_told_why(s, smtp, jo
 
 
 def test_a_reply_from_someone_no_longer_invited_is_refused(s, smtp, jobs):
-    member = db.session.scalar(sa.select(SeriesMember).where(
-        SeriesMember.series_id == s.series.id, SeriesMember.user_id == s.bo.id))
+    member = db.session.scalar(
+        sa.select(SeriesMember).where(SeriesMember.series_id == s.series.id, SeriesMember.user_id == s.bo.id)
+    )
     member.left_at = utcnow()
     db.session.commit()
     row, _ = reply_by_mail(smtp, jobs, s.bo, "Learned: still here")
     assert (row.status, row.reason) == (InboundStatus.REFUSED, "handler")
-    assert "Only the people invited to \"What did we learn?\" can add learnings" in refusal_to(smtp, s.bo)
+    assert 'Only the people invited to "What did we learn?" can add learnings' in refusal_to(smtp, s.bo)
     assert learnings(s) == []
 
 

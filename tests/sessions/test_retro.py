@@ -61,32 +61,39 @@ def test_the_phases_go_in_the_order_of_the_retro_and_fit_in_half_an_hour():
     assert set(TIMEBOX_MINUTES) == set(PHASES) and sum(TIMEBOX_MINUTES.values()) <= 30
 
 
-@pytest.mark.parametrize("phase, step, message", [
-    ("closed", next_phase, "nothing comes after it"),
-    ("closed", previous_phase, "cannot be reopened"),
-    ("review", previous_phase, "first phase"),
-    ("lunch", next_phase, "not a phase"),
-])
+@pytest.mark.parametrize(
+    "phase, step, message",
+    [
+        ("closed", next_phase, "nothing comes after it"),
+        ("closed", previous_phase, "cannot be reopened"),
+        ("review", previous_phase, "first phase"),
+        ("lunch", next_phase, "not a phase"),
+    ],
+)
 def test_there_is_no_step_beyond_the_ends(phase, step, message):
     with pytest.raises(RetroRefused, match=message):
         step(phase)
 
 
-@pytest.mark.parametrize("current, seen, wanted", [("review", "review", "read"), ("vote", "vote", "group"),
-                                                   ("discuss", "discuss", "vote")])
+@pytest.mark.parametrize(
+    "current, seen, wanted", [("review", "review", "read"), ("vote", "vote", "group"), ("discuss", "discuss", "vote")]
+)
 def test_a_step_forward_or_back_is_allowed(current, seen, wanted):
     check_step(current, seen, wanted)
 
 
-@pytest.mark.parametrize("current, seen, wanted, message", [
-    (None, "review", "read", "has not started"),
-    ("review", "review", "group", "one phase at a time: from “Review open actions” it can go to “Read learnings”"),
-    ("read", "review", "read", "already moved on: it is at “Read learnings”"),  # a double click
-    ("discuss", "discuss", "closed", "with the attendance"),
-    ("closed", "closed", "discuss", "cannot be reopened"),
-    ("closed", "discuss", "closed", "cannot be reopened"),
-    ("group", "group", "coffee", "not a phase"),
-])
+@pytest.mark.parametrize(
+    "current, seen, wanted, message",
+    [
+        (None, "review", "read", "has not started"),
+        ("review", "review", "group", "one phase at a time: from “Review open actions” it can go to “Read learnings”"),
+        ("read", "review", "read", "already moved on: it is at “Read learnings”"),  # a double click
+        ("discuss", "discuss", "closed", "with the attendance"),
+        ("closed", "closed", "discuss", "cannot be reopened"),
+        ("closed", "discuss", "closed", "cannot be reopened"),
+        ("group", "group", "coffee", "not a phase"),
+    ],
+)
 def test_a_phase_change_out_of_order_is_refused_with_the_reason(current, seen, wanted, message):
     with pytest.raises(RetroRefused, match=message):
         check_step(current, seen, wanted)
@@ -111,9 +118,16 @@ def test_a_member_changes_groups_on_its_own():
     assert merge(GROUPED, 3, 1) == {3: 1}
 
 
-@pytest.mark.parametrize("item, into, message", [(3, 2, "already in one group"), (2, 3, "already in one group"),
-                                                 (1, 1, "already in one group"), (9, 1, "not part of this session"),
-                                                 (1, 9, "not part of this session")])
+@pytest.mark.parametrize(
+    "item, into, message",
+    [
+        (3, 2, "already in one group"),
+        (2, 3, "already in one group"),
+        (1, 1, "already in one group"),
+        (9, 1, "not part of this session"),
+        (1, 9, "not part of this session"),
+    ],
+)
 def test_grouping_that_makes_no_sense_is_refused(item, into, message):
     with pytest.raises(RetroRefused, match=message):
         merge(GROUPED, item, into)
@@ -128,8 +142,12 @@ def test_ungrouping_takes_a_member_out_or_a_whole_group_apart():
 
 
 def test_a_broken_group_pointer_is_read_as_well_as_it_can_be():
-    chain = [Item(1, "learned", "a"), Item(2, "learned", "b", group_id=1), Item(3, "learned", "c", group_id=2),
-             Item(4, "learned", "d", group_id=99)]
+    chain = [
+        Item(1, "learned", "a"),
+        Item(2, "learned", "b", group_id=1),
+        Item(3, "learned", "c", group_id=2),
+        Item(4, "learned", "d", group_id=99),
+    ]
     assert heads_of(chain) == {1: 1, 2: 1, 3: 1, 4: 4}
 
 
@@ -160,15 +178,18 @@ def test_votes_within_the_rules_pass(wanted):
     assert vote_problem(wanted, GROUPED) is None
 
 
-@pytest.mark.parametrize("wanted, message", [
-    ({1: 3, 2: 2, 4: 1}, "You have 5 votes and gave 6: take 1 vote away."),
-    ({1: 3, 2: 3, 4: 3}, "You have 5 votes and gave 9: take 4 votes away."),
-    ({1: 4}, "At most 3 votes go on one item: you gave 4 to “pytest fixtures can be shared in conftest.py”."),
-    ({2: -1, 1: 3}, "Votes cannot be negative: you gave -1 to “The CI cache never hits”."),
-    ({3: 1}, "“CI takes 40 minutes” is grouped under “The CI cache never hits”: vote for the group instead."),
-    ({42: 1}, "not part of this session"),
-    ({1: 1.5}, "whole numbers"),
-])
+@pytest.mark.parametrize(
+    "wanted, message",
+    [
+        ({1: 3, 2: 2, 4: 1}, "You have 5 votes and gave 6: take 1 vote away."),
+        ({1: 3, 2: 3, 4: 3}, "You have 5 votes and gave 9: take 4 votes away."),
+        ({1: 4}, "At most 3 votes go on one item: you gave 4 to “pytest fixtures can be shared in conftest.py”."),
+        ({2: -1, 1: 3}, "Votes cannot be negative: you gave -1 to “The CI cache never hits”."),
+        ({3: 1}, "“CI takes 40 minutes” is grouped under “The CI cache never hits”: vote for the group instead."),
+        ({42: 1}, "not part of this session"),
+        ({1: 1.5}, "whole numbers"),
+    ],
+)
 def test_votes_against_the_rules_get_a_clear_message(wanted, message):
     assert message in (vote_problem(wanted, GROUPED) or "")
 
@@ -216,14 +237,17 @@ def test_a_good_action_item_has_no_problems():
     assert action_problems("  Cache the pip wheels in CI ", 7, [7, 8], TODAY, TODAY) == {}
 
 
-@pytest.mark.parametrize("text, owner, due, field, message", [
-    ("   ", 7, TODAY, "text", "Say what is to be done."),
-    ("x" * 501, 7, TODAY, "text", "Keep it to 500 characters (this is 501)."),
-    ("Fix it", None, TODAY, "owner", "Choose who owns it."),
-    ("Fix it", 99, TODAY, "owner", "The owner must be someone invited to the session."),
-    ("Fix it", 7, None, "due", "Give a due date."),
-    ("Fix it", 7, date(2026, 11, 20), "due", "The due date 2026-11-20 is in the past; today is 2026-11-21."),
-])
+@pytest.mark.parametrize(
+    "text, owner, due, field, message",
+    [
+        ("   ", 7, TODAY, "text", "Say what is to be done."),
+        ("x" * 501, 7, TODAY, "text", "Keep it to 500 characters (this is 501)."),
+        ("Fix it", None, TODAY, "owner", "Choose who owns it."),
+        ("Fix it", 99, TODAY, "owner", "The owner must be someone invited to the session."),
+        ("Fix it", 7, None, "due", "Give a due date."),
+        ("Fix it", 7, date(2026, 11, 20), "due", "The due date 2026-11-20 is in the past; today is 2026-11-21."),
+    ],
+)
 def test_a_bad_action_item_is_named_by_its_field(text, owner, due, field, message):
     assert action_problems(text, owner, [7, 8], due, TODAY) == {field: message}
 
@@ -239,8 +263,10 @@ def test_the_summary_has_the_top_learnings_their_votes_decisions_and_actions():
     done = Action(4, "Old thing", "Bo", date(2026, 11, 1), done=True)
     summary = summarize(GROUPED, given_, [cache, docs, other], [done], [], ["Lea", "ana", "Bo"], names_shown=True)
     assert [(t.group.head.text, t.group.votes) for t in summary.top] == [
-        ("The CI cache never hits", 3), ("EXPLAIN ANALYZE shows the real plan", 2),
-        ("pytest fixtures can be shared in conftest.py", 1)]
+        ("The CI cache never hits", 3),
+        ("EXPLAIN ANALYZE shows the real plan", 2),
+        ("pytest fixtures can be shared in conftest.py", 1),
+    ]
     assert [t.decisions for t in summary.top] == [(cache,), (), (docs,)]
     assert [m.text for m in summary.top[0].group.members] == [SLOW_CI.text]
     assert summary.actions == (cache, docs, other) and summary.done == (done,)

@@ -49,8 +49,15 @@ def team(make):
 @pytest.fixture
 def series_id(app, team, smtp, jobs) -> int:
     """The team's series, its invites in everyone's mailbox."""
-    values = services.SeriesFields(title="What did we learn?", weekday=1, start_time=time(10), duration_minutes=60,
-                                   timezone="Europe/Berlin", first_date=FIRST, location="Room Fjord")
+    values = services.SeriesFields(
+        title="What did we learn?",
+        weekday=1,
+        start_time=time(10),
+        duration_minutes=60,
+        timezone="Europe/Berlin",
+        first_date=FIRST,
+        location="Room Fjord",
+    )
     series_id, _ = services.create_series(team.id, team.lead_id, values)
     db.session.commit()
     jobs.run()
@@ -72,14 +79,25 @@ def answer_to_copy(smtp, email: str, partstat: str, week: date | None = None, **
     ORGANIZER address, with its UID and SEQUENCE."""
     from icalendar import Calendar
 
-    part = [p for m in smtp.messages() if m["To"].addresses[0].addr_spec == email
-            for p in m.walk() if p.get_content_type() == "text/calendar"][-1]
-    [event] = [e for e in Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")
-               if "RECURRENCE-ID" not in e]
+    part = [
+        p
+        for m in smtp.messages()
+        if m["To"].addresses[0].addr_spec == email
+        for p in m.walk()
+        if p.get_content_type() == "text/calendar"
+    ][-1]
+    [event] = [e for e in Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT") if "RECURRENCE-ID" not in e]
     who = person(email)
-    answer = mails.Answer(uid=str(event["UID"]), organizer=str(event["ORGANIZER"]).removeprefix("mailto:"),
-                          name=who.name, email=who.email, partstat=partstat, sequence=int(event["SEQUENCE"]),
-                          first_day=FIRST, week=week)
+    answer = mails.Answer(
+        uid=str(event["UID"]),
+        organizer=str(event["ORGANIZER"]).removeprefix("mailto:"),
+        name=who.name,
+        email=who.email,
+        partstat=partstat,
+        sequence=int(event["SEQUENCE"]),
+        first_day=FIRST,
+        week=week,
+    )
     return replace(answer, **changes)
 
 
@@ -93,21 +111,28 @@ def deliver(raw: bytes, jobs) -> InboundMail:
 
 def member(series_id: int, email: str) -> SeriesMember:
     db.session.expire_all()
-    return db.session.scalar(sa.select(SeriesMember).join(User).where(
-        SeriesMember.series_id == series_id, User.email == email))
+    return db.session.scalar(
+        sa.select(SeriesMember).join(User).where(SeriesMember.series_id == series_id, User.email == email)
+    )
 
 
 def week_answers(series_id: int) -> dict[tuple[date, str], str]:
-    rows = db.session.execute(sa.select(SessionWeek.day, User.email, WeekAnswer.partstat)
-                              .join(SessionWeek, SessionWeek.id == WeekAnswer.week_id)
-                              .join(User, User.id == WeekAnswer.user_id)
-                              .where(SessionWeek.series_id == series_id))
+    rows = db.session.execute(
+        sa.select(SessionWeek.day, User.email, WeekAnswer.partstat)
+        .join(SessionWeek, SessionWeek.id == WeekAnswer.week_id)
+        .join(User, User.id == WeekAnswer.user_id)
+        .where(SessionWeek.series_id == series_id)
+    )
     return {(day, email): partstat for day, email, partstat in rows}
 
 
 def notes_to(smtp, email: str) -> list:
-    return [m for m in smtp.messages() if m["To"].addresses[0].addr_spec == email
-            and not any(p.get_content_type() == "text/calendar" for p in m.walk())]
+    return [
+        m
+        for m in smtp.messages()
+        if m["To"].addresses[0].addr_spec == email
+        and not any(p.get_content_type() == "text/calendar" for p in m.walk())
+    ]
 
 
 def lead_sees(client, auth, series_id: int, email: str) -> str:
@@ -124,7 +149,8 @@ def lead_sees(client, auth, series_id: int, email: str) -> str:
 
 @pytest.mark.parametrize("client_name", CLIENTS)
 def test_an_answer_for_the_series_and_one_for_a_week_are_recorded_and_shown_to_the_lead(
-        app, client, auth, series_id, smtp, jobs, client_name):
+    app, client, auth, series_id, smtp, jobs, client_name
+):
     build = CLIENTS[client_name]
     row = deliver(build(answer_to_copy(smtp, ANA, "ACCEPTED")), jobs)
     assert (row.status, row.reason) == (InboundStatus.POSTED, "")
@@ -143,8 +169,14 @@ def test_an_answer_for_the_series_and_one_for_a_week_are_recorded_and_shown_to_t
     assert "No answer yet" in lead_sees(client, auth, series_id, BO)
     # Calendar parts are the answer, not files the person is told were not kept.
     assert notes_to(smtp, ANA) == []
-    assert db.session.scalar(sa.select(sa.func.count(OutboundMail.id)).where(
-        OutboundMail.kind.in_(["reply_attachments", "reply_refused"]))) == 0
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(OutboundMail.id)).where(
+                OutboundMail.kind.in_(["reply_attachments", "reply_refused"])
+            )
+        )
+        == 0
+    )
 
 
 def test_google_answers_for_the_person_though_it_marks_its_mail_automatic(app, series_id, smtp, jobs):
@@ -205,16 +237,26 @@ def assert_refused(row: InboundMail, reason: str, words: str, smtp, series_id: i
 def test_an_answer_for_another_event_changes_nothing(app, series_id, smtp, jobs):
     answer = answer_to_copy(smtp, ANA, "ACCEPTED", uid="team-offsite-2026@calendar.example.com")
     row = deliver(mails.outlook_mail(answer), jobs)
-    assert_refused(row, "handler", 'The answer is for another calendar event, not for "What did we learn?".',
-                   smtp, series_id)
+    assert_refused(
+        row, "handler", 'The answer is for another calendar event, not for "What did we learn?".', smtp, series_id
+    )
 
 
 def test_an_answer_to_a_time_that_has_changed_since_changes_nothing(app, series_id, smtp, jobs, log):
     stale = answer_to_copy(smtp, ANA, "ACCEPTED")
     row = db.session.get(SessionSeries, series_id)
-    services.change_series(series_id, services.SeriesFields(
-        title=row.title, weekday=1, start_time=time(11), duration_minutes=60, timezone="Europe/Berlin",
-        first_date=FIRST, location="Room Fjord"))
+    services.change_series(
+        series_id,
+        services.SeriesFields(
+            title=row.title,
+            weekday=1,
+            start_time=time(11),
+            duration_minutes=60,
+            timezone="Europe/Berlin",
+            first_date=FIRST,
+            location="Room Fjord",
+        ),
+    )
     db.session.commit()
     jobs.run()
 
@@ -232,8 +274,9 @@ def test_an_answer_for_someone_else_changes_nothing(app, series_id, smtp, jobs):
     answer = answer_to_copy(smtp, ANA, "ACCEPTED")
     someone_else = replace(answer, email=BO, name="Bo Berg")
     row = deliver(mails.apple_mail(answer, calendar=mails.apple_calendar(someone_else)), jobs)
-    assert_refused(row, "handler", "The answer is for bo@example.com, not for your address ana@example.com.",
-                   smtp, series_id)
+    assert_refused(
+        row, "handler", "The answer is for bo@example.com, not for your address ana@example.com.", smtp, series_id
+    )
     assert member(series_id, BO).partstat == "NEEDS-ACTION"
 
 
@@ -244,13 +287,22 @@ def test_a_reply_without_a_calendar_is_told_to_answer_in_the_calendar(app, serie
     assert "Yes, I'll be there!" in notes_to(smtp, ANA)[0].get_body(("plain",)).get_content()
 
 
-@pytest.mark.parametrize("method, body, words", [
-    ("COUNTER", lambda calendar: calendar.replace("METHOD:REPLY", "METHOD:COUNTER"),
-     "Unstuck cannot take a proposal of another time from your calendar. Please ask Lea Lead to move"),
-    ("REQUEST", lambda calendar: calendar.replace("METHOD:REPLY", "METHOD:REQUEST"),
-     "(The calendar is a REQUEST, not a REPLY). Please accept or decline the invitation in your calendar again."),
-    ("REPLY", lambda calendar: "Yes\r\n", "Your calendar's answer could not be read (This is not an iCalendar"),
-])
+@pytest.mark.parametrize(
+    "method, body, words",
+    [
+        (
+            "COUNTER",
+            lambda calendar: calendar.replace("METHOD:REPLY", "METHOD:COUNTER"),
+            "Unstuck cannot take a proposal of another time from your calendar. Please ask Lea Lead to move",
+        ),
+        (
+            "REQUEST",
+            lambda calendar: calendar.replace("METHOD:REPLY", "METHOD:REQUEST"),
+            "(The calendar is a REQUEST, not a REPLY). Please accept or decline the invitation in your calendar again.",
+        ),
+        ("REPLY", lambda calendar: "Yes\r\n", "Your calendar's answer could not be read (This is not an iCalendar"),
+    ],
+)
 def test_a_calendar_part_that_holds_no_answer_changes_nothing(app, series_id, smtp, jobs, method, body, words):
     answer = answer_to_copy(smtp, ANA, "ACCEPTED")
     row = deliver(mails.outlook_mail(answer, calendar=body(mails.outlook_calendar(answer)), method=method), jobs)
@@ -298,7 +350,8 @@ def other_feature(app, team):
 
 
 def test_a_calendar_answer_to_an_address_of_another_feature_is_still_automatic_mail(
-        app, series_id, smtp, jobs, other_feature):
+    app, series_id, smtp, jobs, other_feature
+):
     got, address = other_feature
     answer = replace(answer_to_copy(smtp, ANA, "ACCEPTED"), organizer=address)
     row = deliver(mails.google_mail(answer), jobs)
@@ -327,34 +380,47 @@ def test_another_feature_still_hears_of_calendar_files_as_files_not_kept(app, se
 
 
 def plain_series(**fields) -> Series:
-    base = dict(uid="retro@unstuck.test", title="What did we learn?", weekday=1, start_time=time(10),
-                duration_minutes=60, timezone="Europe/Berlin", first_date=date(2027, 3, 2),
-                organizer=Person("Lea Lead", "reply+x@localhost"), skipped=frozenset({date(2027, 3, 16)}))
+    base = dict(
+        uid="retro@unstuck.test",
+        title="What did we learn?",
+        weekday=1,
+        start_time=time(10),
+        duration_minutes=60,
+        timezone="Europe/Berlin",
+        first_date=date(2027, 3, 2),
+        organizer=Person("Lea Lead", "reply+x@localhost"),
+        skipped=frozenset({date(2027, 3, 16)}),
+    )
     return Series(**{**base, **fields})
 
 
 def rsvp(partstat: str, week: datetime | date | None = None, **fields) -> Rsvp:
-    values = dict(uid="retro@unstuck.test", recurrence_id=week, email="ana@example.com", partstat=partstat,
-                  sequence=3)
+    values = dict(uid="retro@unstuck.test", recurrence_id=week, email="ana@example.com", partstat=partstat, sequence=3)
     return Rsvp(**{**values, **fields})
 
 
 def test_the_last_answer_for_each_thing_counts_and_the_series_comes_first():
     berlin_ten_utc = datetime(2027, 3, 9, 9, tzinfo=UTC)  # 10:00 in Berlin, as replies give it
-    reading = read_answers([rsvp("ACCEPTED", berlin_ten_utc), rsvp("TENTATIVE"),
-                            rsvp("DECLINED", date(2027, 3, 9)), rsvp("ACCEPTED")],
-                           plain_series(), "Ana@Example.com", when_sequence=2)
+    reading = read_answers(
+        [rsvp("ACCEPTED", berlin_ten_utc), rsvp("TENTATIVE"), rsvp("DECLINED", date(2027, 3, 9)), rsvp("ACCEPTED")],
+        plain_series(),
+        "Ana@Example.com",
+        when_sequence=2,
+    )
     assert reading == type(reading)((Recorded("ACCEPTED"), Recorded("DECLINED", date(2027, 3, 9))), ())
 
 
-@pytest.mark.parametrize("answer, why", [
-    (rsvp("ACCEPTED", uid="other@x"), "another calendar event"),
-    (rsvp("ACCEPTED", email="bo@example.com"), "for bo@example.com, not for your address ana@example.com"),
-    (rsvp("ACCEPTED", sequence=1), "earlier version of the invitation (version 1)"),
-    (rsvp("DECLINED", date(2027, 3, 10)), "10 March 2027, which is not a session date"),
-    (rsvp("DECLINED", date(2027, 2, 23)), "23 February 2027, which is not a session date"),
-    (rsvp("DECLINED", date(2027, 3, 16)), "the week of 16 March 2027, which is skipped"),
-])
+@pytest.mark.parametrize(
+    "answer, why",
+    [
+        (rsvp("ACCEPTED", uid="other@x"), "another calendar event"),
+        (rsvp("ACCEPTED", email="bo@example.com"), "for bo@example.com, not for your address ana@example.com"),
+        (rsvp("ACCEPTED", sequence=1), "earlier version of the invitation (version 1)"),
+        (rsvp("DECLINED", date(2027, 3, 10)), "10 March 2027, which is not a session date"),
+        (rsvp("DECLINED", date(2027, 2, 23)), "23 February 2027, which is not a session date"),
+        (rsvp("DECLINED", date(2027, 3, 16)), "the week of 16 March 2027, which is skipped"),
+    ],
+)
 def test_answers_that_do_not_count_say_why(answer, why):
     reading = read_answers([answer, rsvp("TENTATIVE")], plain_series(), "ana@example.com", when_sequence=2)
     assert reading.answers == (Recorded("TENTATIVE"),)

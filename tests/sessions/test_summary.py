@@ -23,8 +23,13 @@ from tests.sessions.retro.scene import Browser, Scene, learning, make_scene, run
 SUBJECT = "Summary: What did we learn?, "
 
 
-def close_a_session(s: Scene, day_index: int = 2, attended=("lead", "ana"), top_text: str = "The CI cache never hits",
-                    action_text: str = "Cache the pip wheels in CI") -> SessionWeek:
+def close_a_session(
+    s: Scene,
+    day_index: int = 2,
+    attended=("lead", "ana"),
+    top_text: str = "The CI cache never hits",
+    action_text: str = "Cache the pip wheels in CI",
+) -> SessionWeek:
     """A session with three learnings (Bo wrote the one about Rust), votes, one action item
     decided on the top item, closed with `attended` there."""
     day = s.days[day_index]
@@ -95,8 +100,13 @@ def test_someone_who_unsubscribed_gets_no_summary(app, s, smtp, jobs):
     db.session.commit()
 
     smtp.received.clear()
-    close_a_session(s, day_index=2, attended=("lead", "ana", "bo"), top_text="Flaky login test",
-                    action_text="Quarantine the flaky test")
+    close_a_session(
+        s,
+        day_index=2,
+        attended=("lead", "ana", "bo"),
+        top_text="Flaky login test",
+        action_text="Quarantine the flaky test",
+    )
     jobs.run()
     assert set(summaries(smtp)) == {s.lead.email}
 
@@ -107,17 +117,24 @@ def test_the_summary_is_sent_once(app, s, smtp, jobs):
     assert len(summaries(smtp)) == 2
     assert send_summary(week.id) == 2  # run again: the same emails, already sent
     send_due_summaries()
-    refused = Browser(app, s.lead).post(f"/sessions/{s.series_id}/weeks/{week.day.isoformat()}/run/close",
-                                        data={"attended": [s.lead.id, s.bo.id]}, follow_redirects=True)
+    refused = Browser(app, s.lead).post(
+        f"/sessions/{s.series_id}/weeks/{week.day.isoformat()}/run/close",
+        data={"attended": [s.lead.id, s.bo.id]},
+        follow_redirects=True,
+    )
     assert "The session is closed; nothing in it can change any more." in refused.get_data(as_text=True)
     jobs.run()
     assert set(summaries(smtp)) == {s.lead.email, s.ana.email}  # summaries() fails on a second copy
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboundMail).where(
-        OutboundMail.kind == "session-summary")) == 2
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(OutboundMail).where(OutboundMail.kind == "session-summary")
+        )
+        == 2
+    )
 
 
 def test_what_people_wrote_is_escaped_in_the_html_mail(s, smtp, jobs):
-    close_a_session(s, top_text="<script>alert('x')</script> & <b>bold</b>", action_text="Ship <pre> & \"quote\"")
+    close_a_session(s, top_text="<script>alert('x')</script> & <b>bold</b>", action_text='Ship <pre> & "quote"')
     jobs.run()
     plain, page = parts(summaries(smtp)[s.ana.email])
     assert "<script>" not in page and "<b>bold</b>" not in page and "<pre>" not in page

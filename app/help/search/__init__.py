@@ -27,7 +27,17 @@ from app.help.search.index import include_name, index_question, kb_text
 from app.help.search.query import search_knowledge, search_terms
 
 __all__ = [
-    "KnowledgeEntry", "KnowledgePost", "NotInKnowledgeBase", "Ref", "include_name", "index_question",
-    "kb_text", "knowledge_entry", "record_self_solve", "search_knowledge", "search_terms",
-    "self_solve_count", "solved_by",
+    "KnowledgeEntry",
+    "KnowledgePost",
+    "NotInKnowledgeBase",
+    "Ref",
+    "include_name",
+    "index_question",
+    "kb_text",
+    "knowledge_entry",
+    "record_self_solve",
+    "search_knowledge",
+    "search_terms",
+    "self_solve_count",
+    "solved_by",
 ]

@@ -68,38 +68,76 @@ def load_entries(ids: list[int], team_id: int) -> list[KnowledgeEntry]:
     if not ids:
         return []
     # By primary key, checked here: given the team as a condition, planners walk the team.
-    rows = {row.id: row for row in db.session.execute(
-        sa.select(Question.id, Question.team_id, Question.state, Question.goal, Question.stuck,
-                  Question.asker_id, Question.visibility, Question.helpful, Question.resolved_at,
-                  User.name.label("asker_name"))
-        .join(User, User.id == Question.asker_id).where(Question.id.in_(ids)))
-        if row.team_id == team_id and row.state == QuestionState.RESOLVED and row.visibility in PUBLISHED}
+    rows = {
+        row.id: row
+        for row in db.session.execute(
+            sa.select(
+                Question.id,
+                Question.team_id,
+                Question.state,
+                Question.goal,
+                Question.stuck,
+                Question.asker_id,
+                Question.visibility,
+                Question.helpful,
+                Question.resolved_at,
+                User.name.label("asker_name"),
+            )
+            .join(User, User.id == Question.asker_id)
+            .where(Question.id.in_(ids))
+        )
+        if row.team_id == team_id and row.state == QuestionState.RESOLVED and row.visibility in PUBLISHED
+    }
     skills: dict[int, list[Ref]] = {}
     for question_id, skill_id, name in db.session.execute(
-            sa.select(question_skills.c.question_id, Skill.id, Skill.name)
-            .join(Skill, Skill.id == question_skills.c.skill_id)
-            .where(question_skills.c.question_id.in_(ids)).order_by(Skill.name)):
+        sa.select(question_skills.c.question_id, Skill.id, Skill.name)
+        .join(Skill, Skill.id == question_skills.c.skill_id)
+        .where(question_skills.c.question_id.in_(ids))
+        .order_by(Skill.name)
+    ):
         skills.setdefault(question_id, []).append(Ref(skill_id, name))
     posts: dict[int, list[KnowledgePost]] = {}
     for post in db.session.execute(
-            sa.select(Post.id, Post.question_id, Post.author_id, User.name, Post.body, Post.via, Post.created_at)
-            .outerjoin(User, User.id == Post.author_id)
-            .where(Post.question_id.in_(ids)).order_by(Post.created_at, Post.id)):
+        sa.select(Post.id, Post.question_id, Post.author_id, User.name, Post.body, Post.via, Post.created_at)
+        .outerjoin(User, User.id == Post.author_id)
+        .where(Post.question_id.in_(ids))
+        .order_by(Post.created_at, Post.id)
+    ):
         row = rows.get(post.question_id)
         hidden = row is not None and post.author_id == row.asker_id and row.visibility != Visibility.NAMED
         author = None if hidden or post.author_id is None else Ref(post.author_id, post.name)
         posts.setdefault(post.question_id, []).append(
-            KnowledgePost(post.id, author, post.body, post.via, post.created_at,
-                          by_asker=row is not None and post.author_id == row.asker_id))
-    counts = dict(db.session.execute(
-        sa.select(SelfSolve.question_id, sa.func.count()).where(SelfSolve.question_id.in_(ids))
-        .group_by(SelfSolve.question_id)).all())
-    return [KnowledgeEntry(
-        id=row.id, goal=row.goal, stuck=row.stuck, skills=skills.get(row.id, []),
-        asker=Ref(row.asker_id, row.asker_name) if row.visibility == Visibility.NAMED else None,
-        posts=posts.get(row.id, []), helpful=row.helpful, resolved_at=row.resolved_at,
-        solved_count=counts.get(row.id, 0),
-    ) for row in (rows.get(i) for i in ids) if row is not None]
+            KnowledgePost(
+                post.id,
+                author,
+                post.body,
+                post.via,
+                post.created_at,
+                by_asker=row is not None and post.author_id == row.asker_id,
+            )
+        )
+    counts = dict(
+        db.session.execute(
+            sa.select(SelfSolve.question_id, sa.func.count())
+            .where(SelfSolve.question_id.in_(ids))
+            .group_by(SelfSolve.question_id)
+        ).all()
+    )
+    return [
+        KnowledgeEntry(
+            id=row.id,
+            goal=row.goal,
+            stuck=row.stuck,
+            skills=skills.get(row.id, []),
+            asker=Ref(row.asker_id, row.asker_name) if row.visibility == Visibility.NAMED else None,
+            posts=posts.get(row.id, []),
+            helpful=row.helpful,
+            resolved_at=row.resolved_at,
+            solved_count=counts.get(row.id, 0),
+        )
+        for row in (rows.get(i) for i in ids)
+        if row is not None
+    ]
 
 
 def _reader(user_id: int) -> User:
@@ -124,19 +162,28 @@ def record_self_solve(question_id: int, user_id: int) -> int:
     entry = knowledge_entry(question_id, user_id)
     if not solved_by(entry.id, user.id):
         # Two clicks at once count once: the second finds the first's row and adds nothing.
-        insert_unless_exists(SelfSolve.__table__, dict(user_id=user.id, question_id=entry.id, team_id=user.team_id,
-                                                       created_at=utcnow()), ["question_id", "user_id"])
+        insert_unless_exists(
+            SelfSolve.__table__,
+            dict(user_id=user.id, question_id=entry.id, team_id=user.team_id, created_at=utcnow()),
+            ["question_id", "user_id"],
+        )
         db.session.commit()
     return self_solve_count(entry.id)
 
 
 def solved_by(question_id: int, user_id: int) -> bool:
     """Tell whether the person already said this entry solved their problem."""
-    return db.session.scalar(sa.select(sa.exists().where(
-        SelfSolve.question_id == question_id, SelfSolve.user_id == user_id))) or False
+    return (
+        db.session.scalar(
+            sa.select(sa.exists().where(SelfSolve.question_id == question_id, SelfSolve.user_id == user_id))
+        )
+        or False
+    )
 
 
 def self_solve_count(question_id: int) -> int:
     """How many people an entry helped without asking a mentor."""
-    return db.session.scalar(sa.select(sa.func.count()).select_from(SelfSolve)
-                             .where(SelfSolve.question_id == question_id)) or 0
+    return (
+        db.session.scalar(sa.select(sa.func.count()).select_from(SelfSolve).where(SelfSolve.question_id == question_id))
+        or 0
+    )

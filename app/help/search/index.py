@@ -34,8 +34,9 @@ def index_question(question_id: int) -> None:
     if question is None:
         return
     # Read from the database (after an autoflush), so posts added any way are included.
-    bodies = db.session.scalars(sa.select(Post.body).where(Post.question_id == question_id)
-                                .order_by(Post.created_at, Post.id))
+    bodies = db.session.scalars(
+        sa.select(Post.body).where(Post.question_id == question_id).order_by(Post.created_at, Post.id)
+    )
     text = kb_text(question.goal, question.stuck, bodies)
     if question.kb_text != text:
         question.kb_text = text

@@ -21,8 +21,9 @@ def prepare() -> None:
 
 
 def rank(team_id, terms, skill_ids, every: bool, skip, limit: int) -> list[int]:
-    index = sa.table(SEARCH_TABLE, sa.column("question_id"), sa.column("team_id"), sa.column("skill_ids"),
-                     sa.column("vector"))
+    index = sa.table(
+        SEARCH_TABLE, sa.column("question_id"), sa.column("team_id"), sa.column("skill_ids"), sa.column("vector")
+    )
     # Words are letters and digits only, so they are safe inside a tsquery.
     tsquery = sa.func.to_tsquery(sa.literal_column("'english'"), (" & " if every else " | ").join(terms))
     conditions = [index.c.vector.op("@@")(tsquery), index.c.team_id == team_id]
@@ -36,11 +37,19 @@ def rank(team_id, terms, skill_ids, every: bool, skip, limit: int) -> list[int]:
     # underrates checking each row's words and walks the ids even for rare words.
     dense = _estimated_rows(sa.select(index.c.question_id).where(*conditions)) > DENSE_MATCHES
     newest = index.c.question_id if dense else index.c.question_id + 0
-    recent = (sa.select(index.c.question_id, index.c.vector).where(*conditions)
-              .order_by(newest.desc()).limit(engine.CANDIDATES).subquery())
+    recent = (
+        sa.select(index.c.question_id, index.c.vector)
+        .where(*conditions)
+        .order_by(newest.desc())
+        .limit(engine.CANDIDATES)
+        .subquery()
+    )
     score = sa.func.ts_rank(recent.c.vector, tsquery, 1)  # 1: long threads do not win by length
-    return list(db.session.scalars(sa.select(recent.c.question_id)
-                                   .order_by(score.desc(), recent.c.question_id.desc()).limit(limit)))
+    return list(
+        db.session.scalars(
+            sa.select(recent.c.question_id).order_by(score.desc(), recent.c.question_id.desc()).limit(limit)
+        )
+    )
 
 
 def _estimated_rows(query: sa.Select) -> float:

@@ -20,8 +20,9 @@ ENGINES: dict[str, Engine] = {"postgresql": postgres}  # any other database: SQL
 
 def search_terms(text: str) -> list[str]:
     """The telling words of a text: no stop words nor single letters, at most MAX_TERMS."""
-    words = dict.fromkeys(w for w in re.findall(r"[^\W_]+", (text or "").casefold())
-                          if len(w) > 1 and w not in STOPWORDS)
+    words = dict.fromkeys(
+        w for w in re.findall(r"[^\W_]+", (text or "").casefold()) if len(w) > 1 and w not in STOPWORDS
+    )
     if len(words) <= MAX_TERMS:
         return list(words)
     # Longer words tend to be the rarer, more specific ones: keep those.
@@ -41,8 +42,7 @@ def search_knowledge(team_id, text: str, skill_ids=(), limit: int = 10) -> list[
         query = sa.select(Question.id).where(*_published(team_id))
         if skill_ids:
             query = query.where(Question.id.in_(_about(skill_ids)))
-        ids = list(db.session.scalars(query.order_by(Question.resolved_at.desc(), Question.id.desc())
-                                      .limit(limit)))
+        ids = list(db.session.scalars(query.order_by(Question.resolved_at.desc(), Question.id.desc()).limit(limit)))
         return load_entries(ids, team_id)
     engine = ENGINES.get(db.session.get_bind().dialect.name, sqlite)
     engine.prepare()
@@ -53,8 +53,7 @@ def search_knowledge(team_id, text: str, skill_ids=(), limit: int = 10) -> list[
 
 
 def _published(team_id: int) -> list:
-    return [Question.team_id == team_id, Question.state == QuestionState.RESOLVED,
-            Question.visibility.in_(PUBLISHED)]
+    return [Question.team_id == team_id, Question.state == QuestionState.RESOLVED, Question.visibility.in_(PUBLISHED)]
 
 
 def _about(skill_ids) -> sa.Select:

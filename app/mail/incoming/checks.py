@@ -34,9 +34,11 @@ from app.mail.outgoing.bounces import count_bounce
 from app.people.models import User
 from app.urls import external_url
 
-UNKNOWN_KEY_NOTE = ("The address you wrote to is not one Unstuck takes replies at (any more), so "
-                    "nothing was posted. Please answer in Unstuck, or reply to the newest email "
-                    "about the question: its address works.")
+UNKNOWN_KEY_NOTE = (
+    "The address you wrote to is not one Unstuck takes replies at (any more), so "
+    "nothing was posted. Please answer in Unstuck, or reply to the newest email "
+    "about the question: its address works."
+)
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,9 @@ class Reading:
     person_id: int | None = None  # who may be told what became of the email: a known sender
 
 
-def check_reply(reading: Reading, msg: InboundMessage, null_sender: bool,
-                envelope: list[str]) -> Refusal | Callable[[Reply], None]:
+def check_reply(
+    reading: Reading, msg: InboundMessage, null_sender: bool, envelope: list[str]
+) -> Refusal | Callable[[Reply], None]:
     """Decide whether the email is a reply to act on: its handler, or why not."""
     refusal = check_sender(reading, msg, null_sender, envelope)
     if refusal is not None:
@@ -78,13 +81,19 @@ def check_reply(reading: Reading, msg: InboundMessage, null_sender: bool,
     reading.text = reply_from_bodies(msg.text_body, msg.html_body).strip()
     handler = reply_handler(address.purpose)
     if handler is None:
-        return Refusal("no-handler", f"purpose {address.purpose}",
-                       note="Replies to this email cannot be posted. Please answer in Unstuck instead.")
+        return Refusal(
+            "no-handler",
+            f"purpose {address.purpose}",
+            note="Replies to this email cannot be posted. Please answer in Unstuck instead.",
+        )
     if not reading.text and not takes_calendar_answers(address.purpose):
-        return Refusal("empty", "no text of the sender's own",
-                       note="We found no text of your own in your email, only quoted text or a "
-                            "signature, so there was nothing to post. Please write your answer "
-                            "above the quoted email and send it again.")
+        return Refusal(
+            "empty",
+            "no text of the sender's own",
+            note="We found no text of your own in your email, only quoted text or a "
+            "signature, so there was nothing to post. Please write your answer "
+            "above the quoted email and send it again.",
+        )
     return handler
 
 
@@ -128,16 +137,21 @@ def _unknown_address(reading: Reading, msg: InboundMessage) -> Refusal:
     if person is None or _authentication_failure(msg):
         return Refusal("unknown-address", detail)
     reading.person_id = person.id
-    return Refusal("unknown-address", detail, note=UNKNOWN_KEY_NOTE,
-                   links=(("Open Unstuck", external_url("people.home")),))
+    return Refusal(
+        "unknown-address", detail, note=UNKNOWN_KEY_NOTE, links=(("Open Unstuck", external_url("people.home")),)
+    )
 
 
 def known_sender(msg: InboundMessage) -> User | None:
     """The active person whose address the email is from, if there is one."""
     if not msg.from_addr:
         return None
-    return db.session.scalar(sa.select(User).where(
-        sa.func.lower(User.email) == msg.from_addr, User.active.is_(True)).order_by(User.id).limit(1))
+    return db.session.scalar(
+        sa.select(User)
+        .where(sa.func.lower(User.email) == msg.from_addr, User.active.is_(True))
+        .order_by(User.id)
+        .limit(1)
+    )
 
 
 def _authentication_failure(msg: InboundMessage) -> str | None:

@@ -56,8 +56,7 @@ class ReplyRefused(Exception):
         self.subject = subject
 
 
-def register_reply_handler(app: Flask, purpose: str, handler: Callable[[Reply], None],
-                           calendar: bool = False) -> None:
+def register_reply_handler(app: Flask, purpose: str, handler: Callable[[Reply], None], calendar: bool = False) -> None:
     """Hand replies to addresses of this purpose to `handler`; `calendar=True` when the
     addresses are where people's calendars send their answers to invitations."""
     app.extensions.setdefault("mail_reply_handlers", {})[purpose] = handler

@@ -115,10 +115,16 @@ def receive(raw: bytes, via: str, mail_from: str = "", rcpt_to: Iterable[str] = 
     header_id, subject = identify(raw)
     message_id = inbound_message_id(header_id, raw)
     values = dict(
-        message_id=message_id, mail_from=clean_text(mail_from or "")[:ADDRESS_CHARS],
+        message_id=message_id,
+        mail_from=clean_text(mail_from or "")[:ADDRESS_CHARS],
         rcpt_to=[clean_text(str(r))[:ADDRESS_CHARS] for r in list(rcpt_to)[:MAX_RECIPIENTS]],
-        subject=subject[:2000], raw=bytes(raw), via=via, status=InboundStatus.RECEIVED,
-        reason="", detail="", received_at=utcnow(),
+        subject=subject[:2000],
+        raw=bytes(raw),
+        via=via,
+        status=InboundStatus.RECEIVED,
+        reason="",
+        detail="",
+        received_at=utcnow(),
     )
     inbound_id = insert_unless_exists(InboundMail.__table__, values, "message_id")
     if inbound_id is None:
@@ -146,10 +152,16 @@ def requeue_unread_mail(older_than: timedelta = UNREAD_AFTER) -> int:
     and emails a worker took and never finished.
     """
     now = utcnow()
-    ids = db.session.scalars(sa.select(InboundMail.id).where(sa.or_(
-        sa.and_(InboundMail.status == InboundStatus.RECEIVED, InboundMail.received_at < now - older_than),
-        _stale_claim(now),
-    )).order_by(InboundMail.id)).all()
+    ids = db.session.scalars(
+        sa.select(InboundMail.id)
+        .where(
+            sa.or_(
+                sa.and_(InboundMail.status == InboundStatus.RECEIVED, InboundMail.received_at < now - older_than),
+                _stale_claim(now),
+            )
+        )
+        .order_by(InboundMail.id)
+    ).all()
     for inbound_id in ids:
         enqueue(process_inbound, inbound_id, queue="default")
     return len(ids)
@@ -161,9 +173,10 @@ def drop_old_raw_mail() -> int:
     cutoff = utcnow() - timedelta(days=current_app.config["MAIL_RAW_KEEP_DAYS"])
     dropped = db.session.execute(
         sa.update(InboundMail)
-        .where(InboundMail.status.in_(FINISHED), InboundMail.received_at < cutoff,
-               sa.func.length(InboundMail.raw) > 0)
-        .values(raw=b"").execution_options(synchronize_session=False)).rowcount
+        .where(InboundMail.status.in_(FINISHED), InboundMail.received_at < cutoff, sa.func.length(InboundMail.raw) > 0)
+        .values(raw=b"")
+        .execution_options(synchronize_session=False)
+    ).rowcount
     db.session.commit()
     if dropped:
         log.info("raw mail dropped: %s received before %s", dropped, cutoff.isoformat())
@@ -225,13 +238,16 @@ def _unreadable(reading: Reading, raw: bytes, null_sender: bool, envelope: list[
     if header is None or _checked_sender(reading, header, null_sender, envelope) is not None:
         reading.address, reading.person_id = None, None  # nobody is told
         return Refusal("unreadable", why)
-    return Refusal("unreadable", why, note=f"Unstuck could not read your email: {why}. Please write "
-                                            "your answer again in a new, plain email, or answer in "
-                                            "Unstuck.")
+    return Refusal(
+        "unreadable",
+        why,
+        note=f"Unstuck could not read your email: {why}. Please write "
+        "your answer again in a new, plain email, or answer in "
+        "Unstuck.",
+    )
 
 
-def _checked_sender(reading: Reading, header: InboundMessage, null_sender: bool,
-                    envelope: list[str]) -> Refusal | None:
+def _checked_sender(reading: Reading, header: InboundMessage, null_sender: bool, envelope: list[str]) -> Refusal | None:
     """check_sender on the header alone, which also names the sender and subject for the record."""
     reading.sender, reading.subject = header.from_addr or "-", header.subject
     return check_sender(reading, header, null_sender, envelope)
@@ -246,8 +262,11 @@ def claim(inbound_id: int) -> datetime | None:
     now = utcnow()
     statement = (
         sa.update(InboundMail)
-        .where(InboundMail.id == inbound_id, InboundMail.attempts < READ_ATTEMPTS,
-               sa.or_(InboundMail.status == InboundStatus.RECEIVED, _stale_claim(now)))
+        .where(
+            InboundMail.id == inbound_id,
+            InboundMail.attempts < READ_ATTEMPTS,
+            sa.or_(InboundMail.status == InboundStatus.RECEIVED, _stale_claim(now)),
+        )
         .values(status=InboundStatus.READING, claimed_at=now, attempts=InboundMail.attempts + 1)
         .execution_options(synchronize_session=False)
     )
@@ -260,8 +279,11 @@ def _give_up(inbound_id: int) -> str | None:
     """End an email that was tried READ_ATTEMPTS times as failed, tell its person if its
     header shows who they are, and commit; return "failed", or None if it was not due."""
     now = utcnow()
-    due = (InboundMail.id == inbound_id, InboundMail.attempts >= READ_ATTEMPTS,
-           sa.or_(InboundMail.status == InboundStatus.RECEIVED, _stale_claim(now)))
+    due = (
+        InboundMail.id == inbound_id,
+        InboundMail.attempts >= READ_ATTEMPTS,
+        sa.or_(InboundMail.status == InboundStatus.RECEIVED, _stale_claim(now)),
+    )
     row = db.session.scalar(sa.select(InboundMail).where(*due).with_for_update())
     if row is None:
         db.session.rollback()
@@ -273,11 +295,22 @@ def _give_up(inbound_id: int) -> str | None:
     try:
         header = parse_header(row.raw)
         envelope = list(row.rcpt_to or [])
-        if (header is not None and _checked_sender(reading, header, row.mail_from == "<>", envelope) is None
-                and may_answer(reading.person_id)):
-            tell(reading, ANSWER_KIND, "Your reply was not posted", "mail/reply_refused",
-                 {"why": "Your email could not be read, because of a fault on our side. "
-                         "Please answer in Unstuck instead.", "text": ""})
+        if (
+            header is not None
+            and _checked_sender(reading, header, row.mail_from == "<>", envelope) is None
+            and may_answer(reading.person_id)
+        ):
+            tell(
+                reading,
+                ANSWER_KIND,
+                "Your reply was not posted",
+                "mail/reply_refused",
+                {
+                    "why": "Your email could not be read, because of a fault on our side. "
+                    "Please answer in Unstuck instead.",
+                    "text": "",
+                },
+            )
     except Exception:  # telling must not keep the email from ending: it would never end
         log.exception("could not tell the person of failed mail: message_id=%s", row.message_id)
         db.session.rollback()
@@ -295,15 +328,16 @@ def _note_error(inbound_id: int, exc: Exception) -> None:
     """Keep the error of a failed reading with the email, for the admins; never raises."""
     try:
         db.session.rollback()
-        db.session.execute(sa.update(InboundMail).where(
-            InboundMail.id == inbound_id, InboundMail.status == InboundStatus.READING)
+        db.session.execute(
+            sa.update(InboundMail)
+            .where(InboundMail.id == inbound_id, InboundMail.status == InboundStatus.READING)
             .values(detail=clean_text(f"{type(exc).__name__}: {exc}")[:2000])
-            .execution_options(synchronize_session=False))
+            .execution_options(synchronize_session=False)
+        )
         db.session.commit()
     except Exception:
         db.session.rollback()
 
 
 def _stale_claim(now: datetime):
-    return sa.and_(InboundMail.status == InboundStatus.READING,
-                   InboundMail.claimed_at < now - CLAIM_TIMEOUT)
+    return sa.and_(InboundMail.status == InboundStatus.READING, InboundMail.claimed_at < now - CLAIM_TIMEOUT)

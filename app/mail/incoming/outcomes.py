@@ -43,19 +43,33 @@ def post(reading: Reading, msg: InboundMessage, handler: Callable[[Reply], None]
     files = _kept_out(msg, address.purpose)
     if not _mark_posted(reading, files):
         return _lost_claim(reading)
-    reply = Reply(address.purpose, address.object_id, address.user_id, reading.text,
-                  msg.subject, reading.message_id, files, msg.calendar)
+    reply = Reply(
+        address.purpose,
+        address.object_id,
+        address.user_id,
+        reading.text,
+        msg.subject,
+        reading.message_id,
+        files,
+        msg.calendar,
+    )
     try:
         handler(reply)
     except ReplyRefused as refused:
-        return _after_handler_error(reading, Refusal("handler", str(refused), note=str(refused),
-                                                     links=refused.links, subject=refused.subject))
+        return _after_handler_error(
+            reading, Refusal("handler", str(refused), note=str(refused), links=refused.links, subject=refused.subject)
+        )
     except Exception as exc:
         log.exception("reply handler failed: purpose=%s message_id=%s", reply.purpose, reading.message_id)
-        return _after_handler_error(reading, Refusal(
-            "error", f"{type(exc).__name__}: {exc}"[:2000],
-            note="Something went wrong on our side and your reply was not posted. "
-                 "Please answer in Unstuck instead."))
+        return _after_handler_error(
+            reading,
+            Refusal(
+                "error",
+                f"{type(exc).__name__}: {exc}"[:2000],
+                note="Something went wrong on our side and your reply was not posted. "
+                "Please answer in Unstuck instead.",
+            ),
+        )
     db.session.commit()
     if _status(reading) != InboundStatus.POSTED:
         # The handler rolled its transaction back (and the mark with it) yet returned as
@@ -63,9 +77,15 @@ def post(reading: Reading, msg: InboundMessage, handler: Callable[[Reply], None]
         if not _mark_posted(reading, files):
             return _lost_claim(reading)
         db.session.commit()
-    log.info("mail posted: purpose=%s object=%s from=%s message_id=%s key=%s attachments=%s",
-             reply.purpose, reply.object_id, reading.sender, reading.message_id,
-             _shown(reading.key), len(files))
+    log.info(
+        "mail posted: purpose=%s object=%s from=%s message_id=%s key=%s attachments=%s",
+        reply.purpose,
+        reply.object_id,
+        reading.sender,
+        reading.message_id,
+        _shown(reading.key),
+        len(files),
+    )
     return InboundStatus.POSTED.value
 
 
@@ -77,8 +97,13 @@ def _mark_posted(reading: Reading, files: tuple[str, ...]) -> bool:
         return False
     address.last_used_at = now
     if files:
-        tell(reading, "reply_attachments", "Your reply was posted; its files were not kept",
-             "mail/reply_attachments", {"filenames": files})
+        tell(
+            reading,
+            "reply_attachments",
+            "Your reply was posted; its files were not kept",
+            "mail/reply_attachments",
+            {"filenames": files},
+        )
     db.session.flush()
     return True
 
@@ -91,8 +116,12 @@ def _after_handler_error(reading: Reading, refusal: Refusal) -> str:
     """Undo what the handler did and refuse, unless it had committed the post already."""
     db.session.rollback()
     if _status(reading) == InboundStatus.POSTED:
-        log.error("reply handler failed after posting: purpose=%s message_id=%s detail=%s",
-                  reading.address.purpose, reading.message_id, refusal.detail)
+        log.error(
+            "reply handler failed after posting: purpose=%s message_id=%s detail=%s",
+            reading.address.purpose,
+            reading.message_id,
+            refusal.detail,
+        )
         db.session.rollback()
         return InboundStatus.POSTED.value
     return refuse(reading, refusal)
@@ -106,13 +135,24 @@ def refuse(reading: Reading, refusal: Refusal) -> str:
     if refusal.note and reading.person_id is not None:
         if may_answer(reading.person_id):
             # A feature's words may quote what came in (a calendar's error): cleaned as mail is.
-            tell(reading, ANSWER_KIND, refusal.subject or "Your reply was not posted", "mail/reply_refused",
-                 {"why": clean_text(refusal.note), "text": reading.text, "links": refusal.links})
+            tell(
+                reading,
+                ANSWER_KIND,
+                refusal.subject or "Your reply was not posted",
+                "mail/reply_refused",
+                {"why": clean_text(refusal.note), "text": reading.text, "links": refusal.links},
+            )
         else:
             _note_detail(reading, f"{refusal.detail}; not answered: answered within the hour")
     db.session.commit()
-    log.info("mail refused: reason=%s from=%s message_id=%s key=%s detail=%s", refusal.reason,
-             reading.sender, reading.message_id, _shown(reading.key), refusal.detail[:200])
+    log.info(
+        "mail refused: reason=%s from=%s message_id=%s key=%s detail=%s",
+        refusal.reason,
+        reading.sender,
+        reading.message_id,
+        _shown(reading.key),
+        refusal.detail[:200],
+    )
     return InboundStatus.REFUSED.value
 
 
@@ -121,14 +161,24 @@ def may_answer(person_id: int) -> bool:
     within ANSWER_EVERY. Their row stays locked until the commit, so two workers refusing two
     of their emails at once answer one."""
     db.session.execute(sa.select(User.id).where(User.id == person_id).with_for_update(key_share=True))
-    return not db.session.scalar(sa.select(sa.exists().where(
-        OutboundMail.user_id == person_id, OutboundMail.kind == ANSWER_KIND,
-        OutboundMail.created_at > utcnow() - ANSWER_EVERY)))
+    return not db.session.scalar(
+        sa.select(
+            sa.exists().where(
+                OutboundMail.user_id == person_id,
+                OutboundMail.kind == ANSWER_KIND,
+                OutboundMail.created_at > utcnow() - ANSWER_EVERY,
+            )
+        )
+    )
 
 
 def _note_detail(reading: Reading, detail: str) -> None:
-    db.session.execute(sa.update(InboundMail).where(InboundMail.id == reading.inbound_id)
-                       .values(detail=clean_text(detail)[:2000]).execution_options(synchronize_session=False))
+    db.session.execute(
+        sa.update(InboundMail)
+        .where(InboundMail.id == reading.inbound_id)
+        .values(detail=clean_text(detail)[:2000])
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _record(reading: Reading, status: InboundStatus, reason: str, detail: str, now: datetime) -> bool:
@@ -140,10 +190,18 @@ def _record(reading: Reading, status: InboundStatus, reason: str, detail: str, n
     address = reading.address
     statement = (
         sa.update(InboundMail)
-        .where(InboundMail.id == reading.inbound_id, InboundMail.status == InboundStatus.READING,
-               InboundMail.claimed_at == reading.claimed_at)
-        .values(status=status, reason=reason, detail=clean_text(detail), processed_at=now,
-                reply_address_id=address.id if address is not None else None)
+        .where(
+            InboundMail.id == reading.inbound_id,
+            InboundMail.status == InboundStatus.READING,
+            InboundMail.claimed_at == reading.claimed_at,
+        )
+        .values(
+            status=status,
+            reason=reason,
+            detail=clean_text(detail),
+            processed_at=now,
+            reply_address_id=address.id if address is not None else None,
+        )
         .execution_options(synchronize_session=False)
     )
     return db.session.execute(statement).rowcount == 1
@@ -160,8 +218,15 @@ def _lost_claim(reading: Reading) -> str:
 def tell(reading: Reading, kind: str, subject: str, template: str, context: dict) -> None:
     """Mail the person who wrote the email about it, once per email and kind."""
     owner = db.session.get(User, reading.person_id)
-    send_mail(f"inbound:{reading.inbound_id}:{kind}", kind, owner, subject, template,
-              {"subject": reading.subject, **context}, about=("inbound_mail", reading.inbound_id))
+    send_mail(
+        f"inbound:{reading.inbound_id}:{kind}",
+        kind,
+        owner,
+        subject,
+        template,
+        {"subject": reading.subject, **context},
+        about=("inbound_mail", reading.inbound_id),
+    )
 
 
 def _shown(key: str | None) -> str:

@@ -126,8 +126,13 @@ def _peer(session) -> str:
 def start_receiver(app: Flask, host: str, port: int) -> Controller:
     """Start the SMTP receiver on host:port in a thread; return its controller (stop() ends it)."""
     controller = Controller(
-        ReplyReceiver(app), hostname=host, port=port, server_hostname=app.config["MAIL_DOMAIN"],
-        ident="Unstuck", data_size_limit=app.config["MAX_CONTENT_LENGTH"], enable_SMTPUTF8=True,
+        ReplyReceiver(app),
+        hostname=host,
+        port=port,
+        server_hostname=app.config["MAIL_DOMAIN"],
+        ident="Unstuck",
+        data_size_limit=app.config["MAX_CONTENT_LENGTH"],
+        enable_SMTPUTF8=True,
     )
     controller.start()
     return controller

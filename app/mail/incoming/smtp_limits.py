@@ -32,7 +32,8 @@ class ReceiverLimits:
         config = app.config
         self.strategy = STRATEGIES[config.get("RATELIMIT_STRATEGY") or "fixed-window"]
         self.shared: RateLimiter = self.strategy(
-            storage_from_string(limits_storage_uri(config), **(config.get("RATELIMIT_STORAGE_OPTIONS") or {})))
+            storage_from_string(limits_storage_uri(config), **(config.get("RATELIMIT_STORAGE_OPTIONS") or {}))
+        )
         self.local: RateLimiter | None = None  # made when Redis first fails
         self.prefix = config.get("RATELIMIT_KEY_PREFIX") or "unstuck"
 

@@ -62,8 +62,9 @@ def inbound_mail():
     try:
         automatic = request.args.get("mail_from", "").strip() in ("<>",)
         if not any(takes_mail_for(address, automatic) for address in recipients(raw, rcpt_to)):
-            return error(422, "No recipient of this email is an Unstuck reply address or a live "
-                              "return path; it was not kept.")
+            return error(
+                422, "No recipient of this email is an Unstuck reply address or a live return path; it was not kept."
+            )
         row = receive(raw, "http", request.args.get("mail_from", ""), rcpt_to)
     except SQLAlchemyError:
         db.session.rollback()

@@ -12,6 +12,14 @@ from app.mail.outgoing.jobs import MailNotSent, deliver, deliver_batch, requeue_
 from app.mail.outgoing.transport import build_message, send_batch, send_message
 
 __all__ = [
-    "MailNotSent", "MailStatus", "OutboundMail", "build_message", "deliver", "deliver_batch",
-    "requeue_unsent_mail", "send_batch", "send_mail", "send_message",
+    "MailNotSent",
+    "MailStatus",
+    "OutboundMail",
+    "build_message",
+    "deliver",
+    "deliver_batch",
+    "requeue_unsent_mail",
+    "send_batch",
+    "send_mail",
+    "send_message",
 ]

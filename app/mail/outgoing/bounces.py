@@ -53,12 +53,15 @@ def mail_pauses(emails: Iterable[str]) -> dict[str, MailPause]:
     wanted = {email.strip().lower() for email in emails}
     if not limit or length <= timedelta(0) or not wanted:
         return {}
-    rows = db.session.execute(sa.select(
-        MailBounce.email, MailBounce.count, MailBounce.last_reason, MailBounce.last_bounced_at,
-    ).where(MailBounce.email.in_(wanted), MailBounce.count >= limit,
-            MailBounce.last_bounced_at > utcnow() - length))
-    return {row.email: MailPause(row.email, row.count, row.last_reason, row.last_bounced_at + length)
-            for row in rows}
+    rows = db.session.execute(
+        sa.select(
+            MailBounce.email,
+            MailBounce.count,
+            MailBounce.last_reason,
+            MailBounce.last_bounced_at,
+        ).where(MailBounce.email.in_(wanted), MailBounce.count >= limit, MailBounce.last_bounced_at > utcnow() - length)
+    )
+    return {row.email: MailPause(row.email, row.count, row.last_reason, row.last_bounced_at + length) for row in rows}
 
 
 def mail_pause(email: str) -> MailPause | None:
@@ -70,8 +73,11 @@ def resume_mail(email: str) -> MailPause | None:
     """Forget the bounces of an address in the current transaction, so that the next email
     to it is sent; return the pause this ended, or None when mail to it was not paused."""
     pause = mail_pause(email)
-    db.session.execute(sa.delete(MailBounce).where(MailBounce.email == email.strip().lower())
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        sa.delete(MailBounce)
+        .where(MailBounce.email == email.strip().lower())
+        .execution_options(synchronize_session=False)
+    )
     return pause
 
 
@@ -80,15 +86,20 @@ def count_bounce(mail_id: int, email: str, reason: str) -> bool:
     transaction; return whether it counted now (each email's failure counts once)."""
     now = utcnow()
     marked = db.session.execute(
-        sa.update(OutboundMail).where(OutboundMail.id == mail_id, OutboundMail.bounced_at.is_(None))
-        .values(bounced_at=now).execution_options(synchronize_session=False)).rowcount
+        sa.update(OutboundMail)
+        .where(OutboundMail.id == mail_id, OutboundMail.bounced_at.is_(None))
+        .values(bounced_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if not marked:
         return False
-    email = email.strip().lower()[:MailBounce.email.type.length]
-    insert_unless_exists(MailBounce.__table__, dict(email=email, count=0, last_reason="",
-                                                    last_bounced_at=now), "email")
-    db.session.execute(sa.update(MailBounce).where(MailBounce.email == email).values(
-        count=MailBounce.count + 1, last_reason=reason, last_bounced_at=now))
+    email = email.strip().lower()[: MailBounce.email.type.length]
+    insert_unless_exists(MailBounce.__table__, dict(email=email, count=0, last_reason="", last_bounced_at=now), "email")
+    db.session.execute(
+        sa.update(MailBounce)
+        .where(MailBounce.email == email)
+        .values(count=MailBounce.count + 1, last_reason=reason, last_bounced_at=now)
+    )
     return True
 
 
@@ -124,7 +135,14 @@ def mail_paused(mail_id: int) -> None:
     if mail is None or handler is None or mail.status != MailStatus.SUPPRESSED:
         db.session.rollback()
         return
-    paused = PausedMail(mail.id, mail.key, mail.kind, mail.user_id, mail.about_type, mail.about_id,
-                        mail.last_error or "mail to this address is paused")
+    paused = PausedMail(
+        mail.id,
+        mail.key,
+        mail.kind,
+        mail.user_id,
+        mail.about_type,
+        mail.about_id,
+        mail.last_error or "mail to this address is paused",
+    )
     db.session.rollback()
     handler(paused)

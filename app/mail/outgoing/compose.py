@@ -21,18 +21,41 @@ from app.people.personal_data import is_erased_address
 
 # Headers Unstuck writes itself; callers may add others (List-Unsubscribe, Reply-To ...).
 RESERVED_HEADERS = {
-    "from", "to", "cc", "bcc", "subject", "date", "message-id", "in-reply-to", "references",
-    "mime-version", "content-type", "content-transfer-encoding", "sender", "return-path",
-    "auto-submitted", "x-auto-response-suppress",
+    "from",
+    "to",
+    "cc",
+    "bcc",
+    "subject",
+    "date",
+    "message-id",
+    "in-reply-to",
+    "references",
+    "mime-version",
+    "content-type",
+    "content-transfer-encoding",
+    "sender",
+    "return-path",
+    "auto-submitted",
+    "x-auto-response-suppress",
 }
 HEADER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 
 
-def send_mail(key: str, kind: str, to: User | tuple[str, str], subject: str, template: str,
-              context: dict | None = None, thread: str | None = None, headers: dict | None = None,
-              about: db.Model | tuple[str, int] | None = None, unsubscribe: str | None = None,
-              reply_to: str | None = None, deliver: bool = True,
-              calendar: bytes | None = None) -> OutboundMail:
+def send_mail(
+    key: str,
+    kind: str,
+    to: User | tuple[str, str],
+    subject: str,
+    template: str,
+    context: dict | None = None,
+    thread: str | None = None,
+    headers: dict | None = None,
+    about: db.Model | tuple[str, int] | None = None,
+    unsubscribe: str | None = None,
+    reply_to: str | None = None,
+    deliver: bool = True,
+    calendar: bytes | None = None,
+) -> OutboundMail:
     """Record an email to send once the current transaction commits, and return its row.
 
     The bodies are rendered now from `template + ".txt"` and `template + ".html"`. A key
@@ -68,15 +91,23 @@ def send_mail(key: str, kind: str, to: User | tuple[str, str], subject: str, tem
     # An erased person's address receives nothing: the email is kept as a record, not sent.
     erased = is_erased_address(to_email)
     values = dict(
-        key=key, kind=kind, to_email=to_email, to_name=to_name, user_id=user_id,
+        key=key,
+        kind=kind,
+        to_email=to_email,
+        to_name=to_name,
+        user_id=user_id,
         subject=one_line(subject),
         text_body=render_template(template + ".txt", **context),
         html_body=render_template(template + ".html", **context),
         calendar=calendar.decode() if calendar is not None else None,
-        message_id=new_message_id(), thread_key=thread, headers=clean_headers(headers),
-        status=MailStatus.SUPPRESSED if erased else MailStatus.QUEUED, attempts=0,
+        message_id=new_message_id(),
+        thread_key=thread,
+        headers=clean_headers(headers),
+        status=MailStatus.SUPPRESSED if erased else MailStatus.QUEUED,
+        attempts=0,
         last_error="not sent: the person's data was erased" if erased else None,
-        about_type=about_type, about_id=about_id,
+        about_type=about_type,
+        about_id=about_id,
     )
     mail_id = insert_unless_exists(OutboundMail.__table__, values, "key")
     if mail_id is None:  # another transaction recorded the same key meanwhile

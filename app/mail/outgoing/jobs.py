@@ -64,10 +64,16 @@ def requeue_unsent_mail(older_than: timedelta = LOST_JOB_AFTER) -> int:
     only slow is harmless: claiming lets one job send it.
     """
     now = utcnow()
-    ids = db.session.scalars(sa.select(OutboundMail.id).where(sa.or_(
-        sa.and_(OutboundMail.status == MailStatus.QUEUED, OutboundMail.created_at < now - older_than),
-        _stale_claim(now),
-    )).order_by(OutboundMail.id)).all()
+    ids = db.session.scalars(
+        sa.select(OutboundMail.id)
+        .where(
+            sa.or_(
+                sa.and_(OutboundMail.status == MailStatus.QUEUED, OutboundMail.created_at < now - older_than),
+                _stale_claim(now),
+            )
+        )
+        .order_by(OutboundMail.id)
+    ).all()
     for mail_id in ids:
         enqueue(deliver, mail_id, queue="mail", retry=RETRY)
     return len(ids)
@@ -82,8 +88,10 @@ def claim(mail_ids: Iterable[int]) -> list[int]:
     now = utcnow()
     statement = (
         sa.update(OutboundMail)
-        .where(OutboundMail.id.in_(list(mail_ids)),
-               sa.or_(OutboundMail.status.in_([MailStatus.QUEUED, MailStatus.FAILED]), _stale_claim(now)))
+        .where(
+            OutboundMail.id.in_(list(mail_ids)),
+            sa.or_(OutboundMail.status.in_([MailStatus.QUEUED, MailStatus.FAILED]), _stale_claim(now)),
+        )
         .values(status=MailStatus.SENDING, claimed_at=now, attempts=OutboundMail.attempts + 1)
         .returning(OutboundMail.id)
         .execution_options(synchronize_session=False)
@@ -94,8 +102,7 @@ def claim(mail_ids: Iterable[int]) -> list[int]:
 
 
 def _stale_claim(now):
-    return sa.and_(OutboundMail.status == MailStatus.SENDING,
-                   OutboundMail.claimed_at < now - CLAIM_TIMEOUT)
+    return sa.and_(OutboundMail.status == MailStatus.SENDING, OutboundMail.claimed_at < now - CLAIM_TIMEOUT)
 
 
 def _deliver(mail_ids: Iterable[int]) -> tuple[int, list[Exception]]:
@@ -103,8 +110,7 @@ def _deliver(mail_ids: Iterable[int]) -> tuple[int, list[Exception]]:
     ids = claim(mail_ids)
     if not ids:
         return 0, []
-    mails = db.session.scalars(sa.select(OutboundMail).where(OutboundMail.id.in_(ids))
-                               .order_by(OutboundMail.id)).all()
+    mails = db.session.scalars(sa.select(OutboundMail).where(OutboundMail.id.in_(ids)).order_by(OutboundMail.id)).all()
     mails = _without_bouncing(mails)
     if not mails:
         db.session.commit()
@@ -126,9 +132,12 @@ def _deliver(mail_ids: Iterable[int]) -> tuple[int, list[Exception]]:
     def record_sent(index: int) -> None:
         mail_id = ready_ids[index]
         sent_at[mail_id] = utcnow()
-        db.session.execute(sa.update(OutboundMail).where(OutboundMail.id == mail_id)
-                           .values(status=MailStatus.SENT, sent_at=sent_at[mail_id], last_error=None)
-                           .execution_options(synchronize_session=False))
+        db.session.execute(
+            sa.update(OutboundMail)
+            .where(OutboundMail.id == mail_id)
+            .values(status=MailStatus.SENT, sent_at=sent_at[mail_id], last_error=None)
+            .execution_options(synchronize_session=False)
+        )
         db.session.commit()
 
     # Each email's own return path: a report sent there proves which email failed, to whom.
@@ -138,14 +147,26 @@ def _deliver(mail_ids: Iterable[int]) -> tuple[int, list[Exception]]:
     for mail in mails:
         error = outcomes[mail.id]
         if error is None:
-            log.info("mail sent: to=%s kind=%s about=%s message_id=%s sent_at=%s",
-                     mail.to_email, mail.kind, mail.about, mail.message_id, sent_at[mail.id].isoformat())
+            log.info(
+                "mail sent: to=%s kind=%s about=%s message_id=%s sent_at=%s",
+                mail.to_email,
+                mail.kind,
+                mail.about,
+                mail.message_id,
+                sent_at[mail.id].isoformat(),
+            )
         else:
             mail.status, mail.last_error = MailStatus.FAILED, describe(error)
             errors.append(error)
-            log.warning("mail not sent: to=%s kind=%s about=%s message_id=%s attempt=%s error=%s",
-                        mail.to_email, mail.kind, mail.about, mail.message_id, mail.attempts,
-                        mail.last_error)
+            log.warning(
+                "mail not sent: to=%s kind=%s about=%s message_id=%s attempt=%s error=%s",
+                mail.to_email,
+                mail.kind,
+                mail.about,
+                mail.message_id,
+                mail.attempts,
+                mail.last_error,
+            )
     db.session.commit()
     return len(mails) - len(errors), errors
 
@@ -161,9 +182,15 @@ def _without_bouncing(mails: list[OutboundMail]) -> list[OutboundMail]:
             mail.status, mail.last_error = MailStatus.SUPPRESSED, pause.describe()
             if paused_mail_handler(mail.kind) is not None:
                 enqueue_after_commit(mail_paused, mail.id, queue="urgent")
-            log.warning("mail not sent: to=%s kind=%s about=%s message_id=%s: the address bounced %s "
-                        "times; paused until %s", mail.to_email, mail.kind, mail.about, mail.message_id,
-                        pause.count, pause.until.isoformat())
+            log.warning(
+                "mail not sent: to=%s kind=%s about=%s message_id=%s: the address bounced %s times; paused until %s",
+                mail.to_email,
+                mail.kind,
+                mail.about,
+                mail.message_id,
+                pause.count,
+                pause.until.isoformat(),
+            )
     return [m for m in mails if m.status != MailStatus.SUPPRESSED]
 
 

@@ -15,8 +15,19 @@ from app.mail.outgoing.transport import MESSAGE_POLICY, outbox_file, outbox_file
 
 mailbox = Blueprint("mailbox", __name__)
 
-SHOWN_HEADERS = ("From", "To", "Subject", "Date", "Message-ID", "In-Reply-To", "References",
-                 "Reply-To", "List-Unsubscribe", "Auto-Submitted", "X-Auto-Response-Suppress")
+SHOWN_HEADERS = (
+    "From",
+    "To",
+    "Subject",
+    "Date",
+    "Message-ID",
+    "In-Reply-To",
+    "References",
+    "Reply-To",
+    "List-Unsubscribe",
+    "Auto-Submitted",
+    "X-Auto-Response-Suppress",
+)
 
 
 def read_message(path) -> EmailMessage:
@@ -54,5 +65,11 @@ def message(name: str):
         abort(404)
     msg = read_message(path)
     headers = [(h, msg[h]) for h in SHOWN_HEADERS if msg[h] is not None]
-    return render_template("mail/mailbox_message.html", name=name, subject=msg["Subject"],
-                           headers=headers, text=body(msg, "plain"), html=body(msg, "html"))
+    return render_template(
+        "mail/mailbox_message.html",
+        name=name,
+        subject=msg["Subject"],
+        headers=headers,
+        text=body(msg, "plain"),
+        html=body(msg, "html"),
+    )

@@ -18,9 +18,9 @@ MONO = "ui-monospace,SFMono-Regular,Menlo,Consolas,monospace"
 # own "<pre>" arrives escaped, so only the renderer's tags are styled.
 STYLES = {
     "<pre>": f'<pre style="margin:0 0 12px;padding:8px 12px;background:#f6f7fb;border-radius:6px;'
-             f'white-space:pre-wrap;font:13px/1.45 {MONO}">',
+    f'white-space:pre-wrap;font:13px/1.45 {MONO}">',
     "<blockquote>": '<blockquote style="margin:0 0 12px;padding-left:12px;border-left:3px solid #d9dee8;'
-                    'color:#5b6578">',
+    'color:#5b6578">',
     "<table>": '<table style="border-collapse:collapse">',
     "<p>": '<p style="margin:0 0 12px">',
 }

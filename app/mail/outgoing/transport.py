@@ -32,7 +32,6 @@ from app.mail.models import OutboundMail
 log = logging.getLogger(__name__)
 
 
-
 class _HeaderClasses(HeaderRegistry):
     """The email package's header registry, making each header class once, not per header."""
 
@@ -101,8 +100,9 @@ def build_message(mail: OutboundMail) -> EmailMessage:
     msg.add_alternative(mail.html_body, subtype="html", cte="base64")
     if mail.calendar:
         ics = mail.calendar.encode()
-        msg.add_alternative(ics, "text", "calendar", cte="base64",
-                            params={"method": _calendar_method(ics), "charset": "utf-8"})
+        msg.add_alternative(
+            ics, "text", "calendar", cte="base64", params={"method": _calendar_method(ics), "charset": "utf-8"}
+        )
     return msg
 
 
@@ -118,8 +118,11 @@ def send_message(msg: EmailMessage) -> None:
         raise error
 
 
-def send_batch(messages: list[EmailMessage], sent: Callable[[int], None] | None = None,
-               return_paths: list[str | None] | None = None) -> list[Exception | None]:
+def send_batch(
+    messages: list[EmailMessage],
+    sent: Callable[[int], None] | None = None,
+    return_paths: list[str | None] | None = None,
+) -> list[Exception | None]:
     """Send messages over one SMTP connection; return, for each, the error or None if sent.
 
     A message the server refuses does not stop the others; a connection that fails leaves
@@ -166,8 +169,9 @@ def smtp_connection() -> Iterator[smtplib.SMTP]:
     host, port, helo = config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_DOMAIN"]
     # Naming ourselves avoids smtplib's reverse DNS lookup of this machine, slow in containers.
     if config["MAIL_USE_TLS"]:
-        smtp = smtplib.SMTP_SSL(host, port, local_hostname=helo, timeout=SMTP_TIMEOUT,
-                                context=ssl.create_default_context())
+        smtp = smtplib.SMTP_SSL(
+            host, port, local_hostname=helo, timeout=SMTP_TIMEOUT, context=ssl.create_default_context()
+        )
     else:
         smtp = smtplib.SMTP(host, port, local_hostname=helo, timeout=SMTP_TIMEOUT)
     with smtp:
@@ -206,8 +210,7 @@ def outbox_files() -> list[Path]:
     folder = outbox_dir()
     if not folder.is_dir():
         return []
-    return sorted((p for p in folder.iterdir() if OUTBOX_NAME.match(p.name)),
-                  key=lambda p: p.name, reverse=True)
+    return sorted((p for p in folder.iterdir() if OUTBOX_NAME.match(p.name)), key=lambda p: p.name, reverse=True)
 
 
 def outbox_file(name: str) -> Path | None:

@@ -55,8 +55,7 @@ def read_unsubscribe_token(token: str, topic_name: str) -> int:
 
 
 def unsubscribe_url(user_id: int, topic_name: str) -> str:
-    return external_url("mail.unsubscribe", topic_name=topic_name,
-                        token=unsubscribe_token(user_id, topic_name))
+    return external_url("mail.unsubscribe", topic_name=topic_name, token=unsubscribe_token(user_id, topic_name))
 
 
 def unsubscribe_headers(url: str) -> dict[str, str]:
@@ -73,18 +72,22 @@ def opt_out(user_id: int, topic_name: str) -> bool:
 
 def opt_in(user_id: int, topic_name: str) -> None:
     """Subscribe a person to a topic again, in the current transaction."""
-    db.session.execute(sa.delete(MailOptOut).where(MailOptOut.user_id == user_id,
-                                                   MailOptOut.topic == topic_name))
+    db.session.execute(sa.delete(MailOptOut).where(MailOptOut.user_id == user_id, MailOptOut.topic == topic_name))
 
 
 def opted_out(user_id: int, topic_name: str) -> bool:
-    return db.session.scalar(sa.select(MailOptOut.id).where(
-        MailOptOut.user_id == user_id, MailOptOut.topic == topic_name)) is not None
+    return (
+        db.session.scalar(sa.select(MailOptOut.id).where(MailOptOut.user_id == user_id, MailOptOut.topic == topic_name))
+        is not None
+    )
 
 
 def opted_out_of(topic_name: str, user_ids: list[int]) -> set[int]:
     """Of these people, the ones who unsubscribed from a topic (one query, for batches)."""
     if not user_ids:
         return set()
-    return set(db.session.scalars(sa.select(MailOptOut.user_id).where(
-        MailOptOut.topic == topic_name, MailOptOut.user_id.in_(user_ids))))
+    return set(
+        db.session.scalars(
+            sa.select(MailOptOut.user_id).where(MailOptOut.topic == topic_name, MailOptOut.user_id.in_(user_ids))
+        )
+    )

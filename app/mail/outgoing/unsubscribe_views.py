@@ -26,9 +26,16 @@ def unsubscribe(topic_name: str, token: str):
     except TokenError as error:
         return link_problem_page(error)
     if request.method == "GET":
-        return render_template("links/confirm.html", title=f"Unsubscribe from {subject.title}?",
-                               message=subject.still_sent, button="Unsubscribe")
+        return render_template(
+            "links/confirm.html",
+            title=f"Unsubscribe from {subject.title}?",
+            message=subject.still_sent,
+            button="Unsubscribe",
+        )
     opt_out(user_id, topic_name)
     db.session.commit()
-    return render_template("links/done.html", title="You are unsubscribed",
-                           message=f"You will get no more {subject.title}. {subject.still_sent}")
+    return render_template(
+        "links/done.html",
+        title="You are unsubscribed",
+        message=f"You will get no more {subject.title}. {subject.still_sent}",
+    )

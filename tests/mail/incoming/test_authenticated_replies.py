@@ -43,8 +43,9 @@ def deliver(request, app, client, mentor, address, jobs):
         app.config["INBOUND_MAIL_SECRET"] = SECRET
 
         def send(raw: bytes) -> None:
-            response = client.post("/mail/inbound", data=raw, content_type="message/rfc822",
-                                   headers={"Authorization": f"Bearer {SECRET}"})
+            response = client.post(
+                "/mail/inbound", data=raw, content_type="message/rfc822", headers={"Authorization": f"Bearer {SECRET}"}
+            )
             assert response.status_code == 202
 
     def deliver(raw: bytes) -> InboundMail:
@@ -76,24 +77,30 @@ def genuine(mentor, address) -> bytes:
     return mails.gmail_reply(mentor.email, address)
 
 
-DMARC_FAIL = ("spf=fail (sender IP is 203.0.113.66) smtp.mailfrom=grace@example.com;\n"
-              "\tdmarc=fail (p=reject dis=none) header.from=example.com")
-DMARC_PASS = ("dkim=pass (2048-bit key) header.d=example.com header.s=s1 header.b=AbCd1234;\n"
-              "\tspf=pass smtp.mailfrom=grace@example.com;\n"
-              "\tdmarc=pass (p=reject dis=none) header.from=example.com")
+DMARC_FAIL = (
+    "spf=fail (sender IP is 203.0.113.66) smtp.mailfrom=grace@example.com;\n"
+    "\tdmarc=fail (p=reject dis=none) header.from=example.com"
+)
+DMARC_PASS = (
+    "dkim=pass (2048-bit key) header.d=example.com header.s=s1 header.b=AbCd1234;\n"
+    "\tspf=pass smtp.mailfrom=grace@example.com;\n"
+    "\tdmarc=pass (p=reject dis=none) header.from=example.com"
+)
 
 
 def notes() -> list[OutboundMail]:
     return db.session.scalars(sa.select(OutboundMail)).all()
 
 
-def test_a_forged_reply_our_server_failed_is_refused_and_posts_nothing(
-        app, deliver, replies, mentor, address, log):
+def test_a_forged_reply_our_server_failed_is_refused_and_posts_nothing(app, deliver, replies, mentor, address, log):
     app.config["MAIL_AUTHSERV_ID"] = OURS
     row = deliver(from_our_server(DMARC_FAIL, forged(mentor, address)))
 
-    assert (row.status, row.reason, row.detail) == (InboundStatus.REFUSED, "unauthenticated",
-                                                   "dmarc=fail for example.com")
+    assert (row.status, row.reason, row.detail) == (
+        InboundStatus.REFUSED,
+        "unauthenticated",
+        "dmarc=fail for example.com",
+    )
     assert row.processed_at is not None
     assert replies == [] and notes() == []  # neither the forger nor the mentor hears of it
     [line] = [r.getMessage() for r in log.records if r.getMessage().startswith("mail refused")]
@@ -112,18 +119,19 @@ def test_a_genuine_reply_our_server_passed_is_posted(app, deliver, replies, ment
 
 
 def test_a_pass_the_forger_wrote_under_another_authserv_id_does_not_save_the_forgery(
-        app, deliver, replies, mentor, address):
+    app, deliver, replies, mentor, address
+):
     app.config["MAIL_AUTHSERV_ID"] = OURS
-    raw = written_by_sender("mx.acme.example.mail.evil.example; dmarc=pass header.from=example.com",
-                            forged(mentor, address))
+    raw = written_by_sender(
+        "mx.acme.example.mail.evil.example; dmarc=pass header.from=example.com", forged(mentor, address)
+    )
     row = deliver(from_our_server(DMARC_FAIL, raw))
 
     assert (row.status, row.reason) == (InboundStatus.REFUSED, "unauthenticated")
     assert replies == [] and notes() == []
 
 
-def test_a_fail_the_sender_wrote_under_another_authserv_id_changes_nothing(
-        app, deliver, replies, mentor, address):
+def test_a_fail_the_sender_wrote_under_another_authserv_id_changes_nothing(app, deliver, replies, mentor, address):
     app.config["MAIL_AUTHSERV_ID"] = OURS
     raw = written_by_sender("mail.example.com; dmarc=fail header.from=example.com", genuine(mentor, address))
     row = deliver(from_our_server(DMARC_PASS, raw))

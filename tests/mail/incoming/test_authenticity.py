@@ -63,8 +63,7 @@ def test_googles_header_reads_as_its_results_with_their_properties():
     parsed = parse_authentication_results(GOOGLE_PASS)
     assert parsed.authserv_id == "mx.google.com"
     assert parsed.results == (
-        AuthResult("dkim", "pass", (("header.i", "@example.com"), ("header.s", "20230601"),
-                                    ("header.b", "Qx3fTz9a"))),
+        AuthResult("dkim", "pass", (("header.i", "@example.com"), ("header.s", "20230601"), ("header.b", "Qx3fTz9a"))),
         AuthResult("spf", "pass", (("smtp.mailfrom", "grace@example.com"),)),
         AuthResult("dmarc", "pass", (("header.from", "example.com"),)),
     )
@@ -75,7 +74,11 @@ def test_microsofts_header_has_no_authserv_id_and_its_results_still_read():
     parsed = parse_authentication_results(MICROSOFT_PASS)
     assert parsed.authserv_id == ""
     assert [(r.method, r.result) for r in parsed.results] == [
-        ("spf", "pass"), ("dkim", "pass"), ("dmarc", "pass"), ("compauth", "pass")]
+        ("spf", "pass"),
+        ("dkim", "pass"),
+        ("dmarc", "pass"),
+        ("compauth", "pass"),
+    ]
     dmarc = parsed.results[2]
     assert (dmarc.get("action"), dmarc.get("header.from")) == ("none", "example.com")
     assert parsed.results[3].get("reason") == "100"
@@ -85,7 +88,8 @@ def test_separators_inside_comments_and_quoted_strings_do_not_split_results():
     parsed = parse_authentication_results(
         '"mx.acme.example" 1; (a comment (nested, with \\) and ;) here);'
         ' dkim/1 = pass (2048-bit key; unprotected) header.d=example.com header.b="Ab;C+/9=";'
-        ' spf=fail smtp.mailfrom=SRS0=Ab12=XY=example.com=grace@forwarder.example')
+        " spf=fail smtp.mailfrom=SRS0=Ab12=XY=example.com=grace@forwarder.example"
+    )
     assert parsed.authserv_id == "mx.acme.example"
     assert parsed.results == (
         AuthResult("dkim", "pass", (("header.d", "example.com"), ("header.b", "Ab;C+/9="))),
@@ -94,17 +98,32 @@ def test_separators_inside_comments_and_quoted_strings_do_not_split_results():
     assert parsed.results[1].domain("smtp.mailfrom") == "forwarder.example"
 
 
-@pytest.mark.parametrize("value", ["mx.acme.example; none", "mx.acme.example;none ", "mx.acme.example",
-                                   "mx.acme.example 1; none"])
+@pytest.mark.parametrize(
+    "value", ["mx.acme.example; none", "mx.acme.example;none ", "mx.acme.example", "mx.acme.example 1; none"]
+)
 def test_a_header_with_no_results_has_none(value):
     assert parse_authentication_results(value).authserv_id == "mx.acme.example"
     assert parse_authentication_results(value).results == ()
 
 
-@pytest.mark.parametrize("value", [
-    "", " ", ";;;", "(((", ")))", '"', '"unclosed; dmarc=fail', "= = =", "mx; =pass; dmarc=",
-    "mx; dmarc=fail (unclosed comment", "mx; spf=pass header.d", "mx; \\", "mx; dkim=pass a=b=c=d",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        " ",
+        ";;;",
+        "(((",
+        ")))",
+        '"',
+        '"unclosed; dmarc=fail',
+        "= = =",
+        "mx; =pass; dmarc=",
+        "mx; dmarc=fail (unclosed comment",
+        "mx; spf=pass header.d",
+        "mx; \\",
+        "mx; dkim=pass a=b=c=d",
+    ],
+)
 def test_broken_headers_are_read_as_far_as_they_go(value):
     parsed = parse_authentication_results(value)
     assert isinstance(parsed.results, tuple)
@@ -173,22 +192,24 @@ def test_googles_verdicts_are_followed():
 
 
 def test_dmarc_fail_refuses_even_under_a_policy_of_none_and_whatever_else_passed():
-    header = ours("dkim=pass header.d=example.com; spf=pass smtp.mailfrom=example.com;"
-                  " dmarc=fail (p=NONE sp=NONE dis=NONE) header.from=example.com")
+    header = ours(
+        "dkim=pass header.d=example.com; spf=pass smtp.mailfrom=example.com;"
+        " dmarc=fail (p=NONE sp=NONE dis=NONE) header.from=example.com"
+    )
     assert failure(header) == "dmarc=fail for example.com"
 
 
 def test_dmarc_pass_decides_though_spf_failed():
     # Forwarded mail: SPF fails at the forwarder's address, the DKIM signature survives.
-    assert failure(ours("spf=fail smtp.mailfrom=grace@example.com;"
-                        " dmarc=pass header.from=example.com")) is None
-    assert failure(ours("spf=fail smtp.mailfrom=example.com;"
-                        " dmarc=bestguesspass header.from=example.com")) is None
+    assert failure(ours("spf=fail smtp.mailfrom=grace@example.com; dmarc=pass header.from=example.com")) is None
+    assert failure(ours("spf=fail smtp.mailfrom=example.com; dmarc=bestguesspass header.from=example.com")) is None
 
 
 def test_any_dmarc_fail_among_our_headers_refuses():
-    assert failure(ours("dmarc=pass header.from=example.com"),
-                   ours("dmarc=fail header.from=example.com")) == "dmarc=fail for example.com"
+    assert (
+        failure(ours("dmarc=pass header.from=example.com"), ours("dmarc=fail header.from=example.com"))
+        == "dmarc=fail for example.com"
+    )
 
 
 def test_dmarc_fail_without_a_header_from_names_the_from_domain():
@@ -197,8 +218,10 @@ def test_dmarc_fail_without_a_header_from_names_the_from_domain():
 
 def test_a_dmarc_verdict_on_another_domain_than_the_from_refuses():
     # The server read another From than Unstuck did: only a crafted email does that.
-    assert failure(ours("dmarc=pass header.from=evil.example")) == \
-        "dmarc=pass for evil.example, but the mail is from example.com"
+    assert (
+        failure(ours("dmarc=pass header.from=evil.example"))
+        == "dmarc=pass for evil.example, but the mail is from example.com"
+    )
     assert failure(ours("dmarc=pass header.from=EXAMPLE.COM.")) is None
 
 
@@ -217,11 +240,14 @@ def test_postfix_headers_are_read_together():
     assert failure(*headers[:2]) == "spf=fail for example.com, and no dkim=pass for example.com"
 
 
-@pytest.mark.parametrize("dmarc", ["", "dmarc=none header.from=example.com;",
-                                   "dmarc=temperror header.from=example.com;", "dmarc=permerror;"])
+@pytest.mark.parametrize(
+    "dmarc", ["", "dmarc=none header.from=example.com;", "dmarc=temperror header.from=example.com;", "dmarc=permerror;"]
+)
 def test_spf_fail_with_no_dmarc_verdict_and_no_signature_refuses(dmarc):
-    header = ours(f"{dmarc} spf=fail (sender IP is 203.0.113.66) smtp.mailfrom=bounce@mailer.example;"
-                  " dkim=none (message not signed)")
+    header = ours(
+        f"{dmarc} spf=fail (sender IP is 203.0.113.66) smtp.mailfrom=bounce@mailer.example;"
+        " dkim=none (message not signed)"
+    )
     assert failure(header) == "spf=fail for mailer.example, and no dkim=pass for example.com"
 
 
@@ -231,45 +257,61 @@ def test_spf_results_short_of_fail_refuse_nothing(result):
 
 
 def test_hardfail_is_a_fail():
-    assert failure(ours("spf=hardfail smtp.helo=mail.example.com")) == \
-        "spf=fail for mail.example.com, and no dkim=pass for example.com"
+    assert (
+        failure(ours("spf=hardfail smtp.helo=mail.example.com"))
+        == "spf=fail for mail.example.com, and no dkim=pass for example.com"
+    )
 
 
-@pytest.mark.parametrize("from_addr, signature", [
-    ("grace@example.com", "header.d=example.com"),
-    ("grace@example.com", "header.i=@example.com"),
-    ("grace@example.com", "header.i=grace@example.com"),
-    ("grace@example.com", "header.d=Example.COM"),
-    ("grace@eng.example.com", "header.d=example.com"),  # a parent of the From domain
-    ("grace@example.com", "header.d=mail.example.com"),  # a subdomain of it
-])
+@pytest.mark.parametrize(
+    "from_addr, signature",
+    [
+        ("grace@example.com", "header.d=example.com"),
+        ("grace@example.com", "header.i=@example.com"),
+        ("grace@example.com", "header.i=grace@example.com"),
+        ("grace@example.com", "header.d=Example.COM"),
+        ("grace@eng.example.com", "header.d=example.com"),  # a parent of the From domain
+        ("grace@example.com", "header.d=mail.example.com"),  # a subdomain of it
+    ],
+)
 def test_an_aligned_dkim_signature_makes_up_for_spf_fail(from_addr, signature):
     header = ours(f"spf=fail smtp.mailfrom=example.com; dkim=pass {signature}")
     assert failure(header, from_addr=from_addr) is None
 
 
-@pytest.mark.parametrize("signature", [
-    "dkim=pass header.d=mailer.example",  # the mailing service's own signature
-    "dkim=pass header.d=notexample.com",  # ends the same, another domain
-    "dkim=pass header.d=com",  # a top-level domain aligns with nothing
-    "dkim=pass header.i=@mailer.example",
-    "dkim=pass",  # no domain named
-    "dkim=fail (bad signature) header.d=example.com",
-    "dkim=neutral (body hash did not verify) header.d=example.com",
-])
+@pytest.mark.parametrize(
+    "signature",
+    [
+        "dkim=pass header.d=mailer.example",  # the mailing service's own signature
+        "dkim=pass header.d=notexample.com",  # ends the same, another domain
+        "dkim=pass header.d=com",  # a top-level domain aligns with nothing
+        "dkim=pass header.i=@mailer.example",
+        "dkim=pass",  # no domain named
+        "dkim=fail (bad signature) header.d=example.com",
+        "dkim=neutral (body hash did not verify) header.d=example.com",
+    ],
+)
 def test_a_dkim_result_that_is_not_an_aligned_pass_does_not(signature):
-    assert failure(ours(f"spf=fail smtp.mailfrom=example.com; {signature}")) == \
-        "spf=fail for example.com, and no dkim=pass for example.com"
+    assert (
+        failure(ours(f"spf=fail smtp.mailfrom=example.com; {signature}"))
+        == "spf=fail for example.com, and no dkim=pass for example.com"
+    )
 
 
 def test_shapes_of_rspamd_and_amazon_ses():
-    rspamd = (AR, """mx.acme.example;
+    rspamd = (
+        AR,
+        """mx.acme.example;
 \tdkim=pass header.d=example.com header.s=s1 header.b=AbCd1234;
 \tdmarc=pass (policy=reject) header.from=example.com;
-\tspf=pass (mx.acme.example: domain of grace@example.com designates 203.0.113.7 as permitted sender) smtp.mailfrom=grace@example.com""")
-    ses = (AR, "amazonses.com; spf=fail (spfCheck: domain of example.com does not designate 203.0.113.66"
-               " as permitted sender) client-ip=203.0.113.66; envelope-from=grace@example.com;"
-               " helo=mail.evil.example; dkim=none header.i=@example.com;"
-               " dmarc=fail header.from=example.com;")
+\tspf=pass (mx.acme.example: domain of grace@example.com designates 203.0.113.7 as permitted sender) smtp.mailfrom=grace@example.com""",
+    )
+    ses = (
+        AR,
+        "amazonses.com; spf=fail (spfCheck: domain of example.com does not designate 203.0.113.66"
+        " as permitted sender) client-ip=203.0.113.66; envelope-from=grace@example.com;"
+        " helo=mail.evil.example; dkim=none header.i=@example.com;"
+        " dmarc=fail header.from=example.com;",
+    )
     assert failure(rspamd) is None
     assert failure(ses, authserv_id="amazonses.com") == "dmarc=fail for example.com"

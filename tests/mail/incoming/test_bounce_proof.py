@@ -84,10 +84,17 @@ def test_forged_reports_to_a_reply_address_pause_nobody(app, receiver, make, adm
     assert mail_row(mail_id).status == MailStatus.SENT
 
 
-@pytest.mark.parametrize("local_part", [
-    "unstuck", "postmaster", "mailer-daemon", "anything", "bounce+1-aaaaaaaaaaaaaaaaaaaaaaaaaa",
-    "reply+abcdefghijklmnopqrstuvwx",
-])
+@pytest.mark.parametrize(
+    "local_part",
+    [
+        "unstuck",
+        "postmaster",
+        "mailer-daemon",
+        "anything",
+        "bounce+1-aaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "reply+abcdefghijklmnopqrstuvwx",
+    ],
+)
 def test_addresses_unstuck_never_gave_out_are_refused_at_rcpt(app, receiver, admin, local_part):
     rcpt = f"{local_part}@{app.config['MAIL_DOMAIN']}"
     with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
@@ -102,9 +109,11 @@ def test_a_return_path_altered_in_any_way_is_refused_at_rcpt(app, receiver, grac
     signature = path.partition("-")[2].partition("@")[0]
     domain = app.config["MAIL_DOMAIN"]
     flipped = signature[:-1] + ("a" if signature[-1] != "a" else "b")
-    for rcpt in (f"bounce+{mail_id}-{flipped}@{domain}",  # another signature
-                 f"bounce+{mail_id + 1}-{signature}@{domain}",  # another email's id
-                 f"bounce+{mail_id}-{signature}@elsewhere.example"):  # another domain
+    for rcpt in (
+        f"bounce+{mail_id}-{flipped}@{domain}",  # another signature
+        f"bounce+{mail_id + 1}-{signature}@{domain}",  # another email's id
+        f"bounce+{mail_id}-{signature}@elsewhere.example",
+    ):  # another domain
         with pytest.raises(smtplib.SMTPRecipientsRefused):
             send(receiver, "", [rcpt], mails.dsn_bounce(rcpt, grace.email, message_id=report_id()))
     assert inbound() == []
@@ -113,7 +122,8 @@ def test_a_return_path_altered_in_any_way_is_refused_at_rcpt(app, receiver, grac
 
 
 def test_a_report_to_the_return_path_counts_once_for_the_address_that_email_went_to(
-        app, receiver, grace, admin, make, jobs, smtp):
+    app, receiver, grace, admin, make, jobs, smtp
+):
     _, path = sent_to(grace, "bounced", jobs, smtp)
     others = tuple([admin.email] + [f"person{n}@example.com" for n in range(48)])
     send(receiver, "", [path], mails.dsn_bounce(path, grace.email, also_failed=others, message_id=report_id()))
@@ -133,8 +143,12 @@ def test_a_report_to_the_return_path_counts_once_for_the_address_that_email_went
 def test_a_report_that_names_another_address_or_only_a_delay_counts_nothing(app, receiver, grace, admin, jobs, smtp):
     _, path = sent_to(grace, "bounced", jobs, smtp)
     send(receiver, "", [path], mails.dsn_bounce(path, admin.email, message_id=report_id()))
-    send(receiver, "", [path], mails.dsn_bounce(path, grace.email, action="delayed", status="4.4.1",
-                                                message_id=report_id()))
+    send(
+        receiver,
+        "",
+        [path],
+        mails.dsn_bounce(path, grace.email, action="delayed", status="4.4.1", message_id=report_id()),
+    )
     jobs.run()
     assert [row.reason for row in inbound()] == ["bounce", "bounce"]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(MailBounce)) == 0

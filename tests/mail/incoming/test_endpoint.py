@@ -57,17 +57,22 @@ def test_the_same_mail_twice_is_a_duplicate(app, client, secret, raw, replies, j
 
 
 def test_the_envelope_may_come_as_query_parameters(app, client, secret, raw, address):
-    response = post(client, raw, query_string={"mail_from": "grace@example.com",
-                                                "rcpt_to": ["a@localhost", address]})
+    response = post(client, raw, query_string={"mail_from": "grace@example.com", "rcpt_to": ["a@localhost", address]})
     assert response.status_code == 202
     row = db.session.get(InboundMail, response.json["id"])
     assert (row.mail_from, row.rcpt_to) == ("grace@example.com", ["a@localhost", address])
 
 
-@pytest.mark.parametrize("headers", [
-    {}, {"Authorization": "Bearer wrong-secret"}, {"Authorization": f"Basic {SECRET}"},
-    {"Authorization": "Bearer"}, {"Authorization": f"Bearer {SECRET}x"},
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer wrong-secret"},
+        {"Authorization": f"Basic {SECRET}"},
+        {"Authorization": "Bearer"},
+        {"Authorization": f"Bearer {SECRET}x"},
+    ],
+)
 def test_a_missing_or_wrong_secret_is_refused(app, client, secret, raw, headers):
     response = post(client, raw, headers=headers)
     assert response.status_code == 401
@@ -88,8 +93,11 @@ def test_without_a_secret_configured_the_endpoint_does_not_exist(app, client, ra
 def test_an_empty_body_is_a_bad_request(app, client, secret):
     response = post(client, b"  \r\n")
     assert response.status_code == 400
-    assert response.json["error"] == {"code": "bad_request", "fields": {},
-                                      "message": "The request body is empty; send the raw email."}
+    assert response.json["error"] == {
+        "code": "bad_request",
+        "fields": {},
+        "message": "The request body is empty; send the raw email.",
+    }
 
 
 def test_mail_over_the_size_limit_is_too_large(app, client, secret, raw):
@@ -118,10 +126,14 @@ def test_unreadable_bytes_are_kept_and_refused_by_the_job(app, client, secret, j
 
 
 def test_mail_that_cannot_be_kept_is_answered_503_to_send_again(app, backend, redis_url, tmp_path, raw):
-    broken_url = (f"sqlite:///{tmp_path}/no/such/folder/unstuck.db" if backend == "sqlite"
-                  else "postgresql+psycopg://postgres@127.0.0.1:1/unstuck")
-    unreachable = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=broken_url, REDIS_URL=redis_url,
-                             INBOUND_MAIL_SECRET=SECRET)
+    broken_url = (
+        f"sqlite:///{tmp_path}/no/such/folder/unstuck.db"
+        if backend == "sqlite"
+        else "postgresql+psycopg://postgres@127.0.0.1:1/unstuck"
+    )
+    unreachable = create_app(
+        TestConfig, SQLALCHEMY_DATABASE_URI=broken_url, REDIS_URL=redis_url, INBOUND_MAIL_SECRET=SECRET
+    )
     try:
         response = post(unreachable.test_client(), raw)
     finally:

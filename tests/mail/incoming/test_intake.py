@@ -73,8 +73,9 @@ def test_a_reply_from_its_person_is_posted_with_their_words(app, replies, mentor
     row = read(raw)
 
     assert row.status == InboundStatus.POSTED
-    assert replies == [Reply(PURPOSE, OBJECT_ID, mentor.id, WORDS, f"Re: {mails.ORIGINAL_SUBJECT}",
-                             "<CAH-posted@mail.gmail.com>", ())]
+    assert replies == [
+        Reply(PURPOSE, OBJECT_ID, mentor.id, WORDS, f"Re: {mails.ORIGINAL_SUBJECT}", "<CAH-posted@mail.gmail.com>", ())
+    ]
     assert row.reply_address_id is not None
     assert db.session.get(ReplyAddress, row.reply_address_id).last_used_at is not None
     assert notes() == []
@@ -111,7 +112,8 @@ def test_an_html_only_reply_posts_its_text(app, replies, mentor, address):
 
 
 def test_attachments_are_named_to_the_feature_and_the_sender_hears_they_were_not_kept(
-        app, replies, mentor, address, jobs, smtp):
+    app, replies, mentor, address, jobs, smtp
+):
     row = read(mails.reply_with_attachment(mentor.email, address, filename="migration-log.txt"))
     assert row.status == InboundStatus.POSTED
     assert replies[0].text == "See the log excerpt I attached."
@@ -140,8 +142,9 @@ def test_the_same_email_received_twice_is_kept_once(app, replies, mentor, addres
 
 
 def test_an_email_without_a_message_id_is_known_by_its_digest(app, replies, mentor, address):
-    raw = b"\r\n".join(line for line in mails.gmail_reply(mentor.email, address).split(b"\r\n")
-                       if not line.startswith(b"Message-ID:"))
+    raw = b"\r\n".join(
+        line for line in mails.gmail_reply(mentor.email, address).split(b"\r\n") if not line.startswith(b"Message-ID:")
+    )
     row = receive(raw, "smtp")
     assert row.message_id.startswith("sha256:") and len(row.message_id) == 71
     assert receive(raw, "smtp") is None
@@ -215,8 +218,9 @@ def test_mail_whose_job_was_lost_is_read_by_the_sweep(app, replies, mentor, addr
 
 
 def _age_claim(inbound_id: int) -> None:
-    db.session.execute(sa.update(InboundMail).where(InboundMail.id == inbound_id)
-                       .values(claimed_at=utcnow() - timedelta(minutes=11)))
+    db.session.execute(
+        sa.update(InboundMail).where(InboundMail.id == inbound_id).values(claimed_at=utcnow() - timedelta(minutes=11))
+    )
     db.session.commit()
 
 
@@ -232,8 +236,15 @@ def test_unreadable_mail_is_refused(app, replies, log):
 
 def sent_to(email: str, key: str) -> int:
     """Send an email to the address as the worker does; return its id."""
-    mail = send_mail(key, "reply_refused", (email, ""), "Your reply was not posted", "mail/reply_refused",
-                     {"subject": "x", "why": "", "text": ""}, deliver=False)
+    mail = send_mail(
+        key,
+        "reply_refused",
+        (email, ""),
+        "Your reply was not posted",
+        "mail/reply_refused",
+        {"subject": "x", "why": "", "text": ""},
+        deliver=False,
+    )
     db.session.commit()
     deliver(mail.id)
     return mail.id
@@ -257,8 +268,10 @@ def test_a_bounce_to_an_emails_return_path_is_refused_and_counted(app, replies, 
 def test_a_delay_report_is_refused_without_counting(app, replies):
     path = bounce_address(sent_to("slow@example.com", "slow"))
     row = read(mails.dsn_bounce(path, "slow@example.com", action="delayed", status="4.4.1"), rcpt_to=[path])
-    assert (row.reason, row.detail) == ("bounce", "no failure of the mail to slow@example.com reported: "
-                                                  "counted for nobody")
+    assert (row.reason, row.detail) == (
+        "bounce",
+        "no failure of the mail to slow@example.com reported: counted for nobody",
+    )
     assert db.session.scalar(sa.select(sa.func.count()).select_from(MailBounce)) == 0
 
 
@@ -358,12 +371,12 @@ def test_a_reply_with_no_words_of_its_own_is_refused_and_its_person_told(app, re
 def test_a_reply_the_feature_refuses_is_undone_and_its_person_told_why(app, mentor, address, log, jobs, smtp):
     def refuses(reply: Reply) -> None:
         db.session.get(ReplyAddress, 1)  # the feature reads, perhaps writes, then refuses
-        raise ReplyRefused("The question \"Loops & joins\" is resolved already.")
+        raise ReplyRefused('The question "Loops & joins" is resolved already.')
 
     register_reply_handler(app, PURPOSE, refuses)
     row = read(mails.gmail_reply(mentor.email, address))
     assert_refused(row, "handler", log, address)
-    assert row.detail == "The question \"Loops & joins\" is resolved already."
+    assert row.detail == 'The question "Loops & joins" is resolved already.'
     assert db.session.scalar(sa.select(ReplyAddress.last_used_at)) is None  # nothing half-posted
 
     jobs.run()

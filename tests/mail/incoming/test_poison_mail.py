@@ -48,8 +48,13 @@ def test_a_reply_with_nul_bytes_is_posted_without_them(app, make, receiver, jobs
     s = scene(make)
     address = reply_address("question", s.question.id, s.mentor.id)
     db.session.commit()
-    raw = mails.gmail_reply(s.mentor.email, address, text="Run the migration=00 with batch mode on.",
-                            name="Mia=?utf-8?q?_=00?=", subject="Re: =?utf-8?q?stuck=00?= again")
+    raw = mails.gmail_reply(
+        s.mentor.email,
+        address,
+        text="Run the migration=00 with batch mode on.",
+        name="Mia=?utf-8?q?_=00?=",
+        subject="Re: =?utf-8?q?stuck=00?= again",
+    )
     send(receiver, s.mentor.email, [address], raw)
     jobs.run()
 
@@ -72,24 +77,32 @@ def test_a_nul_in_the_envelope_is_kept_without_it(app, replies, mentor, address,
 
 def many_parts(from_addr: str, to: str, count: int) -> bytes:
     parts = "".join(f"--b\nContent-Type: text/plain\n\npart {n}\n" for n in range(count))
-    return mails.crlf(f"From: Grace Hopper <{from_addr}>\nTo: {to}\nSubject: Re: logs\n"
-                      f"Message-ID: {mails.new_message_id()}\nMIME-Version: 1.0\n"
-                      f'Content-Type: multipart/mixed; boundary="b"\n\n{parts}--b--\n')
+    return mails.crlf(
+        f"From: Grace Hopper <{from_addr}>\nTo: {to}\nSubject: Re: logs\n"
+        f"Message-ID: {mails.new_message_id()}\nMIME-Version: 1.0\n"
+        f'Content-Type: multipart/mixed; boundary="b"\n\n{parts}--b--\n'
+    )
 
 
 def deeply_nested(from_addr: str, to: str, depth: int) -> bytes:
     opening = "".join(f'Content-Type: multipart/mixed; boundary="b{i}"\n\n--b{i}\n' for i in range(depth))
-    return mails.crlf(f"From: Grace Hopper <{from_addr}>\nTo: {to}\nSubject: Re: logs\n"
-                      f"Message-ID: {mails.new_message_id()}\nMIME-Version: 1.0\n"
-                      f"{opening}Content-Type: text/plain\n\nRun it again.\n")
+    return mails.crlf(
+        f"From: Grace Hopper <{from_addr}>\nTo: {to}\nSubject: Re: logs\n"
+        f"Message-ID: {mails.new_message_id()}\nMIME-Version: 1.0\n"
+        f"{opening}Content-Type: text/plain\n\nRun it again.\n"
+    )
 
 
-@pytest.mark.parametrize("build, says", [
-    (lambda f, t: many_parts(f, t, 301), "more than 300 parts"),
-    (lambda f, t: deeply_nested(f, t, 21), "nested more than 20 levels deep"),
-])
-def test_a_reply_too_large_to_read_is_refused_and_its_person_told(app, receiver, replies, mentor, address,
-                                                                  jobs, smtp, build, says):
+@pytest.mark.parametrize(
+    "build, says",
+    [
+        (lambda f, t: many_parts(f, t, 301), "more than 300 parts"),
+        (lambda f, t: deeply_nested(f, t, 21), "nested more than 20 levels deep"),
+    ],
+)
+def test_a_reply_too_large_to_read_is_refused_and_its_person_told(
+    app, receiver, replies, mentor, address, jobs, smtp, build, says
+):
     send(receiver, mentor.email, [address], build(mentor.email, address))
     jobs.run()
 
@@ -110,8 +123,9 @@ def test_a_reply_just_within_the_limits_is_posted(app, receiver, replies, mentor
     assert replies[1].text == "Run it again."
 
 
-def test_an_unreadable_mail_from_anyone_but_the_addresss_person_tells_nobody(app, receiver, replies, mentor,
-                                                                            address, jobs, smtp):
+def test_an_unreadable_mail_from_anyone_but_the_addresss_person_tells_nobody(
+    app, receiver, replies, mentor, address, jobs, smtp
+):
     send(receiver, "mallory@evil.example", [address], many_parts("mallory@evil.example", address, 400))
     jobs.run()
     assert rows()[0].reason == "unreadable"
@@ -122,19 +136,20 @@ def test_an_unreadable_mail_from_anyone_but_the_addresss_person_tells_nobody(app
 
 
 def age_claim(inbound_id: int) -> None:
-    db.session.execute(sa.update(InboundMail).where(InboundMail.id == inbound_id)
-                       .values(claimed_at=utcnow() - timedelta(minutes=11)))
+    db.session.execute(
+        sa.update(InboundMail).where(InboundMail.id == inbound_id).values(claimed_at=utcnow() - timedelta(minutes=11))
+    )
     db.session.commit()
 
 
 def test_mail_whose_reading_fails_again_and_again_ends_failed_and_its_person_is_told(
-        app, mentor, address, jobs, smtp, make, auth, client):
+    app, mentor, address, jobs, smtp, make, auth, client
+):
     def dies(reply: Reply) -> None:
         raise WorkerDied()
 
     register_reply_handler(app, PURPOSE, dies)
-    row = receive(mails.gmail_reply(mentor.email, address, subject="Re: Kafka lag"), "smtp", mentor.email,
-                  [address])
+    row = receive(mails.gmail_reply(mentor.email, address, subject="Re: Kafka lag"), "smtp", mentor.email, [address])
     jobs.connection.flushdb()  # its job is run by hand below
     for _ in range(READ_ATTEMPTS):
         with pytest.raises(WorkerDied):

@@ -16,8 +16,9 @@ from tests.mail import inbound_messages as mails
 
 def received(raw: bytes, days_ago: float) -> int:
     row = receive(raw, "smtp", "grace@example.com", [])
-    db.session.execute(sa.update(InboundMail).where(InboundMail.id == row.id)
-                       .values(received_at=utcnow() - timedelta(days=days_ago)))
+    db.session.execute(
+        sa.update(InboundMail).where(InboundMail.id == row.id).values(received_at=utcnow() - timedelta(days=days_ago))
+    )
     db.session.commit()
     return row.id
 

@@ -38,25 +38,40 @@ def test_reply_is_trimmed_exactly(reply: Reply):
 def test_html_part_says_the_same(reply: Reply):
     """The HTML part of a two-part mail, trimmed on its own, gives the same words: line
     breaks, link and code marks aside (Gmail wraps its plain text at 78 characters)."""
+
     def words(text: str) -> str:
         text = re.sub(r"https?://[^\s>)]+", "", text)
         return " ".join(re.sub(r"[<>()`*]", " ", text).split())
+
     assert words(reply_text(html_to_text(reply.html_body))) == words(reply.expected)
 
 
 # --- plain-text edge cases ---------------------------------------------------------------
 
-@pytest.mark.parametrize("text", [
-    "",
-    "  \n\n ",
-    "On Tue, Nov 3, 2026 at 2:02 PM Jane <jane@example.com> wrote:\n\n> Is it fixed?\n> Thanks\n",
-    "> only a quote\n>\n> nothing else\n",
-    "-- \nAnna Schmidt\nStaff Engineer\n",
-    "Sent from my iPhone",
-    "Von meinem iPhone gesendet\n\n> Am 03.11.2026 um 14:02 schrieb Jane <jane@example.com>:\n> Hallo\n",
-    "________________________________\nFrom: Jane <jane@example.com>\nSent: Tuesday\nTo: Anna\nSubject: Hi\n\nHello",
-], ids=["empty", "blank", "only-quote", "only-quoted-lines", "only-signature", "only-mobile-footer",
-        "footer-and-quote", "only-outlook-header"])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "  \n\n ",
+        "On Tue, Nov 3, 2026 at 2:02 PM Jane <jane@example.com> wrote:\n\n> Is it fixed?\n> Thanks\n",
+        "> only a quote\n>\n> nothing else\n",
+        "-- \nAnna Schmidt\nStaff Engineer\n",
+        "Sent from my iPhone",
+        "Von meinem iPhone gesendet\n\n> Am 03.11.2026 um 14:02 schrieb Jane <jane@example.com>:\n> Hallo\n",
+        "________________________________\nFrom: Jane <jane@example.com>\nSent: Tuesday\nTo: Anna\nSubject: Hi\n\nHello",
+    ],
+    ids=[
+        "empty",
+        "blank",
+        "only-quote",
+        "only-quoted-lines",
+        "only-signature",
+        "only-mobile-footer",
+        "footer-and-quote",
+        "only-outlook-header",
+    ],
+)
 def test_nothing_the_mentor_wrote_gives_empty_text(text):
     assert reply_text(text) == ""
 
@@ -76,14 +91,17 @@ def test_an_unclosed_fence_protects_nothing():
 
 
 def test_inline_answers_keep_their_order_and_lose_the_quotes():
-    text = ("On 3 Nov 2026, at 14:02, Jane <jane@example.com> wrote:\n> One?\n\nYes.\n\n> Two?\nNo.\n"
-            "> Three?\n\n-- \nAnna")
+    text = (
+        "On 3 Nov 2026, at 14:02, Jane <jane@example.com> wrote:\n> One?\n\nYes.\n\n> Two?\nNo.\n> Three?\n\n-- \nAnna"
+    )
     assert reply_text(text) == "Yes.\n\nNo."
 
 
 def test_a_quoted_line_wrapped_without_its_mark_stays_quoted():
-    text = ("Yes.\n\nOn Tue, 3 Nov 2026, 14:02 Jane, <jane@example.com> wrote:\n> kubectl describe shows Last State: Terminated, exit code 1. Is that from\n"
-            "the container that crashed or from the new one?\n> Thanks")
+    text = (
+        "Yes.\n\nOn Tue, 3 Nov 2026, 14:02 Jane, <jane@example.com> wrote:\n> kubectl describe shows Last State: Terminated, exit code 1. Is that from\n"
+        "the container that crashed or from the new one?\n> Thanks"
+    )
     assert reply_text(text) == "Yes."
 
 
@@ -96,47 +114,65 @@ def test_an_attribution_without_quoted_lines_ends_the_reply():
     assert reply_text(text) == "Done."
 
 
-@pytest.mark.parametrize("line", [
-    "On Monday you wrote:",  # no date, no address: the mentor's own words
-    "From: the release notes, the flag was renamed.",
-    "From: 9:00\nTo: 17:00",
-    "Sent from the office printer, so check the tray.",
-    "This email is the summary you asked for.",
-    "Disclaimer: I haven't tried Django 5 yet.",
-    "Important notice: back up the database first!",
-    "Antes de imprimir el informe, revisa los totales.",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "On Monday you wrote:",  # no date, no address: the mentor's own words
+        "From: the release notes, the flag was renamed.",
+        "From: 9:00\nTo: 17:00",
+        "Sent from the office printer, so check the tray.",
+        "This email is the summary you asked for.",
+        "Disclaimer: I haven't tried Django 5 yet.",
+        "Important notice: back up the database first!",
+        "Antes de imprimir el informe, revisa los totales.",
+    ],
+)
 def test_lines_that_only_look_like_headers_are_kept(line):
     assert reply_text(f"Hi,\n\n{line}\n\nBen") == f"Hi,\n\n{line}\n\nBen"
 
 
-@pytest.mark.parametrize("header", [
-    "Op di 3 nov. 2026 om 14:02 schreef Jane <jane@example.com>:",
-    "Il giorno mar 3 nov 2026 alle ore 14:02 Jane <jane@example.com> ha scritto:",
-    "Em ter., 3 de nov. de 2026 às 14:02, Jane <jane@example.com> escreveu:",
-    "Jane Doe <jane@example.com> schrieb am Di., 3. Nov. 2026, 14:02:",
-    "On Tue, Nov 3, 2026 at 2:02 PM Jane Doe <\njane@example.com> wrote:",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Op di 3 nov. 2026 om 14:02 schreef Jane <jane@example.com>:",
+        "Il giorno mar 3 nov 2026 alle ore 14:02 Jane <jane@example.com> ha scritto:",
+        "Em ter., 3 de nov. de 2026 às 14:02, Jane <jane@example.com> escreveu:",
+        "Jane Doe <jane@example.com> schrieb am Di., 3. Nov. 2026, 14:02:",
+        "On Tue, Nov 3, 2026 at 2:02 PM Jane Doe <\njane@example.com> wrote:",
+    ],
+)
 def test_quote_headers_in_other_forms_are_dropped(header):
     assert reply_text(f"Ok!\n\n{header}\n\n> Hi\n") == "Ok!"
 
 
-@pytest.mark.parametrize("footer", [
-    "Get Outlook for Android<https://aka.ms/ghei36>", "Envoyé de mon iPhone", "Enviado desde mi iPhone",
-    "Von meinem Samsung Galaxy Smartphone gesendet.", "Verzonden vanaf mijn iPhone", "Inviato da iPhone",
-    "Enviado do meu iPhone", "Sent from my Galaxy", "Sent from Mail for Windows",
-])
+@pytest.mark.parametrize(
+    "footer",
+    [
+        "Get Outlook for Android<https://aka.ms/ghei36>",
+        "Envoyé de mon iPhone",
+        "Enviado desde mi iPhone",
+        "Von meinem Samsung Galaxy Smartphone gesendet.",
+        "Verzonden vanaf mijn iPhone",
+        "Inviato da iPhone",
+        "Enviado do meu iPhone",
+        "Sent from my Galaxy",
+        "Sent from Mail for Windows",
+    ],
+)
 def test_mobile_footers_are_dropped(footer):
     assert reply_text(f"Works now.\n\n{footer}") == "Works now."
 
 
-@pytest.mark.parametrize("footer", [
-    "DISCLAIMER: The views expressed are the author's own.",
-    "Disclaimer: This email and its attachments are confidential.",
-    "CONFIDENTIALITY NOTICE: This e-mail may be privileged.",
-    "Ce message et ses pièces jointes sont confidentiels et destinés exclusivement au destinataire.",
-    "Este mensaje es confidencial y va dirigido exclusivamente a su destinatario.",
-])
+@pytest.mark.parametrize(
+    "footer",
+    [
+        "DISCLAIMER: The views expressed are the author's own.",
+        "Disclaimer: This email and its attachments are confidential.",
+        "CONFIDENTIALITY NOTICE: This e-mail may be privileged.",
+        "Ce message et ses pièces jointes sont confidentiels et destinés exclusivement au destinataire.",
+        "Este mensaje es confidencial y va dirigido exclusivamente a su destinatario.",
+    ],
+)
 def test_legal_footers_go_with_what_follows(footer):
     assert reply_text(f"Works now.\n\nAnna\n\n{footer}\nMore legal text.") == "Works now.\n\nAnna"
 
@@ -163,54 +199,66 @@ def test_tidy():
 
 # --- HTML --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("html, text", [
-    ("", ""),
-    ("   ", ""),
-    ('<?xml version="1.0" encoding="utf-8"?><html><body><p>Hi</p></body></html>', "Hi"),
-    ("<p>One</p><p>Two</p>", "One\n\nTwo"),
-    ("<div>One</div><div><br></div><div>Two</div><div>Three<br></div>", "One\n\nTwo\nThree"),
-    ("<p class=MsoNormal>One</p><p class=MsoNormal>Two</p><p class=MsoNormal>&nbsp;</p><p class=MsoNormal>Three</p>",
-     "One\nTwo\n\nThree"),
-    ("A<br>B<br><br><br><br>C", "A\nB\n\nC"),
-    ("<p>so   much\n   space</p>", "so much space"),
-    ("<div>&nbsp;&nbsp;&nbsp;&nbsp;indented&nbsp;&nbsp;code</div>", "    indented  code"),
-    ("<ul><li>one</li><li>two<ol><li>a</li><li>b</li></ol></li></ul>after", "- one\n- two\n  1. a\n  2. b\n\nafter"),
-    ('<ol start="3"><li><p>three</p></li></ol>', "3. three"),
-    ('<a href="https://example.com/docs">the docs</a>', "the docs (https://example.com/docs)"),
-    ('<a href="https://example.com/">https://example.com</a>', "https://example.com"),
-    ('<a href="mailto:anna@acme.example">anna@acme.example</a>', "anna@acme.example"),
-    ('<a href="https://example.com"><img src="logo.png"></a>', ""),
-    ("<p>Run <code>pip  install</code></p><pre>def f():\n    return 1\n</pre>", "Run `pip install`\n\n```\ndef f():\n    return 1\n```"),
-    ("<table><tr><td>Name</td><td>Anna</td></tr><tr><td>Team</td><td></td></tr></table>", "Name | Anna\nTeam"),
-    ("<head><title>t</title><style>p {color: red}</style></head><body><script>x()</script><p>Hi</p></body>", "Hi"),
-    ('<div style="display: none">preview text</div><div hidden>also hidden</div><p>Visible</p>', "Visible"),
-    ("<p>a &amp; b &lt;c&gt;</p><!-- a comment -->", "a & b <c>"),
-    ("<blockquote><p>Quoted docs</p></blockquote><p>Mine</p>", "> Quoted docs\n\nMine"),
-])
+
+@pytest.mark.parametrize(
+    "html, text",
+    [
+        ("", ""),
+        ("   ", ""),
+        ('<?xml version="1.0" encoding="utf-8"?><html><body><p>Hi</p></body></html>', "Hi"),
+        ("<p>One</p><p>Two</p>", "One\n\nTwo"),
+        ("<div>One</div><div><br></div><div>Two</div><div>Three<br></div>", "One\n\nTwo\nThree"),
+        (
+            "<p class=MsoNormal>One</p><p class=MsoNormal>Two</p><p class=MsoNormal>&nbsp;</p><p class=MsoNormal>Three</p>",
+            "One\nTwo\n\nThree",
+        ),
+        ("A<br>B<br><br><br><br>C", "A\nB\n\nC"),
+        ("<p>so   much\n   space</p>", "so much space"),
+        ("<div>&nbsp;&nbsp;&nbsp;&nbsp;indented&nbsp;&nbsp;code</div>", "    indented  code"),
+        (
+            "<ul><li>one</li><li>two<ol><li>a</li><li>b</li></ol></li></ul>after",
+            "- one\n- two\n  1. a\n  2. b\n\nafter",
+        ),
+        ('<ol start="3"><li><p>three</p></li></ol>', "3. three"),
+        ('<a href="https://example.com/docs">the docs</a>', "the docs (https://example.com/docs)"),
+        ('<a href="https://example.com/">https://example.com</a>', "https://example.com"),
+        ('<a href="mailto:anna@acme.example">anna@acme.example</a>', "anna@acme.example"),
+        ('<a href="https://example.com"><img src="logo.png"></a>', ""),
+        (
+            "<p>Run <code>pip  install</code></p><pre>def f():\n    return 1\n</pre>",
+            "Run `pip install`\n\n```\ndef f():\n    return 1\n```",
+        ),
+        ("<table><tr><td>Name</td><td>Anna</td></tr><tr><td>Team</td><td></td></tr></table>", "Name | Anna\nTeam"),
+        ("<head><title>t</title><style>p {color: red}</style></head><body><script>x()</script><p>Hi</p></body>", "Hi"),
+        ('<div style="display: none">preview text</div><div hidden>also hidden</div><p>Visible</p>', "Visible"),
+        ("<p>a &amp; b &lt;c&gt;</p><!-- a comment -->", "a & b <c>"),
+        ("<blockquote><p>Quoted docs</p></blockquote><p>Mine</p>", "> Quoted docs\n\nMine"),
+    ],
+)
 def test_html_to_text(html, text):
     assert html_to_text(html) == text
 
 
 QUOTE_STRUCTURES = {
     "gmail": '<div dir="ltr">Mine</div><div class="gmail_quote"><div class="gmail_attr">On Tue, Jane wrote:</div>'
-             '<blockquote class="gmail_quote">Theirs</blockquote></div>',
+    '<blockquote class="gmail_quote">Theirs</blockquote></div>',
     "gmail-forward": '<div dir="ltr">Mine</div><div class="gmail_quote"><div dir="ltr" class="gmail_attr">---------- '
-                     'Forwarded message ---------<br>From: X</div><div>Theirs</div></div>',
+    "Forwarded message ---------<br>From: X</div><div>Theirs</div></div>",
     "apple": '<div>Mine</div><div><br><blockquote type="cite"><div>On 3 Nov 2026, at 14:02, Jane &lt;jane@x.example&gt; '
-             'wrote:</div><div>Theirs</div></blockquote></div>',
-    "apple-attribution-outside": '<div>Mine</div><div>On 3 Nov 2026, at 14:02, Jane &lt;jane@x.example&gt; wrote:</div>'
-                                 '<br><blockquote type="cite">Theirs</blockquote>',
+    "wrote:</div><div>Theirs</div></blockquote></div>",
+    "apple-attribution-outside": "<div>Mine</div><div>On 3 Nov 2026, at 14:02, Jane &lt;jane@x.example&gt; wrote:</div>"
+    '<br><blockquote type="cite">Theirs</blockquote>',
     "thunderbird": '<p>Mine</p><div class="moz-cite-prefix">On 11/3/26 14:02, Jane wrote:<br></div>'
-                   '<blockquote type="cite">Theirs</blockquote><pre class="moz-signature">-- \nSig</pre>',
+    '<blockquote type="cite">Theirs</blockquote><pre class="moz-signature">-- \nSig</pre>',
     "owa": '<div>Mine</div><div id="appendonsend"></div><hr><div id="divRplyFwdMsg"><b>From:</b> Jane</div><div>Theirs</div>',
     "outlook-reply-div-only": '<div>Mine</div><div id="divRplyFwdMsg"><b>From:</b> Jane</div><div>Theirs</div>',
     "outlook-desktop": "<div class=WordSection1><p class=MsoNormal>Mine</p><div><div style='border:none;border-top:solid "
-                       "#E1E1E1 1.0pt'><p class=MsoNormal><b>From:</b> Jane<br><b>Sent:</b> Tuesday</p></div></div>"
-                       "<p class=MsoNormal>Theirs</p></div>",
+    "#E1E1E1 1.0pt'><p class=MsoNormal><b>From:</b> Jane<br><b>Sent:</b> Tuesday</p></div></div>"
+    "<p class=MsoNormal>Theirs</p></div>",
     "yahoo": '<div>Mine</div><div id="yahoo_quoted_1" class="yahoo_quoted"><div>On Tuesday, Jane wrote:</div>'
-             '<div>Theirs</div></div>',
+    "<div>Theirs</div></div>",
     "signatures": '<div>Mine</div><div id="AppleMailSignature">Sent from my iPhone</div>'
-                  '<div class="gmail_signature">Sig</div><div id="ms-outlook-mobile-signature">Get Outlook for iOS</div>',
+    '<div class="gmail_signature">Sig</div><div id="ms-outlook-mobile-signature">Get Outlook for iOS</div>',
 }
 
 
@@ -230,8 +278,10 @@ def test_html_quotes_can_be_kept_as_quote_marks():
 
 
 def test_inline_answers_in_html_stay():
-    html = ('<blockquote type="cite">One?</blockquote><div>Yes.</div>'
-            '<blockquote type="cite">Two?</blockquote><div>No.</div>')
+    html = (
+        '<blockquote type="cite">One?</blockquote><div>Yes.</div>'
+        '<blockquote type="cite">Two?</blockquote><div>No.</div>'
+    )
     assert html_to_text(html) == "Yes.\nNo."
 
 
@@ -245,6 +295,7 @@ def test_reply_from_bodies_prefers_the_plain_part():
 
 # --- the common libraries ----------------------------------------------------------------
 
+
 def _plain_for_libraries(reply: Reply) -> str:
     """The text a text-only library gets: the plain part, or the HTML as text with its quotes
     left in as "> " lines (our structural trimming is not theirs to use)."""
@@ -255,6 +306,7 @@ def _plain_for_libraries(reply: Reply) -> str:
 
 def _email_reply_parser() -> Callable[[Reply], str]:
     from email_reply_parser import EmailReplyParser
+
     return lambda reply: EmailReplyParser.parse_reply(_plain_for_libraries(reply))
 
 
@@ -274,11 +326,13 @@ def _quotequail() -> Callable[[Reply], str]:
             return html_to_text(unwrapped.get("html_top", ""), strip_quotes=False)
         parts = quotequail.quote_html(reply.html_body or "", quote_intro_line=True)
         return html_to_text("".join(html for shown, html in parts if shown), strip_quotes=False)
+
     return trim
 
 
 def _mail_parser_reply() -> Callable[[Reply], str]:
     from mailparser_reply import EmailReplyParser
+
     parser = EmailReplyParser(languages=MAIL_PARSER_LANGUAGES)
     return lambda reply: parser.parse_reply(_plain_for_libraries(reply))
 

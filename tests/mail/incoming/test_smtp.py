@@ -47,15 +47,22 @@ def test_recipients_outside_our_domain_are_refused_at_rcpt(app, receiver, mentor
         code, message = refused.value.recipients["someone@elsewhere.example"]
         assert code == 550 and message.startswith(b"5.1.1")
         # Of two recipients, the one outside the domain is refused and the mail kept for the other.
-        partly = smtp.sendmail(mentor.email, ["x@localhost.evil.example", address],
-                               mails.gmail_reply(mentor.email, address))
+        partly = smtp.sendmail(
+            mentor.email, ["x@localhost.evil.example", address], mails.gmail_reply(mentor.email, address)
+        )
     assert partly == {"x@localhost.evil.example": (550, b"5.1.1 No such mailbox here")}
     assert [row.rcpt_to for row in rows()] == [[address]]
 
 
 def test_a_bounce_with_an_empty_envelope_sender_is_counted(app, receiver, address, jobs):
-    mail = send_mail("gone", "reply_refused", ("gone@example.com", ""), "Your reply was not posted",
-                     "mail/reply_refused", {"subject": "x", "why": "", "text": ""})
+    mail = send_mail(
+        "gone",
+        "reply_refused",
+        ("gone@example.com", ""),
+        "Your reply was not posted",
+        "mail/reply_refused",
+        {"subject": "x", "why": "", "text": ""},
+    )
     db.session.commit()
     jobs.run()  # sent, with its own return path
     path = bounce_address(mail.id)
@@ -84,8 +91,11 @@ def test_mail_over_the_size_limit_is_refused(app, mentor, address):
 
 
 def test_mail_that_cannot_be_kept_is_answered_451(app, backend, redis_url, tmp_path, mentor, address):
-    broken_url = (f"sqlite:///{tmp_path}/no/such/folder/unstuck.db" if backend == "sqlite"
-                  else "postgresql+psycopg://postgres@127.0.0.1:1/unstuck")
+    broken_url = (
+        f"sqlite:///{tmp_path}/no/such/folder/unstuck.db"
+        if backend == "sqlite"
+        else "postgresql+psycopg://postgres@127.0.0.1:1/unstuck"
+    )
     unreachable = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=broken_url, REDIS_URL=redis_url)
     port = free_port()
     controller = start_receiver(unreachable, "127.0.0.1", port)

@@ -120,12 +120,18 @@ def secret(app):
 
 
 def post(client, body: bytes, **query):
-    return client.post("/mail/inbound", data=body, content_type="message/rfc822", query_string=query,
-                       headers={"Authorization": f"Bearer {SECRET}"})
+    return client.post(
+        "/mail/inbound",
+        data=body,
+        content_type="message/rfc822",
+        query_string=query,
+        headers={"Authorization": f"Bearer {SECRET}"},
+    )
 
 
-@pytest.mark.parametrize("rcpt_to", [["unstuck@localhost"], ["reply+short@localhost"],
-                                     ["bounce+1-aaaaaaaaaaaaaaaaaaaaaaaaaa@localhost"]])
+@pytest.mark.parametrize(
+    "rcpt_to", [["unstuck@localhost"], ["reply+short@localhost"], ["bounce+1-aaaaaaaaaaaaaaaaaaaaaaaaaa@localhost"]]
+)
 def test_http_mail_to_no_address_of_ours_is_refused_and_not_kept(app, client, secret, mentor, address, rcpt_to):
     response = post(client, mails.gmail_reply(mentor.email, address), rcpt_to=rcpt_to)
     assert response.status_code == 422

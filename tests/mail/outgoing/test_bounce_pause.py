@@ -61,8 +61,11 @@ def test_a_pause_ends_its_length_after_the_last_bounce(app, grace):
     pause = mail_pause("Grace@Example.com")
     record = bounce_record(grace.email)
     assert (pause.email, pause.count) == ("grace@example.com", record.count)
-    assert pause.last_reason == record.last_reason == \
-        "smtp; 550 5.1.1 <grace@example.com>: Recipient address rejected: User unknown"
+    assert (
+        pause.last_reason
+        == record.last_reason
+        == "smtp; 550 5.1.1 <grace@example.com>: Recipient address rejected: User unknown"
+    )
     assert pause.until == record.last_bounced_at + timedelta(days=app.config["MAIL_BOUNCE_PAUSE_DAYS"])
 
 

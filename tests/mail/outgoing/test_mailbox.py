@@ -20,9 +20,13 @@ from tests.smtp import SMTPServer
 @pytest.fixture
 def dev_app(app, jobs, tmp_path):
     """The app as in development, on the test's database, with its own outbox."""
-    dev = create_app(TestConfig, ENV_NAME="development", REDIS_URL=app.config["REDIS_URL"],
-                     SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-                     MAIL_OUTBOX_DIR=str(tmp_path / "dev-outbox"))
+    dev = create_app(
+        TestConfig,
+        ENV_NAME="development",
+        REDIS_URL=app.config["REDIS_URL"],
+        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+        MAIL_OUTBOX_DIR=str(tmp_path / "dev-outbox"),
+    )
     dev.jinja_env.loader = ChoiceLoader([DictLoader(TEMPLATES), dev.jinja_env.loader])
     with dev.app_context():
         yield dev
@@ -41,8 +45,9 @@ def test_the_mailbox_lists_the_outbox_and_shows_a_message_safely(dev_app, make):
     first = answer_mail(user, key="answer:1")
     db.session.commit()
     deliver(first.id)
-    second = send_mail("answer:2", "answer", user, "A second <i>one</i>", "test/answer",
-                       {"title": "<script>alert(1)</script>"})
+    second = send_mail(
+        "answer:2", "answer", user, "A second <i>one</i>", "test/answer", {"title": "<script>alert(1)</script>"}
+    )
     db.session.commit()
     deliver(second.id)
     client = dev_app.test_client()

@@ -31,9 +31,9 @@ from app.urls import external_url
 
 TEMPLATES = {
     "test/answer.txt": "{% extends 'mail/layout.txt' %}{% block content %}"
-                       "Your question {{ title }} has an answer: {{ external_url('people.home') }}{% endblock %}",
+    "Your question {{ title }} has an answer: {{ external_url('people.home') }}{% endblock %}",
     "test/answer.html": "{% extends 'mail/layout.html' %}{% block content %}"
-                        "<p>Your question {{ title }} has an answer.</p>{% endblock %}",
+    "<p>Your question {{ title }} has an answer.</p>{% endblock %}",
 }
 TITLE = "<b>Loops & joins</b>"
 
@@ -46,8 +46,7 @@ def mail_templates(app, tmp_path):
 
 
 def answer_mail(to, key="answer:1", **options) -> OutboundMail:
-    return send_mail(key, "answer", to, "Your question has an answer", "test/answer",
-                     {"title": TITLE}, **options)
+    return send_mail(key, "answer", to, "Your question has an answer", "test/answer", {"title": TITLE}, **options)
 
 
 def mail_row(mail_id: int) -> OutboundMail:
@@ -137,10 +136,13 @@ def test_a_rolled_back_transaction_sends_nothing(app, make, jobs, smtp):
     assert smtp.received == []
 
 
-@pytest.mark.parametrize("trouble, error", [
-    ("refused", "554"),
-    ("server down", "ConnectionRefusedError"),
-])
+@pytest.mark.parametrize(
+    "trouble, error",
+    [
+        ("refused", "554"),
+        ("server down", "ConnectionRefusedError"),
+    ],
+)
 def test_a_refused_mail_fails_and_a_later_run_sends_it_once(app, make, jobs, smtp, trouble, error):
     user = make.mentor()
     mail = answer_mail(user)
@@ -183,13 +185,17 @@ def test_only_a_stale_sending_claim_is_taken_over(app, make, jobs, smtp, claimed
     assert len(smtp.received) == int(sent)
 
 
-@pytest.mark.parametrize("name, shown", [
-    ("Eve\r\nBcc: x@evil.test", "Eve Bcc: x@evil.test"),
-    ('Mallory "M", <x@evil.test>', 'Mallory "M", <x@evil.test>'),
-])
+@pytest.mark.parametrize(
+    "name, shown",
+    [
+        ("Eve\r\nBcc: x@evil.test", "Eve Bcc: x@evil.test"),
+        ('Mallory "M", <x@evil.test>', 'Mallory "M", <x@evil.test>'),
+    ],
+)
 def test_a_name_cannot_add_headers_or_recipients(app, jobs, smtp, name, shown):
-    mail = send_mail("answer:1", "answer", ("eve@example.com", name), "Hello\r\nBcc: y@evil.test",
-                     "test/answer", {"title": "t"})
+    mail = send_mail(
+        "answer:1", "answer", ("eve@example.com", name), "Hello\r\nBcc: y@evil.test", "test/answer", {"title": "t"}
+    )
     db.session.commit()
     assert jobs.run() == 1
 
@@ -205,13 +211,16 @@ def test_a_name_cannot_add_headers_or_recipients(app, jobs, smtp, name, shown):
     assert mail_row(mail.id).to_name == shown
 
 
-@pytest.mark.parametrize("to, headers", [
-    (("not-an-address", "Nobody"), None),
-    (("eve@example.com\r\nBcc: x@evil.test", "Eve"), None),
-    (("eve@example.com", "Eve"), {"X-Note": "a\r\nBcc: x@evil.test"}),
-    (("eve@example.com", "Eve"), {"Bcc": "x@evil.test"}),
-    (("eve@example.com", "Eve"), {"Bad Name": "x"}),
-])
+@pytest.mark.parametrize(
+    "to, headers",
+    [
+        (("not-an-address", "Nobody"), None),
+        (("eve@example.com\r\nBcc: x@evil.test", "Eve"), None),
+        (("eve@example.com", "Eve"), {"X-Note": "a\r\nBcc: x@evil.test"}),
+        (("eve@example.com", "Eve"), {"Bcc": "x@evil.test"}),
+        (("eve@example.com", "Eve"), {"Bad Name": "x"}),
+    ],
+)
 def test_bad_addresses_and_headers_are_refused_at_once(app, jobs, to, headers):
     with pytest.raises(ValueError):
         send_mail("answer:1", "answer", to, "Hi", "test/answer", {"title": "t"}, headers=headers)
@@ -221,9 +230,14 @@ def test_bad_addresses_and_headers_are_refused_at_once(app, jobs, to, headers):
 
 def test_extra_headers_arrive_unchanged(app, make, jobs, smtp):
     unsubscribe = "<" + external_url("people.profile", t="x" * 200) + ">"
-    answer_mail(make.mentor(), headers={"List-Unsubscribe": unsubscribe,
-                                      "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                                      "Reply-To": "reply+abc@localhost"})
+    answer_mail(
+        make.mentor(),
+        headers={
+            "List-Unsubscribe": unsubscribe,
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Reply-To": "reply+abc@localhost",
+        },
+    )
     db.session.commit()
     jobs.run()
     [msg] = smtp.messages()
@@ -248,8 +262,7 @@ def test_a_batch_goes_over_one_connection_and_a_refusal_stops_only_its_mail(app,
     smtp.refuse_rcpt = set()
     assert deliver_batch([m.id for m in mails]) == 1  # only the one still unsent
     assert jobs.run() == 3  # the jobs send_mail enqueued find nothing left to send
-    assert [e.rcpt_tos for e in smtp.received[2:]] == [[people[0].email], [people[2].email],
-                                                       [people[1].email]]
+    assert [e.rcpt_tos for e in smtp.received[2:]] == [[people[0].email], [people[2].email], [people[1].email]]
 
 
 def test_a_lost_job_is_enqueued_again_by_the_sweep(app, make, jobs, smtp):

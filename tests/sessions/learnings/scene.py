@@ -65,21 +65,44 @@ def make_scene(make) -> Scene:
     outsider = make.user("Olli Outside", "olli@example.com", team=other)
     admin = make.admin(name="Ada Admin", email="ada@example.com")
     day = utcnow().astimezone(BERLIN).date() + timedelta(days=2)
-    series_id, _ = services.create_series(team.id, lead.id, services.SeriesFields(
-        title="What did we learn?", weekday=day.weekday(), start_time=time(10), duration_minutes=30,
-        timezone="Europe/Berlin", first_date=day - timedelta(weeks=3), location="Room Fjord"))
+    series_id, _ = services.create_series(
+        team.id,
+        lead.id,
+        services.SeriesFields(
+            title="What did we learn?",
+            weekday=day.weekday(),
+            start_time=time(10),
+            duration_minutes=30,
+            timezone="Europe/Berlin",
+            first_date=day - timedelta(weeks=3),
+            location="Room Fjord",
+        ),
+    )
     db.session.commit()
-    return Scene(team, lead, ana, bo, other_lead, outsider, admin, db.session.get(SessionSeries, series_id),
-                 day, day - timedelta(weeks=1))
-
-
-
+    return Scene(
+        team,
+        lead,
+        ana,
+        bo,
+        other_lead,
+        outsider,
+        admin,
+        db.session.get(SessionSeries, series_id),
+        day,
+        day - timedelta(weeks=1),
+    )
 
 
 def learnings(s: Scene, day: date | None = None) -> list[Learning]:
     db.session.expire_all()
-    return list(db.session.scalars(sa.select(Learning).join(SessionWeek).where(
-        SessionWeek.series_id == s.series.id, SessionWeek.day == (day or s.day)).order_by(Learning.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Learning)
+            .join(SessionWeek)
+            .where(SessionWeek.series_id == s.series.id, SessionWeek.day == (day or s.day))
+            .order_by(Learning.id)
+        )
+    )
 
 
 def add(s: Scene, who: str, text: str, kind: str = "learned", day: date | None = None) -> Learning:

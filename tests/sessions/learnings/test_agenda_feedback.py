@@ -14,10 +14,18 @@ from tests.sessions.learnings.scene import page
 
 
 def feedback(s, author, title, missing, *, shared, signed=False, days_ago=1, question=None, rating=2):
-    row = TaskFeedback(author_id=author.id, team_id=s.team.id, title=title, rating=rating,
-                       time_taken=TimeTaken.MORE, missing=missing, signed=signed, shared=shared,
-                       question_id=question.id if question else None,
-                       created_at=utcnow() - timedelta(days=days_ago))
+    row = TaskFeedback(
+        author_id=author.id,
+        team_id=s.team.id,
+        title=title,
+        rating=rating,
+        time_taken=TimeTaken.MORE,
+        missing=missing,
+        signed=signed,
+        shared=shared,
+        question_id=question.id if question else None,
+        created_at=utcnow() - timedelta(days=days_ago),
+    )
     db.session.add(row)
     db.session.commit()
     return row
@@ -61,8 +69,15 @@ def test_only_what_its_writer_shared_reaches_the_agenda_and_only_from_the_sessio
 
 def test_a_task_about_a_question_kept_out_of_the_knowledge_base_shows_without_its_title(client, auth, s):
     def asked(goal, visibility, state=QuestionState.RESOLVED):
-        q = Question(asker_id=s.ana.id, team_id=s.team.id, goal=goal, stuck="Private details of Ana's work.",
-                     state=state, visibility=visibility, resolved_at=utcnow() - timedelta(days=2))
+        q = Question(
+            asker_id=s.ana.id,
+            team_id=s.team.id,
+            goal=goal,
+            stuck="Private details of Ana's work.",
+            state=state,
+            visibility=visibility,
+            resolved_at=utcnow() - timedelta(days=2),
+        )
         db.session.add(q)
         db.session.commit()
         return q

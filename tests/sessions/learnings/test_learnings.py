@@ -29,13 +29,18 @@ def test_a_member_adds_a_learning_and_sees_it_as_their_own(client, auth, s):
     assert "Entries are anonymous" in shown and "hidden from everyone else until the session starts" in shown
 
 
-@pytest.mark.parametrize("data, field_message", [
-    ({"kind": "learned", "text": "   "}, "Write a sentence or two."),
-    ({"kind": "", "text": "Squash before rebasing."}, "Choose what it is: what you learned, what you want to learn "
-                                          "or where you got stuck."),
-    ({"kind": "gossip", "text": "Squash before rebasing."}, "Choose what it is"),
-    ({"kind": "want", "text": "x" * 501}, "at most 500 characters (this has 501)."),
-])
+@pytest.mark.parametrize(
+    "data, field_message",
+    [
+        ({"kind": "learned", "text": "   "}, "Write a sentence or two."),
+        (
+            {"kind": "", "text": "Squash before rebasing."},
+            "Choose what it is: what you learned, what you want to learn or where you got stuck.",
+        ),
+        ({"kind": "gossip", "text": "Squash before rebasing."}, "Choose what it is"),
+        ({"kind": "want", "text": "x" * 501}, "at most 500 characters (this has 501)."),
+    ],
+)
 def test_a_wrong_entry_is_refused_with_a_message_and_nothing_is_saved(client, auth, s, data, field_message):
     add(s, "ana", "Squash before rebasing.")
     auth.sign_in(s.ana)
@@ -47,8 +52,7 @@ def test_a_wrong_entry_is_refused_with_a_message_and_nothing_is_saved(client, au
 
 def test_an_entry_added_after_the_start_shows_to_everyone_at_once(client, auth, s):
     auth.sign_in(s.ana)
-    response = client.post(s.url(s.past), data={"kind": "learned", "text": "Late, but here."},
-                           follow_redirects=True)
+    response = client.post(s.url(s.past), data={"kind": "learned", "text": "Late, but here."}, follow_redirects=True)
     assert "Added. Everyone at the session can see it now." in response.get_data(as_text=True)
     assert "Late, but here." in page(client, auth, s, "bo", s.past)
 
@@ -73,8 +77,10 @@ def test_the_form_needs_its_csrf_token(app, client, auth, s):
         assert client.post(s.url(), data={"kind": "learned", "text": "No token."}).status_code == 400
         body = client.get(s.url()).get_data(as_text=True)
         token = body.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-        assert client.post(s.url(), data={"kind": "learned", "text": "With a token.",
-                                          "csrf_token": token}).status_code == 302
+        assert (
+            client.post(s.url(), data={"kind": "learned", "text": "With a token.", "csrf_token": token}).status_code
+            == 302
+        )
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert [x.text for x in learnings(s)] == ["With a token."]

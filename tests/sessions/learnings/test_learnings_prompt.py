@@ -60,8 +60,9 @@ def test_no_prompt_for_a_skipped_week_or_to_someone_who_left(s, smtp, jobs):
     assert send_due_prompts(s.start() - timedelta(hours=23)) == 0
 
     services.restore_week(s.series.id, s.day)
-    member = db.session.scalar(sa.select(SeriesMember).where(
-        SeriesMember.series_id == s.series.id, SeriesMember.user_id == s.bo.id))
+    member = db.session.scalar(
+        sa.select(SeriesMember).where(SeriesMember.series_id == s.series.id, SeriesMember.user_id == s.bo.id)
+    )
     member.left_at = utcnow()
     db.session.commit()
     assert send_due_prompts(s.start() - timedelta(hours=23)) == 2

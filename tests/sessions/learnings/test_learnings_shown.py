@@ -46,7 +46,7 @@ def test_names_show_only_when_the_lead_turned_them_on(client, auth, s, names_sho
     db.session.commit()
     body = page(client, auth, s, "bo", s.past)
     assert "Learned last week." in body
-    assert ("Learned last week. <span class=\"muted\">— Ana Álvarez" in body) is names_shown
+    assert ('Learned last week. <span class="muted">— Ana Álvarez' in body) is names_shown
     assert ("Ana Álvarez" in body) is names_shown
     assert ("Anonymous: no one sees who wrote what." in body) is not names_shown
     form = page(client, auth, s, "bo")
@@ -56,9 +56,16 @@ def test_names_show_only_when_the_lead_turned_them_on(client, auth, s, names_sho
 # -- who may see the page --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("who, seen, added", [
-    ("ana", 200, 302), ("lead", 200, 302), ("admin", 200, 409), ("other_lead", 404, 404), ("outsider", 404, 404),
-])
+@pytest.mark.parametrize(
+    "who, seen, added",
+    [
+        ("ana", 200, 302),
+        ("lead", 200, 302),
+        ("admin", 200, 409),
+        ("other_lead", 404, 404),
+        ("outsider", 404, 404),
+    ],
+)
 def test_only_invitees_the_lead_and_admins_see_the_week(client, auth, s, who, seen, added):
     auth.sign_in(s.person(who))
     assert client.get(s.url()).status_code == seen
@@ -67,8 +74,9 @@ def test_only_invitees_the_lead_and_admins_see_the_week(client, auth, s, who, se
 
 
 def test_someone_who_left_the_team_no_longer_sees_the_week(client, auth, s):
-    member = db.session.scalar(sa.select(SeriesMember).where(
-        SeriesMember.series_id == s.series.id, SeriesMember.user_id == s.bo.id))
+    member = db.session.scalar(
+        sa.select(SeriesMember).where(SeriesMember.series_id == s.series.id, SeriesMember.user_id == s.bo.id)
+    )
     member.left_at = utcnow()
     db.session.commit()
     auth.sign_in(s.bo)
@@ -84,8 +92,10 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, s):
 
 @pytest.mark.parametrize("day", ["garbage", "2026-13-01", "20261124", "2026-11-24x", "next-day", "week-later"])
 def test_a_day_that_is_no_session_date_is_not_found(client, auth, s, day):
-    day = {"next-day": (s.day + timedelta(days=1)).isoformat(),
-           "week-later": (s.day - timedelta(weeks=52)).isoformat()}.get(day, day)  # before the first
+    day = {
+        "next-day": (s.day + timedelta(days=1)).isoformat(),
+        "week-later": (s.day - timedelta(weeks=52)).isoformat(),
+    }.get(day, day)  # before the first
     auth.sign_in(s.ana)
     assert client.get(s.url(day)).status_code == 404
     assert client.post(s.url(day), data={"kind": "learned", "text": "Hello."}).status_code == 404
@@ -102,23 +112,45 @@ def test_an_unknown_series_is_not_found(client, auth, s):
 def test_the_week_shows_its_time_in_the_series_zone_and_the_viewers(client, auth, s):
     body = page(client, auth, s, "bo")
     local = session_of(db.session.get(SessionSeries, s.series.id), s.day).start_utc.astimezone(
-        ZoneInfo("America/New_York"))
+        ZoneInfo("America/New_York")
+    )
     assert "10:00–10:30 (Europe/Berlin)" in body
     assert "In your time zone: " in body and f"{local:%H:%M}–" in body and "(America/New_York)" in body
 
 
 def test_the_agenda_carries_open_actions_and_counts_answered_questions_by_skill(client, auth, s, make):
     past_week = s.week(s.past)
-    db.session.add_all([
-        ActionItem(series_id=s.series.id, week_id=past_week.id, text="Pin the wheel cache key",
-                   owner_id=s.bo.id, due_date=s.day - timedelta(days=1)),
-        ActionItem(series_id=s.series.id, week_id=past_week.id, text="Already done", owner_id=s.ana.id,
-                   due_date=s.day, done_at=utcnow()),
-    ])
+    db.session.add_all(
+        [
+            ActionItem(
+                series_id=s.series.id,
+                week_id=past_week.id,
+                text="Pin the wheel cache key",
+                owner_id=s.bo.id,
+                due_date=s.day - timedelta(days=1),
+            ),
+            ActionItem(
+                series_id=s.series.id,
+                week_id=past_week.id,
+                text="Already done",
+                owner_id=s.ana.id,
+                due_date=s.day,
+                done_at=utcnow(),
+            ),
+        ]
+    )
     sql = make.skill("SQL")
-    db.session.add(Question(asker_id=s.ana.id, team_id=s.team.id, goal="Why is the billing migration slow?",
-                            stuck="Private details of Ana's work.", state=QuestionState.ANSWERED,
-                            first_reply_at=utcnow() - timedelta(hours=1), skills=[sql]))
+    db.session.add(
+        Question(
+            asker_id=s.ana.id,
+            team_id=s.team.id,
+            goal="Why is the billing migration slow?",
+            stuck="Private details of Ana's work.",
+            state=QuestionState.ANSWERED,
+            first_reply_at=utcnow() - timedelta(hours=1),
+            skills=[sql],
+        )
+    )
     db.session.commit()
 
     member = page(client, auth, s, "bo")

@@ -138,66 +138,118 @@ def outlook_calendar(answer: Answer, comment: str = "", sent: datetime | None = 
     rule = [] if answer.week else ["RRULE:FREQ=WEEKLY;INTERVAL=1;BYDAY=TU;WKST=MO"]
     instance = [f"RECURRENCE-ID;TZID={zone}:{local(answer.begins)}"] if answer.week else []
     comment = comment.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
-    return fold([
-        "BEGIN:VCALENDAR", "METHOD:REPLY", "PRODID:Microsoft Exchange Server 2010", "VERSION:2.0",
-        *WINDOWS_BERLIN,
-        "BEGIN:VEVENT",
-        f"ORGANIZER;CN={answer.organizer_name}:MAILTO:{answer.organizer}",
-        # Exchange writes the address as the person's directory has it, in any case.
-        f"ATTENDEE;PARTSTAT={answer.partstat};CN={answer.name}:MAILTO:{answer.email.title()}",
-        f"COMMENT;LANGUAGE=en-US:{comment}\\n",
-        *rule,
-        f"SUMMARY;LANGUAGE=en-US:{answer.verb}: {answer.title}",
-        f"DTSTART;TZID={zone}:{local(answer.begins)}", f"DTEND;TZID={zone}:{local(answer.ends)}",
-        f"UID:{answer.uid}",
-        *instance,
-        "CLASS:PUBLIC", "PRIORITY:5", f"DTSTAMP:{stamp(sent or datetime.now(UTC))}", "TRANSP:OPAQUE",
-        "STATUS:CONFIRMED", f"SEQUENCE:{answer.sequence}", "LOCATION;LANGUAGE=en-US:Room Fjord",
-        f"X-MICROSOFT-CDO-APPT-SEQUENCE:{answer.sequence}", "X-MICROSOFT-CDO-OWNERAPPTID:-1719366436",
-        "X-MICROSOFT-CDO-BUSYSTATUS:BUSY", "X-MICROSOFT-CDO-INTENDEDSTATUS:BUSY",
-        "X-MICROSOFT-CDO-ALLDAYEVENT:FALSE", "X-MICROSOFT-CDO-IMPORTANCE:1",
-        f"X-MICROSOFT-CDO-INSTTYPE:{3 if answer.week else 1}",
-        "X-MICROSOFT-DONOTFORWARDMEETING:FALSE", "X-MICROSOFT-DISALLOW-COUNTER:FALSE",
-        "END:VEVENT", "END:VCALENDAR",
-    ])
+    return fold(
+        [
+            "BEGIN:VCALENDAR",
+            "METHOD:REPLY",
+            "PRODID:Microsoft Exchange Server 2010",
+            "VERSION:2.0",
+            *WINDOWS_BERLIN,
+            "BEGIN:VEVENT",
+            f"ORGANIZER;CN={answer.organizer_name}:MAILTO:{answer.organizer}",
+            # Exchange writes the address as the person's directory has it, in any case.
+            f"ATTENDEE;PARTSTAT={answer.partstat};CN={answer.name}:MAILTO:{answer.email.title()}",
+            f"COMMENT;LANGUAGE=en-US:{comment}\\n",
+            *rule,
+            f"SUMMARY;LANGUAGE=en-US:{answer.verb}: {answer.title}",
+            f"DTSTART;TZID={zone}:{local(answer.begins)}",
+            f"DTEND;TZID={zone}:{local(answer.ends)}",
+            f"UID:{answer.uid}",
+            *instance,
+            "CLASS:PUBLIC",
+            "PRIORITY:5",
+            f"DTSTAMP:{stamp(sent or datetime.now(UTC))}",
+            "TRANSP:OPAQUE",
+            "STATUS:CONFIRMED",
+            f"SEQUENCE:{answer.sequence}",
+            "LOCATION;LANGUAGE=en-US:Room Fjord",
+            f"X-MICROSOFT-CDO-APPT-SEQUENCE:{answer.sequence}",
+            "X-MICROSOFT-CDO-OWNERAPPTID:-1719366436",
+            "X-MICROSOFT-CDO-BUSYSTATUS:BUSY",
+            "X-MICROSOFT-CDO-INTENDEDSTATUS:BUSY",
+            "X-MICROSOFT-CDO-ALLDAYEVENT:FALSE",
+            "X-MICROSOFT-CDO-IMPORTANCE:1",
+            f"X-MICROSOFT-CDO-INSTTYPE:{3 if answer.week else 1}",
+            "X-MICROSOFT-DONOTFORWARDMEETING:FALSE",
+            "X-MICROSOFT-DISALLOW-COUNTER:FALSE",
+            "END:VEVENT",
+            "END:VCALENDAR",
+        ]
+    )
 
 
 def google_calendar(answer: Answer, sent: datetime | None = None) -> str:
     if answer.week:  # one week: its time in UTC, the week named in the series' zone
         when = [f"DTSTART:{stamp(answer.begins)}", f"DTEND:{stamp(answer.ends)}"]
     else:
-        when = [f"DTSTART;TZID=Europe/Berlin:{local(answer.begins)}",
-                f"DTEND;TZID=Europe/Berlin:{local(answer.ends)}", "RRULE:FREQ=WEEKLY;BYDAY=TU"]
+        when = [
+            f"DTSTART;TZID=Europe/Berlin:{local(answer.begins)}",
+            f"DTEND;TZID=Europe/Berlin:{local(answer.ends)}",
+            "RRULE:FREQ=WEEKLY;BYDAY=TU",
+        ]
     sent = sent or datetime.now(UTC)
-    return fold([
-        "BEGIN:VCALENDAR", "PRODID:-//Google Inc//Google Calendar 70.9054//EN", "VERSION:2.0",
-        "CALSCALE:GREGORIAN", "METHOD:REPLY", "BEGIN:VEVENT", *when, f"DTSTAMP:{stamp(sent)}",
-        f"ORGANIZER;CN={answer.organizer_name}:mailto:{answer.organizer}", f"UID:{answer.uid}",
-        f"ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT={answer.partstat};CN={answer.name};"
-        f"X-NUM-GUESTS=0:mailto:{answer.email}",
-        *([f"RECURRENCE-ID;TZID=Europe/Berlin:{local(answer.begins)}"] if answer.week else []),
-        "CREATED:20261101T090000Z", "DESCRIPTION:", f"LAST-MODIFIED:{stamp(sent)}", "LOCATION:Room Fjord",
-        f"SEQUENCE:{answer.sequence}", "STATUS:CONFIRMED", f"SUMMARY:{answer.title}", "TRANSP:OPAQUE",
-        "END:VEVENT", "END:VCALENDAR",
-    ])
+    return fold(
+        [
+            "BEGIN:VCALENDAR",
+            "PRODID:-//Google Inc//Google Calendar 70.9054//EN",
+            "VERSION:2.0",
+            "CALSCALE:GREGORIAN",
+            "METHOD:REPLY",
+            "BEGIN:VEVENT",
+            *when,
+            f"DTSTAMP:{stamp(sent)}",
+            f"ORGANIZER;CN={answer.organizer_name}:mailto:{answer.organizer}",
+            f"UID:{answer.uid}",
+            f"ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT={answer.partstat};CN={answer.name};"
+            f"X-NUM-GUESTS=0:mailto:{answer.email}",
+            *([f"RECURRENCE-ID;TZID=Europe/Berlin:{local(answer.begins)}"] if answer.week else []),
+            "CREATED:20261101T090000Z",
+            "DESCRIPTION:",
+            f"LAST-MODIFIED:{stamp(sent)}",
+            "LOCATION:Room Fjord",
+            f"SEQUENCE:{answer.sequence}",
+            "STATUS:CONFIRMED",
+            f"SUMMARY:{answer.title}",
+            "TRANSP:OPAQUE",
+            "END:VEVENT",
+            "END:VCALENDAR",
+        ]
+    )
 
 
 def apple_calendar(answer: Answer, sent: datetime | None = None) -> str:
-    when = [f"DTEND;TZID=Europe/Berlin:{local(answer.ends)}", f"DTSTAMP:{stamp(sent or datetime.now(UTC))}",
-            f"DTSTART;TZID=Europe/Berlin:{local(answer.begins)}"]
-    return fold([
-        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Apple Inc.//macOS 15.3.1//EN", "METHOD:REPLY",
-        "CALSCALE:GREGORIAN", *APPLE_BERLIN, "BEGIN:VEVENT",
-        f'ATTENDEE;CN="{answer.name}";CUTYPE=INDIVIDUAL;EMAIL="{answer.email}";PARTSTAT={answer.partstat}:'
-        f"mailto:{answer.email}",
-        *when,
-        f'ORGANIZER;CN="{answer.organizer_name}";EMAIL="{answer.organizer}":mailto:{answer.organizer}',
-        *([f"RECURRENCE-ID;TZID=Europe/Berlin:{local(answer.begins)}"] if answer.week
-          else ["RRULE:FREQ=WEEKLY;BYDAY=TU"]),
-        "REQUEST-STATUS:2.0;Success", f"SEQUENCE:{answer.sequence}", f"SUMMARY:{answer.title}",
-        f"UID:{answer.uid}", "X-APPLE-TRAVEL-ADVISORY-BEHAVIOR:AUTOMATIC",
-        "END:VEVENT", "END:VCALENDAR",
-    ])
+    when = [
+        f"DTEND;TZID=Europe/Berlin:{local(answer.ends)}",
+        f"DTSTAMP:{stamp(sent or datetime.now(UTC))}",
+        f"DTSTART;TZID=Europe/Berlin:{local(answer.begins)}",
+    ]
+    return fold(
+        [
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            "PRODID:-//Apple Inc.//macOS 15.3.1//EN",
+            "METHOD:REPLY",
+            "CALSCALE:GREGORIAN",
+            *APPLE_BERLIN,
+            "BEGIN:VEVENT",
+            f'ATTENDEE;CN="{answer.name}";CUTYPE=INDIVIDUAL;EMAIL="{answer.email}";PARTSTAT={answer.partstat}:'
+            f"mailto:{answer.email}",
+            *when,
+            f'ORGANIZER;CN="{answer.organizer_name}";EMAIL="{answer.organizer}":mailto:{answer.organizer}',
+            *(
+                [f"RECURRENCE-ID;TZID=Europe/Berlin:{local(answer.begins)}"]
+                if answer.week
+                else ["RRULE:FREQ=WEEKLY;BYDAY=TU"]
+            ),
+            "REQUEST-STATUS:2.0;Success",
+            f"SEQUENCE:{answer.sequence}",
+            f"SUMMARY:{answer.title}",
+            f"UID:{answer.uid}",
+            "X-APPLE-TRAVEL-ADVISORY-BEHAVIOR:AUTOMATIC",
+            "END:VEVENT",
+            "END:VCALENDAR",
+        ]
+    )
 
 
 # -- the emails ------------------------------------------------------------------------------
@@ -212,8 +264,10 @@ def outlook_mail(answer: Answer, comment: str = "", calendar: str | None = None,
     calendar, each base64; nothing attached. (A proposal of another time is the same mail
     with METHOD:COUNTER.)"""
     calendar = calendar if calendar is not None else outlook_calendar(answer, comment)
-    html = (f'<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"></head>'
-            f'<body><div class="WordSection1"><p class="MsoNormal">{comment}</p></div></body></html>')
+    html = (
+        f'<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"></head>'
+        f'<body><div class="WordSection1"><p class="MsoNormal">{comment}</p></div></body></html>'
+    )
     return crlf(f"""\
 From: {_from(answer.name, answer.email)}
 To: {answer.organizer_name} <{answer.organizer}>
@@ -254,16 +308,23 @@ def google_mail(answer: Answer, calendar: str | None = None) -> bytes:
     own words in text and HTML, the calendar as an alternative and again as invite.ics."""
     calendar = calendar if calendar is not None else google_calendar(answer)
     verb = answer.verb.lower()
-    when = (f"{answer.begins:%a %b %-d, %Y %-I%p} - {answer.ends:%-I%p} (CET)" if answer.week
-            else f"Weekly from {answer.begins:%-I%p} to {answer.ends:%-I%p} on Tuesday (CET)").replace("AM", "am")
-    text = (f"{answer.email} has {verb} this invitation.\n\nTitle: {answer.title}\nWhen: {when}\n"
-            f"Calendar: {answer.email}\nWho:\n    * {answer.organizer_name} - organizer\n    * {answer.name}\n\n"
-            "Invitation from Google Calendar: https://calendar.google.com/calendar/\n\n"
-            "You are receiving this courtesy email at the account\n"
-            f"{answer.email} because you are an attendee of this event.\n")
-    html = (f'<span itemscope itemtype="http://schema.org/InformAction"><div><strong>{answer.name} has {verb} '
-            f'this invitation.</strong></div><h3>{answer.title}</h3><p>Invitation from <a href="https://'
-            f'calendar.google.com/calendar/">Google Calendar</a></p></span>')
+    when = (
+        f"{answer.begins:%a %b %-d, %Y %-I%p} - {answer.ends:%-I%p} (CET)"
+        if answer.week
+        else f"Weekly from {answer.begins:%-I%p} to {answer.ends:%-I%p} on Tuesday (CET)"
+    ).replace("AM", "am")
+    text = (
+        f"{answer.email} has {verb} this invitation.\n\nTitle: {answer.title}\nWhen: {when}\n"
+        f"Calendar: {answer.email}\nWho:\n    * {answer.organizer_name} - organizer\n    * {answer.name}\n\n"
+        "Invitation from Google Calendar: https://calendar.google.com/calendar/\n\n"
+        "You are receiving this courtesy email at the account\n"
+        f"{answer.email} because you are an attendee of this event.\n"
+    )
+    html = (
+        f'<span itemscope itemtype="http://schema.org/InformAction"><div><strong>{answer.name} has {verb} '
+        f'this invitation.</strong></div><h3>{answer.title}</h3><p>Invitation from <a href="https://'
+        f'calendar.google.com/calendar/">Google Calendar</a></p></span>'
+    )
     return crlf(f"""\
 MIME-Version: 1.0
 Reply-To: {answer.email}
@@ -343,8 +404,13 @@ Content-Transfer-Encoding: quoted-printable
 """)
 
 
-def typed_reply(name: str, email: str, to: str, words: str, subject: str = "Re: Invitation: What did we learn?",
-                ) -> bytes:
+def typed_reply(
+    name: str,
+    email: str,
+    to: str,
+    words: str,
+    subject: str = "Re: Invitation: What did we learn?",
+) -> bytes:
     """A reply typed in a mail program, with no calendar in it."""
     return crlf(f"""\
 From: {_from(name, email)}

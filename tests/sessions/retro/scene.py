@@ -56,15 +56,21 @@ def make_scene(make, names_shown: bool = False) -> Scene:
     outsider = make.user(name="Olga Outside", team=make.team())
     admin = make.admin(name="Ada Admin")
     first = utcnow().astimezone(ZoneInfo("Europe/Berlin")).date() - timedelta(days=14)
-    series_id, _ = create_series(team.id, lead.id, SeriesFields(
-        title="What did we learn?", weekday=first.weekday(), start_time=time(10), duration_minutes=30,
-        timezone="Europe/Berlin", first_date=first))
+    series_id, _ = create_series(
+        team.id,
+        lead.id,
+        SeriesFields(
+            title="What did we learn?",
+            weekday=first.weekday(),
+            start_time=time(10),
+            duration_minutes=30,
+            timezone="Europe/Berlin",
+            first_date=first,
+        ),
+    )
     db.session.get(SessionSeries, series_id).names_shown = names_shown
     db.session.commit()
     return Scene(lead, ana, bo, outsider, admin, series_id, [first + timedelta(weeks=n) for n in range(3)])
-
-
-
 
 
 class Browser:
@@ -102,8 +108,10 @@ def text(response) -> str:
 
 def said(response) -> str:
     """What the page's flash messages say, one per line."""
-    return "\n".join(html.unescape(m) for m in re.findall(
-        r'<p class="flash \w+" role="status">(.*?)</p>', response.get_data(as_text=True)))
+    return "\n".join(
+        html.unescape(m)
+        for m in re.findall(r'<p class="flash \w+" role="status">(.*?)</p>', response.get_data(as_text=True))
+    )
 
 
 def learning(s: Scene, day: date, author: User, kind: str, words: str) -> int:
@@ -116,8 +124,7 @@ def learning(s: Scene, day: date, author: User, kind: str, words: str) -> int:
 
 def week_of(s: Scene, day: date) -> SessionWeek | None:
     db.session.expire_all()
-    return db.session.scalar(sa.select(SessionWeek).where(SessionWeek.series_id == s.series_id,
-                                                          SessionWeek.day == day))
+    return db.session.scalar(sa.select(SessionWeek).where(SessionWeek.series_id == s.series_id, SessionWeek.day == day))
 
 
 def phase_of(s: Scene, day: date) -> str | None:
@@ -143,7 +150,7 @@ def step(client, s: Scene, day: date, seen: str, to: str, **options):
 def run_to(client, s: Scene, day: date, phase: str) -> None:
     """Start the week's session and walk it to `phase`, as the lead does."""
     assert client.post(url(s, day, "run/start")).status_code == 302
-    for seen, to in zip(PHASES, PHASES[1:PHASES.index(phase) + 1], strict=False):
+    for seen, to in zip(PHASES, PHASES[1 : PHASES.index(phase) + 1], strict=False):
         assert step(client, s, day, seen, to).status_code == 302
     assert phase_of(s, day) == phase
 
@@ -152,7 +159,7 @@ def run_with_services(s: Scene, day: date, phase: str) -> SessionWeek:
     """The same, through the services, for tests about later weeks."""
     week = week_row(s.series, day)
     running.start(week.id)
-    for seen, to in zip(PHASES, PHASES[1:PHASES.index(phase) + 1], strict=False):
+    for seen, to in zip(PHASES, PHASES[1 : PHASES.index(phase) + 1], strict=False):
         running.change_phase(week.id, seen, to)
     db.session.commit()
     return week

@@ -73,11 +73,13 @@ def test_a_lead_runs_a_session_from_start_to_close(app, s):
     top = [discuss.index(words) for words in ("The CI cache never hits", "Rust for the parser", "pytest fixtures")]
     assert top == sorted(top) and "4 votes" in discuss
     due = s.today + timedelta(days=7)
-    response = lead.post(url(s, day, "run/actions"), data={
-        "text": "Cache the pip wheels in CI", "owner": s.bo.id, "due": due.isoformat(), "item": cache},
-        follow_redirects=True)
+    response = lead.post(
+        url(s, day, "run/actions"),
+        data={"text": "Cache the pip wheels in CI", "owner": s.bo.id, "due": due.isoformat(), "item": cache},
+        follow_redirects=True,
+    )
     assert "Action item added." in said(response)
-    assert "Decided: Cache the pip wheels in CI <span class=\"muted\">(Bo Berg, due" in text(response)
+    assert 'Decided: Cache the pip wheels in CI <span class="muted">(Bo Berg, due' in text(response)
     [action] = db.session.scalars(sa.select(ActionItem)).all()
     assert (action.owner_id, action.due_date, action.learning_id, action.week_id) == (s.bo.id, due, cache, week.id)
 
@@ -128,11 +130,14 @@ def test_a_double_click_on_next_moves_one_phase(app, s):
     assert phase_of(s, day) == "read"
 
 
-@pytest.mark.parametrize("seen, to, message", [
-    ("review", "group", "one phase at a time"),
-    ("review", "closed", "with the attendance"),
-    ("review", "picnic", "not a phase"),
-])
+@pytest.mark.parametrize(
+    "seen, to, message",
+    [
+        ("review", "group", "one phase at a time"),
+        ("review", "closed", "with the attendance"),
+        ("review", "picnic", "not a phase"),
+    ],
+)
 def test_a_phase_change_out_of_order_is_refused(app, s, seen, to, message):
     day = s.days[2]
     lead = client_for(app, s.lead)

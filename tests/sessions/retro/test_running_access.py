@@ -63,9 +63,14 @@ def test_a_session_not_closed_has_no_summary(app, s):
     assert lead.get(url(s, s.days[2], "summary")).status_code == 404
 
 
-LEAD_ONLY = [("run/start", {}), ("run/phase", {"seen": "review", "to": "read"}), ("run/group", {"item": 1, "into": 2}),
-             ("run/ungroup", {"item": 1}), ("run/actions", {"text": "x", "owner": 1, "due": "2099-01-01"}),
-             ("run/close", {"attended": [1]})]
+LEAD_ONLY = [
+    ("run/start", {}),
+    ("run/phase", {"seen": "review", "to": "read"}),
+    ("run/group", {"item": 1, "into": 2}),
+    ("run/ungroup", {"item": 1}),
+    ("run/actions", {"text": "x", "owner": 1, "due": "2099-01-01"}),
+    ("run/close", {"attended": [1]}),
+]
 
 
 @pytest.mark.parametrize("tail, data", LEAD_ONLY)

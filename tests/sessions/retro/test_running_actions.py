@@ -27,15 +27,18 @@ from tests.sessions.retro.scene import (
 # -- action items --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"text": "  "}, "Say what is to be done."),
-    ({"text": "x" * 501}, "Keep it to 500 characters (this is 501)."),
-    ({"owner": "outsider"}, "The owner must be someone invited to the session."),
-    ({"owner": ""}, "Choose who owns it."),
-    ({"due": "yesterday"}, "is in the past"),
-    ({"due": "soon"}, "Not a valid date value."),
-    ({"item": 999999}, "That item is not part of this session."),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"text": "  "}, "Say what is to be done."),
+        ({"text": "x" * 501}, "Keep it to 500 characters (this is 501)."),
+        ({"owner": "outsider"}, "The owner must be someone invited to the session."),
+        ({"owner": ""}, "Choose who owns it."),
+        ({"due": "yesterday"}, "is in the past"),
+        ({"due": "soon"}, "Not a valid date value."),
+        ({"item": 999999}, "That item is not part of this session."),
+    ],
+)
 def test_a_wrong_action_item_is_refused_by_its_field(app, s, change, message):
     day = s.days[2]
     lead = client_for(app, s.lead)
@@ -94,8 +97,9 @@ def test_an_action_item_is_not_marked_done_at_a_closed_session(app, s):
     running.close(week.id, [s.ana.id])
     db.session.commit()
     lead = client_for(app, s.lead)
-    response = lead.post(f"/sessions/actions/{action}/done", data={"week": s.days[0].isoformat()},
-                         follow_redirects=True)
+    response = lead.post(
+        f"/sessions/actions/{action}/done", data={"week": s.days[0].isoformat()}, follow_redirects=True
+    )
     assert "The session is closed; nothing in it can change any more." in said(response)
     assert db.session.get(ActionItem, action).done_at is None
 
@@ -111,10 +115,13 @@ def test_an_action_item_is_not_marked_done_at_an_earlier_session(s):
 # -- closing -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("attended, message", [
-    ([], "Tick at least one person who was there."),
-    (["outsider"], "Only people invited to the session can be recorded as there."),
-])
+@pytest.mark.parametrize(
+    "attended, message",
+    [
+        ([], "Tick at least one person who was there."),
+        (["outsider"], "Only people invited to the session can be recorded as there."),
+    ],
+)
 def test_closing_needs_people_who_were_invited(app, s, attended, message):
     day = s.days[2]
     lead = client_for(app, s.lead)

@@ -28,13 +28,16 @@ def voting(app, s):
     return day, ids, lead, ana
 
 
-@pytest.mark.parametrize("given, message", [
-    ({0: "3", 1: "3"}, "You have 5 votes and gave 6: take 1 vote away."),
-    ({0: "4"}, "At most 3 votes go on one item: you gave 4 to “Fixtures”."),
-    ({0: "-1", 1: "2"}, "Votes cannot be negative: you gave -1 to “Fixtures”."),
-    ({0: "lots"}, "Votes are whole numbers from 0 to 3; 'lots' is not one."),
-    ({2: "1"}, "“Slow CI” is grouped under “Caching”: vote for the group instead."),
-])
+@pytest.mark.parametrize(
+    "given, message",
+    [
+        ({0: "3", 1: "3"}, "You have 5 votes and gave 6: take 1 vote away."),
+        ({0: "4"}, "At most 3 votes go on one item: you gave 4 to “Fixtures”."),
+        ({0: "-1", 1: "2"}, "Votes cannot be negative: you gave -1 to “Fixtures”."),
+        ({0: "lots"}, "Votes are whole numbers from 0 to 3; 'lots' is not one."),
+        ({2: "1"}, "“Slow CI” is grouped under “Caching”: vote for the group instead."),
+    ],
+)
 def test_votes_against_the_rules_are_refused_and_the_earlier_votes_stay(s, voting, given, message):
     day, ids, _, ana = voting
     response = ana.post(url(s, day, "run/votes"), data={f"votes-{ids[n]}": value for n, value in given.items()})
@@ -49,8 +52,9 @@ def test_votes_against_the_rules_are_refused_and_the_earlier_votes_stay(s, votin
 
 def test_saving_votes_again_replaces_them(s, voting):
     day, ids, _, ana = voting
-    response = ana.post(url(s, day, "run/votes"), data={f"votes-{ids[3]}": "3", f"votes-{ids[0]}": "0"},
-                        follow_redirects=True)
+    response = ana.post(
+        url(s, day, "run/votes"), data={f"votes-{ids[3]}": "3", f"votes-{ids[0]}": "0"}, follow_redirects=True
+    )
     assert "Your votes are saved: 3 of 5 given." in said(response)
     assert votes_by(s.ana) == {ids[3]: 3}
     assert "You have 2 of 5 votes left." in text(response)
@@ -78,17 +82,23 @@ def test_two_tabs_saving_at_the_same_moment_stay_within_the_budget(app, s, votin
         data = {f"votes-{item}": str(count) for item, count in ballot.items()}
         return tab.client.post(url(s, day, "run/votes"), data=data).status_code
 
-    statuses = together(db.engine, sa.select(SessionWeek.id).where(SessionWeek.id == week_id),
-                        [lambda pair=pair: save(*pair) for pair in zip(tabs, ballots, strict=True)])
+    statuses = together(
+        db.engine,
+        sa.select(SessionWeek.id).where(SessionWeek.id == week_id),
+        [lambda pair=pair: save(*pair) for pair in zip(tabs, ballots, strict=True)],
+    )
 
     assert statuses == [302, 302]
     assert votes_by(s.ana) in ballots
 
 
-@pytest.mark.parametrize("who, status, message", [
-    ("outsider", 404, None),
-    ("admin", 400, "Only people invited to the session vote."),
-])
+@pytest.mark.parametrize(
+    "who, status, message",
+    [
+        ("outsider", 404, None),
+        ("admin", 400, "Only people invited to the session vote."),
+    ],
+)
 def test_only_invitees_vote(app, s, voting, who, status, message):
     day, ids, _, _ = voting
     voter = getattr(s, who)
@@ -114,8 +124,12 @@ def test_grouping_moves_the_votes_to_the_head(s, voting):
     bo.post(url(s, day, "run/votes"), data={f"votes-{ids[0]}": "1", f"votes-{ids[3]}": "2"})
     step(lead, s, day, "vote", "group")
     lead.post(url(s, day, "run/group"), data={"item": ids[1], "into": ids[0]})  # with Slow CI under it
-    assert {i: db.session.get(Learning, i).group_id for i in ids} == {ids[0]: None, ids[1]: ids[0],
-                                                                        ids[2]: ids[0], ids[3]: None}
+    assert {i: db.session.get(Learning, i).group_id for i in ids} == {
+        ids[0]: None,
+        ids[1]: ids[0],
+        ids[2]: ids[0],
+        ids[3]: None,
+    }
     assert votes_by(s.ana) == {ids[0]: 3}  # 5 on one item is too many: 2 go back to Ana
     assert votes_by(s.bo) == {ids[0]: 1, ids[3]: 2}
     step(lead, s, day, "group", "vote")

@@ -17,6 +17,11 @@ def cast(make, jobs) -> Cast:
     other_lead = make.user("Otto Other", "otto@example.com", roles=(Role.LEAD,), team=platform)
     team.lead, platform.lead = lead, other_lead
     db.session.commit()
-    return Cast(team=team, lead=lead, member=make.user("Ana Alvarez", "ana@example.com", team=team),
-                other_lead=other_lead, other_new_hire=make.user("Olli Outside", "olli@example.com", team=platform),
-                admin=make.admin(name="Ada Admin", email="ada@example.com", timezone="America/New_York"))
+    return Cast(
+        team=team,
+        lead=lead,
+        member=make.user("Ana Alvarez", "ana@example.com", team=team),
+        other_lead=other_lead,
+        other_new_hire=make.user("Olli Outside", "olli@example.com", team=platform),
+        admin=make.admin(name="Ada Admin", email="ada@example.com", timezone="America/New_York"),
+    )

@@ -26,9 +26,17 @@ TUESDAY = coming(1)
 
 
 def form(**changes) -> dict:
-    values = dict(title="What did we learn?", weekday="1", start_time="10:00", duration_minutes="30",
-                  timezone="Europe/Berlin", first_date=TUESDAY.isoformat(), until="",
-                  location="https://meet.example.com/retro", description="Bring one thing you learned.")
+    values = dict(
+        title="What did we learn?",
+        weekday="1",
+        start_time="10:00",
+        duration_minutes="30",
+        timezone="Europe/Berlin",
+        first_date=TUESDAY.isoformat(),
+        until="",
+        location="https://meet.example.com/retro",
+        description="Bring one thing you learned.",
+    )
     return {**values, **changes}
 
 
@@ -45,13 +53,17 @@ class Cast:
         return None if who == "anonymous" else getattr(self, who)
 
 
-
-
-
 def set_up(cast: Cast, jobs=None, **changes) -> SessionSeries:
     """A series of the team, as its lead set it up; the invites sent when `jobs` is given."""
-    values = dict(title="What did we learn?", weekday=1, start_time=time(10), duration_minutes=30,
-                  timezone="Europe/Berlin", first_date=TUESDAY, location="Room Fjord")
+    values = dict(
+        title="What did we learn?",
+        weekday=1,
+        start_time=time(10),
+        duration_minutes=30,
+        timezone="Europe/Berlin",
+        first_date=TUESDAY,
+        location="Room Fjord",
+    )
     series_id, _ = services.create_series(cast.team.id, cast.lead.id, services.SeriesFields(**{**values, **changes}))
     db.session.commit()
     if jobs is not None:
@@ -67,10 +79,21 @@ def fresh(series: SessionSeries) -> SessionSeries:
 def snapshot(series: SessionSeries) -> tuple:
     """Everything a change to the series could touch."""
     row = fresh(series)
-    return (row.title, row.weekday, row.start_time, row.duration_minutes, row.timezone, row.first_date, row.until,
-            row.location, row.sequence, row.cancelled_at, row.names_shown,
-            sorted((w.day, w.skipped, w.moved_start, w.moved_minutes) for w in row.weeks),
-            sorted((m.user_id, m.guest, m.left_at is None) for m in row.members))
+    return (
+        row.title,
+        row.weekday,
+        row.start_time,
+        row.duration_minutes,
+        row.timezone,
+        row.first_date,
+        row.until,
+        row.location,
+        row.sequence,
+        row.cancelled_at,
+        row.names_shown,
+        sorted((w.day, w.skipped, w.moved_start, w.moved_minutes) for w in row.weeks),
+        sorted((m.user_id, m.guest, m.left_at is None) for m in row.members),
+    )
 
 
 def count(model) -> int:

@@ -49,9 +49,18 @@ def test_answers_show_to_the_lead_and_each_member_sees_their_own(client, auth, c
 
 def test_the_list_shows_each_persons_series_with_the_next_session_in_their_time(client, auth, cast, make):
     ours = set_up(cast, title="Payments weekly")
-    theirs_id, _ = services.create_series(cast.other_lead.team_id, cast.other_lead.id, services.SeriesFields(
-        title="Platform weekly", weekday=4, start_time=time(9), duration_minutes=30, timezone="Europe/London",
-        first_date=TUESDAY))
+    theirs_id, _ = services.create_series(
+        cast.other_lead.team_id,
+        cast.other_lead.id,
+        services.SeriesFields(
+            title="Platform weekly",
+            weekday=4,
+            start_time=time(9),
+            duration_minutes=30,
+            timezone="Europe/London",
+            first_date=TUESDAY,
+        ),
+    )
     db.session.commit()
     auth.sign_in(cast.admin)
     listed = client.get("/sessions/").text
@@ -66,8 +75,7 @@ def test_the_list_shows_each_persons_series_with_the_next_session_in_their_time(
 
 
 def test_user_text_is_shown_escaped(client, auth, cast):
-    series = set_up(cast, title="<script>alert(1)</script>", location="javascript:alert(2)",
-                    description="<b>bold</b>")
+    series = set_up(cast, title="<script>alert(1)</script>", location="javascript:alert(2)", description="<b>bold</b>")
     auth.sign_in(cast.member)
     for page in (client.get(f"/sessions/{series.id}").text, client.get("/sessions/").text):
         assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -78,8 +86,13 @@ def test_user_text_is_shown_escaped(client, auth, cast):
 # Who may
 
 
-GET_PAGES = {"list": "/sessions/", "new": "/sessions/new", "series": "/sessions/{id}",
-             "edit": "/sessions/{id}/edit", "move": "/sessions/{id}/weeks/{day}/move"}
+GET_PAGES = {
+    "list": "/sessions/",
+    "new": "/sessions/new",
+    "series": "/sessions/{id}",
+    "edit": "/sessions/{id}/edit",
+    "move": "/sessions/{id}/weeks/{day}/move",
+}
 CHANGES = {
     "edit": ("/sessions/{id}/edit", form(title="Changed")),
     "skip": ("/sessions/{id}/weeks/{next}/skip", {}),
@@ -96,10 +109,11 @@ MANAGES = {"anonymous": 302, "member": 403, "other_new_hire": 404, "other_lead":
 PAGE_STATUS = {
     "list": {who: 302 if who == "anonymous" else 200 for who in PEOPLE},
     "new": {"anonymous": 302, "member": 403, "other_new_hire": 403, "other_lead": 200, "lead": 200, "admin": 200},
-    "series": SEES, "edit": MANAGES, "move": MANAGES,
+    "series": SEES,
+    "edit": MANAGES,
+    "move": MANAGES,
 }
-CHANGE_STATUS = {"anonymous": 401, "member": 403, "other_new_hire": 404, "other_lead": 404, "lead": 302,
-                 "admin": 302}
+CHANGE_STATUS = {"anonymous": 401, "member": 403, "other_new_hire": 404, "other_lead": 404, "lead": 302, "admin": 302}
 
 
 def scene(cast: Cast, make) -> tuple[SessionSeries, dict]:

@@ -39,10 +39,29 @@ def test_a_lead_sets_up_a_series_and_everyone_in_the_team_gets_the_invite(client
     response = client.post("/sessions/new", data=form())
     [series] = db.session.scalars(sa.select(SessionSeries)).all()
     assert response.status_code == 302 and response.headers["Location"] == f"/sessions/{series.id}"
-    assert (series.team_id, series.organizer.id, series.title, series.weekday, series.start_time,
-            series.duration_minutes, series.timezone, series.first_date, series.until, series.location) == (
-        cast.team.id, cast.lead.id, "What did we learn?", 1, time(10), 30, "Europe/Berlin", TUESDAY, None,
-        "https://meet.example.com/retro")
+    assert (
+        series.team_id,
+        series.organizer.id,
+        series.title,
+        series.weekday,
+        series.start_time,
+        series.duration_minutes,
+        series.timezone,
+        series.first_date,
+        series.until,
+        series.location,
+    ) == (
+        cast.team.id,
+        cast.lead.id,
+        "What did we learn?",
+        1,
+        time(10),
+        30,
+        "Europe/Berlin",
+        TUESDAY,
+        None,
+        "https://meet.example.com/retro",
+    )
     assert {m.user_id for m in series.members} == {cast.lead.id, cast.member.id}
 
     page = client.get(response.headers["Location"]).text
@@ -83,8 +102,11 @@ def test_a_lead_cannot_set_up_a_series_for_another_team(client, auth, cast):
 
 BAD_INPUT = [
     ("timezone", "Europe/Berlinn", "'Europe/Berlinn' is not a known time zone (use a name such as Europe/Berlin)."),
-    ("until", (TUESDAY - timedelta(days=7)).isoformat(),
-     f"The end date ({long_date(TUESDAY - timedelta(days=7))}) is before the first date ({long_date(TUESDAY)})."),
+    (
+        "until",
+        (TUESDAY - timedelta(days=7)).isoformat(),
+        f"The end date ({long_date(TUESDAY - timedelta(days=7))}) is before the first date ({long_date(TUESDAY)}).",
+    ),
     ("duration_minutes", "0", "A session must last at least one minute."),
     ("duration_minutes", "481", "A session can last at most 8 hours (480 minutes)."),
     ("duration_minutes", "half an hour", "Give the length in whole minutes, such as 30."),
@@ -152,12 +174,18 @@ def test_a_new_weekday_drops_the_changes_made_to_single_weeks_and_says_so(client
 def test_a_start_time_a_clock_change_skips_or_repeats_is_saved_and_said(client, auth, cast):
     auth.sign_in(cast.lead)
     sunday = coming(6)
-    response = client.post("/sessions/new", data=form(weekday="6", start_time="02:30", first_date=sunday.isoformat()),
-                           follow_redirects=True)
+    response = client.post(
+        "/sessions/new",
+        data=form(weekday="6", start_time="02:30", first_date=sunday.isoformat()),
+        follow_redirects=True,
+    )
     page = response.text
     assert response.status_code == 200
     assert re.search(r"02:30 does not exist on \d+ March \d{4} in Europe/Berlin; the session starts at 03:30\.", page)
-    assert re.search(r"02:30 occurs twice on \d+ October \d{4} in Europe/Berlin; "
-                     r"the session starts at the first 02:30 \(CEST\)\.", page)
+    assert re.search(
+        r"02:30 occurs twice on \d+ October \d{4} in Europe/Berlin; "
+        r"the session starts at the first 02:30 \(CEST\)\.",
+        page,
+    )
     series = db.session.scalars(sa.select(SessionSeries)).one()
     assert (series.weekday, series.start_time) == (6, time(2, 30))

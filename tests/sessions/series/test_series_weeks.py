@@ -31,9 +31,11 @@ def test_skip_move_and_restore_reach_everyones_calendar(client, auth, cast, jobs
     wednesday = third + timedelta(days=1)
     page = client.get(f"/sessions/{series.id}/weeks/{third}/move").text
     assert f'value="{third}"' in page and 'value="10:00"' in page and 'value="30"' in page
-    moved = client.post(f"/sessions/{series.id}/weeks/{third}/move",
-                        data={"date": wednesday.isoformat(), "time": "14:30", "duration_minutes": "45"},
-                        follow_redirects=True)
+    moved = client.post(
+        f"/sessions/{series.id}/weeks/{third}/move",
+        data={"date": wednesday.isoformat(), "time": "14:30", "duration_minutes": "45"},
+        follow_redirects=True,
+    )
     assert shown(moved.text, f"The week of {long_date(third)} is moved. Everyone's calendar gets the new time.")
     assert f"Wednesday {long_date(wednesday)}, 14:30–15:15 (Europe/Berlin)" in moved.text
     week = db.session.scalars(sa.select(SessionWeek).where(SessionWeek.day == third)).one()
@@ -56,16 +58,27 @@ def test_skip_move_and_restore_reach_everyones_calendar(client, auth, cast, jobs
     assert "EXDATE" not in invites_to(smtp, cast.member)[-1].walk("VEVENT")[0]
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"date": TUESDAY.isoformat(), "time": "10:00", "duration_minutes": "0"},
-     "A session must last at least one minute."),
-    ({"date": TUESDAY.isoformat(), "time": "10:00", "duration_minutes": "600"},
-     "A session can last at most 8 hours (480 minutes)."),
-    ({"date": (date.today() - timedelta(days=1)).isoformat(), "time": "10:00", "duration_minutes": ""},
-     "Choose a date and time that are still to come."),
-    ({"date": "next week", "time": "10:00", "duration_minutes": ""},
-     "Give the date as year-month-day, such as 2026-12-01."),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (
+            {"date": TUESDAY.isoformat(), "time": "10:00", "duration_minutes": "0"},
+            "A session must last at least one minute.",
+        ),
+        (
+            {"date": TUESDAY.isoformat(), "time": "10:00", "duration_minutes": "600"},
+            "A session can last at most 8 hours (480 minutes).",
+        ),
+        (
+            {"date": (date.today() - timedelta(days=1)).isoformat(), "time": "10:00", "duration_minutes": ""},
+            "Choose a date and time that are still to come.",
+        ),
+        (
+            {"date": "next week", "time": "10:00", "duration_minutes": ""},
+            "Give the date as year-month-day, such as 2026-12-01.",
+        ),
+    ],
+)
 def test_a_bad_move_says_why_and_changes_nothing(client, auth, cast, jobs, data, message):
     series = set_up(cast, jobs)
     before, queued = snapshot(series), jobs.count()
@@ -75,8 +88,10 @@ def test_a_bad_move_says_why_and_changes_nothing(client, auth, cast, jobs, data,
     assert snapshot(series) == before and jobs.count() == queued
 
 
-@pytest.mark.parametrize("day", ["garbage", "2026-02-30", (TUESDAY + timedelta(days=1)).isoformat(),
-                                 (TUESDAY - timedelta(weeks=1)).isoformat()])
+@pytest.mark.parametrize(
+    "day",
+    ["garbage", "2026-02-30", (TUESDAY + timedelta(days=1)).isoformat(), (TUESDAY - timedelta(weeks=1)).isoformat()],
+)
 def test_a_date_that_is_no_session_of_the_series_is_not_found(client, auth, cast, day):
     series = set_up(cast)
     auth.sign_in(cast.lead)
@@ -148,8 +163,9 @@ def test_the_lead_turns_names_on_and_off(client, auth, cast):
     series = set_up(cast)
     auth.sign_in(cast.lead)
     assert "<strong>anonymous</strong>" in client.get(f"/sessions/{series.id}").text
-    shown = client.post(f"/sessions/{series.id}/names", data={"shown": "1", "prompt_hours": "24"},
-                        follow_redirects=True)
+    shown = client.post(
+        f"/sessions/{series.id}/names", data={"shown": "1", "prompt_hours": "24"}, follow_redirects=True
+    )
     assert "Learnings now show who wrote them." in shown.text and "<strong>shown with names</strong>" in shown.text
     assert fresh(series).names_shown is True
     client.post(f"/sessions/{series.id}/names", data={"shown": "0", "prompt_hours": "24"})
@@ -159,8 +175,9 @@ def test_the_lead_turns_names_on_and_off(client, auth, cast):
 def test_the_lead_chooses_how_long_before_people_are_asked_for_learnings(client, auth, cast):
     series = set_up(cast)
     auth.sign_in(cast.lead)
-    changed = client.post(f"/sessions/{series.id}/names", data={"shown": "0", "prompt_hours": "48"},
-                          follow_redirects=True)
+    changed = client.post(
+        f"/sessions/{series.id}/names", data={"shown": "0", "prompt_hours": "48"}, follow_redirects=True
+    )
     assert "asked for them 48 hours before each session" in changed.text
     assert fresh(series).prompt_hours == 48
 

@@ -77,8 +77,7 @@ class AuthenticationResults:
 # -- the verdict -----------------------------------------------------------------------
 
 
-def authentication_failure(headers: Iterable[tuple[str, str]], from_addr: str,
-                           authserv_id: str) -> str | None:
+def authentication_failure(headers: Iterable[tuple[str, str]], from_addr: str, authserv_id: str) -> str | None:
     """Say why our mail server found the email not to be from its From domain, or None.
 
     `headers` are (lower-case name, value) pairs, as InboundMessage.headers holds them;
@@ -125,8 +124,7 @@ def _aligned_signature(result: AuthResult, from_domain: str) -> bool:
     signer = result.domain("header.d") or result.domain("header.i")
     if "." not in signer:
         return False
-    return (signer == from_domain or from_domain.endswith("." + signer)
-            or signer.endswith("." + from_domain))
+    return signer == from_domain or from_domain.endswith("." + signer) or signer.endswith("." + from_domain)
 
 
 def normal_domain(text: str) -> str:
@@ -213,7 +211,7 @@ class _Scanner:
     def step(self) -> str:
         """The next character, which is passed over; "" at the end."""
         self.pos += 1
-        return self.text[self.pos - 1:self.pos]
+        return self.text[self.pos - 1 : self.pos]
 
     def skip_token(self) -> None:
         """Pass over a value, or else one character."""
@@ -241,7 +239,7 @@ class _Scanner:
         start = self.pos
         while not self.at_end() and self.text[self.pos] not in SPECIALS and not self.text[self.pos].isspace():
             self.pos += 1
-        return self.text[start:self.pos]
+        return self.text[start : self.pos]
 
     def value(self) -> str:
         """A property's value: a quoted string, or anything up to white space, ";" or "(",
@@ -251,7 +249,7 @@ class _Scanner:
         start = self.pos
         while not self.at_end() and self.text[self.pos] not in '();"' and not self.text[self.pos].isspace():
             self.pos += 1
-        return self.text[start:self.pos]
+        return self.text[start : self.pos]
 
     def quoted(self) -> str:
         """A quoted string, without its quotes and escapes; an unclosed one runs to the end."""

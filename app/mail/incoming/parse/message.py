@@ -236,8 +236,7 @@ class _Parts:
         elif ctype.startswith("message/"):
             # A message inside the message (forwarded, or returned by a bounce): a file,
             # whose own parts are not the sender's words.
-            self.files.append((Attachment(_filename(part) or _message_name(part), ctype,
-                                          _message_size(part)), ""))
+            self.files.append((Attachment(_filename(part) or _message_name(part), ctype, _message_size(part)), ""))
         elif part.is_multipart():
             for sub in part.get_payload():
                 self.walk(sub, depth + 1)
@@ -274,8 +273,7 @@ class _Parts:
     def attachments(self, html: str) -> list[Attachment]:
         """The files, less the images that the HTML body shows inline (cid: references)."""
         shown = html.lower()
-        return [file for file, content_id in self.files
-                if not (content_id and f"cid:{content_id.lower()}" in shown)]
+        return [file for file, content_id in self.files if not (content_id and f"cid:{content_id.lower()}" in shown)]
 
 
 def _status_blocks(part: Message) -> list[tuple[tuple[str, str], ...]]:
@@ -285,10 +283,12 @@ def _status_blocks(part: Message) -> list[tuple[tuple[str, str], ...]]:
         blocks = [block for block in payload if isinstance(block, Message)]
     else:
         text = decode_text(part.get_payload(decode=True) or b"", None)
-        blocks = [HeaderParser(policy=policy.compat32).parsestr(chunk.strip() + "\n")
-                  for chunk in re.split(r"\r?\n[ \t]*\r?\n", text) if chunk.strip()]
-    return [tuple((name.lower(), header_text(value)) for name, value in block.raw_items())
-            for block in blocks]
+        blocks = [
+            HeaderParser(policy=policy.compat32).parsestr(chunk.strip() + "\n")
+            for chunk in re.split(r"\r?\n[ \t]*\r?\n", text)
+            if chunk.strip()
+        ]
+    return [tuple((name.lower(), header_text(value)) for name, value in block.raw_items()) for block in blocks]
 
 
 def _first(headers: tuple[tuple[str, str], ...], name: str) -> str:

@@ -22,39 +22,101 @@ def _has_class(name: str) -> str:
 
 
 # Quoted parts that clients mark in their HTML: each goes, answers written between them stay.
-HTML_QUOTES = etree.XPath(" | ".join([
-    "//blockquote[@type='cite']",                                       # Apple Mail, Thunderbird
-    f"//*[{_has_class('gmail_quote')} or {_has_class('gmail_quote_container')}]"
-    f"//blockquote[{_has_class('gmail_quote')}]",                       # Gmail
-    f"//*[{_has_class('gmail_attr')} or {_has_class('moz-cite-prefix')}]",  # their "On ... wrote:"
-    "//*[contains(@class, 'yahoo_quoted')]",                            # Yahoo
-    f"//*[{_has_class('protonmail_quote')}]",                           # Proton Mail
-]))
+HTML_QUOTES = etree.XPath(
+    " | ".join(
+        [
+            "//blockquote[@type='cite']",  # Apple Mail, Thunderbird
+            f"//*[{_has_class('gmail_quote')} or {_has_class('gmail_quote_container')}]"
+            f"//blockquote[{_has_class('gmail_quote')}]",  # Gmail
+            f"//*[{_has_class('gmail_attr')} or {_has_class('moz-cite-prefix')}]",  # their "On ... wrote:"
+            "//*[contains(@class, 'yahoo_quoted')]",  # Yahoo
+            f"//*[{_has_class('protonmail_quote')}]",  # Proton Mail
+        ]
+    )
+)
 # Signatures and footers that clients mark in their HTML.
-HTML_SIGNATURES = etree.XPath(" | ".join([
-    f"//*[{_has_class('gmail_signature')} or {_has_class('gmail_signature_prefix')}]",
-    f"//*[{_has_class('moz-signature')}]",
-    "//*[@id='AppleMailSignature' or @id='ms-outlook-mobile-signature']",
-    "//*[starts-with(@id, 'ymail_android_signature') or starts-with(@id, 'ymail_iphone_signature')]",
-]))
+HTML_SIGNATURES = etree.XPath(
+    " | ".join(
+        [
+            f"//*[{_has_class('gmail_signature')} or {_has_class('gmail_signature_prefix')}]",
+            f"//*[{_has_class('moz-signature')}]",
+            "//*[@id='AppleMailSignature' or @id='ms-outlook-mobile-signature']",
+            "//*[starts-with(@id, 'ymail_android_signature') or starts-with(@id, 'ymail_iphone_signature')]",
+        ]
+    )
+)
 # Marks after which the rest of the document is the original (Outlook, OWA, forwards).
-HTML_CUTS = etree.XPath(" | ".join([
-    "//*[@id='appendonsend' or @id='divRplyFwdMsg' or @id='mail-editor-reference-message-container']",
-    "//hr[@id='stopSpelling']",
-    f"//*[{_has_class('OutlookMessageHeader')} or {_has_class('moz-forward-container')}]",
-    "//div[contains(translate(@style, 'BORDETP', 'bordetp'), 'border-top')]",  # Outlook's header box
-    f"//*[{_has_class('gmail_attr')}]/..",  # Gmail: a forward when its "attribution" is a separator
-]))
+HTML_CUTS = etree.XPath(
+    " | ".join(
+        [
+            "//*[@id='appendonsend' or @id='divRplyFwdMsg' or @id='mail-editor-reference-message-container']",
+            "//hr[@id='stopSpelling']",
+            f"//*[{_has_class('OutlookMessageHeader')} or {_has_class('moz-forward-container')}]",
+            "//div[contains(translate(@style, 'BORDETP', 'bordetp'), 'border-top')]",  # Outlook's header box
+            f"//*[{_has_class('gmail_attr')}]/..",  # Gmail: a forward when its "attribution" is a separator
+        ]
+    )
+)
 
 BLOCK_TAGS = {
-    "address", "article", "aside", "blockquote", "center", "dd", "details", "div", "dl", "dt",
-    "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
-    "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table",
-    "tbody", "tfoot", "thead", "tr", "ul", "caption",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "center",
+    "dd",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "tfoot",
+    "thead",
+    "tr",
+    "ul",
+    "caption",
 }
 PARAGRAPH_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "hr"}
-SKIPPED_TAGS = {"head", "title", "style", "script", "meta", "link", "template", "xml", "img",
-                "object", "iframe", "svg", "button", "select", "input", "textarea"}
+SKIPPED_TAGS = {
+    "head",
+    "title",
+    "style",
+    "script",
+    "meta",
+    "link",
+    "template",
+    "xml",
+    "img",
+    "object",
+    "iframe",
+    "svg",
+    "button",
+    "select",
+    "input",
+    "textarea",
+}
 HIDDEN = re.compile(r"display\s*:\s*none", re.I)
 COLLAPSIBLE = re.compile(r"[ \t\n\r\f]+")
 NO_MARGIN = re.compile(r"margin(?:-bottom)?\s*:\s*0(?:cm|in|px|pt)?\s*(?:;|$)", re.I)
@@ -93,11 +155,11 @@ def _strip_quoted_parts(root: etree._Element) -> None:
     for node in HTML_CUTS(root):
         if node.getparent() is None or not _in_tree(root, node):
             continue
-        if "border-top" in (node.get("style") or "").lower() \
-                and not HEADER_FIELD.match(" ".join(node.text_content().split())):
+        if "border-top" in (node.get("style") or "").lower() and not HEADER_FIELD.match(
+            " ".join(node.text_content().split())
+        ):
             continue  # a box drawn by the mentor, not Outlook's header
-        if node.xpath(f"./*[{_has_class('gmail_attr')}]") \
-                and not STARTS_WITH_SEPARATOR.match(node.text_content()):
+        if node.xpath(f"./*[{_has_class('gmail_attr')}]") and not STARTS_WITH_SEPARATOR.match(node.text_content()):
             continue  # a reply's quote, whose inline answers stay
         _cut_from(node)
     for node in HTML_QUOTES(root) + HTML_SIGNATURES(root):
@@ -128,8 +190,12 @@ def _remove_with_attribution(node: etree._Element) -> None:
     previous = node.getprevious()
     while previous is not None and previous.tag == "br" and not (previous.tail or "").strip():
         previous = previous.getprevious()
-    if previous is not None and not (previous.tail or "").strip() and isinstance(previous.tag, str) \
-            and is_attribution(previous.text_content()):
+    if (
+        previous is not None
+        and not (previous.tail or "").strip()
+        and isinstance(previous.tag, str)
+        and is_attribution(previous.text_content())
+    ):
         _remove(previous)
     _remove(node)
 
@@ -310,7 +376,9 @@ def _is_line_paragraph(node: etree._Element) -> bool:
 
 def _same_address(label: str, href: str) -> bool:
     """Tell whether a link's text already says where it leads."""
+
     def bare(address: str) -> str:
         address = re.sub(r"^(?:mailto:|https?://)", "", address.strip(), flags=re.I)
         return address.removeprefix("www.").rstrip("/").lower()
+
     return bare(label) == bare(href)

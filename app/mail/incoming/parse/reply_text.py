@@ -35,7 +35,8 @@ from dataclasses import dataclass
 # --- Quote headers: the line that introduces the quoted original, by language ---------------
 # It may be wrapped over up to three lines and must name a date (a digit) or an address (@),
 # so that "On Monday you wrote that..." in the mentor's own words is never one.
-ATTRIBUTION = re.compile(r"""^(?:
+ATTRIBUTION = re.compile(
+    r"""^(?:
     On\s.+\s(?:wrote|writes)                  # en: Gmail, Apple Mail, Thunderbird, Yahoo
   | Am\s.+\sschrieb(?:\s.+)?                  # de: "Am 3. Nov. 2026 um 14:02 schrieb Jane <…>:"
   | Am\s.+\shat\s.+\sgeschrieben               # de, Yahoo: "Am Dienstag, … hat Jane <…> Folgendes geschrieben:"
@@ -47,7 +48,9 @@ ATTRIBUTION = re.compile(r"""^(?:
   | (?:Em|No\sdia)\s.+\sescreveu              # pt: "Em ter., 3 de nov. de 2026 ... escreveu:"
   | .*\S@\S.*\s(?:wrote|schrieb|a\sécrit|escribió|schreef|ha\sscritto|escreveu)  # "Jane <jane@…> wrote:"
   | .*\S@\S.*\sschrieb\sam\s.+               # de, Gmail for Android: "Jane <…> schrieb am Di., …:"
-)\s?:$""", re.X)
+)\s?:$""",
+    re.X,
+)
 ATTRIBUTION_MAX_LINES = 3
 
 # --- Forward blocks: lines after which nothing is the mentor's --------------------------------
@@ -71,8 +74,19 @@ STARTS_WITH_SEPARATOR = re.compile(r"^\s*" + _SEPARATOR, re.X | re.I)
 # Fields of a header block (Outlook, OWA, Outlook for Mac, forwarded headers), by kind.
 HEADER_FIELDS = {
     "from": ["From", "Von", "De", "Van", "Da"],
-    "sent": ["Sent", "Date", "Gesendet", "Datum", "Envoyé", "Enviado el", "Enviado", "Fecha",
-             "Verzonden", "Inviato", "Data"],
+    "sent": [
+        "Sent",
+        "Date",
+        "Gesendet",
+        "Datum",
+        "Envoyé",
+        "Enviado el",
+        "Enviado",
+        "Fecha",
+        "Verzonden",
+        "Inviato",
+        "Data",
+    ],
     "to": ["To", "An", "À", "A", "Para", "Aan"],
     "cc": ["Cc", "Kopie"],
     "subject": ["Subject", "Betreff", "Objet", "Asunto", "Onderwerp", "Oggetto", "Assunto"],
@@ -81,8 +95,8 @@ _FIELD_KIND = {name.lower(): kind for kind, names in HEADER_FIELDS.items() for n
 # "From:", "*From:*" (Gmail's text of bold), "De :" (French puts a space before the colon); an
 # indented block is the mentor's example, not a header.
 HEADER_FIELD = re.compile(
-    r"^ {0,3}\*?(?P<name>" + "|".join(sorted(_FIELD_KIND, key=len, reverse=True)) + r")\*?\s?:\*?(?:\s|$)",
-    re.I)
+    r"^ {0,3}\*?(?P<name>" + "|".join(sorted(_FIELD_KIND, key=len, reverse=True)) + r")\*?\s?:\*?(?:\s|$)", re.I
+)
 
 # --- Signatures: the delimiter, and footers that apps add on their own, by language ---------
 SIGNATURE_DELIMITER = re.compile(r"^--\s?$")
@@ -91,66 +105,124 @@ SIGNATURE_DELIMITER = re.compile(r"^--\s?$")
 LINK_AFTER_WORD = re.compile(r"\s*(?:<https?://[^>]*>|\[https?://[^\]]*\]|\(https?://[^)]*\))")
 # The rest of such a footer names a device or an app: a few words, no sentence.
 _DEVICE = r"[^,;:!?]{1,40}"
-MOBILE_FOOTER = re.compile(r"^(?:" + "|".join([
-    # en
-    rf"Sent from my {_DEVICE}", r"Get Outlook for (?:iOS|Android|Mac|Windows)",
-    r"Sent (?:from|with|via) (?:Outlook|Yahoo Mail|Mail|Gmail|Proton ?Mail|BlueMail|Spark)\b[^,;:!?]{0,40}",
-    # de
-    rf"Von meine[mr] {_DEVICE} gesendet", rf"Gesendet (?:von|mit|vom) {_DEVICE}",
-    r"Outlook für (?:iOS|Android) herunterladen",
-    # fr
-    rf"Envoyé (?:de|depuis|à partir de) {_DEVICE}", r"(?:Télécharger|Obtenir) Outlook pour (?:iOS|Android)",
-    # es
-    rf"Enviado desde {_DEVICE}", r"(?:Obtener|Descargar) Outlook para (?:iOS|Android)",
-    # nl, it, pt
-    rf"(?:Verzonden|Verstuurd) (?:vanaf|vanuit|met) {_DEVICE}", r"Outlook voor (?:iOS|Android) downloaden",
-    rf"Inviato da {_DEVICE}", r"Scarica Outlook per (?:iOS|Android)",
-    rf"Enviado do {_DEVICE}", r"Obter o Outlook para (?:iOS|Android)",
-]) + r")\.?$", re.I)
+MOBILE_FOOTER = re.compile(
+    r"^(?:"
+    + "|".join(
+        [
+            # en
+            rf"Sent from my {_DEVICE}",
+            r"Get Outlook for (?:iOS|Android|Mac|Windows)",
+            r"Sent (?:from|with|via) (?:Outlook|Yahoo Mail|Mail|Gmail|Proton ?Mail|BlueMail|Spark)\b[^,;:!?]{0,40}",
+            # de
+            rf"Von meine[mr] {_DEVICE} gesendet",
+            rf"Gesendet (?:von|mit|vom) {_DEVICE}",
+            r"Outlook für (?:iOS|Android) herunterladen",
+            # fr
+            rf"Envoyé (?:de|depuis|à partir de) {_DEVICE}",
+            r"(?:Télécharger|Obtenir) Outlook pour (?:iOS|Android)",
+            # es
+            rf"Enviado desde {_DEVICE}",
+            r"(?:Obtener|Descargar) Outlook para (?:iOS|Android)",
+            # nl, it, pt
+            rf"(?:Verzonden|Verstuurd) (?:vanaf|vanuit|met) {_DEVICE}",
+            r"Outlook voor (?:iOS|Android) downloaden",
+            rf"Inviato da {_DEVICE}",
+            r"Scarica Outlook per (?:iOS|Android)",
+            rf"Enviado do {_DEVICE}",
+            r"Obter o Outlook para (?:iOS|Android)",
+        ]
+    )
+    + r")\.?$",
+    re.I,
+)
 
 # First line of a legal footer; it and everything after it in that part of the reply go.
 # Headings that a mentor might also write ("Disclaimer: I haven't tried it") count only in
 # capitals or when the sentence after them is about this email.
 _ABOUT_THIS_MAIL = r"\W*(?:This|The information|Diese|Ce|Este|Dit|Questo|Esta)\b"
-LEGAL_FOOTER = re.compile(r"^\W*(?:" + "|".join([
-    r"(?-i:DISCLAIMER|IMPORTANT NOTICE|AVERTISSEMENT|AVISO LEGAL|CONFIDENCIALIDAD|HAFTUNGSAUSSCHLUSS)",
-    rf"(?:Legal |Important )?(?:Disclaimer|Notice|Haftungsausschluss|Avertissement|Aviso legal):?{_ABOUT_THIS_MAIL}",
-    # en
-    r"(?:CONFIDENTIALITY|PRIVACY) (?:NOTICE|NOTE|STATEMENT)",
-    r"This (?:e-?mail|message|communication)\b.{0,80}\b(?:confidential|privileged|intended (?:solely |only )?for)",
-    r"The information (?:contained )?in this (?:e-?mail|message)",
-    r"If you (?:are not the intended recipient|have received this)", r"Please consider the environment before printing",
-    # de
-    r"Diese (?:E-Mail|Nachricht|Mail)\b.{0,80}\b(?:vertraulich|rechtlich geschützte)", r"Vertraulichkeitshinweis",
-    r".{0,60}\b(?:Sitz der Gesellschaft|Registergericht|Amtsgericht)\b", r"Geschäftsführ(?:er|ung):",
-    r"Bitte denken Sie an die Umwelt",
-    # fr
-    r"Ce (?:message|courriel|e-?mail)\b.{0,80}\b(?:confidentiel|destinataire)", r"Avis de confidentialité",
-    r"Les informations contenues dans ce", r"(?:Pensez|Merci de penser) à l'environnement",
-    # es
-    r"Este (?:mensaje|correo)\b.{0,80}\b(?:confidencial|destinatario)", r"AVISO DE CONFIDENCIALIDAD",
-    r"La información contenida en este", r"Antes de imprimir (?:este|esta) (?:correo|mensaje|e-?mail)",
-    # nl, it, pt
-    r"Dit (?:e-?mail)?bericht\b.{0,80}\bvertrouwelijk", r"Questo messaggio\b.{0,80}\briservat",
-    r"Esta mensagem\b.{0,80}\bconfidencia",
-]) + r")", re.I)
+LEGAL_FOOTER = re.compile(
+    r"^\W*(?:"
+    + "|".join(
+        [
+            r"(?-i:DISCLAIMER|IMPORTANT NOTICE|AVERTISSEMENT|AVISO LEGAL|CONFIDENCIALIDAD|HAFTUNGSAUSSCHLUSS)",
+            rf"(?:Legal |Important )?(?:Disclaimer|Notice|Haftungsausschluss|Avertissement|Aviso legal):?{_ABOUT_THIS_MAIL}",
+            # en
+            r"(?:CONFIDENTIALITY|PRIVACY) (?:NOTICE|NOTE|STATEMENT)",
+            r"This (?:e-?mail|message|communication)\b.{0,80}\b(?:confidential|privileged|intended (?:solely |only )?for)",
+            r"The information (?:contained )?in this (?:e-?mail|message)",
+            r"If you (?:are not the intended recipient|have received this)",
+            r"Please consider the environment before printing",
+            # de
+            r"Diese (?:E-Mail|Nachricht|Mail)\b.{0,80}\b(?:vertraulich|rechtlich geschützte)",
+            r"Vertraulichkeitshinweis",
+            r".{0,60}\b(?:Sitz der Gesellschaft|Registergericht|Amtsgericht)\b",
+            r"Geschäftsführ(?:er|ung):",
+            r"Bitte denken Sie an die Umwelt",
+            # fr
+            r"Ce (?:message|courriel|e-?mail)\b.{0,80}\b(?:confidentiel|destinataire)",
+            r"Avis de confidentialité",
+            r"Les informations contenues dans ce",
+            r"(?:Pensez|Merci de penser) à l'environnement",
+            # es
+            r"Este (?:mensaje|correo)\b.{0,80}\b(?:confidencial|destinatario)",
+            r"AVISO DE CONFIDENCIALIDAD",
+            r"La información contenida en este",
+            r"Antes de imprimir (?:este|esta) (?:correo|mensaje|e-?mail)",
+            # nl, it, pt
+            r"Dit (?:e-?mail)?bericht\b.{0,80}\bvertrouwelijk",
+            r"Questo messaggio\b.{0,80}\briservat",
+            r"Esta mensagem\b.{0,80}\bconfidencia",
+        ]
+    )
+    + r")",
+    re.I,
+)
 
 # A sign-off, which is kept even when a contact card follows it.
-VALEDICTION = re.compile(r"^(?:" + "|".join([
-    r"(?:Best|Kind|Warm)?\s?regards", r"Best(?: wishes)?", r"Cheers", r"Thanks?(?: you)?", r"Many thanks",
-    r"All the best", r"(?:Viele|Beste|Liebe|Freundliche) Grüße", r"Mit freundlichen Grüßen", r"Gruß", r"VG", r"LG",
-    r"Cordialement", r"Bien (?:à vous|cordialement)", r"Merci", r"Bonne journée",
-    r"(?:Un )?saludos?(?: cordiales)?", r"Atentamente", r"Gracias",
-    r"Met vriendelijke groet(?:en)?", r"Groeten", r"Cordiali saluti", r"Saluti", r"Atenciosamente", r"Abraços",
-]) + r")[,.!]?$", re.I)
+VALEDICTION = re.compile(
+    r"^(?:"
+    + "|".join(
+        [
+            r"(?:Best|Kind|Warm)?\s?regards",
+            r"Best(?: wishes)?",
+            r"Cheers",
+            r"Thanks?(?: you)?",
+            r"Many thanks",
+            r"All the best",
+            r"(?:Viele|Beste|Liebe|Freundliche) Grüße",
+            r"Mit freundlichen Grüßen",
+            r"Gruß",
+            r"VG",
+            r"LG",
+            r"Cordialement",
+            r"Bien (?:à vous|cordialement)",
+            r"Merci",
+            r"Bonne journée",
+            r"(?:Un )?saludos?(?: cordiales)?",
+            r"Atentamente",
+            r"Gracias",
+            r"Met vriendelijke groet(?:en)?",
+            r"Groeten",
+            r"Cordiali saluti",
+            r"Saluti",
+            r"Atenciosamente",
+            r"Abraços",
+        ]
+    )
+    + r")[,.!]?$",
+    re.I,
+)
 
 # A line of a contact card: a phone number, an address, a web site, or a labelled one of these.
-CONTACT_LINE = re.compile(r"""(?:
+CONTACT_LINE = re.compile(
+    r"""(?:
     (?:^|\s|:)\+?\(?\d[\d\s().\/-]{6,}\d\b          # +49 30 1234 5678, (030) 123-456
   | [\w.+-]+@[\w-]+\.[\w.-]+                        # anna@acme.example
   | \bwww\.\S+ | https?://\S+
   | ^(?:Tel|Phone|Mobile?|Mob|Cell|Fax|Telefon|Tél|Téléphone|Teléfono|Móvil|Handy|[TMFEW])\.?\s?:
-)""", re.X | re.I)
+)""",
+    re.X | re.I,
+)
 CARD_MAX_LINES = 8
 
 # A line drawn with one character, above a footer.
@@ -172,6 +244,7 @@ def reply_text(text: str) -> str:
 
 
 # --- Plain text -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class _Line:
@@ -199,9 +272,14 @@ def _code_lines(lines: list[str]) -> set[int]:
         opening = CODE_FENCE.match(lines[i])
         if opening:
             fence = opening.group(1)
-            close = next((j for j in range(i + 1, len(lines))
-                          if lines[j].strip().startswith(fence[0] * len(fence))
-                          and not lines[j].strip().strip(fence[0])), None)
+            close = next(
+                (
+                    j
+                    for j in range(i + 1, len(lines))
+                    if lines[j].strip().startswith(fence[0] * len(fence)) and not lines[j].strip().strip(fence[0])
+                ),
+                None,
+            )
             if close is not None:
                 code.update(range(i, close + 1))
                 i = close
@@ -292,7 +370,7 @@ def _is_header_block(lines: list[str], i: int) -> bool:
         return False
     kinds: set[str] = set()
     wrapped = 0
-    for line in lines[i:i + 10]:
+    for line in lines[i : i + 10]:
         field = HEADER_FIELD.match(line)
         if field:
             kinds.add(_FIELD_KIND[field.group("name").lower()])
@@ -326,8 +404,9 @@ def _without_signatures(own: list[_Line | None]) -> list[_Line | None]:
 def _without_trailing_rules(own: list[_Line | None]) -> list[_Line | None]:
     """Drop the "*****" or "-----" lines that were drawn above a footer now gone."""
     end = len(own)
-    while end and (own[end - 1] is None or not own[end - 1].text.strip()
-                   or not own[end - 1].code and RULE.match(own[end - 1].text)):
+    while end and (
+        own[end - 1] is None or not own[end - 1].text.strip() or not own[end - 1].code and RULE.match(own[end - 1].text)
+    ):
         end -= 1
     return own[:end]
 
@@ -348,7 +427,7 @@ def _without_contact_card(own: list[_Line | None]) -> list[_Line | None]:
     else:
         above = [line for line in own[:start] if line is not None and line.text.strip()]
         keep = 1 if above and VALEDICTION.match(above[-1].text.strip()) else 0
-    return own[:start + keep]
+    return own[: start + keep]
 
 
 def _is_contact_card(card: list[str]) -> bool:
@@ -357,6 +436,9 @@ def _is_contact_card(card: list[str]) -> bool:
         return False
     contacts = [line for line in card if CONTACT_LINE.search(line)]
     has_phone = any(re.search(r"\d[\d\s().\/-]{6,}\d", line) for line in contacts)
-    sentences = [line for line in card if line not in contacts
-                 and (len(line.split()) > 8 or line.endswith(".") and len(line.split()) > 4)]
+    sentences = [
+        line
+        for line in card
+        if line not in contacts and (len(line.split()) > 8 or line.endswith(".") and len(line.split()) > 4)
+    ]
     return has_phone and not sentences and not any(line.endswith(("?", "!", ":")) for line in card)

@@ -58,7 +58,7 @@ def decode_words(text: str) -> str:
     """Decode RFC 2047 encoded words; white space between two encoded words goes."""
     out, position, after_word = [], 0, False
     for match in ENCODED_WORD.finditer(text):
-        between = text[position:match.start()]
+        between = text[position : match.start()]
         if not (after_word and not between.strip()):
             out.append(between)
         out.append(_decode_word(match))
@@ -73,8 +73,7 @@ def _decode_word(match: re.Match) -> str:
         if encoding in "qQ":
             raw = binascii.a2b_qp(data.encode("ascii", "replace"), header=True)
         else:
-            raw = binascii.a2b_base64(data.encode("ascii", "replace") + b"=" * (-len(data) % 4),
-                                      strict_mode=True)
+            raw = binascii.a2b_base64(data.encode("ascii", "replace") + b"=" * (-len(data) % 4), strict_mode=True)
     except (binascii.Error, ValueError):
         return match.group(0)
     return decode_text(raw, charset)
