@@ -107,7 +107,7 @@ def trusted_results(headers: Iterable[tuple[str, str]], authserv_id: str) -> lis
     trusted = authserv_id.strip().lower()
     if not trusted:
         return []
-    found = []
+    found: list[AuthResult] = []
     for name, value in headers:
         if name.lower() == HEADER:
             parsed = parse_authentication_results(value)

@@ -239,7 +239,8 @@ class _Parts:
             self.files.append((Attachment(_filename(part) or _message_name(part), ctype, _message_size(part)), ""))
         elif part.is_multipart():
             for sub in part.get_payload():
-                self.walk(sub, depth + 1)
+                if isinstance(sub, Message):
+                    self.walk(sub, depth + 1)
         elif ctype.startswith("multipart/"):
             pass  # a multipart without a boundary: nothing in it can be told apart
         else:
@@ -282,7 +283,8 @@ def _status_blocks(part: Message) -> list[tuple[tuple[str, str], ...]]:
     if isinstance(payload, list):
         blocks = [block for block in payload if isinstance(block, Message)]
     else:
-        text = decode_text(part.get_payload(decode=True) or b"", None)
+        raw = part.get_payload(decode=True)
+        text = decode_text(raw if isinstance(raw, bytes) else b"", None)
         blocks = [
             HeaderParser(policy=policy.compat32).parsestr(chunk.strip() + "\n")
             for chunk in re.split(r"\r?\n[ \t]*\r?\n", text)

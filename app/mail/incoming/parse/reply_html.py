@@ -14,7 +14,8 @@ import re
 import lxml.html
 from lxml import etree
 
-from app.mail.incoming.parse.reply_text import HEADER_FIELD, STARTS_WITH_SEPARATOR, is_attribution, normalise, tidy
+from app.mail.incoming.parse.reply_marks import HEADER_FIELD, STARTS_WITH_SEPARATOR, is_attribution
+from app.mail.incoming.parse.reply_text import normalise, tidy
 
 
 def _has_class(name: str) -> str:
@@ -141,7 +142,7 @@ def html_to_text(html: str, *, strip_quotes: bool = True) -> str:
     return tidy(normalise(writer.result()))
 
 
-def _parse_html(html: str) -> etree._Element | None:
+def _parse_html(html: str) -> lxml.html.HtmlElement | None:
     html = re.sub(r"^\s*<\?xml[^>]*>", "", html)  # lxml refuses a str that declares an encoding
     if not html.strip():
         return None
@@ -151,7 +152,7 @@ def _parse_html(html: str) -> etree._Element | None:
         return None
 
 
-def _strip_quoted_parts(root: etree._Element) -> None:
+def _strip_quoted_parts(root: lxml.html.HtmlElement) -> None:
     for node in HTML_CUTS(root):
         if node.getparent() is None or not _in_tree(root, node):
             continue
@@ -167,11 +168,11 @@ def _strip_quoted_parts(root: etree._Element) -> None:
             _remove_with_attribution(node)
 
 
-def _in_tree(root: etree._Element, node: etree._Element) -> bool:
+def _in_tree(root: lxml.html.HtmlElement, node: lxml.html.HtmlElement) -> bool:
     return node.getroottree().getroot() is root
 
 
-def _remove(node: etree._Element) -> None:
+def _remove(node: lxml.html.HtmlElement) -> None:
     """Remove a node and what it holds, keeping the text that follows it."""
     parent = node.getparent()
     if parent is None:
@@ -185,7 +186,7 @@ def _remove(node: etree._Element) -> None:
     parent.remove(node)
 
 
-def _remove_with_attribution(node: etree._Element) -> None:
+def _remove_with_attribution(node: lxml.html.HtmlElement) -> None:
     """Remove a quote, and the "On ... wrote:" element just before it if there is one."""
     previous = node.getprevious()
     while previous is not None and previous.tag == "br" and not (previous.tail or "").strip():
@@ -200,14 +201,16 @@ def _remove_with_attribution(node: etree._Element) -> None:
     _remove(node)
 
 
-def _cut_from(node: etree._Element) -> None:
+def _cut_from(node: lxml.html.HtmlElement) -> None:
     """Remove a node and everything after it in the document."""
     current = node
-    while current.getparent() is not None and current.tag != "body":
+    parent = current.getparent()
+    while parent is not None and current.tag != "body":
         current.tail = None
         for sibling in list(current.itersiblings()):
-            current.getparent().remove(sibling)
-        current = current.getparent()
+            parent.remove(sibling)
+        current = parent
+        parent = current.getparent()
     _remove(node)
 
 
@@ -225,7 +228,7 @@ class _TextWriter:
     def result(self) -> str:
         return "".join(self.parts)
 
-    def element(self, node: etree._Element) -> None:
+    def element(self, node: lxml.html.HtmlElement) -> None:
         tag = node.tag if isinstance(node.tag, str) else ""
         hidden = node.get("hidden") is not None or HIDDEN.search(node.get("style") or "")
         if tag in SKIPPED_TAGS or hidden:
@@ -251,12 +254,12 @@ class _TextWriter:
             self.children(node)
         self.inline(node.tail)
 
-    def children(self, node: etree._Element) -> None:
+    def children(self, node: lxml.html.HtmlElement) -> None:
         self.inline(node.text)
         for child in node:
             self.element(child)
 
-    def block(self, node: etree._Element, gap: int, prefix: str = "") -> None:
+    def block(self, node: lxml.html.HtmlElement, gap: int, prefix: str = "") -> None:
         self.ensure(gap)
         if prefix:
             self._flush()  # the blank line above a quote is not part of it
@@ -265,7 +268,7 @@ class _TextWriter:
         self.prefixes.pop()
         self.ensure(gap)
 
-    def list(self, node: etree._Element) -> None:
+    def list(self, node: lxml.html.HtmlElement) -> None:
         # A blank line around a list that is not inside another one: Markdown would otherwise
         # take the next line for a continuation of the last item.
         gap = 1 if any(prefix.isspace() for prefix in self.prefixes) else 2
@@ -288,14 +291,14 @@ class _TextWriter:
             self.inline(item.tail)
         self.ensure(gap)
 
-    def link(self, node: etree._Element) -> None:
+    def link(self, node: lxml.html.HtmlElement) -> None:
         self.children(node)
         label = " ".join(node.text_content().split())
         href = (node.get("href") or "").strip()
         if label and href and not href.startswith("#") and not _same_address(label, href):
             self.text(f" ({href})")
 
-    def pre(self, node: etree._Element) -> None:
+    def pre(self, node: lxml.html.HtmlElement) -> None:
         fence = not (node.get("class") or "").startswith("moz-")  # Thunderbird's plain text
         self.ensure(1)
         if fence:
@@ -368,7 +371,7 @@ class _TextWriter:
         self.state = "start"
 
 
-def _is_line_paragraph(node: etree._Element) -> bool:
+def _is_line_paragraph(node: lxml.html.HtmlElement) -> bool:
     """Tell whether a <p> is one line of text with no margin, as Outlook writes every line."""
     style = node.get("style") or ""
     return "MsoNormal" in (node.get("class") or "") or bool(NO_MARGIN.search(style))
