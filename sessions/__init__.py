@@ -6,10 +6,10 @@ The sub-packages follow what people do: `series` (the series and its invitations
 answers and feed), `learnings` (adding them, the prompt, the week's agenda), `retro` (running
 the session) and `summaries` (the summary mail and page, the history). The pure core is
 `sessions.series.schedule` (the series and the dates it falls on), `sessions.series.calendar`
-(the iCalendar messages), `sessions.learnings.agenda` and `sessions.retro.rules`: plain Python
-over plain values, no Flask, no database. `models`, `access` (who may see and run them),
-`urls` (the series and the day a page's URL names), `jobs`, `demo` and `personal_data` serve
-them all.
+(the iCalendar messages), `sessions.learnings.agenda`, `sessions.retro.phases` and
+`sessions.retro.rules`: plain Python over plain values, no Flask, no database. `models`,
+`access` (who may see and run them), `urls` (the series and the day a page's URL names),
+`jobs`, `demo` and `personal_data` serve them all.
 """
 
 from flask import Blueprint

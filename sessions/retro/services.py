@@ -31,6 +31,7 @@ from sessions.models import (
     SessionWeek,
     Vote,
 )
+from sessions.retro import phases
 from sessions.retro import rules as retro
 from sessions.retro.queries import as_items, invitee_ids, items_of, learning_rows, today_for, votes_of
 from sessions.retro.rules import RetroRefused
@@ -56,7 +57,7 @@ def start(week_id: int) -> bool:
 def change_phase(week_id: int, seen: str, wanted: str) -> Phase:
     """Go one phase forward or back from `seen`, the phase the lead was looking at."""
     week = _locked(week_id)
-    retro.check_step(week.phase.value if week.phase else None, seen, wanted)
+    phases.check_step(week.phase.value if week.phase else None, seen, wanted)
     week.phase = Phase(wanted)
     return week.phase
 
@@ -215,7 +216,7 @@ def _locked(week_id: int) -> SessionWeek:
 def _require(week: SessionWeek, phase: Phase, why: str) -> None:
     _require_running(week)
     if week.phase != phase:
-        raise RetroRefused(f"{why} The session is at {retro.quote(retro.phase_title(week.phase.value))}.")
+        raise RetroRefused(f"{why} The session is at {retro.quote(phases.phase_title(week.phase.value))}.")
 
 
 def _require_running(week: SessionWeek) -> None:

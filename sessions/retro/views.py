@@ -24,7 +24,7 @@ from sessions import bp
 from sessions.access import can_manage
 from sessions.learnings.services import load_agenda
 from sessions.models import ActionItem, SessionSeries, SessionWeek
-from sessions.retro import queries
+from sessions.retro import phases, queries
 from sessions.retro import rules as retro
 from sessions.retro import services as running
 from sessions.retro.forms import ActionItemForm, ButtonForm, CloseForm, DoneForm, GroupForm, PhaseForm
@@ -108,10 +108,10 @@ def _run_page(
         phase=phase,
         lead=lead,
         invited=invited,
-        steps=retro.stepper(phase),
-        total_minutes=sum(retro.TIMEBOX_MINUTES.values()),
+        steps=phases.stepper(phase),
+        total_minutes=sum(phases.TIMEBOX_MINUTES.values()),
         long_date=long_date,
-        title=retro.phase_title,
+        title=phases.phase_title,
         week_url=_link("sessions.week_page", series_id=row.id, day=day.isoformat()),
         started=local_time(week.started_at, current_user.timezone) if week is not None and week.started_at else None,
     )
@@ -120,7 +120,7 @@ def _run_page(
     else:
         page.update(_phase_parts(row, week, phase, lead, invited))
     if phase not in (None, "closed"):
-        page.update(next=retro.next_phase(phase), previous=None if phase == "review" else retro.previous_phase(phase))
+        page.update(next=phases.next_phase(phase), previous=None if phase == "review" else phases.previous_phase(phase))
     page.update(vote_problem=vote_problem, wanted=wanted or {})
     if phase == "discuss":
         page.update(action_form=action_form or _action_form(row, week, page["top"]))

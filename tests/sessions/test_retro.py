@@ -7,21 +7,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sessions.retro.phases import PHASES, TIMEBOX_MINUTES, check_step, next_phase, previous_phase
 from sessions.retro.rules import (
-    PHASES,
-    TIMEBOX_MINUTES,
     Action,
     Ballot,
     Item,
     RetroRefused,
     action_problems,
-    check_step,
     groups_of,
     heads_of,
     merge,
     moved_votes,
-    next_phase,
-    previous_phase,
     quote,
     ranking,
     read_votes,
