@@ -19,7 +19,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import numpy as np
 
-from matching.scoring import kinds, working_minutes
+from matching.measures import kinds, working_minutes
 
 OWN_MENTOR, TEACHES, RELATED, TEAM = 0, 1, 2, 3
 TIER_NAMES = {
