@@ -25,6 +25,7 @@ from app.extensions import db
 from app.people.models import Role, Skill, Team, User
 from feedback import charts, metrics
 from feedback.comments import Comment, comments_for_leads
+from feedback.counts import answers_by_mentor, asked_by_skill, checkin_score_counts, task_rating_counts
 from feedback.metrics import NOT_ENOUGH_RESPONSES, Compared
 from feedback.periods import (
     DAY,
@@ -37,7 +38,7 @@ from feedback.periods import (
     period_between,
     period_containing,
 )
-from feedback.rows import answers_by_mentor, asked_by_skill, checkin_score_counts, load_rows, task_rating_counts
+from feedback.rows import load_rows
 
 # How the page may ask for a period: these kinds with a day in it, or a range of days.
 PERIOD_KINDS = {WEEK: "Week", MONTH: "Month", QUARTER: "Quarter", RANGE: "Range of days"}

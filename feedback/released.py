@@ -9,7 +9,7 @@ two periods (or one period read at two times) differ by whole groups.
     ordered = sorted(rows, key=lambda r: (r.at, r.id))          # every rating up to the end
     counted = released(ordered, period, lambda r: r.at, 3)
 
-Pure: no Flask, no database. `feedback.rows` does the same in SQL (two counts and a slice).
+Pure: no Flask, no database. `feedback.counts` does the same in SQL (two counts and a slice).
 """
 
 from __future__ import annotations

@@ -7,15 +7,12 @@ handed to the pure metrics of `feedback.metrics` as its plain row types.
 Rows carry ids, moments and ratings, never names or free text: what leads read of people's
 words goes through `feedback.comments`. Each query selects columns, not model objects, so a
 quarter of a busy team loads quickly; where a figure only counts (skills asked about,
-mentors' answers, ratings), the database counts, and the page reads a few dozen numbers
-instead of thousands of rows:
-
-    now, before = asked_by_skill(team.id, period)       # metrics.asked_by_skill of each
+mentors' answers, ratings), the database counts (`feedback.counts`), and the page reads a few
+dozen numbers instead of thousands of rows.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,17 +22,13 @@ from app.extensions import db
 from app.help.models import Attempt, AttemptState, Post, Question, SelfSolve, question_skills
 from app.people.models import Role, SkillKind, User, UserRole, UserSkill
 from feedback.metrics import (
-    MIN_RESPONSES,
     AnswerRow,
     CheckinRow,
-    MentorAnswers,
     MentorshipRow,
     QuestionRow,
     TaskFeedbackRow,
 )
 from feedback.models import Checkin, TaskFeedback
-from feedback.periods import Period
-from feedback.released import first_counted
 from matching.models import Mentorship
 
 
@@ -65,7 +58,7 @@ def load_rows(team_id: int, start: datetime, end: datetime, *, detailed: bool = 
     """
     if end <= start:
         raise ValueError("the stretch of time ends before it starts")
-    _plan_for_few_rows()
+    plan_for_few_rows()
     mentor_ids, taught = team_mentors(team_id)
     return TeamRows(
         questions=question_rows(team_id, start, end, skills=detailed),
@@ -80,7 +73,7 @@ def load_rows(team_id: int, start: datetime, end: datetime, *, detailed: bool = 
     )
 
 
-def _plan_for_few_rows() -> None:
+def plan_for_few_rows() -> None:
     """On PostgreSQL, plan the rest of the transaction's queries without compiling them.
 
     The dashboard's queries read a few thousand rows by index, but for a busy team the
@@ -169,12 +162,12 @@ def _skill_ids(listed: str) -> tuple[int, ...]:
 def answer_rows(team_id: int, start: datetime, end: datetime) -> list[AnswerRow]:
     """Replies on the team's questions by anyone but the asker in the stretch: one row per
     question and person, at their first reply in the stretch."""
-    rows = db.session.execute(_first_replies(team_id, start, end))
+    rows = db.session.execute(first_replies(team_id, start, end))
     # min() keeps the column's type, so the moments come back aware, as the column's do.
     return [AnswerRow(question_id, author_id, at) for question_id, author_id, at in rows]
 
 
-def _first_replies(team_id: int, start: datetime, end: datetime, *more) -> sa.Select:
+def first_replies(team_id: int, start: datetime, end: datetime, *more) -> sa.Select:
     """Each question and person with a reply in the stretch, and when they first replied in
     it (`answered_at`); `more` are the question's columns to carry along."""
     # Read by the team's questions (asked before the end, as every post's question was), not
@@ -193,119 +186,6 @@ def _first_replies(team_id: int, start: datetime, end: datetime, *more) -> sa.Se
         )
         .group_by(Post.question_id, Post.author_id, *more)
     )
-
-
-# Counted by the database: where a figure only counts, the rows need not come to Python.
-# Each is the pure function of the same name in `feedback.metrics` over load_rows's rows
-# (tests/feedback/test_rows.py checks they agree).
-
-
-def asked_by_skill(team_id: int, period: Period) -> tuple[Counter[int], Counter[int]]:
-    """How many of the team's questions asked in the period, and in the one before, were
-    tagged with each skill."""
-    return _counts_by(
-        question_skills.c.skill_id,
-        Question.created_at,
-        period,
-        sa.select()
-        .join_from(question_skills, Question, Question.id == question_skills.c.question_id)
-        .where(Question.team_id == team_id),
-    )
-
-
-def task_rating_counts(team_id: int, period: Period) -> tuple[Counter[int], Counter[int]]:
-    """How many task-feedback ratings of each value the team's people gave count in the
-    period, and in the one before (in groups of MIN_RESPONSES: feedback.released)."""
-    return _released_counts(
-        TaskFeedback.rating,
-        TaskFeedback.created_at,
-        TaskFeedback.id,
-        period,
-        sa.select().where(TaskFeedback.team_id == team_id),
-    )
-
-
-def checkin_score_counts(team_id: int, period: Period) -> tuple[Counter[int], Counter[int]]:
-    """How many check-in scores of each value, as first answered, about the team's new
-    hires' mentorships count in the period, and in the one before (in groups of
-    MIN_RESPONSES: feedback.released)."""
-    return _released_counts(
-        Checkin.first_score,
-        Checkin.first_answered_at,
-        Checkin.id,
-        period,
-        sa.select().where(Checkin.team_id == team_id, Checkin.first_score.is_not(None)),
-    )
-
-
-def _released_counts(value, moment, order, period: Period, rows: sa.Select) -> tuple[Counter, Counter]:
-    """How many of `rows` of each `value` count in the period and in the one before, when
-    they count in groups in the order of (`moment`, `order`): two counts say where each
-    period's whole groups begin and end, and one slice of the ordered rows reads them."""
-    _plan_for_few_rows()
-    before = period.previous()
-    came = db.session.execute(
-        rows.add_columns(
-            _count_where(moment < before.start), _count_where(moment < period.start), sa.func.count()
-        ).where(moment < period.end)
-    ).one()
-    first, middle, last = (first_counted(int(n or 0), MIN_RESPONSES) for n in came)
-    if last == first:
-        return Counter(), Counter()
-    values = list(
-        db.session.scalars(
-            rows.add_columns(value).where(moment < period.end).order_by(moment, order).offset(first).limit(last - first)
-        )
-    )
-    return Counter(values[middle - first :]), Counter(values[: middle - first])
-
-
-def _counts_by(value, moment, period: Period, rows: sa.Select) -> tuple[Counter, Counter]:
-    """How many of `rows` have each `value` with their `moment` in the period, and in the
-    one before."""
-    _plan_for_few_rows()
-    before = period.previous()
-    found = db.session.execute(
-        rows.add_columns(value, _count_where(_in(moment, period)), _count_where(_in(moment, before)))
-        # One range, the two periods together: the planner reads it by index more readily.
-        .where(moment >= before.start, moment < period.end)
-        .group_by(value)
-    )
-    now, old = Counter(), Counter()
-    for key, in_period, in_before in found:
-        if in_period:
-            now[key] = int(in_period)
-        if in_before:
-            old[key] = int(in_before)
-    return now, old
-
-
-def answers_by_mentor(team_id: int, period: Period) -> dict[int, MentorAnswers]:
-    """Each mentor's answers on the team's questions in the period and the one before, and
-    how many of the questions resolved in the period with answer feedback they answered and
-    found helpful (see MentorAnswers)."""
-    _plan_for_few_rows()
-    before = period.previous()
-    first = _first_replies(team_id, before.start, period.end, Question.resolved_at, Question.helpful).subquery()
-    rated = sa.and_(_in(first.c.resolved_at, period), first.c.helpful.is_not(None))
-    rows = db.session.execute(
-        sa.select(
-            first.c.author_id,
-            _count_where(_in(first.c.answered_at, period)),
-            _count_where(_in(first.c.answered_at, before)),
-            _count_where(rated),
-            _count_where(sa.and_(rated, first.c.helpful.is_(True))),
-        ).group_by(first.c.author_id)
-    )
-    return {mentor_id: MentorAnswers(*(int(n) for n in counts)) for mentor_id, *counts in rows}
-
-
-def _in(moment, period: Period):
-    return sa.and_(moment >= period.start, moment < period.end)
-
-
-def _count_where(condition):
-    return sa.func.sum(sa.case((condition, 1), else_=0))
 
 
 def self_solved_at(team_id: int, start: datetime, end: datetime) -> list[datetime]:

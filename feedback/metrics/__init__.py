@@ -6,7 +6,7 @@ Pure: plain rows in (the named tuples of `common`, filled by a query), plain val
 Flask, no database. Each function picks the rows of its period by their own moments, so one
 list of rows covering a period and the one before serves both sides of every comparison.
 Where a figure only counts, it is split in two: the counting (asked_by_skill,
-answers_by_mentor, task_rating_counts, checkin_score_counts), which `feedback.rows` can have
+answers_by_mentor, task_rating_counts, checkin_score_counts), which `feedback.counts` can have
 the database do instead, and the rest (rank_skill_gaps, rank_mentor_load, ratings_compared);
 the function over rows stays the definition both must agree with.
 

@@ -13,6 +13,7 @@ from app.help.models import Attempt, AttemptState, Post, Question, QuestionState
 from app.people.models import Role, SkillKind
 from feedback import metrics
 from feedback.comments import CHECKIN_CHANGE, TASK_HELPED, TASK_MISSING, comments_for_leads
+from feedback.counts import answers_by_mentor, asked_by_skill, checkin_score_counts, task_rating_counts
 from feedback.metrics import (
     AnswerRow,
     MentorAnswers,
@@ -22,13 +23,7 @@ from feedback.metrics import (
 )
 from feedback.models import Checkin, Side, TaskFeedback, TimeTaken
 from feedback.periods import Period
-from feedback.rows import (
-    answers_by_mentor,
-    asked_by_skill,
-    checkin_score_counts,
-    load_rows,
-    task_rating_counts,
-)
+from feedback.rows import load_rows
 from matching.models import Mentorship, MentorshipState
 
 START, END = datetime(2026, 10, 1, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC)
