@@ -1,4 +1,5 @@
-"""Fixtures for the JSON API: tokens for people, and a look at what the database holds."""
+"""Fixtures for the JSON API: tokens for people, and a look at what the database holds; and
+the check of an error answer's shape."""
 
 from __future__ import annotations
 
@@ -10,6 +11,21 @@ from app.extensions import db
 
 # The tables an API call may change; tokens are left out because a call may stamp one.
 WATCHED_TABLES = ["users", "user_roles", "teams", "skills", "skill_aliases", "user_skills"]
+
+
+API = "/api/v1"
+
+
+def assert_error(response, status: int, code: str) -> dict:
+    """Check an error answer's status and shape; return its per-field messages."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.is_json
+    body = response.get_json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message", "fields"}
+    assert body["error"]["code"] == code
+    assert body["error"]["message"]
+    return body["error"]["fields"]
 
 
 def bearer(secret: str) -> dict[str, str]:
