@@ -7,7 +7,7 @@ import os
 import pytest
 from playwright.sync_api import expect
 
-from tests.feedback.test_dashboard import build_world
+from tests.feedback.dashboard_world import build_world
 
 pytestmark = pytest.mark.browser
 

@@ -16,7 +16,7 @@ from feedback.checkins import answer_checkin
 from feedback.metrics import NOT_ENOUGH_RESPONSES
 from feedback.models import Checkin, Side, TaskFeedback, TimeTaken
 from matching.models import Mentorship, MentorshipState
-from tests.feedback.test_dashboard import Tables, section, text
+from tests.feedback.dashboard_world import Tables, section, text
 from tests.help.threads import documented_calls, question, sign_in
 
 # The asker's clarity

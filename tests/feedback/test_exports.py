@@ -13,7 +13,7 @@ import pytest
 
 from app.extensions import db
 from feedback.models import TaskFeedback, TimeTaken
-from tests.feedback.test_dashboard import build_world
+from tests.feedback.dashboard_world import build_world
 from tests.help.threads import sign_in
 
 QUERY = "?team={}&period=2026-10"

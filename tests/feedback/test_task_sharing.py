@@ -15,7 +15,7 @@ from app.help.models import Question, QuestionState, Visibility
 from feedback.links import task_link
 from feedback.models import TaskFeedback, TimeTaken
 from tests.api.test_openapi import DOC_URL
-from tests.feedback.test_dashboard import OCTOBER, at, section, text, world  # noqa: F401  (fixture)
+from tests.feedback.dashboard_world import OCTOBER, at, section, text, world  # noqa: F401  (fixture)
 from tests.feedback.test_task_feedback import GOOD, page, path, people, resolved, saved  # noqa: F401
 from tests.help.threads import api_headers, sign_in
 
