@@ -27,7 +27,7 @@ from sessions.series.rsvp import Answer as Recorded
 from sessions.series.rsvp import read_answers
 from sessions.series.schedule import Person, Series
 from tests.sessions.calendars import payments_team
-from tests.sessions.replies import mails
+from tests.sessions.replies import calendars, mails
 
 
 def coming_tuesday(weeks_later: int) -> date:
@@ -74,7 +74,7 @@ def person(email: str) -> User:
     return db.session.scalar(sa.select(User).where(User.email == email))
 
 
-def answer_to_copy(smtp, email: str, partstat: str, week: date | None = None, **changes) -> mails.Answer:
+def answer_to_copy(smtp, email: str, partstat: str, week: date | None = None, **changes) -> calendars.Answer:
     """The answer the person's calendar sends to the invite they received last: to its
     ORGANIZER address, with its UID and SEQUENCE."""
     from icalendar import Calendar
@@ -88,7 +88,7 @@ def answer_to_copy(smtp, email: str, partstat: str, week: date | None = None, **
     ][-1]
     [event] = [e for e in Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT") if "RECURRENCE-ID" not in e]
     who = person(email)
-    answer = mails.Answer(
+    answer = calendars.Answer(
         uid=str(event["UID"]),
         organizer=str(event["ORGANIZER"]).removeprefix("mailto:"),
         name=who.name,
@@ -215,7 +215,7 @@ def test_the_same_answer_twice_leaves_the_same_state(app, series_id, smtp, jobs)
 
 def test_a_bodiless_outlook_answer_with_a_comment_only_in_the_calendar_is_recorded(app, series_id, smtp, jobs):
     answer = answer_to_copy(smtp, BO, "DECLINED")
-    raw = mails.outlook_mail(answer, calendar=mails.outlook_calendar(answer, comment="On holiday, sorry!"))
+    raw = mails.outlook_mail(answer, calendar=calendars.outlook_calendar(answer, comment="On holiday, sorry!"))
     assert deliver(raw, jobs).status == InboundStatus.POSTED
     assert member(series_id, BO).partstat == "DECLINED"
 
@@ -273,7 +273,7 @@ def test_an_answer_to_a_time_that_has_changed_since_changes_nothing(app, series_
 def test_an_answer_for_someone_else_changes_nothing(app, series_id, smtp, jobs):
     answer = answer_to_copy(smtp, ANA, "ACCEPTED")
     someone_else = replace(answer, email=BO, name="Bo Berg")
-    row = deliver(mails.apple_mail(answer, calendar=mails.apple_calendar(someone_else)), jobs)
+    row = deliver(mails.apple_mail(answer, calendar=calendars.apple_calendar(someone_else)), jobs)
     assert_refused(
         row, "handler", "The answer is for bo@example.com, not for your address ana@example.com.", smtp, series_id
     )
@@ -305,7 +305,7 @@ def test_a_reply_without_a_calendar_is_told_to_answer_in_the_calendar(app, serie
 )
 def test_a_calendar_part_that_holds_no_answer_changes_nothing(app, series_id, smtp, jobs, method, body, words):
     answer = answer_to_copy(smtp, ANA, "ACCEPTED")
-    row = deliver(mails.outlook_mail(answer, calendar=body(mails.outlook_calendar(answer)), method=method), jobs)
+    row = deliver(mails.outlook_mail(answer, calendar=body(calendars.outlook_calendar(answer)), method=method), jobs)
     assert_refused(row, "handler", words, smtp, series_id)
 
 
