@@ -22,14 +22,8 @@ from app import create_app
 from app.extensions import db
 from config import TestConfig
 from tests.bench._common import empty_postgres_database
-from tests.faults._processes import (
-    PostgresCluster,
-    Processes,
-    RedisServer,
-    app_environment,
-    postgres_binaries,
-    redis_server_binary,
-)
+from tests.faults._postgres import PostgresCluster, postgres_binaries
+from tests.faults._processes import Processes, RedisServer, app_environment, redis_server_binary
 from tests.faults._smtp import FaultySMTPServer
 
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")

@@ -27,7 +27,8 @@ from app.extensions import db
 from app.help.models import Question
 from config import TestConfig, database_url
 from tests.factories import Factories
-from tests.faults._processes import Processes, RedisServer, app_environment, wait_until, waiting_on_locks
+from tests.faults._postgres import waiting_on_locks
+from tests.faults._processes import Processes, RedisServer, app_environment, wait_until
 from tests.help.routing_scenes import ask, mentor
 from tests.smtp import free_port
 

@@ -27,7 +27,8 @@ from app.jobs import enqueue
 from app.people.models import User
 from matching import services
 from matching.models import Mentorship, MentorshipState
-from tests.faults._processes import settled, wait_until, waiting_on_locks
+from tests.faults._postgres import waiting_on_locks
+from tests.faults._processes import settled, wait_until
 from tests.help.routing_scenes import ask, mentor, overdue
 from tests.matching.test_lifecycle import mentor as matching_mentor
 from tests.matching.test_lifecycle import new_hire

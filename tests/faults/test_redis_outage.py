@@ -20,7 +20,8 @@ from app.help.models import Attempt, Question
 from app.mail.models import MailStatus, OutboundMail
 from app.mail.outgoing.jobs import requeue_unsent_mail
 from app.people.models import Role, User
-from tests.faults._processes import settled, wait_until, waiting_on_locks
+from tests.faults._postgres import waiting_on_locks
+from tests.faults._processes import settled, wait_until
 from tests.help.routing_scenes import mentor
 
 pytestmark = pytest.mark.faults

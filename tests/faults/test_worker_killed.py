@@ -23,7 +23,8 @@ from app.mail.models import MailStatus, OutboundMail
 from app.mail.outgoing.jobs import CLAIM_TIMEOUT, deliver, requeue_unsent_mail
 from app.people.models import Role, User
 from sessions.series import services as series
-from tests.faults._processes import settled, wait_until, waiting_on_locks
+from tests.faults._postgres import waiting_on_locks
+from tests.faults._processes import settled, wait_until
 from tests.help.digest_scenes import can_wait
 from tests.help.routing_scenes import ask, mentor
 
