@@ -12,21 +12,10 @@ from app.extensions import db
 from app.people.models import User
 from tests.factories import Factories
 from tests.people.personal_data_scene import nina_everywhere
+from tests.security.access_requests import body as sent_body
+from tests.security.access_requests import good_tokens, send, url
 from tests.security.access_scene import ROLES, Browser
-from tests.security.access_table import (
-    GET,
-    POST,
-    TABLE,
-    Token,
-    good_tokens,
-    routes,
-    send,
-    statuses,
-    url,
-)
-from tests.security.access_table import (
-    body as sent_body,
-)
+from tests.security.access_table import GET, POST, TABLE, Token, routes, statuses
 
 # Routes that read by POST: what they read is a draft, which never goes in an address.
 READ_BY_POST = {"help.similar", "help_api.SkillSuggestions"}

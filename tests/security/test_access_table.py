@@ -7,21 +7,9 @@ from __future__ import annotations
 import pytest
 
 from app.extensions import db
+from tests.security.access_requests import good_tokens, send, sign_in, url
 from tests.security.access_scene import ROLES, Scene, build_scene, changed_tables, database_state
-from tests.security.access_table import (
-    ADMIN_PAGE,
-    GET,
-    OK,
-    TABLE,
-    Token,
-    good_tokens,
-    methods,
-    routes,
-    send,
-    sign_in,
-    statuses,
-    url,
-)
+from tests.security.access_table import ADMIN_PAGE, GET, OK, TABLE, Token, methods, routes, statuses
 
 
 @pytest.fixture

@@ -10,8 +10,9 @@ import pytest
 
 from app.extensions import db
 from app.request_checks import MAX_JSON_DEPTH
+from tests.security.access_requests import good_tokens, url
 from tests.security.access_scene import Browser, build_scene, changed_tables, database_state
-from tests.security.access_table import good_tokens, methods, routes, url
+from tests.security.access_table import methods, routes
 
 API = "/api/v1"
 BIG = [2**31, 2**63, 10**30]  # the first is one more than an INTEGER column holds

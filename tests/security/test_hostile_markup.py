@@ -36,6 +36,7 @@ from matching import notices as matching_notices
 from sessions.learnings.services import send_due_prompts
 from sessions.series import feed
 from sessions.series.services import SeriesFields, create_series
+from tests.security.access_requests import good_tokens, url
 from tests.security.access_scene import (
     ROLES,
     SERIES_ZONE,
@@ -43,7 +44,7 @@ from tests.security.access_scene import (
     Words,
     build_scene,
 )
-from tests.security.access_table import GET, TABLE, Token, good_tokens, routes, statuses, url
+from tests.security.access_table import GET, TABLE, Token, routes, statuses
 
 API = "/api/v1"
 

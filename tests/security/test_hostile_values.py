@@ -10,6 +10,7 @@ from werkzeug.routing import IntegerConverter
 
 from app.extensions import db
 from app.request_checks import MAX_ID
+from tests.security.access_requests import good_tokens, send, url
 from tests.security.access_scene import (
     SERIES_ZONE,
     Browser,
@@ -17,7 +18,7 @@ from tests.security.access_scene import (
     changed_tables,
     database_state,
 )
-from tests.security.access_table import good_tokens, routes, send, url
+from tests.security.access_table import routes
 
 API = "/api/v1"
 

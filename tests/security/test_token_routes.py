@@ -8,8 +8,9 @@ from __future__ import annotations
 import pytest
 
 from app.extensions import db
+from tests.security.access_requests import good_tokens, sign_in, url
 from tests.security.access_scene import Scene, build_scene, changed_tables, database_state
-from tests.security.access_table import GET, TABLE, Token, good_tokens, routes, sign_in, url
+from tests.security.access_table import GET, TABLE, Token, routes
 
 
 @pytest.fixture
