@@ -11,6 +11,9 @@ from app.mail.incoming.handlers import Reply, register_reply_handler
 
 PURPOSE = "test-reply"  # the feature these tests stand in for
 OBJECT_ID = 42
+# A mentor and a reply address, for reading mail without the app.
+MENTOR = "grace@example.com"
+REPLY_TO = "reply+abcdefghijklmnopqrstuvwx@localhost"
 
 
 @pytest.fixture
