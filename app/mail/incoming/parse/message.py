@@ -214,7 +214,7 @@ def _header_fields(msg: Message) -> dict:
 class _Parts:
     """Walks the MIME tree: body texts, files, and the fields of a delivery report."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.plain: list[str] = []
         self.html: list[str] = []
         self.files: list[tuple[Attachment, str]] = []  # with the Content-ID, for inline images
