@@ -17,7 +17,7 @@ from app.extensions import db
 from app.mail.addresses import reply_address
 from app.mail.incoming.handlers import register_reply_handler
 from app.mail.incoming.intake import receive
-from app.mail.models import InboundMail, InboundStatus, OutboundMail
+from app.mail.models import IncomingMail, IncomingStatus, OutboundMail
 from app.people.models import User
 from sessions.jobs import upkeep
 from sessions.models import SeriesMember, SessionSeries, SessionWeek, WeekAnswer
@@ -101,12 +101,12 @@ def answer_to_copy(smtp, email: str, partstat: str, week: date | None = None, **
     return replace(answer, **changes)
 
 
-def deliver(raw: bytes, jobs) -> InboundMail:
+def deliver(raw: bytes, jobs) -> IncomingMail:
     """The mail arrives and is read, as the receiver and its job do."""
     row = receive(raw, via="test")
     jobs.run()
     db.session.expire_all()
-    return db.session.get(InboundMail, row.id)
+    return db.session.get(IncomingMail, row.id)
 
 
 def member(series_id: int, email: str) -> SeriesMember:
@@ -153,13 +153,13 @@ def test_an_answer_for_the_series_and_one_for_a_week_are_recorded_and_shown_to_t
 ):
     build = CLIENTS[client_name]
     row = deliver(build(answer_to_copy(smtp, ANA, "ACCEPTED")), jobs)
-    assert (row.status, row.reason) == (InboundStatus.POSTED, "")
+    assert (row.status, row.reason) == (IncomingStatus.POSTED, "")
     ana = member(series_id, ANA)
     assert ana.partstat == "ACCEPTED" and ana.answered_at is not None
     assert member(series_id, BO).partstat == "NEEDS-ACTION"
 
     row = deliver(build(answer_to_copy(smtp, ANA, "DECLINED", week=WEEK)), jobs)
-    assert row.status == InboundStatus.POSTED
+    assert row.status == IncomingStatus.POSTED
     assert week_answers(series_id) == {(WEEK, ANA): "DECLINED"}
     assert member(series_id, ANA).partstat == "ACCEPTED"  # the rest of the series still stands
 
@@ -183,7 +183,7 @@ def test_google_answers_for_the_person_though_it_marks_its_mail_automatic(app, s
     raw = mails.google_mail(answer_to_copy(smtp, BO, "TENTATIVE"))
     assert b"Auto-Submitted: auto-generated" in raw and b"Sender: Google Calendar" in raw
     row = deliver(raw, jobs)
-    assert row.status == InboundStatus.POSTED
+    assert row.status == IncomingStatus.POSTED
     assert member(series_id, BO).partstat == "TENTATIVE"
 
 
@@ -206,7 +206,7 @@ def test_the_same_answer_twice_leaves_the_same_state(app, series_id, smtp, jobs)
 
     assert receive(raw, via="test") is None  # the same email again: kept once
     for again in (mails.outlook_mail(series_answer), mails.google_mail(week_answer)):  # new copies
-        assert deliver(again, jobs).status == InboundStatus.POSTED
+        assert deliver(again, jobs).status == IncomingStatus.POSTED
     assert member(series_id, ANA).answered_at == first
     assert week_answers(series_id) == {(WEEK, ANA): "DECLINED"}
     assert db.session.scalar(sa.select(WeekAnswer.answered_at)) == week_time
@@ -216,15 +216,15 @@ def test_the_same_answer_twice_leaves_the_same_state(app, series_id, smtp, jobs)
 def test_a_bodiless_outlook_answer_with_a_comment_only_in_the_calendar_is_recorded(app, series_id, smtp, jobs):
     answer = answer_to_copy(smtp, BO, "DECLINED")
     raw = mails.outlook_mail(answer, calendar=mails.outlook_calendar(answer, comment="On holiday, sorry!"))
-    assert deliver(raw, jobs).status == InboundStatus.POSTED
+    assert deliver(raw, jobs).status == IncomingStatus.POSTED
     assert member(series_id, BO).partstat == "DECLINED"
 
 
 # -- nothing changes, and the person hears why ---------------------------------------------------
 
 
-def assert_refused(row: InboundMail, reason: str, words: str, smtp, series_id: int) -> None:
-    assert (row.status, row.reason) == (InboundStatus.REFUSED, reason)
+def assert_refused(row: IncomingMail, reason: str, words: str, smtp, series_id: int) -> None:
+    assert (row.status, row.reason) == (IncomingStatus.REFUSED, reason)
     assert words in row.detail
     assert member(series_id, ANA).partstat == "NEEDS-ACTION"
     assert member(series_id, ANA).answered_at is None
@@ -266,7 +266,7 @@ def test_an_answer_to_a_time_that_has_changed_since_changes_nothing(app, series_
 
     current = answer_to_copy(smtp, ANA, "ACCEPTED", start=time(11))  # to the updated invite
     assert current.sequence > stale.sequence
-    assert deliver(mails.google_mail(current), jobs).status == InboundStatus.POSTED
+    assert deliver(mails.google_mail(current), jobs).status == IncomingStatus.POSTED
     assert member(series_id, ANA).partstat == "ACCEPTED"
 
 
@@ -318,7 +318,7 @@ def test_an_answer_for_a_day_that_is_no_session_changes_nothing(app, series_id, 
 def test_mail_from_a_stranger_to_someones_address_is_refused_and_nobody_told(app, series_id, smtp, jobs):
     answer = replace(answer_to_copy(smtp, ANA, "ACCEPTED"), email="mallory@example.net", name="Mallory")
     row = deliver(mails.outlook_mail(answer), jobs)
-    assert (row.status, row.reason) == (InboundStatus.REFUSED, "wrong-sender")
+    assert (row.status, row.reason) == (IncomingStatus.REFUSED, "wrong-sender")
     assert member(series_id, ANA).partstat == "NEEDS-ACTION"
     assert notes_to(smtp, ANA) == [] and notes_to(smtp, "mallory@example.net") == []
 
@@ -331,7 +331,7 @@ def test_someone_no_longer_invited_cannot_answer(app, make, series_id, smtp, job
     upkeep()
     jobs.run()
     row = deliver(mails.outlook_mail(answer), jobs)
-    assert (row.status, row.reason) == (InboundStatus.REFUSED, "handler")
+    assert (row.status, row.reason) == (IncomingStatus.REFUSED, "handler")
     assert 'You are no longer invited to "What did we learn?"' in row.detail
     assert member(series_id, BO).partstat == "NEEDS-ACTION"
 
@@ -355,7 +355,7 @@ def test_a_calendar_answer_to_an_address_of_another_feature_is_still_automatic_m
     got, address = other_feature
     answer = replace(answer_to_copy(smtp, ANA, "ACCEPTED"), organizer=address)
     row = deliver(mails.google_mail(answer), jobs)
-    assert (row.status, row.reason) == (InboundStatus.REFUSED, "auto-reply")
+    assert (row.status, row.reason) == (IncomingStatus.REFUSED, "auto-reply")
     assert got == []
 
 
@@ -363,7 +363,7 @@ def test_another_feature_still_hears_of_calendar_files_as_files_not_kept(app, se
     got, address = other_feature
     answer = replace(answer_to_copy(smtp, ANA, "ACCEPTED"), organizer=address)
     row = deliver(mails.outlook_mail(answer, comment="Sounds good"), jobs)
-    assert row.status == InboundStatus.POSTED
+    assert row.status == IncomingStatus.POSTED
     [reply] = got
     assert reply.text == "Sounds good"
     assert reply.attachments == ("unnamed.ics",)
@@ -373,7 +373,7 @@ def test_another_feature_still_hears_of_calendar_files_as_files_not_kept(app, se
     assert member(series_id, ANA).partstat == "NEEDS-ACTION"
 
     row = deliver(mails.outlook_mail(answer), jobs)  # no words of its own
-    assert (row.status, row.reason) == (InboundStatus.REFUSED, "empty")
+    assert (row.status, row.reason) == (IncomingStatus.REFUSED, "empty")
 
 
 # -- which answers count (pure) ------------------------------------------------------------------
