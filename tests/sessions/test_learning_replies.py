@@ -13,7 +13,7 @@ from app.extensions import db, utcnow
 from app.mail.incoming.handlers import Reply, ReplyRefused, reply_handler
 from app.mail.incoming.intake import receive
 from app.mail.models import IncomingMail, IncomingStatus
-from sessions.learnings.services import LEARNINGS_PURPOSE, save_reply, send_due_prompts
+from sessions.learnings.prompt import LEARNINGS_PURPOSE, save_reply, send_due_prompts
 from sessions.learnings.text import MAX_ITEMS, NewLearning, read_reply, reply_problem
 from sessions.models import LearningKind, SeriesMember
 from tests.mail import incoming_messages as mails
