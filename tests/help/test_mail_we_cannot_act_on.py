@@ -22,23 +22,13 @@ from app.help.models import Post
 from app.mail.addresses import find_reply_address
 from app.mail.incoming import outcomes as reply_outcomes
 from app.mail.incoming.intake import read_incoming_mail, receive
-from app.mail.incoming.smtp import start_receiver
 from app.mail.models import IncomingMail, IncomingStatus, OutboundMail
 from tests.help.digest_scenes import can_wait, digests, html_of, run_digests
 from tests.help.routing_scenes import mails_to, mentor, text_of
 from tests.mail import incoming_messages as mails
-from tests.smtp import free_port
 
 WORDS = "Use a partial index on status, it keeps the scan short."
 WHICH = "Which question does your reply answer?"
-
-
-@pytest.fixture
-def receiver(app):
-    port = free_port()
-    controller = start_receiver(app, "127.0.0.1", port)
-    yield port
-    controller.stop()
 
 
 def send(port: int, raw: bytes, to: str, mail_from: str) -> None:
