@@ -19,12 +19,13 @@ export FLASK_APP := app
 run: $(APP_STAMP)
 	$(BIN)/flask dev
 
-# Lint, the layer contracts (both set in pyproject.toml), then the suite: one worker process
-# per core, each with a database and a Redis database of its own.
+# Lint, the layer contracts, types on the pure cores (all three set in pyproject.toml), then
+# the suite: one worker process per core, each with a database and a Redis database of its own.
 test: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 	$(BIN)/pytest -n auto
 
 bench: $(DEV_STAMP)

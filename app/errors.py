@@ -35,7 +35,7 @@ MESSAGES = {
 
 
 # Endpoints outside the API that only programs call: they get JSON whatever they accept.
-MACHINE_ENDPOINTS = {"mail.inbound_mail"}
+MACHINE_ENDPOINTS = {"mail.incoming_mail"}
 
 
 def wants_json() -> bool:

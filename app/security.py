@@ -183,7 +183,7 @@ def init_rate_limits(app: Flask) -> None:
     limit_views(app, "auth.ask_for_link", link_by_address, link_by_account)
     for endpoint in ASKED:
         limit_views(app, endpoint, asking)
-    limit_views(app, "mail.inbound_mail", mail_in)
+    limit_views(app, "mail.incoming_mail", mail_in)
 
 
 def limit_views(app: Flask, endpoint: str, *limits) -> None:

@@ -1,5 +1,8 @@
-"""Feedback and insights: task feedback, answer ratings, mentorship check-ins, and the lead's
-dashboard of where people get stuck. Its metrics are pure functions over plain rows."""
+"""Feedback and insights: task feedback (`tasks`), answer ratings (`answers`, `clarity`),
+mentorship check-ins (`checkins`), and the lead's dashboard of where people get stuck
+(`dashboard`, read by `rows`, downloaded by `exports`). Its pure cores work on plain rows:
+the figures (`metrics`), periods, ratings released in groups, the collecting rules, and the
+charts and CSV text."""
 
 from flask import Blueprint
 

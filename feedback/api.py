@@ -12,7 +12,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import orm
 
-from app.api import api_user, error_docs, paginated, refusals_answered
+from app.api import BODY_ERRORS, COMMON_ERRORS, api_user, error_docs, paginated, refusals_answered
 from app.extensions import db
 from feedback import checkins, clarity, tasks
 from feedback.errors import Closed, NotAllowed, NotFound
@@ -36,18 +36,15 @@ blp = Blueprint(
 )
 
 ERRORS = {
-    400: "The body is not valid JSON.",
-    401: "No valid API token was sent, or it was revoked.",
+    **COMMON_ERRORS,
     403: "You can see this but not do this; `message` says why (only a mentor who answered a "
     "question rates its clarity).",
     404: "There is nothing with this id that is yours to see.",
     409: "This cannot be answered now (the mentorship ended, or a newer check-in was sent); "
     "`message` says why. Nothing changed.",
-    413: "The body is larger than the server accepts.",
     422: "Some fields (or query parameters) are not valid; `fields` says which and why, naming "
     "the scale or the limit. Nothing was saved.",
 }
-BODY_ERRORS = (400, 413, 422)
 
 
 def errors(*statuses: int):

@@ -88,23 +88,23 @@ def bar_chart(
     scale at the largest value. A highlighted bar is drawn in another colour and, where
     the values are spelled out, followed by `highlight_label`. Values must not be negative.
     """
-    bars = [Bar(str(bar[0]), *bar[1:]) for bar in bars]
-    if any(bar.value < 0 for bar in bars):
+    drawn = [Bar(str(bar[0]), *bar[1:]) for bar in bars]
+    if any(bar.value < 0 for bar in drawn):
         raise ValueError("a bar chart shows amounts of zero or more")
 
     def note(bar: Bar) -> str:
         return f" ({highlight_label})" if bar.highlight and highlight_label else ""
 
     label_w, right, top, row = 170, 56, 8, 26
-    legend = 22 if any(note(bar) for bar in bars) else 0
+    legend = 22 if any(note(bar) for bar in drawn) else 0
     plot_w = width - label_w - right
-    height = top + max(len(bars), 1) * row + 8 + legend
-    parts = [_open(title, width, height, _describe([(b.label + note(b), b.value) for b in bars], unit))]
-    if not bars:
+    height = top + max(len(drawn), 1) * row + 8 + legend
+    parts = [_open(title, width, height, _describe([(b.label + note(b), b.value) for b in drawn], unit))]
+    if not drawn:
         parts.append(_no_data(width / 2, top + row / 2 + 4))
         return _close(parts)
-    high = axis_for(0, max(b.value for b in bars)).high
-    for i, bar in enumerate(bars):
+    high = axis_for(0, max(b.value for b in drawn)).high
+    for i, bar in enumerate(drawn):
         y = top + i * row
         colour = HIGHLIGHT if bar.highlight else BAR
         length = plot_w * bar.value / high

@@ -21,8 +21,13 @@ from typing import Protocol
 
 
 class Stretch(Protocol):
-    start: datetime
-    end: datetime
+    """A stretch of time, such as a Period: from start up to end (exclusive)."""
+
+    @property
+    def start(self) -> datetime: ...
+
+    @property
+    def end(self) -> datetime: ...
 
 
 def released(ordered: Sequence, period: Stretch, moment: Callable[[object], datetime], group: int) -> Sequence:

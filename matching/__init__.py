@@ -1,5 +1,6 @@
-"""Pairing new hires with mentors: a pure core (scoring, cohort assignment) and the
-mentorship lifecycle around it, with its pages, mails, jobs and API."""
+"""Pairing new hires with mentors, and ranking mentors for a stuck question: pure cores
+(`scoring`, `assignment` for a whole cohort, `ranking`) fed plain values by `directory`, and
+the mentorship's life around them (`services`), with its pages, mails, jobs and API."""
 
 from flask import Blueprint
 

@@ -10,7 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import orm
 
-from app.api import api_user, error_docs, paginated, refusals_answered
+from app.api import BODY_ERRORS, COMMON_ERRORS, api_user, error_docs, paginated, refusals_answered
 from app.extensions import db
 from app.people.models import Role
 from matching import services
@@ -27,18 +27,15 @@ from matching.schemas import (
 blp = Blueprint("mentorships_api", __name__, description="Mentorships: proposals, answers, endings")
 
 ERRORS = {
-    400: "The body is not valid JSON.",
-    401: "No valid API token was sent, or it was revoked.",
+    **COMMON_ERRORS,
     403: "You can see this mentorship but not do this: only its mentor answers a proposal, "
     "and only its two sides end it or answer for it.",
     404: "There is no mentorship with this id that you can see.",
     409: "This cannot happen now (for example the proposal was already answered, the "
     "mentorship is not active, or the mentor has no free slot); `message` says why. "
     "Nothing changed.",
-    413: "The body is larger than the server accepts.",
     422: "Some fields are not valid; `fields` says which and why. Nothing changed.",
 }
-BODY_ERRORS = (400, 413, 422)
 ACTION_ERRORS = (403, 404, 409)
 
 

@@ -111,6 +111,21 @@ def _skill_map(user_ids: Iterable[int], kind: SkillKind) -> dict[int, dict[str, 
     return skills
 
 
+def _profile(u: User) -> dict:
+    """What the matching core knows of anyone it pairs, new hire or mentor alike."""
+    return dict(
+        id=u.id,
+        name=u.name,
+        team_id=u.team_id,
+        team_name=u.team.name if u.team else "",
+        title=u.title,
+        level=u.level,
+        timezone=u.timezone,
+        work_start=u.work_start,
+        work_end=u.work_end,
+    )
+
+
 def new_hires(user_ids: Iterable[int]) -> list[NewHire]:
     """Load new hires as the matching core sees them, in the order given."""
     ids = list(user_ids)
@@ -119,15 +134,7 @@ def new_hires(user_ids: Iterable[int]) -> list[NewHire]:
     managers = managers_by_person()
     return [
         NewHire(
-            id=u.id,
-            name=u.name,
-            team_id=u.team_id,
-            team_name=u.team.name if u.team else "",
-            title=u.title,
-            level=u.level,
-            timezone=u.timezone,
-            work_start=u.work_start,
-            work_end=u.work_end,
+            **_profile(u),
             wants=wants.get(u.id, {}),
             reporting_line=frozenset(reporting_line(u.id, managers)),
         )
@@ -168,15 +175,7 @@ def mentors(teaching: Iterable[str] | None = None) -> list[Mentor]:
     loads = mentor_loads(ids)
     return [
         Mentor(
-            id=u.id,
-            name=u.name,
-            team_id=u.team_id,
-            team_name=u.team.name if u.team else "",
-            title=u.title,
-            level=u.level,
-            timezone=u.timezone,
-            work_start=u.work_start,
-            work_end=u.work_end,
+            **_profile(u),
             teaches=teaches.get(u.id, {}),
             mentees=loads.get(u.id, 0),
             max_mentees=u.max_mentees,

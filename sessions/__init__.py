@@ -30,7 +30,7 @@ def init_app(app) -> None:
     from sessions.demo import seed_demo_sessions
     from sessions.jobs import on_team_changed, upkeep
     from sessions.learnings import views as learning_views  # noqa: F401  (the week's page)
-    from sessions.learnings.services import LEARNINGS_PURPOSE, save_reply
+    from sessions.learnings.prompt import LEARNINGS_PURPOSE, save_reply
     from sessions.personal_data import register as register_personal_data
     from sessions.retro import views as run_views  # noqa: F401  (running the retro)
     from sessions.series import change_views, feed_views  # noqa: F401  (routes; the calendar feed)

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from app.extensions import db, utcnow
 from app.jobs import enqueue_after_commit
-from sessions.learnings.services import send_due_prompts
+from sessions.learnings.prompt import send_due_prompts
 from sessions.models import SessionSeries
 from sessions.series.invitations import update_calendars
 from sessions.summaries.services import send_due_summaries

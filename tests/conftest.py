@@ -162,6 +162,20 @@ def empty_database() -> None:
 
 
 @pytest.fixture
+def committed_rows(app):
+    """Return a reader of every committed row of the named tables, each table's rows sorted,
+    read on a connection of its own: what a request really saved, not what a session holds."""
+
+    def rows(tables: list[str]) -> dict[str, list]:
+        with db.engine.connect() as conn:
+            return {
+                name: sorted(map(tuple, conn.execute(sa.text(f"SELECT * FROM {name}"))), key=repr) for name in tables
+            }
+
+    return rows
+
+
+@pytest.fixture
 def smtp(app):
     """A real SMTP server on loopback that the app sends its mail to."""
     from tests.smtp import SMTPServer
@@ -170,6 +184,18 @@ def smtp(app):
     server.start(app)
     yield server
     server.stop()
+
+
+@pytest.fixture
+def receiver(app):
+    """The built-in SMTP receiver on a free loopback port; yields the port."""
+    from app.mail.incoming.smtp import start_receiver
+    from tests.smtp import free_port
+
+    port = free_port()
+    controller = start_receiver(app, "127.0.0.1", port)
+    yield port
+    controller.stop()
 
 
 @pytest.fixture

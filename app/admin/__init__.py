@@ -1,4 +1,6 @@
-"""Admin pages: people, teams, skills, importing people from CSV, and a person's data."""
+"""Admin pages: people, teams and skills, importing people from CSV (`views`), and a
+person's data, downloaded whole or erased (`personal_data_views`). The work itself is done
+by the kernel's services in app.people."""
 
 from flask import Blueprint
 

@@ -20,6 +20,14 @@ from app.people.services import InvalidInput
 API_PREFIX = "/api/v1"
 # Beyond this page every list is empty; asking a database to skip further overflows it.
 MAX_PAGE = 2**31 - 1
+# The error answers that mean the same in every part of the API; each part adds its own
+# 403, 404, 409 and 422, saying what they mean there.
+COMMON_ERRORS = {
+    400: "The body is not valid JSON.",
+    401: "No valid API token was sent, or it was revoked.",
+    413: "The body is larger than the server accepts.",
+}
+BODY_ERRORS = (400, 413, 422)  # what any operation that reads a body may answer
 
 
 class Api(flask_smorest.Api):

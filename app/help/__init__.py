@@ -1,5 +1,8 @@
-"""The help desk: asking when stuck, routing to the right mentor, the thread, and the
-team's knowledge base."""
+"""The help desk: asking when stuck (`ask`, with `duplicates` and skill `suggest`ions),
+routing the question to the right mentor in their working time (`routing`, `holds`), its
+thread and answers by email (`thread`, `replies`), digests of what can wait (`digest`), and
+the team's knowledge base (`search`). The pure cores are `clock`, `working_time`,
+`repeats`, `suggest` and `words`; ranking the mentors is matching's."""
 
 from flask import Blueprint
 

@@ -10,7 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import orm
 
-from app.api import api_user, error_docs, paginated, refusals_answered
+from app.api import BODY_ERRORS, COMMON_ERRORS, api_user, error_docs, paginated, refusals_answered
 from app.extensions import db
 from app.help import routing, search, thread
 from app.help.access import visible_questions
@@ -36,8 +36,7 @@ from app.urls import external_url
 blp = Blueprint("help_api", __name__, description="Stuck questions, their threads and the knowledge base")
 
 ERRORS = {
-    400: "The body is not valid JSON.",
-    401: "No valid API token was sent, or it was revoked.",
+    **COMMON_ERRORS,
     403: "You can see this question but not do this; `message` says why (only the asker "
     "rates the answer or chooses how it is published, only the mentor asked now passes).",
     404: "There is no question with this id that you can see.",
@@ -45,12 +44,10 @@ ERRORS = {
     "question moved on before your pass); `message` says why. Nothing changed. Asking "
     "nearly the same question as one of yours still open or from the last 24 hours is a "
     "409 with the code `asked_before` and the earlier `question`; send `ask_anyway` to ask.",
-    413: "The body is larger than the server accepts.",
     422: "Some fields are not valid; `fields` says which and why, naming any limit. Nothing was saved.",
     429: "You asked many questions in a short time (on the page, in the help panel and here "
     "together); this one was not saved. `Retry-After` says when to ask again.",
 }
-BODY_ERRORS = (400, 413, 422)
 
 
 def errors(*statuses: int):

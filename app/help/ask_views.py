@@ -9,9 +9,9 @@ from wtforms import SelectChoice
 
 from app.extensions import db
 from app.help import bp, search
-from app.help.ask import LINK_MAX, TITLE_MAX, AskInput, ask_question, suggested_skills
+from app.help.ask import LINK_MAX, TITLE_MAX, ask_question, suggested_skills
 from app.help.duplicates import AskedBefore, sent_keys
-from app.help.forms import AskForm, KnowledgeSearchForm, skill_names
+from app.help.forms import AskForm, KnowledgeSearchForm
 from app.help.markdown import render_markdown
 from app.people.services import InvalidInput
 from app.people.skills import all_skills
@@ -65,20 +65,7 @@ def ask():
             form.skills.data = ", ".join(s.name for s in suggested_skills(text, current_user.team_id))
         return _ask_page(form, looked=True)
     try:
-        question = ask_question(
-            current_user.id,
-            AskInput(
-                goal=form.goal.data,
-                stuck=form.stuck.data,
-                link=form.link.data,
-                page_title=form.page_title.data,
-                urgency=form.urgency.data,
-                skills=skill_names(form.skills.data),
-                visibility=form.visibility.data,
-                request_key=form.request_key.data or None,
-                ask_anyway=bool(form.ask_anyway.data),
-            ),
-        )
+        question = ask_question(current_user.id, form.ask_input())
     except AskedBefore as exc:  # nothing saved; the form keeps every word
         db.session.rollback()
         return _ask_page(form, status=409, asked_before=exc)

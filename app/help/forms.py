@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
-from app.help.ask import GOAL_MAX, LINK_MAX
+from app.help.ask import GOAL_MAX, LINK_MAX, AskInput
 from app.help.models import Urgency, Visibility
 
 VISIBILITY_CHOICES = [
@@ -51,6 +51,20 @@ class AskForm(FlaskForm):
     check = SubmitField("Suggest skills and look for answers")
     submit = SubmitField("Ask for help")
     ask_anyway = SubmitField("Ask anyway")  # shown when the asker asked the same before
+
+    def ask_input(self) -> AskInput:
+        """What the form holds, as the asking service takes it."""
+        return AskInput(
+            goal=self.goal.data or "",
+            stuck=self.stuck.data or "",
+            link=self.link.data or "",
+            page_title=self.page_title.data or "",
+            urgency=self.urgency.data,
+            skills=skill_names(self.skills.data),
+            visibility=self.visibility.data,
+            request_key=self.request_key.data or None,
+            ask_anyway=bool(self.ask_anyway.data),
+        )
 
 
 class KnowledgeSearchForm(FlaskForm):

@@ -36,6 +36,16 @@ REASONS = {
 }
 
 
+def _on_thread(question: Question, reader) -> dict:
+    """What every mail about a question carries: it threads with the question's other mails,
+    and the reader's own reply address, so that replying posts on the thread."""
+    return dict(
+        thread=f"question-{question.id}",
+        about=("question", question.id),
+        reply_to=reply_address(REPLY_PURPOSE, question.id, reader.id),
+    )
+
+
 def hints_for(question: Question) -> list[dict]:
     """What the mentors who passed the question on suggested, oldest first."""
     return [
@@ -130,9 +140,7 @@ def ask(attempt: Attempt, escalated: bool = False) -> None:
         to=person,
         subject=subject,
         template="help/email/routing_ask",
-        thread=f"question-{question.id}",
-        about=("question", question.id),
-        reply_to=reply_address(REPLY_PURPOSE, question.id, person.id),
+        **_on_thread(question, person),
         context={
             "question": question,
             "attempt": attempt,
@@ -169,9 +177,7 @@ def taken(attempt: Attempt) -> None:
         to=asker,
         subject=f"{mentor.name} is on your question",
         template="help/email/taken",
-        thread=f"question-{question.id}",
-        about=("question", question.id),
-        reply_to=reply_address(REPLY_PURPOSE, question.id, asker.id),
+        **_on_thread(question, asker),
         context={
             "question": question,
             "mentor": mentor,
@@ -200,9 +206,7 @@ def reply(question: Question, post, to) -> None:
         to=to,
         subject=subject,
         template="help/email/reply",
-        thread=f"question-{question.id}",
-        about=("question", question.id),
-        reply_to=reply_address(REPLY_PURPOSE, question.id, to.id),
+        **_on_thread(question, to),
         context={
             "question": question,
             "post": post,
@@ -225,9 +229,7 @@ def _note(key: str, to, attempt: Attempt, subject: str, paragraphs: list[str], l
         to=to,
         subject=subject,
         template="help/email/routing_note",
-        thread=f"question-{question.id}",
-        about=("question", question.id),
-        reply_to=reply_address(REPLY_PURPOSE, question.id, to.id),
+        **_on_thread(question, to),
         context={
             "question": question,
             "paragraphs": paragraphs,

@@ -1,6 +1,6 @@
 """Answering by email: a reply to a question's reply address becomes the sender's post.
 
-Inbound mail checks that the sender is the person the address was made for and trims the
+Incoming mail checks that the sender is the person the address was made for and trims the
 reply to their own words; here the words are posted on the thread, as if written in the
 web app, or refused with a reason the sender can act on.
 """

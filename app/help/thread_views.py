@@ -15,9 +15,9 @@ from wtforms.validators import Length, Optional
 
 from app.extensions import db
 from app.help import bp, thread
-from app.help.ask import LINK_MAX, TITLE_MAX, AskInput, ask_question, valid_link
+from app.help.ask import LINK_MAX, TITLE_MAX, ask_question, valid_link
 from app.help.duplicates import AskedBefore
-from app.help.forms import AskForm, skill_names
+from app.help.forms import AskForm
 from app.help.markdown import render_markdown
 from app.help.models import AttemptState, Question, QuestionState, Visibility
 from app.people.services import InvalidInput
@@ -202,20 +202,7 @@ def embed():
         status = 400
     else:
         try:
-            asked = ask_question(
-                current_user.id,
-                AskInput(
-                    goal=form.goal.data or "",
-                    stuck=form.stuck.data or "",
-                    link=form.link.data or "",
-                    page_title=form.page_title.data or "",
-                    urgency=form.urgency.data,
-                    skills=skill_names(form.skills.data),
-                    visibility=form.visibility.data,
-                    request_key=form.request_key.data or None,
-                    ask_anyway=bool(form.ask_anyway.data),
-                ),
-            )
+            asked = ask_question(current_user.id, form.ask_input())
         except AskedBefore as exc:  # nothing saved; the form keeps every word
             db.session.rollback()
             asked_before, status = exc, 409

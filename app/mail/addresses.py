@@ -10,7 +10,7 @@ Reply addresses are `reply+<key>@MAIL_DOMAIN`, one per purpose, object and perso
 is random and stored, so an address can be revoked without touching any other, and it is
 lower-case base32, so a mail server that changes the case of an address (some do) still
 finds it. A reply address is an answer channel only for the person it was made for:
-inbound mail checks the sender against `user_id`.
+incoming mail checks the sender against `user_id`.
 
 Each email goes out with a return path of its own (VERP): the id of the email with an
 HMAC of it under SECRET_KEY, in lower-case base32 too. A delivery report sent there proves

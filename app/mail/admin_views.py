@@ -13,7 +13,7 @@ from flask import render_template
 from app.auth.guards import admin_required
 from app.extensions import db
 from app.mail import bp
-from app.mail.models import InboundMail, InboundStatus, OutboundMail
+from app.mail.models import IncomingMail, IncomingStatus, OutboundMail
 
 SHOWN = 100
 
@@ -23,9 +23,9 @@ SHOWN = 100
 def mail_problems():
     """List the received mail that could not be read, and who was told of it."""
     failed = db.session.scalars(
-        sa.select(InboundMail)
-        .where(InboundMail.status == InboundStatus.FAILED)
-        .order_by(InboundMail.received_at.desc(), InboundMail.id.desc())
+        sa.select(IncomingMail)
+        .where(IncomingMail.status == IncomingStatus.FAILED)
+        .order_by(IncomingMail.received_at.desc(), IncomingMail.id.desc())
         .limit(SHOWN)
     ).all()
     told = dict(

@@ -86,7 +86,7 @@ class ReplyAddress(db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class InboundStatus(enum.StrEnum):
+class IncomingStatus(enum.StrEnum):
     """What became of a received email."""
 
     RECEIVED = "received"  # saved, waiting for the job that reads it
@@ -96,7 +96,7 @@ class InboundStatus(enum.StrEnum):
     FAILED = "failed"  # reading it failed READ_ATTEMPTS times (app.mail.incoming.intake); given up
 
 
-class InboundMail(db.Model):
+class IncomingMail(db.Model):
     """Every email received, one row per Message-ID; the raw bytes are kept until it is read
     and MAIL_RAW_KEEP_DAYS old, then dropped (the record of what became of it stays)."""
 
@@ -111,9 +111,16 @@ class InboundMail(db.Model):
     subject: Mapped[str] = mapped_column(sa.Text, default="")
     raw: Mapped[bytes] = mapped_column(sa.LargeBinary)
     via: Mapped[str] = mapped_column(sa.String(10))  # smtp or http
-    status: Mapped[InboundStatus] = mapped_column(
-        sa.Enum(InboundStatus, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e]),
-        default=InboundStatus.RECEIVED,
+    status: Mapped[IncomingStatus] = mapped_column(
+        # Named as the schema has it, like the table.
+        sa.Enum(
+            IncomingStatus,
+            name="inboundstatus",
+            native_enum=False,
+            length=10,
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        default=IncomingStatus.RECEIVED,
         index=True,
     )
     reason: Mapped[str] = mapped_column(sa.String(40), default="")  # why it was refused

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from markupsafe import escape
 
 from app.extensions import db, utcnow
-from app.mail.models import InboundMail, InboundStatus, MailBounce, MailOptOut, MailStatus, OutboundMail, ReplyAddress
+from app.mail.models import IncomingMail, IncomingStatus, MailBounce, MailOptOut, MailStatus, OutboundMail, ReplyAddress
 from app.people.models import User
 from app.people.personal_data import REMOVED, erased_email, former_name, register_personal_data, rows
 
@@ -37,14 +37,16 @@ def _to(user: User):
 
 def _from(user: User):
     theirs = sa.select(ReplyAddress.id).where(ReplyAddress.user_id == user.id)
-    return sa.or_(InboundMail.reply_address_id.in_(theirs), sa.func.lower(InboundMail.mail_from) == user.email.lower())
+    return sa.or_(
+        IncomingMail.reply_address_id.in_(theirs), sa.func.lower(IncomingMail.mail_from) == user.email.lower()
+    )
 
 
 def export_mail(user_id: int) -> dict[str, list[dict]]:
     user = db.session.get(User, user_id)
     return {
         "outbound_mail": rows(OutboundMail, _to(user), omit=BODIES),
-        "inbound_mail": rows(InboundMail, _from(user), omit={"raw", "rcpt_to"}),
+        "inbound_mail": rows(IncomingMail, _from(user), omit={"raw", "rcpt_to"}),
         "reply_addresses": rows(ReplyAddress, ReplyAddress.user_id == user_id, omit={"key"}),
         "mail_opt_outs": rows(MailOptOut, MailOptOut.user_id == user_id),
         "mail_bounces": rows(MailBounce, MailBounce.email == user.email.lower()),
@@ -56,11 +58,11 @@ def erase_mail(user_id: int, remove_texts: bool) -> None:
     name, email = user.name, user.email.lower()
     new_name, new_email = former_name(user_id), erased_email(user_id)
     now = utcnow()
-    for mail in db.session.scalars(sa.select(InboundMail).where(_from(user))):
+    for mail in db.session.scalars(sa.select(IncomingMail).where(_from(user))):
         mail.raw, mail.subject, mail.mail_from, mail.rcpt_to, mail.detail = b"", "", "", [], ""
-        if mail.status in (InboundStatus.RECEIVED, InboundStatus.READING):
-            mail.status, mail.reason, mail.processed_at = InboundStatus.REFUSED, "erased", now
-    for mail in db.session.scalars(sa.select(InboundMail).where(_raw_names(email, name))):
+        if mail.status in (IncomingStatus.RECEIVED, IncomingStatus.READING):
+            mail.status, mail.reason, mail.processed_at = IncomingStatus.REFUSED, "erased", now
+    for mail in db.session.scalars(sa.select(IncomingMail).where(_raw_names(email, name))):
         mail.raw = _replace_bytes(_replace_bytes(mail.raw, email, new_email), name, new_name)
         for column in ("subject", "detail", "mail_from"):
             text = replace_words(replace_words(getattr(mail, column), email, new_email), name, new_name)

@@ -1,4 +1,7 @@
-"""People and skills: the home page, and each person's own profile."""
+"""People, teams and skills: the records every feature stands on (`models`), creating and
+changing them (`services`, `skills` for the skill catalogue), importing people from CSV
+(`csv_rows`, pure, then `importer`), their API (`api`), the signals features listen to, and
+the pages a person sees: the home page and their own profile (`views`)."""
 
 from flask import Blueprint
 

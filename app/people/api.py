@@ -12,7 +12,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from sqlalchemy import orm
 
-from app.api import api_user, error_docs, paginated, require_role
+from app.api import BODY_ERRORS, COMMON_ERRORS, api_user, error_docs, paginated, require_role
 from app.extensions import db
 from app.people.models import Role, Skill, Team, User, UserRole
 from app.people.personal_data import export_person
@@ -46,14 +46,11 @@ from app.people.skills import save_skill
 blp = Blueprint("people_api", __name__, description="People, teams and skills")
 
 ERRORS = {
-    400: "The body is not valid JSON.",
-    401: "No valid API token was sent, or it was revoked.",
+    **COMMON_ERRORS,
     403: "Only admins may do this.",
     404: "Nothing has this id.",
-    413: "The body is larger than the server accepts.",
     422: "Some fields are not valid; `fields` says which and why. Nothing was saved.",
 }
-BODY_ERRORS = (400, 413, 422)
 INVALID_PERSON = ERRORS[422] + " An email address someone else already uses is reported on `email`."
 INVALID_CHANGE = INVALID_PERSON + " Taking away your own admin role is refused on `roles`."
 

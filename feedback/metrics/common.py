@@ -7,12 +7,14 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from feedback.periods import Period
 
 URGENCIES = ("blocking", "can_wait")
 ALL = "all"
+
+Row = TypeVar("Row")
 
 
 # The rows a query fills: named tuples, because a busy team's quarter is thousands of them
@@ -111,7 +113,7 @@ def share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def within(rows: Iterable, period: Period, moment: Callable[[object], datetime | None]) -> list:
+def within(rows: Iterable[Row], period: Period, moment: Callable[[Row], datetime | None]) -> list[Row]:
     """The rows whose moment falls in the period."""
     start, end = period.start, period.end
     return [row for row in rows if (at := moment(row)) is not None and start <= at < end]
@@ -131,5 +133,7 @@ def resolved_in(questions: Iterable[QuestionRow], period: Period) -> list[Questi
 
 
 def wait_minutes(question: QuestionRow) -> float:
-    """Minutes from asking to the first reply."""
+    """Minutes from asking to the first reply, for a question that has one."""
+    if question.first_reply_at is None:
+        raise ValueError(f"question {question.id} has no reply to wait for")
     return (question.first_reply_at - question.asked_at).total_seconds() / 60

@@ -109,7 +109,7 @@ def rank_mentor_load(
                 share(a.found_helpful, a.rated) if enough_responses(a.rated) else None,
             )
         )
-    return sorted(loads, key=lambda load: (-load.answers.value, -load.open_questions, load.mentor_id))
+    return sorted(loads, key=lambda load: (-(load.answers.value or 0), -load.open_questions, load.mentor_id))
 
 
 def mentorship_counts(mentorships: Sequence[MentorshipRow], period: Period, now: datetime) -> MentorshipCounts:

@@ -66,7 +66,8 @@ def reply_times(questions: Sequence[QuestionRow], period: Period, now: datetime)
 def _reply_figures(asked: list[QuestionRow], now: datetime) -> dict[str, tuple]:
     """By urgency and for all: (questions answered, median, p90, share of deadlines met)."""
     waits: dict[str, list[float]] = {urgency: [] for urgency in URGENCIES}
-    met, missed = Counter(), Counter()
+    met: Counter[str] = Counter()
+    missed: Counter[str] = Counter()
     for q in asked:
         reply, due = q.first_reply_at, q.deadline_at
         if reply is not None:

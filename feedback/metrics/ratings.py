@@ -24,7 +24,7 @@ class RatingSummary:
 
     responses: int
     mean: float
-    counts: tuple[int, int, int, int, int]  # of 1, 2, 3, 4, 5
+    counts: tuple[int, ...]  # how many of 1, 2, 3, 4 and 5, in that order
 
 
 def check_rating(value: object) -> int:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from operator import attrgetter
 
-from feedback.metrics.common import QuestionRow, median, wait_minutes, within
+from feedback.metrics.common import QuestionRow, Row, median, wait_minutes
 from feedback.periods import Period
 
 
@@ -23,18 +23,20 @@ class TrendPoint:
 
 def trend(
     period: Period,
-    rows: Iterable,
-    moment: Callable[[object], datetime | None],
-    measure: Callable[[list], float | None] = len,
+    rows: Iterable[Row],
+    moment: Callable[[Row], datetime | None],
+    measure: Callable[[list[Row]], float | None] = len,
 ) -> list[TrendPoint]:
     """The measure of the rows falling in each step of the period (see Period.steps): by
     default how many, e.g. trend(quarter, questions, lambda q: q.asked_at) for the
     questions asked each week. A measure returns None for a step with nothing to show."""
     steps = period.steps()
     starts = [step.start for step in steps]
-    buckets: list[list] = [[] for _ in steps]
-    for row in within(rows, period, moment):
-        buckets[bisect_right(starts, moment(row)) - 1].append(row)
+    buckets: list[list[Row]] = [[] for _ in steps]
+    for row in rows:
+        at = moment(row)
+        if at is not None and period.start <= at < period.end:
+            buckets[bisect_right(starts, at) - 1].append(row)
     return [TrendPoint(step, measure(bucket)) for step, bucket in zip(steps, buckets, strict=True)]
 
 

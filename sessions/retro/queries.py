@@ -113,6 +113,7 @@ def actions_raised(week_id: int) -> list[ActionItem]:
 
 
 def open_actions(series_id: int) -> list[ActionItem]:
+    """The series' action items not done yet, the one due first on top."""
     return list(
         db.session.scalars(
             sa.select(ActionItem)

@@ -131,7 +131,7 @@ def _master(series: Series, stamp: datetime, status: str = "CONFIRMED") -> Event
     first = regular_occurrence(series, series.first_day)
     # DTSTART states the rule's wall-clock time, which the RRULE repeats.
     event = _event(series, regular_start(series, series.first_day), first.end_local, stamp, status)
-    rule = {"freq": "weekly", "byday": DAY_CODES[series.weekday]}
+    rule: dict[str, str | datetime] = {"freq": "weekly", "byday": DAY_CODES[series.weekday]}
     if series.last_day is not None:
         rule["until"] = regular_occurrence(series, series.last_day).start_utc
     event.add("rrule", rule)
@@ -169,7 +169,7 @@ def _people(series: Series, recipients: Iterable[Person], everyone: bool = True)
     """Who to list as attendees: the series' attendees (when `everyone`) and the recipients,
     each once, with the answer the series knows for them."""
     known = {a.email.strip().lower(): a for a in series.attendees}
-    people = dict(known) if everyone else {}
+    people: dict[str, Person] = dict(known) if everyone else {}
     for person in recipients:
         key = person.email.strip().lower()
         people.setdefault(key, known.get(key, person))

@@ -12,7 +12,7 @@ rerun sends nothing twice.
 
 Calendar answers (METHOD:REPLY) go to the ORGANIZER's address, so each person's copy names
 the lead with a reply address of that person's own: their answer comes back to Unstuck
-through inbound mail (`sessions.series.rsvp`), from the address it was sent to.
+through incoming mail (`sessions.series.rsvp`), from the address it was sent to.
 """
 
 from __future__ import annotations

@@ -1,13 +1,13 @@
 """Answers from people's calendars: accepting or declining a series' invite, or one week of it.
 
 Each person's copy of the invite names the lead at a reply address of that person's own
-(`sessions.series.invitations`), so their calendar's METHOD:REPLY comes back through inbound mail, and
-inbound mail has already checked that it comes from that person. Here the answer is read
+(`sessions.series.invitations`), so their calendar's METHOD:REPLY comes back through incoming mail, and
+incoming mail has already checked that it comes from that person. Here the answer is read
 and recorded: for the whole series on `SeriesMember`, for one week (a reply with a
 RECURRENCE-ID) on `WeekAnswer`. The lead sees the answers on the series page.
 
 `read_answers` is the pure part: which of a reply's answers count, and why the others do not.
-`record_reply` is the handler inbound mail calls. The same email read twice records the
+`record_reply` is the handler incoming mail calls. The same email read twice records the
 same state: an answer that is already recorded changes nothing, not even its time.
 """
 

@@ -174,7 +174,7 @@ def validate_series(series: Series) -> list[FieldError]:
             "until",
             f"The end date ({long_date(series.until)}) is before the first date ({long_date(series.first_date)}).",
         )
-    elif series.until is not None and series.weekday in range(7) and series.last_day < series.first_day:
+    elif series.weekday in range(7) and (last := series.last_day) is not None and last < series.first_day:
         add("until", f"No {WEEKDAYS[series.weekday]} falls between the first date and the end date.")
     if series.sequence < 0:
         add("sequence", "The sequence cannot be negative.")

@@ -110,13 +110,3 @@ def history_of(series_id: int) -> tuple[list[SessionWeek], dict[int, list[Action
             ).all()
         )
     return weeks, raised, counts
-
-
-def open_actions(series_id: int) -> list[ActionItem]:
-    return list(
-        db.session.scalars(
-            sa.select(ActionItem)
-            .where(ActionItem.series_id == series_id, ActionItem.done_at.is_(None))
-            .order_by(ActionItem.due_date, ActionItem.id)
-        )
-    )

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from sessions import bp
 from sessions.access import can_manage
 from sessions.learnings.services import find_week
+from sessions.retro.queries import open_actions
 from sessions.series.schedule import long_date
 from sessions.summaries import services as summaries
 from sessions.urls import series_or_404, session_day_or_404
@@ -27,7 +28,7 @@ def history(series_id: int):
         weeks=weeks,
         raised=raised,
         counts=counts,
-        open_actions=summaries.open_actions(row.id),
+        open_actions=open_actions(row.id),
         lead=can_manage(row.team_id, current_user),
         you=current_user.id,
         long_date=long_date,

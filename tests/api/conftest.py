@@ -4,7 +4,6 @@ the check of an error answer's shape."""
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 
 from app.auth.models import ApiToken
 from app.extensions import db
@@ -58,14 +57,6 @@ def as_new_hire(make, token) -> dict[str, str]:
 
 
 @pytest.fixture
-def saved(app):
+def saved(committed_rows):
     """Return every committed row of the people tables, read on a connection of its own."""
-
-    def rows() -> dict[str, list]:
-        with db.engine.connect() as conn:
-            return {
-                name: sorted(map(tuple, conn.execute(sa.text(f"SELECT * FROM {name}"))), key=repr)
-                for name in WATCHED_TABLES
-            }
-
-    return rows
+    return lambda: committed_rows(WATCHED_TABLES)

@@ -15,6 +15,36 @@ from sqlalchemy.engine import make_url
 from config import database_url
 from tests.embedded_redis import embedded_redis
 
+# A company's skills, by the names people give them, and the zones its people work in.
+SKILLS = [
+    "Python",
+    "SQL",
+    "PostgreSQL",
+    "Kafka",
+    "Docker",
+    "Kubernetes",
+    "React",
+    "TypeScript",
+    "Terraform",
+    "AWS",
+    "Billing",
+    "Search",
+    "Mobile",
+    "Security",
+    "Data",
+    "CI/CD",
+]
+ZONES = [
+    "America/Los_Angeles",
+    "America/New_York",
+    "Europe/London",
+    "Europe/Berlin",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+]
+
 
 def report(name: str, value, unit: str = "", target: str = "") -> None:
     """Print one figure on its own line, with its target beside it."""

@@ -44,7 +44,7 @@ from app.jobs import enqueue
 from app.mail.models import MailStatus, OutboundMail
 from app.people.models import Role, Skill, User, UserRole
 from config import TestConfig
-from tests.bench._common import bench_redis, empty_postgres_database, report, stop_processes
+from tests.bench._common import SKILLS, ZONES, bench_redis, empty_postgres_database, report, stop_processes
 from tests.smtp import free_port
 
 SEED = 20261121
@@ -56,34 +56,6 @@ TARGET = "< 60"
 # As many worker processes as the machine has cores, as production runs them; SQLite takes
 # one writer at a time, so on it one worker, as in development.
 WORKERS = {"postgres": max(2, os.cpu_count() or 2), "sqlite": 1}
-SKILLS = [
-    "Python",
-    "SQL",
-    "PostgreSQL",
-    "Kafka",
-    "Docker",
-    "Kubernetes",
-    "React",
-    "TypeScript",
-    "Terraform",
-    "AWS",
-    "Billing",
-    "Search",
-    "Mobile",
-    "Security",
-    "Data",
-    "CI/CD",
-]
-ZONES = [
-    "America/Los_Angeles",
-    "America/New_York",
-    "Europe/London",
-    "Europe/Berlin",
-    "Asia/Kolkata",
-    "Asia/Singapore",
-    "Asia/Tokyo",
-    "Australia/Sydney",
-]
 STUCK = (
     'I run `make migrate` on staging and it fails with **relation "invoices" does not exist**.\n\n'
     "```\nalembic.util.exc.CommandError: Can't locate revision identified by '0042'\n```\n\n"

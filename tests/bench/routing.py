@@ -33,21 +33,11 @@ from app.help.models import Question
 from app.people.models import Role, Skill, SkillKind, Team, User, UserSkill, normalize_key
 from config import TestConfig
 from matching.ranking import Helper, Need, RoutingRules, prepare_helpers, rank
-from tests.bench._common import bench_redis, empty_postgres_database, percentile, report, stop_processes
+from tests.bench._common import ZONES, bench_redis, empty_postgres_database, percentile, report, stop_processes
 from tests.smtp import free_port
 
 SEED = 20261121
 SKILLS = [f"skill-{n:02d}" for n in range(40)]
-ZONES = [
-    "America/Los_Angeles",
-    "America/New_York",
-    "Europe/London",
-    "Europe/Berlin",
-    "Asia/Kolkata",
-    "Asia/Singapore",
-    "Asia/Tokyo",
-    "Australia/Sydney",
-]
 
 
 def helpers(rng, count: int) -> list[Helper]:

@@ -29,7 +29,7 @@ from app.help.models import Post, Question, question_skills
 from app.help.search import search_knowledge
 from app.people.models import Skill, Team, User
 from config import TestConfig
-from tests.bench._common import empty_postgres_database, percentile, report
+from tests.bench._common import SKILLS, empty_postgres_database, percentile, report
 
 SEED = 20261121
 QUESTIONS = 100_000
@@ -73,24 +73,6 @@ STOP = """the to and a of in is it i that for on with this but not be when from 
 was are or so if after an by can do does it's get how what there which then they we you all
 """.split()
 LONG_TAIL = 30_000  # identifiers, error codes, names: most words of real questions are rare
-SKILLS = [
-    "Python",
-    "SQL",
-    "PostgreSQL",
-    "Kafka",
-    "Docker",
-    "Kubernetes",
-    "React",
-    "TypeScript",
-    "Terraform",
-    "AWS",
-    "Billing",
-    "Search",
-    "Mobile",
-    "Security",
-    "Data",
-    "CI/CD",
-]
 
 
 class Words:

@@ -14,17 +14,10 @@ from app.extensions import db
 from app.help import thread
 from app.help.models import Attempt, Question, QuestionState, Visibility
 from app.people.models import Role, SkillKind
+from tests.e2e.signing_in import sign_in
 from tests.help.threads import question
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, email: str, password: str) -> None:
-    """Sign in through the sign-in form."""
-    page.goto("/sign-in")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def sign_out(page) -> None:

@@ -7,6 +7,7 @@ import os
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.signing_in import sign_in
 from tests.feedback.dashboard_world import build_world
 
 pytestmark = pytest.mark.browser
@@ -20,13 +21,6 @@ CHARTS = {
     "skills": ("rect.bar", 3),
     "mentors": ("rect.bar", 2),
 }
-
-
-def sign_in(page, email: str, password: str) -> None:
-    page.goto("/sign-in")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def check_charts(page) -> None:

@@ -9,16 +9,9 @@ from app.mail.models import OutboundMail
 from app.people.models import SkillKind
 from matching import services
 from matching.models import Mentorship, MentorshipState
+from tests.e2e.signing_in import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, email: str, password: str) -> None:
-    """Sign in through the sign-in form."""
-    page.goto("/sign-in")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_a_mentor_accepts_a_proposal_and_the_new_hire_sees_why(page, make, jobs):

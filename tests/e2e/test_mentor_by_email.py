@@ -22,7 +22,7 @@ from app.mail.incoming.smtp import start_receiver
 from app.people.models import Role, SkillKind
 from matching.models import Mentorship, MentorshipState
 from tests.help.routing_scenes import mentor, skill
-from tests.mail.inbound_messages import reply_to
+from tests.mail.incoming_messages import reply_to
 from tests.matching.mentorship_cast import bearer
 from tests.smtp import free_port
 

@@ -10,17 +10,11 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.people.models import Role
 from sessions.models import ActionItem, Phase, SessionSeries, SessionWeek
+from tests.e2e.signing_in import sign_in
 
 pytestmark = pytest.mark.browser
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-def sign_in(page, email: str, password: str) -> None:
-    page.goto("/sign-in")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_a_lead_runs_a_session_from_agenda_to_summary(browser, live_server, page, make, jobs, smtp):

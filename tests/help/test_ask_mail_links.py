@@ -16,7 +16,7 @@ from app.mail.addresses import find_reply_address
 from app.mail.incoming.intake import receive
 from app.people.models import Team
 from tests.help.routing_scenes import ALWAYS, ask, attempts_of, live_of, mails_to, mentor, text_of
-from tests.mail.inbound_messages import reply_to as reply_to_mail
+from tests.mail.incoming_messages import reply_to as reply_to_mail
 
 LINK = re.compile(r"http://localhost(/help/email/([a-z-]+)/[A-Za-z0-9._-]+)")
 

@@ -19,7 +19,7 @@ from app.mail.incoming.intake import receive
 from tests.help.digest_scenes import digests, html_of, run_digests
 from tests.help.routing_scenes import ask, mails_to, mentor, text_of
 from tests.help.threads import scene, sign_in
-from tests.mail import inbound_messages as mails
+from tests.mail import incoming_messages as mails
 
 WRITTEN = (
     "It fails here:\n\n```python\nprint('<b>hi</b>')\n```\n\n"

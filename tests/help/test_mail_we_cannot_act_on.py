@@ -21,24 +21,14 @@ from app.extensions import db, utcnow
 from app.help.models import Post
 from app.mail.addresses import find_reply_address
 from app.mail.incoming import outcomes as reply_outcomes
-from app.mail.incoming.intake import process_inbound, receive
-from app.mail.incoming.smtp import start_receiver
-from app.mail.models import InboundMail, InboundStatus, OutboundMail
+from app.mail.incoming.intake import read_incoming_mail, receive
+from app.mail.models import IncomingMail, IncomingStatus, OutboundMail
 from tests.help.digest_scenes import can_wait, digests, html_of, run_digests
 from tests.help.routing_scenes import mails_to, mentor, text_of
-from tests.mail import inbound_messages as mails
-from tests.smtp import free_port
+from tests.mail import incoming_messages as mails
 
 WORDS = "Use a partial index on status, it keeps the scan short."
 WHICH = "Which question does your reply answer?"
-
-
-@pytest.fixture
-def receiver(app):
-    port = free_port()
-    controller = start_receiver(app, "127.0.0.1", port)
-    yield port
-    controller.stop()
 
 
 def send(port: int, raw: bytes, to: str, mail_from: str) -> None:
@@ -51,9 +41,9 @@ def answering(digest, person, words: str = WORDS) -> bytes:
     return mails.reply_to(digest, person.name, person.email, words).as_bytes(policy=policy.SMTP)
 
 
-def inbound() -> list[InboundMail]:
+def incoming() -> list[IncomingMail]:
     db.session.rollback()
-    return db.session.scalars(sa.select(InboundMail).order_by(InboundMail.id)).all()
+    return db.session.scalars(sa.select(IncomingMail).order_by(IncomingMail.id)).all()
 
 
 def posts() -> list[Post]:
@@ -85,8 +75,8 @@ def test_a_reply_to_a_digest_of_several_questions_asks_which_and_nothing_is_lost
 
     send(receiver, answering(digest, ari), digest["Reply-To"], ari.email)  # accepted with 250
     jobs.run()
-    [row] = inbound()
-    assert (row.status, row.reason) == (InboundStatus.REFUSED, "handler")
+    [row] = incoming()
+    assert (row.status, row.reason) == (IncomingStatus.REFUSED, "handler")
     assert posts() == []
 
     [answer] = answers_to(smtp, ari)
@@ -117,8 +107,8 @@ def test_a_reply_to_a_digest_of_one_question_is_posted_on_it(make, jobs, smtp, a
     assert "Reply to this email to answer it" in text_of(digest)
     send(receiver, answering(digest, ari), digest["Reply-To"], ari.email)
     jobs.run()
-    [row] = inbound()
-    assert (row.status, row.reason) == (InboundStatus.POSTED, "")
+    [row] = incoming()
+    assert (row.status, row.reason) == (IncomingStatus.POSTED, "")
     [post] = posts()
     assert (post.question_id, post.author_id, post.body) == (question.id, ari.id, WORDS)
     assert answers_to(smtp, ari) == []
@@ -130,8 +120,8 @@ def test_an_out_of_office_answer_to_a_digest_is_never_answered(make, jobs, smtp,
     digest, _ = digest_of(make, jobs, smtp, ari, ["Tune the report query", "Add an index"])
     send(receiver, mails.out_of_office(kind, ari.email, digest["Reply-To"]), digest["Reply-To"], ari.email)
     jobs.run()
-    [row] = inbound()
-    assert (row.status, row.reason) == (InboundStatus.REFUSED, "auto-reply")
+    [row] = incoming()
+    assert (row.status, row.reason) == (IncomingStatus.REFUSED, "auto-reply")
     assert answers_to(smtp, ari) == []
 
 
@@ -141,7 +131,7 @@ def test_a_bounce_to_a_digest_address_is_never_answered(make, jobs, smtp, ari, r
     send(receiver, mails.dsn_bounce(to, ari.email), to, "")
     send(receiver, mails.qmail_bounce(to, ari.email), to, ari.email)
     jobs.run()
-    assert [(row.status, row.reason) for row in inbound()] == [(InboundStatus.REFUSED, "bounce")] * 2
+    assert [(row.status, row.reason) for row in incoming()] == [(IncomingStatus.REFUSED, "bounce")] * 2
     assert answers_to(smtp, ari) == []
 
 
@@ -152,7 +142,7 @@ def test_a_person_of_ours_writing_to_a_dead_reply_address_is_answered_and_a_stra
     send(receiver, mails.gmail_reply(ari.email, dead, text=WORDS, name=ari.name), dead, ari.email)
     send(receiver, mails.gmail_reply("eve@elsewhere.example", dead, text=WORDS), dead, "eve@elsewhere.example")
     jobs.run()
-    assert [row.reason for row in inbound()] == ["unknown-address"] * 2
+    assert [row.reason for row in incoming()] == ["unknown-address"] * 2
     [answer] = answers_to(smtp, ari)
     text = text_of(answer)
     assert "not one Unstuck takes replies at" in text and WORDS in text
@@ -165,12 +155,12 @@ def test_at_most_one_answer_an_hour_and_the_next_hour_one_more(make, jobs, smtp,
     for n in range(3):
         send(receiver, answering(digest, ari, f"{WORDS} ({n})"), digest["Reply-To"], ari.email)
     jobs.run()
-    rows = inbound()
+    rows = incoming()
     assert [row.reason for row in rows] == ["handler"] * 3
     assert len(answers_to(smtp, ari)) == 1
     assert [row.detail.endswith("not answered: answered within the hour") for row in rows] == [False, True, True]
 
-    assert process_inbound(rows[0].id) == "refused"  # read again: nothing sent again
+    assert read_incoming_mail(rows[0].id) == "refused"  # read again: nothing sent again
     jobs.run()
     assert len(answers_to(smtp, ari)) == 1
 
@@ -199,16 +189,16 @@ def test_two_workers_refusing_two_emails_of_one_person_at_once_answer_once(app, 
     monkeypatch.setattr(reply_outcomes, "tell", slow_tell)
     outcomes, errors = [], []
 
-    def work(inbound_id: int) -> None:
+    def work(incoming_id: int) -> None:
         with app.app_context():
             try:
-                outcomes.append(process_inbound(inbound_id))
+                outcomes.append(read_incoming_mail(incoming_id))
             except Exception as exc:  # noqa: BLE001 - reported below
                 errors.append(exc)
             finally:
                 db.session.remove()
 
-    workers = [threading.Thread(target=work, args=(inbound_id,)) for inbound_id in ids]
+    workers = [threading.Thread(target=work, args=(incoming_id,)) for incoming_id in ids]
     for worker in workers:
         worker.start()
     for worker in workers:

@@ -15,10 +15,10 @@ from app.help.models import Post, Question, QuestionState
 from app.help.notices import REPLY_PURPOSE
 from app.mail.addresses import reply_address
 from app.mail.incoming.smtp import start_receiver
-from app.mail.models import InboundMail, InboundStatus
+from app.mail.models import IncomingMail, IncomingStatus
 from tests.help.routing_scenes import mails_to, text_of
 from tests.help.threads import scene, sign_in
-from tests.mail import inbound_messages as mails
+from tests.mail import incoming_messages as mails
 from tests.smtp import free_port
 
 
@@ -82,8 +82,8 @@ def test_a_mentors_mail_to_a_resolved_question_is_posted_and_the_asker_is_told(a
         controller.stop()
     jobs.run()
     db.session.rollback()
-    [row] = db.session.scalars(sa.select(InboundMail)).all()
-    assert (row.status, row.reason) == (InboundStatus.POSTED, "")
+    [row] = db.session.scalars(sa.select(IncomingMail)).all()
+    assert (row.status, row.reason) == (IncomingStatus.POSTED, "")
     last = posts_of(s)[-1]
     assert (last.author_id, last.body, last.via) == (s.mentor.id, "For next time: alembic heads shows it.", "email")
     assert state_of(s) == QuestionState.RESOLVED

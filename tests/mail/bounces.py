@@ -1,4 +1,4 @@
-"""Bounces as they reach Unstuck, through the real inbound path (received, then read by the
+"""Bounces as they reach Unstuck, through the real incoming path (received, then read by the
 job), and a real Unstuck email to send to the address that bounced.
 
 A bounce counts only for an email Unstuck sent: `bounce` sends one to the address (through
@@ -14,10 +14,10 @@ import sqlalchemy as sa
 
 from app.extensions import db, utcnow
 from app.mail.addresses import bounce_address
-from app.mail.incoming.intake import process_inbound, receive
+from app.mail.incoming.intake import read_incoming_mail, receive
 from app.mail.models import MailBounce
 from app.mail.outgoing import MailStatus, OutboundMail, deliver, send_mail
-from tests.mail import inbound_messages as mails
+from tests.mail import incoming_messages as mails
 
 _ids = itertools.count(1)
 DSN_DIAGNOSIS = b"Recipient address rejected: User unknown"
@@ -49,7 +49,7 @@ def bounce_report(mail_id: int, email: str, diagnosis: str | None = None) -> Non
     if diagnosis is not None:
         raw = raw.replace(DSN_DIAGNOSIS, diagnosis.encode())
     row = receive(raw, "smtp", "<>", [path])
-    process_inbound(row.id)
+    read_incoming_mail(row.id)
 
 
 def last_bounced(email: str, ago: timedelta) -> None:

@@ -35,15 +35,3 @@ def address(app, mentor) -> str:
     made = reply_address(PURPOSE, OBJECT_ID, mentor.id)
     db.session.commit()
     return made
-
-
-@pytest.fixture
-def receiver(app):
-    """The built-in SMTP receiver on a free loopback port; yields the port."""
-    from app.mail.incoming.smtp import start_receiver
-    from tests.smtp import free_port
-
-    port = free_port()
-    controller = start_receiver(app, "127.0.0.1", port)
-    yield port
-    controller.stop()

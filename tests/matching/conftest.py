@@ -1,9 +1,7 @@
 """Fixtures of the matching tests: the cast of a mentorship, and the rows it may change."""
 
 import pytest
-import sqlalchemy as sa
 
-from app.extensions import db
 from app.people.models import SkillKind
 from tests.matching.mentorship_cast import WATCHED_TABLES, Cast
 
@@ -25,14 +23,6 @@ def cast(make, jobs) -> Cast:
 
 
 @pytest.fixture
-def saved(app):
+def saved(committed_rows):
     """Return every committed row of the matching tables, read on a connection of its own."""
-
-    def rows() -> dict[str, list]:
-        with db.engine.connect() as conn:
-            return {
-                name: sorted(map(tuple, conn.execute(sa.text(f"SELECT * FROM {name}"))), key=repr)
-                for name in WATCHED_TABLES
-            }
-
-    return rows
+    return lambda: committed_rows(WATCHED_TABLES)

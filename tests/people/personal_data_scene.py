@@ -20,7 +20,7 @@ from matching.models import FitAnswer
 from sessions.models import SessionWeek, WeekAnswer
 from sessions.series import feed
 from tests.factories import Factories
-from tests.mail import inbound_messages as mails
+from tests.mail import incoming_messages as mails
 from tests.security.access_scene import Scene, Words, build_scene
 
 NINAS_REPLY = "Thanks, the longer timeout did it."

@@ -1,6 +1,6 @@
 """A person whose mail is paused because it bounced sees it on their profile and home page,
 and gets their emails back with one button; admins see who is paused. Bounces arrive through
-the real inbound path, and mail goes to a real SMTP server."""
+the real incoming path, and mail goes to a real SMTP server."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from icalendar import Calendar
 from app.auth.models import ApiToken
 from app.extensions import db
 from app.help.models import DigestSetting, Post, Question
-from app.mail.models import InboundMail, MailBounce, MailOptOut, MailStatus, OutboundMail, ReplyAddress
+from app.mail.models import IncomingMail, MailBounce, MailOptOut, MailStatus, OutboundMail, ReplyAddress
 from app.people.models import User, UserSkill
 from feedback.models import Checkin, TaskFeedback
 from matching.models import DoNotPair
@@ -72,7 +72,7 @@ def test_erasing_replaces_the_name_and_contact_and_drops_the_secrets(app, s):
         and m.status in (MailStatus.SENT, MailStatus.SUPPRESSED)
         for m in to_her
     )
-    from_her = db.session.scalars(sa.select(InboundMail).where(InboundMail.raw == b"")).all()
+    from_her = db.session.scalars(sa.select(IncomingMail).where(IncomingMail.raw == b"")).all()
     assert len(from_her) >= 1 and all(m.mail_from in ("", "<>") for m in from_her)
     # Her session ends, and she cannot sign in again, with her old address or through the API.
     assert signed_in.get("/").status_code == 302

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from app.auth.models import ApiToken
 from app.extensions import db
 from app.help.models import Question
-from app.mail.models import InboundMail
+from app.mail.models import IncomingMail
 from app.people.models import Role, User
 from config import Config
 
@@ -80,4 +80,4 @@ def test_a_huge_email_handed_in_gets_a_json_413_and_is_not_kept(app, client):
     assert response.status_code == 413 and response.is_json
     error = response.get_json()["error"]
     assert error["code"] == "too_large" and "larger than 2,097,152 bytes" in error["message"]
-    assert count(InboundMail) == 0
+    assert count(IncomingMail) == 0

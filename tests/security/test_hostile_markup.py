@@ -33,7 +33,7 @@ from app.help.models import Question
 from app.mail.models import OutboundMail
 from feedback import notices as feedback_notices
 from matching import notices as matching_notices
-from sessions.learnings.services import send_due_prompts
+from sessions.learnings.prompt import send_due_prompts
 from sessions.series import feed
 from sessions.series.services import SeriesFields, create_series
 from tests.security.access_requests import good_tokens, url

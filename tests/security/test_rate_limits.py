@@ -19,7 +19,7 @@ from app.auth.models import ApiToken
 from app.extensions import db
 from app.help.models import Question
 from app.mail.addresses import reply_address
-from app.mail.models import InboundMail
+from app.mail.models import IncomingMail
 from app.people.models import Role
 from app.security import reset_rate_limits
 from config import Config, TestConfig
@@ -277,7 +277,7 @@ def test_each_person_has_an_asking_limit_of_their_own(app, client, auth, make, a
 
 
 def received() -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(InboundMail))
+    return db.session.scalar(sa.select(sa.func.count()).select_from(IncomingMail))
 
 
 def test_mail_in_past_its_limit_gets_a_json_429_and_is_not_kept(app, client, limits, make):

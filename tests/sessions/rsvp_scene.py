@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.mail.incoming.intake import receive
-from app.mail.models import InboundMail
+from app.mail.models import IncomingMail
 from app.people.models import User
 from sessions.models import SeriesMember, SessionWeek, WeekAnswer
 from sessions.series import services
@@ -93,12 +93,12 @@ def answer_to_copy(smtp, email: str, partstat: str, week: date | None = None, **
     return replace(answer, **changes)
 
 
-def deliver(raw: bytes, jobs) -> InboundMail:
+def deliver(raw: bytes, jobs) -> IncomingMail:
     """The mail arrives and is read, as the receiver and its job do."""
     row = receive(raw, via="test")
     jobs.run()
     db.session.expire_all()
-    return db.session.get(InboundMail, row.id)
+    return db.session.get(IncomingMail, row.id)
 
 
 def member(series_id: int, email: str) -> SeriesMember:

@@ -1,5 +1,5 @@
 """Adding learnings by replying to the prompt email: how a reply is read, and replies that
-travel the whole way (prompt out through SMTP, the reply in through inbound mail and its
+travel the whole way (prompt out through SMTP, the reply in through incoming mail and its
 job) become the sender's learnings of the right kinds, once, or are refused with a reason."""
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ import sqlalchemy as sa
 from app.extensions import db, utcnow
 from app.mail.incoming.handlers import Reply, ReplyRefused, reply_handler
 from app.mail.incoming.intake import receive
-from app.mail.models import InboundMail, InboundStatus
-from sessions.learnings.services import LEARNINGS_PURPOSE, save_reply, send_due_prompts
+from app.mail.models import IncomingMail, IncomingStatus
+from sessions.learnings.prompt import LEARNINGS_PURPOSE, save_reply, send_due_prompts
 from sessions.learnings.text import MAX_ITEMS, NewLearning, read_reply, reply_problem
 from sessions.models import LearningKind, SeriesMember
-from tests.mail import inbound_messages as mails
+from tests.mail import incoming_messages as mails
 from tests.sessions.learnings.scene import learnings, make_scene, prompts, text_of, to
 
 # -- reading a reply (pure) ---------------------------------------------------------------------
@@ -106,13 +106,13 @@ def prompt_to(smtp, email: str):
 
 def reply_by_mail(smtp, jobs, sender, words: str, prompt_for=None):
     """`sender` replies to the prompt `prompt_for` got (their own by default); the reply goes
-    through inbound mail and its job. Returns the received email's row."""
+    through incoming mail and its job. Returns the received email's row."""
     prompt = prompt_to(smtp, (prompt_for or sender).email)
     answer = mails.reply_to(prompt, sender.name, sender.email, words)
     row = receive(answer.as_bytes(), "smtp", sender.email, [prompt["Reply-To"]])
     jobs.run()
     db.session.expire_all()
-    return db.session.get(InboundMail, row.id), answer["Message-ID"]
+    return db.session.get(IncomingMail, row.id), answer["Message-ID"]
 
 
 def test_the_sessions_handle_replies_to_their_prompts(app):
@@ -129,7 +129,7 @@ def test_labelled_lines_become_the_senders_learnings_of_their_kinds(s, smtp, job
             "Want to learn: how deploys roll back.\n\nThanks,\nAna"
         ),
     )
-    assert row.status == InboundStatus.POSTED
+    assert row.status == IncomingStatus.POSTED
     saved = learnings(s)
     assert [(x.kind, x.text) for x in saved] == [
         (LearningKind.LEARNED, "EXPLAIN ANALYZE shows the real plan."),
@@ -188,7 +188,7 @@ def test_a_reply_to_a_closed_week_is_refused_and_its_sender_told_why(s, smtp, jo
     week.closed_at = utcnow()
     db.session.commit()
     row, _ = reply_by_mail(smtp, jobs, s.ana, "Learned: too late")
-    assert (row.status, row.reason) == (InboundStatus.REFUSED, "handler")
+    assert (row.status, row.reason) == (IncomingStatus.REFUSED, "handler")
     assert learnings(s) == []
     why = refusal_to(smtp, s.ana)
     assert "is closed, so learnings can no longer be added to it. Your learnings were not added." in why
@@ -203,21 +203,21 @@ def test_a_reply_from_someone_no_longer_invited_is_refused(s, smtp, jobs):
     member.left_at = utcnow()
     db.session.commit()
     row, _ = reply_by_mail(smtp, jobs, s.bo, "Learned: still here")
-    assert (row.status, row.reason) == (InboundStatus.REFUSED, "handler")
+    assert (row.status, row.reason) == (IncomingStatus.REFUSED, "handler")
     assert 'Only the people invited to "What did we learn?" can add learnings' in refusal_to(smtp, s.bo)
     assert learnings(s) == []
 
 
 def test_a_strangers_mail_to_someones_prompt_is_refused_and_nobody_is_told(s, smtp, jobs):
     row, _ = reply_by_mail(smtp, jobs, s.outsider, "Learned: I am Ana, honestly", prompt_for=s.ana)
-    assert (row.status, row.reason) == (InboundStatus.REFUSED, "wrong-sender")
+    assert (row.status, row.reason) == (IncomingStatus.REFUSED, "wrong-sender")
     assert learnings(s) == []
     assert [m for m in smtp.messages() if m["Subject"] == "Your reply was not posted"] == []
 
 
 def test_a_reply_with_a_too_long_item_adds_nothing_and_says_why(s, smtp, jobs):
     row, _ = reply_by_mail(smtp, jobs, s.ana, "Learned: short and fine\nStuck on: " + "word " * 120)
-    assert (row.status, row.reason) == (InboundStatus.REFUSED, "handler")
+    assert (row.status, row.reason) == (IncomingStatus.REFUSED, "handler")
     assert learnings(s) == []
     assert "characters. Please keep each item to a sentence or two (at most 500 characters)" in refusal_to(smtp, s.ana)
 

@@ -15,7 +15,7 @@ from app.extensions import db
 from app.mail.addresses import reply_address
 from app.mail.incoming.handlers import register_reply_handler
 from app.mail.incoming.intake import receive
-from app.mail.models import InboundStatus, OutboundMail
+from app.mail.models import IncomingStatus, OutboundMail
 from sessions.models import SessionWeek, WeekAnswer
 from sessions.series.calendar import Rsvp
 from sessions.series.rsvp import Answer as Recorded
@@ -47,13 +47,13 @@ def test_an_answer_for_the_series_and_one_for_a_week_are_recorded_and_shown_to_t
 ):
     build = CLIENTS[client_name]
     row = deliver(build(answer_to_copy(smtp, ANA, "ACCEPTED")), jobs)
-    assert (row.status, row.reason) == (InboundStatus.POSTED, "")
+    assert (row.status, row.reason) == (IncomingStatus.POSTED, "")
     ana = member(series_id, ANA)
     assert ana.partstat == "ACCEPTED" and ana.answered_at is not None
     assert member(series_id, BO).partstat == "NEEDS-ACTION"
 
     row = deliver(build(answer_to_copy(smtp, ANA, "DECLINED", week=WEEK)), jobs)
-    assert row.status == InboundStatus.POSTED
+    assert row.status == IncomingStatus.POSTED
     assert week_answers(series_id) == {(WEEK, ANA): "DECLINED"}
     assert member(series_id, ANA).partstat == "ACCEPTED"  # the rest of the series still stands
 
@@ -77,7 +77,7 @@ def test_google_answers_for_the_person_though_it_marks_its_mail_automatic(app, s
     raw = mails.google_mail(answer_to_copy(smtp, BO, "TENTATIVE"))
     assert b"Auto-Submitted: auto-generated" in raw and b"Sender: Google Calendar" in raw
     row = deliver(raw, jobs)
-    assert row.status == InboundStatus.POSTED
+    assert row.status == IncomingStatus.POSTED
     assert member(series_id, BO).partstat == "TENTATIVE"
 
 
@@ -100,7 +100,7 @@ def test_the_same_answer_twice_leaves_the_same_state(app, series_id, smtp, jobs)
 
     assert receive(raw, via="test") is None  # the same email again: kept once
     for again in (mails.outlook_mail(series_answer), mails.google_mail(week_answer)):  # new copies
-        assert deliver(again, jobs).status == InboundStatus.POSTED
+        assert deliver(again, jobs).status == IncomingStatus.POSTED
     assert member(series_id, ANA).answered_at == first
     assert week_answers(series_id) == {(WEEK, ANA): "DECLINED"}
     assert db.session.scalar(sa.select(WeekAnswer.answered_at)) == week_time
@@ -110,7 +110,7 @@ def test_the_same_answer_twice_leaves_the_same_state(app, series_id, smtp, jobs)
 def test_a_bodiless_outlook_answer_with_a_comment_only_in_the_calendar_is_recorded(app, series_id, smtp, jobs):
     answer = answer_to_copy(smtp, BO, "DECLINED")
     raw = mails.outlook_mail(answer, calendar=calendars.outlook_calendar(answer, comment="On holiday, sorry!"))
-    assert deliver(raw, jobs).status == InboundStatus.POSTED
+    assert deliver(raw, jobs).status == IncomingStatus.POSTED
     assert member(series_id, BO).partstat == "DECLINED"
 
 
@@ -133,7 +133,7 @@ def test_a_calendar_answer_to_an_address_of_another_feature_is_still_automatic_m
     got, address = other_feature
     answer = replace(answer_to_copy(smtp, ANA, "ACCEPTED"), organizer=address)
     row = deliver(mails.google_mail(answer), jobs)
-    assert (row.status, row.reason) == (InboundStatus.REFUSED, "auto-reply")
+    assert (row.status, row.reason) == (IncomingStatus.REFUSED, "auto-reply")
     assert got == []
 
 
@@ -141,7 +141,7 @@ def test_another_feature_still_hears_of_calendar_files_as_files_not_kept(app, se
     got, address = other_feature
     answer = replace(answer_to_copy(smtp, ANA, "ACCEPTED"), organizer=address)
     row = deliver(mails.outlook_mail(answer, comment="Sounds good"), jobs)
-    assert row.status == InboundStatus.POSTED
+    assert row.status == IncomingStatus.POSTED
     [reply] = got
     assert reply.text == "Sounds good"
     assert reply.attachments == ("unnamed.ics",)
@@ -151,7 +151,7 @@ def test_another_feature_still_hears_of_calendar_files_as_files_not_kept(app, se
     assert member(series_id, ANA).partstat == "NEEDS-ACTION"
 
     row = deliver(mails.outlook_mail(answer), jobs)  # no words of its own
-    assert (row.status, row.reason) == (InboundStatus.REFUSED, "empty")
+    assert (row.status, row.reason) == (IncomingStatus.REFUSED, "empty")
 
 
 # -- which answers count (pure) ------------------------------------------------------------------

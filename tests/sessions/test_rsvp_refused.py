@@ -10,7 +10,7 @@ from datetime import time, timedelta
 import pytest
 
 from app.extensions import db
-from app.mail.models import InboundMail, InboundStatus
+from app.mail.models import IncomingMail, IncomingStatus
 from sessions.jobs import upkeep
 from sessions.models import SessionSeries
 from sessions.series import services
@@ -34,8 +34,8 @@ from tests.sessions.rsvp_scene import (
 # -- nothing changes, and the person hears why ---------------------------------------------------
 
 
-def assert_refused(row: InboundMail, reason: str, words: str, smtp, series_id: int) -> None:
-    assert (row.status, row.reason) == (InboundStatus.REFUSED, reason)
+def assert_refused(row: IncomingMail, reason: str, words: str, smtp, series_id: int) -> None:
+    assert (row.status, row.reason) == (IncomingStatus.REFUSED, reason)
     assert words in row.detail
     assert member(series_id, ANA).partstat == "NEEDS-ACTION"
     assert member(series_id, ANA).answered_at is None
@@ -77,7 +77,7 @@ def test_an_answer_to_a_time_that_has_changed_since_changes_nothing(app, series_
 
     current = answer_to_copy(smtp, ANA, "ACCEPTED", start=time(11))  # to the updated invite
     assert current.sequence > stale.sequence
-    assert deliver(mails.google_mail(current), jobs).status == InboundStatus.POSTED
+    assert deliver(mails.google_mail(current), jobs).status == IncomingStatus.POSTED
     assert member(series_id, ANA).partstat == "ACCEPTED"
 
 
@@ -129,7 +129,7 @@ def test_an_answer_for_a_day_that_is_no_session_changes_nothing(app, series_id, 
 def test_mail_from_a_stranger_to_someones_address_is_refused_and_nobody_told(app, series_id, smtp, jobs):
     answer = replace(answer_to_copy(smtp, ANA, "ACCEPTED"), email="mallory@example.net", name="Mallory")
     row = deliver(mails.outlook_mail(answer), jobs)
-    assert (row.status, row.reason) == (InboundStatus.REFUSED, "wrong-sender")
+    assert (row.status, row.reason) == (IncomingStatus.REFUSED, "wrong-sender")
     assert member(series_id, ANA).partstat == "NEEDS-ACTION"
     assert notes_to(smtp, ANA) == [] and notes_to(smtp, "mallory@example.net") == []
 
@@ -142,6 +142,6 @@ def test_someone_no_longer_invited_cannot_answer(app, make, series_id, smtp, job
     upkeep()
     jobs.run()
     row = deliver(mails.outlook_mail(answer), jobs)
-    assert (row.status, row.reason) == (InboundStatus.REFUSED, "handler")
+    assert (row.status, row.reason) == (IncomingStatus.REFUSED, "handler")
     assert 'You are no longer invited to "What did we learn?"' in row.detail
     assert member(series_id, BO).partstat == "NEEDS-ACTION"

@@ -27,7 +27,7 @@ from app.mail.addresses import find_bounced_mail, find_reply_address, key_of
 from app.mail.incoming.handlers import Reply, reply_handler, takes_calendar_answers
 from app.mail.incoming.parse.authenticity import authentication_failure
 from app.mail.incoming.parse.automatic import auto_reply_reason, bounce_reason, bounce_recipients, reports_failure
-from app.mail.incoming.parse.message import InboundMessage
+from app.mail.incoming.parse.message import IncomingMessage
 from app.mail.incoming.parse.reply import reply_from_bodies
 from app.mail.models import OutboundMail, ReplyAddress
 from app.mail.outgoing.bounces import count_bounce
@@ -57,7 +57,7 @@ class Refusal:
 class Reading:
     """One run of the job over one email: what it has found out so far."""
 
-    inbound_id: int
+    incoming_id: int
     claimed_at: datetime
     message_id: str
     sender: str = "-"
@@ -69,7 +69,7 @@ class Reading:
 
 
 def check_reply(
-    reading: Reading, msg: InboundMessage, null_sender: bool, envelope: list[str]
+    reading: Reading, msg: IncomingMessage, null_sender: bool, envelope: list[str]
 ) -> Refusal | Callable[[Reply], None]:
     """Decide whether the email is a reply to act on: its handler, or why not."""
     refusal = check_sender(reading, msg, null_sender, envelope)
@@ -97,7 +97,7 @@ def check_reply(
     return handler
 
 
-def check_sender(reading: Reading, msg: InboundMessage, null_sender: bool, envelope: list[str]) -> Refusal | None:
+def check_sender(reading: Reading, msg: IncomingMessage, null_sender: bool, envelope: list[str]) -> Refusal | None:
     """Check who wrote the email, to which address; None when it is a person's own mail to
     their live reply address (then `reading.address` is that address, and `reading.person_id`
     its person), else why not.
@@ -128,7 +128,7 @@ def check_sender(reading: Reading, msg: InboundMessage, null_sender: bool, envel
     return None
 
 
-def _unknown_address(reading: Reading, msg: InboundMessage) -> Refusal:
+def _unknown_address(reading: Reading, msg: IncomingMessage) -> Refusal:
     """Refuse mail to no live reply address. A person of ours who wrote to an address that
     has the form of one (a key mistyped, cut short by a mail program, or gone) is told, with
     their words and a link to Unstuck; nobody else is, since anyone can write any From."""
@@ -142,7 +142,7 @@ def _unknown_address(reading: Reading, msg: InboundMessage) -> Refusal:
     )
 
 
-def known_sender(msg: InboundMessage) -> User | None:
+def known_sender(msg: IncomingMessage) -> User | None:
     """The active person whose address the email is from, if there is one."""
     if not msg.from_addr:
         return None
@@ -154,11 +154,11 @@ def known_sender(msg: InboundMessage) -> User | None:
     )
 
 
-def _authentication_failure(msg: InboundMessage) -> str | None:
+def _authentication_failure(msg: IncomingMessage) -> str | None:
     return authentication_failure(msg.headers, msg.from_addr, current_app.config["MAIL_AUTHSERV_ID"])
 
 
-def _report(msg: InboundMessage, sent: OutboundMail) -> Refusal:
+def _report(msg: IncomingMessage, sent: OutboundMail) -> Refusal:
     """Read a report sent to the return path of an email we sent: count it against the
     address that email went to, once, if it says the email failed there."""
     email = sent.to_email.lower()
@@ -169,7 +169,7 @@ def _report(msg: InboundMessage, sent: OutboundMail) -> Refusal:
     return Refusal("bounce", email)
 
 
-def _calendar_answer(msg: InboundMessage, candidates: list[str]) -> bool:
+def _calendar_answer(msg: IncomingMessage, candidates: list[str]) -> bool:
     """Whether the email is a calendar's answer to an invitation (METHOD:REPLY), sent to a
     reply address whose feature takes such answers: the person answered in their calendar,
     whatever the calendar software says about itself."""

@@ -17,7 +17,7 @@ from flask import Flask, current_app
 
 from app.mail.incoming.parse.message import raw_digest
 
-MESSAGE_ID_CHARS = 250  # InboundMail.message_id
+MESSAGE_ID_CHARS = 250  # IncomingMail.message_id
 
 
 @dataclass(frozen=True)

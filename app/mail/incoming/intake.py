@@ -1,7 +1,7 @@
 """Receiving email: replies to reply addresses become actions of the feature that owns them.
 
     receive(raw, via="smtp", mail_from=..., rcpt_to=[...])  # keep it; the job reads it
-    process_inbound(inbound_id)                              # the job: post it, or refuse it
+    read_incoming_mail(incoming_id)                         # the job: post it, or refuse it
 
 A feature registers a handler for the purpose of its reply addresses (app.mail.incoming.handlers):
 
@@ -77,7 +77,7 @@ from app.mail.incoming.checks import Reading, Refusal, check_reply, check_sender
 from app.mail.incoming.handlers import MESSAGE_ID_CHARS
 from app.mail.incoming.outcomes import ANSWER_KIND, may_answer, post, refuse, tell
 from app.mail.incoming.parse.message import (
-    InboundMessage,
+    IncomingMessage,
     UnreadableMail,
     identify,
     parse_header,
@@ -85,7 +85,7 @@ from app.mail.incoming.parse.message import (
     raw_digest,
 )
 from app.mail.incoming.parse.text import clean_text
-from app.mail.models import InboundMail, InboundStatus
+from app.mail.models import IncomingMail, IncomingStatus
 
 log = logging.getLogger(__name__)
 
@@ -97,13 +97,13 @@ UNREAD_AFTER = timedelta(minutes=5)
 READ_ATTEMPTS = 5
 ADDRESS_CHARS = 254
 MAX_RECIPIENTS = 10  # a reply goes to one address; the receiver refuses more at RCPT
-FINISHED = (InboundStatus.POSTED, InboundStatus.REFUSED, InboundStatus.FAILED)
+FINISHED = (IncomingStatus.POSTED, IncomingStatus.REFUSED, IncomingStatus.FAILED)
 
 
 # -- keeping what arrives --------------------------------------------------------------
 
 
-def receive(raw: bytes, via: str, mail_from: str = "", rcpt_to: Iterable[str] = ()) -> InboundMail | None:
+def receive(raw: bytes, via: str, mail_from: str = "", rcpt_to: Iterable[str] = ()) -> IncomingMail | None:
     """Keep a received email and enqueue the job that reads it; return its row, or None if
     the same email (by Message-ID) was received before.
 
@@ -113,7 +113,7 @@ def receive(raw: bytes, via: str, mail_from: str = "", rcpt_to: Iterable[str] = 
     mail is accepted once this returns.
     """
     header_id, subject = identify(raw)
-    message_id = inbound_message_id(header_id, raw)
+    message_id = incoming_message_id(header_id, raw)
     values = dict(
         message_id=message_id,
         mail_from=clean_text(mail_from or "")[:ADDRESS_CHARS],
@@ -121,23 +121,23 @@ def receive(raw: bytes, via: str, mail_from: str = "", rcpt_to: Iterable[str] = 
         subject=subject[:2000],
         raw=bytes(raw),
         via=via,
-        status=InboundStatus.RECEIVED,
+        status=IncomingStatus.RECEIVED,
         reason="",
         detail="",
         received_at=utcnow(),
     )
-    inbound_id = insert_unless_exists(InboundMail.__table__, values, "message_id")
-    if inbound_id is None:
+    incoming_id = insert_unless_exists(IncomingMail.__table__, values, "message_id")
+    if incoming_id is None:
         db.session.rollback()
         log.info("mail received: duplicate via=%s message_id=%s", via, message_id)
         return None
-    enqueue_after_commit(process_inbound, inbound_id, queue="default")
+    enqueue_after_commit(read_incoming_mail, incoming_id, queue="default")
     db.session.commit()
-    log.info("mail received: id=%s via=%s message_id=%s size=%s", inbound_id, via, message_id, len(raw))
-    return db.session.get(InboundMail, inbound_id)
+    log.info("mail received: id=%s via=%s message_id=%s size=%s", incoming_id, via, message_id, len(raw))
+    return db.session.get(IncomingMail, incoming_id)
 
 
-def inbound_message_id(header_id: str, raw: bytes) -> str:
+def incoming_message_id(header_id: str, raw: bytes) -> str:
     """The identity of a received email: its Message-ID, or a digest when it has none
     (of the raw bytes) or one too long to keep (of the Message-ID)."""
     if not header_id:
@@ -153,17 +153,17 @@ def requeue_unread_mail(older_than: timedelta = UNREAD_AFTER) -> int:
     """
     now = utcnow()
     ids = db.session.scalars(
-        sa.select(InboundMail.id)
+        sa.select(IncomingMail.id)
         .where(
             sa.or_(
-                sa.and_(InboundMail.status == InboundStatus.RECEIVED, InboundMail.received_at < now - older_than),
+                sa.and_(IncomingMail.status == IncomingStatus.RECEIVED, IncomingMail.received_at < now - older_than),
                 _stale_claim(now),
             )
         )
-        .order_by(InboundMail.id)
+        .order_by(IncomingMail.id)
     ).all()
-    for inbound_id in ids:
-        enqueue(process_inbound, inbound_id, queue="default")
+    for incoming_id in ids:
+        enqueue(read_incoming_mail, incoming_id, queue="default")
     return len(ids)
 
 
@@ -172,8 +172,10 @@ def drop_old_raw_mail() -> int:
     commit; return how many. The record of each (sender, subject, outcome) stays."""
     cutoff = utcnow() - timedelta(days=current_app.config["MAIL_RAW_KEEP_DAYS"])
     dropped = db.session.execute(
-        sa.update(InboundMail)
-        .where(InboundMail.status.in_(FINISHED), InboundMail.received_at < cutoff, sa.func.length(InboundMail.raw) > 0)
+        sa.update(IncomingMail)
+        .where(
+            IncomingMail.status.in_(FINISHED), IncomingMail.received_at < cutoff, sa.func.length(IncomingMail.raw) > 0
+        )
         .values(raw=b"")
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -186,32 +188,32 @@ def drop_old_raw_mail() -> int:
 # -- reading it ------------------------------------------------------------------------
 
 
-def process_inbound(inbound_id: int) -> str:
+def read_incoming_mail(incoming_id: int) -> str:
     """Read a received email and act on it once; return its status afterwards.
 
     Another run that has the email, or has finished it, makes this one do nothing; a run
     that finds it tried READ_ATTEMPTS times gives up on it (status failed). Commits.
     """
-    claimed_at = claim(inbound_id)
+    claimed_at = claim(incoming_id)
     if claimed_at is None:
-        given_up = _give_up(inbound_id)
+        given_up = _give_up(incoming_id)
         if given_up is not None:
             return given_up
-        row = db.session.get(InboundMail, inbound_id)
+        row = db.session.get(IncomingMail, incoming_id)
         db.session.rollback()
         return row.status.value if row is not None else "missing"
     try:
-        return _read_claimed(inbound_id, claimed_at)
+        return _read_claimed(incoming_id, claimed_at)
     except SQLAlchemyError as exc:
         # The database may be back later: the claim goes stale and the sweep retries, up
         # to READ_ATTEMPTS times. The error is kept for the admins, if it can be.
-        _note_error(inbound_id, exc)
+        _note_error(incoming_id, exc)
         raise
 
 
-def _read_claimed(inbound_id: int, claimed_at: datetime) -> str:
-    row = db.session.get(InboundMail, inbound_id)
-    reading = Reading(inbound_id, claimed_at, row.message_id)
+def _read_claimed(incoming_id: int, claimed_at: datetime) -> str:
+    row = db.session.get(IncomingMail, incoming_id)
+    reading = Reading(incoming_id, claimed_at, row.message_id)
     null_sender, envelope = row.mail_from == "<>", list(row.rcpt_to or [])
     try:
         msg = parse_message(row.raw)
@@ -247,13 +249,15 @@ def _unreadable(reading: Reading, raw: bytes, null_sender: bool, envelope: list[
     )
 
 
-def _checked_sender(reading: Reading, header: InboundMessage, null_sender: bool, envelope: list[str]) -> Refusal | None:
+def _checked_sender(
+    reading: Reading, header: IncomingMessage, null_sender: bool, envelope: list[str]
+) -> Refusal | None:
     """check_sender on the header alone, which also names the sender and subject for the record."""
     reading.sender, reading.subject = header.from_addr or "-", header.subject
     return check_sender(reading, header, null_sender, envelope)
 
 
-def claim(inbound_id: int) -> datetime | None:
+def claim(incoming_id: int) -> datetime | None:
     """Take an email to read it, and commit; return the time of the claim, or None if it is
     not to be read now (another worker has it, it is done, or it was tried too often).
 
@@ -261,13 +265,13 @@ def claim(inbound_id: int) -> datetime | None:
     """
     now = utcnow()
     statement = (
-        sa.update(InboundMail)
+        sa.update(IncomingMail)
         .where(
-            InboundMail.id == inbound_id,
-            InboundMail.attempts < READ_ATTEMPTS,
-            sa.or_(InboundMail.status == InboundStatus.RECEIVED, _stale_claim(now)),
+            IncomingMail.id == incoming_id,
+            IncomingMail.attempts < READ_ATTEMPTS,
+            sa.or_(IncomingMail.status == IncomingStatus.RECEIVED, _stale_claim(now)),
         )
-        .values(status=InboundStatus.READING, claimed_at=now, attempts=InboundMail.attempts + 1)
+        .values(status=IncomingStatus.READING, claimed_at=now, attempts=IncomingMail.attempts + 1)
         .execution_options(synchronize_session=False)
     )
     taken = db.session.execute(statement).rowcount == 1
@@ -275,23 +279,23 @@ def claim(inbound_id: int) -> datetime | None:
     return now if taken else None
 
 
-def _give_up(inbound_id: int) -> str | None:
+def _give_up(incoming_id: int) -> str | None:
     """End an email that was tried READ_ATTEMPTS times as failed, tell its person if its
     header shows who they are, and commit; return "failed", or None if it was not due."""
     now = utcnow()
     due = (
-        InboundMail.id == inbound_id,
-        InboundMail.attempts >= READ_ATTEMPTS,
-        sa.or_(InboundMail.status == InboundStatus.RECEIVED, _stale_claim(now)),
+        IncomingMail.id == incoming_id,
+        IncomingMail.attempts >= READ_ATTEMPTS,
+        sa.or_(IncomingMail.status == IncomingStatus.RECEIVED, _stale_claim(now)),
     )
-    row = db.session.scalar(sa.select(InboundMail).where(*due).with_for_update())
+    row = db.session.scalar(sa.select(IncomingMail).where(*due).with_for_update())
     if row is None:
         db.session.rollback()
         return None
     detail = f"gave up after {row.attempts} attempts to read it"
     if row.detail:
         detail += f"; last error: {row.detail}"
-    reading = Reading(inbound_id, row.claimed_at, row.message_id)
+    reading = Reading(incoming_id, row.claimed_at, row.message_id)
     try:
         header = parse_header(row.raw)
         envelope = list(row.rcpt_to or [])
@@ -314,23 +318,23 @@ def _give_up(inbound_id: int) -> str | None:
     except Exception:  # telling must not keep the email from ending: it would never end
         log.exception("could not tell the person of failed mail: message_id=%s", row.message_id)
         db.session.rollback()
-        row = db.session.scalar(sa.select(InboundMail).where(*due).with_for_update())
+        row = db.session.scalar(sa.select(IncomingMail).where(*due).with_for_update())
         if row is None:
             db.session.rollback()
             return None
-    row.status, row.reason, row.detail, row.processed_at = InboundStatus.FAILED, "failed", detail[:2000], now
+    row.status, row.reason, row.detail, row.processed_at = IncomingStatus.FAILED, "failed", detail[:2000], now
     db.session.commit()
     log.error("mail failed: message_id=%s from=%s %s", row.message_id, reading.sender, detail)
-    return InboundStatus.FAILED.value
+    return IncomingStatus.FAILED.value
 
 
-def _note_error(inbound_id: int, exc: Exception) -> None:
+def _note_error(incoming_id: int, exc: Exception) -> None:
     """Keep the error of a failed reading with the email, for the admins; never raises."""
     try:
         db.session.rollback()
         db.session.execute(
-            sa.update(InboundMail)
-            .where(InboundMail.id == inbound_id, InboundMail.status == InboundStatus.READING)
+            sa.update(IncomingMail)
+            .where(IncomingMail.id == incoming_id, IncomingMail.status == IncomingStatus.READING)
             .values(detail=clean_text(f"{type(exc).__name__}: {exc}")[:2000])
             .execution_options(synchronize_session=False)
         )
@@ -340,4 +344,4 @@ def _note_error(inbound_id: int, exc: Exception) -> None:
 
 
 def _stale_claim(now: datetime):
-    return sa.and_(InboundMail.status == InboundStatus.READING, InboundMail.claimed_at < now - CLAIM_TIMEOUT)
+    return sa.and_(IncomingMail.status == IncomingStatus.READING, IncomingMail.claimed_at < now - CLAIM_TIMEOUT)

@@ -15,9 +15,9 @@ import sqlalchemy as sa
 from app.extensions import db, utcnow
 from app.mail.incoming.checks import Reading, Refusal
 from app.mail.incoming.handlers import Reply, ReplyRefused, takes_calendar_answers
-from app.mail.incoming.parse.message import InboundMessage
+from app.mail.incoming.parse.message import IncomingMessage
 from app.mail.incoming.parse.text import clean_text
-from app.mail.models import InboundMail, InboundStatus, OutboundMail
+from app.mail.models import IncomingMail, IncomingStatus, OutboundMail
 from app.mail.outgoing.compose import send_mail
 from app.people.models import User
 
@@ -30,14 +30,14 @@ ANSWER_EVERY = timedelta(hours=1)
 ANSWER_KIND = "reply_refused"
 
 
-def _kept_out(msg: InboundMessage, purpose: str) -> tuple[str, ...]:
+def _kept_out(msg: IncomingMessage, purpose: str) -> tuple[str, ...]:
     """The names of the files of the email that the feature does not take: every file, less
     the calendar parts when the feature reads calendar answers."""
     calendar = takes_calendar_answers(purpose)
     return tuple(a.filename for a in msg.attachments if not (calendar and a.is_calendar))
 
 
-def post(reading: Reading, msg: InboundMessage, handler: Callable[[Reply], None]) -> str:
+def post(reading: Reading, msg: IncomingMessage, handler: Callable[[Reply], None]) -> str:
     """Hand the reply to its feature, with the email marked posted in the same transaction."""
     address = reading.address
     files = _kept_out(msg, address.purpose)
@@ -71,7 +71,7 @@ def post(reading: Reading, msg: InboundMessage, handler: Callable[[Reply], None]
             ),
         )
     db.session.commit()
-    if _status(reading) != InboundStatus.POSTED:
+    if _status(reading) != IncomingStatus.POSTED:
         # The handler rolled its transaction back (and the mark with it) yet returned as
         # done, as it may when it finds the same email posted already.
         if not _mark_posted(reading, files):
@@ -86,14 +86,14 @@ def post(reading: Reading, msg: InboundMessage, handler: Callable[[Reply], None]
         _shown(reading.key),
         len(files),
     )
-    return InboundStatus.POSTED.value
+    return IncomingStatus.POSTED.value
 
 
 def _mark_posted(reading: Reading, files: tuple[str, ...]) -> bool:
     """Write into the open transaction that the email is posted, the address used and,
     if it had files, the note that they were not kept; return False if the claim was lost."""
     address, now = reading.address, utcnow()
-    if not _record(reading, InboundStatus.POSTED, "", f"{address.purpose}:{address.object_id}", now):
+    if not _record(reading, IncomingStatus.POSTED, "", f"{address.purpose}:{address.object_id}", now):
         return False
     address.last_used_at = now
     if files:
@@ -108,14 +108,14 @@ def _mark_posted(reading: Reading, files: tuple[str, ...]) -> bool:
     return True
 
 
-def _status(reading: Reading) -> InboundStatus | None:
-    return db.session.scalar(sa.select(InboundMail.status).where(InboundMail.id == reading.inbound_id))
+def _status(reading: Reading) -> IncomingStatus | None:
+    return db.session.scalar(sa.select(IncomingMail.status).where(IncomingMail.id == reading.incoming_id))
 
 
 def _after_handler_error(reading: Reading, refusal: Refusal) -> str:
     """Undo what the handler did and refuse, unless it had committed the post already."""
     db.session.rollback()
-    if _status(reading) == InboundStatus.POSTED:
+    if _status(reading) == IncomingStatus.POSTED:
         log.error(
             "reply handler failed after posting: purpose=%s message_id=%s detail=%s",
             reading.address.purpose,
@@ -123,14 +123,14 @@ def _after_handler_error(reading: Reading, refusal: Refusal) -> str:
             refusal.detail,
         )
         db.session.rollback()
-        return InboundStatus.POSTED.value
+        return IncomingStatus.POSTED.value
     return refuse(reading, refusal)
 
 
 def refuse(reading: Reading, refusal: Refusal) -> str:
     """Record why the email is not acted on, tell its person if they should hear (and were
     not told of another email within ANSWER_EVERY), and commit."""
-    if not _record(reading, InboundStatus.REFUSED, refusal.reason, refusal.detail, utcnow()):
+    if not _record(reading, IncomingStatus.REFUSED, refusal.reason, refusal.detail, utcnow()):
         return _lost_claim(reading)
     if refusal.note and reading.person_id is not None:
         if may_answer(reading.person_id):
@@ -153,7 +153,7 @@ def refuse(reading: Reading, refusal: Refusal) -> str:
         _shown(reading.key),
         refusal.detail[:200],
     )
-    return InboundStatus.REFUSED.value
+    return IncomingStatus.REFUSED.value
 
 
 def may_answer(person_id: int) -> bool:
@@ -174,14 +174,14 @@ def may_answer(person_id: int) -> bool:
 
 def _note_detail(reading: Reading, detail: str) -> None:
     db.session.execute(
-        sa.update(InboundMail)
-        .where(InboundMail.id == reading.inbound_id)
+        sa.update(IncomingMail)
+        .where(IncomingMail.id == reading.incoming_id)
         .values(detail=clean_text(detail)[:2000])
         .execution_options(synchronize_session=False)
     )
 
 
-def _record(reading: Reading, status: InboundStatus, reason: str, detail: str, now: datetime) -> bool:
+def _record(reading: Reading, status: IncomingStatus, reason: str, detail: str, now: datetime) -> bool:
     """Write the outcome, if this run still holds the claim; return whether it did.
 
     On PostgreSQL the row stays locked until the commit, so a worker taking over a claim
@@ -189,11 +189,11 @@ def _record(reading: Reading, status: InboundStatus, reason: str, detail: str, n
     """
     address = reading.address
     statement = (
-        sa.update(InboundMail)
+        sa.update(IncomingMail)
         .where(
-            InboundMail.id == reading.inbound_id,
-            InboundMail.status == InboundStatus.READING,
-            InboundMail.claimed_at == reading.claimed_at,
+            IncomingMail.id == reading.incoming_id,
+            IncomingMail.status == IncomingStatus.READING,
+            IncomingMail.claimed_at == reading.claimed_at,
         )
         .values(
             status=status,
@@ -219,13 +219,13 @@ def tell(reading: Reading, kind: str, subject: str, template: str, context: dict
     """Mail the person who wrote the email about it, once per email and kind."""
     owner = db.session.get(User, reading.person_id)
     send_mail(
-        f"inbound:{reading.inbound_id}:{kind}",
+        f"inbound:{reading.incoming_id}:{kind}",
         kind,
         owner,
         subject,
         template,
         {"subject": reading.subject, **context},
-        about=("inbound_mail", reading.inbound_id),
+        about=("inbound_mail", reading.incoming_id),
     )
 
 

@@ -39,7 +39,7 @@ RAW_TYPES = {"message/rfc822", "application/octet-stream", "text/plain"}
 
 @bp.post("/mail/inbound")
 @csrf.exempt
-def inbound_mail():
+def incoming_mail():
     secret = current_app.config["INBOUND_MAIL_SECRET"]
     if not secret:
         abort(404)

@@ -10,8 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.mail.incoming.intake import process_inbound, receive
-from app.mail.models import InboundMail, InboundStatus, OutboundMail
+from app.mail.incoming.intake import read_incoming_mail, receive
+from app.mail.models import IncomingMail, IncomingStatus, OutboundMail
 
 WORDS = "Run the migration with batch mode on."
 
@@ -26,16 +26,16 @@ def log(caplog):
     return caplog
 
 
-def read(raw: bytes, mail_from: str = "grace@example.com", rcpt_to=()) -> InboundMail:
+def read(raw: bytes, mail_from: str = "grace@example.com", rcpt_to=()) -> IncomingMail:
     """Receive the mail and run its job here; return its row as it ends."""
     row = receive(raw, "smtp", mail_from, list(rcpt_to))
-    process_inbound(row.id)
+    read_incoming_mail(row.id)
     return fresh(row.id)
 
 
-def fresh(inbound_id: int) -> InboundMail:
+def fresh(incoming_id: int) -> IncomingMail:
     db.session.expire_all()
-    return db.session.get(InboundMail, inbound_id)
+    return db.session.get(IncomingMail, incoming_id)
 
 
 def notes() -> list[OutboundMail]:
@@ -46,8 +46,8 @@ def key_of(address: str) -> str:
     return address.split("+")[1].split("@")[0]
 
 
-def assert_refused(row: InboundMail, reason: str, log, address: str | None = None) -> None:
-    assert row.status == InboundStatus.REFUSED
+def assert_refused(row: IncomingMail, reason: str, log, address: str | None = None) -> None:
+    assert row.status == IncomingStatus.REFUSED
     assert row.reason == reason
     assert row.processed_at is not None
     [line] = [r.getMessage() for r in log.records if r.getMessage().startswith("mail refused")]

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.mail.incoming.smtp import start_receiver
-from app.mail.models import InboundMail, InboundStatus, OutboundMail
-from tests.mail import inbound_messages as mails
+from app.mail.models import IncomingMail, IncomingStatus, OutboundMail
+from tests.mail import incoming_messages as mails
 from tests.smtp import free_port
 
 OURS = "mx.acme.example"  # the authserv-id our mail server writes
@@ -48,11 +48,11 @@ def deliver(request, app, client, mentor, address, jobs):
             )
             assert response.status_code == 202
 
-    def deliver(raw: bytes) -> InboundMail:
+    def deliver(raw: bytes) -> IncomingMail:
         send(raw)
         assert jobs.run() == 1
         db.session.rollback()  # see what the receiver's thread and the worker committed
-        return db.session.scalars(sa.select(InboundMail)).one()
+        return db.session.scalars(sa.select(IncomingMail)).one()
 
     return deliver
 
@@ -97,7 +97,7 @@ def test_a_forged_reply_our_server_failed_is_refused_and_posts_nothing(app, deli
     row = deliver(from_our_server(DMARC_FAIL, forged(mentor, address)))
 
     assert (row.status, row.reason, row.detail) == (
-        InboundStatus.REFUSED,
+        IncomingStatus.REFUSED,
         "unauthenticated",
         "dmarc=fail for example.com",
     )
@@ -114,7 +114,7 @@ def test_a_genuine_reply_our_server_passed_is_posted(app, deliver, replies, ment
     app.config["MAIL_AUTHSERV_ID"] = OURS
     row = deliver(from_our_server(DMARC_PASS, genuine(mentor, address)))
 
-    assert row.status == InboundStatus.POSTED
+    assert row.status == IncomingStatus.POSTED
     assert [r.text for r in replies] == ["Run the migration with batch mode on."]
 
 
@@ -127,7 +127,7 @@ def test_a_pass_the_forger_wrote_under_another_authserv_id_does_not_save_the_for
     )
     row = deliver(from_our_server(DMARC_FAIL, raw))
 
-    assert (row.status, row.reason) == (InboundStatus.REFUSED, "unauthenticated")
+    assert (row.status, row.reason) == (IncomingStatus.REFUSED, "unauthenticated")
     assert replies == [] and notes() == []
 
 
@@ -136,7 +136,7 @@ def test_a_fail_the_sender_wrote_under_another_authserv_id_changes_nothing(app, 
     raw = written_by_sender("mail.example.com; dmarc=fail header.from=example.com", genuine(mentor, address))
     row = deliver(from_our_server(DMARC_PASS, raw))
 
-    assert row.status == InboundStatus.POSTED
+    assert row.status == IncomingStatus.POSTED
     assert len(replies) == 1
 
 
@@ -144,7 +144,7 @@ def test_without_the_setting_a_failing_header_is_not_read(app, deliver, replies,
     app.config["MAIL_AUTHSERV_ID"] = ""
     row = deliver(from_our_server(DMARC_FAIL, forged(mentor, address)))
 
-    assert row.status == InboundStatus.POSTED  # as before the setting existed
+    assert row.status == IncomingStatus.POSTED  # as before the setting existed
     assert [r.text for r in replies] == [FORGED_TEXT]
 
 
@@ -153,5 +153,5 @@ def test_the_wrong_sender_is_refused_as_such_before_the_verdict_is_read(app, del
     other = make.mentor(email="alan@example.com")
     row = deliver(from_our_server(DMARC_FAIL, mails.gmail_reply(other.email, address)))
 
-    assert (row.status, row.reason) == (InboundStatus.REFUSED, "wrong-sender")
+    assert (row.status, row.reason) == (IncomingStatus.REFUSED, "wrong-sender")
     assert replies == [] and notes() == []

@@ -16,7 +16,7 @@ from app.mail.incoming.parse.authenticity import (
     trusted_results,
 )
 from app.mail.incoming.parse.message import parse_message
-from tests.mail import inbound_messages as mails
+from tests.mail import incoming_messages as mails
 
 FROM = "grace@example.com"
 REPLY_TO = "reply+abcdefghijklmnopqrstuvwx@localhost"

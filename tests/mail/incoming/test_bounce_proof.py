@@ -13,10 +13,10 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.mail.addresses import reply_address
-from app.mail.models import InboundMail, InboundStatus, MailBounce
+from app.mail.models import IncomingMail, IncomingStatus, MailBounce
 from app.mail.outgoing import MailStatus
 from app.mail.outgoing.bounces import mail_pause
-from tests.mail import inbound_messages as mails
+from tests.mail import incoming_messages as mails
 from tests.mail.bounces import bounce_record, mail_row, mail_to
 from tests.mail.conftest import PURPOSE
 
@@ -43,9 +43,9 @@ def sent_to(person, key: str, jobs, smtp) -> tuple[int, str]:
     return mail.id, envelope.mail_from
 
 
-def inbound() -> list[InboundMail]:
+def incoming() -> list[IncomingMail]:
     db.session.rollback()
-    return db.session.scalars(sa.select(InboundMail).order_by(InboundMail.id)).all()
+    return db.session.scalars(sa.select(IncomingMail).order_by(IncomingMail.id)).all()
 
 
 @pytest.fixture
@@ -77,7 +77,7 @@ def test_forged_reports_to_a_reply_address_pause_nobody(app, receiver, make, adm
     send(receiver, "", [address], mails.qmail_bounce(address, admin.email))
     jobs.run()
 
-    assert [(row.status, row.reason) for row in inbound()] == [(InboundStatus.REFUSED, "bounce")] * 5
+    assert [(row.status, row.reason) for row in incoming()] == [(IncomingStatus.REFUSED, "bounce")] * 5
     assert db.session.scalar(sa.select(sa.func.count()).select_from(MailBounce)) == 0
     assert mail_pause(admin.email) is None
     mail_id, _ = sent_to(admin, "still-mailed", jobs, smtp)
@@ -101,7 +101,7 @@ def test_addresses_unstuck_never_gave_out_are_refused_at_rcpt(app, receiver, adm
         send(receiver, "", [rcpt], mails.dsn_bounce(rcpt, admin.email, message_id=report_id()))
     code, message = refused.value.recipients[rcpt]
     assert code == 550 and message.startswith(b"5.1.1")
-    assert inbound() == []
+    assert incoming() == []
 
 
 def test_a_return_path_altered_in_any_way_is_refused_at_rcpt(app, receiver, grace, jobs, smtp):
@@ -116,9 +116,9 @@ def test_a_return_path_altered_in_any_way_is_refused_at_rcpt(app, receiver, grac
     ):  # another domain
         with pytest.raises(smtplib.SMTPRecipientsRefused):
             send(receiver, "", [rcpt], mails.dsn_bounce(rcpt, grace.email, message_id=report_id()))
-    assert inbound() == []
+    assert incoming() == []
     send(receiver, "", [path.upper()], mails.dsn_bounce(path, grace.email, message_id=report_id()))
-    assert len(inbound()) == 1  # the genuine one, in any case
+    assert len(incoming()) == 1  # the genuine one, in any case
 
 
 def test_a_report_to_the_return_path_counts_once_for_the_address_that_email_went_to(
@@ -129,8 +129,8 @@ def test_a_report_to_the_return_path_counts_once_for_the_address_that_email_went
     send(receiver, "", [path], mails.dsn_bounce(path, grace.email, also_failed=others, message_id=report_id()))
     jobs.run()
 
-    [row] = inbound()
-    assert (row.status, row.reason, row.detail) == (InboundStatus.REFUSED, "bounce", grace.email)
+    [row] = incoming()
+    assert (row.status, row.reason, row.detail) == (IncomingStatus.REFUSED, "bounce", grace.email)
     assert [(b.email, b.count) for b in db.session.scalars(sa.select(MailBounce))] == [(grace.email, 1)]
     assert bounce_record(grace.email).last_reason.startswith("smtp; 550 5.1.1")
 
@@ -150,7 +150,7 @@ def test_a_report_that_names_another_address_or_only_a_delay_counts_nothing(app,
         mails.dsn_bounce(path, grace.email, action="delayed", status="4.4.1", message_id=report_id()),
     )
     jobs.run()
-    assert [row.reason for row in inbound()] == ["bounce", "bounce"]
+    assert [row.reason for row in incoming()] == ["bounce", "bounce"]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(MailBounce)) == 0
 
     # The return path still takes the report that does prove it.

@@ -7,9 +7,9 @@ import sqlalchemy as sa
 
 from app import create_app
 from app.extensions import db
-from app.mail.models import InboundMail, InboundStatus
+from app.mail.models import IncomingMail, IncomingStatus
 from config import TestConfig
-from tests.mail import inbound_messages as mails
+from tests.mail import incoming_messages as mails
 
 SECRET = "provider-shared-secret"
 BEARER = {"Authorization": f"Bearer {SECRET}"}
@@ -30,7 +30,7 @@ def post(client, body: bytes, headers=BEARER, content_type="message/rfc822", **o
 
 
 def kept() -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(InboundMail))
+    return db.session.scalar(sa.select(sa.func.count()).select_from(IncomingMail))
 
 
 @pytest.mark.parametrize("content_type", ["message/rfc822", "application/octet-stream", "text/plain; charset=utf-8"])
@@ -38,12 +38,12 @@ def test_raw_mail_with_the_secret_is_received_then_posted(app, client, secret, r
     app.config["WTF_CSRF_ENABLED"] = True  # a provider has no CSRF token, and needs none
     response = post(client, raw, content_type=content_type)
     assert response.status_code == 202
-    row = db.session.scalar(sa.select(InboundMail))
+    row = db.session.scalar(sa.select(IncomingMail))
     assert response.json == {"status": "received", "id": row.id}
     assert (row.via, row.message_id) == ("http", "<CAH-http@mail.gmail.com>")
     jobs.run()
     db.session.expire_all()
-    assert db.session.get(InboundMail, row.id).status == InboundStatus.POSTED
+    assert db.session.get(IncomingMail, row.id).status == IncomingStatus.POSTED
     assert len(replies) == 1
 
 
@@ -59,7 +59,7 @@ def test_the_same_mail_twice_is_a_duplicate(app, client, secret, raw, replies, j
 def test_the_envelope_may_come_as_query_parameters(app, client, secret, raw, address):
     response = post(client, raw, query_string={"mail_from": "grace@example.com", "rcpt_to": ["a@localhost", address]})
     assert response.status_code == 202
-    row = db.session.get(InboundMail, response.json["id"])
+    row = db.session.get(IncomingMail, response.json["id"])
     assert (row.mail_from, row.rcpt_to) == ("grace@example.com", ["a@localhost", address])
 
 
@@ -120,9 +120,9 @@ def test_unreadable_bytes_are_kept_and_refused_by_the_job(app, client, secret, j
     response = post(client, b"\x00\xff not an email", query_string={"rcpt_to": address})
     assert response.status_code == 202
     jobs.run()
-    row = db.session.get(InboundMail, response.json["id"])
+    row = db.session.get(IncomingMail, response.json["id"])
     db.session.refresh(row)
-    assert (row.status, row.reason) == (InboundStatus.REFUSED, "unreadable")
+    assert (row.status, row.reason) == (IncomingStatus.REFUSED, "unreadable")
 
 
 def test_mail_that_cannot_be_kept_is_answered_503_to_send_again(app, backend, redis_url, tmp_path, raw):

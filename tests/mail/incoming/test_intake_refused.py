@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.mail.addresses import bounce_address, reply_address, revoke_reply_addresses
 from app.mail.incoming.handlers import Reply, ReplyRefused, register_reply_handler
-from app.mail.incoming.intake import process_inbound
+from app.mail.incoming.intake import read_incoming_mail
 from app.mail.models import MailBounce, ReplyAddress
 from app.mail.outgoing import deliver, send_mail
-from tests.mail import inbound_messages as mails
+from tests.mail import incoming_messages as mails
 from tests.mail.conftest import OBJECT_ID, PURPOSE
 from tests.mail.incoming.intake_scene import (
     WORDS,
@@ -179,7 +179,7 @@ def test_a_reply_the_feature_refuses_is_undone_and_its_person_told_why(app, ment
     assert db.session.scalar(sa.select(ReplyAddress.last_used_at)) is None  # nothing half-posted
 
     jobs.run()
-    assert process_inbound(row.id) == "refused"  # a second run tells nobody twice
+    assert read_incoming_mail(row.id) == "refused"  # a second run tells nobody twice
     jobs.run()
     [msg] = smtp.messages()
     assert msg["Subject"] == "Your reply was not posted"

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from app.mail.incoming.parse.automatic import auto_reply_reason, bounce_recipients
 from app.mail.incoming.parse.message import Attachment, UnreadableMail, decode_text, identify, parse_message, raw_digest
 from app.mail.incoming.parse.reply import reply_from_bodies
-from tests.mail import inbound_messages as mails
+from tests.mail import incoming_messages as mails
 from tests.mail.conftest import MENTOR, REPLY_TO
-from tests.mail.inbound_messages import QUOTED_QUESTION, crlf
+from tests.mail.incoming_messages import QUOTED_QUESTION, crlf
 from tests.mail.replies_corpus import REPLIES_DIR
 
 
@@ -236,8 +236,8 @@ def test_identify_reads_only_the_header():
 
 
 @pytest.mark.parametrize("name", [eml.name for eml in sorted(REPLIES_DIR.glob("*.eml"))])
-def test_every_reply_of_the_corpus_reads_right_through_the_inbound_parser(name):
-    """The trimmer's fixtures, parsed by the inbound parser rather than by the test's own:
+def test_every_reply_of_the_corpus_reads_right_through_the_incoming_parser(name):
+    """The trimmer's fixtures, parsed by the incoming parser rather than by the test's own:
     charsets, transfer encodings and format=flowed come out as the mentor wrote them."""
     raw = (REPLIES_DIR / name).read_bytes()
     expected = (REPLIES_DIR / name.replace(".eml", ".expected.txt")).read_text(encoding="utf-8").removesuffix("\n")

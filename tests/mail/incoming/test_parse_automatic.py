@@ -7,9 +7,9 @@ import pytest
 
 from app.mail.incoming.parse.automatic import auto_reply_reason, bounce_reason, bounce_recipients
 from app.mail.incoming.parse.message import parse_message
-from tests.mail import inbound_messages as mails
+from tests.mail import incoming_messages as mails
 from tests.mail.conftest import MENTOR, REPLY_TO
-from tests.mail.inbound_messages import crlf
+from tests.mail.incoming_messages import crlf
 
 
 @pytest.mark.parametrize("kind", sorted(mails.OUT_OF_OFFICE))

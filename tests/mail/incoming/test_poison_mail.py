@@ -16,10 +16,10 @@ from app.extensions import db, utcnow
 from app.help.models import Post
 from app.mail.addresses import reply_address
 from app.mail.incoming.handlers import Reply, register_reply_handler
-from app.mail.incoming.intake import READ_ATTEMPTS, process_inbound, receive, requeue_unread_mail
-from app.mail.models import InboundMail, InboundStatus, OutboundMail
+from app.mail.incoming.intake import READ_ATTEMPTS, read_incoming_mail, receive, requeue_unread_mail
+from app.mail.models import IncomingMail, IncomingStatus, OutboundMail
 from tests.help.threads import scene
-from tests.mail import inbound_messages as mails
+from tests.mail import incoming_messages as mails
 from tests.mail.conftest import PURPOSE
 
 
@@ -32,9 +32,9 @@ def send(port: int, mail_from: str, rcpt_to: list[str], raw: bytes) -> None:
         assert smtp.sendmail(mail_from, rcpt_to, raw) == {}
 
 
-def rows() -> list[InboundMail]:
+def rows() -> list[IncomingMail]:
     db.session.rollback()
-    return db.session.scalars(sa.select(InboundMail).order_by(InboundMail.id)).all()
+    return db.session.scalars(sa.select(IncomingMail).order_by(IncomingMail.id)).all()
 
 
 def told(smtp, person) -> list:
@@ -59,7 +59,7 @@ def test_a_reply_with_nul_bytes_is_posted_without_them(app, make, receiver, jobs
     jobs.run()
 
     [row] = rows()
-    assert row.status == InboundStatus.POSTED
+    assert row.status == IncomingStatus.POSTED
     [post] = db.session.scalars(sa.select(Post).where(Post.question_id == s.question.id)).all()
     assert post.body == "Run the migration with batch mode on."
     assert post.via == "email"
@@ -69,7 +69,7 @@ def test_a_nul_in_the_envelope_is_kept_without_it(app, replies, mentor, address,
     row = receive(mails.gmail_reply(mentor.email, address), "http", "grace\x00@example.com", [address + "\x00"])
     assert (row.mail_from, row.rcpt_to) == ("grace@example.com", [address])
     jobs.run()
-    assert rows()[0].status == InboundStatus.POSTED
+    assert rows()[0].status == IncomingStatus.POSTED
 
 
 # -- too large to read -----------------------------------------------------------------
@@ -107,7 +107,7 @@ def test_a_reply_too_large_to_read_is_refused_and_its_person_told(
     jobs.run()
 
     [row] = rows()
-    assert (row.status, row.reason) == (InboundStatus.REFUSED, "unreadable")
+    assert (row.status, row.reason) == (IncomingStatus.REFUSED, "unreadable")
     assert replies == []
     [note] = told(smtp, mentor)
     assert note["Subject"] == "Your reply was not posted"
@@ -119,7 +119,7 @@ def test_a_reply_just_within_the_limits_is_posted(app, receiver, replies, mentor
     send(receiver, mentor.email, [address], many_parts(mentor.email, address, 299))
     send(receiver, mentor.email, [address], deeply_nested(mentor.email, address, 19))
     jobs.run()
-    assert [row.status for row in rows()] == [InboundStatus.POSTED] * 2
+    assert [row.status for row in rows()] == [IncomingStatus.POSTED] * 2
     assert replies[1].text == "Run it again."
 
 
@@ -135,9 +135,11 @@ def test_an_unreadable_mail_from_anyone_but_the_addresss_person_tells_nobody(
 # -- failing again and again -----------------------------------------------------------
 
 
-def age_claim(inbound_id: int) -> None:
+def age_claim(incoming_id: int) -> None:
     db.session.execute(
-        sa.update(InboundMail).where(InboundMail.id == inbound_id).values(claimed_at=utcnow() - timedelta(minutes=11))
+        sa.update(IncomingMail)
+        .where(IncomingMail.id == incoming_id)
+        .values(claimed_at=utcnow() - timedelta(minutes=11))
     )
     db.session.commit()
 
@@ -153,21 +155,21 @@ def test_mail_whose_reading_fails_again_and_again_ends_failed_and_its_person_is_
     jobs.connection.flushdb()  # its job is run by hand below
     for _ in range(READ_ATTEMPTS):
         with pytest.raises(WorkerDied):
-            process_inbound(row.id)
+            read_incoming_mail(row.id)
         db.session.rollback()
         age_claim(row.id)
     assert requeue_unread_mail() == 1
     jobs.run()  # the sweep's job gives up on it
 
     [row] = rows()
-    assert (row.status, row.reason, row.attempts) == (InboundStatus.FAILED, "failed", READ_ATTEMPTS)
+    assert (row.status, row.reason, row.attempts) == (IncomingStatus.FAILED, "failed", READ_ATTEMPTS)
     assert row.processed_at is not None
     [note] = told(smtp, mentor)
     assert note["Subject"] == "Your reply was not posted"
     text = note.get_body(("plain",)).get_content()
     assert "could not be read" in text and "Re: Kafka lag" in text
 
-    assert process_inbound(row.id) == "failed"  # nothing more happens, nobody is told twice
+    assert read_incoming_mail(row.id) == "failed"  # nothing more happens, nobody is told twice
     assert requeue_unread_mail() == 0
     jobs.run()
     assert len(told(smtp, mentor)) == 1

@@ -10,14 +10,14 @@ import sqlalchemy as sa
 from app.extensions import db, utcnow
 from app.jobs import enqueue
 from app.mail.incoming.intake import drop_old_raw_mail, receive
-from app.mail.models import InboundMail, InboundStatus
-from tests.mail import inbound_messages as mails
+from app.mail.models import IncomingMail, IncomingStatus
+from tests.mail import incoming_messages as mails
 
 
 def received(raw: bytes, days_ago: float) -> int:
     row = receive(raw, "smtp", "grace@example.com", [])
     db.session.execute(
-        sa.update(InboundMail).where(InboundMail.id == row.id).values(received_at=utcnow() - timedelta(days=days_ago))
+        sa.update(IncomingMail).where(IncomingMail.id == row.id).values(received_at=utcnow() - timedelta(days=days_ago))
     )
     db.session.commit()
     return row.id
@@ -25,7 +25,7 @@ def received(raw: bytes, days_ago: float) -> int:
 
 def raw_sizes() -> dict[int, int]:
     db.session.expire_all()
-    return {row.id: len(row.raw) for row in db.session.scalars(sa.select(InboundMail))}
+    return {row.id: len(row.raw) for row in db.session.scalars(sa.select(IncomingMail))}
 
 
 def test_raw_mail_is_dropped_once_it_is_read_and_older_than_the_days_kept(app, replies, mentor, address, jobs):
@@ -41,8 +41,8 @@ def test_raw_mail_is_dropped_once_it_is_read_and_older_than_the_days_kept(app, r
     jobs.run()
     sizes = raw_sizes()
     assert sizes[old] == 0 and sizes[recent] > 0 and sizes[unread] > 0
-    row = db.session.get(InboundMail, old)
-    assert (row.status, row.message_id) == (InboundStatus.POSTED, row.message_id)  # the record stays
+    row = db.session.get(IncomingMail, old)
+    assert (row.status, row.message_id) == (IncomingStatus.POSTED, row.message_id)  # the record stays
     assert row.subject == f"Re: {mails.ORIGINAL_SUBJECT}"
 
     assert drop_old_raw_mail() == 0  # a second run finds nothing more to drop

@@ -14,16 +14,16 @@ from app import create_app
 from app.extensions import db
 from app.mail.addresses import bounce_address
 from app.mail.incoming.smtp import start_receiver
-from app.mail.models import InboundMail, InboundStatus, MailBounce
+from app.mail.models import IncomingMail, IncomingStatus, MailBounce
 from app.mail.outgoing import send_mail
 from config import TestConfig
-from tests.mail import inbound_messages as mails
+from tests.mail import incoming_messages as mails
 from tests.smtp import free_port
 
 
-def rows() -> list[InboundMail]:
+def rows() -> list[IncomingMail]:
     db.session.rollback()  # see what the receiver's thread committed
-    return db.session.scalars(sa.select(InboundMail).order_by(InboundMail.id)).all()
+    return db.session.scalars(sa.select(IncomingMail).order_by(IncomingMail.id)).all()
 
 
 def test_a_reply_sent_over_smtp_is_posted_by_the_worker(app, receiver, replies, mentor, address, jobs):
@@ -34,9 +34,9 @@ def test_a_reply_sent_over_smtp_is_posted_by_the_worker(app, receiver, replies, 
     assert refused == {}
     [row] = rows()
     assert (row.via, row.mail_from, row.rcpt_to) == ("smtp", mentor.email, [address])
-    assert row.status == InboundStatus.RECEIVED
+    assert row.status == IncomingStatus.RECEIVED
     assert jobs.run() == 1
-    assert rows()[0].status == InboundStatus.POSTED
+    assert rows()[0].status == IncomingStatus.POSTED
     assert [r.text for r in replies] == ["Run the migration with batch mode on."]
 
 
@@ -71,7 +71,7 @@ def test_a_bounce_with_an_empty_envelope_sender_is_counted(app, receiver, addres
     assert rows()[0].mail_from == "<>"
     jobs.run()
     [row] = rows()
-    assert (row.status, row.reason) == (InboundStatus.REFUSED, "bounce")
+    assert (row.status, row.reason) == (IncomingStatus.REFUSED, "bounce")
     assert db.session.scalar(sa.select(MailBounce.count).where(MailBounce.email == "gone@example.com")) == 1
 
 

@@ -13,17 +13,17 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.mail.addresses import reply_address, revoke_reply_addresses
 from app.mail.incoming.smtp import start_receiver
-from app.mail.models import InboundMail
-from tests.mail import inbound_messages as mails
+from app.mail.models import IncomingMail
+from tests.mail import incoming_messages as mails
 from tests.mail.conftest import OBJECT_ID, PURPOSE
 from tests.smtp import free_port
 
 SECRET = "provider-shared-secret"
 
 
-def kept() -> list[InboundMail]:
+def kept() -> list[IncomingMail]:
     db.session.rollback()  # see what the receiver's thread committed
-    return db.session.scalars(sa.select(InboundMail).order_by(InboundMail.id)).all()
+    return db.session.scalars(sa.select(IncomingMail).order_by(IncomingMail.id)).all()
 
 
 def session(port: int) -> smtplib.SMTP:

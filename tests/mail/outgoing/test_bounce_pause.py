@@ -1,6 +1,6 @@
 """Mail to an address that keeps bouncing is paused, not stopped for good: after
 MAIL_BOUNCE_PAUSE_DAYS from its last bounce the next email is tried, and one more bounce
-pauses it again. Bounces of the emails sent arrive through the real inbound path, mail goes
+pauses it again. Bounces of the emails sent arrive through the real incoming path, mail goes
 to a real SMTP server, and time passes by moving the last bounce back."""
 
 from __future__ import annotations

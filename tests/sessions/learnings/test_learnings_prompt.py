@@ -11,7 +11,7 @@ from app.mail.addresses import reply_address
 from app.people.models import User
 from sessions.jobs import upkeep
 from sessions.learnings.agenda import day_name
-from sessions.learnings.services import LEARNINGS_PURPOSE, send_due_prompts
+from sessions.learnings.prompt import LEARNINGS_PURPOSE, send_due_prompts
 from sessions.models import SeriesMember, SessionSeries
 from sessions.series import services
 from tests.sessions.learnings.scene import prompts, text_of, to

@@ -80,7 +80,7 @@ class AuthenticationResults:
 def authentication_failure(headers: Iterable[tuple[str, str]], from_addr: str, authserv_id: str) -> str | None:
     """Say why our mail server found the email not to be from its From domain, or None.
 
-    `headers` are (lower-case name, value) pairs, as InboundMessage.headers holds them;
+    `headers` are (lower-case name, value) pairs, as IncomingMessage.headers holds them;
     `authserv_id` is the id our server writes into its headers; empty, nothing is checked.
     """
     results = trusted_results(headers, authserv_id)

@@ -5,7 +5,7 @@
     bounce_recipients(msg)   # ["ada@example.com"] for a bounce, None for anything else
     reports_failure(msg, "ada@example.com")  # whether a bounce says mail to her failed
 
-Both read a parsed InboundMessage and nothing else: no Flask, no database.
+Both read a parsed IncomingMessage and nothing else: no Flask, no database.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from app.mail.incoming.parse.message import InboundMessage
+from app.mail.incoming.parse.message import IncomingMessage
 
 MAX_BOUNCED = 50  # recipients taken from one bounce
 
@@ -43,7 +43,7 @@ AUTO_SUBJECT = re.compile(
 )
 
 
-def auto_reply_reason(msg: InboundMessage, null_sender: bool = False) -> str | None:
+def auto_reply_reason(msg: IncomingMessage, null_sender: bool = False) -> str | None:
     """Say why the email was sent by software rather than a person, or None.
 
     `null_sender` tells that the envelope sender was empty (MAIL FROM:<>), which is only
@@ -86,7 +86,7 @@ BOUNCE_ADDRESS_PATTERNS = (
 )
 
 
-def bounce_recipients(msg: InboundMessage) -> list[str] | None:
+def bounce_recipients(msg: IncomingMessage) -> list[str] | None:
     """Return the addresses a bounce says mail could not be delivered to, or None if it is no bounce.
 
     A delivery report (RFC 3464) names them in its failed recipients' Original-Recipient
@@ -106,7 +106,7 @@ def bounce_recipients(msg: InboundMessage) -> list[str] | None:
     return []
 
 
-def reports_failure(msg: InboundMessage, email: str) -> bool:
+def reports_failure(msg: IncomingMessage, email: str) -> bool:
     """Tell whether a bounce says that mail to this address failed: a delivery report that
     names it as a failed recipient (Original-Recipient or Final-Recipient), or a classic
     bounce that names it in its text. A delay or a success says no such thing."""
@@ -122,7 +122,7 @@ def reports_failure(msg: InboundMessage, email: str) -> bool:
     )
 
 
-def bounce_reason(msg: InboundMessage, email: str | None = None) -> str:
+def bounce_reason(msg: IncomingMessage, email: str | None = None) -> str:
     """Say in one line why a bounce says the mail (to `email`, if given) failed, for the record."""
     failed = _failed_recipients(msg) if msg.is_delivery_report else []
     if email is not None:
@@ -131,12 +131,12 @@ def bounce_reason(msg: InboundMessage, email: str | None = None) -> str:
     return " ".join(reason.split())[:500]
 
 
-def is_classic_bounce(msg: InboundMessage) -> bool:
+def is_classic_bounce(msg: IncomingMessage) -> bool:
     """Tell a bounce that is not a delivery report: from the mailer daemon, and says so."""
     return msg.from_addr.partition("@")[0] in BOUNCE_SENDERS and BOUNCE_SUBJECT.match(msg.subject.strip()) is not None
 
 
-def _failed_recipients(msg: InboundMessage) -> list[tuple[tuple[str, ...], str]]:
+def _failed_recipients(msg: IncomingMessage) -> list[tuple[tuple[str, ...], str]]:
     """(addresses, diagnosis) of each failed recipient of a delivery report: the address
     the mail was sent to (Original-Recipient) first, then where it ended (Final-Recipient)."""
     failed = []

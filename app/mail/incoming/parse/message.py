@@ -1,13 +1,13 @@
 """Reading received email: raw MIME bytes become plain values, whatever the sender's software.
 
-    msg = parse_message(raw)   # an InboundMessage; raises UnreadableMail, never anything else
+    msg = parse_message(raw)   # an IncomingMessage; raises UnreadableMail, never anything else
     parse_header(raw)          # the same from the header alone (no bodies), or None
     identify(raw)              # (Message-ID, subject), from the header alone
 
 Whether the email was written by a person at all is for app.mail.incoming.parse.automatic to tell.
 
 A calendar's answer to an invitation (iMIP, RFC 6047) travels as a text/calendar part, as
-an alternative to the text or as an .ics file: `InboundMessage.calendar` holds the first
+an alternative to the text or as an .ics file: `IncomingMessage.calendar` holds the first
 one, and `calendar_method` its METHOD (REPLY for an answer).
 
 Mail from the open internet is hostile input: headers in broken or wrong charsets, bodies
@@ -72,7 +72,7 @@ class Attachment:
 
 
 @dataclass(frozen=True)
-class InboundMessage:
+class IncomingMessage:
     """What a received email says, decoded to text."""
 
     message_id: str  # as written, with its angle brackets; "" when there is none
@@ -125,7 +125,7 @@ class InboundMessage:
 # -- parsing ---------------------------------------------------------------------------
 
 
-def parse_message(raw: bytes) -> InboundMessage:
+def parse_message(raw: bytes) -> IncomingMessage:
     """Return what the email in these bytes says; raise UnreadableMail if it cannot be read."""
     if not isinstance(raw, (bytes, bytearray)) or not raw.strip():
         raise UnreadableMail("the message is empty")
@@ -142,14 +142,14 @@ def parse_message(raw: bytes) -> InboundMessage:
         raise UnreadableMail(f"the message could not be parsed ({type(exc).__name__})") from None
 
 
-def parse_header(raw: bytes) -> InboundMessage | None:
+def parse_header(raw: bytes) -> IncomingMessage | None:
     """Return what the header of the email says, with no bodies and no files (for mail
     whose body cannot be read); None when even the header cannot be read."""
     try:
         msg = BytesHeaderParser(policy=policy.compat32).parsebytes(bytes(raw))
         if not msg.keys():
             return None
-        return InboundMessage(**_header_fields(msg), text_body="", html_body="", attachments=())
+        return IncomingMessage(**_header_fields(msg), text_body="", html_body="", attachments=())
     except Exception:
         return None
 
@@ -175,11 +175,11 @@ def raw_digest(data: bytes | str) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-def _read(msg: Message) -> InboundMessage:
+def _read(msg: Message) -> IncomingMessage:
     parts = _Parts()
     parts.walk(msg, depth=0)
     html_body = clean_text("\n".join(parts.html))
-    return InboundMessage(
+    return IncomingMessage(
         **_header_fields(msg),
         text_body=clean_text("\n".join(parts.plain)),
         html_body=html_body,
@@ -190,7 +190,7 @@ def _read(msg: Message) -> InboundMessage:
 
 
 def _header_fields(msg: Message) -> dict:
-    """The fields of an InboundMessage that its header gives."""
+    """The fields of an IncomingMessage that its header gives."""
     headers = tuple((name.lower(), header_text(value)) for name, value in msg.raw_items())
     raw_headers = [(name.lower(), value) for name, value in msg.raw_items()]
     from_addresses = addresses(raw_headers, "from")

@@ -1,0 +1,145 @@
+"""The prompt before each session, and the replies to it: every invitee is asked for their
+learnings by email within the series' prompt time, and a reply to that email adds the
+learnings it holds to the week as the sender's.
+
+    send_due_prompts(utcnow())      # on the sessions' beat; commits per week
+    save_reply(reply)               # the reply handler of LEARNINGS_PURPOSE; commits
+
+What a reply says is read by the pure `sessions.learnings.text`; whether the person may add
+to the week is `sessions.learnings.services.why_not_add`, as on the week's page.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.mail.addresses import reply_address
+from app.mail.incoming.handlers import Reply, ReplyRefused
+from app.mail.outgoing.compose import send_mail
+from app.urls import external_url
+from sessions.learnings.agenda import day_name, describe_when
+from sessions.learnings.services import find_week, why_not_add
+from sessions.learnings.text import REPLY_LABELS, TEXT_MAX, read_reply, reply_problem
+from sessions.models import Learning, LearningKind, SessionSeries, SessionWeek
+from sessions.series.schedule import Occurrence, email_problem, occurrences
+from sessions.series.stored import as_series, week_row
+
+log = logging.getLogger(__name__)
+
+# The purpose of the reply address of a person's prompt: their reply adds learnings to the week.
+LEARNINGS_PURPOSE = "session-learnings"
+
+
+# -- the prompt --------------------------------------------------------------------------------
+
+
+def send_due_prompts(now: datetime) -> int:
+    """Ask each invitee for learnings before every session that starts within its series'
+    prompt time (a day by default) and has not started; return how many emails were queued.
+    Each week is asked once (`prompted_at`); safe to run twice. Commits per week."""
+    sent = 0
+    live = db.session.scalars(
+        sa.select(SessionSeries.id).where(SessionSeries.cancelled_at.is_(None)).order_by(SessionSeries.id)
+    ).all()
+    for series_id in live:
+        row = db.session.scalar(sa.select(SessionSeries).where(SessionSeries.id == series_id).with_for_update())
+        if row is None or row.cancelled_at is not None:
+            db.session.rollback()
+            continue
+        for session in occurrences(as_series(row), now, now + timedelta(hours=row.prompt_hours)):
+            week = find_week(row.id, session.day)
+            if week is not None and (week.prompted_at or week.skipped or week.started_at or week.closed_at):
+                continue
+            week = week_row(row, session.day)
+            sent += _prompt_week(row, week, session)
+            week.prompted_at = now
+        db.session.commit()
+    return sent
+
+
+def _prompt_week(row: SessionSeries, week: SessionWeek, session: Occurrence) -> int:
+    sent = 0
+    page = external_url("sessions.week_page", series_id=row.id, day=week.day.isoformat())
+    for member in sorted(row.members, key=lambda m: m.user_id):
+        person = member.user
+        if member.left_at is not None or not person.active or email_problem(person.email):
+            continue
+        send_mail(
+            key=f"session-prompt:{week.id}:{person.id}",
+            kind="session-prompt",
+            to=person,
+            subject=f"Your learnings for {row.title} ({day_name(session.start_local)})",
+            template="sessions/email/prompt",
+            about=week,
+            thread=f"session-week-{week.id}",
+            reply_to=reply_address(LEARNINGS_PURPOSE, week.id, person.id),
+            context=dict(
+                series=row,
+                page=page,
+                when=describe_when(session.start_utc, session.end_utc, person.timezone),
+                labels=REPLY_LABELS,
+                text_max=TEXT_MAX,
+                names_shown=row.names_shown,
+            ),
+        )
+        sent += 1
+    if sent:
+        log.info("session prompt: series=%s week=%s emails=%s", row.id, week.day, sent)
+    return sent
+
+
+# -- replies to the prompt ---------------------------------------------------------------------
+
+
+def save_reply(reply: Reply) -> None:
+    """Add the learnings in a reply to the prompt email as the sender's, and commit.
+
+    The same email handed over twice adds its learnings once, and an item the person has
+    already brought to the week (same kind, same words) is not added again. Raises
+    ReplyRefused, having saved nothing, when the week is closed, skipped or gone, the sender
+    is no longer invited, or the reply holds no learnings or too long ones."""
+    source = reply.source_key
+    if source is not None and db.session.scalar(
+        sa.select(sa.exists().where(Learning.source_message_id == source, Learning.author_id == reply.user_id))
+    ):
+        return
+    week = db.session.get(SessionWeek, reply.object_id)
+    if week is None:
+        raise ReplyRefused("That session no longer exists, so your learnings were not added.")
+    row = week.series
+    refusal = why_not_add(row, week, reply.user_id)
+    if refusal:
+        raise ReplyRefused(
+            f"{refusal} Your learnings were not added. The series: "
+            f"{external_url('sessions.series_page', series_id=row.id)}"
+        )
+    items = read_reply(reply.text)
+    problem = reply_problem(items)
+    if problem:
+        raise ReplyRefused(problem)
+    had = {
+        (str(kind), text.casefold())
+        for kind, text in db.session.execute(
+            sa.select(Learning.kind, Learning.text).where(
+                Learning.week_id == week.id, Learning.author_id == reply.user_id
+            )
+        )
+    }
+    for item in items:
+        if (item.kind, item.text.casefold()) in had:
+            continue
+        db.session.add(
+            Learning(
+                week_id=week.id,
+                author_id=reply.user_id,
+                kind=LearningKind(item.kind),
+                text=item.text,
+                via="email",
+                source_message_id=source,
+            )
+        )
+    db.session.commit()
