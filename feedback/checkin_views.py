@@ -7,8 +7,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.auth.guards import admin_required
+from app.errors import InvalidInput
 from app.extensions import db
-from app.people.services import InvalidInput
 from app.tokens import TokenError, TokenUsed, link_problem_page, use_token
 from feedback import bp, checkins, links
 from feedback.errors import Closed, NotFound

@@ -17,9 +17,9 @@ from sqlalchemy import orm
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.database import insert_unless_exists
+from app.errors import InvalidInput
 from app.extensions import db, utcnow
 from app.mail.outgoing.unsubscribe import opted_out
-from app.people.services import InvalidInput
 from feedback import TOPIC, notices
 from feedback.errors import Closed, NotFound
 from feedback.models import Checkin, MentorshipFlag, Side

@@ -12,12 +12,12 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.database import insert_unless_exists
+from app.errors import InvalidInput
 from app.extensions import db, utcnow
 from app.help import thread
 from app.help.access import visible_questions
 from app.help.models import Post, Question
 from app.people.models import User
-from app.people.services import InvalidInput
 from feedback.errors import NotAllowed, NotFound
 from feedback.models import ClarityAsShown, ClarityRating
 from feedback.rules import ClarityShown, clarity_due, clarity_shown, clarity_tip

@@ -1,6 +1,6 @@
 """What feedback services raise when they refuse; views turn each into its page or status.
 
-Bad values raise app.people.services.InvalidInput (a form error, or 422), as elsewhere.
+Bad values raise app.errors.InvalidInput (a form error, or 422), as elsewhere.
 """
 
 

@@ -8,9 +8,9 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from flask import abort
 
+from app.errors import InvalidInput
 from app.extensions import db
 from app.people.models import User
-from app.people.services import InvalidInput
 from app.tokens import LinkToken, TokenUsed, UsedLinkToken
 from feedback import links
 from feedback.errors import NotFound

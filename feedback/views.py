@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app.errors import InvalidInput
 from app.extensions import db
 from app.help.forms import skill_names
 from app.people.models import Role, User
-from app.people.services import InvalidInput
 from app.request_checks import database_id
 from app.tokens import TokenError, TokenUsed, link_problem_page, use_token
 from feedback import bp, checkins, clarity, links, tasks

@@ -8,9 +8,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.auth.guards import admin_required
+from app.errors import InvalidInput
 from app.extensions import db, utcnow
 from app.people.models import Role, User, UserRole, normalize_email
-from app.people.services import InvalidInput
 from matching import bp
 from matching.cohort_runs import adjust_cohort, preview_cohort, publish_cohort
 from matching.directory import SettingsChange, current_settings, update_settings

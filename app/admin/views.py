@@ -15,13 +15,13 @@ from app.admin.forms import (
     TeamForm,
 )
 from app.auth.guards import admin_required
+from app.errors import InvalidInput
 from app.extensions import db
 from app.mail.outgoing.bounces import mail_pauses
 from app.people.importer import decode_csv, import_people_csv
 from app.people.models import Role, Skill, SkillKind, Team, User, UserRole, UserSkill
 from app.people.personal_data import requests_about
 from app.people.services import (
-    InvalidInput,
     PersonDetails,
     create_person,
     save_team,

@@ -13,9 +13,9 @@ from flask_smorest.pagination import PaginationMetadataSchema
 
 from app.api.schemas import ErrorResponseSchema
 from app.auth.models import ApiToken
+from app.errors import InvalidInput
 from app.extensions import csrf, db
 from app.people.models import Role, User
-from app.people.services import InvalidInput
 
 API_PREFIX = "/api/v1"
 # Beyond this page every list is empty; asking a database to skip further overflows it.

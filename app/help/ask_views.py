@@ -7,13 +7,13 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from app.errors import InvalidInput
 from app.extensions import db
 from app.help import bp, search
 from app.help.ask import LINK_MAX, TITLE_MAX, AskInput, ask_question, suggested_skills
 from app.help.duplicates import AskedBefore, sent_keys
 from app.help.forms import AskForm, KnowledgeSearchForm, skill_names
 from app.help.markdown import render_markdown
-from app.people.services import InvalidInput
 from app.people.skills import all_skills
 from app.request_checks import database_id
 

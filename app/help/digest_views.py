@@ -10,13 +10,13 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import AnyOf, InputRequired, Regexp
 
+from app.errors import InvalidInput
 from app.extensions import db, utcnow
 from app.help import bp, digest
 from app.help.digest_schedule import WEEKDAYS, describe
 from app.help.models import DigestFrequency
 from app.help.notices import local_time
 from app.mail.outgoing.unsubscribe import opted_out
-from app.people.services import InvalidInput
 
 CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 FREQUENCY_HINTS = {

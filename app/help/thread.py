@@ -9,12 +9,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app import request_keys
+from app.errors import InvalidInput
 from app.extensions import db, utcnow
 from app.help import notices, routing, search
 from app.help.access import can_see
 from app.help.models import Attempt, AttemptState, Post, Question, QuestionState, Visibility
 from app.people.models import User
-from app.people.services import InvalidInput
 
 POST_MAX_CHARS = 10_000  # room for a log excerpt or a code sample, not a whole file
 NOTE_MAX_CHARS = 300  # Question.helpful_note

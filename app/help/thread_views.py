@@ -13,6 +13,7 @@ from sqlalchemy import orm
 from wtforms import RadioField, SelectChoice, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from app.errors import InvalidInput
 from app.extensions import db
 from app.help import bp, thread
 from app.help.ask import LINK_MAX, TITLE_MAX, AskInput, ask_question, valid_link
@@ -20,7 +21,6 @@ from app.help.duplicates import AskedBefore
 from app.help.forms import AskForm, skill_names
 from app.help.markdown import render_markdown
 from app.help.models import AttemptState, Question, QuestionState, Visibility
-from app.people.services import InvalidInput
 from app.request_keys import RequestKeyField
 
 PUBLISH_CHOICES = [

@@ -13,6 +13,7 @@ from flask_smorest import Blueprint, abort
 from sqlalchemy import orm
 
 from app.api import api_user, error_docs, paginated, require_role
+from app.errors import InvalidInput
 from app.extensions import db
 from app.people.models import Role, Skill, Team, User, UserRole
 from app.people.personal_data import export_person
@@ -32,7 +33,6 @@ from app.people.schemas import (
     TeamSchema,
 )
 from app.people.services import (
-    InvalidInput,
     PersonDetails,
     ProfileChanges,
     create_person,

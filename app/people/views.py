@@ -7,12 +7,13 @@ from flask_login import current_user, login_required
 
 from app.auth.models import ApiToken
 from app.auth.sessions import live_sign_ins
+from app.errors import InvalidInput
 from app.extensions import db, utcnow
 from app.mail.outgoing.bounces import mail_pause, resume_mail
 from app.people import bp
 from app.people.forms import AddSkillForm, ApiTokenForm, ProfileForm
 from app.people.models import Role, SkillKind
-from app.people.services import InvalidInput, ProfileChanges, update_profile
+from app.people.services import ProfileChanges, update_profile
 from app.people.skills import all_skills, remove_person_skill, set_person_skill
 
 

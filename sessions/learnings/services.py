@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from app import request_keys
+from app.errors import InvalidInput
 from app.extensions import db, utcnow
 from app.help.access import visible_questions
 from app.help.models import Question
@@ -26,7 +27,6 @@ from app.mail.addresses import reply_address
 from app.mail.incoming.handlers import Reply, ReplyRefused
 from app.mail.outgoing.compose import send_mail
 from app.people.models import User
-from app.people.services import InvalidInput
 from app.urls import external_url
 from feedback.comments import shared_task_comments
 from sessions.access import current_invitees

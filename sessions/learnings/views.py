@@ -11,8 +11,8 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, SubmitField, TextAreaField
 
+from app.errors import InvalidInput
 from app.extensions import db, utcnow
-from app.people.services import InvalidInput
 from app.request_keys import RequestKeyField
 from sessions import bp
 from sessions.learnings.agenda import describe_when

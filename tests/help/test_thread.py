@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.errors import InvalidInput
 from app.extensions import db
 from app.help import routing, search, thread
 from app.help.models import Attempt, AttemptState, Post, Question, QuestionState, Visibility
-from app.people.services import InvalidInput
 from tests.help.threads import question, record_calls, scene, sign_in
 
 
