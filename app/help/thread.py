@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app import request_keys
-from app.errors import InvalidInput
+from app.errors import Conflict, InvalidInput, NotFound, Refused
 from app.extensions import db, utcnow
 from app.help import notices, routing, search
 from app.help.access import can_see
@@ -21,15 +21,15 @@ NOTE_MAX_CHARS = 300  # Question.helpful_note
 VIA = ("web", "email", "api")
 
 
-class QuestionNotFound(LookupError):
+class QuestionNotFound(NotFound):
     """There is no such question, or the person may not see it: the two look the same."""
 
 
-class NotAllowed(PermissionError):
+class NotAllowed(Refused):
     """The person sees the question but may not do this to it; the message says why."""
 
 
-class NotYet(Exception):
+class NotYet(Conflict):
     """This cannot happen in the question's present state; the message says why."""
 
 

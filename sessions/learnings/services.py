@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from app import request_keys
-from app.errors import InvalidInput
+from app.errors import Conflict, InvalidInput
 from app.extensions import db, utcnow
 from app.help.access import visible_questions
 from app.help.models import Question
@@ -53,7 +53,7 @@ LEARNINGS_PURPOSE = "session-learnings"
 FEEDBACK_SHOWN = 10  # task-feedback highlights on an agenda
 
 
-class LearningRefused(Exception):
+class LearningRefused(Conflict):
     """A learning cannot be added or taken back now; the message says why, for the person."""
 
 

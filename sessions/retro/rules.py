@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from app.errors import Conflict
+
 # The phases in the order the lead walks them; "closed" is the end, with no way back.
 PHASES = ("review", "read", "group", "vote", "discuss", "closed")
 # A suggested timebox per phase, so the session fits in half an hour.
@@ -36,7 +38,7 @@ ACTION_TEXT_MAX = 500
 QUOTE_CHARS = 60  # how much of an item a message quotes
 
 
-class RetroRefused(ValueError):
+class RetroRefused(Conflict, ValueError):
     """What was asked cannot be done now; `message` says why in plain words, and `fields`
     names the form fields at fault, when there is a form."""
 
