@@ -9,7 +9,7 @@ from functools import wraps
 
 import sqlalchemy as sa
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from sqlalchemy import orm
 
 from app.api import api_user, error_docs, paginated, require_role
@@ -77,12 +77,13 @@ def admin_only(view):
 
 @contextmanager
 def saving():
-    """Turn a service's InvalidInput into a 422 carrying its per-field messages."""
+    """Undo what a service did before it raised InvalidInput, which app.error_pages answers
+    with a 422 carrying its per-field messages."""
     try:
         yield
-    except InvalidInput as exc:
+    except InvalidInput:
         db.session.rollback()
-        abort(422, messages={"json": {name: [message] for name, message in exc.fields.items()}})
+        raise
 
 
 # People
