@@ -111,7 +111,7 @@ def register_api(app: Flask) -> None:
 
 def register_errorhandlers(app: Flask) -> None:
     """Answer errors with pages, or JSON for the API."""
-    from app.errors import register_errorhandlers as register
+    from app.error_pages import register_errorhandlers as register
 
     register(app)
 

@@ -17,8 +17,8 @@ from wtforms import HiddenField
 from wtforms.validators import Length
 
 from app.database import insert_unless_exists
+from app.errors import InvalidInput
 from app.extensions import db
-from app.people.services import InvalidInput
 
 KEY_MAX = 64
 TOO_LONG = f"A request key is at most {KEY_MAX} characters."

@@ -13,9 +13,10 @@ from flask_smorest import Blueprint
 from sqlalchemy import orm
 
 from app.api import BODY_ERRORS, COMMON_ERRORS, api_user, error_docs, paginated, refusals_answered
+from app.errors import NotFound, Refused
 from app.extensions import db
 from feedback import checkins, clarity, tasks
-from feedback.errors import Closed, NotAllowed, NotFound
+from feedback.checkins import Closed
 from feedback.metrics import MIN_RESPONSES
 from feedback.models import Checkin, TaskFeedback
 from feedback.schemas import (
@@ -54,7 +55,7 @@ def errors(*statuses: int):
 
 def acting():
     """Turn a service's refusal into an error answer, with nothing changed."""
-    return refusals_answered(not_found=NotFound, forbidden=NotAllowed, conflict=Closed)
+    return refusals_answered(not_found=NotFound, forbidden=Refused, conflict=Closed)
 
 
 def shown_task(feedback_id: int) -> TaskFeedback:

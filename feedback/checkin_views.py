@@ -7,11 +7,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.auth.guards import admin_required
+from app.errors import InvalidInput
 from app.extensions import db
-from app.people.services import InvalidInput
 from app.tokens import TokenError, TokenUsed, link_problem_page, use_token
 from feedback import bp, checkins, links
-from feedback.errors import Closed, NotFound
+from feedback.checkins import Closed
 from feedback.forms import CheckinForm, ClearFlagForm, as_int
 from feedback.pages import hidden_problems, open_mail_link, show_errors
 
@@ -42,10 +42,7 @@ def checkins_page():
 @login_required
 def answer_checkin(checkin_id: int):
     """Answer (or change the answer to) one of the person's check-ins."""
-    try:
-        checkins.own_checkin(checkin_id, current_user.id)
-    except NotFound:
-        abort(404)
+    checkins.own_checkin(checkin_id, current_user.id)  # NotFound: 404
     form = CheckinForm(prefix=f"c{checkin_id}")
     if form.validate_on_submit():
         try:
@@ -121,9 +118,6 @@ def clear_flag(flag_id: int):
     """An admin has looked at a flagged mentorship."""
     if not ClearFlagForm().validate_on_submit():
         abort(400)
-    try:
-        checkins.clear_flag(flag_id, current_user.id)
-    except NotFound:
-        abort(404)
+    checkins.clear_flag(flag_id, current_user.id)  # NotFound: 404
     flash("Marked as looked at.", "success")
     return redirect(url_for("feedback.flags"))

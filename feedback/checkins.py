@@ -17,17 +17,20 @@ from sqlalchemy import orm
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.database import insert_unless_exists
+from app.errors import Conflict, InvalidInput, NotFound
 from app.extensions import db, utcnow
 from app.mail.outgoing.unsubscribe import opted_out
-from app.people.services import InvalidInput
 from feedback import TOPIC, notices
-from feedback.errors import Closed, NotFound
 from feedback.models import Checkin, MentorshipFlag, Side
 from feedback.rules import LOW_IN_A_ROW, LOW_SCORE, checkin_round, low_in_a_row
 from matching.models import Mentorship, MentorshipState
 
 CHANGE_MAX = 1000
 VIA = ("web", "api", "email")
+
+
+class Closed(Conflict):
+    """This check-in cannot be answered any more (a mentorship that ended, a newer check-in)."""
 
 
 def checkin_days() -> int:

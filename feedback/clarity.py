@@ -12,13 +12,12 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.database import insert_unless_exists
+from app.errors import InvalidInput, Refused
 from app.extensions import db, utcnow
 from app.help import thread
 from app.help.access import visible_questions
 from app.help.models import Post, Question
 from app.people.models import User
-from app.people.services import InvalidInput
-from feedback.errors import NotAllowed, NotFound
 from feedback.models import ClarityAsShown, ClarityRating
 from feedback.rules import ClarityShown, clarity_due, clarity_shown, clarity_tip
 
@@ -36,16 +35,14 @@ def check_score(score) -> int:
 def ratable_question(question_id: int, mentor_id: int) -> Question:
     """The question, if this person answered it and so may rate its clarity.
 
-    NotFound if they may not see it; NotAllowed if they see it but did not answer it.
+    QuestionNotFound (a NotFound) if they may not see it; Refused if they see it but did not
+    answer it.
     """
-    try:
-        question, _ = thread.visible_question(question_id, mentor_id)
-    except thread.QuestionNotFound:
-        raise NotFound("There is no such question.") from None
+    question, _ = thread.visible_question(question_id, mentor_id)
     if question.asker_id == mentor_id:
-        raise NotAllowed("You asked this question; the mentors who answered it rate how clear it was.")
+        raise Refused("You asked this question; the mentors who answered it rate how clear it was.")
     if not thread.answered_by(question, mentor_id):
-        raise NotAllowed("Only a mentor who answered this question can rate how clear it was.")
+        raise Refused("Only a mentor who answered this question can rate how clear it was.")
     return question
 
 

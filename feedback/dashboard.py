@@ -21,6 +21,7 @@ from operator import attrgetter
 
 import sqlalchemy as sa
 
+from app.errors import InvalidInput
 from app.extensions import db
 from app.people.models import Role, Skill, Team, User
 from feedback import charts, metrics
@@ -53,11 +54,11 @@ SKILL_GAPS_SHOWN = 10
 COMMENTS_SHOWN = 50  # the newest on the page; the CSV has them all
 
 
-class BadPeriod(ValueError):
+class BadPeriod(InvalidInput):
     """The period asked for cannot be shown; the message says why, `field` where."""
 
     def __init__(self, message: str, field: str = "period"):
-        super().__init__(message)
+        super().__init__({field: message}, message)
         self.field = field
 
 

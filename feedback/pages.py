@@ -8,26 +8,19 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from flask import abort
 
+from app import forms
+from app.errors import InvalidInput
 from app.extensions import db
 from app.people.models import User
-from app.people.services import InvalidInput
 from app.tokens import LinkToken, TokenUsed, UsedLinkToken
 from feedback import links
-from feedback.errors import NotFound
 
 
 def show_errors(form, exc: InvalidInput) -> dict[str, str]:
     """Roll back, put a service's messages on the form's fields, and return those no visible
     field can show."""
     db.session.rollback()
-    problems = {}
-    for name, message in exc.fields.items():
-        field = getattr(form, name, None)
-        if field is None or field.type in ("HiddenField", "CSRFTokenField"):
-            problems[name] = message
-        else:
-            field.errors.append(message)
-    return problems
+    return forms.show_errors(form, exc)
 
 
 def hidden_problems(form) -> dict[str, str]:
@@ -49,15 +42,12 @@ def open_mail_link(purpose: str, token: str, own: Callable[[int, int], object]) 
     """The link, its person and what it names (`own(object_id, person_id)`), for the page a
     feedback mail's link opens.
 
-    Raises TokenError for a link that is not valid, expired or used; aborts with 404 when
-    its person is gone or inactive, or what it names is not theirs.
+    Raises TokenError for a link that is not valid, expired or used, and NotFound (a 404) when
+    what it names is not theirs; aborts with 404 when its person is gone or inactive.
     """
     link = links.read_link(purpose, token)
     refuse_used(link.nonce)
     person = db.session.get(User, link.user_id)
     if person is None or not person.active:
         abort(404)
-    try:
-        return link, person, own(link.object_id, person.id)
-    except NotFound:
-        abort(404)
+    return link, person, own(link.object_id, person.id)  # NotFound: 404

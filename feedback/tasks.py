@@ -13,13 +13,12 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 from sqlalchemy.exc import IntegrityError
 
+from app.errors import InvalidInput, NotFound
 from app.extensions import db
 from app.help.ask import valid_link
 from app.help.models import Question
 from app.people.models import User
-from app.people.services import InvalidInput
 from app.people.skills import find_skills, skills_error
-from feedback.errors import NotFound
 from feedback.models import HELPED, TaskFeedback, TimeTaken, task_feedback_skills
 
 TITLE_MAX = 120

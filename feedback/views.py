@@ -9,14 +9,13 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app.errors import InvalidInput, NotFound
 from app.extensions import db
 from app.help.forms import skill_names
 from app.people.models import Role, User
-from app.people.services import InvalidInput
 from app.request_checks import database_id
 from app.tokens import TokenError, TokenUsed, link_problem_page, use_token
 from feedback import bp, checkins, clarity, links, tasks
-from feedback.errors import NotAllowed, NotFound
 from feedback.forms import ClarityForm, TaskForm, as_int
 from feedback.models import HELPED, MentorshipFlag
 from feedback.pages import hidden_problems, open_mail_link, show_errors
@@ -150,12 +149,7 @@ def task_from_mail(token: str):
 @login_required
 def rate_clarity(question_id: int):
     """A mentor who answered the question rates how clearly it was asked."""
-    try:
-        question = clarity.ratable_question(question_id, current_user.id)
-    except NotFound:
-        abort(404)
-    except NotAllowed as exc:
-        abort(403, str(exc))
+    question = clarity.ratable_question(question_id, current_user.id)  # NotFound: 404; Refused: 403
     mine = clarity.my_rating(question.id, current_user.id)
     form = ClarityForm()
     status = 200

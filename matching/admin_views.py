@@ -8,9 +8,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.auth.guards import admin_required
+from app.errors import InvalidInput
 from app.extensions import db, utcnow
+from app.forms import show_errors
 from app.people.models import Role, User, UserRole, normalize_email
-from app.people.services import InvalidInput
 from matching import bp
 from matching.cohort_runs import adjust_cohort, preview_cohort, publish_cohort
 from matching.directory import SettingsChange, current_settings, update_settings
@@ -65,9 +66,7 @@ def admin_settings():
             )
         except InvalidInput as exc:
             db.session.rollback()
-            for name, message in exc.fields.items():
-                target = getattr(form, name, None) or form.weight_skills
-                target.errors = list(target.errors) + [message]
+            show_errors(form, exc, {"weights": "weight_skills"})
         else:
             flash("Matching settings saved. They apply from the next proposal or cohort run.", "success")
             return redirect(url_for("matching.admin_settings"))

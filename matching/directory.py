@@ -10,9 +10,10 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from app.errors import InvalidInput
 from app.extensions import db
 from app.people.models import Role, Skill, SkillKind, User, UserRole, UserSkill
-from app.people.services import InvalidInput, managers_by_person, reporting_line
+from app.people.services import managers_by_person, reporting_line
 from matching.models import LIVE_STATES, DoNotPair, MatchingSettings, Mentorship, MentorshipState
 from matching.scoring import Mentor, NewHire, Rules, Weights
 

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from app.database import insert_unless_exists
+from app.errors import Conflict, Refused
 from app.extensions import db, utcnow
 from app.jobs import enqueue_after_commit
 from app.people.models import User
@@ -32,7 +33,7 @@ END_REASON_LIMIT = 500
 NO_SKILLS = "no skills to learn on the profile yet"
 
 
-class MatchingError(Exception):
+class MatchingError(Conflict):
     """Something a person asked for that cannot happen now; the message says why."""
 
 
@@ -40,8 +41,8 @@ class NoFreeSlot(MatchingError):
     """The mentor has no free mentee slot left."""
 
 
-class NotYours(MatchingError):
-    """The person is not the one who may do this."""
+class NotYours(Refused, MatchingError):
+    """The person is not the one who may do this (403)."""
 
 
 def _locked_mentorship(mentorship_id: int) -> Mentorship:

@@ -12,10 +12,10 @@ from flask_login import current_user
 from app.admin import bp
 from app.admin.forms import EraseForm
 from app.auth.guards import admin_required
+from app.errors import InvalidInput
 from app.extensions import db
 from app.people.models import User
 from app.people.personal_data import confirms, erase_person, export_file_name, export_person
-from app.people.services import InvalidInput
 
 NOT_CONFIRMED = "Type their email address or full name exactly as shown above, to confirm."
 

@@ -15,13 +15,14 @@ from app.admin.forms import (
     TeamForm,
 )
 from app.auth.guards import admin_required
+from app.errors import InvalidInput
 from app.extensions import db
+from app.forms import show_errors
 from app.mail.outgoing.bounces import mail_pauses
 from app.people.importer import decode_csv, import_people_csv
 from app.people.models import Role, Skill, SkillKind, Team, User, UserRole, UserSkill
 from app.people.personal_data import requests_about
 from app.people.services import (
-    InvalidInput,
     PersonDetails,
     create_person,
     save_team,
@@ -38,9 +39,7 @@ FORM_FIELDS = {"manager_id": "manager_email", "lead_id": "lead_email"}
 def _show_errors(form, exc: InvalidInput) -> None:
     """Undo the failed change and put each message on its field (or above the form)."""
     db.session.rollback()
-    for name, message in exc.fields.items():
-        field = form._fields.get(FORM_FIELDS.get(name, name))
-        (field.errors if field is not None else form.form_errors).append(message)
+    show_errors(form, exc, FORM_FIELDS)
 
 
 def _form_page(template: str, **context):

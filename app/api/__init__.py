@@ -8,14 +8,13 @@ from contextlib import contextmanager
 
 import flask_smorest
 from flask import abort, g, request
-from flask_smorest import abort as abort_with
 from flask_smorest.pagination import PaginationMetadataSchema
 
 from app.api.schemas import ErrorResponseSchema
 from app.auth.models import ApiToken
+from app.errors import InvalidInput
 from app.extensions import csrf, db
 from app.people.models import Role, User
-from app.people.services import InvalidInput
 
 API_PREFIX = "/api/v1"
 # Beyond this page every list is empty; asking a database to skip further overflows it.
@@ -127,13 +126,14 @@ def error_docs(blp, descriptions: dict[int, str], statuses) -> object:
 @contextmanager
 def refusals_answered(not_found=(), forbidden=(), conflict=()):
     """Turn a service's refusal into the API's error answer, with nothing changed: invalid
-    input 422 (naming the fields), then the feature's own refusals as 404, 403 (with its
-    reason) and 409 (with its reason), checked in that order."""
+    input 422 (naming the fields, as app.error_pages answers any InvalidInput), then the
+    feature's own refusals as 404, 403 (with its reason) and 409 (with its reason), checked in
+    that order."""
     try:
         yield
-    except InvalidInput as exc:
+    except InvalidInput:
         db.session.rollback()
-        abort_with(422, messages={"json": {name: [message] for name, message in exc.fields.items()}})
+        raise
     except not_found:
         db.session.rollback()
         abort(404)

@@ -9,7 +9,7 @@ from app.auth import backoff, bp
 from app.auth.devices import known_browser, remember_browser
 from app.auth.forms import SignInForm
 from app.auth.sessions import EndReason, end_sign_in, end_sign_ins, start_sign_in
-from app.errors import wait_in_words
+from app.error_pages import wait_in_words
 from app.extensions import db
 from app.people.models import User
 

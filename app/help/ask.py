@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from app.errors import InvalidInput
 from app.extensions import db
 from app.help import duplicates
 from app.help.jobs import route_question_job
@@ -17,7 +18,6 @@ from app.help.search import kb_text
 from app.help.suggest import CatalogueSkill, Example, infer_skills, learn
 from app.jobs import enqueue_after_commit
 from app.people.models import Skill, User
-from app.people.services import InvalidInput
 from app.people.skills import find_skills, skills_error
 
 GOAL_MIN, GOAL_MAX = 3, 300

@@ -3,17 +3,18 @@ team's knowledge base with its "solved my problem" button."""
 
 import secrets
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from app.errors import InvalidInput
 from app.extensions import db
+from app.forms import show_errors
 from app.help import bp, search
 from app.help.ask import LINK_MAX, TITLE_MAX, ask_question, suggested_skills
 from app.help.duplicates import AskedBefore, sent_keys
 from app.help.forms import AskForm, KnowledgeSearchForm
 from app.help.markdown import render_markdown
-from app.people.services import InvalidInput
 from app.people.skills import all_skills
 from app.request_checks import database_id
 
@@ -71,14 +72,7 @@ def ask():
         return _ask_page(form, status=409, asked_before=exc)
     except InvalidInput as exc:
         db.session.rollback()
-        problems = {}
-        for name, message in exc.fields.items():
-            field = getattr(form, name, None)
-            if field is None or field.type == "HiddenField":
-                problems[name] = message
-            else:
-                field.errors.append(message)
-        return _ask_page(form, status=400, problems=problems)
+        return _ask_page(form, status=400, problems=show_errors(form, exc))
     flash("Your question is saved. We are finding the right person to help.", "success")
     return redirect(url_for("help.thread", question_id=question.id))
 
@@ -136,10 +130,7 @@ def knowledge():
 @login_required
 def knowledge_entry(question_id: int):
     """Show one answered question of the team, with its thread."""
-    try:
-        entry = search.knowledge_entry(question_id, current_user.id)
-    except search.NotInKnowledgeBase:
-        abort(404)
+    entry = search.knowledge_entry(question_id, current_user.id)  # NotInKnowledgeBase: 404
     return render_template(
         "help/knowledge_entry.html", entry=entry, solved_by_me=search.solved_by(entry.id, current_user.id)
     )
@@ -149,9 +140,6 @@ def knowledge_entry(question_id: int):
 @login_required
 def solved(question_id: int):
     """Count that this answer solved the person's problem, with no mentor asked."""
-    try:
-        search.record_self_solve(question_id, current_user.id)
-    except search.NotInKnowledgeBase:
-        abort(404)
+    search.record_self_solve(question_id, current_user.id)  # NotInKnowledgeBase: 404
     flash("Glad it helped. It is counted, and no mentor was asked.", "success")
     return redirect(url_for("help.knowledge_entry", question_id=question_id))

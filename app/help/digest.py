@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import contains_eager, lazyload, selectinload
 
+from app.errors import InvalidInput
 from app.extensions import db, utcnow
 from app.help import digest_replies, digest_schedule, mail_links
 from app.help.duplicates import RepeatMark, repeat_for
@@ -44,7 +45,6 @@ from app.mail.outgoing.compose import send_mail
 from app.mail.outgoing.jobs import RETRY, deliver_batch
 from app.mail.outgoing.unsubscribe import opt_in, opted_out_of
 from app.people.models import User
-from app.people.services import InvalidInput
 from app.urls import external_url
 
 TOPIC = "digest"  # the unsubscribe topic

@@ -10,13 +10,14 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import AnyOf, InputRequired, Regexp
 
+from app.errors import InvalidInput
 from app.extensions import db, utcnow
+from app.forms import show_errors
 from app.help import bp, digest
 from app.help.digest_schedule import WEEKDAYS, describe
 from app.help.models import DigestFrequency
 from app.help.notices import local_time
 from app.mail.outgoing.unsubscribe import opted_out
-from app.people.services import InvalidInput
 
 CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 FREQUENCY_HINTS = {
@@ -91,8 +92,7 @@ def mail_settings():
         digest.save_setting(current_user.id, form.frequency.data, hours * 60 + minutes, int(form.weekday.data))
     except InvalidInput as exc:
         db.session.rollback()
-        for name, message in exc.fields.items():
-            getattr(form, name).errors.append(message)
+        show_errors(form, exc)
         return _page(form, 400)
     flash(
         "Saved. You will hear of questions that can wait "

@@ -16,6 +16,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import url_for
 
+from app.errors import Conflict
 from app.extensions import db, utcnow
 from app.help.models import Post, Question, QuestionState
 from app.help.repeats import RECENT, Earlier, asked_again, most_alike
@@ -27,7 +28,7 @@ OWN_LOOKED_AT = 50  # the asker's latest questions checked for one asked again
 ANSWERED_LOOKED_AT = 300  # the team's latest answered questions checked for a repeat
 
 
-class AskedBefore(Exception):
+class AskedBefore(Conflict):
     """The asker already asked this (open, or recently); nothing was saved."""
 
     def __init__(self, question: Question, asker: User):

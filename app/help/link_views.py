@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Length, Optional
 
+from app.errors import InvalidInput
 from app.extensions import db, utcnow
 from app.help import bp, holds, routing, thread
 from app.help.mail_links import ACTIONS, read_link
@@ -22,7 +23,6 @@ from app.help.mentor_views import PassForm, released_message, taken_message
 from app.help.models import Attempt, AttemptState, Question, QuestionState
 from app.help.notices import local_time
 from app.people.models import User
-from app.people.services import InvalidInput
 from app.tokens import TokenError, TokenUsed, UsedLinkToken, link_problem_page, use_token
 
 # The confirmation page of each action: its title and its button.

@@ -10,11 +10,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from app.errors import InvalidInput
 from app.extensions import db
 from app.help import thread
 from app.help.models import Post
 from app.mail.incoming.handlers import Reply, ReplyRefused
-from app.people.services import InvalidInput
 from app.urls import external_url
 
 

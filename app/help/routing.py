@@ -19,6 +19,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from app.errors import Conflict, NotFound
 from app.extensions import db, utcnow
 from app.help import digest, notices
 from app.help.clock import day_start, local_day
@@ -42,11 +43,11 @@ LONGEST_UNTOLD = timedelta(days=1)
 CLAIM_TRIES = 3
 
 
-class RoutingError(Exception):
+class RoutingError(Conflict):
     """A routing action that cannot happen now; the message says why."""
 
 
-class NotAsked(RoutingError):
+class NotAsked(NotFound, RoutingError):
     """The person was not asked this question (or there is no such attempt)."""
 
 

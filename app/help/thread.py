@@ -9,27 +9,27 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app import request_keys
+from app.errors import Conflict, InvalidInput, NotFound, Refused
 from app.extensions import db, utcnow
 from app.help import notices, routing, search
 from app.help.access import can_see
 from app.help.models import Attempt, AttemptState, Post, Question, QuestionState, Visibility
 from app.people.models import User
-from app.people.services import InvalidInput
 
 POST_MAX_CHARS = 10_000  # room for a log excerpt or a code sample, not a whole file
 NOTE_MAX_CHARS = 300  # Question.helpful_note
 VIA = ("web", "email", "api")
 
 
-class QuestionNotFound(LookupError):
+class QuestionNotFound(NotFound):
     """There is no such question, or the person may not see it: the two look the same."""
 
 
-class NotAllowed(PermissionError):
+class NotAllowed(Refused):
     """The person sees the question but may not do this to it; the message says why."""
 
 
-class NotYet(Exception):
+class NotYet(Conflict):
     """This cannot happen in the question's present state; the message says why."""
 
 

@@ -13,14 +13,15 @@ from sqlalchemy import orm
 from wtforms import RadioField, SelectChoice, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from app.errors import InvalidInput
 from app.extensions import db
+from app.forms import show_errors
 from app.help import bp, thread
 from app.help.ask import LINK_MAX, TITLE_MAX, ask_question, valid_link
 from app.help.duplicates import AskedBefore
 from app.help.forms import AskForm
 from app.help.markdown import render_markdown
 from app.help.models import AttemptState, Question, QuestionState, Visibility
-from app.people.services import InvalidInput
 from app.request_keys import RequestKeyField
 
 PUBLISH_CHOICES = [
@@ -54,10 +55,7 @@ class RatingForm(FlaskForm):
 
 def _question_for(question_id: int) -> Question:
     """Load a question the signed-in person may see; 404 for anyone else, as if it did not exist."""
-    try:
-        thread.visible_question(question_id, current_user.id)
-    except thread.QuestionNotFound:
-        abort(404)
+    thread.visible_question(question_id, current_user.id)  # QuestionNotFound: 404
     return db.session.scalar(
         sa.select(Question)
         .where(Question.id == question_id)
@@ -94,9 +92,7 @@ def _thread_page(question: Question, reply_form=None, resolve_form=None, rating_
 def _show_errors(form, exc: InvalidInput) -> None:
     """Put a service's per-field messages on the form's fields (or the form itself)."""
     db.session.rollback()
-    for name, message in exc.fields.items():
-        target = getattr(form, name, None)
-        (target.errors if target is not None else form.form_errors).append(message)
+    show_errors(form, exc)
 
 
 @bp.route("/help/questions")

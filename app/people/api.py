@@ -9,10 +9,11 @@ from functools import wraps
 
 import sqlalchemy as sa
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from sqlalchemy import orm
 
 from app.api import BODY_ERRORS, COMMON_ERRORS, api_user, error_docs, paginated, require_role
+from app.errors import InvalidInput
 from app.extensions import db
 from app.people.models import Role, Skill, Team, User, UserRole
 from app.people.personal_data import export_person
@@ -32,7 +33,6 @@ from app.people.schemas import (
     TeamSchema,
 )
 from app.people.services import (
-    InvalidInput,
     PersonDetails,
     ProfileChanges,
     create_person,
@@ -74,12 +74,13 @@ def admin_only(view):
 
 @contextmanager
 def saving():
-    """Turn a service's InvalidInput into a 422 carrying its per-field messages."""
+    """Undo what a service did before it raised InvalidInput, which app.error_pages answers
+    with a 422 carrying its per-field messages."""
     try:
         yield
-    except InvalidInput as exc:
+    except InvalidInput:
         db.session.rollback()
-        abort(422, messages={"json": {name: [message] for name, message in exc.fields.items()}})
+        raise
 
 
 # People

@@ -5,11 +5,11 @@ import json
 import click
 from flask.cli import AppGroup
 
+from app.errors import InvalidInput
 from app.extensions import db
 from app.people.importer import import_people_csv
 from app.people.models import User
 from app.people.personal_data import confirms, erase_person, export_person
-from app.people.services import InvalidInput
 
 people_cli = AppGroup("people", help="Manage people.")
 

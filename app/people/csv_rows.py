@@ -18,9 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from app.errors import InvalidInput
 from app.people.models import Role, SkillKind, normalize_key
 from app.people.services import (
-    InvalidInput,
     check_working_hours,
     parse_roles,
     valid_email,

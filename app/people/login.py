@@ -80,7 +80,7 @@ def forget_replaced_cookie(response):
 @login_manager.unauthorized_handler
 def unauthorized():
     """Send people to the sign-in page; answer 401 to the API and to non-GET requests."""
-    from app.errors import error_response, wants_json
+    from app.error_pages import error_response, wants_json
 
     if request.method == "GET" and not wants_json():
         return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))

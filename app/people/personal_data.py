@@ -35,9 +35,10 @@ from datetime import date, datetime, time
 import sqlalchemy as sa
 from flask import Flask, current_app
 
+from app.errors import InvalidInput
 from app.extensions import db, utcnow
 from app.people.models import PersonalDataRequest, Role, User, UserRole
-from app.people.services import InvalidInput, set_active
+from app.people.services import set_active
 
 log = logging.getLogger(__name__)
 

@@ -12,6 +12,7 @@ from email_validator import validate_email as check_email_syntax
 
 from app.auth.models import ApiToken
 from app.auth.sessions import EndReason, end_sign_ins
+from app.errors import InvalidInput
 from app.extensions import db
 from app.people.models import (
     SENIORITY_LEVELS,
@@ -28,15 +29,6 @@ AT_ONCE_RANGE = f"Choose a number from 0 to {MOST_AT_ONCE}."
 
 # An erased person (app.people.personal_data) stays a nameless row that nothing changes.
 ERASED = "This person's data was erased; they cannot be changed or reactivated."
-
-
-class InvalidInput(ValueError):
-    """Input a person can fix; `fields` maps a field name to what is wrong with it."""
-
-    def __init__(self, fields: dict[str, str], message: str = "Some fields are not valid."):
-        super().__init__(message)
-        self.fields = fields
-        self.message = message
 
 
 def valid_email(email: str) -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from app.errors import InvalidInput
 from app.extensions import db
 from app.people.models import Skill, SkillAlias, SkillKind, User, UserSkill, normalize_key
-from app.people.services import InvalidInput, valid_level
+from app.people.services import valid_level
 from app.people.signals import skills_merging
 
 MAX_SKILL_NAME = 80

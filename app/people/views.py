@@ -7,12 +7,14 @@ from flask_login import current_user, login_required
 
 from app.auth.models import ApiToken
 from app.auth.sessions import live_sign_ins
+from app.errors import InvalidInput
 from app.extensions import db, utcnow
+from app.forms import show_errors
 from app.mail.outgoing.bounces import mail_pause, resume_mail
 from app.people import bp
 from app.people.forms import AddSkillForm, ApiTokenForm, ProfileForm
 from app.people.models import Role, SkillKind
-from app.people.services import InvalidInput, ProfileChanges, update_profile
+from app.people.services import ProfileChanges, update_profile
 from app.people.skills import all_skills, remove_person_skill, set_person_skill
 
 
@@ -72,8 +74,7 @@ def profile():
                 )
             except InvalidInput as exc:
                 db.session.rollback()
-                for name, message in exc.fields.items():
-                    getattr(form, name).errors.append(message)
+                show_errors(form, exc)
             else:
                 flash("Your profile is saved.", "success")
                 return redirect(url_for("people.profile"))
@@ -104,8 +105,7 @@ def add_skill():
             row = set_person_skill(current_user.id, form.skill.data, form.kind.data, form.level.data)
         except InvalidInput as exc:
             db.session.rollback()
-            for name, message in exc.fields.items():
-                getattr(form, name).errors.append(message)
+            show_errors(form, exc)
         else:
             flash(f"{row.skill.name} is on your profile at {row.level}/5.", "success")
             return redirect(url_for("people.profile") + "#skills")

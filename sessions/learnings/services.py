@@ -17,11 +17,11 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from app import request_keys
+from app.errors import Conflict, InvalidInput
 from app.extensions import db, utcnow
 from app.help.access import visible_questions
 from app.help.models import Question
 from app.people.models import User
-from app.people.services import InvalidInput
 from feedback.comments import shared_task_comments
 from sessions.access import current_invitees
 from sessions.learnings.agenda import (
@@ -41,7 +41,7 @@ from sessions.series.stored import as_series, week_row
 FEEDBACK_SHOWN = 10  # task-feedback highlights on an agenda
 
 
-class LearningRefused(Exception):
+class LearningRefused(Conflict):
     """A learning cannot be added or taken back now; the message says why, for the person."""
 
 

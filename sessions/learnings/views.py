@@ -11,8 +11,9 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, SubmitField, TextAreaField
 
+from app.errors import InvalidInput
 from app.extensions import db, utcnow
-from app.people.services import InvalidInput
+from app.forms import show_errors
 from app.request_keys import RequestKeyField
 from sessions import bp
 from sessions.learnings.agenda import describe_when
@@ -114,8 +115,7 @@ def week_page(series_id: int, day: str):
         )
     except InvalidInput as exc:
         db.session.rollback()
-        for name, message in exc.fields.items():
-            getattr(form, name).errors.append(message)
+        show_errors(form, exc)
         return _page(row, day, form, 400)
     except LearningRefused as exc:
         db.session.rollback()

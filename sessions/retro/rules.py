@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from app.errors import Conflict
+
 VOTE_BUDGET = 5  # votes per person per week
 MAX_VOTES_PER_ITEM = 3
 TOP_ITEMS = 3  # the items the team discusses
@@ -24,7 +26,7 @@ ACTION_TEXT_MAX = 500
 QUOTE_CHARS = 60  # how much of an item a message quotes
 
 
-class RetroRefused(ValueError):
+class RetroRefused(Conflict, ValueError):
     """What was asked cannot be done now; `message` says why in plain words, and `fields`
     names the form fields at fault, when there is a form."""
 

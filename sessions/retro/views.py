@@ -19,6 +19,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from app.extensions import db
+from app.forms import show_errors
 from app.help.clock import local_time
 from sessions import bp
 from sessions.access import can_manage
@@ -316,8 +317,7 @@ def run_action(series_id: int, day: str):
             if not exc.fields:  # the session itself refuses (closed): said at the top of the page
                 return _refused(exc, row, day_)
             db.session.rollback()
-            for name, message in exc.fields.items():
-                getattr(form, name).errors.append(message)
+            show_errors(form, exc)
         else:
             db.session.commit()
             flash("Action item added.", "success")

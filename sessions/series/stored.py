@@ -9,16 +9,20 @@ from datetime import date
 from flask import current_app
 
 from app.database import insert_unless_exists
+from app.errors import InvalidInput
 from app.extensions import db
 from sessions.models import SessionSeries, SessionWeek
 from sessions.series.schedule import Attendee, FieldError, Move, Person, Series, email_problem, long_date
 
 
-class SeriesInvalid(Exception):
+class SeriesInvalid(InvalidInput):
     """The series cannot be saved as asked; `errors` name each field and say why."""
 
     def __init__(self, errors: list[FieldError]):
-        super().__init__(" ".join(e.message for e in errors))
+        fields: dict[str, str] = {}
+        for error in errors:
+            fields[error.field] = f"{fields[error.field]} {error.message}" if error.field in fields else error.message
+        super().__init__(fields, " ".join(e.message for e in errors))
         self.errors = errors
 
 

@@ -6,12 +6,12 @@ import pytest
 import sqlalchemy as sa
 
 from app import jobs as job_glue
+from app.errors import InvalidInput
 from app.extensions import db
 from app.help import ask as asking
 from app.help.access import can_see, visible_questions
 from app.help.ask import AskInput, ask_question
 from app.help.models import Question, Urgency, Visibility
-from app.people.services import InvalidInput
 
 GOOD = {
     "goal": "Add a column to the invoices table",

@@ -3,10 +3,10 @@
 import pytest
 import sqlalchemy as sa
 
+from app.errors import InvalidInput
 from app.extensions import db
 from app.help import thread
 from app.help.models import Attempt, AttemptState, QuestionState, Visibility
-from app.people.services import InvalidInput
 from tests.help.thread_fixtures import (
     arrived,  # noqa: F401  (fixture)
     indexed,  # noqa: F401  (fixture)

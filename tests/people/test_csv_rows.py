@@ -4,9 +4,9 @@ from datetime import time
 
 import pytest
 
+from app.errors import InvalidInput
 from app.people.csv_rows import RowProblem, check_rows, decode_csv, read_people_csv
 from app.people.models import Role, SkillKind, normalize_key
-from app.people.services import InvalidInput
 
 
 def test_rows_are_read_into_plain_values():

@@ -5,12 +5,12 @@ from datetime import date, time
 import pytest
 import sqlalchemy as sa
 
+from app.errors import InvalidInput
 from app.extensions import db
 from app.people import importer
 from app.people.csv_rows import RowProblem
 from app.people.importer import import_people_csv
 from app.people.models import Role, Skill, SkillKind, User
-from app.people.services import InvalidInput
 from tests.people.import_files import HEADER, csv_text, everything, person, skills_of
 
 # Creating and updating

@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
+from app.errors import InvalidInput
 from app.extensions import db
 from app.people.models import Role, User
 from app.people.services import (
-    InvalidInput,
     PersonDetails,
     create_person,
     details_of,

@@ -10,6 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from app.database import insert_unless_exists
+from app.errors import NotFound
 from app.extensions import db, utcnow
 from app.help.models import Post, Question, QuestionState, SelfSolve, Visibility, question_skills
 from app.people.models import Skill, User
@@ -58,7 +59,7 @@ class KnowledgeEntry:
         return text if len(text) <= 200 else text[:199].rstrip() + "…"
 
 
-class NotInKnowledgeBase(LookupError):
+class NotInKnowledgeBase(NotFound):
     """No such entry in the person's team's knowledge base (or they may not see it)."""
 
 

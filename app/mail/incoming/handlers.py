@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from flask import Flask, current_app
 
+from app.errors import Refused
 from app.mail.incoming.parse.message import raw_digest
 
 MESSAGE_ID_CHARS = 250  # IncomingMail.message_id
@@ -43,7 +44,7 @@ class Reply:
         return message_id if len(message_id) <= MESSAGE_ID_CHARS else raw_digest(message_id)
 
 
-class ReplyRefused(Exception):
+class ReplyRefused(Refused):
     """A feature cannot act on a reply; the message says why, in words for the sender.
 
     `links` are (label, URL) pairs the sender needs to do it another way (a question's own
