@@ -27,6 +27,7 @@ from app.mail.incoming.handlers import Reply, ReplyRefused
 from app.mail.outgoing.compose import send_mail
 from app.people.models import User
 from app.people.services import InvalidInput
+from app.times import day_name, describe_when, long_date
 from app.urls import external_url
 from feedback.comments import shared_task_comments
 from sessions.access import current_invitees
@@ -36,14 +37,12 @@ from sessions.learnings.agenda import (
     AnsweredQuestion,
     LearningNote,
     build_agenda,
-    day_name,
-    describe_when,
     learnings_open,
     question_window,
 )
 from sessions.learnings.text import REPLY_LABELS, TEXT_MAX, learning_problems, read_reply, reply_problem, tidy
 from sessions.models import ActionItem, Learning, LearningKind, SeriesMember, SessionSeries, SessionWeek
-from sessions.series.schedule import Occurrence, email_problem, long_date, occurrence, occurrences
+from sessions.series.schedule import Occurrence, email_problem, occurrence, occurrences
 from sessions.series.stored import as_series, week_row
 
 log = logging.getLogger(__name__)

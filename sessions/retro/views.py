@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from app.extensions import db
-from app.help.clock import local_time
+from app.times import time_with_zone
 from sessions import bp
 from sessions.access import can_manage
 from sessions.learnings.services import load_agenda
@@ -29,7 +29,6 @@ from sessions.retro import rules as retro
 from sessions.retro import services as running
 from sessions.retro.forms import ActionItemForm, ButtonForm, CloseForm, DoneForm, GroupForm, PhaseForm
 from sessions.retro.rules import RetroRefused
-from sessions.series.schedule import long_date
 from sessions.series.stored import SeriesInvalid, week_row
 from sessions.urls import series_or_404, session_day_or_404
 
@@ -110,10 +109,11 @@ def _run_page(
         invited=invited,
         steps=retro.stepper(phase),
         total_minutes=sum(retro.TIMEBOX_MINUTES.values()),
-        long_date=long_date,
         title=retro.phase_title,
         week_url=_link("sessions.week_page", series_id=row.id, day=day.isoformat()),
-        started=local_time(week.started_at, current_user.timezone) if week is not None and week.started_at else None,
+        started=time_with_zone(week.started_at, current_user.timezone)
+        if week is not None and week.started_at
+        else None,
     )
     if phase is None:
         page.update(start_form=ButtonForm(), count=queries.learnings_count(week.id) if week else 0)
