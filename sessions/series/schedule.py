@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, available_timezones
 
-from babel.dates import format_date, get_day_names
+from babel.dates import format_date, format_time, get_day_names
 from email_validator import EmailNotValidError, validate_email
 
 MAX_MINUTES = 8 * 60
@@ -124,6 +124,11 @@ def known_zones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+def clock(at: time | datetime, locale: str = "en") -> str:
+    """A wall-clock time as people read it: 09:30."""
+    return format_time(at, "HH:mm", locale=locale)
+
+
 def resolve_local(day: date, at: time, zone: str | ZoneInfo) -> tuple[datetime, str | None]:
     """The moment a wall-clock time means on a day, and a note when the day's clock change
     skips that time (the session starts later by the length of the gap) or repeats it (the
@@ -135,10 +140,12 @@ def resolve_local(day: date, at: time, zone: str | ZoneInfo) -> tuple[datetime, 
         return first, None
     real = first.astimezone(UTC).astimezone(tz)
     if real.replace(tzinfo=None) != wall:
-        return real, (f"{at:%H:%M} does not exist on {long_date(day)} in {tz.key}; the session starts at {real:%H:%M}.")
+        return real, (
+            f"{clock(at)} does not exist on {long_date(day)} in {tz.key}; the session starts at {clock(real)}."
+        )
     return first, (
-        f"{at:%H:%M} occurs twice on {long_date(day)} in {tz.key}; "
-        f"the session starts at the first {at:%H:%M} ({first.tzname()})."
+        f"{clock(at)} occurs twice on {long_date(day)} in {tz.key}; "
+        f"the session starts at the first {clock(at)} ({first.tzname()})."
     )
 
 
