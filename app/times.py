@@ -120,9 +120,9 @@ def describe_when(start: datetime, end: datetime, zone_name: str | None, locale:
     return f"{day_name(first, locale)}, {date_format(first, CLOCK, locale)}–{date_format(last, CLOCK, locale)} ({shown.key})"
 
 
-def weekday_names(width: str = "wide", locale: LocaleName | None = None) -> list[str]:
-    """The names of the days of the week, Monday first: Monday ... Sunday ("abbreviated": Mon)."""
-    names = get_day_names(width, locale=locale or reader_locale())
+def weekday_names(locale: LocaleName | None = None) -> list[str]:
+    """The names of the days of the week, Monday first: Monday ... Sunday."""
+    names = get_day_names("wide", locale=locale or reader_locale())
     return [names[day] for day in range(7)]
 
 
