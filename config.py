@@ -37,6 +37,8 @@ class Config:
     # Where people reach Unstuck: every link in a mail starts with it. `flask dev --port N`
     # makes it http://127.0.0.1:N unless it is set; production refuses to start without it.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # The locale dates and times are written in (app/times.py).
+    BABEL_DEFAULT_LOCALE = "en"
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

@@ -126,11 +126,11 @@ def register_commands(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Give templates what every page needs."""
     from app.people.models import Role
-    from app.times import local_time
+    from app.times import init_times
     from app.urls import external_url
 
     app.jinja_env.globals["external_url"] = external_url  # full links, in mails too
-    app.add_template_filter(local_time, "local_time")  # moments in the reader's time zone
+    init_times(app)  # dates and times in the reader's zone and locale
 
     @app.context_processor
     def roles():

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import flask_login
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import Babel
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -46,6 +47,7 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+babel = Babel()  # dates and times in the reader's locale (app.times)
 
 
 def utcnow() -> datetime:

@@ -1,39 +1,152 @@
-"""Moments shown in the reader's own time zone, on pages and in emails.
+"""Times as people read them: the one home for time zones and for writing dates and times.
 
-    {{ question.created_at|local_time }}               14 Nov 2026, 09:30
-    {{ mentorship.expires_at|local_time("%A %d %B") }}  Thursday 26 November
+Moments are kept in UTC. A person's zone is their IANA zone name, read as UTC when it is
+empty or unknown, so a mistyped zone still gives sensible times rather than an error. Dates
+and times are written with Babel patterns in a locale: the reader's on pages (Flask-Babel's
+choice, English for now), English elsewhere.
 
-Moments are kept in UTC. A page shows them in the signed-in person's zone; an email in its
-recipient's (`send_mail` puts `recipient_zone` in the email's context).
+    {{ question.created_at|local_time }}                  14 Nov 2026, 09:30
+    {{ mentorship.expires_at|local_time("EEEE dd MMMM") }}  Thursday 26 November
+    {{ week.day|long_date }}                              29 March 2026
+    {{ move.start|date_format("EEEE HH:mm") }}            Tuesday 10:00 (as it is, no zone change)
+
+A page shows moments in the signed-in person's zone; an email in its recipient's (`send_mail`
+puts `recipient_zone` in the email's context). The pure cores of the features (schedules,
+calendars, periods) write their few dates with `babel.dates` directly, in a locale they are
+given, so that they need no Flask.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import has_request_context
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_time, get_day_names
+from flask import Flask, current_app, has_request_context
+from flask_babel import get_locale
 from flask_login import current_user
 from jinja2 import pass_context
 
-DEFAULT_FORMAT = "%d %b %Y, %H:%M"
+from app.extensions import babel
+
+DEFAULT_LOCALE = "en"
+MOMENT = "dd MMM yyyy, HH:mm"  # 14 Nov 2026, 09:30
+LONG_DATE = "d MMMM yyyy"  # 29 March 2026
+DAY = "EEEE d MMMM yyyy"  # Tuesday 24 November 2026
+CLOCK = "HH:mm"  # 09:30
+
+LocaleName = Locale | str
 
 
-def in_zone(moment: datetime | None, zone: str | None, fmt: str = DEFAULT_FORMAT) -> str:
-    """Show a UTC moment in a time zone; an unknown or empty zone shows it in UTC."""
+# -- zones ---------------------------------------------------------------------------------------
+
+
+def zone(name: str | None) -> ZoneInfo:
+    """The time zone of this IANA name; UTC for an empty or unknown one."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def to_local(moment: datetime, zone_name: str | None) -> datetime:
+    """A moment on the clocks of that zone (UTC for an empty or unknown one)."""
+    return moment.astimezone(zone(zone_name))
+
+
+def local_day(now: datetime, zone_name: str | None) -> date:
+    """The date it is for someone in that time zone."""
+    return to_local(now, zone_name).date()
+
+
+def day_start(now: datetime, zone_name: str | None) -> datetime:
+    """The moment (in UTC) the person's day began: pings are counted per local day."""
+    local = to_local(now, zone_name)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
+
+
+# -- writing dates and times ---------------------------------------------------------------------
+
+
+def reader_locale() -> LocaleName:
+    """The locale the reader reads dates in: the request's, or the default outside one."""
+    return get_locale() or DEFAULT_LOCALE
+
+
+def date_format(value: date | time | None, pattern: str, locale: LocaleName | None = None) -> str:
+    """A date, time or moment written with a Babel pattern, as it is (no change of zone)."""
+    if value is None:
+        return ""
+    locale = locale or reader_locale()
+    if isinstance(value, datetime):
+        return format_datetime(value, pattern, locale=locale)
+    if isinstance(value, time):
+        return format_time(value, pattern, locale=locale)
+    return format_date(value, pattern, locale=locale)
+
+
+def in_zone(
+    moment: datetime | None, zone_name: str | None, pattern: str = MOMENT, locale: LocaleName | None = None
+) -> str:
+    """A UTC moment written in a time zone; an unknown or empty zone writes it in UTC."""
     if moment is None:
         return ""
-    try:
-        tz = ZoneInfo(zone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        tz = ZoneInfo("UTC")
-    return moment.astimezone(tz).strftime(fmt)
+    return date_format(to_local(moment, zone_name), pattern, locale)
+
+
+def time_with_zone(moment: datetime, zone_name: str | None, locale: LocaleName | None = None) -> str:
+    """A moment as the person reads it, named with its zone: "14:30 Wednesday 18 November
+    (Europe/Berlin)"."""
+    shown = zone(zone_name)
+    return f"{in_zone(moment, shown.key, 'HH:mm EEEE dd MMMM', locale)} ({shown.key})"
+
+
+def long_date(day: date, locale: LocaleName | None = None) -> str:
+    """A date as people read it: 29 March 2026."""
+    return date_format(day, LONG_DATE, locale)
+
+
+def day_name(day: date, locale: LocaleName | None = None) -> str:
+    """A date with its weekday: Tuesday 24 November 2026."""
+    return date_format(day, DAY, locale)
+
+
+def describe_when(start: datetime, end: datetime, zone_name: str | None, locale: LocaleName | None = None) -> str:
+    """A span of time in a zone, with the zone's name: Tuesday 24 November 2026, 10:00–10:30
+    (Europe/Berlin). An empty or unknown zone is read as UTC."""
+    shown = zone(zone_name)
+    first, last = start.astimezone(shown), end.astimezone(shown)
+    return f"{day_name(first, locale)}, {date_format(first, CLOCK, locale)}–{date_format(last, CLOCK, locale)} ({shown.key})"
+
+
+def weekday_names(locale: LocaleName | None = None) -> list[str]:
+    """The names of the days of the week, Monday first: Monday ... Sunday."""
+    names = get_day_names("wide", locale=locale or reader_locale())
+    return [names[day] for day in range(7)]
+
+
+# -- the web layer -------------------------------------------------------------------------------
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector: Unstuck writes in its default locale for everyone."""
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 @pass_context
-def local_time(context, moment: datetime | None, fmt: str = DEFAULT_FORMAT) -> str:
+def local_time(context, moment: datetime | None, pattern: str = MOMENT) -> str:
     """The template filter: the moment in the reader's zone, the email's recipient's first."""
-    zone = context.get("recipient_zone")
-    if zone is None and has_request_context():
-        zone = getattr(current_user, "timezone", None)
-    return in_zone(moment, zone, fmt)
+    zone_name = context.get("recipient_zone")
+    if zone_name is None and has_request_context():
+        zone_name = getattr(current_user, "timezone", None)
+    return in_zone(moment, zone_name, pattern)
+
+
+def init_times(app: Flask) -> None:
+    """Bind Flask-Babel and give templates the date filters (the only ones they have)."""
+    babel.init_app(app, locale_selector=select_locale)
+    app.add_template_filter(local_time, "local_time")  # moments in the reader's time zone
+    app.add_template_filter(date_format, "date_format")  # dates and wall-clock times as they are
+    app.add_template_filter(long_date, "long_date")
+    app.add_template_global(long_date, "long_date")

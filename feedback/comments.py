@@ -22,8 +22,8 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.help.models import Question, QuestionState, Visibility
 from app.people.models import User
+from app.times import long_date, zone
 from feedback.models import Checkin, TaskFeedback
-from feedback.periods import MONTH_NAMES, zone
 
 TASK_MISSING, TASK_HELPED, CHECKIN_CHANGE, ANSWER_NOTE = "task_missing", "task_helped", "checkin_change", "answer_note"
 KINDS = {
@@ -54,7 +54,7 @@ class Comment:
     @property
     def week_label(self) -> str:
         """The week as a reader says it: "Week of 5 October 2026"."""
-        return f"Week of {self.week.day} {MONTH_NAMES[self.week.month - 1]} {self.week.year}"
+        return f"Week of {long_date(self.week)}"
 
 
 def week_of(moment: datetime, timezone: str) -> date:

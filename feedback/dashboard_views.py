@@ -22,9 +22,10 @@ from wtforms import SelectChoice, SelectField, StringField
 from app.auth.guards import admin_required
 from app.extensions import utcnow
 from app.people.models import Team
+from app.times import local_day
 from feedback import bp, dashboard, exports
 from feedback.dashboard import BadPeriod
-from feedback.periods import RANGE, Period, period_containing, zone
+from feedback.periods import RANGE, Period, period_containing
 
 
 class DashboardForm(FlaskForm):
@@ -76,7 +77,7 @@ def _select() -> Selection:
             form.first.data,
             form.last.data,
             timezone=current_user.timezone,
-            today=utcnow().astimezone(zone(current_user.timezone)).date(),
+            today=local_day(utcnow(), current_user.timezone),
         )
     except BadPeriod as problem:
         selection.problem = str(problem)

@@ -20,29 +20,23 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.dates import format_date
+
 WEEK, MONTH, QUARTER, RANGE, DAY = "week", "month", "quarter", "range", "day"
 KINDS = (WEEK, MONTH, QUARTER, RANGE)
 # A range longer than this is drawn week by week, longer than the second month by month.
 DAYS_BY_DAY, DAYS_BY_WEEK = 31, 184
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+LOCALE = "en"  # the locale the labels are written in
+
+
+def _written(day: date, pattern: str) -> str:
+    """A day written with a Babel pattern, as app.times writes dates on pages."""
+    return format_date(day, pattern, locale=LOCALE)
 
 
 def zone(name: str | None) -> ZoneInfo:
-    """The time zone of this IANA name; UTC for an empty or unknown one."""
+    """The time zone of this IANA name; UTC for an empty or unknown one (as app.times.zone,
+    which a pure core does not import)."""
     try:
         return ZoneInfo(name or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
@@ -142,11 +136,11 @@ class Period:
             year, week, _ = first.isocalendar()
             return f"Week {week}, {year}"
         if self.kind == MONTH:
-            return f"{MONTH_NAMES[first.month - 1]} {first.year}"
+            return _written(first, "MMMM yyyy")
         if self.kind == QUARTER:
             return f"Q{(first.month - 1) // 3 + 1} {first.year}"
         if self.kind == DAY:
-            return f"{WEEKDAYS[first.weekday()]} {_day_month(first)} {first.year}"
+            return _written(first, "EEE d MMM yyyy")
         if first.year == last.year:
             return f"{_day_month(first)} – {_day_month(last)} {last.year}"
         return f"{_day_month(first)} {first.year} – {_day_month(last)} {last.year}"
@@ -155,14 +149,14 @@ class Period:
     def short_label(self) -> str:
         """A label short enough for a chart's axis: "Nov 2026", "Q4", or the first day, "16 Nov"."""
         if self.kind == MONTH:
-            return f"{MONTH_NAMES[self.first_day.month - 1][:3]} {self.first_day.year}"
+            return _written(self.first_day, "MMM yyyy")
         if self.kind == QUARTER:
             return f"Q{(self.first_day.month - 1) // 3 + 1} {self.first_day.year}"
         return _day_month(self.first_day)
 
 
 def _day_month(day: date) -> str:
-    return f"{day.day} {MONTH_NAMES[day.month - 1][:3]}"
+    return _written(day, "d MMM")
 
 
 def _midnight(day: date, tz: ZoneInfo) -> datetime:

@@ -13,9 +13,9 @@ from flask import abort
 from flask_login import current_user
 
 from app.extensions import db
+from app.times import long_date
 from sessions import access
 from sessions.models import SessionSeries
-from sessions.series.schedule import long_date
 from sessions.series.stored import as_series
 
 

@@ -38,13 +38,13 @@ from app.help.models import (
     QuestionState,
     Urgency,
 )
-from app.help.notices import local_time
 from app.jobs import enqueue, enqueue_after_commit
 from app.mail.models import MailOptOut
 from app.mail.outgoing.compose import send_mail
 from app.mail.outgoing.jobs import RETRY, deliver_batch
 from app.mail.outgoing.unsubscribe import opt_in, opted_out_of
 from app.people.models import User
+from app.times import time_with_zone
 from app.urls import external_url
 
 TOPIC = "digest"  # the unsubscribe topic
@@ -424,7 +424,7 @@ def _item(attempt: Attempt, asker: str, updated: bool, address: str, mentor: Use
         thread_url=external_url("help.thread", question_id=question.id),
         take_url=mail_links.take_link(attempt),
         pass_url=mail_links.pass_link(attempt),
-        deadline=local_time(attempt.deadline_at, mentor.timezone),
+        deadline=time_with_zone(attempt.deadline_at, mentor.timezone),
         repeat=repeat_for(question, mentor.id, external=True),
     )
 

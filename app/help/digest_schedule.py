@@ -19,13 +19,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from app.help.clock import zone
+from app.times import weekday_names, zone
 
 AT_ONCE, HOURLY, DAILY, WEEKLY = "at_once", "hourly", "daily", "weekly"
 FREQUENCIES = (AT_ONCE, HOURLY, DAILY, WEEKLY)
 HOUR = timedelta(hours=1)
 MINUTES_PER_DAY = 24 * 60
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def check_setting(frequency: str, minute_of_day: int, weekday: int) -> None:
@@ -128,5 +127,5 @@ def describe(frequency: str, minute_of_day: int, weekday: int) -> str:
         AT_ONCE: "every question at once",
         HOURLY: "hourly",
         DAILY: f"daily at {clock}",
-        WEEKLY: f"weekly on {WEEKDAYS[weekday]} at {clock}",
+        WEEKLY: f"weekly on {weekday_names()[weekday]} at {clock}",
     }[frequency]

@@ -14,10 +14,10 @@ from app.errors import InvalidInput
 from app.extensions import db, utcnow
 from app.forms import show_errors
 from app.help import bp, digest
-from app.help.digest_schedule import WEEKDAYS, describe
+from app.help.digest_schedule import describe
 from app.help.models import DigestFrequency
-from app.help.notices import local_time
 from app.mail.outgoing.unsubscribe import opted_out
+from app.times import DEFAULT_LOCALE, time_with_zone, weekday_names, zone
 
 CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 FREQUENCY_HINTS = {
@@ -48,7 +48,7 @@ class DigestForm(FlaskForm):
     )
     weekday = SelectField(
         "On (weekly)",
-        choices=[SelectChoice(str(n), day) for n, day in enumerate(WEEKDAYS)],
+        choices=[SelectChoice(str(n), day) for n, day in enumerate(weekday_names(locale=DEFAULT_LOCALE))],
         validate_choice=False,
         validators=[AnyOf([str(n) for n in range(7)], "Choose a day of the week.")],
     )
@@ -62,9 +62,9 @@ def _page(form: DigestForm, status: int = 200):
         "help/mail_settings.html",
         form=form,
         hints=FREQUENCY_HINTS,
-        timezone=current_user.timezone or "UTC",
+        timezone=zone(current_user.timezone).key,
         current=describe(setting.frequency, setting.minute_of_day, setting.weekday),
-        next_digest=local_time(due, current_user.timezone) if due else None,
+        next_digest=time_with_zone(due, current_user.timezone) if due else None,
         unsubscribed=opted_out(current_user.id, digest.TOPIC),
     ), status
 

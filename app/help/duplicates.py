@@ -21,7 +21,7 @@ from app.extensions import db, utcnow
 from app.help.models import Post, Question, QuestionState
 from app.help.repeats import RECENT, Earlier, asked_again, most_alike
 from app.people.models import User
-from app.times import in_zone
+from app.times import CLOCK, in_zone, local_day
 from app.urls import external_url
 
 OWN_LOOKED_AT = 50  # the asker's latest questions checked for one asked again
@@ -39,8 +39,8 @@ class AskedBefore(Conflict):
 
 def shown_time(moment: datetime, timezone: str | None) -> str:
     """ "10:12" today in the person's zone, "5 Dec, 10:12" another day."""
-    same_day = in_zone(moment, timezone, "%Y-%m-%d") == in_zone(utcnow(), timezone, "%Y-%m-%d")
-    return in_zone(moment, timezone, "%H:%M" if same_day else "%d %b, %H:%M")
+    same_day = local_day(moment, timezone) == local_day(utcnow(), timezone)
+    return in_zone(moment, timezone, CLOCK if same_day else "dd MMM, HH:mm")
 
 
 def _earlier(query) -> list[Earlier]:

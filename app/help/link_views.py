@@ -21,8 +21,8 @@ from app.help.mail_links import ACTIONS, read_link
 from app.help.mentor_pool import schedule_of
 from app.help.mentor_views import PassForm, released_message, taken_message
 from app.help.models import Attempt, AttemptState, Question, QuestionState
-from app.help.notices import local_time
 from app.people.models import User
+from app.times import time_with_zone
 from app.tokens import TokenError, TokenUsed, UsedLinkToken, link_problem_page, use_token
 
 # The confirmation page of each action: its title and its button.
@@ -155,9 +155,9 @@ def _asking(action: str, question: Question, attempt: Attempt | None, person: Us
         if attempt.taken_at is None:
             return (
                 f"{question.asker.name} will hear that you are on it, and you will have until "
-                f"{local_time(until, person.timezone)} to answer."
+                f"{time_with_zone(until, person.timezone)} to answer."
             )
-        return f"You took it already; you have until {local_time(attempt.deadline_at, person.timezone)}."
+        return f"You took it already; you have until {time_with_zone(attempt.deadline_at, person.timezone)}."
     if action == "pass":
         return "We will ask someone else at once. A hint helps them find the right person."
     if action == "release":

@@ -10,10 +10,10 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.help.clock import day_start, local_day
 from app.help.models import Attempt, AttemptState, Post, Question, QuestionState
 from app.help.working_time import Schedule, days_from_text, is_working
 from app.people.models import Role, Skill, SkillKind, User, UserRole, UserSkill
+from app.times import day_start, local_day
 from matching.models import Mentorship, MentorshipState
 from matching.ranking import Helper
 

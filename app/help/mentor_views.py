@@ -14,7 +14,8 @@ from app.extensions import db
 from app.help import bp, holds, routing
 from app.help.duplicates import repeat_for
 from app.help.models import Attempt
-from app.help.notices import hints_for, local_time, reason_for
+from app.help.notices import hints_for, reason_for
+from app.times import time_with_zone
 
 
 class PassForm(FlaskForm):
@@ -42,7 +43,7 @@ def taken_message(attempt: Attempt) -> str:
     """What the mentor reads after taking a question: the asker knows, and the new deadline."""
     return (
         f"Thanks — {attempt.question.asker.name} knows you're on it. It stays with you until "
-        f"{local_time(attempt.deadline_at, attempt.mentor.timezone)} (your working time)."
+        f"{time_with_zone(attempt.deadline_at, attempt.mentor.timezone)} (your working time)."
     )
 
 
@@ -63,7 +64,7 @@ def inbox():
         release_form=ReleaseForm(),
         hints_for=hints_for,
         reason_for=reason_for,
-        local_time=local_time,
+        time_with_zone=time_with_zone,
         repeat_for=repeat_for,
     )
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 from flask import current_app
 
 from app.help import mail_links
-from app.help.clock import local_time
 from app.help.duplicates import repeat_for
 from app.help.models import Attempt, AttemptState, Question
 from app.mail.addresses import reply_address
 from app.mail.outgoing import send_mail
+from app.times import time_with_zone
 from app.urls import external_url
 
 # The purpose of the help desk's reply addresses; app.help.replies handles what comes back.
@@ -151,7 +151,7 @@ def ask(attempt: Attempt, escalated: bool = False) -> None:
             "escalation": escalation_reason(attempt) if escalated else "",
             "hold": hold_text(question.urgency),
             "asked_before": asked_before(attempt) if escalated else [],
-            "deadline": local_time(attempt.deadline_at, person.timezone),
+            "deadline": time_with_zone(attempt.deadline_at, person.timezone),
             "thread_url": external_url("help.thread", question_id=question.id),
             "take_url": mail_links.take_link(attempt),
             "pass_url": mail_links.pass_link(attempt),
@@ -181,7 +181,7 @@ def taken(attempt: Attempt) -> None:
         context={
             "question": question,
             "mentor": mentor,
-            "deadline": local_time(attempt.deadline_at, asker.timezone),
+            "deadline": time_with_zone(attempt.deadline_at, asker.timezone),
             "thread_url": external_url("help.thread", question_id=question.id),
         },
     )
@@ -242,12 +242,12 @@ def off_hours(attempt: Attempt, starts) -> None:
     """Tell the asker of a blocking question who has it when those who could answer are off
     work: someone working now in another zone, or the first one whose work starts, and when."""
     asker, person = attempt.question.asker, attempt.mentor
-    deadline = local_time(attempt.deadline_at, asker.timezone)
+    deadline = time_with_zone(attempt.deadline_at, asker.timezone)
     if starts > attempt.created_at:
         subject = f"Nobody who can answer is working now: {person.name} will see it first"
         text = (
             f"Nobody who can answer your question is working right now. {person.name} is the first to start: "
-            f"at {local_time(starts, asker.timezone)}. They will see it then; if they have not answered by "
+            f"at {time_with_zone(starts, asker.timezone)}. They will see it then; if they have not answered by "
             f"{deadline}, we ask the next person."
         )
     else:
@@ -268,8 +268,8 @@ def hold_ending(attempt: Attempt) -> None:
         attempt,
         f"Reminder: {asker.name} is waiting for your answer: {_short(attempt.question.goal)}",
         [
-            f"You took {asker.name}'s question at {local_time(attempt.taken_at, person.timezone)}. It stays with "
-            f"you until {local_time(attempt.deadline_at, person.timezone)}; after that it goes to someone else.",
+            f"You took {asker.name}'s question at {time_with_zone(attempt.taken_at, person.timezone)}. It stays with "
+            f"you until {time_with_zone(attempt.deadline_at, person.timezone)}; after that it goes to someone else.",
             "Reply to this email to answer. Can't after all? Release it, and we ask someone else at once.",
         ],
         [("I can't after all", mail_links.release_link(attempt))],
@@ -285,14 +285,14 @@ def moved_on(left: Attempt, following: Attempt | None, to_taker: bool) -> None:
     else:
         where = (
             f"We asked {following.mentor.name} now ({reason_for(following).replace('you ', 'they ')}); "
-            f"expect a reply by {local_time(following.deadline_at, asker.timezone)}."
+            f"expect a reply by {time_with_zone(following.deadline_at, asker.timezone)}."
         )
     if left.state in (AttemptState.RELEASED, AttemptState.PASSED):
         why = f"{taker.name} took your question but cannot answer it after all."
     else:
         why = (
-            f"{taker.name} took your question at {local_time(left.taken_at, asker.timezone)} but did not "
-            f"answer while it was theirs (until {local_time(left.deadline_at, asker.timezone)})."
+            f"{taker.name} took your question at {time_with_zone(left.taken_at, asker.timezone)} but did not "
+            f"answer while it was theirs (until {time_with_zone(left.deadline_at, asker.timezone)})."
         )
     subject = (
         f"Your question went to {following.mentor.name}"
@@ -308,7 +308,7 @@ def moved_on(left: Attempt, following: Attempt | None, to_taker: bool) -> None:
             left,
             f"{asker.name}'s question moved on: {_short(question.goal)}",
             [
-                f"You took this question; it was yours until {local_time(left.deadline_at, taker.timezone)}, "
+                f"You took this question; it was yours until {time_with_zone(left.deadline_at, taker.timezone)}, "
                 f"and it has now gone to {there}. {asker.name} knows.",
                 "You can still post on the thread if you have something to add.",
             ],

@@ -22,7 +22,6 @@ from sqlalchemy.orm import selectinload
 from app.errors import Conflict, NotFound
 from app.extensions import db, utcnow
 from app.help import digest, notices
-from app.help.clock import day_start, local_day
 from app.help.digest_schedule import next_digest_at
 from app.help.mentor_pool import OPEN_LOAD, helpers, own_mentor, related_skills, schedules
 from app.help.models import Attempt, AttemptState, DigestFrequency, Question, QuestionState, Urgency
@@ -31,6 +30,7 @@ from app.jobs import job_queues
 from app.mail.outgoing.bounces import PausedMail
 from app.mail.outgoing.unsubscribe import opted_out
 from app.people.models import Team, User
+from app.times import day_start, local_day
 from matching.ranking import Candidate, Need, RoutingRules, prepare_helpers, rank
 
 log = logging.getLogger(__name__)

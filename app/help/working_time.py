@@ -18,9 +18,8 @@ from functools import lru_cache
 
 import holidays
 
-from app.help.clock import zone
+from app.times import zone
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 OFFICE_DAYS = frozenset(range(5))  # Monday to Friday
 # How far ahead to look for someone's next working day (a long leave, a year of holidays).
 LOOK_AHEAD_DAYS = 400

@@ -17,11 +17,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.people.models import SkillKind
+from app.times import DEFAULT_LOCALE, weekday_names
 
-WEEKDAY_CHOICES = [
-    SelectChoice(str(n), name)
-    for n, name in enumerate(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))
-]
+WEEKDAY_CHOICES = [SelectChoice(str(n), name) for n, name in enumerate(weekday_names(locale=DEFAULT_LOCALE))]
 LEVEL_CHOICES = [SelectChoice(str(n), f"{n}/5") for n in range(1, 6)]
 
 

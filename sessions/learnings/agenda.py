@@ -23,9 +23,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sessions.series.schedule import MONTHS, WEEKDAYS, Series, occurrence
+from sessions.series.schedule import Series, occurrence
 
 KINDS = ("learned", "want", "stuck")
 # How the agenda heads each kind: the team's words, where the form says "I".
@@ -264,26 +263,3 @@ def build_agenda(
         feedback=tuple(feedback) if is_open else (),
         feedback_waiting=0 if is_open else len(feedback),
     )
-
-
-# -- times as people read them -------------------------------------------------------------------
-
-
-def describe_when(start: datetime, end: datetime, zone_name: str | None) -> str:
-    """A session's time in a zone, with the zone's name: Tuesday 24 November 2026, 10:00–10:30
-    (Europe/Berlin). An empty or unknown zone is read as UTC."""
-    zone = _zone(zone_name)
-    first, last = start.astimezone(zone), end.astimezone(zone)
-    return f"{day_name(first)}, {first:%H:%M}–{last:%H:%M} ({zone.key})"
-
-
-def day_name(moment: datetime | date) -> str:
-    """A date with its weekday: Tuesday 24 November 2026."""
-    return f"{WEEKDAYS[moment.weekday()]} {moment.day} {MONTHS[moment.month - 1]} {moment.year}"
-
-
-def _zone(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")

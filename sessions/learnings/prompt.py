@@ -20,8 +20,8 @@ from app.extensions import db
 from app.mail.addresses import reply_address
 from app.mail.incoming.handlers import Reply, ReplyRefused
 from app.mail.outgoing.compose import send_mail
+from app.times import day_name, describe_when
 from app.urls import external_url
-from sessions.learnings.agenda import day_name, describe_when
 from sessions.learnings.services import find_week, why_not_add
 from sessions.learnings.text import REPLY_LABELS, TEXT_MAX, read_reply, reply_problem
 from sessions.models import Learning, LearningKind, SessionSeries, SessionWeek

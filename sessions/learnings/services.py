@@ -22,6 +22,7 @@ from app.extensions import db, utcnow
 from app.help.access import visible_questions
 from app.help.models import Question
 from app.people.models import User
+from app.times import long_date
 from feedback.comments import shared_task_comments
 from sessions.access import current_invitees
 from sessions.learnings.agenda import (
@@ -35,7 +36,7 @@ from sessions.learnings.agenda import (
 )
 from sessions.learnings.text import learning_problems, tidy
 from sessions.models import ActionItem, Learning, LearningKind, SeriesMember, SessionSeries, SessionWeek
-from sessions.series.schedule import Occurrence, long_date, occurrence
+from sessions.series.schedule import Occurrence, occurrence
 from sessions.series.stored import as_series, week_row
 
 FEEDBACK_SHOWN = 10  # task-feedback highlights on an agenda

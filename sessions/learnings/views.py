@@ -15,8 +15,8 @@ from app.errors import InvalidInput
 from app.extensions import db, utcnow
 from app.forms import show_errors
 from app.request_keys import RequestKeyField
+from app.times import describe_when, zone
 from sessions import bp
-from sessions.learnings.agenda import describe_when
 from sessions.learnings.services import (
     LearningRefused,
     add_learning,
@@ -31,7 +31,6 @@ from sessions.learnings.services import (
 )
 from sessions.learnings.text import TEXT_MAX
 from sessions.models import Learning, LearningKind, SessionSeries
-from sessions.series.schedule import long_date
 from sessions.series.stored import as_series
 from sessions.urls import series_or_404
 
@@ -77,7 +76,7 @@ def _page(
     session = session_of(row, day)
     agenda = agenda_for(row, day, current_user.id, now)
     refusal = why_not_add(row, week, current_user.id)
-    viewer_zone = current_user.timezone or "UTC"
+    viewer_zone = zone(current_user.timezone).key
     return render_template(
         "sessions/week.html",
         series=row,
@@ -155,6 +154,3 @@ def delete_learning_view(series_id: int, day: str, learning_id: int):
     db.session.commit()
     flash("Taken back.", "success")
     return redirect(url_for("sessions.week_page", series_id=row.id, day=day.isoformat()))
-
-
-bp.add_app_template_filter(long_date, "long_date")

@@ -4,12 +4,12 @@ invited and who was there, and its action items. Nothing here changes anything."
 from __future__ import annotations
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from app.extensions import db, utcnow
 from app.people.models import User
+from app.times import local_day
 from sessions.access import current_invitees
 from sessions.models import (
     ActionItem,
@@ -135,7 +135,7 @@ def learnings_count(week_id: int) -> int:
 
 def today_for(series: SessionSeries) -> date:
     """Today's date where the series meets: due dates are days there."""
-    return utcnow().astimezone(ZoneInfo(series.timezone)).date()
+    return local_day(utcnow(), series.timezone)
 
 
 def learning_rows(week_id: int) -> list[Learning]:

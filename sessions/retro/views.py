@@ -20,7 +20,7 @@ from flask_wtf import FlaskForm
 
 from app.extensions import db
 from app.forms import show_errors
-from app.help.clock import local_time
+from app.times import time_with_zone
 from sessions import bp
 from sessions.access import can_manage
 from sessions.learnings.services import load_agenda
@@ -30,7 +30,6 @@ from sessions.retro import rules as retro
 from sessions.retro import services as running
 from sessions.retro.forms import ActionItemForm, ButtonForm, CloseForm, DoneForm, GroupForm, PhaseForm
 from sessions.retro.rules import RetroRefused
-from sessions.series.schedule import long_date
 from sessions.series.stored import SeriesInvalid, week_row
 from sessions.urls import series_or_404, session_day_or_404
 
@@ -111,10 +110,11 @@ def _run_page(
         invited=invited,
         steps=phases.stepper(phase),
         total_minutes=sum(phases.TIMEBOX_MINUTES.values()),
-        long_date=long_date,
         title=phases.phase_title,
         week_url=_link("sessions.week_page", series_id=row.id, day=day.isoformat()),
-        started=local_time(week.started_at, current_user.timezone) if week is not None and week.started_at else None,
+        started=time_with_zone(week.started_at, current_user.timezone)
+        if week is not None and week.started_at
+        else None,
     )
     if phase is None:
         page.update(start_form=ButtonForm(), count=queries.learnings_count(week.id) if week else 0)

@@ -11,13 +11,14 @@ from flask import abort, flash, render_template, request
 from flask_login import current_user, login_required
 
 from app.extensions import db, utcnow
-from app.help.clock import zone as person_zone
 from app.people.models import User, normalize_email
+from app.times import long_date
+from app.times import zone as person_zone
 from sessions import access, bp
 from sessions.models import SeriesMember, SessionSeries
 from sessions.series import services
 from sessions.series.forms import ActionForm, CancelForm, GuestForm, MoveForm, NamesForm
-from sessions.series.schedule import long_date, occurrence, regular_occurrence, resolve_local
+from sessions.series.schedule import occurrence, regular_occurrence, resolve_local
 from sessions.series.views import (
     back_to_series,
     check_form,

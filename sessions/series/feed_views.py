@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from app.extensions import db
-from app.help.clock import local_time
+from app.times import time_with_zone
 from app.urls import external_url
 from sessions import bp
 from sessions.series import feed
@@ -52,7 +52,7 @@ def feed_settings():
         form=form,
         address=address,
         webcal=address and "webcal://" + address.split("://", 1)[1],
-        fetched=local_time(fetched, current_user.timezone) if fetched else None,
+        fetched=time_with_zone(fetched, current_user.timezone) if fetched else None,
         series=feed.series_in_feed(current_user),
     ), 400 if form.errors else 200
 

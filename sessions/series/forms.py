@@ -22,7 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.request_keys import RequestKeyField
-from sessions.series.schedule import WEEKDAYS
+from app.times import DEFAULT_LOCALE, weekday_names
 
 # The columns' sizes (sessions.models.SessionSeries).
 TITLE_MAX = 120
@@ -47,7 +47,9 @@ class SeriesForm(FlaskForm):
     team_id = SelectField("Team", coerce=int, validate_choice=True)
     title = StringField("Title", validators=[Length(max=TITLE_MAX)], render_kw={"maxlength": TITLE_MAX})
     weekday = SelectField(
-        "Weekday", coerce=int, choices=[SelectChoice(number, name) for number, name in enumerate(WEEKDAYS)]
+        "Weekday",
+        coerce=int,
+        choices=[SelectChoice(number, name) for number, name in enumerate(weekday_names(locale=DEFAULT_LOCALE))],
     )
     start_time = TimeField("Starts at", format=TIME_FORMATS, validators=[InputRequired(TIME_MESSAGE)])
     duration_minutes = IntegerField(

@@ -26,10 +26,11 @@ from app.jobs import enqueue_after_commit
 from app.mail.addresses import reply_address
 from app.mail.outgoing.compose import send_mail
 from app.people.models import User
+from app.times import CLOCK, date_format, long_date, weekday_names
 from app.urls import external_url
 from sessions.models import SeriesMember, SessionSeries, WeekAnswer
 from sessions.series import calendar
-from sessions.series.schedule import WEEKDAYS, Person, email_problem, long_date
+from sessions.series.schedule import Person, email_problem
 from sessions.series.stored import as_series
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,6 @@ def _send(row: SessionSeries, member: SeriesMember, method: str) -> int:
             organizer=row.organizer,
             skipped=sorted(series.skipped),
             moved=sorted(series.moved.items()),
-            long_date=long_date,
         ),
         calendar=ics,
         # A reply typed in the mail program reaches the same address as the calendar's
@@ -109,7 +109,7 @@ def describe_slot(row: SessionSeries) -> str:
     """The series' slot in words: Tuesdays at 10:00 for 30 minutes (Europe/Berlin)."""
     until = f", until {long_date(row.until)}" if row.until else ""
     return (
-        f"{WEEKDAYS[row.weekday]}s at {row.start_time:%H:%M} for {row.duration_minutes} minutes "
+        f"{weekday_names()[row.weekday]}s at {date_format(row.start_time, CLOCK)} for {row.duration_minutes} minutes "
         f"({row.timezone}), from {long_date(row.first_date)}{until}"
     )
 

@@ -22,9 +22,10 @@ import sqlalchemy as sa
 
 from app.extensions import db, utcnow
 from app.mail.incoming.handlers import Reply, ReplyRefused
+from app.times import long_date
 from sessions.models import SeriesMember, SessionSeries, WeekAnswer
 from sessions.series.calendar import Rsvp, calendar_method, parse_reply
-from sessions.series.schedule import Series, long_date, week_of
+from sessions.series.schedule import Series, week_of
 from sessions.series.stored import as_series, week_row
 
 log = logging.getLogger(__name__)

@@ -15,23 +15,9 @@ from functools import lru_cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, available_timezones
 
+from babel.dates import format_date, format_time, get_day_names
 from email_validator import EmailNotValidError, validate_email
 
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 MAX_MINUTES = 8 * 60
 PARTSTATS = ("NEEDS-ACTION", "ACCEPTED", "DECLINED", "TENTATIVE", "DELEGATED")
 # Changing any of these moves every session, so earlier answers no longer hold.
@@ -128,14 +114,19 @@ class FieldError(NamedTuple):
     message: str
 
 
-def long_date(day: date) -> str:
-    """A date as people read it: 29 March 2026."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+def long_date(day: date, locale: str = "en") -> str:
+    """A date as people read it: 29 March 2026 (app.times writes it the same way on pages)."""
+    return format_date(day, "d MMMM yyyy", locale=locale)
 
 
 @lru_cache(maxsize=1)
 def known_zones() -> frozenset[str]:
     return frozenset(available_timezones())
+
+
+def clock(at: time | datetime, locale: str = "en") -> str:
+    """A wall-clock time as people read it: 09:30."""
+    return format_time(at, "HH:mm", locale=locale)
 
 
 def resolve_local(day: date, at: time, zone: str | ZoneInfo) -> tuple[datetime, str | None]:
@@ -149,10 +140,12 @@ def resolve_local(day: date, at: time, zone: str | ZoneInfo) -> tuple[datetime, 
         return first, None
     real = first.astimezone(UTC).astimezone(tz)
     if real.replace(tzinfo=None) != wall:
-        return real, (f"{at:%H:%M} does not exist on {long_date(day)} in {tz.key}; the session starts at {real:%H:%M}.")
+        return real, (
+            f"{clock(at)} does not exist on {long_date(day)} in {tz.key}; the session starts at {clock(real)}."
+        )
     return first, (
-        f"{at:%H:%M} occurs twice on {long_date(day)} in {tz.key}; "
-        f"the session starts at the first {at:%H:%M} ({first.tzname()})."
+        f"{clock(at)} occurs twice on {long_date(day)} in {tz.key}; "
+        f"the session starts at the first {clock(at)} ({first.tzname()})."
     )
 
 
@@ -175,7 +168,10 @@ def validate_series(series: Series) -> list[FieldError]:
             f"The end date ({long_date(series.until)}) is before the first date ({long_date(series.first_date)}).",
         )
     elif series.weekday in range(7) and (last := series.last_day) is not None and last < series.first_day:
-        add("until", f"No {WEEKDAYS[series.weekday]} falls between the first date and the end date.")
+        add(
+            "until",
+            f"No {get_day_names('wide', locale='en')[series.weekday]} falls between the first date and the end date.",
+        )
     if series.sequence < 0:
         add("sequence", "The sequence cannot be negative.")
     _check_email(add, "organizer.email", series.organizer.email)

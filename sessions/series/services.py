@@ -21,6 +21,7 @@ from flask import current_app
 from app import request_keys
 from app.extensions import db, utcnow
 from app.people.models import Team, User
+from app.times import long_date
 from sessions.access import can_manage
 from sessions.models import SeriesMember, SessionSeries
 from sessions.series.invitations import record_change, sync_members, update_calendars_after_commit
@@ -31,7 +32,6 @@ from sessions.series.schedule import (
     Person,
     Series,
     email_problem,
-    long_date,
     occurrence,
     occurrences,
     regular_occurrence,

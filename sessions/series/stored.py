@@ -11,8 +11,9 @@ from flask import current_app
 from app.database import insert_unless_exists
 from app.errors import InvalidInput
 from app.extensions import db
+from app.times import long_date
 from sessions.models import SessionSeries, SessionWeek
-from sessions.series.schedule import Attendee, FieldError, Move, Person, Series, email_problem, long_date
+from sessions.series.schedule import Attendee, FieldError, Move, Person, Series, email_problem
 
 
 class SeriesInvalid(InvalidInput):

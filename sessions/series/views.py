@@ -19,14 +19,15 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user, login_required
 
 from app.extensions import db, utcnow
-from app.help.clock import zone as person_zone
 from app.people.models import Role, Team
+from app.times import describe_when
+from app.times import zone as person_zone
 from sessions import access, bp
 from sessions.models import SeriesMember, SessionSeries, WeekAnswer
 from sessions.series import services
 from sessions.series.forms import ActionForm, CancelForm, GuestForm, NamesForm, SeriesForm
 from sessions.series.invitations import describe_slot
-from sessions.series.schedule import WEEKDAYS, known_zones, long_date
+from sessions.series.schedule import known_zones
 from sessions.urls import series_or_404
 
 WEEKS_SHOWN = 8
@@ -44,9 +45,7 @@ ANSWERS = {
 
 def span(start: datetime, end: datetime, shown_in=None) -> str:
     """A session's time as people read it: Tuesday 1 December 2026, 10:00–10:30 (Europe/Berlin)."""
-    if shown_in is not None:
-        start, end = start.astimezone(shown_in), end.astimezone(shown_in)
-    return f"{WEEKDAYS[start.weekday()]} {long_date(start.date())}, {start:%H:%M}–{end:%H:%M} ({start.tzinfo.key})"
+    return describe_when(start, end, (shown_in or start.tzinfo).key)
 
 
 def tally(day: date, invitees: list[SeriesMember], answers: dict[tuple[date, int], str]) -> list[tuple[str, int]]:

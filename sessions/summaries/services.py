@@ -10,11 +10,12 @@ import sqlalchemy as sa
 from app.extensions import db, utcnow
 from app.mail.outgoing.compose import send_mail
 from app.mail.outgoing.unsubscribe import opted_out_of
+from app.times import long_date
 from app.urls import external_url
 from sessions.models import ActionItem, Attendance, Phase, SessionWeek
 from sessions.retro import rules as retro
 from sessions.retro.queries import actions_raised, as_action, attendees_of, earlier_actions, items_of, votes_of
-from sessions.series.schedule import email_problem, long_date
+from sessions.series.schedule import email_problem
 
 # The mail topic a person can unsubscribe from; invites and prompts still come.
 SUMMARY_TOPIC = "session-summaries"
@@ -48,7 +49,6 @@ def send_summary(week_id: int) -> int:
                 series=series,
                 week=week,
                 summary=summary,
-                long_date=long_date,
                 page=external_url("sessions.summary_page", series_id=series.id, day=week.day.isoformat()),
                 history=external_url("sessions.history", series_id=series.id),
             ),

@@ -11,7 +11,6 @@ from sessions import bp
 from sessions.access import can_manage
 from sessions.learnings.services import find_week
 from sessions.retro.queries import open_actions
-from sessions.series.schedule import long_date
 from sessions.summaries import services as summaries
 from sessions.urls import series_or_404, session_day_or_404
 
@@ -31,7 +30,6 @@ def history(series_id: int):
         open_actions=open_actions(row.id),
         lead=can_manage(row.team_id, current_user),
         you=current_user.id,
-        long_date=long_date,
     )
 
 
@@ -43,6 +41,4 @@ def summary_page(series_id: int, day: str):
     week = find_week(row.id, session_day_or_404(row, day))
     if week is None or week.closed_at is None:
         abort(404, description="That session is not closed, so it has no summary yet.")
-    return render_template(
-        "sessions/summary.html", series=row, week=week, summary=summaries.summary_of(week.id), long_date=long_date
-    )
+    return render_template("sessions/summary.html", series=row, week=week, summary=summaries.summary_of(week.id))

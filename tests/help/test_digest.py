@@ -14,10 +14,10 @@ from app.extensions import db, utcnow
 from app.help import thread
 from app.help.digest import due_mentors, send_digests, waited_words
 from app.help.models import Attempt, DigestSetting, Question, Urgency
-from app.help.notices import local_time
 from app.help.routing import route_question
 from app.mail.addresses import find_reply_address
 from app.mail.models import OutboundMail
+from app.times import time_with_zone
 from app.urls import external_url
 from tests.help.digest_scenes import backdate, can_wait, digests, goals_in, hour_passes, html_of, run_digests
 from tests.help.routing_scenes import ask, attempts_of, mentor, text_of
@@ -62,7 +62,7 @@ def test_a_digest_lists_each_waiting_question_with_its_own_reply_address_and_lin
         assert unquote(mailto) in unquote(html.replace("&amp;", "&"))
         assert f"Answer in Unstuck: {external_url('help.thread', question_id=question.id)}" in text
         assert f"From {asker.name}, waiting for" in text
-        assert local_time(attempt.deadline_at, "America/New_York") in text
+        assert time_with_zone(attempt.deadline_at, "America/New_York") in text
         assert attempt.notified_at is not None
         take = re.search(r"I'll take it: (\S+)", text.split(question.goal, 1)[1]).group(1)
         pass_ = re.search(r"Pass: (\S+)", text.split(question.goal, 1)[1]).group(1)

@@ -46,7 +46,7 @@ def count() -> int:
 
 
 def asked_at(q: Question) -> str:
-    return in_zone(q.created_at, "Europe/Berlin", "%H:%M")
+    return in_zone(q.created_at, "Europe/Berlin", "HH:mm")
 
 
 def test_the_same_question_again_on_the_page_is_named_with_its_time_and_the_draft_kept(client, auth, team):

@@ -8,8 +8,8 @@ import pytest
 
 from app.extensions import db, utcnow
 from app.help.models import Attempt, AttemptState, Urgency
-from app.help.notices import local_time
 from app.people.models import Role
+from app.times import time_with_zone
 from tests.help.routing_scenes import ask, attempts_of, mentor
 
 INBOX = "/help/for-you"
@@ -66,7 +66,7 @@ def test_a_mentor_sees_only_the_questions_waiting_for_them_with_deadlines_in_the
 
     assert "Deploy the billing service" in page and "Tune the report query" in page
     assert "Rotate the signing keys" not in page and "Fix the flaky login test" not in page
-    assert local_time(mine.deadline_at, "America/New_York") in page
+    assert time_with_zone(mine.deadline_at, "America/New_York") in page
     assert "(America/New_York)" in page
     assert "asked because you are their mentor" in page
     assert page.index("Deploy the billing service") < page.index("Tune the report query")

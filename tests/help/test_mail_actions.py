@@ -18,9 +18,9 @@ from app.help import holds, routing, thread
 from app.help.mail_links import pass_link, rate_link, take_link
 from app.help.mentor_pool import schedule_of
 from app.help.models import Attempt, AttemptState, Question, Urgency
-from app.help.notices import local_time
 from app.help.working_time import add_working, add_working_days
 from app.mail.outgoing import OutboundMail
+from app.times import time_with_zone
 from app.tokens import UsedLinkToken, make_token
 from tests.help.routing_scenes import mails_to, overdue, text_of
 from tests.help.threads import scene, sign_in
@@ -124,7 +124,7 @@ def test_taking_from_the_mail_gives_time_and_tells_the_asker_once(s, client, job
     text = page(done)
     assert (
         "Thanks — Nina New knows you're on it. It stays with you until "
-        f"{local_time(attempt.deadline_at, 'Europe/Berlin')} (your working time)."
+        f"{time_with_zone(attempt.deadline_at, 'Europe/Berlin')} (your working time)."
     ) in text
     assert f'href="/help/questions/{s.question.id}"' in text
 
@@ -136,7 +136,7 @@ def test_taking_from_the_mail_gives_time_and_tells_the_asker_once(s, client, job
     jobs.run()
     [told] = mails_to(smtp, s.asker)
     assert told["Subject"] == "Mia Mentor is on your question"
-    assert f"Expect a reply by {local_time(attempt.deadline_at, 'Europe/Berlin')}" in text_of(told)
+    assert f"Expect a reply by {time_with_zone(attempt.deadline_at, 'Europe/Berlin')}" in text_of(told)
     assert told["Reply-To"].addresses[0].addr_spec.startswith("reply+")
 
 

@@ -8,8 +8,8 @@ import pytest
 from app.extensions import db, utcnow
 from app.help.digest import next_digest_for
 from app.help.models import DigestFrequency, DigestSetting
-from app.help.notices import local_time
 from app.mail.outgoing.unsubscribe import opt_out, opted_out
+from app.times import time_with_zone
 
 PAGE = "/help/mail-settings"
 
@@ -33,7 +33,7 @@ def test_the_page_shows_the_default_the_time_zone_and_the_next_digest(make, clie
     assert 'id="current-setting">hourly<' in page
     assert "America/New_York" in page
     assert '<input checked id="frequency-1" name="frequency" required type="radio" value="hourly">' in page
-    next_digest = local_time(next_digest_for(mia, utcnow()), "America/New_York")
+    next_digest = time_with_zone(next_digest_for(mia, utcnow()), "America/New_York")
     assert next_digest.split(" ", 1)[1] in page  # the day and zone; the minute may have turned
 
 

@@ -14,13 +14,12 @@ import sqlalchemy as sa
 
 from app.extensions import db, utcnow
 from app.help import routing
-from app.help.clock import local_day
 from app.help.jobs import route_question_job, sweep
 from app.help.models import Attempt, AttemptState, Question, QuestionState, Urgency
-from app.help.notices import local_time
 from app.help.routing import answer_arrived, check_deadline, pass_question, route_question
 from app.jobs import enqueue
 from app.people.models import Team, User
+from app.times import local_day, time_with_zone
 from app.urls import external_url
 from matching.models import Mentorship, MentorshipState
 from tests.help.routing_scenes import (
@@ -339,7 +338,7 @@ def test_a_blocking_question_mails_the_mentor_once_with_the_thread_link(app, mak
     assert f'href="{external_url("help.thread", question_id=question.id)}"' in mail.get_body(("html",)).get_content()
     assert "It fails with `relation does not exist`." in body
     assert "Where: Billing runbook https://wiki.example.com/billing" in body
-    assert local_time(attempt.deadline_at, "America/New_York") in body
+    assert time_with_zone(attempt.deadline_at, "America/New_York") in body
     assert "(America/New_York)" in body
     assert attempt.notified_at is not None
 

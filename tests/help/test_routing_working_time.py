@@ -17,12 +17,12 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from app.extensions import db, utcnow
-from app.help.clock import local_time
 from app.help.jobs import route_question_job, sweep
 from app.help.models import Attempt, Urgency
 from app.help.routing import route_question, tell_mentor
 from app.jobs import enqueue
 from app.people.models import User
+from app.times import time_with_zone
 from matching.models import Mentorship, MentorshipState
 from tests.help.routing_scenes import ALWAYS, ask, attempts_of, mails_to, mentor, text_of, time_out
 from tests.help.threads import sign_in
@@ -58,7 +58,7 @@ def test_a_blocking_question_when_nobody_fitting_works_waits_for_their_morning_a
     assert attempt.notified_at is None and mails_to(smtp, ari) == []  # no ping on a day off
     [told] = mails_to(smtp, nina)
     assert told["Subject"] == "Nobody who can answer is working now: Ari First will see it first"
-    assert f"Ari First is the first to start: at {local_time(starts, 'America/New_York')}" in text_of(told)
+    assert f"Ari First is the first to start: at {time_with_zone(starts, 'America/New_York')}" in text_of(told)
     urgent = app.extensions["jobs"].queues["urgent"]
     scheduled = {
         urgent.fetch_job(j).func_name: urgent.scheduled_job_registry.get_scheduled_time(j)

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from app.times import describe_when
 from sessions.learnings.agenda import (
     NO_SKILL,
     ActionNote,
@@ -13,7 +14,6 @@ from sessions.learnings.agenda import (
     LearningNote,
     build_agenda,
     carried_actions,
-    describe_when,
     learnings_open,
     question_window,
     questions_by_skill,

@@ -29,6 +29,7 @@ from flask import Flask, current_app
 from app.database import insert_unless_exists
 from app.extensions import db, utcnow
 from app.mail.models import MailBounce, MailStatus, OutboundMail
+from app.times import DEFAULT_LOCALE, in_zone
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class MailPause:
 
     def describe(self) -> str:
         """Say why an email was not sent, for its record."""
-        return f"mail to this address bounced {self.count} times; paused until {self.until:%Y-%m-%d %H:%M} UTC"
+        return f"mail to this address bounced {self.count} times; paused until {in_zone(self.until, 'UTC', 'yyyy-MM-dd HH:mm', DEFAULT_LOCALE)} UTC"
 
 
 def mail_pauses(emails: Iterable[str]) -> dict[str, MailPause]:

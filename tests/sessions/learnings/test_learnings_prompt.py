@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from app.extensions import db, utcnow
 from app.mail.addresses import reply_address
 from app.people.models import User
+from app.times import day_name
 from sessions.jobs import upkeep
-from sessions.learnings.agenda import day_name
 from sessions.learnings.prompt import LEARNINGS_PURPOSE, send_due_prompts
 from sessions.models import SeriesMember, SessionSeries
 from sessions.series import services
