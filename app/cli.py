@@ -10,7 +10,10 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from rq.exceptions import StopRequested
 
+from app.devserver import run_dev
 from app.jobs import cron_scheduler, job_queues, stop_requested
+from app.people import demo
+from app.people.commands import people_cli
 
 # How long `flask worker` and `flask cron` wait before trying again when Redis went away.
 REDIS_RETRY_SECONDS = 1
@@ -18,8 +21,6 @@ REDIS_RETRY_SECONDS = 1
 
 def register_commands(app: Flask) -> None:
     """Add the commands to the app's command line."""
-    from app.people.commands import people_cli
-
     app.cli.add_command(worker)
     app.cli.add_command(cron)
     app.cli.add_command(people_cli)
@@ -82,8 +83,6 @@ def run_through_redis_outages(run: Callable[[], object]) -> None:
 @with_appcontext
 def seed_demo() -> None:
     """Add a demo organisation (teams, mentors, new hires, skills) to an empty database."""
-    from app.people import demo
-
     if not demo.seed_demo():
         click.echo("The database already has people; the demo organisation was not added.")
         return
@@ -99,8 +98,6 @@ def seed_demo() -> None:
 @with_appcontext
 def dev(port: int) -> None:
     """Run Unstuck for development: migrate, seed the demo, embedded Redis, web and worker."""
-    from app.devserver import run_dev
-
     try:
         # Only on the loopback address: the development server runs with the debugger on.
         status = run_dev(current_app._get_current_object(), "127.0.0.1", port)

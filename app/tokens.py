@@ -129,6 +129,13 @@ def use_token(link: LinkToken) -> None:
         raise TokenUsed("This link was already used.")
 
 
+def refuse_used(link: LinkToken) -> None:
+    """Raise TokenUsed if a single-use token was used already (so a link's page can say so
+    before anyone presses its button)."""
+    if db.session.scalar(sa.select(UsedLinkToken.id).where(UsedLinkToken.nonce == link.nonce)) is not None:
+        raise TokenUsed("This link was already used.")
+
+
 def link_problem_page(error: TokenError):
     """Return the page (and status) that tells a person why their link does not work."""
     reason = {TokenExpired: "expired", TokenUsed: "used"}.get(type(error), "invalid")

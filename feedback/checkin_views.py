@@ -9,10 +9,12 @@ from flask_login import current_user, login_required
 from app.auth.guards import admin_required
 from app.errors import InvalidInput
 from app.extensions import db
-from app.tokens import TokenError, TokenUsed, link_problem_page, use_token
+from app.links import LinkKind, open_link
+from app.people.models import User
 from feedback import bp, checkins, links
 from feedback.checkins import Closed
 from feedback.forms import CheckinForm, ClearFlagForm, as_int
+from feedback.models import Checkin
 from feedback.pages import hidden_problems, open_mail_link, show_errors
 
 
@@ -61,45 +63,53 @@ def answer_checkin(checkin_id: int):
     return _checkins_page({checkin_id: form}, 400)
 
 
+def _checkin_form(opened: tuple[User, Checkin]) -> CheckinForm:
+    form = CheckinForm()
+    if request.method == "GET":
+        form.score.data = request.args.get("score") if as_int(request.args.get("score")) else None
+        form.change.data = opened[1].change
+    return form
+
+
+def _checkin_mail_page(opened: tuple[User, Checkin], form: CheckinForm, status: int):
+    return render_template(
+        "feedback/checkin_mail.html", form=form, checkin=opened[1], problems=hidden_problems(form)
+    ), status
+
+
+def _save_checkin_from_mail(opened: tuple[User, Checkin], form: CheckinForm):
+    person, checkin = opened
+    try:
+        checkins.answer_checkin(checkin.id, person.id, as_int(form.score.data), form.change.data or "", via="email")
+    except InvalidInput as exc:
+        show_errors(form, exc)
+        return _checkin_mail_page(opened, form, 400)
+    except Closed as exc:
+        db.session.rollback()
+        return render_template("links/done.html", title="Nothing was changed", message=str(exc)), 409
+    return render_template(
+        "links/done.html",
+        title="Thank you",
+        message="Your check-in is saved. You can change it in Unstuck until the next one.",
+        next_url=url_for("feedback.checkins"),
+        next_label="Open your check-ins",
+    )
+
+
+CHECKIN_LINK = LinkKind(
+    read=lambda token: links.read_link(links.CHECKIN, token),
+    load=lambda link: open_mail_link(link, checkins.own_checkin),
+    form=_checkin_form,
+    confirm=_checkin_mail_page,
+    act=_save_checkin_from_mail,
+)
+
+
 @bp.route("/checkins/email/<token>", methods=["GET", "POST"], endpoint="checkin_from_mail")
 def checkin_from_mail(token: str):
     """The check-in a mail's score link opens, with that score chosen; no sign-in needed,
     the link names the person. Sending it uses the link up."""
-    try:
-        link, person, checkin = open_mail_link(links.CHECKIN, token, checkins.own_checkin)
-    except TokenError as error:
-        return link_problem_page(error)
-    form = CheckinForm()
-    if request.method == "GET":
-        form.score.data = request.args.get("score") if as_int(request.args.get("score")) else None
-        form.change.data = checkin.change
-        status = 200
-    elif form.validate_on_submit():
-        try:
-            use_token(link)
-            checkins.answer_checkin(checkin.id, person.id, as_int(form.score.data), form.change.data or "", via="email")
-        except TokenUsed as error:
-            db.session.rollback()
-            return link_problem_page(error)
-        except InvalidInput as exc:
-            show_errors(form, exc)
-            status = 400
-        except Closed as exc:
-            db.session.rollback()
-            return render_template("links/done.html", title="Nothing was changed", message=str(exc)), 409
-        else:
-            return render_template(
-                "links/done.html",
-                title="Thank you",
-                message="Your check-in is saved. You can change it in Unstuck until the next one.",
-                next_url=url_for("feedback.checkins"),
-                next_label="Open your check-ins",
-            )
-    else:
-        status = 400
-    return render_template(
-        "feedback/checkin_mail.html", form=form, checkin=checkin, problems=hidden_problems(form)
-    ), status
+    return open_link(CHECKIN_LINK, token)
 
 
 # Flags, for the admins

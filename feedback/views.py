@@ -12,9 +12,9 @@ from flask_login import current_user, login_required
 from app.errors import InvalidInput, NotFound
 from app.extensions import db
 from app.help.forms import skill_names
+from app.links import LinkKind, open_link
 from app.people.models import Role, User
 from app.request_checks import database_id
-from app.tokens import TokenError, TokenUsed, link_problem_page, use_token
 from feedback import bp, checkins, clarity, links, tasks
 from feedback.forms import ClarityForm, TaskForm, as_int
 from feedback.models import HELPED, MentorshipFlag
@@ -111,27 +111,24 @@ def my_tasks():
     return render_template("feedback/my_tasks.html", page=page, helped_labels=HELPED)
 
 
-@bp.route("/tasks/email/<token>", methods=["GET", "POST"], endpoint="task_from_mail")
-def task_from_mail(token: str):
-    """The form a "How did the task go?" link opens, filled in from the question; no
-    sign-in needed, the link names the person. Sending it uses the link up."""
-    try:
-        link, person, question = open_mail_link(links.TASK, token, tasks.own_question)
-    except TokenError as error:
-        return link_problem_page(error)
-    action = url_for("feedback.task_from_mail", token=token)
+def _task_form(opened: tuple[User, object]) -> TaskForm:
     if request.method == "GET":
-        return _task_page(TaskForm(data=tasks.prefilled_from(question)), action, person, question)
-    form = TaskForm()
-    if not form.validate_on_submit():
-        return _task_page(form, action, person, question, 400)
+        return TaskForm(data=tasks.prefilled_from(opened[1]))
+    return TaskForm()
+
+
+def _task_mail_page(opened: tuple[User, object], form: TaskForm, status: int):
+    person, question = opened
+    action = url_for("feedback.task_from_mail", token=request.view_args["token"])
+    return _task_page(form, action, person, question, status)
+
+
+def _save_task_from_mail(opened: tuple[User, object], form: TaskForm):
+    person, question = opened
     try:
-        use_token(link)
         tasks.record_task_feedback(person.id, _task_input(form, question.id), via="email")
-    except TokenUsed as error:
-        db.session.rollback()
-        return link_problem_page(error)
     except InvalidInput as exc:
+        action = url_for("feedback.task_from_mail", token=request.view_args["token"])
         return _task_page(form, action, person, question, 400, show_errors(form, exc))
     return render_template(
         "links/done.html",
@@ -140,6 +137,22 @@ def task_from_mail(token: str):
         next_url=url_for("help.thread", question_id=question.id),
         next_label="Open the question",
     )
+
+
+TASK_LINK = LinkKind(
+    read=lambda token: links.read_link(links.TASK, token),
+    load=lambda link: open_mail_link(link, tasks.own_question),
+    form=_task_form,
+    confirm=_task_mail_page,
+    act=_save_task_from_mail,
+)
+
+
+@bp.route("/tasks/email/<token>", methods=["GET", "POST"], endpoint="task_from_mail")
+def task_from_mail(token: str):
+    """The form a "How did the task go?" link opens, filled in from the question; no
+    sign-in needed, the link names the person. Sending it uses the link up."""
+    return open_link(TASK_LINK, token)
 
 
 # Question clarity

@@ -2,12 +2,7 @@
 
 from app.jobs import enqueue_after_commit
 from matching import services
-
-
-def propose_mentor_job(new_hire_id: int, source: str = "join") -> int | None:
-    """Propose a mentor to a new hire with none; return the mentorship's id, if one was made."""
-    mentorship = services.propose_mentor(new_hire_id, source)
-    return mentorship.id if mentorship else None
+from matching.services import propose_mentor_job
 
 
 def mentorship_upkeep() -> dict[str, int]:

@@ -202,9 +202,14 @@ def _close(mentorship_id: int, user_id: int, reason: str, worked_out: bool) -> M
     return mentorship
 
 
-def _propose_next(new_hire_id: int, source: str) -> None:
-    from matching.jobs import propose_mentor_job
+def propose_mentor_job(new_hire_id: int, source: str = "join") -> int | None:
+    """The job that proposes a mentor to a new hire with none; returns the mentorship's id,
+    if one was made."""
+    mentorship = propose_mentor(new_hire_id, source)
+    return mentorship.id if mentorship else None
 
+
+def _propose_next(new_hire_id: int, source: str) -> None:
     enqueue_after_commit(propose_mentor_job, new_hire_id, source)
 
 

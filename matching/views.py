@@ -1,13 +1,16 @@
 """Mentorship pages: a new hire's mentor and why, a mentor's proposals and mentees, and the
 one-click links from mails (GET shows a confirmation, only POST acts)."""
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from app.extensions import db
-from app.tokens import TokenError, TokenInvalid, TokenUsed, UsedLinkToken, link_problem_page, read_token, use_token
+from app.links import LinkKind, open_link
+from app.tokens import LinkToken, TokenInvalid, read_token
 from matching import bp, services
 from matching.forms import ActionForm, DeclineForm, EndForm, FitForm
 from matching.models import FitAnswer, Mentorship, MentorshipState, WaitingForMentor
@@ -177,52 +180,63 @@ def rematch(mentorship_id: int):
     )
 
 
-@bp.route("/mentorships/email/<action>/<token>", methods=["GET", "POST"])
-def email_action(action: str, token: str):
-    """A one-click link from a mail: GET asks to confirm, POST acts, once."""
+@dataclass(frozen=True)
+class _Opened:
+    """What a mentorship mail's link is about: its action, the mentorship, the link's person."""
+
+    action: str
+    mentorship: Mentorship
+    user_id: int
+
+
+def _read(token: str, action: str) -> LinkToken:
     if action not in ACTIONS:
         abort(404)
     purpose = "fit" if action.startswith("fit-") else action
-    try:
-        link = read_token(token, f"mentorship-{action}", max_age_seconds=LINK_DAYS[purpose] * 86400)
-        if link.nonce is None:  # every link a mentorship mail carries is single-use
-            raise TokenInvalid("This link is not valid.")
-        if _used(link.nonce):
-            raise TokenUsed("This link was already used.")
-    except TokenError as error:
-        return link_problem_page(error)
+    link = read_token(token, f"mentorship-{action}", max_age_seconds=LINK_DAYS[purpose] * 86400)
+    if link.nonce is None:  # every link a mentorship mail carries is single-use
+        raise TokenInvalid("This link is not valid.")
+    return link
+
+
+def _load(link: LinkToken, action: str) -> _Opened:
     mentorship = db.get_or_404(Mentorship, link.object_id)
     if not mentorship.involves(link.user_id):
         abort(404)
-    question, button = ACTIONS[action]
-    form = ActionForm()
-    if request.method == "GET" or not form.validate_on_submit():
-        return render_template(
-            "links/confirm.html",
-            title=question,
-            button=button,
-            form=form,
-            details=Markup(render_template("matching/_summary.html", mentorship=mentorship, viewer_id=link.user_id)),
-        )
+    return _Opened(action, mentorship, link.user_id)
+
+
+def _ask(opened: _Opened, form: ActionForm, status: int):
+    question, button = ACTIONS[opened.action]
+    return render_template(
+        "links/confirm.html",
+        title=question,
+        button=button,
+        form=form,
+        details=Markup(
+            render_template("matching/_summary.html", mentorship=opened.mentorship, viewer_id=opened.user_id)
+        ),
+    ), status
+
+
+def _answer(opened: _Opened, form: ActionForm):
+    """Do what the link says, in the transaction that used it up, and say what happened."""
+    action, mentorship, user_id = opened.action, opened.mentorship, opened.user_id
     try:
-        use_token(link)
         if action == "accept":
-            services.accept(mentorship.id, link.user_id)
+            services.accept(mentorship.id, user_id)
             message = f"You are now {mentorship.new_hire.name}'s mentor. Thank you!"
         elif action == "decline":
-            services.decline(mentorship.id, link.user_id)
+            services.decline(mentorship.id, user_id)
             message = "Declined. We will ask the next best mentor."
         else:
-            services.answer_fit_check(mentorship.id, link.user_id, action == "fit-yes")
+            services.answer_fit_check(mentorship.id, user_id, action == "fit-yes")
             message = "Thank you for answering."
-    except TokenUsed as error:
-        db.session.rollback()
-        return link_problem_page(error)
     except services.MatchingError as exc:
         db.session.rollback()
         return render_template("links/done.html", title="That did not work", message=str(exc)), 409
     if action == "fit-no" and mentorship.state == MentorshipState.ACTIVE:
-        page = "matching.my_mentor" if mentorship.new_hire_id == link.user_id else "matching.mentoring"
+        page = "matching.my_mentor" if mentorship.new_hire_id == user_id else "matching.mentoring"
         return render_template(
             "links/done.html",
             title="Thank you",
@@ -233,6 +247,10 @@ def email_action(action: str, token: str):
     return render_template("links/done.html", title="Done", message=message)
 
 
-def _used(nonce: str) -> bool:
-    """Tell whether a single-use link was used already, so its GET does not ask again."""
-    return db.session.scalar(sa.select(UsedLinkToken.id).where(UsedLinkToken.nonce == nonce)) is not None
+EMAIL_ACTION_LINK = LinkKind(read=_read, load=_load, form=lambda opened: ActionForm(), confirm=_ask, act=_answer)
+
+
+@bp.route("/mentorships/email/<action>/<token>", methods=["GET", "POST"])
+def email_action(action: str, token: str):
+    """A one-click link from a mail: GET asks to confirm, POST acts, once."""
+    return open_link(EMAIL_ACTION_LINK, token, action=action)

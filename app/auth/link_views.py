@@ -10,8 +10,9 @@ from app.auth.links import read_sign_in_link, send_sign_in_link
 from app.auth.sessions import EndReason, end_sign_in
 from app.auth.views import begin_signed_in_session, signed_in_answer
 from app.extensions import db
+from app.links import LinkKind, open_link
 from app.people.models import User
-from app.tokens import TokenError, TokenInvalid, link_problem_page, use_token
+from app.tokens import LinkToken, TokenInvalid
 
 
 @bp.route("/sign-in/email", methods=["GET", "POST"])
@@ -28,27 +29,34 @@ def ask_for_link():
     return render_template("auth/ask_for_link.html", form=form, minutes=minutes), 400 if form.errors else 200
 
 
-@bp.route("/sign-in/email/<token>", methods=["GET", "POST"])
-def sign_in_by_link(token: str):
-    """Ask whether to sign in as the link's person; sign in (once) when the button is pressed."""
-    try:
-        link = read_sign_in_link(token)
-        user = db.session.get(User, link.user_id)
-        if user is None or not user.active:
-            raise TokenInvalid("This link is not valid.")
-        if request.method == "GET":
-            return render_template(
-                "links/confirm.html",
-                title="Sign in to Unstuck?",
-                button="Sign in",
-                message=f"This link signs you in as {user.email}.",
-            )
-        use_token(link)
-    except TokenError as error:
-        db.session.rollback()
-        return link_problem_page(error)
+def _person_of(link: LinkToken) -> User:
+    user = db.session.get(User, link.user_id)
+    if user is None or not user.active:
+        raise TokenInvalid("This link is not valid.")
+    return user
+
+
+def _ask(user: User, form: None, status: int):
+    return render_template(
+        "links/confirm.html",
+        title="Sign in to Unstuck?",
+        button="Sign in",
+        message=f"This link signs you in as {user.email}.",
+    ), status
+
+
+def _sign_in(user: User, form: None):
     if current_user.is_authenticated and current_user.sign_in is not None:
         end_sign_in(current_user.sign_in.session_id, EndReason.SIGNED_OUT)
     begin_signed_in_session(user, remember=False)
     db.session.commit()
     return signed_in_answer(user, url_for("people.home"))
+
+
+SIGN_IN_LINK = LinkKind(read=read_sign_in_link, load=_person_of, confirm=_ask, act=_sign_in)
+
+
+@bp.route("/sign-in/email/<token>", methods=["GET", "POST"])
+def sign_in_by_link(token: str):
+    """Ask whether to sign in as the link's person; sign in (once) when the button is pressed."""
+    return open_link(SIGN_IN_LINK, token)

@@ -14,6 +14,8 @@ from app.api import BODY_ERRORS, COMMON_ERRORS, api_user, error_docs, paginated,
 from app.extensions import db
 from app.help import routing, search, thread
 from app.help.access import visible_questions
+from app.help.ask import AskInput, ask_question, suggested_skills
+from app.help.duplicates import AskedBefore
 from app.help.models import Attempt, AttemptState, Post, Question
 from app.help.schemas import (
     AskSchema,
@@ -115,9 +117,6 @@ class Questions(MethodView):
         inferred from the text. Nearly the same question as one of yours that is still open
         or from the last 24 hours is a 409 naming it, unless you send `ask_anyway`.
         """
-        from app.help.ask import AskInput, ask_question
-        from app.help.duplicates import AskedBefore
-
         if "skills" in fields:
             fields["skills"] = tuple(fields["skills"])
         for name in ("urgency", "visibility"):
@@ -266,8 +265,6 @@ class SkillSuggestions(MethodView):
         words of your team's answered questions go with, best match first. The text goes
         in the body: a draft can hold a pasted secret, and addresses are logged.
         """
-        from app.help.ask import suggested_skills
-
         found = [skill.id for skill in suggested_skills(query["text"], api_user().team_id)]
         by_id = {
             skill.id: skill

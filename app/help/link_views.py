@@ -8,8 +8,9 @@ and the service still checks that this person may do this to this object.
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import abort, render_template, request, url_for
+from dataclasses import dataclass
+
+from flask import abort, render_template, url_for
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Length, Optional
@@ -21,9 +22,10 @@ from app.help.mail_links import ACTIONS, read_link
 from app.help.mentor_pool import schedule_of
 from app.help.mentor_views import PassForm, released_message, taken_message
 from app.help.models import Attempt, AttemptState, Question, QuestionState
+from app.links import LinkKind, open_link
 from app.people.models import User
 from app.times import time_with_zone
-from app.tokens import TokenError, TokenUsed, UsedLinkToken, link_problem_page, use_token
+from app.tokens import LinkToken
 
 # The confirmation page of each action: its title and its button.
 PAGES = {
@@ -49,37 +51,47 @@ def _form(action: str) -> FlaskForm:
     return RateForm() if action in ("helpful", "not-helpful") else ConfirmForm()
 
 
-def _used(nonce: str) -> bool:
-    """Tell whether a link was used already, so its GET says so instead of asking again."""
-    return db.session.scalar(sa.select(UsedLinkToken.id).where(UsedLinkToken.nonce == nonce)) is not None
+@dataclass(frozen=True)
+class _Opened:
+    """What a help desk link is about: its action and object, its person, the question (and
+    the attempt, for a mentor's link)."""
+
+    action: str
+    object_id: int
+    person: User
+    question: Question
+    attempt: Attempt | None
 
 
-@bp.route("/help/email/<action>/<token>", methods=["GET", "POST"], endpoint="email_action")
-def email_action(action: str, token: str):
-    """A one-click link from an email: GET asks to confirm, POST acts, once."""
+def _read(token: str, action: str) -> LinkToken:
     if action not in ACTIONS:
         abort(404)
-    try:
-        link = read_link(action, token)
-        if _used(link.nonce):
-            raise TokenUsed("This link was already used.")
-    except TokenError as error:
-        return link_problem_page(error)
+    return read_link(action, token)
+
+
+def _load(link: LinkToken, action: str) -> _Opened:
     person = db.session.get(User, link.user_id)
     if person is None or not person.active:
         abort(404)
     question, attempt = _object_of(action, link.object_id, person)
-    if attempt is not None and not _still_waiting(attempt):
-        return _done("This question has moved on", "This question has moved on already.", question, 409)
-    form = _form(action)
-    if request.method == "GET" or not form.validate_on_submit():
-        return _confirm_page(action, form, question, attempt, person, 200 if request.method == "GET" else 400)
+    return _Opened(action, link.object_id, person, question, attempt)
+
+
+def _moved_on(opened: _Opened):
+    if opened.attempt is not None and not _still_waiting(opened.attempt):
+        return _done("This question has moved on", "This question has moved on already.", opened.question, 409)
+    return None
+
+
+def _ask(opened: _Opened, form: FlaskForm, status: int):
+    return _confirm_page(opened.action, form, opened.question, opened.attempt, opened.person, status)
+
+
+def _act_and_answer(opened: _Opened, form: FlaskForm):
+    """Do what the link says and say what happened; nothing changes when it cannot be done."""
+    action, question = opened.action, opened.question
     try:
-        use_token(link)
-        message = _act(action, link.object_id, person, form)
-    except TokenUsed as error:
-        db.session.rollback()
-        return link_problem_page(error)
+        message = _act(action, opened.object_id, opened.person, form)
     except routing.NotAsked:
         db.session.rollback()
         abort(404)
@@ -95,8 +107,24 @@ def email_action(action: str, token: str):
     except InvalidInput as exc:
         db.session.rollback()
         form.form_errors.extend(exc.fields.values())
-        return _confirm_page(action, form, question, attempt, person, 400)
+        return _confirm_page(action, form, question, opened.attempt, opened.person, 400)
     return _done("Done", message, question)
+
+
+EMAIL_ACTION_LINK = LinkKind(
+    read=_read,
+    load=_load,
+    refuse=_moved_on,
+    form=lambda opened: _form(opened.action),
+    confirm=_ask,
+    act=_act_and_answer,
+)
+
+
+@bp.route("/help/email/<action>/<token>", methods=["GET", "POST"], endpoint="email_action")
+def email_action(action: str, token: str):
+    """A one-click link from an email: GET asks to confirm, POST acts, once."""
+    return open_link(EMAIL_ACTION_LINK, token, action=action)
 
 
 def _object_of(action: str, object_id: int, person: User) -> tuple[Question, Attempt | None]:

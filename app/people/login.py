@@ -11,6 +11,7 @@ from flask import Flask, current_app, g, redirect, request, session, url_for
 from flask_login import COOKIE_NAME, current_user, logout_user, user_loaded_from_cookie
 
 from app.auth.sessions import find_sign_in, renew_secret
+from app.error_pages import error_response, wants_json
 from app.extensions import db, login_manager
 from app.people.models import User
 
@@ -80,8 +81,6 @@ def forget_replaced_cookie(response):
 @login_manager.unauthorized_handler
 def unauthorized():
     """Send people to the sign-in page; answer 401 to the API and to non-GET requests."""
-    from app.error_pages import error_response, wants_json
-
     if request.method == "GET" and not wants_json():
         return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
     return error_response(401, "Please sign in to do this.")

@@ -3,7 +3,6 @@ and the agenda the week built."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -31,10 +30,6 @@ from sessions.learnings.services import (
 )
 from sessions.learnings.text import TEXT_MAX
 from sessions.models import Learning, LearningKind, SessionSeries
-from sessions.series.stored import as_series
-from sessions.urls import series_or_404
-
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class LearningForm(FlaskForm):
@@ -53,19 +48,6 @@ class LearningForm(FlaskForm):
 
 class DeleteForm(FlaskForm):
     submit = SubmitField("Take back")
-
-
-def _series_and_day(series_id: int, day: str) -> tuple[SessionSeries, date]:
-    """The series the signed-in person may see, and a session date of it; 404 otherwise, as if
-    neither existed."""
-    row = series_or_404(series_id)
-    try:
-        when = date.fromisoformat(day) if ISO_DATE.match(day) else None
-    except ValueError:
-        when = None
-    if when is None or not as_series(row).is_session_day(when):
-        abort(404)
-    return row, when
 
 
 def _page(
@@ -100,9 +82,8 @@ def _page(
 
 @bp.route("/<int:series_id>/weeks/<day>", methods=["GET", "POST"])
 @login_required
-def week_page(series_id: int, day: str):
+def week_page(row: SessionSeries, day: date):
     """The week's session: when it is, the person's learnings, and the agenda."""
-    row, day = _series_and_day(series_id, day)
     if request.method == "GET":
         return _page(row, day)
     form = LearningForm()
@@ -133,9 +114,8 @@ def week_page(series_id: int, day: str):
     "/<int:series_id>/weeks/<day>/learnings/<int:learning_id>/delete", methods=["POST"], endpoint="delete_learning"
 )
 @login_required
-def delete_learning_view(series_id: int, day: str, learning_id: int):
+def delete_learning_view(row: SessionSeries, day: date, learning_id: int):
     """Take back one of the person's own learnings, before the session starts."""
-    row, day = _series_and_day(series_id, day)
     learning = db.session.get(Learning, learning_id)
     if (
         learning is None

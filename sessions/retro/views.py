@@ -83,10 +83,9 @@ def _link(endpoint: str, **values) -> str | None:
 
 @bp.get("/<int:series_id>/weeks/<day>/run")
 @login_required
-def run_page(series_id: int, day: str):
+def run_page(row: SessionSeries, day: date):
     """The session as it runs: the lead drives it here; invitees follow, and vote."""
-    row = series_or_404(series_id)
-    return _run_page(row, session_day_or_404(row, day))
+    return _run_page(row, day)
 
 
 def _run_page(
@@ -197,58 +196,54 @@ def _action_form(
 
 @bp.post("/<int:series_id>/weeks/<day>/run/start")
 @login_required
-def run_start(series_id: int, day: str):
+def run_start(row: SessionSeries, day: date):
     """Start the week's session: its learnings show to everyone from now on."""
-    row = series_or_404(series_id)
     _lead_only(row)
-    day_ = session_day_or_404(row, day)
     _checked(ButtonForm())
     try:
-        week = week_row(row, day_)
+        week = week_row(row, day)
         started = running.start(week.id)
     except SeriesInvalid:
         db.session.rollback()
         abort(404)
     except RetroRefused as exc:
-        return _refused(exc, row, day_)
+        return _refused(exc, row, day)
     db.session.commit()
     flash(
         "The session has started: everyone now sees the learnings." if started else "The session had already started.",
         "success" if started else "info",
     )
-    return redirect(_run_url(row, day_))
+    return redirect(_run_url(row, day))
 
 
-def _drive(series_id: int, day: str, form: FlaskForm, change, anchor: str = "", done: str | None = None):
+def _drive(row: SessionSeries, day: date, form: FlaskForm, change, anchor: str = "", done: str | None = None):
     """Make one of the lead's changes to the week's session (`change(week_id)`), then go back
     to the run page; a refused change is said there, and saves nothing."""
-    row = series_or_404(series_id)
     _lead_only(row)
-    day_ = session_day_or_404(row, day)
     _checked(form)
     try:
-        change(_started_week(row, day_).id)
+        change(_started_week(row, day).id)
     except RetroRefused as exc:
-        return _refused(exc, row, day_, anchor)
+        return _refused(exc, row, day, anchor)
     db.session.commit()
     if done:
         flash(done, "success")
-    return redirect(_run_url(row, day_, anchor))
+    return redirect(_run_url(row, day, anchor))
 
 
 @bp.post("/<int:series_id>/weeks/<day>/run/phase")
 @login_required
-def run_phase(series_id: int, day: str):
+def run_phase(row: SessionSeries, day: date):
     """Go to the next phase, or back one."""
     form = PhaseForm()
     return _drive(
-        series_id, day, form, lambda week_id: running.change_phase(week_id, form.seen.data or "", form.to.data or "")
+        row, day, form, lambda week_id: running.change_phase(week_id, form.seen.data or "", form.to.data or "")
     )
 
 
 @bp.post("/<int:series_id>/weeks/<day>/run/group")
 @login_required
-def run_group(series_id: int, day: str):
+def run_group(row: SessionSeries, day: date):
     """Put an item under another's group."""
     form = GroupForm()
 
@@ -257,49 +252,45 @@ def run_group(series_id: int, day: str):
             raise RetroRefused("Choose the item to group it under.")
         running.group_items(week_id, form.item.data, form.into.data)
 
-    return _drive(series_id, day, form, group, f"item-{form.item.data}")
+    return _drive(row, day, form, group, f"item-{form.item.data}")
 
 
 @bp.post("/<int:series_id>/weeks/<day>/run/ungroup")
 @login_required
-def run_ungroup(series_id: int, day: str):
+def run_ungroup(row: SessionSeries, day: date):
     """Take an item out of its group."""
     form = GroupForm()
     return _drive(
-        series_id, day, form, lambda week_id: running.ungroup_item(week_id, form.item.data), f"item-{form.item.data}"
+        row, day, form, lambda week_id: running.ungroup_item(week_id, form.item.data), f"item-{form.item.data}"
     )
 
 
 @bp.post("/<int:series_id>/weeks/<day>/run/votes")
 @login_required
-def run_votes(series_id: int, day: str):
+def run_votes(row: SessionSeries, day: date):
     """Save the person's votes: all of them at once, replacing what they gave before."""
-    row = series_or_404(series_id)
-    day_ = session_day_or_404(row, day)
     _checked(FlaskForm())
     typed = {key[len(VOTE_FIELD) :]: value for key, value in request.form.items() if key.startswith(VOTE_FIELD)}
     try:
         wanted = retro.read_votes(typed)
-        running.cast_votes(_started_week(row, day_).id, current_user.id, wanted)
+        running.cast_votes(_started_week(row, day).id, current_user.id, wanted)
     except RetroRefused as exc:
         db.session.rollback()
-        return _run_page(row, day_, 400, vote_problem=exc.message, wanted=typed)
+        return _run_page(row, day, 400, vote_problem=exc.message, wanted=typed)
     db.session.commit()
     given = sum(wanted.values())
     flash(f"Your votes are saved: {given} of {retro.VOTE_BUDGET} given.", "success")
-    return redirect(_run_url(row, day_, "retro-vote"))
+    return redirect(_run_url(row, day, "retro-vote"))
 
 
 @bp.post("/<int:series_id>/weeks/<day>/run/actions")
 @login_required
-def run_action(series_id: int, day: str):
+def run_action(row: SessionSeries, day: date):
     """Record an action item with its owner and due date."""
-    row = series_or_404(series_id)
     _lead_only(row)
-    day_ = session_day_or_404(row, day)
-    week = _find_week(row, day_)
+    week = _find_week(row, day)
     if week is None or week.phase is None:
-        return _refused(RetroRefused("The session has not started yet."), row, day_)
+        return _refused(RetroRefused("The session has not started yet."), row, day)
     top = retro.top_items(queries.items_of(week.id), queries.votes_of(week.id))
     form = _action_form(row, week, top, submitted=True)
     if form.validate_on_submit():
@@ -315,24 +306,24 @@ def run_action(series_id: int, day: str):
             )
         except RetroRefused as exc:
             if not exc.fields:  # the session itself refuses (closed): said at the top of the page
-                return _refused(exc, row, day_)
+                return _refused(exc, row, day)
             db.session.rollback()
             show_errors(form, exc)
         else:
             db.session.commit()
             flash("Action item added.", "success")
-            return redirect(_run_url(row, day_, "retro-actions"))
-    return _run_page(row, day_, 400, action_form=form)
+            return redirect(_run_url(row, day, "retro-actions"))
+    return _run_page(row, day, 400, action_form=form)
 
 
 @bp.post("/<int:series_id>/weeks/<day>/run/close")
 @login_required
-def run_close(series_id: int, day: str):
+def run_close(row: SessionSeries, day: date):
     """Record who was there, close the session and send them the summary."""
     form = CloseForm()
-    form.attended.choices = [(p.id, p.name) for p in queries.invitees(series_id)]
+    form.attended.choices = [(p.id, p.name) for p in queries.invitees(row.id)]
     return _drive(
-        series_id,
+        row,
         day,
         form,
         lambda week_id: running.close(week_id, form.attended.data or []),

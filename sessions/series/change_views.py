@@ -23,12 +23,11 @@ from sessions.series.views import (
     back_to_series,
     check_form,
     flash_notes,
+    manage_or_403,
     render_series_page,
-    series_for,
     show_errors,
     span,
 )
-from sessions.urls import session_day_or_404
 
 # Form fields by the name `sessions.series.schedule.validate_series` gives a problem.
 MOVE_FIELDS = {"moved": "duration_minutes"}
@@ -41,10 +40,9 @@ def _week_is_over(row: SessionSeries, day: date) -> bool:
 # -- one week --------------------------------------------------------------------------------
 
 
-def _week_change(series_id: int, day_text: str, change, done: str):
+def _week_change(row: SessionSeries, day: date, change, done: str):
     """Run a change to one coming week from its button, and say how it went."""
-    row = series_for(series_id, manage=True)
-    day = session_day_or_404(row, day_text)
+    manage_or_403(row)
     check_form(ActionForm())
     if _week_is_over(row, day):
         flash(f"The session of the week of {long_date(day)} is over; it cannot change.", "error")
@@ -62,26 +60,26 @@ def _week_change(series_id: int, day_text: str, change, done: str):
 
 @bp.post("/<int:series_id>/weeks/<day>/skip")
 @login_required
-def skip_week(series_id: int, day: str):
+def skip_week(row: SessionSeries, day: date):
     """Leave one week out; it leaves everyone's calendar."""
     return _week_change(
-        series_id, day, services.skip_week, "The week of {day} is skipped. Everyone's calendar drops that session."
+        row, day, services.skip_week, "The week of {day} is skipped. Everyone's calendar drops that session."
     )
 
 
 @bp.post("/<int:series_id>/weeks/<day>/restore")
 @login_required
-def restore_week(series_id: int, day: str):
+def restore_week(row: SessionSeries, day: date):
     """Put a skipped or moved week back where the weekly rule has it."""
-    return _week_change(series_id, day, services.restore_week, "The week of {day} is back at its regular time.")
+    return _week_change(row, day, services.restore_week, "The week of {day} is back at its regular time.")
 
 
 @bp.route("/<int:series_id>/weeks/<day>/move", methods=["GET", "POST"])
 @login_required
-def move_week(series_id: int, day: str):
+def move_week(row: SessionSeries, day: date):
     """Hold one week at another date, time or length."""
-    row = series_for(series_id, manage=True)
-    regular = session_day_or_404(row, day)
+    manage_or_403(row)
+    regular = day  # the date the weekly rule gives the week
     series = services.as_series(row)
     session = occurrence(series, regular)
     if row.is_cancelled or _week_is_over(row, regular):
@@ -127,9 +125,9 @@ def move_week(series_id: int, day: str):
 
 @bp.post("/<int:series_id>/cancel")
 @login_required
-def cancel_series(series_id: int):
+def cancel_series(row: SessionSeries):
     """End the series for everyone, once the lead ticked the confirmation."""
-    row = series_for(series_id, manage=True)
+    manage_or_403(row)
     form = CancelForm()
     if not form.validate_on_submit():
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
@@ -145,9 +143,9 @@ def cancel_series(series_id: int):
 
 @bp.post("/<int:series_id>/names")
 @login_required
-def set_names(series_id: int):
+def set_names(row: SessionSeries):
     """Show who wrote each learning, or keep them anonymous; and when to ask for them."""
-    row = series_for(series_id, manage=True)
+    manage_or_403(row)
     form = NamesForm()
     if not form.validate_on_submit():
         return render_series_page(row, names_form=form, status=400)
@@ -163,9 +161,9 @@ def set_names(series_id: int):
 
 @bp.post("/<int:series_id>/guests")
 @login_required
-def add_guest(series_id: int):
+def add_guest(row: SessionSeries):
     """Invite someone outside the team by their email address in Unstuck."""
-    row = series_for(series_id, manage=True)
+    manage_or_403(row)
     form = GuestForm()
     if not form.validate_on_submit():
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
@@ -190,9 +188,9 @@ def add_guest(series_id: int):
 
 @bp.post("/<int:series_id>/guests/<int:user_id>/remove")
 @login_required
-def remove_guest(series_id: int, user_id: int):
+def remove_guest(row: SessionSeries, user_id: int):
     """Take a guest off the series; their calendar gets the cancellation."""
-    row = series_for(series_id, manage=True)
+    manage_or_403(row)
     check_form(ActionForm())
     guest = db.session.scalar(
         sa.select(SeriesMember).where(

@@ -28,7 +28,6 @@ from sessions.series import services
 from sessions.series.forms import ActionForm, CancelForm, GuestForm, NamesForm, SeriesForm
 from sessions.series.invitations import describe_slot
 from sessions.series.schedule import known_zones
-from sessions.urls import series_or_404
 
 WEEKS_SHOWN = 8
 ANSWERS = {
@@ -72,12 +71,10 @@ def link(endpoint: str, path: str, **values) -> str:
 # -- loading and checking --------------------------------------------------------------------
 
 
-def series_for(series_id: int, manage: bool = False) -> SessionSeries:
-    """The series, for someone who may see it (404 otherwise), and change it when `manage` (403)."""
-    row = series_or_404(series_id)
-    if manage and not access.can_manage(row.team_id, current_user):
+def manage_or_403(row: SessionSeries) -> None:
+    """Refuse (403) anyone but the team's lead or an admin a change to the series."""
+    if not access.can_manage(row.team_id, current_user):
         abort(403, description="Only the team's lead or an admin can change this series.")
-    return row
 
 
 def _teams_to_set_up() -> list[Team]:
@@ -186,9 +183,9 @@ def new_series():
 
 @bp.route("/<int:series_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit_series(series_id: int):
+def edit_series(row: SessionSeries):
     """Change the slot or the text; everyone's calendar gets the change."""
-    row = series_for(series_id, manage=True)
+    manage_or_403(row)
     if row.is_cancelled:
         flash("The series is cancelled; it cannot change any more.", "error")
         return back_to_series(row)
@@ -217,9 +214,9 @@ def edit_series(series_id: int):
 
 @bp.get("/<int:series_id>")
 @login_required
-def series_page(series_id: int):
+def series_page(row: SessionSeries):
     """The slot, the coming weeks; for the lead also who answered, guests and the switches."""
-    return render_series_page(series_for(series_id))
+    return render_series_page(row)
 
 
 def render_series_page(row: SessionSeries, names_form: NamesForm | None = None, status: int = 200):

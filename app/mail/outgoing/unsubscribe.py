@@ -21,7 +21,7 @@ from flask import Flask, current_app
 from app.database import insert_unless_exists
 from app.extensions import db, utcnow
 from app.mail.models import MailOptOut
-from app.tokens import make_token, read_token
+from app.tokens import LinkToken, make_token, read_token
 from app.urls import external_url
 
 LINK_MAX_AGE = 400 * 86400  # a year of old emails, and then some
@@ -48,10 +48,11 @@ def unsubscribe_token(user_id: int, topic_name: str) -> str:
     return make_token(f"unsubscribe-{topic_name}", user_id, user_id=user_id)
 
 
-def read_unsubscribe_token(token: str, topic_name: str) -> int:
-    """Return the person an unsubscribe token was made for; raise TokenError if it is not one."""
+def read_unsubscribe_token(token: str, topic_name: str) -> LinkToken:
+    """Return what an unsubscribe token says (its person is `user_id`); raise TokenError if
+    it is not one, and KeyError for an unknown topic."""
     topic(topic_name)
-    return read_token(token, f"unsubscribe-{topic_name}", LINK_MAX_AGE).user_id
+    return read_token(token, f"unsubscribe-{topic_name}", LINK_MAX_AGE)
 
 
 def unsubscribe_url(user_id: int, topic_name: str) -> str:

@@ -1,0 +1,43 @@
+"""How the help desk joins the app: pages, jobs, the sweeper and answering by email."""
+
+from flask import Flask
+
+from app.help import (  # noqa: F401  (routes, tables)
+    DIGEST_SECONDS,
+    SWEEP_SECONDS,
+    ask_views,
+    bp,
+    digest_views,  # the mail settings page
+    link_views,
+    mentor_views,
+    models,
+    thread_views,
+)
+from app.help.digest import TOPIC, send_due_digests
+from app.help.digest_replies import DIGEST_PURPOSE, answer_digest_reply
+from app.help.jobs import sweep
+from app.help.models import move_skill_links
+from app.help.notices import ASK_KIND, REPLY_PURPOSE
+from app.help.personal_data import register as register_personal_data
+from app.help.replies import post_reply
+from app.help.routing import mentor_unreached
+from app.jobs import every
+from app.mail.incoming.handlers import register_reply_handler
+from app.mail.outgoing.bounces import register_paused_mail_handler
+from app.mail.outgoing.unsubscribe import register_topic
+from app.people.signals import skills_merging
+
+
+def init_app(app: Flask) -> None:
+    """Wire the help desk into the app: pages, jobs, the sweeper and answering by email."""
+    app.register_blueprint(bp)
+    every(app, SWEEP_SECONDS, sweep)
+    every(app, DIGEST_SECONDS, send_due_digests)
+    register_topic(
+        app, TOPIC, "question digests", "You will still get an email at once when a question is blocking someone."
+    )
+    skills_merging.connect(move_skill_links)
+    register_reply_handler(app, REPLY_PURPOSE, post_reply)
+    register_reply_handler(app, DIGEST_PURPOSE, answer_digest_reply)
+    register_paused_mail_handler(app, ASK_KIND, mentor_unreached)
+    register_personal_data(app)

@@ -1,0 +1,21 @@
+"""How matching joins the app: pages, admin pages, jobs, and the new-hire signal."""
+
+from flask import Flask
+
+from app.jobs import every
+from app.mail.outgoing.unsubscribe import register_topic
+from app.people.signals import new_hire_joined
+from matching import REMINDERS, UPKEEP_SECONDS, admin_views, bp, views  # noqa: F401  (routes)
+from matching.jobs import mentorship_upkeep, on_new_hire_joined
+from matching.personal_data import register as register_personal_data
+
+
+def init_app(app: Flask) -> None:
+    """Wire matching into the app: pages, admin pages, jobs, and the new-hire signal."""
+    app.register_blueprint(bp)
+    every(app, UPKEEP_SECONDS, mentorship_upkeep)
+    new_hire_joined.connect(on_new_hire_joined)
+    register_topic(
+        app, REMINDERS, "mentoring reminders", "You will still get an email when someone asks you to mentor them."
+    )
+    register_personal_data(app)
