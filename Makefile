@@ -12,7 +12,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 APP_STAMP := $(VENV)/.installed-app
 DEV_STAMP := $(VENV)/.installed-dev
 
-export FLASK_APP := app
+export FLASK_APP := app.factory
 
 .PHONY: run test bench load faults
 

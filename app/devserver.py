@@ -58,7 +58,7 @@ def run_dev(app: Flask, host: str, port: int) -> int:
     redis_server = None
     children: list[Child] = []
     try:
-        env = dict(os.environ, FLASK_APP=os.environ.get("FLASK_APP", "app"))
+        env = dict(os.environ, FLASK_APP=os.environ.get("FLASK_APP", "app.factory"))
         if not os.environ.get("BASE_URL", "").strip():
             # Links in mails lead to the port this run serves, unless BASE_URL says otherwise.
             env["BASE_URL"] = app.config["BASE_URL"] = f"http://{host}:{port}"

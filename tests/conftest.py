@@ -22,8 +22,8 @@ from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy.engine import make_url
 
-from app import create_app
 from app.extensions import db
+from app.factory import create_app
 from config import TestConfig, database_url
 from tests.embedded_redis import embedded_redis
 from tests.factories import Factories

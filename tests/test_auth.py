@@ -2,7 +2,7 @@
 
 import pytest
 
-from app import create_app
+from app.factory import create_app
 from app.people.models import Role
 
 

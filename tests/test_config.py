@@ -2,7 +2,7 @@
 
 import pytest
 
-from app import create_app
+from app.factory import create_app
 from config import ProductionConfig, config_from_environment, database_url
 
 BASE = "https://unstuck.example.com"

@@ -27,8 +27,8 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from app import create_app
 from app.extensions import db
+from app.factory import create_app
 from app.secret_key import instance_secret_key
 from app.tokens import make_token
 from config import TestConfig
@@ -53,7 +53,7 @@ class DevServer:
             if not name.startswith(("FLASK_", "UNSTUCK_", "MAIL_", "REDIS_", "DATABASE_", "SECRET_", "BASE_URL"))
         }
         env.update(
-            FLASK_APP="app",
+            FLASK_APP="app.factory",
             PYTHONPATH=str(checkout),
             PYTHONUNBUFFERED="1",
             DATABASE_URL=f"sqlite:///{database}",

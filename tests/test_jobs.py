@@ -5,8 +5,8 @@ import logging
 
 import sqlalchemy as sa
 
-from app import create_app
 from app.extensions import db
+from app.factory import create_app
 from app.jobs import enqueue, enqueue_after_commit
 from app.people.models import Role, User
 from config import TestConfig

@@ -5,7 +5,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-NOT_KERNEL = {"help", "static", "templates", "__pycache__"}
+NOT_KERNEL = {"help", "factory", "static", "templates", "__pycache__"}
 
 
 def kernel_modules() -> set[str]:

@@ -42,8 +42,8 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 from sqlalchemy.engine import make_url
 
-from app import create_app
 from app.extensions import db
+from app.factory import create_app
 from app.help.models import Question
 from app.people.models import Team
 from config import TestConfig, database_url

@@ -36,8 +36,8 @@ from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
 from rq import Worker
 
-from app import create_app
 from app.extensions import db
+from app.factory import create_app
 from app.help.digest import due_mentors, send_due_digests
 from app.help.models import Attempt, DigestSetting, Question, question_skills
 from app.jobs import enqueue
@@ -264,7 +264,7 @@ def run(url: str, label: str) -> tuple[float, float]:
             db.session.remove()
         env = {
             **os.environ,
-            "FLASK_APP": "app",
+            "FLASK_APP": "app.factory",
             "UNSTUCK_ENV": "production",
             "DATABASE_URL": url,
             "REDIS_URL": redis_url,

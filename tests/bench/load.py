@@ -33,9 +33,9 @@ import psutil
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from app import create_app
 from app.auth.models import ApiToken
 from app.extensions import db
+from app.factory import create_app
 from app.help import thread
 from app.help.models import Question, Visibility
 from app.people.models import Role, Skill, SkillKind, Team, User, UserSkill, normalize_key
@@ -201,7 +201,7 @@ def main() -> None:
         port = free_port()
         env = {
             **os.environ,
-            "FLASK_APP": "app",
+            "FLASK_APP": "app.factory",
             "UNSTUCK_ENV": "development",
             "DATABASE_URL": url,
             "REDIS_URL": redis_url,
@@ -224,7 +224,7 @@ def main() -> None:
                 str(WEB_THREADS),
                 "-b",
                 f"127.0.0.1:{port}",
-                "app:create_app()",
+                "app.factory:create_app()",
             ],
             env,
             folder / "web.log",

@@ -26,9 +26,9 @@ import numpy as np
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from app import create_app
 from app.auth.models import ApiToken
 from app.extensions import db
+from app.factory import create_app
 from app.help.models import Question
 from app.people.models import Role, Skill, SkillKind, Team, User, UserSkill, normalize_key
 from config import TestConfig
@@ -195,7 +195,7 @@ def end_to_end() -> None:
         port = free_port()
         env = {
             **os.environ,
-            "FLASK_APP": "app",
+            "FLASK_APP": "app.factory",
             "UNSTUCK_ENV": "development",
             "DATABASE_URL": url,
             "REDIS_URL": redis_url,
@@ -209,7 +209,16 @@ def end_to_end() -> None:
             for _ in range(WORKER_PROCESSES)
         ]
         web = start(
-            [sys.executable, "-m", "gunicorn", "-w", str(WEB_PROCESSES), "-b", f"127.0.0.1:{port}", "app:create_app()"],
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-w",
+                str(WEB_PROCESSES),
+                "-b",
+                f"127.0.0.1:{port}",
+                "app.factory:create_app()",
+            ],
             env,
             folder / "web.log",
         )

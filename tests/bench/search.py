@@ -23,8 +23,8 @@ import numpy as np
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from app import create_app
 from app.extensions import db
+from app.factory import create_app
 from app.help.models import Post, Question, question_skills
 from app.help.search import search_knowledge
 from app.people.models import Skill, Team, User

@@ -11,7 +11,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from app import create_app
+from app.factory import create_app
 from config import TestConfig
 
 CHROMIUM_FLAGS = [

@@ -285,7 +285,7 @@ class Processes:
                 f"127.0.0.1:{port}",
                 "--graceful-timeout",
                 "2",
-                "app:create_app()",
+                "app.factory:create_app()",
             ],
         )
         wait_until(lambda: _answers_http(port), 60, "gunicorn did not come up", [process])
@@ -316,7 +316,7 @@ def app_environment(database_url: str, redis_url: str, smtp_port: int, folder: P
     }
     return {
         **env,
-        "FLASK_APP": "app",
+        "FLASK_APP": "app.factory",
         "UNSTUCK_ENV": "development",
         "SECRET_KEY": "faults",
         "DATABASE_URL": database_url,

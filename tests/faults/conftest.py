@@ -18,8 +18,8 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from app import create_app
 from app.extensions import db
+from app.factory import create_app
 from config import TestConfig
 from tests.bench._common import empty_postgres_database
 from tests.faults._postgres import PostgresCluster, postgres_binaries

@@ -21,9 +21,9 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from app import create_app
 from app.auth.models import ApiToken
 from app.extensions import db
+from app.factory import create_app
 from app.help.models import Question
 from config import TestConfig, database_url
 from tests.factories import Factories

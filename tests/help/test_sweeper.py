@@ -6,8 +6,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from app import create_app
 from app.extensions import db, utcnow
+from app.factory import create_app
 from app.help.jobs import route_question_job, sweep
 from app.help.models import AttemptState, Question, QuestionState, Urgency
 from app.help.routing import answer_arrived, route_question

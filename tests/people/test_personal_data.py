@@ -10,9 +10,9 @@ import logging
 import pytest
 import sqlalchemy as sa
 
-from app import create_app
 from app.auth.models import ApiToken
 from app.extensions import db
+from app.factory import create_app
 from app.mail.models import ReplyAddress
 from app.people.models import User
 from config import TestConfig

@@ -111,7 +111,7 @@ DEVELOPMENT_TABLE: dict[str, dict[str, str]] = {
 
 
 def test_each_person_gets_what_the_development_table_says_from_the_routes_only_development_has(app, s, tmp_path):
-    from app import create_app
+    from app.factory import create_app
     from app.mail.outgoing import deliver, send_mail
     from config import TestConfig
     from tests.factories import Factories

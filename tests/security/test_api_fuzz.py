@@ -33,8 +33,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from app import create_app
 from app.extensions import db
+from app.factory import create_app
 from app.help import thread
 from app.help.models import QuestionState, Visibility
 from app.help.search import index_question

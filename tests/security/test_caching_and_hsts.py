@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from app import create_app
 from app.extensions import db
+from app.factory import create_app
 from app.security import reset_rate_limits
 from config import ProductionConfig
 from tests.security.access_scene import build_scene

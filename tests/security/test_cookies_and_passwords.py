@@ -12,9 +12,9 @@ from http.cookies import SimpleCookie
 import pytest
 import sqlalchemy as sa
 
-from app import create_app
 from app.auth.models import ApiToken
 from app.extensions import db
+from app.factory import create_app
 from app.people.models import Role, User
 from app.security import reset_rate_limits
 from config import ProductionConfig

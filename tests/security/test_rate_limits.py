@@ -14,9 +14,9 @@ import pytest
 import sqlalchemy as sa
 from limits import parse
 
-from app import create_app
 from app.auth.models import ApiToken
 from app.extensions import db
+from app.factory import create_app
 from app.help.models import Question
 from app.mail.addresses import reply_address
 from app.mail.models import IncomingMail

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from app import create_app
 from app.extensions import db
+from app.factory import create_app
 from app.mail.models import IncomingMail, IncomingStatus
 from config import TestConfig
 from tests.mail import incoming_messages as mails

@@ -10,8 +10,8 @@ import smtplib
 import pytest
 import sqlalchemy as sa
 
-from app import create_app
 from app.extensions import db
+from app.factory import create_app
 from app.mail.addresses import bounce_address
 from app.mail.incoming.smtp import start_receiver
 from app.mail.models import IncomingMail, IncomingStatus, MailBounce

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from jinja2 import ChoiceLoader, DictLoader
 
-from app import create_app
 from app.extensions import db
+from app.factory import create_app
 from app.mail.outgoing import deliver, send_mail
 from config import TestConfig
 from tests.conftest import Auth
