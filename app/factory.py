@@ -38,7 +38,7 @@ from app.people.signals import watch_people
 from app.request_checks import init_request_checks
 from app.secret_key import instance_secret_key
 from app.security import init_security
-from app.times import init_times
+from app.time_filters import init_times
 from app.urls import external_url
 from config import Config, config_from_environment
 from feedback.api import blp as feedback_api

@@ -11,24 +11,18 @@ choice, English for now), English elsewhere.
     {{ move.start|date_format("EEEE HH:mm") }}            Tuesday 10:00 (as it is, no zone change)
 
 A page shows moments in the signed-in person's zone; an email in its recipient's (`send_mail`
-puts `recipient_zone` in the email's context). The pure cores of the features (schedules,
-calendars, periods) write their few dates with `babel.dates` directly, in a locale they are
-given, so that they need no Flask.
+puts `recipient_zone` in the email's context). This module is pure (no Flask), so pure cores
+use it too; the templates' filters and Flask-Babel's locale are in app/time_filters.py.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_time, get_day_names
-from flask import Flask, current_app, has_request_context
-from flask_babel import get_locale
-from flask_login import current_user
-from jinja2 import pass_context
-
-from app.extensions import babel
 
 DEFAULT_LOCALE = "en"
 MOMENT = "dd MMM yyyy, HH:mm"  # 14 Nov 2026, 09:30
@@ -37,6 +31,21 @@ DAY = "EEEE d MMMM yyyy"  # Tuesday 24 November 2026
 CLOCK = "HH:mm"  # 09:30
 
 LocaleName = Locale | str
+
+
+# Where the reader's locale comes from: the web layer (app/time_filters.py) points it at
+# Flask-Babel's choice for the request; elsewhere (jobs, commands) it is the default.
+def _no_reader() -> LocaleName | None:
+    return None
+
+
+_reader_locale: Callable[[], LocaleName | None] = _no_reader
+
+
+def read_locale_from(source: Callable[[], LocaleName | None]) -> None:
+    """Tell this module where the reader's locale comes from (once, when the app starts)."""
+    global _reader_locale
+    _reader_locale = source
 
 
 # -- zones ---------------------------------------------------------------------------------------
@@ -71,7 +80,7 @@ def day_start(now: datetime, zone_name: str | None) -> datetime:
 
 def reader_locale() -> LocaleName:
     """The locale the reader reads dates in: the request's, or the default outside one."""
-    return get_locale() or DEFAULT_LOCALE
+    return _reader_locale() or DEFAULT_LOCALE
 
 
 def date_format(value: date | time | None, pattern: str, locale: LocaleName | None = None) -> str:
@@ -124,29 +133,3 @@ def weekday_names(locale: LocaleName | None = None) -> list[str]:
     """The names of the days of the week, Monday first: Monday ... Sunday."""
     names = get_day_names("wide", locale=locale or reader_locale())
     return [names[day] for day in range(7)]
-
-
-# -- the web layer -------------------------------------------------------------------------------
-
-
-def select_locale() -> str:
-    """Flask-Babel's locale selector: Unstuck writes in its default locale for everyone."""
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
-
-
-@pass_context
-def local_time(context, moment: datetime | None, pattern: str = MOMENT) -> str:
-    """The template filter: the moment in the reader's zone, the email's recipient's first."""
-    zone_name = context.get("recipient_zone")
-    if zone_name is None and has_request_context():
-        zone_name = getattr(current_user, "timezone", None)
-    return in_zone(moment, zone_name, pattern)
-
-
-def init_times(app: Flask) -> None:
-    """Bind Flask-Babel and give templates the date filters (the only ones they have)."""
-    babel.init_app(app, locale_selector=select_locale)
-    app.add_template_filter(local_time, "local_time")  # moments in the reader's time zone
-    app.add_template_filter(date_format, "date_format")  # dates and wall-clock times as they are
-    app.add_template_filter(long_date, "long_date")
-    app.add_template_global(long_date, "long_date")

@@ -18,29 +18,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
+from app.times import DEFAULT_LOCALE, date_format, zone
 
 WEEK, MONTH, QUARTER, RANGE, DAY = "week", "month", "quarter", "range", "day"
 KINDS = (WEEK, MONTH, QUARTER, RANGE)
 # A range longer than this is drawn week by week, longer than the second month by month.
 DAYS_BY_DAY, DAYS_BY_WEEK = 31, 184
-LOCALE = "en"  # the locale the labels are written in
 
 
 def _written(day: date, pattern: str) -> str:
-    """A day written with a Babel pattern, as app.times writes dates on pages."""
-    return format_date(day, pattern, locale=LOCALE)
-
-
-def zone(name: str | None) -> ZoneInfo:
-    """The time zone of this IANA name; UTC for an empty or unknown one (as app.times.zone,
-    which a pure core does not import)."""
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+    """A day written with a Babel pattern, in the default locale."""
+    return date_format(day, pattern, DEFAULT_LOCALE)
 
 
 @dataclass(frozen=True)
