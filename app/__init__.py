@@ -15,7 +15,9 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     """Build the Unstuck web application."""
     config_class = config_class or config_from_environment()
     config_class.check()
-    app = Flask(__name__, instance_relative_config=True)
+    from app.unit_of_work import UnitOfWorkFlask
+
+    app = UnitOfWorkFlask(__name__, instance_relative_config=True)
     app.config.from_object(config_class)
     app.config.update(overrides)
     if not app.config.get("SECRET_KEY") and app.config["ENV_NAME"] == "development":

@@ -82,13 +82,11 @@ def checkin_from_mail(token: str):
             use_token(link)
             checkins.answer_checkin(checkin.id, person.id, as_int(form.score.data), form.change.data or "", via="email")
         except TokenUsed as error:
-            db.session.rollback()
             return link_problem_page(error)
         except InvalidInput as exc:
             show_errors(form, exc)
             status = 400
         except Closed as exc:
-            db.session.rollback()
             return render_template("links/done.html", title="Nothing was changed", message=str(exc)), 409
         else:
             return render_template(

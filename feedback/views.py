@@ -130,7 +130,6 @@ def task_from_mail(token: str):
         use_token(link)
         tasks.record_task_feedback(person.id, _task_input(form, question.id), via="email")
     except TokenUsed as error:
-        db.session.rollback()
         return link_problem_page(error)
     except InvalidInput as exc:
         return _task_page(form, action, person, question, 400, show_errors(form, exc))

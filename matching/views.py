@@ -216,10 +216,8 @@ def email_action(action: str, token: str):
             services.answer_fit_check(mentorship.id, link.user_id, action == "fit-yes")
             message = "Thank you for answering."
     except TokenUsed as error:
-        db.session.rollback()
         return link_problem_page(error)
     except services.MatchingError as exc:
-        db.session.rollback()
         return render_template("links/done.html", title="That did not work", message=str(exc)), 409
     if action == "fit-no" and mentorship.state == MentorshipState.ACTIVE:
         page = "matching.my_mentor" if mentorship.new_hire_id == link.user_id else "matching.mentoring"

@@ -124,14 +124,10 @@ def refusals_answered(not_found=(), forbidden=(), conflict=()):
     try:
         yield
     except InvalidInput as exc:
-        db.session.rollback()
         abort_with(422, messages={"json": {name: [message] for name, message in exc.fields.items()}})
     except not_found:
-        db.session.rollback()
         abort(404)
     except forbidden as exc:
-        db.session.rollback()
         abort(403, str(exc))
     except conflict as exc:
-        db.session.rollback()
         abort(409, str(exc))

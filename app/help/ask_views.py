@@ -7,7 +7,6 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from app.extensions import db
 from app.help import bp, search
 from app.help.ask import LINK_MAX, TITLE_MAX, AskInput, ask_question, suggested_skills
 from app.help.duplicates import AskedBefore, sent_keys
@@ -80,10 +79,8 @@ def ask():
             ),
         )
     except AskedBefore as exc:  # nothing saved; the form keeps every word
-        db.session.rollback()
         return _ask_page(form, status=409, asked_before=exc)
     except InvalidInput as exc:
-        db.session.rollback()
         problems = {}
         for name, message in exc.fields.items():
             field = getattr(form, name, None)

@@ -78,22 +78,16 @@ def email_action(action: str, token: str):
         use_token(link)
         message = _act(action, link.object_id, person, form)
     except TokenUsed as error:
-        db.session.rollback()
         return link_problem_page(error)
     except routing.NotAsked:
-        db.session.rollback()
         abort(404)
     except routing.RoutingError as exc:
-        db.session.rollback()
         return _done("Nothing was changed", str(exc), question, 409)
     except thread.QuestionNotFound:
-        db.session.rollback()
         abort(404)
     except (thread.NotAllowed, thread.NotYet) as exc:
-        db.session.rollback()
         return _done("Nothing was changed", str(exc), question, 409)
     except InvalidInput as exc:
-        db.session.rollback()
         form.form_errors.extend(exc.fields.values())
         return _confirm_page(action, form, question, attempt, person, 400)
     return _done("Done", message, question)

@@ -93,7 +93,6 @@ def _thread_page(question: Question, reply_form=None, resolve_form=None, rating_
 
 def _show_errors(form, exc: InvalidInput) -> None:
     """Put a service's per-field messages on the form's fields (or the form itself)."""
-    db.session.rollback()
     for name, message in exc.fields.items():
         target = getattr(form, name, None)
         (target.errors if target is not None else form.form_errors).append(message)
@@ -154,7 +153,6 @@ def resolve(question_id: int):
         except InvalidInput as exc:
             _show_errors(form, exc)
         except thread.NotAllowed as exc:
-            db.session.rollback()
             abort(403, str(exc))
         else:
             flash("Marked resolved. Thank you!", "success")
@@ -174,7 +172,6 @@ def rate(question_id: int):
         except InvalidInput as exc:
             _show_errors(form, exc)
         except thread.NotAllowed as exc:
-            db.session.rollback()
             abort(403, str(exc))
         except thread.NotYet as exc:
             db.session.rollback()
@@ -217,7 +214,6 @@ def embed():
                 ),
             )
         except AskedBefore as exc:  # nothing saved; the form keeps every word
-            db.session.rollback()
             asked_before, status = exc, 409
         except InvalidInput as exc:
             _show_errors(form, exc)

@@ -81,7 +81,6 @@ def saving():
     try:
         yield
     except InvalidInput as exc:
-        db.session.rollback()
         abort(422, messages={"json": {name: [message] for name, message in exc.fields.items()}})
 
 
@@ -200,7 +199,6 @@ class PersonExport(MethodView):
         """
         person = db.get_or_404(User, person_id)
         document = export_person(person.id, by_id=api_user().id, via="api")
-        db.session.commit()
         return document
 
 

@@ -6,8 +6,8 @@ learnings (by the week's page or by replying to the prompt), and the agenda the 
     agenda = load_agenda(week_id, viewer_id)                              # sessions.learnings.agenda.Agenda
 
 The rules themselves (who sees which learning when, what a reply says) live in the pure
-`sessions.learnings.agenda` and `sessions.learnings.text`. Nothing here commits except the prompt job
-and the reply handler, which run on their own.
+`sessions.learnings.agenda` and `sessions.learnings.text`. Nothing here commits except the prompt job,
+one series at a time; the request, job or mail intake that calls the rest commits.
 """
 
 from __future__ import annotations
@@ -153,7 +153,7 @@ def own_learnings(week_id: int | None, user_id: int) -> list[Learning]:
 
 
 def save_reply(reply: Reply) -> None:
-    """Add the learnings in a reply to the prompt email as the sender's, and commit.
+    """Add the learnings in a reply to the prompt email as the sender's.
 
     The same email handed over twice adds its learnings once, and an item the person has
     already brought to the week (same kind, same words) is not added again. Raises
@@ -199,7 +199,7 @@ def save_reply(reply: Reply) -> None:
                 source_message_id=source,
             )
         )
-    db.session.commit()
+    db.session.flush()
 
 
 # -- the prompt --------------------------------------------------------------------------------
@@ -208,7 +208,8 @@ def save_reply(reply: Reply) -> None:
 def send_due_prompts(now: datetime) -> int:
     """Ask each invitee for learnings before every session that starts within its series'
     prompt time (a day by default) and has not started; return how many emails were queued.
-    Each week is asked once (`prompted_at`); safe to run twice. Commits per week."""
+    Each week is asked once (`prompted_at`); safe to run twice. Runs in the periodic job,
+    and commits each series on its own: its row is locked while its weeks are asked."""
     sent = 0
     live = db.session.scalars(
         sa.select(SessionSeries.id).where(SessionSeries.cancelled_at.is_(None)).order_by(SessionSeries.id)

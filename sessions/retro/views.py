@@ -206,11 +206,9 @@ def run_start(series_id: int, day: str):
         week = week_row(row, day_)
         started = running.start(week.id)
     except SeriesInvalid:
-        db.session.rollback()
         abort(404)
     except RetroRefused as exc:
         return _refused(exc, row, day_)
-    db.session.commit()
     flash(
         "The session has started: everyone now sees the learnings." if started else "The session had already started.",
         "success" if started else "info",
@@ -229,7 +227,6 @@ def _drive(series_id: int, day: str, form: FlaskForm, change, anchor: str = "", 
         change(_started_week(row, day_).id)
     except RetroRefused as exc:
         return _refused(exc, row, day_, anchor)
-    db.session.commit()
     if done:
         flash(done, "success")
     return redirect(_run_url(row, day_, anchor))
@@ -281,9 +278,7 @@ def run_votes(series_id: int, day: str):
         wanted = retro.read_votes(typed)
         running.cast_votes(_started_week(row, day_).id, current_user.id, wanted)
     except RetroRefused as exc:
-        db.session.rollback()
         return _run_page(row, day_, 400, vote_problem=exc.message, wanted=typed)
-    db.session.commit()
     given = sum(wanted.values())
     flash(f"Your votes are saved: {given} of {retro.VOTE_BUDGET} given.", "success")
     return redirect(_run_url(row, day_, "retro-vote"))
@@ -315,11 +310,9 @@ def run_action(series_id: int, day: str):
         except RetroRefused as exc:
             if not exc.fields:  # the session itself refuses (closed): said at the top of the page
                 return _refused(exc, row, day_)
-            db.session.rollback()
             for name, message in exc.fields.items():
                 getattr(form, name).errors.append(message)
         else:
-            db.session.commit()
             flash("Action item added.", "success")
             return redirect(_run_url(row, day_, "retro-actions"))
     return _run_page(row, day_, 400, action_form=form)
@@ -368,6 +361,5 @@ def action_done(action_id: int):
         db.session.rollback()
         flash(exc.message, "error")
         return redirect(back)
-    db.session.commit()
     flash(f"Done: {retro.quote(action.text)}." if done else "That action item was done already.", "success")
     return redirect(back)

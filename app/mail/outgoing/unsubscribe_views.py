@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import abort, render_template, request
 
-from app.extensions import csrf, db
+from app.extensions import csrf
 from app.mail import bp
 from app.mail.outgoing.unsubscribe import opt_out, read_unsubscribe_token, topic
 from app.tokens import TokenError, link_problem_page
@@ -33,7 +33,6 @@ def unsubscribe(topic_name: str, token: str):
             button="Unsubscribe",
         )
     opt_out(user_id, topic_name)
-    db.session.commit()
     return render_template(
         "links/done.html",
         title="You are unsubscribed",
