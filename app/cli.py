@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from rq.exceptions import StopRequested
 
 from app.devserver import run_dev
+from app.extensions import db
 from app.jobs import cron_scheduler, job_queues, stop_requested
 from app.people import demo
 from app.people.commands import people_cli
@@ -86,6 +87,7 @@ def seed_demo() -> None:
     if not demo.seed_demo():
         click.echo("The database already has people; the demo organisation was not added.")
         return
+    db.session.commit()
     skills = sum(len(entries) for entries in demo.SKILLS.values())
     click.echo(f"Added the demo organisation: {len(demo.TEAMS)} teams, {len(demo.PEOPLE)} people and {skills} skills.")
     click.echo(f"Demo sign-ins (password: {demo.DEMO_PASSWORD}):")

@@ -141,6 +141,7 @@ def prepare_database(app: Flask) -> None:
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     upgrade()
     if seed_demo():
+        db.session.commit()
         print("Added the demo organisation to the empty database.", flush=True)
     db.session.remove()
     db.engine.dispose()

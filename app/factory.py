@@ -39,6 +39,7 @@ from app.request_checks import init_request_checks
 from app.secret_key import instance_secret_key
 from app.security import init_security
 from app.time_filters import init_times
+from app.unit_of_work import UnitOfWorkFlask
 from app.urls import external_url
 from config import Config, config_from_environment
 from feedback.api import blp as feedback_api
@@ -50,7 +51,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     config_class = config_class or config_from_environment()
     config_class.check()
     # Named "app", the package: templates, static files and the instance folder are found there.
-    app = Flask("app", instance_relative_config=True)
+    app = UnitOfWorkFlask("app", instance_relative_config=True)
     app.config.from_object(config_class)
     app.config.update(overrides)
     if not app.config.get("SECRET_KEY") and app.config["ENV_NAME"] == "development":

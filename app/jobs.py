@@ -1,9 +1,9 @@
 """Background jobs on RQ: app-bound jobs, the queues, and enqueueing after the commit.
 
 Every job runs inside an application context of the app that made the queue, takes ids
-or plain values, and loads fresh state itself. Services call `enqueue_after_commit` so a
-job is only sent once the rows it needs are committed; a rolled-back transaction sends
-nothing.
+or plain values, loads fresh state itself, and commits once when it returns. Services call
+`enqueue_after_commit` so a job is only sent once the rows it needs are committed; a
+rolled-back transaction sends nothing.
 """
 
 from __future__ import annotations
@@ -64,13 +64,20 @@ class AppCronScheduler(CronScheduler):
 
 
 def job_class_for(app: Flask) -> type[Job]:
-    """Return an RQ job class whose jobs run inside an application context of app."""
+    """Return an RQ job class whose jobs run inside an application context of app, each in
+    one transaction that the job class owns: committed once when the job returns, rolled
+    back when it raises (app/unit_of_work.py)."""
 
     class AppJob(Job):
         def perform(self):
             with app.app_context():
                 try:
-                    return super().perform()
+                    result = super().perform()
+                    db.session.commit()
+                    return result
+                except BaseException:
+                    db.session.rollback()
+                    raise
                 finally:
                     db.session.remove()
 

@@ -25,7 +25,6 @@ from flask import request
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
-from app.extensions import db
 from app.tokens import LinkToken, TokenError, TokenUsed, link_problem_page, refuse_used, use_token
 
 
@@ -79,6 +78,5 @@ def open_link(kind: LinkKind, token: str, **url_values) -> ResponseReturnValue:
         try:
             use_token(link)
         except TokenUsed as error:
-            db.session.rollback()
-            return link_problem_page(error)
+            return link_problem_page(error)  # a 410: the unit of work rolls back
     return kind.act(target, form)

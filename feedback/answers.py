@@ -29,7 +29,8 @@ FOLLOW_UP_WINDOW = timedelta(days=2)
 
 def send_resolved_followups(now: datetime | None = None) -> int:
     """Mail "How did it go?" to the askers of questions resolved a while ago; return how
-    many were mailed. Each question's mail has a key, so it goes out once."""
+    many were mailed. Each question's mail has a key, so it goes out once. Runs in the
+    periodic job, and commits each question's mail on its own."""
     now = now or utcnow()
     candidates = db.session.scalars(
         sa.select(Question)

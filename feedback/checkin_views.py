@@ -85,7 +85,6 @@ def _save_checkin_from_mail(opened: tuple[User, Checkin], form: CheckinForm):
         show_errors(form, exc)
         return _checkin_mail_page(opened, form, 400)
     except Closed as exc:
-        db.session.rollback()
         return render_template("links/done.html", title="Nothing was changed", message=str(exc)), 409
     return render_template(
         "links/done.html",

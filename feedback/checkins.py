@@ -40,7 +40,9 @@ def checkin_days() -> int:
 
 def send_due_checkins(now: datetime | None = None) -> int:
     """Make and mail the check-ins due now for every active mentorship; return how many
-    people were asked. A round already made is not made or mailed again."""
+    people were asked. A round already made is not made or mailed again. Runs in the
+    periodic job, and commits each mentorship's round on its own, so one that fails leaves
+    the others sent."""
     now = now or utcnow()
     days = checkin_days()
     active = db.session.execute(
@@ -181,7 +183,7 @@ def answer_checkin(checkin_id: int, user_id: int, score: int, change: str = "", 
     ).all()
     if low_in_a_row(scores):
         _raise_flag(mentorship.id, checkin.side)
-    db.session.commit()
+    db.session.flush()
     return checkin
 
 
@@ -219,5 +221,5 @@ def clear_flag(flag_id: int, admin_id: int) -> MentorshipFlag:
         raise NotFound("There is no such flag.")
     if flag.cleared_at is None:
         flag.cleared_at, flag.cleared_by_id = utcnow(), admin_id
-        db.session.commit()
+        db.session.flush()
     return flag

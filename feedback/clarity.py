@@ -70,7 +70,7 @@ def rate_clarity(question_id: int, mentor_id: int, score: int) -> ClarityRating:
     rating.score, rating.updated_at = score, now
     if rating_id is not None:  # a new rating, not a changed one
         bring_up_to_date(question.asker_id)
-    db.session.commit()
+    db.session.flush()
     return rating
 
 

@@ -15,9 +15,8 @@ from app.tokens import LinkToken
 
 
 def show_errors(form, exc: InvalidInput) -> dict[str, str]:
-    """Roll back, put a service's messages on the form's fields, and return those no visible
-    field can show."""
-    db.session.rollback()
+    """Put a service's messages on the form's fields, and return those no visible field can
+    show (the answer is a 400: the unit of work rolls back)."""
     return forms.show_errors(form, exc)
 
 

@@ -122,6 +122,8 @@ def record_task_feedback(author_id: int, data: TaskInput, via: str = "web") -> T
 
     A `question_id` must name one of the author's own questions (NotFound otherwise).
     Sending the same request key again returns the first feedback and saves nothing new.
+    Commits itself: the same form sent twice at once shows only as the insert fails, and
+    the first feedback is then the answer.
     """
     if via not in VIA:
         raise ValueError(f"feedback comes from {', '.join(VIA)}, not {via!r}")

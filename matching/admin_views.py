@@ -65,7 +65,6 @@ def admin_settings():
                 )
             )
         except InvalidInput as exc:
-            db.session.rollback()
             show_errors(form, exc, {"weights": "weight_skills"})
         else:
             flash("Matching settings saved. They apply from the next proposal or cohort run.", "success")
@@ -107,7 +106,6 @@ def add_do_not_pair():
             )
             if exists is None:
                 db.session.add(DoNotPair(new_hire_id=hire.id, mentor_id=mentor.id, note=form.note.data or ""))
-                db.session.commit()
             flash(f"{hire.name} and {mentor.name} will never be paired.", "success")
             return redirect(url_for("matching.admin_settings"))
     return _settings_page(SettingsForm(obj=current_settings()), form), 400
@@ -119,7 +117,6 @@ def remove_do_not_pair(pair_id: int):
     """Allow a pair again."""
     pair = db.get_or_404(DoNotPair, pair_id)
     db.session.delete(pair)
-    db.session.commit()
     flash("Removed from the do-not-pair list.", "info")
     return redirect(url_for("matching.admin_settings"))
 

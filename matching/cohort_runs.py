@@ -50,7 +50,7 @@ def preview_cohort(admin_id: int | None, objective: str | None = None) -> Cohort
     ]
     run = CohortRun(created_by_id=admin_id, objective=objective, pairs=pairs, unmatched=unmatched)
     db.session.add(run)
-    db.session.commit()
+    db.session.flush()
     return run
 
 
@@ -88,7 +88,7 @@ def adjust_cohort(run_id: int, hire_id: int, mentor_id: int | None) -> CohortRun
             raise MatchingError(f"{candidates[0].name} has no free slot left in this cohort.")
         pairs.append({"hire_id": hire_id, "mentor_id": mentor_id, "score": fit.score, "reasons": fit.reason_rows()})
     run.pairs, run.unmatched = pairs, unmatched
-    db.session.commit()
+    db.session.flush()
     return run
 
 
@@ -139,5 +139,5 @@ def publish_cohort(run_id: int) -> Published:
             waiting = db.session.get(WaitingForMentor, left["hire_id"]) or WaitingForMentor(new_hire_id=left["hire_id"])
             waiting.reason, waiting.checked_at = left["reason"], utcnow()
             db.session.add(waiting)
-    db.session.commit()
+    db.session.flush()
     return Published(proposed, tuple(skipped))

@@ -96,7 +96,7 @@ def update_settings(change: SettingsChange) -> MatchingSettings:
     settings.team_preference, settings.objective = change.team_preference, change.objective
     settings.proposal_days, settings.programme_days = change.proposal_days, change.programme_days
     settings.fit_check_days = change.fit_check_days
-    db.session.commit()
+    db.session.flush()
     return settings
 
 

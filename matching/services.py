@@ -1,7 +1,10 @@
 """The life of a mentorship: proposed, accepted or declined, active, ended or completed.
 
-Services take ids and plain values, check who may act, commit, and enqueue their mails
-and follow-up jobs after the commit.
+Services take ids and plain values, check who may act, and enqueue their mails and
+follow-up jobs after the commit; the request or job that calls them commits
+(app/unit_of_work.py). The upkeep that runs in the mentorship job (proposing, expiring,
+reminding, asking about the fit) commits each mentorship on its own, so one that fails
+or loses a race leaves the others done.
 """
 
 from __future__ import annotations
@@ -64,6 +67,9 @@ def propose_mentor(new_hire_id: int, source: str = "join") -> Mentorship | None:
 
     Does nothing if the new hire already has one (so running it twice proposes once).
     When nobody fits, records why, for the new hire and the admins to see.
+
+    Runs only in jobs, and commits itself: a proposal made meanwhile by another run shows
+    only at the commit (one live proposal per new hire), and is then rolled back alone.
     """
     hire_user = db.session.get(User, new_hire_id)
     if hire_user is None or not hire_user.active:
@@ -156,7 +162,7 @@ def accept(mentorship_id: int, mentor_id: int) -> Mentorship:
     mentorship.ends_at = now + timedelta(days=settings.programme_days)
     mentorship.fit_check_due_at = now + timedelta(days=settings.fit_check_days)
     notices.accepted(mentorship)
-    db.session.commit()
+    db.session.flush()
     return mentorship
 
 
@@ -171,7 +177,7 @@ def decline(mentorship_id: int, mentor_id: int, note: str = "") -> Mentorship:
     mentorship.decided_at = utcnow()
     mentorship.end_reason = note.strip()[:END_REASON_LIMIT]
     _propose_next(mentorship.new_hire_id, "rematch")
-    db.session.commit()
+    db.session.flush()
     return mentorship
 
 
@@ -183,7 +189,7 @@ def end(mentorship_id: int, user_id: int, reason: str, worked_out: bool = True) 
     if len(reason) > END_REASON_LIMIT:
         raise MatchingError(f"Please keep the reason under {END_REASON_LIMIT} characters.")
     mentorship = _close(mentorship_id, user_id, reason, worked_out)
-    db.session.commit()
+    db.session.flush()
     return mentorship
 
 
@@ -221,7 +227,8 @@ def retry_waiting() -> int:
 
 
 def expire_proposals(now: datetime | None = None) -> int:
-    """Expire unanswered proposals past their deadline and move each new hire on."""
+    """Expire unanswered proposals past their deadline and move each new hire on (in the
+    upkeep job, one transaction per proposal)."""
     now = now or utcnow()
     due = list(
         db.session.scalars(
@@ -245,7 +252,8 @@ def expire_proposals(now: datetime | None = None) -> int:
 
 
 def remind_mentors(now: datetime | None = None) -> int:
-    """Send one reminder for each proposal past half its time and still unanswered."""
+    """Send one reminder for each proposal past half its time and still unanswered (in the
+    upkeep job, one transaction per proposal)."""
     now = now or utcnow()
     candidates = db.session.scalars(
         sa.select(Mentorship).where(
@@ -277,12 +285,13 @@ def complete_finished(now: datetime | None = None) -> int:
         .where(Mentorship.state == MentorshipState.ACTIVE, Mentorship.ends_at <= now)
         .values(state=MentorshipState.COMPLETED, ended_at=now)
     )
-    db.session.commit()
+    db.session.flush()
     return result.rowcount
 
 
 def send_fit_checks(now: datetime | None = None) -> int:
-    """Ask both sides "is this a good fit?" once the first weeks of a mentorship have passed."""
+    """Ask both sides "is this a good fit?" once the first weeks of a mentorship have passed
+    (in the upkeep job, one transaction per mentorship)."""
     now = now or utcnow()
     due = list(
         db.session.scalars(
@@ -327,7 +336,7 @@ def answer_fit_check(mentorship_id: int, user_id: int, good_fit: bool) -> FitAns
         )
         answer = _fit_answer(mentorship_id, user_id)
     answer.good_fit, answer.answered_at = good_fit, now
-    db.session.commit()
+    db.session.flush()
     return answer
 
 
@@ -343,5 +352,5 @@ def rematch(mentorship_id: int, user_id: int) -> Mentorship:
     """End a mentorship that is not a good fit and propose the next best mentor (never this one)."""
     mentorship = _close(mentorship_id, user_id, "Not a good fit: a new match was asked for.", worked_out=False)
     _propose_next(mentorship.new_hire_id, "rematch")
-    db.session.commit()
+    db.session.flush()
     return mentorship

@@ -233,7 +233,6 @@ def _answer(opened: _Opened, form: ActionForm):
             services.answer_fit_check(mentorship.id, user_id, action == "fit-yes")
             message = "Thank you for answering."
     except services.MatchingError as exc:
-        db.session.rollback()
         return render_template("links/done.html", title="That did not work", message=str(exc)), 409
     if action == "fit-no" and mentorship.state == MentorshipState.ACTIVE:
         page = "matching.my_mentor" if mentorship.new_hire_id == user_id else "matching.mentoring"

@@ -32,4 +32,4 @@ def seed_demo_sessions(sender=None, today: date | None = None) -> None:
             description="Fifteen minutes of what we learned, then we vote on what to act on.",
         ),
     )
-    db.session.commit()
+    db.session.flush()

@@ -1,7 +1,10 @@
 """The sessions' beat: people joining or leaving a team get the invite or the cancellation,
 members are asked for learnings before each session, and a summary whose job was lost still
 goes out. A person moved between teams, or a team given another lead, does not wait for the
-beat: their teams' calendars are brought in line as soon as the change is committed."""
+beat: their teams' calendars are brought in line as soon as the change is committed.
+
+The jobs commit each series on its own (its row is locked while its calendars are sent), so
+one that fails leaves the others done."""
 
 import sqlalchemy as sa
 
@@ -20,6 +23,7 @@ def upkeep() -> None:
     live = db.session.scalars(sa.select(SessionSeries.id).where(SessionSeries.cancelled_at.is_(None))).all()
     for series_id in live:
         update_calendars(series_id)
+        db.session.commit()
     send_due_prompts(utcnow())
     send_due_summaries()
 
@@ -40,3 +44,4 @@ def update_team_calendars(team_ids: list[int]) -> None:
     ).all()
     for series_id in live:
         update_calendars(series_id)
+        db.session.commit()

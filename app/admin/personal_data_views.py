@@ -26,7 +26,6 @@ def export_person_data(person_id: int):
     """Download everything Unstuck holds about a person, as one JSON file."""
     person = db.get_or_404(User, person_id)
     document = export_person(person.id, by_id=current_user.id, via="web")
-    db.session.commit()
     return Response(
         json.dumps(document, indent=2, ensure_ascii=False),
         mimetype="application/json",
@@ -47,10 +46,8 @@ def erase_person_page(person_id: int):
             try:
                 erase_person(person.id, by_id=current_user.id, via="web")
             except InvalidInput as exc:
-                db.session.rollback()
                 form.form_errors.append(exc.message)
             else:
-                db.session.commit()
                 flash(f"The data of this person is erased: they are now {person.name}.", "success")
                 return redirect(url_for("admin.edit_person", person_id=person.id))
     status = 400 if request.method == "POST" else 200

@@ -37,8 +37,8 @@ FORM_FIELDS = {"manager_id": "manager_email", "lead_id": "lead_email"}
 
 
 def _show_errors(form, exc: InvalidInput) -> None:
-    """Undo the failed change and put each message on its field (or above the form)."""
-    db.session.rollback()
+    """Put each message on its field (or above the form); the answer is a 400, so the unit of
+    work undoes the failed change."""
     show_errors(form, exc, FORM_FIELDS)
 
 

@@ -132,14 +132,10 @@ def refusals_answered(not_found=(), forbidden=(), conflict=()):
     try:
         yield
     except InvalidInput:
-        db.session.rollback()
-        raise
+        raise  # app.error_pages answers it with a 422 naming the fields
     except not_found:
-        db.session.rollback()
         abort(404)
     except forbidden as exc:
-        db.session.rollback()
         abort(403, str(exc))
     except conflict as exc:
-        db.session.rollback()
         abort(409, str(exc))

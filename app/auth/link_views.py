@@ -24,7 +24,6 @@ def ask_for_link():
     form = SignInLinkForm(email=request.args.get("email", ""))
     if form.validate_on_submit():
         send_sign_in_link(form.email.data)
-        db.session.commit()
         return render_template("auth/link_sent.html", email=form.email.data.strip(), minutes=minutes)
     return render_template("auth/ask_for_link.html", form=form, minutes=minutes), 400 if form.errors else 200
 
@@ -49,7 +48,6 @@ def _sign_in(user: User, form: None):
     if current_user.is_authenticated and current_user.sign_in is not None:
         end_sign_in(current_user.sign_in.session_id, EndReason.SIGNED_OUT)
     begin_signed_in_session(user, remember=False)
-    db.session.commit()
     return signed_in_answer(user, url_for("people.home"))
 
 

@@ -10,7 +10,6 @@ from app.auth.devices import known_browser, remember_browser
 from app.auth.forms import SignInForm
 from app.auth.sessions import EndReason, end_sign_in, end_sign_ins, start_sign_in
 from app.error_pages import wait_in_words
-from app.extensions import db
 from app.people.models import User
 
 
@@ -59,7 +58,6 @@ def sign_in():
             form.password.errors.append("That email and password do not match an account.")
         else:
             begin_signed_in_session(attempt.user, remember=form.remember.data)
-            db.session.commit()
             return signed_in_answer(attempt.user, safe_next(form.next.data) or url_for("people.home"))
     status = 200 if not form.errors else 400
     return render_template("auth/sign_in.html", form=form), status
@@ -79,7 +77,6 @@ def end_signed_in_session(reason: EndReason) -> None:
         end_sign_ins(current_user.id, reason)
     elif sign_in is not None:
         end_sign_in(sign_in.session_id, reason)
-    db.session.commit()
     session.clear()  # nothing of the signed-in session stays (its CSRF secret)
     logout_user()  # and the remember cookie goes
 

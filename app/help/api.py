@@ -126,7 +126,6 @@ class Questions(MethodView):
             with acting():
                 question = ask_question(api_user().id, AskInput(**fields))
         except AskedBefore as exc:
-            db.session.rollback()
             abort(asked_before_answer(exc))
         return shown_question(question.id)
 

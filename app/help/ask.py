@@ -140,7 +140,8 @@ def ask_question(asker_id: int, data: AskInput) -> Question:
     Sending the same request key again returns the first question and routes nothing new.
     Raises duplicates.AskedBefore, saving nothing, when the asker's own open or recent
     question says nearly the same, unless they ask anyway. Raises LookupError for an unknown
-    asker and PermissionError for one no longer active.
+    asker and PermissionError for one no longer active. Commits itself: the same form sent
+    twice at once shows only as the insert fails, and the first question is then the answer.
     """
     asker = db.session.get(User, asker_id)
     if asker is None:

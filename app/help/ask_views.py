@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from app.errors import InvalidInput
-from app.extensions import db
 from app.forms import show_errors
 from app.help import bp, search
 from app.help.ask import LINK_MAX, TITLE_MAX, ask_question, suggested_skills
@@ -68,10 +67,8 @@ def ask():
     try:
         question = ask_question(current_user.id, form.ask_input())
     except AskedBefore as exc:  # nothing saved; the form keeps every word
-        db.session.rollback()
         return _ask_page(form, status=409, asked_before=exc)
     except InvalidInput as exc:
-        db.session.rollback()
         return _ask_page(form, status=400, problems=show_errors(form, exc))
     flash("Your question is saved. We are finding the right person to help.", "success")
     return redirect(url_for("help.thread", question_id=question.id))

@@ -1,6 +1,6 @@
 """Digests: one email now and then that tells a mentor of the questions that can wait.
 
-Each mentor chooses how often (`DigestSetting`; hourly for those who never chose). Every
+Each mentor chooses how often (app.help.digest_settings; hourly for those who never chose). Every
 few minutes `send_due_digests` finds the mentors with news whose digest is due and hands
 them to jobs, a batch each, so that every worker takes part. Each mentor gets one email
 listing the questions they were not told of yet, and those the asker has added to since;
@@ -17,17 +17,15 @@ once record one digest.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import contains_eager, lazyload, selectinload
 
-from app.errors import InvalidInput
 from app.extensions import db, utcnow
-from app.help import digest_replies, digest_schedule, mail_links
-from app.help.duplicates import RepeatMark, repeat_for
+from app.help import digest_replies, digest_schedule
+from app.help.digest_items import item_of, subject_of
+from app.help.digest_settings import DEFAULT_FREQUENCY, DEFAULT_MINUTE, TOPIC, ensure_settings
 from app.help.models import (
     Attempt,
     AttemptState,
@@ -42,17 +40,12 @@ from app.jobs import enqueue, enqueue_after_commit
 from app.mail.models import MailOptOut
 from app.mail.outgoing.compose import send_mail
 from app.mail.outgoing.jobs import RETRY, deliver_batch
-from app.mail.outgoing.unsubscribe import opt_in, opted_out_of
+from app.mail.outgoing.unsubscribe import opted_out_of
 from app.people.models import User
-from app.times import time_with_zone
 from app.urls import external_url
 
-TOPIC = "digest"  # the unsubscribe topic
 # Mentors per transaction, and emails per delivery job (one SMTP connection each).
 BATCH = 200
-DEFAULT_FREQUENCY = DigestFrequency.HOURLY
-DEFAULT_MINUTE = 9 * 60
-SUBJECT_GOAL_CHARS = 60
 
 # A waiting attempt on an open question that can wait: what a digest tells of.
 PENDING = (
@@ -60,83 +53,6 @@ PENDING = (
     Question.state == QuestionState.OPEN,
     Question.urgency == Urgency.CAN_WAIT,
 )
-
-
-# Settings
-
-
-def default_setting(user_id: int) -> DigestSetting:
-    """The setting of a mentor who never chose one (not saved)."""
-    return DigestSetting(
-        user_id=user_id, frequency=DEFAULT_FREQUENCY, minute_of_day=DEFAULT_MINUTE, weekday=0, last_sent_at=None
-    )
-
-
-def setting_of(user_id: int) -> DigestSetting:
-    """The mentor's digest setting, or the default one."""
-    return db.session.get(DigestSetting, user_id) or default_setting(user_id)
-
-
-def save_setting(user_id: int, frequency: str, minute_of_day: int, weekday: int) -> DigestSetting:
-    """Save how often the person hears of questions that can wait, and commit.
-
-    Choosing a frequency is asking for digests, so it undoes an unsubscribe. Raises
-    InvalidInput, saving nothing, for a value no schedule can be made of.
-    """
-    errors = {}
-    if frequency not in {f.value for f in DigestFrequency}:
-        errors["frequency"] = "Choose how often you want to hear of questions that can wait."
-    if not (isinstance(minute_of_day, int) and 0 <= minute_of_day < digest_schedule.MINUTES_PER_DAY):
-        errors["time"] = "Enter a time of day as HH:MM, such as 09:00."
-    if not (isinstance(weekday, int) and 0 <= weekday <= 6):
-        errors["weekday"] = "Choose a day of the week."
-    if errors:
-        raise InvalidInput(errors)
-    _ensure_settings([user_id])
-    setting = db.session.scalar(
-        sa.select(DigestSetting)
-        .where(DigestSetting.user_id == user_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    setting.frequency, setting.minute_of_day, setting.weekday = DigestFrequency(frequency), minute_of_day, weekday
-    opt_in(user_id, TOPIC)
-    db.session.commit()
-    return setting
-
-
-def _ensure_settings(user_ids: list[int]) -> None:
-    """Give each person a settings row (the default one) if they have none.
-
-    A mentor's last digest has to be kept somewhere, and a row can be locked; two runs
-    racing to make the same row make it once.
-    """
-    # Looked for first: most mentors have a row, and a write would hold SQLite's only lock.
-    missing = db.session.scalars(
-        sa.select(User.id).where(User.id.in_(user_ids), User.id.not_in(sa.select(DigestSetting.user_id)))
-    ).all()
-    if missing:
-        db.session.execute(
-            _insert(DigestSetting.__table__).on_conflict_do_nothing(index_elements=["user_id"]),
-            [
-                dict(user_id=user_id, frequency=DEFAULT_FREQUENCY.value, minute_of_day=DEFAULT_MINUTE, weekday=0)
-                for user_id in missing
-            ],
-        )
-
-
-def _insert(table: sa.Table):
-    """INSERT in the database's own dialect, for ON CONFLICT DO NOTHING."""
-    return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name](table)
-
-
-def next_digest_for(user: User, now: datetime) -> datetime | None:
-    """When the person would hear of a question that can wait arriving now (None: at once)."""
-    setting = setting_of(user.id)
-    due = digest_schedule.next_digest_at(
-        setting.frequency, setting.minute_of_day, setting.weekday, user.timezone, setting.last_sent_at, now
-    )
-    return None if due is None else max(due, now)
 
 
 # Who is due
@@ -240,26 +156,6 @@ def due_mentors(now: datetime) -> list[int]:
 # Sending
 
 
-@dataclass(frozen=True)
-class Item:
-    """One question in a digest, as the templates show it."""
-
-    attempt: Attempt
-    question: Question
-    asker: str
-    skills: str
-    waited: str
-    updated: bool
-    reply_address: str
-    reply_subject: str
-    reply_mailto: str
-    thread_url: str
-    take_url: str
-    pass_url: str
-    deadline: str
-    repeat: RepeatMark | None = None  # set when it repeats a question this mentor answered
-
-
 def send_due_digests() -> int:
     """Every few minutes: share out the mentors whose digest is due, a batch per job, so
     that every worker takes part; return how many mentors are due."""
@@ -300,7 +196,7 @@ def _send_batch(user_ids: list[int], now: datetime) -> int:
             .options(lazyload(User.role_rows), lazyload(User.skills))
         )
     }
-    _ensure_settings(list(users))
+    ensure_settings(list(users))
     # Locked: a run at the same time waits here, then finds the digest sent.
     settings = {
         s.user_id: s
@@ -329,7 +225,7 @@ def _send_batch(user_ids: list[int], now: datetime) -> int:
     for user_id, (slot, told) in due.items():
         user, setting = users[user_id], settings[user_id]
         items = [
-            _item(attempt, askers[attempt.question_id], updated, addresses[attempt.question_id, user_id], user, now)
+            item_of(attempt, askers[attempt.question_id], updated, addresses[attempt.question_id, user_id], user, now)
             for attempt, updated in told
         ]
         schedule = digest_schedule.describe(setting.frequency, setting.minute_of_day, setting.weekday)
@@ -337,7 +233,7 @@ def _send_batch(user_ids: list[int], now: datetime) -> int:
             key=f"digest:{user_id}:{slot:%Y%m%dT%H%M%S.%fZ}",
             kind="digest",
             to=user,
-            subject=_subject(items),
+            subject=subject_of(items),
             template="help/email/digest",
             about=("user", user_id),
             unsubscribe=TOPIC,
@@ -406,53 +302,3 @@ def _digest_of(
         now,
     )
     return None if slot is None else (slot, [(a, _told(a)) for a, _ in news])
-
-
-def _item(attempt: Attempt, asker: str, updated: bool, address: str, mentor: User, now: datetime) -> Item:
-    question = attempt.question
-    subject = digest_replies.subject_for(question)
-    return Item(
-        attempt=attempt,
-        question=question,
-        asker=asker,
-        skills=", ".join(s.name for s in question.skills),
-        waited=waited_words(now - question.created_at),
-        updated=updated,
-        reply_address=address,
-        reply_subject=subject,
-        reply_mailto=digest_replies.mailto(address, subject),
-        thread_url=external_url("help.thread", question_id=question.id),
-        take_url=mail_links.take_link(attempt),
-        pass_url=mail_links.pass_link(attempt),
-        deadline=time_with_zone(attempt.deadline_at, mentor.timezone),
-        repeat=repeat_for(question, mentor.id, external=True),
-    )
-
-
-def _subject(items: list[Item]) -> str:
-    new = sum(1 for i in items if not i.updated)
-    updated = len(items) - new
-    if len(items) == 1:
-        item = items[0]
-        return f"{'Updated: ' if item.updated else ''}{item.asker} asks: {_short(item.question.goal)}"
-    parts = [f"{new} new question{'s' if new != 1 else ''}"] if new else []
-    if updated:
-        parts.append(f"{updated} updated")
-    return f"Your Unstuck digest: {' and '.join(parts)}"
-
-
-def _short(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= SUBJECT_GOAL_CHARS else text[: SUBJECT_GOAL_CHARS - 1].rstrip() + "…"
-
-
-def waited_words(waited: timedelta) -> str:
-    """How long a question has waited, in words: "5 minutes", "3 hours", "2 days"."""
-    minutes = max(0, int(waited.total_seconds() // 60))
-    if minutes < 1:
-        return "less than a minute"
-    for size, unit in ((24 * 60, "day"), (60, "hour"), (1, "minute")):
-        if minutes >= size * (2 if unit == "day" else 1):
-            count = minutes // size
-            return f"{count} {unit}{'s' if count != 1 else ''}"
-    return "less than a minute"  # pragma: no cover

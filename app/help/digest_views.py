@@ -11,9 +11,9 @@ from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitFi
 from wtforms.validators import AnyOf, InputRequired, Regexp
 
 from app.errors import InvalidInput
-from app.extensions import db, utcnow
+from app.extensions import utcnow
 from app.forms import show_errors
-from app.help import bp, digest
+from app.help import bp, digest_settings
 from app.help.digest_schedule import describe
 from app.help.models import DigestFrequency
 from app.mail.outgoing.unsubscribe import opted_out
@@ -56,8 +56,8 @@ class DigestForm(FlaskForm):
 
 
 def _page(form: DigestForm, status: int = 200):
-    setting = digest.setting_of(current_user.id)
-    due = digest.next_digest_for(current_user, utcnow())
+    setting = digest_settings.setting_of(current_user.id)
+    due = digest_settings.next_digest_for(current_user, utcnow())
     return render_template(
         "help/mail_settings.html",
         form=form,
@@ -65,7 +65,7 @@ def _page(form: DigestForm, status: int = 200):
         timezone=zone(current_user.timezone).key,
         current=describe(setting.frequency, setting.minute_of_day, setting.weekday),
         next_digest=time_with_zone(due, current_user.timezone) if due else None,
-        unsubscribed=opted_out(current_user.id, digest.TOPIC),
+        unsubscribed=opted_out(current_user.id, digest_settings.TOPIC),
     ), status
 
 
@@ -74,7 +74,7 @@ def _page(form: DigestForm, status: int = 200):
 def mail_settings():
     """Show and save how often the signed-in person gets digests of questions that can wait."""
     if request.method == "GET":
-        setting = digest.setting_of(current_user.id)
+        setting = digest_settings.setting_of(current_user.id)
         form = DigestForm(
             formdata=None,
             data={
@@ -89,9 +89,8 @@ def mail_settings():
         return _page(form, 400)
     hours, minutes = map(int, form.time.data.split(":"))
     try:
-        digest.save_setting(current_user.id, form.frequency.data, hours * 60 + minutes, int(form.weekday.data))
+        digest_settings.save_setting(current_user.id, form.frequency.data, hours * 60 + minutes, int(form.weekday.data))
     except InvalidInput as exc:
-        db.session.rollback()
         show_errors(form, exc)
         return _page(form, 400)
     flash(

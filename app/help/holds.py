@@ -5,8 +5,9 @@ TAKEN_DAYS_CAN_WAIT working days for one that can wait). One reminder goes to th
 TAKEN_REMINDER_MINUTES of working time before the hold ends; when it ends, routing moves the
 question on and tells the taker and the asker where it went.
 
-Like routing, these services commit and schedule their follow-up jobs after the commit;
-each is safe to run twice.
+Like routing, `take_question` commits the hold itself before it schedules its reminder and
+its deadline check in Redis (app/unit_of_work.py); `remind_taker` leaves the commit to its
+job. Each is safe to run twice.
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ def take_question(attempt_id: int, mentor_id: int) -> Attempt:
     ).rowcount
     attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
     if not taken:
-        db.session.rollback()
+        db.session.rollback()  # ends the transaction the update began, as the take's commit would
         if attempt is None or attempt.mentor_id != mentor_id:
             raise NotAsked("This question was not sent to you.")
         if attempt.state != AttemptState.WAITING or attempt.question.state != QuestionState.OPEN:
@@ -122,10 +123,8 @@ def remind_taker(attempt_id: int) -> bool:
         .values(reminded_at=utcnow())
     ).rowcount
     if not reminded:
-        db.session.rollback()
         return False
     notices.hold_ending(db.session.get(Attempt, attempt_id, populate_existing=True))
-    db.session.commit()
     return True
 
 

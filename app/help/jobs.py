@@ -1,6 +1,6 @@
 """Background jobs of the help desk. Each takes ids, loads fresh state, and is safe to run twice."""
 
-from app.extensions import utcnow
+from app.extensions import db, utcnow
 from app.help.holds import remind_taker, reminders_due
 from app.help.routing import (
     check_deadline,
@@ -22,7 +22,8 @@ def sweep() -> int:
     """Every minute: route each open question that waits on nobody, check each attempt
     past its deadline whose scheduled check was lost, mail each person asked whose work has
     started and whose mail was lost, and send each taker's reminder that is due and unsent;
-    return how many it acted on."""
+    return how many it acted on. Each of them is committed on its own (routing commits
+    itself), so one that fails leaves the others done."""
     acted = 0
     # Stranded questions first: an overdue check routes its own question on.
     for question_id in stranded_questions():
@@ -30,9 +31,11 @@ def sweep() -> int:
     # A mail that waited for someone's work to start, whose scheduled job was lost.
     for attempt_id in untold_attempts(utcnow()):
         acted += tell_mentor(attempt_id)
+        db.session.commit()
     for attempt_id in overdue_attempts(utcnow()):
         acted += check_deadline(attempt_id)
     # A taker's reminder whose scheduled job was lost (sent once, whatever runs it).
     for attempt_id in reminders_due(utcnow()):
         acted += remind_taker(attempt_id)
+        db.session.commit()
     return acted

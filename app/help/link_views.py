@@ -93,19 +93,14 @@ def _act_and_answer(opened: _Opened, form: FlaskForm):
     try:
         message = _act(action, opened.object_id, opened.person, form)
     except routing.NotAsked:
-        db.session.rollback()
         abort(404)
     except routing.RoutingError as exc:
-        db.session.rollback()
         return _done("Nothing was changed", str(exc), question, 409)
     except thread.QuestionNotFound:
-        db.session.rollback()
         abort(404)
     except (thread.NotAllowed, thread.NotYet) as exc:
-        db.session.rollback()
         return _done("Nothing was changed", str(exc), question, 409)
     except InvalidInput as exc:
-        db.session.rollback()
         form.form_errors.extend(exc.fields.values())
         return _confirm_page(action, form, question, opened.attempt, opened.person, 400)
     return _done("Done", message, question)

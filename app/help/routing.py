@@ -3,9 +3,15 @@
 One attempt at a time, each with a deadline in the person's working time: the best-ranked
 mentor first (matching's ranking core decides the order; for a blocking question, the best
 one working now), the next one when the deadline passes or the mentor passes, and after
-ROUTING_ATTEMPTS tries the team lead. Services take ids, load fresh state, commit, and
-schedule their follow-up jobs after the commit; each is safe to run twice. A question
-nobody can take now stays open, and the sweeper tries it again. Taking holds: app.help.holds.
+ROUTING_ATTEMPTS tries the team lead (who: app.help.choosing). Services take ids, load
+fresh state, and are safe to run twice. A question nobody can take now stays open, and the
+sweeper tries it again. Taking holds: app.help.holds.
+
+Routing owns its transactions, as few flows in Unstuck do (app/unit_of_work.py):
+`route_question` locks the question, rolls back to look again when the chosen mentor filled
+up meanwhile, and commits the new attempt before it schedules the attempt's deadline check
+in Redis. So what ends an attempt and moves the question on (a pass, a deadline, a mail
+that could not reach the person) commits the ended attempt first, and then routes.
 """
 
 from __future__ import annotations
@@ -21,24 +27,17 @@ from sqlalchemy.orm import selectinload
 
 from app.errors import Conflict, NotFound
 from app.extensions import db, utcnow
-from app.help import digest, notices
-from app.help.digest_schedule import next_digest_at
-from app.help.mentor_pool import OPEN_LOAD, helpers, own_mentor, related_skills, schedules
-from app.help.models import Attempt, AttemptState, DigestFrequency, Question, QuestionState, Urgency
+from app.help import notices
+from app.help.choosing import LEAD_TIER, MentorFull, choose, when_told
+from app.help.mentor_pool import schedules
+from app.help.models import Attempt, AttemptState, Question, QuestionState, Urgency
 from app.help.working_time import Schedule, add_working, next_working_start
 from app.jobs import job_queues
 from app.mail.outgoing.bounces import PausedMail
-from app.mail.outgoing.unsubscribe import opted_out
-from app.people.models import Team, User
-from app.times import day_start, local_day
-from matching.ranking import Candidate, Need, RoutingRules, prepare_helpers, rank
 
 log = logging.getLogger(__name__)
 
-LEAD_TIER = "team lead"
 HINT_LIMIT = 300
-# The longest a question waits for its mentor's digest before its answer time starts.
-LONGEST_UNTOLD = timedelta(days=1)
 # How often to look again when a mentor filled up between ranking and asking.
 CLAIM_TRIES = 3
 
@@ -49,20 +48,6 @@ class RoutingError(Conflict):
 
 class NotAsked(NotFound, RoutingError):
     """The person was not asked this question (or there is no such attempt)."""
-
-
-class _MentorFull(Exception):
-    """The chosen mentor reached a cap since the ranking was made."""
-
-
-def routing_rules() -> RoutingRules:
-    """The routing rules from the app's settings."""
-    config = current_app.config
-    return RoutingRules(
-        relax_after=timedelta(minutes=config["RELAX_TO_RELATED_MINUTES"]),
-        any_after=timedelta(minutes=config["RELAX_TO_TEAM_MINUTES"]),
-        max_pings_per_day=config["MAX_PINGS_PER_DAY"],
-    )
 
 
 def answer_time(urgency: Urgency) -> timedelta:
@@ -83,7 +68,7 @@ def route_question(question_id: int) -> Attempt | None:
     for _ in range(CLAIM_TRIES):
         try:
             attempt = _route_once(question_id)
-        except _MentorFull:
+        except MentorFull:
             db.session.rollback()
             continue
         except IntegrityError:
@@ -107,7 +92,7 @@ def _route_once(question_id: int) -> Attempt | None:
     if any(a.state == AttemptState.WAITING for a in attempts):
         return None
     now = utcnow()
-    choice = _choose(question, attempts, now)
+    choice = choose(question, attempts, now)
     if choice is None:
         return None
     mentor_id, tier, some_off = choice
@@ -115,7 +100,7 @@ def _route_once(question_id: int) -> Attempt | None:
     # Deadlines and pings run in the person's working time: a mail that would reach them
     # off work waits for the start of their next shift, and so does their answer time.
     starts = next_working_start(schedule, now)
-    told_at, mail_now = _when_told(question.urgency, mentor_id, now)
+    told_at, mail_now = when_told(question.urgency, mentor_id, now)
     told_at = max(told_at, starts)
     attempt = Attempt(
         question_id=question.id,
@@ -149,132 +134,18 @@ def _route_once(question_id: int) -> Attempt | None:
 def tell_mentor(attempt_id: int) -> bool:
     """Mail the person asked, at the start of their working time, if still waiting and not
     told yet; return whether it was sent. Running it twice sends one mail."""
+    attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
+    if attempt is None or attempt.question.state != QuestionState.OPEN:
+        return False
     told = db.session.execute(
         sa.update(Attempt)
         .where(Attempt.id == attempt_id, Attempt.state == AttemptState.WAITING, Attempt.notified_at.is_(None))
         .values(notified_at=utcnow())
     ).rowcount
-    attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
-    if not told or attempt.question.state != QuestionState.OPEN:
-        db.session.rollback()
+    if not told:
         return False
     notices.ask(attempt, escalated=attempt.tier == LEAD_TIER)
-    db.session.commit()
     return True
-
-
-def _when_told(urgency: Urgency, mentor_id: int, now: datetime) -> tuple[datetime, bool]:
-    """When the person asked hears of the question, and whether that is by a mail now.
-
-    The time to answer starts when they hear of it, so a deadline never runs out before,
-    unless their next digest is more than LONGEST_UNTOLD away.
-    Blocking questions are mailed at once, and so are the rest to mentors who chose that;
-    other mentors hear of a question that can wait in their next digest, and those who
-    unsubscribed from digests find it in their web inbox, now.
-    """
-    if urgency == Urgency.BLOCKING:
-        return now, True
-    if opted_out(mentor_id, digest.TOPIC):
-        return now, False
-    setting = digest.setting_of(mentor_id)
-    if setting.frequency == DigestFrequency.AT_ONCE:
-        return now, True
-    timezone = db.session.scalar(sa.select(User.timezone).where(User.id == mentor_id))
-    due = next_digest_at(setting.frequency, setting.minute_of_day, setting.weekday, timezone, setting.last_sent_at, now)
-    # A weekly digest must not hold a new hire's question for a week: after a day without
-    # the mentor hearing of it, its time runs out and the next mentor is asked.
-    return min(max(due, now), now + LONGEST_UNTOLD), False
-
-
-def _choose(question: Question, attempts: list[Attempt], now: datetime) -> tuple[int, str, bool] | None:
-    """Who to ask next, why, and whether some who could answer are off work: ranked mentors,
-    then the lead; after N tries the lead first."""
-    tried = frozenset(a.mentor_id for a in attempts)
-    # Someone whose mail is paused never heard of the question: that was no try.
-    tries = sum(a.state != AttemptState.UNREACHED for a in attempts)
-    escalate = tries >= current_app.config["ROUTING_ATTEMPTS"]
-    if not escalate:
-        choice = _best_mentor(question, tried, now)
-        if choice is not None:
-            return choice
-    lead_id = _available_lead(question, tried, now)
-    if lead_id is not None:
-        return lead_id, LEAD_TIER, False
-    if escalate:
-        # With no lead to take it, keep asking mentors rather than leave it with nobody.
-        return _best_mentor(question, tried, now)
-    return None
-
-
-def _best_mentor(question: Question, tried: frozenset[int], now: datetime) -> tuple[int, str, bool] | None:
-    """The best-ranked mentor; for a blocking question, the best one working now, else the
-    one whose work starts first. Also says whether some who could answer are off work."""
-    ranked = candidates(question, tried, now, limit=1 if question.urgency != Urgency.BLOCKING else 20)
-    if not ranked:
-        return None
-    best = ranked[0]
-    if question.urgency == Urgency.BLOCKING:
-        times = schedules(c.helper_id for c in ranked)
-        starts = [next_working_start(times.get(c.helper_id, Schedule()), now) for c in ranked]
-        best = ranked[min(range(len(ranked)), key=lambda k: (starts[k], k))]
-        some_off = any(start > now for start in starts)
-    else:
-        some_off = False
-    if not _has_room(best.helper_id, now):
-        raise _MentorFull(best.helper_id)
-    return best.helper_id, best.why, some_off
-
-
-def candidates(question: Question, tried: frozenset[int], now: datetime, limit: int = 5) -> list[Candidate]:
-    """The mentors who could be asked about the question now, best first."""
-    skills = frozenset(s.name for s in question.skills)
-    related = related_skills(question)
-    team_id = question.team_id if question.team_id is not None else question.asker.team_id
-    need = Need(
-        skills=skills,
-        related=related,
-        team_id=team_id,
-        own_mentor_id=own_mentor(question.asker_id),
-        asker_id=question.asker_id,
-        waited=now - question.created_at,
-        tried=tried,
-    )
-    rules = routing_rules()
-    pool = prepare_helpers(helpers(skills | related, team_id, now, also=need.own_mentor_id), rules)
-    return rank(pool, need, now, rules, limit=limit)
-
-
-def _available_lead(question: Question, tried: frozenset[int], now: datetime) -> int | None:
-    team_id = question.team_id if question.team_id is not None else question.asker.team_id
-    if team_id is None:
-        return None
-    lead = db.session.scalar(sa.select(User).join(Team, Team.lead_id == User.id).where(Team.id == team_id))
-    if (
-        lead is None
-        or not lead.active
-        or lead.id in tried
-        or lead.id == question.asker_id
-        or lead.is_away_on(local_day(now, lead.timezone))
-    ):
-        return None
-    return lead.id if _has_room(lead.id, now) else None
-
-
-def _has_room(user_id: int, now: datetime) -> bool:
-    """Count again under a lock on the person: two routings racing for someone's last open
-    slot, or their last ping of the day, cannot both take it."""
-    cap, timezone = db.session.execute(
-        sa.select(User.max_open_questions, User.timezone).where(User.id == user_id).with_for_update(key_share=True)
-    ).one()
-    open_now = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Attempt).join(Question).where(*OPEN_LOAD, Attempt.mentor_id == user_id)
-    )
-    pinged = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Attempt)
-        .where(Attempt.mentor_id == user_id, Attempt.created_at >= day_start(now, timezone))
-    )
-    return open_now < cap and pinged < current_app.config["MAX_PINGS_PER_DAY"]
 
 
 def schedule_check(attempt_id: int, deadline: datetime, urgency: Urgency) -> None:
@@ -378,7 +249,7 @@ def mentor_unreached(paused: PausedMail) -> Attempt | None:
 
 
 def answer_arrived(question_id: int, author_id: int) -> None:
-    """A reply was posted: close the live attempt (whoever wrote it), and commit.
+    """A reply was posted: close the live attempt (whoever wrote it).
 
     The attempt counts as answered if its mentor wrote the reply, else it is closed: an
     answer from a mentor the question had moved away from still ends the wait. The
@@ -402,7 +273,6 @@ def answer_arrived(question_id: int, author_id: int) -> None:
         .where(Question.id == question_id, Question.state == QuestionState.OPEN)
         .values(state=QuestionState.ANSWERED)
     )
-    db.session.commit()
 
 
 # What the sweeper and the pages read

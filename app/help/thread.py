@@ -1,7 +1,8 @@
 """A question's thread: answers and follow-ups, marking it resolved, rating the answer.
 
 Services take ids and plain values, check who may act with the same rule as the pages
-(`can_see`), commit, and raise InvalidInput, QuestionNotFound, NotAllowed or NotYet.
+(`can_see`), and raise InvalidInput, QuestionNotFound, NotAllowed or NotYet; the request or
+job that calls them commits.
 """
 
 from __future__ import annotations
@@ -122,7 +123,7 @@ def post_answer(
         notices.reply(question, post, person)
     if question.state == QuestionState.RESOLVED:
         search.index_question(question.id)  # the knowledge base keeps the whole thread
-    db.session.commit()  # saved first: whatever routing does next, the answer is kept
+    db.session.flush()
     if is_answer:
         routing.answer_arrived(question.id, author_id)
     db.session.refresh(question)
@@ -168,7 +169,7 @@ def resolve(question_id: int, user_id: int, visibility: str | None = None) -> Qu
     )
     db.session.flush()
     search.index_question(question.id)  # in the same transaction: resolved means findable
-    db.session.commit()
+    db.session.flush()
     return question
 
 
@@ -188,5 +189,5 @@ def rate_answer(question_id: int, user_id: int, helpful: bool, note: str = "") -
         )
     question.helpful = helpful
     question.helpful_note = note
-    db.session.commit()
+    db.session.flush()
     return question

@@ -91,7 +91,6 @@ def _thread_page(question: Question, reply_form=None, resolve_form=None, rating_
 
 def _show_errors(form, exc: InvalidInput) -> None:
     """Put a service's per-field messages on the form's fields (or the form itself)."""
-    db.session.rollback()
     show_errors(form, exc)
 
 
@@ -150,7 +149,6 @@ def resolve(question_id: int):
         except InvalidInput as exc:
             _show_errors(form, exc)
         except thread.NotAllowed as exc:
-            db.session.rollback()
             abort(403, str(exc))
         else:
             flash("Marked resolved. Thank you!", "success")
@@ -170,7 +168,6 @@ def rate(question_id: int):
         except InvalidInput as exc:
             _show_errors(form, exc)
         except thread.NotAllowed as exc:
-            db.session.rollback()
             abort(403, str(exc))
         except thread.NotYet as exc:
             db.session.rollback()
@@ -200,7 +197,6 @@ def embed():
         try:
             asked = ask_question(current_user.id, form.ask_input())
         except AskedBefore as exc:  # nothing saved; the form keeps every word
-            db.session.rollback()
             asked_before, status = exc, 409
         except InvalidInput as exc:
             _show_errors(form, exc)

@@ -4,7 +4,6 @@ Every answer's shape is declared by a schema, so the OpenAPI document at
 /api/v1/openapi.json is built from this module.
 """
 
-from contextlib import contextmanager
 from functools import wraps
 
 import sqlalchemy as sa
@@ -13,7 +12,6 @@ from flask_smorest import Blueprint
 from sqlalchemy import orm
 
 from app.api import BODY_ERRORS, COMMON_ERRORS, api_user, error_docs, paginated, require_role
-from app.errors import InvalidInput
 from app.extensions import db
 from app.people.models import Role, Skill, Team, User, UserRole
 from app.people.personal_data import export_person
@@ -72,17 +70,6 @@ def admin_only(view):
     return checked
 
 
-@contextmanager
-def saving():
-    """Undo what a service did before it raised InvalidInput, which app.error_pages answers
-    with a 422 carrying its per-field messages."""
-    try:
-        yield
-    except InvalidInput:
-        db.session.rollback()
-        raise
-
-
 # People
 
 
@@ -125,8 +112,7 @@ class People(MethodView):
         Only `email` and `name` are required. `away_from` and `away_until` set days away.
         """
         roles = frozenset(fields.pop("roles", [Role.NEW_HIRE]))
-        with saving():
-            return create_person(PersonDetails(**fields, roles=roles))
+        return create_person(PersonDetails(**fields, roles=roles))
 
 
 @blp.route("/people/me")
@@ -155,8 +141,7 @@ class Me(MethodView):
             away_from=user.away_from,
             away_until=user.away_until,
         )
-        with saving():
-            return update_profile(user.id, ProfileChanges(**{**current, **changes}))
+        return update_profile(user.id, ProfileChanges(**{**current, **changes}))
 
 
 @blp.route("/people/<int:person_id>")
@@ -180,8 +165,7 @@ class Person(MethodView):
         """
         details = {**details_of(db.get_or_404(User, person_id)), **changes}
         details["roles"] = frozenset(details["roles"])
-        with saving():
-            return update_person(person_id, PersonDetails(**details), acting_user_id=api_user().id)
+        return update_person(person_id, PersonDetails(**details), acting_user_id=api_user().id)
 
 
 @blp.route("/people/<int:person_id>/export")
@@ -198,7 +182,6 @@ class PersonExport(MethodView):
         """
         person = db.get_or_404(User, person_id)
         document = export_person(person.id, by_id=api_user().id, via="api")
-        db.session.commit()
         return document
 
 
@@ -219,8 +202,7 @@ class Teams(MethodView):
     @errors(403, *BODY_ERRORS)
     def post(self, fields):
         """Add a team"""
-        with saving():
-            return save_team(fields["name"], fields.get("lead_id"))
+        return save_team(fields["name"], fields.get("lead_id"))
 
 
 @blp.route("/teams/<int:team_id>")
@@ -241,8 +223,7 @@ class TeamById(MethodView):
         Only the fields sent change; the new lead gets the lead role.
         """
         team = db.get_or_404(Team, team_id)
-        with saving():
-            return save_team(changes.get("name", team.name), changes.get("lead_id", team.lead_id), team_id=team.id)
+        return save_team(changes.get("name", team.name), changes.get("lead_id", team.lead_id), team_id=team.id)
 
 
 # Skills
@@ -262,8 +243,7 @@ class Skills(MethodView):
     @errors(403, *BODY_ERRORS)
     def post(self, fields):
         """Add a skill"""
-        with saving():
-            return save_skill(fields["name"], fields.get("category", ""), fields.get("aliases", []))
+        return save_skill(fields["name"], fields.get("category", ""), fields.get("aliases", []))
 
 
 @blp.route("/skills/<int:skill_id>")
@@ -284,10 +264,9 @@ class SkillById(MethodView):
         Only the fields sent change; `aliases` replaces the list.
         """
         skill = db.get_or_404(Skill, skill_id)
-        with saving():
-            return save_skill(
-                changes.get("name", skill.name),
-                changes.get("category", skill.category),
-                changes.get("aliases", skill.alias_names),
-                skill_id=skill.id,
-            )
+        return save_skill(
+            changes.get("name", skill.name),
+            changes.get("category", skill.category),
+            changes.get("aliases", skill.alias_names),
+            skill_id=skill.id,
+        )

@@ -259,8 +259,8 @@ def demo_sign_ins() -> list[tuple[str, str]]:
 
 
 def seed_demo(today: date | None = None) -> bool:
-    """Create the demo organisation in one commit; do nothing and return False if the
-    database already has people."""
+    """Create the demo organisation in one transaction (the caller commits); do nothing and
+    return False if the database already has people."""
     if db.session.scalar(sa.select(User.id).limit(1)) is not None:
         return False
     today = today or date.today()
@@ -285,7 +285,7 @@ def seed_demo(today: date | None = None) -> bool:
             if member.team == team_name and member.name != lead_name:
                 people[member.name].manager = lead
     db.session.add_all([*skills.values(), *teams.values(), *people.values()])
-    db.session.commit()
+    db.session.flush()
     demo_seeded.send(None, today=today)
     return True
 

@@ -58,12 +58,7 @@ def import_people_csv(text: str) -> ImportReport:
     problems = check_rows(read, _team_names(), _reporting_lines(), _skill_key)
     bad = {p.row for p in problems}
     good = [row for row in read.rows if row.row not in bad]
-    try:
-        created, updated, new_skills = _write(good)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    created, updated, new_skills = _write(good)
     return ImportReport(created, updated, problems, new_skills, read.ignored_columns)
 
 

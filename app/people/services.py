@@ -1,4 +1,5 @@
-"""Creating and changing people and teams. Services take plain values and commit."""
+"""Creating and changing people and teams. Services take plain values; the request, job or
+command that calls them commits."""
 
 from __future__ import annotations
 
@@ -239,7 +240,7 @@ def create_person(details: PersonDetails) -> User:
     user = User()
     _apply(user, details)
     db.session.add(user)
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -257,7 +258,7 @@ def update_person(user_id: int, details: PersonDetails, acting_user_id: int | No
     if errors:
         raise InvalidInput(errors)
     _apply(user, details)
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -302,7 +303,7 @@ def set_active(user_id: int, active: bool, acting_user_id: int) -> User:
     if not active:
         end_sign_ins(user_id, EndReason.DEACTIVATED)
         ApiToken.revoke_all(user_id)
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -356,7 +357,7 @@ def update_profile(user_id: int, changes: ProfileChanges) -> User:
             user.max_mentees = changes.max_mentees
         if changes.max_open_questions is not None:
             user.max_open_questions = changes.max_open_questions
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -387,5 +388,5 @@ def save_team(name: str, lead_id: int | None, team_id: int | None = None) -> Tea
     if lead_id is not None:
         lead = db.session.get(User, lead_id)
         lead.roles = lead.roles | {Role.LEAD}
-    db.session.commit()
+    db.session.flush()
     return team

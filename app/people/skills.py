@@ -105,7 +105,7 @@ def save_skill(name: str, category: str = "", aliases: list[str] | None = None, 
     # Flush removals first so a re-added alias does not clash with its old row.
     db.session.flush()
     skill.aliases.extend(SkillAlias(name=n, key=k) for k, n in wanted.items() if k not in have)
-    db.session.commit()
+    db.session.flush()
     return skill
 
 
@@ -143,7 +143,7 @@ def merge_skills(source_id: int, target_id: int) -> Skill:
         if key not in have:
             target.aliases.append(SkillAlias(name=alias, key=key))
             have.add(key)
-    db.session.commit()
+    db.session.flush()
     return target
 
 
@@ -171,7 +171,7 @@ def set_person_skill(user_id: int, skill_name: str, kind: SkillKind | str, level
         row = UserSkill(user_id=user_id, skill_id=skill.id, kind=kind, level=level)
         db.session.add(row)
     row.level = level
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -184,7 +184,7 @@ def remove_person_skill(user_id: int, skill_id: int, kind: SkillKind | str) -> N
     row = db.session.get(UserSkill, (user_id, skill_id, kind))
     if row is not None:
         db.session.delete(row)
-        db.session.commit()
+        db.session.flush()
 
 
 def all_skills() -> list[Skill]:

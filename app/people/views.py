@@ -73,7 +73,6 @@ def profile():
                     ),
                 )
             except InvalidInput as exc:
-                db.session.rollback()
                 show_errors(form, exc)
             else:
                 flash("Your profile is saved.", "success")
@@ -87,7 +86,6 @@ def profile():
 def email_me_again():
     """Send mail to the person's own address again, though it bounced: their mailbox works again."""
     was_paused = resume_mail(current_user.email) is not None
-    db.session.commit()
     if was_paused:
         flash(f"Unstuck emails you at {current_user.email} again.", "success")
     else:
@@ -104,7 +102,6 @@ def add_skill():
         try:
             row = set_person_skill(current_user.id, form.skill.data, form.kind.data, form.level.data)
         except InvalidInput as exc:
-            db.session.rollback()
             show_errors(form, exc)
         else:
             flash(f"{row.skill.name} is on your profile at {row.level}/5.", "success")
@@ -131,7 +128,6 @@ def create_token():
     if not form.validate_on_submit():
         return _profile_page(token_form=form, status=400)
     _, secret = ApiToken.issue(current_user, form.name.data)
-    db.session.commit()
     return _profile_page(new_token=secret)
 
 
@@ -143,6 +139,5 @@ def revoke_token(token_id: int):
     if token is None or token.user_id != current_user.id:
         abort(404)
     token.revoked_at = token.revoked_at or utcnow()
-    db.session.commit()
     flash("The token is revoked; it no longer works.", "info")
     return redirect(url_for("people.profile") + "#tokens")

@@ -2,8 +2,8 @@
 learnings by email within the series' prompt time, and a reply to that email adds the
 learnings it holds to the week as the sender's.
 
-    send_due_prompts(utcnow())      # on the sessions' beat; commits per week
-    save_reply(reply)               # the reply handler of LEARNINGS_PURPOSE; commits
+    send_due_prompts(utcnow())      # on the sessions' beat; commits per series
+    save_reply(reply)               # the reply handler of LEARNINGS_PURPOSE; the intake commits
 
 What a reply says is read by the pure `sessions.learnings.text`; whether the person may add
 to the week is `sessions.learnings.services.why_not_add`, as on the week's page.
@@ -40,7 +40,8 @@ LEARNINGS_PURPOSE = "session-learnings"
 def send_due_prompts(now: datetime) -> int:
     """Ask each invitee for learnings before every session that starts within its series'
     prompt time (a day by default) and has not started; return how many emails were queued.
-    Each week is asked once (`prompted_at`); safe to run twice. Commits per week."""
+    Each week is asked once (`prompted_at`); safe to run twice. Runs in the periodic job,
+    and commits each series on its own: its row is locked while its weeks are asked."""
     sent = 0
     live = db.session.scalars(
         sa.select(SessionSeries.id).where(SessionSeries.cancelled_at.is_(None)).order_by(SessionSeries.id)
@@ -96,7 +97,7 @@ def _prompt_week(row: SessionSeries, week: SessionWeek, session: Occurrence) -> 
 
 
 def save_reply(reply: Reply) -> None:
-    """Add the learnings in a reply to the prompt email as the sender's, and commit.
+    """Add the learnings in a reply to the prompt email as the sender's.
 
     The same email handed over twice adds its learnings once, and an item the person has
     already brought to the week (same kind, same words) is not added again. Raises
@@ -142,4 +143,4 @@ def save_reply(reply: Reply) -> None:
                 source_message_id=source,
             )
         )
-    db.session.commit()
+    db.session.flush()

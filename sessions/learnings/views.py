@@ -94,13 +94,10 @@ def week_page(row: SessionSeries, day: date):
             row.id, day, current_user.id, form.kind.data or None, form.text.data, form.request_key.data
         )
     except InvalidInput as exc:
-        db.session.rollback()
         show_errors(form, exc)
         return _page(row, day, form, 400)
     except LearningRefused as exc:
-        db.session.rollback()
         return _page(row, day, form, 409, problem=str(exc))
-    db.session.commit()
     flash(
         "Added. Everyone at the session can see it now."
         if is_open(learning.week, utcnow())
@@ -129,8 +126,6 @@ def delete_learning_view(row: SessionSeries, day: date, learning_id: int):
     try:
         delete_learning(learning.id, current_user.id, utcnow())
     except LearningRefused as exc:
-        db.session.rollback()
         return _page(row, day, status=409, problem=str(exc))
-    db.session.commit()
     flash("Taken back.", "success")
     return redirect(url_for("sessions.week_page", series_id=row.id, day=day.isoformat()))

@@ -204,11 +204,9 @@ def run_start(row: SessionSeries, day: date):
         week = week_row(row, day)
         started = running.start(week.id)
     except SeriesInvalid:
-        db.session.rollback()
         abort(404)
     except RetroRefused as exc:
         return _refused(exc, row, day)
-    db.session.commit()
     flash(
         "The session has started: everyone now sees the learnings." if started else "The session had already started.",
         "success" if started else "info",
@@ -225,7 +223,6 @@ def _drive(row: SessionSeries, day: date, form: FlaskForm, change, anchor: str =
         change(_started_week(row, day).id)
     except RetroRefused as exc:
         return _refused(exc, row, day, anchor)
-    db.session.commit()
     if done:
         flash(done, "success")
     return redirect(_run_url(row, day, anchor))
@@ -275,9 +272,7 @@ def run_votes(row: SessionSeries, day: date):
         wanted = retro.read_votes(typed)
         running.cast_votes(_started_week(row, day).id, current_user.id, wanted)
     except RetroRefused as exc:
-        db.session.rollback()
         return _run_page(row, day, 400, vote_problem=exc.message, wanted=typed)
-    db.session.commit()
     given = sum(wanted.values())
     flash(f"Your votes are saved: {given} of {retro.VOTE_BUDGET} given.", "success")
     return redirect(_run_url(row, day, "retro-vote"))
@@ -307,10 +302,8 @@ def run_action(row: SessionSeries, day: date):
         except RetroRefused as exc:
             if not exc.fields:  # the session itself refuses (closed): said at the top of the page
                 return _refused(exc, row, day)
-            db.session.rollback()
             show_errors(form, exc)
         else:
-            db.session.commit()
             flash("Action item added.", "success")
             return redirect(_run_url(row, day, "retro-actions"))
     return _run_page(row, day, 400, action_form=form)
@@ -359,6 +352,5 @@ def action_done(action_id: int):
         db.session.rollback()
         flash(exc.message, "error")
         return redirect(back)
-    db.session.commit()
     flash(f"Done: {retro.quote(action.text)}." if done else "That action item was done already.", "success")
     return redirect(back)

@@ -53,7 +53,6 @@ def _week_change(row: SessionSeries, day: date, change, done: str):
         db.session.rollback()
         flash(str(exc), "error")
     else:
-        db.session.commit()
         flash(done.format(day=long_date(day)), "success")
     return back_to_series(row)
 
@@ -100,10 +99,8 @@ def move_week(row: SessionSeries, day: date):
                     row.id, regular, datetime.combine(form.date.data, form.time.data), form.duration_minutes.data
                 )
             except services.SeriesInvalid as exc:
-                db.session.rollback()
                 problems = show_errors(form, exc.errors, MOVE_FIELDS)
             else:
-                db.session.commit()
                 flash(f"The week of {long_date(regular)} is moved. Everyone's calendar gets the new time.", "success")
                 flash_notes(notes)
                 return back_to_series(row)
@@ -133,7 +130,6 @@ def cancel_series(row: SessionSeries):
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
         return back_to_series(row)
     services.cancel_series(row.id)
-    db.session.commit()
     flash(
         "The series is cancelled. Everyone's calendar gets the cancellation; learnings, action items and history stay.",
         "success",
@@ -150,7 +146,6 @@ def set_names(row: SessionSeries):
     if not form.validate_on_submit():
         return render_series_page(row, names_form=form, status=400)
     services.set_learning_settings(row.id, form.shown.data == "1", form.prompt_hours.data)
-    db.session.commit()
     flash(
         ("Learnings now show who wrote them." if row.names_shown else "Learnings are now anonymous.")
         + f" Everyone is asked for them {row.prompt_hours} hours before each session.",
@@ -181,7 +176,6 @@ def add_guest(row: SessionSeries):
             db.session.rollback()
             flash(str(exc), "error")
         else:
-            db.session.commit()
             flash(f"{person.name} is invited as a guest and gets the invite by email.", "success")
     return back_to_series(row)
 
@@ -209,7 +203,6 @@ def remove_guest(row: SessionSeries, user_id: int):
         db.session.rollback()
         flash(str(exc), "error")
         return back_to_series(row)
-    db.session.commit()
     still = access.is_invited(row, db.session.get(User, user_id))
     flash(
         f"{name} is no longer a guest; as a member of the team they stay invited."

@@ -7,7 +7,6 @@ from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from app.extensions import db
 from app.times import time_with_zone
 from app.urls import external_url
 from sessions import bp
@@ -34,7 +33,6 @@ def feed_settings():
     if form.validate_on_submit():
         had_one = feed.has_feed(current_user.id)
         feed.new_token(current_user.id)
-        db.session.commit()
         flash(
             "Your new feed address is below. The old address no longer works: calendars "
             "subscribed to it get no more sessions from it."
@@ -64,5 +62,4 @@ def subscription(token: str):
     if user is None:
         abort(404)
     body = feed.feed_for(user)
-    db.session.commit()  # the time of the fetch
     return Response(body, headers=FEED_HEADERS, content_type="text/calendar; charset=utf-8")

@@ -57,7 +57,7 @@ def update_calendars(series_id: int) -> int:
         elif member.sent_sequence is None or member.sent_sequence < row.sequence:
             sent += _send(row, member, "REQUEST")
             member.sent_sequence = row.sequence
-    db.session.commit()
+    db.session.flush()
     if sent:
         log.info("session calendars: series=%s sequence=%s emails=%s", row.id, row.sequence, sent)
     return sent

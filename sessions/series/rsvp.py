@@ -118,7 +118,7 @@ def record_reply(reply: Reply) -> None:
         raise ReplyRefused("Your calendar's answer was not recorded. " + " ".join(reading.ignored))
     now = utcnow()
     changed = [answer for answer in reading.answers if _record(row, member, answer, now)]
-    db.session.commit()
+    db.session.flush()
     for answer in reading.answers:
         log.info(
             "session answer: series=%s user=%s week=%s partstat=%s%s",

@@ -169,10 +169,8 @@ def new_series():
         try:
             series_id, notes = services.create_series(team.id, current_user.id, _fields(form), form.request_key.data)
         except services.SeriesInvalid as exc:
-            db.session.rollback()
             problems = show_errors(form, exc.errors)
         else:
-            db.session.commit()
             flash(f"The series is saved. Everyone in {team.name} gets an invite by email.", "success")
             flash_notes(notes)
             return redirect(url_for("sessions.series_page", series_id=series_id))
@@ -197,10 +195,8 @@ def edit_series(row: SessionSeries):
         try:
             notes = services.change_series(row.id, _fields(form))
         except services.SeriesInvalid as exc:
-            db.session.rollback()
             problems = show_errors(form, exc.errors)
         else:
-            db.session.commit()
             if row.sequence == version:
                 flash("Nothing changed.", "info")
             else:

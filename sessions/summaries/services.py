@@ -56,17 +56,22 @@ def send_summary(week_id: int) -> int:
         mailed += 1
     if week.summary_sent_at is None:
         week.summary_sent_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return mailed
 
 
 def send_due_summaries() -> int:
     """Send the summary of every closed session whose summary job was lost; safe to run
-    on a beat."""
+    on a beat. Runs in the periodic job, and commits each week on its own: a week is
+    locked while its summary is sent, and one that fails leaves the others sent."""
     weeks = db.session.scalars(
         sa.select(SessionWeek.id).where(SessionWeek.phase == Phase.CLOSED, SessionWeek.summary_sent_at.is_(None))
     ).all()
-    return sum(send_summary(week_id) for week_id in weeks)
+    mailed = 0
+    for week_id in weeks:
+        mailed += send_summary(week_id)
+        db.session.commit()
+    return mailed
 
 
 def summary_of(week_id: int) -> retro.Summary:

@@ -94,6 +94,7 @@ OUTSIDERS = [(who, action) for who in DO_NOT_SEE + ["anonymous"] for action in A
 @pytest.mark.parametrize("who, action", OUTSIDERS)
 def test_nobody_else_may_post_resolve_or_rate_on_a_page(client, auth, s, who, action):
     thread.post_answer(s.question.id, s.mentor.id, "An answer to rate.")
+    db.session.commit()  # the test owns its transaction, as a request or job would
     before = snapshot(s.question)
     path, form, _ = ACTIONS[action]
     response = page_client(client, auth, s, who).post(f"/help/questions/{s.question.id}{path}", data=form)
@@ -105,6 +106,7 @@ def test_nobody_else_may_post_resolve_or_rate_on_a_page(client, auth, s, who, ac
 @pytest.mark.parametrize("who, action", OUTSIDERS)
 def test_nobody_else_may_post_resolve_or_rate_through_the_api(client, s, who, action):
     thread.post_answer(s.question.id, s.mentor.id, "An answer to rate.")
+    db.session.commit()  # the test owns its transaction, as a request or job would
     before = snapshot(s.question)
     path, _, body = ACTIONS[action]
     response = client.post(f"{API}/questions/{s.question.id}{path}", json=body, headers=api_headers(s.person(who)))
@@ -127,6 +129,7 @@ INSIDERS = [
 def test_what_those_who_see_it_may_do_through_the_api(client, s, who, post, resolve, rating):
     answerer = s.lead if who == "mentor" else s.mentor  # someone else answered first
     thread.post_answer(s.question.id, answerer.id, "First answer.")
+    db.session.commit()  # the test owns its transaction, as a request or job would
     headers = api_headers(s.person(who))
     url = f"{API}/questions/{s.question.id}"
     assert client.post(f"{url}/rating", json={"helpful": True}, headers=headers).status_code == rating
@@ -138,6 +141,7 @@ def test_what_those_who_see_it_may_do_through_the_api(client, s, who, post, reso
 def test_what_those_who_see_it_may_do_on_the_page(client, auth, s, who, post, resolve, rating):
     answerer = s.lead if who == "mentor" else s.mentor
     thread.post_answer(s.question.id, answerer.id, "First answer.")
+    db.session.commit()  # the test owns its transaction, as a request or job would
     page_client(client, auth, s, who)
     url = f"/help/questions/{s.question.id}"
     ok = {200: 302, 201: 302, 403: 403}  # pages redirect after acting
@@ -159,13 +163,19 @@ def test_having_answered_a_mentor_may_resolve(client, s):
 
 def test_the_knowledge_base_shows_only_the_teams_published_questions(client, s):
     thread.post_answer(s.question.id, s.mentor.id, "Run the migrations first.")
+    db.session.commit()  # the test owns its transaction, as a request or job would
     thread.resolve(s.question.id, s.asker.id, "anonymous")
+    db.session.commit()  # the test owns its transaction, as a request or job would
     private = question(s.asker, [s.mentor], goal="Run the private migrations", live=False)
     thread.post_answer(private.id, s.mentor.id, "Run the migrations first.")
+    db.session.commit()  # the test owns its transaction, as a request or job would
     thread.resolve(private.id, s.asker.id, "private")
+    db.session.commit()  # the test owns its transaction, as a request or job would
     elsewhere = question(s.other_lead, [s.mentor], goal="Run the platform migrations", live=False)
     thread.post_answer(elsewhere.id, s.mentor.id, "Run the migrations first.")
+    db.session.commit()  # the test owns its transaction, as a request or job would
     thread.resolve(elsewhere.id, s.other_lead.id, "named")
+    db.session.commit()  # the test owns its transaction, as a request or job would
 
     response = client.get(f"{API}/knowledge?q=migrations", headers=api_headers(s.other_new_hire))
     assert response.status_code == 200

@@ -83,6 +83,7 @@ def test_the_ask_mail_answers_by_reply_and_takes_or_passes_with_one_click(app, m
 def test_the_askers_answer_mail_rates_with_one_click_and_follows_up_by_reply(make, jobs, smtp, client):
     ari, nina, question, _ = asked(make, jobs, smtp)
     thread.post_answer(question.id, ari.id, "Run `flask db upgrade` first.", via="email")
+    db.session.commit()  # the test owns its transaction, as a request or job would
     jobs.run()
 
     [answer] = mails_to(smtp, nina)
@@ -103,6 +104,7 @@ def test_the_askers_answer_mail_rates_with_one_click_and_follows_up_by_reply(mak
 
     # Nina follows up on the thread: Ari hears of it with his own reply address, and no rating links.
     thread.post_answer(question.id, nina.id, "It worked, thanks! Why was it needed?")
+    db.session.commit()  # the test owns its transaction, as a request or job would
     jobs.run()
     [follow_up] = [m for m in mails_to(smtp, ari) if "followed up" in m["Subject"]]
     address = find_reply_address([reply_to(follow_up)])

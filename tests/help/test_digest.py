@@ -12,7 +12,8 @@ import sqlalchemy as sa
 
 from app.extensions import db, utcnow
 from app.help import thread
-from app.help.digest import due_mentors, send_digests, waited_words
+from app.help.digest import due_mentors, send_digests
+from app.help.digest_items import waited_words
 from app.help.models import Attempt, DigestSetting, Question, Urgency
 from app.help.routing import route_question
 from app.mail.addresses import find_reply_address

@@ -60,6 +60,7 @@ def used_links() -> int:
 def answered(s) -> None:
     """Mia answers, so that Nina can say whether it helped."""
     thread.post_answer(s.question.id, s.mentor.id, "Run `flask db upgrade` before the migration.")
+    db.session.commit()  # the test owns its transaction, as a request or job would
 
 
 def links(s) -> dict[str, str]:
@@ -320,8 +321,10 @@ def test_a_link_whose_question_moved_on_says_so(s, client, how, action):
         routing.check_deadline(overdue(live(s)).id)
     elif how == "answered":
         thread.post_answer(s.question.id, s.lead.id, "I know this one: run the upgrade first.")
+        db.session.commit()  # the test owns its transaction, as a request or job would
     else:
         thread.resolve(s.question.id, s.asker.id)
+        db.session.commit()  # the test owns its transaction, as a request or job would
     state = live(s).state
 
     for response in (client.get(url), client.post(url, data={"hint": "ask Lena"})):

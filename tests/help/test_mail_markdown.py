@@ -65,6 +65,7 @@ def test_the_digest_renders_each_question(make, jobs, smtp):
 def test_an_answer_mail_renders_the_answer(make, jobs, smtp):
     s = scene(make)
     thread.post_answer(s.question.id, s.mentor.id, WRITTEN)
+    db.session.commit()  # the test owns its transaction, as a request or job would
     jobs.run()
     [mail] = mails_to(smtp, s.asker)
     assert_rendered_safely(html_of(mail))

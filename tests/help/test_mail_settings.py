@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app.extensions import db, utcnow
-from app.help.digest import next_digest_for
+from app.help.digest_settings import next_digest_for
 from app.help.models import DigestFrequency, DigestSetting
 from app.mail.outgoing.unsubscribe import opt_out, opted_out
 from app.times import time_with_zone

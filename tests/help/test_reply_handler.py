@@ -44,6 +44,7 @@ def test_the_help_desk_handles_replies_to_its_addresses(app):
 
 def test_a_mentors_reply_is_posted_as_their_answer_and_the_asker_hears_of_it(s, jobs, smtp):
     replies.post_reply(reply(s))
+    db.session.commit()  # the test owns its transaction, as a request or job would
 
     [post] = posts_of(s)
     assert (post.author_id, post.body, post.via) == (s.mentor.id, "Run `flask db upgrade` first.", "email")
@@ -65,6 +66,7 @@ def test_a_mentors_reply_is_posted_as_their_answer_and_the_asker_hears_of_it(s, 
 
 def test_the_askers_reply_is_a_follow_up_for_the_mentor(s, jobs, smtp):
     replies.post_reply(reply(s, "asker", "It still says the relation does not exist."))
+    db.session.commit()  # the test owns its transaction, as a request or job would
     [post] = posts_of(s)
     assert (post.author_id, post.via) == (s.asker.id, "email")
     assert db.session.get(Question, s.question.id).state == QuestionState.OPEN
@@ -74,9 +76,13 @@ def test_the_askers_reply_is_a_follow_up_for_the_mentor(s, jobs, smtp):
 
 def test_the_same_email_handed_over_twice_is_posted_once(s, jobs, smtp):
     replies.post_reply(reply(s))
+    db.session.commit()  # the test owns its transaction, as a request or job would
     replies.post_reply(reply(s))
+    db.session.commit()  # the test owns its transaction, as a request or job would
     thread.resolve(s.question.id, s.asker.id)
+    db.session.commit()  # the test owns its transaction, as a request or job would
     replies.post_reply(reply(s))  # still the same email: nothing to refuse, nothing to post
+    db.session.commit()  # the test owns its transaction, as a request or job would
 
     assert len(posts_of(s)) == 1
     jobs.run()
@@ -85,6 +91,7 @@ def test_the_same_email_handed_over_twice_is_posted_once(s, jobs, smtp):
 
 def test_two_runs_with_the_same_email_at_once_post_once(s, monkeypatch):
     replies.post_reply(reply(s))
+    db.session.commit()  # the test owns its transaction, as a request or job would
     real, looks = replies._posted, []
 
     def posted(source: str) -> bool:
@@ -94,14 +101,18 @@ def test_two_runs_with_the_same_email_at_once_post_once(s, monkeypatch):
 
     monkeypatch.setattr(replies, "_posted", posted)
     replies.post_reply(reply(s))  # the Message-ID is unique among posts: no second post
+    db.session.commit()  # the test owns its transaction, as a request or job would
     assert len(posts_of(s)) == 1
     assert len(looks) == 2
 
 
 def test_different_emails_are_different_posts(s):
     replies.post_reply(reply(s, message_id="<a1@mail.example.com>"))
+    db.session.commit()  # the test owns its transaction, as a request or job would
     replies.post_reply(reply(s, text="And check the search path.", message_id="<a2@mail.example.com>"))
+    db.session.commit()  # the test owns its transaction, as a request or job would
     replies.post_reply(reply(s, text="Without an id, it is posted.", message_id=""))
+    db.session.commit()  # the test owns its transaction, as a request or job would
     assert [p.body for p in posts_of(s)] == [
         "Run `flask db upgrade` first.",
         "And check the search path.",
@@ -112,14 +123,18 @@ def test_different_emails_are_different_posts(s):
 def test_a_message_id_longer_than_the_column_is_kept_as_a_digest(s):
     long_id = "<" + "x" * 300 + "@mail.example.com>"
     replies.post_reply(reply(s, message_id=long_id))
+    db.session.commit()  # the test owns its transaction, as a request or job would
     replies.post_reply(reply(s, message_id=long_id))
+    db.session.commit()  # the test owns its transaction, as a request or job would
     [post] = posts_of(s)
     assert post.source_message_id.startswith("sha256:") and len(post.source_message_id) <= 250
 
 
 def test_a_reply_on_a_resolved_question_is_posted_and_it_stays_resolved(s):
     thread.resolve(s.question.id, s.asker.id)
+    db.session.commit()  # the test owns its transaction, as a request or job would
     replies.post_reply(reply(s))
+    db.session.commit()  # the test owns its transaction, as a request or job would
     assert [p.body for p in posts_of(s)] == ["Run `flask db upgrade` first."]
     assert db.session.get(Question, s.question.id).state == QuestionState.RESOLVED
 
@@ -128,6 +143,7 @@ def test_a_reply_on_a_resolved_question_is_posted_and_it_stays_resolved(s):
 def test_someone_who_may_not_see_the_question_is_refused(s, who):
     with pytest.raises(ReplyRefused, match="You can no longer see this question"):
         replies.post_reply(reply(s, who))
+        db.session.commit()  # the test owns its transaction, as a request or job would
     assert posts_of(s) == []
 
 
@@ -136,6 +152,7 @@ def test_a_deactivated_mentor_is_refused(s):
     db.session.commit()
     with pytest.raises(ReplyRefused, match="You can no longer see this question"):
         replies.post_reply(reply(s))
+        db.session.commit()  # the test owns its transaction, as a request or job would
     assert posts_of(s) == []
 
 
@@ -149,6 +166,7 @@ def test_a_reply_about_a_question_that_is_gone_is_refused(s):
     )
     with pytest.raises(ReplyRefused, match="You can no longer see this question"):
         replies.post_reply(gone)
+        db.session.commit()  # the test owns its transaction, as a request or job would
 
 
 @pytest.mark.parametrize(
@@ -161,6 +179,7 @@ def test_a_reply_about_a_question_that_is_gone_is_refused(s):
 def test_text_that_cannot_be_posted_is_refused_with_the_reason(s, jobs, smtp, text, words):
     with pytest.raises(ReplyRefused) as refused:
         replies.post_reply(reply(s, text=text))
+        db.session.commit()  # the test owns its transaction, as a request or job would
     assert str(refused.value) == words
     assert posts_of(s) == []
     assert db.session.get(Question, s.question.id).state == QuestionState.OPEN

@@ -27,7 +27,9 @@ def s(make):
     """Nina's question, answered by Mia and resolved by Nina."""
     world = scene(make)
     thread.post_answer(world.question.id, world.mentor.id, "Run `flask db upgrade` first.")
+    db.session.commit()  # the test owns its transaction, as a request or job would
     thread.resolve(world.question.id, world.asker.id)
+    db.session.commit()  # the test owns its transaction, as a request or job would
     return world
 
 
@@ -94,6 +96,7 @@ def test_a_mentors_mail_to_a_resolved_question_is_posted_and_the_asker_is_told(a
 def test_the_askers_follow_up_on_a_resolved_thread_reaches_who_answered(s, smtp, jobs):
     jobs.run()
     thread.post_answer(s.question.id, s.asker.id, "It came back after the deploy.")
+    db.session.commit()  # the test owns its transaction, as a request or job would
     assert state_of(s) == QuestionState.RESOLVED
     jobs.run()
     [told] = [m for m in mails_to(smtp, s.mentor) if "came back" in text_of(m)]

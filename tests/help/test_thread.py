@@ -147,6 +147,7 @@ def test_resolving_without_a_choice_keeps_the_one_made_when_asking(make):
 
 def test_the_mentor_who_answered_may_resolve_but_not_choose_how_it_is_published(s, arrived):
     thread.post_answer(s.question.id, s.mentor.id, "Fixed in the config.")
+    db.session.commit()  # the test owns its transaction, as a request or job would
     with pytest.raises(thread.NotAllowed, match="chooses how"):
         thread.resolve(s.question.id, s.mentor.id, "named")
     db.session.rollback()

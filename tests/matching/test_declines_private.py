@@ -20,6 +20,7 @@ def declined_then_proposed_again(make, jobs):
     first = live_of(nina)
     assert first.mentor_id == olivia.id
     services.decline(first.id, olivia.id, "Too busy this quarter")
+    db.session.commit()  # the test owns its transaction, as a request would
     jobs.run()  # the next best is proposed
     second = live_of(nina)
     assert second.mentor_id == mia.id and second.state == MentorshipState.PROPOSED

@@ -347,6 +347,7 @@ def test_a_new_hire_nobody_can_mentor_waits_and_is_told_why(app, make, jobs, aut
 def test_a_mentorship_completes_after_the_programme(app, make, jobs, client, auth):
     ada, bo, proposal = pair(make, jobs)
     services.accept(proposal.id, ada.id)
+    db.session.commit()  # the test owns its transaction, as a request would
     active = live_of(bo)
     assert active.ends_at - active.started_at == timedelta(days=90)
     upkeep(jobs)
@@ -390,6 +391,7 @@ def test_the_fit_check_asks_both_sides_and_no_offers_a_rematch(app, make, jobs, 
 
     # Never the same mentor again: with Cy declining, nobody is left.
     services.decline(live_of(bo).id, cy.id)
+    db.session.commit()  # the test owns its transaction, as a request would
     jobs.run()
     assert live_of(bo) is None
     assert [m.mentor_id for m in mentorships_of(bo)] == [ada.id, cy.id]

@@ -270,6 +270,7 @@ def test_nothing_is_written_if_writing_fails_halfway(app, make, monkeypatch):
         import_people_csv(
             csv_text("ada@example.com,Ada L.,Go:3", "tim@example.com,Tim,Rust:2", header="email,name,can_teach")
         )
+    db.session.rollback()  # what the request or command that owns the transaction does
     assert everything() == before
 
 

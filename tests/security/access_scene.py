@@ -140,8 +140,11 @@ def build_scene(make: Factories, words: Words = Words()) -> Scene:
         nina, [mia], goal=words.answered_goal, stuck=words.answered_stuck, skills=[skill], live=False
     )
     thread.post_answer(answered.id, mia.id, words.answer)
+    db.session.commit()  # the test owns its transaction, as a request or job would
     thread.rate_answer(answered.id, nina.id, True, words.rating_note)
+    db.session.commit()  # the test owns its transaction, as a request or job would
     thread.resolve(answered.id, nina.id, "anonymous")
+    db.session.commit()  # the test owns its transaction, as a request or job would
 
     now = utcnow()
     mentorship = Mentorship(

@@ -74,6 +74,7 @@ def build_privacy_scene(make: Factories, jobs) -> PrivacyScene:
     db.session.commit()
     update_calendars(s.series.id)
     thread.post_answer(s.question.id, fred.id, "Check the migration's order.")
+    db.session.commit()  # the test owns its transaction, as a request or job would
     # Then he moved to Platform, and Lena leads Payments again.
     fred.team, s.team.lead = s.other_team, lena
     db.session.commit()
@@ -111,6 +112,7 @@ def build_privacy_scene(make: Factories, jobs) -> PrivacyScene:
     before = add_learning(s.series.id, s.next_day, nina.id, "learned", LEARNING_BEFORE)
     db.session.commit()
     rate_clarity(s.answered.id, mia.id, CLARITY_SCORE)
+    db.session.commit()  # the test owns its transaction, as a request or job would
     jobs.run()
 
     people = {

@@ -148,10 +148,12 @@ def test_a_former_lead_who_answered_a_question_no_longer_reads_it_anywhere(app, 
     t = teams
     asked = question(t["ana"], goal="Why does the payroll export fail?", stuck="Private details")
     thread.post_answer(asked.id, t["fred"].id, "Look at the export's logs.")
+    db.session.commit()  # the test owns its transaction, as a request would
     jobs.run()
     auth.sign_in(t["fred"])
     assert asked.goal in client.get("/feedback/").text
     thread.post_answer(asked.id, t["ana"].id, "Which logs?")  # Fred hears of it while he leads
+    db.session.commit()  # the test owns its transaction, as a request would
     jobs.run()
     assert any(asked.goal in m["Subject"] for m in inbox_all(smtp, "fred@example.com"))
 
@@ -161,6 +163,7 @@ def test_a_former_lead_who_answered_a_question_no_longer_reads_it_anywhere(app, 
     assert asked.goal not in client.get("/feedback/").text
     assert client.get(f"/help/questions/{asked.id}").status_code == 404
     thread.post_answer(asked.id, t["ana"].id, "Found them, thanks.")
+    db.session.commit()  # the test owns its transaction, as a request would
     jobs.run()
     assert [m for m in inbox_all(smtp, "fred@example.com")[before:] if asked.goal in m["Subject"]] == []
 

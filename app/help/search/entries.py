@@ -168,7 +168,7 @@ def record_self_solve(question_id: int, user_id: int) -> int:
             dict(user_id=user.id, question_id=entry.id, team_id=user.team_id, created_at=utcnow()),
             ["question_id", "user_id"],
         )
-        db.session.commit()
+        db.session.flush()
     return self_solve_count(entry.id)
 
 

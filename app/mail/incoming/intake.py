@@ -8,7 +8,7 @@ A feature registers a handler for the purpose of its reply addresses (app.mail.i
     register_reply_handler(app, "question", post_reply)
 
     def post_reply(reply: Reply) -> None:
-        ...  # act for reply.user_id on reply.object_id with reply.text, and commit;
+        ...  # act for reply.user_id on reply.object_id with reply.text (intake commits);
         ...  # raise ReplyRefused("why, in words for the sender") when it cannot
 
 The kernel never imports a feature: it finds the handler by the purpose of the address.
@@ -21,14 +21,17 @@ it needs no text of its own, since calendars send none or only their own boilerp
 its calendar parts are the answer itself, not files the person is told were not kept.
 `Reply.calendar` holds the calendar part for the handler.
 
-The rule for handlers, which makes a reply post once even when a worker dies:
+Intake owns its transactions, several of them, as few other flows in Unstuck do
+(app/unit_of_work.py): an email is claimed in a transaction of its own, so that two runs
+never act on it at once, and its outcome is recorded in another. The rule for handlers,
+which makes a reply post once even when a worker dies:
 - Before the handler is called, the email is already marked posted in the open
-  transaction. Whatever the handler commits, that mark commits with it; if the handler
-  does not commit, the job commits after it. A run after a crash finds the email posted.
-- So a handler checks first and commits after: ReplyRefused (or any error) raised before
-  its first commit undoes everything, and the sender is told why. Once a handler has
-  committed, the reply counts as posted, whatever it raises later. A handler that rolls
-  back and returns (it found the email posted already) is taken at its word.
+  transaction, which intake commits after the handler (a handler need not commit). A
+  run after a crash finds the email posted.
+- So ReplyRefused (or any error) raised by a handler undoes everything, and the sender is
+  told why; should a handler commit anyway, the reply counts as posted from then on,
+  whatever it raises later. A handler that rolls back and returns (it found the email
+  posted already) is taken at its word.
 - `Reply.message_id` is the email's identity (its Message-ID, or a digest of it); a
   feature that keeps it with what it made can refuse a second copy of the same email.
 

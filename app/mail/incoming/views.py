@@ -26,7 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.errors import CODES
-from app.extensions import csrf, db
+from app.extensions import csrf
 from app.mail import bp
 from app.mail.addresses import takes_mail_for
 from app.mail.incoming.intake import MAX_RECIPIENTS, receive
@@ -67,7 +67,6 @@ def incoming_mail():
             )
         row = receive(raw, "http", request.args.get("mail_from", ""), rcpt_to)
     except SQLAlchemyError:
-        db.session.rollback()
         log.exception("could not keep received mail")
         response = error(503, "The email could not be kept just now; please send it again later.")
         response.headers["Retry-After"] = "60"

@@ -134,7 +134,6 @@ def mail_paused(mail_id: int) -> None:
     mail = db.session.get(OutboundMail, mail_id)
     handler = paused_mail_handler(mail.kind) if mail is not None else None
     if mail is None or handler is None or mail.status != MailStatus.SUPPRESSED:
-        db.session.rollback()
         return
     paused = PausedMail(
         mail.id,
@@ -145,5 +144,4 @@ def mail_paused(mail_id: int) -> None:
         mail.about_id,
         mail.last_error or "mail to this address is paused",
     )
-    db.session.rollback()
     handler(paused)

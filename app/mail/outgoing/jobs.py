@@ -1,4 +1,8 @@
-"""The jobs that send recorded emails: each email is claimed, sent once, and logged."""
+"""The jobs that send recorded emails: each email is claimed, sent once, and logged.
+
+These jobs commit several times, as few flows in Unstuck do (app/unit_of_work.py): a batch
+is claimed and committed before it is handed to the mail server, and each outcome is
+committed as it comes, so that an email is never sent twice nor left claimed."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from flask import abort, render_template
 
-from app.extensions import csrf, db
+from app.extensions import csrf
 from app.links import LinkKind, open_link
 from app.mail import bp
 from app.mail.outgoing.unsubscribe import Topic, opt_out, read_unsubscribe_token, topic
@@ -46,7 +46,6 @@ def _ask(unsubscribing: _Unsubscribing, form: None, status: int):
 def _unsubscribe(unsubscribing: _Unsubscribing, form: None):
     subject = unsubscribing.topic
     opt_out(unsubscribing.user_id, subject.name)
-    db.session.commit()
     return render_template(
         "links/done.html",
         title="You are unsubscribed",
