@@ -11,7 +11,7 @@ NOT_KERNEL = {"help", "factory", "static", "templates", "__pycache__"}
 def kernel_modules() -> set[str]:
     found = set()
     for path in (ROOT / "app").iterdir():
-        if path.name in NOT_KERNEL or path.name.startswith((".", "__init__")):
+        if path.stem in NOT_KERNEL or path.name.startswith((".", "__init__")):
             continue
         if path.suffix == ".py" or (path / "__init__.py").exists():
             found.add(f"app.{path.stem}")

@@ -82,6 +82,7 @@ def team(make):
     )
     thread.post_answer(answered.id, tomas.id, "Run `flask db upgrade` before the billing seed.")
     thread.resolve(answered.id, earlier.id, "anonymous")
+    db.session.commit()  # the test owns its transaction, as a request or job would
     return {"noor": noor, "tomas": tomas, "answered": answered}
 
 

@@ -38,6 +38,7 @@ def test_the_new_hires_page_says_a_proposal_is_on_its_way_and_names_nobody_who_d
     assert "We have asked a mentor who fits you" in page
 
     services.accept(second.id, mia.id)
+    db.session.commit()  # the test owns its transaction, as a request would
     jobs.run()
     page = client.get("/mentor").text
     assert "Mia Mentor" in page and "Olivia Brooks" not in page and "Declined" not in page
