@@ -49,36 +49,12 @@ def test_a_lead_runs_a_session_from_agenda_to_summary(browser, live_server, page
     assert "METHOD:REQUEST" in calendar_of(invites["aino@example.com"])
 
     # Two members add learnings on their own devices; each sees only their own.
-    add_learning(
-        browser,
-        live_server,
-        "aino@example.com",
-        make.PASSWORD,
-        series.id,
-        session_day,
-        "Where I got stuck",
-        "Flaky integration tests on the payments queue",
-    )
-    add_learning(
-        browser,
-        live_server,
-        "ben@example.com",
-        make.PASSWORD,
-        series.id,
-        session_day,
-        "What I learned",
-        "How to retry a payment idempotently",
-    )
-    add_learning(
-        browser,
-        live_server,
-        "ben@example.com",
-        make.PASSWORD,
-        series.id,
-        session_day,
-        "Where I got stuck",
-        "The payments queue tests fail at random",
-    )
+    for email, kind, text in (
+        ("aino@example.com", "Where I got stuck", "Flaky integration tests on the payments queue"),
+        ("ben@example.com", "What I learned", "How to retry a payment idempotently"),
+        ("ben@example.com", "Where I got stuck", "The payments queue tests fail at random"),
+    ):
+        add_learning(browser, live_server, email, make.PASSWORD, series.id, session_day, kind, text)
 
     # The lead opens the week: the agenda counts the entries but does not show them yet.
     page.goto(f"/sessions/{series.id}")
