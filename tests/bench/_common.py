@@ -137,6 +137,20 @@ def app_env(database: str, redis_url: str, **settings: str) -> dict[str, str]:
     return {**os.environ, "FLASK_APP": "app.factory", "DATABASE_URL": database, "REDIS_URL": redis_url, **settings}
 
 
+def loopback_env(database: str, redis_url: str, port: int, folder: Path, **settings: str) -> dict[str, str]:
+    """The environment of the app serving on loopback in development: its mail written to
+    files in `folder`/outbox, none sent."""
+    return app_env(
+        database,
+        redis_url,
+        UNSTUCK_ENV="development",
+        BASE_URL=f"http://127.0.0.1:{port}",
+        MAIL_OUTBOX_DIR=str(folder / "outbox"),
+        MAIL_SERVER="",
+        **settings,
+    )
+
+
 def start(command: list[str], env: dict, log: Path) -> subprocess.Popen:
     """Start one of the app's processes, its output kept in a log file."""
     with log.open("ab") as out:  # the process keeps its own copy of the file

@@ -40,9 +40,9 @@ from app.help.models import Question, Visibility
 from app.people.models import Role, Skill, SkillKind, Team, User, UserSkill, normalize_key
 from config import TestConfig
 from tests.bench._common import (
-    app_env,
     bench_redis,
     empty_postgres_database,
+    loopback_env,
     percentile,
     report,
     start_web,
@@ -207,16 +207,8 @@ def main() -> None:
         app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url, REDIS_URL=redis_url)
         people = seed(app)
         port = free_port()
-        env = app_env(
-            url,
-            redis_url,
-            UNSTUCK_ENV="development",
-            SECRET_KEY="load",
-            BASE_URL=f"http://127.0.0.1:{port}",
-            MAIL_OUTBOX_DIR=str(folder / "outbox"),
-            MAIL_SERVER="",
-            RATELIMIT_ENABLED="false",
-            MAX_PINGS_PER_DAY="1000000",
+        env = loopback_env(
+            url, redis_url, port, folder, SECRET_KEY="load", RATELIMIT_ENABLED="false", MAX_PINGS_PER_DAY="1000000"
         )
         worker = start_worker(env, folder / "worker.log")
         web = start_web(port, WEB_PROCESSES, env, folder / "web.log", threads=WEB_THREADS)

@@ -33,9 +33,9 @@ from config import TestConfig
 from matching.ranking import Helper, Need, RoutingRules, prepare_helpers, rank
 from tests.bench._common import (
     ZONES,
-    app_env,
     bench_redis,
     empty_postgres_database,
+    loopback_env,
     percentile,
     report,
     start_web,
@@ -178,15 +178,7 @@ def end_to_end() -> None:
         app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url, REDIS_URL=redis_url)
         tokens = seed(app, rng)
         port = free_port()
-        env = app_env(
-            url,
-            redis_url,
-            UNSTUCK_ENV="development",
-            SECRET_KEY="bench",
-            BASE_URL=f"http://127.0.0.1:{port}",
-            MAIL_OUTBOX_DIR=str(folder / "outbox"),
-            MAIL_SERVER="",
-        )
+        env = loopback_env(url, redis_url, port, folder, SECRET_KEY="bench")
         processes = [start_worker(env, folder / "worker.log") for _ in range(WORKER_PROCESSES)]
         web = start_web(port, WEB_PROCESSES, env, folder / "web.log")
         processes.append(web)
