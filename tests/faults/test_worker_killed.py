@@ -9,7 +9,7 @@ locked; a mail waits on its DATA command, which the SMTP server holds until the 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -22,11 +22,11 @@ from app.jobs import enqueue
 from app.mail.models import MailStatus, OutboundMail
 from app.mail.outgoing.jobs import CLAIM_TIMEOUT, deliver, requeue_unsent_mail
 from app.people.models import Role, User
-from sessions.series import services as series
 from tests.faults._postgres import waiting_on_locks
 from tests.faults._processes import settled, wait_until
 from tests.help.digest_scenes import can_wait
 from tests.help.routing_scenes import ask, mentor
+from tests.sessions.weekly import weekly_series
 
 pytestmark = pytest.mark.faults
 
@@ -75,18 +75,7 @@ def test_a_worker_killed_while_sending_an_invite_has_it_sent_once_after_the_clai
 
     smtp_server.hold_data()
     next_monday = date.today() + timedelta(days=7 - date.today().weekday())
-    series.create_series(
-        team.id,
-        lead.id,
-        series.SeriesFields(
-            title="What did we learn?",
-            weekday=1,
-            start_time=time(10),
-            duration_minutes=30,
-            timezone="Europe/Berlin",
-            first_date=next_monday + timedelta(days=1),
-        ),
-    )
+    weekly_series(team.id, lead.id, next_monday + timedelta(days=1))
     db.session.commit()  # the invites go out from a job after this
     assert smtp_server.holding.wait(timeout=60), "no invite reached the SMTP server"
     first.kill()
@@ -108,13 +97,7 @@ def test_a_worker_killed_while_sending_an_invite_has_it_sent_once_after_the_clai
     wait_until(lambda: _status(held) == MailStatus.SENT, 30, "the held invite was not sent", [replacement])
     _settle(app, replacement)
 
-    received = _received_by(smtp_server)
-    fault(
-        "worker_killed",
-        attempted=len(invitees),
-        lost=sum(1 for e in invitees if received[e] == 0),
-        duplicated=sum(max(0, received[e] - 1) for e in invitees),
-    )
+    received = _deliveries(smtp_server, invitees, fault)
     assert received == {email: 1 for email in invitees}
     assert _ids_sent_match(smtp_server)
 
@@ -142,14 +125,8 @@ def test_a_worker_killed_in_the_middle_of_a_digest_batch_sends_each_digest_once(
     wait_until(lambda: _sent(kind="digest") == len(mentors), 30, "the digests were not all sent", [replacement])
     _settle(app, replacement)
 
-    received = _received_by(smtp_server)
     emails = [m.email for m in mentors]
-    fault(
-        "worker_killed",
-        attempted=len(emails),
-        lost=sum(1 for e in emails if received[e] == 0),
-        duplicated=sum(max(0, received[e] - 1) for e in emails),
-    )
+    received = _deliveries(smtp_server, emails, fault)
     assert received == {email: 1 for email in emails}
     assert _ids_sent_match(smtp_server)
 
@@ -203,6 +180,19 @@ def _settle(app, worker) -> None:
 
 def _received_by(smtp_server) -> Counter:
     return Counter(m["To"].addresses[0].addr_spec for m in smtp_server.messages())
+
+
+def _deliveries(smtp_server, emails: list[str], fault) -> Counter:
+    """The emails each address received, recorded as the fault's figures: one email to each
+    address attempted, the addresses that got none lost, every extra one duplicated."""
+    received = _received_by(smtp_server)
+    fault(
+        "worker_killed",
+        attempted=len(emails),
+        lost=sum(1 for e in emails if received[e] == 0),
+        duplicated=sum(max(0, received[e] - 1) for e in emails),
+    )
+    return received
 
 
 def _ids_sent_match(smtp_server) -> bool:

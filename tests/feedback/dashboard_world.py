@@ -26,8 +26,9 @@ import pytest
 from app.extensions import db
 from app.help.models import Attempt, AttemptState, Post, Question, QuestionState, SelfSolve, Urgency
 from app.people.models import Role, SkillKind
-from feedback.models import Checkin, Side, TaskFeedback, TimeTaken
+from feedback.models import Checkin, Side, TimeTaken
 from matching.models import Mentorship, MentorshipState
+from tests.feedback.seeding import add_mentorship, add_task
 
 OCTOBER = "/feedback/dashboard?period=month&at=2026-10-15"
 MINUTE = timedelta(minutes=1)
@@ -96,17 +97,7 @@ def build_world(make) -> dict:
         db.session.add(SelfSolve(user_id=who.id, question_id=in_kb.id, team_id=payments.id, created_at=when))
 
     def task(when, rating, **fields):
-        db.session.add(
-            TaskFeedback(
-                author_id=nina.id,
-                team_id=payments.id,
-                title="Add VAT to invoices",
-                rating=rating,
-                time_taken=TimeTaken.MORE,
-                created_at=when,
-                **fields,
-            )
-        )
+        add_task(nina, when, rating, title="Add VAT to invoices", time_taken=TimeTaken.MORE, **fields)
 
     task(at(10, 10), 5, missing="A test account", signed=True)
     task(at(10, 11), 4, missing="Nobody told me about the VPN")
@@ -115,17 +106,7 @@ def build_world(make) -> dict:
     task(at(9, 11), 1)
 
     def mentorship(hire, state, proposed, **fields) -> Mentorship:
-        m = Mentorship(
-            new_hire_id=hire.id,
-            mentor_id=mia.id,
-            state=state,
-            proposed_at=proposed,
-            expires_at=proposed + timedelta(days=3),
-            **fields,
-        )
-        db.session.add(m)
-        db.session.flush()
-        return m
+        return add_mentorship(hire, mia, state, proposed, **fields)
 
     ned = make.user(name="Ned Newer", team=payments, timezone="UTC")
     lea = make.user(name="Lea Left", team=payments, timezone="UTC")

@@ -18,6 +18,7 @@ from feedback.checkins import answer_checkin, send_due_checkins
 from feedback.models import Checkin, MentorshipFlag, Side
 from feedback.rules import checkin_round, low_in_a_row
 from matching.models import Mentorship, MentorshipState
+from tests.feedback.seeding import add_mentorship
 from tests.help.routing_scenes import mails_to, text_of
 from tests.help.threads import sign_in
 
@@ -89,17 +90,15 @@ def test_two_low_scores_in_a_row_flag(scores, flagged):
 def mentorship(new_hire, mentor, days: float, state=MentorshipState.ACTIVE) -> Mentorship:
     """A mentorship that started `days` ago."""
     started = utcnow() - timedelta(days=days)
-    m = Mentorship(
-        new_hire_id=new_hire.id,
-        mentor_id=mentor.id,
-        state=state,
-        proposed_at=started - timedelta(days=1),
-        expires_at=started + timedelta(days=2),
+    m = add_mentorship(
+        new_hire,
+        mentor,
+        state,
+        started - timedelta(days=1),  # proposed the day before it started
         decided_at=started,
         started_at=started,
         ends_at=started + timedelta(days=90),
     )
-    db.session.add(m)
     db.session.commit()
     return m
 

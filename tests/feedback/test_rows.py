@@ -21,10 +21,11 @@ from feedback.metrics import (
     QuestionRow,
     question_counts,
 )
-from feedback.models import Checkin, Side, TaskFeedback, TimeTaken
+from feedback.models import Checkin, Side, TimeTaken
 from feedback.periods import Period
 from feedback.rows import load_rows
 from matching.models import Mentorship, MentorshipState
+from tests.feedback.seeding import add_mentorship, add_task
 
 START, END = datetime(2026, 10, 1, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC)
 
@@ -120,17 +121,7 @@ def world(make):
     )
 
     def task(author, when, rating, **fields):
-        db.session.add(
-            TaskFeedback(
-                author_id=author.id,
-                team_id=author.team_id,
-                title="A task",
-                rating=rating,
-                time_taken=TimeTaken.AS_EXPECTED,
-                created_at=when,
-                **fields,
-            )
-        )
+        add_task(author, when, rating, title="A task", time_taken=TimeTaken.AS_EXPECTED, **fields)
 
     task(nina, at(10, 10), 5, missing="A test account", signed=True)
     task(nina, at(10, 11), 2, helped_note="The runbook", missing="Time")
@@ -138,17 +129,7 @@ def world(make):
     task(paul, at(10, 10), 3, missing="Platform's words")
 
     def mentorship(hire, state, proposed, **fields) -> Mentorship:
-        m = Mentorship(
-            new_hire_id=hire.id,
-            mentor_id=mia.id,
-            state=state,
-            proposed_at=proposed,
-            expires_at=proposed + timedelta(days=3),
-            **fields,
-        )
-        db.session.add(m)
-        db.session.flush()
-        return m
+        return add_mentorship(hire, mia, state, proposed, **fields)
 
     active = mentorship(nina, MentorshipState.ACTIVE, at(8, 30), decided_at=at(9, 1), started_at=at(9, 1))
     long_gone = make.user(name="Lena Left", team=payments, password=None)

@@ -12,6 +12,7 @@ from app.extensions import db, utcnow
 from app.help.models import Attempt, AttemptState, Question, Urgency
 from app.help.routing import check_deadline
 from app.people.models import Skill, SkillKind, User, normalize_key
+from matching.models import Mentorship, MentorshipState
 
 
 def skill(make, name: str, category: str = "") -> Skill:
@@ -33,6 +34,18 @@ def mentor(make, name: str, teaches: dict[str, int] | None = None, **fields) -> 
     for skill_name, level in (teaches if teaches is not None else {"SQL": 4}).items():
         make.user_skill(person, skill(make, skill_name), SkillKind.TEACH, level)
     return person
+
+
+def mentored_by(asker: User, own: User) -> None:
+    """Adds the asker's active mentorship with their own mentor (not yet committed)."""
+    db.session.add(
+        Mentorship(
+            new_hire_id=asker.id,
+            mentor_id=own.id,
+            state=MentorshipState.ACTIVE,
+            expires_at=utcnow() + timedelta(days=3),
+        )
+    )
 
 
 def ask(

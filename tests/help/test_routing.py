@@ -21,7 +21,6 @@ from app.jobs import enqueue
 from app.people.models import Team, User
 from app.times import local_day, time_with_zone
 from app.urls import external_url
-from matching.models import Mentorship, MentorshipState
 from tests.help.routing_scenes import (
     ALWAYS,
     ask,
@@ -29,6 +28,7 @@ from tests.help.routing_scenes import (
     live_of,
     mails_to,
     mentor,
+    mentored_by,
     overdue,
     skill,
     text_of,
@@ -42,14 +42,7 @@ def test_the_askers_own_mentor_is_asked_first_when_they_teach_the_skill(make, jo
     mentor(make, "Sam Star", {"SQL": 5}, team=team)
     own = mentor(make, "Omar Own", {"SQL": 2}, team=team)
     asker = make.user(name="Nina New", team=team)
-    db.session.add(
-        Mentorship(
-            new_hire_id=asker.id,
-            mentor_id=own.id,
-            state=MentorshipState.ACTIVE,
-            expires_at=utcnow() + timedelta(days=3),
-        )
-    )
+    mentored_by(asker, own)
     db.session.commit()
     question = ask(asker)
 
@@ -71,14 +64,7 @@ def test_then_mentors_who_teach_the_skill_best_first_each_asked_once(app, make):
     )
     mentor(make, "Gus Go", {"Go": 5})
     asker = make.user(team=team)
-    db.session.add(
-        Mentorship(
-            new_hire_id=asker.id,
-            mentor_id=own.id,
-            state=MentorshipState.ACTIVE,
-            expires_at=utcnow() + timedelta(days=3),
-        )
-    )
+    mentored_by(asker, own)
     db.session.commit()
     question = ask(asker, urgency=Urgency.CAN_WAIT)
 

@@ -23,8 +23,7 @@ from app.help.routing import route_question, tell_mentor
 from app.jobs import enqueue
 from app.people.models import User
 from app.times import time_with_zone
-from matching.models import Mentorship, MentorshipState
-from tests.help.routing_scenes import ALWAYS, ask, attempts_of, mails_to, mentor, text_of, time_out
+from tests.help.routing_scenes import ALWAYS, ask, attempts_of, mails_to, mentor, mentored_by, text_of, time_out
 from tests.help.threads import sign_in
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -126,14 +125,7 @@ def test_a_question_naming_no_skill_goes_to_the_own_mentor_then_the_team_by_load
     free = mentor(make, "Fay Free", {"CSS": 1}, team=team)
     mentor(make, "Olga Outsider", {"CSS": 5})
     asker = make.user(name="Nina New", team=team)
-    db.session.add(
-        Mentorship(
-            new_hire_id=asker.id,
-            mentor_id=own.id,
-            state=MentorshipState.ACTIVE,
-            expires_at=utcnow() + timedelta(days=3),
-        )
-    )
+    mentored_by(asker, own)
     other = ask(make.user(), skills=("CSS",), urgency=Urgency.CAN_WAIT)
     db.session.add(
         Attempt(question_id=other.id, mentor_id=busy.id, number=1, deadline_at=utcnow() + timedelta(hours=1))

@@ -27,19 +27,31 @@ def bounce(email: str, times: int = 1, diagnosis: str | None = None) -> None:
     """Have Unstuck send `times` emails to `email` and the mail server report each failed
     (with `diagnosis` in place of "User unknown"), and read each report as the job does."""
     for _ in range(times):
-        mail = send_mail(
-            f"bounced:{next(_ids)}",
-            "reply_refused",
-            (email, ""),
-            "Your reply was not posted",
-            "mail/reply_refused",
-            {"subject": "Kafka consumer lag", "why": "", "text": ""},
-            deliver=False,
-        )
-        db.session.commit()
-        deliver(mail.id)
-        assert mail_row(mail.id).status == MailStatus.SENT, "mail to a paused address cannot bounce"
-        bounce_report(mail.id, email, diagnosis)
+        mail_id = sent_to(email, f"bounced:{next(_ids)}", subject="Kafka consumer lag")
+        assert mail_row(mail_id).status == MailStatus.SENT, "mail to a paused address cannot bounce"
+        bounce_report(mail_id, email, diagnosis)
+
+
+def refused_mail(key: str, to, subject: str = "Kafka consumer lag", why: str = "", **options) -> OutboundMail:
+    """Record an email Unstuck sends (a refused reply's notice) to `to`, a person or an
+    (address, name) pair; `options` go to send_mail."""
+    return send_mail(
+        key,
+        "reply_refused",
+        to,
+        "Your reply was not posted",
+        "mail/reply_refused",
+        {"subject": subject, "why": why, "text": ""},
+        **options,
+    )
+
+
+def sent_to(email: str, key: str, subject: str = "x") -> int:
+    """Send an email to the address as the worker does; return its id."""
+    mail = refused_mail(key, (email, ""), subject, deliver=False)
+    db.session.commit()
+    deliver(mail.id)
+    return mail.id
 
 
 def bounce_report(mail_id: int, email: str, diagnosis: str | None = None) -> None:
@@ -67,14 +79,7 @@ def bounce_record(email: str) -> MailBounce | None:
 
 def mail_to(person, key: str) -> OutboundMail:
     """Record an email to the person (one Unstuck sends), to go after the commit."""
-    return send_mail(
-        key,
-        "reply_refused",
-        person,
-        "Your reply was not posted",
-        "mail/reply_refused",
-        {"subject": "Kafka consumer lag", "why": "The question is resolved.", "text": ""},
-    )
+    return refused_mail(key, person, why="The question is resolved.")
 
 
 def mail_row(mail_id: int) -> OutboundMail:

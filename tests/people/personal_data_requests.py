@@ -1,23 +1,16 @@
-"""What the tests of a person's data share: Nina's traces everywhere as a fixture, the admin's
-download and erasure requests, and readings of the database (rows about a value, every row
-as text, a row read afresh)."""
+"""What the tests of a person's data share (Nina's traces everywhere are conftest.py's `s`):
+the admin's download and erasure requests, and readings of the database (rows about a
+value, every row as text, a row read afresh)."""
 
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.people.models import User
-from tests.people.personal_data_scene import nina_everywhere
 from tests.security.access_scene import Browser, Scene, database_state
 
 LOGGER = "app.people.personal_data"
-
-
-@pytest.fixture
-def s(make, jobs) -> Scene:
-    return nina_everywhere(make, jobs)
 
 
 def as_admin(app, s: Scene) -> Browser:

@@ -17,13 +17,7 @@ from app.mail.models import ReplyAddress
 from app.people.models import User
 from config import TestConfig
 from sessions.models import CalendarFeed
-from tests.people.personal_data_requests import (
-    LOGGER,
-    as_admin,
-    download,
-    fresh,
-    s,  # noqa: F401  (fixture)
-)
+from tests.people.personal_data_requests import LOGGER, as_admin, download, fresh
 from tests.people.personal_data_scene import NINAS_REPLY
 from tests.security.access_scene import database_state
 

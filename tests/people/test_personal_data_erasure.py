@@ -19,14 +19,7 @@ from feedback.models import Checkin, TaskFeedback
 from matching.models import DoNotPair
 from sessions.models import CalendarFeed, Learning
 from tests.factories import Factories
-from tests.people.personal_data_requests import (
-    as_admin,
-    download,
-    erase,
-    everything,
-    fresh,
-    s,  # noqa: F401  (fixture)
-)
+from tests.people.personal_data_requests import as_admin, download, erase, everything, fresh
 from tests.people.personal_data_scene import NINAS_REPLY
 from tests.security.access_scene import Browser, database_state
 

@@ -19,7 +19,7 @@ for it on every page and in every email.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -34,10 +34,11 @@ from feedback.models import Checkin, MentorshipFlag, Side, TaskFeedback, TimeTak
 from matching.models import CohortRun, DoNotPair, Mentorship, MentorshipState
 from sessions.models import ActionItem, Learning, LearningKind, SessionSeries
 from sessions.retro import services as running
-from sessions.series.services import SeriesFields, add_guest, create_series
+from sessions.series.services import add_guest
 from sessions.series.stored import week_row
 from tests.factories import Factories
 from tests.help.threads import question as routed_question
+from tests.sessions.weekly import weekly_series
 
 # The people of the access table, in its column order.
 ROLES = ("anonymous", "new_hire", "other_new_hire", "mentor", "lead", "admin")
@@ -238,19 +239,14 @@ def build_scene(make: Factories, words: Words = Words()) -> Scene:
 def _weekly_session(team: Team, lead: User, nina: User, guest: User, words: Words):
     """Payments' weekly series from two weeks ago: its first session ran and is closed."""
     first = utcnow().astimezone(ZoneInfo(SERIES_ZONE)).date() - timedelta(days=14)
-    series_id, _ = create_series(
+    series_id = weekly_series(
         team.id,
         lead.id,
-        SeriesFields(
-            title=words.series_title,
-            weekday=first.weekday(),
-            start_time=time(10),
-            duration_minutes=30,
-            timezone=SERIES_ZONE,
-            first_date=first,
-            location=words.location,
-            description=words.description,
-        ),
+        first,
+        title=words.series_title,
+        timezone=SERIES_ZONE,
+        location=words.location,
+        description=words.description,
     )
     db.session.commit()
     add_guest(series_id, guest.id)
@@ -270,6 +266,20 @@ def _weekly_session(team: Team, lead: User, nina: User, guest: User, words: Word
     running.close(week.id, [nina.id, lead.id])
     db.session.commit()
     return series, first, first + timedelta(weeks=3), learning, db.session.get(ActionItem, action_id)
+
+
+def platform_series(scene: Scene, **fields) -> int:
+    """Platform's own weekly series, run by its lead from the scene's past day; `fields` adds
+    to its plain words (a description, say). Its id."""
+    return weekly_series(
+        scene.other_team.id,
+        scene.other_lead.id,
+        scene.past_day,
+        title="Platform weekly",
+        timezone=SERIES_ZONE,
+        location="Room Platform",
+        **fields,
+    )
 
 
 class Browser:

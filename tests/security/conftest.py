@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import timedelta
 
 import pytest
 
 from app.extensions import db
 from app.people.models import Role
 from sessions.models import SessionSeries
-from sessions.series.services import SeriesFields, create_series
-from tests.security.access_scene import SERIES_ZONE, api_headers, build_scene
+from tests.security.access_scene import api_headers, build_scene, platform_series
 from tests.security.object_scene import World, vote_phase
 
 
@@ -19,19 +18,7 @@ def w(make, jobs) -> World:
     s = build_scene(make)
     teammate = make.user(name="Tom Teammate", email="tom@example.com", team=s.team)
     other_mentor = make.user(name="Max Mentor", email="max@example.com", roles=(Role.MENTOR,), team=s.team)
-    platform_id, _ = create_series(
-        s.other_team.id,
-        s.other_lead.id,
-        SeriesFields(
-            title="Platform weekly",
-            weekday=s.past_day.weekday(),
-            start_time=time(10),
-            duration_minutes=30,
-            timezone=SERIES_ZONE,
-            first_date=s.past_day,
-            location="Room Platform",
-        ),
-    )
+    platform_id = platform_series(s)
     db.session.commit()
     platform = db.session.get(SessionSeries, platform_id)
     last_week = s.past_day + timedelta(weeks=1)

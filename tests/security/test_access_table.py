@@ -111,18 +111,11 @@ DEVELOPMENT_TABLE: dict[str, dict[str, str]] = {
 
 
 def test_each_person_gets_what_the_development_table_says_from_the_routes_only_development_has(app, s, tmp_path):
-    from app.factory import create_app
     from app.mail.outgoing import deliver, send_mail
-    from config import TestConfig
+    from tests.development import development_app
     from tests.factories import Factories
 
-    dev = create_app(
-        TestConfig,
-        ENV_NAME="development",
-        REDIS_URL=app.config["REDIS_URL"],
-        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-        MAIL_OUTBOX_DIR=str(tmp_path / "dev-outbox"),
-    )
+    dev = development_app(app, tmp_path / "dev-outbox")
     added = {
         r.rule: r for r in dev.url_map.iter_rules() if r.rule not in {known.rule for known in app.url_map.iter_rules()}
     }

@@ -145,24 +145,22 @@ def flatmap_path_parameters(context, path_parameters):
 
 # The requests of one operation share its world, as requests to a running app do; the same
 # examples on every run, however fast the machine.
-@schema.parametrize()
-@settings(
+FUZZING = settings(
     max_examples=25,
     derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+
+
+@schema.parametrize()
+@FUZZING
 def test_every_answer_is_documented_and_none_is_a_server_error(case, app, world):
     case.call_and_validate(app=app, headers=world.headers, checks=CHECKS)
 
 
 @schema.parametrize()
-@settings(
-    max_examples=25,
-    derandomize=True,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@FUZZING
 def test_every_answer_to_an_admin_is_documented_and_none_is_a_server_error(case, app, backend, world):
     if backend != BACKENDS[-1]:
         pytest.skip("the admin's run is on PostgreSQL when the suite has it: one run keeps the time down")

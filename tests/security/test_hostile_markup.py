@@ -35,7 +35,6 @@ from feedback import notices as feedback_notices
 from matching import notices as matching_notices
 from sessions.learnings.prompt import send_due_prompts
 from sessions.series import feed
-from sessions.series.services import SeriesFields, create_series
 from tests.security.access_requests import good_tokens, url
 from tests.security.access_scene import (
     ROLES,
@@ -43,6 +42,7 @@ from tests.security.access_scene import (
     Browser,
     Words,
     build_scene,
+    platform_series,
 )
 from tests.security.access_table import GET, TABLE, Token, routes, statuses
 
@@ -234,20 +234,7 @@ def test_a_title_or_location_with_line_breaks_adds_no_property_to_the_feed(app, 
     evil = "Retro\r\nATTENDEE:mailto:evil@x\r\nEND:VEVENT\nBEGIN:VEVENT\rUID:evil\r\nMETHOD:CANCEL"
     s = build_scene(make, replace(Words(), **{field: evil}))
     # Platform's series, typed plainly, is what Olli's feed shows for comparison.
-    create_series(
-        s.other_team.id,
-        s.other_lead.id,
-        SeriesFields(
-            title="Platform weekly",
-            weekday=s.past_day.weekday(),
-            start_time=time(10),
-            duration_minutes=30,
-            timezone=SERIES_ZONE,
-            first_date=s.past_day,
-            location="Room Platform",
-            description="Plain words.",
-        ),
-    )
+    platform_series(s, description="Plain words.")
     tokens = {role: feed.new_token(s.people[role].id) for role in ("new_hire", "other_new_hire")}
     db.session.commit()
     response = client.get(f"/sessions/feed/{tokens['new_hire']}.ics")

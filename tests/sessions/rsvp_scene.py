@@ -1,15 +1,13 @@
-"""What the calendar answer tests share: a team's series whose invites are in everyone's
-mailbox (fixtures), the answer a person's calendar sends to their copy, and readers of what
-was recorded, who was told what, and what the lead sees."""
+"""What the calendar answer tests share (the team's series, whose invites are in everyone's
+mailbox, is conftest.py's `series_id`): the answer a person's calendar sends to their copy,
+and readers of what was recorded, who was told what, and what the lead sees."""
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import replace
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -17,8 +15,6 @@ from app.mail.incoming.intake import receive
 from app.mail.models import IncomingMail
 from app.people.models import User
 from sessions.models import SeriesMember, SessionWeek, WeekAnswer
-from sessions.series import services
-from tests.sessions.calendars import payments_team
 from tests.sessions.replies import calendars, mails
 
 
@@ -31,35 +27,6 @@ FIRST = coming_tuesday(1)
 WEEK = FIRST + timedelta(weeks=2)  # the one week people answer for
 LEAD, ANA, BO = "lea@example.com", "ana@example.com", "bo@example.com"
 CLIENTS = {"outlook": mails.outlook_mail, "google": mails.google_mail, "apple": mails.apple_mail}
-
-
-@pytest.fixture
-def team(make):
-    return payments_team(make)
-
-
-@pytest.fixture
-def series_id(app, team, smtp, jobs) -> int:
-    """The team's series, its invites in everyone's mailbox."""
-    values = services.SeriesFields(
-        title="What did we learn?",
-        weekday=1,
-        start_time=time(10),
-        duration_minutes=60,
-        timezone="Europe/Berlin",
-        first_date=FIRST,
-        location="Room Fjord",
-    )
-    series_id, _ = services.create_series(team.id, team.lead_id, values)
-    db.session.commit()
-    jobs.run()
-    return series_id
-
-
-@pytest.fixture
-def log(caplog):
-    caplog.set_level(logging.INFO)
-    return caplog
 
 
 def person(email: str) -> User:

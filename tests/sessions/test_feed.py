@@ -16,6 +16,7 @@ from app.people.models import Role, User
 from sessions.models import CalendarFeed, SessionSeries
 from sessions.series import services
 from tests.sessions.calendars import BERLIN, read
+from tests.sessions.weekly import weekly_series
 
 FEED_ADDRESS = re.compile(r'value="http://localhost/sessions/feed/([A-Za-z0-9_-]+)\.ics"')
 
@@ -37,16 +38,8 @@ def world(make):
     make.user("Bo Berg", "bo@example.com", team=platform)
 
     def set_up(team, lead, title, **changes) -> int:
-        values = dict(
-            title=title,
-            weekday=1,
-            start_time=time(10),
-            duration_minutes=45,
-            timezone="Europe/Berlin",
-            first_date=coming_tuesday(),
-            location="Room Fjord",
-        )
-        series_id, _ = services.create_series(team.id, lead.id, services.SeriesFields(**{**values, **changes}))
+        values = dict(title=title, duration_minutes=45, location="Room Fjord")
+        series_id = weekly_series(team.id, lead.id, coming_tuesday(), **{**values, **changes})
         db.session.commit()
         return series_id
 

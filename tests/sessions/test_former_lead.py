@@ -5,7 +5,7 @@ named as organizer in everyone's calendar."""
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,9 +13,10 @@ import pytest
 from app.extensions import db, utcnow
 from app.people.models import Role
 from sessions.models import SessionSeries
-from sessions.series import feed, services
+from sessions.series import feed
 from tests.security.access_scene import api_headers
 from tests.sessions.test_invites import calendar_part, ics, inbox, master, read
+from tests.sessions.weekly import weekly_series
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -33,18 +34,7 @@ def teams(make, jobs, smtp):
     ana = make.user("Ana Álvarez", "ana@example.com", team=payments)
     ada = make.admin(name="Ada Admin", email="ada@example.com")
     today = utcnow().astimezone(BERLIN).date()
-    series_id, _ = services.create_series(
-        payments.id,
-        fred.id,
-        services.SeriesFields(
-            title="What did we learn?",
-            weekday=today.weekday(),
-            start_time=time(10),
-            duration_minutes=30,
-            timezone="Europe/Berlin",
-            first_date=today - timedelta(weeks=1),
-        ),
-    )
+    series_id = weekly_series(payments.id, fred.id, today - timedelta(weeks=1))
     db.session.commit()
     jobs.run()
     assert sorted(m["To"].addresses[0].addr_spec for m in smtp.messages()) == [

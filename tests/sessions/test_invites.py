@@ -22,7 +22,8 @@ from sessions.jobs import upkeep
 from sessions.models import SessionSeries
 from sessions.series import services
 from sessions.series.invitations import RSVP_PURPOSE, update_calendars
-from tests.sessions.calendars import RICH_TITLE, attendee_emails, payments_team, read
+from tests.sessions.calendars import RICH_TITLE, attendee_emails, read
+from tests.sessions.weekly import weekly_series
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # Tuesdays around the end of March 2027, when Berlin's clocks go forward (28 March).
@@ -30,25 +31,10 @@ FIRST, LAST = date(2027, 3, 2), date(2027, 4, 27)
 LEAD, ANA, BO = "lea@example.com", "ana@example.com", "bo@example.com"
 
 
-@pytest.fixture
-def team(make):
-    return payments_team(make)
-
-
 def set_up(team, **changes) -> int:
     """The lead sets up the series and commits, as the page does; return its id."""
-    values = dict(
-        title="What did we learn?",
-        weekday=1,
-        start_time=time(10),
-        duration_minutes=60,
-        timezone="Europe/Berlin",
-        first_date=FIRST,
-        until=LAST,
-        location="Room Fjord",
-        description="Bring one thing you learned.",
-    )
-    series_id, _ = services.create_series(team.id, team.lead_id, services.SeriesFields(**{**values, **changes}))
+    values = dict(duration_minutes=60, until=LAST, location="Room Fjord", description="Bring one thing you learned.")
+    series_id = weekly_series(team.id, team.lead_id, FIRST, **{**values, **changes})
     db.session.commit()
     return series_id
 

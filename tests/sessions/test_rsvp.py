@@ -6,7 +6,7 @@ feature's rules, and which answers count is worked out by hand (pure)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -21,6 +21,7 @@ from sessions.series.calendar import Rsvp
 from sessions.series.rsvp import Answer as Recorded
 from sessions.series.rsvp import read_answers
 from sessions.series.schedule import Person, Series
+from tests.sessions.calendars import series as calendar_series
 from tests.sessions.replies import calendars, mails
 from tests.sessions.rsvp_scene import (
     ANA,
@@ -33,8 +34,6 @@ from tests.sessions.rsvp_scene import (
     member,
     notes_to,
     person,
-    series_id,  # noqa: F401  (fixture)
-    team,  # noqa: F401  (fixture)
     week_answers,
 )
 
@@ -158,18 +157,17 @@ def test_another_feature_still_hears_of_calendar_files_as_files_not_kept(app, se
 
 
 def plain_series(**fields) -> Series:
-    base = dict(
+    """The calendar tests' weekly series a year on, with no one invited and one week skipped."""
+    plain = dict(
         uid="retro@unstuck.test",
-        title="What did we learn?",
-        weekday=1,
-        start_time=time(10),
-        duration_minutes=60,
-        timezone="Europe/Berlin",
         first_date=date(2027, 3, 2),
         organizer=Person("Lea Lead", "reply+x@localhost"),
+        attendees=(),
+        location="",
+        description="",
         skipped=frozenset({date(2027, 3, 16)}),
     )
-    return Series(**{**base, **fields})
+    return calendar_series(**{**plain, **fields})
 
 
 def rsvp(partstat: str, week: datetime | date | None = None, **fields) -> Rsvp:

@@ -22,12 +22,9 @@ from tests.sessions.rsvp_scene import (
     WEEK,
     answer_to_copy,
     deliver,
-    log,  # noqa: F401  (fixture)
     member,
     notes_to,
     person,
-    series_id,  # noqa: F401  (fixture)
-    team,  # noqa: F401  (fixture)
     week_answers,
 )
 

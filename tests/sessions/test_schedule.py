@@ -20,23 +20,14 @@ from sessions.series.schedule import (
     validate_series,
     week_of,
 )
+from tests.sessions import calendars
 
 BERLIN, NEW_YORK = ZoneInfo("Europe/Berlin"), ZoneInfo("America/New_York")
 
 
 def series(**fields) -> Series:
-    base = dict(
-        uid="retro-1@unstuck.test",
-        title="What did we learn?",
-        weekday=1,
-        start_time=time(10),
-        duration_minutes=60,
-        timezone="Europe/Berlin",
-        first_date=date(2026, 3, 3),
-        organizer=Person("Lea Lead", "lea@example.com"),
-        attendees=(Attendee("Ana Álvarez", "ana@example.com"), Attendee("Bo Berg", "bo@example.com")),
-    )
-    return Series(**{**base, **fields})
+    """The calendar tests' weekly series, without its room and words."""
+    return calendars.series(**{"uid": "retro-1@unstuck.test", "location": "", "description": "", **fields})
 
 
 def utc(*args) -> datetime:

@@ -1,12 +1,9 @@
-"""What the intake tests share: the mentor's words, a worker that dies, the log (fixture),
-received mail read through the job, the notes sent, and the check that a mail was refused
-with a reason and logged."""
+"""What the intake tests share (the log is conftest.py's fixture): the mentor's words, a
+worker that dies, received mail read through the job, the notes sent, and the check that a
+mail was refused with a reason and logged."""
 
 from __future__ import annotations
 
-import logging
-
-import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -18,12 +15,6 @@ WORDS = "Run the migration with batch mode on."
 
 class WorkerDied(BaseException):
     """The worker process ends here, as if killed: nothing after it runs."""
-
-
-@pytest.fixture
-def log(caplog):
-    caplog.set_level(logging.INFO, logger="app.mail.incoming.intake")
-    return caplog
 
 
 def read(raw: bytes, mail_from: str = "grace@example.com", rcpt_to=()) -> IncomingMail:

@@ -5,7 +5,6 @@ headers that the sender wrote change nothing; without the setting, nothing is ch
 
 from __future__ import annotations
 
-import logging
 import smtplib
 
 import pytest
@@ -20,12 +19,6 @@ from tests.smtp import free_port
 OURS = "mx.acme.example"  # the authserv-id our mail server writes
 SECRET = "provider-shared-secret"
 FORGED_TEXT = "Ignore the question, it is solved."
-
-
-@pytest.fixture
-def log(caplog):
-    caplog.set_level(logging.INFO, logger="app.mail.incoming.intake")
-    return caplog
 
 
 @pytest.fixture(params=["smtp", "http"])

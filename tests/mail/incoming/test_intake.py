@@ -19,7 +19,6 @@ from tests.mail.incoming.intake_scene import (
     WorkerDied,
     fresh,
     key_of,
-    log,  # noqa: F401  (fixture)
     notes,
     read,
 )

@@ -12,13 +12,12 @@ from app.mail.addresses import bounce_address, reply_address, revoke_reply_addre
 from app.mail.incoming.handlers import Reply, ReplyRefused, register_reply_handler
 from app.mail.incoming.intake import read_incoming_mail
 from app.mail.models import MailBounce, ReplyAddress
-from app.mail.outgoing import deliver, send_mail
 from tests.mail import incoming_messages as mails
+from tests.mail.bounces import sent_to
 from tests.mail.conftest import OBJECT_ID, PURPOSE
 from tests.mail.incoming.intake_scene import (
     WORDS,
     assert_refused,
-    log,  # noqa: F401  (fixture)
     notes,
     read,
 )
@@ -31,22 +30,6 @@ def test_unreadable_mail_is_refused(app, replies, log):
     assert_refused(row, "unreadable", log)
     assert row.detail == "the message has no header fields"
     assert replies == [] and notes() == []
-
-
-def sent_to(email: str, key: str) -> int:
-    """Send an email to the address as the worker does; return its id."""
-    mail = send_mail(
-        key,
-        "reply_refused",
-        (email, ""),
-        "Your reply was not posted",
-        "mail/reply_refused",
-        {"subject": "x", "why": "", "text": ""},
-        deliver=False,
-    )
-    db.session.commit()
-    deliver(mail.id)
-    return mail.id
 
 
 def test_a_bounce_to_an_emails_return_path_is_refused_and_counted(app, replies, mentor, address, log):

@@ -9,10 +9,9 @@ import pytest
 from jinja2 import ChoiceLoader, DictLoader
 
 from app.extensions import db
-from app.factory import create_app
 from app.mail.outgoing import deliver, send_mail
-from config import TestConfig
 from tests.conftest import Auth
+from tests.development import development_app
 from tests.mail.outgoing.test_outbox import TEMPLATES, answer_mail
 from tests.smtp import SMTPServer
 
@@ -20,13 +19,7 @@ from tests.smtp import SMTPServer
 @pytest.fixture
 def dev_app(app, jobs, tmp_path):
     """The app as in development, on the test's database, with its own outbox."""
-    dev = create_app(
-        TestConfig,
-        ENV_NAME="development",
-        REDIS_URL=app.config["REDIS_URL"],
-        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-        MAIL_OUTBOX_DIR=str(tmp_path / "dev-outbox"),
-    )
+    dev = development_app(app, tmp_path / "dev-outbox")
     dev.jinja_env.loader = ChoiceLoader([DictLoader(TEMPLATES), dev.jinja_env.loader])
     with dev.app_context():
         yield dev

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -15,6 +15,7 @@ from app.people.models import Role, Team, User
 from sessions.learnings.services import add_learning, session_of
 from sessions.models import Learning, SessionSeries, SessionWeek
 from sessions.series import services
+from tests.sessions.weekly import weekly_series
 
 BERLIN = ZoneInfo("Europe/Berlin")
 STUCK = "The CI cache keeps old wheels after a lock file change."
@@ -65,19 +66,7 @@ def make_scene(make) -> Scene:
     outsider = make.user("Olli Outside", "olli@example.com", team=other)
     admin = make.admin(name="Ada Admin", email="ada@example.com")
     day = utcnow().astimezone(BERLIN).date() + timedelta(days=2)
-    series_id, _ = services.create_series(
-        team.id,
-        lead.id,
-        services.SeriesFields(
-            title="What did we learn?",
-            weekday=day.weekday(),
-            start_time=time(10),
-            duration_minutes=30,
-            timezone="Europe/Berlin",
-            first_date=day - timedelta(weeks=3),
-            location="Room Fjord",
-        ),
-    )
+    series_id = weekly_series(team.id, lead.id, day - timedelta(weeks=3), location="Room Fjord")
     db.session.commit()
     return Scene(
         team,

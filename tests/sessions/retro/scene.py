@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -17,9 +17,9 @@ from app.people.models import Role, User
 from sessions.models import Learning, LearningKind, SessionSeries, SessionWeek, Vote
 from sessions.retro import queries
 from sessions.retro import services as running
-from sessions.series.services import SeriesFields, create_series
 from sessions.series.stored import week_row
 from tests.factories import Factories
+from tests.sessions.weekly import weekly_series
 
 PHASES = ["review", "read", "group", "vote", "discuss"]
 
@@ -56,18 +56,7 @@ def make_scene(make, names_shown: bool = False) -> Scene:
     outsider = make.user(name="Olga Outside", team=make.team())
     admin = make.admin(name="Ada Admin")
     first = utcnow().astimezone(ZoneInfo("Europe/Berlin")).date() - timedelta(days=14)
-    series_id, _ = create_series(
-        team.id,
-        lead.id,
-        SeriesFields(
-            title="What did we learn?",
-            weekday=first.weekday(),
-            start_time=time(10),
-            duration_minutes=30,
-            timezone="Europe/Berlin",
-            first_date=first,
-        ),
-    )
+    series_id = weekly_series(team.id, lead.id, first)
     db.session.get(SessionSeries, series_id).names_shown = names_shown
     db.session.commit()
     return Scene(lead, ana, bo, outsider, admin, series_id, [first + timedelta(weeks=n) for n in range(3)])

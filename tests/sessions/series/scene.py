@@ -4,7 +4,7 @@ as a browser sends it, and short ways to read the invites people were sent."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from icalendar import Calendar
@@ -13,7 +13,7 @@ from markupsafe import escape
 from app.extensions import db
 from app.people.models import Team, User
 from sessions.models import SessionSeries
-from sessions.series import services
+from tests.sessions.weekly import weekly_series
 
 
 def coming(weekday: int, weeks_later: int = 0) -> date:
@@ -55,16 +55,7 @@ class Cast:
 
 def set_up(cast: Cast, jobs=None, **changes) -> SessionSeries:
     """A series of the team, as its lead set it up; the invites sent when `jobs` is given."""
-    values = dict(
-        title="What did we learn?",
-        weekday=1,
-        start_time=time(10),
-        duration_minutes=30,
-        timezone="Europe/Berlin",
-        first_date=TUESDAY,
-        location="Room Fjord",
-    )
-    series_id, _ = services.create_series(cast.team.id, cast.lead.id, services.SeriesFields(**{**values, **changes}))
+    series_id = weekly_series(cast.team.id, cast.lead.id, TUESDAY, **{"location": "Room Fjord", **changes})
     db.session.commit()
     if jobs is not None:
         jobs.run()

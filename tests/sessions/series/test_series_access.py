@@ -14,6 +14,7 @@ from sessions.models import SessionSeries, WeekAnswer
 from sessions.series import services
 from sessions.series.schedule import long_date
 from tests.sessions.series.scene import TUESDAY, Cast, coming, form, fresh, set_up, snapshot
+from tests.sessions.weekly import weekly_series
 
 # What each person sees
 
@@ -49,17 +50,14 @@ def test_answers_show_to_the_lead_and_each_member_sees_their_own(client, auth, c
 
 def test_the_list_shows_each_persons_series_with_the_next_session_in_their_time(client, auth, cast, make):
     ours = set_up(cast, title="Payments weekly")
-    theirs_id, _ = services.create_series(
+    theirs_id = weekly_series(
         cast.other_lead.team_id,
         cast.other_lead.id,
-        services.SeriesFields(
-            title="Platform weekly",
-            weekday=4,
-            start_time=time(9),
-            duration_minutes=30,
-            timezone="Europe/London",
-            first_date=TUESDAY,
-        ),
+        TUESDAY,
+        title="Platform weekly",
+        weekday=4,
+        start_time=time(9),
+        timezone="Europe/London",
     )
     db.session.commit()
     auth.sign_in(cast.admin)
