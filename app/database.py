@@ -68,3 +68,16 @@ def insert_unless_exists(table: sa.Table, values: dict, unique_columns: str | li
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name]
     statement = insert(table).values(**values).on_conflict_do_nothing(index_elements=columns).returning(table.c.id)
     return db.session.execute(statement).scalar()
+
+
+def row_to_save(model: type, row_id: int | None, missing: str):
+    """The row of `model` that `row_id` names, to be changed, or a new one added to the
+    session when `row_id` is None; LookupError(`missing`) when it names no row."""
+    if row_id is None:
+        row = model()
+        db.session.add(row)
+        return row
+    row = db.session.get(model, row_id)
+    if row is None:
+        raise LookupError(missing)
+    return row
