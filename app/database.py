@@ -55,6 +55,11 @@ def is_conflict(exc: sa.exc.IntegrityError) -> bool:
     return (getattr(orig, "sqlite_errorname", None) or getattr(orig, "sqlstate", None)) in CONFLICTS
 
 
+def dialect_insert(table):
+    """An INSERT in the database's own dialect (PostgreSQL or SQLite), for ON CONFLICT."""
+    return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name](table)
+
+
 def insert_unless_exists(table: sa.Table, values: dict, unique_columns: str | list[str]) -> int | None:
     """Insert a row in the current transaction; return its id, or None if the value was taken.
 
@@ -65,6 +70,20 @@ def insert_unless_exists(table: sa.Table, values: dict, unique_columns: str | li
     """
     db.session.flush()
     columns = [unique_columns] if isinstance(unique_columns, str) else unique_columns
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name]
-    statement = insert(table).values(**values).on_conflict_do_nothing(index_elements=columns).returning(table.c.id)
+    statement = (
+        dialect_insert(table).values(**values).on_conflict_do_nothing(index_elements=columns).returning(table.c.id)
+    )
     return db.session.execute(statement).scalar()
+
+
+def row_to_save(model: type, row_id: int | None, missing: str):
+    """The row of `model` that `row_id` names, to be changed, or a new one added to the
+    session when `row_id` is None; LookupError(`missing`) when it names no row."""
+    if row_id is None:
+        row = model()
+        db.session.add(row)
+        return row
+    row = db.session.get(model, row_id)
+    if row is None:
+        raise LookupError(missing)
+    return row

@@ -161,6 +161,15 @@ def enqueue(func, *args, queue: str = "default", **options) -> Job | None:
         return None
 
 
+def requeue_lost(id_column, lost, func, queue: str = "default", **options) -> int:
+    """Enqueue `func` again, in id order, for each row the `lost` condition picks (its job
+    never ran or never finished): the periodic sweep. Return how many were enqueued."""
+    ids = db.session.scalars(sa.select(id_column).where(lost).order_by(id_column)).all()
+    for row_id in ids:
+        enqueue(func, row_id, queue=queue, **options)
+    return len(ids)
+
+
 def enqueue_after_commit(func, *args, queue: str = "default", **options) -> None:
     """Enqueue a job once the current transaction commits; drop it if it rolls back."""
     pending = db.session.info.setdefault("pending_jobs", [])

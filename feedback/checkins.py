@@ -14,9 +14,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy import orm
-from sqlalchemy.dialects import postgresql, sqlite
 
-from app.database import insert_unless_exists
+from app.database import dialect_insert, insert_unless_exists
 from app.errors import Conflict, InvalidInput, NotFound
 from app.extensions import db, utcnow
 from app.mail.outgoing.unsubscribe import opted_out
@@ -191,9 +190,8 @@ def _raise_flag(mentorship_id: int, side: Side) -> None:
     """Flag the mentorship for the admins, unless it has a flag open already."""
     times = {2: "two", 3: "three"}.get(LOW_IN_A_ROW, str(LOW_IN_A_ROW))
     reason = f"{side.label.capitalize()} rated it {LOW_SCORE} or less out of 5 in {times} check-ins in a row."
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name]
     db.session.execute(
-        insert(MentorshipFlag.__table__)
+        dialect_insert(MentorshipFlag.__table__)
         .values(mentorship_id=mentorship_id, side=side.value, reason=reason, raised_at=utcnow())
         .on_conflict_do_nothing(index_elements=["mentorship_id"], index_where=sa.text("cleared_at IS NULL"))
     )

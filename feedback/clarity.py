@@ -9,9 +9,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
-from app.database import insert_unless_exists
+from app.database import dialect_insert, insert_unless_exists
 from app.errors import InvalidInput, Refused
 from app.extensions import db, utcnow
 from app.help import thread
@@ -99,9 +98,8 @@ def bring_up_to_date(asker_id: int) -> None:
     )
     if shown is None:
         # Two first updates at once: one row, and the later one's values.
-        insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name]
         db.session.execute(
-            insert(ClarityAsShown.__table__)
+            dialect_insert(ClarityAsShown.__table__)
             .values(asker_id=asker_id, **values)
             .on_conflict_do_nothing(index_elements=["asker_id"])
         )

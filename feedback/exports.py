@@ -136,19 +136,20 @@ def file_name(team: str, period: Period, what: str) -> str:
 
 
 def _raw_task_feedback(team_id: int, start: datetime, end: datetime) -> tuple[list[str], list[list]]:
+    in_period = (TaskFeedback.team_id == team_id, TaskFeedback.created_at >= start, TaskFeedback.created_at < end)
     skills: dict[int, list[str]] = {}
     for feedback_id, name in db.session.execute(
         sa.select(task_feedback_skills.c.task_feedback_id, Skill.name)
         .join(Skill, Skill.id == task_feedback_skills.c.skill_id)
         .join(TaskFeedback, TaskFeedback.id == task_feedback_skills.c.task_feedback_id)
-        .where(TaskFeedback.team_id == team_id, TaskFeedback.created_at >= start, TaskFeedback.created_at < end)
+        .where(*in_period)
         .order_by(Skill.name)
     ):
         skills.setdefault(feedback_id, []).append(name)
     found = db.session.execute(
         sa.select(TaskFeedback, User.name, User.email)
         .join(User, User.id == TaskFeedback.author_id)
-        .where(TaskFeedback.team_id == team_id, TaskFeedback.created_at >= start, TaskFeedback.created_at < end)
+        .where(*in_period)
         .order_by(TaskFeedback.created_at, TaskFeedback.id)
     )
     header = [

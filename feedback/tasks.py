@@ -18,6 +18,7 @@ from app.extensions import db
 from app.help.ask import valid_link
 from app.help.models import Question
 from app.people.models import User
+from app.people.signals import move_skill_tags
 from app.people.skills import find_skills, skills_error
 from feedback.models import HELPED, TaskFeedback, TimeTaken, task_feedback_skills
 
@@ -194,13 +195,4 @@ def prefilled_from(question: Question) -> dict:
 
 def move_skill_links(sender, source_id: int, target_id: int, **extra) -> None:
     """Task feedback tagged with a skill being merged away keeps the tag, as the target skill."""
-    table = task_feedback_skills
-    tagged = sa.select(table.c.task_feedback_id).where(table.c.skill_id == target_id)
-    db.session.execute(
-        table.insert().from_select(
-            ["task_feedback_id", "skill_id"],
-            sa.select(table.c.task_feedback_id, sa.literal(target_id)).where(
-                table.c.skill_id == source_id, table.c.task_feedback_id.not_in(tagged)
-            ),
-        )
-    )
+    move_skill_tags(task_feedback_skills, "task_feedback_id", source_id, target_id)

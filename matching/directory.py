@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
+from app.database import dialect_insert
 from app.errors import InvalidInput
 from app.extensions import db
 from app.people.models import Role, Skill, SkillKind, User, UserRole, UserSkill
@@ -31,8 +31,7 @@ def current_settings() -> MatchingSettings:
     if settings is None:
         # Two first runs at once (two workers, two accepts) must not both insert the row:
         # ON CONFLICT DO NOTHING waits for the other insert and then leaves it be.
-        insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name]
-        db.session.execute(insert(MatchingSettings).values(id=1).on_conflict_do_nothing(index_elements=["id"]))
+        db.session.execute(dialect_insert(MatchingSettings).values(id=1).on_conflict_do_nothing(index_elements=["id"]))
         settings = db.session.get(MatchingSettings, 1)
     return settings
 

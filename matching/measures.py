@@ -8,6 +8,7 @@ Plain Python and NumPy over plain values: no Flask, no database.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -88,3 +89,14 @@ def kinds(values: list) -> tuple[list, np.ndarray]:
     index: dict = {}
     codes = np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=np.int32, count=len(values))
     return list(index), codes
+
+
+def skill_levels(teaching: list[Mapping[str, int]]) -> tuple[dict[str, int], np.ndarray]:
+    """Number the skills any of the people teach (by name), and lay out each person's levels
+    as one row: (skill -> column, an (people, skills) array, 0 where not taught)."""
+    skills = {s: i for i, s in enumerate(sorted({s for taught in teaching for s in taught}))}
+    levels = np.zeros((len(teaching), len(skills)), dtype=np.int8)
+    for j, taught in enumerate(teaching):
+        for s, level in taught.items():
+            levels[j, skills[s]] = level
+    return skills, levels

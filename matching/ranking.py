@@ -19,7 +19,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import numpy as np
 
-from matching.measures import kinds, working_minutes
+from matching.measures import kinds, skill_levels, working_minutes
 
 OWN_MENTOR, TEACHES, RELATED, TEAM = 0, 1, 2, 3
 TIER_NAMES = {
@@ -105,11 +105,7 @@ class HelperPool:
 
 def prepare_helpers(helpers: list[Helper], rules: RoutingRules) -> HelperPool:
     """Turn mentors into the arrays ranking works on."""
-    skills = {s: i for i, s in enumerate(sorted({s for h in helpers for s in h.teaches}))}
-    teaches = np.zeros((len(helpers), len(skills)), dtype=np.int8)
-    for j, helper in enumerate(helpers):
-        for s, level in helper.teaches.items():
-            teaches[j, skills[s]] = level
+    skills, teaches = skill_levels([h.teaches for h in helpers])
     window_kinds, window_codes = kinds([(h.timezone, h.work_start, h.work_end) for h in helpers])
     minutes = np.array(
         [h.median_reply_minutes if h.median_reply_minutes is not None else np.nan for h in helpers], dtype=float

@@ -14,7 +14,16 @@ from datetime import date, time, timedelta
 
 import numpy as np
 
-from matching.measures import gap_value, kinds, overlap_hours, role_value, role_words, seniority_value, working_minutes
+from matching.measures import (
+    gap_value,
+    kinds,
+    overlap_hours,
+    role_value,
+    role_words,
+    seniority_value,
+    skill_levels,
+    working_minutes,
+)
 
 PARTS = ("skills", "role", "seniority", "overlap", "team", "load")
 SENIORITY_NAMES = {1: "Junior", 2: "Mid-level", 3: "Senior", 4: "Staff", 5: "Principal"}
@@ -141,11 +150,7 @@ class MentorPool:
 def prepare_mentors(mentors: list[Mentor], rules: Rules) -> MentorPool:
     """Turn mentors into the arrays scoring works on (do it once, score many new hires)."""
     day = rules.reference_day or date.today()
-    skills = {s: i for i, s in enumerate(sorted({s for p in mentors for s in p.teaches}))}
-    teaches = np.zeros((len(mentors), len(skills)), dtype=np.int8)
-    for j, mentor in enumerate(mentors):
-        for s, level in mentor.teaches.items():
-            teaches[j, skills[s]] = level
+    skills, teaches = skill_levels([p.teaches for p in mentors])
     window_kinds, window_codes = kinds([(p.timezone, p.work_start, p.work_end) for p in mentors])
     role_kinds, role_codes = kinds([role_words(p.title) for p in mentors])
     return MentorPool(

@@ -9,6 +9,7 @@ or loses a race leaves the others done.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -265,15 +266,7 @@ def remind_mentors(now: datetime | None = None) -> int:
         halfway = mentorship.proposed_at + (mentorship.expires_at - mentorship.proposed_at) / 2
         if halfway > now:
             continue
-        result = db.session.execute(
-            sa.update(Mentorship)
-            .where(Mentorship.id == mentorship.id, Mentorship.reminded_at.is_(None))
-            .values(reminded_at=now)
-        )
-        if result.rowcount:
-            notices.reminder(mentorship)
-            sent += 1
-        db.session.commit()
+        sent += _send_once(mentorship, Mentorship.reminded_at, now, notices.reminder)
     return sent
 
 
@@ -304,16 +297,20 @@ def send_fit_checks(now: datetime | None = None) -> int:
     )
     sent = 0
     for mentorship in due:
-        result = db.session.execute(
-            sa.update(Mentorship)
-            .where(Mentorship.id == mentorship.id, Mentorship.fit_check_sent_at.is_(None))
-            .values(fit_check_sent_at=now)
-        )
-        if result.rowcount:
-            notices.fit_check(mentorship)
-            sent += 1
-        db.session.commit()
+        sent += _send_once(mentorship, Mentorship.fit_check_sent_at, now, notices.fit_check)
     return sent
+
+
+def _send_once(mentorship: Mentorship, sent_at, now: datetime, send: Callable[[Mentorship], object]) -> bool:
+    """Stamp `sent_at` with `now` and send the notice, unless another worker stamped it first;
+    commit either way (one transaction per mentorship). Return whether it was sent."""
+    result = db.session.execute(
+        sa.update(Mentorship).where(Mentorship.id == mentorship.id, sent_at.is_(None)).values({sent_at: now})
+    )
+    if result.rowcount:
+        send(mentorship)
+    db.session.commit()
+    return bool(result.rowcount)
 
 
 def answer_fit_check(mentorship_id: int, user_id: int, good_fit: bool) -> FitAnswer:

@@ -90,6 +90,12 @@ def mentoring():
     )
 
 
+def _page_of(mentorship: Mentorship, user_id: int) -> str:
+    """The page a side of the mentorship goes back to: the new hire's "my mentor" page,
+    the "mentoring" page for anyone else."""
+    return "matching.my_mentor" if mentorship.new_hire_id == user_id else "matching.mentoring"
+
+
 def _act(action, success: str, failure_page: str):
     """Run a service call, flash its outcome, and go back to the page it came from."""
     try:
@@ -157,7 +163,7 @@ def fit(mentorship_id: int):
     form = FitForm()
     if not form.validate_on_submit():
         abort(400)
-    back = "matching.my_mentor" if mentorship.new_hire_id == current_user.id else "matching.mentoring"
+    back = _page_of(mentorship, current_user.id)
     return _act(
         lambda: services.answer_fit_check(mentorship.id, current_user.id, form.good_fit.data == "yes"),
         "Thank you for answering.",
@@ -172,7 +178,7 @@ def rematch(mentorship_id: int):
     mentorship = _mentorship_for(mentorship_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    back = "matching.my_mentor" if mentorship.new_hire_id == current_user.id else "matching.mentoring"
+    back = _page_of(mentorship, current_user.id)
     return _act(
         lambda: services.rematch(mentorship.id, current_user.id),
         "This mentorship has ended; we are looking for a better match.",
@@ -235,7 +241,7 @@ def _answer(opened: _Opened, form: ActionForm):
     except services.MatchingError as exc:
         return render_template("links/done.html", title="That did not work", message=str(exc)), 409
     if action == "fit-no" and mentorship.state == MentorshipState.ACTIVE:
-        page = "matching.my_mentor" if mentorship.new_hire_id == user_id else "matching.mentoring"
+        page = _page_of(mentorship, user_id)
         return render_template(
             "links/done.html",
             title="Thank you",

@@ -123,34 +123,31 @@ def edit_person(person_id: int):
     return _form_page("admin/person_form.html", form=form, person=person, requests=requests_about(person.id))
 
 
-@bp.route("/people/<int:person_id>/deactivate", methods=["POST"])
-@admin_required
-def deactivate_person(person_id: int):
-    """Stop a person from signing in; everything about them is kept."""
+def _set_active(person_id: int, active: bool, done: str, category: str):
+    """Let a person sign in or stop them, and say so (`done` takes their name), or say why not."""
     person = db.get_or_404(User, person_id)
     try:
-        set_active(person.id, False, acting_user_id=current_user.id)
+        set_active(person.id, active, acting_user_id=current_user.id)
     except InvalidInput as exc:
         db.session.rollback()
         flash(exc.message, "error")
     else:
-        flash(f"{person.name} is deactivated.", "info")
+        flash(done.format(person.name), category)
     return redirect(url_for("admin.people"))
+
+
+@bp.route("/people/<int:person_id>/deactivate", methods=["POST"])
+@admin_required
+def deactivate_person(person_id: int):
+    """Stop a person from signing in; everything about them is kept."""
+    return _set_active(person_id, False, "{} is deactivated.", "info")
 
 
 @bp.route("/people/<int:person_id>/reactivate", methods=["POST"])
 @admin_required
 def reactivate_person(person_id: int):
     """Let a deactivated person sign in again."""
-    person = db.get_or_404(User, person_id)
-    try:
-        set_active(person.id, True, acting_user_id=current_user.id)
-    except InvalidInput as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        flash(f"{person.name} is active again.", "success")
-    return redirect(url_for("admin.people"))
+    return _set_active(person_id, True, "{} is active again.", "success")
 
 
 @bp.route("/people/import", methods=["GET", "POST"])
@@ -185,18 +182,29 @@ def teams():
     return render_template("admin/teams.html", rows=rows)
 
 
-def _team_page(team: Team | None):
-    """Show the team form, and save it through save_team when it comes back."""
-    form = TeamForm(obj=team, lead_email=team.lead.email if team and team.lead else "")
+def _catalogue_page(form, save, kind: str, **context):
+    """Show a team or skill form; when it comes back valid, `save` it and go back to the
+    list of its `kind` ("team" or "skill"), or show the service's messages by the fields."""
     if form.validate_on_submit():
         try:
-            saved = save_team(form.name.data, form.lead_email.person_id, team.id if team else None)
+            saved = save()
         except InvalidInput as exc:
             _show_errors(form, exc)
         else:
-            flash(f"The team {saved.name} is saved.", "success")
-            return redirect(url_for("admin.teams"))
-    return _form_page("admin/team_form.html", form=form, team=team)
+            flash(f"The {kind} {saved.name} is saved.", "success")
+            return redirect(url_for(f"admin.{kind}s"))
+    return _form_page(f"admin/{kind}_form.html", form=form, **context)
+
+
+def _team_page(team: Team | None):
+    """Show the team form, and save it through save_team when it comes back."""
+    form = TeamForm(obj=team, lead_email=team.lead.email if team and team.lead else "")
+    return _catalogue_page(
+        form,
+        lambda: save_team(form.name.data, form.lead_email.person_id, team.id if team else None),
+        "team",
+        team=team,
+    )
 
 
 @bp.route("/teams/new", methods=["GET", "POST"])
@@ -246,15 +254,12 @@ def _skill_page(skill: Skill | None):
     if skill is not None:
         data = {"name": skill.name, "category": skill.category, "aliases": ", ".join(skill.alias_names)}
     form = SkillForm(data=data)
-    if form.validate_on_submit():
-        try:
-            saved = save_skill(form.name.data, form.category.data or "", form.alias_list(), skill.id if skill else None)
-        except InvalidInput as exc:
-            _show_errors(form, exc)
-        else:
-            flash(f"The skill {saved.name} is saved.", "success")
-            return redirect(url_for("admin.skills"))
-    return _form_page("admin/skill_form.html", form=form, skill=skill)
+    return _catalogue_page(
+        form,
+        lambda: save_skill(form.name.data, form.category.data or "", form.alias_list(), skill.id if skill else None),
+        "skill",
+        skill=skill,
+    )
 
 
 @bp.route("/skills/new", methods=["GET", "POST"])

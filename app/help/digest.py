@@ -114,17 +114,16 @@ def due_mentors(now: datetime) -> list[int]:
     then worked out for each. Unsubscribed and deactivated people get no digest.
     """
     news, untold = _news_at(), _untold_at()
+    per_mentor = (
+        Attempt.mentor_id,
+        User.timezone,
+        DigestSetting.frequency,
+        DigestSetting.minute_of_day,
+        DigestSetting.weekday,
+        DigestSetting.last_sent_at,
+    )
     rows = db.session.execute(
-        sa.select(
-            Attempt.mentor_id,
-            User.timezone,
-            DigestSetting.frequency,
-            DigestSetting.minute_of_day,
-            DigestSetting.weekday,
-            DigestSetting.last_sent_at,
-            sa.func.min(news),
-            sa.func.min(untold),
-        )
+        sa.select(*per_mentor, sa.func.min(news), sa.func.min(untold))
         .join(Question, Question.id == Attempt.question_id)
         .join(User, User.id == Attempt.mentor_id)
         .outerjoin(DigestSetting, DigestSetting.user_id == Attempt.mentor_id)
@@ -134,14 +133,7 @@ def due_mentors(now: datetime) -> list[int]:
             User.active.is_(True),
             Attempt.mentor_id.not_in(sa.select(MailOptOut.user_id).where(MailOptOut.topic == TOPIC)),
         )
-        .group_by(
-            Attempt.mentor_id,
-            User.timezone,
-            DigestSetting.frequency,
-            DigestSetting.minute_of_day,
-            DigestSetting.weekday,
-            DigestSetting.last_sent_at,
-        )
+        .group_by(*per_mentor)
         .order_by(Attempt.mentor_id)
     )
     due = []

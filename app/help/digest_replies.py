@@ -14,9 +14,9 @@ import dataclasses
 from urllib.parse import quote
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.database import dialect_insert
 from app.extensions import db, utcnow
 from app.help import replies, thread  # modules: routing, which they import, imports this one
 from app.help.models import Question
@@ -41,11 +41,6 @@ class DigestQuestion(db.Model):
     mail_id: Mapped[int] = mapped_column(sa.ForeignKey("outbound_mail.id", ondelete="CASCADE"), primary_key=True)
     question_id: Mapped[int] = mapped_column(sa.ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True)
     position: Mapped[int]
-
-
-def insert(table: sa.Table):
-    """INSERT in the database's own dialect, for ON CONFLICT DO NOTHING."""
-    return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name](table)
 
 
 def subject_for(question: Question) -> str:
@@ -87,7 +82,7 @@ def question_reply_addresses(pairs: list[tuple[int, int]]) -> dict[tuple[int, in
     if missing:
         made = {pair: new_key() for pair in missing}
         db.session.execute(
-            insert(ReplyAddress.__table__).on_conflict_do_nothing(),
+            dialect_insert(ReplyAddress.__table__).on_conflict_do_nothing(),
             [
                 dict(key=key, purpose=REPLY_PURPOSE, object_id=object_id, user_id=user_id, created_at=utcnow())
                 for (object_id, user_id), key in made.items()
@@ -111,7 +106,7 @@ def give_digests_addresses(digests: list[tuple[OutboundMail, list[int]]]) -> Non
         return
     made = {mail.id: new_key() for mail, _ in fresh}
     db.session.execute(
-        insert(ReplyAddress.__table__).on_conflict_do_nothing(),
+        dialect_insert(ReplyAddress.__table__).on_conflict_do_nothing(),
         [
             dict(
                 key=made[mail.id], purpose=DIGEST_PURPOSE, object_id=mail.id, user_id=mail.user_id, created_at=utcnow()
@@ -120,7 +115,7 @@ def give_digests_addresses(digests: list[tuple[OutboundMail, list[int]]]) -> Non
         ],
     )
     db.session.execute(
-        insert(DigestQuestion.__table__).on_conflict_do_nothing(),
+        dialect_insert(DigestQuestion.__table__).on_conflict_do_nothing(),
         [
             dict(mail_id=mail.id, question_id=question_id, position=position)
             for mail, ids in fresh

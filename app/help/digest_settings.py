@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
+from app.database import dialect_insert
 from app.errors import InvalidInput
 from app.extensions import db
 from app.help import digest_schedule
@@ -76,17 +76,12 @@ def ensure_settings(user_ids: list[int]) -> None:
     ).all()
     if missing:
         db.session.execute(
-            _insert(DigestSetting.__table__).on_conflict_do_nothing(index_elements=["user_id"]),
+            dialect_insert(DigestSetting.__table__).on_conflict_do_nothing(index_elements=["user_id"]),
             [
                 dict(user_id=user_id, frequency=DEFAULT_FREQUENCY.value, minute_of_day=DEFAULT_MINUTE, weekday=0)
                 for user_id in missing
             ],
         )
-
-
-def _insert(table: sa.Table):
-    """INSERT in the database's own dialect, for ON CONFLICT DO NOTHING."""
-    return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name](table)
 
 
 def next_digest_for(user: User, now: datetime) -> datetime | None:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import UTCDateTime, db, utcnow
 from app.people.models import Skill, User
+from app.people.signals import move_skill_tags
 
 
 def _enum(kind, length: int):
@@ -65,15 +66,7 @@ question_skills = sa.Table(
 
 def move_skill_links(sender, source_id: int, target_id: int, **extra) -> None:
     """Questions tagged with a skill being merged away keep the tag, as the target skill."""
-    tagged = sa.select(question_skills.c.question_id).where(question_skills.c.skill_id == target_id)
-    db.session.execute(
-        question_skills.insert().from_select(
-            ["question_id", "skill_id"],
-            sa.select(question_skills.c.question_id, sa.literal(target_id)).where(
-                question_skills.c.skill_id == source_id, question_skills.c.question_id.not_in(tagged)
-            ),
-        )
-    )
+    move_skill_tags(question_skills, "question_id", source_id, target_id)
 
 
 class Question(db.Model):

@@ -13,6 +13,7 @@ from email_validator import validate_email as check_email_syntax
 
 from app.auth.models import ApiToken
 from app.auth.sessions import EndReason, end_sign_ins
+from app.database import row_to_save
 from app.errors import InvalidInput
 from app.extensions import db
 from app.people.models import (
@@ -377,12 +378,7 @@ def save_team(name: str, lead_id: int | None, team_id: int | None = None) -> Tea
         errors["lead_id"] = "There is no such person."
     if errors:
         raise InvalidInput(errors)
-    team = db.session.get(Team, team_id) if team_id is not None else None
-    if team_id is not None and team is None:
-        raise LookupError("There is no such team.")
-    if team is None:
-        team = Team()
-        db.session.add(team)
+    team = row_to_save(Team, team_id, "There is no such team.")
     team.name = name
     team.lead_id = lead_id
     if lead_id is not None:

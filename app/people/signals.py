@@ -28,6 +28,20 @@ demo_seeded = _signals.signal("demo-seeded")
 team_changed = _signals.signal("team-changed")
 
 
+def move_skill_tags(table: sa.Table, tagged: str, source_id: int, target_id: int) -> None:
+    """What a feature's skills_merging receiver does for a table that tags its rows with
+    skills (columns `tagged` and skill_id): each row tagged with the source skill gets the
+    target's tag too, unless it has it already (the source's tags go with the skill)."""
+    owner = table.c[tagged]
+    already = sa.select(owner).where(table.c.skill_id == target_id)
+    db.session.execute(
+        table.insert().from_select(
+            [tagged, "skill_id"],
+            sa.select(owner, sa.literal(target_id)).where(table.c.skill_id == source_id, owner.not_in(already)),
+        )
+    )
+
+
 def watch_people() -> None:
     """Send the people signals from the database session (once per process)."""
     if not sa.event.contains(db.session, "after_flush", _after_flush):

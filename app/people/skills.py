@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from app.database import row_to_save
 from app.errors import InvalidInput
 from app.extensions import db
 from app.people.models import Skill, SkillAlias, SkillKind, User, UserSkill, normalize_key
@@ -92,12 +93,7 @@ def save_skill(name: str, category: str = "", aliases: list[str] | None = None, 
             errors["aliases"] = f"{alias} already names another skill."
     if errors:
         raise InvalidInput(errors)
-    skill = db.session.get(Skill, skill_id) if skill_id is not None else None
-    if skill_id is not None and skill is None:
-        raise LookupError("There is no such skill.")
-    if skill is None:
-        skill = Skill()
-        db.session.add(skill)
+    skill = row_to_save(Skill, skill_id, "There is no such skill.")
     skill.name, skill.key, skill.category = name, normalize_key(name), category
     wanted = {normalize_key(a): a for a in alias_names if normalize_key(a) != skill.key}
     skill.aliases = [a for a in skill.aliases if a.key in wanted]

@@ -33,6 +33,12 @@ from sessions.series.views import (
 MOVE_FIELDS = {"moved": "duration_minutes"}
 
 
+def _refused(row: SessionSeries, form):
+    """Back to the series page, with the form's messages shown at its top."""
+    flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+    return back_to_series(row)
+
+
 def _week_is_over(row: SessionSeries, day: date) -> bool:
     return occurrence(services.as_series(row), day).end_utc <= utcnow()
 
@@ -127,8 +133,7 @@ def cancel_series(row: SessionSeries):
     manage_or_403(row)
     form = CancelForm()
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
-        return back_to_series(row)
+        return _refused(row, form)
     services.cancel_series(row.id)
     flash(
         "The series is cancelled. Everyone's calendar gets the cancellation; learnings, action items and history stay.",
@@ -161,8 +166,7 @@ def add_guest(row: SessionSeries):
     manage_or_403(row)
     form = GuestForm()
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
-        return back_to_series(row)
+        return _refused(row, form)
     email = normalize_email(form.email.data)
     person = db.session.scalar(sa.select(User).where(User.email == email))
     if person is None or not person.active:

@@ -75,7 +75,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.database import insert_unless_exists
 from app.extensions import db, utcnow
-from app.jobs import enqueue, enqueue_after_commit
+from app.jobs import enqueue_after_commit, requeue_lost
 from app.mail.incoming.checks import Reading, Refusal, check_reply, check_sender
 from app.mail.incoming.handlers import MESSAGE_ID_CHARS
 from app.mail.incoming.outcomes import ANSWER_KIND, may_answer, post, refuse, tell
@@ -155,19 +155,8 @@ def requeue_unread_mail(older_than: timedelta = UNREAD_AFTER) -> int:
     and emails a worker took and never finished.
     """
     now = utcnow()
-    ids = db.session.scalars(
-        sa.select(IncomingMail.id)
-        .where(
-            sa.or_(
-                sa.and_(IncomingMail.status == IncomingStatus.RECEIVED, IncomingMail.received_at < now - older_than),
-                _stale_claim(now),
-            )
-        )
-        .order_by(IncomingMail.id)
-    ).all()
-    for incoming_id in ids:
-        enqueue(read_incoming_mail, incoming_id, queue="default")
-    return len(ids)
+    waiting = sa.and_(IncomingMail.status == IncomingStatus.RECEIVED, IncomingMail.received_at < now - older_than)
+    return requeue_lost(IncomingMail.id, sa.or_(waiting, _stale_claim(now)), read_incoming_mail, queue="default")
 
 
 def drop_old_raw_mail() -> int:

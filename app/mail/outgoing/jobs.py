@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from rq import Retry
 
 from app.extensions import db, utcnow
-from app.jobs import enqueue, enqueue_after_commit
+from app.jobs import enqueue_after_commit, requeue_lost
 from app.mail.addresses import bounce_address
 from app.mail.models import MailStatus, OutboundMail
 from app.mail.outgoing.bounces import mail_paused, mail_pauses, paused_mail_handler
@@ -68,19 +68,8 @@ def requeue_unsent_mail(older_than: timedelta = LOST_JOB_AFTER) -> int:
     only slow is harmless: claiming lets one job send it.
     """
     now = utcnow()
-    ids = db.session.scalars(
-        sa.select(OutboundMail.id)
-        .where(
-            sa.or_(
-                sa.and_(OutboundMail.status == MailStatus.QUEUED, OutboundMail.created_at < now - older_than),
-                _stale_claim(now),
-            )
-        )
-        .order_by(OutboundMail.id)
-    ).all()
-    for mail_id in ids:
-        enqueue(deliver, mail_id, queue="mail", retry=RETRY)
-    return len(ids)
+    waiting = sa.and_(OutboundMail.status == MailStatus.QUEUED, OutboundMail.created_at < now - older_than)
+    return requeue_lost(OutboundMail.id, sa.or_(waiting, _stale_claim(now)), deliver, queue="mail", retry=RETRY)
 
 
 def claim(mail_ids: Iterable[int]) -> list[int]:
