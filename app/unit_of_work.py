@@ -5,7 +5,7 @@ decision to whoever owns the transaction.
 
 - A request: `UnitOfWorkFlask` wraps each view. It commits once when the view's answer has
   a status below 400 and rolls back otherwise; a view that raises is rolled back, and the
-  error goes to the handlers in app/errors.py. The commit happens inside Flask's dispatch,
+  error goes to the handlers in app/error_pages.py. The commit happens inside Flask's dispatch,
   before the answer is final, so a commit that fails goes through the same handlers as any
   other error: a write that lost a race answers 409, a database that went away 503 (an
   `after_request` hook could only turn it into a bare 500). Jobs queued with
@@ -27,7 +27,7 @@ commit themselves; each says why in its docstring:
   digests in app/help/digest.py);
 - the periodic jobs that commit one mentorship, series or week at a time, so that one that
   fails leaves the others done (matching/services.py, feedback/checkins.py,
-  feedback/answers.py, sessions/jobs.py, sessions/learnings/services.py,
+  feedback/answers.py, sessions/jobs.py, sessions/learnings/prompt.py,
   sessions/summaries/services.py), and proposing a mentor, where a lost race shows only at
   the commit (matching/services.py);
 - a question or a task feedback sent twice at once (app/help/ask.py, feedback/tasks.py):
