@@ -18,7 +18,8 @@ def show_errors(form: Form, exc: ServiceError, names: Mapping[str, str] | None =
     form's own errors.
 
     Returns those shown above the form, by the service's name, for pages that list them.
-    Rolling back what the failed change did is the caller's business.
+    The unit of work rolls back what the failed change did when the page answers 4xx; a page
+    that answers below 400 rolls back itself.
     """
     above = {}
     for name, message in exc.fields.items():
