@@ -1,6 +1,7 @@
 """Admin pages of matching: every mentorship, the settings and weights, pairs never to make,
 and cohort matching (preview, adjust by hand, publish)."""
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -184,16 +185,12 @@ def adjust(run_id: int):
             flash(f"No mentor has the email {email}.", "error")
             return redirect(url_for("matching.admin_cohort", run_id=run_id))
         mentor_id = mentor.id
-    try:
+
+    def act() -> list[str]:
         adjust_cohort(run_id, hire_id, mentor_id)
-    except LookupError:
-        abort(404)
-    except MatchingError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        flash("The preview is updated.", "success")
-    return redirect(url_for("matching.admin_cohort", run_id=run_id))
+        return ["The preview is updated."]
+
+    return _on_preview(run_id, act)
 
 
 @bp.route("/admin/matching/cohorts/<int:run_id>/publish", methods=["POST"])
@@ -202,15 +199,27 @@ def publish(run_id: int):
     """Publish a preview: every pair becomes a proposal the mentor is asked to accept."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
+
+    def act() -> list[str]:
         result = publish_cohort(run_id)
+        return [f"Published: {result.proposed} proposals sent.", *result.skipped]
+
+    return _on_preview(run_id, act)
+
+
+def _on_preview(run_id: int, act: Callable[[], list[str]]):
+    """Run an action on a cohort preview and go back to it: its first message flashed as a
+    success and the rest as notes, or, when matching refuses, the reason, with nothing the
+    action did kept (the answer is a redirect, so the unit of work would commit)."""
+    try:
+        success, *notes = act()
     except LookupError:
         abort(404)
     except MatchingError as exc:
         db.session.rollback()
         flash(str(exc), "error")
     else:
-        flash(f"Published: {result.proposed} proposals sent.", "success")
-        for line in result.skipped:
+        flash(success, "success")
+        for line in notes:
             flash(line, "info")
     return redirect(url_for("matching.admin_cohort", run_id=run_id))
