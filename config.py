@@ -133,6 +133,43 @@ class Config:
     RATELIMIT_SIGN_IN_LINK = os.environ.get("RATELIMIT_SIGN_IN_LINK", "3 per 15 minutes")
     RATELIMIT_SIGN_IN_LINK_ADDRESS = os.environ.get("RATELIMIT_SIGN_IN_LINK_ADDRESS", "20 per hour")
 
+    # Accounts (README, "Accounts and sign-in"). Invitations: how long the link to join
+    # works (once). Passwords: a link to set a new one works PASSWORD_RESET_MINUTES (once),
+    # and may be asked for as often as a link to sign in.
+    INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
+    PASSWORD_RESET_MINUTES = int(os.environ.get("PASSWORD_RESET_MINUTES", "60"))
+    PASSWORD_MIN_LENGTH = int(os.environ.get("PASSWORD_MIN_LENGTH", "10"))
+    RATELIMIT_PASSWORD_RESET = os.environ.get("RATELIMIT_PASSWORD_RESET", "3 per 15 minutes")
+    RATELIMIT_PASSWORD_RESET_ADDRESS = os.environ.get("RATELIMIT_PASSWORD_RESET_ADDRESS", "20 per hour")
+    # Single sign-on. OpenID Connect is on when OIDC_ISSUER is set; SAML 2.0 when
+    # SAML_IDP_METADATA (a file or an https URL of the provider's metadata) is set.
+    SSO_NAME = os.environ.get("SSO_NAME", "your company account")
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+    OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile")
+    # Which claim (OIDC) or attribute (SAML) holds the person's team name and their groups.
+    OIDC_TEAM_CLAIM = os.environ.get("OIDC_TEAM_CLAIM", "")
+    OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+    SAML_IDP_METADATA = os.environ.get("SAML_IDP_METADATA", "")
+    SAML_SP_KEY_FILE = os.environ.get("SAML_SP_KEY_FILE", "")
+    SAML_SP_CERT_FILE = os.environ.get("SAML_SP_CERT_FILE", "")
+    SAML_EMAIL_ATTRIBUTE = os.environ.get("SAML_EMAIL_ATTRIBUTE", "email")
+    SAML_NAME_ATTRIBUTE = os.environ.get("SAML_NAME_ATTRIBUTE", "displayName")
+    SAML_TEAM_ATTRIBUTE = os.environ.get("SAML_TEAM_ATTRIBUTE", "")
+    SAML_GROUPS_ATTRIBUTE = os.environ.get("SAML_GROUPS_ATTRIBUTE", "groups")
+    # Whether a person the provider vouches for but Unstuck does not know is added at their
+    # first sign-in; whether passwords are refused (but for the break-glass admins' emails).
+    SSO_CREATE_PEOPLE = env_bool("SSO_CREATE_PEOPLE")
+    SSO_REQUIRED = env_bool("SSO_REQUIRED")
+    SSO_BREAK_GLASS = os.environ.get("SSO_BREAK_GLASS", "")
+    # Groups (from single sign-on or SCIM) that give a role: "Unstuck mentors=mentor, Leads=lead".
+    # Any other group names a team, when a team of that name exists (SCIM creates it).
+    GROUP_ROLES = os.environ.get("GROUP_ROLES", "")
+    # SCIM 2.0 directory sync: whether people it adds get an invitation mail.
+    SCIM_SEND_INVITATIONS = env_bool("SCIM_SEND_INVITATIONS")
+    RATELIMIT_SCIM = os.environ.get("RATELIMIT_SCIM", "600 per minute")
+
     API_TITLE = "Unstuck API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"
@@ -163,6 +200,7 @@ class TestConfig(Config):
     RATELIMIT_ASK = RATELIMIT_INBOUND_MAIL = "1000 per second"
     RATELIMIT_SMTP_ADDRESS = RATELIMIT_SMTP_SENDER = "1000 per second"
     RATELIMIT_SIGN_IN_LINK = RATELIMIT_SIGN_IN_LINK_ADDRESS = "1000 per second"
+    RATELIMIT_PASSWORD_RESET = RATELIMIT_PASSWORD_RESET_ADDRESS = RATELIMIT_SCIM = "1000 per second"
     SIGN_IN_FREE_FAILURES = SIGN_IN_FREE_FAILURES_PER_ADDRESS = 1_000_000
 
 
