@@ -38,6 +38,8 @@ from app.people.signals import watch_people
 from app.request_checks import init_request_checks
 from app.secret_key import instance_secret_key
 from app.security import init_security
+from app.sso import bp as sso_bp
+from app.sso import models as sso_models  # noqa: F401  (its table, before migrations run)
 from app.time_filters import init_times
 from app.unit_of_work import UnitOfWorkFlask
 from app.urls import external_url
@@ -96,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(people_bp)
     register_person_data(app)  # the first section of a person's data: their own records
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(sso_bp)
     register_mail(app)
 
 
