@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from markupsafe import Markup
 from wtforms import (
+    BooleanField,
     DateField,
     HiddenField,
     IntegerField,
@@ -177,7 +178,12 @@ class MergeSkillsForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
+    """Importing people from a CSV file; unknown skills are refused unless the box is ticked."""
+
+    HOW_TO_ADD_SKILLS = "tick 'Create new skills' to add it"
+
     file = FileField("CSV file", validators=[FileRequired("Choose a CSV file to import.")])
+    create_skills = BooleanField("Create new skills")
     submit = SubmitField("Import")
 
 

@@ -153,15 +153,17 @@ def reactivate_person(person_id: int):
 @bp.route("/people/import", methods=["GET", "POST"])
 @admin_required
 def import_people():
-    """Import people from an uploaded CSV file and show what happened to each row."""
+    """Import people from an uploaded CSV file: all its rows, or none and every problem of
+    every row (a 400, so the unit of work keeps nothing)."""
     form = ImportForm()
     report = None
     if form.validate_on_submit():
         try:
-            report = import_people_csv(decode_csv(form.file.data.read()))
+            text = decode_csv(form.file.data.read())
+            report = import_people_csv(text, form.create_skills.data, form.HOW_TO_ADD_SKILLS)
         except InvalidInput as exc:
             _show_errors(form, exc)
-    status = 400 if request.method == "POST" and report is None else 200
+    status = 400 if request.method == "POST" and (report is None or report.problems) else 200
     return render_template("admin/import.html", form=form, report=report), status
 
 

@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from app.errors import InvalidInput
 from app.extensions import db
-from app.people.importer import import_people_csv
+from app.people.importer import decode_csv, import_people_csv
 from app.people.models import User
 from app.people.personal_data import confirms, erase_person, export_person
 
@@ -15,21 +15,25 @@ people_cli = AppGroup("people", help="Manage people.")
 
 
 @people_cli.command("import")
-@click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
-def import_people(csv_file) -> None:
-    """Import or update people from a CSV file; exit with 1 if any row was bad."""
+@click.argument("csv_file", type=click.File("rb"))
+@click.option(
+    "--create-skills", is_flag=True, help="Add skills that are not in the catalogue instead of refusing them."
+)
+def import_people(csv_file, create_skills: bool) -> None:
+    """Import or update people from a CSV file: every row, or none and exit with 1 if any
+    row has a problem (every problem of every row is listed)."""
     try:
-        text = csv_file.read()
-    except UnicodeDecodeError:
-        raise click.ClickException("The file is not UTF-8 text; save it as CSV UTF-8.") from None
-    try:
-        report = import_people_csv(text)
+        report = import_people_csv(
+            decode_csv(csv_file.read()), create_skills, "run the import again with --create-skills to add it"
+        )
     except InvalidInput as exc:
         raise click.ClickException(" ".join(exc.fields.values())) from None
     for line in report.lines():
         click.echo(line)
     if report.problems:
+        db.session.rollback()
         raise click.exceptions.Exit(1)
+    db.session.commit()
 
 
 @people_cli.command("export")

@@ -8,6 +8,10 @@ the team, title, manager, start date or skills of that kind; an empty roles, lev
 zone or working hours cell keeps the current value (or the default for a new person).
 Roles and skills are separated by ";", and skills are written "name:level", e.g.
 "SQL:4;Python:3". Row numbers count the header as row 1, as a spreadsheet does.
+
+Every row is checked in full, whatever else is wrong with it, so one pass reports every
+problem of every row, each naming its column. A skill not in the catalogue (by name or
+alias, in any case) is a problem unless the import may create new skills.
 """
 
 from __future__ import annotations
@@ -113,6 +117,11 @@ def _records(text: str) -> list[list[str]]:
                 "would be read as one cell. Close or remove that quote and import the file "
                 "again; nothing was imported."
             )
+        elif str(exc).startswith("field larger than field limit"):
+            message = (
+                f"Row {row} has a cell longer than {csv.field_size_limit():,} characters, which no column "
+                "holds; is it the right file? Nothing was imported."
+            )
         else:
             message = f"This is not a CSV file Unstuck can read (row {row}: {exc}); nothing was imported."
         raise InvalidInput({"file": message}) from None
@@ -138,12 +147,9 @@ def read_people_csv(text: str) -> ReadFile:
     if not records or not any(cell.strip() for cell in records[0]):
         raise InvalidInput({"file": "The file is empty; its first row should name the columns."})
     columns = [_column_name(h) for h in records[0]]
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    if missing:
-        raise InvalidInput({"file": "The first row must name the columns, including " + " and ".join(missing) + "."})
-    repeated = sorted({c for c in columns if c and columns.count(c) > 1})
-    if repeated:
-        raise InvalidInput({"file": "The column " + ", ".join(repeated) + " appears twice."})
+    _check_header(records[0], columns)
+    if not any(any(cell.strip() for cell in cells) for cells in records[1:]):
+        raise InvalidInput({"file": "The file names the columns but has no people under them."})
     known = set(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
     ignored = tuple(c for c in columns if c and c not in known)
 
@@ -154,26 +160,49 @@ def read_people_csv(text: str) -> ReadFile:
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) > len(columns):
-            problems.append(RowProblem(number, "", "This row has more cells than the first row has column names."))
-            continue
-        cells = dict(zip(columns, cells + [""] * (len(columns) - len(cells)), strict=True))
-        row, row_problems = _read_row(number, cells)
-        if row is not None and row.email in first_row_of:
-            row_problems.append(
+            problems.append(
                 RowProblem(
-                    number, "email", f"{row.email} is also on row {first_row_of[row.email]}; only that row is imported."
+                    number,
+                    "",
+                    f"This row has {len(cells)} cells but the first row names {len(columns)} columns; "
+                    "put a cell that holds a comma in double quotes.",
                 )
             )
-        elif row is not None:
+        padded = (cells + [""] * len(columns))[: len(columns)]
+        row, row_problems = _read_row(number, dict(zip(columns, padded, strict=True)))
+        if row.email in first_row_of:
+            row_problems.append(
+                RowProblem(
+                    number, "email", f"{row.email} is also on row {first_row_of[row.email]}; list each person once."
+                )
+            )
+        elif row.email:
             first_row_of[row.email] = number
-        if row is not None:
-            rows.append(row)
+        rows.append(row)
         problems.extend(row_problems)
     return ReadFile(tuple(rows), tuple(problems), ignored)
 
 
-def _read_row(number: int, cells: dict[str, str]) -> tuple[PersonRow | None, list[RowProblem]]:
-    """Read one row's cells; the row is None if its email cannot be read."""
+def _check_header(headers: list[str], columns: list[str]) -> None:
+    """Raise InvalidInput naming everything wrong with the first row at once."""
+    wrong: list[str] = []
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        wrong.append("The first row must name the columns, including " + " and ".join(missing) + ".")
+        if any("@" in header for header in headers):
+            wrong.append("It looks like a person rather than column names: add a first row such as email,name.")
+    repeated = sorted({c for c in columns if c and columns.count(c) > 1})
+    if len(repeated) == 1:
+        wrong.append(f"The column {repeated[0]} appears twice.")
+    elif repeated:
+        wrong.append(f"The columns {', '.join(repeated)} appear twice.")
+    if wrong:
+        raise InvalidInput({"file": " ".join(wrong)})
+
+
+def _read_row(number: int, cells: dict[str, str]) -> tuple[PersonRow, list[RowProblem]]:
+    """Read one row's cells and find every problem of each cell; the email is "" if it cannot
+    be read."""
     problems: list[RowProblem] = []
 
     def check(column: str, read: Callable[[str], object]):
@@ -183,7 +212,7 @@ def _read_row(number: int, cells: dict[str, str]) -> tuple[PersonRow | None, lis
             problems.append(RowProblem(number, column, str(exc)))
             return None
 
-    email = check("email", valid_email)
+    email = check("email", valid_email) or ""
     values: dict = {"name": check("name", _read_name)}
     if "title" in cells:
         values["title"] = check("title", _read_title)
@@ -204,9 +233,8 @@ def _read_row(number: int, cells: dict[str, str]) -> tuple[PersonRow | None, lis
     skills = {}
     for column, kind in SKILL_COLUMNS.items():
         if column in cells:
-            skills[kind] = check(column, _read_skills)
-    if email is None:
-        return None, problems
+            skills[kind], wrong = _read_skills(cells[column])
+            problems.extend(RowProblem(number, column, reason) for reason in wrong)
     team = _clean(cells["team"]) if "team" in cells else None
     return PersonRow(number, email, values, team, manager, skills), problems
 
@@ -229,8 +257,18 @@ def _read_title(cell: str) -> str:
 
 
 def _read_roles(cell: str) -> frozenset[Role]:
-    """Read roles separated by ";"."""
-    return frozenset(parse_roles(cell.split(";")))
+    """Read roles separated by ";", naming every one that is not a role."""
+    roles: set[Role] = set()
+    wrong: list[str] = []
+    for part in cell.split(";"):
+        try:
+            roles |= parse_roles([part])
+        except ValueError:
+            wrong.append(repr(part.strip()))
+    if wrong:
+        these = f"{wrong[0]} is not a role" if len(wrong) == 1 else ", ".join(wrong) + " are not roles"
+        raise ValueError(f"{these} (new hire, mentor, team lead, admin).")
+    return frozenset(roles)
 
 
 def _read_working_hours(cell: str):
@@ -253,109 +291,23 @@ def _read_date(cell: str) -> date | None:
         raise ValueError(f"Write the start date as YYYY-MM-DD, such as 2025-03-01, not {cell!r}.") from None
 
 
-def _read_skills(cell: str) -> tuple[tuple[str, int], ...]:
-    """Read "SQL:4;Python:3" as (name, level) pairs."""
+def _read_skills(cell: str) -> tuple[tuple[tuple[str, int], ...], list[str]]:
+    """Read "SQL:4;Python:3" as (name, level) pairs, and say what is wrong with each other item."""
     skills: dict[str, tuple[str, int]] = {}
+    wrong: list[str] = []
     for item in (part.strip() for part in cell.split(";")):
         if not item:
             continue
         name, colon, level = item.rpartition(":")
         name = _clean(name)
-        if not colon or not name:
-            raise ValueError(f"Write each skill as name:level, such as SQL:4 (not {item!r}).")
-        if len(name) > MAX_SKILL_NAME:
-            raise ValueError(f"A skill name is at most {MAX_SKILL_NAME} characters.")
-        if normalize_key(name) in skills:
-            raise ValueError(f"{name} is listed twice.")
-        skills[normalize_key(name)] = (name, valid_level(level, what=f"The level of {name}"))
-    return tuple(skills.values())
-
-
-# Checking rows against each other and against what is already known
-
-
-def check_rows(
-    read: ReadFile, team_names: set[str], reporting: dict[str, str | None], skill_key: Callable[[str], str]
-) -> tuple[RowProblem, ...]:
-    """Return every problem of the file: each row's own, unknown teams and managers, skills
-    listed twice under two names, rows whose manager's row is bad, and reporting loops.
-
-    `team_names` are the known teams in lower case, `reporting` maps everyone already known
-    to their manager's email, `skill_key` gives the key of the skill a name stands for.
-    """
-    problems = list(read.problems)
-    bad = {p.row for p in problems}
-    for row in read.rows:
-        if row.row in bad:
-            continue
-        if row.team and row.team.casefold() not in team_names:
-            problems.append(
-                RowProblem(row.row, "team", f"There is no team called {row.team}; add it on the Teams page first.")
-            )
-        for column, kind in SKILL_COLUMNS.items():
-            seen: dict[str, str] = {}
-            for name, _ in row.skills.get(kind) or ():
-                key = skill_key(name)
-                if key in seen:
-                    problems.append(
-                        RowProblem(row.row, column, f"{seen[key]} and {name} are the same skill; list it once.")
-                    )
-                seen.setdefault(key, name)
-    row_of: dict[str, PersonRow] = {}
-    for row in read.rows:
-        row_of.setdefault(row.email, row)
-
-    while True:
-        bad = {p.row for p in problems}
-        good = {r.email: r for r in read.rows if r.row not in bad}
-        found = [_manager_problem(r, row_of, good, bad, reporting) for r in good.values()]
-        found = [p for p in found if p is not None]
-        if not found:
-            lines = dict(reporting)
-            lines.update({r.email: r.manager_email or None for r in good.values() if r.manager_email is not None})
-            found = [
-                RowProblem(
-                    good[email].row, "manager_email", "The reporting line would loop: " + " → ".join(chain) + "."
-                )
-                for email, chain in _loops(lines).items()
-                if email in good
-            ]
-        if not found:
-            return tuple(sorted(problems, key=lambda p: p.row))
-        problems.extend(found)
-
-
-def _manager_problem(row: PersonRow, row_of, good, bad, reporting) -> RowProblem | None:
-    """Say why a row's manager cannot be linked (bad row, or nobody known), or None."""
-    manager = row.manager_email
-    if not manager:
-        return None
-    if manager in row_of and row_of[manager].row in bad:
-        return RowProblem(
-            row.row,
-            "manager_email",
-            f"The manager {manager} is on row {row_of[manager].row}, which is not imported; fix that row first.",
-        )
-    if manager not in good and manager not in reporting:
-        return RowProblem(row.row, "manager_email", f"No one with the email {manager} is in Unstuck or in this file.")
-    return None
-
-
-def _loops(lines: dict[str, str | None]) -> dict[str, list[str]]:
-    """Map each person whose reporting line comes back to them to that line, start to start."""
-    looped: dict[str, list[str]] = {}
-    done: set[str] = set()
-    for start in lines:
-        path: list[str] = []
-        at: dict[str, int] = {}
-        person = start
-        while person is not None and person not in done and person not in at:
-            at[person] = len(path)
-            path.append(person)
-            person = lines.get(person)
-        if person is not None and person in at:
-            cycle = path[at[person] :]
-            for i, member in enumerate(cycle):
-                looped[member] = cycle[i:] + cycle[:i] + [member]
-        done.update(path)
-    return looped
+        try:
+            if not colon or not name:
+                raise ValueError(f"Write each skill as name:level, such as SQL:4 (not {item!r}).")
+            if len(name) > MAX_SKILL_NAME:
+                raise ValueError(f"A skill name is at most {MAX_SKILL_NAME} characters (not {name[:20]!r}…).")
+            if normalize_key(name) in skills:
+                raise ValueError(f"{name} is listed twice.")
+            skills[normalize_key(name)] = (name, valid_level(level, what=f"The level of {name}"))
+        except ValueError as exc:
+            wrong.append(str(exc))
+    return tuple(skills.values()), wrong

@@ -1,8 +1,10 @@
-"""Importing people from a CSV file: read and check every row first, then write the good
-rows in one transaction, so that no row is ever half-written.
+"""Importing people from a CSV file: read and check every row first, then write all of
+them in one go, or none of them when any row has a problem, so that a file is never
+half-imported and a fixed file can simply be imported again.
 
-The file's format is described in app.people.csv_rows. Re-importing updates people by
-email and never duplicates them.
+The file's format is described in app.people.csv_rows, the checks in app.people.csv_checks.
+Re-importing updates people by email and never duplicates them. A skill is created only
+when the caller asks for new skills; otherwise an unknown skill is a problem of its row.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
-from app.people.csv_rows import PersonRow, RowProblem, check_rows, decode_csv, read_people_csv
-from app.people.models import Role, Skill, SkillKind, Team, User, UserSkill, normalize_key
+from app.people.csv_checks import check_rows
+from app.people.csv_rows import PersonRow, RowProblem, decode_csv, read_people_csv
+from app.people.models import Role, Skill, SkillAlias, SkillKind, Team, User, UserSkill, normalize_key
 from app.people.skills import find_skill
 
 __all__ = ["ImportReport", "RowProblem", "decode_csv", "import_people_csv"]
@@ -23,7 +26,8 @@ __all__ = ["ImportReport", "RowProblem", "decode_csv", "import_people_csv"]
 
 @dataclass(frozen=True)
 class ImportReport:
-    """What an import did: people created and updated, bad rows, and skills it added."""
+    """What an import did: people created and updated and skills added, or, when any row has
+    a problem, every problem and nothing imported."""
 
     created: int = 0
     updated: int = 0
@@ -33,33 +37,53 @@ class ImportReport:
 
     @property
     def bad_rows(self) -> tuple[int, ...]:
-        """The numbers of the rows that were not imported."""
+        """The numbers of the rows that have problems."""
         return tuple(sorted({p.row for p in self.problems}))
 
     def lines(self) -> list[str]:
         """Return the report as lines of plain text."""
-        bad = len(self.bad_rows)
-        lines = [f"{self.created} created, {self.updated} updated, {bad} bad row{'' if bad == 1 else 's'}."]
-        lines += [f"Row {p.row}, {p.column}: {p.reason}" for p in self.problems]
+        if self.problems:
+            bad = len(self.bad_rows)
+            lines = [
+                f"Nothing was imported: {bad} row{' has' if bad == 1 else 's have'} problems. "
+                "Fix them and import the file again."
+            ]
+            lines += [f"Row {p.row}, {p.column or 'the whole row'}: {p.reason}" for p in self.problems]
+        else:
+            lines = [f"{self.created} created, {self.updated} updated."]
         if self.new_skills:
-            lines.append("New skills (merge any duplicates into an existing skill): " + ", ".join(self.new_skills))
+            lines.append(
+                "New skills created (merge any duplicates into an existing skill): " + ", ".join(self.new_skills)
+            )
         if self.ignored_columns:
             lines.append("Ignored columns: " + ", ".join(self.ignored_columns))
         return lines
 
 
-def import_people_csv(text: str) -> ImportReport:
-    """Create or update the people of every good row of CSV text, and report the bad rows.
+def import_people_csv(
+    text: str, create_skills: bool = False, how_to_add_skills: str = "add it on the Skills page first"
+) -> ImportReport:
+    """Create or update the people of every row of CSV text, or report every problem of every
+    row and write nothing; flush, no commit.
 
-    Nothing is written for a bad row; everything else is written in one transaction.
-    Raises InvalidInput({"file": ...}) when the file as a whole cannot be read.
+    Skills not in the catalogue are created only with `create_skills`; otherwise each is a
+    problem whose reason ends with `how_to_add_skills`. Raises InvalidInput({"file": ...})
+    when the file as a whole cannot be read.
     """
     read = read_people_csv(text)
-    problems = check_rows(read, _team_names(), _reporting_lines(), _skill_key)
-    bad = {p.row for p in problems}
-    good = [row for row in read.rows if row.row not in bad]
-    created, updated, new_skills = _write(good)
-    return ImportReport(created, updated, problems, new_skills, read.ignored_columns)
+    skills = _skill_keys()
+    problems = check_rows(
+        read,
+        _team_names(),
+        _reporting_lines(),
+        lambda name: skills.get(normalize_key(name)),
+        create_skills,
+        how_to_add_skills,
+    )
+    if problems:
+        return ImportReport(problems=problems, ignored_columns=read.ignored_columns)
+    created, updated, new_skills = _write(list(read.rows))
+    return ImportReport(created, updated, (), new_skills, read.ignored_columns)
 
 
 # What the database already knows, for checking the rows.
@@ -77,10 +101,12 @@ def _reporting_lines() -> dict[str, str | None]:
     return {email: manager for email, manager in db.session.execute(query)}
 
 
-def _skill_key(name: str) -> str:
-    """Return the key of the skill a name stands for, existing or yet to be created."""
-    skill = find_skill(name)
-    return skill.key if skill is not None else normalize_key(name)
+def _skill_keys() -> dict[str, str]:
+    """Map the lookup key of every skill name and alias to its skill's key."""
+    keys = {key: key for key in db.session.scalars(sa.select(Skill.key))}
+    aliases = sa.select(SkillAlias.key, Skill.key).join(Skill, SkillAlias.skill_id == Skill.id)
+    keys.update((alias, key) for alias, key in db.session.execute(aliases))
+    return keys
 
 
 # Writing, in one transaction.
@@ -97,7 +123,7 @@ def _people_by_email(emails: Iterable[str]) -> dict[str, User]:
 
 
 def _write(rows: list[PersonRow]) -> tuple[int, int, tuple[str, ...]]:
-    """Create or update the people of good rows and the skills they name; flush, no commit.
+    """Create or update the people of the rows and the skills they name; flush, no commit.
 
     Returns how many people were created and updated, and the names of the new skills.
     """

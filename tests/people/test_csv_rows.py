@@ -5,7 +5,8 @@ from datetime import time
 import pytest
 
 from app.errors import InvalidInput
-from app.people.csv_rows import RowProblem, check_rows, decode_csv, read_people_csv
+from app.people.csv_checks import check_rows
+from app.people.csv_rows import RowProblem, decode_csv, read_people_csv
 from app.people.models import Role, SkillKind, normalize_key
 
 

@@ -22,13 +22,28 @@ NUL_IN_LINE_3 = (
 def test_the_command_imports_a_file_and_prints_the_report(app, tmp_path, platform):
     path = tmp_path / "people.csv"
     path.write_text(csv_text("ada@example.com,Ada,Platform,mentor,,3,UTC,,SQL:3,"), encoding="utf-8-sig")
-    result = app.test_cli_runner().invoke(args=["people", "import", str(path)])
+    result = app.test_cli_runner().invoke(args=["people", "import", "--create-skills", str(path)])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
-        "1 created, 0 updated, 0 bad rows.",
-        "New skills (merge any duplicates into an existing skill): SQL",
+        "1 created, 0 updated.",
+        "New skills created (merge any duplicates into an existing skill): SQL",
     ]
+    db.session.rollback()  # what the command committed stays
     assert person("ada@example.com").team == platform
+
+
+def test_the_command_refuses_unknown_skills_without_the_flag(app, tmp_path, make):
+    make.skill("PostgreSQL", aliases=["postgres"])
+    path = tmp_path / "people.csv"
+    path.write_text(csv_text("ada@example.com,Ada,POSTGRES:3;Rust:2", header="email,name,can_teach"))
+    result = app.test_cli_runner().invoke(args=["people", "import", str(path)])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "Nothing was imported: 1 row has problems. Fix them and import the file again.",
+        "Row 2, can_teach: Unknown skill 'Rust' — run the import again with --create-skills to add it.",
+    ]
+    db.session.rollback()
+    assert person("ada@example.com") is None
 
 
 def test_the_command_exits_with_1_and_lists_the_bad_rows(app, tmp_path):
@@ -36,9 +51,11 @@ def test_the_command_exits_with_1_and_lists_the_bad_rows(app, tmp_path):
     path.write_text(csv_text("ada@example.com,Ada,,,,,,,,", "tim@example.com,Tim,,,,,Mars/Base,,,"))
     result = app.test_cli_runner().invoke(args=["people", "import", str(path)])
     assert result.exit_code == 1
-    assert result.output.splitlines()[0] == "1 created, 0 updated, 1 bad row."
+    assert (
+        result.output.splitlines()[0] == "Nothing was imported: 1 row has problems. Fix them and import the file again."
+    )
     assert "Row 3, timezone: 'Mars/Base' is not a known time zone" in result.output
-    assert person("ada@example.com") is not None and person("tim@example.com") is None
+    assert person("ada@example.com") is None and person("tim@example.com") is None
 
 
 @pytest.mark.parametrize(
@@ -60,10 +77,11 @@ def test_the_command_refuses_a_file_it_cannot_read(app, tmp_path, content, messa
 # The upload page
 
 
-def upload(client, content: bytes, filename: str = "people.csv"):
-    return client.post(
-        "/admin/people/import", data={"file": (io.BytesIO(content), filename)}, content_type="multipart/form-data"
-    )
+def upload(client, content: bytes, filename: str = "people.csv", create_skills: bool = False):
+    data: dict = {"file": (io.BytesIO(content), filename)}
+    if create_skills:
+        data["create_skills"] = "y"
+    return client.post("/admin/people/import", data=data, content_type="multipart/form-data")
 
 
 def shows(response, message: str) -> bool:
@@ -72,15 +90,12 @@ def shows(response, message: str) -> bool:
 
 def test_an_admin_uploads_a_file_and_sees_the_report(client, make, auth, platform):
     auth.sign_in(make.admin(email="boss@example.com"))
-    response = upload(
-        client, csv_text("ada@example.com,Ada,Platform,,,,,,Elixir:2,", "tim@example.com,Tim,Nowhere,,,,,,,").encode()
-    )
+    content = csv_text("ada@example.com,Ada,Platform,,,,,,Elixir:2,", "tim@example.com,Tim,Platform,,,,,,,").encode()
+    response = upload(client, content, create_skills=True)
     assert response.status_code == 200
-    assert shows(response, "1 created, 0 updated, 1 bad row.")
-    page = response.get_data(as_text=True)
-    assert "<td>3</td><td>team</td><td>There is no team called Nowhere" in page
+    assert shows(response, "2 created, 0 updated.")
     assert shows(response, "Elixir")
-    assert person("ada@example.com").team == platform and person("tim@example.com") is None
+    assert person("ada@example.com").team == platform and person("tim@example.com").team == platform
 
 
 @pytest.mark.parametrize(
