@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from markupsafe import Markup
 from wtforms import (
+    BooleanField,
     DateField,
     HiddenField,
     IntegerField,
@@ -115,6 +116,8 @@ class PersonForm(FlaskForm):
     password = PasswordField("New password", validators=[Optional(), Length(max=200)])
     away_from = DateField("Away from", validators=[Optional()])
     away_until = DateField("Away until", validators=[Optional()])
+    # Only when adding a person.
+    invite = BooleanField("Send an invitation", default=False)
     submit = SubmitField("Save")
 
     def __init__(self, *args, **kwargs):
@@ -178,6 +181,7 @@ class MergeSkillsForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField("CSV file", validators=[FileRequired("Choose a CSV file to import.")])
+    invite = BooleanField("Send an invitation to each person added", default=False)
     submit = SubmitField("Import")
 
 
