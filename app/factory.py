@@ -17,7 +17,7 @@ from app import mail, tokens  # noqa: F401  (models must be known before migrati
 from app.admin import bp as admin_bp
 from app.api import init_api
 from app.auth import bp as auth_bp
-from app.auth import link_views, views  # noqa: F401  (their routes, on auth_bp)
+from app.auth import link_views, password_views, views  # noqa: F401  (their routes, on auth_bp)
 from app.auth import models as auth_models  # noqa: F401  (the same)
 from app.cli import register_commands as register_cli
 from app.database import enable_sqlite_foreign_keys, hold_row_locks_on_sqlite

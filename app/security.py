@@ -9,8 +9,8 @@ every answer but the public files says `Cache-Control: no-store`, and in product
 answer says to come back over HTTPS only (Strict-Transport-Security).
 
 Rate limits (Flask-Limiter, counted in Redis so every web process shares them): questions
-saved per person (page, panel and API together), links to sign in asked for per email
-address and per address asking, and mail handed in at /mail/inbound per address. The limits
+saved per person (page, panel and API together), links to sign in and links to set a
+password asked for per email address and per address asking, and mail handed in at /mail/inbound per address. The limits
 are put on the views by endpoint name once every blueprint is registered, so the views
 themselves stay free of them. The numbers are settings (`RATELIMIT_*` in config.py), read at
 each request. Failed sign-ins are not refused by a limit, which would let anyone lock an
@@ -165,6 +165,17 @@ def init_rate_limits(app: Flask) -> None:
         methods=["POST"],
         error_message="Many links to sign in were asked for from your address.",
     )
+    reset_by_account = limiter.limit(
+        setting("RATELIMIT_PASSWORD_RESET"),
+        key_func=signing_in_account,
+        methods=["POST"],
+        error_message="Many links to set a password were asked for this email address; any sent still work.",
+    )
+    reset_by_address = limiter.limit(
+        setting("RATELIMIT_PASSWORD_RESET_ADDRESS"),
+        methods=["POST"],
+        error_message="Many links to set a password were asked for from your address.",
+    )
     asking = limiter.shared_limit(
         setting("RATELIMIT_ASK"),
         scope="ask",
@@ -181,6 +192,7 @@ def init_rate_limits(app: Flask) -> None:
     )
 
     limit_views(app, "auth.ask_for_link", link_by_address, link_by_account)
+    limit_views(app, "auth.forgot_password", reset_by_address, reset_by_account)
     for endpoint in ASKED:
         limit_views(app, endpoint, asking)
     limit_views(app, "mail.incoming_mail", mail_in)

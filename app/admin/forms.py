@@ -116,6 +116,8 @@ class PersonForm(FlaskForm):
     password = PasswordField("New password", validators=[Optional(), Length(max=200)])
     away_from = DateField("Away from", validators=[Optional()])
     away_until = DateField("Away until", validators=[Optional()])
+    # Only when adding a person.
+    invite = BooleanField("Send an invitation", default=False)
     submit = SubmitField("Save")
 
     def __init__(self, *args, **kwargs):
@@ -184,6 +186,7 @@ class ImportForm(FlaskForm):
 
     file = FileField("CSV file", validators=[FileRequired("Choose a CSV file to import.")])
     create_skills = BooleanField("Create new skills")
+    invite = BooleanField("Send an invitation to each person added", default=False)
     submit = SubmitField("Import")
 
 

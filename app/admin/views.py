@@ -20,6 +20,7 @@ from app.extensions import db
 from app.forms import show_errors
 from app.mail.outgoing.bounces import mail_pauses
 from app.people.importer import decode_csv, import_people_csv
+from app.people.invitations import invitations_of, invite
 from app.people.models import Role, Skill, SkillKind, Team, User, UserRole, UserSkill
 from app.people.personal_data import requests_about
 from app.people.services import (
@@ -68,7 +69,10 @@ def people():
     page = db.paginate(query, per_page=PEOPLE_PER_PAGE, max_per_page=100)
     args = {k: v for k, v in request.args.items() if k != "page"}
     paused = mail_pauses(person.email for person in page.items)
-    return render_template("admin/people.html", page=page, filters=filters, args=args, paused=paused)
+    invitations = invitations_of(person.id for person in page.items)
+    return render_template(
+        "admin/people.html", page=page, filters=filters, args=args, paused=paused, invitations=invitations
+    )
 
 
 def _save_person(form: PersonForm, person_id: int | None = None) -> User | None:
@@ -106,7 +110,11 @@ def new_person():
     """Add a person."""
     form = PersonForm()
     if form.validate_on_submit() and (person := _save_person(form)):
-        flash(f"{person.name} is added.", "success")
+        if form.invite.data:
+            invite(person.id, current_user.id)
+            flash(f"{person.name} is added, and an invitation is on its way to {person.email}.", "success")
+        else:
+            flash(f"{person.name} is added.", "success")
         return redirect(url_for("admin.people"))
     return _form_page("admin/person_form.html", form=form, person=None)
 
@@ -150,6 +158,24 @@ def reactivate_person(person_id: int):
     return _set_active(person_id, True, "{} is active again.", "success")
 
 
+@bp.route("/people/<int:person_id>/invite", methods=["POST"])
+@admin_required
+def invite_person(person_id: int):
+    """Send a person their invitation, or send it again: the link sent before stops working."""
+    person = db.get_or_404(User, person_id)
+    try:
+        invited = invite(person.id, current_user.id)
+    except InvalidInput as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        if invited.link is None:
+            flash(f"{person.name} has joined already.", "info")
+        else:
+            flash(f"An invitation is on its way to {person.email}; any link sent before no longer works.", "success")
+    return redirect(url_for("admin.people", **request.args))
+
+
 @bp.route("/people/import", methods=["GET", "POST"])
 @admin_required
 def import_people():
@@ -163,6 +189,10 @@ def import_people():
             report = import_people_csv(text, form.create_skills.data, form.HOW_TO_ADD_SKILLS)
         except InvalidInput as exc:
             _show_errors(form, exc)
+        else:
+            if form.invite.data:
+                for person_id in report.created_ids:
+                    invite(person_id, current_user.id)
     status = 400 if request.method == "POST" and (report is None or report.problems) else 200
     return render_template("admin/import.html", form=form, report=report), status
 

@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import flash, g, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import backoff, bp
@@ -10,7 +10,9 @@ from app.auth.devices import known_browser, remember_browser
 from app.auth.forms import SignInForm
 from app.auth.sessions import EndReason, end_sign_in, end_sign_ins, start_sign_in
 from app.error_pages import wait_in_words
+from app.people.invitations import mark_joined
 from app.people.models import User
+from app.sso.settings import password_allowed
 
 
 def safe_next(target: str | None) -> str | None:
@@ -33,6 +35,7 @@ def begin_signed_in_session(user: User, remember: bool) -> None:
     g.pop("csrf_token", None)  # Flask-WTF's token of this request, made from the old secret
     start_sign_in(user, request.headers.get("User-Agent", ""), remember)
     login_user(user, remember=remember)
+    mark_joined(user.id)  # an invited person who signs in, by any way, has joined
 
 
 def signed_in_answer(user: User, target: str):
@@ -56,6 +59,11 @@ def sign_in():
             return too_early(form, attempt.wait)
         if attempt.user is None:
             form.password.errors.append("That email and password do not match an account.")
+        elif not password_allowed(attempt.user):
+            # Said only to whoever knows the password: it tells a stranger nothing.
+            form.password.errors.append(
+                f"You sign in with {current_app.config['SSO_NAME']}: use its button instead of a password."
+            )
         else:
             begin_signed_in_session(attempt.user, remember=form.remember.data)
             return signed_in_answer(attempt.user, safe_next(form.next.data) or url_for("people.home"))

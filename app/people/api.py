@@ -13,6 +13,7 @@ from sqlalchemy import orm
 
 from app.api import BODY_ERRORS, COMMON_ERRORS, api_user, error_docs, paginated, require_role
 from app.extensions import db
+from app.people.invitations import invite
 from app.people.models import Role, Skill, Team, User, UserRole
 from app.people.personal_data import export_person
 from app.people.schemas import (
@@ -110,9 +111,15 @@ class People(MethodView):
         """Add a person
 
         Only `email` and `name` are required. `away_from` and `away_until` set days away.
+        With `"invite": true` the person gets an invitation mail with a link to set their
+        password (or to sign in with single sign-on, where that is on).
         """
         roles = frozenset(fields.pop("roles", [Role.NEW_HIRE]))
-        return create_person(PersonDetails(**fields, roles=roles))
+        send_invitation = fields.pop("invite", False)
+        person = create_person(PersonDetails(**fields, roles=roles))
+        if send_invitation:
+            invite(person.id, api_user().id)
+        return person
 
 
 @blp.route("/people/me")

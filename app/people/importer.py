@@ -34,6 +34,8 @@ class ImportReport:
     problems: tuple[RowProblem, ...] = ()
     new_skills: tuple[str, ...] = ()
     ignored_columns: tuple[str, ...] = ()
+    # The ids of the people created (to invite them).
+    created_ids: tuple[int, ...] = ()
 
     @property
     def bad_rows(self) -> tuple[int, ...]:
@@ -83,7 +85,7 @@ def import_people_csv(
     if problems:
         return ImportReport(problems=problems, ignored_columns=read.ignored_columns)
     created, updated, new_skills = _write(list(read.rows))
-    return ImportReport(created, updated, (), new_skills, read.ignored_columns)
+    return ImportReport(len(created), updated, (), new_skills, read.ignored_columns, tuple(user.id for user in created))
 
 
 # What the database already knows, for checking the rows.
@@ -122,10 +124,10 @@ def _people_by_email(emails: Iterable[str]) -> dict[str, User]:
     return people
 
 
-def _write(rows: list[PersonRow]) -> tuple[int, int, tuple[str, ...]]:
+def _write(rows: list[PersonRow]) -> tuple[list[User], int, tuple[str, ...]]:
     """Create or update the people of the rows and the skills they name; flush, no commit.
 
-    Returns how many people were created and updated, and the names of the new skills.
+    Returns the people created, how many were updated, and the names of the new skills.
     """
     teams = {t.name.casefold(): t.id for t in db.session.scalars(sa.select(Team))}
     people = _people_by_email([r.email for r in rows] + [r.manager_email for r in rows if r.manager_email])
@@ -143,13 +145,13 @@ def _write(rows: list[PersonRow]) -> tuple[int, int, tuple[str, ...]]:
             skills[key] = skill
         return skills[key]
 
-    created = 0
+    created: list[User] = []
     for row in rows:
         user = people.get(row.email)
         if user is None:
             user = people[row.email] = User(email=row.email, roles={Role.NEW_HIRE})
             db.session.add(user)
-            created += 1
+            created.append(user)
         for attribute, value in row.values.items():
             setattr(user, attribute, value)
         if row.team is not None:
@@ -160,7 +162,7 @@ def _write(rows: list[PersonRow]) -> tuple[int, int, tuple[str, ...]]:
         if row.manager_email is not None:
             people[row.email].manager = people[row.manager_email] if row.manager_email else None
     db.session.flush()
-    return created, len(rows) - created, tuple(new_skills)
+    return created, len(rows) - len(created), tuple(new_skills)
 
 
 def _replace_skills(user: User, kind: SkillKind, wanted: dict[Skill, int]) -> None:

@@ -1,7 +1,7 @@
 """The person's own records, as a section of their data: their details, roles, team and
-skills, the people who report to them, their API tokens and sign-ins, and the downloads
-and erasures of their data. Erasing drops their skills, tokens, sign-ins, password and
-profile; the name and address are replaced by `app.people.personal_data.erase_person`
+skills, the people who report to them, their API tokens, sign-ins and invitations (theirs,
+and those they sent), and the downloads and erasures of their data. Erasing drops their
+skills, tokens, sign-ins, invitation, password and profile; the name and address are replaced by `app.people.personal_data.erase_person`
 itself, last."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from app.auth.models import ApiToken, SignInSession
 from app.extensions import db
+from app.people.invitations import Invitation
 from app.people.models import PersonalDataRequest, Team, User, UserRole
 from app.people.personal_data import register_personal_data, row_data, rows
 
@@ -24,6 +25,8 @@ COVERS = {
     "sign_in_sessions.user_id",
     "personal_data_requests.subject_id",
     "personal_data_requests.by_id",
+    "invitations.user_id",
+    "invitations.invited_by_id",
 }
 
 
@@ -42,6 +45,9 @@ def export_person_records(user_id: int) -> dict[str, list[dict]]:
         "sign_in_sessions": rows(
             SignInSession, SignInSession.user_id == user_id, omit={"secret_hash", "previous_hash"}
         ),
+        "invitations": rows(
+            Invitation, sa.or_(Invitation.user_id == user_id, Invitation.invited_by_id == user_id), omit={"link_nonce"}
+        ),
         "personal_data_requests": rows(
             PersonalDataRequest, sa.or_(PersonalDataRequest.subject_id == user_id, PersonalDataRequest.by_id == user_id)
         ),
@@ -51,7 +57,7 @@ def export_person_records(user_id: int) -> dict[str, list[dict]]:
 def erase_person_records(user_id: int, remove_texts: bool) -> None:
     user = db.session.get(User, user_id)
     user.skills = []
-    for model in (ApiToken, SignInSession):
+    for model in (ApiToken, SignInSession, Invitation):
         db.session.execute(
             sa.delete(model).where(model.user_id == user_id).execution_options(synchronize_session=False)
         )

@@ -117,12 +117,22 @@ class PersonInSchema(ma.Schema):
     password = fields.String(
         load_only=True,
         validate=validate.Length(max=200),
-        metadata={"description": "An optional password for the web app, at least 8 characters. Never shown."},
+        metadata={
+            "description": "An optional password for the web app: at least PASSWORD_MIN_LENGTH (10) characters "
+            "and hard to guess. Never shown."
+        },
+    )
+    invite = fields.Boolean(
+        load_only=True,
+        metadata={"description": "Mail the person an invitation with a link to set their password (default false)."},
     )
 
 
 class PersonChangesSchema(PersonInSchema):
     """Changes to a person: only the fields sent are changed."""
+
+    class Meta:
+        exclude = ("invite",)
 
 
 class ProfileChangesSchema(ma.Schema):

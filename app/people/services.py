@@ -12,6 +12,7 @@ from email_validator import EmailNotValidError
 from email_validator import validate_email as check_email_syntax
 
 from app.auth.models import ApiToken
+from app.auth.passwords import new_password_problem, set_password
 from app.auth.sessions import EndReason, end_sign_ins
 from app.database import row_to_save
 from app.errors import InvalidInput
@@ -174,25 +175,17 @@ def _check_person(details: PersonDetails, user_id: int | None, acting_user_id: i
     for name in ("max_mentees", "max_open_questions"):
         if not at_once_allowed(getattr(details, name)):
             errors[name] = AT_ONCE_RANGE
-    if details.password is not None and 0 < len(details.password) < 8:
-        errors["password"] = PASSWORD_TOO_SHORT
+    if details.password and (problem := new_password_problem(details.password, details.email, details.name)):
+        errors["password"] = problem
     return errors
-
-
-PASSWORD_TOO_SHORT = "A password has at least 8 characters."
 
 
 def change_password(user_id: int, password: str, keep_sign_in_id: int | None = None) -> None:
     """Give a person a new password and end their sign-ins but `keep_sign_in_id` (the one
-    they changed it from, if they did), in the caller's transaction. Raises ValueError for a
-    password shorter than 8 characters, LookupError when there is no such person."""
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise LookupError("There is no such person.")
-    if len(password or "") < 8:
-        raise ValueError(PASSWORD_TOO_SHORT)
-    user.set_password(password)
-    end_sign_ins(user_id, EndReason.PASSWORD_CHANGED, keep=keep_sign_in_id)
+    they changed it from, if they did), in the caller's transaction. Raises InvalidInput for
+    a password the policy refuses (app/auth/password_policy.py), LookupError when there is
+    no such person."""
+    set_password(user_id, password, keep_sign_in_id=keep_sign_in_id)
 
 
 def managers_by_person() -> dict[int, int | None]:

@@ -1,11 +1,13 @@
 """The home page and a person's own profile: time zone, hours, availability, skills, tokens,
-where they are signed in, and mail to them that is paused because it bounced."""
+their password, where they are signed in, and mail to them that is paused because it bounced."""
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app.auth.forms import ChangePasswordForm
 from app.auth.models import ApiToken
+from app.auth.passwords import change_own_password
 from app.auth.sessions import live_sign_ins
 from app.errors import InvalidInput
 from app.extensions import db, utcnow
@@ -16,6 +18,7 @@ from app.people.forms import AddSkillForm, ApiTokenForm, ProfileForm
 from app.people.models import Role, SkillKind
 from app.people.services import ProfileChanges, update_profile
 from app.people.skills import all_skills, remove_person_skill, set_person_skill
+from app.sso.settings import password_allowed
 
 
 @bp.route("/")
@@ -25,7 +28,7 @@ def home():
     return render_template("people/home.html", mail_pause=mail_pause(current_user.email))
 
 
-def _profile_page(profile_form=None, skill_form=None, token_form=None, new_token=None, status=200):
+def _profile_page(profile_form=None, skill_form=None, token_form=None, new_token=None, password_form=None, status=200):
     tokens = db.session.scalars(
         sa.select(ApiToken)
         .where(ApiToken.user_id == current_user.id, ApiToken.revoked_at.is_(None))
@@ -44,6 +47,8 @@ def _profile_page(profile_form=None, skill_form=None, token_form=None, new_token
         is_mentor=current_user.has_role(Role.MENTOR),
         mail_pause=mail_pause(current_user.email),
         sign_ins=live_sign_ins(current_user.id),
+        password_form=password_form or ChangePasswordForm(),
+        password_allowed=password_allowed(current_user),
     ), status
 
 
@@ -79,6 +84,28 @@ def profile():
                 return redirect(url_for("people.profile"))
         return _profile_page(profile_form=form, status=400)
     return _profile_page(profile_form=form)
+
+
+@bp.route("/profile/password", methods=["POST"])
+@login_required
+def change_password():
+    """Change one's own password: the current one first (if there is one), the new one twice.
+    Every other browser signed in to the account is signed out; this one stays."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            change_own_password(
+                current_user.id,
+                form.current_password.data,
+                form.new_password.data,
+                keep_sign_in_id=current_user.sign_in.session_id if current_user.sign_in else None,
+            )
+        except InvalidInput as exc:
+            show_errors(form, exc)
+        else:
+            flash("Your password is changed; every other browser signed in to your account is signed out.", "success")
+            return redirect(url_for("people.profile") + "#password")
+    return _profile_page(password_form=form, status=400)
 
 
 @bp.route("/profile/email-again", methods=["POST"])

@@ -197,7 +197,7 @@ CALLS = [
     ("admin", "get", "/people/{person}", None, 200),
     ("new hire", "get", "/people/me", None, 200),
     ("new hire", "patch", "/people/me", {"timezone": "Asia/Tokyo"}, 200),
-    ("admin", "post", "/people", {"email": "ann@example.com", "name": "Ann", "password": "long enough"}, 201),
+    ("admin", "post", "/people", {"email": "ann@example.com", "name": "Ann", "password": "tulip orbit canyon 42"}, 201),
     ("admin", "patch", "/people/{person}", {"level": 4}, 200),
     ("admin", "get", "/teams", None, 200),
     ("admin", "get", "/teams/{team}", None, 200),

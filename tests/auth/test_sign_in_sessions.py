@@ -201,7 +201,7 @@ def test_changing_ones_own_password_ends_the_other_sign_ins_and_keeps_this_one(a
     db.session.commit()
     assert signed_in(here)
     assert not signed_in(elsewhere) and not signed_in(kept)
-    with pytest.raises(ValueError, match="at least 8 characters"):
+    with pytest.raises(ValueError, match="at least 10 characters"):
         change_password(nina.id, "short")
 
 

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db, utcnow
+from app.people.invitations import invite
 from app.people.models import User
 from app.people.personal_data import export_person, sections
 from matching.models import Mentorship, MentorshipState
@@ -86,6 +87,7 @@ def s(make, jobs) -> Scene:
         )
     )
     db.session.commit()
+    invite(nina.id, s.people["admin"].id)  # an invitation, to and by someone
     export_person(nina.id, by_id=s.people["admin"].id, via="web")  # a recorded request, by and about someone
     db.session.commit()
     return s

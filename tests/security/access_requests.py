@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from app.help import mail_links
 from app.mail.outgoing.unsubscribe import unsubscribe_url
+from app.people.invitations import invite
 from app.tokens import make_token
 from feedback import exports
 from feedback import links as feedback_links
@@ -203,4 +204,6 @@ def good_tokens(s: Scene) -> dict[str, dict[str, str]]:
         "mail.unsubscribe": {"topic_name": "digest", "token": token_of(unsubscribe_url(nina.id, "digest"))},
         "sessions.feed": {"token": feed.new_token(nina.id)},
         "auth.sign_in_by_link": {"token": make_token("sign-in", nina.id, user_id=nina.id, single_use=True)},
+        "auth.reset_password": {"token": make_token("password-reset", nina.id, user_id=nina.id, single_use=True)},
+        "auth.join": {"token": token_of(invite(s.people["new_hire"].id, None).link)},
     }

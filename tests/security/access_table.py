@@ -56,13 +56,19 @@ TABLE: dict[str, dict[str, str | Token]] = {
     "/sign-in": {GET: "200 302 302 302 302 302", POST: "ok ok ok ok ok ok"},
     "/sign-in/email": {GET: "200 302 302 302 302 302", POST: "ok ok ok ok ok ok"},  # asks for a link
     "/sign-in/email/<token>": {GET: Token(400), POST: Token(400, valid=None)},  # the link
+    "/password/forgot": {GET: "200 302 302 302 302 302", POST: "ok ok ok ok ok ok"},  # asks for a link
+    "/password/reset/<token>": {GET: Token(400), POST: Token(400, valid=None)},  # the link
+    "/join/<token>": {GET: Token(400), POST: Token(400, valid=None)},  # an invitation's link
     "/sign-out": {POST: ANYONE_SIGNED_IN_SENDS},
     "/sign-out/everywhere": {POST: ANYONE_SIGNED_IN_SENDS},  # one's own sign-ins only
     "/": {GET: SIGNED_IN},
     "/health": {GET: "200 200 200 200 200 200"},  # for load balancers: says nothing but "ok"
     # One's own profile
     "/profile": {GET: SIGNED_IN, POST: ANYONE_SIGNED_IN_SENDS},
-    "/profile/email-again": {POST: ANYONE_SIGNED_IN_SENDS},  # clears one's own bounces only
+    "/profile/email-again": {POST: ANYONE_SIGNED_IN_SENDS},
+    "/profile/password": {
+        POST: ANYONE_SIGNED_IN_SENDS
+    },  # one's own, with the current one  # clears one's own bounces only
     "/profile/skills": {POST: ANYONE_SIGNED_IN_SENDS},
     "/profile/skills/<int:skill_id>/<kind>/remove": {POST: ANYONE_SIGNED_IN_SENDS},
     "/profile/tokens": {POST: ANYONE_SIGNED_IN_SENDS},
@@ -74,6 +80,7 @@ TABLE: dict[str, dict[str, str | Token]] = {
     "/admin/people/<int:person_id>": {GET: ADMIN_PAGE, POST: ADMIN_SENDS},
     "/admin/people/<int:person_id>/deactivate": {POST: ADMIN_SENDS},
     "/admin/people/<int:person_id>/reactivate": {POST: ADMIN_SENDS},
+    "/admin/people/<int:person_id>/invite": {POST: ADMIN_SENDS},
     "/admin/people/<int:person_id>/export": {POST: ADMIN_SENDS},  # a download, recorded: a form post
     "/admin/people/<int:person_id>/erase": {GET: ADMIN_PAGE, POST: ADMIN_SENDS},
     "/admin/teams": {GET: ADMIN_PAGE},

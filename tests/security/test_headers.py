@@ -41,6 +41,9 @@ NOT_WALKED = {
     "/sign-in": "sends a signed-in person home; checked signed out below",
     "/sign-in/email": "sends a signed-in person home; checked signed out below",
     "/sign-in/email/<token>": "a link in an email, with its token",
+    "/password/forgot": "sends a signed-in person to their profile; checked signed out below",
+    "/password/reset/<token>": "a link in an email, with its token",
+    "/join/<token>": "a link in an email, with its token",
 }
 
 
@@ -172,7 +175,8 @@ def test_every_page_a_signed_in_person_reaches_has_the_headers_and_no_inline_scr
 
 
 def test_the_sign_in_page_and_error_pages_have_the_headers(app, client):
-    for url, status in (("/sign-in", 200), ("/sign-in/email", 200), ("/nowhere", 404), ("/help/questions/1", 302)):
+    pages = (("/sign-in", 200), ("/sign-in/email", 200), ("/password/forgot", 200), ("/nowhere", 404))
+    for url, status in (*pages, ("/help/questions/1", 302)):
         response = client.get(url)
         assert response.status_code == status
         if response.mimetype == "text/html" and status != 302:
