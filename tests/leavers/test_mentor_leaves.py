@@ -37,7 +37,7 @@ def test_the_admin_is_told_what_will_happen_before_it_does(app, office):
     assert "2 questions waiting for their answer (asked or taken) will move to other mentors" in text
     assert "2 mentorships will end" in text
     assert "They leave 1 weekly session" in text
-    assert 'method="post"' in text
+    assert "Deactivate Mia Mentor</button>" in text
     db.session.expire_all()
     assert office.mia.active  # asking changed nothing
 
