@@ -36,6 +36,7 @@ class Office:
     routed: Question
     taken: Question
     series_id: int
+    invitation: object = None  # the invitation Mia's calendar got, once the mail is read
 
 
 def build(make, jobs) -> Office:
