@@ -87,6 +87,9 @@ class Config:
     # Erasing a person's data: what they wrote is kept without their name ("keep") or
     # replaced by "(removed)" ("remove"); their rows stay either way, so figures still count them.
     ERASURE_TEXTS = os.environ.get("ERASURE_TEXTS", "keep").strip().lower()
+    # What a deactivated person wrote (questions, answers, learnings) stays; it shows their
+    # name ("keep") or "A former colleague" ("hide"). Reactivated, their name shows again.
+    LEAVER_NAMES = os.environ.get("LEAVER_NAMES", "keep").strip().lower()
 
     # Uploads (CSV of people) and API bodies stay small.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024)))

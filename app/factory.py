@@ -33,6 +33,7 @@ from app.people import views as people_views  # noqa: F401  (its routes, on peop
 from app.people.api import blp as people_api
 from app.people.login import init_login
 from app.people.models import Role
+from app.people.names import init_names
 from app.people.person_data import register as register_person_data
 from app.people.signals import watch_people
 from app.request_checks import init_request_checks
@@ -129,6 +130,7 @@ def register_template_helpers(app: Flask) -> None:
     """Give templates what every page needs."""
     app.jinja_env.globals["external_url"] = external_url  # full links, in mails too
     init_times(app)  # dates and times in the reader's zone and locale
+    init_names(app)  # names beside what people wrote, leavers' as LEAVER_NAMES says
 
     @app.context_processor
     def roles():

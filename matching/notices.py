@@ -125,6 +125,23 @@ def ended(mentorship: Mentorship) -> None:
     _send(mentorship, "mentorship-ended", "mentorship_ended", other, "Your mentorship has ended", "ended")
 
 
+def left(mentorship: Mentorship, leaver, new_search: bool) -> None:
+    """Tell the other side that the mentorship ended because the leaver left, and a new hire
+    who lost their mentor that a new one is being looked for."""
+    other = mentorship.new_hire if leaver.id == mentorship.mentor_id else mentorship.mentor
+    _send(
+        mentorship,
+        "mentorship-left",
+        "mentorship_ended",
+        other,
+        f"Your mentorship has ended: {leaver.name} has left",
+        "left",
+        leaver=leaver,
+        new_search=new_search,
+        page=external_url("matching.my_mentor") if new_search else external_url("matching.mentoring"),
+    )
+
+
 def fit_check(mentorship: Mentorship) -> None:
     """Ask both sides whether the mentorship is a good fit, with yes/no links."""
     for person in (mentorship.new_hire, mentorship.mentor):

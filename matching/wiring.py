@@ -1,20 +1,23 @@
-"""How matching joins the app: pages, admin pages, jobs, and the new-hire signal."""
+"""How matching joins the app: pages, admin pages, jobs, the new-hire and leaver signals."""
 
 from flask import Flask
 
 from app.jobs import every
 from app.mail.outgoing.unsubscribe import register_topic
-from app.people.signals import new_hire_joined
+from app.people.signals import leaving_preview, new_hire_joined, person_leaving
 from matching import REMINDERS, UPKEEP_SECONDS, admin_views, bp, views  # noqa: F401  (routes)
 from matching.jobs import mentorship_upkeep, on_new_hire_joined
+from matching.leavers import on_person_leaving, what_leaving_does
 from matching.personal_data import register as register_personal_data
 
 
 def init_app(app: Flask) -> None:
-    """Wire matching into the app: pages, admin pages, jobs, and the new-hire signal."""
+    """Wire matching into the app: pages, admin pages, jobs, the new-hire and leaver signals."""
     app.register_blueprint(bp)
     every(app, UPKEEP_SECONDS, mentorship_upkeep)
     new_hire_joined.connect(on_new_hire_joined)
+    person_leaving.connect(on_person_leaving)
+    leaving_preview.connect(what_leaving_does)
     register_topic(
         app, REMINDERS, "mentoring reminders", "You will still get an email when someone asks you to mentor them."
     )

@@ -5,12 +5,13 @@ from flask import Flask
 from app.jobs import every
 from app.mail.incoming.handlers import register_reply_handler
 from app.mail.outgoing.unsubscribe import register_topic
-from app.people.signals import demo_seeded, team_changed
+from app.people.signals import demo_seeded, leaving_preview, person_leaving, team_changed
 from sessions import UPKEEP_SECONDS, bp, models, urls  # noqa: F401  (tables; the series and day of URLs)
 from sessions.demo import seed_demo_sessions
 from sessions.jobs import on_team_changed, upkeep
 from sessions.learnings import views as learning_views  # noqa: F401  (the week's page)
 from sessions.learnings.prompt import LEARNINGS_PURPOSE, save_reply
+from sessions.leavers import on_person_leaving, what_leaving_does
 from sessions.personal_data import register as register_personal_data
 from sessions.retro import views as run_views  # noqa: F401  (running the retro)
 from sessions.series import change_views, feed_views  # noqa: F401  (routes; the calendar feed)
@@ -33,3 +34,5 @@ def init_app(app: Flask) -> None:
     demo_seeded.connect(seed_demo_sessions)
     register_personal_data(app)
     team_changed.connect(on_team_changed)
+    person_leaving.connect(on_person_leaving)
+    leaving_preview.connect(what_leaving_does)

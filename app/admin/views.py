@@ -21,6 +21,7 @@ from app.forms import show_errors
 from app.mail.outgoing.bounces import mail_pauses
 from app.people.importer import decode_csv, import_people_csv
 from app.people.invitations import invitations_of, invite
+from app.people.leavers import what_leaving_does
 from app.people.models import Role, Skill, SkillKind, Team, User, UserRole, UserSkill
 from app.people.personal_data import requests_about
 from app.people.services import (
@@ -144,10 +145,20 @@ def _set_active(person_id: int, active: bool, done: str, category: str):
     return redirect(url_for("admin.people"))
 
 
-@bp.route("/people/<int:person_id>/deactivate", methods=["POST"])
+@bp.route("/people/<int:person_id>/deactivate", methods=["GET", "POST"])
 @admin_required
 def deactivate_person(person_id: int):
-    """Stop a person from signing in; everything about them is kept."""
+    """Ask, saying what will happen, then deactivate a leaver (app.people.leavers): their
+    sign-ins end, their questions move on, their mentorships end, they leave their sessions;
+    what they wrote is kept."""
+    if request.method == "GET":
+        person = db.get_or_404(User, person_id)
+        return render_template(
+            "admin/deactivate_person.html",
+            person=person,
+            itself=person.id == current_user.id,
+            consequences=what_leaving_does(person.id) if person.active else [],
+        )
     return _set_active(person_id, False, "{} is deactivated.", "info")
 
 

@@ -71,8 +71,9 @@ def choose(question: Question, attempts: list[Attempt], now: datetime) -> tuple[
     """Who to ask next, why, and whether some who could answer are off work: ranked mentors,
     then the lead; after N tries the lead first."""
     tried = frozenset(a.mentor_id for a in attempts)
-    # Someone whose mail is paused never heard of the question: that was no try.
-    tries = sum(a.state != AttemptState.UNREACHED for a in attempts)
+    # Someone whose mail is paused never heard of the question, and someone who left could
+    # not answer it: neither was a try.
+    tries = sum(a.state not in (AttemptState.UNREACHED, AttemptState.LEFT) for a in attempts)
     escalate = tries >= current_app.config["ROUTING_ATTEMPTS"]
     if not escalate:
         choice = _best_mentor(question, tried, now)

@@ -54,6 +54,7 @@ class AttemptState(enum.StrEnum):
     CLOSED = "closed"  # the question was answered by someone else or resolved
     UNREACHED = "unreached"  # the mentor could not be told: email to them is paused (it bounced)
     RELEASED = "released"  # the mentor took it, then said "I can't after all"
+    LEFT = "left"  # the mentor was deactivated (app.help.leavers); the question moved on
 
 
 question_skills = sa.Table(

@@ -63,6 +63,7 @@ OUTCOMES = {
     AttemptState.PASSED: "passed it on",
     AttemptState.RELEASED: "took it, then could not after all",
     AttemptState.UNREACHED: "could not be reached (mail to them bounces)",
+    AttemptState.LEFT: "left the team",
     AttemptState.WAITING: "still has it",
 }
 
@@ -91,7 +92,7 @@ def asked_before(attempt: Attempt) -> list[dict]:
 def escalation_reason(attempt: Attempt) -> str:
     """Why a question reached its team lead, truthfully, from the attempts before."""
     earlier = [a for a in attempt.question.attempts if a.number < attempt.number]
-    tries = [a for a in earlier if a.state != AttemptState.UNREACHED]
+    tries = [a for a in earlier if a.state not in (AttemptState.UNREACHED, AttemptState.LEFT)]
     if len(tries) >= current_app.config["ROUTING_ATTEMPTS"]:
         noun = "mentor" if len(tries) == 1 else "mentors"
         return f"the {len(tries)} {noun} asked so far did not answer it"
@@ -287,7 +288,9 @@ def moved_on(left: Attempt, following: Attempt | None, to_taker: bool) -> None:
             f"We asked {following.mentor.name} now ({reason_for(following).replace('you ', 'they ')}); "
             f"expect a reply by {time_with_zone(following.deadline_at, asker.timezone)}."
         )
-    if left.state in (AttemptState.RELEASED, AttemptState.PASSED):
+    if left.state == AttemptState.LEFT:
+        why = "The mentor who had your question is no longer with the team, so we asked someone else at once."
+    elif left.state in (AttemptState.RELEASED, AttemptState.PASSED):
         why = f"{taker.name} took your question but cannot answer it after all."
     else:
         why = (
@@ -314,3 +317,19 @@ def moved_on(left: Attempt, following: Attempt | None, to_taker: bool) -> None:
             ],
             [],
         )
+
+
+def withdrawn(attempt: Attempt) -> None:
+    """Tell the person asked (or the taker) that the asker left: no answer is needed."""
+    question, person = attempt.question, attempt.mentor
+    _note(
+        f"question-withdrawn:{attempt.id}",
+        person,
+        attempt,
+        f"No answer needed: {_short(question.goal)}",
+        [
+            "The person who asked this question is no longer with the team, so it is closed. "
+            "Thank you for your time; there is nothing more to do."
+        ],
+        [],
+    )

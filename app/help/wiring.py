@@ -16,6 +16,7 @@ from app.help import (  # noqa: F401  (routes, tables)
 from app.help.digest import TOPIC, send_due_digests
 from app.help.digest_replies import DIGEST_PURPOSE, answer_digest_reply
 from app.help.jobs import sweep
+from app.help.leavers import on_person_leaving, what_leaving_does
 from app.help.models import move_skill_links
 from app.help.notices import ASK_KIND, REPLY_PURPOSE
 from app.help.personal_data import register as register_personal_data
@@ -25,7 +26,7 @@ from app.jobs import every
 from app.mail.incoming.handlers import register_reply_handler
 from app.mail.outgoing.bounces import register_paused_mail_handler
 from app.mail.outgoing.unsubscribe import register_topic
-from app.people.signals import skills_merging
+from app.people.signals import leaving_preview, person_leaving, skills_merging
 
 
 def init_app(app: Flask) -> None:
@@ -37,6 +38,8 @@ def init_app(app: Flask) -> None:
         app, TOPIC, "question digests", "You will still get an email at once when a question is blocking someone."
     )
     skills_merging.connect(move_skill_links)
+    person_leaving.connect(on_person_leaving)
+    leaving_preview.connect(what_leaving_does)
     register_reply_handler(app, REPLY_PURPOSE, post_reply)
     register_reply_handler(app, DIGEST_PURPOSE, answer_digest_reply)
     register_paused_mail_handler(app, ASK_KIND, mentor_unreached)

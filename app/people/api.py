@@ -37,6 +37,7 @@ from app.people.services import (
     create_person,
     details_of,
     save_team,
+    set_active,
     update_person,
     update_profile,
 )
@@ -51,7 +52,9 @@ ERRORS = {
     422: "Some fields are not valid; `fields` says which and why. Nothing was saved.",
 }
 INVALID_PERSON = ERRORS[422] + " An email address someone else already uses is reported on `email`."
-INVALID_CHANGE = INVALID_PERSON + " Taking away your own admin role is refused on `roles`."
+INVALID_CHANGE = (
+    INVALID_PERSON + " Taking away your own admin role is refused on `roles`, deactivating yourself on `active`."
+)
 
 
 def errors(*statuses: int, invalid: str | None = None):
@@ -168,11 +171,19 @@ class Person(MethodView):
 
         Only the fields sent change; `roles` replaces the person's roles, and you cannot
         take away your own admin role. Send `null` for `away_from` and `away_until` when
-        the person is back.
+        the person is back. `active: false` deactivates a leaver, as the admin's page does
+        (you cannot deactivate yourself); `active: true` brings them back.
         """
-        details = {**details_of(db.get_or_404(User, person_id)), **changes}
-        details["roles"] = frozenset(details["roles"])
-        return update_person(person_id, PersonDetails(**details), acting_user_id=api_user().id)
+        person = db.get_or_404(User, person_id)
+        active = changes.pop("active", None)
+        acting_user_id = api_user().id
+        if changes:
+            details = {**details_of(person), **changes}
+            details["roles"] = frozenset(details["roles"])
+            person = update_person(person_id, PersonDetails(**details), acting_user_id=acting_user_id)
+        if active is not None:
+            person = set_active(person_id, active, acting_user_id=acting_user_id)
+        return person
 
 
 @blp.route("/people/<int:person_id>/export")

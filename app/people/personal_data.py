@@ -165,8 +165,10 @@ def confirms(user: User, typed: str | None) -> bool:
 
 def erase_person(user_id: int, by_id: int | None, via: str) -> User:
     """Erase a person: every section erases its part, their name becomes "Former member
-    <id>", their address one that receives no mail, and they are deactivated (sign-in ends).
-    Erasing an erased person again does no harm.
+    <id>", their address one that receives no mail, and they are deactivated: if they were
+    still active, that is a leaver's deactivation (app.people.leavers: sign-ins end, their
+    questions move on, their mentorships end, they leave their sessions). Erasing an erased
+    person again does no harm.
 
     Raises InvalidInput (nothing changed) for an admin erasing themselves and for the last
     active admin, LookupError when there is no such person. The deactivation commits."""

@@ -131,6 +131,13 @@ class PersonInSchema(ma.Schema):
 class PersonChangesSchema(PersonInSchema):
     """Changes to a person: only the fields sent are changed."""
 
+    active = fields.Boolean(
+        metadata={
+            "description": "false deactivates a leaver (sign-ins and tokens end, questions move on, "
+            "mentorships end, sessions are left; sending it again does nothing); true lets them sign in again."
+        }
+    )
+
     class Meta:
         exclude = ("invite",)
 

@@ -11,12 +11,11 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError
 from email_validator import validate_email as check_email_syntax
 
-from app.auth.models import ApiToken
 from app.auth.passwords import new_password_problem, set_password
-from app.auth.sessions import EndReason, end_sign_ins
 from app.database import row_to_save
 from app.errors import InvalidInput
 from app.extensions import db
+from app.people.leavers import come_back, leave
 from app.people.models import (
     SENIORITY_LEVELS,
     Role,
@@ -277,13 +276,17 @@ def details_of(user: User) -> dict:
     )
 
 
-def set_active(user_id: int, active: bool, acting_user_id: int) -> User:
-    """Let a person sign in and use the API again, or stop them: every sign-in and API token
-    of theirs ends (reactivated, they sign in afresh and make new tokens); everything else
-    about them is kept.
+def set_active(user_id: int, active: bool, acting_user_id: int | None = None) -> User:
+    """Let a person sign in and use the API again, or deactivate them: the one entry point
+    for the admin's page, the API and directory sync (`acting_user_id` None).
 
-    Raises InvalidInput (nothing changed) when the acting admin would deactivate themselves,
-    and LookupError when there is no such person.
+    Deactivating a leaver does everything `app.people.leavers` lists (sign-ins and tokens
+    end, questions move on, mentorships end, sessions are left); reactivated, they sign in
+    afresh and make new tokens, and nothing that moved on comes back. Setting the state a
+    person already has does nothing, so running it twice sends nothing more.
+
+    Raises InvalidInput (nothing changed) when the acting admin would deactivate themselves
+    or an erased person would come back, and LookupError when there is no such person.
     """
     user = db.session.get(User, user_id)
     if user is None:
@@ -293,11 +296,10 @@ def set_active(user_id: int, active: bool, acting_user_id: int) -> User:
         raise InvalidInput({"active": message}, message)
     if active and user.erased_at is not None:
         raise InvalidInput({"active": ERASED}, ERASED)
-    user.active = active
-    if not active:
-        end_sign_ins(user_id, EndReason.DEACTIVATED)
-        ApiToken.revoke_all(user_id)
-    db.session.flush()
+    if active:
+        come_back(user_id)
+    else:
+        leave(user_id)
     return user
 
 

@@ -27,6 +27,17 @@ demo_seeded = _signals.signal("demo-seeded")
 # enqueue their work with enqueue_after_commit, as for new_hire_joined.
 team_changed = _signals.signal("team-changed")
 
+# Sent inside the transaction that deactivates a person (app.people.leavers), once, after
+# their sign-ins and tokens ended, with `user_id`. Each feature does its part of a leaver's
+# going in this transaction (service calls that flush) and enqueues its mail and jobs with
+# enqueue_after_commit.
+person_leaving = _signals.signal("person-leaving")
+
+# Sent to ask what deactivating a person would do, with `user_id`; changes nothing. Each
+# receiver returns a list of short sentences ("2 questions waiting for them move to other
+# mentors."), which the admin's confirmation page lists.
+leaving_preview = _signals.signal("leaving-preview")
+
 
 def move_skill_tags(table: sa.Table, tagged: str, source_id: int, target_id: int) -> None:
     """What a feature's skills_merging receiver does for a table that tags its rows with

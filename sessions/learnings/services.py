@@ -22,6 +22,7 @@ from app.extensions import db, utcnow
 from app.help.access import visible_questions
 from app.help.models import Question
 from app.people.models import User
+from app.people.names import shown_name
 from app.times import long_date
 from feedback.comments import shared_task_comments
 from sessions.access import current_invitees
@@ -174,14 +175,21 @@ def _learning_notes(week: SessionWeek | None) -> list[LearningNote]:
     if week is None:
         return []
     rows = db.session.execute(
-        sa.select(Learning, User.name)
+        sa.select(Learning, User)
         .outerjoin(User, Learning.author_id == User.id)
         .where(Learning.week_id == week.id)
         .order_by(Learning.id)
     )
     return [
-        LearningNote(learning.id, learning.kind.value, learning.text, learning.author_id, name, learning.group_id)
-        for learning, name in rows
+        LearningNote(
+            learning.id,
+            learning.kind.value,
+            learning.text,
+            learning.author_id,
+            shown_name(author) if author is not None else None,
+            learning.group_id,
+        )
+        for learning, author in rows
     ]
 
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from app.extensions import db, utcnow
 from app.people.models import User
+from app.people.names import shown_name
 from app.times import local_day
 from sessions.access import current_invitees
 from sessions.models import (
@@ -148,6 +149,6 @@ def learning_rows(week_id: int) -> list[Learning]:
 
 def as_items(rows: list[Learning], names_shown: bool = False) -> list[retro.Item]:
     return [
-        retro.Item(r.id, r.kind.value, r.text, r.author.name if names_shown and r.author else None, r.group_id)
+        retro.Item(r.id, r.kind.value, r.text, shown_name(r.author) if names_shown and r.author else None, r.group_id)
         for r in rows
     ]

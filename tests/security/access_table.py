@@ -78,7 +78,7 @@ TABLE: dict[str, dict[str, str | Token]] = {
     "/admin/people/new": {GET: ADMIN_PAGE, POST: ADMIN_SENDS},
     "/admin/people/import": {GET: ADMIN_PAGE, POST: ADMIN_SENDS},
     "/admin/people/<int:person_id>": {GET: ADMIN_PAGE, POST: ADMIN_SENDS},
-    "/admin/people/<int:person_id>/deactivate": {POST: ADMIN_SENDS},
+    "/admin/people/<int:person_id>/deactivate": {GET: ADMIN_PAGE, POST: ADMIN_SENDS},
     "/admin/people/<int:person_id>/reactivate": {POST: ADMIN_SENDS},
     "/admin/people/<int:person_id>/invite": {POST: ADMIN_SENDS},
     "/admin/people/<int:person_id>/export": {POST: ADMIN_SENDS},  # a download, recorded: a form post

@@ -14,6 +14,7 @@ from app.errors import NotFound
 from app.extensions import db, utcnow
 from app.help.models import Post, Question, QuestionState, SelfSolve, Visibility, question_skills
 from app.people.models import Skill, User
+from app.people.names import name_as_shown
 
 PUBLISHED = (Visibility.NAMED, Visibility.ANONYMOUS)
 
@@ -83,6 +84,7 @@ def load_entries(ids: list[int], team_id: int) -> list[KnowledgeEntry]:
                 Question.helpful,
                 Question.resolved_at,
                 User.name.label("asker_name"),
+                User.active.label("asker_active"),
             )
             .join(User, User.id == Question.asker_id)
             .where(Question.id.in_(ids))
@@ -99,14 +101,18 @@ def load_entries(ids: list[int], team_id: int) -> list[KnowledgeEntry]:
         skills.setdefault(question_id, []).append(Ref(skill_id, name))
     posts: dict[int, list[KnowledgePost]] = {}
     for post in db.session.execute(
-        sa.select(Post.id, Post.question_id, Post.author_id, User.name, Post.body, Post.via, Post.created_at)
+        sa.select(
+            Post.id, Post.question_id, Post.author_id, User.name, User.active, Post.body, Post.via, Post.created_at
+        )
         .outerjoin(User, User.id == Post.author_id)
         .where(Post.question_id.in_(ids))
         .order_by(Post.created_at, Post.id)
     ):
         row = rows.get(post.question_id)
         hidden = row is not None and post.author_id == row.asker_id and row.visibility != Visibility.NAMED
-        author = None if hidden or post.author_id is None else Ref(post.author_id, post.name)
+        author = (
+            None if hidden or post.author_id is None else Ref(post.author_id, name_as_shown(post.name, post.active))
+        )
         posts.setdefault(post.question_id, []).append(
             KnowledgePost(
                 post.id,
@@ -130,7 +136,9 @@ def load_entries(ids: list[int], team_id: int) -> list[KnowledgeEntry]:
             goal=row.goal,
             stuck=row.stuck,
             skills=skills.get(row.id, []),
-            asker=Ref(row.asker_id, row.asker_name) if row.visibility == Visibility.NAMED else None,
+            asker=Ref(row.asker_id, name_as_shown(row.asker_name, row.asker_active))
+            if row.visibility == Visibility.NAMED
+            else None,
             posts=posts.get(row.id, []),
             helpful=row.helpful,
             resolved_at=row.resolved_at,
