@@ -284,7 +284,7 @@ def details_of(user: User) -> dict:
     )
 
 
-def set_active(user_id: int, active: bool, acting_user_id: int) -> User:
+def set_active(user_id: int, active: bool, acting_user_id: int | None) -> User:
     """Let a person sign in and use the API again, or stop them: every sign-in and API token
     of theirs ends (reactivated, they sign in afresh and make new tokens); everything else
     about them is kept.
