@@ -3,7 +3,8 @@
 A group whose name GROUP_ROLES maps to a role (app/people/groups.py) gives that role: joining
 it adds the role, leaving it takes the role away (unless another group giving the same role
 still holds the person). Any other group is a team: the team of that name, made when there
-is none; joining it moves the person into the team, leaving it takes them out. A group's
+is none (an existing team keeps its people, and the members sent join them); joining it
+moves the person into the team, leaving it takes them out. A group's
 kind is fixed when it is made; renaming a team's group renames the team.
 
 Deleting a group takes its people out of the team, or takes the role from them; the team
@@ -93,7 +94,8 @@ def create(resource: resources.Group) -> ScimGroup:
     group.external_id = resource.external_id
     db.session.add(group)
     db.session.flush()
-    set_members(group, _wanted_members(resource))
+    # The members sent join; an existing team's people stay (the directory did not know them).
+    set_members(group, _wanted_members(resource) | set(member_ids(group)))
     return group
 
 

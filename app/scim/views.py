@@ -95,6 +95,7 @@ WORDING = {
 }
 
 
+@bp.errorhandler(429)  # by status: the app's own 429 answer is registered so too
 @bp.errorhandler(HTTPException)
 def http_error(exc: HTTPException):
     status = exc.code or 500
