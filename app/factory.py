@@ -37,6 +37,8 @@ from app.people.names import init_names
 from app.people.person_data import register as register_person_data
 from app.people.signals import watch_people
 from app.request_checks import init_request_checks
+from app.scim import bp as scim_bp
+from app.scim.person_data import register as register_directory_data
 from app.secret_key import instance_secret_key
 from app.security import init_security
 from app.sso import bp as sso_bp
@@ -100,6 +102,8 @@ def register_blueprints(app: Flask) -> None:
     register_person_data(app)  # the first section of a person's data: their own records
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(sso_bp)
+    app.register_blueprint(scim_bp)  # directory sync, for the identity provider
+    register_directory_data(app)  # its section of a person's data
     register_mail(app)
 
 

@@ -10,7 +10,8 @@ answer says to come back over HTTPS only (Strict-Transport-Security).
 
 Rate limits (Flask-Limiter, counted in Redis so every web process shares them): questions
 saved per person (page, panel and API together), links to sign in and links to set a
-password asked for per email address and per address asking, and mail handed in at /mail/inbound per address. The limits
+password asked for per email address and per address asking, mail handed in at /mail/inbound
+per address, and directory sync calls (/scim/v2) per SCIM token. The limits
 are put on the views by endpoint name once every blueprint is registered, so the views
 themselves stay free of them. The numbers are settings (`RATELIMIT_*` in config.py), read at
 each request. Failed sign-ins are not refused by a limit, which would let anyone lock an
@@ -19,6 +20,7 @@ account: they make the next attempt wait (app/auth/backoff.py, on the same stora
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
 
@@ -124,6 +126,14 @@ def asking_person() -> str:
     return f"address:{client_address()}"
 
 
+def scim_token() -> str:
+    """The SCIM token a directory sync request carries (a digest of it), else the address."""
+    secret = request.headers.get("Authorization", "").partition(" ")[2].strip()
+    if secret:
+        return "scim:" + hashlib.sha256(secret.encode()).hexdigest()[:32]
+    return f"address:{client_address()}"
+
+
 def setting(name: str):
     """A limit read from the settings at each request, so a change needs no new app."""
     return lambda: current_app.config[name]
@@ -191,8 +201,17 @@ def init_rate_limits(app: Flask) -> None:
         error_message="Too much mail was handed in from your address; this email was not kept.",
     )
 
+    scim = limiter.shared_limit(
+        setting("RATELIMIT_SCIM"),
+        scope="scim",
+        key_func=scim_token,
+        error_message="Too many directory sync requests with this token.",
+    )
+
     limit_views(app, "auth.ask_for_link", link_by_address, link_by_account)
     limit_views(app, "auth.forgot_password", reset_by_address, reset_by_account)
+    for endpoint in [name for name in app.view_functions if name.startswith("scim.")]:
+        limit_views(app, endpoint, scim)
     for endpoint in ASKED:
         limit_views(app, endpoint, asking)
     limit_views(app, "mail.incoming_mail", mail_in)

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, template_folder="templates")
 
-from app.admin import personal_data_views, views  # noqa: E402,F401
+from app.admin import personal_data_views, scim_views, views  # noqa: E402,F401

@@ -108,6 +108,10 @@ class User(UserMixin, db.Model):
     away_from: Mapped[date | None]
     away_until: Mapped[date | None]
     active: Mapped[bool] = mapped_column(default=True)
+    # The person's id in the company's directory, when directory sync (app/scim) keeps them.
+    external_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
+    # When the directory deleted the person: deactivated, and no longer one of its Users.
+    scim_deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When an admin erased the person's data (app.people.personal_data); the row stays, nameless.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -2,7 +2,8 @@
 her questions, mentorship, feedback and learnings, a reply she sent by email, a bounce
 report naming her address, mail settings, an answer to "a good fit?", a calendar answer,
 a calendar feed, a browser's sign-in, a knowledge-base entry that solved her problem, and
-a clarity rating of her question with the average she reads. The tests of a person's data
+a clarity rating of her question with the average she reads, and a directory group that
+makes her a mentor. The tests of a person's data
 read it; it is saved, committed."""
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from app.mail.addresses import reply_address
 from app.mail.incoming.intake import receive
 from app.mail.models import MailBounce
 from app.mail.outgoing.unsubscribe import opt_out
+from app.people.models import Role
+from app.scim.models import ScimGroup, ScimGroupMember, ScimToken
 from feedback.models import ClarityAsShown, ClarityRating
 from matching.models import FitAnswer
 from sessions.models import SessionWeek, WeekAnswer
@@ -59,6 +62,12 @@ def nina_everywhere(make: Factories, jobs, words: Words = WORDS) -> Scene:
             WeekAnswer(week_id=week.id, user_id=nina.id, partstat="ACCEPTED"),
         ]
     )
+    # A group of the identity provider that makes her a mentor, and a SCIM token Ada made.
+    directory_group = ScimGroup(display_name="Unstuck mentors", role=Role.MENTOR)
+    db.session.add(directory_group)
+    db.session.flush()
+    db.session.add(ScimGroupMember(group_id=directory_group.id, user_id=nina.id))
+    ScimToken.issue("Okta", s.people["admin"].id)
     feed.new_token(nina.id)
     start_sign_in(nina, "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", remember=True)
     db.session.commit()

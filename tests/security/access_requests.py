@@ -143,6 +143,11 @@ def values(s: Scene) -> dict[str, object]:
         "new_hire": s.people["new_hire"].id,
         "kind": "teach",
         "table": next(iter(exports.TABLES)),
+        # Directory sync's addresses: a SCIM resource type, schema, group and any other path.
+        "name": "User",
+        "schema_id": "urn:ietf:params:scim:schemas:core:2.0:User",
+        "group_id": "1",
+        "anything": "Nothing-here",
     }
 
 

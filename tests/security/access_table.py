@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from tests.security.access_scene import ROLES
 
-GET, POST, PATCH = "GET", "POST", "PATCH"
+GET, POST, PATCH, PUT, DELETE = "GET", "POST", "PATCH", "PUT", "DELETE"
 OK = "ok"
 
 
@@ -134,6 +134,30 @@ TABLE: dict[str, dict[str, str | Token]] = {
     "/mail/unsubscribe/<topic_name>/<token>": {GET: Token(400), POST: Token(400, valid=None)},
     "/mail/inbound": {POST: Token(401, valid=None)},  # the provider's shared secret
     "/admin/mail": {GET: ADMIN_PAGE},  # received mail that failed, for admins
+    # Directory sync: the identity provider's SCIM token is the key (tests/scim); admins make it.
+    "/admin/scim-tokens": {GET: ADMIN_PAGE, POST: ADMIN_SENDS},
+    "/admin/scim-tokens/<int:token_id>/revoke": {POST: ADMIN_SENDS},
+    "/scim/v2/ServiceProviderConfig": {GET: Token(401)},
+    "/scim/v2/ResourceTypes": {GET: Token(401)},
+    "/scim/v2/ResourceTypes/<name>": {GET: Token(401)},
+    "/scim/v2/Schemas": {GET: Token(401)},
+    "/scim/v2/Schemas/<schema_id>": {GET: Token(401)},
+    "/scim/v2/.search": {POST: Token(401, valid=None)},
+    "/scim/v2/<path:anything>": {GET: Token(401)},
+    "/scim/v2/Users": {GET: Token(401), POST: Token(401, valid=None)},
+    "/scim/v2/Users/<user_id>": {
+        GET: Token(401),
+        PUT: Token(401, valid=None),
+        PATCH: Token(401, valid=None),
+        DELETE: Token(401, valid=None),
+    },
+    "/scim/v2/Groups": {GET: Token(401), POST: Token(401, valid=None)},
+    "/scim/v2/Groups/<group_id>": {
+        GET: Token(401),
+        PUT: Token(401, valid=None),
+        PATCH: Token(401, valid=None),
+        DELETE: Token(401, valid=None),
+    },
     # Feedback
     "/feedback/": {GET: SIGNED_IN},
     "/feedback/tasks": {GET: SIGNED_IN},

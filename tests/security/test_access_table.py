@@ -94,6 +94,8 @@ def test_a_method_a_route_does_not_take_gets_405_naming_those_it_does(app, clien
     sign_in(auth, s, role)
     wrong = []
     for rule in routes(app):
+        if "DELETE" in methods(rule):
+            continue  # directory sync deletes Users and Groups (tests/scim)
         response = client.delete(url(app, s, rule, good_tokens(s)))
         allowed = set(response.headers.get("Allow", "").replace(" ", "").split(","))
         if response.status_code != 405 or not methods(rule) <= allowed:

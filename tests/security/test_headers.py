@@ -44,6 +44,16 @@ NOT_WALKED = {
     "/password/forgot": "sends a signed-in person to their profile; checked signed out below",
     "/password/reset/<token>": "a link in an email, with its token",
     "/join/<token>": "a link in an email, with its token",
+    "/scim/v2/ServiceProviderConfig": "directory sync, for the identity provider's SCIM token",
+    "/scim/v2/ResourceTypes": "directory sync, for the identity provider's SCIM token",
+    "/scim/v2/Schemas": "directory sync, for the identity provider's SCIM token",
+    "/scim/v2/Users": "directory sync, for the identity provider's SCIM token",
+    "/scim/v2/Groups": "directory sync, for the identity provider's SCIM token",
+    "/scim/v2/ResourceTypes/<name>": "directory sync, for the identity provider's SCIM token",
+    "/scim/v2/Schemas/<schema_id>": "directory sync, for the identity provider's SCIM token",
+    "/scim/v2/Users/<user_id>": "directory sync, for the identity provider's SCIM token",
+    "/scim/v2/Groups/<group_id>": "directory sync, for the identity provider's SCIM token",
+    "/scim/v2/<path:anything>": "directory sync: any other address there is a SCIM 404",
 }
 
 

@@ -152,6 +152,11 @@ def candidates(p: PrivacyScene) -> dict[str, list]:
         "action_id": [s.action.id],
         "kind": list(exports.RAW_KINDS),
         "table": list(exports.TABLES),
+        # Directory sync's addresses (each answers 401 without the identity provider's token).
+        "name": ["User"],
+        "schema_id": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        "group_id": ["1"],
+        "anything": ["Nothing-here"],
     }
 
 
