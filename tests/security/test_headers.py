@@ -41,6 +41,8 @@ NOT_WALKED = {
     "/sign-in": "sends a signed-in person home; checked signed out below",
     "/sign-in/email": "sends a signed-in person home; checked signed out below",
     "/sign-in/email/<token>": "a link in an email, with its token",
+    "/sso/oidc/start": "off here; on in tests/sso, with the provider",
+    "/sso/oidc/callback": "the provider's answer; in tests/sso, with the provider",
 }
 
 
