@@ -37,6 +37,7 @@ from app.sso.oidc_claims import ClaimsMismatch, merged_claims, needs_userinfo, p
 log = logging.getLogger(__name__)
 
 NAME = "oidc"  # Authlib's name for the client: the session keys are "_state_oidc_<state>"
+KEEP_PENDING = 3  # sign-ins started in one browser (tabs) that can still come back
 _lock = threading.Lock()
 
 
@@ -138,6 +139,7 @@ def authorization(callback_url: str, next_path: str | None) -> str:
     oidc = client()
     metadata(oidc)
     asked = oidc.create_authorization_url(callback_url)
+    _forget_older_sign_ins()
     oidc.save_authorize_data(
         state=asked["state"],
         redirect_uri=callback_url,
@@ -146,6 +148,17 @@ def authorization(callback_url: str, next_path: str | None) -> str:
         next=next_path,
     )
     return asked["url"]
+
+
+def _forget_older_sign_ins(keep: int = KEEP_PENDING - 1) -> None:
+    """Drop all but the newest sign-ins this browser started and never finished, so the
+    session cookie stays small however often the button is pressed."""
+    pending = sorted(
+        (key for key in session if key.startswith(f"_state_{NAME}_")),
+        key=lambda key: (session[key] or {}).get("exp", 0),
+    )
+    for key in pending[: max(len(pending) - keep, 0)]:
+        session.pop(key)
 
 
 def checked_answer(args: Mapping[str, str]) -> CheckedAnswer:

@@ -1,6 +1,8 @@
 """In a real browser: signing in with the company's OpenID provider, through its own login
 and consent pages (tests/sso/provider), and back in Unstuck."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -20,7 +22,7 @@ def test_a_mentor_signs_in_with_the_company_account(browser, make, openid_provid
     page.goto("/profile")
     page.get_by_role("link", name="Sign in with Example Login").click()
 
-    expect(page).to_have_url(f"{openid_provider.issuer}/interaction/" + page.url.rsplit("/", 1)[-1])
+    expect(page).to_have_url(re.compile(re.escape(f"{openid_provider.issuer}/interaction/")))
     page.get_by_placeholder("Enter any login").fill("ada")
     page.get_by_placeholder("and password").fill("anything")
     page.get_by_role("button", name="Sign-in").click()

@@ -19,10 +19,12 @@ from __future__ import annotations
 import html
 import json
 import os
+import random
 import re
 import selectors
 import shutil
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -34,7 +36,6 @@ from werkzeug.serving import make_server
 
 from app.factory import create_app
 from config import TestConfig
-from tests.smtp import free_port
 
 PROVIDER_DIR = Path(__file__).parent / "provider"
 CLIENT_ID, CLIENT_SECRET = "unstuck", "unstuck-test-secret"
@@ -43,13 +44,27 @@ OTHER_REDIRECT_URI = "http://127.0.0.1:9/callback"  # nothing listens: tests rea
 START_SECONDS = 15
 
 
+def listening_port() -> int:
+    """A free loopback port below Linux's ephemeral range (32768 up), so that no outgoing
+    connection takes it while a server stops and starts on it again during the session."""
+    for _ in range(200):
+        port = random.SystemRandom().randrange(20000, 32000)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free loopback port between 20000 and 32000")
+
+
 class OpenIDProvider:
     """The provider's process: started, stopped, restarted with new keys, paused; and its
     test controls (tests/sso/provider/server.mjs)."""
 
     def __init__(self, node: str, callback_port: int):
         self.node = node
-        self.port = free_port()
+        self.port = listening_port()
         self.issuer = f"http://127.0.0.1:{self.port}"
         self.callback_url = f"http://127.0.0.1:{callback_port}/sso/oidc/callback"
         self.process: subprocess.Popen | None = None
@@ -132,7 +147,7 @@ class OpenIDProvider:
 @pytest.fixture(scope="session")
 def sso_port() -> int:
     """The loopback port Unstuck listens on in these tests: the provider knows its callback."""
-    return free_port()
+    return listening_port()
 
 
 @pytest.fixture(scope="session")

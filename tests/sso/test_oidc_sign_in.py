@@ -172,3 +172,19 @@ def test_next_never_leads_off_the_site(make, openid_provider, sso_server):
     _, page = sign_in(openid_provider, url, "ada", next_path="https://evil.example.com/")
 
     assert page.url == f"{url}/"
+
+
+def test_pressing_the_button_again_and_again_keeps_the_last_sign_ins_working(make, openid_provider, sso_server):
+    make.user(name="Ada L.", email="ada@example.com")
+    url = sso_server()
+    openid_provider.sign_in_as("ada")
+    browser = requests.Session()
+    started, sizes = [], []
+    for _ in range(8):
+        started.append(browser.get(f"{url}/sso/oidc/start", allow_redirects=False, timeout=10))
+        sizes.append(len(browser.cookies["session"]))
+
+    assert max(sizes[3:]) < sizes[2] + 100  # the cookie stops growing: only the newest are kept
+    page = browser.get(started[-1].headers["Location"], timeout=10)
+    assert page.status_code == 200
+    assert signed_in_name(browser, url) == "Ada L."
