@@ -113,7 +113,11 @@ def test_a_token_made_for_another_application_is_refused(ada, openid_provider, s
     assert "Invalid claim: 'aud'" in caplog.text
 
 
-def test_a_token_signed_with_another_key_is_refused(ada, openid_provider, sso_server, caplog):
+@pytest.mark.parametrize(
+    ("kid", "reason"),
+    [("the provider's", "bad_signature"), ("a-key-the-provider-never-had", "invalid_key_id")],
+)
+def test_a_token_signed_with_another_key_is_refused(ada, openid_provider, sso_server, caplog, kid, reason):
     url = sso_server()
     browser, at_provider = started(openid_provider, url)
     now = int(time.time())
@@ -127,14 +131,16 @@ def test_a_token_signed_with_another_key_is_refused(ada, openid_provider, sso_se
         "email": "ada@example.com",
         "email_verified": True,
     }
-    header = {"alg": "RS256", "kid": openid_provider.key_ids()[0]}  # the provider's key id, another key
+    # Signed with a key of the forger's own, under the provider's key id or one it never had
+    # (which makes Unstuck fetch the provider's keys again, in case they were rotated).
+    header = {"alg": "RS256", "kid": openid_provider.key_ids()[0] if kid == "the provider's" else kid}
     openid_provider.answer_with_id_token(jwt.encode(header, claims, RSAKey.generate_key(2048)))
 
     page = browser.get(until_callback(browser, at_provider), timeout=10)
 
     assert page.status_code == 403
     assert signed_in_name(browser, url) is None
-    assert "bad_signature" in caplog.text
+    assert reason in caplog.text
 
 
 def test_sign_in_goes_on_working_when_the_provider_rotates_its_keys(ada, openid_provider, sso_server):
