@@ -1,12 +1,12 @@
 """Signing in with OpenID Connect: the authorization code flow with PKCE, by Authlib.
 
-    answer = authorization(callback_url, next_path)  # the provider's URL; state kept in the session
-    answer = checked_answer(request.args)            # -> CheckedAnswer(identity, next_path)
+    url = authorization(callback_url, next_path)  # the provider's URL; state kept in the session
+    answer = checked_answer(request.args)         # -> CheckedAnswer(identity, next_path)
 
 The provider is found from OIDC_ISSUER's discovery document
 (`/.well-known/openid-configuration`, whose `issuer` must be OIDC_ISSUER). `authorization`
-keeps the state, nonce, PKCE verifier and where to go next in the session under the state;
-`checked_answer` takes them out again (so a callback works once per browser), exchanges the
+keeps the state, nonce, PKCE verifier and where to go next in the session under the state
+(for the newest three sign-ins a browser started, as in tabs); `checked_answer` takes them out again (so a callback works once per browser), exchanges the
 code at the token endpoint, and verifies the ID token: its signature with a key of the
 provider's JWKS (Authlib fetches the JWKS again once when the token names a key it does not
 know, so a provider that rotates its keys goes on working), `iss`, `aud` (this client),
@@ -20,8 +20,8 @@ this browser asked for, 403 when the provider said no or its answer does not che
 
 from __future__ import annotations
 
-import logging
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -34,10 +34,9 @@ from joserfc.errors import JoseError
 from app.sso.accounts import Identity
 from app.sso.oidc_claims import ClaimsMismatch, merged_claims, needs_userinfo, person_claims
 
-log = logging.getLogger(__name__)
-
 NAME = "oidc"  # Authlib's name for the client: the session keys are "_state_oidc_<state>"
 KEEP_PENDING = 3  # sign-ins started in one browser (tabs) that can still come back
+METADATA_SECONDS = 24 * 3600  # how long the discovery document is kept
 _lock = threading.Lock()
 
 
@@ -95,7 +94,10 @@ def client():
     """This app's Authlib client for the configured provider, made on first use and kept
     (with the provider's discovery document and JWKS) until the settings change."""
     config = current_app.config
-    key = (config["OIDC_ISSUER"], config["OIDC_CLIENT_ID"], config["OIDC_CLIENT_SECRET"], config["OIDC_SCOPES"])
+    key = tuple(
+        config[name]
+        for name in ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_SCOPES", "OIDC_TIMEOUT_SECONDS")
+    )
     with _lock:
         kept = current_app.extensions.get("unstuck_oidc")
         if kept is None or kept[0] != key:
@@ -119,7 +121,10 @@ def client():
 
 
 def metadata(oidc) -> dict:
-    """The provider's discovery document, checked to be the configured issuer's."""
+    """The provider's discovery document, checked to be the configured issuer's; read again
+    once a day, in case the provider moved an endpoint."""
+    if time.time() - oidc.server_metadata.get("_loaded_at", 0) > METADATA_SECONDS:
+        oidc.server_metadata.pop("_loaded_at", None)
     try:
         found = oidc.load_server_metadata()
     except (requests.RequestException, ValueError) as exc:
