@@ -11,6 +11,10 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 # Reinstall only when pyproject.toml or a lock changes: these stamps are newer otherwise.
 APP_STAMP := $(VENV)/.installed-app
 DEV_STAMP := $(VENV)/.installed-dev
+# The OpenID provider the single sign-on tests start (npm's oidc-provider), installed again
+# only when its lock changes.
+PROVIDER_DIR := tests/sso/provider
+PROVIDER_STAMP := $(PROVIDER_DIR)/node_modules/.installed
 
 export FLASK_APP := app.factory
 
@@ -21,7 +25,7 @@ run: $(APP_STAMP)
 
 # Lint, the layer contracts, types on the pure cores (all three set in pyproject.toml), then
 # the suite: one worker process per core, each with a database and a Redis database of its own.
-test: $(DEV_STAMP)
+test: $(DEV_STAMP) $(PROVIDER_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
@@ -61,3 +65,11 @@ $(DEV_STAMP): pyproject.toml requirements/dev.lock | $(BIN)/python
 	$(PIP) install -r requirements/dev.lock
 	$(PIP) install --no-deps -e .
 	touch $(APP_STAMP) $@
+
+# Without npm the provider's tests skip and say so; everything else still runs.
+$(PROVIDER_STAMP): $(PROVIDER_DIR)/package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --prefix $(PROVIDER_DIR) --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "npm not found: the single sign-on tests with the OpenID provider will skip."; \
+	fi

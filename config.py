@@ -154,6 +154,8 @@ class Config:
     # Which claim (OIDC) or attribute (SAML) holds the person's team name and their groups.
     OIDC_TEAM_CLAIM = os.environ.get("OIDC_TEAM_CLAIM", "")
     OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+    # How long Unstuck waits for the OpenID provider (discovery, tokens, keys, userinfo).
+    OIDC_TIMEOUT_SECONDS = float(os.environ.get("OIDC_TIMEOUT_SECONDS", "5"))
     SAML_IDP_METADATA = os.environ.get("SAML_IDP_METADATA", "")
     SAML_SP_KEY_FILE = os.environ.get("SAML_SP_KEY_FILE", "")
     SAML_SP_CERT_FILE = os.environ.get("SAML_SP_CERT_FILE", "")

@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import backoff, bp
@@ -12,7 +12,7 @@ from app.auth.sessions import EndReason, end_sign_in, end_sign_ins, start_sign_i
 from app.error_pages import wait_in_words
 from app.people.invitations import mark_joined
 from app.people.models import User
-from app.sso.settings import password_allowed
+from app.sso.settings import password_allowed, sign_in_ways
 
 
 def safe_next(target: str | None) -> str | None:
@@ -60,21 +60,29 @@ def sign_in():
         if attempt.user is None:
             form.password.errors.append("That email and password do not match an account.")
         elif not password_allowed(attempt.user):
-            # Said only to whoever knows the password: it tells a stranger nothing.
-            form.password.errors.append(
-                f"You sign in with {current_app.config['SSO_NAME']}: use its button instead of a password."
-            )
+            form.password.errors.append(sso_required_message())
         else:
             begin_signed_in_session(attempt.user, remember=form.remember.data)
             return signed_in_answer(attempt.user, safe_next(form.next.data) or url_for("people.home"))
     status = 200 if not form.errors else 400
-    return render_template("auth/sign_in.html", form=form), status
+    return sign_in_page(form), status
+
+
+def sign_in_page(form: SignInForm, **context) -> str:
+    """The sign-in page: the single sign-on buttons (first), and the password form."""
+    return render_template("auth/sign_in.html", form=form, ways=sign_in_ways(), **context)
+
+
+def sso_required_message() -> str:
+    """Why a password does not sign this person in when single sign-on is required."""
+    label = sign_in_ways()[0].label
+    return f"Your organisation signs in to Unstuck with its own sign-in: use the “{label}” button above."
 
 
 def too_early(form: SignInForm, wait: backoff.Wait):
     """The sign-in form again, with a 429 that says how long to wait and how to get in now."""
     form.password.errors.append(f"{wait.reason} Please try again in {wait_in_words(wait.seconds)}.")
-    page = render_template("auth/sign_in.html", form=form, offer_link=True)
+    page = sign_in_page(form, offer_link=True)
     return page, 429, {"Retry-After": str(wait.seconds)}
 
 

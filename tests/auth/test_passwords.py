@@ -163,7 +163,7 @@ def test_with_single_sign_on_required_passwords_are_refused_but_for_break_glass_
     boss = make.admin(email="boss@example.com")
     refused = app.test_client().post("/sign-in", data={"email": nina.email, "password": Factories.PASSWORD})
     assert refused.status_code == 400
-    assert "You sign in with your company account" in refused.get_data(as_text=True)
+    assert "use the \u201cSign in with your company account\u201d button" in refused.get_data(as_text=True)
     wrong = app.test_client().post("/sign-in", data={"email": nina.email, "password": "not it"})
     assert "That email and password do not match an account." in wrong.get_data(as_text=True)
     sign_in(app.test_client(), boss)

@@ -60,6 +60,9 @@ TABLE: dict[str, dict[str, str | Token]] = {
     "/password/reset/<token>": {GET: Token(400), POST: Token(400, valid=None)},  # the link
     "/join/<token>": {GET: Token(400), POST: Token(400, valid=None)},  # an invitation's link
     "/sign-out": {POST: ANYONE_SIGNED_IN_SENDS},
+    # Single sign-on with OpenID Connect: off here (tests/sso turns it on against a real provider)
+    "/sso/oidc/start": {GET: "404 404 404 404 404 404"},
+    "/sso/oidc/callback": {GET: "404 404 404 404 404 404"},
     "/sign-out/everywhere": {POST: ANYONE_SIGNED_IN_SENDS},  # one's own sign-ins only
     "/": {GET: SIGNED_IN},
     "/health": {GET: "200 200 200 200 200 200"},  # for load balancers: says nothing but "ok"

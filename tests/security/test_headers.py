@@ -54,6 +54,8 @@ NOT_WALKED = {
     "/scim/v2/Users/<user_id>": "directory sync, for the identity provider's SCIM token",
     "/scim/v2/Groups/<group_id>": "directory sync, for the identity provider's SCIM token",
     "/scim/v2/<path:anything>": "directory sync: any other address there is a SCIM 404",
+    "/sso/oidc/start": "off here; on in tests/sso, with the provider",
+    "/sso/oidc/callback": "the provider's answer; in tests/sso, with the provider",
 }
 
 
