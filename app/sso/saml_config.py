@@ -8,6 +8,8 @@ Assertion Consumer Service is BASE_URL + /sso/saml/acs. The provider's metadata 
 SAML_IDP_METADATA: a file, or an https address (http only on this machine) read with a
 timeout and kept for an hour; when the provider cannot be reached, a copy read before is
 used rather than nothing. Signatures are checked by Debian's xmlsec1, which must be installed.
+Unstuck's own key and certificate (SAML_SP_KEY_FILE, SAML_SP_CERT_FILE) are optional: with
+them it signs its requests. Encrypted assertions are not taken (the answer comes over HTTPS).
 """
 
 from __future__ import annotations
@@ -88,7 +90,6 @@ def sp_config(idp_metadata_xml: str | None = None) -> SPConfig:
     if signs:
         settings["key_file"] = config["SAML_SP_KEY_FILE"]
         settings["cert_file"] = config["SAML_SP_CERT_FILE"]
-        settings["encryption_keypairs"] = [{"key_file": settings["key_file"], "cert_file": settings["cert_file"]}]
     loaded = SPConfig()
     try:
         loaded.load(settings)

@@ -76,13 +76,10 @@ def saml_start():
     if current_user.is_authenticated:
         return redirect(target)
     try:
-        client = saml_client()
-        request_id, sent = client.prepare_for_authenticate(
-            entityid=idp_entity_id(client), relay_state=target, binding=BINDING_HTTP_REDIRECT
-        )
+        request_id, location = _request_to_provider(target)
     except SamlUnavailable as error:
         return _unavailable(error)
-    answer = redirect(dict(sent["headers"])["Location"])
+    answer = redirect(location)
     answer.set_cookie(
         _cookie_name(),
         make_token(REQUEST_PURPOSE, request_id),
@@ -126,6 +123,19 @@ def saml_metadata():
     except SamlUnavailable as error:
         return _unavailable(error)
     return text, 200, {"Content-Type": "application/samlmetadata+xml; charset=utf-8"}
+
+
+def _request_to_provider(target: str) -> tuple[str, str]:
+    """A new request's id, and the provider's address that carries it (HTTP-Redirect)."""
+    client = saml_client()
+    provider = idp_entity_id(client)
+    try:
+        request_id, sent = client.prepare_for_authenticate(
+            entityid=provider, relay_state=target, binding=BINDING_HTTP_REDIRECT
+        )
+    except Exception as error:  # no HTTP-Redirect sign-in address in the metadata, a bad key...
+        raise SamlUnavailable(f"No request could be made for {provider}: {error}") from error
+    return request_id, dict(sent["headers"])["Location"]
 
 
 def _checked_answer() -> Answer:

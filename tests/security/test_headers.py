@@ -41,6 +41,8 @@ NOT_WALKED = {
     "/sign-in": "sends a signed-in person home; checked signed out below",
     "/sign-in/email": "sends a signed-in person home; checked signed out below",
     "/sign-in/email/<token>": "a link in an email, with its token",
+    "/sso/saml/start": "single sign-on by SAML, off here; tests/sso/test_saml*.py go through it",
+    "/sso/saml/metadata": "XML for the identity provider, and off here",
 }
 
 

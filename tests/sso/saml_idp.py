@@ -10,7 +10,8 @@ GET /sso takes the AuthnRequest (HTTP-Redirect) and shows a sign-in form (a user
 enough); POST /login answers with the auto-submitting form a real provider sends to the
 service's ACS. Each switch of `misbehave` spoils one thing in the answer: "audience",
 "no-audience", "expired", "not-yet", "recipient", "destination", "unsigned", "other-key" (signed with a key
-the metadata does not name) and "tampered" (changed after signing).
+the metadata does not name), "tampered" (changed after signing) and "assertion-only" (the
+assertion signed, the response around it not).
 """
 
 from __future__ import annotations
@@ -225,9 +226,12 @@ class SamlIdP:
         cert = "".join(line for line in cert_file.read_text().splitlines() if "-----" not in line)
         assertion = response.assertion
         assertion.signature = pre_signature_part(assertion.id, cert, 1)
-        response.signature = pre_signature_part(response.id, cert, 2)
+        signed = [assertion]
+        if "assertion-only" not in self.misbehave:
+            response.signature = pre_signature_part(response.id, cert, 2)
+            signed.append(response)
         xml = str(response)
-        for element in (assertion, response):
+        for element in signed:
             xml = server.sec.sign_statement(xml, class_name(element), key_file=str(key_file), node_id=element.id)
         return xml
 

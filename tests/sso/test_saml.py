@@ -126,3 +126,13 @@ def test_with_a_key_of_its_own_unstuck_signs_its_requests(make, saml_idp, app, b
     assert certificate in {key.key_info.x509_data[0].x509_certificate.text.strip() for key in sp.key_descriptor}
     assert {"SigAlg", "Signature"} <= set(parse_qs(urlsplit(start.headers["Location"]).query))
     assert answer.status_code == 302
+
+
+def test_over_https_the_request_cookie_comes_back_with_the_providers_cross_site_post(saml_server):
+    saml_server.app.config["SESSION_COOKIE_SECURE"] = True
+
+    start = requests.get(f"{saml_server.url}/sso/saml/start", timeout=5, allow_redirects=False)
+
+    cookie = start.headers["Set-Cookie"]
+    assert cookie.startswith("__Host-saml-request=")
+    assert {"Secure", "HttpOnly", "SameSite=None", "Path=/"} <= {part.strip() for part in cookie.split(";")}

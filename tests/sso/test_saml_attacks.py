@@ -23,6 +23,7 @@ def assert_refused(answer, status: int, reason: str) -> None:
     assert answer.status_code == status, answer.text
     assert "did not work" in answer.text
     assert reason.replace("'", "&#39;") in answer.text
+    assert "script-src 'self'" in answer.headers["Content-Security-Policy"]
 
 
 @pytest.mark.parametrize(
@@ -106,3 +107,23 @@ def test_a_deactivated_person_is_refused(make, saml_idp, browser_http):
     assert answer.status_code == 403
     assert "deactivated" in answer.text
     assert_nothing_happened(browser_http, people_before=1)
+
+
+def test_a_response_signed_only_inside_is_refused_when_the_whole_must_be_signed(make, saml_idp, saml_server):
+    make.user(email="ada@example.com")
+    saml_idp.misbehave.add("assertion-only")
+    assert Browser(saml_server).sign_in("ada").status_code == 302  # the assertion's signature is enough
+
+    saml_server.app.config["SAML_WANT_RESPONSE_SIGNED"] = True
+    browser = Browser(saml_server)
+
+    assert_refused(browser.sign_in("ada"), 400, saml_checks.NOT_SIGNED)
+    assert browser.home().headers["Location"].startswith("/sign-in")
+
+
+@pytest.mark.parametrize("posted", ["", "not base64 at all!", "PHNhbWxwOlJlc3BvbnNl", "PGZvbz48L2Zvbz4="])
+def test_an_answer_that_is_no_saml_response_is_refused(saml_server, browser_http, posted):
+    browser_http.provider_answer("ada")  # a request waits, so the answer itself is read
+
+    assert_refused(browser_http.post_answer({"SAMLResponse": posted}), 400, saml_checks.UNREADABLE)
+    assert_nothing_happened(browser_http)
