@@ -7,7 +7,8 @@ of the rules; this module checks them all again, strictly, and reads the one ass
   Consumer Service (Destination, and the bearer confirmation's Recipient);
 - it comes from the provider of the metadata (Issuer), and its assertion is signed;
 - it is meant for Unstuck: every AudienceRestriction names our entity id;
-- it is used within its time window (NotBefore, NotOnOrAfter), give or take a small skew.
+- it is used within its time window (NotBefore, NotOnOrAfter), give or take a small skew;
+- it names the person by a lasting NameID (persistent, email...), never a transient one.
 
     answer = checked_answer(response, Expected(...), now)   # or raises BadAnswer
     answer.first(attribute_name)
@@ -24,6 +25,8 @@ from typing import Any
 
 BEARER = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
 EMAIL_FORMAT = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
+TRANSIENT_FORMAT = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient"
+MAX_ID = 255  # the longest NameID a link to an account keeps
 
 
 class BadAnswer(Exception):
@@ -42,6 +45,10 @@ WRONG_PLACE = "The answer was sent to another address than Unstuck's."
 OUT_OF_TIME = "The answer has expired or is not valid yet. Please start again (and check the clocks)."
 USED = "This answer was used already. Please start again."
 UNREADABLE = "The answer could not be read or its signature does not match."
+TRANSIENT = (
+    "Your company's sign-in names you by a temporary id, which cannot say who you are next time. "
+    "Ask your admin to send a persistent NameID or your email address."
+)
 
 
 @dataclass(frozen=True)
@@ -95,8 +102,10 @@ def checked_answer(response: Any, expected: Expected, now: datetime) -> Answer:
         raise BadAnswer(NOT_SIGNED)
     valid_until = _check_conditions(assertion.conditions, expected, now)
     subject = assertion.subject
-    if subject is None or subject.name_id is None or not (subject.name_id.text or "").strip():
+    if subject is None or subject.name_id is None or not 0 < len((subject.name_id.text or "").strip()) <= MAX_ID:
         raise BadAnswer(UNREADABLE)
+    if subject.name_id.format == TRANSIENT_FORMAT:
+        raise BadAnswer(TRANSIENT)
     valid_until = min(valid_until, _check_confirmation(subject.subject_confirmation, expected, now))
     return Answer(
         assertion_id=assertion.id,

@@ -10,8 +10,8 @@ GET /sso takes the AuthnRequest (HTTP-Redirect) and shows a sign-in form (a user
 enough); POST /login answers with the auto-submitting form a real provider sends to the
 service's ACS. Each switch of `misbehave` spoils one thing in the answer: "audience",
 "no-audience", "expired", "not-yet", "recipient", "destination", "unsigned", "other-key" (signed with a key
-the metadata does not name), "tampered" (changed after signing) and "assertion-only" (the
-assertion signed, the response around it not).
+the metadata does not name), "tampered" (changed after signing), "assertion-only" (the
+assertion signed, the response around it not) and "transient" (a NameID for this time only).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from saml2.metadata import create_metadata_string
 from saml2.saml import (
     NAME_FORMAT_BASIC,
     NAMEID_FORMAT_PERSISTENT,
+    NAMEID_FORMAT_TRANSIENT,
     Attribute,
     AttributeStatement,
     AttributeValue,
@@ -213,6 +214,8 @@ class SamlIdP:
             conditions.not_before, conditions.not_on_or_after = _instant(minutes=10), _instant(minutes=20)
         if "recipient" in self.misbehave:
             data.recipient = "https://elsewhere.example/saml/acs"
+        if "transient" in self.misbehave:
+            assertion.subject.name_id.format = NAMEID_FORMAT_TRANSIENT
         if "destination" in self.misbehave:
             response.destination = "https://elsewhere.example/saml/acs"
 

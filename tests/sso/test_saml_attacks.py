@@ -38,6 +38,7 @@ def assert_refused(answer, status: int, reason: str) -> None:
         ("unsigned", saml_checks.NOT_SIGNED),
         ("other-key", saml_checks.UNREADABLE),
         ("tampered", saml_checks.UNREADABLE),
+        ("transient", saml_checks.TRANSIENT),
     ],
 )
 def test_a_spoiled_answer_is_refused_and_nobody_is_added(saml_idp, saml_server, browser_http, spoiled, reason):
