@@ -163,6 +163,8 @@ class Config:
     SAML_NAME_ATTRIBUTE = os.environ.get("SAML_NAME_ATTRIBUTE", "displayName")
     SAML_TEAM_ATTRIBUTE = os.environ.get("SAML_TEAM_ATTRIBUTE", "")
     SAML_GROUPS_ATTRIBUTE = os.environ.get("SAML_GROUPS_ATTRIBUTE", "groups")
+    # Assertions are always required signed; this requires the whole response signed too.
+    SAML_WANT_RESPONSE_SIGNED = env_bool("SAML_WANT_RESPONSE_SIGNED")
     # Whether a person the provider vouches for but Unstuck does not know is added at their
     # first sign-in; whether passwords are refused (but for the break-glass admins' emails).
     SSO_CREATE_PEOPLE = env_bool("SSO_CREATE_PEOPLE")

@@ -43,7 +43,10 @@ from app.secret_key import instance_secret_key
 from app.security import init_security
 from app.sso import bp as sso_bp
 from app.sso import models as sso_models  # noqa: F401  (its table, before migrations run)
-from app.sso import oidc_views  # noqa: F401  (its routes, on sso_bp)
+from app.sso import (
+    oidc_views,  # noqa: F401  (its routes, on sso_bp)
+    saml_views,  # noqa: F401  (its routes, on sso_bp)
+)
 from app.time_filters import init_times
 from app.unit_of_work import UnitOfWorkFlask
 from app.urls import external_url

@@ -66,6 +66,11 @@ TABLE: dict[str, dict[str, str | Token]] = {
     "/sign-out/everywhere": {POST: ANYONE_SIGNED_IN_SENDS},  # one's own sign-ins only
     "/": {GET: SIGNED_IN},
     "/health": {GET: "200 200 200 200 200 200"},  # for load balancers: says nothing but "ok"
+    # Single sign-on by SAML: off in this scene (no SAML_IDP_METADATA), so not there; with it
+    # on, the provider's signed answer is the key (tests/sso/test_saml*.py).
+    "/sso/saml/start": {GET: "404 404 404 404 404 404"},
+    "/sso/saml/acs": {POST: "404 404 404 404 404 404"},
+    "/sso/saml/metadata": {GET: "404 404 404 404 404 404"},
     # One's own profile
     "/profile": {GET: SIGNED_IN, POST: ANYONE_SIGNED_IN_SENDS},
     "/profile/email-again": {POST: ANYONE_SIGNED_IN_SENDS},

@@ -56,6 +56,8 @@ NOT_WALKED = {
     "/scim/v2/<path:anything>": "directory sync: any other address there is a SCIM 404",
     "/sso/oidc/start": "off here; on in tests/sso, with the provider",
     "/sso/oidc/callback": "the provider's answer; in tests/sso, with the provider",
+    "/sso/saml/start": "single sign-on by SAML, off here; tests/sso/test_saml*.py go through it",
+    "/sso/saml/metadata": "XML for the identity provider, and off here",
 }
 
 
