@@ -152,38 +152,40 @@ def service_provider_config():
     return answer(config.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE))
 
 
-@bp.get("/ResourceTypes")
-def resource_types():
-    found = resources.resource_types()
+def _listing(found: list):
+    """A discovery listing: all of it in one page."""
     listing = ListResponse[type(found[0])](
         total_results=len(found), start_index=1, items_per_page=len(found), resources=found
     )
     return answer(listing.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE))
+
+
+def _one(found: list, wanted: str):
+    """The discovery resource with this id, or a SCIM 404."""
+    for resource in found:
+        if resource.id == wanted:
+            return answer(resource.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE))
+    abort(404)
+
+
+@bp.get("/ResourceTypes")
+def resource_types():
+    return _listing(resources.resource_types())
 
 
 @bp.get("/ResourceTypes/<name>")
 def resource_type(name: str):
-    for found in resources.resource_types():
-        if found.id == name:
-            return answer(found.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE))
-    abort(404)
+    return _one(resources.resource_types(), name)
 
 
 @bp.get("/Schemas")
 def schemas():
-    found = resources.schemas()
-    listing = ListResponse[type(found[0])](
-        total_results=len(found), start_index=1, items_per_page=len(found), resources=found
-    )
-    return answer(listing.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE))
+    return _listing(resources.schemas())
 
 
 @bp.get("/Schemas/<schema_id>")
 def schema(schema_id: str):
-    for found in resources.schemas():
-        if found.id == schema_id:
-            return answer(found.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE))
-    abort(404)
+    return _one(resources.schemas(), schema_id)
 
 
 @bp.post("/.search")
