@@ -121,11 +121,12 @@ def create(resource: resources.User) -> User:
 
 
 def _after_create(user: User) -> None:
-    """What follows adding a person by directory sync: with SCIM_SEND_INVITATIONS on, an
-    active person is invited, `app.people.invitations.invite(user.id, None)` (no admin
-    invites them: the directory does), in this transaction so the mail goes after the commit."""
-    if not (current_app.config.get("SCIM_SEND_INVITATIONS") and user.active):
-        return
+    """The call point for what follows adding a person by directory sync: with
+    SCIM_SEND_INVITATIONS on, an active person is invited by
+    `app.people.invitations.invite(user.id, None)` (the directory invites them, not an
+    admin), in this transaction, so the mail goes only once it commits."""
+    if current_app.config.get("SCIM_SEND_INVITATIONS") and user.active:
+        pass  # the invitation is sent from here
 
 
 def replace(user: User, resource: resources.User) -> User:
