@@ -9,17 +9,21 @@ one transaction: a refused one changes nothing (app/unit_of_work.py).
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 import pydantic
-from flask import Response, abort, g, request
+from flask import Response, abort, request
 from scim2_models import (
     Context,
     Error,
+    InvalidSyntaxException,
     ListResponse,
     NotImplementedException,
     PatchOp,
+    ResourceType,
     ResponseParameters,
+    Schema,
     SCIMException,
     SearchRequest,
     UniquenessException,
@@ -33,6 +37,8 @@ from app.scim import bp, groups, people, resources
 from app.scim.models import ScimToken
 from app.scim.requests import GROUP_FILTERS, USER_FILTERS, equality_filter, with_display_name, without_read_only
 from app.security import retry_after_seconds
+
+log = logging.getLogger(__name__)
 
 MEDIA_TYPE = "application/scim+json"
 DEFAULT_COUNT = resources.MAX_RESULTS
@@ -49,7 +55,6 @@ def authenticate() -> None:
     now = utcnow()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() >= 60:
         token.last_used_at = now
-    g.scim_token_id = token.id
 
 
 # Answers
@@ -83,7 +88,8 @@ def lost_race(exc: IntegrityError):
     """Two requests saved the same userName, externalId or group at once: the second is told."""
     db.session.rollback()
     if not is_conflict(exc):
-        raise exc
+        log.exception("unexpected database refusal on %s %s", request.method, request.path)
+        return error_answer(Error(status=500, detail="Something went wrong on our side; nothing was saved."))
     return error_answer(UniquenessException(detail="Someone saved the same value at the same moment.").to_error())
 
 
@@ -116,9 +122,7 @@ def body() -> Any:
     """The request's JSON (as `application/scim+json` or `application/json`)."""
     data = request.get_json(force=True, silent=True)
     if not isinstance(data, dict):
-        raise SCIMException.from_error(
-            Error(status=400, scim_type="invalidSyntax", detail="The body is not a JSON object.")
-        )
+        raise InvalidSyntaxException(detail="The body is not a JSON object.")
     return data
 
 
@@ -148,15 +152,12 @@ def listed(model, page, filters: dict[str, str]) -> Response:
 @bp.get("/ServiceProviderConfig")
 def service_provider_config():
     config = resources.service_provider_config()
-    config.meta = None
     return answer(config.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE))
 
 
-def _listing(found: list):
-    """A discovery listing: all of it in one page."""
-    listing = ListResponse[type(found[0])](
-        total_results=len(found), start_index=1, items_per_page=len(found), resources=found
-    )
+def _listing(kind, found: list):
+    """A discovery listing of one kind of resource: all of it in one page."""
+    listing = ListResponse[kind](total_results=len(found), start_index=1, items_per_page=len(found), resources=found)
     return answer(listing.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE))
 
 
@@ -170,7 +171,7 @@ def _one(found: list, wanted: str):
 
 @bp.get("/ResourceTypes")
 def resource_types():
-    return _listing(resources.resource_types())
+    return _listing(ResourceType, resources.resource_types())
 
 
 @bp.get("/ResourceTypes/<name>")
@@ -180,7 +181,7 @@ def resource_type(name: str):
 
 @bp.get("/Schemas")
 def schemas():
-    return _listing(resources.schemas())
+    return _listing(Schema, resources.schemas())
 
 
 @bp.get("/Schemas/<schema_id>")

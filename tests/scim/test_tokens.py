@@ -8,6 +8,7 @@ import pytest
 
 from app.auth.models import ApiToken
 from app.extensions import db
+from app.scim.models import ScimToken
 from tests.factories import Factories
 from tests.scim.conftest import Directory, assert_scim_error
 
@@ -54,8 +55,9 @@ def test_an_admin_makes_a_token_shown_once_that_works_until_revoked(client, auth
 
     okta = Directory(client, secret)
     assert okta.get("/Users").status_code == 200
-    token_id = db.session.scalar(db.select(db.text("id")).select_from(db.text("scim_tokens")))
-    assert client.post(f"/admin/scim-tokens/{token_id}/revoke").status_code == 302
+    token = db.session.scalar(db.select(ScimToken).where(ScimToken.name == "Okta"))
+    assert token.hint == secret[:10] and token.token_hash != secret
+    assert client.post(f"/admin/scim-tokens/{token.id}/revoke").status_code == 302
     assert_scim_error(okta.get("/Users"), 401)
     assert "revoked" in client.get("/admin/scim-tokens").get_data(as_text=True)
 
