@@ -1,7 +1,7 @@
 """The person's own records, as a section of their data: their details, roles, team and
-skills, the people who report to them, their API tokens and sign-ins, and the downloads
-and erasures of their data. Erasing drops their skills, tokens, sign-ins, password and
-profile; the name and address are replaced by `app.people.personal_data.erase_person`
+skills, the people who report to them, their API tokens, sign-ins and accounts at the
+company's identity provider, and the downloads and erasures of their data. Erasing drops
+their skills, tokens, sign-ins, identity provider accounts, password and profile; the name and address are replaced by `app.people.personal_data.erase_person`
 itself, last."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from app.auth.models import ApiToken, SignInSession
 from app.extensions import db
 from app.people.models import PersonalDataRequest, Team, User, UserRole
 from app.people.personal_data import register_personal_data, row_data, rows
+from app.sso.models import ExternalIdentity
 
 COVERS = {
     "users.manager_id",
@@ -22,6 +23,7 @@ COVERS = {
     "user_skills.user_id",
     "api_tokens.user_id",
     "sign_in_sessions.user_id",
+    "external_identities.user_id",
     "personal_data_requests.subject_id",
     "personal_data_requests.by_id",
 }
@@ -42,6 +44,7 @@ def export_person_records(user_id: int) -> dict[str, list[dict]]:
         "sign_in_sessions": rows(
             SignInSession, SignInSession.user_id == user_id, omit={"secret_hash", "previous_hash"}
         ),
+        "external_identities": rows(ExternalIdentity, ExternalIdentity.user_id == user_id),
         "personal_data_requests": rows(
             PersonalDataRequest, sa.or_(PersonalDataRequest.subject_id == user_id, PersonalDataRequest.by_id == user_id)
         ),
@@ -51,7 +54,7 @@ def export_person_records(user_id: int) -> dict[str, list[dict]]:
 def erase_person_records(user_id: int, remove_texts: bool) -> None:
     user = db.session.get(User, user_id)
     user.skills = []
-    for model in (ApiToken, SignInSession):
+    for model in (ApiToken, SignInSession, ExternalIdentity):
         db.session.execute(
             sa.delete(model).where(model.user_id == user_id).execution_options(synchronize_session=False)
         )
