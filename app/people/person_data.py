@@ -1,7 +1,8 @@
 """The person's own records, as a section of their data: their details, roles, team and
-skills, the people who report to them, their API tokens, sign-ins and invitations (theirs,
-and those they sent), and the downloads and erasures of their data. Erasing drops their
-skills, tokens, sign-ins, invitation, password and profile; the name and address are replaced by `app.people.personal_data.erase_person`
+skills, the people who report to them, their API tokens, sign-ins, accounts at the company's
+identity provider and invitations (theirs, and those they sent), and the downloads and
+erasures of their data. Erasing drops their skills, tokens, sign-ins, identity provider
+accounts, invitation, password and profile; the name and address are replaced by `app.people.personal_data.erase_person`
 itself, last."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from app.extensions import db
 from app.people.invitations import Invitation
 from app.people.models import PersonalDataRequest, Team, User, UserRole
 from app.people.personal_data import register_personal_data, row_data, rows
+from app.sso.models import ExternalIdentity
 
 COVERS = {
     "users.manager_id",
@@ -23,6 +25,7 @@ COVERS = {
     "user_skills.user_id",
     "api_tokens.user_id",
     "sign_in_sessions.user_id",
+    "external_identities.user_id",
     "personal_data_requests.subject_id",
     "personal_data_requests.by_id",
     "invitations.user_id",
@@ -48,6 +51,7 @@ def export_person_records(user_id: int) -> dict[str, list[dict]]:
         "invitations": rows(
             Invitation, sa.or_(Invitation.user_id == user_id, Invitation.invited_by_id == user_id), omit={"link_nonce"}
         ),
+        "external_identities": rows(ExternalIdentity, ExternalIdentity.user_id == user_id),
         "personal_data_requests": rows(
             PersonalDataRequest, sa.or_(PersonalDataRequest.subject_id == user_id, PersonalDataRequest.by_id == user_id)
         ),
@@ -57,7 +61,7 @@ def export_person_records(user_id: int) -> dict[str, list[dict]]:
 def erase_person_records(user_id: int, remove_texts: bool) -> None:
     user = db.session.get(User, user_id)
     user.skills = []
-    for model in (ApiToken, SignInSession, Invitation):
+    for model in (ApiToken, SignInSession, Invitation, ExternalIdentity):
         db.session.execute(
             sa.delete(model).where(model.user_id == user_id).execution_options(synchronize_session=False)
         )

@@ -14,6 +14,7 @@ from app.extensions import db, utcnow
 from app.people.invitations import invite
 from app.people.models import User
 from app.people.personal_data import export_person, sections
+from app.sso.models import ExternalIdentity
 from matching.models import Mentorship, MentorshipState
 from tests.people.personal_data_scene import nina_everywhere
 from tests.security.access_scene import Scene
@@ -70,7 +71,8 @@ def test_a_new_table_that_names_people_needs_a_section(app):
 @pytest.fixture
 def s(make, jobs) -> Scene:
     """The scene with Nina everywhere, and the few references it does not fill yet: Lena is
-    Nina's manager, Ada cleared the flag, and a mentorship of Olli's that Otto ended."""
+    Nina's manager, Ada cleared the flag, a mentorship of Olli's that Otto ended, and Nina's
+    account at the company's identity provider."""
     s = nina_everywhere(make, jobs)
     nina, olli = s.people["new_hire"], s.people["other_new_hire"]
     nina.manager_id = s.people["lead"].id
@@ -86,6 +88,7 @@ def s(make, jobs) -> Scene:
             end_reason="Moved teams",
         )
     )
+    db.session.add(ExternalIdentity(user_id=nina.id, issuer="https://login.example.com", subject="00u-nina"))
     db.session.commit()
     invite(nina.id, s.people["admin"].id)  # an invitation, to and by someone
     export_person(nina.id, by_id=s.people["admin"].id, via="web")  # a recorded request, by and about someone
