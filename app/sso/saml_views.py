@@ -17,15 +17,11 @@ a copied answer, cookie and all, is refused too.
 from __future__ import annotations
 
 import hashlib
-import logging
 from datetime import timedelta
+from types import ModuleType
 
 from flask import current_app, redirect, render_template, request, url_for
 from flask_login import current_user
-from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
-from saml2.response import StatusError, UnsolicitedResponse
-from saml2.sigver import SigverError
-from saml2.validate import ResponseLifetimeExceed, ToEarly
 
 from app.auth.views import begin_signed_in_session, safe_next, signed_in_answer
 from app.database import insert_unless_exists
@@ -33,39 +29,14 @@ from app.errors import NotFound
 from app.extensions import csrf, utcnow
 from app.sso import bp
 from app.sso.accounts import Identity, SignInRefused, person_for
-from app.sso.saml_checks import (
-    EMAIL_FORMAT,
-    NOT_ASKED,
-    NOT_FOR_US,
-    NOT_SIGNED,
-    OUT_OF_TIME,
-    UNREADABLE,
-    USED,
-    WRONG_PLACE,
-    Answer,
-    BadAnswer,
-    Expected,
-    checked_answer,
-)
-from app.sso.saml_config import (
-    ALLOWED_CLOCK_SKEW_SECONDS,
-    SamlUnavailable,
-    acs_url,
-    entity_id,
-    idp_entity_id,
-    saml_client,
-    sp_metadata,
-)
+from app.sso.saml_checks import EMAIL_FORMAT, NOT_ASKED, USED, Answer, BadAnswer
 from app.sso.settings import group_roles, saml_enabled
 from app.tokens import TokenError, UsedLinkToken, make_token, read_token
-
-log = logging.getLogger(__name__)
 
 REQUEST_PURPOSE = "saml-request"
 ASSERTION_PURPOSE = "saml-assertion"
 # How long a person may take at the provider's sign-in page.
 REQUEST_MINUTES = 15
-PROVIDER_SAID_NO = "Your company's sign-in did not sign you in."
 
 
 @bp.route("/saml/start")
@@ -75,9 +46,10 @@ def saml_start():
     target = safe_next(request.args.get("next")) or url_for("people.home")
     if current_user.is_authenticated:
         return redirect(target)
+    saml = _protocol()
     try:
-        request_id, location = _request_to_provider(target)
-    except SamlUnavailable as error:
+        request_id, location = saml.request_to_provider(target)
+    except saml.SamlUnavailable as error:
         return _unavailable(error)
     answer = redirect(location)
     answer.set_cookie(
@@ -97,12 +69,14 @@ def saml_start():
 def saml_acs():
     """Check the provider's answer and sign the person it names in."""
     _require_saml()
+    saml = _protocol()
     try:
-        answer = _checked_answer()
+        answer = saml.read_answer(request.form.get("SAMLResponse", ""), _request_id())
+        _record_use(answer)
         user = person_for(
             _identity(answer), create_people=current_app.config["SSO_CREATE_PEOPLE"], group_roles=group_roles()
         )
-    except SamlUnavailable as error:
+    except saml.SamlUnavailable as error:
         return _unavailable(error)
     except BadAnswer as error:
         return _problem(error.reason, 400)
@@ -118,57 +92,37 @@ def saml_acs():
 def saml_metadata():
     """Unstuck's service provider metadata: its entity id, ACS and (if set) certificate."""
     _require_saml()
+    saml = _protocol()
     try:
-        text = sp_metadata()
-    except SamlUnavailable as error:
+        text = saml.sp_metadata()
+    except saml.SamlUnavailable as error:
         return _unavailable(error)
     return text, 200, {"Content-Type": "application/samlmetadata+xml; charset=utf-8"}
 
 
-def _request_to_provider(target: str) -> tuple[str, str]:
-    """A new request's id, and the provider's address that carries it (HTTP-Redirect)."""
-    client = saml_client()
-    provider = idp_entity_id(client)
-    try:
-        request_id, sent = client.prepare_for_authenticate(
-            entityid=provider, relay_state=target, binding=BINDING_HTTP_REDIRECT
-        )
-    except Exception as error:  # no HTTP-Redirect sign-in address in the metadata, a bad key...
-        raise SamlUnavailable(f"No request could be made for {provider}: {error}") from error
-    return request_id, dict(sent["headers"])["Location"]
+def _protocol() -> ModuleType:
+    """pysaml2's side of the exchange, loaded at the first SAML request: pysaml2 and its XML
+    schemas take seconds to load, which no process should pay while SAML is off."""
+    from app.sso import saml_protocol
+
+    return saml_protocol
 
 
-def _checked_answer() -> Answer:
-    """The provider's answer, parsed and checked, recorded as used; or BadAnswer."""
+def _request_id() -> str:
+    """The id of the request this browser started, from its signed cookie; or BadAnswer."""
     cookie = request.cookies.get(_cookie_name(), "")
     try:
-        request_id = str(read_token(cookie, REQUEST_PURPOSE, max_age_seconds=REQUEST_MINUTES * 60).object_id)
+        return str(read_token(cookie, REQUEST_PURPOSE, max_age_seconds=REQUEST_MINUTES * 60).object_id)
     except TokenError:
         raise BadAnswer(NOT_ASKED) from None
-    encoded = request.form.get("SAMLResponse", "")
-    if not encoded:
-        raise BadAnswer(UNREADABLE)
-    client = saml_client()
-    expected = Expected(
-        entity_id=entity_id(),
-        acs_url=acs_url(),
-        idp_entity_id=idp_entity_id(client),
-        request_id=request_id,
-        skew=timedelta(seconds=ALLOWED_CLOCK_SKEW_SECONDS),
-    )
-    try:
-        parsed = client.parse_authn_request_response(encoded, BINDING_HTTP_POST, outstanding={request_id: ""})
-    except Exception as error:  # pysaml2 raises plain Exceptions too; each is a bad answer
-        log.warning("A SAML answer was refused: %s: %s", type(error).__name__, error)
-        raise BadAnswer(_reason(error)) from None
-    if parsed is None:
-        raise BadAnswer(UNREADABLE)
-    answer = checked_answer(parsed, expected, utcnow())
+
+
+def _record_use(answer: Answer) -> None:
+    """Record the assertion as used, in this request's transaction; BadAnswer if it was."""
     seen = hashlib.sha256(f"{answer.issuer}\n{answer.assertion_id}".encode()).hexdigest()
     values = dict(nonce=seen, purpose=ASSERTION_PURPOSE, used_at=utcnow())
     if insert_unless_exists(UsedLinkToken.__table__, values, "nonce") is None:
         raise BadAnswer(USED)
-    return answer
 
 
 def _identity(answer: Answer) -> Identity:
@@ -189,31 +143,14 @@ def _identity(answer: Answer) -> Identity:
     )
 
 
-def _reason(error: Exception) -> str:
-    """What went wrong in pysaml2's checks, in the person's words."""
-    if isinstance(error, UnsolicitedResponse):
-        return NOT_ASKED
-    if isinstance(error, StatusError):
-        return PROVIDER_SAID_NO
-    if isinstance(error, SigverError):
-        return NOT_SIGNED if "missing" in str(error).lower() else UNREADABLE
-    if isinstance(error, ResponseLifetimeExceed | ToEarly) or "Condition not OK" in str(error):
-        return OUT_OF_TIME
-    if "AudienceRestriction" in str(error):
-        return NOT_FOR_US
-    if "recipient" in str(error).lower():
-        return WRONG_PLACE
-    return UNREADABLE
-
-
 def _problem(reason: str, status: int, refused: bool = False):
     page = current_app.make_response((render_template("sso/saml_problem.html", reason=reason, refused=refused), status))
     _forget_request(page)
     return page
 
 
-def _unavailable(error: SamlUnavailable):
-    log.error("Single sign-on by SAML is unavailable: %s", error)
+def _unavailable(error: Exception):
+    current_app.logger.error("Single sign-on by SAML is unavailable: %s", error)
     return render_template("sso/saml_problem.html", unavailable=True), 503
 
 

@@ -9,9 +9,10 @@ behind a small WSGI app on a free loopback port, with a key and certificate of i
 GET /sso takes the AuthnRequest (HTTP-Redirect) and shows a sign-in form (a user name is
 enough); POST /login answers with the auto-submitting form a real provider sends to the
 service's ACS. Each switch of `misbehave` spoils one thing in the answer: "audience",
-"no-audience", "expired", "not-yet", "recipient", "destination", "unsigned", "other-key" (signed with a key
-the metadata does not name), "tampered" (changed after signing), "assertion-only" (the
-assertion signed, the response around it not) and "transient" (a NameID for this time only).
+"other-audience-too", "no-audience", "expired", "not-yet", "recipient", "destination",
+"unsigned", "other-key" (signed with a key the metadata does not name), "tampered" (changed
+after signing), "assertion-only" (the assertion signed, the response around it not) and
+"transient" (a NameID for this time only).
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ from saml2.saml import (
     Attribute,
     AttributeStatement,
     AttributeValue,
+    Audience,
+    AudienceRestriction,
     NameID,
 )
 from saml2.server import Server
@@ -48,6 +51,7 @@ from saml2.sigver import pre_signature_part
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
+ELSEWHERE = "https://elsewhere.example/saml"
 ACCOUNTS = {
     "ada": {"subject": "idp-0001", "email": "ada@example.com", "displayName": "Ada Lovelace", "groups": []},
     "ben": {"subject": "idp-0002", "email": "ben@example.com", "displayName": "Ben Okafor", "groups": []},
@@ -203,7 +207,9 @@ class SamlIdP:
         conditions, confirmation = assertion.conditions, assertion.subject.subject_confirmation[0]
         data = confirmation.subject_confirmation_data
         if "audience" in self.misbehave:
-            conditions.audience_restriction[0].audience[0].text = "https://elsewhere.example/saml"
+            conditions.audience_restriction[0].audience[0].text = ELSEWHERE
+        if "other-audience-too" in self.misbehave:  # for us, and also only for another service
+            conditions.audience_restriction.append(AudienceRestriction(audience=[Audience(text=ELSEWHERE)]))
         if "no-audience" in self.misbehave:
             conditions.audience_restriction = []
         if "expired" in self.misbehave:
