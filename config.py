@@ -154,6 +154,8 @@ class Config:
     # Which claim (OIDC) or attribute (SAML) holds the person's team name and their groups.
     OIDC_TEAM_CLAIM = os.environ.get("OIDC_TEAM_CLAIM", "")
     OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+    # The claim that says the provider verified the email (Microsoft Entra ID: xms_edov).
+    OIDC_EMAIL_VERIFIED_CLAIM = os.environ.get("OIDC_EMAIL_VERIFIED_CLAIM", "email_verified")
     # How long Unstuck waits for the OpenID provider (discovery, tokens, keys, userinfo).
     OIDC_TIMEOUT_SECONDS = float(os.environ.get("OIDC_TIMEOUT_SECONDS", "5"))
     SAML_IDP_METADATA = os.environ.get("SAML_IDP_METADATA", "")

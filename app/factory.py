@@ -47,6 +47,7 @@ from app.sso import (
     oidc_views,  # noqa: F401  (its routes, on sso_bp)
     saml_views,  # noqa: F401  (its routes, on sso_bp)
 )
+from app.sso.settings import check_sign_in_settings
 from app.time_filters import init_times
 from app.unit_of_work import UnitOfWorkFlask
 from app.urls import external_url
@@ -139,6 +140,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["external_url"] = external_url  # full links, in mails too
     init_times(app)  # dates and times in the reader's zone and locale
     init_names(app)  # names beside what people wrote, leavers' as LEAVER_NAMES says
+    check_sign_in_settings(app)  # single sign-on and GROUP_ROLES that can work
 
     @app.context_processor
     def roles():

@@ -12,6 +12,7 @@ from app.auth.views import begin_signed_in_session, signed_in_answer
 from app.extensions import db
 from app.links import LinkKind, open_link
 from app.people.models import User
+from app.sso.settings import password_allowed
 from app.tokens import LinkToken, TokenInvalid
 
 
@@ -30,7 +31,7 @@ def ask_for_link():
 
 def _person_of(link: LinkToken) -> User:
     user = db.session.get(User, link.user_id)
-    if user is None or not user.active:
+    if user is None or not user.active or not password_allowed(user):
         raise TokenInvalid("This link is not valid.")
     return user
 

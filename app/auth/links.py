@@ -18,6 +18,7 @@ from flask import current_app
 from app.extensions import db
 from app.mail.outgoing import send_mail
 from app.people.models import User, normalize_email
+from app.sso.settings import password_allowed
 from app.tokens import LinkToken, TokenInvalid, make_token, read_token
 from app.urls import external_url
 
@@ -26,9 +27,10 @@ PURPOSE = "sign-in"
 
 def send_sign_in_link(email: str) -> None:
     """Email a sign-in link to the active person with this address, in the caller's
-    transaction (sent after the commit); for any other address, do nothing."""
+    transaction (sent after the commit); for any other address, or a person who must sign in
+    with single sign-on, do nothing."""
     user = db.session.scalar(sa.select(User).where(User.email == normalize_email(email), User.active.is_(True)))
-    if user is None:
+    if user is None or not password_allowed(user):  # single sign-on required of them
         return
     token = make_token(PURPOSE, user.id, user_id=user.id, single_use=True)
     minutes = current_app.config["SIGN_IN_LINK_MINUTES"]

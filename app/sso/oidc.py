@@ -195,14 +195,15 @@ def checked_answer(args: Mapping[str, str]) -> CheckedAnswer:
     claims = _id_token_claims(oidc, token, asked["nonce"])
     config = current_app.config
     team_claim, groups_claim = config["OIDC_TEAM_CLAIM"], config["OIDC_GROUPS_CLAIM"]
+    verified_claim = config["OIDC_EMAIL_VERIFIED_CLAIM"]
     userinfo = None
-    if needs_userinfo(claims, team_claim, groups_claim) and found.get("userinfo_endpoint"):
+    if needs_userinfo(claims, team_claim, groups_claim, verified_claim) and found.get("userinfo_endpoint"):
         userinfo = _userinfo(oidc, token)
     try:
         claims = merged_claims(claims, userinfo)
     except ClaimsMismatch as exc:
         raise refused(str(exc)) from exc
-    fields = person_claims(claims, team_claim=team_claim, groups_claim=groups_claim)
+    fields = person_claims(claims, team_claim=team_claim, groups_claim=groups_claim, verified_claim=verified_claim)
     return CheckedAnswer(Identity(issuer=found["issuer"], **fields), asked.get("next"))
 
 

@@ -18,9 +18,11 @@ class ClaimsMismatch(ValueError):
     """The userinfo answer is about someone else than the ID token."""
 
 
-def needs_userinfo(claims: Mapping[str, Any], team_claim: str, groups_claim: str) -> bool:
+def needs_userinfo(
+    claims: Mapping[str, Any], team_claim: str, groups_claim: str, verified_claim: str = "email_verified"
+) -> bool:
     """Whether the ID token lacks a claim Unstuck reads, so userinfo should be asked too."""
-    wanted = ["email", "email_verified", "name", team_claim, groups_claim]
+    wanted = ["email", verified_claim, "name", team_claim, groups_claim]
     return any(name and name not in claims for name in wanted)
 
 
@@ -47,10 +49,13 @@ class PersonClaims(TypedDict):
     groups: tuple[str, ...]
 
 
-def person_claims(claims: Mapping[str, Any], *, team_claim: str, groups_claim: str) -> PersonClaims:
-    """Read the person from the claims: `email_verified` counts only as a real true (some
-    providers send the string "true"); groups may be a list or one comma-separated string."""
-    verified = claims.get("email_verified")
+def person_claims(
+    claims: Mapping[str, Any], *, team_claim: str, groups_claim: str, verified_claim: str = "email_verified"
+) -> PersonClaims:
+    """Read the person from the claims: the email counts as verified only for a real true in
+    `verified_claim` (some providers send the string "true"; Microsoft Entra ID says it in
+    its optional claim `xms_edov` instead); groups may be a list or one comma-separated string."""
+    verified = claims.get(verified_claim)
     return PersonClaims(
         subject=_text(claims.get("sub")),
         email=_text(claims.get("email")) or None,

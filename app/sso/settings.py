@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import Flask, current_app
 
 from app.people.groups import parse_group_roles
 from app.people.models import Role, User, normalize_email
@@ -64,3 +64,14 @@ def password_allowed(user: User | None) -> bool:
 def group_roles() -> dict[str, Role]:
     """GROUP_ROLES, read (checked at start-up by config)."""
     return parse_group_roles(current_app.config.get("GROUP_ROLES", ""))
+
+
+def check_sign_in_settings(app: Flask) -> None:
+    """Refuse at start-up sign-in settings that cannot work: a GROUP_ROLES that does not read,
+    an OpenID provider without its client, SSO required with no single sign-on on."""
+    config = app.config
+    parse_group_roles(config.get("GROUP_ROLES", ""))  # raises ValueError naming what is wrong
+    if config.get("OIDC_ISSUER") and not (config.get("OIDC_CLIENT_ID") and config.get("OIDC_CLIENT_SECRET")):
+        raise ValueError("OIDC_ISSUER is set: set OIDC_CLIENT_ID and OIDC_CLIENT_SECRET too (the provider makes them).")
+    if config.get("SSO_REQUIRED") and not (config.get("OIDC_ISSUER") or config.get("SAML_IDP_METADATA")):
+        raise ValueError("SSO_REQUIRED is on but no single sign-on is: set OIDC_ISSUER or SAML_IDP_METADATA.")

@@ -65,3 +65,10 @@ def test_userinfo_fills_gaps_but_never_overrides_the_id_token():
 def test_userinfo_about_someone_else_is_refused():
     with pytest.raises(ClaimsMismatch):
         merged_claims({"sub": "1"}, {"sub": "2", "email": "b@example.com"})
+
+
+def test_the_claim_that_verifies_the_email_is_a_setting():
+    entra = {"sub": "x1", "email": "ada@example.com", "xms_edov": True}
+    assert not person_claims(entra, team_claim="", groups_claim="")["email_verified"]
+    assert person_claims(entra, team_claim="", groups_claim="", verified_claim="xms_edov")["email_verified"]
+    assert needs_userinfo(entra, "", "") and not needs_userinfo({**entra, "name": "Ada"}, "", "", "xms_edov")
