@@ -33,7 +33,10 @@ from app.jobs import init_jobs
 from app.people.demo import DEMO_PASSWORD, demo_sign_ins, seed_demo
 
 STOP_TIMEOUT = 10  # seconds a child gets to finish its work before it is killed
-START_TIMEOUT = 30  # seconds the web server gets to answer
+# Seconds the web server gets to answer. A child that stops is seen at once (check_running);
+# this only catches one that hangs, so it is generous: on a busy two-core machine, the web
+# server, the worker and the mail receiver each take several seconds to import Unstuck.
+START_TIMEOUT = 120
 
 
 @dataclass

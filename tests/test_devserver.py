@@ -147,7 +147,7 @@ def test_flask_dev_keeps_a_key_of_its_own_runs_no_debugger_and_one_checkout_runs
     try:
         wait_until(
             lambda: "Unstuck is running at" in first.output() or first.process.poll() is not None,
-            120,
+            180,  # beyond flask dev's own START_TIMEOUT, so its message is the one seen
             "the first flask dev to start",
         )
         assert first.process.poll() is None, first.output()
@@ -206,7 +206,7 @@ def test_links_in_mail_under_flask_dev_lead_to_the_port_it_serves(checkout, tmp_
     try:
         wait_until(
             lambda: "Unstuck is running at" in server.output() or server.process.poll() is not None,
-            120,
+            180,  # beyond flask dev's own START_TIMEOUT, so its message is the one seen
             "flask dev to start",
         )
         assert server.process.poll() is None, server.output()
