@@ -125,9 +125,9 @@ def line_chart(
                 f'cy="{_n(y_of(point.value))}" r="3.5" fill="{fill}" stroke="{LINE}" stroke-width="2" '
                 f'data-day="{_esc(point.day)}"><title>{_esc(label + ": " + _value(point.value, unit, unit_one))}</title></circle>'
             )
-    every = max(1, math.ceil(len(series) / max(1, plot_w // 64)))
+    every, last = max(1, math.ceil(len(series) / max(1, plot_w // 64))), len(series) - 1
     for i, point in enumerate(series):
-        if i % every == 0 or point.so_far:
+        if i == last or (i % every == 0 and last - i >= every):  # the newest step always named
             parts.append(
                 f'<text class="x-label" x="{_n(x_of(i))}" y="{height - bottom + 18}" '
                 f'text-anchor="middle" fill="{INK}">{_esc(point.label)}</text>'

@@ -2,8 +2,6 @@
 point is drawn after today, the week running now is marked as so far, each chart shows its
 units and (with two kinds of bars) its legend, and its numbers open under "Show the numbers"."""
 
-from datetime import date
-
 import pytest
 from playwright.sync_api import expect
 
@@ -22,7 +20,7 @@ def test_the_month_running_now_stops_at_today_with_units_and_legends(live_server
     page.set_viewport_size({"width": 1280, "height": 800})
     sign_in(page, world["lena"].email, make.PASSWORD)
     page.goto(f"/feedback/dashboard?period=month&team={world['payments'].id}")
-    today = date.today().isoformat()
+    today = utcnow().date().isoformat()  # Lena reads the dashboard in UTC
 
     asked = page.locator("#chart-asked svg")
     expect(asked).to_be_visible()

@@ -106,3 +106,12 @@ def test_bars_all_at_zero_say_no_data_yet():
     root = parse(bar_chart("Answers", [Bar("Mia", 0), Bar("Max", 0)]))
     assert NO_DATA in texts(root)
     assert having_class(root, "rect", "bar") == []
+
+
+def test_a_long_trend_names_its_newest_step_without_labels_running_into_each_other():
+    weeks = [Point(f"w{i}", i % 3, so_far=i == 12) for i in range(13)]
+    root = parse(line_chart("Asked", weeks))
+    labels = having_class(root, "text", "x-label")
+    assert labels[-1].text == "w12"
+    xs = [float(label.get("x")) for label in labels]
+    assert all(b - a >= 64 for a, b in zip(xs, xs[1:], strict=False))
