@@ -24,9 +24,10 @@ import sqlalchemy as sa
 from app.errors import InvalidInput
 from app.extensions import db
 from app.people.models import Role, Skill, Team, User
-from feedback import charts, metrics
+from feedback import metrics
 from feedback.comments import Comment, comments_for_leads
 from feedback.counts import answers_by_mentor, asked_by_skill, checkin_score_counts, task_rating_counts
+from feedback.dashboard_charts import draw_charts
 from feedback.metrics import NOT_ENOUGH_RESPONSES, Compared
 from feedback.periods import (
     DAY,
@@ -187,6 +188,7 @@ class TrendRow:
     first_day: date
     asked: int
     median_minutes: float | None
+    so_far: bool = False  # the step runs on today: its figures are not final
 
 
 @dataclass(frozen=True)
@@ -206,8 +208,9 @@ class Dashboard:
     mentor_load: list[MentorLoadRow]
     mentorships: list[FigureRow]
     comments: list[Comment]
-    trend: list[TrendRow]
+    trend: list[TrendRow]  # the steps begun by now: the future is not shown
     charts: dict[str, str]  # SVG text by name: asked, reply, skills, mentors
+    chart_tables: dict[str, str]  # each chart's numbers as an HTML table, by the same names
 
     @property
     def newest_comments(self) -> list[Comment]:
@@ -297,10 +300,12 @@ def build_dashboard(team_id: int, period: Period, now: datetime) -> Dashboard:
     asked = metrics.trend(period, rows.questions, attrgetter("asked_at"))
     reply = metrics.reply_trend(rows.questions, period)
     trend_rows = [
-        TrendRow(a.period.short_label, a.period.first_day, int(a.value), _rounded(r.value, MINUTES))
+        TrendRow(a.period.short_label, a.period.first_day, int(a.value), _rounded(r.value, MINUTES), now < a.period.end)
         for a, r in zip(asked, reply, strict=True)
+        if a.period.start <= now
     ]
     step = step_name(period)
+    drawn = draw_charts(step, trend_rows, gap_rows, load_rows_)
     return Dashboard(
         team_id=team.id,
         team=team.name,
@@ -316,7 +321,8 @@ def build_dashboard(team_id: int, period: Period, now: datetime) -> Dashboard:
         mentorships=mentorship_rows,
         comments=words_for_leads(team_id, period),
         trend=trend_rows,
-        charts=draw_charts(step, trend_rows, gap_rows, load_rows_),
+        charts={name: svg for name, (svg, _) in drawn.items()},
+        chart_tables={name: table for name, (_, table) in drawn.items()},
     )
 
 
@@ -350,28 +356,3 @@ def _names(model, ids: list[int]) -> dict[int, str]:
     if not ids:
         return {}
     return dict(db.session.execute(sa.select(model.id, model.name).where(model.id.in_(ids))).all())
-
-
-# Charts
-
-
-def draw_charts(
-    step: str, trend: list[TrendRow], gaps: list[SkillGapRow], loads: list[MentorLoadRow]
-) -> dict[str, str]:
-    """The page's charts as SVG text: two trend lines, the skill gaps and the mentor load."""
-    return {
-        "asked": charts.line_chart(f"Questions asked per {step}", [(t.step, t.asked) for t in trend]),
-        "reply": charts.line_chart(
-            f"Median minutes to a first reply, per {step}", [(t.step, t.median_minutes) for t in trend], unit="min"
-        ),
-        "skills": charts.bar_chart(
-            "Skills people got stuck on most",
-            [charts.Bar(g.skill, g.questions, not g.taught) for g in gaps],
-            highlight_label="no mentor in the team teaches it",
-        ),
-        "mentors": charts.bar_chart(
-            "Questions answered per mentor",
-            [charts.Bar(m.mentor, m.answers, m.carrying) for m in loads],
-            highlight_label="half or more of the team's answers",
-        ),
-    }

@@ -106,8 +106,8 @@ def dashboard_page():
     board = None
     if selection.team is not None:
         board = dashboard.build_dashboard(selection.team.id, selection.period, utcnow())
-    # The charts escape every label themselves (feedback.charts), so their text goes in as it is.
-    drawn = {name: Markup(svg) for name, svg in board.charts.items()} if board else {}
+    # The charts and their tables escape every label themselves (feedback.charts), so their text goes in as it is.
+    drawn = {name: Markup(svg + board.chart_tables[name]) for name, svg in board.charts.items()} if board else {}
     tables = {key: exports.dashboard_table(board, key) for key in exports.TABLES} if board else {}
     return render_template(
         "feedback/dashboard.html",

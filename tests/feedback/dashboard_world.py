@@ -177,3 +177,21 @@ def section(page: str, name: str) -> str:
     match = re.search(rf'<section[^>]*id="{name}".*?</section>', page, re.S)
     assert match, f"no section {name}"
     return match.group(0)
+
+
+def ask_today(world: dict, how_many: int, now: datetime) -> None:
+    """Questions by Nina in the hours before `now` (none before the start of its week)."""
+    week_start = datetime.combine(now.date() - timedelta(days=now.weekday()), datetime.min.time(), UTC)
+    for hours in range(1, how_many + 1):
+        db.session.add(
+            Question(
+                asker_id=world["nina"].id,
+                team_id=world["payments"].id,
+                goal="Stuck today",
+                stuck="Here",
+                urgency=Urgency.CAN_WAIT,
+                created_at=max(now - timedelta(hours=hours), week_start, now.replace(day=1, hour=0, minute=0)),
+                state=QuestionState.OPEN,
+            )
+        )
+    db.session.commit()

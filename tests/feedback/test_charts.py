@@ -53,13 +53,6 @@ def test_a_missing_value_breaks_the_line_and_draws_no_point():
     assert "c: no data" in root.find(f"{SVG}desc").text
 
 
-def test_a_single_point_sits_in_the_middle_without_a_line():
-    root = parse(line_chart("Asked", [("Q4 2026", 7)], width=400))
-    (point,) = having_class(root, "circle", "point")
-    assert float(point.get("cx")) == pytest.approx(52 + (400 - 52 - 32) / 2)
-    assert having_class(root, "polyline", "line") == []
-
-
 @pytest.mark.parametrize("points", [[], [("a", None), ("b", None)]])
 def test_a_trend_without_data_says_so(points):
     root = parse(line_chart("Asked", points))
