@@ -100,6 +100,7 @@ def test_a_mentor_sees_questions_waiting_for_them_and_taken_with_deadlines_in_th
     assert thread_link(waiting.question) in page and thread_link(taken.question) in page
     assert "Gone elsewhere" not in page and "Routed to Max" not in page
     assert 'href="/help/for-you"' in page
+    assert client.get(f"/help/questions/{waiting.question_id}").status_code == 200  # the link opens
     assert 'id="panel-my-questions"' not in page  # not a new hire
 
 
