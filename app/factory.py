@@ -35,6 +35,7 @@ from app.people.login import init_login
 from app.people.models import Role
 from app.people.names import init_names
 from app.people.person_data import register as register_person_data
+from app.people.setup_panel import register as register_set_up_panel
 from app.people.signals import watch_people
 from app.request_checks import init_request_checks
 from app.scim import bp as scim_bp
@@ -104,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(people_bp)
+    register_set_up_panel(app)  # the admin's home panel
     register_person_data(app)  # the first section of a person's data: their own records
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(sso_bp)

@@ -8,6 +8,7 @@ from app.mail.outgoing.unsubscribe import register_topic
 from app.people.signals import demo_seeded, leaving_preview, person_leaving, team_changed
 from sessions import UPKEEP_SECONDS, bp, models, urls  # noqa: F401  (tables; the series and day of URLs)
 from sessions.demo import seed_demo_sessions
+from sessions.home_panels import register as register_home_panels
 from sessions.jobs import on_team_changed, upkeep
 from sessions.learnings import views as learning_views  # noqa: F401  (the week's page)
 from sessions.learnings.prompt import LEARNINGS_PURPOSE, save_reply
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> None:
     register_reply_handler(app, RSVP_PURPOSE, record_reply, calendar=True)
     demo_seeded.connect(seed_demo_sessions)
     register_personal_data(app)
+    register_home_panels(app)
     team_changed.connect(on_team_changed)
     person_leaving.connect(on_person_leaving)
     leaving_preview.connect(what_leaving_does)

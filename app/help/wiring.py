@@ -15,6 +15,7 @@ from app.help import (  # noqa: F401  (routes, tables)
 )
 from app.help.digest import TOPIC, send_due_digests
 from app.help.digest_replies import DIGEST_PURPOSE, answer_digest_reply
+from app.help.home_panels import register as register_home_panels
 from app.help.jobs import sweep
 from app.help.leavers import on_person_leaving, what_leaving_does
 from app.help.models import move_skill_links
@@ -44,3 +45,4 @@ def init_app(app: Flask) -> None:
     register_reply_handler(app, DIGEST_PURPOSE, answer_digest_reply)
     register_paused_mail_handler(app, ASK_KIND, mentor_unreached)
     register_personal_data(app)
+    register_home_panels(app)

@@ -15,6 +15,7 @@ from app.forms import show_errors
 from app.mail.outgoing.bounces import mail_pause, resume_mail
 from app.people import bp
 from app.people.forms import AddSkillForm, ApiTokenForm, ProfileForm
+from app.people.home import panels_for
 from app.people.models import Role, SkillKind
 from app.people.services import ProfileChanges, update_profile
 from app.people.skills import all_skills, remove_person_skill, set_person_skill
@@ -25,7 +26,9 @@ from app.sso.settings import password_allowed
 @login_required
 def home():
     """Show the signed-in person where they stand."""
-    return render_template("people/home.html", mail_pause=mail_pause(current_user.email))
+    return render_template(
+        "people/home.html", mail_pause=mail_pause(current_user.email), role_panels=panels_for(current_user)
+    )
 
 
 def _profile_page(profile_form=None, skill_form=None, token_form=None, new_token=None, password_form=None, status=200):
