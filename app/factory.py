@@ -36,6 +36,7 @@ from app.people.models import Role
 from app.people.names import init_names
 from app.people.person_data import register as register_person_data
 from app.people.signals import watch_people
+from app.plurals import count, noun
 from app.request_checks import init_request_checks
 from app.scim import bp as scim_bp
 from app.scim.person_data import register as register_directory_data
@@ -140,6 +141,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["external_url"] = external_url  # full links, in mails too
     init_times(app)  # dates and times in the reader's zone and locale
     init_names(app)  # names beside what people wrote, leavers' as LEAVER_NAMES says
+    app.add_template_filter(count, "plural")  # 2 | plural("pair"): "2 pairs"
+    app.add_template_filter(noun, "noun")  # "proposal" or "proposals"
     check_sign_in_settings(app)  # single sign-on and GROUP_ROLES that can work
 
     @app.context_processor
