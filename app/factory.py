@@ -50,6 +50,7 @@ from app.sso import (
 )
 from app.sso.settings import check_sign_in_settings
 from app.time_filters import init_times
+from app.timezones import zone_choices
 from app.unit_of_work import UnitOfWorkFlask
 from app.urls import external_url
 from config import Config, config_from_environment
@@ -143,6 +144,7 @@ def register_template_helpers(app: Flask) -> None:
     init_names(app)  # names beside what people wrote, leavers' as LEAVER_NAMES says
     app.add_template_filter(count, "plural")  # 2 | plural("pair"): "2 pairs"
     app.add_template_filter(noun, "noun")  # "proposal" or "proposals"
+    app.jinja_env.globals["zone_choices"] = zone_choices  # the time zone pickers' list
     check_sign_in_settings(app)  # single sign-on and GROUP_ROLES that can work
 
     @app.context_processor
