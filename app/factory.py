@@ -37,6 +37,7 @@ from app.people.names import init_names
 from app.people.person_data import register as register_person_data
 from app.people.setup_panel import register as register_set_up_panel
 from app.people.signals import watch_people
+from app.plurals import count, noun
 from app.request_checks import init_request_checks
 from app.scim import bp as scim_bp
 from app.scim.person_data import register as register_directory_data
@@ -50,6 +51,7 @@ from app.sso import (
 )
 from app.sso.settings import check_sign_in_settings
 from app.time_filters import init_times
+from app.timezones import zone_choices
 from app.unit_of_work import UnitOfWorkFlask
 from app.urls import external_url
 from config import Config, config_from_environment
@@ -142,6 +144,9 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["external_url"] = external_url  # full links, in mails too
     init_times(app)  # dates and times in the reader's zone and locale
     init_names(app)  # names beside what people wrote, leavers' as LEAVER_NAMES says
+    app.add_template_filter(count, "plural")  # 2 | plural("pair"): "2 pairs"
+    app.add_template_filter(noun, "noun")  # "proposal" or "proposals"
+    app.jinja_env.globals["zone_choices"] = zone_choices  # the time zone pickers' list
     check_sign_in_settings(app)  # single sign-on and GROUP_ROLES that can work
 
     @app.context_processor

@@ -13,12 +13,13 @@ from app.errors import InvalidInput
 from app.extensions import db, utcnow
 from app.forms import show_errors
 from app.people.models import Role, User, UserRole, normalize_email
+from app.plurals import count
 from matching import bp
 from matching.cohort_runs import adjust_cohort, preview_cohort, publish_cohort
 from matching.directory import SettingsChange, current_settings, update_settings
 from matching.forms import ActionForm, DoNotPairForm, SettingsForm
 from matching.models import CohortRun, DoNotPair, Mentorship, MentorshipState, WaitingForMentor
-from matching.scoring import Weights
+from matching.scoring import Weights, named_reasons
 from matching.services import MatchingError
 
 WEIGHT_FIELDS = ("skills", "role", "seniority", "overlap", "team", "load")
@@ -164,6 +165,7 @@ def admin_cohort(run_id: int):
         action_form=ActionForm(),
         mentor_emails=mentor_emails,
         stale=run.created_at < utcnow() - timedelta(days=1),
+        named_reasons=named_reasons,
     )
 
 
@@ -202,7 +204,7 @@ def publish(run_id: int):
 
     def act() -> list[str]:
         result = publish_cohort(run_id)
-        return [f"Published: {result.proposed} proposals sent.", *result.skipped]
+        return [f"Published: {count(result.proposed, 'proposal')} sent.", *result.skipped]
 
     return _on_preview(run_id, act)
 

@@ -16,6 +16,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
+from app.plurals import joined
 from matching.scoring import Table
 
 
@@ -144,18 +145,19 @@ def ranked_mentors(table: Table, i: int = 0, limit: int = 5) -> list[int]:
 
 
 def unmatched_reason(table: Table, i: int, min_overlap_hours: float) -> str:
-    """Say in plain words why the table's i-th new hire has no mentor."""
+    """Say in plain words why the table's i-th new hire has no mentor, naming the skills."""
     hire = table.hires[i]
     if not hire.wants:
         return "has no skills they want to learn on their profile"
+    skills = joined(sorted(hire.wants))
     teaching = np.flatnonzero(table.taught[i] > 0)
     if teaching.size == 0:
-        return "no mentor teaches " + ", ".join(sorted(hire.wants))
+        return f"no mentor teaches {skills}"
     if table.allowed[i].any():
-        return "all fitting mentors are full"
+        return f"no mentor teaches {skills} with a free slot left in this cohort"
     full = [j for j in teaching if table.mentors[j].free_slots <= 0]
     if full and len(full) == teaching.size:
-        return "all fitting mentors are full"
+        return f"no mentor teaches {skills} with a free slot"
     if all(table.overlap[i, j] < min_overlap_hours for j in teaching):
-        return "no mentor who teaches these skills shares enough working hours"
-    return "every mentor who teaches these skills is excluded (away, in the reporting line, or declined before)"
+        return f"no mentor who teaches {skills} shares at least {min_overlap_hours:g} h of working hours"
+    return f"every mentor who teaches {skills} is excluded (away, full, in the reporting line, or declined before)"

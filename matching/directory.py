@@ -197,11 +197,11 @@ def blocked_pairs(hire_ids: Iterable[int]) -> dict[tuple[int, int], str]:
     )
     for hire_id, mentor_id, state, badly in past:
         if state == MentorshipState.DECLINED:
-            blocked[(hire_id, mentor_id)] = "declined to mentor you before"
+            blocked[(hire_id, mentor_id)] = "declined to mentor them before"
         elif state == MentorshipState.EXPIRED:
             blocked[(hire_id, mentor_id)] = "did not answer an earlier proposal"
         elif badly:
-            blocked[(hire_id, mentor_id)] = "had a mentorship with you that did not work out"
+            blocked[(hire_id, mentor_id)] = "had a mentorship with them that did not work out"
     for hire_id, mentor_id in db.session.execute(
         sa.select(DoNotPair.new_hire_id, DoNotPair.mentor_id).where(DoNotPair.new_hire_id.in_(ids))
     ):

@@ -23,7 +23,7 @@ class ActionForm(FlaskForm):
 
 
 class DeclineForm(FlaskForm):
-    note = StringField("Anything the admins should know? (optional)", validators=[Optional(), Length(max=500)])
+    note = TextAreaField("Anything the admins should know? (optional)", validators=[Optional(), Length(max=500)])
     submit = SubmitField("Decline")
 
 

@@ -12,30 +12,18 @@ from app.tokens import make_token
 from app.urls import external_url
 from matching import REMINDERS
 from matching.models import Mentorship
+from matching.scoring import named_reasons
 
 # How long a one-click link in a mail works.
 LINK_DAYS = {"accept": 14, "decline": 14, "fit": 30}
 
 
 def reasons_for(mentorship: Mentorship, viewer_id: int | None) -> list[dict]:
-    """The reasons a pair fits, worded for the person reading them.
-
-    The core words its reasons for the new hire ("teaches SQL 4/5, you are 1/5"); a mentor
-    reading "you are 1/5" would take it to be about themselves.
-    """
-    if viewer_id != mentorship.mentor_id:
+    """The reasons a pair fits, worded for the person reading them: they name both people;
+    reasons kept from before in the new hire's "you" wording name the new hire for anyone else."""
+    if viewer_id == mentorship.new_hire_id:
         return list(mentorship.reasons)
-    name = mentorship.new_hire.name
-    return [
-        {
-            **reason,
-            "text": reason["text"]
-            .replace(", you are ", f", {name} is ")
-            .replace("skills you want to learn", f"skills {name} wants to learn")
-            .replace("than you", f"than {name}"),
-        }
-        for reason in mentorship.reasons
-    ]
+    return named_reasons(list(mentorship.reasons), mentorship.new_hire.name)
 
 
 def action_link(mentorship: Mentorship, action: str, user_id: int) -> str:

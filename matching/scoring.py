@@ -267,9 +267,9 @@ def build_table(
     for i, hire in enumerate(hires):
         for mentor_id in hire.reporting_line:
             if mentor_id in pool.index:
-                blocked[(i, pool.index[mentor_id])] = "is in your reporting line"
+                blocked[(i, pool.index[mentor_id])] = f"is in {_possessive(hire.name or 'the new hire')} reporting line"
         if hire.id in pool.index:
-            blocked[(i, pool.index[hire.id])] = "is you"
+            blocked[(i, pool.index[hire.id])] = "is the new hire themselves"
     for i, j in blocked:
         allowed[i, j] = False
     return Table(hires, pool.mentors, values, scores, allowed, overlap, taught, blocked)
@@ -292,11 +292,12 @@ def explain(table: Table, i: int, j: int, weights: Weights, rules: Rules) -> Fit
     points = {name: float(used[name] * table.values[name][i, j] * scale) for name in PARTS}
 
     reasons = []
+    mentor_name, hire_name = mentor.name or "The mentor", hire.name or "the new hire"
     taught = [(s, mentor.teaches[s], hire.wants[s]) for s in sorted(hire.wants) if s in mentor.teaches]
     if taught:
-        text = "; ".join(f"teaches {s} {t}/5, you are {w}/5" for s, t, w in taught)
+        text = "; ".join(f"{mentor_name} teaches {s} at {t}/5, {hire_name} is at {w}/5" for s, t, w in taught)
     else:
-        text = "teaches none of the skills you want to learn"
+        text = f"teaches none of the skills {hire_name} wants to learn"
     reasons.append(Reason("skills", points["skills"], text))
     closeness = table.values["role"][i, j]
     reasons.append(
@@ -311,16 +312,16 @@ def explain(table: Table, i: int, j: int, weights: Weights, rules: Rules) -> Fit
         )
     )
     gap = mentor.level - hire.level
-    rank = SENIORITY_NAMES.get(mentor.level, str(mentor.level))
+    rank = seniority_word(mentor.title, mentor.level)
     reasons.append(
         Reason(
             "seniority",
             points["seniority"],
-            f"{gap} level{'s' if abs(gap) != 1 else ''} more senior ({rank})"
+            f"{gap} level{'s' if abs(gap) != 1 else ''} more senior than {hire_name} ({rank})"
             if gap > 0
-            else f"same level ({rank})"
+            else f"same level as {hire_name} ({rank})"
             if gap == 0
-            else f"less senior than you ({rank})",
+            else f"less senior than {hire_name} ({rank})",
         )
     )
     hours = float(table.overlap[i, j])
@@ -344,12 +345,38 @@ def explain(table: Table, i: int, j: int, weights: Weights, rules: Rules) -> Fit
     if (i, j) in table.blocked:
         excluded.append(table.blocked[(i, j)])
     if table.taught[i, j] == 0:
-        excluded.append("teaches none of the skills you want to learn")
+        excluded.append(f"teaches none of the skills {hire_name} wants to learn")
     if hours < rules.min_overlap_hours:
         excluded.append(
             f"shares only {_hours(hours)} of working hours (at least {_hours(rules.min_overlap_hours)} needed)"
         )
     return Fit(hire.id, mentor.id, round(float(table.scores[i, j]), 1), tuple(reasons), tuple(excluded))
+
+
+def seniority_word(title: str, level: int) -> str:
+    """How senior someone is, in words: the title they hold, or the level's name without one."""
+    return title.strip() or SENIORITY_NAMES.get(level, f"level {level}")
+
+
+def named_reasons(reasons: list[dict], hire_name: str) -> list[dict]:
+    """Reasons kept in the older wording ("teaches SQL 4/5, you are 1/5", said to the new hire)
+    reworded with the new hire's name, so that an admin, a lead or the mentor reading them does
+    not take "you" for themselves. Reasons in the current wording already name both people."""
+    return [
+        {
+            **reason,
+            "text": reason["text"]
+            .replace(", you are ", f", {hire_name} is ")
+            .replace("skills you want to learn", f"skills {hire_name} wants to learn")
+            .replace("than you", f"than {hire_name}")
+            .replace("your reporting line", f"{_possessive(hire_name)} reporting line"),
+        }
+        for reason in reasons
+    ]
+
+
+def _possessive(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 def _hours(value: float) -> str:

@@ -215,7 +215,7 @@ def _load(link: LinkToken, action: str) -> _Opened:
 def _ask(opened: _Opened, form: ActionForm, status: int):
     question, button = ACTIONS[opened.action]
     return render_template(
-        "links/confirm.html",
+        "matching/link_confirm.html",
         title=question,
         button=button,
         form=form,
@@ -233,7 +233,8 @@ def _answer(opened: _Opened, form: ActionForm):
             services.accept(mentorship.id, user_id)
             message = f"You are now {mentorship.new_hire.name}'s mentor. Thank you!"
         elif action == "decline":
-            services.decline(mentorship.id, user_id)
+            note = form.note.data if isinstance(form, DeclineForm) else ""
+            services.decline(mentorship.id, user_id, note or "")
             message = "Declined. We will ask the next best mentor."
         else:
             services.answer_fit_check(mentorship.id, user_id, action == "fit-yes")
@@ -252,7 +253,12 @@ def _answer(opened: _Opened, form: ActionForm):
     return render_template("links/done.html", title="Done", message=message)
 
 
-EMAIL_ACTION_LINK = LinkKind(read=_read, load=_load, form=lambda opened: ActionForm(), confirm=_ask, act=_answer)
+def _form(opened: _Opened) -> ActionForm | DeclineForm:
+    """Declining from the mail asks for the same optional note as the mentoring page."""
+    return DeclineForm() if opened.action == "decline" else ActionForm()
+
+
+EMAIL_ACTION_LINK = LinkKind(read=_read, load=_load, form=_form, confirm=_ask, act=_answer)
 
 
 @bp.route("/mentorships/email/<action>/<token>", methods=["GET", "POST"])

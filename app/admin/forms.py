@@ -23,7 +23,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from wtforms.widgets import CheckboxInput, EmailInput, ListWidget
 
 from app.extensions import db
-from app.people.forms import LEVEL_CHOICES, timezone_choices
+from app.people.forms import LEVEL_CHOICES
 from app.people.models import Role, Skill, Team, User, normalize_email
 
 
@@ -104,7 +104,7 @@ class PersonForm(FlaskForm):
     team_id = SelectField("Team", coerce=optional_id)
     title = StringField("Title", validators=[Length(max=120)])
     level = SelectField("Level", choices=LEVEL_CHOICES, coerce=int, default=1, validate_choice=False)
-    timezone = SelectField("Time zone", default="UTC", validate_choice=False)
+    timezone = StringField("Time zone", default="UTC", validators=[Length(max=64)])
     work_start = TimeField("Working day starts", default=time(9), validators=[InputRequired()])
     work_end = TimeField("Working day ends", default=time(17), validators=[InputRequired()])
     start_date = DateField("Start date", validators=[Optional()])
@@ -123,7 +123,6 @@ class PersonForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.team_id.choices = team_choices("No team")
-        self.timezone.choices = timezone_choices()
 
 
 class PeopleFilterForm(FlaskForm):

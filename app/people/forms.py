@@ -1,7 +1,5 @@
 """Forms a person fills in about themselves."""
 
-from zoneinfo import available_timezones
-
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -23,13 +21,8 @@ WEEKDAY_CHOICES = [SelectChoice(str(n), name) for n, name in enumerate(weekday_n
 LEVEL_CHOICES = [SelectChoice(str(n), f"{n}/5") for n in range(1, 6)]
 
 
-def timezone_choices() -> list[SelectChoice]:
-    """The IANA time zones, sorted, for a select box."""
-    return [SelectChoice(name) for name in sorted(available_timezones()) if "/" in name or name == "UTC"]
-
-
 class ProfileForm(FlaskForm):
-    timezone = SelectField("Time zone", validators=[DataRequired()], validate_choice=False)
+    timezone = StringField("Time zone", validators=[DataRequired(), Length(max=64)])
     work_start = TimeField("Working day starts", validators=[InputRequired()])
     work_end = TimeField("Working day ends", validators=[InputRequired()])
     work_days = SelectMultipleField(
@@ -53,7 +46,6 @@ class ProfileForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.timezone.choices = timezone_choices()
         if not self.is_submitted() and kwargs.get("obj") is not None:
             self.work_days.data = sorted(int(d) for d in kwargs["obj"].work_days.split(",") if d.isdigit())
 

@@ -58,7 +58,6 @@ class SeriesForm(FlaskForm):
     timezone = StringField(
         "Time zone",
         validators=[DataRequired("Give a time zone, such as Europe/Berlin."), Length(max=TIMEZONE_MAX)],
-        render_kw={"list": "zones", "autocomplete": "off", "spellcheck": "false"},
     )
     first_date = DateField("First date", validators=[InputRequired(DATE_MESSAGE)])
     until = DateField("Last date (optional)", validators=[Optional()])

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime, time
-from functools import lru_cache
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -22,12 +21,12 @@ from app.extensions import db, utcnow
 from app.people.models import Role, Team
 from app.times import describe_when
 from app.times import zone as person_zone
+from app.timezones import zone_choices
 from sessions import access, bp
 from sessions.models import SeriesMember, SessionSeries, WeekAnswer
 from sessions.series import services
 from sessions.series.forms import ActionForm, CancelForm, GuestForm, NamesForm, SeriesForm
 from sessions.series.invitations import describe_slot
-from sessions.series.schedule import known_zones
 
 WEEKS_SHOWN = 8
 ANSWERS = {
@@ -53,14 +52,9 @@ def tally(day: date, invitees: list[SeriesMember], answers: dict[tuple[date, int
     return [(ANSWERS[partstat], counts[partstat]) for partstat in ANSWERS if counts[partstat]]
 
 
-@lru_cache(maxsize=1)
-def zone_names() -> list[str]:
-    """The time zones to suggest: the IANA names people use, not the legacy aliases."""
-    return sorted(
-        name
-        for name in known_zones()
-        if name == "UTC" or ("/" in name and not name.startswith(("posix/", "right/", "Etc/")))
-    )
+def zone_names(current: str | None = None) -> list[str]:
+    """The time zones to suggest: the canonical IANA names, and the series' own if an alias."""
+    return zone_choices(current)
 
 
 def link(endpoint: str, path: str, **values) -> str:
@@ -175,7 +169,12 @@ def new_series():
             flash_notes(notes)
             return redirect(url_for("sessions.series_page", series_id=series_id))
     return render_template(
-        "sessions/series_form.html", form=form, teams=teams, problems=problems, zones=zone_names(), series=None
+        "sessions/series_form.html",
+        form=form,
+        teams=teams,
+        problems=problems,
+        zones=zone_names(form.timezone.data),
+        series=None,
     ), 400 if request.method == "POST" else 200
 
 
@@ -204,7 +203,12 @@ def edit_series(row: SessionSeries):
             flash_notes(notes)
             return back_to_series(row)
     return render_template(
-        "sessions/series_form.html", form=form, teams=[], problems=problems, zones=zone_names(), series=row
+        "sessions/series_form.html",
+        form=form,
+        teams=[],
+        problems=problems,
+        zones=zone_names(form.timezone.data),
+        series=row,
     ), 400 if request.method == "POST" else 200
 
 

@@ -28,7 +28,9 @@ def test_a_mentor_accepts_a_proposal_and_the_new_hire_sees_why(page, make, jobs)
     proposal = page.locator("#proposals article.proposal")
     expect(proposal).to_have_count(1)
     expect(proposal).to_contain_text("Noor Haddad")
-    expect(proposal.locator(".reasons li").first).to_contain_text("teaches SQL 4/5")
+    expect(proposal.locator(".reasons li").first).to_contain_text(
+        "Tomás Ferreira teaches SQL at 4/5, Noor Haddad is at 1/5"
+    )
     expect(proposal.locator(".reasons")).to_contain_text("of shared working hours")
     proposal.get_by_role("button", name="Accept Noor Haddad").click()
 
@@ -42,7 +44,9 @@ def test_a_mentor_accepts_a_proposal_and_the_new_hire_sees_why(page, make, jobs)
     expect(page.get_by_role("heading", name="Your mentor")).to_be_visible()
     summary = page.locator(".mentorship-summary")
     expect(summary).to_contain_text("Tomás Ferreira")
-    expect(summary.locator(".reasons li").first).to_contain_text("teaches SQL 4/5, you are 1/5")
+    expect(summary.locator(".reasons li").first).to_contain_text(
+        "Tomás Ferreira teaches SQL at 4/5, Noor Haddad is at 1/5"
+    )
     expect(page.get_by_text("write to")).to_contain_text("tomas@example.com")
 
     db.session.expire_all()

@@ -146,15 +146,34 @@ def test_a_cohort_preview_shows_pairs_scores_reasons_and_who_is_left(app, make, 
     run = preview(client)
     assert len(run.pairs) == 2 and len(run.unmatched) == 1
     assert {p["mentor_id"] for p in run.pairs} == {ada.id, cy.id}
-    assert run.unmatched[0]["reason"] == "all fitting mentors are full"
+    assert run.unmatched[0]["reason"] == "no mentor teaches SQL with a free slot left in this cohort"
 
     page = client.get(f"/admin/matching/cohorts/{run.id}").text
     assert f'<strong id="cohort-total">{run.total}</strong>' in page
     assert "2</strong> pairs" in page and "1</strong> unmatched" in page
     for p in run.pairs:
         assert f"<td>{p['score']:.0f}</td>" in page
-    assert "teaches SQL 5/5, you are 1/5" in page and "teaches SQL 3/5, you are 1/5" in page
-    assert "all fitting mentors are full" in page
+    # The admin reads who teaches what and where each new hire is, never "you".
+    assert "Ada Lovelace teaches SQL at 5/5" in page and "Cy Young teaches SQL at 3/5" in page
+    assert "you are" not in page
+    assert "no mentor teaches SQL with a free slot left in this cohort" in page
+    assert "Publish: send 2 proposals" in page
+
+
+def test_a_cohort_of_one_says_pair_and_older_reasons_name_the_new_hire(app, make, jobs, client, admin):
+    bo = new_hire(make, "Bo Jansen")
+    jobs.run()
+    mentor(make, "Ada Lovelace", {"SQL": 5}, max_mentees=1)
+    run = preview(client)
+    run.pairs = [
+        {**run.pairs[0], "reasons": [{"part": "skills", "points": 50, "text": "teaches SQL 5/5, you are 1/5"}]}
+    ]
+    db.session.commit()
+    page = client.get(f"/admin/matching/cohorts/{run.id}").text
+    assert "1</strong> pair ·" in page and "Publish: send 1 proposal<" in page
+    assert "teaches SQL 5/5, Bo Jansen is 1/5" in page and "you are" not in page
+    published = client.post(f"/admin/matching/cohorts/{run.id}/publish", follow_redirects=True).text
+    assert "Published: 1 proposal sent." in published and bo.name in published
 
 
 def test_adjusting_a_cohort_by_hand(app, make, jobs, client, admin, cohort):
@@ -177,7 +196,7 @@ def test_adjusting_a_cohort_by_hand(app, make, jobs, client, admin, cohort):
         db.session.expire_all()
         return flashes(response)
 
-    assert adjust(left_over, mo.email) == ["Mo Manager cannot mentor this person: is in your reporting line."]
+    assert adjust(left_over, mo.email) == ["Mo Manager cannot mentor this person: is in Bo Jansen's reporting line."]
     assert adjust(left_over, ada.email) == ["Ada Lovelace has no free slot left in this cohort."]
     assert adjust(left_over, "nobody@example.com") == ["No mentor has the email nobody@example.com."]
     changed = db.session.get(CohortRun, run.id)
@@ -210,7 +229,7 @@ def test_publishing_sends_one_proposal_per_pair_once(app, make, jobs, smtp, clie
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Mentorship)) == 2
     assert len(smtp.messages()) == 2
     left = run.unmatched[0]["hire_id"]
-    assert db.session.get(WaitingForMentor, left).reason == "all fitting mentors are full"
+    assert db.session.get(WaitingForMentor, left).reason == "no mentor teaches SQL with a free slot left in this cohort"
 
 
 def test_a_cohort_with_nobody_waiting_says_so(app, client, admin):

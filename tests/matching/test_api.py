@@ -189,7 +189,7 @@ def test_a_mentor_declines_and_the_next_best_mentor_is_proposed(client, make, ca
     client.post(f"{API}/mentorships/{proposed['id']}/accept", headers=bearer(backup))
     mine = client.get(f"{API}/people/me/mentor", headers=bearer(cast.new_hire)).get_json()
     assert (mine["mentorship"]["mentor"]["name"], mine["mentorship"]["source"]) == ("Bea Backup", "rematch")
-    assert mine["mentorship"]["reasons"][0]["text"] == "teaches SQL 3/5, you are 1/5"
+    assert mine["mentorship"]["reasons"][0]["text"] == "Bea Backup teaches SQL at 3/5, Nina New is at 1/5"
 
 
 def test_a_mentor_may_decline_without_a_note(client, cast):

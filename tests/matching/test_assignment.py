@@ -110,16 +110,18 @@ def test_a_cohort_larger_than_the_mentor_pool_leaves_people_unmatched_with_reaso
     table = build_table(hires, mentors, Weights(), rules)
     result = assign(table)
     assert len(result.pairs) == 2 and len(result.unmatched) == 3
-    assert {unmatched_reason(table, i, 0) for i in result.unmatched} == {"all fitting mentors are full"}
+    assert {unmatched_reason(table, i, 0) for i in result.unmatched} == {
+        "no mentor teaches SQL with a free slot left in this cohort"
+    }
 
 
 def test_reasons_for_being_unmatched():
     hires = [NewHire(id=1, wants={"Rust": 1, "Elixir": 2}), NewHire(id=2, wants={}), NewHire(id=3, wants={"SQL": 1})]
     mentors = [Mentor(id=100, teaches={"SQL": 4}, max_mentees=0)]
     table = build_table(hires, mentors, Weights(), RULES)
-    assert unmatched_reason(table, 0, 0) == "no mentor teaches Elixir, Rust"
+    assert unmatched_reason(table, 0, 0) == "no mentor teaches Elixir or Rust"
     assert unmatched_reason(table, 1, 0) == "has no skills they want to learn on their profile"
-    assert unmatched_reason(table, 2, 0) == "all fitting mentors are full"
+    assert unmatched_reason(table, 2, 0) == "no mentor teaches SQL with a free slot"
 
 
 def test_single_proposal_takes_the_best_allowed_mentor():

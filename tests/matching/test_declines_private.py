@@ -8,7 +8,16 @@ from app.extensions import db
 from matching import services
 from matching.models import MentorshipState
 from tests.matching.mentorship_cast import API, bearer
-from tests.matching.test_lifecycle import live_of, mails_to, mentor, mentorships_of, new_hire, sign_in, text_of
+from tests.matching.test_lifecycle import (
+    links_in,
+    live_of,
+    mails_to,
+    mentor,
+    mentorships_of,
+    new_hire,
+    sign_in,
+    text_of,
+)
 
 
 def declined_then_proposed_again(make, jobs):
@@ -71,3 +80,45 @@ def test_the_api_shows_the_new_hire_no_proposal_that_did_not_start(app, make, jo
     assert [m["id"] for m in listed] == [second.id] and "Olivia" not in str(listed)
     assert len(mentorships_of(nina)) == 2
     db.session.rollback()
+
+
+def test_declining_from_the_mail_asks_for_a_note_kept_from_the_new_hire(app, make, jobs, smtp, client, auth):
+    olivia = mentor(make, "Olivia Brooks", teaches={"SQL": 5}, level=3)
+    mentor(make, "Mia Mentor", teaches={"SQL": 3}, level=3)
+    nina = new_hire(make, "Nina New")
+    jobs.run()
+    first = live_of(nina)
+    decline = links_in(mails_to(smtp, olivia)[0])["decline"]
+
+    asked = client.get(decline).text
+    assert "Decline this proposal?" in asked
+    assert (
+        '<textarea id="note" maxlength="500" name="note"' in asked
+        and "Anything the admins should know? (optional)" in asked
+    )
+    too_long = client.post(decline, data={"note": "x" * 501})
+    assert too_long.status_code == 400 and "<textarea" in too_long.text  # asked again, nothing used up
+    done = client.post(decline, data={"note": "Away all of March"})
+    assert done.status_code == 200 and "We will ask the next best mentor" in done.text
+    db.session.expire_all()
+    assert (first.state, first.end_reason) == (MentorshipState.DECLINED, "Away all of March")
+    assert "This link was already used" in client.get(decline).text
+
+    jobs.run()
+    sign_in(auth, nina)
+    page = client.get("/mentor").text
+    assert "We have asked a mentor who fits you" in page
+    assert "Olivia" not in page and "Away all of March" not in page and "declined" not in page.lower()
+    for mail in mails_to(smtp, nina):
+        assert "Olivia" not in text_of(mail) and "March" not in text_of(mail)
+
+
+def test_a_note_is_optional_on_the_mails_decline_page(app, make, jobs, smtp, client):
+    olivia = mentor(make, "Olivia Brooks", teaches={"SQL": 5}, level=3)
+    nina = new_hire(make, "Nina New")
+    jobs.run()
+    first = live_of(nina)
+    done = client.post(links_in(mails_to(smtp, olivia)[0])["decline"])
+    assert done.status_code == 200
+    db.session.expire_all()
+    assert (first.state, first.end_reason) == (MentorshipState.DECLINED, "")

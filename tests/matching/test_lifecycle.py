@@ -134,7 +134,7 @@ def test_a_new_hire_is_proposed_the_best_mentor_once(app, make, jobs, smtp, join
     assert mail["Subject"] == "Would you mentor Bo Jansen?"
     text = text_of(mail)
     # The mentor reads the reasons about the new hire, not about themselves.
-    assert "teaches SQL 5/5, Bo Jansen is 1/5" in text
+    assert "Ada Lovelace teaches SQL at 5/5, Bo Jansen is at 1/5" in text
     assert "you are 1/5" not in text
     assert "of shared working hours" in text
     assert set(links_in(mail)) == {"accept", "decline"}
@@ -167,7 +167,7 @@ def test_accepting_from_the_mail_asks_first_and_works_once(app, make, jobs, smtp
     jobs.run()
     [welcome] = mails_to(smtp, bo)
     assert welcome["Subject"] == "Ada Lovelace is your mentor"
-    assert "teaches SQL 5/5, you are 1/5" in text_of(welcome)
+    assert "Ada Lovelace teaches SQL at 5/5, Bo Jansen is at 1/5" in text_of(welcome)
 
 
 def test_an_expired_link_says_so_and_changes_nothing(app, make, jobs, client):
@@ -288,7 +288,7 @@ def test_decline_and_expiry_move_on_to_the_next_best_until_nobody_is_left(app, m
     assert live_of(bo) is None
     reason = db.session.get(WaitingForMentor, bo.id).reason
     assert reason == (
-        "every mentor who teaches these skills is excluded (away, in the reporting line, or declined before)"
+        "every mentor who teaches SQL is excluded (away, full, in the reporting line, or declined before)"
     )
 
     admin = make.admin(name="Ada Admin", password=None)

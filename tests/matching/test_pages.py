@@ -20,7 +20,7 @@ def test_a_mentor_accepts_on_the_mentoring_page_and_the_new_hire_sees_why(app, m
     sign_in(auth, ada)
     page = client.get("/mentoring").text
     assert "Accept Bo Jansen" in page
-    assert "teaches SQL 5/5, Bo Jansen is 1/5" in page
+    assert "Ada Lovelace teaches SQL at 5/5, Bo Jansen is at 1/5" in page
 
     accepted = client.post(f"/mentorships/{proposal.id}/accept", follow_redirects=True)
     assert "You are now Bo Jansen&#39;s mentor." in accepted.text
@@ -31,12 +31,12 @@ def test_a_mentor_accepts_on_the_mentoring_page_and_the_new_hire_sees_why(app, m
     jobs.run()
     [welcome] = mails_to(smtp, bo)
     assert welcome["Subject"] == "Ada Lovelace is your mentor"
-    assert "teaches SQL 5/5, you are 1/5" in text_of(welcome)
+    assert "Ada Lovelace teaches SQL at 5/5, Bo Jansen is at 1/5" in text_of(welcome)
     auth.sign_out()
     sign_in(auth, bo)
     mine = client.get("/mentor").text
     assert "Ada Lovelace" in mine and ada.email in mine
-    assert "teaches SQL 5/5, you are 1/5" in mine and "shared working hours" in mine
+    assert "Ada Lovelace teaches SQL at 5/5, Bo Jansen is at 1/5" in mine and "shared working hours" in mine
 
 
 def test_a_proposal_waiting_for_an_answer_shows_on_the_new_hires_page_without_the_mentor(app, make, jobs, client, auth):
@@ -45,7 +45,7 @@ def test_a_proposal_waiting_for_an_answer_shows_on_the_new_hires_page_without_th
     page = client.get("/mentor").text
     assert "We have asked a mentor who fits you" in page and "You will\n       hear who your mentor is" in page
     # Who was asked is the mentor's to answer: the new hire learns it once they accept.
-    assert "Ada Lovelace" not in page and "teaches SQL 5/5" not in page
+    assert "Ada Lovelace" not in page and "teaches SQL at 5/5" not in page
 
 
 def test_a_full_mentor_is_told_so_and_nothing_changes(app, make, jobs, client, auth):

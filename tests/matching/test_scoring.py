@@ -5,7 +5,7 @@ from datetime import date, time
 import numpy as np
 import pytest
 
-from matching.scoring import Mentor, NewHire, Rules, Weights, build_table, explain
+from matching.scoring import Mentor, NewHire, Rules, Weights, build_table, explain, named_reasons
 
 DAY = date(2026, 11, 18)  # a Wednesday outside any daylight-saving change
 RULES = Rules(reference_day=DAY, team_preference="other", min_overlap_hours=2)
@@ -53,7 +53,7 @@ def test_a_bigger_level_gap_teaches_more():
     expert = fit(hire(wants={"SQL": 1}), mentor(teaches={"SQL": 4}))
     peer = fit(hire(wants={"SQL": 1}), mentor(teaches={"SQL": 2}))
     assert expert.score > peer.score
-    assert reason(expert, "skills") == "teaches SQL 4/5, you are 1/5"
+    assert reason(expert, "skills") == "Mentor 10 teaches SQL at 4/5, Ana is at 1/5"
 
 
 def test_covering_more_of_what_you_want_scores_higher():
@@ -61,7 +61,9 @@ def test_covering_more_of_what_you_want_scores_higher():
     both = fit(hire(wants=wants), mentor(teaches={"SQL": 4, "Python": 4}))
     one = fit(hire(wants=wants), mentor(teaches={"SQL": 4}))
     assert both.score > one.score
-    assert reason(both, "skills") == "teaches Python 4/5, you are 1/5; teaches SQL 4/5, you are 1/5"
+    assert reason(both, "skills") == (
+        "Mentor 10 teaches Python at 4/5, Ana is at 1/5; Mentor 10 teaches SQL at 4/5, Ana is at 1/5"
+    )
 
 
 @pytest.mark.parametrize("mentor_level, better_than", [(2, 1), (3, 1), (3, 5)])
@@ -72,8 +74,12 @@ def test_one_or_two_levels_above_is_best(mentor_level, better_than):
 
 
 def test_seniority_reason_says_the_gap():
-    assert reason(fit(hire(level=1), mentor(level=3)), "seniority") == "2 levels more senior (Senior)"
-    assert reason(fit(hire(level=2), mentor(level=2)), "seniority") == "same level (Mid-level)"
+    assert (
+        reason(fit(hire(level=1), mentor(level=3)), "seniority")
+        == "2 levels more senior than Ana (Senior Backend Engineer)"
+    )
+    assert reason(fit(hire(level=2), mentor(level=2, title="")), "seniority") == "same level as Ana (Mid-level)"
+    assert reason(fit(hire(level=3), mentor(level=1, title="")), "seniority") == "less senior than Ana (Junior)"
 
 
 def test_closer_roles_score_higher():
@@ -158,10 +164,10 @@ def test_bad_weights_are_refused(weights, message):
             None,
             "is away during the programme",
         ),
-        (mentor(id=12), hire(reporting_line=frozenset({5, 12})), None, "is in your reporting line"),
-        (mentor(), hire(), {(1, 10): "declined you before"}, "declined you before"),
+        (mentor(id=12), hire(reporting_line=frozenset({5, 12})), None, "is in Ana's reporting line"),
+        (mentor(), hire(), {(1, 10): "declined to mentor them before"}, "declined to mentor them before"),
         (mentor(), hire(), {(1, 10): "is on the do-not-pair list"}, "is on the do-not-pair list"),
-        (mentor(teaches={"Go": 5}), hire(), None, "teaches none of the skills you want to learn"),
+        (mentor(teaches={"Go": 5}), hire(), None, "teaches none of the skills Ana wants to learn"),
         (
             mentor(timezone="Asia/Tokyo"),
             hire(timezone="America/Los_Angeles"),
@@ -211,3 +217,26 @@ def test_the_table_scores_agree_with_one_pair_at_a_time():
             alone = fit(h, m)
             assert alone.score == pytest.approx(table.scores[i, j], abs=0.06)
             assert alone.allowed == bool(table.allowed[i, j])
+
+
+def test_reasons_name_both_people_and_the_title_held():
+    f = fit(
+        hire(name="Noah Kim", wants={"PostgreSQL": 2}, level=1),
+        mentor(name="Tomás Díaz", teaches={"PostgreSQL": 5}, level=5, title="Senior Engineer"),
+    )
+    assert reason(f, "skills") == "Tomás Díaz teaches PostgreSQL at 5/5, Noah Kim is at 2/5"
+    assert reason(f, "seniority") == "4 levels more senior than Noah Kim (Senior Engineer)"  # not "Principal"
+    untitled = fit(hire(name="Noah Kim", level=3), mentor(title="", level=3))
+    assert reason(untitled, "seniority") == "same level as Noah Kim (Senior)"
+    assert all("you" not in r.text.split() for r in f.reasons + untitled.reasons)
+
+
+def test_reasons_kept_in_the_older_wording_name_the_new_hire():
+    kept = [
+        {"part": "skills", "points": 40.0, "text": "teaches SQL 4/5, you are 1/5"},
+        {"part": "seniority", "points": 9.0, "text": "less senior than you (Junior)"},
+    ]
+    assert [r["text"] for r in named_reasons(kept, "Bo")] == [
+        "teaches SQL 4/5, Bo is 1/5",
+        "less senior than Bo (Junior)",
+    ]

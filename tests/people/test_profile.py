@@ -1,5 +1,6 @@
 """A person edits their own profile: time zone, hours, availability, skills and API tokens."""
 
+import re
 from datetime import date, time
 
 import pytest
@@ -128,3 +129,27 @@ def test_nobody_revokes_another_persons_token(client, make, person):
     assert client.post(f"/profile/tokens/{token.id}/revoke").status_code == 404
     db.session.refresh(token)
     assert token.revoked_at is None
+
+
+def zone_options(page: str, field: str = "timezone") -> list[str]:
+    """The zones a page's picker offers for a field: its datalist's options."""
+    datalist = page.split(f'<datalist id="{field}-zones">')[1].split("</datalist>")[0]
+    return re.findall(r'<option value="([^"]+)">', datalist)
+
+
+def test_the_time_zone_picker_searches_canonical_zones_only(client, person):
+    page = client.get("/profile").text
+    assert 'list="timezone-zones"' in page and 'value="Europe/Berlin"' in page
+    offered = zone_options(page)
+    assert "Asia/Kolkata" in offered and "America/New_York" in offered and "UTC" in offered
+    assert not {"US/Eastern", "Asia/Calcutta", "Etc/GMT+5", "Cuba"} & set(offered)
+
+
+def test_a_stored_alias_is_shown_and_still_accepted(client, person):
+    person.timezone = "Asia/Calcutta"
+    db.session.commit()
+    page = client.get("/profile").text
+    assert 'value="Asia/Calcutta"' in page and zone_options(page)[0] == "Asia/Calcutta"
+    assert client.post("/profile", data={**GOOD, "timezone": "Asia/Calcutta"}).status_code == 302
+    db.session.refresh(person)
+    assert person.timezone == "Asia/Calcutta"

@@ -109,6 +109,7 @@ def test_a_method_a_route_does_not_take_gets_405_naming_those_it_does(app, clien
 DEVELOPMENT_TABLE: dict[str, dict[str, str]] = {
     "/dev/mailbox": {GET: ADMIN_PAGE},
     "/dev/mailbox/<name>": {GET: "302 403 403 403 403 200"},  # a mail to Nina
+    "/dev/mailbox/<name>/html": {GET: "302 403 403 403 403 200"},  # its HTML alone
 }
 
 

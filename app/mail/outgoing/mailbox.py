@@ -8,7 +8,7 @@ from email import message_from_bytes
 from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, make_response, render_template, url_for
 
 from app.auth.guards import admin_required
 from app.mail.outgoing.transport import MESSAGE_POLICY, outbox_file, outbox_files
@@ -67,9 +67,24 @@ def message(name: str):
     headers = [(h, msg[h]) for h in SHOWN_HEADERS if msg[h] is not None]
     return render_template(
         "mail/mailbox_message.html",
+        html_url=url_for("mailbox.message_html", name=name),
         name=name,
         subject=msg["Subject"],
         headers=headers,
         text=body(msg, "plain"),
         html=body(msg, "html"),
     )
+
+
+@mailbox.route("/dev/mailbox/<name>/html")
+@admin_required
+def message_html(name: str):
+    """One email's HTML alone, the whole page of it, sandboxed as the frame is: no script runs
+    and it reaches nothing of Unstuck's."""
+    path = outbox_file(name)
+    html = body(read_message(path), "html") if path is not None else None
+    if html is None:
+        abort(404)
+    response = make_response(html)
+    response.headers["Content-Security-Policy"] = "sandbox; script-src 'none'"
+    return response

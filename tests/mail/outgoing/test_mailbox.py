@@ -102,3 +102,28 @@ def test_development_keeps_a_copy_of_mail_sent_over_smtp(dev_app, make):
         server.stop()
     assert len(server.received) == 1
     assert len(kept(dev_app)) == 1
+
+
+def test_admins_reach_the_mailbox_from_the_navigation_and_read_a_whole_mail(dev_app, make):
+    mail = send_mail("answer:1", "answer", make.mentor(), "Long", "test/answer", {"title": "<b>x</b>" + "y" * 300})
+    db.session.commit()
+    deliver(mail.id)
+    [name] = kept(dev_app)
+    client = dev_app.test_client()
+    Auth(client).sign_in(make.admin())
+    assert '<a href="/dev/mailbox">Mailbox</a>' in client.get("/profile").text
+
+    page = client.get(f"/dev/mailbox/{name}").text
+    assert f'href="/dev/mailbox/{name}/html"' in page and "Open the HTML in full" in page
+    assert "overflow-wrap:anywhere" in page and "resize:vertical" in page
+    full = client.get(f"/dev/mailbox/{name}/html")
+    assert full.status_code == 200 and "y" * 300 in full.text
+    policy = full.headers["Content-Security-Policy"]
+    assert "sandbox" in policy and "script-src 'none'" in policy
+    assert client.get("/dev/mailbox/nothing.eml/html").status_code == 404
+
+
+def test_people_who_are_not_admins_see_no_mailbox_link(dev_app, make):
+    client = dev_app.test_client()
+    Auth(client).sign_in(make.mentor())
+    assert "/dev/mailbox" not in client.get("/profile").text
