@@ -49,7 +49,7 @@ def test_a_lead_reads_the_dashboard_charts_with_and_without_javascript(browser, 
     lena = world["lena"]
 
     sign_in(page, lena.email, make.PASSWORD)
-    page.get_by_role("link", name="Dashboard").click()
+    page.get_by_role("navigation").get_by_role("link", name="Dashboard").click()
     page.get_by_label("Period", exact=True).select_option("month")
     page.get_by_label("A day in it").fill("2026-10-15")
     page.get_by_role("button", name="Show").click()

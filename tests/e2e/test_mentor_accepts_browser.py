@@ -40,7 +40,7 @@ def test_a_mentor_accepts_a_proposal_and_the_new_hire_sees_why(page, make, jobs)
     page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, "noor@example.com", make.PASSWORD)
-    page.get_by_role("link", name="My mentor").click()
+    page.get_by_role("navigation").get_by_role("link", name="My mentor").click()
     expect(page.get_by_role("heading", name="Your mentor")).to_be_visible()
     summary = page.locator(".mentorship-summary")
     expect(summary).to_contain_text("Tomás Ferreira")

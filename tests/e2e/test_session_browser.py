@@ -30,7 +30,7 @@ def test_a_lead_runs_a_session_from_agenda_to_summary(browser, live_server, page
 
     # The lead sets the series up.
     sign_in(page, "lena@example.com", make.PASSWORD)
-    page.get_by_role("link", name="Sessions").click()
+    page.get_by_role("navigation").get_by_role("link", name="Sessions").click()
     page.get_by_role("link", name="New series").click()
     page.get_by_label("Title").fill("What did we learn?")
     page.get_by_label("Weekday").select_option(label=WEEKDAYS[session_day.weekday()])
