@@ -164,28 +164,24 @@ def init_rate_limits(app: Flask) -> None:
     limiter.init_app(app)
     app.extensions["rate_limits"] = limiter
 
-    link_by_account = limiter.limit(
-        setting("RATELIMIT_SIGN_IN_LINK"),
-        key_func=signing_in_account,
-        methods=["POST"],
-        error_message="Many links to sign in were asked for this email address; any sent still work.",
-    )
-    link_by_address = limiter.limit(
-        setting("RATELIMIT_SIGN_IN_LINK_ADDRESS"),
-        methods=["POST"],
-        error_message="Many links to sign in were asked for from your address.",
-    )
-    reset_by_account = limiter.limit(
-        setting("RATELIMIT_PASSWORD_RESET"),
-        key_func=signing_in_account,
-        methods=["POST"],
-        error_message="Many links to set a password were asked for this email address; any sent still work.",
-    )
-    reset_by_address = limiter.limit(
-        setting("RATELIMIT_PASSWORD_RESET_ADDRESS"),
-        methods=["POST"],
-        error_message="Many links to set a password were asked for from your address.",
-    )
+    def links_asked(limit: str, what: str) -> tuple:
+        """The two limits on asking for links by email: per address asked for (the setting
+        `limit`) and per address asking (`limit` + "_ADDRESS")."""
+        by_account = limiter.limit(
+            setting(limit),
+            key_func=signing_in_account,
+            methods=["POST"],
+            error_message=f"Many {what} were asked for this email address; any sent still work.",
+        )
+        by_address = limiter.limit(
+            setting(f"{limit}_ADDRESS"),
+            methods=["POST"],
+            error_message=f"Many {what} were asked for from your address.",
+        )
+        return by_account, by_address
+
+    link_by_account, link_by_address = links_asked("RATELIMIT_SIGN_IN_LINK", "links to sign in")
+    reset_by_account, reset_by_address = links_asked("RATELIMIT_PASSWORD_RESET", "links to set a password")
     asking = limiter.shared_limit(
         setting("RATELIMIT_ASK"),
         scope="ask",

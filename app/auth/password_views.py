@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from app.auth import bp
 from app.auth.forms import ForgotPasswordForm, NewPasswordForm
-from app.auth.password_reset import read_reset_link, send_password_reset
+from app.auth.links import read_reset_link, send_password_reset
 from app.auth.passwords import set_password
 from app.auth.views import begin_signed_in_session, signed_in_answer
 from app.extensions import db
