@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from app.extensions import db, utcnow
 from app.jobs import enqueue_after_commit
 from sessions.models import SeriesMember, SessionSeries
-from sessions.series.invitations import update_calendars
+from sessions.series.invitations import record_quiet_change, update_calendars
 
 
 def on_person_leaving(sender, user_id: int, **extra) -> None:
@@ -27,20 +27,10 @@ def on_person_leaving(sender, user_id: int, **extra) -> None:
     for member in _invited(user_id):
         member.left_at = now
         if member.sent_sequence is not None:
-            _quiet_version(member.series, member)
-        enqueue_after_commit(update_calendars, member.series_id)
+            record_quiet_change(member.series)
+        else:
+            enqueue_after_commit(update_calendars, member.series_id)
     db.session.flush()
-
-
-def _quiet_version(row: SessionSeries, leaver: SeriesMember) -> None:
-    """A new version of the series for the leaver's cancellation, as calendars expect of a
-    change of STATUS (RFC 5546), that differs from the last one only by the leaver: those
-    who had the last one count as having this one, so they are not mailed."""
-    row.sequence += 1
-    row.updated_at = utcnow()
-    for member in row.members:
-        if member is not leaver and member.left_at is None and member.sent_sequence == row.sequence - 1:
-            member.sent_sequence = row.sequence
 
 
 def _invited(user_id: int) -> list[SeriesMember]:

@@ -2,8 +2,9 @@
 updates to everyone invited, the cancellation to anyone who left, and to everyone when the
 series ends.
 
-`sync_members` brings the invitees in line with the team, and `record_change` records a
-change everyone's calendar must hear about. `update_calendars` is a job, safe to run twice
+`sync_members` brings the invitees in line with the team, `record_change` records a
+change everyone's calendar must hear about, and `record_quiet_change` one that only the
+people joining or leaving hear about. `update_calendars` is a job, safe to run twice
 and run after every committed change (and on the upkeep beat, which also picks up people
 joining or leaving the team). Each person's
 calendar remembers the version it was sent (`SeriesMember.sent_sequence`); a person is sent
@@ -120,31 +121,35 @@ def describe_slot(row: SessionSeries) -> str:
 def sync_members(row: SessionSeries) -> bool:
     """Bring the invitees and the organizer in line with the team as it is: active members,
     the team's lead and guests are invited; anyone else (a lead moved to another team and
-    replaced, say) leaves, and their calendar gets the cancellation. Raises the SEQUENCE when
-    anyone joined or left or the lead changed, so every calendar names the lead; return
-    whether anything changed."""
+    replaced, say) leaves, and their calendar gets the cancellation. A new organizer is a
+    change everyone's calendar hears about; someone joining or leaving reaches only them
+    (`record_quiet_change`). Return whether anything changed."""
     wanted = {
         u.id: u for u in db.session.scalars(sa.select(User).where(User.team_id == row.team_id, User.active.is_(True)))
     }
     lead = row.organizer
     if lead is not None:
         wanted[lead.id] = lead
-    changed = row.calendar_organizer_id != (lead.id if lead else None)
+    new_organizer = row.calendar_organizer_id != (lead.id if lead else None)
     row.calendar_organizer_id = lead.id if lead else None
+    came_or_went = False
     for member in row.members:
         keep = member.user_id in wanted or (member.guest and member.user.active)
         if member.left_at is None and not keep:
-            member.left_at, changed = utcnow(), True
+            member.left_at, came_or_went = utcnow(), True
         elif member.left_at is not None and member.user_id in wanted:
             member.left_at, member.guest, member.partstat, member.joined_at = None, False, "NEEDS-ACTION", utcnow()
-            changed = True
+            came_or_went = True
     known = {m.user_id for m in row.members}
     for user_id in sorted(set(wanted) - known):
         row.members.append(SeriesMember(user_id=user_id, guest=False, partstat="NEEDS-ACTION"))
-        changed = True
-    if changed and row.id is not None and row.sequence is not None and _was_sent(row):
-        record_change(row)
-    return changed
+        came_or_went = True
+    if row.id is not None and row.sequence is not None and _was_sent(row):
+        if new_organizer:
+            record_change(row)
+        elif came_or_went:
+            record_quiet_change(row)
+    return new_organizer or came_or_went
 
 
 def _was_sent(row: SessionSeries) -> bool:
@@ -163,6 +168,20 @@ def record_change(row: SessionSeries, when_changed: bool = False) -> None:
         week_ids = [w.id for w in row.weeks if w.id is not None]
         if week_ids:
             db.session.execute(sa.delete(WeekAnswer).where(WeekAnswer.week_id.in_(week_ids)))
+    update_calendars_after_commit(row)
+
+
+def record_quiet_change(row: SessionSeries) -> None:
+    """Record that people joined or left (the invitees' `left_at` already set): one version
+    up, so the joiners' invitations and the leavers' cancellations are newer than any copy
+    sent before (RFC 5546), while everyone who stays and had the last version counts as
+    having this one. Their copies differ only in the attendee list, so they are not mailed
+    until the next real change of the series."""
+    row.sequence += 1
+    row.updated_at = utcnow()
+    for member in row.members:
+        if member.left_at is None and member.sent_sequence == row.sequence - 1:
+            member.sent_sequence = row.sequence
     update_calendars_after_commit(row)
 
 

@@ -24,7 +24,7 @@ from app.people.models import Team, User
 from app.times import long_date
 from sessions.access import can_manage
 from sessions.models import SeriesMember, SessionSeries
-from sessions.series.invitations import record_change, sync_members, update_calendars_after_commit
+from sessions.series.invitations import record_change, record_quiet_change, sync_members, update_calendars_after_commit
 from sessions.series.schedule import (
     WHEN_FIELDS,
     FieldError,
@@ -265,7 +265,7 @@ def add_guest(series_id: int, user_id: int) -> None:
         row.members.append(SeriesMember(user_id=user_id, guest=True, partstat="NEEDS-ACTION"))
     else:
         member.guest, member.left_at, member.partstat, member.joined_at = True, None, "NEEDS-ACTION", utcnow()
-    record_change(row)
+    record_quiet_change(row)
 
 
 def remove_guest(series_id: int, user_id: int) -> None:

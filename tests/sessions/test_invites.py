@@ -216,9 +216,10 @@ def test_a_member_who_joins_gets_the_invite_and_one_who_leaves_gets_the_cancella
     [welcome] = inbox(smtp, "cleo@example.com")
     assert welcome["Subject"] == "Invitation: What did we learn?"
     joined = read(ics(welcome))
-    assert "mailto:cleo@example.com" in attendee_emails(master(joined))
-    [_, update] = inbox(smtp, ANA)  # the others' calendars learn who else is invited
-    assert int(master(read(ics(update)))["SEQUENCE"]) == int(master(joined)["SEQUENCE"])
+    assert {f"mailto:{e}" for e in (ANA, BO, "cleo@example.com")} <= set(attendee_emails(master(joined)))
+    # The others' copies stay as they are: a longer attendee list is no reason to mail them.
+    [first] = inbox(smtp, ANA)
+    assert int(master(joined)["SEQUENCE"]) > int(master(read(ics(first)))["SEQUENCE"])
 
     bo = db.session.scalar(sa.select(User).where(User.email == BO))
     bo.team = make.team("Platform")
@@ -235,9 +236,45 @@ def test_a_member_who_joins_gets_the_invite_and_one_who_leaves_gets_the_cancella
     assert str(master(cancel)["UID"]) == db.session.get(SessionSeries, series_id).uid
     assert int(master(cancel)["SEQUENCE"]) > int(master(joined)["SEQUENCE"])
     assert "You are no longer invited" in goodbye.get_body(("plain",)).get_content()
+    assert (len(inbox(smtp, ANA)), len(inbox(smtp, "cleo@example.com"))) == (1, 1)
+
+    # The next real change reaches everyone, with the attendee list as it is now.
+    change(series_id, location="Room Delta")
+    db.session.commit()
+    jobs.run()
     latest = read(ics(inbox(smtp, ANA)[-1]))
     assert f"mailto:{BO}" not in attendee_emails(master(latest))
-    assert int(master(latest)["SEQUENCE"]) == int(master(cancel)["SEQUENCE"])
+    assert "mailto:cleo@example.com" in attendee_emails(master(latest))
+    assert int(master(latest)["SEQUENCE"]) > int(master(cancel)["SEQUENCE"])
+    assert len(inbox(smtp, BO)) == 2  # the invite and the cancellation: nothing after leaving
+
+
+def test_two_people_joining_mail_two_invitations_and_nobody_else(app, make, team, smtp, jobs):
+    set_up(team)
+    jobs.run()
+    before = len(smtp.received)
+    make.user("Cleo Clark", "cleo@example.com", team=team)
+    make.user("Dev Desai", "dev@example.com", team=team)
+    db.session.commit()
+    upkeep()
+    jobs.run()
+
+    assert sorted(a for m in smtp.messages()[before:] for a in [m["To"].addresses[0].addr_spec]) == [
+        "cleo@example.com",
+        "dev@example.com",
+    ]
+
+
+def test_a_guest_added_gets_the_invitation_and_the_others_are_not_mailed(app, make, team, smtp, jobs):
+    series_id = set_up(team)
+    jobs.run()
+    before = len(smtp.received)
+    guest = make.user("Olli Outside", "olli@example.com", team=make.team("Platform"))
+    services.add_guest(series_id, guest.id)
+    db.session.commit()
+    jobs.run()
+
+    assert [m["To"].addresses[0].addr_spec for m in smtp.messages()[before:]] == ["olli@example.com"]
 
 
 def test_running_the_job_again_sends_nothing_twice(app, team, smtp, jobs):
