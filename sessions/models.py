@@ -135,6 +135,7 @@ class SessionWeek(db.Model):
     moved_minutes: Mapped[int | None] = mapped_column()
     phase: Mapped[Phase | None] = mapped_column(_enum(Phase, 10))
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    phase_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when the current phase began
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     prompted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     summary_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -239,6 +240,19 @@ class Attendance(db.Model):
 
     week_id: Mapped[int] = mapped_column(sa.ForeignKey("session_weeks.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+
+
+class Presence(db.Model):
+    """Someone invited who opened the run page while the session was running: one row per
+    person and week, the first time. Closing ticks them as there."""
+
+    __tablename__ = "session_presence"
+    __table_args__ = (sa.UniqueConstraint("week_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    week_id: Mapped[int] = mapped_column(sa.ForeignKey("session_weeks.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class CalendarFeed(db.Model):
