@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import UTCDateTime, db, utcnow
 from app.people.models import Team, User
+from app.times import local_day
 
 
 def _enum(kind, length: int):
@@ -141,6 +142,19 @@ class SessionWeek(db.Model):
     summary_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     series: Mapped[SessionSeries] = relationship(back_populates="weeks")
+
+    @property
+    def planned_day(self) -> date:
+        """The day the session is planned for: its regular date, or the day it was moved to."""
+        return self.moved_start.date() if self.moved_start is not None else self.day
+
+    @property
+    def held_on(self) -> date:
+        """The day the session happened, where the series meets: the day it was started (a
+        lead may start it before its day), or the planned day while it has not started."""
+        if self.started_at is None:
+            return self.planned_day
+        return local_day(self.started_at, self.series.timezone)
 
 
 class WeekAnswer(db.Model):

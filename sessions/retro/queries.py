@@ -88,15 +88,7 @@ def was_seen(week_id: int, user_id: int) -> bool:
 
 def session_date(week: SessionWeek) -> date:
     """The day the session is planned for: its regular date, or the day it was moved to."""
-    return week.moved_start.date() if week.moved_start is not None else week.day
-
-
-def held_on(week: SessionWeek) -> date:
-    """The day the session happened, where the series meets: the day it was started (which
-    may be before its planned day), or the planned day when it never started."""
-    if week.started_at is None:
-        return session_date(week)
-    return local_day(week.started_at, week.series.timezone)
+    return week.planned_day
 
 
 def live_version(week: SessionWeek | None) -> str:
