@@ -27,6 +27,7 @@ from sessions.retro.forms import TapForm
 from sessions.retro.rules import RetroRefused
 from sessions.retro.views import _checked, _find_week, _refused, _run_url, _started_week, page_context
 
+
 @bp.get("/<int:series_id>/weeks/<day>/run/state")
 @login_required
 def run_state(row: SessionSeries, day: date):
