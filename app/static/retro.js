@@ -10,6 +10,7 @@
     return;
   }
   var POLL_MS = 1000;
+  var HIDDEN_POLL_MS = 5000; // a tab in the background asks less often
   var stateUrl = live.getAttribute("data-state-url");
   var version = live.getAttribute("data-version");
   var notice = document.getElementById("retro-live-notice");
@@ -21,8 +22,39 @@
   var asking = false;
   var stopped = false;
 
+  // Where the keyboard was, so a new state does not throw it back to the top of the page.
+  function focusKey() {
+    var el = document.activeElement;
+    if (!el || el === document.body || !live.contains(el)) {
+      return null;
+    }
+    var holder = el.closest("[id]");
+    return holder ? { holder: holder.id, name: el.name || "", value: el.value || "", tag: el.tagName } : null;
+  }
+
+  function refocus(key) {
+    var holder = key && document.getElementById(key.holder);
+    if (!holder) {
+      return;
+    }
+    var target = null;
+    Array.prototype.forEach.call(holder.querySelectorAll(key.tag), function (el) {
+      var same = (el.name || "") === key.name && (key.tag !== "BUTTON" || (el.value || "") === key.value);
+      if (!target && same && !el.disabled) {
+        target = el;
+      }
+    });
+    // The same button may be off now (no vote left): the item's other one, then.
+    target = target || holder.querySelector("button:not([disabled])");
+    if (target) {
+      target.focus({ preventScroll: true });
+    }
+  }
+
   function swap(html, newVersion) {
+    var key = focusKey();
     live.innerHTML = html;
+    refocus(key);
     version = newVersion;
     shownAt = Date.now();
     dirty = false;
@@ -61,7 +93,7 @@
       .catch(function () { /* offline for a moment: ask again on the next beat */ })
       .then(function () {
         asking = false;
-        later(POLL_MS);
+        later(document.hidden ? HIDDEN_POLL_MS : POLL_MS);
       });
   }
 
@@ -136,6 +168,10 @@
   }
 
   // A tap on + or − saves at once, without leaving the page.
+  var lastClicked = null; // for browsers that do not say which button sent a form
+  live.addEventListener("click", function (event) {
+    lastClicked = event.target.closest ? event.target.closest("button[name]") : null;
+  });
   live.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.classList.contains("retro-tap")) {
@@ -143,7 +179,7 @@
     }
     event.preventDefault();
     var data = new FormData(form);
-    var button = event.submitter;
+    var button = event.submitter || lastClicked;
     if (button && button.name) {
       data.append(button.name, button.value);
     }
@@ -225,6 +261,11 @@
     }
   });
 
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden) {
+      now();
+    }
+  });
   window.setInterval(tick, 1000);
   later(POLL_MS);
 })();

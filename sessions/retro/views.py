@@ -6,7 +6,8 @@ Who may: the team's lead and admins drive the session (start, phases, grouping, 
 items, close); people invited see it and vote, and a 403 answers what only the lead does;
 anyone else gets a 404, as if it did not exist. Every change is a POST with a CSRF token,
 committed here, then a redirect back to the page (or the page again, with the message,
-when a form's input was wrong).
+when a form's input was wrong); the page's script, asking for JSON, gets `{"done": true}`
+or the refusal as a JSON error. The live part and votes by tap are `sessions.retro.live`.
 """
 
 from __future__ import annotations

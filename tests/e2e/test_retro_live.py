@@ -2,10 +2,11 @@
 What one does shows on the other's page within 2 seconds, without reloading."""
 
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from app.extensions import db, utcnow
@@ -118,12 +119,28 @@ def test_the_lead_groups_with_the_keyboard(browser, live_server, retro):
         assert member.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
+WIDER = """[...document.querySelectorAll("*")]
+  .filter((e) => e.getBoundingClientRect().right > window.innerWidth)
+  .map((e) => e.tagName + "." + e.className).slice(0, 10)"""
+
+
 def test_the_members_phone_view_fits_in_each_phase(browser, live_server, retro):
     run, _, password = retro
+    week_id = week_row_of(run).id
     with device(browser, live_server, "aino@example.com", password, PHONE) as member:
-        for path in (run, run.rsplit("/", 1)[0]):  # the run page, and the week's page to add a learning
-            member.goto(path)
-            wide = member.evaluate(
-                '[...document.querySelectorAll("*")].filter(e => e.getBoundingClientRect().right > window.innerWidth).map(e => e.tagName + "." + e.className + "#" + e.id).slice(0, 20)'
-            )
-            assert member.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (path, wide)
+        member.goto(run.rsplit("/", 1)[0])  # the week's page, where a learning is added
+        assert member.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), member.evaluate(WIDER)
+        for seen, to in (("group", "read"), ("read", "group"), ("group", "vote"), ("vote", "discuss")):
+            running.change_phase(week_id, seen, to)
+            db.session.commit()
+            member.goto(run)
+            expect(member.locator(".retro-step-current")).to_contain_text(to.title()[:4])
+            fits = member.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+            assert fits, (to, member.evaluate(WIDER))
+
+
+def week_row_of(run: str):
+    from sessions.models import SessionWeek
+
+    day = run.split("/")[-2]
+    return db.session.scalar(sa.select(SessionWeek).where(SessionWeek.day == date.fromisoformat(day)))
