@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import UTCDateTime, db, utcnow
 from app.people.models import Team, User
+from app.times import local_day
 
 
 def _enum(kind, length: int):
@@ -135,11 +136,25 @@ class SessionWeek(db.Model):
     moved_minutes: Mapped[int | None] = mapped_column()
     phase: Mapped[Phase | None] = mapped_column(_enum(Phase, 10))
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    phase_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when the current phase began
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     prompted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     summary_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     series: Mapped[SessionSeries] = relationship(back_populates="weeks")
+
+    @property
+    def planned_day(self) -> date:
+        """The day the session is planned for: its regular date, or the day it was moved to."""
+        return self.moved_start.date() if self.moved_start is not None else self.day
+
+    @property
+    def held_on(self) -> date:
+        """The day the session happened, where the series meets: the day it was started (a
+        lead may start it before its day), or the planned day while it has not started."""
+        if self.started_at is None:
+            return self.planned_day
+        return local_day(self.started_at, self.series.timezone)
 
 
 class WeekAnswer(db.Model):
@@ -239,6 +254,19 @@ class Attendance(db.Model):
 
     week_id: Mapped[int] = mapped_column(sa.ForeignKey("session_weeks.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+
+
+class Presence(db.Model):
+    """Someone invited who opened the run page while the session was running: one row per
+    person and week, the first time. Closing ticks them as there."""
+
+    __tablename__ = "session_presence"
+    __table_args__ = (sa.UniqueConstraint("week_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    week_id: Mapped[int] = mapped_column(sa.ForeignKey("session_weeks.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class CalendarFeed(db.Model):

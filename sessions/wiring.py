@@ -14,6 +14,7 @@ from sessions.learnings import views as learning_views  # noqa: F401  (the week'
 from sessions.learnings.prompt import LEARNINGS_PURPOSE, save_reply
 from sessions.leavers import on_person_leaving, what_leaving_does
 from sessions.personal_data import register as register_personal_data
+from sessions.retro import live as run_live  # noqa: F401  (the run page, live)
 from sessions.retro import views as run_views  # noqa: F401  (running the retro)
 from sessions.series import change_views, feed_views  # noqa: F401  (routes; the calendar feed)
 from sessions.series import views as series_views  # noqa: F401  (routes)

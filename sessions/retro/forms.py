@@ -22,6 +22,18 @@ class ButtonForm(FlaskForm):
     submit = SubmitField("Start session")
 
 
+class StartForm(FlaskForm):
+    early = HiddenField()  # the session's day, when the lead starts it before that day anyway
+    submit = SubmitField("Start session")
+
+
+class TapForm(FlaskForm):
+    """One tap on an item's + or −."""
+
+    item = IntegerField(validators=[InputRequired()])
+    delta = IntegerField(validators=[InputRequired()])
+
+
 class PhaseForm(FlaskForm):
     seen = HiddenField()  # the phase the lead was looking at: a double click moves one step
     to = HiddenField()

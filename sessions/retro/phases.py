@@ -106,3 +106,29 @@ def _neighbours(phase: str) -> str:
         for p in (_or_none(previous_phase, phase), _or_none(next_phase, phase))
         if p is not None and p != "closed"
     )
+
+
+# -- the timebox ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Timebox:
+    """The current phase's timebox as the page shows it: its minutes, the seconds left
+    (negative once over), and the words: "4 min left", "over by 2 min"."""
+
+    minutes: int
+    seconds_left: int
+    words: str
+    over: bool
+
+
+def timebox(phase: str, elapsed_seconds: float) -> Timebox:
+    """How the phase's timebox stands after `elapsed_seconds` of it. The words count whole
+    minutes as a person reads a clock: 4:10 left is "5 min left", 0:40 "1 min left", 1:30
+    over "over by 1 min"; the page's script says the same each second (static/retro.js)."""
+    minutes = TIMEBOX_MINUTES[phase]
+    left = int(minutes * 60 - max(elapsed_seconds, 0))
+    if left > 0:
+        return Timebox(minutes, left, f"{-(-left // 60)} min left", False)
+    over = -left // 60
+    return Timebox(minutes, left, f"over by {over} min" if over else "time is up", True)

@@ -3,6 +3,7 @@ invited and who was there, and its action items. Nothing here changes anything."
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import sqlalchemy as sa
@@ -16,6 +17,7 @@ from sessions.models import (
     ActionItem,
     Attendance,
     Learning,
+    Presence,
     SeriesMember,
     SessionSeries,
     SessionWeek,
@@ -60,9 +62,74 @@ def invitee_ids_query(series_id: int) -> sa.Select:
     return current_invitees().where(SeriesMember.series_id == series_id).with_only_columns(SeriesMember.user_id)
 
 
+def present_ids(week_id: int) -> set[int]:
+    """The people invited now who opened the run page while the session was running: the
+    attendance starts ticked for them."""
+    return set(
+        db.session.scalars(
+            sa.select(Presence.user_id).where(
+                Presence.week_id == week_id, Presence.user_id.in_(invitee_ids_query_of_week(week_id))
+            )
+        )
+    )
+
+
+def invitee_ids_query_of_week(week_id: int) -> sa.Select:
+    series_id = sa.select(SessionWeek.series_id).where(SessionWeek.id == week_id).scalar_subquery()
+    return current_invitees().where(SeriesMember.series_id == series_id).with_only_columns(SeriesMember.user_id)
+
+
+def was_seen(week_id: int, user_id: int) -> bool:
+    return (
+        db.session.scalar(sa.select(Presence.id).where(Presence.week_id == week_id, Presence.user_id == user_id))
+        is not None
+    )
+
+
+def session_date(week: SessionWeek) -> date:
+    """The day the session is planned for: its regular date, or the day it was moved to."""
+    return week.planned_day
+
+
+def live_version(week: SessionWeek | None) -> str:
+    """A short fingerprint of everything the run page shows that others change: the phase and
+    its start, the learnings and their groups, the votes, the action items, who came. Equal
+    fingerprints mean the page would look the same (`views` answers 304 then); a few small
+    queries, however often it is asked."""
+    if week is None:
+        return "none"
+    learnings = db.session.execute(
+        sa.select(Learning.id, Learning.group_id).where(Learning.week_id == week.id).order_by(Learning.id)
+    ).all()
+    votes = db.session.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(Vote.count), 0), sa.func.max(Vote.id)).where(
+            Vote.week_id == week.id
+        )
+    ).one()
+    actions = db.session.execute(
+        sa.select(sa.func.count(), sa.func.max(ActionItem.id), sa.func.count(ActionItem.done_at)).where(
+            sa.or_(ActionItem.week_id == week.id, ActionItem.done_week_id == week.id)
+        )
+    ).one()
+    seen = db.session.scalar(sa.select(sa.func.count()).select_from(Presence).where(Presence.week_id == week.id))
+    state = (
+        week.phase,
+        week.phase_started_at,
+        week.started_at,
+        week.closed_at,
+        week.summary_sent_at,
+        week.skipped,
+        tuple(learnings),
+        tuple(votes),
+        tuple(actions),
+        seen,
+    )
+    return hashlib.sha256(repr(state).encode()).hexdigest()[:20]
+
+
 def expected(week: SessionWeek) -> set[int]:
     """The invitees who did not decline this week (their answer for the week, or else for
-    the series): the attendance starts ticked for them."""
+    the series): who the week's page expects."""
     for_week = (
         dict(
             db.session.execute(

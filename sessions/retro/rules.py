@@ -231,6 +231,22 @@ def read_votes(typed: Mapping[str, str]) -> dict[int, int]:
     return wanted
 
 
+def tapped(mine: Mapping[int, int], item_id: int, delta: int) -> dict[int, int]:
+    """The person's votes after one tap on an item's + (delta 1) or − (delta -1): what
+    `vote_problem` then checks. Raises RetroRefused for a tap that cannot be: another step
+    than one, a − on an item without the person's vote, a + with no vote left."""
+    if delta not in (1, -1):
+        raise RetroRefused("A tap gives one vote or takes one away.")
+    wanted = dict(mine)
+    count = wanted.get(item_id, 0) + delta
+    if count < 0:
+        raise RetroRefused("You have no vote on that item to take away.")
+    if delta > 0 and remaining(mine) <= 0:
+        raise RetroRefused(f"You have given all {VOTE_BUDGET} votes: take one from another item first.")
+    wanted[item_id] = count
+    return {item: n for item, n in wanted.items() if n}
+
+
 def remaining(allocation: Mapping[int, int]) -> int:
     """How many of the person's votes are left to give."""
     return VOTE_BUDGET - sum(allocation.values())

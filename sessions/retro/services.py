@@ -7,7 +7,7 @@ tabs or two clicks are applied one after the other, never half each. Nothing her
 the caller does; the summary job is enqueued for after that commit. Anything refused raises
 `RetroRefused` with the reason in plain words, and changes nothing.
 
-    start(week.id)
+    start(week.id)                 # refused before the session's day, unless anyway=True
     change_phase(week.id, "review", "read")
     cast_votes(week.id, user.id, {12: 3, 15: 2})
     close(week.id, [user.id, ...])    # then the summary goes out
@@ -21,28 +21,50 @@ from datetime import date
 import sqlalchemy as sa
 
 from app import request_keys
+from app.database import insert_unless_exists
 from app.extensions import db, utcnow
 from app.jobs import enqueue_after_commit
+from app.times import day_name
 from sessions.models import (
     ActionItem,
     Attendance,
     Learning,
     Phase,
+    Presence,
     SessionWeek,
     Vote,
 )
 from sessions.retro import phases
 from sessions.retro import rules as retro
-from sessions.retro.queries import as_items, invitee_ids, items_of, learning_rows, today_for, votes_of
+from sessions.retro.queries import (
+    as_items,
+    invitee_ids,
+    items_of,
+    learning_rows,
+    session_date,
+    today_for,
+    votes_of,
+    was_seen,
+)
 from sessions.retro.rules import RetroRefused
 from sessions.summaries.services import send_summary
 
 # -- starting and walking the phases -------------------------------------------------------------
 
 
-def start(week_id: int) -> bool:
+class StartsEarly(RetroRefused):
+    """The session is started before its day: the lead says so first. `day` is its day."""
+
+    def __init__(self, day: date):
+        super().__init__(f"This session is on {day_name(day)}; it starts early only when you say so.")
+        self.day = day
+
+
+def start(week_id: int, anyway: bool = False) -> bool:
     """Start the week's session at its first phase; from now on everyone invited sees the
-    week's learnings. Return False when it had already started."""
+    week's learnings. Before the session's day (where the series meets) it starts only
+    `anyway` (StartsEarly otherwise); the summary is then dated the day it started.
+    Return False when it had already started."""
     week = _locked(week_id)
     if week.phase is not None:
         return False
@@ -50,16 +72,36 @@ def start(week_id: int) -> bool:
         raise RetroRefused("This week's session is skipped; restore the week on the series page to run it.")
     if week.series.cancelled_at is not None:
         raise RetroRefused("The series is cancelled; its sessions can no longer be run.")
+    if not anyway and today_for(week.series) < session_date(week):
+        raise StartsEarly(session_date(week))
     week.phase, week.started_at = Phase.REVIEW, utcnow()
+    week.phase_started_at = week.started_at
     return True
 
 
 def change_phase(week_id: int, seen: str, wanted: str) -> Phase:
-    """Go one phase forward or back from `seen`, the phase the lead was looking at."""
+    """Go one phase forward or back from `seen`, the phase the lead was looking at; the
+    phase's timebox counts from now."""
     week = _locked(week_id)
     phases.check_step(week.phase.value if week.phase else None, seen, wanted)
-    week.phase = Phase(wanted)
+    week.phase, week.phase_started_at = Phase(wanted), utcnow()
     return week.phase
+
+
+def note_presence(week: SessionWeek, user_id: int) -> bool:
+    """Record that someone invited opened the run page while the session runs: once per person
+    and week (one read when it is recorded already, so a page polled every second writes
+    nothing). Return True when this recorded it."""
+    if week.phase in (None, Phase.CLOSED) or was_seen(week.id, user_id):
+        return False
+    if user_id not in invitee_ids(week.series_id):
+        return False
+    return (
+        insert_unless_exists(
+            Presence.__table__, dict(week_id=week.id, user_id=user_id, seen_at=utcnow()), ["week_id", "user_id"]
+        )
+        is not None
+    )
 
 
 # -- grouping ----------------------------------------------------------------------------------
@@ -119,6 +161,15 @@ def cast_votes(week_id: int, voter_id: int, wanted: Mapping[int, int]) -> dict[i
     )
     db.session.flush()
     return wanted
+
+
+def tap_vote(week_id: int, voter_id: int, item_id: int, delta: int) -> dict[int, int]:
+    """One tap on an item's + or −: one vote more or less, saved at once, within the same
+    budget as `cast_votes`. Return the person's votes now."""
+    week = _locked(week_id)
+    _require(week, Phase.VOTE, "Votes are given in the vote phase.")
+    mine = {b.item_id: b.count for b in votes_of(week_id, voter_id)}
+    return cast_votes(week_id, voter_id, retro.tapped(mine, item_id, delta))
 
 
 # -- action items ------------------------------------------------------------------------------

@@ -6,7 +6,8 @@ Who may: the team's lead and admins drive the session (start, phases, grouping, 
 items, close); people invited see it and vote, and a 403 answers what only the lead does;
 anyone else gets a 404, as if it did not exist. Every change is a POST with a CSRF token,
 committed here, then a redirect back to the page (or the page again, with the message,
-when a form's input was wrong).
+when a form's input was wrong); the page's script, asking for JSON, gets `{"done": true}`
+or the refusal as a JSON error. The live part and votes by tap are `sessions.retro.live`.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from app.extensions import db
+from app.error_pages import wants_json
+from app.extensions import db, utcnow
 from app.forms import show_errors
-from app.times import time_with_zone
+from app.times import day_name, time_with_zone
 from sessions import bp
 from sessions.access import can_manage
 from sessions.learnings.services import load_agenda
@@ -28,7 +30,7 @@ from sessions.models import ActionItem, SessionSeries, SessionWeek
 from sessions.retro import phases, queries
 from sessions.retro import rules as retro
 from sessions.retro import services as running
-from sessions.retro.forms import ActionItemForm, ButtonForm, CloseForm, DoneForm, GroupForm, PhaseForm
+from sessions.retro.forms import ActionItemForm, CloseForm, DoneForm, GroupForm, PhaseForm, StartForm
 from sessions.retro.rules import RetroRefused
 from sessions.series.stored import SeriesInvalid, week_row
 from sessions.urls import series_or_404, session_day_or_404
@@ -68,6 +70,8 @@ def _checked(form: FlaskForm) -> None:
 
 
 def _refused(exc: RetroRefused, row: SessionSeries, day: date, anchor: str = ""):
+    if wants_json():  # the page's script: a JSON error, and the request's transaction rolls back
+        raise exc
     db.session.rollback()
     flash(exc.message, "error")
     return redirect(_run_url(row, day, anchor))
@@ -84,7 +88,11 @@ def _link(endpoint: str, **values) -> str | None:
 @bp.get("/<int:series_id>/weeks/<day>/run")
 @login_required
 def run_page(row: SessionSeries, day: date):
-    """The session as it runs: the lead drives it here; invitees follow, and vote."""
+    """The session as it runs: the lead drives it here; invitees follow, and vote. Opening it
+    while the session runs records the person as there (once)."""
+    week = _find_week(row, day)
+    if week is not None:
+        running.note_presence(week, current_user.id)
     return _run_page(row, day)
 
 
@@ -96,6 +104,17 @@ def _run_page(
     vote_problem: str | None = None,
     wanted: dict[int, str] | None = None,
 ):
+    return render_template("sessions/run.html", **page_context(row, day, action_form, vote_problem, wanted)), status
+
+
+def page_context(
+    row: SessionSeries,
+    day: date,
+    action_form: ActionItemForm | None = None,
+    vote_problem: str | None = None,
+    wanted: dict[int, str] | None = None,
+) -> dict:
+    """What the run page, and its live part (`live.run_state`), show the person now."""
     week = _find_week(row, day)
     phase = week.phase.value if week is not None and week.phase is not None else None
     lead = can_manage(row.team_id, current_user)
@@ -114,17 +133,27 @@ def _run_page(
         started=time_with_zone(week.started_at, current_user.timezone)
         if week is not None and week.started_at
         else None,
+        version=queries.live_version(week),
+        state_url=url_for("sessions.run_state", series_id=row.id, day=day.isoformat()),
     )
     if phase is None:
-        page.update(start_form=ButtonForm(), count=queries.learnings_count(week.id) if week else 0)
+        planned = queries.session_date(week) if week is not None else day
+        early = queries.today_for(row) < planned
+        page.update(
+            start_form=StartForm(formdata=None, data={"early": planned.isoformat() if early else ""}),
+            count=queries.learnings_count(week.id) if week else 0,
+            early_day=day_name(planned) if early else None,
+        )
     else:
         page.update(_phase_parts(row, week, phase, lead, invited))
     if phase not in (None, "closed"):
         page.update(next=phases.next_phase(phase), previous=None if phase == "review" else phases.previous_phase(phase))
+        since = week.phase_started_at or week.started_at or utcnow()
+        page.update(timebox=phases.timebox(phase, (utcnow() - since).total_seconds()))
     page.update(vote_problem=vote_problem, wanted=wanted or {})
     if phase == "discuss":
         page.update(action_form=action_form or _action_form(row, week, page["top"]))
-    return render_template("sessions/run.html", **page), status
+    return page
 
 
 def _phase_parts(row: SessionSeries, week: SessionWeek, phase: str, lead: bool, invited: bool) -> dict:
@@ -149,6 +178,7 @@ def _phase_parts(row: SessionSeries, week: SessionWeek, phase: str, lead: bool, 
             mine=mine,
             left=retro.remaining(mine),
             voters=queries.voters_count(week.id),
+            given=sum(b.count for b in queries.votes_of(week.id)),
             invitees_count=len(queries.invitee_ids(row.id)),
             budget=retro.VOTE_BUDGET,
             most=retro.MAX_VOTES_PER_ITEM,
@@ -159,7 +189,7 @@ def _phase_parts(row: SessionSeries, week: SessionWeek, phase: str, lead: bool, 
         parts.update(top=retro.top_items(items, ballots), actions=actions)
         if lead:
             people = queries.invitees(row.id)
-            form = CloseForm(formdata=None, data={"attended": sorted(queries.expected(week))})
+            form = CloseForm(formdata=None, data={"attended": sorted(queries.present_ids(week.id))})
             form.attended.choices = [(p.id, p.name) for p in people]
             parts.update(close_form=form)
     if phase == "closed":
@@ -197,12 +227,14 @@ def _action_form(
 @bp.post("/<int:series_id>/weeks/<day>/run/start")
 @login_required
 def run_start(row: SessionSeries, day: date):
-    """Start the week's session: its learnings show to everyone from now on."""
+    """Start the week's session: its learnings show to everyone from now on. Before its day
+    it starts only when the lead said so on the page (the form's `early` is that day)."""
     _lead_only(row)
-    _checked(ButtonForm())
+    form = StartForm()
+    _checked(form)
     try:
         week = week_row(row, day)
-        started = running.start(week.id)
+        started = running.start(week.id, anyway=form.early.data == queries.session_date(week).isoformat())
     except SeriesInvalid:
         abort(404)
     except RetroRefused as exc:
@@ -223,6 +255,8 @@ def _drive(row: SessionSeries, day: date, form: FlaskForm, change, anchor: str =
         change(_started_week(row, day).id)
     except RetroRefused as exc:
         return _refused(exc, row, day, anchor)
+    if wants_json():  # the page's script (grouping by dragging): it fetches the new state itself
+        return jsonify(done=True)
     if done:
         flash(done, "success")
     return redirect(_run_url(row, day, anchor))

@@ -40,7 +40,7 @@ def send_summary(week_id: int) -> int:
             key=f"session-summary:{week.id}:{person.id}",
             kind="session-summary",
             to=person,
-            subject=f"Summary: {series.title}, {long_date(week.day)}",
+            subject=f"Summary: {series.title}, {long_date(week.held_on)}",
             template="sessions/email/summary",
             about=week,
             thread=f"session-series-{series.id}",

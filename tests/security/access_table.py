@@ -199,11 +199,13 @@ TABLE: dict[str, dict[str, str | Token]] = {
     "/sessions/<int:series_id>/weeks/<day>/skip": {POST: SERIES_MANAGE_SENDS},
     "/sessions/<int:series_id>/weeks/<day>/restore": {POST: SERIES_MANAGE_SENDS},
     "/sessions/<int:series_id>/weeks/<day>/run": {GET: SERIES_PAGE},
+    "/sessions/<int:series_id>/weeks/<day>/run/state": {GET: SERIES_PAGE},  # the run page's live part
     "/sessions/<int:series_id>/weeks/<day>/run/start": {POST: SERIES_MANAGE_SENDS},
     "/sessions/<int:series_id>/weeks/<day>/run/phase": {POST: SERIES_MANAGE_SENDS},
     "/sessions/<int:series_id>/weeks/<day>/run/group": {POST: SERIES_MANAGE_SENDS},
     "/sessions/<int:series_id>/weeks/<day>/run/ungroup": {POST: SERIES_MANAGE_SENDS},
     "/sessions/<int:series_id>/weeks/<day>/run/votes": {POST: "401 ok 404 ok ok ok"},
+    "/sessions/<int:series_id>/weeks/<day>/run/vote": {POST: "401 ok 404 ok ok ok"},  # one tap
     "/sessions/<int:series_id>/weeks/<day>/run/actions": {POST: SERIES_MANAGE_SENDS},
     "/sessions/<int:series_id>/weeks/<day>/run/close": {POST: SERIES_MANAGE_SENDS},
     "/sessions/<int:series_id>/weeks/<day>/summary": {GET: SERIES_PAGE},

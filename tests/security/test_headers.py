@@ -38,6 +38,7 @@ NOT_WALKED = {
     "/mail/unsubscribe/<topic_name>/<token>": "a link in an email, with its token",
     "/sessions/<int:series_id>/weeks/<day>/move": "only for a week still to come; the walk asks for it",
     "/sessions/<int:series_id>/weeks/<day>/run": "only while a session runs; the walk asks for it",
+    "/sessions/<int:series_id>/weeks/<day>/run/state": "the run page's live part, asked for by its script",
     "/sign-in": "sends a signed-in person home; checked signed out below",
     "/sign-in/email": "sends a signed-in person home; checked signed out below",
     "/sign-in/email/<token>": "a link in an email, with its token",

@@ -39,7 +39,7 @@ def part(shown: str) -> str:
 
 
 def start_early(s) -> None:
-    running.start(s.week().id)
+    running.start(s.week().id, anyway=True)
     db.session.commit()
 
 

@@ -43,10 +43,7 @@ def test_votes_against_the_rules_are_refused_and_the_earlier_votes_stay(s, votin
     response = ana.post(url(s, day, "run/votes"), data={f"votes-{ids[n]}": value for n, value in given.items()})
     assert response.status_code == 400
     page = text(response)
-    assert message in page
-    for n, value in given.items():  # what was typed stays in the form, to be fixed
-        if n != 2:
-            assert f'name="votes-{ids[n]}" min="0" max="3"' in page and f'value="{value}"' in page
+    assert f"Your votes were not saved. {message}" in page
     assert votes_by(s.ana) == {ids[0]: 2, ids[1]: 1}
 
 
