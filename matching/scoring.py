@@ -14,6 +14,7 @@ from datetime import date, time, timedelta
 
 import numpy as np
 
+from app.people.seniority import SENIORITY_NAMES
 from matching.measures import (
     gap_value,
     kinds,
@@ -26,7 +27,6 @@ from matching.measures import (
 )
 
 PARTS = ("skills", "role", "seniority", "overlap", "team", "load")
-SENIORITY_NAMES = {1: "Junior", 2: "Mid-level", 3: "Senior", 4: "Staff", 5: "Principal"}
 
 
 @dataclass(frozen=True)
