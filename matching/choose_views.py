@@ -12,7 +12,6 @@ from app.extensions import db
 from app.people.models import User
 from matching import bp
 from matching.choosing import (
-    ChangedMeanwhile,
     LiveMentorship,
     choice,
     choose_mentor,
@@ -41,14 +40,13 @@ def choose_mentor_page(person_id: int):
         )
     except LookupError:
         abort(404)
-    except InvalidInput as exc:
-        return _page(person_id, errors={form.mentor_id.data: exc.fields.get("reason", exc.message)}), 400
     except LiveMentorship as exc:
         return _confirm(person_id, form, str(exc))  # nothing changed: the admin is asked first
-    except ChangedMeanwhile as exc:
+    except InvalidInput as exc:
         db.session.rollback()
-        return _page(person_id, notice=str(exc)), 409
-    except MatchingError as exc:
+        return _page(person_id, errors={form.mentor_id.data: exc.fields.get("reason", exc.message)}), 400
+    except MatchingError as exc:  # a rule no reason overrides, or one that came meanwhile
+        db.session.rollback()
         return _page(person_id, notice=str(exc)), 409
     overridden = " (overriding a rule, with your reason kept)" if mentorship.overridden_rules else ""
     flash(f"{mentorship.mentor.name} is asked by email to mentor {mentorship.new_hire.name}{overridden}.", "success")
@@ -56,7 +54,7 @@ def choose_mentor_page(person_id: int):
 
 
 def _page(person_id: int, errors: dict | None = None, notice: str = ""):
-    db.session.rollback()  # whatever a refused choice did, the list is read afresh
+    """The ranked list, with a reason's error on its mentor's row, or a notice above it."""
     try:
         found = choice(person_id)
     except LookupError:
@@ -71,7 +69,6 @@ def _page(person_id: int, errors: dict | None = None, notice: str = ""):
         replacing=what_replacing_does(found.live) if found.live else "",
         errors=errors or {},
         notice=notice,
-        form=ChooseForm(formdata=None),
         named_reasons=named_reasons,
     )
 

@@ -83,6 +83,6 @@ class ChooseForm(FlaskForm):
 
     mentor_id = IntegerField(validators=[InputRequired()])
     seen_rules = StringField(validators=[Optional(), Length(max=200)])
-    reason = TextAreaField("Why choose them anyway?", validators=[Optional(), Length(max=500)])
+    reason = TextAreaField("Why choose them anyway?")  # matching.choosing says what it needs
     replace = BooleanField()
     submit = SubmitField("Propose")
