@@ -13,11 +13,12 @@ import sqlalchemy as sa
 
 from app.extensions import db, utcnow
 from app.mail.models import OutboundMail
-from app.people.models import Role
+from app.people.models import Role, User
 from matching import services
 from matching.directory import blocked_pairs, current_settings, mentors, new_hires, rules_of, weights_of
 from matching.models import DoNotPair, Mentorship, MentorshipState
 from matching.scoring import build_table, explain
+from tests.lock_waits import together
 from tests.matching.test_admin_matching import flashes
 from tests.matching.test_lifecycle import core_ranking, live_of, mentor, mentorships_of, new_hire, sign_in
 
@@ -261,3 +262,32 @@ def test_only_admins_choose(make, client, auth, people, role):
     assert client.get(CHOOSE.format(bo.id)).status_code == 403
     assert choose(client, bo, ada).status_code == 403
     assert saved_mentorships() == []
+
+
+def test_two_admins_choosing_for_one_new_hire_at_once_make_one_proposal(app, make, people):
+    """Each choice in a request of its own, let go together from a lock on the new hire: the
+    second finds the first's proposal and asks its admin to confirm replacing it."""
+    bo, ada, cy = people["bo"], people["ada"], people["cy"]
+    admins = [make.admin(name=name) for name in ("Ann Admin", "Abe Admin")]
+    clients = []
+    for person in admins:
+        browser = app.test_client()
+        assert browser.post("/sign-in", data={"email": person.email, "password": make.PASSWORD}).status_code == 302
+        clients.append(browser)
+
+    path = CHOOSE.format(bo.id)
+
+    def choosing(browser, mentor_id: int):  # plain values: the threads have no app context
+        return lambda: browser.post(path, data={"mentor_id": mentor_id, "seen_rules": ""})
+
+    answers = together(
+        db.engine,
+        sa.select(User.id).where(User.id == bo.id),
+        [choosing(clients[0], ada.id), choosing(clients[1], cy.id)],
+    )
+
+    assert sorted(a.status_code for a in answers) == [200, 302]
+    asked = next(a for a in answers if a.status_code == 200)
+    assert "will be withdrawn" in words(asked.text)
+    [(hire_id, mentor_id, state)] = saved_mentorships()
+    assert hire_id == bo.id and state == MentorshipState.PROPOSED and mentor_id in (ada.id, cy.id)
