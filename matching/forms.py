@@ -75,3 +75,14 @@ class DoNotPairForm(FlaskForm):
     mentor_email = StringField("Mentor's email", validators=[DataRequired(), Length(max=254)])
     note = StringField("Note (optional)", validators=[Optional(), Length(max=300)])
     submit = SubmitField("Never pair these two")
+
+
+class ChooseForm(FlaskForm):
+    """Choosing a mentor by hand: who, the rules the page showed excluding them, the reason
+    for overriding those, and whether to replace the new hire's proposal or mentorship."""
+
+    mentor_id = IntegerField(validators=[InputRequired()])
+    seen_rules = StringField(validators=[Optional(), Length(max=200)])
+    reason = TextAreaField("Why choose them anyway?")  # matching.choosing says what it needs
+    replace = BooleanField()
+    submit = SubmitField("Propose")

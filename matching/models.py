@@ -70,15 +70,26 @@ class Mentorship(db.Model):
     ended_badly: Mapped[bool] = mapped_column(default=False)
     fit_check_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     fit_check_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Chosen by hand by an admin (source "admin"), at proposed_at; for admins' eyes only, as
+    # are the rules they overrode ([{"rule": "full", "text": "has no free mentee slot"}, ...],
+    # matching.scoring.exclusions) and the reason they gave for it.
+    chosen_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    overridden_rules: Mapped[list] = mapped_column(sa.JSON, default=list, server_default="[]")
+    override_reason: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
 
     new_hire: Mapped[User] = relationship(foreign_keys=[new_hire_id])
     mentor: Mapped[User] = relationship(foreign_keys=[mentor_id])
     ended_by: Mapped[User | None] = relationship(foreign_keys=[ended_by_id])
+    chosen_by: Mapped[User | None] = relationship(foreign_keys=[chosen_by_id])
     fit_answers: Mapped[list[FitAnswer]] = relationship(back_populates="mentorship", cascade="all, delete-orphan")
 
     @property
     def is_live(self) -> bool:
         return self.state in LIVE_STATES
+
+    def overrode(self, rule: str) -> bool:
+        """Tell whether an admin who chose this pair by hand overrode the rule ("full", ...)."""
+        return any(o.get("rule") == rule for o in self.overridden_rules or ())
 
     def involves(self, user_id: int) -> bool:
         """Tell whether the person is one of the two sides."""

@@ -113,6 +113,34 @@ def ended(mentorship: Mentorship) -> None:
     _send(mentorship, "mentorship-ended", "mentorship_ended", other, "Your mentorship has ended", "ended")
 
 
+def withdrawn(mentorship: Mentorship) -> None:
+    """Tell the mentor that a proposal waiting for their answer was withdrawn by an admin."""
+    _send(
+        mentorship,
+        "mentorship-withdrawn",
+        "mentorship_withdrawn",
+        mentorship.mentor,
+        f"No need to answer: would you mentor {mentorship.new_hire.name}?",
+        "withdrawn",
+    )
+
+
+def reassigned(mentorship: Mentorship) -> None:
+    """Tell both sides that an admin ended their mentorship to give the new hire another
+    mentor (never who: the new hire learns that once the new mentor accepts)."""
+    for person in (mentorship.mentor, mentorship.new_hire):
+        _send(
+            mentorship,
+            "mentorship-reassigned",
+            "mentorship_ended",
+            person,
+            "Your mentorship has ended",
+            "ended",
+            new_search=person.id == mentorship.new_hire_id,
+            page=external_url("matching.my_mentor" if person.id == mentorship.new_hire_id else "matching.mentoring"),
+        )
+
+
 def left(mentorship: Mentorship, leaver, new_search: bool) -> None:
     """Tell the other side that the mentorship ended because the leaver left, and a new hire
     who lost their mentor that a new one is being looked for."""

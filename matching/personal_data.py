@@ -3,10 +3,12 @@ ended them and why), their answers to "is this a good fit?", the pairs they may 
 in, the cohort matches they ran, and whether they wait for a mentor.
 
 A new hire's export leaves out who declined them, that mentor's note and the scores about
-that mentor: they see only that a proposal was declined. Erasing deletes the rules about
-them (never pair them) and their place in the waiting list; mentorships and answers stay,
-as the figures count them; with texts removed, what they wrote when ending or declining a
-mentorship is emptied.
+that mentor: they see only that a proposal was declined. Who chose a pair by hand, and the
+rules they overrode and why, are only in the export of the admin who chose it. Erasing
+deletes the rules about them (never pair them) and their place in the waiting list;
+mentorships and answers stay, as the figures count them; with texts removed, what they
+wrote when ending or declining a mentorship, or as their reason for overriding a rule, is
+emptied.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ COVERS = {
     "mentorships.new_hire_id",
     "mentorships.mentor_id",
     "mentorships.ended_by_id",
+    "mentorships.chosen_by_id",
     "mentorship_fit_answers.user_id",
     "do_not_pair.new_hire_id",
     "do_not_pair.mentor_id",
@@ -28,11 +31,15 @@ COVERS = {
     "waiting_for_mentor.new_hire_id",
 }
 DECLINER = {"mentor_id", "end_reason", "reasons", "score"}
+# Who chose a pair by hand, the rules they overrode and why: the admins' notes, in the copy of
+# the admin who chose it only.
+CHOICE = {"chosen_by_id", "overridden_rules", "override_reason"}
 
 
 def _mentorship(row: Mentorship, user_id: int) -> dict:
     declined_them = row.new_hire_id == user_id and row.state == MentorshipState.DECLINED
-    return row_data(row, omit=DECLINER if declined_them else ())
+    omit = (DECLINER if declined_them else set()) | (set() if row.chosen_by_id == user_id else CHOICE)
+    return row_data(row, omit=omit)
 
 
 def _rule(row: DoNotPair, user_id: int) -> dict:
@@ -45,7 +52,10 @@ def export_matching(user_id: int) -> dict[str, list[dict]]:
         sa.select(Mentorship)
         .where(
             sa.or_(
-                Mentorship.new_hire_id == user_id, Mentorship.mentor_id == user_id, Mentorship.ended_by_id == user_id
+                Mentorship.new_hire_id == user_id,
+                Mentorship.mentor_id == user_id,
+                Mentorship.ended_by_id == user_id,
+                Mentorship.chosen_by_id == user_id,
             )
         )
         .order_by(Mentorship.id)
@@ -80,6 +90,7 @@ def erase_matching(user_id: int, remove_texts: bool) -> None:
             )
             .values(end_reason="")
         )
+        db.session.execute(sa.update(Mentorship).where(Mentorship.chosen_by_id == user_id).values(override_reason=""))
 
 
 def register(app) -> None:

@@ -14,6 +14,7 @@ from datetime import date, time, timedelta
 
 import numpy as np
 
+from app.people.seniority import SENIORITY_NAMES
 from matching.measures import (
     gap_value,
     kinds,
@@ -26,7 +27,6 @@ from matching.measures import (
 )
 
 PARTS = ("skills", "role", "seniority", "overlap", "team", "load")
-SENIORITY_NAMES = {1: "Junior", 2: "Mid-level", 3: "Senior", 4: "Staff", 5: "Principal"}
 
 
 @dataclass(frozen=True)
@@ -337,20 +337,34 @@ def explain(table: Table, i: int, j: int, weights: Weights, rules: Rules) -> Fit
         )
     reasons.append(Reason("load", points["load"], f"{mentor.mentees} of {mentor.max_mentees} mentee slots taken"))
 
-    excluded = []
+    excluded = tuple(text for _, text in exclusions(table, i, j, rules))
+    return Fit(hire.id, mentor.id, round(float(table.scores[i, j]), 1), tuple(reasons), excluded)
+
+
+def exclusions(table: Table, i: int, j: int, rules: Rules) -> list[tuple[str, str]]:
+    """Each rule that keeps a pair of the table from being made, as (rule, its words): "full",
+    "away", "self" (the new hire themselves), "reporting-line", "pair" (declined, unanswered or
+    ended badly before, or do-not-pair), "skills" and "overlap"."""
+    hire, mentor = table.hires[i], table.mentors[j]
+    found = []
     if mentor.free_slots <= 0:
-        excluded.append("has no free mentee slot")
+        found.append(("full", "has no free mentee slot"))
     if _away(mentor, rules, rules.reference_day or date.today()):
-        excluded.append("is away during the programme")
+        found.append(("away", "is away during the programme"))
     if (i, j) in table.blocked:
-        excluded.append(table.blocked[(i, j)])
+        rule = "self" if hire.id == mentor.id else "reporting-line" if mentor.id in hire.reporting_line else "pair"
+        found.append((rule, table.blocked[(i, j)]))
     if table.taught[i, j] == 0:
-        excluded.append(f"teaches none of the skills {hire_name} wants to learn")
+        found.append(("skills", f"teaches none of the skills {hire.name or 'the new hire'} wants to learn"))
+    hours = float(table.overlap[i, j])
     if hours < rules.min_overlap_hours:
-        excluded.append(
-            f"shares only {_hours(hours)} of working hours (at least {_hours(rules.min_overlap_hours)} needed)"
+        found.append(
+            (
+                "overlap",
+                f"shares only {_hours(hours)} of working hours (at least {_hours(rules.min_overlap_hours)} needed)",
+            )
         )
-    return Fit(hire.id, mentor.id, round(float(table.scores[i, j]), 1), tuple(reasons), tuple(excluded))
+    return found
 
 
 def seniority_word(title: str, level: int) -> str:

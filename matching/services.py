@@ -151,7 +151,7 @@ def accept(mentorship_id: int, mentor_id: int) -> Mentorship:
         .select_from(Mentorship)
         .where(Mentorship.mentor_id == mentor_id, Mentorship.state == MentorshipState.ACTIVE)
     )
-    if active >= mentor.max_mentees:
+    if active >= mentor.max_mentees and not mentorship.overrode("full"):  # an admin chose them anyway
         raise NoFreeSlot(
             f"You already mentor {active} of at most {mentor.max_mentees} people. "
             "Raise your limit on your profile or decline."

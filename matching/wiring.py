@@ -5,7 +5,7 @@ from flask import Flask
 from app.jobs import every
 from app.mail.outgoing.unsubscribe import register_topic
 from app.people.signals import leaving_preview, new_hire_joined, person_leaving
-from matching import REMINDERS, UPKEEP_SECONDS, admin_views, bp, views  # noqa: F401  (routes)
+from matching import REMINDERS, UPKEEP_SECONDS, admin_views, bp, choose_views, views  # noqa: F401  (routes)
 from matching.home_panels import register as register_home_panels
 from matching.jobs import mentorship_upkeep, on_new_hire_joined
 from matching.leavers import on_person_leaving, what_leaving_does

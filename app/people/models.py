@@ -15,8 +15,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.extensions import UTCDateTime, db, utcnow
 
 SKILL_LEVELS = range(1, 6)
-SENIORITY_LEVELS = range(1, 6)
-SENIORITY_NAMES = {1: "Junior", 2: "Mid-level", 3: "Senior", 4: "Staff", 5: "Principal"}
 
 
 class Role(enum.StrEnum):

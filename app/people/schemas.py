@@ -7,7 +7,8 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from app.api.schemas import Id, TimeOfDay
-from app.people.models import SENIORITY_NAMES, Role, SkillKind
+from app.people.models import Role, SkillKind
+from app.people.seniority import SENIORITY_NAMES
 from app.people.services import MOST_AT_ONCE
 
 SENIORITY = "Seniority from 1 to 5: " + ", ".join(f"{level} {name}" for level, name in SENIORITY_NAMES.items()) + "."

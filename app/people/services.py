@@ -16,13 +16,8 @@ from app.database import row_to_save
 from app.errors import InvalidInput
 from app.extensions import db
 from app.people.leavers import come_back, leave
-from app.people.models import (
-    SENIORITY_LEVELS,
-    Role,
-    Team,
-    User,
-    normalize_email,
-)
+from app.people.models import Role, Team, User, normalize_email
+from app.people.seniority import SENIORITY_LEVELS
 from app.people.working_days import read_work_settings
 
 MOST_AT_ONCE = 50  # the most mentees, and the most open questions, one person takes at once

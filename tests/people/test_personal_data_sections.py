@@ -71,8 +71,8 @@ def test_a_new_table_that_names_people_needs_a_section(app):
 @pytest.fixture
 def s(make, jobs) -> Scene:
     """The scene with Nina everywhere, and the few references it does not fill yet: Lena is
-    Nina's manager, Ada cleared the flag, a mentorship of Olli's that Otto ended, and Nina's
-    account at the company's identity provider."""
+    Nina's manager, Ada cleared the flag, a mentorship of Olli's that Otto ended (chosen by
+    Ada by hand), and Nina's account at the company's identity provider."""
     s = nina_everywhere(make, jobs)
     nina, olli = s.people["new_hire"], s.people["other_new_hire"]
     nina.manager_id = s.people["lead"].id
@@ -86,6 +86,8 @@ def s(make, jobs) -> Scene:
             ended_at=utcnow(),
             ended_by_id=s.other_lead.id,
             end_reason="Moved teams",
+            source="admin",
+            chosen_by_id=s.people["admin"].id,
         )
     )
     db.session.add(ExternalIdentity(user_id=nina.id, issuer="https://login.example.com", subject="00u-nina"))

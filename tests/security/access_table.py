@@ -99,6 +99,7 @@ TABLE: dict[str, dict[str, str | Token]] = {
     "/admin/skills/merge": {GET: ADMIN_PAGE, POST: ADMIN_SENDS},
     "/admin/skills/<int:skill_id>": {GET: ADMIN_PAGE, POST: ADMIN_SENDS},
     "/admin/mentorships": {GET: ADMIN_PAGE},
+    "/admin/mentorships/choose/<int:person_id>": {GET: ADMIN_PAGE, POST: ADMIN_SENDS},  # Nina's
     "/admin/matching/settings": {GET: ADMIN_PAGE, POST: ADMIN_SENDS},
     "/admin/matching/do-not-pair": {POST: ADMIN_SENDS},
     "/admin/matching/do-not-pair/<int:pair_id>/remove": {POST: ADMIN_SENDS},

@@ -1,6 +1,7 @@
 """The scene of the privacy table: the access table's company (tests/security/access_scene.py)
 with the words of tests/security/privacy_table.py, and what the privacy table needs beside it:
-Tess (a teammate), Fred (a former lead of Payments), a proposal Dora declined, a task feedback
+Tess (a teammate), Fred (a former lead of Payments), a proposal Dora declined, an admin's
+reason for choosing Mia as Nina's mentor despite a rule, a task feedback
 Nina shared with the team, a learning before the coming session, and Mia's clarity rating.
 
 Fred is made Payments' lead, set as the organizer of its series and invited, answers Nina's
@@ -32,6 +33,7 @@ from tests.security.privacy_table import (
     CLARITY_SCORE,
     DECLINER,
     LEARNING_BEFORE,
+    OVERRIDE_REASON,
     ROLES,
     SHARED_TASK_WORDS,
     TASK_RATING,
@@ -91,6 +93,10 @@ def build_privacy_scene(make: Factories, jobs) -> PrivacyScene:
         reasons=[],
     )
     db.session.add(declined)
+    # An admin chose Mia for Nina by hand, though she had no free slot then.
+    s.mentorship.source, s.mentorship.chosen_by_id = "admin", s.people["admin"].id
+    s.mentorship.overridden_rules = [{"rule": "full", "text": "has no free mentee slot"}]
+    s.mentorship.override_reason = OVERRIDE_REASON
 
     # Nina's feedback falls in the week before the session that was held, so its agenda brings it.
     before_past = session_of(db.session.get(SessionSeries, s.series.id), s.past_day).start_utc - timedelta(days=1)

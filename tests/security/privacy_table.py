@@ -53,6 +53,9 @@ TABLE: dict[str, str] = {
     "learning after the session": "-         sees   sees     sees   -          sees  sees -           sees",
     # Who declined to mentor Nina: admins (and the mentor who declined, not in the table).
     "decline": "-         -      -        -      -          -     -    -           sees",
+    # Why an admin chose Nina's mentor despite a rule (and which rule): admins only, never the
+    # two sides, nor in Nina's own copy of her data.
+    "override reason": "-         -      -        -      -          -     -    -           sees",
     # One mentor's rating of how clear a question was: that mentor only; the asker reads an
     # aggregate of at least three, changing in threes.
     "clarity rating": "-         -      -        sees   -          -     -    -           -",
@@ -79,6 +82,7 @@ WORDS = Words(
 SHARED_TASK_WORDS = "Capybara shared missing"
 LEARNING_BEFORE = "Tapir before the session"
 DECLINER = "Dora Decliner"
+OVERRIDE_REASON = "Wombat override reason"
 
 
 def statuses(kind: str) -> dict[str, bool]:

@@ -35,6 +35,7 @@ from tests.security.privacy_table import (
     CLARITY_SCORE,
     DECLINER,
     LEARNING_BEFORE,
+    OVERRIDE_REASON,
     ROLES,
     SHARED_TASK_WORDS,
     TABLE,
@@ -122,6 +123,7 @@ SHOWS: dict[str, Callable[[Seen], bool]] = {
     "learning before the session": words(LEARNING_BEFORE),
     "learning after the session": words(WORDS.learning),
     "decline": declined,
+    "override reason": words(OVERRIDE_REASON),
     "clarity rating": rating(CLARITY_SCORE, "score", "question_id", ("Clarity",)),
     "raw export": raw_export,
 }
