@@ -16,6 +16,7 @@ from app.people import home
 from app.people.invitations import Invitation
 from app.people.models import Role, Skill, Team, User
 from app.sso.settings import sso_enabled
+from app.webhooks.models import WebhookEndpoint
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,16 @@ def set_up_checks() -> list[Check]:
             url_for("admin.people"),
             "People",
         ),
+        Check(True, webhooks_line(), url_for("webhooks.endpoints"), "Webhooks"),
     ]
+
+
+def webhooks_line() -> str:
+    """How many webhook endpoints there are, and how many are switched off."""
+    rows = db.session.execute(sa.select(WebhookEndpoint.active, sa.func.count()).group_by(WebhookEndpoint.active))
+    counts = dict(rows.all())
+    on, off = counts.get(True, 0), counts.get(False, 0)
+    return f"Webhooks: {on} endpoint(s) on" + (f", {off} switched off" if off else "")
 
 
 def failed_job_count() -> int | None:

@@ -123,7 +123,7 @@ def post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> Answer:
                 error = f"answered {response.status_code}"
             return Answer(response.status_code, took(), text, error)
     except requests.Timeout:
-        return Answer(None, took(), error=f"no answer within {timeout:g} seconds")
+        return Answer(None, took(), error=f"no answer in time ({timeout:g} s)")
     except requests.ConnectionError as exc:
         return Answer(None, took(), error=f"could not connect: {_reason(exc)}")
     except requests.RequestException as exc:
