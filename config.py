@@ -185,6 +185,9 @@ class Config:
     WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", True)
     # How long a delivery waits to connect, and then for each read of the answer.
     WEBHOOKS_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOKS_TIMEOUT_SECONDS", "5"))
+    # A file of CA certificates that endpoints' https certificates are checked against instead
+    # of the usual ones (a company's own CA); empty: the usual ones (certifi's).
+    WEBHOOKS_CA_BUNDLE = os.environ.get("WEBHOOKS_CA_BUNDLE", "")
 
     API_TITLE = "Unstuck API"
     API_VERSION = "v1"

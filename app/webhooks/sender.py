@@ -100,6 +100,7 @@ def _claim(delivery_id: int, now: datetime) -> bool:
 def post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> Answer:
     """POST the delivery's body to the endpoint, signed now; read at most the first bytes back."""
     timeout = current_app.config["WEBHOOKS_TIMEOUT_SECONDS"]
+    certificates = current_app.config["WEBHOOKS_CA_BUNDLE"] or True
     started = time.monotonic()
 
     def took() -> int:
@@ -113,7 +114,13 @@ def post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> Answer:
     headers = core.sign(delivery.message_id, utcnow(), payload, secrets) | {"user-agent": USER_AGENT}
     try:
         with requests.post(
-            endpoint.url, data=payload, headers=headers, timeout=(timeout, timeout), allow_redirects=False, stream=True
+            endpoint.url,
+            data=payload,
+            headers=headers,
+            timeout=(timeout, timeout),
+            allow_redirects=False,
+            stream=True,
+            verify=certificates,
         ) as response:
             text = response.raw.read(core.KEPT_ANSWER_BYTES, decode_content=True).decode("utf-8", "replace")
             error = None

@@ -1,16 +1,18 @@
 """A webhook receiver for the tests, run as its own process on loopback: it verifies each
 delivery with the standardwebhooks package, as an endpoint owner would, and records it.
 
-    python receiver.py RECORD_FILE SECRETS_FILE
+    python receiver.py RECORD_FILE SECRETS_FILE [CERTIFICATE_FILE KEY_FILE]
 
 It prints "ready PORT" once it listens. SECRETS_FILE holds {"name": "whsec_..."}; it is read
 at every request, so a test can write an endpoint's secret after starting the receiver. Each
 request is appended to RECORD_FILE as one JSON line before the answer goes: its path, the
 webhook-id, which secrets verified it, the raw body and the headers. The path says how to
 answer: /ok... 200, /fail 500 (with a long body), /slow waits 3 seconds, /redirect 302.
+Given a certificate and its key, it speaks https.
 """
 
 import json
+import ssl
 import sys
 import threading
 import time
@@ -77,5 +79,9 @@ class Handler(BaseHTTPRequestHandler):
 if __name__ == "__main__":
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    if len(sys.argv) == 5:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(sys.argv[3], sys.argv[4])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print(f"ready {server.server_address[1]}", flush=True)
     server.serve_forever()

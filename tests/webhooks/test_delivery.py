@@ -213,3 +213,27 @@ def test_during_a_rotation_both_the_new_and_the_old_secret_verify(hooks, jobs, c
     db.session.commit()
     jobs.run()
     assert hooks.receiver.received()[-1]["verified"] == {"old": False, "new": True}
+
+
+def test_over_https_the_certificate_is_checked(app, https_receiver, jobs):
+    from app.webhooks.services import add_endpoint
+
+    receiver, ca_file = https_receiver
+    _, secret = add_endpoint(receiver.url("/ok"), ["question.asked"], None)
+    db.session.commit()
+    receiver.check_with(main=secret)
+
+    asked(7)  # our CA is not among the usual ones: refused
+    db.session.commit()
+    jobs.run()
+    [refused] = deliveries()
+    assert refused.status == DeliveryStatus.PENDING and "CERTIFICATE_VERIFY_FAILED" in refused.last_error
+    assert receiver.received() == []
+
+    app.config["WEBHOOKS_CA_BUNDLE"] = str(ca_file)
+    asked(8)
+    db.session.commit()
+    jobs.run()
+    [got] = receiver.received()
+    assert got["verified"] == {"main": True} and got["json"]["data"] == {"question_id": 8}
+    assert deliveries()[1].status == DeliveryStatus.DELIVERED
