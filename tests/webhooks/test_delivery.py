@@ -237,3 +237,24 @@ def test_over_https_the_certificate_is_checked(app, https_receiver, jobs):
     [got] = receiver.received()
     assert got["verified"] == {"main": True} and got["json"]["data"] == {"question_id": 8}
     assert deliveries()[1].status == DeliveryStatus.DELIVERED
+
+
+def test_a_delivery_whose_worker_died_is_sent_by_the_upkeep_once(hooks, jobs):
+    hooks.endpoint("/ok")
+    asked(7)
+    db.session.commit()
+    jobs.connection.flushdb()  # the job is lost
+    [delivery] = deliveries()
+    held = utcnow() + timedelta(minutes=1)
+    db.session.execute(sa.update(WebhookDelivery).values(claimed_until=held))  # a worker holds it...
+    db.session.commit()
+    assert send_delivery(delivery.id) == "claimed"
+    assert webhook_upkeep()["enqueued"] == 0
+
+    db.session.execute(sa.update(WebhookDelivery).values(claimed_until=utcnow() - timedelta(seconds=1)))  # ...and died
+    db.session.commit()
+    assert webhook_upkeep()["enqueued"] == 1
+    db.session.commit()
+    jobs.run()
+    assert len(hooks.receiver.received()) == 1
+    assert deliveries()[0].status == DeliveryStatus.DELIVERED
