@@ -9,6 +9,7 @@ import redis
 import sqlalchemy as sa
 from flask import Flask, current_app, url_for
 
+from app import plurals
 from app.extensions import db
 from app.jobs import job_queues
 from app.mail.outgoing.bounces import mail_pauses
@@ -73,7 +74,7 @@ def webhooks_line() -> str:
     rows = db.session.execute(sa.select(WebhookEndpoint.active, sa.func.count()).group_by(WebhookEndpoint.active))
     counts = dict(rows.all())
     on, off = counts.get(True, 0), counts.get(False, 0)
-    return f"Webhooks: {on} endpoint(s) on" + (f", {off} switched off" if off else "")
+    return f"Webhooks: {plurals.count(on, 'endpoint')} on" + (f", {off} switched off" if off else "")
 
 
 def failed_job_count() -> int | None:
