@@ -179,6 +179,16 @@ class Config:
     SCIM_SEND_INVITATIONS = env_bool("SCIM_SEND_INVITATIONS")
     RATELIMIT_SCIM = os.environ.get("RATELIMIT_SCIM", "600 per minute")
 
+    # Webhooks out (app/webhooks): an endpoint must be an https address on the internet; this
+    # allows plain http and loopback, private and link-local addresses too (development and
+    # tests, whose receivers run on this machine; never in production).
+    WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", True)
+    # How long a delivery waits to connect, and then for each read of the answer.
+    WEBHOOKS_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOKS_TIMEOUT_SECONDS", "5"))
+    # A file of CA certificates that endpoints' https certificates are checked against instead
+    # of the usual ones (a company's own CA); empty: the usual ones (certifi's).
+    WEBHOOKS_CA_BUNDLE = os.environ.get("WEBHOOKS_CA_BUNDLE", "")
+
     API_TITLE = "Unstuck API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"
@@ -211,6 +221,9 @@ class TestConfig(Config):
     RATELIMIT_SIGN_IN_LINK = RATELIMIT_SIGN_IN_LINK_ADDRESS = "1000 per second"
     RATELIMIT_PASSWORD_RESET = RATELIMIT_PASSWORD_RESET_ADDRESS = RATELIMIT_SCIM = "1000 per second"
     SIGN_IN_FREE_FAILURES = SIGN_IN_FREE_FAILURES_PER_ADDRESS = 1_000_000
+    # The webhook receivers of the tests run on loopback; a slow one is given up on quickly.
+    WEBHOOKS_ALLOW_PRIVATE = True
+    WEBHOOKS_TIMEOUT_SECONDS = 1.0
 
 
 class ProductionConfig(Config):
@@ -226,6 +239,8 @@ class ProductionConfig(Config):
     DEVICE_COOKIE_NAME = "__Host-device"
     # Browsers that were here once come back over HTTPS only, for a year.
     STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
+    # Webhooks go to https addresses on the internet only, never into the company's network.
+    WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE")
 
     @classmethod
     def check(cls) -> None:

@@ -54,6 +54,8 @@ from app.time_filters import init_times
 from app.timezones import zone_choices
 from app.unit_of_work import UnitOfWorkFlask
 from app.urls import external_url
+from app.webhooks import models as webhook_models  # noqa: F401  (its tables, before migrations run)
+from app.webhooks import register_webhooks
 from config import Config, config_from_environment
 from feedback.api import blp as feedback_api
 from matching.api import blp as mentorships_api
@@ -114,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(scim_bp)  # directory sync, for the identity provider
     register_directory_data(app)  # its section of a person's data
     register_mail(app)
+    register_webhooks(app)  # the admins' webhook pages and the deliveries' upkeep
 
 
 def register_features(app: Flask) -> None:

@@ -19,6 +19,7 @@ from app.database import dialect_insert, insert_unless_exists
 from app.errors import Conflict, InvalidInput, NotFound
 from app.extensions import db, utcnow
 from app.mail.outgoing.unsubscribe import opted_out
+from app.webhooks import events as webhook_events
 from feedback import TOPIC, notices
 from feedback.models import Checkin, MentorshipFlag, Side
 from feedback.rules import LOW_IN_A_ROW, LOW_SCORE, checkin_round, low_in_a_row
@@ -190,11 +191,14 @@ def _raise_flag(mentorship_id: int, side: Side) -> None:
     """Flag the mentorship for the admins, unless it has a flag open already."""
     times = {2: "two", 3: "three"}.get(LOW_IN_A_ROW, str(LOW_IN_A_ROW))
     reason = f"{side.label.capitalize()} rated it {LOW_SCORE} or less out of 5 in {times} check-ins in a row."
-    db.session.execute(
+    raised = db.session.scalar(
         dialect_insert(MentorshipFlag.__table__)
         .values(mentorship_id=mentorship_id, side=side.value, reason=reason, raised_at=utcnow())
         .on_conflict_do_nothing(index_elements=["mentorship_id"], index_where=sa.text("cleared_at IS NULL"))
+        .returning(MentorshipFlag.__table__.c.id)
     )
+    if raised is not None:
+        webhook_events.flag_raised(mentorship_id, side.value)
 
 
 def open_flags() -> list[MentorshipFlag]:

@@ -20,6 +20,7 @@ from app.errors import Conflict, Refused
 from app.extensions import db, utcnow
 from app.jobs import enqueue_after_commit
 from app.people.models import User
+from app.webhooks import events as webhook_events
 from matching import notices
 from matching.assignment import best_mentor, unmatched_reason
 from matching.directory import (
@@ -129,6 +130,7 @@ def create_proposal(
         db.session.delete(waiting)
     db.session.flush()
     notices.proposal(mentorship)
+    webhook_events.mentorship("mentorship.proposed", mentorship)
     return mentorship
 
 
@@ -163,6 +165,7 @@ def accept(mentorship_id: int, mentor_id: int) -> Mentorship:
     mentorship.ends_at = now + timedelta(days=settings.programme_days)
     mentorship.fit_check_due_at = now + timedelta(days=settings.fit_check_days)
     notices.accepted(mentorship)
+    webhook_events.mentorship("mentorship.accepted", mentorship)
     db.session.flush()
     return mentorship
 
@@ -177,6 +180,7 @@ def decline(mentorship_id: int, mentor_id: int, note: str = "") -> Mentorship:
     mentorship.state = MentorshipState.DECLINED
     mentorship.decided_at = utcnow()
     mentorship.end_reason = note.strip()[:END_REASON_LIMIT]
+    webhook_events.mentorship("mentorship.declined", mentorship)
     _propose_next(mentorship.new_hire_id, "rematch")
     db.session.flush()
     return mentorship
@@ -206,6 +210,7 @@ def _close(mentorship_id: int, user_id: int, reason: str, worked_out: bool) -> M
     mentorship.end_reason = reason
     mentorship.ended_badly = not worked_out
     notices.ended(mentorship)
+    webhook_events.mentorship("mentorship.ended", mentorship)
     return mentorship
 
 

@@ -19,6 +19,7 @@ from app.help.suggest import CatalogueSkill, Example, infer_skills, learn
 from app.jobs import enqueue_after_commit
 from app.people.models import Skill, User
 from app.people.skills import find_skills, skills_error
+from app.webhooks import events as webhook_events
 
 GOAL_MIN, GOAL_MAX = 3, 300
 STUCK_MIN = 10
@@ -175,6 +176,7 @@ def ask_question(asker_id: int, data: AskInput) -> Question:
         db.session.flush()
         queue = "urgent" if checked.urgency == Urgency.BLOCKING else "default"
         enqueue_after_commit(route_question_job, question.id, queue=queue)
+        webhook_events.question("question.asked", question)
         db.session.commit()
     except IntegrityError:
         # The same form sent twice at once: the other request saved it (and routes it).

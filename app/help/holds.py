@@ -27,6 +27,7 @@ from app.help.routing import NotAsked, RoutingError, pass_question, schedule_che
 from app.help.working_time import Schedule, add_working
 from app.jobs import job_queues
 from app.people.models import User
+from app.webhooks import events as webhook_events
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,7 @@ def take_question(attempt_id: int, mentor_id: int) -> Attempt:
             raise RoutingError("This question has moved on already.")
         return attempt  # taken before: it stays as it is
     notices.taken(attempt)
+    webhook_events.question("question.taken", attempt.question, mentor_id=mentor_id, until=attempt.deadline_at)
     follow_up = (attempt.id, attempt.deadline_at, urgency, reminder_at(schedule, urgency, now))
     db.session.commit()
     schedule_check(*follow_up[:3])  # the check at the old deadline finds it not due, and leaves it

@@ -34,6 +34,7 @@ from app.help.models import Attempt, AttemptState, Question, QuestionState, Urge
 from app.help.working_time import Schedule, add_working, next_working_start
 from app.jobs import job_queues
 from app.mail.outgoing.bounces import PausedMail
+from app.webhooks import events as webhook_events
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +117,7 @@ def _route_once(question_id: int) -> Attempt | None:
     if question.first_routed_at is None:
         question.first_routed_at = now
     db.session.flush()
+    webhook_events.question("question.routed", question, mentor_id=mentor_id, deadline_at=attempt.deadline_at)
     if mail_now and starts <= now:
         notices.ask(attempt, escalated=tier == LEAD_TIER)
         attempt.notified_at = now

@@ -16,6 +16,7 @@ from app.help import notices, routing, search
 from app.help.access import can_see
 from app.help.models import Attempt, AttemptState, Post, Question, QuestionState, Visibility
 from app.people.models import User
+from app.webhooks import events as webhook_events
 
 POST_MAX_CHARS = 10_000  # room for a log excerpt or a code sample, not a whole file
 NOTE_MAX_CHARS = 300  # Question.helpful_note
@@ -126,6 +127,7 @@ def post_answer(
     db.session.flush()
     if is_answer:
         routing.answer_arrived(question.id, author_id)
+        webhook_events.question("question.answered", question, mentor_id=author_id, post_id=post.id)
     db.session.refresh(question)
     return post
 
@@ -160,6 +162,8 @@ def resolve(question_id: int, user_id: int, visibility: str | None = None) -> Qu
             raise InvalidInput({"visibility": "Choose named, anonymous or private."})
         question.visibility = Visibility(visibility)
     now = utcnow()
+    if question.resolved_at is None:  # the first time only: resolving again changes nothing to send
+        webhook_events.question("question.resolved", question, resolved_by_id=user_id)
     question.state = QuestionState.RESOLVED
     question.resolved_at = question.resolved_at or now
     db.session.execute(

@@ -29,6 +29,7 @@ from app.mail.outgoing import send_mail
 from app.people.models import User
 from app.tokens import LinkToken, TokenInvalid, TokenUsed, make_token, read_token
 from app.urls import external_url
+from app.webhooks import events as webhook_events
 
 PURPOSE = "invitation"
 
@@ -133,6 +134,7 @@ def mark_joined(user_id: int) -> None:
     if invitation is not None and invitation.joined_at is None:
         invitation.joined_at = utcnow()
         invitation.link_nonce = None
+        webhook_events.person("person.joined", user_id, invitation.user.team_id)
 
 
 def read_invitation_link(token: str) -> LinkToken:

@@ -25,6 +25,7 @@ from app.auth.sessions import EndReason, end_sign_ins
 from app.extensions import db
 from app.people.models import User
 from app.people.signals import leaving_preview, person_leaving
+from app.webhooks import events as webhook_events
 
 
 def leave(user_id: int) -> bool:
@@ -37,6 +38,7 @@ def leave(user_id: int) -> bool:
     end_sign_ins(user_id, EndReason.DEACTIVATED)
     ApiToken.revoke_all(user_id)
     person_leaving.send(None, user_id=user_id)
+    webhook_events.person("person.deactivated", user_id)
     db.session.flush()
     return True
 

@@ -9,6 +9,7 @@ import redis
 import sqlalchemy as sa
 from flask import Flask, current_app, url_for
 
+from app import plurals
 from app.extensions import db
 from app.jobs import job_queues
 from app.mail.outgoing.bounces import mail_pauses
@@ -16,6 +17,7 @@ from app.people import home
 from app.people.invitations import Invitation
 from app.people.models import Role, Skill, Team, User
 from app.sso.settings import sso_enabled
+from app.webhooks.models import WebhookEndpoint
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,16 @@ def set_up_checks() -> list[Check]:
             url_for("admin.people"),
             "People",
         ),
+        Check(True, webhooks_line(), url_for("webhooks.endpoints"), "Webhooks"),
     ]
+
+
+def webhooks_line() -> str:
+    """How many webhook endpoints there are, and how many are switched off."""
+    rows = db.session.execute(sa.select(WebhookEndpoint.active, sa.func.count()).group_by(WebhookEndpoint.active))
+    counts = dict(rows.all())
+    on, off = counts.get(True, 0), counts.get(False, 0)
+    return f"Webhooks: {plurals.count(on, 'endpoint')} on" + (f", {off} switched off" if off else "")
 
 
 def failed_job_count() -> int | None:

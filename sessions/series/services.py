@@ -22,6 +22,7 @@ from app import request_keys
 from app.extensions import db, utcnow
 from app.people.models import Team, User
 from app.times import long_date
+from app.webhooks import events as webhook_events
 from sessions.access import can_manage
 from sessions.models import SeriesMember, SessionSeries
 from sessions.series.invitations import record_change, record_quiet_change, sync_members, update_calendars_after_commit
@@ -160,6 +161,7 @@ def create_series(
         return row.id, clock_notes(candidate)
     sync_members(row)
     update_calendars_after_commit(row)
+    webhook_events.session("session.scheduled", row.id, team_id)
     return row.id, clock_notes(candidate)
 
 

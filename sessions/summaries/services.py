@@ -12,6 +12,7 @@ from app.mail.outgoing.compose import send_mail
 from app.mail.outgoing.unsubscribe import opted_out_of
 from app.times import long_date
 from app.urls import external_url
+from app.webhooks import events as webhook_events
 from sessions.models import ActionItem, Attendance, Phase, SessionWeek
 from sessions.retro import rules as retro
 from sessions.retro.queries import actions_raised, as_action, attendees_of, earlier_actions, items_of, votes_of
@@ -56,6 +57,7 @@ def send_summary(week_id: int) -> int:
         mailed += 1
     if week.summary_sent_at is None:
         week.summary_sent_at = utcnow()
+        webhook_events.session("session.summary_sent", series.id, series.team_id, week.day)
     db.session.flush()
     return mailed
 

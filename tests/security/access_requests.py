@@ -141,6 +141,8 @@ def values(s: Scene) -> dict[str, object]:
         "user_id": s.guest.id,
         "action_id": s.action.id,
         "new_hire": s.people["new_hire"].id,
+        "endpoint_id": s.webhook.id,
+        "delivery_id": s.delivery.id,
         "kind": "teach",
         "table": next(iter(exports.TABLES)),
         # Directory sync's addresses: a SCIM resource type, schema, group and any other path.

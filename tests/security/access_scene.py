@@ -30,6 +30,8 @@ from app.extensions import db, utcnow
 from app.help import thread
 from app.help.models import Attempt, AttemptState, Question
 from app.people.models import Role, Skill, SkillKind, Team, User
+from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from app.webhooks.services import add_endpoint
 from feedback.models import Checkin, MentorshipFlag, Side, TaskFeedback, TimeTaken
 from matching.models import CohortRun, DoNotPair, Mentorship, MentorshipState
 from sessions.models import ActionItem, Learning, LearningKind, SessionSeries
@@ -106,6 +108,8 @@ class Scene:
     task: TaskFeedback
     tokens: dict[str, str] = field(default_factory=dict)  # API token secret by role
     api_token: ApiToken | None = None  # Nina's first token, for the revoke route
+    webhook: WebhookEndpoint | None = None  # an admin's endpoint, with one failed delivery
+    delivery: WebhookDelivery | None = None
 
     def person(self, role: str) -> User | None:
         """The person a column of the access table names; None for someone signed out."""
@@ -228,12 +232,31 @@ def build_scene(make: Factories, words: Words = Words()) -> Scene:
         action=action,
         task=task,
     )
+    scene.webhook, scene.delivery = _webhook(ada, question)
     for role, person in people.items():
         row, scene.tokens[role] = ApiToken.issue(person, words.token_name)
         if role == "new_hire":
             scene.api_token = row
     db.session.commit()
     return scene
+
+
+def _webhook(admin: User, question: Question) -> tuple[WebhookEndpoint, WebhookDelivery]:
+    """An admin's webhook endpoint, and a delivery about the question that failed."""
+    endpoint, _ = add_endpoint("https://hooks.example.com/unstuck", ["question.asked"], admin.id)
+    delivery = WebhookDelivery(
+        endpoint_id=endpoint.id,
+        message_id="msg_scene",
+        event_type="question.asked",
+        object_key=f"question:{question.id}",
+        payload='{"data":{}}',
+        status=DeliveryStatus.FAILED,
+        attempts=7,
+        last_status_code=500,
+    )
+    db.session.add(delivery)
+    db.session.flush()
+    return endpoint, delivery
 
 
 def _weekly_session(team: Team, lead: User, nina: User, guest: User, words: Words):

@@ -146,6 +146,13 @@ TABLE: dict[str, dict[str, str | Token]] = {
     # Directory sync: the identity provider's SCIM token is the key (tests/scim); admins make it.
     "/admin/scim-tokens": {GET: ADMIN_PAGE, POST: ADMIN_SENDS},
     "/admin/scim-tokens/<int:token_id>/revoke": {POST: ADMIN_SENDS},
+    # Webhooks out: admins only (tests/webhooks).
+    "/admin/webhooks": {GET: ADMIN_PAGE, POST: ADMIN_SENDS},
+    "/admin/webhooks/<int:endpoint_id>": {GET: ADMIN_PAGE, POST: ADMIN_SENDS},
+    "/admin/webhooks/<int:endpoint_id>/rotate": {POST: ADMIN_SENDS},
+    "/admin/webhooks/<int:endpoint_id>/switch": {POST: ADMIN_SENDS},
+    "/admin/webhooks/<int:endpoint_id>/delete": {POST: ADMIN_SENDS},
+    "/admin/webhooks/deliveries/<int:delivery_id>/again": {POST: ADMIN_SENDS},
     "/scim/v2/ServiceProviderConfig": {GET: Token(401)},
     "/scim/v2/ResourceTypes": {GET: Token(401)},
     "/scim/v2/ResourceTypes/<name>": {GET: Token(401)},

@@ -145,6 +145,8 @@ def candidates(p: PrivacyScene) -> dict[str, list]:
         "feedback_id": [s.task.id, p.shared_task.id],
         "flag_id": [s.flag.id],
         "token_id": [s.api_token.id],
+        "endpoint_id": [s.webhook.id],
+        "delivery_id": [s.delivery.id],
         "attempt_id": [s.attempt.id],
         "question_id": [s.question.id, s.answered.id],
         "series_id": [s.series.id],

@@ -1,0 +1,106 @@
+"""A real webhook receiver on loopback (receiver.py, its own process) and helpers to add
+endpoints that point at it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import trustme
+
+from app.extensions import db
+from app.webhooks import services
+from tests.smtp import free_port
+
+RECEIVER = Path(__file__).with_name("receiver.py")
+
+
+class Receiver:
+    """The receiver process: where it listens, what it got, and the secrets it checks with."""
+
+    def __init__(self, port: int, record: Path, secrets: Path):
+        self.port, self.record, self.secrets = port, record, secrets
+
+    scheme = "http"
+
+    def url(self, path: str = "/ok") -> str:
+        return f"{self.scheme}://127.0.0.1:{self.port}{path}"
+
+    def check_with(self, **secrets: str) -> None:
+        """Verify what comes next with these secrets, by name."""
+        self.secrets.write_text(json.dumps(secrets))
+
+    def received(self, path: str | None = None) -> list[dict]:
+        """Every request it got so far (on this path), oldest first, its body parsed."""
+        if not self.record.exists():
+            return []
+        records = [json.loads(line) for line in self.record.read_text().splitlines()]
+        for r in records:
+            r["json"] = json.loads(r["body"])
+        return [r for r in records if path is None or r["path"] == path]
+
+
+@contextmanager
+def running_receiver(folder: Path, *tls: str):
+    """Run receiver.py on a free loopback port (https with a certificate and key given)."""
+    record, secrets = folder / "received.jsonl", folder / "secrets.json"
+    process = subprocess.Popen(
+        [sys.executable, str(RECEIVER), str(record), str(secrets), *tls], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        line = process.stdout.readline()  # waits for "ready PORT"
+        assert line.startswith("ready "), f"the receiver did not start: {line!r}"
+        receiver = Receiver(int(line.split()[1]), record, secrets)
+        receiver.scheme = "https" if tls else "http"
+        yield receiver
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stdout.close()
+
+
+@pytest.fixture
+def receiver_process(tmp_path):
+    """The receiver, on plain http."""
+    with running_receiver(tmp_path) as receiver:
+        yield receiver
+
+
+@pytest.fixture
+def https_receiver(tmp_path):
+    """The receiver on https, with a certificate for 127.0.0.1 from a CA of the test's own;
+    yields it and the CA's certificate file."""
+    ca = trustme.CA()
+    certificate = ca.issue_cert("127.0.0.1")
+    chain, key, ca_file = tmp_path / "chain.pem", tmp_path / "key.pem", tmp_path / "ca.pem"
+    certificate.private_key_pem.write_to_path(str(key))
+    for i, blob in enumerate(certificate.cert_chain_pems):
+        blob.write_to_path(str(chain), append=i > 0)
+    ca.cert_pem.write_to_path(str(ca_file))
+    with running_receiver(tmp_path, str(chain), str(key)) as receiver:
+        yield receiver, ca_file
+
+
+@pytest.fixture
+def hooks(app, receiver_process, make):
+    """The receiver, and `hooks.endpoint(path, events)`: an endpoint at that path, committed,
+    whose secret the receiver checks with (as "main")."""
+
+    class Hooks:
+        receiver = receiver_process
+
+        def endpoint(self, path: str = "/ok", events=("question.asked",), url: str | None = None):
+            endpoint, secret = services.add_endpoint(url or receiver_process.url(path), list(events), None)
+            db.session.commit()
+            receiver_process.check_with(main=secret)
+            return endpoint, secret
+
+        @staticmethod
+        def closed_port_url() -> str:
+            return f"http://127.0.0.1:{free_port()}/ok"
+
+    return Hooks()
