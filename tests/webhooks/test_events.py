@@ -16,11 +16,13 @@ from app.help.models import Attempt
 from app.help.thread import post_answer, resolve
 from app.people.invitations import invite, mark_joined
 from app.people.leavers import leave
+from app.people.models import Role
 from app.webhooks import core
 from app.webhooks.models import WebhookDelivery
 from feedback.checkins import _raise_flag
 from feedback.models import Side
 from matching import services as matching
+from matching.choosing import choose_mentor
 from tests.help.routing_scenes import mentor
 from tests.sessions.weekly import weekly_series
 
@@ -94,6 +96,21 @@ def test_a_mentorships_life_is_published(make, hooks):
         ("mentorship.accepted", accepted.id, mia.id),
         ("mentorship.ended", accepted.id, mia.id),
     ]
+
+
+def test_an_admin_choosing_another_mentor_publishes_the_old_one_ended(make, hooks):
+    hooks.endpoint("/ok", events=EVERY_EVENT)
+    mia, max_ = mentor(make, "Mia Mentor"), mentor(make, "Max Mentor")
+    admin = make.user(name="Ann Admin", roles=(Role.ADMIN,))
+    nina = make.user(name="Nina New", email="nina@example.com")
+    first = matching.create_proposal(nina.id, mia.id, 1.0, [], "join", 7)
+    db.session.commit()
+
+    second = choose_mentor(nina.id, max_.id, admin.id, reason="Max knows the team", replace=True)
+    db.session.commit()
+
+    mine = [(kind, data["mentorship_id"], data["state"]) for kind, data in published()][-2:]
+    assert mine == [("mentorship.ended", first.id, "withdrawn"), ("mentorship.proposed", second.id, "proposed")]
 
 
 def test_joining_and_leaving_are_published(make, hooks):
