@@ -1,10 +1,9 @@
 """Every page fits a phone and a desktop: Chromium opens each page a signed-in new hire, mentor,
 lead and admin reach by links (the page walk of tests/security/test_headers.py) at 390 × 844
 (Chromium's phone size) and at 1280 × 800, with long addresses, words and code in what people
-wrote, and nothing on it is wider than the screen or sticks
-out past its edge, so nobody scrolls sideways. The navigation is one line on a desktop, for
-every role (a lead who mentors and administers too), and a menu on a phone that opens with a
-click and with the keyboard.
+wrote, and nothing on it is wider than the screen or sticks out past its edge, so nobody
+scrolls sideways. The navigation is one line on a desktop, for every role (a lead who mentors
+and administers too), and a menu on a phone that opens with a click and with the keyboard.
 
 Layout does not depend on the database: these run on SQLite only, which keeps the time down.
 Screenshots of each person's home page at both sizes go to test-artifacts/phones/.
@@ -27,12 +26,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.parametrize("backend", ["sqlite"]
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 SCREENSHOTS = "test-artifacts/phones"
 # Text that does not wrap by itself: a long address, a long identifier, a line of code.
-ADDRESS = "https://ci.example.com/payments/ledger/pipelines/1234567890123456789/jobs/deploy-to-production/artifacts/log.txt"
+ADDRESS = "https://ci.example.com/payments/ledger/pipelines/1234567890123456789/jobs/deploy/artifacts/log.txt"
 WORD = "invoices_2026_vat_adjustments_temporary_backfill_staging_table"
 LONG = Words(
     goal=f"Run the billing migration {WORD}",
     stuck=f"It fails with `relation {WORD} does not exist`, see {ADDRESS}\n\n"
-    f"```\nERROR:  relation \"{WORD}\" does not exist at character 1234567 (SQLSTATE 42P01) {WORD}\n```",
+    f'```\nERROR:  relation "{WORD}" does not exist at character 1234567 (SQLSTATE 42P01) {WORD}\n```',
     answer=f"Run `ALTER TABLE {WORD} ADD COLUMN vat_rate_in_basis_points_for_the_reverse_charge integer` first: {ADDRESS}",
     learning=f"Feature flags make deploys boring: {ADDRESS}",
     action=f"Write the deploy runbook for {WORD}",
