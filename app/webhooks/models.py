@@ -38,7 +38,6 @@ class WebhookEndpoint(db.Model):
     # Since when every try has failed (None after a success); a day of it switches it off.
     failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     switched_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

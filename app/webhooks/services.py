@@ -39,11 +39,11 @@ def _checked(url: str, events: list[str]) -> tuple[str, list[str]]:
     return url, [e for e in core.EVENTS if e in events]
 
 
-def add_endpoint(url: str, events: list[str], created_by_id: int | None) -> tuple[WebhookEndpoint, str]:
+def add_endpoint(url: str, events: list[str]) -> tuple[WebhookEndpoint, str]:
     """Register an endpoint for the chosen events; return it and its secret, shown once."""
     url, events = _checked(url, events)
     secret = core.new_secret()
-    endpoint = WebhookEndpoint(url=url, events=events, secret=secret, active=True, created_by_id=created_by_id)
+    endpoint = WebhookEndpoint(url=url, events=events, secret=secret, active=True)
     db.session.add(endpoint)
     db.session.flush()
     return endpoint, secret

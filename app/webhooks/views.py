@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
 from app.auth.guards import admin_required
 from app.errors import Conflict, InvalidInput
@@ -51,7 +50,7 @@ def endpoints():
     if not form.validate_on_submit():
         return _list_page(form, status=400)
     try:
-        endpoint, secret = services.add_endpoint(form.url.data, form.events.data or [], current_user.id)
+        endpoint, secret = services.add_endpoint(form.url.data, form.events.data or [])
     except InvalidInput as exc:
         show_errors(form, exc)
         return _list_page(form, status=400)

@@ -232,7 +232,7 @@ def build_scene(make: Factories, words: Words = Words()) -> Scene:
         action=action,
         task=task,
     )
-    scene.webhook, scene.delivery = _webhook(ada, question)
+    scene.webhook, scene.delivery = _webhook(question)
     for role, person in people.items():
         row, scene.tokens[role] = ApiToken.issue(person, words.token_name)
         if role == "new_hire":
@@ -241,9 +241,9 @@ def build_scene(make: Factories, words: Words = Words()) -> Scene:
     return scene
 
 
-def _webhook(admin: User, question: Question) -> tuple[WebhookEndpoint, WebhookDelivery]:
-    """An admin's webhook endpoint, and a delivery about the question that failed."""
-    endpoint, _ = add_endpoint("https://hooks.example.com/unstuck", ["question.asked"], admin.id)
+def _webhook(question: Question) -> tuple[WebhookEndpoint, WebhookDelivery]:
+    """A webhook endpoint, and a delivery about the question that failed."""
+    endpoint, _ = add_endpoint("https://hooks.example.com/unstuck", ["question.asked"])
     delivery = WebhookDelivery(
         endpoint_id=endpoint.id,
         message_id="msg_scene",

@@ -94,7 +94,7 @@ def hooks(app, receiver_process, make):
         receiver = receiver_process
 
         def endpoint(self, path: str = "/ok", events=("question.asked",), url: str | None = None):
-            endpoint, secret = services.add_endpoint(url or receiver_process.url(path), list(events), None)
+            endpoint, secret = services.add_endpoint(url or receiver_process.url(path), list(events))
             db.session.commit()
             receiver_process.check_with(main=secret)
             return endpoint, secret

@@ -82,6 +82,7 @@ if __name__ == "__main__":
     if len(sys.argv) == 5:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(sys.argv[3], sys.argv[4])
-        server.socket = context.wrap_socket(server.socket, server_side=True)
+        # The handshake happens in each request's thread, not in the one that accepts.
+        server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
     print(f"ready {server.server_address[1]}", flush=True)
     server.serve_forever()
