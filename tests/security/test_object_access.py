@@ -157,6 +157,7 @@ def test_a_lead_or_member_of_one_team_gets_nothing_of_anothers_series(app, w):
         "/history",
         f"/weeks/{day}",
         f"/weeks/{day}/run",
+        f"/weeks/{day}/run/state",
         f"/weeks/{day}/move",
         f"/weeks/{s.past_day.isoformat()}/summary",
     ]
@@ -168,6 +169,7 @@ def test_a_lead_or_member_of_one_team_gets_nothing_of_anothers_series(app, w):
         f"/weeks/{day}": {"kind": "learned", "text": "Planted"},
         f"/weeks/{day}/run/phase": {"seen": "vote", "to": "discuss"},
         f"/weeks/{day}/run/votes": {f"votes-{w.platform_learning.id}": "3"},
+        f"/weeks/{day}/run/vote": {"item": str(w.platform_learning.id), "delta": "1"},
         f"/weeks/{day}/run/actions": {"text": "Do it", "owner": str(s.people["new_hire"].id), "due": "2030-01-01"},
         f"/weeks/{day}/run/close": {"attended": str(s.people["new_hire"].id)},
     }
