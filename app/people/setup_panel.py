@@ -1,5 +1,6 @@
 """The admin's home panel: what is set up (teams, skills, people invited and joined, mail,
-sign-in) and what is failing now (mail paused because it bounced, jobs that failed)."""
+sign-in) and what is failing now (mail paused because it bounced, webhook endpoints that
+keep failing or were switched off for it, jobs that failed)."""
 
 from __future__ import annotations
 
@@ -77,6 +78,17 @@ def webhooks_line() -> str:
     return f"Webhooks: {plurals.count(on, 'endpoint')} on" + (f", {off} switched off" if off else "")
 
 
+def failing_webhooks() -> tuple[int, int]:
+    """Endpoints whose every try fails now: (still on, switched off while failing)."""
+    rows = db.session.execute(
+        sa.select(WebhookEndpoint.active, sa.func.count())
+        .where(WebhookEndpoint.failing_since.is_not(None))
+        .group_by(WebhookEndpoint.active)
+    )
+    counts = dict(rows.all())
+    return counts.get(True, 0), counts.get(False, 0)
+
+
 def failed_job_count() -> int | None:
     """How many jobs failed and stay failed; None when Redis cannot be reached to tell."""
     try:
@@ -93,6 +105,7 @@ def show_set_up(user: User) -> home.Shown:
             "checks": set_up_checks(),
             "paused_mail": len(mail_pauses(emails)),
             "failed_jobs": failed_job_count(),
+            "failing_webhooks": failing_webhooks(),
         },
     )
 

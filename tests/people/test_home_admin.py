@@ -4,11 +4,14 @@ it bounced, and background jobs that failed."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from app.extensions import db, utcnow
 from app.people.invitations import Invitation
 from app.people.models import Role
+from app.webhooks.models import WebhookEndpoint
 from tests.mail.bounces import bounce
 
 
@@ -71,6 +74,27 @@ def test_paused_mail_and_failed_jobs_are_listed_as_failing(app, admin, make, cli
     text = panel(client)
     assert "Mail is paused for 1 person: it bounced" in text and 'href="/admin/mail"' in text
     assert "1 background job failed" in text
+    assert "Nothing is failing." not in text
+
+
+def test_webhook_endpoints_that_keep_failing_are_listed_as_failing(app, admin, client, jobs):
+    for url, active in (("https://hooks.example.com/a", True), ("https://hooks.example.com/b", False)):
+        db.session.add(
+            WebhookEndpoint(
+                url=url,
+                events=["question.asked"],
+                secret="whsec_x",
+                active=active,
+                failing_since=utcnow() - timedelta(hours=3),
+            )
+        )
+    db.session.add(WebhookEndpoint(url="https://hooks.example.com/fine", events=[], secret="whsec_y"))
+    db.session.commit()
+
+    text = panel(client)
+    assert "1 webhook endpoint fails every try, and a day of failures switches it off" in text
+    assert "1 webhook endpoint switched off while failing: its events are not sent" in text
+    assert 'href="/admin/webhooks"' in line(text, "1 webhook endpoint fails")
     assert "Nothing is failing." not in text
 
 
