@@ -1,9 +1,10 @@
 """Weekly sessions, as a section of a person's data: the series they organise, their
 invitations and calendar answers, their learnings and votes, the action items they own or
-wrote down, the sessions they attended, and their calendar feed.
+wrote down, the sessions they opened as they ran and those they attended, and their calendar
+feed.
 
 Erasing deletes their calendar feed (its secret address stops working); invitations,
-answers, votes, attendance and action items stay, as the counts and the team's history need
+answers, votes, presence, attendance and action items stay, as the counts and the team's history need
 them (leaving the series is the deactivation's work). With texts removed, their learnings
 become REMOVED, in the mail that carried them too. Action items are the team's decisions,
 and stay as written.
@@ -22,6 +23,7 @@ from sessions.models import (
     Attendance,
     CalendarFeed,
     Learning,
+    Presence,
     SeriesMember,
     SessionSeries,
     Vote,
@@ -37,6 +39,7 @@ COVERS = {
     "session_actions.owner_id",
     "session_actions.created_by_id",
     "session_attendance.user_id",
+    "session_presence.user_id",
     "calendar_feeds.user_id",
 }
 
@@ -52,6 +55,7 @@ def export_sessions(user_id: int) -> dict[str, list[dict]]:
             ActionItem, sa.or_(ActionItem.owner_id == user_id, ActionItem.created_by_id == user_id)
         ),
         "session_attendance": rows(Attendance, Attendance.user_id == user_id),
+        "session_presence": rows(Presence, Presence.user_id == user_id),
         "calendar_feeds": rows(CalendarFeed, CalendarFeed.user_id == user_id, omit={"token"}),
     }
 

@@ -20,7 +20,7 @@ from app.people.models import Role
 from app.scim.models import ScimGroup, ScimGroupMember, ScimToken
 from feedback.models import ClarityAsShown, ClarityRating
 from matching.models import FitAnswer
-from sessions.models import SessionWeek, WeekAnswer
+from sessions.models import Presence, SessionWeek, WeekAnswer
 from sessions.series import feed
 from tests.factories import Factories
 from tests.mail import incoming_messages as mails
@@ -60,6 +60,7 @@ def nina_everywhere(make: Factories, jobs, words: Words = WORDS) -> Scene:
             ClarityRating(question_id=s.answered.id, mentor_id=mia.id, asker_id=nina.id, score=4),
             ClarityAsShown(asker_id=nina.id, responses=3, total=11, through_rating_id=1),
             WeekAnswer(week_id=week.id, user_id=nina.id, partstat="ACCEPTED"),
+            Presence(week_id=week.id, user_id=nina.id),  # she opened the session as it ran
         ]
     )
     # A group of the identity provider that makes her a mentor, and a SCIM token Ada made.
