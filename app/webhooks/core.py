@@ -35,13 +35,15 @@ EVENTS: dict[str, str] = {
 }
 
 # After the first try fails, the next tries wait this long each; after the last, the
-# delivery has failed. Together a little over 17 hours: retried for most of a day.
+# delivery has failed. Together a little over 27 hours: retried for a day, as Standard
+# Webhooks suggests (an endpoint failing all along is switched off after FAILING_TOO_LONG).
 BACKOFF: tuple[timedelta, ...] = (
     timedelta(seconds=5),
     timedelta(minutes=5),
     timedelta(minutes=30),
     timedelta(hours=2),
     timedelta(hours=5),
+    timedelta(hours=10),
     timedelta(hours=10),
 )
 # An endpoint whose every try failed for this long is switched off.
