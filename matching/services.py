@@ -250,8 +250,11 @@ def expire_proposals(now: datetime | None = None) -> int:
             .values(state=MentorshipState.EXPIRED, decided_at=now)
         )
         if result.rowcount:
-            new_hire_id = db.session.get(Mentorship, mentorship_id).new_hire_id
-            _propose_next(new_hire_id, "rematch")
+            mentorship = db.session.get(Mentorship, mentorship_id)
+            db.session.refresh(mentorship)
+            # Declined by silence: the payload's state says "expired".
+            webhook_events.mentorship("mentorship.declined", mentorship)
+            _propose_next(mentorship.new_hire_id, "rematch")
             expired += 1
         db.session.commit()
     return expired
@@ -278,13 +281,17 @@ def remind_mentors(now: datetime | None = None) -> int:
 def complete_finished(now: datetime | None = None) -> int:
     """Mark active mentorships whose programme has run its length as completed."""
     now = now or utcnow()
-    result = db.session.execute(
+    finished = db.session.scalars(
         sa.update(Mentorship)
         .where(Mentorship.state == MentorshipState.ACTIVE, Mentorship.ends_at <= now)
         .values(state=MentorshipState.COMPLETED, ended_at=now)
-    )
+        .returning(Mentorship.id)
+    ).all()
     db.session.flush()
-    return result.rowcount
+    for mentorship in db.session.scalars(sa.select(Mentorship).where(Mentorship.id.in_(finished))):
+        db.session.refresh(mentorship)
+        webhook_events.mentorship("mentorship.ended", mentorship)  # its state says "completed"
+    return len(finished)
 
 
 def send_fit_checks(now: datetime | None = None) -> int:

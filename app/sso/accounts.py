@@ -26,6 +26,7 @@ from app.people.groups import read_groups
 from app.people.models import Role, Team, User, normalize_email
 from app.people.services import PersonDetails, create_person
 from app.sso.models import ExternalIdentity
+from app.webhooks import events as webhook_events
 
 
 class SignInRefused(Refused):
@@ -110,6 +111,9 @@ def _add_person(identity: Identity, email: str, group_roles: dict[str, Role]) ->
         if team_id is not None:
             break
     name = " ".join((identity.name or "").split())[:120] or email.split("@", 1)[0]
-    return create_person(
+    person = create_person(
         PersonDetails(email=email, name=name, roles=frozenset(roles or {Role.NEW_HIRE}), team_id=team_id)
     )
+    # Added and signed in at once: they joined now (an invited person joins at `mark_joined`).
+    webhook_events.person("person.joined", person.id, team_id)
+    return person

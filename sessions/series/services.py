@@ -189,6 +189,8 @@ def change_series(series_id: int, values: SeriesFields) -> list[str]:
             week.skipped, week.moved_start, week.moved_minutes = False, None, None
     moved = any(getattr(wanted, n) != getattr(before, n) for n in WHEN_FIELDS)
     record_change(row, when_changed=moved)
+    if moved:
+        webhook_events.session("session.scheduled", row.id, row.team_id)
     return notes + (clock_notes(wanted) if moved else [])
 
 
@@ -219,6 +221,7 @@ def move_week(series_id: int, day: date, start: datetime, duration_minutes: int 
     series = as_series(row)
     _raise_if_invalid(series)
     record_change(row)
+    webhook_events.session("session.scheduled", row.id, row.team_id, day)
     note = occurrence(series, day).note
     return [note] if note else []
 

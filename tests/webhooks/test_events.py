@@ -5,11 +5,11 @@ flags and weekly sessions record theirs."""
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
-from app.extensions import db
+from app.extensions import db, utcnow
 from app.help.ask import AskInput, ask_question
 from app.help.holds import take_question
 from app.help.models import Attempt
@@ -17,12 +17,15 @@ from app.help.thread import post_answer, resolve
 from app.people.invitations import invite, mark_joined
 from app.people.leavers import leave
 from app.people.models import Role
+from app.sso.accounts import Identity, person_for
 from app.webhooks import core
 from app.webhooks.models import WebhookDelivery
 from feedback.checkins import _raise_flag
 from feedback.models import Side
 from matching import services as matching
 from matching.choosing import choose_mentor
+from sessions.models import SessionSeries
+from sessions.series import services as series
 from tests.help.routing_scenes import mentor
 from tests.sessions.weekly import weekly_series
 
@@ -145,4 +148,66 @@ def test_a_flag_and_a_weekly_session_are_published(make, hooks):
     assert [(kind, data.get("mentorship_id"), data.get("series_id")) for kind, data in published()] == [
         ("feedback.flag_raised", m.id, None),
         ("session.scheduled", None, series_id),
+    ]
+
+
+def test_a_proposal_left_unanswered_and_a_mentorship_run_its_length_are_published(make, hooks):
+    hooks.endpoint("/ok", events=["mentorship.declined", "mentorship.ended"])
+    mia, max_ = mentor(make, "Mia Mentor"), mentor(make, "Max Mentor")
+    nina = make.user(name="Nina New", email="nina@example.com")
+    olli = make.user(name="Olli New", email="olli@example.com")
+    unanswered = matching.create_proposal(nina.id, max_.id, 1.0, [], "join", 7)
+    finished = matching.create_proposal(olli.id, mia.id, 1.0, [], "join", 7)
+    db.session.commit()
+    matching.accept(finished.id, mia.id)
+    db.session.commit()
+    later = utcnow() + timedelta(days=400)  # past the proposal's days and the programme's length
+
+    matching.expire_proposals(later)
+    matching.complete_finished(later)
+    db.session.commit()
+
+    mine = [(kind, data["mentorship_id"], data["state"]) for kind, data in published()]
+    assert ("mentorship.declined", unanswered.id, "expired") in mine
+    assert ("mentorship.ended", finished.id, "completed") in mine
+
+
+def test_a_series_moved_to_another_time_or_one_week_moved_is_published_as_scheduled(make, hooks):
+    hooks.endpoint("/ok", events=["session.scheduled"])
+    lead = make.user(name="Lena Lead", email="lena@example.com")
+    team = make.team("Payments", lead=lead)
+    first = date.today() + timedelta(days=7)
+    series_id = weekly_series(team.id, lead.id, first)
+    db.session.commit()
+    row = db.session.get(SessionSeries, series_id)
+    fields = {name: getattr(row, name) for name in series.SeriesFields.__dataclass_fields__}
+
+    series.change_series(series_id, series.SeriesFields(**{**fields, "location": "Room Delta"}))  # not a new time
+    series.change_series(series_id, series.SeriesFields(**{**fields, "start_time": time(15, 0)}))
+    series.move_week(series_id, first + timedelta(days=7), datetime.combine(first + timedelta(days=8), time(9, 0)))
+    db.session.commit()
+
+    assert [(kind, data["series_id"], data["day"]) for kind, data in published()] == [
+        ("session.scheduled", series_id, None),
+        ("session.scheduled", series_id, None),
+        ("session.scheduled", series_id, (first + timedelta(days=7)).isoformat()),
+    ]
+
+
+def test_someone_added_at_their_first_single_sign_on_is_published_as_joined(make, hooks):
+    hooks.endpoint("/ok", events=["person.joined"])
+    team = make.team("Payments")
+    who = Identity(
+        issuer="https://login.example.com",
+        subject="sub-9",
+        email="ana@example.com",
+        email_verified=True,
+        team="Payments",
+    )
+
+    ana = person_for(who, create_people=True, group_roles={})
+    db.session.commit()
+
+    assert [(kind, data["person_id"], data["team_id"]) for kind, data in published()] == [
+        ("person.joined", ana.id, team.id)
     ]
