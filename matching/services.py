@@ -250,8 +250,7 @@ def expire_proposals(now: datetime | None = None) -> int:
             .values(state=MentorshipState.EXPIRED, decided_at=now)
         )
         if result.rowcount:
-            mentorship = db.session.get(Mentorship, mentorship_id)
-            db.session.refresh(mentorship)
+            mentorship = db.session.get(Mentorship, mentorship_id, populate_existing=True)
             # Declined by silence: the payload's state says "expired".
             webhook_events.mentorship("mentorship.declined", mentorship)
             _propose_next(mentorship.new_hire_id, "rematch")
@@ -288,8 +287,8 @@ def complete_finished(now: datetime | None = None) -> int:
         .returning(Mentorship.id)
     ).all()
     db.session.flush()
-    for mentorship in db.session.scalars(sa.select(Mentorship).where(Mentorship.id.in_(finished))):
-        db.session.refresh(mentorship)
+    completed = sa.select(Mentorship).where(Mentorship.id.in_(finished)).execution_options(populate_existing=True)
+    for mentorship in db.session.scalars(completed):
         webhook_events.mentorship("mentorship.ended", mentorship)  # its state says "completed"
     return len(finished)
 

@@ -42,7 +42,7 @@ def _counts() -> sa.Row:
     ).one()
 
 
-def set_up_checks() -> list[Check]:
+def set_up_checks(webhooks: WebhookCounts) -> list[Check]:
     counts = _counts()
     server = current_app.config.get("MAIL_SERVER")
     return [
@@ -66,27 +66,30 @@ def set_up_checks() -> list[Check]:
             url_for("admin.people"),
             "People",
         ),
-        Check(True, webhooks_line(), url_for("webhooks.endpoints"), "Webhooks"),
+        Check(True, webhooks.line(), url_for("webhooks.endpoints"), "Webhooks"),
     ]
 
 
-def webhooks_line() -> str:
-    """How many webhook endpoints there are, and how many are switched off."""
-    rows = db.session.execute(sa.select(WebhookEndpoint.active, sa.func.count()).group_by(WebhookEndpoint.active))
-    counts = dict(rows.all())
-    on, off = counts.get(True, 0), counts.get(False, 0)
-    return f"Webhooks: {plurals.count(on, 'endpoint')} on" + (f", {off} switched off" if off else "")
+@dataclass(frozen=True)
+class WebhookCounts:
+    on: int  # endpoints switched on
+    off: int  # switched off
+    failing: int  # on, and every try fails now
+    off_failing: int  # switched off while every try failed
+
+    def line(self) -> str:
+        return f"Webhooks: {plurals.count(self.on, 'endpoint')} on" + (f", {self.off} switched off" if self.off else "")
 
 
-def failing_webhooks() -> tuple[int, int]:
-    """Endpoints whose every try fails now: (still on, switched off while failing)."""
+def webhook_counts() -> WebhookCounts:
+    """The endpoints on and off, and those failing among each, in one query."""
+    failing = sa.func.count(WebhookEndpoint.failing_since)
     rows = db.session.execute(
-        sa.select(WebhookEndpoint.active, sa.func.count())
-        .where(WebhookEndpoint.failing_since.is_not(None))
-        .group_by(WebhookEndpoint.active)
+        sa.select(WebhookEndpoint.active, sa.func.count(), failing).group_by(WebhookEndpoint.active)
     )
-    counts = dict(rows.all())
-    return counts.get(True, 0), counts.get(False, 0)
+    counts = {active: (total, failed) for active, total, failed in rows.all()}
+    (on, failing_on), (off, failing_off) = counts.get(True, (0, 0)), counts.get(False, (0, 0))
+    return WebhookCounts(on, off, failing_on, failing_off)
 
 
 def failed_job_count() -> int | None:
@@ -99,13 +102,14 @@ def failed_job_count() -> int | None:
 
 def show_set_up(user: User) -> home.Shown:
     emails = db.session.scalars(sa.select(User.email).where(User.active.is_(True))).all()
+    webhooks = webhook_counts()
     return home.Shown(
         "people/home_setup.html",
         {
-            "checks": set_up_checks(),
+            "checks": set_up_checks(webhooks),
             "paused_mail": len(mail_pauses(emails)),
             "failed_jobs": failed_job_count(),
-            "failing_webhooks": failing_webhooks(),
+            "webhooks": webhooks,
         },
     )
 
