@@ -28,6 +28,8 @@ from app.help import wiring as help_desk
 from app.help.api import blp as help_api
 from app.jobs import init_jobs
 from app.mail import register_mail
+from app.notices import models as notice_models  # noqa: F401  (its table, before migrations run)
+from app.notices import register_notices
 from app.people import bp as people_bp
 from app.people import views as people_views  # noqa: F401  (its routes, on people_bp)
 from app.people.api import blp as people_api
@@ -116,6 +118,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(scim_bp)  # directory sync, for the identity provider
     register_directory_data(app)  # its section of a person's data
     register_mail(app)
+    register_notices(app)  # the channels of notices, email first, and the choices page
     register_webhooks(app)  # the admins' webhook pages and the deliveries' upkeep
 
 

@@ -6,8 +6,9 @@ thread together in the reader's mail client.
 
 from __future__ import annotations
 
-from app.mail.outgoing import send_mail
 from app.mail.outgoing.unsubscribe import opted_out
+from app.notices.channels import tell
+from app.notices.core import Button, Card, Notice
 from app.tokens import make_token
 from app.urls import external_url
 from matching import REMINDERS
@@ -40,23 +41,42 @@ def _send(
     subject: str,
     template: str,
     unsubscribe: str | None = None,
+    buttons: tuple[Button, ...] = (),
     **context,
 ):
-    send_mail(
-        key=f"{key}:{mentorship.id}:{to.id}",
+    """Tell one side of a mentorship something, by mail and in the chat they chose."""
+    context = {
+        "mentorship": mentorship,
+        "page": external_url("matching.mentoring"),
+        "reasons": reasons_for(mentorship, to.id),
+        **context,
+    }
+    reasons = context["reasons"] if template in ("proposal", "accepted") else []
+    card = Card(
+        title=subject,
+        facts=tuple(("Why", r["text"]) for r in reasons),
+        buttons=buttons,
+        link=context["page"],
+    )
+    mail = dict(
         kind=kind,
-        to=to,
         subject=subject,
         template=f"matching/email/{template}",
         thread=f"mentorship-{mentorship.id}",
         about=("mentorship", mentorship.id),
         unsubscribe=unsubscribe,
-        context={
-            "mentorship": mentorship,
-            "page": external_url("matching.mentoring"),
-            "reasons": reasons_for(mentorship, to.id),
-            **context,
-        },
+        context=context,
+    )
+    thread = f"mentorship-{mentorship.id}"
+    tell(to, Notice(f"{key}:{mentorship.id}:{to.id}", "mentorship", card, mail, thread, ("mentorship", mentorship.id)))
+
+
+def _answer_buttons(mentorship: Mentorship) -> tuple[Button, ...]:
+    """Accept and decline, in a chat, as the mail's one-click links do."""
+    value = str(mentorship.id)
+    return (
+        Button("Accept", action="mentorship.accept", value=value, style="primary"),
+        Button("Decline", action="mentorship.decline", value=value, asks="Why not? (optional)", optional=True),
     )
 
 
@@ -70,6 +90,7 @@ def proposal(mentorship: Mentorship) -> None:
         mentor,
         f"Would you mentor {mentorship.new_hire.name}?",
         "proposal",
+        buttons=_answer_buttons(mentorship),
         accept=action_link(mentorship, "accept", mentor.id),
         decline=action_link(mentorship, "decline", mentor.id),
     )
@@ -87,6 +108,7 @@ def reminder(mentorship: Mentorship) -> None:
         mentor,
         f"Reminder: would you mentor {mentorship.new_hire.name}?",
         "proposal",
+        buttons=_answer_buttons(mentorship),
         accept=action_link(mentorship, "accept", mentor.id),
         decline=action_link(mentorship, "decline", mentor.id),
         reminder=True,

@@ -1,21 +1,23 @@
-"""The help desk's mails: asking a mentor (or the team lead) to answer, telling the asker
+"""The help desk's notices: asking a mentor (or the team lead) to answer, telling the asker
 a mentor took their question, reminding a taker, telling the asker (and a taker whose hold
 ended) where a question went, and telling people of new posts on a thread.
 
-Every mail has a key per attempt or post, so a job that runs twice sends it once; mails
-about one question thread together in the reader's mail client. Each carries the reader's
-own reply address, so answering is replying, and one-click links for the rest.
+Each is told once (app.notices), by email and in the chat where the reader chose, with a
+key per attempt or post, so a job that runs twice sends it once. Mails about one question
+thread together in the reader's mail client, and each carries the reader's own reply
+address, so answering is replying, and one-click links for the rest; in a chat, the card's
+buttons do what the links do.
 """
 
 from __future__ import annotations
 
-from flask import current_app
-
 from app.help import mail_links
+from app.help.attempt_words import asked_before, escalation_reason, hints_for, hold_text, reason_for
 from app.help.duplicates import repeat_for
-from app.help.models import Attempt, AttemptState, Question
+from app.help.models import Attempt, AttemptState, Question, Urgency
 from app.mail.addresses import reply_address
-from app.mail.outgoing import send_mail
+from app.notices.channels import tell
+from app.notices.core import Button, Card, Notice
 from app.times import time_with_zone
 from app.urls import external_url
 
@@ -26,14 +28,6 @@ ASK_KIND = "question_ask"
 ASK_KEY = "question-ask:"
 
 SUBJECT_GOAL_CHARS = 80
-# The ranking names its tiers for the asker; the person asked reads why it is them.
-REASONS = {
-    "your mentor": "you are their mentor",
-    "teaches the skill": "you teach the skill",
-    "teaches a related skill": "you teach a related skill",
-    "available in your team": "you are in their team",
-    "team lead": "you lead their team",
-}
 
 
 def _on_thread(question: Question, reader) -> dict:
@@ -46,79 +40,44 @@ def _on_thread(question: Question, reader) -> dict:
     )
 
 
-def hints_for(question: Question) -> list[dict]:
-    """What the mentors who passed the question on suggested, oldest first."""
-    return [
-        {"name": a.mentor.name, "hint": a.hint}
-        for a in question.attempts
-        if a.state in (AttemptState.PASSED, AttemptState.RELEASED) and a.hint
-    ]
+def topic_for(question: Question, person) -> str:
+    """The topic of a notice about a question, as its reader chose channels for it."""
+    if person.id == question.asker_id:
+        return "answers"
+    return "questions_blocking" if question.urgency == Urgency.BLOCKING else "questions_can_wait"
 
 
-# Why an earlier person was asked, as the lead reads it.
-THIRD_PERSON = {"your mentor": "their mentor", "available in your team": "in their team"}
-# How an earlier attempt ended, for the escalation mail.
-OUTCOMES = {
-    AttemptState.TIMED_OUT: "did not answer in time",
-    AttemptState.PASSED: "passed it on",
-    AttemptState.RELEASED: "took it, then could not after all",
-    AttemptState.UNREACHED: "could not be reached (mail to them bounces)",
-    AttemptState.LEFT: "left the team",
-    AttemptState.WAITING: "still has it",
-}
+def _tell(person, question: Question, key: str, card: Card, **mail) -> None:
+    """Tell one person of a question, by mail threaded with its other mails and in the
+    chat thread where the question lives for them."""
+    mail = {**_on_thread(question, person), **mail}
+    notice = Notice(key, topic_for(question, person), card, mail, mail["thread"], ("question", question.id))
+    tell(person, notice)
 
 
-def _minutes(delta) -> str:
-    minutes = max(0, round(delta.total_seconds() / 60))
-    if minutes < 120:
-        return f"{minutes} min"
-    return f"{minutes / 60:.0f} h" if minutes % 60 == 0 or minutes >= 600 else f"{minutes / 60:.1f} h"
-
-
-def asked_before(attempt: Attempt) -> list[dict]:
-    """Who was asked before this attempt, for how long, and how it ended, oldest first."""
-    return [
-        {
-            "name": a.mentor.name,
-            "why": THIRD_PERSON.get(a.tier, a.tier),
-            "for": _minutes((a.closed_at or a.deadline_at) - (a.notified_at or a.created_at)),
-            "outcome": OUTCOMES.get(a.state, a.state.value.replace("_", " ")),
-        }
-        for a in attempt.question.attempts
-        if a.number < attempt.number
-    ]
-
-
-def escalation_reason(attempt: Attempt) -> str:
-    """Why a question reached its team lead, truthfully, from the attempts before."""
-    earlier = [a for a in attempt.question.attempts if a.number < attempt.number]
-    tries = [a for a in earlier if a.state not in (AttemptState.UNREACHED, AttemptState.LEFT)]
-    if len(tries) >= current_app.config["ROUTING_ATTEMPTS"]:
-        noun = "mentor" if len(tries) == 1 else "mentors"
-        return f"the {len(tries)} {noun} asked so far did not answer it"
-    who = (
-        "who teaches " + ", ".join(s.name for s in attempt.question.skills)
-        if attempt.question.skills
-        else "of the team (no skill was named)"
+def ask_card(attempt: Attempt, escalated: bool = False) -> Card:
+    """The chat message that asks a mentor (or the lead): the question, why them, by when,
+    and the buttons that take it, pass it on or answer it there."""
+    question, person = attempt.question, attempt.mentor
+    facts = [("Asked by", question.asker.name), ("Why you", reason_for(attempt))]
+    if question.skills:
+        facts.append(("Skills", ", ".join(s.name for s in question.skills)))
+    facts.append(("Answer by", time_with_zone(attempt.deadline_at, person.timezone)))
+    facts += [(f"Hint from {h['name']}", h["hint"]) for h in hints_for(question)]
+    value = str(attempt.id)
+    return Card(
+        title=f"Nobody has answered {question.asker.name} yet" if escalated else f"{question.asker.name} is stuck",
+        text=escalation_reason(attempt) if escalated else "",
+        quote=f"{question.goal}\n\n{question.stuck}".strip(),
+        facts=tuple(facts),
+        buttons=(
+            Button("Take it", action="question.take", value=value, style="primary"),
+            Button("Answer", action="question.answer", value=value, asks="Your answer"),
+            Button("Pass it on", action="question.pass", value=value, asks="A hint for the next person", optional=True),
+        ),
+        link=external_url("help.thread", question_id=question.id),
+        link_label="Open the question",
     )
-    if not earlier:
-        return f"nobody was asked before you: no mentor {who} can take it now"
-    return f"no other mentor {who} can take it now"
-
-
-def hold_text(urgency) -> str:
-    """How long taking a question of this urgency keeps it with the taker, in words."""
-    config = current_app.config
-    if urgency == "blocking":
-        hours = config["TAKEN_HOURS_BLOCKING"]
-        return f"{hours:g} working hour{'' if hours == 1 else 's'}"
-    days = config["TAKEN_DAYS_CAN_WAIT"]
-    return f"{days:g} working day{'' if days == 1 else 's'}"
-
-
-def reason_for(attempt: Attempt) -> str:
-    """Why this person was asked, worded for them."""
-    return REASONS.get(attempt.tier, attempt.tier)
 
 
 def _short(text: str) -> str:
@@ -135,13 +94,14 @@ def ask(attempt: Attempt, escalated: bool = False) -> None:
         subject = f"Nobody has answered {asker.name} yet: {_short(question.goal)}"
     else:
         subject = f"{asker.name} is stuck: {_short(question.goal)}"
-    send_mail(
-        key=f"{ASK_KEY}{attempt.id}",
+    _tell(
+        person,
+        question,
+        f"{ASK_KEY}{attempt.id}",
+        ask_card(attempt, escalated),
         kind=ASK_KIND,
-        to=person,
         subject=subject,
         template="help/email/routing_ask",
-        **_on_thread(question, person),
         context={
             "question": question,
             "attempt": attempt,
@@ -172,13 +132,21 @@ def taken(attempt: Attempt) -> None:
     """Tell the asker that the person asked is on their question, and by when to expect a reply."""
     question, mentor = attempt.question, attempt.mentor
     asker = question.asker
-    send_mail(
-        key=f"question-taken:{attempt.id}",
+    deadline = time_with_zone(attempt.deadline_at, asker.timezone)
+    card = Card(
+        title=f"{mentor.name} is on your question",
+        text=f"Expect an answer by {deadline}.",
+        quote=question.goal,
+        link=external_url("help.thread", question_id=question.id),
+    )
+    _tell(
+        asker,
+        question,
+        f"question-taken:{attempt.id}",
+        card,
         kind="question_taken",
-        to=asker,
         subject=f"{mentor.name} is on your question",
         template="help/email/taken",
-        **_on_thread(question, asker),
         context={
             "question": question,
             "mentor": mentor,
@@ -201,13 +169,29 @@ def reply(question: Question, post, to) -> None:
         subject = f"{author} answered: {_short(question.goal)}"
     else:
         subject = f"{author} followed up: {_short(question.goal)}"
-    send_mail(
-        key=f"question-reply:{post.id}:{to.id}",
+    buttons = ()
+    if rate:
+        value = str(question.id)
+        buttons = (
+            Button("Helpful", action="question.helpful", value=value, style="primary"),
+            Button("Not helpful", action="question.not_helpful", value=value),
+            Button("Resolved", action="question.resolve", value=value),
+        )
+    card = Card(
+        title=f"{author} answered your question" if for_asker else f"{author} followed up",
+        text=_short(question.goal),
+        quote=post.body,
+        buttons=buttons,
+        link=external_url("help.thread", question_id=question.id),
+    )
+    _tell(
+        to,
+        question,
+        f"question-reply:{post.id}:{to.id}",
+        card,
         kind="question_reply",
-        to=to,
         subject=subject,
         template="help/email/reply",
-        **_on_thread(question, to),
         context={
             "question": question,
             "post": post,
@@ -224,13 +208,22 @@ def reply(question: Question, post, to) -> None:
 def _note(key: str, to, attempt: Attempt, subject: str, paragraphs: list[str], links: list[tuple[str, str]]) -> None:
     """A short routing note about a question, threaded with its other mails."""
     question = attempt.question
-    send_mail(
-        key=key,
+    url = external_url("help.thread", question_id=question.id)
+    card = Card(
+        title=subject,
+        text="\n\n".join(paragraphs),
+        buttons=tuple(Button(label, url=href) for label, href in links),
+        link=url,
+        link_label="Open the question",
+    )
+    _tell(
+        to,
+        question,
+        key,
+        card,
         kind="question_routing_note",
-        to=to,
         subject=subject,
         template="help/email/routing_note",
-        **_on_thread(question, to),
         context={
             "question": question,
             "paragraphs": paragraphs,

@@ -19,7 +19,8 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.mail.addresses import reply_address
 from app.mail.incoming.handlers import Reply, ReplyRefused
-from app.mail.outgoing.compose import send_mail
+from app.notices.channels import tell, tell_team
+from app.notices.core import Button, Card, Notice
 from app.times import day_name, describe_when
 from app.urls import external_url
 from sessions.learnings.services import find_week, why_not_add
@@ -69,10 +70,9 @@ def _prompt_week(row: SessionSeries, week: SessionWeek, session: Occurrence) -> 
         person = member.user
         if member.left_at is not None or not person.active or email_problem(person.email):
             continue
-        send_mail(
-            key=f"session-prompt:{week.id}:{person.id}",
+        when = describe_when(session.start_utc, session.end_utc, person.timezone)
+        mail = dict(
             kind="session-prompt",
-            to=person,
             subject=f"Your learnings for {row.title} ({day_name(session.start_local)})",
             template="sessions/email/prompt",
             about=week,
@@ -81,16 +81,31 @@ def _prompt_week(row: SessionSeries, week: SessionWeek, session: Occurrence) -> 
             context=dict(
                 series=row,
                 page=page,
-                when=describe_when(session.start_utc, session.end_utc, person.timezone),
+                when=when,
                 labels=REPLY_LABELS,
                 text_max=TEXT_MAX,
                 names_shown=row.names_shown,
             ),
         )
+        card = prompt_card(row, page, when)
+        tell(person, Notice(f"session-prompt:{week.id}:{person.id}", "sessions", card, mail, mail["thread"]))
         sent += 1
+    if row.team is not None:
+        when = describe_when(session.start_utc, session.end_utc, row.timezone)
+        tell_team(row.team, Notice(f"session-prompt:{week.id}:team", "sessions", prompt_card(row, page, when)))
     if sent:
         log.info("session prompt: series=%s week=%s emails=%s", row.id, week.day, sent)
     return sent
+
+
+def prompt_card(row: SessionSeries, page: str, when: str) -> Card:
+    """The learnings prompt as a chat message: when the session is, and where to add them."""
+    return Card(
+        title=f"Your learnings for {row.title}",
+        text=f"The session is {when}. What did you learn this week, what went well, what was hard?",
+        buttons=(Button("Add your learnings", url=page, style="primary"),),
+        link=page,
+    )
 
 
 # -- replies to the prompt ---------------------------------------------------------------------

@@ -8,8 +8,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.extensions import db, utcnow
-from app.mail.outgoing.compose import send_mail
 from app.mail.outgoing.unsubscribe import opted_out_of
+from app.notices.channels import tell, tell_team
+from app.notices.core import Card, Notice
 from app.times import long_date
 from app.urls import external_url
 from app.webhooks import events as webhook_events
@@ -33,33 +34,41 @@ def send_summary(week_id: int) -> int:
     people = attendees_of(week_id)
     unsubscribed = opted_out_of(SUMMARY_TOPIC, [p.id for p in people])
     summary = summary_of(week_id)
+    page = external_url("sessions.summary_page", series_id=series.id, day=week.day.isoformat())
+    history = external_url("sessions.history", series_id=series.id)
     mailed = 0
     for person in people:
         if person.id in unsubscribed or not person.active or email_problem(person.email):
             continue
-        send_mail(
-            key=f"session-summary:{week.id}:{person.id}",
+        mail = dict(
             kind="session-summary",
-            to=person,
             subject=f"Summary: {series.title}, {long_date(week.held_on)}",
             template="sessions/email/summary",
             about=week,
             thread=f"session-series-{series.id}",
             unsubscribe=SUMMARY_TOPIC,
-            context=dict(
-                series=series,
-                week=week,
-                summary=summary,
-                page=external_url("sessions.summary_page", series_id=series.id, day=week.day.isoformat()),
-                history=external_url("sessions.history", series_id=series.id),
-            ),
+            context=dict(series=series, week=week, summary=summary, page=page, history=history),
         )
+        card = summary_card(series.title, week, summary, page)
+        tell(person, Notice(f"session-summary:{week.id}:{person.id}", "sessions", card, mail, mail["thread"]))
         mailed += 1
+    if series.team is not None:
+        card = summary_card(series.title, week, summary, page, for_team=True)
+        tell_team(series.team, Notice(f"session-summary:{week.id}:team", "sessions", card))
     if week.summary_sent_at is None:
         week.summary_sent_at = utcnow()
         webhook_events.session("session.summary_sent", series.id, series.team_id, week.day)
     db.session.flush()
     return mailed
+
+
+def summary_card(title: str, week: SessionWeek, summary: retro.Summary, page: str, for_team: bool = False) -> Card:
+    """The summary as a chat message: the top learnings (only for those who were there, as
+    the mail: a team's channel may hold others) and the action items, then the page."""
+    facts = [] if for_team else [("Top learning", top.group.head.text) for top in summary.top[:3]]
+    facts += [("Action", f"{a.text} ({a.owner})" if a.owner else a.text) for a in summary.actions]
+    text = f"{summary.items_count} learnings, {summary.votes_count} votes, {len(summary.actions)} action items."
+    return Card(title=f"Summary: {title}, {long_date(week.held_on)}", text=text, facts=tuple(facts), link=page)
 
 
 def send_due_summaries() -> int:

@@ -16,6 +16,7 @@ from app.mail.addresses import reply_address
 from app.mail.incoming.intake import receive
 from app.mail.models import MailBounce
 from app.mail.outgoing.unsubscribe import opt_out
+from app.notices.models import NoticeChoice
 from app.people.models import Role
 from app.scim.models import ScimGroup, ScimGroupMember, ScimToken
 from feedback.models import ClarityAsShown, ClarityRating
@@ -55,6 +56,8 @@ def nina_everywhere(make: Factories, jobs, words: Words = WORDS) -> Scene:
         [
             DigestSetting(user_id=nina.id),
             DigestSetting(user_id=mia.id),
+            NoticeChoice(user_id=nina.id, topic="answers", channels=["email"]),
+            NoticeChoice(user_id=mia.id, topic="sessions", channels=["email"]),
             FitAnswer(mentorship_id=s.mentorship.id, user_id=nina.id, good_fit=True),
             SelfSolve(user_id=nina.id, question_id=s.answered.id, team_id=s.team.id),
             ClarityRating(question_id=s.answered.id, mentor_id=mia.id, asker_id=nina.id, score=4),

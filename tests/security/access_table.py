@@ -138,6 +138,7 @@ TABLE: dict[str, dict[str, str | Token]] = {
     "/help/knowledge/<int:question_id>": {GET: "302 200 404 200 200 404"},
     "/help/knowledge/<int:question_id>/solved": {POST: "401 ok 404 ok ok 404"},
     "/help/mail-settings": {GET: SIGNED_IN, POST: ANYONE_SIGNED_IN_SENDS},
+    "/profile/notices": {GET: SIGNED_IN, POST: ANYONE_SIGNED_IN_SENDS},
     "/help/email/<action>/<token>": {GET: Token(400), POST: Token(400, valid=None)},
     # Mail
     "/mail/unsubscribe/<topic_name>/<token>": {GET: Token(400), POST: Token(400, valid=None)},

@@ -1,0 +1,100 @@
+"""Where notices go: the channels registered at start-up, and telling a person or a team.
+
+A channel is any object with these (email's is below; Slack and Teams register theirs):
+
+    name: str                        # "slack"
+    title: str                       # "Slack", as the choices page says it
+    reaches(person) -> bool          # installed and linked for this person now
+    holds(person_id, thread) -> bool # the thread already lives there for this person
+    send(person, notice) -> None     # record it in the transaction, deliver after the commit
+    send_team(team, notice) -> bool  # post to the team's channel, if it has one there
+    revise(key, card) -> None        # messages already sent for key now show this card
+
+Sending is once-only per notice key and person, on every channel; a channel that cannot
+send a notice (it has no card it can draw, say) leaves it to the others.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+
+from app.extensions import db
+from app.notices.core import EMAIL, Card, Notice, channels_for
+from app.notices.models import NoticeChoice
+
+log = logging.getLogger(__name__)
+
+
+class Channel(Protocol):
+    name: str
+    title: str
+
+    def reaches(self, person) -> bool: ...
+
+    def holds(self, person_id: int, thread: str) -> bool: ...
+
+    def send(self, person, notice: Notice) -> None: ...
+
+    def send_team(self, team, notice: Notice) -> bool: ...
+
+    def revise(self, key: str, card: Card) -> None: ...
+
+
+def register_channel(app: Flask, channel: Channel) -> None:
+    app.extensions.setdefault("notice_channels", {})[channel.name] = channel
+
+
+def registered() -> dict[str, Channel]:
+    """The channels by name, email first."""
+    return current_app.extensions.get("notice_channels", {})
+
+
+def chosen(person_id: int, topic: str) -> list[str] | None:
+    """What a person chose for a topic, or None if they never chose."""
+    return db.session.scalar(
+        sa.select(NoticeChoice.channels).where(NoticeChoice.user_id == person_id, NoticeChoice.topic == topic)
+    )
+
+
+def where(person, notice: Notice) -> list[str]:
+    """The names of the channels that will carry a notice to a person."""
+    channels = registered()
+    reachable = [name for name, channel in channels.items() if name == EMAIL or channel.reaches(person)]
+    holding = [
+        name
+        for name, channel in channels.items()
+        if notice.thread and name != EMAIL and channel.holds(person.id, notice.thread)
+    ]
+    return channels_for(chosen(person.id, notice.topic), reachable, holding)
+
+
+def tell(person, notice: Notice) -> list[str]:
+    """Tell a person something where they chose to hear it; return the channels' names.
+
+    Call it inside the transaction where the thing happened: each channel records what it
+    sends and delivers after the commit, so a rollback tells nobody."""
+    channels = registered()
+    names = where(person, notice)
+    if notice.mail is None and names == [EMAIL]:
+        log.info("notice %s has no email and %s has no other channel", notice.key, person.id)
+        return []
+    for name in names:
+        channels[name].send(person, notice)
+    return names
+
+
+def tell_team(team, notice: Notice) -> list[str]:
+    """Post a notice to the team's chat channels (Slack, Teams), where its lead set one up;
+    return the channels' names. Email to each member stays the feature's own loop."""
+    return [name for name, channel in registered().items() if name != EMAIL and channel.send_team(team, notice)]
+
+
+def revise(key: str, card: Card) -> None:
+    """Make chat messages already sent for a notice show this card instead (a question
+    taken, answered or moved on), so that they never offer what no longer applies."""
+    for channel in registered().values():
+        channel.revise(key, card)

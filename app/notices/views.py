@@ -1,0 +1,52 @@
+"""The page where a person chooses, topic by topic, which channels their notices take."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from app.extensions import db
+from app.notices import bp
+from app.notices.channels import chosen, registered
+from app.notices.core import EMAIL, TOPICS
+from app.notices.models import NoticeChoice
+
+
+def _rows(picked: dict[str, set[str]] | None = None) -> list[dict]:
+    return [
+        {
+            "topic": topic,
+            "title": title,
+            "picked": picked[topic] if picked is not None else set(chosen(current_user.id, topic) or [EMAIL]),
+        }
+        for topic, title in TOPICS.items()
+    ]
+
+
+def _page(form: FlaskForm, rows: list[dict], errors: dict[str, str] | None = None, status: int = 200):
+    channels = [
+        {"name": name, "title": channel.title, "ready": name == EMAIL or channel.reaches(current_user)}
+        for name, channel in registered().items()
+    ]
+    return render_template("notices/choices.html", form=form, rows=rows, channels=channels, errors=errors or {}), status
+
+
+@bp.route("/profile/notices", methods=["GET", "POST"])
+@login_required
+def choices():
+    """Show and save where each topic's notices reach the signed-in person."""
+    form = FlaskForm()
+    if request.method == "GET":
+        return _page(form, _rows())
+    if not form.validate_on_submit():
+        return _page(form, _rows(), {"form": "The form had expired. Choose again and save."}, 400)
+    names = set(registered())
+    picked = {topic: {c for c in request.form.getlist(topic) if c in names} for topic in TOPICS}
+    errors = {topic: "Choose at least one place." for topic, channels in picked.items() if not channels}
+    if errors:
+        return _page(form, _rows(picked), errors, 422)
+    for topic, channels in picked.items():
+        db.session.merge(NoticeChoice(user_id=current_user.id, topic=topic, channels=sorted(channels)))
+    flash("Saved: your notices go where you chose.")
+    return redirect(url_for("notices.choices"))
