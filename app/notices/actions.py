@@ -1,4 +1,5 @@
-"""What a button in a chat message does, registered by the feature that owns it.
+"""What a button in a chat message does, and where a reply written in a chat thread goes,
+each registered by the feature that owns it.
 
     register_action(app, "question.take", take_from_chat)
 
@@ -39,3 +40,26 @@ def run_action(name: str, person, value: str, text: str | None = None) -> Done:
     if handler is None:
         raise NotFound("That button does nothing any more.")
     return handler(person, value, text)
+
+
+# -- replies written in a chat thread ------------------------------------------------------
+
+ThreadReply = Callable[..., None]  # handler(person, object_id: int, text: str, source_key: str) -> None
+
+
+def register_thread_reply(app: Flask, prefix: str, handler: ThreadReply) -> None:
+    """Let a feature take what people write in the chat thread of its notices: a notice's
+    thread "question-12" has the prefix "question" and the object id 12."""
+    app.extensions.setdefault("notice_thread_replies", {})[prefix] = handler
+
+
+def run_thread_reply(thread: str, person, text: str, source_key: str) -> bool:
+    """Hand a reply written in a chat thread to the feature that owns the thread; return
+    False when no feature takes replies there. `source_key` names the chat message, so the
+    same message handed over twice is taken once. Raises the kernel's errors as actions do."""
+    prefix, _, number = thread.rpartition("-")
+    handler = current_app.extensions.get("notice_thread_replies", {}).get(prefix)
+    if handler is None or not number.isdigit():
+        return False
+    handler(person, int(number), text, source_key)
+    return True
