@@ -73,10 +73,17 @@ def _send(
 
 def _answer_buttons(mentorship: Mentorship) -> tuple[Button, ...]:
     """Accept and decline, in a chat, as the mail's one-click links do."""
-    value = str(mentorship.id)
+    value, mentor_id = str(mentorship.id), mentorship.mentor_id
     return (
-        Button("Accept", action="mentorship.accept", value=value, style="primary"),
-        Button("Decline", action="mentorship.decline", value=value, asks="Why not? (optional)", optional=True),
+        Button("Accept", "mentorship.accept", value, action_link(mentorship, "accept", mentor_id), style="primary"),
+        Button(
+            "Decline",
+            "mentorship.decline",
+            value,
+            action_link(mentorship, "decline", mentor_id),
+            asks="Why not?",
+            optional=True,
+        ),
     )
 
 

@@ -28,6 +28,7 @@ ASK_KIND = "question_ask"
 ASK_KEY = "question-ask:"
 
 SUBJECT_GOAL_CHARS = 80
+HINT = "A hint for the next person"
 
 
 def _on_thread(question: Question, reader) -> dict:
@@ -65,17 +66,18 @@ def ask_card(attempt: Attempt, escalated: bool = False) -> Card:
     facts.append(("Answer by", time_with_zone(attempt.deadline_at, person.timezone)))
     facts += [(f"Hint from {h['name']}", h["hint"]) for h in hints_for(question)]
     value = str(attempt.id)
+    thread_url = external_url("help.thread", question_id=question.id)
     return Card(
         title=f"Nobody has answered {question.asker.name} yet" if escalated else f"{question.asker.name} is stuck",
         text=escalation_reason(attempt) if escalated else "",
         quote=f"{question.goal}\n\n{question.stuck}".strip(),
         facts=tuple(facts),
         buttons=(
-            Button("Take it", action="question.take", value=value, style="primary"),
-            Button("Answer", action="question.answer", value=value, asks="Your answer"),
-            Button("Pass it on", action="question.pass", value=value, asks="A hint for the next person", optional=True),
+            Button("Take it", "question.take", value, mail_links.take_link(attempt), style="primary"),
+            Button("Answer", "question.answer", value, thread_url, asks="Your answer"),
+            Button("Pass it on", "question.pass", value, mail_links.pass_link(attempt), asks=HINT, optional=True),
         ),
-        link=external_url("help.thread", question_id=question.id),
+        link=thread_url,
         link_label="Open the question",
     )
 
@@ -173,9 +175,9 @@ def reply(question: Question, post, to) -> None:
     if rate:
         value = str(question.id)
         buttons = (
-            Button("Helpful", action="question.helpful", value=value, style="primary"),
-            Button("Not helpful", action="question.not_helpful", value=value),
-            Button("Resolved", action="question.resolve", value=value),
+            Button("Helpful", "question.helpful", value, mail_links.rate_link(question, True), style="primary"),
+            Button("Not helpful", "question.not_helpful", value, mail_links.rate_link(question, False)),
+            Button("Resolved", "question.resolve", value, external_url("help.thread", question_id=question.id)),
         )
     card = Card(
         title=f"{author} answered your question" if for_asker else f"{author} followed up",

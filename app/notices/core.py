@@ -25,7 +25,9 @@ class Button:
 
     `action` names a registered action (app.notices.actions) and `value` what it acts on
     (an attempt id, say); `asks` makes the chat ask for a text first (a hint, an answer),
-    which the action receives. A button with `url` only opens that page."""
+    which the action receives. `url` opens a page (a one-click link, say): a button with
+    only a url is a link everywhere, and a chat that cannot call Unstuck back (a Teams
+    incoming webhook) opens the url of a button that has both."""
 
     label: str
     action: str | None = None
