@@ -12,3 +12,6 @@ bp = Blueprint("help", __name__, template_folder="templates", static_folder="sta
 SWEEP_SECONDS = 60
 # Digests of questions that can wait go out within this long of their time.
 DIGEST_SECONDS = 300
+
+# The notices' topic of questions that can wait, as each person chose channels for it.
+CAN_WAIT_TOPIC = "questions_can_wait"

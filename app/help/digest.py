@@ -23,8 +23,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, lazyload, selectinload
 
 from app.extensions import db, utcnow
-from app.help import digest_replies, digest_schedule
-from app.help.digest_items import item_of, subject_of
+from app.help import CAN_WAIT_TOPIC, digest_replies, digest_schedule
+from app.help.digest_items import digest_card, item_of, subject_of
 from app.help.digest_settings import DEFAULT_FREQUENCY, DEFAULT_MINUTE, TOPIC, ensure_settings
 from app.help.models import (
     Attempt,
@@ -41,6 +41,8 @@ from app.mail.models import MailOptOut
 from app.mail.outgoing.compose import send_mail
 from app.mail.outgoing.jobs import RETRY, deliver_batch
 from app.mail.outgoing.unsubscribe import opted_out_of
+from app.notices.channels import chosen_by, send_on, where
+from app.notices.core import EMAIL, Notice
 from app.people.models import User
 from app.urls import external_url
 
@@ -213,6 +215,7 @@ def _send_batch(user_ids: list[int], now: datetime) -> int:
         [(a.question_id, user_id) for user_id, (_, told) in due.items() for a, _ in told]
     )
     settings_url = external_url("help.mail_settings")
+    choices = chosen_by(list(due), CAN_WAIT_TOPIC)
     mails = []
     for user_id, (slot, told) in due.items():
         user, setting = users[user_id], settings[user_id]
@@ -221,8 +224,15 @@ def _send_batch(user_ids: list[int], now: datetime) -> int:
             for attempt, updated in told
         ]
         schedule = digest_schedule.describe(setting.frequency, setting.minute_of_day, setting.weekday)
+        key = f"digest:{user_id}:{slot:%Y%m%dT%H%M%S.%fZ}"
+        if user_id in choices:  # who chose a chat for these gets the digest there as one message
+            notice = Notice(key, CAN_WAIT_TOPIC, digest_card(items), about=("user", user_id))
+            names = where(user, notice, choices[user_id])
+            send_on(user, notice, [name for name in names if name != EMAIL])
+            if EMAIL not in names:
+                continue
         mail = send_mail(
-            key=f"digest:{user_id}:{slot:%Y%m%dT%H%M%S.%fZ}",
+            key=key,
             kind="digest",
             to=user,
             subject=subject_of(items),
@@ -248,9 +258,10 @@ def _send_batch(user_ids: list[int], now: datetime) -> int:
         .values(last_sent_at=now)
         .execution_options(synchronize_session=False)
     )
-    enqueue_after_commit(deliver_batch, mail_ids, queue="mail", retry=RETRY)
+    if mail_ids:
+        enqueue_after_commit(deliver_batch, mail_ids, queue="mail", retry=RETRY)
     db.session.commit()
-    return len(mail_ids)
+    return len(due)
 
 
 def _pending(user_ids: list[int]) -> tuple[dict[int, list[tuple[Attempt, datetime | None]]], dict[int, str]]:

@@ -9,11 +9,14 @@ from datetime import datetime, timedelta
 from app.help import digest_replies, mail_links
 from app.help.duplicates import RepeatMark, repeat_for
 from app.help.models import Attempt, Question
+from app.notices.core import Button, Card
 from app.people.models import User
 from app.times import time_with_zone
 from app.urls import external_url
 
 SUBJECT_GOAL_CHARS = 60
+# The questions a chat digest names one by one; the page lists them all.
+CARD_ITEMS = 10
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,26 @@ def subject_of(items: list[Item]) -> str:
     if updated:
         parts.append(f"{updated} updated")
     return f"Your Unstuck digest: {' and '.join(parts)}"
+
+
+def digest_card(items: list[Item]) -> Card:
+    """A digest as one chat message: each question with its asker, how long it has waited and
+    by when to answer, and the page where the mentor takes, passes or answers them."""
+    inbox = external_url("help.inbox")
+    shown = items[:CARD_ITEMS]
+    facts = tuple(
+        (
+            f"{'Updated: ' if i.updated else ''}{i.asker}",
+            f"{_short(i.question.goal)} (waited {i.waited}, answer by {i.deadline})",
+        )
+        for i in shown
+    )
+    more = len(items) - len(shown)
+    text = f"And {more} more on your questions page." if more else ""
+    buttons = (Button("Open your questions", url=inbox, style="primary"),)
+    return Card(
+        title=subject_of(items), text=text, facts=facts, buttons=buttons, link=inbox, link_label="Questions for you"
+    )
 
 
 def _short(text: str) -> str:

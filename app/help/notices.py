@@ -11,7 +11,7 @@ buttons do what the links do.
 
 from __future__ import annotations
 
-from app.help import mail_links
+from app.help import CAN_WAIT_TOPIC, mail_links
 from app.help.attempt_words import asked_before, escalation_reason, hints_for, hold_text, reason_for
 from app.help.duplicates import repeat_for
 from app.help.models import Attempt, AttemptState, Question, Urgency
@@ -45,7 +45,7 @@ def topic_for(question: Question, person) -> str:
     """The topic of a notice about a question, as its reader chose channels for it."""
     if person.id == question.asker_id:
         return "answers"
-    return "questions_blocking" if question.urgency == Urgency.BLOCKING else "questions_can_wait"
+    return "questions_blocking" if question.urgency == Urgency.BLOCKING else CAN_WAIT_TOPIC
 
 
 def _tell(person, question: Question, key: str, card: Card, **mail) -> None:

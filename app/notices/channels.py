@@ -60,8 +60,23 @@ def chosen(person_id: int, topic: str) -> list[str] | None:
     )
 
 
-def where(person, notice: Notice) -> list[str]:
-    """The names of the channels that will carry a notice to a person."""
+def chosen_by(person_ids: list[int], topic: str) -> dict[int, list[str]]:
+    """What each of many people chose for a topic, in one query; those who never chose
+    are left out (their notices go by email)."""
+    rows = db.session.execute(
+        sa.select(NoticeChoice.user_id, NoticeChoice.channels).where(
+            NoticeChoice.user_id.in_(person_ids), NoticeChoice.topic == topic
+        )
+    )
+    return {user_id: channels for user_id, channels in rows}
+
+
+NOT_READ = object()
+
+
+def where(person, notice: Notice, choice=NOT_READ) -> list[str]:
+    """The names of the channels that will carry a notice to a person; `choice` is what
+    they chose for its topic, when the caller read it already (chosen_by)."""
     channels = registered()
     reachable = [name for name, channel in channels.items() if name == EMAIL or channel.reaches(person)]
     holding = [
@@ -69,7 +84,9 @@ def where(person, notice: Notice) -> list[str]:
         for name, channel in channels.items()
         if notice.thread and name != EMAIL and channel.holds(person.id, notice.thread)
     ]
-    return channels_for(chosen(person.id, notice.topic), reachable, holding)
+    if choice is NOT_READ:
+        choice = chosen(person.id, notice.topic)
+    return channels_for(choice, reachable, holding)
 
 
 def tell(person, notice: Notice) -> list[str]:
@@ -77,14 +94,19 @@ def tell(person, notice: Notice) -> list[str]:
 
     Call it inside the transaction where the thing happened: each channel records what it
     sends and delivers after the commit, so a rollback tells nobody."""
+    return send_on(person, notice, where(person, notice))
+
+
+def send_on(person, notice: Notice, names: list[str]) -> list[str]:
+    """Send a notice on the named channels (as `where` chose them); return those that took
+    it: email takes only a notice that has a mail."""
     channels = registered()
-    names = where(person, notice)
-    if notice.mail is None and names == [EMAIL]:
-        log.info("notice %s has no email and %s has no other channel", notice.key, person.id)
-        return []
-    for name in names:
+    taken = [name for name in names if name != EMAIL or notice.mail is not None]
+    for name in taken:
         channels[name].send(person, notice)
-    return names
+    if not taken:
+        log.info("notice %s reached no channel of person %s", notice.key, person.id)
+    return taken
 
 
 def tell_team(team, notice: Notice) -> list[str]:
