@@ -76,16 +76,18 @@ NOT_READ = object()
 
 def where(person, notice: Notice, choice=NOT_READ) -> list[str]:
     """The names of the channels that will carry a notice to a person; `choice` is what
-    they chose for its topic, when the caller read it already (chosen_by)."""
+    they chose for its topic, when the caller read it already (chosen_by). Only the chats
+    they chose are asked whether they reach them."""
     channels = registered()
-    reachable = [name for name, channel in channels.items() if name == EMAIL or channel.reaches(person)]
+    if choice is NOT_READ:
+        choice = chosen(person.id, notice.topic)
+    wanted = [name for name in choice or () if name != EMAIL and name in channels]
+    reachable = [EMAIL] + [name for name in wanted if channels[name].reaches(person)]
     holding = [
         name
         for name, channel in channels.items()
         if notice.thread and name != EMAIL and channel.holds(person.id, notice.thread)
     ]
-    if choice is NOT_READ:
-        choice = chosen(person.id, notice.topic)
     return channels_for(choice, reachable, holding)
 
 
