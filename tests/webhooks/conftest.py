@@ -4,6 +4,7 @@ endpoints that point at it."""
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 from contextlib import contextmanager
@@ -17,6 +18,8 @@ from app.webhooks import services
 from tests.smtp import free_port
 
 RECEIVER = Path(__file__).with_name("receiver.py")
+# A host name the tests' own resolver answers for (`dns`), with whatever addresses a test says.
+HOOKS_NAME = "hooks.example.test"
 
 
 class Receiver:
@@ -72,10 +75,10 @@ def receiver_process(tmp_path):
 
 @pytest.fixture
 def https_receiver(tmp_path):
-    """The receiver on https, with a certificate for 127.0.0.1 from a CA of the test's own;
-    yields it and the CA's certificate file."""
+    """The receiver on https, with a certificate for 127.0.0.1 and for the name HOOKS_NAME from
+    a CA of the test's own; yields it and the CA's certificate file."""
     ca = trustme.CA()
-    certificate = ca.issue_cert("127.0.0.1")
+    certificate = ca.issue_cert("127.0.0.1", HOOKS_NAME)
     chain, key, ca_file = tmp_path / "chain.pem", tmp_path / "key.pem", tmp_path / "ca.pem"
     certificate.private_key_pem.write_to_path(str(key))
     for i, blob in enumerate(certificate.cert_chain_pems):
@@ -104,3 +107,40 @@ def hooks(app, receiver_process, make):
             return f"http://127.0.0.1:{free_port()}/ok"
 
     return Hooks()
+
+
+class Resolver:
+    """Answers for HOOKS_NAME as a name server a test controls: each look-up takes the next
+    answer of `answers` (the last one repeats), and is counted."""
+
+    def __init__(self):
+        self.answers: list[list[str]] = []
+        self.lookups = 0
+
+    def answer(self, *answers: list[str]) -> None:
+        self.answers, self.lookups = list(answers), 0
+
+    def next_answer(self) -> list[str]:
+        self.lookups += 1
+        return self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+
+
+@pytest.fixture
+def dns(monkeypatch):
+    """The system's look-up of host names, answering HOOKS_NAME as the test says (every
+    other name as before): the sender and any library under it go through it."""
+    resolver = Resolver()
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
+        if host != HOOKS_NAME:
+            return real(host, port, family, type, proto, flags)
+        answers = []
+        for address in resolver.next_answer():
+            v6 = ":" in address
+            sockaddr = (address, int(port or 0), 0, 0) if v6 else (address, int(port or 0))
+            answers.append((socket.AF_INET6 if v6 else socket.AF_INET, socket.SOCK_STREAM, 6, "", sockaddr))
+        return answers
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return resolver
