@@ -38,6 +38,8 @@ def send_delivery(delivery_id: int) -> str:
         return "done"
     if not delivery.endpoint.active:
         return "switched off"
+    if delivery.endpoint.verified_at is None:
+        return "waiting for verification"  # verifying it sends what waits
     if delivery.next_attempt_at is not None and delivery.next_attempt_at > now:
         return "not yet"
     if earlier_pending(delivery):
@@ -152,3 +154,13 @@ def send_next(delivery: WebhookDelivery) -> None:
     )
     if next_id is not None:
         enqueue(send_delivery, next_id)
+
+
+def first_pending_per_object(endpoint_id: int) -> list[int]:
+    """The deliveries to an endpoint that are next in line, one per object, oldest first."""
+    firsts = (
+        sa.select(sa.func.min(WebhookDelivery.id))
+        .where(WebhookDelivery.endpoint_id == endpoint_id, WebhookDelivery.status == DeliveryStatus.PENDING)
+        .group_by(WebhookDelivery.object_key)
+    )
+    return sorted(db.session.scalars(firsts))

@@ -11,10 +11,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 import trustme
 
-from app.extensions import db
+from app.extensions import db, utcnow
 from app.webhooks import services
+from app.webhooks.models import WebhookEndpoint
+from app.webhooks.verification import send_verification
 from tests.smtp import free_port
 
 RECEIVER = Path(__file__).with_name("receiver.py")
@@ -37,14 +40,24 @@ class Receiver:
         """Verify what comes next with these secrets, by name."""
         self.secrets.write_text(json.dumps(secrets))
 
-    def received(self, path: str | None = None) -> list[dict]:
-        """Every request it got so far (on this path), oldest first, its body parsed."""
+    def received(self, path: str | None = None, verifications: bool = False) -> list[dict]:
+        """Every event it got so far (on this path), oldest first, its body parsed; the
+        verifications too when asked."""
         if not self.record.exists():
             return []
         records = [json.loads(line) for line in self.record.read_text().splitlines()]
         for r in records:
             r["json"] = json.loads(r["body"])
-        return [r for r in records if path is None or r["path"] == path]
+        return [
+            r
+            for r in records
+            if (path is None or r["path"] == path)
+            and (verifications or r["json"].get("type") != "webhook.verification")
+        ]
+
+    def verifications(self) -> list[dict]:
+        """The verifications it got so far, oldest first."""
+        return [r for r in self.received(verifications=True) if r["json"]["type"] == "webhook.verification"]
 
 
 @contextmanager
@@ -88,18 +101,37 @@ def https_receiver(tmp_path):
         yield receiver, ca_file
 
 
+def drop_queued(app, function) -> None:
+    """Take the queued jobs that would call `function` off the queues."""
+    name = f"{function.__module__}.{function.__name__}"
+    for queue in app.extensions["jobs"].queues.values():
+        for job in queue.get_jobs():
+            if job.func_name == name:
+                queue.remove(job)
+
+
 @pytest.fixture
 def hooks(app, receiver_process, make):
     """The receiver, and `hooks.endpoint(path, events)`: an endpoint at that path, committed,
-    whose secret the receiver checks with (as "main")."""
+    whose secret the receiver checks with (as "main"), and verified (unless `verified=False`:
+    then its verification is queued, to be sent by the test's jobs)."""
 
     class Hooks:
         receiver = receiver_process
 
-        def endpoint(self, path: str = "/ok", events=("question.asked",), url: str | None = None):
+        def endpoint(self, path: str = "/ok", events=("question.asked",), url: str | None = None, verified=True):
             endpoint, secret = services.add_endpoint(url or receiver_process.url(path), list(events))
             db.session.commit()
             receiver_process.check_with(main=secret)
+            if verified:
+                # As its queued job would, now: the receiver answers with the challenge.
+                drop_queued(app, send_verification)
+                if send_verification(endpoint.id) != "verified":
+                    db.session.execute(
+                        sa.update(WebhookEndpoint).where(WebhookEndpoint.id == endpoint.id).values(verified_at=utcnow())
+                    )  # an address where nothing listens: taken as verified before it broke
+                    db.session.commit()
+            endpoint = db.session.get(WebhookEndpoint, endpoint.id)
             return endpoint, secret
 
         @staticmethod

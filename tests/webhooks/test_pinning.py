@@ -8,12 +8,13 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from app.extensions import db
+from app.extensions import db, utcnow
 from app.webhooks import pinned
-from app.webhooks.models import DeliveryStatus, WebhookDelivery
+from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from app.webhooks.outbox import publish
 from app.webhooks.services import add_endpoint
-from tests.webhooks.conftest import HOOKS_NAME
+from app.webhooks.verification import send_verification
+from tests.webhooks.conftest import HOOKS_NAME, drop_queued
 
 PUBLIC = "93.184.215.14"  # an address on the internet
 
@@ -23,14 +24,25 @@ def deliveries() -> list[WebhookDelivery]:
     return db.session.scalars(sa.select(WebhookDelivery).order_by(WebhookDelivery.id)).all()
 
 
-def named_endpoint(app, receiver, ca_file, path: str = "/ok") -> None:
-    """An endpoint at HOOKS_NAME on the receiver's port, verified, whose secret the receiver checks."""
+def named_endpoint(app, receiver, ca_file, verified: bool = True) -> WebhookEndpoint:
+    """An endpoint at HOOKS_NAME on the receiver's port, whose secret the receiver checks;
+    taken as verified, or with its verification queued."""
     app.config["WEBHOOKS_CA_BUNDLE"] = str(ca_file)
     app.config["WEBHOOKS_TIMEOUT_SECONDS"] = 10  # a handshake on a busy machine takes its time
-    endpoint, secret = add_endpoint(f"https://{HOOKS_NAME}:{receiver.port}{path}", ["question.asked"])
-    endpoint.verified_at = endpoint.created_at
+    endpoint, secret = add_endpoint(f"https://{HOOKS_NAME}:{receiver.port}/ok", ["question.asked"])
     db.session.commit()
     receiver.check_with(main=secret)
+    if verified:
+        drop_queued(app, send_verification)
+        mark_verified(endpoint.id)
+    return endpoint
+
+
+def mark_verified(endpoint_id: int) -> None:
+    db.session.execute(
+        sa.update(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id).values(verified_at=utcnow(), challenge=None)
+    )
+    db.session.commit()
 
 
 def asked(question_id: int) -> None:
@@ -41,14 +53,22 @@ def asked(question_id: int) -> None:
 def test_a_name_that_rebinds_to_loopback_after_the_check_reaches_nothing(app, https_receiver, dns, jobs):
     receiver, ca_file = https_receiver
     app.config["WEBHOOKS_ALLOW_PRIVATE"] = False
-    named_endpoint(app, receiver, ca_file)
+    endpoint = named_endpoint(app, receiver, ca_file, verified=False)
     app.config["WEBHOOKS_TIMEOUT_SECONDS"] = 1
     dns.answer([PUBLIC], ["127.0.0.1"])  # public to the first look-up, loopback to any after
 
+    jobs.run()  # the verification
+    endpoint = db.session.get(WebhookEndpoint, endpoint.id)
+    assert endpoint.verified_at is None
+    assert PUBLIC in endpoint.verification_error or endpoint.verification_error.startswith("no answer in time")
+    assert dns.lookups == 1
+
+    mark_verified(endpoint.id)  # and a delivery
+    dns.answer([PUBLIC], ["127.0.0.1"])
     asked(7)
     jobs.run()
 
-    assert receiver.received() == []
+    assert receiver.received(verifications=True) == []
     [delivery] = deliveries()
     assert delivery.status == DeliveryStatus.PENDING and delivery.attempts == 1
     assert dns.lookups == 1
@@ -59,17 +79,20 @@ def test_the_connection_goes_to_the_address_looked_up_with_the_name_as_host_and_
     app, https_receiver, dns, jobs
 ):
     receiver, ca_file = https_receiver
-    named_endpoint(app, receiver, ca_file)
-    dns.answer(["127.0.0.1"], ["127.0.0.2"])  # a second look-up would lead where nothing listens
+    named_endpoint(app, receiver, ca_file, verified=False)
+    # One look-up for the verification, one for the delivery; a third would lead nowhere.
+    dns.answer(["127.0.0.1"], ["127.0.0.1"], ["127.0.0.2"])
 
+    jobs.run()  # the verification
     asked(7)
     jobs.run()
 
+    [verification] = receiver.verifications()
     [got] = receiver.received()
     assert got["verified"] == {"main": True} and got["json"]["data"] == {"question_id": 7}
-    assert got["headers"]["host"] == f"{HOOKS_NAME}:{receiver.port}"
+    assert got["headers"]["host"] == verification["headers"]["host"] == f"{HOOKS_NAME}:{receiver.port}"
     assert [d.status for d in deliveries()] == [DeliveryStatus.DELIVERED]
-    assert dns.lookups == 1
+    assert dns.lookups == 2
 
 
 def test_at_the_pinned_address_the_certificate_must_name_the_host(app, https_receiver):
