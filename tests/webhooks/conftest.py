@@ -128,7 +128,9 @@ def hooks(app, receiver_process, make):
                 drop_queued(app, send_verification)
                 if send_verification(endpoint.id) != "verified":
                     db.session.execute(
-                        sa.update(WebhookEndpoint).where(WebhookEndpoint.id == endpoint.id).values(verified_at=utcnow())
+                        sa.update(WebhookEndpoint)
+                        .where(WebhookEndpoint.id == endpoint.id)
+                        .values(verified_at=utcnow(), challenge=None)
                     )  # an address where nothing listens: taken as verified before it broke
                     db.session.commit()
             endpoint = db.session.get(WebhookEndpoint, endpoint.id)
