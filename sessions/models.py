@@ -54,6 +54,8 @@ class SessionSeries(db.Model):
     when_sequence: Mapped[int] = mapped_column(default=0)
     names_shown: Mapped[bool] = mapped_column(default=False)  # learnings show their authors
     prompt_hours: Mapped[int] = mapped_column(default=24)  # the learnings prompt goes out this long before
+    # The reminder goes out this long before each session.
+    remind_minutes: Mapped[int] = mapped_column(default=15, server_default=sa.text("15"))
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     request_key: Mapped[str | None] = mapped_column(sa.String(64))  # the form's that set it up
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -139,6 +141,7 @@ class SessionWeek(db.Model):
     phase_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when the current phase began
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     prompted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the reminder before it went
     summary_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     series: Mapped[SessionSeries] = relationship(back_populates="weeks")

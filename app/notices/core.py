@@ -15,7 +15,7 @@ TOPICS: dict[str, str] = {
     "questions_can_wait": "A question that can wait (alone or in a digest)",
     "answers": "Answers and follow-ups on questions you are part of",
     "mentorship": "Mentorship proposals, reminders and news",
-    "sessions": "Weekly sessions: the learnings prompt and the summary",
+    "sessions": "Weekly sessions: the learnings prompt, the reminder and the summary",
 }
 
 

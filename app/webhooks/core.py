@@ -48,6 +48,11 @@ BACKOFF: tuple[timedelta, ...] = (
 )
 # An endpoint whose every try failed for this long is switched off.
 FAILING_TOO_LONG = timedelta(days=1)
+# How long deliveries wait for an endpoint to be verified before they fail: as long as the
+# retries of a delivery last.
+WAIT_FOR_VERIFICATION: timedelta = sum(BACKOFF, timedelta())
+# The event that asks an endpoint to prove it wants Unstuck's events, answered with its challenge.
+VERIFICATION = "webhook.verification"
 # After a new secret is made, the old one still signs beside it for this long.
 ROTATION_OVERLAP = timedelta(days=1)
 # The first bytes of an endpoint's answer kept in the delivery log.
@@ -81,6 +86,31 @@ def body(event_type: str, occurred_at: datetime, data: dict) -> bytes:
         raise ValueError(f"unknown webhook event {event_type!r}")
     envelope = {"type": event_type, "timestamp": iso(occurred_at), "data": data}
     return json.dumps(envelope, separators=(",", ":"), sort_keys=True).encode()
+
+
+def verification_body(challenge: str, occurred_at: datetime, endpoint_id: int) -> bytes:
+    """The body that asks an endpoint to prove it wants events: `challenge`, to be sent back."""
+    envelope = {
+        "type": VERIFICATION,
+        "timestamp": iso(occurred_at),
+        "data": {"challenge": challenge, "endpoint_id": endpoint_id},
+    }
+    return json.dumps(envelope, separators=(",", ":"), sort_keys=True).encode()
+
+
+def new_challenge() -> str:
+    """A fresh random challenge for a verification."""
+    return secrets.token_urlsafe(24)
+
+
+def verification_problem(status_code: int | None, answer: str | None, challenge: str) -> str | None:
+    """Why an answer to a verification does not verify the endpoint (None when it does): it
+    must be a 2xx whose body holds the challenge."""
+    if not delivered(status_code):
+        return f"answered {status_code}" if status_code is not None else "no answer"
+    if challenge not in (answer or ""):
+        return "the answer did not hold the challenge"
+    return None
 
 
 def iso(moment: datetime) -> str:

@@ -29,3 +29,8 @@ class EndpointForm(FlaskForm):
 class EventsForm(FlaskForm):
     events = _events_field()
     submit = SubmitField("Save the events")
+
+
+class AddressForm(FlaskForm):
+    url = StringField("Address (https://...)", validators=[InputRequired(), Length(max=2000)])
+    submit = SubmitField("Change the address")

@@ -39,6 +39,12 @@ class WebhookEndpoint(db.Model):
     failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     switched_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when the endpoint answered its verification with the challenge; until then (and
+    # again after its address changes) its deliveries wait.
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    challenge: Mapped[str | None] = mapped_column(sa.String(64))  # the one it is to send back
+    verification_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    verification_error: Mapped[str | None] = mapped_column(sa.String(300))  # why the last one failed
 
 
 class WebhookDelivery(db.Model):

@@ -39,5 +39,6 @@ def publish(event_type: str, object_key: str, data: dict) -> int:
         )
         db.session.add(delivery)
         db.session.flush()
-        enqueue_after_commit(send_delivery, delivery.id)
+        if endpoint.verified_at is not None:  # else it waits, and goes once the endpoint is verified
+            enqueue_after_commit(send_delivery, delivery.id)
     return len(chosen)

@@ -1,5 +1,6 @@
-"""The job that sends a delivery: signed, over a short timeout, redirects not followed, the
-outcome logged; retried on the schedule of `core.BACKOFF`, in order per object.
+"""The job that sends a delivery: signed, to the address checked for its host (`pinned`), over
+a short timeout, redirects not followed, the outcome logged; retried on the schedule of
+`core.BACKOFF`, in order per object.
 
 This job commits several times, as few flows in Unstuck do (app/unit_of_work.py): the
 delivery is claimed and committed before the request goes out (no transaction stays open
@@ -9,37 +10,23 @@ while an endpoint takes its time), and the outcome is committed when it comes.
 from __future__ import annotations
 
 import logging
-import socket
-import time
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 import redis
-import requests
 import sqlalchemy as sa
 from flask import current_app
 
 from app.extensions import db, utcnow
 from app.jobs import enqueue, job_queues
-from app.webhooks import core
+from app.webhooks import core, pinned
 from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from app.webhooks.pinned import Answer
 
 log = logging.getLogger(__name__)
 
 # A worker holds a delivery this long at most: past it, the delivery is taken to be lost.
 CLAIM_FOR = timedelta(minutes=2)
 USER_AGENT = "Unstuck-Webhooks/1"
-
-
-@dataclass(frozen=True)
-class Answer:
-    """What came back from one try."""
-
-    status_code: int | None
-    duration_ms: int
-    text: str | None = None
-    error: str | None = None
 
 
 def send_delivery(delivery_id: int) -> str:
@@ -51,6 +38,8 @@ def send_delivery(delivery_id: int) -> str:
         return "done"
     if not delivery.endpoint.active:
         return "switched off"
+    if delivery.endpoint.verified_at is None:
+        return "waiting for verification"  # verifying it sends what waits
     if delivery.next_attempt_at is not None and delivery.next_attempt_at > now:
         return "not yet"
     if earlier_pending(delivery):
@@ -59,7 +48,7 @@ def send_delivery(delivery_id: int) -> str:
         return "claimed"
     delivery = db.session.get(WebhookDelivery, delivery_id)
     endpoint = delivery.endpoint
-    answer = post(endpoint, delivery)
+    answer = post(endpoint, delivery.message_id, delivery.payload.encode())
     outcome = record(delivery, answer, utcnow())
     db.session.commit()
     if outcome == "retry":
@@ -97,66 +86,25 @@ def _claim(delivery_id: int, now: datetime) -> bool:
     return taken
 
 
-def post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> Answer:
-    """POST the delivery's body to the endpoint, signed now; read at most the first bytes back."""
-    timeout = current_app.config["WEBHOOKS_TIMEOUT_SECONDS"]
-    certificates = current_app.config["WEBHOOKS_CA_BUNDLE"] or True
-    started = time.monotonic()
-
-    def took() -> int:
-        return round((time.monotonic() - started) * 1000)
-
-    refusal = refused_address(endpoint.url)
-    if refusal:
-        return Answer(None, 0, error=refusal)
-    payload = delivery.payload.encode()
+def post(endpoint: WebhookEndpoint, message_id: str, payload: bytes) -> Answer:
+    """POST a body to the endpoint, signed now, at the address its host had when checked
+    (looked up once, `pinned`); read at most the first bytes back."""
+    config = current_app.config
+    to = pinned.target(endpoint.url, config["WEBHOOKS_ALLOW_PRIVATE"])
+    if isinstance(to, str):
+        return Answer(None, 0, error=to)
     secrets = core.signing_secrets(endpoint.secret, endpoint.previous_secret, endpoint.previous_secret_until, utcnow())
-    headers = core.sign(delivery.message_id, utcnow(), payload, secrets) | {"user-agent": USER_AGENT}
-    try:
-        with requests.post(
-            endpoint.url,
-            data=payload,
-            headers=headers,
-            timeout=(timeout, timeout),
-            allow_redirects=False,
-            stream=True,
-            verify=certificates,
-        ) as response:
-            text = response.raw.read(core.KEPT_ANSWER_BYTES, decode_content=True).decode("utf-8", "replace")
-            error = None
-            if response.is_redirect or response.is_permanent_redirect:
-                error = f"redirected to {response.headers.get('location', '?')[:200]} (not followed)"
-            elif not core.delivered(response.status_code):
-                error = f"answered {response.status_code}"
-            return Answer(response.status_code, took(), text, error)
-    except requests.Timeout:
-        return Answer(None, took(), error=f"no answer in time ({timeout:g} s)")
-    except requests.ConnectionError as exc:
-        return Answer(None, took(), error=f"could not connect: {_reason(exc)}")
-    except requests.RequestException as exc:
-        return Answer(None, took(), error=f"failed: {_reason(exc)}")
-
-
-def _reason(exc: Exception) -> str:
-    text = str(exc.args[0] if exc.args else exc)
-    return text[:250]
+    headers = core.sign(message_id, utcnow(), payload, secrets) | {"user-agent": USER_AGENT}
+    timeout = config["WEBHOOKS_TIMEOUT_SECONDS"]
+    return pinned.post(to, payload, headers, timeout, config["WEBHOOKS_CA_BUNDLE"], core.KEPT_ANSWER_BYTES)
 
 
 def refused_address(url: str) -> str | None:
     """Why the endpoint's address may not be called now (None if it may): its host must
     resolve to public addresses only, unless WEBHOOKS_ALLOW_PRIVATE. Checked at every try,
     since a name can come to point elsewhere after the endpoint was added."""
-    allow_private = current_app.config["WEBHOOKS_ALLOW_PRIVATE"]
-    problem = core.address_problem(url, allow_private)
-    if problem or allow_private:
-        return problem
-    host = urlsplit(url).hostname or ""
-    try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)}
-    except OSError:
-        return f"could not find {host}"
-    private = core.private_address(addresses)
-    return f"refused: {host} is {private}, not on the internet" if private else None
+    to = pinned.target(url, current_app.config["WEBHOOKS_ALLOW_PRIVATE"])
+    return to if isinstance(to, str) else None
 
 
 def record(delivery: WebhookDelivery, answer: Answer, now: datetime) -> str:
@@ -206,3 +154,13 @@ def send_next(delivery: WebhookDelivery) -> None:
     )
     if next_id is not None:
         enqueue(send_delivery, next_id)
+
+
+def first_pending_per_object(endpoint_id: int) -> list[int]:
+    """The deliveries to an endpoint that are next in line, one per object, oldest first."""
+    firsts = (
+        sa.select(sa.func.min(WebhookDelivery.id))
+        .where(WebhookDelivery.endpoint_id == endpoint_id, WebhookDelivery.status == DeliveryStatus.PENDING)
+        .group_by(WebhookDelivery.object_key)
+    )
+    return sorted(db.session.scalars(firsts))

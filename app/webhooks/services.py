@@ -16,7 +16,8 @@ from app.people.models import Role, User, UserRole
 from app.urls import external_url
 from app.webhooks import core
 from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
-from app.webhooks.sender import send_delivery
+from app.webhooks.sender import first_pending_per_object, send_delivery
+from app.webhooks.verification import ask_to_verify
 
 
 def _endpoint(endpoint_id: int) -> WebhookEndpoint:
@@ -26,11 +27,16 @@ def _endpoint(endpoint_id: int) -> WebhookEndpoint:
     return endpoint
 
 
-def _checked(url: str, events: list[str]) -> tuple[str, list[str]]:
+def _checked_url(url: str) -> str:
     url = (url or "").strip()
     problem = core.address_problem(url, current_app.config["WEBHOOKS_ALLOW_PRIVATE"])
     if problem:
         raise InvalidInput({"url": problem}, problem)
+    return url
+
+
+def _checked(url: str, events: list[str]) -> tuple[str, list[str]]:
+    url = _checked_url(url)
     unknown = [e for e in events if e not in core.EVENTS]
     if unknown:
         raise InvalidInput({"events": f"There is no event {unknown[0]!r}."}, f"Unknown event: {unknown[0]}.")
@@ -40,13 +46,37 @@ def _checked(url: str, events: list[str]) -> tuple[str, list[str]]:
 
 
 def add_endpoint(url: str, events: list[str]) -> tuple[WebhookEndpoint, str]:
-    """Register an endpoint for the chosen events; return it and its secret, shown once."""
+    """Register an endpoint for the chosen events and ask it to verify itself (its events
+    wait until it has); return it and its secret, shown once."""
     url, events = _checked(url, events)
     secret = core.new_secret()
     endpoint = WebhookEndpoint(url=url, events=events, secret=secret, active=True)
     db.session.add(endpoint)
     db.session.flush()
+    ask_to_verify(endpoint)
     return endpoint, secret
+
+
+def change_address(endpoint_id: int, url: str) -> WebhookEndpoint:
+    """Move an endpoint to another address, which must verify itself again: until it has,
+    the events wait (and then go to the new address)."""
+    endpoint = _endpoint(endpoint_id)
+    url = _checked_url(url)
+    if url != endpoint.url:
+        endpoint.url = url
+        ask_to_verify(endpoint)
+    return endpoint
+
+
+def verify_again(endpoint_id: int) -> WebhookEndpoint:
+    """Send an endpoint waiting for verification a new challenge."""
+    endpoint = _endpoint(endpoint_id)
+    if endpoint.verified_at is not None:
+        raise Conflict("The endpoint is verified already.")
+    if not endpoint.active:
+        raise Conflict("Switch the endpoint on first.")
+    ask_to_verify(endpoint)
+    return endpoint
 
 
 def change_events(endpoint_id: int, events: list[str]) -> WebhookEndpoint:
@@ -67,12 +97,16 @@ def rotate_secret(endpoint_id: int) -> str:
 
 
 def switch(endpoint_id: int, on: bool) -> WebhookEndpoint:
-    """Switch an endpoint on (its waiting deliveries go out) or off (they are marked failed)."""
+    """Switch an endpoint on (its waiting deliveries go out, or it is asked again to verify
+    itself) or off (they are marked failed)."""
     endpoint = _endpoint(endpoint_id)
     if on and not endpoint.active:
         endpoint.active, endpoint.switched_off_at, endpoint.failing_since = True, None, None
-        for delivery_id in _first_pending_per_object(endpoint.id):
-            enqueue_after_commit(send_delivery, delivery_id)
+        if endpoint.verified_at is None:
+            ask_to_verify(endpoint)
+        else:
+            for delivery_id in first_pending_per_object(endpoint.id):
+                enqueue_after_commit(send_delivery, delivery_id)
     elif not on and endpoint.active:
         _switch_off(endpoint, "switched off by an admin")
     return endpoint
@@ -111,18 +145,10 @@ def _switch_off(endpoint: WebhookEndpoint, why: str) -> None:
     )
 
 
-def _first_pending_per_object(endpoint_id: int) -> list[int]:
-    firsts = (
-        sa.select(sa.func.min(WebhookDelivery.id))
-        .where(WebhookDelivery.endpoint_id == endpoint_id, WebhookDelivery.status == DeliveryStatus.PENDING)
-        .group_by(WebhookDelivery.object_key)
-    )
-    return sorted(db.session.scalars(firsts))
-
-
 def webhook_upkeep() -> dict[str, int]:
-    """Switch off endpoints that failed for a day (telling the admins once), and send the
-    deliveries that are due and first in line for their object but whose job was lost."""
+    """Switch off endpoints that failed for a day (telling the admins once), fail deliveries
+    that waited too long for their endpoint's verification, and send the deliveries that
+    are due and first in line for their object but whose job was lost."""
     now = utcnow()
     switched_off = 0
     failing = db.session.scalars(
@@ -135,6 +161,7 @@ def webhook_upkeep() -> dict[str, int]:
         _switch_off(endpoint, "switched off after a day of failures")
         _tell_admins(endpoint, since)
         switched_off += 1
+    expired = _fail_unverified_waiting(now)
     earlier = sa.orm.aliased(WebhookDelivery)
     first_in_line = ~sa.exists().where(
         earlier.endpoint_id == WebhookDelivery.endpoint_id,
@@ -146,11 +173,32 @@ def webhook_upkeep() -> dict[str, int]:
         WebhookDelivery.status == DeliveryStatus.PENDING,
         WebhookDelivery.next_attempt_at <= now,
         sa.or_(WebhookDelivery.claimed_until.is_(None), WebhookDelivery.claimed_until < now),
-        WebhookDelivery.endpoint_id.in_(sa.select(WebhookEndpoint.id).where(WebhookEndpoint.active.is_(True))),
+        WebhookDelivery.endpoint_id.in_(
+            sa.select(WebhookEndpoint.id).where(
+                WebhookEndpoint.active.is_(True), WebhookEndpoint.verified_at.is_not(None)
+            )
+        ),
         first_in_line,
     )
     sent = requeue_lost(WebhookDelivery.id, due, send_delivery)
-    return {"switched_off": switched_off, "enqueued": sent}
+    return {"switched_off": switched_off, "expired": expired, "enqueued": sent}
+
+
+def _fail_unverified_waiting(now) -> int:
+    unverified = sa.select(WebhookEndpoint.id).where(WebhookEndpoint.verified_at.is_(None))
+    result = db.session.execute(
+        sa.update(WebhookDelivery)
+        .where(
+            WebhookDelivery.status == DeliveryStatus.PENDING,
+            WebhookDelivery.endpoint_id.in_(unverified),
+            WebhookDelivery.created_at <= now - core.WAIT_FOR_VERIFICATION,
+        )
+        .values(
+            status=DeliveryStatus.FAILED, next_attempt_at=None, last_error="not sent: the endpoint was not verified"
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
 
 
 def _tell_admins(endpoint: WebhookEndpoint, failing_since) -> None:

@@ -1,6 +1,7 @@
 """The admins' webhook pages: the endpoints (add one, its secret shown once), and per endpoint
-its events, its secret's rotation, switching it off or on, removing it, and the delivery log
-with "send again" on a failed delivery."""
+its address and its verification ("verify again"), its events, its secret's rotation,
+switching it off or on, removing it, and the delivery log with "send again" on a failed
+delivery."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from app.extensions import db
 from app.forms import show_errors
 from app.webhooks import bp, services
 from app.webhooks.core import EVENTS
-from app.webhooks.forms import EndpointForm, EventsForm
+from app.webhooks.forms import AddressForm, EndpointForm, EventsForm
 from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 LOG_LENGTH = 100  # the latest deliveries an endpoint's page shows
@@ -57,10 +58,12 @@ def endpoints():
     return _list_page(new_secret=secret, endpoint=endpoint)
 
 
-def _endpoint_page(endpoint_id: int, form=None, new_secret: str | None = None, status: int = 200):
+def _endpoint_page(endpoint_id: int, form=None, new_secret: str | None = None, status: int = 200, address=None):
     endpoint = db.get_or_404(WebhookEndpoint, endpoint_id)
     if form is None:
         form = EventsForm(events=list(endpoint.events or []))
+    if address is None:
+        address = AddressForm(url=endpoint.url)
     deliveries = db.session.scalars(
         sa.select(WebhookDelivery)
         .where(WebhookDelivery.endpoint_id == endpoint.id)
@@ -68,7 +71,12 @@ def _endpoint_page(endpoint_id: int, form=None, new_secret: str | None = None, s
         .limit(LOG_LENGTH)
     ).all()
     page = render_template(
-        "webhooks/endpoint.html", endpoint=endpoint, form=form, deliveries=deliveries, new_secret=new_secret
+        "webhooks/endpoint.html",
+        endpoint=endpoint,
+        form=form,
+        address_form=address,
+        deliveries=deliveries,
+        new_secret=new_secret,
     )
     return page, status
 
@@ -89,6 +97,38 @@ def endpoint(endpoint_id: int):
         show_errors(form, exc)
         return _endpoint_page(endpoint_id, form, status=400)
     flash("The events are saved; the next events go out as chosen.", "info")
+    return redirect(url_for("webhooks.endpoint", endpoint_id=endpoint_id))
+
+
+@bp.route("/<int:endpoint_id>/address", methods=["POST"])
+@admin_required
+def address(endpoint_id: int):
+    """Move an endpoint to another address, which must verify itself before events go there."""
+    endpoint = db.get_or_404(WebhookEndpoint, endpoint_id)
+    form = AddressForm()
+    if not form.validate_on_submit():
+        return _endpoint_page(endpoint_id, address=form, status=400)
+    before = endpoint.url
+    try:
+        services.change_address(endpoint_id, form.url.data)
+    except InvalidInput as exc:
+        show_errors(form, exc)
+        return _endpoint_page(endpoint_id, address=form, status=400)
+    if endpoint.url != before:
+        flash("The address is changed. Events wait until it answers its verification.", "info")
+    return redirect(url_for("webhooks.endpoint", endpoint_id=endpoint_id))
+
+
+@bp.route("/<int:endpoint_id>/verify", methods=["POST"])
+@admin_required
+def verify(endpoint_id: int):
+    """Send an endpoint waiting for verification a new challenge."""
+    db.get_or_404(WebhookEndpoint, endpoint_id)
+    try:
+        services.verify_again(endpoint_id)
+        flash("A new verification is on its way to the endpoint.", "info")
+    except Conflict as exc:
+        flash(exc.message, "error")
     return redirect(url_for("webhooks.endpoint", endpoint_id=endpoint_id))
 
 

@@ -150,10 +150,11 @@ def set_names(row: SessionSeries):
     form = NamesForm()
     if not form.validate_on_submit():
         return render_series_page(row, names_form=form, status=400)
-    services.set_learning_settings(row.id, form.shown.data == "1", form.prompt_hours.data)
+    services.set_learning_settings(row.id, form.shown.data == "1", form.prompt_hours.data, form.remind_minutes.data)
     flash(
         ("Learnings now show who wrote them." if row.names_shown else "Learnings are now anonymous.")
-        + f" Everyone is asked for them {row.prompt_hours} hours before each session.",
+        + f" Everyone is asked for them {row.prompt_hours} hours before each session"
+        + f" and reminded {row.remind_minutes} minutes before it.",
         "success",
     )
     return back_to_series(row)

@@ -38,6 +38,8 @@ MINUTES_MESSAGE = "Give the length in whole minutes, such as 30."
 
 PROMPT_HOURS_MAX = 7 * 24
 PROMPT_MESSAGE = f"Give a whole number of hours from 1 to {PROMPT_HOURS_MAX} (a week)."
+REMIND_MINUTES_MAX = 240
+REMIND_MESSAGE = f"Give a whole number of minutes from 1 to {REMIND_MINUTES_MAX}."
 
 
 class SeriesForm(FlaskForm):
@@ -110,8 +112,8 @@ class GuestForm(FlaskForm):
 
 
 class NamesForm(FlaskForm):
-    """Whether learnings show who wrote them, and how long before each session people are
-    asked for them."""
+    """Whether learnings show who wrote them, how long before each session people are asked
+    for them, and how long before it they are reminded (left out: as it was)."""
 
     shown = SelectField(
         "Learnings are", choices=[SelectChoice("0", "anonymous"), SelectChoice("1", "shown with names")]
@@ -120,6 +122,11 @@ class NamesForm(FlaskForm):
         "Ask for learnings (hours before the session)",
         validators=[InputRequired(PROMPT_MESSAGE), NumberRange(1, PROMPT_HOURS_MAX, PROMPT_MESSAGE)],
         render_kw={"min": 1, "max": PROMPT_HOURS_MAX, "inputmode": "numeric"},
+    )
+    remind_minutes = IntegerField(
+        "Remind everyone (minutes before the session)",
+        validators=[Optional(), NumberRange(1, REMIND_MINUTES_MAX, REMIND_MESSAGE)],
+        render_kw={"min": 1, "max": REMIND_MINUTES_MAX, "inputmode": "numeric"},
     )
     submit = SubmitField("Save")
 

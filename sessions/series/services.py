@@ -250,13 +250,20 @@ def set_names_shown(series_id: int, shown: bool) -> None:
     db.session.get(SessionSeries, series_id).names_shown = shown
 
 
-def set_learning_settings(series_id: int, names_shown: bool, prompt_hours: int) -> None:
-    """Whether learnings show who wrote them, and how many hours before each session (1 to
-    a week) people are asked for them. Raises SeriesInvalid for another number of hours."""
+def set_learning_settings(
+    series_id: int, names_shown: bool, prompt_hours: int, remind_minutes: int | None = None
+) -> None:
+    """Whether learnings show who wrote them, how many hours before each session (1 to a
+    week) people are asked for them, and how many minutes before it (1 to 240; None: as it
+    was) they are reminded. Raises SeriesInvalid for other numbers."""
     if not 1 <= prompt_hours <= 7 * 24:
         raise SeriesInvalid([FieldError("prompt_hours", "Ask for learnings 1 to 168 hours before the session.")])
+    if remind_minutes is not None and not 1 <= remind_minutes <= 240:
+        raise SeriesInvalid([FieldError("remind_minutes", "Remind everyone 1 to 240 minutes before the session.")])
     row = db.session.get(SessionSeries, series_id)
     row.names_shown, row.prompt_hours = names_shown, prompt_hours
+    if remind_minutes is not None:
+        row.remind_minutes = remind_minutes
 
 
 def add_guest(series_id: int, user_id: int) -> None:

@@ -254,6 +254,9 @@ def render_series_page(row: SessionSeries, names_form: NamesForm | None = None, 
         first_day=series.first_day,
         action_form=ActionForm(),
         guest_form=GuestForm(),
-        names_form=names_form or NamesForm(shown="1" if row.names_shown else "0", prompt_hours=row.prompt_hours),
+        names_form=names_form
+        or NamesForm(
+            shown="1" if row.names_shown else "0", prompt_hours=row.prompt_hours, remind_minutes=row.remind_minutes
+        ),
         cancel_form=CancelForm(),
     ), status

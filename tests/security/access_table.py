@@ -150,6 +150,8 @@ TABLE: dict[str, dict[str, str | Token]] = {
     # Webhooks out: admins only (tests/webhooks).
     "/admin/webhooks": {GET: ADMIN_PAGE, POST: ADMIN_SENDS},
     "/admin/webhooks/<int:endpoint_id>": {GET: ADMIN_PAGE, POST: ADMIN_SENDS},
+    "/admin/webhooks/<int:endpoint_id>/address": {POST: ADMIN_SENDS},
+    "/admin/webhooks/<int:endpoint_id>/verify": {POST: ADMIN_SENDS},
     "/admin/webhooks/<int:endpoint_id>/rotate": {POST: ADMIN_SENDS},
     "/admin/webhooks/<int:endpoint_id>/switch": {POST: ADMIN_SENDS},
     "/admin/webhooks/<int:endpoint_id>/delete": {POST: ADMIN_SENDS},

@@ -8,6 +8,9 @@ at every request, so a test can write an endpoint's secret after starting the re
 request is appended to RECORD_FILE as one JSON line before the answer goes: its path, the
 webhook-id, which secrets verified it, the raw body and the headers. The path says how to
 answer: /ok... 200, /fail 500 (with a long body), /slow waits 3 seconds, /redirect 302.
+A verification (type webhook.verification) that a secret verifies is answered at once with
+its challenge, {"challenge": "..."}, as the README asks, on every path but /deaf... (which
+answers it as any other event, 200 without the challenge).
 Given a certificate and its key, it speaks https.
 """
 
@@ -48,7 +51,13 @@ class Handler(BaseHTTPRequestHandler):
         }
         with lock, RECORD.open("a") as f:
             f.write(json.dumps(record) + "\n")
-        if self.path.startswith("/ok"):
+        event = json.loads(body or b"{}")
+        if event.get("type") == "webhook.verification" and not self.path.startswith("/deaf"):
+            if any(record["verified"].values()):
+                self._answer(200, json.dumps({"challenge": event["data"]["challenge"]}).encode())
+            else:
+                self._answer(401, b"not signed with a secret we know")
+        elif self.path.startswith("/ok") or self.path.startswith("/deaf"):
             self._answer(200, b"thanks")
         elif self.path == "/fail":
             self._answer(500, b"x" * 10_000)

@@ -216,28 +216,31 @@ def test_during_a_rotation_both_the_new_and_the_old_secret_verify(hooks, jobs, c
 
 
 def test_over_https_the_certificate_is_checked(app, https_receiver, jobs):
-    from app.webhooks.services import add_endpoint
+    from app.webhooks.services import add_endpoint, verify_again
 
     receiver, ca_file = https_receiver
     app.config["WEBHOOKS_TIMEOUT_SECONDS"] = 10  # a handshake on a busy machine takes its time
-    _, secret = add_endpoint(receiver.url("/ok"), ["question.asked"])
+    endpoint, secret = add_endpoint(receiver.url("/ok"), ["question.asked"])
     db.session.commit()
     receiver.check_with(main=secret)
 
-    asked(7)  # our CA is not among the usual ones: refused
+    jobs.run()  # the verification: our CA is not among the usual ones, so it is refused
+    asked(7)
     db.session.commit()
     jobs.run()
-    [refused] = deliveries()
-    assert refused.status == DeliveryStatus.PENDING and "CERTIFICATE_VERIFY_FAILED" in refused.last_error
-    assert receiver.received() == []
+    endpoint = db.session.get(WebhookEndpoint, endpoint.id)
+    assert endpoint.verified_at is None and "CERTIFICATE_VERIFY_FAILED" in endpoint.verification_error
+    [waiting] = deliveries()
+    assert waiting.status == DeliveryStatus.PENDING and waiting.attempts == 0
+    assert receiver.received(verifications=True) == []
 
     app.config["WEBHOOKS_CA_BUNDLE"] = str(ca_file)
-    asked(8)
+    verify_again(endpoint.id)
     db.session.commit()
     jobs.run()
     [got] = receiver.received()
-    assert got["verified"] == {"main": True} and got["json"]["data"] == {"question_id": 8}
-    assert deliveries()[1].status == DeliveryStatus.DELIVERED
+    assert got["verified"] == {"main": True} and got["json"]["data"] == {"question_id": 7}
+    assert deliveries()[0].status == DeliveryStatus.DELIVERED
 
 
 def test_a_delivery_whose_worker_died_is_sent_by_the_upkeep_once(hooks, jobs):

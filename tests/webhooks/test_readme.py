@@ -10,6 +10,7 @@ from pathlib import Path
 from standardwebhooks.webhooks import Webhook
 
 from app.extensions import db
+from app.webhooks import core
 from app.webhooks.outbox import publish
 
 README = Path(__file__).parents[2] / "README.md"
@@ -46,3 +47,23 @@ def test_the_examples_code_reads_a_real_delivery_and_refuses_a_forged_one(hooks,
     event = read_unstuck_event(body, got["headers"], secret)
     assert event["type"] == "question.answered" and event["data"] == {"question_id": 412}
     assert read_unstuck_event(body.replace(b"412", b"413"), got["headers"], secret) is None
+
+
+def test_the_example_receiver_answers_a_real_verification_with_its_challenge(hooks, jobs):
+    code = re.findall(r"```python\n(.*?)```", section(), re.S)[1]
+    namespace: dict = {"__name__": __name__}  # as if it were this module
+    exec(code, namespace)  # noqa: S102  (the README's own example)
+    endpoint, secret = hooks.endpoint("/ok", verified=False)
+    jobs.run()
+    [verification] = hooks.receiver.verifications()
+    namespace["SECRET"] = secret
+    client = namespace["receiver"].test_client()
+    headers = {name: verification["headers"][name] for name in ("webhook-id", "webhook-timestamp", "webhook-signature")}
+
+    answer = client.post("/unstuck", data=verification["body"], headers=headers)
+
+    challenge = verification["json"]["data"]["challenge"]
+    assert answer.status_code == 200
+    assert core.verification_problem(answer.status_code, answer.get_data(as_text=True), challenge) is None
+    assert client.post("/unstuck", data=verification["body"].replace("1", "2"), headers=headers).status_code == 401
+    assert namespace["handled"] == []
