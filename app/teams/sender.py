@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 import redis
 import requests
@@ -115,7 +116,17 @@ def post(url: str, payload: str) -> tuple[int | None, str | None]:
     except requests.Timeout:
         return None, f"no answer in time ({timeout:g} s)"
     except requests.RequestException as exc:
-        return None, f"could not post: {str(exc.args[0] if exc.args else exc)[:250]}"
+        return None, f"could not post: {without_secret(str(exc.args[0] if exc.args else exc), url)[:250]}"
+
+
+def without_secret(text: str, url: str) -> str:
+    """An error's words without the address's path and query, which work as its password."""
+    parts = urlsplit(url)
+    path_and_query = parts.path + (f"?{parts.query}" if parts.query else "")
+    for secret in (url, path_and_query, parts.query, parts.path):
+        if len(secret) > 1:
+            text = text.replace(secret, "/…")
+    return text
 
 
 def record(message: TeamsMessage, status: int | None, error: str | None, now: datetime, final: bool = False) -> str:

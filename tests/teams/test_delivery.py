@@ -16,6 +16,7 @@ from app.notices.core import Button, Card, Notice
 from app.notices.models import NoticeChoice
 from app.teams.models import MessageStatus, TeamsMessage, TeamsWebhook
 from app.teams.sender import BACKOFF, send_message, teams_upkeep
+from tests.smtp import free_port
 from tests.teams.conftest import in_teams, messages, schema_errors, team_in_teams
 
 CARD = Card(
@@ -159,6 +160,16 @@ def test_a_redirect_is_not_followed(nina, teams, jobs):
     [message] = messages()
     assert message.status == MessageStatus.PENDING and message.last_error.startswith("redirected")
     assert [r["path"] for r in teams.received()] == ["/redirect"]
+
+
+def test_an_unreachable_address_is_retried_and_its_secret_kept_out_of_the_error(nina, jobs):
+    in_teams(nina, f"http://127.0.0.1:{free_port()}/workflows/abc/invoke?sig=Secret1234", "answers")
+    tell(nina, notice())
+    db.session.commit()
+    jobs.run()
+    [message] = messages()
+    assert message.status == MessageStatus.PENDING and message.last_error.startswith("could not post")
+    assert "Secret1234" not in message.last_error and "workflows/abc" not in message.last_error
 
 
 def test_a_message_whose_address_was_removed_fails_without_posting(nina, teams, jobs):
