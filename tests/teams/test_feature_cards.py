@@ -14,9 +14,12 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.help.routing import route_question
 from app.help.thread import post_answer
+from app.jobs import enqueue
 from app.mail.models import OutboundMail
+from app.people.models import SkillKind
+from matching.jobs import propose_mentor_job
 from sessions.learnings.prompt import send_due_prompts
-from tests.help.routing_scenes import ask, mentor
+from tests.help.routing_scenes import ask, mentor, skill
 from tests.sessions.learnings.scene import make_scene as learnings_scene
 from tests.sessions.retro.scene import make_scene as retro_scene
 from tests.sessions.test_summary import close_a_session
@@ -126,6 +129,7 @@ def test_every_card_renders_in_the_adaptive_cards_renderer(make, teams, jobs, sm
     asked, answered = asked_and_answered(make, teams, jobs)
     cards = {"ask": asked, "answer": answered, "prompt": prompted(make, teams, jobs)}
     cards["summary"] = summarized(make, teams, jobs)
+    cards["proposal"] = proposed(make, teams, jobs)
     for name, card in cards.items():
         shown = render_card(card_browser, card, screenshot=f"teams-card-{name}-{backend}")
         assert shown["problems"] == [], name
@@ -136,3 +140,21 @@ def test_every_card_renders_in_the_adaptive_cards_renderer(make, teams, jobs, sm
     assert STUCK in render_card(card_browser, asked)["text"]
     answer = render_card(card_browser, answered)["text"]
     assert "Use **--fake-initial** first:" in answer and "- then migrate" in answer and "# done" in answer
+
+
+def proposed(make, teams, jobs) -> dict:
+    """Mo, who chose Teams for mentorship notices, is proposed as the mentor of a new hire."""
+    mo = mentor(make, "Mo Mentor", {"SQL": 5}, level=3)
+    in_teams(mo, teams.url("/ok/mo"), "mentorship")
+    nell = make.user(name="Nell Newer", email="nell@example.com", level=1)
+    make.user_skill(nell, skill(make, "SQL"), SkillKind.LEARN, 1)
+    db.session.commit()
+    enqueue(propose_mentor_job, nell.id)
+    jobs.run()
+    return received_card(teams, "/ok/mo")
+
+
+def test_a_mentor_proposed_gets_accept_and_decline_links(make, teams, jobs, smtp):
+    card = proposed(make, teams, jobs)
+    assert texts(card)[0] == "Would you mentor Nell Newer?"
+    assert [a["title"] for a in card["actions"]] == ["Accept", "Decline", "Open in Unstuck"]
