@@ -46,11 +46,12 @@ class TeamsChannel:
 def record(notice: Notice, recipient: str, user_id: int | None = None, team_id: int | None = None) -> None:
     """Keep the message in the caller's transaction, once per notice and recipient, and post
     it after the commit."""
-    known = sa.select(TeamsMessage.id).where(TeamsMessage.notice_key == notice.key, TeamsMessage.recipient == recipient)
+    key = notice.key[:120]
+    known = sa.select(TeamsMessage.id).where(TeamsMessage.notice_key == key, TeamsMessage.recipient == recipient)
     if db.session.scalar(known) is not None:
         return
     row = TeamsMessage(
-        notice_key=notice.key[:120],
+        notice_key=key,
         recipient=recipient,
         user_id=user_id,
         team_id=team_id,

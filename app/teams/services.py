@@ -1,4 +1,4 @@
-"""What people do with Teams: paste or remove the webhook address of their own notices, and
+"""What people do with Teams: paste, test or remove the webhook address of their own notices, and
 (a team's lead, or an admin) of their team's session notices."""
 
 from __future__ import annotations
@@ -8,9 +8,12 @@ from flask import current_app
 
 from app.errors import InvalidInput, NotFound, Refused
 from app.extensions import db, utcnow
+from app.notices.core import Card, Notice
 from app.people.models import Role, Team, User
 from app.teams.cards import url_problem
+from app.teams.channel import record
 from app.teams.models import TeamsWebhook
+from app.urls import external_url
 
 
 def person_webhook(user_id: int) -> TeamsWebhook | None:
@@ -70,3 +73,22 @@ def set_team_url(team_id: int, person_id: int, url: str | None) -> TeamsWebhook:
 def remove_team_url(team_id: int, person_id: int) -> bool:
     managed_team(team_id, person_id)
     return db.session.execute(sa.delete(TeamsWebhook).where(TeamsWebhook.team_id == team_id)).rowcount > 0
+
+
+def send_test_card(user_id: int | None = None, team_id: int | None = None) -> bool:
+    """Post a card that says the address works, to a person's or a team's address (after the
+    commit); return False if there is no address to post to."""
+    webhook = person_webhook(user_id) if user_id is not None else team_webhook(team_id or 0)
+    if webhook is None:
+        return False
+    card = Card(
+        title="Unstuck can post here",
+        text="The notices chosen for Microsoft Teams will arrive here as cards like this one. "
+        "Their buttons open Unstuck.",
+        link=external_url("notices.choices"),
+        link_label="Choose your notices",
+    )
+    recipient = f"person:{user_id}" if user_id is not None else f"team:{team_id}"
+    key = f"teams-test:{recipient}:{utcnow().isoformat()}"
+    record(Notice(key, "answers", card), recipient, user_id=user_id, team_id=team_id)
+    return True

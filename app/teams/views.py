@@ -44,6 +44,17 @@ def person():
     return _person_page()
 
 
+@bp.route("/profile/notices/microsoft-teams/test", methods=["POST"])
+@login_required
+def test_person():
+    """Post a test card to the signed-in person's address."""
+    if not RemoveForm().validate_on_submit():
+        return _person_page(status=400)
+    if services.send_test_card(user_id=current_user.id):
+        flash("A test card is on its way: look in the chat where your workflow posts.")
+    return redirect(url_for("teams.person"))
+
+
 @bp.route("/profile/notices/microsoft-teams/remove", methods=["POST"])
 @login_required
 def remove_person():
@@ -85,6 +96,18 @@ def team(team_id: int):
         flash(f"Saved: {team.name}'s session notices go to Microsoft Teams too.")
         return redirect(url_for("teams.team", team_id=team.id))
     return _team_page(team)
+
+
+@bp.route("/teams/<int:team_id>/microsoft-teams/test", methods=["POST"])
+@login_required
+def test_team(team_id: int):
+    """Post a test card to a team's address (its lead, or an admin)."""
+    team = services.managed_team(team_id, current_user.id)
+    if not RemoveForm().validate_on_submit():
+        return _team_page(team, status=400)
+    if services.send_test_card(team_id=team.id):
+        flash("A test card is on its way: look in the team's channel.")
+    return redirect(url_for("teams.team", team_id=team.id))
 
 
 @bp.route("/teams/<int:team_id>/microsoft-teams/remove", methods=["POST"])

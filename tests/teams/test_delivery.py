@@ -209,3 +209,15 @@ def test_the_upkeep_sends_a_message_whose_job_was_lost(nina, teams, jobs):
     jobs.run()
     assert len(teams.received()) == 1
     assert teams_upkeep() == 0
+
+
+def test_a_test_card_shows_the_address_works(client, auth, nina, teams, jobs):
+    auth.sign_in(nina)
+    assert client.post("/profile/notices/microsoft-teams/test").status_code == 302  # no address: nothing
+    client.post("/profile/notices/microsoft-teams", data={"url": teams.url("/ok/mine")})
+    response = client.post("/profile/notices/microsoft-teams/test", follow_redirects=True)
+    assert "A test card is on its way" in response.get_data(as_text=True)
+    jobs.run()
+    [got] = teams.received("/ok/mine")
+    assert got["problems"] == [] and schema_errors(got["card"]) == []
+    assert got["card"]["body"][0]["text"] == "Unstuck can post here"
