@@ -15,6 +15,9 @@ DEV_STAMP := $(VENV)/.installed-dev
 # only when its lock changes.
 PROVIDER_DIR := tests/sso/provider
 PROVIDER_STAMP := $(PROVIDER_DIR)/node_modules/.installed
+# The Adaptive Card renderer the Teams tests draw cards with in Chromium (npm's adaptivecards).
+RENDERER_DIR := tests/teams/renderer
+RENDERER_STAMP := $(RENDERER_DIR)/node_modules/.installed
 
 export FLASK_APP := app.factory
 
@@ -25,7 +28,7 @@ run: $(APP_STAMP)
 
 # Lint, the layer contracts, types on the pure cores (all three set in pyproject.toml), then
 # the suite: one worker process per core, each with a database and a Redis database of its own.
-test: $(DEV_STAMP) $(PROVIDER_STAMP)
+test: $(DEV_STAMP) $(PROVIDER_STAMP) $(RENDERER_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
@@ -72,4 +75,12 @@ $(PROVIDER_STAMP): $(PROVIDER_DIR)/package-lock.json
 		npm ci --prefix $(PROVIDER_DIR) --no-audit --no-fund --loglevel=error && touch $@; \
 	else \
 		echo "npm not found: the single sign-on tests with the OpenID provider will skip."; \
+	fi
+
+# Without npm the card-rendering test skips and says so; the other Teams tests still run.
+$(RENDERER_STAMP): $(RENDERER_DIR)/package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --prefix $(RENDERER_DIR) --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "npm not found: the Teams card-rendering test will skip."; \
 	fi

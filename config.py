@@ -189,6 +189,13 @@ class Config:
     # of the usual ones (a company's own CA); empty: the usual ones (certifi's).
     WEBHOOKS_CA_BUNDLE = os.environ.get("WEBHOOKS_CA_BUNDLE", "")
 
+    # Microsoft Teams (app/teams): a Workflows webhook address must be https on one of the hosts
+    # Microsoft gives these addresses (app/teams/cards.py); this allows any host and plain http
+    # too (development and tests, whose stand-in for Teams runs on this machine; never in production).
+    TEAMS_ALLOW_ANY_HOST = env_bool("TEAMS_ALLOW_ANY_HOST", True)
+    # How long posting a card waits to connect, and then for the answer.
+    TEAMS_TIMEOUT_SECONDS = float(os.environ.get("TEAMS_TIMEOUT_SECONDS", "10"))
+
     API_TITLE = "Unstuck API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"
@@ -224,6 +231,8 @@ class TestConfig(Config):
     # The webhook receivers of the tests run on loopback; a slow one is given up on quickly.
     WEBHOOKS_ALLOW_PRIVATE = True
     WEBHOOKS_TIMEOUT_SECONDS = 1.0
+    TEAMS_ALLOW_ANY_HOST = True
+    TEAMS_TIMEOUT_SECONDS = 2.0
 
 
 class ProductionConfig(Config):
@@ -241,6 +250,8 @@ class ProductionConfig(Config):
     STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
     # Webhooks go to https addresses on the internet only, never into the company's network.
     WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE")
+    # Teams cards go to Microsoft's webhook hosts only, over https.
+    TEAMS_ALLOW_ANY_HOST = env_bool("TEAMS_ALLOW_ANY_HOST")
 
     @classmethod
     def check(cls) -> None:

@@ -52,6 +52,8 @@ from app.sso import (
     saml_views,  # noqa: F401  (its routes, on sso_bp)
 )
 from app.sso.settings import check_sign_in_settings
+from app.teams import models as teams_models  # noqa: F401  (its tables, before migrations run)
+from app.teams import register_teams
 from app.time_filters import init_times
 from app.timezones import zone_choices
 from app.unit_of_work import UnitOfWorkFlask
@@ -119,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
     register_directory_data(app)  # its section of a person's data
     register_mail(app)
     register_notices(app)  # the channels of notices, email first, and the choices page
+    register_teams(app)  # Microsoft Teams as a channel of notices, and its pages
     register_webhooks(app)  # the admins' webhook pages and the deliveries' upkeep
 
 

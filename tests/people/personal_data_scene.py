@@ -19,6 +19,7 @@ from app.mail.outgoing.unsubscribe import opt_out
 from app.notices.models import NoticeChoice
 from app.people.models import Role
 from app.scim.models import ScimGroup, ScimGroupMember, ScimToken
+from app.teams.models import MessageStatus, TeamsMessage, TeamsWebhook
 from feedback.models import ClarityAsShown, ClarityRating
 from matching.models import FitAnswer
 from sessions.models import Presence, SessionWeek, WeekAnswer
@@ -64,6 +65,22 @@ def nina_everywhere(make: Factories, jobs, words: Words = WORDS) -> Scene:
             ClarityAsShown(asker_id=nina.id, responses=3, total=11, through_rating_id=1),
             WeekAnswer(week_id=week.id, user_id=nina.id, partstat="ACCEPTED"),
             Presence(week_id=week.id, user_id=nina.id),  # she opened the session as it ran
+            # Her Teams webhook address, the team's that Lena set, and a card posted to her.
+            TeamsWebhook(
+                user_id=nina.id, url="https://prod-01.westeurope.logic.azure.com/workflows/n", set_by_id=nina.id
+            ),
+            TeamsWebhook(
+                team_id=s.team.id,
+                url="https://prod-01.westeurope.logic.azure.com/workflows/t",
+                set_by_id=s.people["lead"].id,
+            ),
+            TeamsMessage(
+                notice_key="question-taken:1",
+                recipient=f"person:{nina.id}",
+                user_id=nina.id,
+                payload="{}",
+                status=MessageStatus.SENT,
+            ),
         ]
     )
     # A group of the identity provider that makes her a mentor, and a SCIM token Ada made.

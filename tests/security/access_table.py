@@ -139,6 +139,13 @@ TABLE: dict[str, dict[str, str | Token]] = {
     "/help/knowledge/<int:question_id>/solved": {POST: "401 ok 404 ok ok 404"},
     "/help/mail-settings": {GET: SIGNED_IN, POST: ANYONE_SIGNED_IN_SENDS},
     "/profile/notices": {GET: SIGNED_IN, POST: ANYONE_SIGNED_IN_SENDS},
+    # Microsoft Teams (tests/teams): a person's own webhook address; a team's, for its lead and admins.
+    "/profile/notices/microsoft-teams": {GET: SIGNED_IN, POST: ANYONE_SIGNED_IN_SENDS},
+    "/profile/notices/microsoft-teams/remove": {POST: ANYONE_SIGNED_IN_SENDS},
+    "/profile/notices/microsoft-teams/test": {POST: ANYONE_SIGNED_IN_SENDS},
+    "/teams/<int:team_id>/microsoft-teams": {GET: "302 403  403   403    200  200", POST: "401 403 403 403 ok ok"},
+    "/teams/<int:team_id>/microsoft-teams/remove": {POST: "401 403 403 403 ok ok"},
+    "/teams/<int:team_id>/microsoft-teams/test": {POST: "401 403 403 403 ok ok"},
     "/help/email/<action>/<token>": {GET: Token(400), POST: Token(400, valid=None)},
     # Mail
     "/mail/unsubscribe/<topic_name>/<token>": {GET: Token(400), POST: Token(400, valid=None)},
