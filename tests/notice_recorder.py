@@ -30,6 +30,7 @@ class Recorder:
     def __init__(self) -> None:
         self.cards: dict[str, Card] = {}  # what each message shows now, by notice key
         self.readers: dict[str, int] = {}  # who each message went to
+        self.threads: dict[str, str | None] = {}  # the chat thread each message lives in
         self.revisions: list[str] = []  # the keys revised, in order (messages sent only)
         self._pending: list[tuple] = []
 
@@ -40,18 +41,18 @@ class Recorder:
         return False
 
     def send(self, person, notice: Notice) -> None:
-        self._pending.append(("send", notice.key, notice.card, person.id))
+        self._pending.append(("send", notice.key, notice.card, person.id, notice.thread))
 
     def send_team(self, team, notice: Notice) -> bool:
         return False
 
     def revise(self, key: str, card: Card) -> None:
-        self._pending.append(("revise", key, card, None))
+        self._pending.append(("revise", key, card, None, None))
 
     def committed(self, session) -> None:
-        for what, key, card, person_id in self._pending:
+        for what, key, card, person_id, thread in self._pending:
             if what == "send" and key not in self.cards:
-                self.cards[key], self.readers[key] = card, person_id
+                self.cards[key], self.readers[key], self.threads[key] = card, person_id, thread
             elif what == "revise" and key in self.cards:
                 self.cards[key] = card
                 self.revisions.append(key)

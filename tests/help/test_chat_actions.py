@@ -12,48 +12,12 @@ import sqlalchemy as sa
 from app.errors import Conflict, InvalidInput, NotFound, Refused
 from app.extensions import db
 from app.help.chat_actions import Stale
-from app.help.jobs import route_question_job, sweep
-from app.help.models import Attempt, AttemptState, Post, Question, QuestionState
-from app.jobs import enqueue
+from app.help.jobs import sweep
+from app.help.models import AttemptState, Post, Question, QuestionState
 from app.people.leavers import leave
-from tests.help.routing_scenes import ALWAYS, ask, attempts_of, live_of, mails_to, mentor, overdue, text_of
-from tests.notice_recorder import click, recording
-
-
-@pytest.fixture
-def chat(app):
-    with recording(app) as recorder:
-        yield recorder
-
-
-@pytest.fixture
-def asked(make, jobs, smtp, chat):
-    """Nina's blocking question, asked of Ari (the best fit) in the chat; Ben teaches SQL
-    too, and is next."""
-    ari = mentor(make, "Ari First", {"SQL": 5}, password=None)
-    ben = mentor(make, "Ben Second", {"SQL": 3}, password=None)
-    nina = make.user(name="Nina New", password=None, **ALWAYS)
-    chat.link(ari, ben, nina)
-    question = ask(nina)
-    enqueue(route_question_job, question.id)
-    jobs.run()
-    return ari, ben, nina, question, live_of(question)
-
-
-def ask_key(attempt: Attempt) -> str:
-    return f"question-ask:{attempt.id}"
-
-
-def looks(card) -> tuple:
-    """What a card shows: its words and its buttons (each link is signed anew)."""
-    return (card.title, card.text, card.quote, card.facts, [(b.label, b.action, b.value) for b in card.buttons])
-
-
-def posts_of(question: Question) -> list[tuple]:
-    db.session.expire_all()
-    return [
-        (p.author_id, p.body, p.via) for p in db.session.scalars(sa.select(Post).where(Post.question_id == question.id))
-    ]
+from tests.help.chat_scene import ask_key, asked, chat, looks, posts_of  # noqa: F401  (fixtures)
+from tests.help.routing_scenes import attempts_of, live_of, mails_to, overdue, text_of
+from tests.notice_recorder import click
 
 
 def test_the_person_asked_takes_it_from_the_chat_and_the_message_becomes_theirs(asked, chat, jobs, smtp):
