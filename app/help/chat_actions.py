@@ -55,24 +55,22 @@ def _own_attempt(value, person) -> Attempt:
     return attempt
 
 
-def _stale(attempt_id: int, exc: ServiceError) -> Stale:
-    """The refusal of a button on a question that moved on, with the card it shows now (the
-    messages already sent are revised too, in case they still offer it)."""
-    db.session.rollback()
-    attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
-    card = chat_cards.revise_attempt(attempt) if attempt is not None else None
-    return Stale(str(exc), card)
-
-
 def _routing(attempt_id: int, act):
-    """Run a routing service; nothing is left half-done when it refuses."""
+    """Run a routing service; nothing is left half-done when it refuses. A question that moved
+    on raises Stale with the card its messages show now (revised too, in case they still
+    offer the button); a refusal that leaves the question where it was is raised as it is."""
     try:
         return act()
     except routing.NotAsked:
         db.session.rollback()
         raise
     except routing.RoutingError as exc:
-        raise _stale(attempt_id, exc) from None
+        db.session.rollback()
+        attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
+        card = chat_cards.revise_attempt(attempt) if attempt is not None else None
+        if card is None:
+            raise
+        raise Stale(str(exc), card) from None
 
 
 def _hint(text: str | None) -> str:

@@ -90,8 +90,9 @@ def test_passing_on_with_a_hint_routes_it_to_the_next_mentor(asked, chat, jobs, 
 def test_a_taker_lets_it_go_and_the_asker_hears_where_it_went(asked, chat, jobs, smtp):
     ari, ben, nina, question, attempt = asked
 
-    with pytest.raises(Conflict, match="You have not taken this question: pass it on instead."):
+    with pytest.raises(Conflict, match="You have not taken this question: pass it on instead.") as refused:
         click("question.release", ari, str(attempt.id))
+    assert not isinstance(refused.value, Stale)  # the message that asked them still applies
     assert live_of(question).id == attempt.id
 
     click("question.take", ari, str(attempt.id))
