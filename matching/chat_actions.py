@@ -18,6 +18,8 @@ from app.notices.core import Card
 from matching import chat_cards, services
 from matching.models import Mentorship
 
+ID_MAX = 2**31 - 1  # the largest id a row can have: a larger number names nothing
+
 
 class Stale(Conflict):
     """A button on a proposal that was decided; `card` is what the message shows now."""
@@ -32,8 +34,10 @@ def _proposal(person, value) -> Mentorship:
     if person is None or not getattr(person, "active", False):
         raise Refused("Your Unstuck account is not active, so nothing was changed.")
     text = value.strip() if isinstance(value, str) else ""
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise InvalidInput({"value": "This button does not name a proposal."}, "This button does not name a proposal.")
+    if len(text) > 10 or int(text) > ID_MAX:
+        raise NotFound("There is no such proposal.")
     mentorship = db.session.get(Mentorship, int(text))
     if mentorship is None or not mentorship.involves(person.id):
         raise NotFound("There is no such proposal.")

@@ -24,6 +24,7 @@ from app.notices.actions import Done, register_action, register_thread_reply
 from app.notices.core import Card
 
 CHAT = "chat"
+ID_MAX = 2**31 - 1  # the largest id a row can have: a larger number names nothing
 
 
 class Stale(Conflict):
@@ -36,9 +37,9 @@ class Stale(Conflict):
 
 def _number(value, what: str) -> int:
     text = value.strip() if isinstance(value, str) else ""
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise InvalidInput({"value": f"This button does not name a {what}."}, f"This button does not name a {what}.")
-    return int(text)
+    return int(text) if len(text) <= 10 and int(text) <= ID_MAX else 0  # 0: no such row
 
 
 def _acting(person) -> None:
@@ -173,6 +174,8 @@ def reply_in_thread(person, question_id: int, text: str, source_key: str) -> Non
     """Post what someone wrote in a question's chat thread as their post, as a reply by
     email is posted: once per chat message, and only by someone who may see the question."""
     _acting(person)
+    if question_id > ID_MAX:
+        raise thread.QuestionNotFound("There is no such question.")
     reply = Reply(REPLY_PURPOSE, question_id, person.id, text, message_id=source_key)
     try:
         post_reply(reply, via=CHAT)

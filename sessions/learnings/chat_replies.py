@@ -16,12 +16,15 @@ from sessions.learnings.prompt import LEARNINGS_PURPOSE, save_reply
 
 # The prompt's notices live in the thread "session-week-<week id>".
 THREAD_PREFIX = "session-week"
+ID_MAX = 2**31 - 1  # the largest id a row can have: a larger number names nothing
 
 
 def add_from_chat(person, week_id: int, text: str, source_key: str) -> None:
     """Add the learnings a person wrote in the prompt's chat thread as theirs."""
     if person is None or not getattr(person, "active", False):
         raise Refused("Your Unstuck account is not active, so your learnings were not added.")
+    if week_id > ID_MAX:
+        raise Refused("That session no longer exists, so your learnings were not added.")
     try:
         save_reply(Reply(LEARNINGS_PURPOSE, week_id, person.id, text, message_id=source_key), via="chat")
     except ServiceError:

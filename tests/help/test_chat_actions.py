@@ -140,7 +140,7 @@ def test_a_button_on_a_question_that_moved_on_says_so_and_shows_where_it_stands(
     )
 
 
-@pytest.mark.parametrize("value", ["abc", "", " 12x", "-3", "99999999"])
+@pytest.mark.parametrize("value", ["abc", "", " 12x", "-3", "²", "99999999", "99999999999999999999"])
 def test_a_button_with_a_bad_or_gone_value_changes_nothing(asked, value, committed_rows):
     ari, ben, nina, question, attempt = asked
     before = committed_rows(["routing_attempts", "question_posts", "questions"])

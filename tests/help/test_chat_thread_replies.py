@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.errors import Refused
+from app.errors import NotFound, Refused
 from app.help.models import AttemptState, QuestionState
 from tests.help.chat_scene import ask_key, asked, chat, posts_of  # noqa: F401  (fixtures)
 from tests.help.routing_scenes import attempts_of, mails_to
@@ -38,6 +38,7 @@ def test_someone_not_part_of_the_question_is_refused_and_nothing_is_posted(asked
         reply_in_chat(f"question-{question.id}", ben, "I know this one!", "chat:D3:1")
     with pytest.raises(Refused, match="Please write something before posting."):
         reply_in_chat(f"question-{question.id}", ari, "   ", "chat:D1:2")
-    with pytest.raises(Refused):
-        reply_in_chat("question-99999999", ari, "Hello?", "chat:D1:3")
+    for gone in ("question-99999999", "question-99999999999999999999"):
+        with pytest.raises((Refused, NotFound)):
+            reply_in_chat(gone, ari, "Hello?", "chat:D1:3")
     assert posts_of(question) == []

@@ -84,7 +84,7 @@ def test_declining_with_a_reason_asks_the_next_mentor(proposed, chat, jobs, smtp
     assert [m["Subject"] for m in mails_to(smtp, cy)] == ["Would you mentor Bo Jansen?"]
 
 
-@pytest.mark.parametrize("value", ["abc", "", "1.5", "99999999"])
+@pytest.mark.parametrize("value", ["abc", "", "1.5", "²", "99999999", "99999999999999999999"])
 def test_a_bad_or_gone_value_changes_nothing(proposed, committed_rows, value):
     ada, cy, bo, proposal = proposed
     before = committed_rows(WATCHED)

@@ -77,3 +77,5 @@ def test_a_thread_that_takes_no_replies_or_a_week_that_is_gone(s, chat):
     assert reply_in_chat("session-summary-1", s.ana, "Learned: x", "chat:C1:4") is False
     with pytest.raises(Refused, match="That session no longer exists"):
         reply_in_chat("session-week-999999", s.ana, "Learned: x", "chat:C1:5")
+    with pytest.raises(Refused, match="That session no longer exists"):
+        reply_in_chat("session-week-99999999999999999999", s.ana, "Learned: x", "chat:C1:6")
