@@ -15,7 +15,7 @@ from app.extensions import db, utcnow
 from app.people.models import Role, User, UserRole
 from app.plurals import joined
 from app.webhooks import events as webhook_events
-from matching import notices
+from matching import chat_cards, notices
 from matching.candidates import UNBREAKABLE, Candidate, candidate, ranked_candidates
 from matching.directory import blocked_pairs, current_settings, mentors, new_hires, rules_of, weights_of
 from matching.models import LIVE_STATES, Mentorship, MentorshipState
@@ -174,5 +174,6 @@ def _let_go(live: Mentorship, admin_id: int) -> None:
         live.state, live.ended_at, live.ended_by_id = MentorshipState.ENDED, now, admin_id
         live.end_reason, live.ended_badly = REASSIGNED, False
         notices.reassigned(live)
+    chat_cards.revise_proposal(live)
     webhook_events.mentorship("mentorship.ended", live)  # its state says withdrawn or ended
     db.session.flush()  # one live mentorship per new hire: this one stops being live first

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from app.extensions import db, utcnow
 from app.jobs import enqueue_after_commit
-from matching import notices
+from matching import chat_cards, notices
 from matching.models import LIVE_STATES, Mentorship, MentorshipState, WaitingForMentor
 from matching.services import propose_mentor_job
 
@@ -40,6 +40,7 @@ def on_person_leaving(sender, user_id: int, **extra) -> None:
         else:
             mentorship.state = MentorshipState.WITHDRAWN
             mentorship.decided_at = now
+        chat_cards.revise_proposal(mentorship)
         if hire_lost_mentor:
             enqueue_after_commit(propose_mentor_job, mentorship.new_hire_id, "rematch")
     waiting = db.session.get(WaitingForMentor, user_id)

@@ -21,7 +21,7 @@ from app.extensions import db, utcnow
 from app.jobs import enqueue_after_commit
 from app.people.models import User
 from app.webhooks import events as webhook_events
-from matching import notices
+from matching import chat_cards, notices
 from matching.assignment import best_mentor, unmatched_reason
 from matching.directory import (
     blocked_pairs,
@@ -165,6 +165,7 @@ def accept(mentorship_id: int, mentor_id: int) -> Mentorship:
     mentorship.ends_at = now + timedelta(days=settings.programme_days)
     mentorship.fit_check_due_at = now + timedelta(days=settings.fit_check_days)
     notices.accepted(mentorship)
+    chat_cards.revise_proposal(mentorship)
     webhook_events.mentorship("mentorship.accepted", mentorship)
     db.session.flush()
     return mentorship
@@ -180,6 +181,7 @@ def decline(mentorship_id: int, mentor_id: int, note: str = "") -> Mentorship:
     mentorship.state = MentorshipState.DECLINED
     mentorship.decided_at = utcnow()
     mentorship.end_reason = note.strip()[:END_REASON_LIMIT]
+    chat_cards.revise_proposal(mentorship)
     webhook_events.mentorship("mentorship.declined", mentorship)
     _propose_next(mentorship.new_hire_id, "rematch")
     db.session.flush()
@@ -210,6 +212,7 @@ def _close(mentorship_id: int, user_id: int, reason: str, worked_out: bool) -> M
     mentorship.end_reason = reason
     mentorship.ended_badly = not worked_out
     notices.ended(mentorship)
+    chat_cards.revise_proposal(mentorship)
     webhook_events.mentorship("mentorship.ended", mentorship)
     return mentorship
 
@@ -253,6 +256,7 @@ def expire_proposals(now: datetime | None = None) -> int:
             mentorship = db.session.get(Mentorship, mentorship_id, populate_existing=True)
             # Declined by silence: the payload's state says "expired".
             webhook_events.mentorship("mentorship.declined", mentorship)
+            chat_cards.revise_proposal(mentorship)
             _propose_next(mentorship.new_hire_id, "rematch")
             expired += 1
         db.session.commit()
@@ -290,6 +294,7 @@ def complete_finished(now: datetime | None = None) -> int:
     completed = sa.select(Mentorship).where(Mentorship.id.in_(finished)).execution_options(populate_existing=True)
     for mentorship in db.session.scalars(completed):
         webhook_events.mentorship("mentorship.ended", mentorship)  # its state says "completed"
+        chat_cards.revise_proposal(mentorship)
     return len(finished)
 
 

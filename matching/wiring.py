@@ -6,6 +6,7 @@ from app.jobs import every
 from app.mail.outgoing.unsubscribe import register_topic
 from app.people.signals import leaving_preview, new_hire_joined, person_leaving
 from matching import REMINDERS, UPKEEP_SECONDS, admin_views, bp, choose_views, views  # noqa: F401  (routes)
+from matching.chat_actions import register as register_chat_actions
 from matching.home_panels import register as register_home_panels
 from matching.jobs import mentorship_upkeep, on_new_hire_joined
 from matching.leavers import on_person_leaving, what_leaving_does
@@ -24,3 +25,4 @@ def init_app(app: Flask) -> None:
     )
     register_personal_data(app)
     register_home_panels(app)
+    register_chat_actions(app)

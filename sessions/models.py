@@ -200,7 +200,7 @@ class Learning(db.Model):
     kind: Mapped[LearningKind] = mapped_column(_enum(LearningKind, 10))
     text: Mapped[str] = mapped_column(sa.Text)
     group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("session_learnings.id", ondelete="SET NULL"))
-    via: Mapped[str] = mapped_column(sa.String(10), default="web")  # web, email
+    via: Mapped[str] = mapped_column(sa.String(10), default="web")  # web, email, chat
     source_message_id: Mapped[str | None] = mapped_column(sa.String(250), index=True)  # when by email
     request_key: Mapped[str | None] = mapped_column(sa.String(64))  # the form's, when from the web
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -11,6 +11,7 @@ from sessions.demo import seed_demo_sessions
 from sessions.home_panels import register as register_home_panels
 from sessions.jobs import on_team_changed, upkeep
 from sessions.learnings import views as learning_views  # noqa: F401  (the week's page)
+from sessions.learnings.chat_replies import register as register_chat_replies
 from sessions.learnings.prompt import LEARNINGS_PURPOSE, save_reply
 from sessions.leavers import on_person_leaving, what_leaving_does
 from sessions.personal_data import register as register_personal_data
@@ -29,6 +30,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     every(app, UPKEEP_SECONDS, upkeep)
     register_reply_handler(app, LEARNINGS_PURPOSE, save_reply)
+    register_chat_replies(app)
     register_topic(
         app, SUMMARY_TOPIC, "session summaries", "You will still get the invites and the prompts before each session."
     )

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.extensions import UTCDateTime, db, utcnow
-from app.help import notices
+from app.help import chat_cards, notices
 from app.help.mentor_pool import schedule_of
 from app.help.models import Attempt, AttemptState, Question, QuestionState, Urgency
 from app.help.routing import NotAsked, RoutingError, pass_question, schedule_check
@@ -92,6 +92,7 @@ def take_question(attempt_id: int, mentor_id: int) -> Attempt:
             raise RoutingError("This question has moved on already.")
         return attempt  # taken before: it stays as it is
     notices.taken(attempt)
+    chat_cards.revise_attempt(attempt)  # the message that asked them now says it is theirs
     webhook_events.question("question.taken", attempt.question, mentor_id=mentor_id, until=attempt.deadline_at)
     follow_up = (attempt.id, attempt.deadline_at, urgency, reminder_at(schedule, urgency, now))
     db.session.commit()

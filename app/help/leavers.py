@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.extensions import db, utcnow
-from app.help import notices
+from app.help import chat_cards, notices
 from app.help.models import Attempt, AttemptState, Question, QuestionState, Visibility
 from app.help.routing import route_question
 from app.jobs import enqueue_after_commit
@@ -36,6 +36,7 @@ def move_on_from(user_id: int) -> list[int]:
         .returning(Attempt.id)
     ).all()
     for attempt_id in sorted(ended):
+        chat_cards.revise_attempt(db.session.get(Attempt, attempt_id, populate_existing=True))
         enqueue_after_commit(move_on_job, attempt_id)
     return list(ended)
 
@@ -77,6 +78,7 @@ def withdraw_questions_of(user_id: int) -> list[int]:
         live = _live_attempt(question.id)
         if live is not None:
             live.state, live.closed_at = AttemptState.CLOSED, now
+            chat_cards.revise_attempt(live, chat_cards.WITHDRAWN)
             if live.notified_at is not None or live.taken_at is not None:
                 notices.withdrawn(live)
         question.state = QuestionState.RESOLVED

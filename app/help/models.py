@@ -128,7 +128,7 @@ class Post(db.Model):
     question_id: Mapped[int] = mapped_column(sa.ForeignKey("questions.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(sa.Text)
-    via: Mapped[str] = mapped_column(sa.String(10), default="web")  # web, email, api
+    via: Mapped[str] = mapped_column(sa.String(10), default="web")  # web, email, api, chat
     # The Message-ID of the email a post came from: the same email is posted once.
     source_message_id: Mapped[str | None] = mapped_column(sa.String(250), unique=True)
     request_key: Mapped[str | None] = mapped_column(sa.String(64))  # the form's, from the web or the API

@@ -18,8 +18,9 @@ from app.mail.incoming.handlers import Reply, ReplyRefused
 from app.urls import external_url
 
 
-def post_reply(reply: Reply) -> None:
-    """Post the reply's text on the question's thread as the sender's post, and commit.
+def post_reply(reply: Reply, via: str = "email") -> None:
+    """Post the reply's text on the question's thread as the sender's post (`via` the
+    email it came in, or the chat thread it was written in).
 
     The same email handed over twice (a worker that died after posting) posts once.
     A reply to a resolved question is posted too, as on the web: it stays resolved, and
@@ -38,7 +39,7 @@ def post_reply(reply: Reply) -> None:
             links=(("Open Unstuck", external_url("people.home")),),
         ) from None
     try:
-        thread.post_answer(question.id, reply.user_id, reply.text, via="email", source_message_id=source)
+        thread.post_answer(question.id, reply.user_id, reply.text, via=via, source_message_id=source)
     except InvalidInput as exc:
         raise ReplyRefused(" ".join(exc.fields.values())) from None
     except IntegrityError:

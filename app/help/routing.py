@@ -27,7 +27,7 @@ from sqlalchemy.orm import selectinload
 
 from app.errors import Conflict, NotFound
 from app.extensions import db, utcnow
-from app.help import notices
+from app.help import chat_cards, notices
 from app.help.choosing import LEAD_TIER, MentorFull, choose, when_told
 from app.help.mentor_pool import schedules
 from app.help.models import Attempt, AttemptState, Question, QuestionState, Urgency
@@ -182,6 +182,7 @@ def check_deadline(attempt_id: int) -> bool:
     if row is None:
         db.session.rollback()
         return False
+    _revise(attempt_id)
     db.session.commit()
     following = route_question(row.question_id)
     if row.taken_at is not None:
@@ -215,6 +216,7 @@ def pass_question(attempt_id: int, mentor_id: int, hint: str = "", released: boo
         if attempt is None or attempt.mentor_id != mentor_id:
             raise NotAsked("This question was not sent to you.")
         raise RoutingError("This question has moved on already.")
+    _revise(attempt_id)
     db.session.commit()
     following = route_question(row.question_id)
     if row.taken_at is not None:  # they had told the asker they were on it: the asker hears where it went
@@ -245,6 +247,7 @@ def mentor_unreached(paused: PausedMail) -> Attempt | None:
     if question_id is None:
         db.session.rollback()
         return None
+    _revise(attempt_id)
     db.session.commit()
     log.info("question %s moved on from %s: not told, %s", question_id, paused.user_id, paused.why)
     return route_question(question_id)
@@ -264,17 +267,29 @@ def answer_arrived(question_id: int, author_id: int) -> None:
     now = utcnow()
     live = (Attempt.question_id == question_id, Attempt.state == AttemptState.WAITING)
     # Conditional updates: a deadline check or a pass racing with the answer acts once.
-    db.session.execute(
-        sa.update(Attempt)
-        .where(*live, Attempt.mentor_id == author_id)
-        .values(state=AttemptState.ANSWERED, closed_at=now)
+    ended = list(
+        db.session.scalars(
+            sa.update(Attempt)
+            .where(*live, Attempt.mentor_id == author_id)
+            .values(state=AttemptState.ANSWERED, closed_at=now)
+            .returning(Attempt.id)
+        )
     )
-    db.session.execute(sa.update(Attempt).where(*live).values(state=AttemptState.CLOSED, closed_at=now))
+    ended += db.session.scalars(
+        sa.update(Attempt).where(*live).values(state=AttemptState.CLOSED, closed_at=now).returning(Attempt.id)
+    ).all()
+    for attempt_id in ended:
+        _revise(attempt_id, chat_cards.ANSWERED_ELSEWHERE)
     db.session.execute(
         sa.update(Question)
         .where(Question.id == question_id, Question.state == QuestionState.OPEN)
         .values(state=QuestionState.ANSWERED)
     )
+
+
+def _revise(attempt_id: int, why: str | None = None) -> None:
+    """The chat messages that asked the attempt's person say where it stands now."""
+    chat_cards.revise_attempt(db.session.get(Attempt, attempt_id, populate_existing=True), why)
 
 
 # What the sweeper and the pages read

@@ -36,7 +36,7 @@ class PostSchema(ma.Schema):
         metadata={"description": "Null if the account was removed, or for an asker who published anonymously."},
     )
     body = fields.String(required=True, metadata={"description": "Markdown, as written."})
-    via = fields.String(required=True, metadata={"enum": ["web", "email", "api"]})
+    via = fields.String(required=True, metadata={"enum": ["web", "email", "api", "chat"]})
     created_at = fields.DateTime(required=True)
 
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from app import request_keys
 from app.errors import Conflict, InvalidInput, NotFound, Refused
 from app.extensions import db, utcnow
-from app.help import notices, routing, search
+from app.help import chat_cards, notices, routing, search
 from app.help.access import can_see
 from app.help.models import Attempt, AttemptState, Post, Question, QuestionState, Visibility
 from app.people.models import User
@@ -20,7 +20,7 @@ from app.webhooks import events as webhook_events
 
 POST_MAX_CHARS = 10_000  # room for a log excerpt or a code sample, not a whole file
 NOTE_MAX_CHARS = 300  # Question.helpful_note
-VIA = ("web", "email", "api")
+VIA = ("web", "email", "api", "chat")
 
 
 class QuestionNotFound(NotFound):
@@ -166,14 +166,19 @@ def resolve(question_id: int, user_id: int, visibility: str | None = None) -> Qu
         webhook_events.question("question.resolved", question, resolved_by_id=user_id)
     question.state = QuestionState.RESOLVED
     question.resolved_at = question.resolved_at or now
-    db.session.execute(
+    closed = db.session.scalars(
         sa.update(Attempt)
         .where(Attempt.question_id == question.id, Attempt.state == AttemptState.WAITING)
         .values(state=AttemptState.CLOSED, closed_at=now)
-    )
+        .returning(Attempt.id)
+    ).all()
     db.session.flush()
     search.index_question(question.id)  # in the same transaction: resolved means findable
     db.session.flush()
+    # Chat messages stop offering what no longer applies: the mentor's ask, the asker's buttons.
+    for attempt_id in closed:
+        chat_cards.revise_attempt(db.session.get(Attempt, attempt_id, populate_existing=True), chat_cards.RESOLVED)
+    chat_cards.revise_answers(question)
     return question
 
 
@@ -194,4 +199,5 @@ def rate_answer(question_id: int, user_id: int, helpful: bool, note: str = "") -
     question.helpful = helpful
     question.helpful_note = note
     db.session.flush()
+    chat_cards.revise_answers(question)
     return question

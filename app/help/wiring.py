@@ -1,4 +1,4 @@
-"""How the help desk joins the app: pages, jobs, the sweeper and answering by email."""
+"""How the help desk joins the app: pages, jobs, the sweeper, answering by email and from a chat."""
 
 from flask import Flask
 
@@ -13,6 +13,7 @@ from app.help import (  # noqa: F401  (routes, tables)
     models,
     thread_views,
 )
+from app.help.chat_actions import register as register_chat_actions
 from app.help.digest import TOPIC, send_due_digests
 from app.help.digest_replies import DIGEST_PURPOSE, answer_digest_reply
 from app.help.home_panels import register as register_home_panels
@@ -31,7 +32,8 @@ from app.people.signals import leaving_preview, person_leaving, skills_merging
 
 
 def init_app(app: Flask) -> None:
-    """Wire the help desk into the app: pages, jobs, the sweeper and answering by email."""
+    """Wire the help desk into the app: pages, jobs, the sweeper, answering by email and
+    the buttons and thread replies of its chat messages."""
     app.register_blueprint(bp)
     every(app, SWEEP_SECONDS, sweep)
     every(app, DIGEST_SECONDS, send_due_digests)
@@ -46,3 +48,4 @@ def init_app(app: Flask) -> None:
     register_paused_mail_handler(app, ASK_KIND, mentor_unreached)
     register_personal_data(app)
     register_home_panels(app)
+    register_chat_actions(app)

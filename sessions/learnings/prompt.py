@@ -111,8 +111,9 @@ def prompt_card(row: SessionSeries, page: str, when: str) -> Card:
 # -- replies to the prompt ---------------------------------------------------------------------
 
 
-def save_reply(reply: Reply) -> None:
-    """Add the learnings in a reply to the prompt email as the sender's.
+def save_reply(reply: Reply, via: str = "email") -> None:
+    """Add the learnings in a reply to the prompt email as the sender's (`via` the email, or
+    the chat thread of the prompt they were written in).
 
     The same email handed over twice adds its learnings once, and an item the person has
     already brought to the week (same kind, same words) is not added again. Raises
@@ -154,7 +155,7 @@ def save_reply(reply: Reply) -> None:
                 author_id=reply.user_id,
                 kind=LearningKind(item.kind),
                 text=item.text,
-                via="email",
+                via=via,
                 source_message_id=source,
             )
         )
