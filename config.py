@@ -189,6 +189,13 @@ class Config:
     # of the usual ones (a company's own CA); empty: the usual ones (certifi's).
     WEBHOOKS_CA_BUNDLE = os.environ.get("WEBHOOKS_CA_BUNDLE", "")
 
+    # The Slack app (README, "Slack"): on when these three are set, from the app's settings
+    # page at api.slack.com; SLACK_API_URL is where its Web API is called.
+    SLACK_CLIENT_ID = os.environ.get("SLACK_CLIENT_ID", "")
+    SLACK_CLIENT_SECRET = os.environ.get("SLACK_CLIENT_SECRET", "")
+    SLACK_SIGNING_SECRET = os.environ.get("SLACK_SIGNING_SECRET", "")
+    SLACK_API_URL = os.environ.get("SLACK_API_URL", "https://slack.com/api/")
+
     API_TITLE = "Unstuck API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"
@@ -224,6 +231,11 @@ class TestConfig(Config):
     # The webhook receivers of the tests run on loopback; a slow one is given up on quickly.
     WEBHOOKS_ALLOW_PRIVATE = True
     WEBHOOKS_TIMEOUT_SECONDS = 1.0
+    # The Slack app is on; tests/slack points SLACK_API_URL at its stand-in for Slack.
+    SLACK_CLIENT_ID = "1111.2222"
+    SLACK_CLIENT_SECRET = "test-slack-client-secret"
+    SLACK_SIGNING_SECRET = "test-slack-signing-secret"
+    SLACK_API_URL = "http://127.0.0.1:9/api/"
 
 
 class ProductionConfig(Config):
