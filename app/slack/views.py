@@ -28,6 +28,14 @@ def _handler() -> SlackRequestHandler:
     return SlackRequestHandler(current_app.extensions["slack_bolt"])
 
 
+@bp.url_value_preprocessor
+def keep_signed_body(endpoint, values) -> None:
+    """Keep the raw body of Slack's requests before anything reads their form (the request
+    checks do, before every view): the signature is over the body as sent."""
+    if endpoint == "slack.events":
+        request.get_data(cache=True)
+
+
 @bp.route("/slack/events", methods=["POST"])
 def events():
     """Everything Slack sends: events, slash commands, shortcuts, button clicks and modals.

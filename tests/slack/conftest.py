@@ -99,7 +99,9 @@ class Slack:
 def slack(app, client, tmp_path):
     """The stand-in for Slack's Web API, which the app calls while the test runs."""
     record, world = tmp_path / "calls.jsonl", tmp_path / "world.json"
-    process = subprocess.Popen([sys.executable, str(STANDIN), str(record), str(world)], stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, str(STANDIN), str(record), str(world)], stdout=subprocess.PIPE, text=True
+    )
     try:
         line = process.stdout.readline()  # waits for "ready PORT"
         assert line.startswith("ready "), f"the stand-in did not start: {line!r}"
@@ -110,3 +112,14 @@ def slack(app, client, tmp_path):
         process.terminate()
         process.wait(timeout=10)
         process.stdout.close()
+
+
+def linked(make, slack: Slack, slack_id: str, **fields):
+    """A person, known to the stand-in by their email and linked to their Slack user."""
+    from app.slack.models import SlackLink
+
+    person = make.user(**fields)
+    slack.user(slack_id, person.email)
+    db.session.add(SlackLink(user_id=person.id, workspace_id=TEAM, slack_user_id=slack_id))
+    db.session.commit()
+    return person

@@ -160,7 +160,11 @@ def answer(method: str, args: dict, world: dict) -> dict:
         return {"ok": True, "message_ts": f"1700000000.{next(clock):06d}"}
     if method == "chat.getPermalink":
         ts = str(args["message_ts"]).replace(".", "")
-        return {"ok": True, "channel": args["channel"], "permalink": f"https://acme.slack.com/archives/{args['channel']}/p{ts}"}
+        return {
+            "ok": True,
+            "channel": args["channel"],
+            "permalink": f"https://acme.slack.com/archives/{args['channel']}/p{ts}",
+        }
     if method in ("views.open", "views.update"):
         view = json.loads(args["view"]) if isinstance(args["view"], str) else args["view"]
         return {"ok": True, "view": {**view, "id": args.get("view_id") or "V0001", "hash": "h1"}}
