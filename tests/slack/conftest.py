@@ -91,8 +91,9 @@ class Slack:
         payload = {"team": {"id": TEAM, "domain": "acme"}, "api_app_id": "A0001", "token": "unused", **payload}
         return self.send(interaction_body(payload), "application/x-www-form-urlencoded")
 
-    def command(self, user_id: str, command: str, text: str = ""):
-        return self.send(command_body(TEAM, user_id, command, text), "application/x-www-form-urlencoded")
+    def command(self, user_id: str, command: str, text: str = "", trigger_id: str = "trig-1"):
+        body = command_body(TEAM, user_id, command, text, trigger_id)
+        return self.send(body, "application/x-www-form-urlencoded")
 
 
 @pytest.fixture
