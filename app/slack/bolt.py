@@ -18,6 +18,7 @@ INSTALL_PATH, REDIRECT_PATH = "/slack/install", "/slack/oauth_redirect"
 # their confirmed email, post in the channels teams choose, and take /stuck.
 BOT_SCOPES = [
     "chat:write",
+    "chat:write.public",
     "im:write",
     "im:history",
     "users:read",
