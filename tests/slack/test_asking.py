@@ -188,3 +188,50 @@ def test_someone_unstuck_does_not_know_is_told_to_ask_their_admin(app, make, job
     assert response.status_code == 200
     assert "Ask your Unstuck admin" in response.get_data(as_text=True)  # shown to them alone
     assert slack.calls("views.open") == []
+
+
+def test_pressing_enter_on_the_goal_shows_answered_questions_like_it(app, make, jobs, slack):
+    slack.install()
+    team = make.team()
+    linked(make, slack, "UNINA", team=team)
+    entry = answered(
+        make.user(team=team), "Deploy the billing service", "The deploy job times out.", "Use the pipeline."
+    )
+    slack.command("UNINA", "/stuck")
+    [opened] = slack.calls("views.open")
+    assert slack.view(opened)["blocks"][0].get("block_id") == "goal"  # nothing to compare with yet
+
+    view = {
+        **slack.view(opened),
+        "id": "V0001",
+        "hash": "h1",
+        "team_id": TEAM,
+        "state": {"values": values(goal="deploy the billing service")},
+    }
+    response = slack.interaction(
+        {
+            "type": "block_actions",
+            "user": {"id": "UNINA", "team_id": TEAM},
+            "trigger_id": "trig-3",
+            "container": {"type": "view", "view_id": "V0001"},
+            "view": view,
+            "actions": [
+                {
+                    "type": "plain_text_input",
+                    "action_id": "ask.goal",
+                    "block_id": "goal",
+                    "value": "deploy the billing service",
+                    "action_ts": "1700000000.1",
+                }
+            ],
+        }
+    )
+
+    assert response.status_code == 200
+    [updated] = slack.calls("views.update")
+    assert (updated["args"]["view_id"], updated["args"]["hash"]) == ("V0001", "h1")
+    blocks = slack.view(updated)["blocks"]
+    assert f"/help/knowledge/{entry.id}|Deploy the billing service>" in blocks[1]["text"]["text"]
+    private = json.loads(slack.view(updated)["private_metadata"])
+    assert private == json.loads(view["private_metadata"])  # the same request key: one question
+    assert slack.problems() == []
