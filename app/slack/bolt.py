@@ -4,14 +4,20 @@ events, commands, shortcuts and interactions to their listeners, all inside the 
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask, flash, url_for
 from slack_bolt import App, BoltResponse
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk.errors import SlackApiError
 
+from app.extensions import db
 from app.slack import asking, interactions
 from app.slack.client import ConfiguredClient
 from app.slack.store import RedisStateStore, WorkspaceStore
+
+log = logging.getLogger(__name__)
 
 INSTALL_PATH, REDIRECT_PATH = "/slack/install", "/slack/oauth_redirect"
 # What the bot may do: message people (and read what they write to it), look them up by
@@ -66,4 +72,16 @@ def build_bolt(app: Flask) -> App:
     )
     interactions.register(bolt)
     asking.register(bolt)
+    bolt.error(slack_refused)
     return bolt
+
+
+def slack_refused(error: Exception, body: dict) -> BoltResponse | None:
+    """Slack refused a call made while answering it (a modal's trigger had expired, say):
+    nothing of the request is kept, and Slack is answered as if it had worked, since
+    nothing more can be done. Anything else is an error (500)."""
+    if not isinstance(error, SlackApiError):
+        return None
+    db.session.rollback()
+    log.warning("Slack refused a call while answering a %s: %s", body.get("type") or "request", error)
+    return BoltResponse(status=200, body="")

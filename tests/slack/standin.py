@@ -165,6 +165,8 @@ def answer(method: str, args: dict, world: dict) -> dict:
             "channel": args["channel"],
             "permalink": f"https://acme.slack.com/archives/{args['channel']}/p{ts}",
         }
+    if method == "views.open" and args["trigger_id"] == "expired":
+        return {"ok": False, "error": "expired_trigger_id"}  # a trigger lives 3 seconds
     if method in ("views.open", "views.update"):
         view = json.loads(args["view"]) if isinstance(args["view"], str) else args["view"]
         return {"ok": True, "view": {**view, "id": args.get("view_id") or "V0001", "hash": "h1"}}

@@ -240,3 +240,16 @@ def test_a_reply_where_no_feature_reads_replies_is_answered_so(app, make, jobs, 
     [ephemeral] = slack.calls("chat.postEphemeral")
     assert "not read" in ephemeral["args"]["text"]
     assert json.dumps(db.session.scalar(sa.select(SlackMessage.card)))
+
+
+def test_slack_refusing_a_call_while_answering_keeps_nothing_and_answers_slack(app, make, jobs, slack, done):
+    slack.install()
+    nina = linked(make, slack, "UNINA")
+    post = told(nina, slack, jobs, ANSWER)
+    db.session.execute(sa.delete(SlackLink))
+    db.session.commit()
+
+    assert click(slack, "UNINA", post, ANSWER, trigger="expired").status_code == 200
+
+    assert [c["answer"]["error"] for c in slack.calls("views.open")] == ["expired_trigger_id"]
+    assert done == [] and db.session.scalars(sa.select(SlackLink)).all() == []  # the link made on the way: undone
