@@ -111,7 +111,7 @@ class Scene:
     api_token: ApiToken | None = None  # Nina's first token, for the revoke route
     webhook: WebhookEndpoint | None = None  # an admin's endpoint, with one failed delivery
     delivery: WebhookDelivery | None = None
-    slack_link: SlackLink | None = None  # Nina's, in the workspace where Slack is installed
+    slack_link_id: int | None = None  # Nina's link, in the workspace where Slack is installed
 
     def person(self, role: str) -> User | None:
         """The person a column of the access table names; None for someone signed out."""
@@ -235,7 +235,7 @@ def build_scene(make: Factories, words: Words = Words()) -> Scene:
         task=task,
     )
     scene.webhook, scene.delivery = _webhook(question)
-    scene.slack_link = _slack_link(people["new_hire"])
+    scene.slack_link_id = _slack_link(people["new_hire"]).id
     for role, person in people.items():
         row, scene.tokens[role] = ApiToken.issue(person, words.token_name)
         if role == "new_hire":
