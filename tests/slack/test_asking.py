@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.help import notices
 from app.help.models import Attempt, Post, Question, Urgency, Visibility
+from app.security import reset_rate_limits
 from app.slack.models import SlackMessage
 from tests.help.routing_scenes import mentor
 from tests.help.test_search import answered
@@ -235,3 +236,33 @@ def test_pressing_enter_on_the_goal_shows_answered_questions_like_it(app, make, 
     private = json.loads(slack.view(updated)["private_metadata"])
     assert private == json.loads(view["private_metadata"])  # the same request key: one question
     assert slack.problems() == []
+
+
+def test_asking_in_slack_counts_against_the_same_limit_as_asking_on_the_web(app, make, jobs, slack, client, auth):
+    app.config["RATELIMIT_ASK"] = "1 per hour"
+    reset_rate_limits(app)
+    try:
+        slack.install()
+        nina = linked(make, slack, "UNINA", team=make.team())
+        auth.sign_in(nina)
+        web = {
+            "goal": "Deploy the ledger",
+            "stuck": "The deploy hangs at the health check.",
+            "urgency": "can_wait",
+            "visibility": "named",
+        }
+        assert client.post("/help/ask", data=web).status_code == 302
+        slack.command("UNINA", "/stuck")
+        [opened] = slack.calls("views.open")
+
+        refused = submit(
+            slack, opened, goal="Run the billing migration", stuck="It fails with relation does not exist."
+        )
+
+        assert refused.get_json() == {
+            "response_action": "errors",
+            "errors": {"goal": "You have asked many questions in a short time; this one was not saved."},
+        }
+        assert [q.goal for q in db.session.scalars(sa.select(Question))] == ["Deploy the ledger"]
+    finally:
+        reset_rate_limits(app)
