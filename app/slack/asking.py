@@ -80,10 +80,18 @@ def ask_view(person, goal: str = "", stuck: str = "", link: str = "", title: str
     ]
 
     def text_input(block_id: str, label: str, value: str, hint: str = "", optional: bool = False, **options):
+        dispatch = options.pop("dispatch_action", None)  # the block's, not the element's
         element = PlainTextInputElement(
             action_id=f"ask.{block_id}", initial_value=short(value, INPUT_CHARS) or None, **options
         )
-        return InputBlock(block_id=block_id, label=label, element=element, hint=hint or None, optional=optional)
+        return InputBlock(
+            block_id=block_id,
+            label=label,
+            element=element,
+            hint=hint or None,
+            optional=optional,
+            dispatch_action=dispatch,
+        )
 
     blocks: list[Block] = similar_blocks(person.team_id, f"{goal}\n{stuck}")
     blocks += [

@@ -200,7 +200,10 @@ def test_pressing_enter_on_the_goal_shows_answered_questions_like_it(app, make, 
     )
     slack.command("UNINA", "/stuck")
     [opened] = slack.calls("views.open")
-    assert slack.view(opened)["blocks"][0].get("block_id") == "goal"  # nothing to compare with yet
+    goal = slack.view(opened)["blocks"][0]
+    assert goal["block_id"] == "goal"  # nothing to compare with yet
+    assert goal["dispatch_action"] is True  # Slack tells Unstuck when enter is pressed in it
+    assert goal["element"]["dispatch_action_config"] == {"trigger_actions_on": ["on_enter_pressed"]}
 
     view = {
         **slack.view(opened),
