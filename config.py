@@ -195,6 +195,12 @@ class Config:
     TEAMS_ALLOW_ANY_HOST = env_bool("TEAMS_ALLOW_ANY_HOST", True)
     # How long posting a card waits to connect, and then for the answer.
     TEAMS_TIMEOUT_SECONDS = float(os.environ.get("TEAMS_TIMEOUT_SECONDS", "10"))
+    # The Slack app (README, "Slack"): on when these three are set, from the app's settings
+    # page at api.slack.com; SLACK_API_URL is where its Web API is called.
+    SLACK_CLIENT_ID = os.environ.get("SLACK_CLIENT_ID", "")
+    SLACK_CLIENT_SECRET = os.environ.get("SLACK_CLIENT_SECRET", "")
+    SLACK_SIGNING_SECRET = os.environ.get("SLACK_SIGNING_SECRET", "")
+    SLACK_API_URL = os.environ.get("SLACK_API_URL", "https://slack.com/api/")
 
     API_TITLE = "Unstuck API"
     API_VERSION = "v1"
@@ -233,6 +239,11 @@ class TestConfig(Config):
     WEBHOOKS_TIMEOUT_SECONDS = 1.0
     TEAMS_ALLOW_ANY_HOST = True
     TEAMS_TIMEOUT_SECONDS = 2.0
+    # The Slack app is on; tests/slack points SLACK_API_URL at its stand-in for Slack.
+    SLACK_CLIENT_ID = "1111.2222"
+    SLACK_CLIENT_SECRET = "test-slack-client-secret"
+    SLACK_SIGNING_SECRET = "test-slack-signing-secret"
+    SLACK_API_URL = "http://127.0.0.1:9/api/"
 
 
 class ProductionConfig(Config):

@@ -45,6 +45,8 @@ from app.scim import bp as scim_bp
 from app.scim.person_data import register as register_directory_data
 from app.secret_key import instance_secret_key
 from app.security import init_security
+from app.slack import models as slack_models  # noqa: F401  (its tables, before migrations run)
+from app.slack import register_slack
 from app.sso import bp as sso_bp
 from app.sso import models as sso_models  # noqa: F401  (its table, before migrations run)
 from app.sso import (
@@ -131,6 +133,7 @@ def register_features(app: Flask) -> None:
     help_desk.init_app(app)
     sessions.wiring.init_app(app)
     feedback.wiring.init_app(app)
+    register_slack(app)  # Slack, when set up: notices there, its buttons and asking from it
 
 
 def register_api(app: Flask) -> None:

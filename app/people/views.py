@@ -17,6 +17,7 @@ from app.people import bp
 from app.people.forms import AddSkillForm, ApiTokenForm, ProfileForm
 from app.people.home import panels_for
 from app.people.models import Role, SkillKind
+from app.people.profile_parts import profile_parts
 from app.people.services import ProfileChanges, update_profile
 from app.people.skills import all_skills, remove_person_skill, set_person_skill
 from app.sso.settings import password_allowed
@@ -52,6 +53,7 @@ def _profile_page(profile_form=None, skill_form=None, token_form=None, new_token
         sign_ins=live_sign_ins(current_user.id),
         password_form=password_form or ChangePasswordForm(),
         password_allowed=password_allowed(current_user),
+        profile_parts=profile_parts(),
     ), status
 
 

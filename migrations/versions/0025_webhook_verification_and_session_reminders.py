@@ -1,7 +1,7 @@
 """Webhook endpoints verify themselves before they get events; a reminder before each weekly session.
 
 Revision ID: 0025
-Revises: 0022
+Revises: 0024
 Create Date: 2026-12-07 06:00:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0025"
-down_revision = "0022"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 

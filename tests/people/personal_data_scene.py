@@ -2,8 +2,8 @@
 her questions, mentorship, feedback and learnings, a reply she sent by email, a bounce
 report naming her address, mail settings, an answer to "a good fit?", a calendar answer,
 a calendar feed, a browser's sign-in, a knowledge-base entry that solved her problem, and
-a clarity rating of her question with the average she reads, and a directory group that
-makes her a mentor. The tests of a person's data
+a clarity rating of her question with the average she reads, a directory group that
+makes her a mentor, and a message posted to her in Slack. The tests of a person's data
 read it; it is saved, committed."""
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from app.mail.outgoing.unsubscribe import opt_out
 from app.notices.models import NoticeChoice
 from app.people.models import Role
 from app.scim.models import ScimGroup, ScimGroupMember, ScimToken
+from app.slack.models import SlackMessage
 from app.teams.models import MessageStatus, TeamsMessage, TeamsWebhook
 from feedback.models import ClarityAsShown, ClarityRating
 from matching.models import FitAnswer
@@ -90,6 +91,12 @@ def nina_everywhere(make: Factories, jobs, words: Words = WORDS) -> Scene:
     db.session.add(ScimGroupMember(group_id=directory_group.id, user_id=nina.id))
     ScimToken.issue("Okta", s.people["admin"].id)
     feed.new_token(nina.id)
+    # Slack (where the access scene links her): a message to her there, its job not yet run.
+    db.session.add(
+        SlackMessage(
+            notice_key="scene", recipient=f"person:{nina.id}", user_id=nina.id, workspace_id="T0SCENE", card={}
+        )
+    )
     start_sign_in(nina, "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", remember=True)
     db.session.commit()
     jobs.run()

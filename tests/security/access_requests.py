@@ -143,6 +143,7 @@ def values(s: Scene) -> dict[str, object]:
         "new_hire": s.people["new_hire"].id,
         "endpoint_id": s.webhook.id,
         "delivery_id": s.delivery.id,
+        "link_id": s.slack_link_id,
         "kind": "teach",
         "table": next(iter(exports.TABLES)),
         # Directory sync's addresses: a SCIM resource type, schema, group and any other path.

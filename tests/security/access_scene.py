@@ -30,6 +30,7 @@ from app.extensions import db, utcnow
 from app.help import thread
 from app.help.models import Attempt, AttemptState, Question
 from app.people.models import Role, Skill, SkillKind, Team, User
+from app.slack.models import SlackLink, SlackWorkspace
 from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from app.webhooks.services import add_endpoint
 from feedback.models import Checkin, MentorshipFlag, Side, TaskFeedback, TimeTaken
@@ -110,6 +111,7 @@ class Scene:
     api_token: ApiToken | None = None  # Nina's first token, for the revoke route
     webhook: WebhookEndpoint | None = None  # an admin's endpoint, with one failed delivery
     delivery: WebhookDelivery | None = None
+    slack_link_id: int | None = None  # Nina's link, in the workspace where Slack is installed
 
     def person(self, role: str) -> User | None:
         """The person a column of the access table names; None for someone signed out."""
@@ -233,6 +235,7 @@ def build_scene(make: Factories, words: Words = Words()) -> Scene:
         task=task,
     )
     scene.webhook, scene.delivery = _webhook(question)
+    scene.slack_link_id = _slack_link(people["new_hire"]).id
     for role, person in people.items():
         row, scene.tokens[role] = ApiToken.issue(person, words.token_name)
         if role == "new_hire":
@@ -257,6 +260,16 @@ def _webhook(question: Question) -> tuple[WebhookEndpoint, WebhookDelivery]:
     db.session.add(delivery)
     db.session.flush()
     return endpoint, delivery
+
+
+def _slack_link(nina: User) -> SlackLink:
+    """Slack installed in a workspace, and Nina linked there."""
+    db.session.add(SlackWorkspace(team_id="T0SCENE", team_name="Acme", bot_token="xoxb-scene"))
+    db.session.flush()
+    link = SlackLink(user_id=nina.id, workspace_id="T0SCENE", slack_user_id="U0NINA")
+    db.session.add(link)
+    db.session.flush()
+    return link
 
 
 def _weekly_session(team: Team, lead: User, nina: User, guest: User, words: Words):

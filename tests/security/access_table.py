@@ -163,6 +163,14 @@ TABLE: dict[str, dict[str, str | Token]] = {
     "/admin/webhooks/<int:endpoint_id>/switch": {POST: ADMIN_SENDS},
     "/admin/webhooks/<int:endpoint_id>/delete": {POST: ADMIN_SENDS},
     "/admin/webhooks/deliveries/<int:delivery_id>/again": {POST: ADMIN_SENDS},
+    # Slack: its requests are signed with the app's signing secret (tests/slack); admins
+    # install it (to Slack and back: no state here, so the way back is refused); a person
+    # unlinks their own link; a team's lead (or an admin) chooses the team's channel.
+    "/slack/events": {POST: Token(401, valid=None)},
+    "/slack/install": {GET: "302 403  403   403    403  302"},
+    "/slack/oauth_redirect": {GET: "302 403  403   403    403  400"},
+    "/slack/links/<int:link_id>/unlink": {POST: "401 ok   404   404    404  404"},
+    "/slack/teams/<int:team_id>/channel": {GET: SERIES_MANAGE_PAGE, POST: SERIES_MANAGE_SENDS},
     "/scim/v2/ServiceProviderConfig": {GET: Token(401)},
     "/scim/v2/ResourceTypes": {GET: Token(401)},
     "/scim/v2/ResourceTypes/<name>": {GET: Token(401)},

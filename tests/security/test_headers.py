@@ -28,6 +28,8 @@ NOT_WALKED = {
     "/static/<path:filename>": "files",
     "/help/static/<path:filename>": "files",
     "/health": "JSON for load balancers",
+    "/slack/install": "sends an admin on to Slack's own page",
+    "/slack/oauth_redirect": "where Slack sends an admin back, with a state only the install flow gives",
     "/feedback/dashboard/export/<table>.csv": "CSV",
     "/feedback/export/raw/<kind>.csv": "CSV",
     "/sessions/feed/<token>.ics": "a calendar feed, with its token",

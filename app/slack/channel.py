@@ -1,0 +1,179 @@
+"""Slack as a channel of notices: a direct message to a linked person (in the chat thread
+where the notice's thread already lives for them), a post in a team's channel, and
+messages revised when what they offer changed.
+
+Each message is a slack_messages row written in the transaction where the notice was told,
+posted by a job after the commit; the row makes it once-only per notice and recipient."""
+
+from __future__ import annotations
+
+import logging
+
+import sqlalchemy as sa
+from slack_sdk.errors import SlackApiError
+
+from app.extensions import db, utcnow
+from app.jobs import enqueue_after_commit
+from app.notices.core import Card, Notice
+from app.slack.blocks import blocks_json, card_from_json, card_to_json, short
+from app.slack.client import client_for
+from app.slack.models import MessageStatus, SlackLink, SlackMessage, SlackTeamChannel
+
+log = logging.getLogger(__name__)
+
+NAME = "slack"
+LIVE = (MessageStatus.PENDING, MessageStatus.SENT)
+
+
+def link_of(person_id: int) -> SlackLink | None:
+    """The person's latest link to a workspace where the app is installed."""
+    return db.session.scalar(sa.select(SlackLink).where(SlackLink.user_id == person_id).order_by(SlackLink.id.desc()))
+
+
+class SlackChannel:
+    name = NAME
+    title = "Slack"
+
+    def reaches(self, person) -> bool:
+        return link_of(person.id) is not None
+
+    def holds(self, person_id: int, thread: str) -> bool:
+        return (
+            db.session.scalar(
+                sa.select(SlackMessage.id)
+                .where(SlackMessage.user_id == person_id, SlackMessage.thread == thread, SlackMessage.status.in_(LIVE))
+                .limit(1)
+            )
+            is not None
+        )
+
+    def send(self, person, notice: Notice) -> None:
+        link = link_of(person.id)
+        recipient = f"person:{person.id}"
+        if link is None or _recorded(notice.key, recipient):
+            return
+        message = SlackMessage(
+            notice_key=notice.key,
+            recipient=recipient,
+            user_id=person.id,
+            workspace_id=link.workspace_id,
+            thread=notice.thread,
+            card=card_to_json(notice.card),
+        )
+        db.session.add(message)
+        db.session.flush()
+        queue = "urgent" if notice.topic == "questions_blocking" else "default"
+        enqueue_after_commit(post_message_job, message.id, queue=queue)
+
+    def send_team(self, team, notice: Notice) -> bool:
+        chosen = db.session.get(SlackTeamChannel, team.id)
+        if chosen is None:
+            return False
+        recipient = f"team:{team.id}"
+        if not _recorded(notice.key, recipient):
+            message = SlackMessage(
+                notice_key=notice.key,
+                recipient=recipient,
+                team_id=team.id,
+                workspace_id=chosen.workspace_id,
+                channel=chosen.channel_id,
+                card=card_to_json(notice.card),
+            )
+            db.session.add(message)
+            db.session.flush()
+            enqueue_after_commit(post_message_job, message.id)
+        return True
+
+    def revise(self, key: str, card: Card) -> None:
+        for message in db.session.scalars(sa.select(SlackMessage).where(SlackMessage.notice_key == key)):
+            show(message, card)
+
+
+def show(message: SlackMessage, card: Card, note: str = "") -> None:
+    """Make a message show this card (and a note under it), in Slack after the commit."""
+    message.card = {**card_to_json(card), "note": note}
+    enqueue_after_commit(update_message_job, message.id)
+
+
+def _recorded(key: str, recipient: str) -> bool:
+    return (
+        db.session.scalar(
+            sa.select(SlackMessage.id).where(SlackMessage.notice_key == key, SlackMessage.recipient == recipient)
+        )
+        is not None
+    )
+
+
+def _card(message: SlackMessage) -> tuple[Card, str]:
+    data = dict(message.card)
+    note = data.pop("note", "") or ""
+    return card_from_json(data), note
+
+
+def _thread_root(message: SlackMessage) -> SlackMessage | None:
+    """The first message posted to the person in the notice's thread, if there is one."""
+    if message.thread is None or message.user_id is None:
+        return None
+    return db.session.scalar(
+        sa.select(SlackMessage)
+        .where(
+            SlackMessage.user_id == message.user_id,
+            SlackMessage.thread == message.thread,
+            SlackMessage.status == MessageStatus.SENT,
+            SlackMessage.id != message.id,
+        )
+        .order_by(SlackMessage.id)
+        .limit(1)
+    )
+
+
+def post_message_job(message_id: int) -> None:
+    """Post one recorded message, once: a direct message (in its thread, when the person
+    already has one for it) or a team channel's post."""
+    message = db.session.scalar(sa.select(SlackMessage).where(SlackMessage.id == message_id).with_for_update())
+    if message is None or message.status != MessageStatus.PENDING:
+        return
+    card, note = _card(message)
+    try:
+        client = client_for(message.workspace_id)
+        if message.user_id is not None:
+            link = db.session.scalar(
+                sa.select(SlackLink).where(
+                    SlackLink.user_id == message.user_id, SlackLink.workspace_id == message.workspace_id
+                )
+            )
+            if link is None:
+                raise LookupError("the person is no longer linked in this workspace")
+            message.channel = client.conversations_open(users=link.slack_user_id)["channel"]["id"]
+        root = _thread_root(message)
+        if root is not None and root.channel == message.channel:
+            message.thread_ts = root.thread_ts or root.ts
+        answer = client.chat_postMessage(
+            channel=message.channel,
+            text=short(card.title, 3000),
+            blocks=blocks_json(card, note),
+            thread_ts=message.thread_ts,
+            unfurl_links=False,
+        )
+    except (SlackApiError, LookupError) as exc:
+        message.status = MessageStatus.FAILED
+        message.error = short(str(exc), 200)
+        log.warning("a Slack message for %s was not posted: %s", message.notice_key, exc)
+        return
+    message.channel, message.ts = answer["channel"], answer["ts"]
+    message.status, message.sent_at = MessageStatus.SENT, utcnow()
+
+
+def update_message_job(message_id: int) -> None:
+    """Make a posted message show its card as it is now (a message still to be posted
+    will be posted with it)."""
+    message = db.session.get(SlackMessage, message_id)
+    if message is None or message.status != MessageStatus.SENT:
+        return
+    card, note = _card(message)
+    try:
+        client_for(message.workspace_id).chat_update(
+            channel=message.channel, ts=message.ts, text=short(card.title, 3000), blocks=blocks_json(card, note)
+        )
+    except (SlackApiError, LookupError) as exc:
+        log.warning("a Slack message for %s was not updated: %s", message.notice_key, exc)
