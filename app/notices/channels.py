@@ -10,6 +10,9 @@ A channel is any object with these (email's is below; Slack and Teams register t
     send_team(team, notice) -> bool  # post to the team's channel, if it has one there
     revise(key, card) -> None        # messages already sent for key now show this card
 
+and, for the choices page, optionally `how_to_link` (what a person does to be reached
+there) and `link_endpoint` (the page where they do it).
+
 Sending is once-only per notice key and person, on every channel; a channel that cannot
 send a notice (it has no card it can draw, say) leaves it to the others.
 """

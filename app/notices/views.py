@@ -26,7 +26,13 @@ def _rows(picked: dict[str, set[str]] | None = None) -> list[dict]:
 
 def _page(form: FlaskForm, rows: list[dict], errors: dict[str, str] | None = None, status: int = 200):
     channels = [
-        {"name": name, "title": channel.title, "ready": name == EMAIL or channel.reaches(current_user)}
+        {
+            "name": name,
+            "title": channel.title,
+            "ready": name == EMAIL or channel.reaches(current_user),
+            "how_to_link": getattr(channel, "how_to_link", ""),
+            "link_url": url_for(channel.link_endpoint) if getattr(channel, "link_endpoint", None) else None,
+        }
         for name, channel in registered().items()
     ]
     return render_template("notices/choices.html", form=form, rows=rows, channels=channels, errors=errors or {}), status

@@ -33,6 +33,7 @@ def link_of(person_id: int) -> SlackLink | None:
 class SlackChannel:
     name = NAME
     title = "Slack"
+    how_to_link = "use /stuck or any Unstuck button in Slack once, and you are linked by the email Slack confirmed."
 
     def reaches(self, person) -> bool:
         return link_of(person.id) is not None

@@ -18,6 +18,8 @@ TEAMS = "teams"
 class TeamsChannel:
     name = TEAMS
     title = "Microsoft Teams"
+    how_to_link = "paste your Teams webhook address"
+    link_endpoint = "teams.person"
 
     def reaches(self, person) -> bool:
         """Whether the person pasted a webhook address to get their notices at."""

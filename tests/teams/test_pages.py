@@ -41,7 +41,7 @@ def test_a_person_pastes_their_address_and_sees_it_masked(client, auth, make, pr
     auth.sign_in(nina)
     choices = client.get("/profile/notices").get_data(as_text=True)
     assert 'href="/profile/notices/microsoft-teams"' in choices
-    assert "Microsoft Teams" in choices and "(not linked yet)" in choices
+    assert "Microsoft Teams" in choices and 'id="not-ready-teams"' in choices
     assert 'id="no-url"' in client.get("/profile/notices/microsoft-teams").get_data(as_text=True)
 
     response = client.post("/profile/notices/microsoft-teams", data={"url": f"  {GOOD} "})
@@ -50,7 +50,7 @@ def test_a_person_pastes_their_address_and_sees_it_masked(client, auth, make, pr
     page = client.get("/profile/notices/microsoft-teams").get_data(as_text=True)
     assert "https://prod-23.westeurope.logic.azure.com/…4242" in page
     assert "Zx9Secret" not in page and "0a1b2c" not in page
-    assert "(not linked yet)" not in client.get("/profile/notices").get_data(as_text=True)
+    assert 'id="not-ready-teams"' not in client.get("/profile/notices").get_data(as_text=True)
 
     assert client.post("/profile/notices/microsoft-teams/remove").status_code == 302
     assert webhooks() == []
