@@ -59,10 +59,16 @@ def acted(client: WebClient, message: SlackMessage | None, channel: str | None, 
         tell_ephemeral(client, channel, user, done.message)
 
 
-def run_in_savepoint(name: str, person, value: str, text: str | None) -> Done:
-    """Run an action; what it wrote is undone when it refuses, the rest of the request kept."""
-    with db.session.begin_nested():
+def run_alone(name: str, person, value: str, text: str | None) -> Done:
+    """Run an action in a transaction of its own, after this request's earlier work (linking
+    the person) is committed: some actions own their transactions, as routing does when a
+    question is passed on, and what an action wrote is undone when it refuses."""
+    db.session.commit()
+    try:
         return run_action(name, person, value, text)
+    except ServiceError:
+        db.session.rollback()
+        raise
 
 
 def answer_view(button, metadata: dict) -> dict:
@@ -105,7 +111,7 @@ def register(bolt: App) -> None:
             client.views_open(trigger_id=body["trigger_id"], view=answer_view(button, metadata))
             return
         try:
-            done = run_in_savepoint(action_id, person, value, None)
+            done = run_alone(action_id, person, value, None)
         except ServiceError as exc:
             tell_ephemeral(client, channel, user, error_text(exc))
             return
@@ -121,7 +127,7 @@ def register(bolt: App) -> None:
             ack(response_action="errors", errors={TEXT_BLOCK: short(UNKNOWN, 150)})
             return
         try:
-            done = run_in_savepoint(metadata.get("action", ""), person, metadata.get("value", ""), text.get("value"))
+            done = run_alone(metadata.get("action", ""), person, metadata.get("value", ""), text.get("value"))
         except ServiceError as exc:
             ack(response_action="errors", errors={TEXT_BLOCK: error_text(exc)})
             return
@@ -145,10 +151,11 @@ def register(bolt: App) -> None:
             tell_ephemeral(client, event.get("channel"), event["user"], UNKNOWN)
             return
         source_key = f"slack:{event['channel']}:{event['ts']}"
+        db.session.commit()  # as for a button: the reply's feature may own its transactions
         try:
-            with db.session.begin_nested():
-                taken = run_thread_reply(parent.thread, person, event.get("text") or "", source_key)
+            taken = run_thread_reply(parent.thread, person, event.get("text") or "", source_key)
         except ServiceError as exc:
+            db.session.rollback()
             tell_ephemeral(client, event.get("channel"), event["user"], error_text(exc))
             return
         if not taken:
