@@ -14,6 +14,8 @@ from app.extensions import db
 from app.help.chat_actions import Stale
 from app.help.jobs import sweep
 from app.help.models import AttemptState, Post, Question, QuestionState
+from app.help.routing import mentor_unreached
+from app.mail.outgoing.bounces import PausedMail
 from app.people.leavers import leave
 from tests.help.chat_scene import ask_key, asked, chat, looks, posts_of  # noqa: F401  (fixtures)
 from tests.help.routing_scenes import attempts_of, live_of, mails_to, overdue, text_of
@@ -227,4 +229,13 @@ def test_when_the_mentor_asked_leaves_their_message_says_it_moved_on(asked, chat
     assert chat.shown(ask_key(attempt)).title == "This question moved on to someone else"
     assert live_of(question).mentor_id == ben.id
     with pytest.raises(Refused):  # and their account no longer acts
+        click("question.take", ari, str(attempt.id))
+
+
+def test_when_mail_to_the_person_asked_bounces_their_chat_message_says_it_moved_on(asked, chat):
+    ari, ben, nina, question, attempt = asked
+    paused = PausedMail(0, ask_key(attempt), "question_ask", ari.id, "question", question.id, "it bounced")
+    assert mentor_unreached(paused).mentor_id == ben.id
+    assert chat.shown(ask_key(attempt)).title == "This question moved on to someone else"
+    with pytest.raises(Stale):
         click("question.take", ari, str(attempt.id))
