@@ -59,7 +59,7 @@ def run_thread_reply(thread: str, person, text: str, source_key: str) -> bool:
     same message handed over twice is taken once. Raises the kernel's errors as actions do."""
     prefix, _, number = thread.rpartition("-")
     handler = current_app.extensions.get("notice_thread_replies", {}).get(prefix)
-    if handler is None or not number.isdigit():
+    if handler is None or not (number.isascii() and number.isdigit()):
         return False
     handler(person, int(number), text, source_key)
     return True

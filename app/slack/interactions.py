@@ -113,8 +113,8 @@ def register(bolt: App) -> None:
         try:
             done = run_alone(action_id, person, value, None)
         except ServiceError as exc:
-            tell_ephemeral(client, channel, user, error_text(exc))
-            return
+            # A button on something that moved on: the refusal comes with the card it shows now.
+            done = Done(error_text(exc), getattr(exc, "card", None))
         acted(client, message, channel, user, done)
 
     @bolt.view(ANSWER_CALLBACK)

@@ -172,7 +172,17 @@ def test_a_mentor_passes_in_slack_with_a_hint_and_the_next_mentor_reads_it_there
     ]
     [max_ask] = posts_to(slack, "UMAX")
     assert "Max wrote the billing schema." in text_of(slack, max_ask)
-    assert "Take it" not in buttons(slack, updates_of(slack, ask)[-1])
+    passed = updates_of(slack, ask)[-1]
+    assert "You passed this question on" in text_of(slack, passed) and "Take it" not in buttons(slack, passed)
+
+    # A Slack client still showing the old message: its Take button says what happened.
+    before = len(updates_of(slack, ask))
+    click(slack, "UMIA", ask, buttons(slack, ask)["Take it"])
+    jobs.run()
+    assert len(updates_of(slack, ask)) == before + 1 and slack.calls("chat.postEphemeral") == []
+    stale = updates_of(slack, ask)[-1]
+    assert "You passed this question on" in text_of(slack, stale) and "Take it" not in buttons(slack, stale)
+    assert db.session.scalar(sa.select(Attempt.taken_at).where(Attempt.mentor_id == mia.id)) is None
     assert slack.problems() == []
 
 
