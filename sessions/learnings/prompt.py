@@ -23,11 +23,11 @@ from app.notices.channels import tell, tell_team
 from app.notices.core import Button, Card, Notice
 from app.times import day_name, describe_when
 from app.urls import external_url
-from sessions.learnings.services import find_week, why_not_add
+from sessions.learnings.services import why_not_add
 from sessions.learnings.text import REPLY_LABELS, TEXT_MAX, read_reply, reply_problem
 from sessions.models import Learning, LearningKind, SessionSeries, SessionWeek
-from sessions.series.schedule import Occurrence, email_problem, occurrences
-from sessions.series.stored import as_series, week_row
+from sessions.series.coming import invitees, tell_coming_weeks
+from sessions.series.schedule import Occurrence
 
 log = logging.getLogger(__name__)
 
@@ -43,33 +43,13 @@ def send_due_prompts(now: datetime) -> int:
     prompt time (a day by default) and has not started; return how many emails were queued.
     Each week is asked once (`prompted_at`); safe to run twice. Runs in the periodic job,
     and commits each series on its own: its row is locked while its weeks are asked."""
-    sent = 0
-    live = db.session.scalars(
-        sa.select(SessionSeries.id).where(SessionSeries.cancelled_at.is_(None)).order_by(SessionSeries.id)
-    ).all()
-    for series_id in live:
-        row = db.session.scalar(sa.select(SessionSeries).where(SessionSeries.id == series_id).with_for_update())
-        if row is None or row.cancelled_at is not None:
-            db.session.rollback()
-            continue
-        for session in occurrences(as_series(row), now, now + timedelta(hours=row.prompt_hours)):
-            week = find_week(row.id, session.day)
-            if week is not None and (week.prompted_at or week.skipped or week.started_at or week.closed_at):
-                continue
-            week = week_row(row, session.day)
-            sent += _prompt_week(row, week, session)
-            week.prompted_at = now
-        db.session.commit()
-    return sent
+    return tell_coming_weeks(now, lambda row: timedelta(hours=row.prompt_hours), "prompted_at", _prompt_week)
 
 
 def _prompt_week(row: SessionSeries, week: SessionWeek, session: Occurrence) -> int:
     sent = 0
     page = external_url("sessions.week_page", series_id=row.id, day=week.day.isoformat())
-    for member in sorted(row.members, key=lambda m: m.user_id):
-        person = member.user
-        if member.left_at is not None or not person.active or email_problem(person.email):
-            continue
+    for person in invitees(row):
         when = describe_when(session.start_utc, session.end_utc, person.timezone)
         mail = dict(
             kind="session-prompt",

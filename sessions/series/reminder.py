@@ -14,16 +14,13 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-import sqlalchemy as sa
-
-from app.extensions import db
 from app.notices.channels import tell, tell_team
 from app.notices.core import Button, Card, Notice
 from app.times import describe_when
 from app.urls import external_url
 from sessions.models import SessionSeries, SessionWeek
-from sessions.series.schedule import Occurrence, email_problem, occurrences
-from sessions.series.stored import as_series, find_week_row, week_row
+from sessions.series.coming import invitees, tell_coming_weeks
+from sessions.series.schedule import Occurrence
 
 log = logging.getLogger(__name__)
 
@@ -32,33 +29,13 @@ def send_due_reminders(now: datetime) -> int:
     """Remind each invitee of every session that starts within its series' reminder time
     and has not started; return how many people were told. Safe to run twice: each week is
     reminded once. Commits each series on its own, its row locked while its weeks are told."""
-    told = 0
-    live = db.session.scalars(
-        sa.select(SessionSeries.id).where(SessionSeries.cancelled_at.is_(None)).order_by(SessionSeries.id)
-    ).all()
-    for series_id in live:
-        row = db.session.scalar(sa.select(SessionSeries).where(SessionSeries.id == series_id).with_for_update())
-        if row is None or row.cancelled_at is not None:
-            db.session.rollback()
-            continue
-        for session in occurrences(as_series(row), now, now + timedelta(minutes=row.remind_minutes)):
-            week = find_week_row(row, session.day)
-            if week is not None and (week.reminded_at or week.skipped or week.started_at or week.closed_at):
-                continue
-            week = week_row(row, session.day)
-            told += _remind_week(row, week, session)
-            week.reminded_at = now
-        db.session.commit()
-    return told
+    return tell_coming_weeks(now, lambda row: timedelta(minutes=row.remind_minutes), "reminded_at", _remind_week)
 
 
 def _remind_week(row: SessionSeries, week: SessionWeek, session: Occurrence) -> int:
     told = 0
     page = external_url("sessions.week_page", series_id=row.id, day=week.day.isoformat())
-    for member in sorted(row.members, key=lambda m: m.user_id):
-        person = member.user
-        if member.left_at is not None or not person.active or email_problem(person.email):
-            continue
+    for person in invitees(row):
         when = describe_when(session.start_utc, session.end_utc, person.timezone)
         mail = dict(
             kind="session-reminder",
