@@ -53,7 +53,9 @@ class RateLimited(Exception):
 
 
 def installed_workspaces() -> list[SlackWorkspace]:
-    return list(db.session.scalars(sa.select(SlackWorkspace).order_by(SlackWorkspace.team_name, SlackWorkspace.team_id)))
+    return list(
+        db.session.scalars(sa.select(SlackWorkspace).order_by(SlackWorkspace.team_name, SlackWorkspace.team_id))
+    )
 
 
 def link_by_email(person_id: int) -> Result:
@@ -131,7 +133,9 @@ def linked_counts() -> tuple[int, int]:
     people = db.session.scalar(sa.select(sa.func.count()).select_from(User).where(active)) or 0
     linked = (
         db.session.scalar(
-            sa.select(sa.func.count(sa.distinct(SlackLink.user_id))).join(User, User.id == SlackLink.user_id).where(active)
+            sa.select(sa.func.count(sa.distinct(SlackLink.user_id)))
+            .join(User, User.id == SlackLink.user_id)
+            .where(active)
         )
         or 0
     )
