@@ -27,6 +27,7 @@ from app.slack.models import SlackLink, SlackWorkspace
 log = logging.getLogger(__name__)
 
 BATCH = 20  # people per job: a batch Slack rate-limits is done again whole
+JOB_SECONDS = 600  # a batch's longest run: two calls per person and workspace, each up to 10 seconds
 # A batch Slack rate-limited (or could not be reached for) is tried again after 1, 2, 5, 10 and 15 minutes.
 RETRY = Retry(max=5, interval=[60, 120, 300, 600, 900])
 
@@ -95,7 +96,7 @@ def link_by_email(person_id: int) -> Result:
 
 def start_linking_people() -> None:
     """Link everyone not linked yet, by a job, once the transaction commits."""
-    enqueue_after_commit(link_people_job, 0, retry=RETRY)
+    enqueue_after_commit(link_people_job, 0, retry=RETRY, job_timeout=JOB_SECONDS)
 
 
 def not_linked(after_id: int):
@@ -122,7 +123,7 @@ def link_people_job(after_id: int = 0) -> int:
             raise ConnectionError(f"Slack could not be reached in {result.workspace}")
         linked += result.outcome == Outcome.LINKED
     if len(ids) == BATCH:
-        enqueue_after_commit(link_people_job, ids[-1], retry=RETRY)
+        enqueue_after_commit(link_people_job, ids[-1], retry=RETRY, job_timeout=JOB_SECONDS)
     log.info("linked %s of %s people to Slack by their email", linked, len(ids))
     return linked
 

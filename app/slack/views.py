@@ -120,7 +120,6 @@ def link_me():
     try:
         result = link_by_email(current_user.id)
     except RateLimited:
-        db.session.rollback()
         flash("Slack asks Unstuck to wait a moment. Nothing changed: try again in a minute.", "error")
         return redirect(url_for("slack.link_page"))
     message = _said(result.outcome, result.slack_name, result.workspace, result.error)

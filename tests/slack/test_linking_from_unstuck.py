@@ -123,6 +123,7 @@ def test_an_admin_links_everyone_once_skipping_unconfirmed_and_inactive_people(
     db.session.commit()
     auth.sign_in(admin)
 
+    assert 'href="/admin/slack"' in client.get("/profile").get_data(as_text=True)  # the admin menu
     page = client.get("/admin/slack").get_data(as_text=True)
     assert "1 of 6 active people are linked" in page and "Link people by email" in page
     assert client.post("/admin/slack/link-people").status_code == 302
