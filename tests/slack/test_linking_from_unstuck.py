@@ -174,3 +174,20 @@ def test_only_an_admin_links_everyone(app, client, auth, make, jobs, slack, path
     auth.sign_in(make.mentor())
     assert getattr(client, method)(path).status_code == 403
     assert jobs.count() == 0
+
+
+def test_the_stand_in_answers_a_lookup_as_slack_does(app, make, slack):
+    from slack_sdk.errors import SlackApiError
+
+    from app.slack.client import client_for
+
+    slack.install()
+    slack.user("UNINA", "Nina@example.com")
+    client = client_for(TEAM)
+    assert client.users_lookupByEmail(email="nina@example.com")["user"]["id"] == "UNINA"
+    with pytest.raises(SlackApiError) as unknown:
+        client.users_lookupByEmail(email="omar@example.com")
+    with pytest.raises(SlackApiError) as empty:
+        client.users_lookupByEmail(email="")
+    assert (unknown.value.response["error"], empty.value.response["error"]) == ("users_not_found", "invalid_arguments")
+    assert slack.problems() == [("users.lookupByEmail", ["missing email"])]
