@@ -4,6 +4,7 @@ thread replies, and asking from Slack (/stuck and a message shortcut).
 - `models`, `store`: workspaces installed (OAuth v2, by an admin), links to people, the
   messages posted, the teams' channels;
 - `linking`: a Slack user becomes a person by the email address Slack confirmed;
+  `by_email`: a person (or an admin, for everyone) links from Unstuck by looking the address up;
 - `blocks`: a notice's card as Block Kit; `channel`: Slack as a channel of notices;
 - `interactions`: buttons, their modals and thread replies; `asking`: /stuck and the shortcut;
 - `bolt`: the Bolt app that verifies and dispatches Slack's requests; `views`: the routes.
@@ -43,3 +44,4 @@ def register_slack(app: Flask) -> None:
     register_profile_part(app, "slack/profile_part.html")
     app.jinja_env.globals["slack_links_of"] = links_of
     app.jinja_env.globals["slack_teams_led"] = teams_led
+    app.jinja_env.globals["slack_admin"] = True  # the navigation links its page for admins

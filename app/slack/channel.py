@@ -33,7 +33,8 @@ def link_of(person_id: int) -> SlackLink | None:
 class SlackChannel:
     name = NAME
     title = "Slack"
-    how_to_link = "use /stuck or any Unstuck button in Slack once, and you are linked by the email Slack confirmed."
+    how_to_link = "link your Slack account by the email address Slack confirmed for you"
+    link_endpoint = "slack.link_page"
 
     def reaches(self, person) -> bool:
         return link_of(person.id) is not None

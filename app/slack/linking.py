@@ -1,7 +1,10 @@
-"""Which Slack user is which person: linked the first time they use the app, by the email
-address Slack says they confirmed, and unlinked from their profile."""
+"""Which Slack user is which person, by the email address Slack says they confirmed: linked
+the first time they use the app, when they ask from Unstuck, or when an admin links
+everyone (app/slack/by_email.py); unlinked from their profile."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from slack_sdk import WebClient
@@ -40,15 +43,35 @@ def person_for(client: WebClient, workspace_id: str, slack_user_id: str) -> User
     if db.session.get(SlackWorkspace, workspace_id) is None:
         return None
     try:
-        profile = client.users_info(user=slack_user_id).get("user") or {}
+        return link_confirmed(client, workspace_id, slack_user_id).person
     except SlackApiError:
         return None
-    email = (profile.get("profile") or {}).get("email") or ""
-    if not email or profile.get("is_email_confirmed") is not True or profile.get("deleted") or profile.get("is_bot"):
-        return None
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What Slack said of a user: the person linked to them now (None: not linked), whether
+    Slack confirmed their email address, and the name Slack shows for them."""
+
+    person: User | None
+    confirmed: bool
+    name: str
+
+
+def link_confirmed(client: WebClient, workspace_id: str, slack_user_id: str, person_id: int | None = None) -> Checked:
+    """The one rule of linking: ask Slack (users.info) who this user is, and link them to the
+    active person whose email address is the one Slack confirmed for them (only to
+    `person_id`, when given). Raises SlackApiError when Slack refuses."""
+    profile = client.users_info(user=slack_user_id).get("user") or {}
+    details = profile.get("profile") or {}
+    email = details.get("email") or ""
+    name = details.get("real_name") or details.get("display_name") or profile.get("name") or slack_user_id
+    confirmed = profile.get("is_email_confirmed") is True
+    if not email or not confirmed or profile.get("deleted") or profile.get("is_bot"):
+        return Checked(None, confirmed, name)
     person = db.session.scalar(sa.select(User).where(User.email == normalize_email(email), User.active.is_(True)))
-    if person is None:
-        return None
+    if person is None or (person_id is not None and person.id != person_id):
+        return Checked(None, confirmed, name)
     # A person is one Slack user per workspace: a new link replaces an older one.
     db.session.execute(
         sa.delete(SlackLink).where(
@@ -58,7 +81,7 @@ def person_for(client: WebClient, workspace_id: str, slack_user_id: str) -> User
     )
     db.session.add(SlackLink(user_id=person.id, workspace_id=workspace_id, slack_user_id=slack_user_id))
     db.session.flush()
-    return person
+    return Checked(person, confirmed, name)
 
 
 def links_of(person_id: int) -> list[tuple[SlackLink, SlackWorkspace]]:

@@ -1,6 +1,7 @@
 """The Slack app's routes: Slack's requests (events, commands, interactivity), the install
-flow for admins, unlinking from the profile, and the page where a team's lead chooses the
-team's channel."""
+flow for admins, linking and unlinking from the profile, the admin's page of workspaces
+(where everyone is linked at once), and the page where a team's lead chooses the team's
+channel."""
 
 from __future__ import annotations
 
@@ -16,8 +17,17 @@ from app.auth.guards import admin_required
 from app.extensions import db
 from app.people.models import Role, Team
 from app.slack import bp
+from app.slack.by_email import (
+    Outcome,
+    RateLimited,
+    installed_workspaces,
+    link_by_email,
+    linked_counts,
+    links_in,
+    start_linking_people,
+)
 from app.slack.client import client_for
-from app.slack.linking import unlink
+from app.slack.linking import links_of, unlink
 from app.slack.models import SlackTeamChannel, SlackWorkspace
 from app.slack.store import seen_before
 
@@ -74,6 +84,75 @@ def unlink_slack(link_id: int):
     unlink(current_user.id, link_id)  # NotFound for another person's link
     flash("Your Slack account is unlinked: Unstuck no longer writes to you there.", "success")
     return redirect(url_for("people.profile"))
+
+
+@bp.route("/profile/slack")
+@login_required
+def link_page():
+    """The signed-in person's Slack links, and the button that links them by their email address."""
+    return render_template(
+        "slack/link.html", form=FlaskForm(), links=links_of(current_user.id), workspaces=installed_workspaces()
+    )
+
+
+def _said(outcome: Outcome, name: str, workspace: str, error: str) -> str:
+    return {
+        Outcome.LINKED: f"Linked as {name} in {workspace}. Unstuck now writes to you there for the notices you "
+        "chose Slack for.",
+        Outcome.NOT_FOUND: f"No Slack workspace where Unstuck is installed has a member with your email address "
+        f"({current_user.email}). Use that address in Slack, or ask an admin to change it in Unstuck.",
+        Outcome.UNCONFIRMED: f"{workspace} has a member with your email address, but Slack has not confirmed it: "
+        "confirm it in Slack, then try again.",
+        Outcome.NOT_INSTALLED: "Unstuck is not installed in a Slack workspace yet: an admin installs it first.",
+        Outcome.REFUSED: f"Slack refused to look you up in {workspace} ({error}). Try again later, or tell an admin.",
+        Outcome.UNREACHABLE: "Slack could not be reached. Nothing changed: try again in a few minutes.",
+    }[outcome]
+
+
+@bp.route("/profile/slack/link", methods=["POST"])
+@login_required
+def link_me():
+    """Link the signed-in person to the Slack user with their email address, if Slack confirmed it."""
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        flash("The form had expired. Try again.", "error")
+        return redirect(url_for("slack.link_page"))
+    try:
+        result = link_by_email(current_user.id)
+    except RateLimited:
+        flash("Slack asks Unstuck to wait a moment. Nothing changed: try again in a minute.", "error")
+        return redirect(url_for("slack.link_page"))
+    message = _said(result.outcome, result.slack_name, result.workspace, result.error)
+    flash(message, "success" if result.outcome == Outcome.LINKED else "error")
+    return redirect(url_for("slack.link_page"))
+
+
+@bp.route("/admin/slack")
+@admin_required
+def admin():
+    """The workspaces where Unstuck is installed, and how many people are linked."""
+    workspaces = [(workspace, links_in(workspace.team_id)) for workspace in installed_workspaces()]
+    linked, people = linked_counts()
+    return render_template("slack/admin.html", form=FlaskForm(), workspaces=workspaces, linked=linked, people=people)
+
+
+@bp.route("/admin/slack/link-people", methods=["POST"])
+@admin_required
+def link_people():
+    """Link, in the background, every active person not linked yet whose email address Slack confirmed."""
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        flash("The form had expired. Try again.", "error")
+    elif not installed_workspaces():
+        flash("Unstuck is not installed in a Slack workspace yet: install it first.", "error")
+    else:
+        start_linking_people()
+        flash(
+            "Linking people by their email address: this page shows how many are linked once it is done "
+            "(a few seconds for every fifty people).",
+            "success",
+        )
+    return redirect(url_for("slack.admin"))
 
 
 def _team_for_lead(team_id: int) -> Team:

@@ -42,8 +42,13 @@ class Slack:
     def save(self) -> None:
         self.world_file.write_text(json.dumps(self.world))
 
-    def user(self, slack_id: str, email: str, confirmed: bool = True) -> None:
-        self.world["users"][slack_id] = {"email": email, "confirmed": confirmed}
+    def user(self, slack_id: str, email: str, confirmed: bool = True, name: str = "") -> None:
+        self.world["users"][slack_id] = {"email": email, "confirmed": confirmed, "name": name}
+        self.save()
+
+    def rate_limit(self, *methods: str) -> None:
+        """Slack answers these methods 429 (called too often) until told otherwise."""
+        self.world["ratelimited"] = list(methods)
         self.save()
 
     def channel(self, channel_id: str, name: str) -> None:

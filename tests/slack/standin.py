@@ -6,9 +6,11 @@ it, and answers as Slack does.
 
 It prints "ready PORT" once it listens at http://127.0.0.1:PORT/api/. WORLD_FILE, read at
 every call, says what the workspace holds: {"team": {"id", "name"}, "bot_token", "users":
-{"U1": {"email", "confirmed"}}, "channels": {"C1": {"name"}}}. Each call is appended to
-RECORD_FILE as one JSON line: the method, its arguments, the problems found (a call with
-problems is answered {"ok": false, "error": "invalid_arguments"}) and the answer.
+{"U1": {"email", "confirmed", "name"}}, "channels": {"C1": {"name"}}, "ratelimited":
+["users.lookupByEmail"]}; a method named in "ratelimited" is answered 429 with Retry-After,
+as Slack answers a method called too often. Each call is appended to RECORD_FILE as one
+JSON line: the method, its arguments, the problems found (a call with problems is answered
+{"ok": false, "error": "invalid_arguments"}) and the answer.
 """
 
 import base64
@@ -35,6 +37,7 @@ REQUIRED = {
     "oauth.v2.access": ["code"],
     "auth.test": [],
     "users.info": ["user"],
+    "users.lookupByEmail": ["email"],
     "conversations.open": [("users", "channel")],
     "conversations.info": ["channel"],
     "chat.postMessage": ["channel", ("text", "blocks", "attachments")],
@@ -96,6 +99,18 @@ def problems_of(method: str, args: dict, token: str | None, world: dict) -> list
     return problems
 
 
+def user_object(user_id: str, user: dict, team: dict) -> dict:
+    return {
+        "id": user_id,
+        "team_id": team["id"],
+        "name": user["email"].split("@")[0],
+        "deleted": False,
+        "is_bot": False,
+        "is_email_confirmed": user.get("confirmed", True),
+        "profile": {"email": user["email"], "real_name": user.get("name", "")},
+    }
+
+
 def answer(method: str, args: dict, world: dict) -> dict:
     team = world.get("team", {"id": "T0001", "name": "Acme"})
     if method == "oauth.v2.access":
@@ -128,18 +143,13 @@ def answer(method: str, args: dict, world: dict) -> dict:
         user = world.get("users", {}).get(args["user"])
         if user is None:
             return {"ok": False, "error": "user_not_found"}
-        return {
-            "ok": True,
-            "user": {
-                "id": args["user"],
-                "team_id": team["id"],
-                "name": user["email"].split("@")[0],
-                "deleted": False,
-                "is_bot": False,
-                "is_email_confirmed": user.get("confirmed", True),
-                "profile": {"email": user["email"], "real_name": user.get("name", "")},
-            },
-        }
+        return {"ok": True, "user": user_object(args["user"], user, team)}
+    if method == "users.lookupByEmail":
+        wanted = str(args["email"]).strip().lower()
+        for user_id, user in world.get("users", {}).items():
+            if user["email"].lower() == wanted:
+                return {"ok": True, "user": user_object(user_id, user, team)}
+        return {"ok": False, "error": "users_not_found"}
     if method == "conversations.open":
         return {"ok": True, "channel": {"id": "D" + str(args.get("users") or args.get("channel"))}}
     if method == "conversations.info":
@@ -174,13 +184,21 @@ def answer(method: str, args: dict, world: dict) -> dict:
 
 
 class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        """A method called with its arguments in the query (slack_sdk calls users.lookupByEmail so)."""
+        path, _, query = self.path.partition("?")
+        self.respond(path.rsplit("/", 1)[-1], dict(parse_qsl(query, keep_blank_values=True)))
+
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("content-length", 0))).decode()
-        method = self.path.rsplit("/", 1)[-1]
         if "json" in (self.headers.get("content-type") or ""):
             args = json.loads(body or "{}")
         else:
             args = dict(parse_qsl(body, keep_blank_values=True))
+        self.respond(self.path.split("?")[0].rsplit("/", 1)[-1], args)
+
+    def respond(self, method: str, args: dict):
+        status = 200
         world = json.loads(WORLD.read_text()) if WORLD.exists() else {}
         authorization = self.headers.get("authorization") or ""
         token = authorization.removeprefix("Bearer ") if authorization.startswith("Bearer ") else args.get("token")
@@ -195,12 +213,16 @@ class Handler(BaseHTTPRequestHandler):
                 reply = answer(method, args, world) if client == good else {"ok": False, "error": "invalid_client_id"}
             elif token != world.get("bot_token"):
                 reply = {"ok": False, "error": "invalid_auth"}
+            elif method in world.get("ratelimited", []):
+                status, reply = 429, {"ok": False, "error": "ratelimited"}
             else:
                 reply = answer(method, args, world)
             with RECORD.open("a") as f:
                 f.write(json.dumps({"method": method, "args": args, "problems": problems, "answer": reply}) + "\n")
         data = json.dumps(reply).encode()
-        self.send_response(200)
+        self.send_response(status)
+        if status == 429:
+            self.send_header("Retry-After", "30")
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
