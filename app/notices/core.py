@@ -4,7 +4,7 @@ channel draws a notice from, and which channels a notice takes."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 EMAIL = "email"
 
@@ -50,6 +50,23 @@ class Card:
     buttons: tuple[Button, ...] = ()
     link: str | None = None  # the page in Unstuck where it all lives
     link_label: str = "Open in Unstuck"
+
+
+def card_to_json(card: Card) -> dict:
+    """A card as plain JSON, for a channel to keep beside what it sent."""
+    return asdict(card)
+
+
+def card_from_json(data: dict) -> Card:
+    """The card that card_to_json kept; keys it does not know are left out."""
+    known = {name for name in Card.__dataclass_fields__}
+    return Card(
+        **{
+            **{k: v for k, v in data.items() if k in known},
+            "facts": tuple(tuple(fact) for fact in data.get("facts", ())),
+            "buttons": tuple(Button(**b) for b in data.get("buttons", ())),
+        }
+    )
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,9 @@ from flask import Blueprint, Flask
 
 bp = Blueprint("slack", __name__, template_folder="templates")
 
+# How often messages whose job was lost are posted again, and old ones given up on.
+UPKEEP_SECONDS = 60
+
 
 def slack_configured(app: Flask) -> bool:
     return all(app.config.get(name) for name in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_SIGNING_SECRET"))
@@ -26,11 +29,12 @@ def register_slack(app: Flask) -> None:
     """Give the app its section of a person's data and, when Slack is set up, the Slack
     endpoints, the pages, the channel of notices and the profile's Slack part."""
     from app.extensions import csrf
+    from app.jobs import every
     from app.notices.channels import register_channel
     from app.people.profile_parts import register_profile_part
     from app.slack import views
     from app.slack.bolt import build_bolt
-    from app.slack.channel import SlackChannel
+    from app.slack.channel import SlackChannel, slack_upkeep
     from app.slack.linking import links_of, teams_led
     from app.slack.personal_data import register as register_personal_data
 
@@ -41,6 +45,7 @@ def register_slack(app: Flask) -> None:
     csrf.exempt(views.events)
     app.register_blueprint(bp)
     register_channel(app, SlackChannel())
+    every(app, UPKEEP_SECONDS, slack_upkeep)
     register_profile_part(app, "slack/profile_part.html")
     app.jinja_env.globals["slack_links_of"] = links_of
     app.jinja_env.globals["slack_teams_led"] = teams_led

@@ -6,8 +6,6 @@ markup, a mention or a link."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -80,20 +78,6 @@ def _button(button: Button, index: int) -> ButtonElement | None:
 
 def blocks_json(card: Card, note: str = "") -> list[dict]:
     return [block.to_dict() for block in card_blocks(card, note)]
-
-
-def card_to_json(card: Card) -> dict:
-    return asdict(card)
-
-
-def card_from_json(data: dict) -> Card:
-    return Card(
-        **{
-            **data,
-            "facts": tuple(tuple(fact) for fact in data.get("facts", ())),
-            "buttons": tuple(Button(**b) for b in data.get("buttons", ())),
-        }
-    )
 
 
 def button_of(card: Card, action: str, value: str) -> Button | None:

@@ -8,14 +8,17 @@ posted by a job after the commit; the row makes it once-only per notice and reci
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import sqlalchemy as sa
+from rq import Retry
 from slack_sdk.errors import SlackApiError
 
 from app.extensions import db, utcnow
-from app.jobs import enqueue_after_commit
-from app.notices.core import Card, Notice
-from app.slack.blocks import blocks_json, card_from_json, card_to_json, short
+from app.jobs import enqueue_after_commit, requeue_lost
+from app.notices.core import Card, Notice, card_from_json, card_to_json
+from app.notices.fallback import mail_instead
+from app.slack.blocks import blocks_json, short
 from app.slack.client import client_for
 from app.slack.models import MessageStatus, SlackLink, SlackMessage, SlackTeamChannel
 
@@ -23,6 +26,15 @@ log = logging.getLogger(__name__)
 
 NAME = "slack"
 LIVE = (MessageStatus.PENDING, MessageStatus.SENT)
+# Slack busy or out of reach: the post is tried again after 30 seconds, 2 and 10 minutes,
+# and by the upkeep every minute after that, until it is an hour old; then the person
+# gets it by email. What Slack refuses for good (the user gone, the app removed) goes by
+# email at once.
+RETRY = Retry(max=3, interval=[30, 120, 600])
+LOST_JOB_AFTER = timedelta(minutes=2)
+GIVE_UP_AFTER = timedelta(hours=1)
+# Slack's errors that pass: what it says when it is busy or unwell.
+PASSING_ERRORS = {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
 
 
 def link_of(person_id: int) -> SlackLink | None:
@@ -65,7 +77,7 @@ class SlackChannel:
         db.session.add(message)
         db.session.flush()
         queue = "urgent" if notice.topic == "questions_blocking" else "default"
-        enqueue_after_commit(post_message_job, message.id, queue=queue)
+        enqueue_after_commit(post_message_job, message.id, queue=queue, retry=RETRY)
 
     def send_team(self, team, notice: Notice) -> bool:
         chosen = db.session.get(SlackTeamChannel, team.id)
@@ -83,7 +95,7 @@ class SlackChannel:
             )
             db.session.add(message)
             db.session.flush()
-            enqueue_after_commit(post_message_job, message.id)
+            enqueue_after_commit(post_message_job, message.id, retry=RETRY)
         return True
 
     def revise(self, key: str, card: Card) -> None:
@@ -157,13 +169,52 @@ def post_message_job(message_id: int) -> None:
             thread_ts=message.thread_ts,
             unfurl_links=False,
         )
-    except (SlackApiError, LookupError) as exc:
-        message.status = MessageStatus.FAILED
-        message.error = short(str(exc), 200)
-        log.warning("a Slack message for %s was not posted: %s", message.notice_key, exc)
+    except (SlackApiError, LookupError, OSError) as exc:
+        if passes(exc):
+            raise  # the queue tries again; nothing of this try is kept
+        give_up(message, short(described(exc), 200))
         return
     message.channel, message.ts = answer["channel"], answer["ts"]
     message.status, message.sent_at = MessageStatus.SENT, utcnow()
+
+
+def passes(exc: Exception) -> bool:
+    """Whether trying again later may work: Slack busy, unwell or out of reach."""
+    if isinstance(exc, SlackApiError):
+        status = getattr(exc.response, "status_code", None) or 0
+        return status == 429 or status >= 500 or exc.response.get("error") in PASSING_ERRORS
+    return isinstance(exc, OSError)  # the network (a timeout, a refused connection)
+
+
+def described(exc: Exception) -> str:
+    """What went wrong, in Slack's own word where it gave one (user_not_found, say)."""
+    if isinstance(exc, SlackApiError):
+        return str(exc.response.get("error") or exc)
+    return str(exc)
+
+
+def give_up(message: SlackMessage, why: str) -> None:
+    """Mark a message failed for good; a person's notice then reaches them by email."""
+    message.status, message.error = MessageStatus.FAILED, why
+    log.warning("a Slack message for %s was not posted: %s", message.notice_key, why)
+    if message.user_id is not None:
+        card, _ = _card(message)
+        mail_instead(message.user_id, message.notice_key, card, f"Slack could not deliver it ({why}).", message.thread)
+
+
+def slack_upkeep() -> int:
+    """Post again the messages whose job was lost or whose retries ran out, and give up on
+    those an hour old, by email; return how many were handed on. Safe to run twice: the
+    post job locks its row and posts only a pending one."""
+    now = utcnow()
+    pending = SlackMessage.status == MessageStatus.PENDING
+    stale = db.session.scalars(
+        sa.select(SlackMessage).where(pending, SlackMessage.created_at < now - GIVE_UP_AFTER).with_for_update()
+    ).all()
+    for message in stale:
+        give_up(message, "not posted within an hour")
+    lost = sa.and_(pending, SlackMessage.created_at < now - LOST_JOB_AFTER)
+    return len(stale) + requeue_lost(SlackMessage.id, lost, post_message_job, retry=RETRY)
 
 
 def update_message_job(message_id: int) -> None:

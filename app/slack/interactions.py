@@ -18,7 +18,8 @@ from slack_sdk.models.views import View
 from app.errors import InvalidInput, ServiceError
 from app.extensions import db
 from app.notices.actions import Done, run_action, run_thread_reply
-from app.slack.blocks import LINK_ACTION, button_of, card_from_json, short
+from app.notices.core import card_from_json
+from app.slack.blocks import LINK_ACTION, button_of, short
 from app.slack.channel import show
 from app.slack.linking import UNKNOWN, person_for
 from app.slack.models import SlackMessage

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from app.extensions import db, utcnow
 from app.jobs import enqueue_after_commit
-from app.notices.core import Card, Notice
+from app.notices.core import Card, Notice, card_to_json
 from app.teams.cards import encoded, message
 from app.teams.models import MessageStatus, TeamsMessage, TeamsWebhook
 from app.teams.sender import send_message
@@ -58,6 +58,8 @@ def record(notice: Notice, recipient: str, user_id: int | None = None, team_id: 
         user_id=user_id,
         team_id=team_id,
         payload=encoded(message(notice.card)).decode(),
+        card=card_to_json(notice.card),
+        thread=notice.thread,
         status=MessageStatus.PENDING,
         attempts=0,
         next_attempt_at=utcnow(),

@@ -53,6 +53,9 @@ class TeamsMessage(db.Model):
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("teams.id", ondelete="CASCADE"), index=True)
     payload: Mapped[str] = mapped_column(sa.Text)
+    # The notice's card and thread, for the email that carries it if Teams never takes it.
+    card: Mapped[dict | None] = mapped_column(sa.JSON)
+    thread: Mapped[str | None] = mapped_column(sa.String(80))
     status: Mapped[MessageStatus] = mapped_column(
         sa.Enum(MessageStatus, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e]),
         default=MessageStatus.PENDING,

@@ -20,6 +20,8 @@ from flask import current_app
 
 from app.extensions import db, utcnow
 from app.jobs import job_queues, requeue_lost
+from app.notices.core import card_from_json
+from app.notices.fallback import mail_instead
 from app.teams.cards import url_problem
 from app.teams.models import MessageStatus, TeamsMessage, TeamsWebhook
 
@@ -58,6 +60,9 @@ def send_message(message_id: int) -> str:
         if error is None:
             status, error = post(url, message.payload)
     outcome = record(message, status, error, utcnow(), final=url is None)
+    if outcome == "failed" and message.user_id is not None and message.card:
+        why = f"Microsoft Teams could not take it ({message.last_error or 'no answer'})."
+        mail_instead(message.user_id, message.notice_key, card_from_json(message.card), why, message.thread)
     db.session.commit()
     if outcome == "retry":
         schedule(message.id, message.next_attempt_at)

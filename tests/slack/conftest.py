@@ -51,6 +51,11 @@ class Slack:
         self.world["ratelimited"] = list(methods)
         self.save()
 
+    def refuse(self, method: str, error: str) -> None:
+        """Slack refuses this method for good with this error, until told otherwise."""
+        self.world.setdefault("refused", {})[method] = error
+        self.save()
+
     def channel(self, channel_id: str, name: str) -> None:
         self.world["channels"][channel_id] = {"name": name}
         self.save()

@@ -7,8 +7,9 @@ it, and answers as Slack does.
 It prints "ready PORT" once it listens at http://127.0.0.1:PORT/api/. WORLD_FILE, read at
 every call, says what the workspace holds: {"team": {"id", "name"}, "bot_token", "users":
 {"U1": {"email", "confirmed", "name"}}, "channels": {"C1": {"name"}}, "ratelimited":
-["users.lookupByEmail"]}; a method named in "ratelimited" is answered 429 with Retry-After,
-as Slack answers a method called too often. Each call is appended to RECORD_FILE as one
+["users.lookupByEmail"], "refused": {"chat.postMessage": "account_inactive"}}; a method
+named in "ratelimited" is answered 429 with Retry-After, as Slack answers a method called
+too often, and one named in "refused" gets that error, as Slack refuses for good. Each call is appended to RECORD_FILE as one
 JSON line: the method, its arguments, the problems found (a call with problems is answered
 {"ok": false, "error": "invalid_arguments"}) and the answer.
 """
@@ -215,6 +216,8 @@ class Handler(BaseHTTPRequestHandler):
                 reply = {"ok": False, "error": "invalid_auth"}
             elif method in world.get("ratelimited", []):
                 status, reply = 429, {"ok": False, "error": "ratelimited"}
+            elif method in world.get("refused", {}):
+                reply = {"ok": False, "error": world["refused"][method]}
             else:
                 reply = answer(method, args, world)
             with RECORD.open("a") as f:

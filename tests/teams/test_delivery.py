@@ -150,6 +150,11 @@ def test_a_failing_webhook_is_tried_again_then_the_message_is_marked_failed(nina
     assert (message.status, message.attempts, message.next_attempt_at) == (MessageStatus.FAILED, 6, None)
     assert len(teams.received("/fail")) == 6
     assert send_message(message.id) == "done"
+    # Nothing is dropped: the notice reaches her by email, drawn from its card, once.
+    db.session.commit()
+    [mail] = db.session.scalars(sa.select(OutboundMail).where(OutboundMail.kind == "notice_by_email")).all()
+    assert (mail.user_id, mail.subject) == (nina.id, notice().card.title)
+    assert "Microsoft Teams could not take it (answered 500: The flow failed.)" in mail.text_body
 
 
 def test_a_redirect_is_not_followed(nina, teams, jobs):
