@@ -1,6 +1,7 @@
 """Where notices go: the channels registered at start-up, and telling a person or a team.
 
-A channel is any object with these (email's is below; Slack and Teams register theirs):
+A channel is any object with these (email's is app/notices/email.py; Slack and Teams register
+theirs at start-up):
 
     name: str                        # "slack"
     title: str                       # "Slack", as the choices page says it

@@ -73,3 +73,16 @@ def test_a_topic_left_with_no_place_gets_a_message_and_changes_nothing(make, cli
     assert page.count("Choose at least one place.") == 1
     assert 'id="topic-answers" class="has-error"' in page
     assert saved(mia) == {"sessions": [EMAIL]}
+
+
+def test_a_post_without_the_forms_token_is_refused_and_changes_nothing(app, make, client, auth):
+    mia = make.mentor()
+    auth.sign_in(mia)
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = client.post(PAGE, data={topic: EMAIL for topic in TOPICS})
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert response.status_code == 400
+    assert "CSRF" in response.get_data(as_text=True)
+    assert saved(mia) == {}
