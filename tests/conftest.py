@@ -274,3 +274,20 @@ def pytest_terminal_summary(terminalreporter) -> None:
         terminalreporter.section("figures")
         for line in lines:
             terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium for the test process, shared by every test that draws pages (one
+    Playwright per process: a second one would start inside the first one's event loop)."""
+    from tests.chromium import CHROMIUM_FLAGS, find_chromium
+
+    executable = find_chromium()
+    if executable is None:
+        pytest.skip("No Chromium found (install Debian's chromium package or set CHROMIUM); browser tests skipped.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()

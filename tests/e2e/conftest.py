@@ -1,11 +1,11 @@
 """A live Unstuck server on loopback and a real Chromium driven by Playwright.
 
-Chromium is Debian's package (/usr/bin/chromium), or the one named by CHROMIUM. Without
-it the browser tests skip and say why.
+Chromium is Debian's package (/usr/bin/chromium), or the one named by CHROMIUM; the one
+browser of a test process is the `browser` fixture of tests/conftest.py. Without it the
+browser tests skip and say why.
 """
 
 import os
-import shutil
 import threading
 
 import pytest
@@ -13,25 +13,6 @@ from werkzeug.serving import make_server
 
 from app.factory import create_app
 from config import TestConfig
-
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def find_chromium() -> str | None:
-    """Return the path of a Chromium to drive, or None."""
-    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and os.path.exists(candidate):
-            return candidate
-    return None
 
 
 @pytest.fixture
@@ -51,20 +32,6 @@ def live_server(app, backend, prepared_databases, redis_url):
 
         db.engine.dispose()
     served.extensions["jobs"].connection.close()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """A headless Chromium for the session."""
-    executable = find_chromium()
-    if executable is None:
-        pytest.skip("No Chromium found (install Debian's chromium package or set CHROMIUM); browser tests skipped.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

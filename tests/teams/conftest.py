@@ -20,7 +20,6 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.notices.models import NoticeChoice
 from app.teams.models import TeamsMessage, TeamsWebhook
-from tests.e2e.conftest import CHROMIUM_FLAGS, find_chromium
 
 HERE = Path(__file__).parent
 RECEIVER = HERE / "receiver.py"
@@ -101,20 +100,12 @@ def messages() -> list[TeamsMessage]:
 
 
 @pytest.fixture(scope="session")
-def card_browser():
-    """A headless Chromium with a page that has the adaptivecards renderer (and markdown-it, for
-    the Markdown that Teams reads in a TextBlock) loaded."""
-    executable = find_chromium()
-    if executable is None:
-        pytest.skip("No Chromium found (install Debian's chromium package or set CHROMIUM); card rendering skipped.")
+def card_browser(browser):
+    """The test process's Chromium, for pages that load the adaptivecards renderer (and
+    markdown-it, for the Markdown that Teams reads in a TextBlock)."""
     if not (RENDERER / "adaptivecards").is_dir():
         pytest.skip("The card renderer is not installed: npm ci --prefix tests/teams/renderer")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
+    return browser
 
 
 RENDER = """(content) => {
