@@ -109,6 +109,9 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "")  # empty: REDIS_URL
     # Questions saved per person (page, panel, API); failed sign-ins are slowed down below.
     RATELIMIT_ASK = os.environ.get("RATELIMIT_ASK", "30 per hour")
+    # A person looking their Slack account up by email: each press asks Slack (a method it
+    # allows a workspace about fifty times a minute), so a few are enough.
+    RATELIMIT_SLACK_LINK = os.environ.get("RATELIMIT_SLACK_LINK", "5 per 15 minutes")
     RATELIMIT_INBOUND_MAIL = os.environ.get("RATELIMIT_INBOUND_MAIL", "600 per minute")  # per address
     RATELIMIT_KEY_PREFIX = "unstuck"
     RATELIMIT_STRATEGY = "fixed-window"
@@ -229,7 +232,7 @@ class TestConfig(Config):
     # trips over the requests of another; tests/security/test_rate_limits.py sets the
     # shipped values (those of Config) to prove them.
     RATELIMIT_ENABLED = True
-    RATELIMIT_ASK = RATELIMIT_INBOUND_MAIL = "1000 per second"
+    RATELIMIT_ASK = RATELIMIT_INBOUND_MAIL = RATELIMIT_SLACK_LINK = "1000 per second"
     RATELIMIT_SMTP_ADDRESS = RATELIMIT_SMTP_SENDER = "1000 per second"
     RATELIMIT_SIGN_IN_LINK = RATELIMIT_SIGN_IN_LINK_ADDRESS = "1000 per second"
     RATELIMIT_PASSWORD_RESET = RATELIMIT_PASSWORD_RESET_ADDRESS = RATELIMIT_SCIM = "1000 per second"

@@ -197,6 +197,13 @@ def init_rate_limits(app: Flask) -> None:
         error_message="Too much mail was handed in from your address; this email was not kept.",
     )
 
+    slack_link = limiter.limit(
+        setting("RATELIMIT_SLACK_LINK"),
+        key_func=asking_person,
+        methods=["POST"],
+        error_message="You asked Slack for your account several times just now; try again in a few minutes.",
+    )
+
     scim = limiter.shared_limit(
         setting("RATELIMIT_SCIM"),
         scope="scim",
@@ -211,6 +218,8 @@ def init_rate_limits(app: Flask) -> None:
     for endpoint in ASKED:
         limit_views(app, endpoint, asking)
     limit_views(app, "mail.incoming_mail", mail_in)
+    if "slack.link_me" in app.view_functions:  # the Slack app is set up
+        limit_views(app, "slack.link_me", slack_link)
 
 
 def limit_views(app: Flask, endpoint: str, *limits) -> None:

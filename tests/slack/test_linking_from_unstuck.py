@@ -191,3 +191,27 @@ def test_the_stand_in_answers_a_lookup_as_slack_does(app, make, slack):
         client.users_lookupByEmail(email="")
     assert (unknown.value.response["error"], empty.value.response["error"]) == ("users_not_found", "invalid_arguments")
     assert slack.problems() == [("users.lookupByEmail", ["missing email"])]
+
+
+def test_pressing_link_again_and_again_is_limited_before_slack_is_asked_too_often(app, client, auth, make, slack):
+    from app.security import reset_rate_limits
+    from config import Config
+
+    app.config["RATELIMIT_SLACK_LINK"] = Config.RATELIMIT_SLACK_LINK  # the shipped limit: 5 per 15 minutes
+    reset_rate_limits(app)
+    try:
+        slack.install()
+        nina = make.user(email="nina@example.com")
+        auth.sign_in(nina)
+        for _ in range(5):
+            assert client.post("/profile/slack/link").status_code == 302
+        refused = client.post("/profile/slack/link")
+        assert refused.status_code == 429
+        assert "You asked Slack for your account several times just now" in refused.get_data(as_text=True)
+        assert len(slack.calls("users.lookupByEmail")) == 5
+
+        auth.sign_out()
+        auth.sign_in(make.user(email="omar@example.com"))  # another person is counted apart
+        assert client.post("/profile/slack/link").status_code == 302
+    finally:
+        reset_rate_limits(app)
