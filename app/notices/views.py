@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from app.extensions import db
 from app.notices import bp
-from app.notices.channels import chosen, registered
+from app.notices.channels import registered
 from app.notices.core import EMAIL, TOPICS
 from app.notices.models import NoticeChoice
 
 
 def _rows(picked: dict[str, set[str]] | None = None) -> list[dict]:
-    return [
-        {
-            "topic": topic,
-            "title": title,
-            "picked": picked[topic] if picked is not None else set(chosen(current_user.id, topic) or [EMAIL]),
-        }
-        for topic, title in TOPICS.items()
-    ]
+    if picked is None:  # what the person chose, in one query; a topic never chosen is email
+        saved = dict(
+            db.session.execute(
+                sa.select(NoticeChoice.topic, NoticeChoice.channels).where(NoticeChoice.user_id == current_user.id)
+            ).all()
+        )
+        picked = {topic: set(saved.get(topic) or [EMAIL]) for topic in TOPICS}
+    return [{"topic": topic, "title": title, "picked": picked[topic]} for topic, title in TOPICS.items()]
 
 
 def _page(form: FlaskForm, rows: list[dict], errors: dict[str, str] | None = None, status: int = 200):

@@ -63,39 +63,15 @@ class SlackChannel:
 
     def send(self, person, notice: Notice) -> None:
         link = link_of(person.id)
-        recipient = f"person:{person.id}"
-        if link is None or _recorded(notice.key, recipient):
-            return
-        message = SlackMessage(
-            notice_key=notice.key,
-            recipient=recipient,
-            user_id=person.id,
-            workspace_id=link.workspace_id,
-            thread=notice.thread,
-            card=card_to_json(notice.card),
-        )
-        db.session.add(message)
-        db.session.flush()
-        queue = "urgent" if notice.topic == "questions_blocking" else "default"
-        enqueue_after_commit(post_message_job, message.id, queue=queue, retry=RETRY)
+        if link is not None:
+            queue = "urgent" if notice.topic == "questions_blocking" else "default"
+            _record(notice, f"person:{person.id}", link.workspace_id, queue, user_id=person.id, thread=notice.thread)
 
     def send_team(self, team, notice: Notice) -> bool:
         chosen = db.session.get(SlackTeamChannel, team.id)
         if chosen is None:
             return False
-        recipient = f"team:{team.id}"
-        if not _recorded(notice.key, recipient):
-            message = SlackMessage(
-                notice_key=notice.key,
-                recipient=recipient,
-                team_id=team.id,
-                workspace_id=chosen.workspace_id,
-                channel=chosen.channel_id,
-                card=card_to_json(notice.card),
-            )
-            db.session.add(message)
-            db.session.flush()
-            enqueue_after_commit(post_message_job, message.id, retry=RETRY)
+        _record(notice, f"team:{team.id}", chosen.workspace_id, "default", team_id=team.id, channel=chosen.channel_id)
         return True
 
     def revise(self, key: str, card: Card) -> None:
@@ -107,6 +83,22 @@ def show(message: SlackMessage, card: Card, note: str = "") -> None:
     """Make a message show this card (and a note under it), in Slack after the commit."""
     message.card = {**card_to_json(card), "note": note}
     enqueue_after_commit(update_message_job, message.id)
+
+
+def _record(notice: Notice, recipient: str, workspace_id: str, queue: str, **fields) -> None:
+    """Keep the message for a recipient once per notice, and post it after the commit."""
+    if _recorded(notice.key, recipient):
+        return
+    message = SlackMessage(
+        notice_key=notice.key,
+        recipient=recipient,
+        workspace_id=workspace_id,
+        card=card_to_json(notice.card),
+        **fields,
+    )
+    db.session.add(message)
+    db.session.flush()
+    enqueue_after_commit(post_message_job, message.id, queue=queue, retry=RETRY)
 
 
 def _recorded(key: str, recipient: str) -> bool:
