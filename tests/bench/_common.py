@@ -10,6 +10,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+import psutil
 import redis
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
@@ -186,3 +187,71 @@ def wait_for_web(port: int, web: subprocess.Popen, log: Path, seconds: float = 3
         finally:
             conn.close()
     raise RuntimeError("the web server did not come up")
+
+
+def cpu_seconds(processes) -> float:
+    """The CPU time (user and system) the processes used so far, in seconds; one that ended
+    meanwhile counts nothing."""
+    total = 0.0
+    for process in processes:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def database_processes(name: str) -> list[psutil.Process]:
+    """PostgreSQL's processes serving connections to the database `name`."""
+    return [p for p in psutil.process_iter(["cmdline"]) if name in " ".join(p.info["cmdline"] or ())]
+
+
+class MachineWatch:
+    """What the whole machine did while a benchmark ran: how busy its cores were, its load
+    average, and which other processes used the most CPU (other benchmarks, tests)."""
+
+    def __enter__(self):
+        self.started, self.before = time.monotonic(), psutil.cpu_times()
+        self.processes = self._process_seconds()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.elapsed, self.after = time.monotonic() - self.started, psutil.cpu_times()
+        self.processes = {
+            pid: (label, seconds - self.processes.get(pid, ("", 0.0))[1])
+            for pid, (label, seconds) in self._process_seconds().items()
+        }
+        self.load_average = os.getloadavg()
+
+    def busy_share(self) -> float:
+        """The share of the machine's CPU time spent working (not idle nor waiting on disk)."""
+        fields = [name for name in self.after._fields if not name.startswith("guest")]  # counted in user
+        spent = {name: getattr(self.after, name) - getattr(self.before, name) for name in fields}
+        idle = spent["idle"] + spent.get("iowait", 0.0)
+        return 1 - idle / max(1e-9, sum(spent.values()))
+
+    def others(self, ours: set[int], count: int = 5) -> list[tuple[str, float]]:
+        """The processes outside `ours` that used the most CPU meanwhile, grouped by what they
+        run (a database connection by its database): (what, seconds)."""
+        grouped: dict[str, float] = {}
+        for pid, (label, seconds) in self.processes.items():
+            if pid not in ours:
+                grouped[label] = grouped.get(label, 0.0) + seconds
+        return sorted(grouped.items(), key=lambda item: -item[1])[:count]
+
+    @staticmethod
+    def _process_seconds() -> dict[int, tuple[str, float]]:
+        found = {}
+        for process in psutil.process_iter(["cmdline", "name", "cpu_times"]):
+            times = process.info["cpu_times"]
+            if times is None:
+                continue
+            # A program's name and first arguments; a database connection's user and database.
+            words = " ".join(process.info["cmdline"] or [process.info["name"] or "?"]).split() or ["?"]
+            if words[0] == "postgres:":
+                label = " ".join(words[:4])  # postgres: 15/main: postgres unstuck
+            else:
+                label = " ".join(w.rsplit("/", 1)[-1] for w in words[:5])[:70]
+            found[process.pid] = (label, times.user + times.system)
+        return found
