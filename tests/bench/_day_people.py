@@ -163,6 +163,7 @@ def run_day(port: int, people: list[Person], seconds: float, meter, senders: int
     """Everyone acts every THINK_S, starting at a random moment within their first think
     time, until `seconds` have passed; what fell due by then is sent and answered."""
     tally, rng = DayTally(seconds=seconds), random.Random(5)
+    cpu_before = meter.seconds()
     cond, work = threading.Condition(), queue.Queue[tuple[float, int] | None]()
     start = tally.start = time.perf_counter() + 0.2
     end = start + seconds
@@ -209,7 +210,6 @@ def run_day(port: int, people: list[Person], seconds: float, meter, senders: int
 
     threads = [threading.Thread(target=send, daemon=True) for _ in range(senders)]
     threads.append(threading.Thread(target=schedule, daemon=True))
-    cpu_before = meter.seconds()
     for t in threads:
         t.start()
     for t in threads:
