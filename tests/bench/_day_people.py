@@ -42,6 +42,7 @@ class DayTally:
     timeline: list[tuple[float, float]] = field(default_factory=list)  # (due, ms from due to answer)
     start: float = 0.0  # perf_counter at the day's start
     seconds: float = 0.0  # the day's length: requests fall due within it
+    elapsed: float = 0.0  # seconds, until the last request due was answered
     cpu: dict[str, float] = field(default_factory=dict)  # seconds, by process
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -172,7 +173,7 @@ def run_day(port: int, people: list[Person], seconds: float, meter, senders: int
     # rate from the first second, with no burst at the start.
     low, high = THINK_S
     first = [rng.uniform(0, (rng.uniform(low**2, high**2)) ** 0.5) for _ in people]
-    heap = [(start + offset, i) for i, offset in enumerate(first)]
+    heap = [(start + offset, i) for i, offset in enumerate(first) if offset < seconds]
     heapq.heapify(heap)
     in_flight = 0
 
@@ -214,6 +215,7 @@ def run_day(port: int, people: list[Person], seconds: float, meter, senders: int
         t.start()
     for t in threads:
         t.join()
+    tally.elapsed = time.perf_counter() - start
     tally.cpu = {name: used - cpu_before[name] for name, used in meter.seconds().items()}
     while not clients.empty():
         clients.get().close()
