@@ -160,9 +160,10 @@ def _request(client: Client, person: Person, action: str):
     return status, data, status if status in (201, 403, 409) else 201
 
 
-def run_day(port: int, people: list[Person], seconds: float, meter, senders: int = SENDERS) -> DayTally:
-    """Everyone acts every THINK_S, starting at a random moment within their first think
-    time, until `seconds` have passed; what fell due by then is sent and answered."""
+def run_day(port: int, people: list[Person], seconds: float, meter, think=THINK_S, senders=SENDERS) -> DayTally:
+    """Everyone acts every `think` seconds (uniform between the two), starting at a random
+    moment within their first think time, until `seconds` have passed; what fell due by
+    then is sent and answered."""
     tally, rng = DayTally(seconds=seconds), random.Random(5)
     cpu_before = meter.seconds()
     cond, work = threading.Condition(), queue.Queue[tuple[float, int] | None]()
@@ -171,7 +172,7 @@ def run_day(port: int, people: list[Person], seconds: float, meter, senders: int
     # Each person is caught at a random moment of a think time, a long one more likely than a
     # short one (density in proportion to its length): requests come at the day's steady
     # rate from the first second, with no burst at the start.
-    low, high = THINK_S
+    low, high = think
     first = [rng.uniform(0, (rng.uniform(low**2, high**2)) ** 0.5) for _ in people]
     heap = [(start + offset, i) for i, offset in enumerate(first) if offset < seconds]
     heapq.heapify(heap)
@@ -202,7 +203,7 @@ def run_day(port: int, people: list[Person], seconds: float, meter, senders: int
             client = clients.get()
             act(client, people[i], tally, due)
             clients.put(client)
-            upcoming = due + people[i].rng.uniform(*THINK_S)
+            upcoming = due + people[i].rng.uniform(*think)
             with cond:
                 in_flight -= 1
                 if upcoming < end:
