@@ -6,6 +6,7 @@ import os
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -209,20 +210,33 @@ def database_processes(name: str) -> list[psutil.Process]:
 
 class MachineWatch:
     """What the whole machine did while a benchmark ran: how busy its cores were, its load
-    average, and which other processes used the most CPU (other benchmarks, tests)."""
+    average, and which other processes used the most CPU (other benchmarks, tests). The
+    processes are looked at every two seconds (about 8 ms of CPU each time, in the caller's
+    process), so those that end meanwhile count too."""
+
+    EVERY_S = 2.0
 
     def __enter__(self):
         self.started, self.before = time.monotonic(), psutil.cpu_times()
-        self.processes = self._process_seconds()
+        self.first = self._process_seconds()  # pid: (what, CPU seconds) when first seen
+        self.last = dict(self.first)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+        self.thread.start()
         return self
 
     def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join()
+        self.last.update(self._process_seconds())
         self.elapsed, self.after = time.monotonic() - self.started, psutil.cpu_times()
-        self.processes = {
-            pid: (label, seconds - self.processes.get(pid, ("", 0.0))[1])
-            for pid, (label, seconds) in self._process_seconds().items()
-        }
         self.load_average = os.getloadavg()
+
+    def _watch(self) -> None:
+        while not self.stop.wait(self.EVERY_S):
+            for pid, seen in self._process_seconds().items():
+                self.first.setdefault(pid, (seen[0], 0.0))  # started meanwhile: all of it counts
+                self.last[pid] = seen
 
     def busy_share(self) -> float:
         """The share of the machine's CPU time spent working (not idle nor waiting on disk)."""
@@ -231,13 +245,14 @@ class MachineWatch:
         idle = spent["idle"] + spent.get("iowait", 0.0)
         return 1 - idle / max(1e-9, sum(spent.values()))
 
-    def others(self, ours: set[int], count: int = 5) -> list[tuple[str, float]]:
-        """The processes outside `ours` that used the most CPU meanwhile, grouped by what they
-        run (a database connection by its database): (what, seconds)."""
+    def others(self, ours: set[int], own: str, count: int = 5) -> list[tuple[str, float]]:
+        """The processes that used the most CPU meanwhile, but for those in `ours` and those
+        whose command names `own` (the benchmark's database connections), grouped by what
+        they run (a database connection by its database): (what, seconds)."""
         grouped: dict[str, float] = {}
-        for pid, (label, seconds) in self.processes.items():
-            if pid not in ours:
-                grouped[label] = grouped.get(label, 0.0) + seconds
+        for pid, (label, seconds) in self.last.items():
+            if pid not in ours and own not in label:
+                grouped[label] = grouped.get(label, 0.0) + seconds - self.first[pid][1]
         return sorted(grouped.items(), key=lambda item: -item[1])[:count]
 
     @staticmethod

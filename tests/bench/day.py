@@ -249,7 +249,7 @@ def main() -> None:
                 with MachineWatch() as machine:
                     day = run_day(port, people, DAY_SECONDS, meter)
                 here = psutil.Process()  # and the web, the worker and Redis, started from here
-                ours = {p.pid for p in [here, *here.children(recursive=True), *database_processes(DATABASE)]}
+                ours = {p.pid for p in [here, *here.children(recursive=True)]}
             lost, late = count_lost(app, warm.asked + day.asked)
         finally:
             stop_processes([web, worker])
@@ -302,7 +302,7 @@ def print_machine(machine: MachineWatch, ours: set[int]) -> None:
     report("machine_cores", psutil.cpu_count() or 0)
     report("machine_busy_percent", round(100 * machine.busy_share(), 1), "% of all cores during the day")
     report("machine_load_average", " ".join(f"{x:.2f}" for x in machine.load_average), "(1, 5, 15 min)")
-    for rank, (label, seconds) in enumerate(machine.others(ours), 1):
+    for rank, (label, seconds) in enumerate(machine.others(ours, DATABASE), 1):
         report(f"machine_other_{rank}", round(seconds, 1), f"s of CPU: {label}")
 
 
