@@ -228,15 +228,18 @@ class MachineWatch:
     def __exit__(self, *exc) -> None:
         self.stop.set()
         self.thread.join()
-        self.last.update(self._process_seconds())
+        self._sample()
         self.elapsed, self.after = time.monotonic() - self.started, psutil.cpu_times()
         self.load_average = os.getloadavg()
 
     def _watch(self) -> None:
         while not self.stop.wait(self.EVERY_S):
-            for pid, seen in self._process_seconds().items():
-                self.first.setdefault(pid, (seen[0], 0.0))  # started meanwhile: all of it counts
-                self.last[pid] = seen
+            self._sample()
+
+    def _sample(self) -> None:
+        for pid, seen in self._process_seconds().items():
+            self.first.setdefault(pid, (seen[0], 0.0))  # started meanwhile: all of it counts
+            self.last[pid] = seen
 
     def busy_share(self) -> float:
         """The share of the machine's CPU time spent working (not idle nor waiting on disk)."""

@@ -39,6 +39,7 @@ class DayTally:
     asked: list[int] = field(default_factory=list)
     connections: int = 0  # opened
     retries: int = 0  # requests sent again on a fresh connection after an idle one was dropped
+    in_flight_max: int = 0  # requests due and not yet answered at once; above SENDERS, some waited for a sender
     timeline: list[tuple[float, float]] = field(default_factory=list)  # (due, ms from due to answer)
     start: float = 0.0  # perf_counter at the day's start
     seconds: float = 0.0  # the day's length: requests fall due within it
@@ -186,6 +187,7 @@ def run_day(port: int, people: list[Person], seconds: float, meter, think=THINK_
                 if wait is not None and wait <= 0:
                     work.put(heapq.heappop(heap))
                     in_flight += 1
+                    tally.in_flight_max = max(tally.in_flight_max, in_flight)
                 else:
                     cond.wait(wait)
         for _ in range(senders):

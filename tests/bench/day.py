@@ -288,6 +288,8 @@ def print_day(day: DayTally, people: int, lost: int) -> None:
     report("questions_lost", lost, "", "0")
     report("day_scheduler_lag_p95_ms", round(percentile(lag, 0.95), 2), f"ms late to start ({SENDERS} senders)")
     report("day_scheduler_lag_max_ms", round(max(lag, default=0.0), 2), "ms")
+    waited = f"above {SENDERS}, some waited for a free sender"
+    report("day_in_flight_max", day.in_flight_max, f"requests due and unanswered at once ({waited})")
     report("day_connections_opened", day.connections, f"for {day.requests} requests")
     report("day_connections_retried", day.retries, "requests sent again after an idle connection closed")
     for name, seconds in day.cpu.items():
