@@ -45,6 +45,7 @@ class DayTally:
     seconds: float = 0.0  # the day's length: requests fall due within it
     elapsed: float = 0.0  # seconds, until the last request due was answered
     cpu: dict[str, float] = field(default_factory=dict)  # seconds, by process
+    cpu_before: dict[str, float] = field(default_factory=dict)  # seconds, by process, at the start
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record(self, action: str, due: float, started: float, error: str | None) -> None:
@@ -166,7 +167,7 @@ def run_day(port: int, people: list[Person], seconds: float, meter, think=THINK_
     moment within their first think time, until `seconds` have passed; what fell due by
     then is sent and answered."""
     tally, rng = DayTally(seconds=seconds), random.Random(5)
-    cpu_before = meter.seconds()
+    cpu_before = tally.cpu_before = meter.seconds()
     cond, work = threading.Condition(), queue.Queue[tuple[float, int] | None]()
     start = tally.start = time.perf_counter() + 0.2
     end = start + seconds

@@ -246,15 +246,18 @@ def main() -> None:
             meter = CpuMeter(web, worker)
             with Statistics(url):
                 warm = run_day(port, people[:: max(1, len(people) // WARM_PEOPLE)], WARM_SECONDS, meter, think=(1, 2))
+                lost_warming, _ = count_lost(app, warm.asked)  # the worker is idle when the day starts
                 with MachineWatch() as machine:
                     day = run_day(port, people, DAY_SECONDS, meter)
                 here = psutil.Process()  # and the web, the worker and Redis, started from here
                 ours = {p.pid for p in [here, *here.children(recursive=True)]}
-            lost, late = count_lost(app, warm.asked + day.asked)
+            lost, late = count_lost(app, day.asked)
+            # The worker's CPU until it had routed the day's questions, however late.
+            day.cpu["worker"] = meter.seconds()["worker"] - day.cpu_before["worker"]
         finally:
             stop_processes([web, worker])
             app.extensions["jobs"].connection.close()
-    print_day(day, len(people), lost)
+    print_day(day, len(people), lost_warming + lost)
     report("day_routing_done_s", round(late, 1), "s after the day until the worker had routed what it could")
     print_machine(machine, ours)
 
