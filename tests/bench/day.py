@@ -215,7 +215,7 @@ def count_lost(app, asked: list[int]) -> tuple[int, float]:
         while True:
             handled = sa.or_(Question.first_routed_at.is_not(None), Question.state != QuestionState.OPEN)
             query = sa.select(sa.func.count()).select_from(Question).where(Question.id.in_(asked), handled)
-            routed = db.session.scalar(query) if asked else 0
+            routed = (db.session.scalar(query) or 0) if asked else 0
             db.session.rollback()
             busy = any(q.count or q.started_job_registry.count for q in jobs.queues.values())
             idle_since = None if busy else idle_since or time.monotonic()
