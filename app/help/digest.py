@@ -38,7 +38,7 @@ from app.help.models import (
 )
 from app.jobs import enqueue, enqueue_after_commit
 from app.mail.models import MailOptOut
-from app.mail.outgoing.compose import send_mail
+from app.mail.outgoing.compose import Draft, send_mails
 from app.mail.outgoing.jobs import RETRY, deliver_batch
 from app.mail.outgoing.unsubscribe import opted_out_of
 from app.notices.channels import chosen_by, send_on, where
@@ -216,7 +216,7 @@ def _send_batch(user_ids: list[int], now: datetime) -> int:
     )
     settings_url = external_url("help.mail_settings")
     choices = chosen_by(list(due), CAN_WAIT_TOPIC)
-    mails = []
+    drafts, digests = [], {}
     for user_id, (slot, told) in due.items():
         user, setting = users[user_id], settings[user_id]
         items = [
@@ -231,20 +231,24 @@ def _send_batch(user_ids: list[int], now: datetime) -> int:
             send_on(user, notice, [name for name in names if name != EMAIL])
             if EMAIL not in names:
                 continue
-        mail = send_mail(
-            key=key,
-            kind="digest",
-            to=user,
-            subject=subject_of(items),
-            template="help/email/digest",
-            about=("user", user_id),
-            unsubscribe=TOPIC,
-            deliver=False,
-            context={"items": items, "settings_url": settings_url, "schedule": schedule},
+        reply_key, reply_address = digest_replies.new_digest_address()
+        digests[key] = (user_id, reply_key, [item.question.id for item in items])
+        drafts.append(
+            Draft(
+                key=key,
+                kind="digest",
+                to=user,
+                subject=subject_of(items),
+                template="help/email/digest",
+                about=("user", user_id),
+                unsubscribe=TOPIC,
+                reply_to=reply_address,
+                context={"items": items, "settings_url": settings_url, "schedule": schedule},
+            )
         )
-        mails.append((mail, [item.question.id for item in items]))
-    digest_replies.give_digests_addresses(mails)
-    mail_ids = [mail.id for mail, _ in mails]
+    recorded = send_mails(drafts)
+    digest_replies.keep_digests([(recorded[key][0], *digest) for key, digest in digests.items() if recorded[key][1]])
+    mail_ids = [mail_id for mail_id, _ in recorded.values()]
     told_ids = [a.id for _, told in due.values() for a, _ in told]
     db.session.execute(
         sa.update(Attempt)
