@@ -20,7 +20,7 @@ from collections import defaultdict
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, lazyload, selectinload
+from sqlalchemy.orm import contains_eager, lazyload
 
 from app.extensions import db, utcnow
 from app.help import CAN_WAIT_TOPIC, digest_replies, digest_schedule
@@ -35,15 +35,16 @@ from app.help.models import (
     Question,
     QuestionState,
     Urgency,
+    question_skills,
 )
 from app.jobs import enqueue, enqueue_after_commit
 from app.mail.models import MailOptOut
-from app.mail.outgoing.compose import send_mail
+from app.mail.outgoing.compose import Draft, send_mails
 from app.mail.outgoing.jobs import RETRY, deliver_batch
 from app.mail.outgoing.unsubscribe import opted_out_of
 from app.notices.channels import chosen_by, send_on, where
 from app.notices.core import EMAIL, Notice
-from app.people.models import User
+from app.people.models import Skill, User
 from app.urls import external_url
 
 # Mentors per transaction, and emails per delivery job (one SMTP connection each).
@@ -202,7 +203,7 @@ def _send_batch(user_ids: list[int], now: datetime) -> int:
         )
     }
     unsubscribed = opted_out_of(TOPIC, list(users))
-    pending, askers = _pending([user_id for user_id in users if user_id not in unsubscribed])
+    pending, askers, skills = _pending([user_id for user_id in users if user_id not in unsubscribed])
     due = {}
     for user_id, attempts in pending.items():
         chosen = _digest_of(settings[user_id], users[user_id].timezone, attempts, now)
@@ -216,11 +217,19 @@ def _send_batch(user_ids: list[int], now: datetime) -> int:
     )
     settings_url = external_url("help.mail_settings")
     choices = chosen_by(list(due), CAN_WAIT_TOPIC)
-    mails = []
+    drafts, digests = [], {}
     for user_id, (slot, told) in due.items():
         user, setting = users[user_id], settings[user_id]
         items = [
-            item_of(attempt, askers[attempt.question_id], updated, addresses[attempt.question_id, user_id], user, now)
+            item_of(
+                attempt,
+                askers[attempt.question_id],
+                skills[attempt.question_id],
+                updated,
+                addresses[attempt.question_id, user_id],
+                user,
+                now,
+            )
             for attempt, updated in told
         ]
         schedule = digest_schedule.describe(setting.frequency, setting.minute_of_day, setting.weekday)
@@ -231,20 +240,24 @@ def _send_batch(user_ids: list[int], now: datetime) -> int:
             send_on(user, notice, [name for name in names if name != EMAIL])
             if EMAIL not in names:
                 continue
-        mail = send_mail(
-            key=key,
-            kind="digest",
-            to=user,
-            subject=subject_of(items),
-            template="help/email/digest",
-            about=("user", user_id),
-            unsubscribe=TOPIC,
-            deliver=False,
-            context={"items": items, "settings_url": settings_url, "schedule": schedule},
+        reply_key, reply_address = digest_replies.new_digest_address()
+        digests[key] = (user_id, reply_key, [item.question.id for item in items])
+        drafts.append(
+            Draft(
+                key=key,
+                kind="digest",
+                to=user,
+                subject=subject_of(items),
+                template="help/email/digest",
+                about=("user", user_id),
+                unsubscribe=TOPIC,
+                reply_to=reply_address,
+                context={"items": items, "settings_url": settings_url, "schedule": schedule},
+            )
         )
-        mails.append((mail, [item.question.id for item in items]))
-    digest_replies.give_digests_addresses(mails)
-    mail_ids = [mail.id for mail, _ in mails]
+    recorded = send_mails(drafts)
+    digest_replies.keep_digests([(recorded[key][0], *digest) for key, digest in digests.items() if recorded[key][1]])
+    mail_ids = [mail_id for mail_id, _ in recorded.values()]
     told_ids = [a.id for _, told in due.values() for a, _ in told]
     db.session.execute(
         sa.update(Attempt)
@@ -264,10 +277,12 @@ def _send_batch(user_ids: list[int], now: datetime) -> int:
     return len(due)
 
 
-def _pending(user_ids: list[int]) -> tuple[dict[int, list[tuple[Attempt, datetime | None]]], dict[int, str]]:
+def _pending(
+    user_ids: list[int],
+) -> tuple[dict[int, list[tuple[Attempt, datetime | None]]], dict[int, str], dict[int, list[str]]]:
     """Each mentor's waiting attempts on questions that can wait, oldest question first, with
-    the time of their news (None: nothing new), and the askers' names by question: one
-    query, and one for the questions' skills."""
+    the time of their news (None: nothing new), the askers' names by question, and the
+    questions' skills by name: one query, and one plain one for the skills."""
     news = _news_at().label("news_at")
     asker = sa.orm.aliased(User)
     pending: dict[int, list[tuple[Attempt, datetime | None]]] = defaultdict(list)
@@ -277,12 +292,21 @@ def _pending(user_ids: list[int]) -> tuple[dict[int, list[tuple[Attempt, datetim
         .join(Question, Question.id == Attempt.question_id)
         .join(asker, asker.id == Question.asker_id)
         .where(*PENDING, Attempt.mentor_id.in_(user_ids))
-        .options(contains_eager(Attempt.question), selectinload(Attempt.question, Question.skills))
+        .options(contains_eager(Attempt.question))
         .order_by(Attempt.mentor_id, Question.created_at, Attempt.id)
     ):
         pending[attempt.mentor_id].append((attempt, news_at))
         askers[attempt.question_id] = asker_name
-    return pending, askers
+    skills: dict[int, list[str]] = defaultdict(list)
+    if askers:
+        for question_id, name in db.session.execute(
+            sa.select(question_skills.c.question_id, Skill.name)
+            .join(Skill, Skill.id == question_skills.c.skill_id)
+            .where(question_skills.c.question_id.in_(list(askers)))
+            .order_by(question_skills.c.question_id, Skill.name)
+        ):
+            skills[question_id].append(name)
+    return pending, askers, skills
 
 
 def _digest_of(

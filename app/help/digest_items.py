@@ -39,15 +39,18 @@ class Item:
     repeat: RepeatMark | None = None  # set when it repeats a question this mentor answered
 
 
-def item_of(attempt: Attempt, asker: str, updated: bool, address: str, mentor: User, now: datetime) -> Item:
-    """The question of an attempt as the digest shows it to the mentor."""
+def item_of(
+    attempt: Attempt, asker: str, skills: list[str], updated: bool, address: str, mentor: User, now: datetime
+) -> Item:
+    """The question of an attempt as the digest shows it to the mentor (`skills`: its
+    skills' names, in order)."""
     question = attempt.question
     subject = digest_replies.subject_for(question)
     return Item(
         attempt=attempt,
         question=question,
         asker=asker,
-        skills=", ".join(s.name for s in question.skills),
+        skills=", ".join(skills),
         waited=waited_words(now - question.created_at),
         updated=updated,
         reply_address=address,

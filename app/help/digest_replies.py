@@ -95,44 +95,39 @@ def question_reply_addresses(pairs: list[tuple[int, int]]) -> dict[tuple[int, in
     return {pair: format_address(key) for pair, key in keys.items()}
 
 
-def give_digests_addresses(digests: list[tuple[OutboundMail, list[int]]]) -> None:
-    """Give each newly recorded digest a reply address of its own, as its Reply-To, and keep
-    which questions it told of, in the caller's transaction (before its email is sent).
+def new_digest_address() -> tuple[str, str]:
+    """A new key for a digest's own reply address, and the address, to record the digest
+    with as its Reply-To (keep_digests then keeps the key for it)."""
+    key = new_key()
+    return key, format_address(key)
 
-    A digest recorded before (the same key, a job run twice) has its address already.
+
+def keep_digests(digests: list[tuple[int, int, str, list[int]]]) -> None:
+    """Keep, for each newly recorded digest given as (email id, mentor id, its reply key,
+    its questions' ids), its own reply address and which questions it told of, in the
+    caller's transaction (before its email is sent): two multi-row inserts.
+
+    A digest recorded before (the same key, a job run twice) is left out by the caller: it
+    has its address already.
     """
-    fresh = [(mail, ids) for mail, ids in digests if "Reply-To" not in (mail.headers or {})]
-    if not fresh:
+    if not digests:
         return
-    made = {mail.id: new_key() for mail, _ in fresh}
+    now = utcnow()
     db.session.execute(
-        dialect_insert(ReplyAddress.__table__).on_conflict_do_nothing(),
+        sa.insert(ReplyAddress.__table__),
         [
-            dict(
-                key=made[mail.id], purpose=DIGEST_PURPOSE, object_id=mail.id, user_id=mail.user_id, created_at=utcnow()
-            )
-            for mail, _ in fresh
+            dict(key=key, purpose=DIGEST_PURPOSE, object_id=mail_id, user_id=user_id, created_at=now)
+            for mail_id, user_id, key, _ in digests
         ],
     )
     db.session.execute(
         dialect_insert(DigestQuestion.__table__).on_conflict_do_nothing(),
         [
-            dict(mail_id=mail.id, question_id=question_id, position=position)
-            for mail, ids in fresh
+            dict(mail_id=mail_id, question_id=question_id, position=position)
+            for mail_id, _, _, ids in digests
             for position, question_id in enumerate(ids)
         ],
     )
-    keys = dict(
-        db.session.execute(
-            sa.select(ReplyAddress.object_id, ReplyAddress.key).where(
-                ReplyAddress.purpose == DIGEST_PURPOSE,
-                ReplyAddress.object_id.in_(list(made)),
-                ReplyAddress.revoked_at.is_(None),
-            )
-        ).all()
-    )
-    for mail, _ in fresh:
-        mail.headers = {**(mail.headers or {}), "Reply-To": format_address(keys[mail.id])}
 
 
 def answer_digest_reply(reply: Reply) -> None:

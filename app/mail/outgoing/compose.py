@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app, render_template
 
-from app.database import insert_unless_exists
-from app.extensions import db
+from app.database import dialect_insert, insert_unless_exists
+from app.extensions import db, utcnow
 from app.jobs import enqueue_after_commit
 from app.mail.models import MailStatus, OutboundMail
 from app.mail.outgoing.jobs import RETRY
@@ -39,6 +40,24 @@ RESERVED_HEADERS = {
     "x-auto-response-suppress",
 }
 HEADER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
+
+
+@dataclass
+class Draft:
+    """An email to record: what send_mail takes, for recording many at once (send_mails)."""
+
+    key: str
+    kind: str
+    to: User | tuple[str, str]
+    subject: str
+    template: str
+    context: dict | None = None
+    thread: str | None = None
+    headers: dict | None = None
+    about: db.Model | tuple[str, int] | None = None
+    unsubscribe: str | None = None
+    reply_to: str | None = None
+    calendar: bytes | None = None
 
 
 def send_mail(
@@ -72,49 +91,88 @@ def send_mail(
     existing = db.session.scalar(sa.select(OutboundMail).where(OutboundMail.key == key))
     if existing is not None:
         return existing
+    draft = Draft(key, kind, to, subject, template, context, thread, headers, about, unsubscribe, reply_to, calendar)
+    values = _values(draft)
+    mail_id = insert_unless_exists(OutboundMail.__table__, values, "key")
+    if mail_id is None:  # another transaction recorded the same key meanwhile
+        return db.session.scalar(sa.select(OutboundMail).where(OutboundMail.key == key))
+    if deliver and values["status"] == MailStatus.QUEUED:
+        enqueue_after_commit(deliver_mail, mail_id, queue="mail", retry=RETRY)
+    return db.session.get(OutboundMail, mail_id)
+
+
+def send_mails(drafts: list[Draft]) -> dict[str, tuple[int, bool]]:
+    """Record many emails in the current transaction, as send_mail(deliver=False) would one
+    by one, in one query and one multi-row insert; return each key's email id and whether it
+    was recorded now (False: the key was used before, and nothing new is sent).
+
+    Nothing is enqueued: the caller sends them with `deliver_batch` after the commit.
+    """
+    unique = list({draft.key: draft for draft in drafts}.values())
+    keys = [draft.key for draft in unique]
+    table = OutboundMail.__table__
+    recorded = {key: (mail_id, False) for key, mail_id in _ids_of(keys)}
+    rows = [_values(draft) for draft in unique if draft.key not in recorded]
+    if rows:
+        db.session.flush()
+        statement = dialect_insert(table).on_conflict_do_nothing(index_elements=["key"])
+        inserted = db.session.execute(statement.returning(table.c.key, table.c.id), rows).all()
+        recorded.update((key, (mail_id, True)) for key, mail_id in inserted)
+        raced = [key for key in keys if key not in recorded]  # recorded by another transaction meanwhile
+        recorded.update((key, (mail_id, False)) for key, mail_id in _ids_of(raced))
+    return recorded
+
+
+def _ids_of(keys: list[str]) -> list[tuple[str, int]]:
+    if not keys:
+        return []
+    return [
+        (k, i)
+        for k, i in db.session.execute(sa.select(OutboundMail.key, OutboundMail.id).where(OutboundMail.key.in_(keys)))
+    ]
+
+
+def _values(draft: Draft) -> dict:
+    """The row of a new email: its bodies rendered, its headers checked."""
+    to = draft.to
     to_email, to_name, user_id = recipient(to)
-    about_type, about_id = _about(about)
-    context = dict(context or {})
+    about_type, about_id = _about(draft.about)
+    context = dict(draft.context or {})
     context.setdefault("recipient_name", to_name)
     if isinstance(to, User):
         context.setdefault("recipient_zone", to.timezone)  # for the local_time filter
-    headers = dict(headers or {})
-    if unsubscribe is not None:
+    headers = dict(draft.headers or {})
+    if draft.unsubscribe is not None:
         if user_id is None:
             raise ValueError("only a person can unsubscribe")
-        url = unsubscribe_url(user_id, unsubscribe)
+        url = unsubscribe_url(user_id, draft.unsubscribe)
         headers.update(unsubscribe_headers(url))
-        context.update(unsubscribe_url=url, unsubscribe_title=topic(unsubscribe).title)
-    if reply_to is not None:
-        address(reply_to)  # raises ValueError for anything but one address
-        headers["Reply-To"] = reply_to
+        context.update(unsubscribe_url=url, unsubscribe_title=topic(draft.unsubscribe).title)
+    if draft.reply_to is not None:
+        address(draft.reply_to)  # raises ValueError for anything but one address
+        headers["Reply-To"] = draft.reply_to
     # An erased person's address receives nothing: the email is kept as a record, not sent.
     erased = is_erased_address(to_email)
-    values = dict(
-        key=key,
-        kind=kind,
+    return dict(
+        key=draft.key,
+        kind=draft.kind,
         to_email=to_email,
         to_name=to_name,
         user_id=user_id,
-        subject=one_line(subject),
-        text_body=render_template(template + ".txt", **context),
-        html_body=render_template(template + ".html", **context),
-        calendar=calendar.decode() if calendar is not None else None,
+        subject=one_line(draft.subject),
+        text_body=render_template(draft.template + ".txt", **context),
+        html_body=render_template(draft.template + ".html", **context),
+        calendar=draft.calendar.decode() if draft.calendar is not None else None,
         message_id=new_message_id(),
-        thread_key=thread,
+        thread_key=draft.thread,
         headers=clean_headers(headers),
         status=MailStatus.SUPPRESSED if erased else MailStatus.QUEUED,
         attempts=0,
         last_error="not sent: the person's data was erased" if erased else None,
         about_type=about_type,
         about_id=about_id,
+        created_at=utcnow(),
     )
-    mail_id = insert_unless_exists(OutboundMail.__table__, values, "key")
-    if mail_id is None:  # another transaction recorded the same key meanwhile
-        return db.session.scalar(sa.select(OutboundMail).where(OutboundMail.key == key))
-    if deliver and not erased:
-        enqueue_after_commit(deliver_mail, mail_id, queue="mail", retry=RETRY)
-    return db.session.get(OutboundMail, mail_id)
 
 
 def recipient(to: User | tuple[str, str]) -> tuple[str, str, int | None]:

@@ -7,7 +7,9 @@ committed as it comes, so that an email is never sent twice nor left claimed."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -18,7 +20,7 @@ from app.jobs import enqueue_after_commit, requeue_lost
 from app.mail.addresses import bounce_address
 from app.mail.models import MailStatus, OutboundMail
 from app.mail.outgoing.bounces import mail_paused, mail_pauses, paused_mail_handler
-from app.mail.outgoing.transport import build_message, send_batch
+from app.mail.outgoing.transport import outgoing_message, send_batch
 
 log = logging.getLogger(__name__)
 
@@ -105,63 +107,96 @@ def _deliver(mail_ids: Iterable[int]) -> tuple[int, list[Exception]]:
         return 0, []
     mails = db.session.scalars(sa.select(OutboundMail).where(OutboundMail.id.in_(ids)).order_by(OutboundMail.id)).all()
     mails = _without_bouncing(mails)
-    if not mails:
-        db.session.commit()
-        return 0, []
     outcomes: dict[int, Exception | None] = {}
-    ready, messages = [], []
+    ready: list[_Sending] = []
+    messages = []
     for mail in mails:
         try:
-            messages.append(build_message(mail))
-            ready.append(mail)
+            messages.append(outgoing_message(mail))
         except ValueError as exc:  # a header the email package refuses; retrying cannot help
             outcomes[mail.id] = exc
-    # Each email the server accepts is marked sent, and committed, before the next one goes:
-    # if the worker dies later in the batch, the unsent-mail sweep must not find it still
-    # claimed and send it again.
-    ready_ids = [m.id for m in ready]
-    sent_at: dict[int, datetime] = {}
+        else:
+            ready.append(_Sending(mail.id, mail.to_email, mail.kind, mail.about, mail.message_id))
+    attempts = {mail.id: mail.attempts for mail in mails}
+    # What was decided so far (suppressed addresses) is kept before anything is sent; the
+    # session then holds no write lock while the server takes the batch.
+    db.session.commit()
+    if ready:
+        with _sent_marker() as mark_sent:
+            # Each email the server accepts is marked sent, in a statement that commits on
+            # its own, before the next one goes: if the worker dies later in the batch, the
+            # unsent-mail sweep must not find it still claimed and send it again.
+            def record_sent(index: int) -> None:
+                ready[index].sent_at = mark_sent(ready[index].id)
 
-    def record_sent(index: int) -> None:
-        mail_id = ready_ids[index]
-        sent_at[mail_id] = utcnow()
-        db.session.execute(
-            sa.update(OutboundMail)
-            .where(OutboundMail.id == mail_id)
-            .values(status=MailStatus.SENT, sent_at=sent_at[mail_id], last_error=None)
-            .execution_options(synchronize_session=False)
-        )
-        db.session.commit()
-
-    # Each email's own return path: a report sent there proves which email failed, to whom.
-    paths = [bounce_address(mail_id) for mail_id in ready_ids]
-    outcomes.update(zip(ready_ids, send_batch(messages, sent=record_sent, return_paths=paths), strict=True))
+            # Each email's own return path: a report sent there proves which email failed, to whom.
+            paths = [bounce_address(r.id) for r in ready]
+            errors_by_index = send_batch(messages, sent=record_sent, return_paths=paths)
+        outcomes.update(zip((r.id for r in ready), errors_by_index, strict=True))
     errors = []
-    for mail in mails:
-        error = outcomes[mail.id]
-        if error is None:
+    for sending in ready:
+        if outcomes[sending.id] is None:
             log.info(
                 "mail sent: to=%s kind=%s about=%s message_id=%s sent_at=%s",
-                mail.to_email,
-                mail.kind,
-                mail.about,
-                mail.message_id,
-                sent_at[mail.id].isoformat(),
+                sending.to_email,
+                sending.kind,
+                sending.about,
+                sending.message_id,
+                sending.sent_at.isoformat() if sending.sent_at else "-",
             )
-        else:
-            mail.status, mail.last_error = MailStatus.FAILED, describe(error)
-            errors.append(error)
-            log.warning(
-                "mail not sent: to=%s kind=%s about=%s message_id=%s attempt=%s error=%s",
-                mail.to_email,
-                mail.kind,
-                mail.about,
-                mail.message_id,
-                mail.attempts,
-                mail.last_error,
-            )
+    failed = {mail_id: error for mail_id, error in outcomes.items() if error is not None}
+    for mail in db.session.scalars(sa.select(OutboundMail).where(OutboundMail.id.in_(list(failed)))) if failed else ():
+        error = failed[mail.id]
+        mail.status, mail.last_error = MailStatus.FAILED, describe(error)
+        errors.append(error)
+        log.warning(
+            "mail not sent: to=%s kind=%s about=%s message_id=%s attempt=%s error=%s",
+            mail.to_email,
+            mail.kind,
+            mail.about,
+            mail.message_id,
+            attempts.get(mail.id, mail.attempts),
+            mail.last_error,
+        )
     db.session.commit()
     return len(mails) - len(errors), errors
+
+
+@dataclass
+class _Sending:
+    """What the log says of an email being sent (the session's rows expire at the commit)."""
+
+    id: int
+    to_email: str
+    kind: str
+    about: str
+    message_id: str
+    sent_at: datetime | None = None
+
+
+@contextmanager
+def _sent_marker() -> Iterator[Callable[[int], datetime]]:
+    """Yield a function that marks one email sent, durably, and returns when it was sent.
+
+    It runs one plain UPDATE on a connection of its own in autocommit mode: a single round
+    trip to the database that is committed (and on disk) when it returns, with nothing of
+    the session's unit of work around it.
+    """
+    table = OutboundMail.__table__
+    statement = (
+        sa.update(table)
+        .where(table.c.id == sa.bindparam("mail_id"))
+        .values(status=MailStatus.SENT, sent_at=sa.bindparam("sent_at"), last_error=None)
+    )
+    with db.engine.connect() as connection:
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+
+        def mark_sent(mail_id: int) -> datetime:
+            sent_at = utcnow()
+            connection.execute(statement, {"mail_id": mail_id, "sent_at": sent_at})
+            return sent_at
+
+        yield mark_sent
 
 
 def _without_bouncing(mails: list[OutboundMail]) -> list[OutboundMail]:
