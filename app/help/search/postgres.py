@@ -1,8 +1,17 @@
 """Knowledge-base search on PostgreSQL: a table of weighted tsvectors with GIN indexes,
-ranked by ts_rank, the goal (A) above the rest (B). How to find the candidates is chosen
-from the planner's own estimate (`EXPLAIN`)."""
+ranked by ts_rank, the goal (A) above the rest (B).
+
+The candidates (the newest matches, `engine.CANDIDATES` of them) are gathered window by
+window of ids, from the newest, in one statement: the first window is small and each next
+one GROWTH times larger, the last unbounded, and PostgreSQL reads the next window only while
+the candidates are short. Whichever plan it picks for a window, walking its ids or reading
+the GIN index, the window bounds its cost: common words fill the candidates in the first
+window, rare words are found through the index in a few. No plan rests on an estimate of how
+many entries match in all, so a search's time does not flip with the statistics."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -11,19 +20,41 @@ from app.extensions import db
 from app.help.search import engine
 from app.help.search.engine import SEARCH_TABLE
 
-DENSE_MATCHES = 5 * engine.CANDIDATES  # more expected matches than this count as dense
+FIRST_WINDOW = 2 * engine.CANDIDATES  # ids in the first window: half of them matching fills it
+GROWTH = 4
+NEWEST = "question_search_newest"  # the session's note of the newest entry's id, made by prepare
+# While ranking: plans made for these words, never cached for others (a window's plan depends
+# on them); no walking of the ids, checking each entry's words (the planner underrates that
+# check and would walk a window of thousands for a few matches rather than read the GIN
+# index); no parallel plans, whose workers would read the windows out of order.
+SETTINGS = {"plan_cache_mode": "force_custom_plan", "enable_indexscan": "off", "max_parallel_workers_per_gather": "0"}
 
 
 def prepare() -> None:
-    """Plan with these words, never with a plan cached for others: rank's choice of plan
-    depends on them. For the rest of this transaction, which is harmless."""
-    db.session.execute(sa.text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    """Make the settings ranking needs, and note where the windows start (the newest entry's
+    id), in one round trip."""
+    changes = ", ".join(f"set_config('{name}', '{value}', true)" for name, value in SETTINGS.items())
+    db.session.info[NEWEST] = db.session.execute(
+        sa.text(f"SELECT (SELECT max(question_id) FROM {SEARCH_TABLE}), {changes}")
+    ).one()[0]
+
+
+def finish() -> None:
+    """Put the settings back to their defaults for the rest of the transaction."""
+    db.session.execute(
+        sa.text("SELECT set_config(name, reset_val, true) FROM pg_settings WHERE name IN :names").bindparams(
+            sa.bindparam("names", list(SETTINGS), expanding=True)
+        )
+    )
 
 
 def rank(team_id, terms, skill_ids, every: bool, skip, limit: int) -> list[int]:
     index = sa.table(
         SEARCH_TABLE, sa.column("question_id"), sa.column("team_id"), sa.column("skill_ids"), sa.column("vector")
     )
+    newest_id = db.session.info.get(NEWEST)
+    if newest_id is None:
+        return []
     # Words are letters and digits only, so they are safe inside a tsquery.
     tsquery = sa.func.to_tsquery(sa.literal_column("'english'"), (" & " if every else " | ").join(terms))
     conditions = [index.c.vector.op("@@")(tsquery), index.c.team_id == team_id]
@@ -31,29 +62,27 @@ def rank(team_id, terms, skill_ids, every: bool, skip, limit: int) -> list[int]:
         conditions.append(index.c.skill_ids.op("&&")(sa.cast(list(skill_ids), ARRAY(sa.Integer))))
     if skip:
         conditions.append(index.c.question_id.not_in(skip))
-    # Finding the newest candidates: where matches are dense, walk the ids from the newest
-    # and stop early; where they are sparse, take them all from the GIN index and sort ("+ 0"
-    # keeps the planner off the id index). Its own estimate tells which; left to itself it
-    # underrates checking each row's words and walks the ids even for rare words.
-    dense = _estimated_rows(sa.select(index.c.question_id).where(*conditions)) > DENSE_MATCHES
-    newest = index.c.question_id if dense else index.c.question_id + 0
-    recent = (
+    # The bounds are the planner's to see, so it knows how many ids a window holds.
+    windows = [
         sa.select(index.c.question_id, index.c.vector)
-        .where(*conditions)
-        .order_by(newest.desc())
+        .where(*conditions, index.c.question_id <= high, *([] if low is None else [index.c.question_id > low]))
+        .order_by(index.c.question_id.desc())
         .limit(engine.CANDIDATES)
-        .subquery()
-    )
-    score = sa.func.ts_rank(recent.c.vector, tsquery, 1)  # 1: long threads do not win by length
+        for low, high in _windows(newest_id)
+    ]
+    newest = sa.union_all(*windows).limit(engine.CANDIDATES).subquery() if len(windows) > 1 else windows[0].subquery()
+    score = sa.func.ts_rank(newest.c.vector, tsquery, 1)  # 1: long threads do not win by length
     return list(
         db.session.scalars(
-            sa.select(recent.c.question_id).order_by(score.desc(), recent.c.question_id.desc()).limit(limit)
+            sa.select(newest.c.question_id).order_by(score.desc(), newest.c.question_id.desc()).limit(limit)
         )
     )
 
 
-def _estimated_rows(query: sa.Select) -> float:
-    """PostgreSQL's estimate of how many rows a query returns, from its statistics."""
-    compiled = query.compile(db.session.get_bind(), compile_kwargs={"render_postcompile": True})
-    plan = db.session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar()
-    return plan[0]["Plan"]["Plan Rows"]
+def _windows(newest_id: int) -> Iterator[tuple[int | None, int]]:
+    """Ranges of ids (low, high], from the newest; the last one has no low end (None)."""
+    high, size = newest_id, FIRST_WINDOW
+    while high - size > 0:
+        yield high - size, high
+        high, size = high - size, size * GROWTH
+    yield None, high
