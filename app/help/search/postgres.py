@@ -2,16 +2,15 @@
 ranked by ts_rank, the goal (A) above the rest (B).
 
 The candidates (the newest matches, `engine.CANDIDATES` of them) are gathered window by
-window of ids, from the newest, in one statement: the first window is small and each next
-one GROWTH times larger, the last unbounded, and PostgreSQL reads the next window only while
-the candidates are short. Whichever plan it picks for a window, walking its ids or reading
-the GIN index, the window bounds its cost: common words fill the candidates in the first
-window, rare words are found through the index in a few. No plan rests on an estimate of how
-many entries match in all, so a search's time does not flip with the statistics."""
+window of ids, from the newest. The first window is small; the next one is sized by how
+densely the words matched so far, measured rather than estimated, so that it holds the
+candidates still missing (GROWTH times larger where none matched yet); the last has no end.
+Each window is read through the GIN indexes, so its cost is bounded by its matches: common
+words fill the candidates in the first window or two, rare words are found in a few. No plan
+rests on the planner's estimate of how many entries match in all, so a search's time does
+not flip with the statistics."""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -21,12 +20,13 @@ from app.help.search import engine
 from app.help.search.engine import SEARCH_TABLE
 
 FIRST_WINDOW = 2 * engine.CANDIDATES  # ids in the first window: half of them matching fills it
-GROWTH = 4
+GROWTH = 4  # how much larger the next window is while no entry has matched
+MARGIN = 1.5  # how much larger the next window is than the density so far says it must be
 NEWEST = "question_search_newest"  # the session's note of the newest entry's id, made by prepare
 # While ranking: plans made for these words, never cached for others (a window's plan depends
 # on them); no walking of the ids, checking each entry's words (the planner underrates that
 # check and would walk a window of thousands for a few matches rather than read the GIN
-# index); no parallel plans, whose workers would read the windows out of order.
+# index); no parallel plans.
 SETTINGS = {"plan_cache_mode": "force_custom_plan", "enable_indexscan": "off", "max_parallel_workers_per_gather": "0"}
 
 
@@ -62,27 +62,30 @@ def rank(team_id, terms, skill_ids, every: bool, skip, limit: int) -> list[int]:
         conditions.append(index.c.skill_ids.op("&&")(sa.cast(list(skill_ids), ARRAY(sa.Integer))))
     if skip:
         conditions.append(index.c.question_id.not_in(skip))
-    # The bounds are the planner's to see, so it knows how many ids a window holds.
-    windows = [
-        sa.select(index.c.question_id, index.c.vector)
-        .where(*conditions, index.c.question_id <= high, *([] if low is None else [index.c.question_id > low]))
-        .order_by(index.c.question_id.desc())
-        .limit(engine.CANDIDATES)
-        for low, high in _windows(newest_id)
-    ]
-    newest = sa.union_all(*windows).limit(engine.CANDIDATES).subquery() if len(windows) > 1 else windows[0].subquery()
-    score = sa.func.ts_rank(newest.c.vector, tsquery, 1)  # 1: long threads do not win by length
-    return list(
-        db.session.scalars(
-            sa.select(newest.c.question_id).order_by(score.desc(), newest.c.question_id.desc()).limit(limit)
+    best: list[tuple[int, float]] = []  # each window's best (the best of all are among them)
+    count, high, size = 0, newest_id, FIRST_WINDOW
+    while True:
+        low = high - size if high - size > 0 else None
+        # The bounds are the planner's to see, so it knows how many ids the window holds.
+        newest = (
+            sa.select(index.c.question_id, index.c.vector)
+            .where(*conditions, index.c.question_id <= high, *([] if low is None else [index.c.question_id > low]))
+            .order_by(index.c.question_id.desc())
+            .limit(engine.CANDIDATES - count)
+            .subquery()
         )
-    )
-
-
-def _windows(newest_id: int) -> Iterator[tuple[int | None, int]]:
-    """Ranges of ids (low, high], from the newest; the last one has no low end (None)."""
-    high, size = newest_id, FIRST_WINDOW
-    while high - size > 0:
-        yield high - size, high
-        high, size = high - size, size * GROWTH
-    yield None, high
+        score = sa.func.ts_rank(newest.c.vector, tsquery, 1)  # 1: long threads do not win by length
+        found = db.session.execute(
+            sa.select(newest.c.question_id, score, sa.func.count().over())
+            .order_by(score.desc(), newest.c.question_id.desc())
+            .limit(limit)
+        ).all()
+        best += [(question_id, float(rank)) for question_id, rank, _ in found]
+        count += found[0][2] if found else 0
+        if count >= engine.CANDIDATES or low is None:
+            break
+        missing, density = engine.CANDIDATES - count, count / (newest_id - low)
+        size = max(int(MARGIN * missing / density), size) if count else size * GROWTH
+        high = low
+    best.sort(key=lambda candidate: (-candidate[1], -candidate[0]))  # the best first, then the newest
+    return [question_id for question_id, _ in best[:limit]]
