@@ -18,7 +18,10 @@ class Engine(Protocol):
     """A database's full-text search over the index `SEARCH_TABLE` (a module implements it)."""
 
     def prepare(self) -> None:
-        """Get the transaction ready for ranking these words (before the first rank)."""
+        """Get the transaction ready for ranking (before the first rank)."""
+
+    def finish(self) -> None:
+        """Leave the transaction as it was before prepare (after the last rank)."""
 
     def rank(self, team_id, terms, skill_ids, every: bool, skip, limit: int) -> list[int]:
         """The ids of the team's entries with every (or any) of the words and any of the

@@ -70,6 +70,14 @@ def load_entries(ids: list[int], team_id: int) -> list[KnowledgeEntry]:
     if not ids:
         return []
     # By primary key, checked here: given the team as a condition, planners walk the team.
+    # How many it helped comes along, counted in the same round trip.
+    solved = (
+        sa.select(sa.func.count())
+        .select_from(SelfSolve)
+        .where(SelfSolve.question_id == Question.id)
+        .correlate(Question)
+        .scalar_subquery()
+    )
     rows = {
         row.id: row
         for row in db.session.execute(
@@ -85,6 +93,7 @@ def load_entries(ids: list[int], team_id: int) -> list[KnowledgeEntry]:
                 Question.resolved_at,
                 User.name.label("asker_name"),
                 User.active.label("asker_active"),
+                solved.label("solved_count"),
             )
             .join(User, User.id == Question.asker_id)
             .where(Question.id.in_(ids))
@@ -123,13 +132,6 @@ def load_entries(ids: list[int], team_id: int) -> list[KnowledgeEntry]:
                 by_asker=row is not None and post.author_id == row.asker_id,
             )
         )
-    counts = dict(
-        db.session.execute(
-            sa.select(SelfSolve.question_id, sa.func.count())
-            .where(SelfSolve.question_id.in_(ids))
-            .group_by(SelfSolve.question_id)
-        ).all()
-    )
     return [
         KnowledgeEntry(
             id=row.id,
@@ -142,7 +144,7 @@ def load_entries(ids: list[int], team_id: int) -> list[KnowledgeEntry]:
             posts=posts.get(row.id, []),
             helpful=row.helpful,
             resolved_at=row.resolved_at,
-            solved_count=counts.get(row.id, 0),
+            solved_count=row.solved_count,
         )
         for row in (rows.get(i) for i in ids)
         if row is not None

@@ -49,6 +49,7 @@ def search_knowledge(team_id, text: str, skill_ids=(), limit: int = 10) -> list[
     ids = engine.rank(team_id, terms, skill_ids, every=True, skip=(), limit=limit) if len(terms) > 1 else []
     if len(ids) < limit:
         ids += engine.rank(team_id, terms, skill_ids, every=False, skip=ids, limit=limit - len(ids))
+    engine.finish()
     return load_entries(ids, team_id)
 
 

@@ -16,20 +16,25 @@ def prepare() -> None:
     """Nothing to prepare: SQLite plans each query anew."""
 
 
+def finish() -> None:
+    """Nothing to put back."""
+
+
 def rank(team_id, terms, skill_ids, every: bool, skip, limit: int) -> list[int]:
     index = sa.table(SEARCH_TABLE, sa.column("rowid"))
     words = (" AND " if every else " OR ").join(f'"{term}"' for term in terms)
     match = f'{{tags}} : "team{int(team_id)}" AND {{goal kb_text}} : ({words})'
     if skill_ids:
         match += " AND {tags} : (" + " OR ".join(f'"skill{int(s)}"' for s in skill_ids) + ")"
-    query = sa.select(index.c.rowid).where(sa.literal_column(SEARCH_TABLE).op("MATCH")(match))
+    score = sa.func.bm25(sa.literal_column(SEARCH_TABLE), GOAL_WEIGHT, 1.0, 0.0)  # lower is better; tags 0
+    query = sa.select(index.c.rowid, score.label("score")).where(sa.literal_column(SEARCH_TABLE).op("MATCH")(match))
     if skip:
         # A unary plus makes it a plain filter on the matches: as a constraint, SQLite would
         # run the whole full-text query once for every listed id.
         query = query.where(sa.literal_column(f"+{SEARCH_TABLE}.rowid").not_in(skip))
-    # bm25 exists only inside the full-text query, so bound it by the oldest candidate's id.
-    oldest = db.session.scalar(query.order_by(index.c.rowid.desc()).offset(engine.CANDIDATES - 1).limit(1))
-    if oldest is not None:
-        query = query.where(index.c.rowid >= oldest)
-    score = sa.func.bm25(sa.literal_column(SEARCH_TABLE), GOAL_WEIGHT, 1.0, 0.0)  # lower is better; tags 0
-    return list(db.session.scalars(query.order_by(score, index.c.rowid.desc()).limit(limit)))
+    # One pass over the newest candidates, each scored as it is found (bm25 exists only
+    # inside the full-text query), then the best of them.
+    newest = query.order_by(index.c.rowid.desc()).limit(engine.CANDIDATES).subquery()
+    return list(
+        db.session.scalars(sa.select(newest.c.rowid).order_by(newest.c.score, newest.c.rowid.desc()).limit(limit))
+    )
