@@ -128,9 +128,13 @@ def _route_once(question_id: int) -> Attempt | None:
     webhook_events.question("question.routed", question, mentor_id=mentor_id, deadline_at=attempt.deadline_at)
     tell_now = mail_now and starts <= now
     blocking = question.urgency == Urgency.BLOCKING
-    if tell_now or blocking:
-        for person_id in {mentor_id, question.asker_id}:
-            db.session.get(User, person_id, options=_PERSON_ONLY)
+    # The people the notices name, loaded alone and held while the notices run (the session
+    # keeps an unchanged row only while something holds it).
+    _named = (
+        [db.session.get(User, p, options=_PERSON_ONLY) for p in {mentor_id, question.asker_id}]
+        if tell_now or blocking
+        else []
+    )
     if tell_now:
         notices.ask(attempt, escalated=tier == LEAD_TIER)
         attempt.notified_at = now

@@ -159,6 +159,10 @@ def end_to_end(run: int) -> None:
     for func in sorted(counts):
         print(f"  jobs {func}: {counts[func]} run, {cpu[func] * 1000 / counts[func]:.2f} ms CPU each", flush=True)
     print(f"  slowest (ms, question): {[(round(w), qid) for w, qid in late]}", flush=True)
+    first: dict[str, float] = {}
+    for job in sorted(jobs.values(), key=lambda job: job.started_at):
+        first.setdefault(job.worker_name, (job.ended_at - job.started_at).total_seconds() * 1000)
+    print(f"  each worker's first routing job (ms): {sorted(round(ms) for ms in first.values())}", flush=True)
     # The longest wait among each 50 questions, in the order they were asked: a tail at the
     # start is a cold worker, one that grows is a queue the workers cannot keep up with.
     print(f"  longest wait per 50 asked (ms): {[round(max(waits[k : k + 50])) for k in range(0, len(waits), 50)]}")
