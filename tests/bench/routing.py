@@ -27,7 +27,7 @@ import numpy as np
 
 from matching.ranking import Helper, Need, RoutingRules, prepare_helpers, rank
 from tests.bench._common import ZONES, percentile, report
-from tests.bench._routing_e2e import end_to_end, profile
+from tests.bench._routing_e2e import WORKER_PROCESSES, end_to_end, profile
 
 SEED = 20261121
 SKILLS = [f"skill-{n:02d}" for n in range(40)]
@@ -85,8 +85,9 @@ def main() -> None:
         profile()
         return
     runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 3
+    workers = int(sys.argv[sys.argv.index("--workers") + 1]) if "--workers" in sys.argv else WORKER_PROCESSES
     for run in range(1, runs + 1):
-        end_to_end(run)
+        end_to_end(run, workers)
 
 
 if __name__ == "__main__":
