@@ -1,7 +1,7 @@
 """Benchmark: ranking mentors for a stuck question among 10,000 mentors; and end to end,
 500 questions asked through the HTTP API at a steady 20 per second, routed by real workers
 on a real Redis, three runs in a row. Run: python -m tests.bench.routing [--runs N]
-[--profile]
+[--workers N] [--profile]
 
 The end-to-end part runs the app as production does: gunicorn for the web, `flask worker`
 processes (with the scheduler) for the jobs, PostgreSQL for the data. PostgreSQL is the
