@@ -16,12 +16,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from types import MappingProxyType
+from typing import NamedTuple
 
 import numpy as np
 
 from matching.measures import kinds, skill_levels, working_minutes
 
 OWN_MENTOR, TEACHES, RELATED, TEAM = 0, 1, 2, 3
+# A mentor last asked this long ago (or longer) counts as fully rested.
+RESTED_AFTER = timedelta(days=1)
 TIER_NAMES = {
     OWN_MENTOR: "your mentor",
     TEACHES: "teaches the skill",
@@ -30,20 +34,21 @@ TIER_NAMES = {
 }
 
 
-@dataclass(frozen=True)
-class Helper:
-    """A mentor as a candidate to answer questions."""
+class Helper(NamedTuple):
+    """A mentor as a candidate to answer questions (a named tuple: a question is ranked
+    among hundreds or thousands of them, made anew each time)."""
 
     id: int
     team_id: int | None = None
     timezone: str = "UTC"
     work_start: time = time(9)
     work_end: time = time(17)
-    teaches: Mapping[str, int] = field(default_factory=dict)
+    teaches: Mapping[str, int] = MappingProxyType({})  # skill name -> level
     open_questions: int = 0
     max_open_questions: int = 5
     pings_today: int = 0
     median_reply_minutes: float | None = None  # recent reply speed; None when unknown
+    # None when never asked, or not within RESTED_AFTER (they count as fully rested alike).
     last_asked_at: datetime | None = None
     away: bool = False
     # Whether they are working at the moment of ranking, by their days, hours, away dates and
@@ -184,7 +189,7 @@ def rank(pool: HelperPool, need: Need, now: datetime, rules: RoutingRules, limit
     fit = np.maximum(direct, nearby * 0.6) / 5.0
     hours = (pool.working if pool.working is not None else in_working_hours(pool, now)).astype(float)
     since = now.timestamp() - pool.last_asked
-    rested = np.where(pool.last_asked == 0, 1.0, np.clip(since / 86400.0, 0, 1))
+    rested = np.where(pool.last_asked == 0, 1.0, np.clip(since / RESTED_AFTER.total_seconds(), 0, 1))
     score = (
         (
             w["skill"] * fit

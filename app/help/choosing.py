@@ -9,16 +9,17 @@ Routing itself, the attempts and their deadlines: app.help.routing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 
-from app.extensions import db
+from app.extensions import UTCDateTime, db
 from app.help import digest_settings
 from app.help.digest_schedule import next_digest_at
-from app.help.mentor_pool import OPEN_LOAD, helpers, own_mentor, related_skills, schedules
-from app.help.models import Attempt, AttemptState, DigestFrequency, Question, Urgency
+from app.help.mentor_pool import MentorPool, mentor_pool, question_skills_of, schedules
+from app.help.models import Attempt, AttemptState, DigestFrequency, Question, QuestionState, Urgency
 from app.help.working_time import Schedule, next_working_start
 from app.mail.outgoing.unsubscribe import opted_out
 from app.people.models import Team, User
@@ -44,14 +45,26 @@ def routing_rules() -> RoutingRules:
     )
 
 
-def when_told(urgency: Urgency, mentor_id: int, now: datetime) -> tuple[datetime, bool]:
+@dataclass(frozen=True)
+class Choice:
+    """Who to ask next, why (the tier's name), whether some who could answer are off work,
+    and the person's working time."""
+
+    person_id: int
+    tier: str
+    some_off: bool
+    schedule: Schedule
+
+
+def when_told(urgency: Urgency, mentor_id: int, now: datetime, timezone: str | None = None) -> tuple[datetime, bool]:
     """When the person asked hears of the question, and whether that is by a mail now.
 
     The time to answer starts when they hear of it, so a deadline never runs out before,
     unless their next digest is more than LONGEST_UNTOLD away.
     Blocking questions are mailed at once, and so are the rest to mentors who chose that;
     other mentors hear of a question that can wait in their next digest, and those who
-    unsubscribed from digests find it in their web inbox, now.
+    unsubscribed from digests find it in their web inbox, now. `timezone` is the person's,
+    when the caller read it already.
     """
     if urgency == Urgency.BLOCKING:
         return now, True
@@ -60,16 +73,17 @@ def when_told(urgency: Urgency, mentor_id: int, now: datetime) -> tuple[datetime
     setting = digest_settings.setting_of(mentor_id)
     if setting.frequency == DigestFrequency.AT_ONCE:
         return now, True
-    timezone = db.session.scalar(sa.select(User.timezone).where(User.id == mentor_id))
+    if timezone is None:
+        timezone = db.session.scalar(sa.select(User.timezone).where(User.id == mentor_id))
     due = next_digest_at(setting.frequency, setting.minute_of_day, setting.weekday, timezone, setting.last_sent_at, now)
     # A weekly digest must not hold a new hire's question for a week: after a day without
     # the mentor hearing of it, its time runs out and the next mentor is asked.
     return min(max(due, now), now + LONGEST_UNTOLD), False
 
 
-def choose(question: Question, attempts: list[Attempt], now: datetime) -> tuple[int, str, bool] | None:
-    """Who to ask next, why, and whether some who could answer are off work: ranked mentors,
-    then the lead; after N tries the lead first."""
+def choose(question: Question, attempts, now: datetime) -> Choice | None:
+    """Who to ask next: ranked mentors, then the lead; after N tries the lead first.
+    `attempts` are the question's attempts so far (anything with mentor_id and state)."""
     tried = frozenset(a.mentor_id for a in attempts)
     # Someone whose mail is paused never heard of the question, and someone who left could
     # not answer it: neither was a try.
@@ -79,55 +93,60 @@ def choose(question: Question, attempts: list[Attempt], now: datetime) -> tuple[
         choice = _best_mentor(question, tried, now)
         if choice is not None:
             return choice
-    lead_id = _available_lead(question, tried, now)
-    if lead_id is not None:
-        return lead_id, LEAD_TIER, False
+    lead = _available_lead(question, tried, now)
+    if lead is not None:
+        return lead
     if escalate:
         # With no lead to take it, keep asking mentors rather than leave it with nobody.
         return _best_mentor(question, tried, now)
     return None
 
 
-def _best_mentor(question: Question, tried: frozenset[int], now: datetime) -> tuple[int, str, bool] | None:
+def _best_mentor(question: Question, tried: frozenset[int], now: datetime) -> Choice | None:
     """The best-ranked mentor; for a blocking question, the best one working now, else the
     one whose work starts first. Also says whether some who could answer are off work."""
-    ranked = candidates(question, tried, now, limit=1 if question.urgency != Urgency.BLOCKING else 20)
+    ranked, pool = candidates(question, tried, now, limit=1 if question.urgency != Urgency.BLOCKING else 20)
     if not ranked:
         return None
     best = ranked[0]
     if question.urgency == Urgency.BLOCKING:
-        times = schedules(c.helper_id for c in ranked)
-        starts = [next_working_start(times.get(c.helper_id, Schedule()), now) for c in ranked]
+        starts = [next_working_start(pool.schedules.get(c.helper_id, Schedule()), now) for c in ranked]
         best = ranked[min(range(len(ranked)), key=lambda k: (starts[k], k))]
         some_off = any(start > now for start in starts)
     else:
         some_off = False
     if not _has_room(best.helper_id, now):
         raise MentorFull(best.helper_id)
-    return best.helper_id, best.why, some_off
+    return Choice(best.helper_id, best.why, some_off, pool.schedules.get(best.helper_id, Schedule()))
 
 
-def candidates(question: Question, tried: frozenset[int], now: datetime, limit: int = 5) -> list[Candidate]:
-    """The mentors who could be asked about the question now, best first."""
-    skills = frozenset(s.name for s in question.skills)
-    related = related_skills(question)
-    team_id = question.team_id if question.team_id is not None else question.asker.team_id
+def candidates(
+    question: Question, tried: frozenset[int], now: datetime, limit: int = 5
+) -> tuple[list[Candidate], MentorPool]:
+    """The mentors who could be asked about the question now, best first, and the pool
+    they were ranked in."""
+    skills, related = question_skills_of(question.id)
+    team_id = question.team_id if question.team_id is not None else _team_of(question.asker_id)
+    pool = mentor_pool(skills | related, team_id, question.asker_id, now)
     need = Need(
         skills=skills,
         related=related,
         team_id=team_id,
-        own_mentor_id=own_mentor(question.asker_id),
+        own_mentor_id=pool.own_mentor_id,
         asker_id=question.asker_id,
         waited=now - question.created_at,
         tried=tried,
     )
     rules = routing_rules()
-    pool = prepare_helpers(helpers(skills | related, team_id, now, also=need.own_mentor_id), rules)
-    return rank(pool, need, now, rules, limit=limit)
+    return rank(prepare_helpers(pool.helpers, rules), need, now, rules, limit=limit), pool
 
 
-def _available_lead(question: Question, tried: frozenset[int], now: datetime) -> int | None:
-    team_id = question.team_id if question.team_id is not None else question.asker.team_id
+def _team_of(user_id: int) -> int | None:
+    return db.session.scalar(sa.select(User.team_id).where(User.id == user_id))
+
+
+def _available_lead(question: Question, tried: frozenset[int], now: datetime) -> Choice | None:
+    team_id = question.team_id if question.team_id is not None else _team_of(question.asker_id)
     if team_id is None:
         return None
     lead = db.session.scalar(sa.select(User).join(Team, Team.lead_id == User.id).where(Team.id == team_id))
@@ -139,21 +158,39 @@ def _available_lead(question: Question, tried: frozenset[int], now: datetime) ->
         or lead.is_away_on(local_day(now, lead.timezone))
     ):
         return None
-    return lead.id if _has_room(lead.id, now) else None
+    if not _has_room(lead.id, now):
+        return None
+    return Choice(lead.id, LEAD_TIER, False, schedules([lead.id]).get(lead.id, Schedule()))
+
+
+_users, _attempts, _questions = User.__table__, Attempt.__table__, Question.__table__
+_LOCK = (
+    sa.select(_users.c.max_open_questions, _users.c.timezone)
+    .where(_users.c.id == sa.bindparam("person"))
+    .with_for_update(key_share=True)
+)
+_ROOM = sa.select(
+    sa.select(sa.func.count())
+    .select_from(_attempts.join(_questions, _questions.c.id == _attempts.c.question_id))
+    .where(
+        _attempts.c.mentor_id == sa.bindparam("person"),
+        _attempts.c.state == AttemptState.WAITING,
+        _questions.c.state == QuestionState.OPEN,
+    )
+    .scalar_subquery(),
+    sa.select(sa.func.count())
+    .where(
+        _attempts.c.mentor_id == sa.bindparam("person"),
+        _attempts.c.created_at >= sa.bindparam("day", type_=UTCDateTime()),
+    )
+    .scalar_subquery(),
+)
 
 
 def _has_room(user_id: int, now: datetime) -> bool:
     """Count again under a lock on the person: two routings racing for someone's last open
-    slot, or their last ping of the day, cannot both take it."""
-    cap, timezone = db.session.execute(
-        sa.select(User.max_open_questions, User.timezone).where(User.id == user_id).with_for_update(key_share=True)
-    ).one()
-    open_now = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Attempt).join(Question).where(*OPEN_LOAD, Attempt.mentor_id == user_id)
-    )
-    pinged = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Attempt)
-        .where(Attempt.mentor_id == user_id, Attempt.created_at >= day_start(now, timezone))
-    )
+    slot, or their last ping of the day, cannot both take it. The lock comes first, on its
+    own: a count in the same statement would be read from before the wait for the lock."""
+    cap, timezone = db.session.execute(_LOCK, {"person": user_id}).one()
+    open_now, pinged = db.session.execute(_ROOM, {"person": user_id, "day": day_start(now, timezone)}).one()
     return open_now < cap and pinged < current_app.config["MAX_PINGS_PER_DAY"]

@@ -23,17 +23,17 @@ import redis
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from app.errors import Conflict, NotFound
 from app.extensions import db, utcnow
 from app.help import chat_cards, notices
 from app.help.choosing import LEAD_TIER, MentorFull, choose, when_told
-from app.help.mentor_pool import schedules
 from app.help.models import Attempt, AttemptState, Question, QuestionState, Urgency
-from app.help.working_time import Schedule, add_working, next_working_start
+from app.help.working_time import add_working, next_working_start
 from app.jobs import job_queues
 from app.mail.outgoing.bounces import PausedMail
+from app.people.models import User
 from app.webhooks import events as webhook_events
 
 log = logging.getLogger(__name__)
@@ -82,26 +82,34 @@ def route_question(question_id: int) -> Attempt | None:
     return None
 
 
+_attempts = Attempt.__table__
+_TRIED = (
+    sa.select(_attempts.c.mentor_id, _attempts.c.state, _attempts.c.number)
+    .where(_attempts.c.question_id == sa.bindparam("question"))
+    .order_by(_attempts.c.number)
+)
+# The people a notice names are loaded alone: what else a person's row leads to (roles,
+# skills) is read only if a notice asks for it.
+_PERSON_ONLY = (lazyload(User.role_rows), lazyload(User.skills))
+
+
 def _route_once(question_id: int) -> Attempt | None:
     # The lock makes a job and the sweeper routing one question at once take turns.
     question = db.session.get(Question, question_id, with_for_update=True, populate_existing=True)
     if question is None or question.state != QuestionState.OPEN:
         return None
-    attempts = list(
-        db.session.scalars(sa.select(Attempt).where(Attempt.question_id == question.id).order_by(Attempt.number))
-    )
+    attempts = db.session.execute(_TRIED, {"question": question.id}).all()
     if any(a.state == AttemptState.WAITING for a in attempts):
         return None
     now = utcnow()
     choice = choose(question, attempts, now)
     if choice is None:
         return None
-    mentor_id, tier, some_off = choice
-    schedule = schedules([mentor_id]).get(mentor_id, Schedule())
+    mentor_id, tier, schedule = choice.person_id, choice.tier, choice.schedule
     # Deadlines and pings run in the person's working time: a mail that would reach them
     # off work waits for the start of their next shift, and so does their answer time.
     starts = next_working_start(schedule, now)
-    told_at, mail_now = when_told(question.urgency, mentor_id, now)
+    told_at, mail_now = when_told(question.urgency, mentor_id, now, schedule.timezone)
     told_at = max(told_at, starts)
     attempt = Attempt(
         question_id=question.id,
@@ -118,12 +126,21 @@ def _route_once(question_id: int) -> Attempt | None:
         question.first_routed_at = now
     db.session.flush()
     webhook_events.question("question.routed", question, mentor_id=mentor_id, deadline_at=attempt.deadline_at)
-    if mail_now and starts <= now:
+    tell_now = mail_now and starts <= now
+    blocking = question.urgency == Urgency.BLOCKING
+    # The people the notices name, loaded alone and held while the notices run (the session
+    # keeps an unchanged row only while something holds it).
+    _named = (
+        [db.session.get(User, p, options=_PERSON_ONLY) for p in {mentor_id, question.asker_id}]
+        if tell_now or blocking
+        else []
+    )
+    if tell_now:
         notices.ask(attempt, escalated=tier == LEAD_TIER)
         attempt.notified_at = now
     # Else a job mails them when their work starts, or their digest or web inbox tells them.
-    elsewhere = some_off and schedule.timezone != question.asker.timezone
-    if question.urgency == Urgency.BLOCKING and (starts > now or elsewhere):
+    elsewhere = choice.some_off and schedule.timezone != question.asker.timezone
+    if blocking and (starts > now or elsewhere):
         notices.off_hours(attempt, starts)  # the asker hears who has it, and from when
     follow_up = (attempt.id, attempt.deadline_at, question.urgency, starts if mail_now and starts > now else None)
     db.session.commit()
