@@ -73,11 +73,11 @@ def authenticate() -> None:
     """Find the person behind the request's bearer token; answer 401 without one."""
     header = request.headers.get("Authorization", "")
     scheme, _, secret = header.partition(" ")
-    user = ApiToken.find_user(secret.strip()) if scheme.lower() == "bearer" and secret else None
+    user, used = ApiToken.find_user(secret.strip()) if scheme.lower() == "bearer" and secret else (None, False)
     if user is None:
         abort(401, "Send a valid personal API token as 'Authorization: Bearer <token>'.")
-    if db.session.dirty:
-        db.session.commit()  # keep last_used_at, when it moved on
+    if used:
+        db.session.commit()  # keep last_used_at, whatever the view answers
     g.api_user = user
 
 

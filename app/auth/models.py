@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import datetime, timedelta
@@ -57,25 +58,35 @@ class ApiToken(db.Model):
         )
 
     @classmethod
-    def find_user(cls, secret: str) -> User | None:
-        """Return the active person a live token belongs to, or None."""
-        # One query for the token, the person and their roles; their skills load when a call
-        # needs them, not on every call.
-        row = (
-            db.session.scalars(
-                sa.select(cls)
-                .where(cls.token_hash == hash_token(secret))
-                .options(orm.joinedload(cls.user).options(orm.joinedload(User.role_rows), orm.lazyload(User.skills)))
-            )
-            .unique()
-            .first()
-        )
-        if row is None or row.revoked_at is not None or not row.user.active:
-            return None
+    def find_user(cls, secret: str) -> tuple[User | None, bool]:
+        """Return the active person a live token belongs to (or None), and whether its last use
+        was written just now, for the caller to commit.
+
+        One indexed query finds the token, checks it is live and its person active, and loads
+        the person and their roles (their skills load when a call needs them). When the token
+        was last used is written at most once per LAST_USED_PRECISION, by one request only.
+        """
+        found = db.session.execute(_token_lookup(), {"token_hash": hash_token(secret)}).unique().first()
+        if found is None:
+            return None, False
+        user, token_id, last_used_at = found
         now = utcnow()
-        if row.last_used_at is None or now - row.last_used_at >= LAST_USED_PRECISION:
-            row.last_used_at = now
-        return row.user
+        if last_used_at is not None and now - last_used_at < LAST_USED_PRECISION:
+            return user, False
+        stale = sa.or_(cls.last_used_at.is_(None), cls.last_used_at <= now - LAST_USED_PRECISION)
+        db.session.execute(sa.update(cls).where(cls.id == token_id, stale).values(last_used_at=now))
+        return user, True
+
+
+@functools.cache
+def _token_lookup() -> sa.Select:
+    """The token check's query, built once: the live token of an active person, by its hash."""
+    return (
+        sa.select(User, ApiToken.id, ApiToken.last_used_at)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == sa.bindparam("token_hash"), ApiToken.revoked_at.is_(None), User.active.is_(True))
+        .options(orm.joinedload(User.role_rows), orm.lazyload(User.skills))
+    )
 
 
 class SignInSession(db.Model):
