@@ -114,7 +114,7 @@ class Questions(MethodView):
                 question = ask_question(api_user().id, AskInput(**fields))
         except AskedBefore as exc:
             abort(asked_before_answer(exc))
-        return shown_question(question.id)
+        return shown_question(sa.inspect(question).identity[0])  # its id, without loading it again
 
 
 def asked_before_answer(exc) -> Response:
