@@ -12,6 +12,7 @@ import functools
 
 import sqlalchemy as sa
 
+from app.auth.models import ApiCaller
 from app.extensions import db
 from app.help.access import visible_to
 from app.help.models import Post, Question, question_skills
@@ -122,7 +123,9 @@ def _with_skills(questions: list[dict]) -> list[dict]:
     return questions
 
 
-def question_page(user: User, page: int, page_size: int, state=None, mine: bool = False) -> tuple[list[dict], int]:
+def question_page(
+    user: ApiCaller | User, page: int, page_size: int, state=None, mine: bool = False
+) -> tuple[list[dict], int]:
     """The questions the person may see on this page, newest first, and how many there are
     in all; filtered by state, or to those they asked."""
     shape = (user.has_role(Role.ADMIN), state is not None, mine)
@@ -132,7 +135,7 @@ def question_page(user: User, page: int, page_size: int, state=None, mine: bool 
     return _with_skills([_shown(row) for row in rows]), total
 
 
-def shown_question(question_id: int, user: User) -> dict | None:
+def shown_question(question_id: int, user: ApiCaller | User) -> dict | None:
     """The question with its skills and thread (oldest post first), if the person may see
     it; None otherwise."""
     values = {"question_id": question_id, "user_id": user.id}
