@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import orm
 
 from app.api import BODY_ERRORS, COMMON_ERRORS, MAX_PAGE, api_user, error_docs, refusals_answered
+from app.api.schemas import Shown
 from app.extensions import db
 from app.help import routing, search, shown, thread
 from app.help.ask import AskInput, ask_question, suggested_skills
@@ -66,12 +67,13 @@ def acting():
     )
 
 
-def shown_question(question_id: int) -> dict:
-    """Return the question, read afresh, if the caller may see it; 404 otherwise."""
+def shown_question(question_id: int) -> Shown:
+    """Return the question as the API shows it, read afresh, if the caller may see it; 404
+    otherwise."""
     question = shown.shown_question(question_id, api_user())
     if question is None:
         abort(404)
-    return question
+    return Shown(question)
 
 
 @blp.route("/questions")
@@ -91,7 +93,7 @@ class Questions(MethodView):
             api_user(), page, pagination_parameters.page_size, filters.get("state"), bool(filters.get("mine"))
         )
         pagination_parameters.item_count = total
-        return questions if pagination_parameters.page <= MAX_PAGE else []
+        return Shown(questions if pagination_parameters.page <= MAX_PAGE else [])
 
     @blp.arguments(AskSchema)
     @blp.response(201, QuestionDetailSchema)

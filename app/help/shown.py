@@ -4,11 +4,15 @@ and one question with its thread.
 Who may see what is the rule of app.help.access, checked inside each query, so it is read
 afresh on every request. The statements are built once per shape and take their values as
 parameters: building and caching an ORM query with its loaders cost more than running it.
+The questions come out as QuestionSchema and QuestionDetailSchema dump them (plain JSON
+values), for the views to answer with as they are (app.api.schemas.Shown).
 """
 
 from __future__ import annotations
 
+import enum
 import functools
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -108,8 +112,17 @@ def _posts_statement() -> sa.Select:
     )
 
 
+def _value(value):
+    """A column's value as QuestionSchema dumps it: enums by value, times in ISO 8601."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
 def _shown(row) -> dict:
-    shown = {name: getattr(row, name) for name in COLUMNS}
+    shown = {name: _value(getattr(row, name)) for name in COLUMNS}
     shown["asker"] = {"id": row.asker_id, "name": row.asker_name}
     shown["skills"] = []
     return shown
@@ -149,7 +162,7 @@ def shown_question(question_id: int, user: ApiCaller | User) -> dict | None:
             "author": None if post.author_id is None else {"id": post.author_id, "name": post.name},
             "body": post.body,
             "via": post.via,
-            "created_at": post.created_at,
+            "created_at": post.created_at.isoformat(),
         }
         for post in db.session.execute(_posts_statement(), {"question_id": question_id})
     ]
