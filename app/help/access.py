@@ -1,10 +1,15 @@
 """Who may see a question: the asker, the mentors it was routed to, the team's lead, admins."""
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from app.extensions import db
 from app.help.models import Attempt, Question
 from app.people.models import Role, Team, User
+
+# Loader options for reading a person who asks or answers: their skills and roles load only
+# if read (a question's own checks read the roles of few of them).
+PERSON_ALONE = (orm.lazyload(User.role_rows), orm.lazyload(User.skills))
 
 
 def can_see(question: Question, user: User) -> bool:
