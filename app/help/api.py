@@ -78,7 +78,7 @@ def shown_question(question_id: int) -> Shown:
 
 @blp.route("/questions")
 class Questions(MethodView):
-    @blp.arguments(QuestionQuerySchema, location="query")
+    @blp.arguments(QuestionQuerySchema(), location="query")
     @blp.response(200, QuestionSchema(many=True))
     @blp.paginate()
     @errors(422)
@@ -95,7 +95,7 @@ class Questions(MethodView):
         pagination_parameters.item_count = total
         return Shown(questions if pagination_parameters.page <= MAX_PAGE else [])
 
-    @blp.arguments(AskSchema)
+    @blp.arguments(AskSchema())
     @blp.response(201, QuestionDetailSchema)
     @errors(403, 409, 429, *BODY_ERRORS)
     def post(self, fields):
@@ -151,7 +151,7 @@ class QuestionById(MethodView):
 
 @blp.route("/questions/<int:question_id>/posts")
 class Posts(MethodView):
-    @blp.arguments(PostInSchema)
+    @blp.arguments(PostInSchema())
     @blp.response(201, PostSchema)
     @errors(403, 404, *BODY_ERRORS)
     def post(self, fields, question_id):
@@ -228,7 +228,7 @@ class Pass(MethodView):
 
 @blp.route("/knowledge")
 class Knowledge(MethodView):
-    @blp.arguments(KnowledgeQuerySchema, location="query")
+    @blp.arguments(KnowledgeQuerySchema(), location="query")
     @blp.response(200, KnowledgeEntrySchema(many=True))
     @errors(422)
     def get(self, query):
@@ -236,9 +236,10 @@ class Knowledge(MethodView):
 
         Resolved questions the askers chose to publish, by words and by skill.
         """
-        return search.search_knowledge(
+        entries = search.search_knowledge(
             api_user().team_id, query.get("q", ""), tuple(query.get("skill", ())), limit=query["limit"]
         )
+        return Shown([shown.knowledge_entry(entry) for entry in entries])
 
 
 @blp.route("/skills/suggest")

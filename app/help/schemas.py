@@ -197,7 +197,7 @@ class KnowledgeQuerySchema(ma.Schema):
     limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=50))
 
 
-class KnowledgeEntrySchema(ma.Schema):
+class KnowledgeEntrySchema(PassesShown, ma.Schema):
     """A resolved question in the team's knowledge base, with its thread."""
 
     id = fields.Integer(required=True)

@@ -1,5 +1,5 @@
 """Questions as the API shows them, read as plain rows: the list of those a person may see,
-and one question with its thread.
+and one question with its thread; and the knowledge base's entries, shaped the same way.
 
 Who may see what is the rule of app.help.access, checked inside each query, so it is read
 afresh on every request. The statements are built once per shape and take their values as
@@ -20,6 +20,7 @@ from app.auth.models import ApiCaller
 from app.extensions import db
 from app.help.access import visible_to
 from app.help.models import Post, Question, question_skills
+from app.help.search.entries import KnowledgeEntry
 from app.people.models import Role, Skill, User
 
 # The columns QuestionSchema shows, besides the asker and the skills.
@@ -67,7 +68,7 @@ def _page_statement(admin: bool, state: bool, mine: bool) -> sa.Select:
     return (
         query.order_by(Question.created_at.desc(), Question.id.desc())
         .limit(sa.bindparam("limit", type_=sa.Integer))
-        .offset(sa.bindparam("offset", type_=sa.Integer))
+        .offset(sa.bindparam("offset", type_=sa.BigInteger))  # far pages skip more than an INTEGER holds
     )
 
 
@@ -167,3 +168,31 @@ def shown_question(question_id: int, user: ApiCaller | User) -> dict | None:
         for post in db.session.execute(_posts_statement(), {"question_id": question_id})
     ]
     return question
+
+
+def _ref(ref) -> dict | None:
+    return None if ref is None else {"id": ref.id, "name": ref.name}
+
+
+def knowledge_entry(entry: KnowledgeEntry) -> dict:
+    """An entry of the knowledge base as KnowledgeEntrySchema dumps it."""
+    return {
+        "id": entry.id,
+        "goal": entry.goal,
+        "stuck": entry.stuck,
+        "skills": [{"id": skill.id, "name": skill.name} for skill in entry.skills],
+        "asker": _ref(entry.asker),
+        "posts": [
+            {
+                "id": post.id,
+                "author": _ref(post.author),
+                "body": post.body,
+                "via": post.via,
+                "created_at": post.created_at.isoformat(),
+            }
+            for post in entry.posts
+        ],
+        "helpful": entry.helpful,
+        "resolved_at": _value(entry.resolved_at),
+        "solved_count": entry.solved_count,
+    }

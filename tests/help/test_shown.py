@@ -1,12 +1,12 @@
-"""The API's questions list and question page answer with rows shaped by hand: they must say
-exactly what the schemas would, whoever reads them."""
+"""The API's questions list, question page and knowledge base answer with rows shaped by
+hand: they must say exactly what the schemas would, whoever reads them."""
 
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.help import shown, thread
+from app.help import search, shown, thread
 from app.help.models import Post, Question, QuestionState, Urgency, Visibility
-from app.help.schemas import QuestionDetailSchema, QuestionSchema
+from app.help.schemas import KnowledgeEntrySchema, QuestionDetailSchema, QuestionSchema
 from app.people.models import User
 from tests.help.threads import question, scene
 
@@ -53,3 +53,18 @@ def test_a_page_past_the_last_is_empty_and_still_counts_them_all(make):
     rows, total = shown.question_page(s.asker, 1, 20, state=QuestionState.RESOLVED)
     assert rows == [] and total == 0
     assert shown.shown_question(s.question.id, s.other_new_hire) is None
+
+
+def test_knowledge_entries_say_what_the_schema_says(make):
+    s = scene(make)
+    thread.post_answer(s.question.id, s.mentor.id, "Run `flask db upgrade` first.")
+    thread.post_answer(s.question.id, s.asker.id, "Thanks, the migration works.")
+    thread.resolve(s.question.id, s.asker.id)
+    named = question(s.other_new_hire, [s.mentor], goal="Run the billing report", visibility=Visibility.NAMED)
+    thread.post_answer(named.id, s.mentor.id, "The billing migration must run first.")
+    thread.resolve(named.id, s.other_new_hire.id)
+    db.session.commit()
+
+    entries = search.search_knowledge(s.asker.team_id, "billing migration")
+    assert len(entries) == 2
+    assert [shown.knowledge_entry(entry) for entry in entries] == KnowledgeEntrySchema(many=True).dump(entries)
