@@ -11,7 +11,7 @@ from flask import abort, g, request
 from flask_smorest.pagination import PaginationMetadataSchema
 
 from app.api.schemas import ErrorResponseSchema
-from app.auth.models import ApiToken
+from app.auth.models import ApiCaller, ApiToken
 from app.errors import InvalidInput
 from app.extensions import csrf, db
 from app.people.models import Role, User
@@ -73,17 +73,22 @@ def authenticate() -> None:
     """Find the person behind the request's bearer token; answer 401 without one."""
     header = request.headers.get("Authorization", "")
     scheme, _, secret = header.partition(" ")
-    user = ApiToken.find_user(secret.strip()) if scheme.lower() == "bearer" and secret else None
-    if user is None:
+    caller, used = ApiToken.find_caller(secret.strip()) if scheme.lower() == "bearer" and secret else (None, False)
+    if caller is None:
         abort(401, "Send a valid personal API token as 'Authorization: Bearer <token>'.")
-    if db.session.dirty:
-        db.session.commit()  # keep last_used_at, when it moved on
-    g.api_user = user
+    if used:
+        db.session.commit()  # keep last_used_at, whatever the view answers
+    g.api_user = caller
 
 
-def api_user() -> User:
-    """Return the person the current API request acts for."""
+def api_user() -> ApiCaller:
+    """Return the person the current API request acts for: their id, team and roles."""
     return g.api_user
+
+
+def api_person() -> User:
+    """Return the person the current API request acts for, loaded in full."""
+    return db.session.get_one(User, api_user().id)
 
 
 def paginated(query, pagination_parameters) -> list:

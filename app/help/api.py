@@ -10,13 +10,13 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import orm
 
-from app.api import BODY_ERRORS, COMMON_ERRORS, api_user, error_docs, paginated, refusals_answered
+from app.api import BODY_ERRORS, COMMON_ERRORS, MAX_PAGE, api_user, error_docs, refusals_answered
+from app.api.schemas import Shown
 from app.extensions import db
-from app.help import routing, search, thread
-from app.help.access import visible_questions
+from app.help import routing, search, shown, thread
 from app.help.ask import AskInput, ask_question, suggested_skills
 from app.help.duplicates import AskedBefore
-from app.help.models import Attempt, AttemptState, Post, Question
+from app.help.models import Attempt, AttemptState
 from app.help.schemas import (
     AskSchema,
     KnowledgeEntrySchema,
@@ -31,7 +31,7 @@ from app.help.schemas import (
     ResolveSchema,
     SkillSuggestSchema,
 )
-from app.people.models import Skill, named_only
+from app.people.models import Skill
 from app.people.schemas import SkillSchema
 from app.urls import external_url
 
@@ -67,28 +67,18 @@ def acting():
     )
 
 
-def with_skills(query):
-    """Load what a question in a list shows along with it: the asker's name and the skills."""
-    return query.options(named_only(Question.asker), orm.selectinload(Question.skills).lazyload(Skill.aliases))
-
-
-def with_thread(query):
-    """Load what a question's answer shows along with it, in a few queries."""
-    return with_skills(query).options(orm.selectinload(Question.posts).options(named_only(Post.author)))
-
-
-def shown_question(question_id: int) -> Question:
-    """Return the question, read afresh, if the caller may see it; 404 otherwise."""
-    with acting():
-        thread.visible_question(question_id, api_user().id)
-    return db.session.scalar(
-        with_thread(sa.select(Question).where(Question.id == question_id)).execution_options(populate_existing=True)
-    )
+def shown_question(question_id: int) -> Shown:
+    """Return the question as the API shows it, read afresh, if the caller may see it; 404
+    otherwise."""
+    question = shown.shown_question(question_id, api_user())
+    if question is None:
+        abort(404)
+    return Shown(question)
 
 
 @blp.route("/questions")
 class Questions(MethodView):
-    @blp.arguments(QuestionQuerySchema, location="query")
+    @blp.arguments(QuestionQuerySchema(), location="query")
     @blp.response(200, QuestionSchema(many=True))
     @blp.paginate()
     @errors(422)
@@ -98,15 +88,14 @@ class Questions(MethodView):
         Yours, those you were asked to answer, your team's if you lead it, and every one for
         admins. The `X-Pagination` header says how many there are.
         """
-        caller = api_user()
-        query = with_skills(visible_questions(caller)).order_by(Question.created_at.desc(), Question.id.desc())
-        if "state" in filters:
-            query = query.where(Question.state == filters["state"])
-        if filters.get("mine"):
-            query = query.where(Question.asker_id == caller.id)
-        return paginated(query, pagination_parameters)
+        page = min(pagination_parameters.page, MAX_PAGE)
+        questions, total = shown.question_page(
+            api_user(), page, pagination_parameters.page_size, filters.get("state"), bool(filters.get("mine"))
+        )
+        pagination_parameters.item_count = total
+        return Shown(questions if pagination_parameters.page <= MAX_PAGE else [])
 
-    @blp.arguments(AskSchema)
+    @blp.arguments(AskSchema())
     @blp.response(201, QuestionDetailSchema)
     @errors(403, 409, 429, *BODY_ERRORS)
     def post(self, fields):
@@ -127,7 +116,7 @@ class Questions(MethodView):
                 question = ask_question(api_user().id, AskInput(**fields))
         except AskedBefore as exc:
             abort(asked_before_answer(exc))
-        return shown_question(question.id)
+        return shown_question(sa.inspect(question).identity[0])  # its id, without loading it again
 
 
 def asked_before_answer(exc) -> Response:
@@ -162,7 +151,7 @@ class QuestionById(MethodView):
 
 @blp.route("/questions/<int:question_id>/posts")
 class Posts(MethodView):
-    @blp.arguments(PostInSchema)
+    @blp.arguments(PostInSchema())
     @blp.response(201, PostSchema)
     @errors(403, 404, *BODY_ERRORS)
     def post(self, fields, question_id):
@@ -239,7 +228,7 @@ class Pass(MethodView):
 
 @blp.route("/knowledge")
 class Knowledge(MethodView):
-    @blp.arguments(KnowledgeQuerySchema, location="query")
+    @blp.arguments(KnowledgeQuerySchema(), location="query")
     @blp.response(200, KnowledgeEntrySchema(many=True))
     @errors(422)
     def get(self, query):
@@ -247,9 +236,10 @@ class Knowledge(MethodView):
 
         Resolved questions the askers chose to publish, by words and by skill.
         """
-        return search.search_knowledge(
+        entries = search.search_knowledge(
             api_user().team_id, query.get("q", ""), tuple(query.get("skill", ())), limit=query["limit"]
         )
+        return Shown([shown.knowledge_entry(entry) for entry in entries])
 
 
 @blp.route("/skills/suggest")

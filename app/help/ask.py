@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from app.errors import InvalidInput
 from app.extensions import db
 from app.help import duplicates
+from app.help.access import PERSON_ALONE
 from app.help.jobs import route_question_job
 from app.help.models import Question, QuestionState, Urgency, Visibility, question_skills
 from app.help.search import kb_text
@@ -144,7 +145,7 @@ def ask_question(asker_id: int, data: AskInput) -> Question:
     asker and PermissionError for one no longer active. Commits itself: the same form sent
     twice at once shows only as the insert fails, and the first question is then the answer.
     """
-    asker = db.session.get(User, asker_id)
+    asker = db.session.get(User, asker_id, options=PERSON_ALONE)
     if asker is None:
         raise LookupError("There is no such person.")
     if not asker.active:

@@ -44,9 +44,10 @@ def shown_time(moment: datetime, timezone: str | None) -> str:
 
 
 def _earlier(query) -> list[Earlier]:
+    resolved = QuestionState.RESOLVED
     return [
-        Earlier(row.id, row.goal, row.stuck, row.created_at, row.state != QuestionState.RESOLVED)
-        for row in db.session.execute(query)
+        Earlier(question_id, goal, stuck, created_at, state != resolved)
+        for question_id, goal, stuck, created_at, state in db.session.execute(query)
     ]
 
 

@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
-from rapidfuzz import fuzz, utils
+from rapidfuzz import fuzz, process, utils
 
 NEAR_SAME = 90  # out of 100: how alike two questions' words must be to be the same question
 RECENT = timedelta(hours=24)  # a resolved question asked this recently is still "just asked"
 NUMBER = re.compile(r"\d+")
 
 
-@dataclass(frozen=True)
-class Earlier:
-    """An earlier question as the comparison sees it."""
+class Earlier(NamedTuple):
+    """An earlier question as the comparison sees it (a tuple: hundreds are read per ask)."""
 
     id: int
     goal: str
@@ -42,12 +41,24 @@ def likeness(goal: str, stuck: str, other_goal: str, other_stuck: str) -> float:
 
 def most_alike(goal: str, stuck: str, earlier: Iterable[Earlier]) -> Earlier | None:
     """The earlier question nearly the same as this one (the most alike, then the latest), if any."""
-    best: tuple[float, datetime, Earlier] | None = None
-    for candidate in earlier:
-        score = likeness(goal, stuck, candidate.goal, candidate.stuck)
-        if score >= NEAR_SAME and (best is None or (score, candidate.asked_at) > best[:2]):
-            best = (score, candidate.asked_at, candidate)
-    return best[2] if best else None
+    text, candidates = f"{goal} {stuck}", list(earlier)
+    # The words of every candidate are compared in one call; the few alike enough by their
+    # words are then held to the same numbers, as `likeness` does.
+    scores = process.extract(
+        text,
+        [f"{e.goal} {e.stuck}" for e in candidates],
+        scorer=fuzz.token_sort_ratio,
+        processor=utils.default_process,
+        score_cutoff=NEAR_SAME,
+        limit=None,
+    )
+    numbers = set(NUMBER.findall(text))
+    alike = [
+        (score, candidates[index].asked_at, -index)  # of two asked at once, the one given first
+        for other, score, index in scores
+        if set(NUMBER.findall(other)) == numbers
+    ]
+    return candidates[-max(alike)[2]] if alike else None
 
 
 def asked_again(goal: str, stuck: str, earlier: Iterable[Earlier], now: datetime) -> Earlier | None:

@@ -6,7 +6,7 @@ Input schemas check types and sizes; the services decide what is valid.
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.api.schemas import Id, StrictBoolean
+from app.api.schemas import Id, PassesShown, StrictBoolean
 from app.help.models import QuestionState, Urgency, Visibility
 from app.help.thread import NOTE_MAX_CHARS, POST_MAX_CHARS
 from app.people.schemas import PersonRefSchema
@@ -40,7 +40,7 @@ class PostSchema(ma.Schema):
     created_at = fields.DateTime(required=True)
 
 
-class QuestionSchema(ma.Schema):
+class QuestionSchema(PassesShown, ma.Schema):
     """A stuck question, as the people who may see it see it."""
 
     id = fields.Integer(required=True)
@@ -197,7 +197,7 @@ class KnowledgeQuerySchema(ma.Schema):
     limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=50))
 
 
-class KnowledgeEntrySchema(ma.Schema):
+class KnowledgeEntrySchema(PassesShown, ma.Schema):
     """A resolved question in the team's knowledge base, with its thread."""
 
     id = fields.Integer(required=True)

@@ -13,7 +13,7 @@ from app import request_keys
 from app.errors import Conflict, InvalidInput, NotFound, Refused
 from app.extensions import db, utcnow
 from app.help import chat_cards, notices, routing, search
-from app.help.access import can_see
+from app.help.access import PERSON_ALONE, can_see
 from app.help.models import Attempt, AttemptState, Post, Question, QuestionState, Visibility
 from app.people.models import User
 from app.webhooks import events as webhook_events
@@ -38,7 +38,7 @@ class NotYet(Conflict):
 def visible_question(question_id: int, user_id: int) -> tuple[Question, User]:
     """Return the question and the person, if the person may see it; else QuestionNotFound."""
     question = db.session.get(Question, question_id)
-    user = db.session.get(User, user_id)
+    user = db.session.get(User, user_id, options=PERSON_ALONE)
     if question is None or user is None or not user.active or not can_see(question, user):
         raise QuestionNotFound("There is no such question.")
     return question, user

@@ -11,7 +11,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import orm
 
-from app.api import BODY_ERRORS, COMMON_ERRORS, api_user, error_docs, paginated, require_role
+from app.api import BODY_ERRORS, COMMON_ERRORS, api_person, api_user, error_docs, paginated, require_role
 from app.extensions import db
 from app.people.invitations import invite
 from app.people.models import Role, Skill, Team, User, UserRole
@@ -131,7 +131,7 @@ class Me(MethodView):
     @errors()
     def get(self):
         """Show the person the token belongs to"""
-        return api_user()
+        return api_person()
 
     @blp.arguments(ProfileChangesSchema)
     @blp.response(200, PersonSchema)
@@ -143,7 +143,7 @@ class Me(MethodView):
         are back. Questions for you wait on your days off and your country's (or region's)
         public holidays.
         """
-        user = api_user()
+        user = api_person()
         current = dict(
             timezone=user.timezone,
             work_start=user.work_start,
