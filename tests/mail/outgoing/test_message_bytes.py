@@ -60,3 +60,15 @@ def test_what_the_direct_writer_cannot_write_goes_through_the_email_package(app)
     msg = outgoing_message(mail)
     assert not isinstance(msg, RawMessage)
     assert str(msg["From"]) == "Ünstuck <noreply@example.com>"
+
+
+@pytest.mark.parametrize("name", ["Ann\r\nBcc: eve@example.net", "Ann\nX-Injected: 1", "Ann\r\n\r\n<b>forged body</b>"])
+def test_a_line_break_in_a_name_is_refused_by_both_writers(app, name):
+    # Recording an email folds a name's line breaks into spaces; a row that holds them anyway
+    # is refused (the delivery job marks it failed) rather than written with a new header
+    # line or the end of the headers in it, whichever writer would take it.
+    mail = recorded(("ann@example.com", "Ann"), "Hi")
+    mail.to_name = name
+    for writer in (outgoing_message, build_message):
+        with pytest.raises(ValueError):
+            writer(mail)
