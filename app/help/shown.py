@@ -59,12 +59,7 @@ def _page_statement(admin: bool, state: bool, mine: bool) -> sa.Select:
     query = sa.select(*_shown_columns(), sa.func.count().over().label("total")).join(
         Asker, Asker.id == Question.asker_id
     )
-    if not admin:
-        query = query.where(visible_to(sa.bindparam("user_id")))
-    if state:
-        query = query.where(Question.state == sa.bindparam("state"))
-    if mine:
-        query = query.where(Question.asker_id == sa.bindparam("user_id"))
+    query = _filtered(query, admin, state, mine)
     return (
         query.order_by(Question.created_at.desc(), Question.id.desc())
         .limit(sa.bindparam("limit", type_=sa.Integer))
@@ -75,7 +70,12 @@ def _page_statement(admin: bool, state: bool, mine: bool) -> sa.Select:
 @functools.cache
 def _count_statement(admin: bool, state: bool, mine: bool) -> sa.Select:
     """How many questions the page's query holds (read only for a page past the last)."""
-    query = sa.select(sa.func.count()).select_from(Question)
+    return _filtered(sa.select(sa.func.count()).select_from(Question), admin, state, mine)
+
+
+def _filtered(query: sa.Select, admin: bool, state: bool, mine: bool) -> sa.Select:
+    """The questions a page holds: those the person may see (all, for an admin), in the
+    state asked for, and only their own if asked."""
     if not admin:
         query = query.where(visible_to(sa.bindparam("user_id")))
     if state:

@@ -43,6 +43,7 @@ from app.people.models import Role, Skill, SkillKind, Team, User, UserSkill, nor
 from config import TestConfig
 from tests.bench._common import (
     bench_redis,
+    cpu_seconds,
     empty_postgres_database,
     loopback_env,
     percentile,
@@ -80,22 +81,11 @@ class CpuMeter:
     def seconds(self) -> dict[str, float]:
         database = [p for p in psutil.process_iter(["cmdline"]) if DATABASE in " ".join(p.info["cmdline"] or ())]
         return {
-            "web": _cpu([self.web, *self.web.children(recursive=True)]),
-            "worker": _cpu([self.worker]),
-            "database": _cpu(database),
-            "people": _cpu([psutil.Process()]),
+            "web": cpu_seconds([self.web, *self.web.children(recursive=True)]),
+            "worker": cpu_seconds([self.worker]),
+            "database": cpu_seconds(database),
+            "people": cpu_seconds([psutil.Process()]),
         }
-
-
-def _cpu(processes) -> float:
-    total = 0.0
-    for process in processes:
-        try:
-            times = process.cpu_times()
-        except psutil.NoSuchProcess:  # a connection closed meanwhile
-            continue
-        total += times.user + times.system
-    return total
 
 
 def seed(app) -> list[Person]:
